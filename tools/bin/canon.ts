@@ -1,0 +1,276 @@
+#!/usr/bin/env node
+// The only module that touches argv, process.exit and the real console. Each command is loaded
+// lazily, so `canon resume` never pays for ajv or the Notion client.
+import { Command, CommanderError, Option } from 'commander';
+import type { CommandContext, CommandOutcome } from '../context.js';
+import { errorMessage, ExitCode, UserError } from '../errors.js';
+import { createConsoleLogger } from '../output.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  success
+  1  the work failed (invalid notes, a failed git or Notion step)
+  2  usage or configuration error`;
+
+interface GlobalOptions {
+  cwd?: string;
+  debug?: boolean;
+  json?: boolean;
+}
+
+// Options are validated by commander and typed by each command module.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Runner = (options: any, ctx: CommandContext) => Promise<CommandOutcome>;
+
+function context(global: GlobalOptions, quiet: boolean): CommandContext {
+  return {
+    cwd: global.cwd ?? process.cwd(),
+    env: process.env,
+    now: () => new Date(),
+    logger: createConsoleLogger({ quiet }),
+  };
+}
+
+/** Wrap a lazily imported runner as a commander action; the one catch site maps errors to exit codes. */
+function action(load: () => Promise<Runner>, mapArgs?: (args: unknown[]) => Record<string, unknown>) {
+  return async (...raw: unknown[]) => {
+    const command = raw.at(-1) as Command;
+    const opts = command.optsWithGlobals<Record<string, unknown> & GlobalOptions>();
+    const args = raw.slice(0, -2);
+    const options = { ...opts, ...(mapArgs ? mapArgs(args) : {}) };
+    const ctx = context(opts, Boolean(opts.json));
+    try {
+      const run = await load();
+      const outcome = await run(options, ctx);
+      process.exitCode = outcome.exitCode;
+    } catch (error) {
+      process.exitCode = report(error, ctx, Boolean(opts.debug));
+    }
+  };
+}
+
+function report(error: unknown, ctx: CommandContext, debug: boolean): number {
+  if (error instanceof UserError) {
+    ctx.logger.err(`canon: ${error.message}`);
+    if (error.hint) ctx.logger.err(error.hint);
+    if (debug && error.stack) ctx.logger.err(error.stack);
+    return error.exitCode;
+  }
+  ctx.logger.err(`canon: internal error: ${errorMessage(error)}`);
+  if (debug && error instanceof Error && error.stack) ctx.logger.err(error.stack);
+  else ctx.logger.err('Run again with --debug for the stack trace, and report it.');
+  return ExitCode.failed;
+}
+
+const paths = (args: unknown[]) => ({ paths: (args[0] as string[] | undefined) ?? [] });
+
+export function buildProgram(): Command {
+  const program = new Command('canon')
+    .description('The git repository as the canonical store of AI-coding-session notes.')
+    .option('--cwd <dir>', 'run as if canon was started in <dir>')
+    .option('--debug', 'print stack traces for internal errors')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .showSuggestionAfterError()
+    .exitOverride();
+
+  program
+    .command('validate')
+    .description('check notes against their schemas and the store rules')
+    .argument('[paths...]', 'note files to check')
+    .option('--all', 'check every note in the store, with cross-file checks')
+    .option('--staged', 'check the notes staged for commit, as staged')
+    .option('--strict', 'also require a current content_hash (what CI uses)')
+    .option('--json', 'print {files, errors, warnings, issues} as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(action(async () => (await import('../commands/validate.js')).runValidate as Runner, paths));
+
+  program
+    .command('normalize')
+    .description('rewrite notes in canonical key order with a fresh content_hash')
+    .argument('[paths...]', 'note files to normalise')
+    .option('--all', 'every note in the store')
+    .option('--check', 'change nothing; exit 1 if any file would change')
+    .option('--json', 'print {changed} as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(action(async () => (await import('../commands/normalize.js')).runNormalize as Runner, paths));
+
+  program
+    .command('index')
+    .description('regenerate the INDEX.md files of the store')
+    .option('--check', 'change nothing; exit 1 if any INDEX is out of date')
+    .option('--staged', 'update only the rows of staged notes and stage the INDEX files (pre-commit)')
+    .option('--json', 'print {changed} as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(action(async () => (await import('../commands/index-files.js')).runIndex as Runner));
+
+  program
+    .command('index-merge', { hidden: true })
+    .description('git merge driver for INDEX.md: merges rows by note id')
+    .argument('<base>')
+    .argument('<ours>')
+    .argument('<theirs>')
+    .argument('[path]')
+    .action(
+      action(
+        async () => (await import('../commands/index-merge.js')).runIndexMerge as Runner,
+        (args) => ({ base: args[0], ours: args[1], theirs: args[2], path: args[3] }),
+      ),
+    );
+
+  program
+    .command('pre-commit', { hidden: true })
+    .description('lint-staged task: normalise, validate and scan the given staged notes')
+    .argument('[paths...]')
+    .action(action(async () => (await import('../commands/pre-commit.js')).runPreCommit as Runner, paths));
+
+  program
+    .command('post-commit', { hidden: true })
+    .description('refresh local derived state after a commit (never edits tracked files)')
+    .action(action(async () => (await import('../commands/post-commit.js')).runPostCommit as Runner));
+
+  program
+    .command('pre-push', { hidden: true })
+    .description('refuse to push a session id that already exists upstream with other content')
+    .argument('[remote]')
+    .argument('[url]')
+    .action(
+      action(
+        async () => (await import('../commands/pre-push.js')).runPrePush as Runner,
+        (args) => ({ remote: args[0], url: args[1] }),
+      ),
+    );
+
+  const session = program.command('session').description('operators and session ids');
+  session
+    .command('whoami')
+    .description('resolve who is writing: --email, $OPERATOR, $CLAUDE_USER_EMAIL, git config user.email')
+    .option('--email <email>', 'resolve this email')
+    .option('--json', 'print {slug, initials, name, email, source} as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(action(async () => (await import('../commands/session-whoami.js')).runSessionWhoami as Runner));
+  session
+    .command('claim')
+    .description('claim the next free session id <INITIALS>-YYMMDD-NN and write its stub')
+    .option('--operator <slug>', 'operator slug or initials (default: whoami)')
+    .option('--date <YYYY-MM-DD>', 'date of the id (default: today, local time, TZ honoured)')
+    .option('--json', 'print {id, path, operator} as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(action(async () => (await import('../commands/session-claim.js')).runSessionClaim as Runner));
+  session
+    .command('gc')
+    .description('list (or remove with --apply) claim stubs older than a bound')
+    .option('--older-than <age>', 'age such as 24h, 90m, 7d', '24h')
+    .option('--apply', 'remove them')
+    .option('--json', 'print {removed} as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(action(async () => (await import('../commands/session-gc.js')).runSessionGc as Runner));
+  session
+    .command('rename')
+    .description('move a session note to the next free id (before `git pull --rebase`)')
+    .argument('<id>', 'the session id to rename')
+    .option('--json', 'print {from, to, path} as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(
+      action(
+        async () => (await import('../commands/session-rename.js')).runSessionRename as Runner,
+        (args) => ({ id: args[0] }),
+      ),
+    );
+
+  program
+    .command('commands')
+    .description('Claude Code slash commands')
+    .command('generate')
+    .description('write the per-operator handoff-<initials>.md and resume-<initials>.md wrappers')
+    .option('--json', 'print {written} as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(action(async () => (await import('../commands/commands-generate.js')).runCommandsGenerate as Runner));
+
+  program
+    .command('handoff')
+    .description('write, commit and push the session note')
+    .option('--operator <slug>', 'operator slug or initials (default: whoami)')
+    .option('--from <file>', 'read content from file.json, file.md, or - for JSON on stdin')
+    .option('--quick', 'write the quick form: Summary and Resume Prompt')
+    .option('--title <text>', 'title')
+    .option('--summary <text>', 'one-paragraph summary')
+    .option('--workstream <slug>', 'workstream slug')
+    .option('--tags <a,b>', 'comma-separated kebab-case tags')
+    .option('--resume-prompt <text>', 'the Resume Prompt (80-150 words)')
+    .addOption(new Option('--confidence <level>', 'confidence of the Resume Prompt').choices(['high', 'medium', 'low']))
+    .option('--session-id <id>', 'Claude Code session id whose telemetry to read')
+    .option('--yes', 'do not ask for confirmation')
+    .option('--no-commit', 'write and stage only')
+    .option('--no-push', 'commit but do not push')
+    .option('--json', 'print {id, path, committed, pushed, warnings} as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(action(async () => (await import('../commands/handoff.js')).runHandoff as Runner));
+
+  program
+    .command('resume')
+    .description("print the operator's dashboard: last session and Resume Prompt, workstreams, peers")
+    .option('--operator <slug>', 'operator slug or initials (default: whoami)')
+    .option('--limit <n>', 'how many of your sessions to list', '5')
+    .option('--no-cache', 'ignore and rebuild the cache')
+    .option('--json', 'print the dashboard data as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(action(async () => (await import('../commands/resume.js')).runResume as Runner));
+
+  program
+    .command('backfill')
+    .description('bring a legacy store up to the schemas (dry run unless --apply)')
+    .option('--apply', 'write the files and make one commit')
+    .option('--json', 'print {dry_run, changed, files} as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(action(async () => (await import('../commands/backfill.js')).runBackfill as Runner));
+
+  program
+    .command('sync')
+    .description('mirror notes into a Notion database (dry run unless --apply)')
+    .option('--apply', 'send the changes to Notion')
+    .option('--kinds <list>', 'comma-separated kinds to sync (default: all)')
+    .option('--commit', 'commit the write-backs and docs/sync/LAST_SYNC.md in one commit')
+    .option('--json', 'print {dry_run, counts, requests, actions} as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(action(async () => (await import('../commands/sync.js')).runSync as Runner));
+
+  program
+    .command('hook')
+    .description('Claude Code hooks')
+    .command('post-tool-use')
+    .description('count a tool call (reads the hook JSON on stdin; always exits 0)')
+    .action(async () => {
+      const { runPostToolUseHook } = await import('../hooks/post-tool-use.js');
+      await runPostToolUseHook();
+      process.exitCode = 0;
+    });
+
+  program
+    .command('telemetry')
+    .description('session telemetry recorded by the PostToolUse hook')
+    .command('show')
+    .description("print a session's telemetry state")
+    .option('--session-id <id>', 'Claude Code session id (default: the newest state file)')
+    .option('--json', 'print the state as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(action(async () => (await import('../commands/telemetry-show.js')).runTelemetryShow as Runner));
+
+  return program;
+}
+
+async function main(): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit 0; anything else commander rejects is a usage error.
+      process.exitCode = error.exitCode === 0 ? 0 : ExitCode.usage;
+      return;
+    }
+    process.stderr.write(`canon: internal error: ${errorMessage(error)}\n`);
+    process.exitCode = ExitCode.failed;
+  }
+}
+
+await main();

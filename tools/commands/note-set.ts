@@ -1,0 +1,38 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { CanonConfig } from '../core/config.js';
+import { classifyPath, trimSlashes } from '../core/layout.js';
+import type { NoteRef, ValidationContext } from '../core/validate-note.js';
+import { toPosix } from '../io/fs.js';
+import { readOperators } from '../io/operators.js';
+import { getValidators } from '../io/schemas.js';
+
+/** Turn command-line paths (relative to cwd, or absolute as lint-staged passes them) into store notes. */
+export function resolveNoteArgs(root: string, cwd: string, args: readonly string[], config: CanonConfig): { refs: NoteRef[]; skipped: string[] } {
+  const refs: NoteRef[] = [];
+  const skipped: string[] = [];
+  for (const arg of args) {
+    const rel = toPosix(path.relative(root, path.resolve(cwd, arg)));
+    const info = classifyPath(rel, config);
+    if (info?.role === 'note') refs.push({ rel, kind: info.kind, stem: info.stem });
+    else skipped.push(rel);
+  }
+  return { refs, skipped };
+}
+
+/** The context the note rules need; operators.yaml is optional here (a store without it skips that rule). */
+export function createValidationContext(root: string, config: CanonConfig, strict: boolean): ValidationContext {
+  const folder = path.join(root, trimSlashes(config.folders.workstream));
+  let workstreams: Set<string> | undefined;
+  const validators = getValidators();
+  return {
+    validators,
+    operators: readOperators(root, { optional: true }),
+    workstreamExists: (slug) => {
+      workstreams ??= existsSync(folder) ? new Set(readdirSync(folder).filter((n) => n.endsWith('.md')).map((n) => n.slice(0, -3))) : new Set();
+      return workstreams.has(slug);
+    },
+    forbiddenMcp: config.invariant.forbidden_mcp,
+    strict,
+  };
+}

@@ -1,0 +1,2 @@
+// PLACEHOLDER: replaced by the telemetry hook issue.
+export async function runPostToolUseHook(): Promise<void> {}

@@ -1,0 +1,56 @@
+import { execFile, spawnSync } from 'node:child_process';
+
+export interface GitResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface GitOptions {
+  cwd: string;
+  input?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The one place canon runs git. Never throws for a non-zero exit: callers decide what it means. */
+export function execGit(args: readonly string[], options: GitOptions): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      'git',
+      args,
+      { cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') return reject(error);
+        resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+      },
+    );
+    if (options.input !== undefined) child.stdin?.end(options.input);
+  });
+}
+
+/** Synchronous variant, for the few start-up questions (repository root) asked before anything else. */
+export function execGitSync(args: readonly string[], options: GitOptions): GitResult {
+  const result = spawnSync('git', args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    input: options.input,
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  if (result.error) throw result.error;
+  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Run git and return stdout, or throw with git's own message. */
+export async function gitOutput(args: readonly string[], options: GitOptions): Promise<string> {
+  const result = await execGit(args, options);
+  if (result.code !== 0) {
+    throw new Error(`git ${args.join(' ')} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
+  }
+  return result.stdout;
+}
+
+/** Parse `-z` output (NUL-separated records). */
+export function splitNul(output: string): string[] {
+  return output.split('\0').filter((s) => s.length > 0);
+}

@@ -1,0 +1,55 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { resolveConfig, type CanonConfig } from '../core/config.js';
+import { UsageError } from '../errors.js';
+import { messages } from '../messages/index.js';
+import { execGitSync } from './git.js';
+import { getValidators } from './schemas.js';
+import { formatSchemaErrors } from '../core/schema-errors.js';
+
+export interface Repo {
+  root: string;
+  config: CanonConfig;
+}
+
+/** The store is the git work tree that contains `cwd` (SPEC §13: `--cwd` overrides). */
+export function findRepoRoot(cwd: string): string {
+  let result;
+  try {
+    result = execGitSync(['rev-parse', '--show-toplevel'], { cwd });
+  } catch {
+    throw new UsageError(messages.repo.noGit);
+  }
+  if (result.code !== 0) throw new UsageError(messages.repo.notARepo(cwd), messages.repo.notARepoHint);
+  return result.stdout.trim();
+}
+
+export const CONFIG_FILE = 'canon.config.json';
+
+export function readConfig(root: string): CanonConfig {
+  const file = path.join(root, CONFIG_FILE);
+  if (!existsSync(file)) return resolveConfig(null);
+  const text = readFileSync(file, 'utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    const offset = Number(/position (\d+)/.exec(String(error))?.[1] ?? 0);
+    const before = text.slice(0, offset).split('\n');
+    throw new UsageError(
+      `${CONFIG_FILE}:${before.length}:${(before.at(-1)?.length ?? 0) + 1}: ${messages.config.invalidJson(String((error as Error).message))}`,
+    );
+  }
+  const validate = getValidators().config;
+  if (!validate(parsed)) {
+    const first = formatSchemaErrors(validate.errors ?? [])[0];
+    throw new UsageError(`${CONFIG_FILE}: ${first?.pointer || '/'} ${first?.message ?? 'is invalid'}`, messages.config.hint);
+  }
+  return resolveConfig(parsed as Parameters<typeof resolveConfig>[0]);
+}
+
+export function openRepo(cwd: string): Repo {
+  const root = findRepoRoot(cwd);
+  return { root, config: readConfig(root) };
+}
+

@@ -1,0 +1,42 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { NOTE_KINDS, type NoteKind } from '../core/config.js';
+
+// ajv-formats is CommonJS; under ESM its default export may arrive wrapped.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
+
+export type Validators = Record<NoteKind | 'config' | 'operators', ValidateFunction>;
+
+/** canon's own files (schemas/, templates/) live beside its package.json, wherever canon runs from. */
+export function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(path.join(dir, 'schemas', 'session.schema.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('canon: cannot find its schemas/ folder');
+    dir = parent;
+  }
+}
+
+export const SCHEMA_NAMES = ['common', ...NOTE_KINDS, 'config', 'operators'] as const;
+
+export function readSchema(name: (typeof SCHEMA_NAMES)[number]): Record<string, unknown> {
+  return JSON.parse(readFileSync(path.join(packageRoot(), 'schemas', `${name}.schema.json`), 'utf8')) as Record<string, unknown>;
+}
+
+let validators: Validators | undefined;
+
+/** Schemas are compiled once per process (STYLE rule 9). */
+export function getValidators(): Validators {
+  if (validators) return validators;
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+  addFormats(ajv);
+  ajv.addSchema(readSchema('common'));
+  const compiled: Partial<Validators> = {};
+  for (const name of [...NOTE_KINDS, 'config', 'operators'] as const) compiled[name] = ajv.compile(readSchema(name));
+  validators = compiled as Validators;
+  return validators;
+}
