@@ -1,7 +1,11 @@
 // Builds canon: the CLI (code-split so each command loads only what it needs) and, when present,
 // the standalone hook bundles. Type-checking is `tsc --noEmit` (npm run typecheck); esbuild only strips.
+//
+// Outputs are written file by file through a temp file + rename, and chunks from earlier builds are
+// kept for a while: a canon process (a test, a hook) running during a rebuild never sees half a file.
 import { build } from 'esbuild';
-import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 // Bundled CommonJS dependencies expect require/__filename/__dirname; ESM output provides none of them.
 const requireShim = [
@@ -11,10 +15,16 @@ const requireShim = [
   'const __filename = __canonFileURLToPath(import.meta.url);',
   "const __dirname = __canonFileURLToPath(new URL('.', import.meta.url));",
 ].join(' ');
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', legalComments: 'none', logLevel: 'warning' };
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', legalComments: 'none', logLevel: 'warning', write: false };
 
-rmSync('dist', { recursive: true, force: true });
-await build({
+function writeAtomically(file, contents, mode = 0o644) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, contents, { mode });
+  renameSync(tmp, file);
+}
+
+const cli = await build({
   ...common,
   entryPoints: { canon: 'tools/bin/canon.ts' },
   outdir: 'dist',
@@ -22,11 +32,22 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   banner: { js: requireShim },
 });
-chmodSync('dist/canon.js', 0o755);
+const written = new Set();
+for (const out of cli.outputFiles) {
+  written.add(out.path);
+  writeAtomically(out.path, out.contents, out.path.endsWith(`${path.sep}canon.js`) ? 0o755 : 0o644);
+}
+// Drop chunks of earlier builds once no process can still be loading them.
+const chunks = path.resolve('dist/chunks');
+for (const name of existsSync(chunks) ? readdirSync(chunks) : []) {
+  const file = path.join(chunks, name);
+  if (!written.has(file) && Date.now() - statSync(file).mtimeMs > 10 * 60 * 1000) rmSync(file, { force: true });
+}
 
 // Hook bundles import only Node built-ins and are committed, so a fresh clone works before any build
 // (Claude Code runs them as `node <file>`; see SPEC §5).
-for (const [entry, out] of [['tools/bin/hook-post-tool-use.ts', '.claude/hooks/post-tool-use.mjs']]) {
+for (const [entry, outfile] of [['tools/bin/hook-post-tool-use.ts', '.claude/hooks/post-tool-use.mjs']]) {
   if (!existsSync(entry)) continue;
-  await build({ ...common, entryPoints: [entry], outfile: out, packages: 'external', minify: false });
+  const hook = await build({ ...common, entryPoints: [entry], outfile, packages: 'external' });
+  for (const out of hook.outputFiles) writeAtomically(out.path, out.contents);
 }

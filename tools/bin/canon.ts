@@ -259,6 +259,13 @@ export function buildProgram(): Command {
 }
 
 async function main(): Promise<void> {
+  // `canon ... | head` closes the pipe early; that is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(process.argv);
