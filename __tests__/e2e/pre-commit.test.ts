@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { computeContentHash } from '../../tools/core/content-hash.js';
 import { parseNote } from '../../tools/core/frontmatter.js';
-import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
+import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 import { sessionNote, workstreamNote } from '../helpers/notes.js';
 
 let repo: GitRepo | undefined;
@@ -54,5 +54,92 @@ describe('pre-commit through husky + lint-staged', () => {
     expect(result.stderr).not.toContain('a1B2c3D4e5a1B2c3D4e5');
     expect(repo.head()).toBe(head);
     expect(repo.exists('PWNED')).toBe(false);
+  });
+});
+
+describe('the commit door, continued', () => {
+  function seeded(): GitRepo {
+    const r = createGitRepo({ hooks: true });
+    r.write('workstreams/hooks.md', workstreamNote('hooks'));
+    r.write('docs/sessions/RT-260511-01.md', sessionNote('RT-260511-01'));
+    r.git(['add', '-A']);
+    expect(commit(r, 'init').code).toBe(0);
+    return r;
+  }
+
+  test('two branches that both add sessions merge (and rebase) without an INDEX conflict', () => {
+    repo = seeded();
+    const r = repo;
+    r.git(['checkout', '-q', '-b', 'feature']);
+    r.write('docs/sessions/SK-260512-01.md', sessionNote('SK-260512-01', { operator: 'sergei', date: '2026-05-12' }));
+    r.git(['add', '-A']);
+    expect(commit(r, 'sergei').code).toBe(0);
+    r.git(['checkout', '-q', 'main']);
+    r.write('docs/sessions/RT-260512-01.md', sessionNote('RT-260512-01', { date: '2026-05-12' }));
+    r.git(['add', '-A']);
+    expect(commit(r, 'roman').code).toBe(0);
+
+    const merge = r.git(['merge', '--no-edit', 'feature'], { allowFail: true });
+    expect(merge.code).toBe(0);
+    const index = r.read('docs/sessions/INDEX.md');
+    expect(index).toContain('[SK-260512-01]');
+    expect(index).toContain('[RT-260512-01]');
+    expect(index).toContain('[RT-260511-01]');
+    expect(runCli(['index', '--check'], { cwd: r.dir, env: r.env }).code).toBe(0);
+
+    // The same two lines of work, rebased instead of merged.
+    r.git(['reset', '-q', '--hard', 'HEAD~1']);
+    r.git(['checkout', '-q', 'feature']);
+    const rebase = r.git(['rebase', 'main'], { allowFail: true });
+    expect(rebase.code).toBe(0);
+    expect(runCli(['index', '--check'], { cwd: r.dir, env: r.env }).code).toBe(0);
+  });
+
+  test('a partially staged note keeps its unstaged hunk', () => {
+    repo = seeded();
+    const r = repo;
+    const committed = r.read('docs/sessions/RT-260511-01.md');
+    const staged = committed.replace('Something shipped.', 'Something shipped, and more.');
+    r.write('docs/sessions/RT-260511-01.md', staged);
+    r.git(['add', 'docs/sessions/RT-260511-01.md']);
+    r.write('docs/sessions/RT-260511-01.md', `${staged}\n## Scratch\n\nnot ready yet\n`);
+    expect(commit(r, 'partial').code).toBe(0);
+    expect(r.git(['show', 'HEAD:docs/sessions/RT-260511-01.md']).stdout).not.toContain('not ready yet');
+    expect(r.read('docs/sessions/RT-260511-01.md')).toContain('not ready yet');
+    expect(r.git(['status', '--porcelain']).stdout).toMatch(/^ M docs\/sessions\/RT-260511-01\.md/);
+  });
+
+  test('deleting a note removes its INDEX row in the same commit', () => {
+    repo = seeded();
+    repo.git(['rm', '-q', 'docs/sessions/RT-260511-01.md']);
+    expect(commit(repo, 'remove').code).toBe(0);
+    expect(repo.git(['show', 'HEAD:docs/sessions/INDEX.md']).stdout).not.toContain('RT-260511-01');
+  });
+
+  test.each([['HUSKY', '0'], ['CANON_HOOKS', '0']])('%s=0 skips canon\'s hook work', (name, value) => {
+    repo = seeded();
+    repo.write('docs/sessions/RT-260511-02.md', sessionNote('RT-260511-02', { operator: 'nobody' }));
+    repo.git(['add', '-A']);
+    expect(repo.git(['commit', '-m', 'skip'], { env: { [name]: value }, allowFail: true }).code).toBe(0);
+  });
+
+  test('precommit.mode "warn" lets an invalid note in with the problems printed, but never a secret', () => {
+    repo = seeded();
+    repo.write('canon.config.json', JSON.stringify({ precommit: { mode: 'warn' } }));
+    repo.write('docs/sessions/RT-260511-02.md', sessionNote('RT-260511-02', { operator: 'nobody' }));
+    repo.git(['add', '-A']);
+    const result = commit(repo, 'warn');
+    expect(result.code).toBe(0);
+    expect(result.stderr.replace(/\u001b\[[0-9;]*m/g, '')).toMatch(/RT-260511-02\.md:3:1: error \/operator is "nobody"/);
+    repo.write('docs/sessions/RT-260511-03.md', sessionNote('RT-260511-03', {}, `## Summary\n\nntn_${'A1b2C3d4E5'.repeat(5)}\n`));
+    repo.git(['add', '-A']);
+    const head = repo.head();
+    expect(commit(repo, 'secret').code).not.toBe(0);
+    expect(repo.head()).toBe(head);
+  });
+
+  test('the tree is clean after a commit: post-commit never edits tracked files', () => {
+    repo = seeded();
+    expect(repo.git(['status', '--porcelain']).stdout).toBe('');
   });
 });

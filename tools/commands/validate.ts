@@ -38,8 +38,9 @@ export async function validateNotes(repo: Repo, loaded: readonly LoadedNote[], o
       continue;
     }
     issues.push(...validateNote(item.ref, item.note, ctx));
-    if (typeof item.note.data.external_id === 'string') {
-      ids.push({ rel: item.ref.rel, id: item.note.data.external_id, line: item.note.locate('/external_id').line });
+    const note = item.note;
+    if (typeof note.data.external_id === 'string') {
+      ids.push({ rel: item.ref.rel, id: note.data.external_id, line: () => note.locate('/external_id').line });
     }
   }
   if (!options.wholeStore) ids.push(...adrSiblings(repo, loaded));
@@ -68,7 +69,7 @@ function adrSiblings(repo: Repo, loaded: readonly LoadedNote[]): IdOccurrence[] 
     const info = classifyPath(rel, repo.config);
     if (info?.role !== 'note' || mine.has(rel)) continue;
     const id = externalIdFor('adr', info.stem);
-    if (id && wanted.has(id)) out.push({ rel, id, line: 1 });
+    if (id && wanted.has(id)) out.push({ rel, id, line: () => 1 });
   }
   return out;
 }

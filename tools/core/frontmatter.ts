@@ -1,5 +1,6 @@
 import matter from 'gray-matter';
 import { Document, isMap, isScalar, LineCounter, parseDocument, visit, type Node } from 'yaml';
+import { parseFrontmatterFast } from './frontmatter-fast.js';
 
 /**
  * A note file, as canon reads it:
@@ -135,6 +136,33 @@ export function parseNote(input: string): Note {
   if (hadCrlf) text = text.replace(/\r\n?/g, '\n');
 
   const { raw, body, hasFrontmatter } = splitFrontmatter(text);
+  const fast = parseFrontmatterFast(raw);
+  if (fast) {
+    let full: ParsedYaml | undefined;
+    return {
+      hasFrontmatter,
+      leading: '',
+      entries: fast.entries.map((e) => ({ key: e.key, text: raw.slice(e.start, e.end), line: e.line + FILE_LINE_OFFSET + 1 })),
+      data: fast.data,
+      body,
+      hadBom,
+      hadCrlf,
+      // Positions are only needed to report a problem: parse fully then, not before.
+      locate: (pointer) => (full ??= parseYaml(raw)).locate(pointer),
+    };
+  }
+  return { hasFrontmatter, body, hadBom, hadCrlf, ...parseYaml(raw) };
+}
+
+interface ParsedYaml {
+  leading: string;
+  entries: FrontmatterEntry[];
+  data: Record<string, unknown>;
+  locate: Note['locate'];
+}
+
+/** The full YAML path: errors with positions, comments, anchors, block scalars, anything YAML allows. */
+function parseYaml(raw: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(raw, { schema: 'core', lineCounter, uniqueKeys: true, prettyErrors: false });
   const position = (offset: number) => {
@@ -199,7 +227,7 @@ export function parseNote(input: string): Note {
     return { line: FILE_LINE_OFFSET + 1, column: 1 };
   };
 
-  return { hasFrontmatter, leading, entries, data, body, hadBom, hadCrlf, locate };
+  return { leading, entries, data, locate };
 }
 
 function lineStart(text: string, offset: number): number {

@@ -104,7 +104,8 @@ function checkPerson(
 export interface IdOccurrence {
   rel: string;
   id: string;
-  line: number;
+  /** Resolved only when the id turns out to be a duplicate (finding a line costs a full YAML parse). */
+  line: () => number;
 }
 
 /** external_id must be unique across the store (a stale clone or two ADRs numbered alike can collide). */
@@ -120,7 +121,7 @@ export function findDuplicateIds(occurrences: readonly IdOccurrence[]): Issue[] 
     if (list.length < 2) continue;
     for (const occ of list) {
       const others = list.filter((o) => o !== occ).map((o) => o.rel).join(', ');
-      issues.push({ file: occ.rel, line: occ.line, column: 1, severity: 'error', pointer: '/external_id', message: `"${id}" is also the id of ${others}`, rule: 'id/duplicate' });
+      issues.push({ file: occ.rel, line: occ.line(), column: 1, severity: 'error', pointer: '/external_id', message: `"${id}" is also the id of ${others}`, rule: 'id/duplicate' });
     }
   }
   return issues;

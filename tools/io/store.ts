@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { NOTE_KINDS, type CanonConfig, type NoteKind } from '../core/config.js';
 import { NoteSyntaxError, parseNote, type Note } from '../core/frontmatter.js';
@@ -52,11 +52,7 @@ export function loadNoteBytes(ref: NoteRef, bytes: Buffer, config: CanonConfig):
 }
 
 export function readNote(root: string, ref: NoteRef, config: CanonConfig): LoadedNote {
-  const file = path.join(root, ref.rel);
-  // Check the size before reading, so a 10 MB note is never pulled into memory.
-  const size = statSync(file).size;
-  if (size > config.limits.max_note_bytes) return tooLarge(ref, size, config);
-  return loadNoteBytes(ref, readFileSync(file), config);
+  return loadNoteBytes(ref, readFileSync(path.join(root, ref.rel)), config);
 }
 
 function fileProblem(ref: NoteRef, message: string, rule: string): LoadedNote {
