@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { NOTE_KINDS, type NoteKind } from '../core/config.js';
 import { isClaimStub } from '../core/frontmatter.js';
-import { GENERATED_MARKER, indexRowFor, parseIndex, renderIndex, renderRootIndex, ROOT_INDEX, type IndexRow } from '../core/index-render.js';
+import { GENERATED_MARKER, indexRowFor, renderIndex, renderRootIndex, ROOT_INDEX, spliceIndex, type IndexRow } from '../core/index-render.js';
 import { classifyPath, externalIdFor, trimSlashes } from '../core/layout.js';
 import { UserError } from '../errors.js';
 import type { NoteRef } from '../core/validate-note.js';
@@ -73,20 +73,16 @@ async function renderStagedIndexes(repo: Repo): Promise<Map<string, string>> {
   const blobs = await readBlobs(repo.root, staged.map((r) => `:${r.rel}`));
   for (const kind of kinds) {
     const target = indexPath(repo, kind);
-    const existing = readText(repo, target);
-    const parsed = existing === null ? null : parseIndex(existing);
-    if (parsed === null) {
-      files.set(target, renderAllIndexes(repo).get(target)!);
-      continue;
-    }
-    const rows = new Map(parsed.map((r) => [r.file, r]));
-    for (const file of removals.get(kind) ?? []) rows.delete(file);
+    const upserted: IndexRow[] = [];
+    const removed = [...(removals.get(kind) ?? [])];
     for (const ref of upserts.get(kind) ?? []) {
       const row = rowOf(loadNoteBytes(ref, blobs.get(`:${ref.rel}`) ?? Buffer.alloc(0), repo.config));
-      if (row) rows.set(row.file, row);
-      else rows.delete(`${ref.stem}.md`);
+      if (row) upserted.push(row);
+      else removed.push(`${ref.stem}.md`);
     }
-    files.set(target, renderIndex(kind, [...rows.values()]));
+    const existing = readText(repo, target);
+    const spliced = existing === null ? null : spliceIndex(kind, existing, upserted, removed);
+    files.set(target, spliced ?? renderAllIndexes(repo).get(target)!);
   }
   files.set(ROOT_INDEX, renderRootIndex(repo.config, path.posix.dirname(ROOT_INDEX)));
   return files;

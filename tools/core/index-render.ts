@@ -49,28 +49,68 @@ export function indexRowFor(kind: NoteKind, fileName: string, id: string, data: 
 }
 
 /** Sessions newest first (date, then id); everything else by id. Deterministic for equal input. */
-export function sortRows(kind: NoteKind, rows: IndexRow[]): IndexRow[] {
+export function compareRows(kind: NoteKind): (a: IndexRow, b: IndexRow) => number {
   const byId = (a: IndexRow, b: IndexRow) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
-  if (kind !== 'session') return [...rows].sort(byId);
-  return [...rows].sort((a, b) => (a.date !== b.date ? (a.date < b.date ? 1 : -1) : -byId(a, b)));
+  if (kind !== 'session') return byId;
+  return (a, b) => (a.date !== b.date ? (a.date < b.date ? 1 : -1) : -byId(a, b));
 }
 
-export function renderIndex(kind: NoteKind, rows: IndexRow[]): string {
+export function sortRows(kind: NoteKind, rows: IndexRow[]): IndexRow[] {
+  return [...rows].sort(compareRows(kind));
+}
+
+function headerLines(kind: NoteKind, count: number): string[] {
   const person = kind === 'session' ? 'Operator' : 'Owner';
-  const lines = [
+  return [
     GENERATED_MARKER,
     `# ${KIND_TITLES[kind]}`,
     '',
-    `${rows.length} note(s).`,
+    `${count} note(s).`,
     '',
     `| ID | Title | ${person} | Date | Status | Summary |`,
     '| --- | --- | --- | --- | --- | --- |',
-    ...sortRows(kind, rows).map(
-      (r) =>
-        `| [${cell(r.id)}](${encodeURI(r.file)}) | ${cell(r.title)} | ${cell(r.person)} | ${cell(r.date)} | ${cell(r.status)} | ${cell(r.summary)} |`,
-    ),
   ];
-  return `${lines.join('\n')}\n`;
+}
+
+function rowLine(r: IndexRow): string {
+  return `| [${cell(r.id)}](${encodeURI(r.file)}) | ${cell(r.title)} | ${cell(r.person)} | ${cell(r.date)} | ${cell(r.status)} | ${cell(r.summary)} |`;
+}
+
+export function renderIndex(kind: NoteKind, rows: IndexRow[]): string {
+  return `${[...headerLines(kind, rows.length), ...sortRows(kind, rows).map(rowLine)].join('\n')}\n`;
+}
+
+/**
+ * Apply a few row changes to a generated INDEX without re-rendering the rest (pre-commit runs this
+ * on every commit, so its cost must not grow with the store). The result is byte-for-byte what
+ * renderIndex would give for the changed rows (a test holds it to that); null when the text is not
+ * a well-formed canon INDEX and the caller must render the folder in full.
+ */
+export function spliceIndex(kind: NoteKind, text: string, upserts: readonly IndexRow[], removals: readonly string[]): string | null {
+  if (!text.startsWith(GENERATED_MARKER) || !text.endsWith('\n')) return null;
+  const expected = headerLines(kind, 0);
+  const lines = text.slice(0, -1).split('\n');
+  if (lines.length < expected.length || lines[expected.length - 1] !== expected.at(-1) || lines[5] !== expected[5]) return null;
+  const rows = lines.slice(expected.length);
+  if (!rows.every((l) => l.startsWith('| ['))) return null;
+  const compare = compareRows(kind);
+  const drop = new Set([...removals, ...upserts.map((r) => r.file)].map((f) => encodeURI(f)));
+  const fileOf = (line: string) => /^\| \[(?:\\.|[^\]\\])*\]\(([^)]*)\)/.exec(line)?.[1] ?? '';
+  const kept = drop.size === 0 ? rows : rows.filter((l) => !drop.has(fileOf(l)));
+  for (const row of [...upserts].sort(compare)) {
+    // Binary search over the sorted rows, parsing only the lines it probes.
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const probe = parseRowLine(kept[mid]!);
+      if (probe === null) return null;
+      if (compare(probe, row) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    kept.splice(lo, 0, rowLine(row));
+  }
+  return `${[...headerLines(kind, kept.length), ...kept].join('\n')}\n`;
 }
 
 /** Split a table line into cells, honouring `\|` escapes. */
@@ -100,20 +140,26 @@ export function parseIndex(source: string): IndexRow[] | null {
   const rows: IndexRow[] = [];
   for (const line of source.split('\n')) {
     if (!line.startsWith('| [')) continue;
-    const cells = splitCells(line);
-    const link = /^\[(.*)\]\((.*)\)$/.exec(cells[0] ?? '');
-    if (!link || cells.length < 6) return null;
-    rows.push({
-      id: uncell(link[1]!),
-      file: decodeURI(link[2]!),
-      title: uncell(cells[1]!),
-      person: uncell(cells[2]!),
-      date: uncell(cells[3]!),
-      status: uncell(cells[4]!),
-      summary: uncell(cells[5]!),
-    });
+    const row = parseRowLine(line);
+    if (row === null) return null;
+    rows.push(row);
   }
   return rows;
+}
+
+function parseRowLine(line: string): IndexRow | null {
+  const cells = splitCells(line);
+  const link = /^\[(.*)\]\((.*)\)$/.exec(cells[0] ?? '');
+  if (!link || cells.length < 6) return null;
+  return {
+    id: uncell(link[1]!),
+    file: decodeURI(link[2]!),
+    title: uncell(cells[1]!),
+    person: uncell(cells[2]!),
+    date: uncell(cells[3]!),
+    status: uncell(cells[4]!),
+    summary: uncell(cells[5]!),
+  };
 }
 
 /** The root docs/INDEX.md: a map of the five store folders, relative to `mapDir`. */

@@ -1,0 +1,166 @@
+// npm run bench [-- --sessions N] : the performance budgets of SPEC §11, measured on a seeded synthetic
+// store in temporary git repositories. Every figure is printed as a ratio to a baseline taken in the
+// same run, so the numbers mean the same on a fast or a slow machine.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateStore } from './store.mjs';
+
+const CANON_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CANON_BIN = path.join(CANON_ROOT, 'dist', 'canon.js');
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+}
+const SESSIONS = arg('--sessions', 10000);
+const WORKSTREAMS = arg('--workstreams', 200);
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export function timeMs(fn) {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Median wall time of `node -e 0`: the cost of starting Node at all, the unit of every ratio. */
+export function nodeBaselineMs(runs = 15) {
+  return median(Array.from({ length: runs }, () => timeMs(() => execFileSync(process.execPath, ['-e', '0']))));
+}
+
+const home = mkdtempSync(path.join(os.tmpdir(), 'canon-bench-home-'));
+const env = { ...process.env, HOME: home, GIT_CONFIG_NOSYSTEM: '1', TZ: 'UTC', HUSKY: undefined, CANON_HOOKS: undefined };
+delete env.HUSKY;
+delete env.CANON_HOOKS;
+
+function git(dir, args, extraEnv = {}) {
+  const r = spawnSync('git', args, { cwd: dir, env: { ...env, ...extraEnv }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** A temporary git repository holding a synthetic store, committed without hooks. */
+export function createStoreRepo(sessions, workstreams, label) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `canon-bench-${label}-`));
+  git(dir, ['init', '-q', '-b', 'main']);
+  git(dir, ['config', 'user.name', 'Bench']);
+  git(dir, ['config', 'user.email', 'roman@example.com']);
+  git(dir, ['config', 'commit.gpgsign', 'false']);
+  generateStore(dir, { sessions, workstreams });
+  writeFileSync(path.join(dir, '.gitignore'), 'node_modules\ndist\n.claude/state/\n');
+  execFileSync(process.execPath, [CANON_BIN, 'index'], { cwd: dir, env, stdio: 'ignore' });
+  git(dir, ['add', '-A']);
+  git(dir, ['commit', '-q', '-m', 'synthetic store'], { HUSKY: '0' });
+  return dir;
+}
+
+/** Install canon's hooks as `npm install` would (see __tests__/helpers/git-repo.ts). */
+function installHooks(dir) {
+  for (const rel of ['.husky', '.lintstagedrc.json', '.gitattributes', 'tools/setup-git.mjs']) {
+    cpSync(path.join(CANON_ROOT, rel), path.join(dir, rel), { recursive: true });
+  }
+  const pkg = JSON.parse(readFileSync(path.join(CANON_ROOT, 'package.json'), 'utf8'));
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'bench-store', private: true, scripts: { prepare: pkg.scripts.prepare.replace(/; npm run build.*$/, '') } }));
+  if (!existsSync(path.join(dir, 'node_modules'))) symlinkSync(path.join(CANON_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  if (!existsSync(path.join(dir, 'dist'))) symlinkSync(path.join(CANON_ROOT, 'dist'), path.join(dir, 'dist'));
+  execFileSync('npm', ['run', 'prepare', '--silent'], { cwd: dir, env, stdio: 'ignore' });
+  git(dir, ['add', '-A']);
+  git(dir, ['commit', '-q', '-m', 'hooks'], { HUSKY: '0' });
+}
+
+/**
+ * Median time of committing one changed session note, with the given extra environment. Each run
+ * edits the note's summary (so normalisation and the INDEX row really change) and commits it.
+ */
+function commitCost(dir, runs, extraEnv) {
+  const notes = readFileSync(path.join(dir, 'docs/sessions/INDEX.md'), 'utf8').match(/\(([A-Z]{2}-\d{6}-\d{2}\.md)\)/g) ?? [];
+  const file = path.join(dir, 'docs/sessions', notes[0].slice(1, -1));
+  const original = readFileSync(file, 'utf8');
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    writeFileSync(file, original.replace(/^summary: .*$/m, `summary: bench edit ${Date.now()} ${i}`));
+    git(dir, ['add', file]);
+    times.push(timeMs(() => git(dir, ['commit', '-q', '-m', `bench ${i}`], extraEnv)));
+  }
+  return median(times);
+}
+
+/** Canon's pre-commit overhead and that of bare husky + lint-staged running a no-op task, in one store. */
+function precommitOverhead(dir, runs) {
+  const plain = commitCost(dir, runs, { HUSKY: '0' });
+  const canon = commitCost(dir, runs, {}) - plain;
+  // The bare baseline: the same husky, lint-staged with a no-op task and nothing else in the hook.
+  const hook = path.join(dir, '.husky/pre-commit');
+  const rc = path.join(dir, '.lintstagedrc.json');
+  const [savedHook, savedRc] = [readFileSync(hook, 'utf8'), readFileSync(rc, 'utf8')];
+  writeFileSync(hook, 'lint-staged --quiet\n');
+  writeFileSync(rc, JSON.stringify({ '*.md': 'true' }));
+  const bare = commitCost(dir, runs, {}) - plain;
+  writeFileSync(hook, savedHook);
+  writeFileSync(rc, savedRc);
+  return { canon, bare };
+}
+
+function line(label, value, budget, ok) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${label}: ${value}${budget ? ` (budget ${budget})` : ''}`);
+  if (!ok) process.exitCode = 1;
+}
+
+async function main() {
+  if (!existsSync(CANON_BIN)) throw new Error('dist/canon.js is missing: run `npm run build` first');
+  const node = nodeBaselineMs();
+  console.log(`baseline: node -e 0 median ${node.toFixed(1)} ms; store: ${SESSIONS} sessions + ${WORKSTREAMS} workstreams`);
+  const store = createStoreRepo(SESSIONS, WORKSTREAMS, 'large');
+  const small = createStoreRepo(100, 10, 'small');
+  try {
+    // validate --all: whole-process time, start-up included.
+    const files = SESSIONS + WORKSTREAMS;
+    const validateMs = median(Array.from({ length: 3 }, () => timeMs(() => execFileSync(process.execPath, [CANON_BIN, 'validate', '--all'], { cwd: store, env, stdio: 'ignore' }))));
+    const rate = files / (validateMs / 1000);
+    line('validate --all throughput', `${Math.round(rate)} notes/s (${files} notes in ${validateMs.toFixed(0)} ms)`, '≥ 5,000 notes/s', rate >= 5000);
+
+    installHooks(store);
+    installHooks(small);
+    const runs = 7;
+    const large = precommitOverhead(store, runs);
+    const little = precommitOverhead(small, runs);
+    const ratio = large.canon / large.bare;
+    line(
+      'pre-commit overhead, 1 staged note ÷ bare husky + lint-staged no-op',
+      `${ratio.toFixed(2)} (canon ${large.canon.toFixed(0)} ms, bare ${large.bare.toFixed(0)} ms)`,
+      '≤ 2',
+      ratio <= 2,
+    );
+    const growth = large.canon / little.canon;
+    line(
+      `pre-commit overhead, ${SESSIONS}-note store ÷ 100-note store`,
+      `${growth.toFixed(2)} (${large.canon.toFixed(0)} ms vs ${little.canon.toFixed(0)} ms)`,
+      '≤ 1.2',
+      growth <= 1.2,
+    );
+
+    // Figures owned by other parts of canon, each in its own module.
+    for (const name of ['hook', 'resume', 'sync']) {
+      const file = path.join(CANON_ROOT, 'tools/bench', `${name}.mjs`);
+      if (!existsSync(file)) continue;
+      const mod = await import(file);
+      if (typeof mod.run === 'function') await mod.run({ storeDir: store, canonBin: CANON_BIN, nodeBaselineMs: node, log: (text) => console.log(text), line });
+    }
+  } finally {
+    for (const dir of [store, small, home]) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
