@@ -64,6 +64,13 @@ function report(error: unknown, ctx: CommandContext, debug: boolean): number {
 
 const paths = (args: unknown[]) => ({ paths: (args[0] as string[] | undefined) ?? [] });
 
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export function buildProgram(): Command {
   const program = new Command('canon')
     .description('The git repository as the canonical store of AI-coding-session notes.')
@@ -135,7 +142,12 @@ export function buildProgram(): Command {
     .argument('[url]')
     .action(
       action(
-        async () => (await import('../commands/pre-push.js')).runPrePush as Runner,
+        async () => {
+          // git passes the refs being pushed on stdin: `<local ref> <local sha> <remote ref> <remote sha>` per line.
+          const refs = await readStdin();
+          const { runPrePush } = await import('../commands/pre-push.js');
+          return ((options, ctx) => runPrePush({ ...options, refs }, ctx)) as Runner;
+        },
         (args) => ({ remote: args[0], url: args[1] }),
       ),
     );
@@ -182,6 +194,7 @@ export function buildProgram(): Command {
     .description('Claude Code slash commands')
     .command('generate')
     .description('write the per-operator handoff-<initials>.md and resume-<initials>.md wrappers')
+    .addOption(new Option('--staged', 'pre-commit: generate from the staged operators.yaml and stage the wrappers').hideHelp())
     .option('--json', 'print {written} as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(action(async () => (await import('../commands/commands-generate.js')).runCommandsGenerate as Runner));

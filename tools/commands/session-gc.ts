@@ -1,7 +1,93 @@
+import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
-import { UserError } from '../errors.js';
+import { isClaimStub, parseNote } from '../core/frontmatter.js';
+import { trimSlashes } from '../core/layout.js';
+import { formatAge, parseAge } from '../core/session-id.js';
+import { UsageError } from '../errors.js';
+import { openRepo } from '../io/repo.js';
+import { listNotes } from '../io/store.js';
+import { sessionMessages } from '../messages/session.js';
 
-// PLACEHOLDER: replaced by the issue that builds `canon session-gc`.
-export async function runSessionGc(_options: Record<string, unknown>, _ctx: CommandContext): Promise<CommandOutcome> {
-  throw new UserError('this command is not available yet');
+export interface SessionGcOptions {
+  olderThan?: string;
+  apply?: boolean;
+  json?: boolean;
+}
+
+export interface SessionGcResult {
+  dry_run: boolean;
+  /** Stubs older than the bound. */
+  stale: string[];
+  removed: string[];
+}
+
+/** Temp files of a claim killed between write and link are older than any claim in progress after this. */
+const TEMP_MAX_AGE_MS = 3_600_000;
+
+export async function runSessionGc(options: SessionGcOptions, ctx: CommandContext): Promise<CommandOutcome<SessionGcResult>> {
+  const bound = options.olderThan ?? '24h';
+  const maxAge = parseAge(bound);
+  if (maxAge === null) throw new UsageError(sessionMessages.gc.badAge(bound));
+  const repo = openRepo(ctx.cwd);
+  const now = ctx.now().getTime();
+
+  const stale: Array<{ rel: string; age: number }> = [];
+  for (const ref of listNotes(repo.root, repo.config, ['session'])) {
+    const file = path.join(repo.root, ref.rel);
+    let text: string;
+    try {
+      // A stub is about 80 bytes; anything much larger holds more than a stub and is never touched.
+      if (statSync(file).size > 4096) continue;
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    let note;
+    try {
+      note = parseNote(text);
+    } catch {
+      continue;
+    }
+    if (!isClaimStub(note)) continue;
+    const claimedAt = Date.parse(String(note.data.claimed_at));
+    const age = now - (Number.isNaN(claimedAt) ? statSync(file).mtimeMs : claimedAt);
+    if (age > maxAge) stale.push({ rel: ref.rel, age });
+  }
+
+  const removed: string[] = [];
+  if (options.apply) {
+    for (const { rel } of stale) {
+      unlinkSync(path.join(repo.root, rel));
+      removed.push(rel);
+    }
+    sweepClaimTemps(path.join(repo.root, trimSlashes(repo.config.folders.session)), now);
+  }
+
+  const result = { dry_run: !options.apply, stale: stale.map((s) => s.rel), removed };
+  if (options.json) ctx.logger.out(JSON.stringify(result, null, 2));
+  else if (stale.length === 0) ctx.logger.out(sessionMessages.gc.none(bound));
+  else {
+    for (const s of stale) ctx.logger.out(sessionMessages.gc.stale(s.rel, formatAge(s.age)));
+    ctx.logger.err(options.apply ? sessionMessages.gc.removed(removed.length) : sessionMessages.gc.dryRunHint);
+  }
+  return { exitCode: 0, result };
+}
+
+function sweepClaimTemps(folder: string, now: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!/^\.claim-\d+-[0-9a-f]+\.tmp$/.test(name)) continue;
+    const file = path.join(folder, name);
+    try {
+      if (now - statSync(file).mtimeMs > TEMP_MAX_AGE_MS) unlinkSync(file);
+    } catch {
+      // raced with its owner or another gc: fine
+    }
+  }
 }

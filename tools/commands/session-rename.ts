@@ -1,7 +1,150 @@
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
-import { UserError } from '../errors.js';
+import { parseNote, serializeNote, setFrontmatter } from '../core/frontmatter.js';
+import { GENERATED_MARKER } from '../core/index-render.js';
+import { trimSlashes } from '../core/layout.js';
+import { normalizeNote } from '../core/normalize.js';
+import { parseSessionId, replaceInSessionLog } from '../core/session-id.js';
+import { UsageError, UserError } from '../errors.js';
+import { writeFileSafely } from '../io/fs.js';
+import { execGit, splitNul } from '../io/git.js';
+import { openRepo, type Repo } from '../io/repo.js';
+import { claimSessionId, releaseClaim } from '../io/session-claim.js';
+import { sessionMessages } from '../messages/session.js';
+import { renderAllIndexes } from './index-files.js';
 
-// PLACEHOLDER: replaced by the issue that builds `canon session-rename`.
-export async function runSessionRename(_options: Record<string, unknown>, _ctx: CommandContext): Promise<CommandOutcome> {
-  throw new UserError('this command is not available yet');
+export interface SessionRenameOptions {
+  id: string;
+  json?: boolean;
+}
+
+export interface SessionRenameResult {
+  from: string;
+  to: string;
+  path: string;
+  /** Files canon changed, repository-relative. */
+  files: string[];
+  /** committed: the rename was folded into the unpushed commit that added the note. */
+  git: 'working-tree' | 'staged' | 'committed' | 'fixup-left';
+}
+
+/**
+ * Move a session note to the next free id of its operator and day (skipping ids on the upstream
+ * branch), fixing its external_id, the workstream's Session Log and the INDEX files. When the note
+ * arrived in unpushed commits, the rename is folded into the commit that added it (fixup + autosquash
+ * onto the fork point, no upstream commits pulled in), so the old id never existed in local history
+ * and `git pull --rebase` replays the note under its new name without an add/add conflict.
+ */
+export async function runSessionRename(options: SessionRenameOptions, ctx: CommandContext): Promise<CommandOutcome<SessionRenameResult>> {
+  const repo = openRepo(ctx.cwd);
+  const from = options.id.replace(/\.md$/, '').split('/').pop() ?? '';
+  const parsed = parseSessionId(from);
+  if (!parsed) throw new UsageError(sessionMessages.rename.notAnId(options.id));
+  const folder = trimSlashes(repo.config.folders.session);
+  const oldRel = `${folder}/${from}.md`;
+  const oldFile = path.join(repo.root, oldRel);
+  if (!existsSync(oldFile)) throw new UsageError(sessionMessages.rename.missing(oldRel));
+
+  const git = (args: string[], env: NodeJS.ProcessEnv = ctx.env) => execGit(args, { cwd: repo.root, env });
+  const ok = async (args: string[]) => (await git(args)).code === 0;
+  const inHead = await ok(['cat-file', '-e', `HEAD:${oldRel}`]);
+  const inIndex = (await git(['ls-files', '--', oldRel])).stdout.trim() !== '';
+  if (inHead) {
+    const dirty = splitNul((await git(['status', '--porcelain', '-z', '--untracked-files=no'])).stdout).map((e) => e.slice(3));
+    if (dirty.length > 0) throw new UserError(sessionMessages.rename.dirty(dirty), { hint: sessionMessages.rename.dirtyHint });
+  }
+
+  const text = readFileSync(oldFile, 'utf8');
+  const note = parseNote(text);
+  const slug = typeof note.data.operator === 'string' ? note.data.operator : 'unknown';
+  const claim = await claimSessionId(repo.root, repo.config, { operator: { slug, initials: parsed.initials }, date: parsed.date, now: ctx.now(), env: ctx.env });
+  const to = claim.id;
+  const files = [oldRel, claim.path];
+  try {
+    const moved = normalizeNote(setFrontmatter(note, { external_id: to }), 'session');
+    await writeFileSafely(path.join(repo.root, claim.path), serializeNote(moved));
+    unlinkSync(oldFile);
+  } catch (error) {
+    releaseClaim(repo.root, to, repo.config);
+    throw error;
+  }
+  files.push(...(await renameInWorkstream(repo, note.data.workstream, from, to)));
+  files.push(...(await refreshIndexes(repo)));
+
+  let state: SessionRenameResult['git'] = 'working-tree';
+  if (inHead) state = await commitRename(repo, ctx, oldRel, from, to, files);
+  else if (inIndex) {
+    await git(['add', '-A', '--', ...files]);
+    state = 'staged';
+  }
+
+  const result = { from, to, path: claim.path, files, git: state };
+  if (options.json) ctx.logger.out(JSON.stringify(result, null, 2));
+  else {
+    ctx.logger.out(sessionMessages.rename.renamed(from, to));
+    if (state === 'staged') ctx.logger.err(sessionMessages.rename.staged);
+    if (state === 'working-tree') ctx.logger.err(sessionMessages.rename.workingTree);
+  }
+  if (state === 'fixup-left') ctx.logger.err(sessionMessages.rename.fixupLeft(from));
+  return { exitCode: state === 'fixup-left' ? 1 : 0, result };
+}
+
+async function renameInWorkstream(repo: Repo, workstream: unknown, from: string, to: string): Promise<string[]> {
+  if (typeof workstream !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(workstream)) return [];
+  const rel = `${trimSlashes(repo.config.folders.workstream)}/${workstream}.md`;
+  let text: string;
+  try {
+    text = readFileSync(path.join(repo.root, rel), 'utf8');
+  } catch {
+    return [];
+  }
+  const note = parseNote(text);
+  const body = replaceInSessionLog(note.body, from, to);
+  if (body === null) return [];
+  const updated = note.hasFrontmatter ? serializeNote(normalizeNote({ ...note, body }, 'workstream')) : body;
+  await writeFileSafely(path.join(repo.root, rel), updated);
+  return [rel];
+}
+
+/** Rewrite the INDEX files canon generated that the rename changed; never create one that was not there. */
+async function refreshIndexes(repo: Repo): Promise<string[]> {
+  const changed: string[] = [];
+  for (const [rel, text] of renderAllIndexes(repo)) {
+    let current: string;
+    try {
+      current = readFileSync(path.join(repo.root, rel), 'utf8');
+    } catch {
+      continue;
+    }
+    if (current === text || !current.startsWith(GENERATED_MARKER)) continue;
+    await writeFileSafely(path.join(repo.root, rel), text);
+    changed.push(rel);
+  }
+  return changed;
+}
+
+async function commitRename(repo: Repo, ctx: CommandContext, oldRel: string, from: string, to: string, files: string[]): Promise<SessionRenameResult['git']> {
+  // Canon's own hooks have nothing to add: the files were produced, normalised and indexed above.
+  const quiet = { ...ctx.env, HUSKY: '0', CANON_HOOKS: '0', GIT_EDITOR: 'true', GIT_SEQUENCE_EDITOR: 'true' };
+  const git = (args: string[]) => execGit(args, { cwd: repo.root, env: quiet });
+  const upstream = (await git(['rev-parse', '-q', '--verify', '@{upstream}'])).stdout.trim();
+  const base = upstream ? (await git(['merge-base', 'HEAD', upstream])).stdout.trim() : '';
+  const pushed = base !== '' && (await git(['cat-file', '-e', `${base}:${oldRel}`])).code === 0;
+  const range = base ? `${base}..HEAD` : 'HEAD';
+  const adder = pushed ? '' : (await git(['log', '--format=%H', '--diff-filter=A', '-1', range, '--', oldRel])).stdout.trim();
+
+  await git(['add', '-A', '--', ...files]);
+  const message = adder ? ['--fixup', adder] : ['-m', `Rename session ${from} to ${to}`];
+  const commit = await git(['commit', '-q', '--no-verify', ...message]);
+  if (commit.code !== 0) throw new UserError(`git commit failed: ${commit.stderr.trim() || commit.stdout.trim()}`);
+  if (!adder) return 'committed';
+
+  const rebase = await git(['rebase', '-q', '-i', '--autosquash', '--rebase-merges', ...(base ? [base] : ['--root'])]);
+  if (rebase.code === 0) {
+    ctx.logger.err(sessionMessages.rename.rewritten(Number((await git(['rev-list', '--count', range])).stdout.trim()) || 1));
+    return 'committed';
+  }
+  await git(['rebase', '--abort']);
+  return 'fixup-left';
 }
