@@ -1,0 +1,259 @@
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseNote } from '../../tools/core/frontmatter.js';
+import { createGitRepo, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
+import { DEFAULT_PROPERTIES, startFakeNotion, type FakeNotion, type FakeNotionOptions } from '../helpers/fake-notion.js';
+import { sessionNote, workstreamNote } from '../helpers/notes.js';
+
+let repo: GitRepo | undefined;
+let fake: FakeNotion | undefined;
+afterEach(async () => {
+  repo?.cleanup();
+  await fake?.close();
+  repo = undefined;
+  fake = undefined;
+});
+
+const TOKEN = 'ntn_e2eTestToken0123456789abcdefghijklmnopqrstuvwxyzABCD';
+
+async function setup(files: Record<string, string>, options: FakeNotionOptions = {}) {
+  fake = await startFakeNotion({ token: TOKEN, ...options });
+  repo = createGitRepo({ files });
+  repo.git(['add', '-A']);
+  repo.git(['commit', '-q', '-m', 'notes']);
+  const env = {
+    ...repo.env,
+    NOTION_TOKEN: TOKEN,
+    NOTION_BASE_URL: fake.baseUrl,
+    NOTION_DATABASE_ID: fake.databaseId,
+    CANON_NOTION_RPS: '500',
+    CANON_NOTION_RETRY_BASE_MS: '5',
+  };
+  // The fake server lives in this process, so the CLI must run asynchronously.
+  const sync = (args: string[] = ['--apply'], extra: NodeJS.ProcessEnv = {}) => runCliAsync(['sync', ...args], { cwd: repo!.dir, env: { ...env, ...extra } });
+  return { repo, fake, sync, env };
+}
+
+const data = (r: GitRepo, rel: string) => parseNote(r.read(rel)).data;
+
+describe('canon sync against the fake Notion server (real @notionhq/client)', () => {
+  test('first run creates one page per note; second run sends nothing; one edit updates exactly that page', async () => {
+    const { repo, fake, sync } = await setup({
+      'docs/sessions/RT-260511-01.md': sessionNote('RT-260511-01', { tags: ['hooks', 'sync'], content_hash: 'sha256:' + 'a'.repeat(64) }, '## Summary\n\nShipped **the hook**.\n\n- one\n- two\n'),
+      'docs/sessions/RT-260511-02.md': sessionNote('RT-260511-02'),
+      'workstreams/hooks.md': workstreamNote('hooks'),
+    });
+    const dry = await sync([]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('create  RT-260511-01');
+    expect(fake.requests).toHaveLength(0);
+    expect(repo.git(['status', '--porcelain']).stdout).toBe('');
+
+    const first = await sync();
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(fake.pages()).toHaveLength(3);
+    const [page] = fake.pagesByExternalId('RT-260511-01');
+    expect(fake.propertyText(page!, 'Name')).toBe('Session RT-260511-01');
+    expect(page!.properties.kind.select.name).toBe('session');
+    expect(page!.properties.operator.select.name).toBe('roman');
+    expect(page!.properties.tags.multi_select.map((t: { name: string }) => t.name)).toEqual(['hooks', 'sync']);
+    expect(page!.properties.date.date.start).toBe('2026-05-11');
+    expect(fake.propertyText(page!, 'summary')).toBe('Work of RT-260511-01.');
+    expect(fake.pageText(page!.id)).toBe('Summary\nShipped the hook.\none\ntwo');
+    expect(fake.pagesByExternalId('WS-hooks')[0]!.properties.operator.select.name).toBe('roman');
+
+    const written = data(repo, 'docs/sessions/RT-260511-01.md');
+    expect(written).toMatchObject({ sync_status: 'synced', notion_page_id: page!.id, synced_at: expect.stringMatching(/^\d{4}-/) });
+    // Write-back never changes content_hash, even a stale one.
+    expect(written.content_hash).toBe('sha256:' + 'a'.repeat(64));
+    expect(fake.propertyText(page!, 'content_hash')).toBe(written.synced_hash);
+    expect(parseNote(repo.read('docs/sessions/RT-260511-01.md')).entries.slice(-5).map((e) => e.key)).toEqual(['content_hash', 'sync_status', 'notion_page_id', 'synced_at', 'synced_hash']);
+    expect(repo.read('docs/sync/LAST_SYNC.md')).toMatch(/created 3, updated 0, unchanged 0, failed 0/);
+
+    const count = fake.requests.length;
+    const second = await sync(['--apply', '--json']);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ dry_run: false, counts: { create: 0, update: 0, skip: 3, error: 0 }, requests: 0 });
+    expect(fake.requests.length).toBe(count);
+
+    const file = 'docs/sessions/RT-260511-02.md';
+    repo.write(file, repo.read(file).replace('Something shipped.', 'Something else shipped.'));
+    const third = await sync(['--apply', '--json']);
+    const result = JSON.parse(third.stdout);
+    expect(result.counts).toEqual({ create: 0, update: 1, skip: 2, error: 0 });
+    const touched = new Set(
+      fake.requests.slice(count).filter((r) => r.method === 'PATCH' && r.path.startsWith('/v1/pages/')).map((r) => r.path.split('/')[3]),
+    );
+    const updated = fake.pagesByExternalId('RT-260511-02')[0]!;
+    expect([...touched]).toEqual([updated.id]);
+    expect(fake.pageText(updated.id)).toBe('Summary\nSomething else shipped.');
+    expect(fake.pages()).toHaveLength(3);
+  });
+
+  test('a note with a 10,000-character paragraph and 300 list items syncs in chunked appends', async () => {
+    const long = 'word '.repeat(2000).trim();
+    const items = Array.from({ length: 300 }, (_, i) => `- item ${i}`).join('\n');
+    const { fake, sync } = await setup({ 'docs/sessions/RT-260511-03.md': sessionNote('RT-260511-03', {}, `## Summary\n\n${long}\n\n${items}\n`) });
+    const result = await sync();
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const page = fake.pagesByExternalId('RT-260511-03')[0]!;
+    const lines = fake.pageText(page.id).split('\n');
+    expect(lines[1]).toBe(long);
+    expect(lines.slice(2)).toEqual(Array.from({ length: 300 }, (_, i) => `item ${i}`));
+    expect(fake.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/children')).length).toBeGreaterThanOrEqual(3);
+  });
+
+  test('under 20 % injected 5xx and a dropped connection after a create, repeated runs converge: one page per note, all synced', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 1; i <= 12; i++) files[`docs/sessions/RT-260512-${String(i).padStart(2, '0')}.md`] = sessionNote(`RT-260512-${String(i).padStart(2, '0')}`, {}, `## Summary\n\nNote ${i}.\n\n- a\n  - b\n    - c\n`);
+    const { repo, fake, sync } = await setup(files, { faults: { serverErrorRate: 0.2, seed: 42, dropAfterCreate: 2 } });
+    let runs = 0;
+    let last;
+    do {
+      last = await sync(['--apply', '--json']);
+      runs += 1;
+    } while (last.code !== 0 && runs < 6);
+    expect(last.code).toBe(0);
+    expect(fake.requests.some((r) => r.status === -1)).toBe(true);
+    expect(fake.requests.some((r) => r.status >= 500)).toBe(true);
+    for (let i = 1; i <= 12; i++) {
+      const id = `RT-260512-${String(i).padStart(2, '0')}`;
+      const pages = fake.pagesByExternalId(id);
+      expect(pages).toHaveLength(1);
+      expect(fake.pageText(pages[0]!.id)).toBe(`Summary\nNote ${i}.\na\nb\nc`);
+      expect(data(repo, `docs/sessions/${id}.md`)).toMatchObject({ sync_status: 'synced', notion_page_id: pages[0]!.id });
+      expect(data(repo, `docs/sessions/${id}.md`).sync_error).toBeUndefined();
+    }
+  });
+
+  test('a 429 storm is ridden out, honouring Retry-After', async () => {
+    const { fake, sync } = await setup({ 'docs/sessions/RT-260511-04.md': sessionNote('RT-260511-04') }, { faults: { rateLimitBurst: 3 } });
+    const result = await sync();
+    expect(result.code).toBe(0);
+    expect(fake.requests.filter((r) => r.status === 429)).toHaveLength(3);
+    expect(fake.pagesByExternalId('RT-260511-04')).toHaveLength(1);
+  });
+
+  test('a failing note is stamped error with sync_error, the run goes on and exits 1; the next run clears it', async () => {
+    const { repo, fake, sync } = await setup({
+      'docs/sessions/RT-260511-05.md': sessionNote('RT-260511-05'),
+      'docs/sessions/RT-260511-06.md': sessionNote('RT-260511-06', {}, `## Summary\n\nleaked ghp_${'a1B2c3D4e5'.repeat(3)}abcdef here\n`),
+      'docs/sessions/RT-260511-07.md': '---\ntitle: [unclosed\n---\nbody\n',
+      'docs/sessions/RT-260511-08.md': sessionNote('RT-260511-08', { sync_status: 'local-only' }),
+      'docs/sessions/RT-260511-09.md': '---\nclaimed_at: 2026-05-11T10:00:00Z\noperator: roman\nkind: session\n---\n',
+    });
+    const result = await sync();
+    expect(result.code).toBe(1);
+    expect(fake.pages().map((p) => fake.propertyText(p, 'external_id'))).toEqual(['RT-260511-05']);
+    const refused = data(repo, 'docs/sessions/RT-260511-06.md');
+    expect(refused.sync_status).toBe('error');
+    expect(String(refused.sync_error)).toMatch(/secret/);
+    expect(JSON.stringify(fake.requests)).not.toContain('a1B2c3D4e5');
+    expect(result.stdout).toMatch(/error .*RT-260511-07\.md/);
+    expect(data(repo, 'docs/sessions/RT-260511-08.md').sync_status).toBe('local-only');
+    expect(repo.read('docs/sessions/RT-260511-09.md')).not.toContain('sync_status');
+
+    repo.write('docs/sessions/RT-260511-06.md', sessionNote('RT-260511-06'));
+    repo.write('docs/sessions/RT-260511-07.md', sessionNote('RT-260511-07'));
+    expect((await sync()).code).toBe(0);
+    const fixed = data(repo, 'docs/sessions/RT-260511-06.md');
+    expect(fixed.sync_status).toBe('synced');
+    expect(fixed.sync_error).toBeUndefined();
+  });
+
+  test('the token is never printed, logged or written, even when things fail', async () => {
+    const { repo, sync } = await setup(
+      { 'docs/sessions/RT-260511-10.md': sessionNote('RT-260511-10'), 'docs/sessions/RT-260511-11.md': sessionNote('RT-260511-11') },
+      { faults: { serverErrorRate: 0.5, seed: 3 } },
+    );
+    const outputs = [await sync(['--apply']), await sync(['--apply', '--json']), await sync([]), await sync(['--apply', '--debug'], { CANON_NOTION_RPS: 'x' })];
+    for (const r of outputs) expect(r.stdout + r.stderr).not.toContain(TOKEN);
+    const walk = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const file = path.join(dir, name);
+        if (name === '.git' || name === 'node_modules') return [];
+        return statSync(file).isDirectory() ? walk(file) : [file];
+      });
+    for (const file of walk(repo.dir)) expect(readFileSync(file, 'utf8')).not.toContain(TOKEN);
+  });
+
+  test('a missing NOTION_TOKEN or database id is a configuration error (exit 2) that changes nothing', async () => {
+    const { repo, sync } = await setup({ 'docs/sessions/RT-260511-12.md': sessionNote('RT-260511-12') });
+    const noToken = await sync(['--apply'], { NOTION_TOKEN: '' });
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toMatch(/NOTION_TOKEN is not set/);
+    const noDb = await sync(['--apply'], { NOTION_DATABASE_ID: '' });
+    expect(noDb.code).toBe(2);
+    expect(noDb.stderr).toMatch(/No Notion database is configured/);
+    expect(repo.git(['status', '--porcelain']).stdout).toBe('');
+  });
+
+  test('a database without external_id stops the run naming it; a missing optional property is one warning', async () => {
+    const { external_id: _, ...rest } = DEFAULT_PROPERTIES;
+    const { fake, sync } = await setup({ 'docs/sessions/RT-260511-13.md': sessionNote('RT-260511-13') }, { properties: rest });
+    const stopped = await sync();
+    expect(stopped.code).toBe(2);
+    expect(stopped.stderr).toMatch(/"external_id" \(rich_text\) is missing/);
+    expect(fake.pages()).toHaveLength(0);
+    await fake.close();
+
+    const { tags: __, ...noTags } = DEFAULT_PROPERTIES;
+    const second = await setup({ 'docs/sessions/RT-260511-13.md': sessionNote('RT-260511-13', { tags: ['x'] }) }, { properties: noTags });
+    const warned = await second.sync();
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toMatch(/warning: .*"tags" \(multi_select\) is missing/);
+    expect(second.fake.pages()).toHaveLength(1);
+  });
+
+  test('--commit makes one commit of the write-backs and the audit log; --kinds limits the run', async () => {
+    const { repo, fake, sync } = await setup({
+      'docs/sessions/RT-260511-14.md': sessionNote('RT-260511-14'),
+      'workstreams/sync.md': workstreamNote('sync'),
+    });
+    repo.write('unrelated.txt', 'staged by the user\n');
+    repo.git(['add', 'unrelated.txt']);
+    const head = repo.head();
+    const result = await sync(['--apply', '--commit', '--kinds', 'workstream']);
+    expect(result.code).toBe(0);
+    expect(fake.pages()).toHaveLength(1);
+    expect(repo.git(['rev-parse', 'HEAD~1']).stdout.trim()).toBe(head);
+    const files = repo.git(['show', '--name-only', '--format=', 'HEAD']).stdout.trim().split('\n').sort();
+    expect(files).toEqual(['docs/sync/LAST_SYNC.md', 'workstreams/sync.md']);
+    expect(repo.git(['diff', '--cached', '--name-only']).stdout.trim()).toBe('unrelated.txt');
+    const bad = await sync(['--kinds', 'sessions']);
+    expect(bad.code).toBe(2);
+  });
+
+  test('one sync at a time: a live lock holder refuses a second run; a dead one is broken', async () => {
+    const { repo, fake, sync } = await setup({ 'docs/sessions/RT-260511-15.md': sessionNote('RT-260511-15') });
+    const lock = path.join(repo.dir, '.claude/state/sync.lock');
+    repo.write('.claude/state/sync.lock', JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() }));
+    const refused = await sync();
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/another sync is running/);
+    expect(fake.requests).toHaveLength(0);
+    writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 12345, host: os.hostname(), since: '2026-01-01T00:00:00Z' }));
+    const ran = await sync();
+    expect(ran.code).toBe(0);
+    expect(repo.exists('.claude/state/sync.lock')).toBe(false);
+  });
+
+  test('a page deleted in Notion is created again on the next change', async () => {
+    const { repo, fake, sync } = await setup({ 'docs/sessions/RT-260511-16.md': sessionNote('RT-260511-16') });
+    await sync();
+    const page = fake.pages()[0]!;
+    await fetch(`${fake.baseUrl}/v1/blocks/${page.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}`, 'notion-version': '2025-09-03' } });
+    const file = 'docs/sessions/RT-260511-16.md';
+    repo.write(file, repo.read(file).replace('Something shipped.', 'Changed.'));
+    const result = await sync();
+    expect(result.code).toBe(0);
+    const pages = fake.pagesByExternalId('RT-260511-16');
+    expect(pages).toHaveLength(1);
+    expect(pages[0]!.id).not.toBe(page.id);
+    expect(data(repo, file).notion_page_id).toBe(pages[0]!.id);
+  });
+});

@@ -1,0 +1,12 @@
+/** The fake Notion server (tools/fake-notion/server.mjs), typed for tests. */
+export {
+  DEFAULT_PROPERTIES,
+  NOTION_VERSION,
+  startFakeNotion,
+  validateBlockRequests,
+  type FakeBlock,
+  type FakeNotion,
+  type FakeNotionOptions,
+  type FakePage,
+  type Faults,
+} from '../../tools/fake-notion/server.mjs';

@@ -1,0 +1,595 @@
+// A fake Notion API on loopback HTTP, for canon's tests, `npm run demo` and `npm run bench`.
+//
+// It serves the endpoints canon's sync uses with Notion-Version 2025-09-03 shapes (full page, block,
+// database and data source objects), and behaves like the real service where it matters to a client:
+// bearer auth and the Notion-Version header are required; request limits (2000 characters per text,
+// 100 elements per array, two levels of nesting and 1000 blocks per request, 500 KB per body) are
+// refused with 400 validation_error and Notion's own wording; lists paginate (page_size ≤ 100); a
+// token bucket answers 429 rate_limited with an integer Retry-After; and faults can be injected
+// (5xx at a seeded rate, 429 bursts, a dropped connection after a create has been applied).
+// Plain ESM JavaScript so demo and bench scripts import it without a build step.
+//
+// Limits and error shapes: developers.notion.com/reference/request-limits, /reference/status-codes.
+// Error body: {"object":"error","status":400,"code":"validation_error","message":"body failed
+// validation: body.children[95].code.rich_text[0].text.content.length should be ≤ `2000`, instead was `5867`."}
+
+/**
+ * @typedef {{ rps?: number, burst?: number }} RateLimit
+ * @typedef {{ serverErrorRate?: number, seed?: number, dropAfterCreate?: number, rateLimitBurst?: number, failNext?: number, failCreates?: number }} Faults
+ * @typedef {{ type: string, options?: string[] }} PropertySpec
+ * @typedef {{
+ *   token?: string, version?: string, rateLimit?: RateLimit, faults?: Faults, retryAfterSeconds?: number,
+ *   properties?: Record<string, PropertySpec>, databaseId?: string, dataSourceId?: string, port?: number
+ * }} FakeNotionOptions
+ * @typedef {{ method: string, path: string, status: number }} LoggedRequest
+ */
+
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+
+export const NOTION_VERSION = '2025-09-03';
+const MAX_BODY_BYTES = 500 * 1024;
+const TEXT_LIMIT = 2000;
+const ARRAY_LIMIT = 100;
+const BLOCKS_PER_REQUEST = 1000;
+
+/** The database canon expects by default: title under its usual name, the rest named as in SPEC §10. */
+export const DEFAULT_PROPERTIES = {
+  Name: { type: 'title' },
+  external_id: { type: 'rich_text' },
+  kind: { type: 'select' },
+  operator: { type: 'select' },
+  status: { type: 'select' },
+  tags: { type: 'multi_select' },
+  date: { type: 'date' },
+  summary: { type: 'rich_text' },
+  content_hash: { type: 'rich_text' },
+};
+
+const LANGUAGES = new Set([
+  'abap', 'abc', 'agda', 'arduino', 'ascii art', 'assembly', 'bash', 'basic', 'bnf', 'c', 'c#', 'c++', 'clojure',
+  'coffeescript', 'coq', 'css', 'dart', 'dhall', 'diff', 'docker', 'ebnf', 'elixir', 'elm', 'erlang', 'f#', 'flow',
+  'fortran', 'gherkin', 'glsl', 'go', 'graphql', 'groovy', 'haskell', 'hcl', 'html', 'idris', 'java', 'javascript',
+  'json', 'julia', 'kotlin', 'latex', 'less', 'lisp', 'livescript', 'llvm ir', 'lua', 'makefile', 'markdown',
+  'markup', 'matlab', 'mathematica', 'mermaid', 'nix', 'notion formula', 'objective-c', 'ocaml', 'pascal', 'perl',
+  'php', 'plain text', 'powershell', 'prolog', 'protobuf', 'purescript', 'python', 'r', 'racket', 'reason', 'ruby',
+  'rust', 'sass', 'scala', 'scheme', 'scss', 'shell', 'smalltalk', 'solidity', 'sql', 'swift', 'toml', 'typescript',
+  'vb.net', 'verilog', 'vhdl', 'visual basic', 'webassembly', 'xml', 'yaml', 'java/c/c++/c#',
+]);
+
+const RICH_TEXT_BLOCKS = new Set([
+  'paragraph', 'heading_1', 'heading_2', 'heading_3', 'bulleted_list_item', 'numbered_list_item', 'to_do',
+  'toggle', 'quote', 'callout', 'code',
+]);
+const BLOCK_TYPES = new Set([...RICH_TEXT_BLOCKS, 'divider', 'table', 'table_row', 'image', 'bookmark', 'equation']);
+
+class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+const invalid = (message) => new ApiError(400, 'validation_error', message);
+const notFound = (id) =>
+  new ApiError(404, 'object_not_found', `Could not find block with ID: ${id}. Make sure the relevant pages and databases are shared with your integration.`);
+
+/** A small seeded PRNG (mulberry32): fault injection is random but repeatable. */
+function seeded(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const now = () => new Date().toISOString();
+const user = { object: 'user', id: '00000000-0000-4000-8000-00000000c0de' };
+
+function fullRichText(items) {
+  return items.map((item) => {
+    const content = item.text?.content ?? '';
+    const link = item.text?.link ?? null;
+    return {
+      type: 'text',
+      text: { content, link },
+      annotations: {
+        bold: false, italic: false, strikethrough: false, underline: false, code: false, color: 'default',
+        ...(item.annotations ?? {}),
+      },
+      plain_text: content,
+      href: link?.url ?? null,
+    };
+  });
+}
+
+function validateRichText(items, where) {
+  if (!Array.isArray(items)) throw invalid(`body failed validation: ${where} should be an array, instead was \`${JSON.stringify(items)}\`.`);
+  if (items.length > ARRAY_LIMIT) throw invalid(`body failed validation: ${where}.length should be ≤ \`${ARRAY_LIMIT}\`, instead was \`${items.length}\`.`);
+  items.forEach((item, i) => {
+    const content = item?.text?.content;
+    if (typeof content !== 'string') throw invalid(`body failed validation: ${where}[${i}].text.content should be defined, instead was \`undefined\`.`);
+    if (content.length > TEXT_LIMIT) {
+      throw invalid(`body failed validation: ${where}[${i}].text.content.length should be ≤ \`${TEXT_LIMIT}\`, instead was \`${content.length}\`.`);
+    }
+    const url = item.text.link?.url;
+    if (url !== undefined) {
+      if (typeof url !== 'string' || url.length > TEXT_LIMIT) throw invalid(`body failed validation: ${where}[${i}].text.link.url is too long.`);
+      try {
+        new URL(url);
+      } catch {
+        throw invalid(`Invalid URL for link: ${url}`);
+      }
+    }
+  });
+}
+
+/**
+ * Check an array of block requests the way Notion does: `depth` 1 is the array in the request body,
+ * whose blocks may carry children; those children may not carry their own (two levels per request).
+ */
+function validateBlocks(blocks, where, depth, counter, parentType) {
+  if (!Array.isArray(blocks)) throw invalid(`body failed validation: ${where} should be an array.`);
+  if (blocks.length > ARRAY_LIMIT) throw invalid(`body failed validation: ${where}.length should be ≤ \`${ARRAY_LIMIT}\`, instead was \`${blocks.length}\`.`);
+  blocks.forEach((block, i) => {
+    counter.count += 1;
+    const at = `${where}[${i}]`;
+    const type = block?.type ?? Object.keys(block ?? {}).find((k) => BLOCK_TYPES.has(k));
+    if (!type || !BLOCK_TYPES.has(type)) throw invalid(`body failed validation: ${at}.type should be a known block type, instead was \`${JSON.stringify(block?.type)}\`.`);
+    const data = block[type];
+    if (!data || typeof data !== 'object') throw invalid(`body failed validation: ${at}.${type} should be defined, instead was \`undefined\`.`);
+    if (type === 'table_row' && parentType !== 'table') throw invalid(`body failed validation: ${at}: table_row blocks can only be children of a table.`);
+    if (RICH_TEXT_BLOCKS.has(type)) validateRichText(data.rich_text, `${at}.${type}.rich_text`);
+    if (type === 'code' && !LANGUAGES.has(data.language)) {
+      throw invalid(`body failed validation: ${at}.code.language should be one of the supported languages, instead was \`${JSON.stringify(data.language)}\`.`);
+    }
+    if (type === 'table') {
+      if (!Number.isInteger(data.table_width) || data.table_width < 1) throw invalid(`body failed validation: ${at}.table.table_width should be a positive integer.`);
+      if (!Array.isArray(data.children) || data.children.length === 0) throw invalid(`body failed validation: ${at}.table.children should be defined, instead was \`undefined\`.`);
+    }
+    if (type === 'table_row') {
+      if (!Array.isArray(data.cells)) throw invalid(`body failed validation: ${at}.table_row.cells should be an array.`);
+      data.cells.forEach((cell, c) => validateRichText(cell, `${at}.table_row.cells[${c}]`));
+    }
+    if (data.children !== undefined) {
+      if (depth >= 2) throw invalid(`body failed validation: ${at}.${type}.children should be not present, instead was \`[…]\`.`);
+      validateBlocks(data.children, `${at}.${type}.children`, depth + 1, counter, type);
+    }
+  });
+  if (depth === 1 && counter.count > BLOCKS_PER_REQUEST) {
+    throw invalid(`body failed validation: the request holds ${counter.count} blocks; at most ${BLOCKS_PER_REQUEST} are allowed.`);
+  }
+}
+
+/** Validate a request's block array (exported so unit tests can hold canon's converter to the same rules). */
+export function validateBlockRequests(blocks, where = 'body.children', parentType = 'page') {
+  validateBlocks(blocks, where, 1, { count: 0 }, parentType);
+}
+
+/** @param {FakeNotionOptions} options */
+export async function startFakeNotion(options = {}) {
+  const token = options.token ?? 'fake-notion-test-token';
+  const version = options.version ?? NOTION_VERSION;
+  const databaseId = options.databaseId ?? randomUUID();
+  const dataSourceId = options.dataSourceId ?? randomUUID();
+  const schema = options.properties ?? DEFAULT_PROPERTIES;
+  const retryAfterSeconds = options.retryAfterSeconds ?? 1;
+  let faults = { ...(options.faults ?? {}) };
+  let random = seeded(faults.seed ?? 1);
+  let rate = { rps: options.rateLimit?.rps ?? Infinity, burst: options.rateLimit?.burst ?? 3 };
+  let tokens = rate.burst;
+  let refilledAt = Date.now();
+
+  /** @type {LoggedRequest[]} */
+  const requests = [];
+  const pages = new Map();
+  const blocks = new Map();
+  /** container id (page or block) → ordered child block ids */
+  const children = new Map();
+
+  const propertyIds = new Map(Object.keys(schema).map((name, i) => [name, schema[name].type === 'title' ? 'title' : `p${i}`]));
+  const options_ = new Map(Object.entries(schema).map(([name, spec]) => [name, new Map((spec.options ?? []).map((o) => [o, randomUUID()]))]));
+
+  function schemaObject() {
+    const properties = {};
+    for (const [name, spec] of Object.entries(schema)) {
+      const config = spec.type === 'select' || spec.type === 'multi_select'
+        ? { options: [...options_.get(name)].map(([n, id]) => ({ id, name: n, color: 'default', description: null })) }
+        : {};
+      properties[name] = { id: propertyIds.get(name), name, description: null, type: spec.type, [spec.type]: config };
+    }
+    return properties;
+  }
+
+  function option(name, value, where) {
+    if (!value || typeof value.name !== 'string') throw invalid(`body failed validation: ${where}.name should be defined.`);
+    if (value.name.includes(',')) throw invalid(`Invalid select option, commas not allowed: ${value.name}`);
+    if (value.name.length > ARRAY_LIMIT) throw invalid(`body failed validation: ${where}.name.length should be ≤ \`100\`.`);
+    const known = options_.get(name);
+    if (!known.has(value.name)) known.set(value.name, randomUUID());
+    return { id: known.get(value.name), name: value.name, color: 'default' };
+  }
+
+  function writeProperties(target, input) {
+    if (input === undefined) return;
+    if (!input || typeof input !== 'object') throw invalid('body failed validation: body.properties should be an object.');
+    for (const [name, value] of Object.entries(input)) {
+      const spec = schema[name];
+      if (!spec) throw invalid(`${name} is not a property that exists.`);
+      const where = `body.properties.${name}`;
+      const given = Object.keys(value ?? {}).filter((k) => k !== 'type' && k !== 'id');
+      if (given.length !== 1 || given[0] !== spec.type) throw invalid(`${name} is expected to be ${spec.type}.`);
+      const raw = value[spec.type];
+      let stored;
+      switch (spec.type) {
+        case 'title':
+        case 'rich_text':
+          validateRichText(raw, `${where}.${spec.type}`);
+          stored = fullRichText(raw);
+          break;
+        case 'select':
+          stored = raw === null ? null : option(name, raw, `${where}.select`);
+          break;
+        case 'multi_select':
+          if (!Array.isArray(raw)) throw invalid(`body failed validation: ${where}.multi_select should be an array.`);
+          if (raw.length > ARRAY_LIMIT) throw invalid(`body failed validation: ${where}.multi_select.length should be ≤ \`100\`.`);
+          stored = raw.map((v, i) => option(name, v, `${where}.multi_select[${i}]`));
+          break;
+        case 'date':
+          if (raw !== null && (typeof raw?.start !== 'string' || Number.isNaN(Date.parse(raw.start)))) {
+            throw invalid(`body failed validation: ${where}.date.start should be a valid ISO 8601 date string.`);
+          }
+          stored = raw === null ? null : { start: raw.start, end: raw.end ?? null, time_zone: null };
+          break;
+        default:
+          stored = raw;
+      }
+      target[name] = { id: propertyIds.get(name), type: spec.type, [spec.type]: stored };
+    }
+  }
+
+  function pageObject(page) {
+    return {
+      object: 'page',
+      id: page.id,
+      created_time: page.created_time,
+      last_edited_time: page.last_edited_time,
+      created_by: user,
+      last_edited_by: user,
+      cover: null,
+      icon: null,
+      parent: { type: 'data_source_id', data_source_id: dataSourceId, database_id: databaseId },
+      in_trash: page.in_trash,
+      archived: page.in_trash,
+      is_locked: false,
+      properties: page.properties,
+      url: `https://www.notion.so/${page.id.replaceAll('-', '')}`,
+      public_url: null,
+    };
+  }
+
+  function blockObject(block) {
+    const { id, parent, type, data, in_trash, created_time, last_edited_time } = block;
+    return {
+      object: 'block', id, parent, created_time, last_edited_time, created_by: user, last_edited_by: user,
+      has_children: (children.get(id) ?? []).some((c) => !blocks.get(c)?.in_trash),
+      archived: in_trash, in_trash, type, [type]: data,
+    };
+  }
+
+  /** Store validated block requests under `parentId`; returns the stored top-level blocks. */
+  function insertBlocks(parentId, requestsBlocks) {
+    const parentIsPage = pages.has(parentId);
+    const list = children.get(parentId) ?? [];
+    children.set(parentId, list);
+    const created = [];
+    for (const request of requestsBlocks) {
+      const type = request.type ?? Object.keys(request).find((k) => BLOCK_TYPES.has(k));
+      const { children: nested, ...rest } = request[type];
+      const data = RICH_TEXT_BLOCKS.has(type) ? { ...rest, rich_text: fullRichText(rest.rich_text) } : { ...rest };
+      if (type === 'table_row') data.cells = rest.cells.map((cell) => fullRichText(cell));
+      if (type === 'code' && !data.caption) data.caption = [];
+      const block = {
+        id: randomUUID(),
+        parent: parentIsPage ? { type: 'page_id', page_id: parentId } : { type: 'block_id', block_id: parentId },
+        type, data, in_trash: false, created_time: now(), last_edited_time: now(),
+      };
+      blocks.set(block.id, block);
+      list.push(block.id);
+      if (nested) insertBlocks(block.id, nested);
+      created.push(block);
+    }
+    return created;
+  }
+
+  function livingChildren(id) {
+    return (children.get(id) ?? []).filter((c) => !blocks.get(c).in_trash);
+  }
+
+  function paginate(items, query) {
+    const size = query.page_size === undefined ? 100 : Number(query.page_size);
+    if (!Number.isInteger(size) || size < 1 || size > 100) {
+      throw invalid(`body failed validation: page_size should be ≤ \`100\`, instead was \`${query.page_size}\`.`);
+    }
+    let start = 0;
+    if (query.start_cursor !== undefined && query.start_cursor !== null) {
+      start = items.findIndex((item) => item.id === query.start_cursor);
+      if (start < 0) throw invalid(`start_cursor provided is invalid: ${query.start_cursor}`);
+    }
+    const slice = items.slice(start, start + size);
+    const next = items[start + size];
+    return { object: 'list', results: slice, next_cursor: next ? next.id : null, has_more: Boolean(next) };
+  }
+
+  function plainOf(property) {
+    const value = property?.[property?.type];
+    return Array.isArray(value) ? value.map((t) => t.plain_text).join('') : '';
+  }
+
+  function matches(page, filter) {
+    if (!filter) return true;
+    if (Array.isArray(filter.and)) return filter.and.every((f) => matches(page, f));
+    if (Array.isArray(filter.or)) return filter.or.some((f) => matches(page, f));
+    const spec = schema[filter.property];
+    if (!spec) throw invalid(`Could not find property with name or id: ${filter.property}`);
+    const condition = filter.rich_text ?? filter.title;
+    if (!condition || typeof condition.equals !== 'string') throw invalid('body failed validation: body.filter should be a supported rich_text filter.');
+    return plainOf(page.properties[filter.property]) === condition.equals;
+  }
+
+  function requireContainer(id) {
+    const page = pages.get(id);
+    if (page && !page.in_trash) return;
+    const block = blocks.get(id);
+    if (!block || block.in_trash) throw notFound(id);
+  }
+
+  const routes = [
+    ['GET', /^\/v1\/databases\/([^/]+)$/, (m) => {
+      if (m[1] !== databaseId) throw notFound(m[1]);
+      return {
+        object: 'database', id: databaseId, title: fullRichText([{ text: { content: 'canon notes' } }]), description: [],
+        parent: { type: 'workspace', workspace: true }, is_inline: false, in_trash: false, is_locked: false,
+        created_time: now(), last_edited_time: now(), data_sources: [{ id: dataSourceId, name: 'canon notes' }],
+        icon: null, cover: null, url: `https://www.notion.so/${databaseId.replaceAll('-', '')}`, public_url: null,
+      };
+    }],
+    ['GET', /^\/v1\/data_sources\/([^/]+)$/, (m) => {
+      if (m[1] !== dataSourceId) throw notFound(m[1]);
+      return {
+        object: 'data_source', id: dataSourceId, title: fullRichText([{ text: { content: 'canon notes' } }]), description: [],
+        parent: { type: 'database_id', database_id: databaseId }, database_parent: { type: 'workspace', workspace: true },
+        is_inline: false, in_trash: false, archived: false, created_time: now(), last_edited_time: now(),
+        created_by: user, last_edited_by: user, properties: schemaObject(), icon: null, cover: null,
+        url: `https://www.notion.so/${dataSourceId.replaceAll('-', '')}`, public_url: null,
+      };
+    }],
+    ['POST', /^\/v1\/data_sources\/([^/]+)\/query$/, (m, body) => {
+      if (m[1] !== dataSourceId) throw notFound(m[1]);
+      const found = [...pages.values()].filter((p) => !p.in_trash && matches(p, body.filter)).map(pageObject);
+      return { ...paginate(found, body), type: 'page_or_data_source', page_or_data_source: {} };
+    }],
+    ['POST', /^\/v1\/pages$/, (_m, body) => {
+      const parent = body.parent ?? {};
+      const parentId = parent.data_source_id ?? parent.database_id;
+      if (parentId !== dataSourceId && parentId !== databaseId) throw notFound(parentId);
+      if (body.children !== undefined) validateBlockRequests(body.children);
+      const page = { id: randomUUID(), properties: {}, in_trash: false, created_time: now(), last_edited_time: now() };
+      writeProperties(page.properties, body.properties);
+      for (const [name, spec] of Object.entries(schema)) {
+        if (!page.properties[name]) {
+          const empty = spec.type === 'title' || spec.type === 'rich_text' || spec.type === 'multi_select' ? [] : null;
+          page.properties[name] = { id: propertyIds.get(name), type: spec.type, [spec.type]: empty };
+        }
+      }
+      pages.set(page.id, page);
+      children.set(page.id, []);
+      if (body.children) insertBlocks(page.id, body.children);
+      return pageObject(page);
+    }],
+    ['GET', /^\/v1\/pages\/([^/]+)$/, (m) => {
+      const page = pages.get(m[1]);
+      if (!page) throw notFound(m[1]);
+      return pageObject(page);
+    }],
+    ['PATCH', /^\/v1\/pages\/([^/]+)$/, (m, body) => {
+      const page = pages.get(m[1]);
+      if (!page) throw notFound(m[1]);
+      if (page.in_trash && body.in_trash !== false && body.archived !== false) {
+        throw invalid("Can't edit block that is archived. You must unarchive the block before editing.");
+      }
+      const next = { ...page.properties };
+      writeProperties(next, body.properties);
+      page.properties = next;
+      if (typeof body.in_trash === 'boolean') page.in_trash = body.in_trash;
+      else if (typeof body.archived === 'boolean') page.in_trash = body.archived;
+      page.last_edited_time = now();
+      return pageObject(page);
+    }],
+    ['GET', /^\/v1\/blocks\/([^/]+)\/children$/, (m, _body, query) => {
+      requireContainer(m[1]);
+      const list = livingChildren(m[1]).map((id) => blockObject(blocks.get(id)));
+      return { ...paginate(list, query), type: 'block', block: {} };
+    }],
+    ['PATCH', /^\/v1\/blocks\/([^/]+)\/children$/, (m, body) => {
+      requireContainer(m[1]);
+      const parentType = blocks.get(m[1])?.type ?? 'page';
+      validateBlockRequests(body.children, 'body.children', parentType);
+      const created = insertBlocks(m[1], body.children);
+      return { object: 'list', results: created.map(blockObject), next_cursor: null, has_more: false, type: 'block', block: {} };
+    }],
+    ['GET', /^\/v1\/blocks\/([^/]+)$/, (m) => {
+      const block = blocks.get(m[1]);
+      if (!block) throw notFound(m[1]);
+      return blockObject(block);
+    }],
+    ['DELETE', /^\/v1\/blocks\/([^/]+)$/, (m) => {
+      const page = pages.get(m[1]);
+      if (page) {
+        page.in_trash = true;
+        return pageObject(page);
+      }
+      const block = blocks.get(m[1]);
+      if (!block) throw notFound(m[1]);
+      if (block.in_trash) throw invalid("Can't edit block that is archived. You must unarchive the block before editing.");
+      block.in_trash = true;
+      block.last_edited_time = now();
+      return blockObject(block);
+    }],
+  ];
+
+  function takeToken() {
+    if (!Number.isFinite(rate.rps)) return true;
+    const t = Date.now();
+    tokens = Math.min(rate.burst, tokens + ((t - refilledAt) / 1000) * rate.rps);
+    refilledAt = t;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  }
+
+  function send(res, status, body, headers = {}) {
+    const text = JSON.stringify(status >= 400 ? body : { ...body, request_id: randomUUID() });
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+    res.end(text);
+  }
+
+  function error(res, status, code, message, headers) {
+    send(res, status, { object: 'error', status, code, message, request_id: randomUUID() }, headers);
+  }
+
+  async function readBody(req) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += chunk.length;
+      chunks.push(chunk);
+    }
+    return { text: Buffer.concat(chunks).toString('utf8'), size };
+  }
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = req.method ?? 'GET';
+    const log = { method, path: url.pathname, status: 0 };
+    requests.push(log);
+    const fail = (status, code, message, headers) => {
+      log.status = status;
+      error(res, status, code, message, headers);
+    };
+    const { text, size } = await readBody(req);
+    if (req.headers.authorization !== `Bearer ${token}`) return fail(401, 'unauthorized', 'API token is invalid.');
+    const given = req.headers['notion-version'];
+    if (!given) return fail(400, 'missing_version', 'Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.');
+    if (given !== version) return fail(400, 'validation_error', `Notion-Version header failed validation: ${given} is not supported by this fake; use ${version}.`);
+    if (faults.rateLimitBurst > 0) {
+      faults.rateLimitBurst -= 1;
+      return fail(429, 'rate_limited', 'You have been rate limited. Please try again in a few minutes.', { 'retry-after': String(retryAfterSeconds) });
+    }
+    if (!takeToken()) {
+      const wait = Math.max(retryAfterSeconds, Math.ceil((1 - tokens) / rate.rps));
+      return fail(429, 'rate_limited', 'You have been rate limited. Please try again in a few minutes.', { 'retry-after': String(wait) });
+    }
+    if (faults.failCreates > 0 && method === 'POST' && url.pathname === '/v1/pages') {
+      faults.failCreates -= 1;
+      return fail(500, 'internal_server_error', 'Unexpected error occurred.');
+    }
+    if (faults.failNext > 0) {
+      faults.failNext -= 1;
+      return fail(500, 'internal_server_error', 'Unexpected error occurred.');
+    }
+    if ((faults.serverErrorRate ?? 0) > 0 && random() < faults.serverErrorRate) {
+      return random() < 0.5
+        ? fail(500, 'internal_server_error', 'Unexpected error occurred.')
+        : fail(503, 'service_unavailable', 'Notion is unavailable, please try again later.');
+    }
+    if (size > MAX_BODY_BYTES) return fail(400, 'validation_error', `Request body too large: ${size} bytes; the limit is ${MAX_BODY_BYTES}.`);
+    let body = {};
+    if (text.length > 0) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return fail(400, 'invalid_json', 'Error parsing JSON body.');
+      }
+    }
+    const query = Object.fromEntries(url.searchParams);
+    for (const [routeMethod, pattern, handler] of routes) {
+      const match = routeMethod === method ? pattern.exec(url.pathname) : null;
+      if (!match) continue;
+      try {
+        const result = handler(match, body, query);
+        if (method === 'POST' && url.pathname === '/v1/pages' && faults.dropAfterCreate > 0) {
+          // The page now exists, but the client never hears so: the crash canon must not duplicate.
+          faults.dropAfterCreate -= 1;
+          log.status = -1;
+          res.socket?.destroy();
+          return;
+        }
+        log.status = 200;
+        return send(res, 200, result);
+      } catch (caught) {
+        if (caught instanceof ApiError) return fail(caught.status, caught.code, caught.message);
+        return fail(500, 'internal_server_error', String(caught?.message ?? caught));
+      }
+    }
+    return fail(400, 'invalid_request_url', 'Invalid request URL.');
+  });
+
+  await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const address = server.address();
+  const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+  function tree(id) {
+    return livingChildren(id).map((childId) => {
+      const block = blocks.get(childId);
+      return { type: block.type, data: block.data, children: tree(childId) };
+    });
+  }
+
+  function textOf(nodes) {
+    const lines = [];
+    for (const node of nodes) {
+      const rich = node.data.rich_text;
+      if (Array.isArray(rich)) lines.push(rich.map((t) => t.plain_text).join(''));
+      if (node.type === 'table_row') lines.push(node.data.cells.map((c) => c.map((t) => t.plain_text).join('')).join(' | '));
+      lines.push(...textOf(node.children));
+    }
+    return lines;
+  }
+
+  return {
+    baseUrl,
+    token,
+    databaseId,
+    dataSourceId,
+    requests,
+    /** Live pages (not in trash), as API page objects. */
+    pages: () => [...pages.values()].filter((p) => !p.in_trash).map(pageObject),
+    pagesByExternalId: (externalId) =>
+      [...pages.values()].filter((p) => !p.in_trash && plainOf(p.properties.external_id) === externalId).map(pageObject),
+    /** The page body as a block tree ({type, data, children}). */
+    blockTree: (pageId) => tree(pageId),
+    /** The page body's text, one line per block, in reading order. */
+    pageText: (pageId) => textOf(tree(pageId)).join('\n'),
+    propertyText: (page, name) => plainOf(page.properties[name]),
+    writeCount: () => requests.filter((r) => r.method !== 'GET' && !r.path.endsWith('/query')).length,
+    setFaults: (next) => {
+      faults = { ...faults, ...next };
+      if (next.seed !== undefined) random = seeded(next.seed);
+    },
+    setRateLimit: (next) => {
+      rate = { ...rate, ...next };
+      tokens = rate.burst;
+      refilledAt = Date.now();
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve(undefined));
+      }),
+  };
+}

@@ -1,0 +1,91 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Who holds a lock: written into the lock file so a stale one can be recognised and broken. */
+export interface LockOwner {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+export interface Lock {
+  file: string;
+  release(): void;
+}
+
+export class LockHeldError extends Error {
+  constructor(
+    readonly file: string,
+    readonly owner: LockOwner | null,
+  ) {
+    super(`${file} is held${owner ? ` by pid ${owner.pid} on ${owner.host} since ${owner.since}` : ''}`);
+    this.name = 'LockHeldError';
+  }
+}
+
+function readOwner(file: string): LockOwner | null {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockOwner>;
+    return typeof parsed.pid === 'number' && typeof parsed.host === 'string' ? { pid: parsed.pid, host: parsed.host, since: String(parsed.since) } : null;
+  } catch {
+    return null;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function olderThan(file: string, ms: number, now: Date): boolean {
+  try {
+    return now.getTime() - statSync(file).mtimeMs > ms;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Take an exclusive lock by creating `file` with O_EXCL. A lock left by a process that no longer runs
+ * on this host, or older than `staleMs` (another host's process cannot be checked), is broken rather
+ * than waited on forever. Throws LockHeldError when a live process holds it.
+ */
+export function acquireLock(file: string, options: { staleMs?: number; now?: () => Date } = {}): Lock {
+  const now = options.now ?? (() => new Date());
+  const staleMs = options.staleMs ?? 6 * 60 * 60 * 1000;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const owner: LockOwner = { pid: process.pid, host: os.hostname(), since: now().toISOString() };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      try {
+        writeSync(fd, `${JSON.stringify(owner)}\n`);
+      } finally {
+        closeSync(fd);
+      }
+      let released = false;
+      return {
+        file,
+        release() {
+          if (released) return;
+          released = true;
+          if (readOwner(file)?.pid === owner.pid) rmSync(file, { force: true });
+        },
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = readOwner(file);
+      const age = holder ? now().getTime() - Date.parse(holder.since) : Infinity;
+      // An unreadable lock may be one another process is writing this instant: only an old one is stale.
+      const stale = holder ? (holder.host === owner.host ? !alive(holder.pid) : age > staleMs) : olderThan(file, 10_000, now());
+      if (!stale || attempt > 0) throw new LockHeldError(file, holder);
+      rmSync(file, { force: true });
+    }
+  }
+  throw new LockHeldError(file, readOwner(file));
+}

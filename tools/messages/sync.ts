@@ -1,0 +1,37 @@
+/** Every sentence `canon sync` says to a person. */
+export const syncMessages = {
+  unknownKind: (kind: string, known: readonly string[]) => `--kinds: "${kind}" is not a note kind (known: ${known.join(', ')}).`,
+  commitNeedsApply: '--commit needs --apply: a dry run writes nothing to commit.',
+  noToken: 'NOTION_TOKEN is not set, so canon cannot talk to Notion.',
+  noTokenHint:
+    'Create an internal integration at https://www.notion.so/profile/integrations, share the database with it, and export NOTION_TOKEN=<its secret> (in CI: a repository secret). Nothing was sent; no files were changed.',
+  noDatabase: 'No Notion database is configured.',
+  noDatabaseHint:
+    'Set NOTION_DATABASE_ID, or notion.database_id (or notion.data_source_id) in canon.config.json. Nothing was sent; no files were changed.',
+  badRate: (value: string) => `CANON_NOTION_RPS must be a number above 0, not "${value}".`,
+  locked: (holder: string) => `another sync is running (${holder}); one sync at a time keeps Notion free of duplicates.`,
+  lockedHint: 'Wait for it to finish. If no sync is running, the lock is stale: it is broken automatically once its process is gone.',
+  connect: (what: string) => `could not read the Notion database: ${what}`,
+  connectHint: 'Check NOTION_TOKEN, the database id, and that the database is shared with the integration. No files were changed.',
+  schemaFatal: (problems: string) => `the Notion database cannot hold canon's notes: ${problems}.`,
+  schemaFatalHint:
+    'Add the property to the database (or map it in canon.config.json under notion.properties). external_id is what keeps one page per note. Nothing was sent; no files were changed.',
+  schemaWarning: (problems: string) => `warning: the Notion database does not have every property canon writes (${problems}); those values are skipped.`,
+  missingProperty: (name: string, expected: string) => `"${name}" (${expected}) is missing`,
+  wrongType: (name: string, expected: string, actual: string) => `"${name}" is ${actual}, not ${expected}`,
+  planHeader: 'Dry run: nothing is sent and no file is changed. Run with --apply to do it.',
+  nothingToDo: 'Nothing to sync: every note is unchanged since its last sync (0 requests).',
+  summary: (counts: { create: number; update: number; skip: number; error: number }, requests: number) =>
+    `${counts.create} created, ${counts.update} updated, ${counts.skip} unchanged, ${counts.error} failed; ${requests} request(s) to Notion.`,
+  planSummary: (counts: { create: number; update: number; skip: number; error: number }) =>
+    `would create ${counts.create}, update ${counts.update}, skip ${counts.skip}; ${counts.error} error(s).`,
+  failedHint: 'Failed notes carry sync_status: error and sync_error; fix what it says and run sync again. The rest was synced.',
+  wroteAudit: (file: string) => `wrote ${file}`,
+  committed: (sha: string) => `committed the write-backs and audit log as ${sha}`,
+  commitFailed: (reason: string) => `the sync worked but the commit failed: ${reason}`,
+  commitFailedHint: 'The write-backs and docs/sync/LAST_SYNC.md are in the working tree; commit them yourself.',
+  nothingToCommit: 'nothing to commit: no note changed.',
+  changedDuringSync: (file: string) => `${file} could not be read back after the sync; its sync metadata was not written.`,
+  adopted: 'adopted the existing page with this external_id',
+  recreated: 'its page was gone from Notion; created a new one',
+} as const;
