@@ -92,6 +92,9 @@ try {
   show('canon', ['validate', '--all', '--strict']);
   show('canon', ['normalize', '--all', '--check']);
   show('canon', ['index', '--check']);
+
+  step("The next session starts here: sergei's dashboard, with the Resume Prompt to continue from");
+  show('canon', ['resume', '--operator', 'sergei']);
   console.log(`\nThe sample store is at ${dir}${keep ? '' : ' (removed on exit; pass --keep to keep it)'}.`);
 } finally {
   if (!keep) rmSync(base, { recursive: true, force: true });

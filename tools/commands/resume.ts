@@ -1,7 +1,79 @@
 import type { CommandContext, CommandOutcome } from '../context.js';
-import { UserError } from '../errors.js';
+import { textOf } from '../core/resume-facts.js';
+import { buildResumeView, extractResumePrompt, renderResume, selectOwnSessions, type LastSession, type ResumeView, type SessionFacts } from '../core/resume-view.js';
+import { UsageError } from '../errors.js';
+import { readNoteParts, readResumeStore, type NoteProblem } from '../io/resume-cache.js';
+import { openRepo } from '../io/repo.js';
+import { resolveOperator } from '../io/whoami.js';
+import { resumeMessages } from '../messages/resume.js';
+import { createPaint, type Logger } from '../output.js';
 
-// PLACEHOLDER: replaced by the issue that builds `canon resume`.
-export async function runResume(_options: Record<string, unknown>, _ctx: CommandContext): Promise<CommandOutcome> {
-  throw new UserError('this command is not available yet');
+export interface ResumeOptions {
+  operator?: string;
+  limit?: string | number;
+  /** commander's `--no-cache` sets `cache: false`. */
+  cache?: boolean;
+  json?: boolean;
+}
+
+const PROBLEMS_SHOWN = 5;
+
+function parseLimit(value: string | number | undefined): number {
+  if (value === undefined) return 5;
+  const text = String(value).trim();
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(resumeMessages.badLimit(text), resumeMessages.badLimitHint);
+  return Number(text);
+}
+
+/** The operator's local calendar date (TZ honoured): session ids and dates are written in it too. */
+function localDate(now: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** The last session is read from its file on every run, so its Resume Prompt is never a cached copy. */
+async function readLastSession(root: string, session: SessionFacts, config: Parameters<typeof readNoteParts>[2]): Promise<LastSession> {
+  const fallback: LastSession = { id: session.id, date: session.date, title: session.title, summary: null, resume_prompt: null, path: session.path };
+  let read;
+  try {
+    read = await readNoteParts(root, session.path, config);
+  } catch {
+    return fallback;
+  }
+  if (!read.parts) return fallback;
+  const { data, body } = read.parts;
+  return {
+    id: session.id,
+    date: textOf(data.date),
+    title: textOf(data.title),
+    summary: textOf(data.summary),
+    resume_prompt: extractResumePrompt(body),
+    path: session.path,
+  };
+}
+
+function reportProblems(logger: Logger, problems: NoteProblem[]): void {
+  if (problems.length === 0) return;
+  const lines = [resumeMessages.skipped(problems.length), ...problems.slice(0, PROBLEMS_SHOWN).map((p) => `  ${p.text}`)];
+  if (problems.length > PROBLEMS_SHOWN) lines.push(resumeMessages.skippedMore(problems.length - PROBLEMS_SHOWN));
+  lines.push(resumeMessages.skippedHint);
+  logger.err(lines.join('\n'));
+}
+
+/** SPEC §8: operator → sessions → last session and its Resume Prompt → workstreams → peers → dashboard. */
+export async function runResume(options: ResumeOptions, ctx: CommandContext): Promise<CommandOutcome<ResumeView>> {
+  const limit = parseLimit(options.limit);
+  const { root, config } = openRepo(ctx.cwd);
+  const [operator, store] = await Promise.all([
+    resolveOperator(root, options.operator === undefined ? {} : { operator: options.operator }, ctx.env),
+    readResumeStore(root, config, { useCache: options.cache !== false, nowMs: ctx.now().getTime() }),
+  ]);
+  const own = selectOwnSessions(store.sessions, operator);
+  const last = own[0] ? await readLastSession(root, own[0], config) : null;
+  const view = buildResumeView({ operator, own, last, sessions: store.sessions, workstreams: store.workstreams, today: localDate(ctx.now()), limit });
+
+  reportProblems(ctx.logger, store.problems);
+  if (options.json) ctx.logger.out(`${JSON.stringify(view, null, 2)}\n`);
+  else ctx.logger.out(renderResume(view, { paint: createPaint(ctx.logger.color), width: 80, name: operator.name }));
+  return { exitCode: 0, result: view };
 }
