@@ -1,2 +1,117 @@
-// PLACEHOLDER: replaced by the telemetry hook issue.
-export async function runPostToolUseHook(): Promise<void> {}
+// The PostToolUse hook (SPEC §5): count one tool call into the session's telemetry state.
+// Claude Code runs it after every tool call, synchronously, often several at once; so it imports only
+// Node built-ins (it ships as the standalone bundle .claude/hooks/post-tool-use.mjs), does everything
+// synchronously, and never fails: exit 0, nothing on stdout, problems go to .claude/state/hook-errors.log.
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { parseHookInput, planToolEvent, resolveSessionId } from '../core/telemetry.js';
+import { readStdinSync } from '../io/stdin.js';
+import { appendHookError, appendToolEvent, foldTelemetryState, observeStateDir, telemetryStateDir, telemetryStateFile } from '../io/telemetry.js';
+import { telemetryMessages as m } from '../messages/telemetry.js';
+
+/** Tool responses can be large (a Read of a big file); beyond this the call is not worth parsing. */
+export const STDIN_LIMIT_BYTES = 32 * 1024 * 1024;
+
+export interface HookRun {
+  stdin: string;
+  stdinTruncated?: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  ppid: number;
+  now: () => Date;
+}
+
+export interface HookOutcome {
+  counted: boolean;
+  root: string;
+  sessionId: string | null;
+  problems: string[];
+}
+
+/** The nearest directory at or above `dir` that holds `.git`, else `dir` itself. */
+function findRoot(dir: string): string {
+  for (let current = dir; ; ) {
+    if (existsSync(path.join(current, '.git'))) return current;
+    const parent = path.dirname(current);
+    if (parent === current) return dir;
+    current = parent;
+  }
+}
+
+/** `$CLAUDE_PROJECT_DIR` (what Claude Code sets for hooks), else the repository around the agent's cwd. */
+function resolveRoot(env: NodeJS.ProcessEnv, stdinCwd: string | null, cwd: string): string {
+  const project = env.CLAUDE_PROJECT_DIR;
+  if (project !== undefined && project.trim() !== '') return path.resolve(cwd, project);
+  return findRoot(path.resolve(cwd, stdinCwd ?? '.'));
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Count one call. Never throws: every problem is logged and returned. */
+export function recordToolCall(run: HookRun): HookOutcome {
+  const problems: string[] = [];
+  const now = run.now();
+  const nowIso = now.toISOString();
+  const parsed = run.stdinTruncated
+    ? ({ ok: false, problem: m.hook.tooLarge(STDIN_LIMIT_BYTES), sessionId: null } as const)
+    : parseHookInput(run.stdin);
+  const stdinCwd = parsed.ok ? parsed.input.cwd : null;
+  const root = resolveRoot(run.env, stdinCwd, run.cwd);
+  const sessionId = resolveSessionId(parsed.ok ? parsed.input.sessionId : parsed.sessionId, run.env.CLAUDE_SESSION_ID, run.ppid);
+  const log = (message: string) => {
+    problems.push(message);
+    try {
+      appendHookError(root, `${nowIso} session ${JSON.stringify(sessionId)}: ${message}`);
+    } catch (error) {
+      // Nowhere left to write (the state folder itself is unusable): stderr, which Claude Code
+      // does not show the agent on exit 0.
+      try {
+        process.stderr.write(`${m.hook.noLog(`${message} ${reasonOf(error)}`)}\n`);
+      } catch {
+        // stderr closed too; nothing more can be done without failing the agent.
+      }
+    }
+  };
+
+  if (!parsed.ok) {
+    log(m.hook.notCounted(parsed.problem));
+    return { counted: false, root, sessionId, problems };
+  }
+  let counted = false;
+  try {
+    const { input } = parsed;
+    const cwd = path.resolve(run.cwd, input.cwd ?? root);
+    mkdirSync(telemetryStateDir(root), { recursive: true });
+    const { siblings } = observeStateDir(root, sessionId, now.getTime());
+    appendToolEvent(root, sessionId, planToolEvent(input, { now: nowIso, root, cwd, siblings }));
+    counted = true;
+    const fold = foldTelemetryState(root, sessionId, nowIso);
+    const file = path.relative(root, telemetryStateFile(root, sessionId));
+    if (fold?.corruptMovedTo) log(m.hook.corrupt(file, path.relative(root, fold.corruptMovedTo)));
+    if (fold?.restarted) log(m.hook.journalShrank(file));
+    if (fold?.skipped) log(m.hook.tornLines(fold.skipped));
+  } catch (error) {
+    log(counted ? m.hook.foldFailed(reasonOf(error)) : m.hook.failed(reasonOf(error)));
+  }
+  return { counted, root, sessionId, problems };
+}
+
+/** Entry point of the standalone bundle: synchronous, so nothing waits on the event loop. */
+export function runPostToolUseHookSync(): void {
+  if (process.env.CANON_HOOKS === '0') return;
+  let stdin = '';
+  let stdinTruncated = false;
+  try {
+    ({ text: stdin, truncated: stdinTruncated } = readStdinSync(STDIN_LIMIT_BYTES));
+  } catch {
+    // An unreadable stdin is treated like an empty one: logged below as "stdin was empty".
+  }
+  recordToolCall({ stdin, stdinTruncated, env: process.env, cwd: process.cwd(), ppid: process.ppid, now: () => new Date() });
+}
+
+/** Entry point of `canon hook post-tool-use` (the same work, behind the CLI's async action). */
+export async function runPostToolUseHook(): Promise<void> {
+  runPostToolUseHookSync();
+}

@@ -2,12 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { NOTE_KINDS, type NoteKind } from '../core/config.js';
-
-// ajv-formats is CommonJS; under ESM its default export may arrive wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
 
 export type Validators = Record<NoteKind | 'config' | 'operators', ValidateFunction>;
 
@@ -52,7 +49,12 @@ export function getValidators(): Validators {
   if (validators) return validators;
   validators = loadPrecompiled(packageRoot()) ?? undefined;
   if (validators) return validators;
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+  // Loaded only here: with precompiled validators (the normal case) ajv's compiler never loads.
+  const load = createRequire(import.meta.url);
+  const { Ajv2020: Ajv } = load('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 };
+  const formats = load('ajv-formats') as { default?: (ajv: Ajv2020) => void } & ((ajv: Ajv2020) => void);
+  const addFormats = formats.default ?? formats;
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
   addFormats(ajv);
   ajv.addSchema(readSchema('common'));
   const compiled: Partial<Validators> = {};

@@ -1,0 +1,641 @@
+// tools/hooks/post-tool-use.ts
+import { existsSync as existsSync2, mkdirSync as mkdirSync2 } from "node:fs";
+import path3 from "node:path";
+
+// tools/core/telemetry.ts
+import path from "node:path";
+var SUBAGENT_TOOLS = /* @__PURE__ */ new Set(["Agent", "Task"]);
+var FILE_TOOLS = /* @__PURE__ */ new Map([
+  ["Edit", "file_path"],
+  ["Write", "file_path"],
+  ["MultiEdit", "file_path"],
+  ["NotebookEdit", "notebook_path"]
+]);
+var MAX_FILES_TOUCHED = 200;
+var MAX_TOOL_NAME = 256;
+var MAX_SESSION_ID = 512;
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function nonEmptyString(value, max) {
+  if (typeof value !== "string") return null;
+  const trimmed = value.trim();
+  return trimmed.length > 0 && trimmed.length <= max && !/[\u0000-\u001f\u007f]/.test(trimmed) ? trimmed : null;
+}
+function parseHookInput(text) {
+  if (text.trim() === "") return { ok: false, problem: "stdin was empty", sessionId: null };
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, problem: `stdin is not JSON (${describeGarbage(text)})`, sessionId: null };
+  }
+  if (!isRecord(raw)) return { ok: false, problem: "stdin is JSON but not an object", sessionId: null };
+  const sessionId = nonEmptyString(raw.session_id, MAX_SESSION_ID);
+  const toolName = nonEmptyString(raw.tool_name, MAX_TOOL_NAME);
+  if (toolName === null) return { ok: false, problem: "the hook input has no usable tool_name", sessionId };
+  const field = FILE_TOOLS.get(toolName);
+  const toolInput = isRecord(raw.tool_input) ? raw.tool_input : {};
+  const filePath = field === void 0 ? null : nonEmptyString(toolInput[field], 4096);
+  return { ok: true, input: { sessionId, cwd: nonEmptyString(raw.cwd, 4096), toolName, filePath } };
+}
+function describeGarbage(text) {
+  const head = text.slice(0, 40).replace(/[^\x20-\x7e]/g, "?");
+  return `${text.length} characters starting "${head}"`;
+}
+function fingerprint(text) {
+  let hash = 2166136261;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 16777619);
+  }
+  return (hash >>> 0).toString(16).padStart(8, "0");
+}
+function sanitizeSessionId(id) {
+  if (/^[A-Za-z0-9_-]{1,100}$/.test(id)) return id;
+  return `${id.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64)}-${fingerprint(id)}`;
+}
+function resolveSessionId(fromStdin, fromEnv, ppid) {
+  return fromStdin ?? nonEmptyString(fromEnv, MAX_SESSION_ID) ?? `ppid-${ppid}`;
+}
+function canonicalToolKey(toolName) {
+  const match = /^mcp__(.+?)__(.+)$/.exec(toolName);
+  if (!match) return { key: toolName, method: null };
+  return { key: `mcp__${match[1]}`, method: match[2] };
+}
+function counterMap() {
+  return /* @__PURE__ */ Object.create(null);
+}
+function createTelemetryState(sessionId, cwd, now, forbiddenMcp) {
+  const breakdown = counterMap();
+  for (const server of forbiddenMcp) breakdown[`mcp__${server}`] = 0;
+  return {
+    session_id: sessionId,
+    started_at: now,
+    updated_at: now,
+    cwd,
+    tool_calls_count: 0,
+    tool_calls_breakdown: breakdown,
+    tool_calls_breakdown_methods: /* @__PURE__ */ Object.create(null),
+    subagents_dispatched: 0,
+    parallel_terminals_observed: 0,
+    files_touched: [],
+    journal_offset: 0
+  };
+}
+function repoRelativePath(root, cwd, filePath) {
+  const absolute = path.resolve(cwd, filePath);
+  const rel = path.relative(root, absolute);
+  if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) return null;
+  return rel.split(path.sep).join("/");
+}
+function planToolEvent(input, ctx) {
+  const file = input.filePath === null ? null : repoRelativePath(ctx.root, ctx.cwd, input.filePath);
+  return { at: ctx.now, tool: input.toolName, file, siblings: ctx.siblings, cwd: ctx.cwd };
+}
+function serializeToolEvent(event) {
+  return `${JSON.stringify(event)}
+`;
+}
+function parseToolEvents(text) {
+  const end = text.lastIndexOf("\n") + 1;
+  const events = [];
+  let skipped = 0;
+  for (const line of text.slice(0, end).split("\n")) {
+    if (line === "") continue;
+    const event = parseToolEvent(line);
+    if (event === null) skipped++;
+    else events.push(event);
+  }
+  return { events, consumed: Buffer.byteLength(text.slice(0, end), "utf8"), skipped };
+}
+function parseToolEvent(line) {
+  let raw;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (!isRecord(raw) || typeof raw.at !== "string" || typeof raw.cwd !== "string") return null;
+  if (nonEmptyString(raw.tool, MAX_TOOL_NAME) === null || !isCount(raw.siblings)) return null;
+  if (raw.file !== null && typeof raw.file !== "string") return null;
+  return { at: raw.at, tool: raw.tool, file: raw.file, siblings: raw.siblings, cwd: raw.cwd };
+}
+function applyToolEvent(state, event) {
+  const breakdown = Object.assign(counterMap(), state.tool_calls_breakdown);
+  const methods = Object.assign(/* @__PURE__ */ Object.create(null), state.tool_calls_breakdown_methods);
+  const { key, method } = canonicalToolKey(event.tool);
+  breakdown[key] = (breakdown[key] ?? 0) + 1;
+  if (method !== null) {
+    const perMethod = Object.assign(counterMap(), methods[key]);
+    perMethod[method] = (perMethod[method] ?? 0) + 1;
+    methods[key] = perMethod;
+  }
+  let files = state.files_touched;
+  if (event.file !== null && files.length < MAX_FILES_TOUCHED && !files.includes(event.file)) files = [...files, event.file];
+  return {
+    ...state,
+    // Appends from concurrent calls land in any order: keep the earliest start and the latest update.
+    started_at: state.tool_calls_count === 0 || event.at < state.started_at ? event.at : state.started_at,
+    cwd: state.tool_calls_count === 0 ? event.cwd : state.cwd,
+    updated_at: event.at > state.updated_at ? event.at : state.updated_at,
+    tool_calls_count: state.tool_calls_count + 1,
+    tool_calls_breakdown: breakdown,
+    tool_calls_breakdown_methods: methods,
+    subagents_dispatched: state.subagents_dispatched + (SUBAGENT_TOOLS.has(event.tool) ? 1 : 0),
+    parallel_terminals_observed: Math.max(state.parallel_terminals_observed, event.siblings),
+    files_touched: files
+  };
+}
+function applyToolEvents(state, events, consumed) {
+  const folded = events.reduce(applyToolEvent, state);
+  return { ...folded, journal_offset: state.journal_offset + consumed };
+}
+function isCount(value) {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+function parseCounters(value) {
+  if (!isRecord(value)) return null;
+  const out = counterMap();
+  for (const [k, v] of Object.entries(value)) {
+    if (!isCount(v)) return null;
+    out[k] = v;
+  }
+  return out;
+}
+function parseTelemetryState(text) {
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isRecord(raw) || typeof raw.session_id !== "string" || !isCount(raw.tool_calls_count)) return null;
+  const breakdown = parseCounters(raw.tool_calls_breakdown);
+  if (breakdown === null) return null;
+  const methods = /* @__PURE__ */ Object.create(null);
+  if (raw.tool_calls_breakdown_methods !== void 0) {
+    if (!isRecord(raw.tool_calls_breakdown_methods)) return null;
+    for (const [k, v] of Object.entries(raw.tool_calls_breakdown_methods)) {
+      const counters = parseCounters(v);
+      if (counters === null) return null;
+      methods[k] = counters;
+    }
+  }
+  const strings = ["started_at", "updated_at", "cwd"];
+  if (strings.some((k) => raw[k] !== void 0 && typeof raw[k] !== "string")) return null;
+  const counts = ["subagents_dispatched", "parallel_terminals_observed"];
+  if (counts.some((k) => raw[k] !== void 0 && !isCount(raw[k]))) return null;
+  if (raw.journal_offset !== void 0 && !isCount(raw.journal_offset)) return null;
+  const files = raw.files_touched ?? [];
+  if (!Array.isArray(files) || !files.every((f) => typeof f === "string")) return null;
+  return {
+    session_id: raw.session_id,
+    started_at: raw.started_at ?? "",
+    updated_at: raw.updated_at ?? "",
+    cwd: raw.cwd ?? "",
+    tool_calls_count: raw.tool_calls_count,
+    tool_calls_breakdown: breakdown,
+    tool_calls_breakdown_methods: methods,
+    subagents_dispatched: raw.subagents_dispatched ?? 0,
+    parallel_terminals_observed: raw.parallel_terminals_observed ?? 0,
+    files_touched: files,
+    journal_offset: raw.journal_offset ?? 0
+  };
+}
+function serializeTelemetryState(state) {
+  return `${JSON.stringify(state, null, 2)}
+`;
+}
+
+// tools/io/stdin.ts
+import { fstatSync as fstatSync2, readSync } from "node:fs";
+
+// tools/io/file-lock.ts
+import { closeSync, fstatSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
+var LockTimeoutError = class extends Error {
+  constructor(file, waitedMs, holder) {
+    super(`could not lock ${file} within ${waitedMs} ms (held by ${holder || "an unknown process"})`);
+    this.name = "LockTimeoutError";
+  }
+};
+var sleeper = new Int32Array(new SharedArrayBuffer(4));
+function sleepSync(ms) {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+function errorCode(error) {
+  return error?.code;
+}
+function parseOwner(text) {
+  try {
+    const raw = JSON.parse(text);
+    return typeof raw.pid === "number" && typeof raw.host === "string" ? raw : null;
+  } catch {
+    return null;
+  }
+}
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errorCode(error) === "EPERM";
+  }
+}
+function readLockFile(file) {
+  try {
+    const stat = statSync(file);
+    const text = readFileSync(file, "utf8");
+    return { text, identity: `${stat.ino}:${stat.mtimeMs}:${text}`, ageMs: Date.now() - stat.mtimeMs };
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return null;
+    throw error;
+  }
+}
+function isStale(seen, staleMs) {
+  if (seen.ageMs > staleMs) return true;
+  const owner = parseOwner(seen.text);
+  return owner !== null && owner.host === hostname() && owner.pid !== process.pid && !isAlive(owner.pid);
+}
+function breakLock(file, judged) {
+  const grave = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.stale.tmp`;
+  try {
+    renameSync(file, grave);
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return;
+    throw error;
+  }
+  try {
+    const fd = openSync(grave, "r");
+    let moved;
+    try {
+      const stat = fstatSync(fd);
+      moved = `${stat.ino}:${stat.mtimeMs}:${readFileSync(fd, "utf8")}`;
+    } finally {
+      closeSync(fd);
+    }
+    if (moved !== judged.identity) {
+      try {
+        linkSync(grave, file);
+      } catch {
+      }
+    }
+  } finally {
+    try {
+      unlinkSync(grave);
+    } catch {
+    }
+  }
+}
+function acquireLockSync(file, options) {
+  const owner = { pid: process.pid, host: hostname(), nonce: Math.random().toString(36).slice(2) };
+  const token = JSON.stringify(owner);
+  const started = Date.now();
+  let pause = 1;
+  for (; ; ) {
+    let fd;
+    try {
+      fd = openSync(file, "wx");
+    } catch (error) {
+      if (errorCode(error) !== "EEXIST") throw error;
+    }
+    if (fd !== void 0) {
+      try {
+        writeSync(fd, token);
+      } catch (error) {
+        closeSync(fd);
+        unlinkSync(file);
+        throw error;
+      }
+      closeSync(fd);
+      return heldLock(file, token);
+    }
+    const seen = readLockFile(file);
+    if (seen !== null && isStale(seen, options.staleMs)) {
+      breakLock(file, seen);
+      continue;
+    }
+    const waited = Date.now() - started;
+    if (waited >= options.timeoutMs) throw new LockTimeoutError(file, waited, seen?.text ?? "");
+    sleepSync(Math.min(pause * (0.5 + Math.random()), options.timeoutMs - waited));
+    pause = Math.min(pause * 2, 16);
+  }
+}
+function heldLock(file, token) {
+  const stillHeld = () => {
+    try {
+      return readFileSync(file, "utf8") === token;
+    } catch {
+      return false;
+    }
+  };
+  return {
+    path: file,
+    stillHeld,
+    release: () => {
+      if (stillHeld()) unlinkSync(file);
+    }
+  };
+}
+
+// tools/io/stdin.ts
+function readStdinSync(limitBytes, deadlineMs = 2e3) {
+  if (fstatSync2(0).isCharacterDevice()) return { text: "", truncated: false };
+  const chunks = [];
+  let total = 0;
+  const started = Date.now();
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  for (; ; ) {
+    let n;
+    try {
+      n = readSync(0, buffer, 0, buffer.length, null);
+    } catch (error) {
+      const code = error.code;
+      if (code === "EAGAIN" && Date.now() - started < deadlineMs) {
+        sleepSync(1);
+        continue;
+      }
+      if (code === "EOF" || code === "EAGAIN") break;
+      throw error;
+    }
+    if (n === 0) break;
+    if (total + n > limitBytes) {
+      chunks.push(Buffer.from(buffer.subarray(0, limitBytes - total)));
+      return { text: Buffer.concat(chunks).toString("utf8"), truncated: true };
+    }
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+    total += n;
+  }
+  return { text: Buffer.concat(chunks).toString("utf8"), truncated: false };
+}
+
+// tools/io/telemetry.ts
+import {
+  appendFileSync,
+  closeSync as closeSync2,
+  existsSync,
+  fstatSync as fstatSync3,
+  mkdirSync,
+  openSync as openSync2,
+  readdirSync,
+  readFileSync as readFileSync2,
+  readSync as readSync2,
+  renameSync as renameSync2,
+  statSync as statSync2,
+  unlinkSync as unlinkSync2,
+  writeFileSync
+} from "node:fs";
+import path2 from "node:path";
+var STATE_DIR = ".claude/state";
+var HOOK_ERROR_LOG = "hook-errors.log";
+var HOOK_ERROR_LOG_MAX_BYTES = 64 * 1024;
+var SWEEP_AFTER_MS = 60 * 60 * 1e3;
+var PARALLEL_WINDOW_MS = 60 * 60 * 1e3;
+var FOLD_LOCK = { staleMs: 2e3, timeoutMs: 250 };
+var SESSION_FILE = /^session-(.+)\.jsonl?$/;
+function telemetryStateDir(root) {
+  return path2.join(root, STATE_DIR);
+}
+function telemetryStateFile(root, sessionId) {
+  return path2.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.json`);
+}
+function telemetryJournalFile(root, sessionId) {
+  return `${telemetryStateFile(root, sessionId)}l`;
+}
+function fileStamp(iso) {
+  return iso.replace(/[:.]/g, "-");
+}
+function errorCode2(error) {
+  return error?.code;
+}
+function readTextOrNull(file) {
+  try {
+    return readFileSync2(file, "utf8");
+  } catch (error) {
+    if (errorCode2(error) === "ENOENT") return null;
+    throw error;
+  }
+}
+function appendToolEvent(root, sessionId, event) {
+  appendFileSync(telemetryJournalFile(root, sessionId), serializeToolEvent(event));
+}
+function readJournalTail(journal, offset) {
+  let fd;
+  try {
+    fd = openSync2(journal, "r");
+  } catch (error) {
+    if (errorCode2(error) === "ENOENT") return offset === 0 ? { text: "", consumed: 0 } : null;
+    throw error;
+  }
+  try {
+    const size = fstatSync3(fd).size;
+    if (size < offset) return null;
+    const buffer = Buffer.alloc(size - offset);
+    let read = 0;
+    while (read < buffer.length) {
+      const n = readSync2(fd, buffer, read, buffer.length - read, offset + read);
+      if (n === 0) break;
+      read += n;
+    }
+    const end = buffer.subarray(0, read).lastIndexOf(10) + 1;
+    return { text: buffer.toString("utf8", 0, end), consumed: end };
+  } finally {
+    closeSync2(fd);
+  }
+}
+function computeState(root, sessionId, now, moveCorrupt) {
+  const file = telemetryStateFile(root, sessionId);
+  const text = readTextOrNull(file);
+  let state = text === null ? null : parseTelemetryState(text);
+  let corruptMovedTo = null;
+  if (text !== null && state === null && moveCorrupt !== null) corruptMovedTo = moveCorrupt(file);
+  const fresh = () => createTelemetryState(sessionId, "", now, readForbiddenMcp(root));
+  state ??= fresh();
+  const journal = telemetryJournalFile(root, sessionId);
+  let tail = readJournalTail(journal, state.journal_offset);
+  let restarted = false;
+  if (tail === null) {
+    restarted = true;
+    state = fresh();
+    tail = readJournalTail(journal, 0) ?? { text: "", consumed: 0 };
+  }
+  const { events, skipped } = parseToolEvents(tail.text);
+  return { state: applyToolEvents(state, events, tail.consumed), corruptMovedTo, skipped, restarted };
+}
+function foldTelemetryState(root, sessionId, now, lockOptions = FOLD_LOCK) {
+  const file = telemetryStateFile(root, sessionId);
+  let lock;
+  try {
+    lock = acquireLockSync(`${file}.lock`, lockOptions);
+  } catch (error) {
+    if (error instanceof LockTimeoutError) return null;
+    throw error;
+  }
+  try {
+    const result = computeState(root, sessionId, now, (corrupt) => {
+      const aside = `${corrupt}.corrupt-${fileStamp(now)}`;
+      renameSync2(corrupt, aside);
+      return aside;
+    });
+    const temp = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
+    writeFileSync(temp, serializeTelemetryState(result.state));
+    if (!lock.stillHeld()) {
+      unlinkSync2(temp);
+      return null;
+    }
+    renameSync2(temp, file);
+    return result;
+  } finally {
+    lock.release();
+  }
+}
+function observeStateDir(root, sessionId, nowMs) {
+  const dir = telemetryStateDir(root);
+  const self = sanitizeSessionId(sessionId);
+  const active = /* @__PURE__ */ new Set();
+  const swept = [];
+  for (const name of readdirSync(dir)) {
+    const isTemp = name.endsWith(".tmp");
+    const stem = SESSION_FILE.exec(name)?.[1];
+    if (!isTemp && (stem === void 0 || stem === self || active.has(stem))) continue;
+    const file = path2.join(dir, name);
+    let mtimeMs;
+    try {
+      mtimeMs = statSync2(file).mtimeMs;
+    } catch {
+      continue;
+    }
+    if (stem !== void 0) {
+      if (nowMs - mtimeMs <= PARALLEL_WINDOW_MS) active.add(stem);
+    } else if (nowMs - mtimeMs > SWEEP_AFTER_MS) {
+      try {
+        unlinkSync2(file);
+        swept.push(name);
+      } catch {
+      }
+    }
+  }
+  return { siblings: active.size, swept };
+}
+function appendHookError(root, line) {
+  const dir = telemetryStateDir(root);
+  mkdirSync(dir, { recursive: true });
+  const log = path2.join(dir, HOOK_ERROR_LOG);
+  try {
+    if (statSync2(log).size > HOOK_ERROR_LOG_MAX_BYTES) renameSync2(log, `${log}.1`);
+  } catch (error) {
+    if (errorCode2(error) !== "ENOENT") throw error;
+  }
+  appendFileSync(log, line.endsWith("\n") ? line : `${line}
+`);
+}
+function readForbiddenMcp(root) {
+  const fallback = ["notion_offplan"];
+  try {
+    const text = readTextOrNull(path2.join(root, "canon.config.json"));
+    if (text === null) return fallback;
+    const list = JSON.parse(text).invariant?.forbidden_mcp;
+    return Array.isArray(list) && list.every((s) => typeof s === "string") ? list : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+// tools/messages/telemetry.ts
+var telemetryMessages = {
+  hook: {
+    notCounted: (reason) => `${reason}; this call was not counted.`,
+    tooLarge: (limit) => `stdin is larger than ${limit} bytes`,
+    corrupt: (file, movedTo) => `${file} did not hold a telemetry state; it was moved to ${movedTo} and the count was rebuilt from the journal.`,
+    journalShrank: (file) => `the journal of ${file} is shorter than the state says (replaced by hand?); the count was rebuilt from the journal.`,
+    tornLines: (n) => `skipped ${n} unreadable journal line(s) (a write cut short, e.g. on a full disk).`,
+    failed: (reason) => `could not record the call (${reason}); this call was not counted.`,
+    foldFailed: (reason) => `the call was recorded in the journal, but the state file could not be updated (${reason}); readers still see it.`,
+    noLog: (reason) => `canon telemetry hook: ${reason} (and the error log could not be written either)`
+  },
+  show: {
+    none: "No telemetry has been recorded in this repository yet.",
+    noneHint: "The PostToolUse hook in .claude/settings.json records every tool call of a Claude Code session into .claude/state/.",
+    noSession: (id) => `No telemetry state for session "${id}".`,
+    noSessionHint: "Run `canon telemetry show` without --session-id to see the newest session."
+  }
+};
+
+// tools/hooks/post-tool-use.ts
+var STDIN_LIMIT_BYTES = 32 * 1024 * 1024;
+function findRoot(dir) {
+  for (let current = dir; ; ) {
+    if (existsSync2(path3.join(current, ".git"))) return current;
+    const parent = path3.dirname(current);
+    if (parent === current) return dir;
+    current = parent;
+  }
+}
+function resolveRoot(env, stdinCwd, cwd) {
+  const project = env.CLAUDE_PROJECT_DIR;
+  if (project !== void 0 && project.trim() !== "") return path3.resolve(cwd, project);
+  return findRoot(path3.resolve(cwd, stdinCwd ?? "."));
+}
+function reasonOf(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+function recordToolCall(run) {
+  const problems = [];
+  const now = run.now();
+  const nowIso = now.toISOString();
+  const parsed = run.stdinTruncated ? { ok: false, problem: telemetryMessages.hook.tooLarge(STDIN_LIMIT_BYTES), sessionId: null } : parseHookInput(run.stdin);
+  const stdinCwd = parsed.ok ? parsed.input.cwd : null;
+  const root = resolveRoot(run.env, stdinCwd, run.cwd);
+  const sessionId = resolveSessionId(parsed.ok ? parsed.input.sessionId : parsed.sessionId, run.env.CLAUDE_SESSION_ID, run.ppid);
+  const log = (message) => {
+    problems.push(message);
+    try {
+      appendHookError(root, `${nowIso} session ${JSON.stringify(sessionId)}: ${message}`);
+    } catch (error) {
+      try {
+        process.stderr.write(`${telemetryMessages.hook.noLog(`${message} ${reasonOf(error)}`)}
+`);
+      } catch {
+      }
+    }
+  };
+  if (!parsed.ok) {
+    log(telemetryMessages.hook.notCounted(parsed.problem));
+    return { counted: false, root, sessionId, problems };
+  }
+  let counted = false;
+  try {
+    const { input } = parsed;
+    const cwd = path3.resolve(run.cwd, input.cwd ?? root);
+    mkdirSync2(telemetryStateDir(root), { recursive: true });
+    const { siblings } = observeStateDir(root, sessionId, now.getTime());
+    appendToolEvent(root, sessionId, planToolEvent(input, { now: nowIso, root, cwd, siblings }));
+    counted = true;
+    const fold = foldTelemetryState(root, sessionId, nowIso);
+    const file = path3.relative(root, telemetryStateFile(root, sessionId));
+    if (fold?.corruptMovedTo) log(telemetryMessages.hook.corrupt(file, path3.relative(root, fold.corruptMovedTo)));
+    if (fold?.restarted) log(telemetryMessages.hook.journalShrank(file));
+    if (fold?.skipped) log(telemetryMessages.hook.tornLines(fold.skipped));
+  } catch (error) {
+    log(counted ? telemetryMessages.hook.foldFailed(reasonOf(error)) : telemetryMessages.hook.failed(reasonOf(error)));
+  }
+  return { counted, root, sessionId, problems };
+}
+function runPostToolUseHookSync() {
+  if (process.env.CANON_HOOKS === "0") return;
+  let stdin = "";
+  let stdinTruncated = false;
+  try {
+    ({ text: stdin, truncated: stdinTruncated } = readStdinSync(STDIN_LIMIT_BYTES));
+  } catch {
+  }
+  recordToolCall({ stdin, stdinTruncated, env: process.env, cwd: process.cwd(), ppid: process.ppid, now: () => /* @__PURE__ */ new Date() });
+}
+
+// tools/bin/hook-post-tool-use.ts
+try {
+  runPostToolUseHookSync();
+} catch {
+}
+process.exitCode = 0;

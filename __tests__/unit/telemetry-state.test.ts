@@ -1,0 +1,205 @@
+import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { formatTelemetryState } from '../../tools/core/format-telemetry.js';
+import {
+  MAX_FILES_TOUCHED,
+  applyToolEvent,
+  applyToolEvents,
+  canonicalToolKey,
+  createTelemetryState,
+  parseHookInput,
+  parseTelemetryState,
+  parseToolEvents,
+  planToolEvent,
+  repoRelativePath,
+  resolveSessionId,
+  sanitizeSessionId,
+  serializeTelemetryState,
+  serializeToolEvent,
+  type HookInput,
+  type TelemetryState,
+} from '../../tools/core/telemetry.js';
+import { createPaint } from '../../tools/output.js';
+import { CANON_ROOT } from '../helpers/git-repo.js';
+
+const NOW = '2026-05-11T10:00:00.000Z';
+const ctx = { now: NOW, root: '/work/repo', cwd: '/work/repo', siblings: 0 };
+const call = (toolName: string, filePath: string | null = null): HookInput => ({ sessionId: 's', cwd: '/work/repo', toolName, filePath });
+const fresh = () => createTelemetryState('s', '/work/repo', NOW, ['notion_offplan']);
+const applyToolCall = (state: TelemetryState, input: HookInput, c: typeof ctx) => applyToolEvent(state, planToolEvent(input, c));
+const fold = (names: string[], state: TelemetryState = fresh()) => names.reduce((s, name) => applyToolCall(s, call(name), ctx), state);
+
+describe('parseHookInput', () => {
+  test('reads the pinned Claude Code PostToolUse fixture', () => {
+    const text = readFileSync(path.join(CANON_ROOT, '__tests__/fixtures/hook/post-tool-use.json'), 'utf8');
+    expect(parseHookInput(text)).toEqual({
+      ok: true,
+      input: {
+        sessionId: '0b8c1f5e-7d2a-4c1e-9f3b-5a6d7e8f9a0b',
+        cwd: '/work/repo',
+        toolName: 'Edit',
+        filePath: '/work/repo/tools/hooks/post-tool-use.ts',
+      },
+    });
+  });
+
+  test('NotebookEdit names its file in notebook_path; other tools name none', () => {
+    const notebook = parseHookInput(JSON.stringify({ tool_name: 'NotebookEdit', tool_input: { notebook_path: 'a.ipynb' } }));
+    expect(notebook.ok && notebook.input.filePath).toBe('a.ipynb');
+    const bash = parseHookInput(JSON.stringify({ tool_name: 'Bash', tool_input: { file_path: 'x' } }));
+    expect(bash.ok && bash.input.filePath).toBeNull();
+  });
+
+  test.each([
+    ['empty stdin', '', /empty/],
+    ['whitespace', ' \n', /empty/],
+    ['garbage', '\u0000\u00ffnot json', /not JSON/],
+    ['a JSON array', '[1,2]', /not an object/],
+    ['JSON without tool_name', '{"session_id":"abc"}', /no usable tool_name/],
+    ['a non-string tool_name', '{"tool_name":42}', /no usable tool_name/],
+    ['a tool_name with a newline', '{"tool_name":"Bash\\nX"}', /no usable tool_name/],
+  ])('rejects %s with a reason', (_name, text, reason) => {
+    const result = parseHookInput(text);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problem).toMatch(reason);
+  });
+
+  test('keeps the session id of an input it cannot count, for the error log', () => {
+    expect(parseHookInput('{"session_id":"abc"}')).toMatchObject({ ok: false, sessionId: 'abc' });
+  });
+});
+
+describe('session ids', () => {
+  test('stdin, then $CLAUDE_SESSION_ID, then the parent pid', () => {
+    expect(resolveSessionId('a', 'b', 7)).toBe('a');
+    expect(resolveSessionId(null, 'b', 7)).toBe('b');
+    expect(resolveSessionId(null, ' ', 7)).toBe('ppid-7');
+    expect(resolveSessionId(null, undefined, 7)).toBe('ppid-7');
+  });
+
+  test('UUIDs pass unchanged; anything else cannot leave the folder and never collides', () => {
+    expect(sanitizeSessionId('0b8c1f5e-7d2a-4c1e-9f3b-5a6d7e8f9a0b')).toBe('0b8c1f5e-7d2a-4c1e-9f3b-5a6d7e8f9a0b');
+    const traversal = sanitizeSessionId('../../etc');
+    expect(traversal).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(traversal).not.toBe(sanitizeSessionId('__/__/etc'));
+    expect(sanitizeSessionId('a b')).not.toBe(sanitizeSessionId('a_b'));
+    expect(sanitizeSessionId('x'.repeat(2000)).length).toBeLessThanOrEqual(73);
+  });
+});
+
+describe('applyToolCall', () => {
+  test('a fresh state carries the invariant key at 0', () => {
+    expect(fresh().tool_calls_breakdown).toEqual({ mcp__notion_offplan: 0 });
+  });
+
+  test('MCP calls fold into mcp__<server> with their methods counted', () => {
+    expect(canonicalToolKey('mcp__notion_offplan__API-post-page')).toEqual({ key: 'mcp__notion_offplan', method: 'API-post-page' });
+    expect(canonicalToolKey('mcp__github__get__nested')).toEqual({ key: 'mcp__github', method: 'get__nested' });
+    expect(canonicalToolKey('Bash')).toEqual({ key: 'Bash', method: null });
+    const state = fold(['Bash', 'mcp__notion_offplan__API-post-page', 'mcp__notion_offplan__API-post-page', 'mcp__notion_offplan__API-get-self', 'Bash']);
+    expect(state.tool_calls_count).toBe(5);
+    expect(state.tool_calls_breakdown).toEqual({ mcp__notion_offplan: 3, Bash: 2 });
+    expect(state.tool_calls_breakdown_methods).toEqual({ mcp__notion_offplan: { 'API-post-page': 2, 'API-get-self': 1 } });
+  });
+
+  test('Agent and Task count as subagents', () => {
+    expect(fold(['Agent', 'Task', 'Bash']).subagents_dispatched).toBe(2);
+  });
+
+  test('tool names that are Object.prototype members are plain keys', () => {
+    const state = fold(['__proto__', 'constructor', '__proto__']);
+    const round = parseTelemetryState(serializeTelemetryState(state));
+    expect(round?.tool_calls_breakdown['__proto__']).toBe(2);
+    expect(round?.tool_calls_breakdown['constructor']).toBe(1);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  test('files_touched: repo-relative, deduplicated, inside the repository only, capped', () => {
+    let state = fresh();
+    for (const [tool, file] of [
+      ['Edit', '/work/repo/a.ts'],
+      ['Write', 'b.ts'],
+      ['MultiEdit', '/work/repo/a.ts'],
+      ['NotebookEdit', '/work/repo/n/x.ipynb'],
+      ['Edit', '/etc/passwd'],
+      ['Write', '../outside.ts'],
+    ] as const) state = applyToolCall(state, call(tool, file), ctx);
+    expect(state.files_touched).toEqual(['a.ts', 'b.ts', 'n/x.ipynb']);
+    for (let i = 0; i < MAX_FILES_TOUCHED + 10; i++) state = applyToolCall(state, call('Write', `f${i}.ts`), ctx);
+    expect(state.files_touched).toHaveLength(MAX_FILES_TOUCHED);
+    expect(repoRelativePath('/r', '/r/sub', 'x.ts')).toBe('sub/x.ts');
+  });
+
+  test('parallel terminals keep the most ever observed; the input state is not modified', () => {
+    const one = applyToolCall(fresh(), call('Bash'), { ...ctx, siblings: 3 });
+    const two = applyToolCall(one, call('Bash'), { ...ctx, siblings: 1, now: '2026-05-11T11:00:00.000Z' });
+    expect(two.parallel_terminals_observed).toBe(3);
+    expect(two.updated_at).toBe('2026-05-11T11:00:00.000Z');
+    expect(two.started_at).toBe(NOW);
+    expect(one.tool_calls_count).toBe(1);
+  });
+});
+
+describe('the journal', () => {
+  test('events round-trip one line each; only complete lines are consumed', () => {
+    const a = planToolEvent(call('Edit', '/work/repo/a.ts'), ctx);
+    const b = planToolEvent(call('mcp__x__y'), { ...ctx, siblings: 2 });
+    expect(a).toEqual({ at: NOW, tool: 'Edit', file: 'a.ts', siblings: 0, cwd: '/work/repo' });
+    const text = serializeToolEvent(a) + serializeToolEvent(b);
+    expect(text.split('\n')).toHaveLength(3);
+    const partial = `${text}{"at":"2026`;
+    expect(parseToolEvents(partial)).toEqual({ events: [a, b], consumed: Buffer.byteLength(text), skipped: 0 });
+  });
+
+  test('lines that are not events (a torn write) are skipped and counted', () => {
+    const good = serializeToolEvent(planToolEvent(call('Bash'), ctx));
+    const { events, skipped } = parseToolEvents(`${good}{"at":"x","tool":"Ba{"at":"y"}\n[]\n${good}`);
+    expect([events.length, skipped]).toEqual([2, 2]);
+  });
+
+  test('folding advances journal_offset by the bytes consumed; order of appends does not matter', () => {
+    const late = planToolEvent(call('Bash'), { ...ctx, now: '2026-05-11T10:00:02.000Z' });
+    const early = planToolEvent(call('Read'), { ...ctx, now: '2026-05-11T10:00:01.000Z' });
+    const state = applyToolEvents(fresh(), [late, early], 120);
+    expect(state).toMatchObject({ tool_calls_count: 2, journal_offset: 120, started_at: '2026-05-11T10:00:01.000Z', updated_at: '2026-05-11T10:00:02.000Z' });
+    expect(applyToolEvents(state, [], 0).journal_offset).toBe(120);
+  });
+});
+
+describe('parseTelemetryState', () => {
+  test('round-trips what the hook writes, in the SPEC §5 key order', () => {
+    const state = fold(['Bash', 'mcp__notion_offplan__API-post-page']);
+    const text = serializeTelemetryState(state);
+    expect(parseTelemetryState(text)).toEqual(state);
+    expect(Object.keys(JSON.parse(text) as object)).toEqual([
+      'session_id', 'started_at', 'updated_at', 'cwd', 'tool_calls_count', 'tool_calls_breakdown',
+      'tool_calls_breakdown_methods', 'subagents_dispatched', 'parallel_terminals_observed', 'files_touched',
+      'journal_offset',
+    ]);
+  });
+
+  test.each([
+    ['garbage', 'not json'],
+    ['a truncated file', '{"session_id":"s","tool_calls_count":'],
+    ['null', 'null'],
+    ['a negative count', '{"session_id":"s","tool_calls_count":-1,"tool_calls_breakdown":{}}'],
+    ['a string count', '{"session_id":"s","tool_calls_count":"3","tool_calls_breakdown":{}}'],
+    ['a breakdown of strings', '{"session_id":"s","tool_calls_count":1,"tool_calls_breakdown":{"Bash":"1"}}'],
+    ['files that are not strings', '{"session_id":"s","tool_calls_count":1,"tool_calls_breakdown":{},"files_touched":[1]}'],
+    ['a fractional journal offset', '{"session_id":"s","tool_calls_count":1,"tool_calls_breakdown":{},"journal_offset":1.5}'],
+  ])('rejects %s', (_name, text) => {
+    expect(parseTelemetryState(text)).toBeNull();
+  });
+});
+
+describe('formatTelemetryState', () => {
+  test('says whether the session stayed Notion-silent', () => {
+    const paint = createPaint(false);
+    const silent = formatTelemetryState(fold(['Bash']), { paint, file: 'f', forbiddenMcp: ['notion_offplan'] });
+    expect(silent).toContain('Notion-silent: yes');
+    const loud = formatTelemetryState(fold(['mcp__notion_offplan__API-post-page']), { paint, file: 'f', forbiddenMcp: ['notion_offplan'] });
+    expect(loud).toContain('Notion-silent: NO (mcp__notion_offplan called 1 time(s))');
+    expect(loud).toMatch(/mcp__notion_offplan +1 +\(API-post-page 1\)/);
+  });
+});

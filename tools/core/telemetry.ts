@@ -1,0 +1,315 @@
+// Pure telemetry model of the PostToolUse hook (SPEC §5): parse the hook input, turn it into a
+// journal event, fold events into a session's state, parse a state file back. No fs, clock or env: the hook passes them in.
+// This module is bundled into the standalone hook, so it may import nothing but `node:path`.
+import path from 'node:path';
+
+/**
+ * `.claude/state/session-<id>.json`: the shape of SPEC §5 (handoff reads it), plus `journal_offset`,
+ * how much of the session's journal it already holds (see io/telemetry.ts).
+ */
+export interface TelemetryState {
+  session_id: string;
+  started_at: string;
+  updated_at: string;
+  cwd: string;
+  tool_calls_count: number;
+  tool_calls_breakdown: Record<string, number>;
+  tool_calls_breakdown_methods: Record<string, Record<string, number>>;
+  subagents_dispatched: number;
+  parallel_terminals_observed: number;
+  files_touched: string[];
+  journal_offset: number;
+}
+
+/** One counted tool call, as one line of the session's journal `session-<id>.jsonl`. */
+export interface ToolEvent {
+  at: string;
+  tool: string;
+  /** The written file, repo-relative; null for tools that write none or files outside the repo. */
+  file: string | null;
+  /** Sibling sessions active within the hour when the call was made. */
+  siblings: number;
+  cwd: string;
+}
+
+/** The fields of the hook input canon reads; everything else (tool_response above all) is ignored. */
+export interface HookInput {
+  sessionId: string | null;
+  cwd: string | null;
+  toolName: string;
+  filePath: string | null;
+}
+
+export type HookInputResult = { ok: true; input: HookInput } | { ok: false; problem: string; sessionId: string | null };
+
+/** Tools that dispatch a subagent (`Task` is the older name of `Agent`). */
+export const SUBAGENT_TOOLS: ReadonlySet<string> = new Set(['Agent', 'Task']);
+/** Tools that write a file, and the tool_input field that names it. */
+export const FILE_TOOLS: ReadonlyMap<string, string> = new Map([
+  ['Edit', 'file_path'],
+  ['Write', 'file_path'],
+  ['MultiEdit', 'file_path'],
+  ['NotebookEdit', 'notebook_path'],
+]);
+/** A long session touches thousands of files; the note needs the gist, not an unbounded list. */
+export const MAX_FILES_TOUCHED = 200;
+
+const MAX_TOOL_NAME = 256;
+const MAX_SESSION_ID = 512;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function nonEmptyString(value: unknown, max: number): string | null {
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  return trimmed.length > 0 && trimmed.length <= max && !/[\u0000-\u001f\u007f]/.test(trimmed) ? trimmed : null;
+}
+
+/**
+ * Claude Code's PostToolUse hook input, one JSON object on stdin:
+ *   {"session_id":"0b8c1f5e-…","transcript_path":"/home/r/.claude/projects/…/0b8c1f5e-….jsonl",
+ *    "cwd":"/work/repo","permission_mode":"default","hook_event_name":"PostToolUse",
+ *    "tool_name":"Edit","tool_input":{"file_path":"/work/repo/tools/x.ts","old_string":"a","new_string":"b"},
+ *    "tool_response":{"filePath":"/work/repo/tools/x.ts","success":true}}
+ * Pinned in __tests__/fixtures/hook/post-tool-use.json.
+ */
+export function parseHookInput(text: string): HookInputResult {
+  if (text.trim() === '') return { ok: false, problem: 'stdin was empty', sessionId: null };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, problem: `stdin is not JSON (${describeGarbage(text)})`, sessionId: null };
+  }
+  if (!isRecord(raw)) return { ok: false, problem: 'stdin is JSON but not an object', sessionId: null };
+  const sessionId = nonEmptyString(raw.session_id, MAX_SESSION_ID);
+  const toolName = nonEmptyString(raw.tool_name, MAX_TOOL_NAME);
+  if (toolName === null) return { ok: false, problem: 'the hook input has no usable tool_name', sessionId };
+  const field = FILE_TOOLS.get(toolName);
+  const toolInput = isRecord(raw.tool_input) ? raw.tool_input : {};
+  const filePath = field === undefined ? null : nonEmptyString(toolInput[field], 4096);
+  return { ok: true, input: { sessionId, cwd: nonEmptyString(raw.cwd, 4096), toolName, filePath } };
+}
+
+function describeGarbage(text: string): string {
+  const head = text.slice(0, 40).replace(/[^\x20-\x7e]/g, '?');
+  return `${text.length} characters starting "${head}"`;
+}
+
+/** 32-bit FNV-1a, hex: a stable short fingerprint without loading node:crypto into the hook. */
+function fingerprint(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * The file-name stem of a session id. Claude Code's ids are UUIDs and pass through unchanged; anything
+ * else (`../../etc`, spaces, 2 KB of junk) is reduced to [A-Za-z0-9_-] and suffixed with a fingerprint
+ * of the original, so it can never leave `.claude/state/` and two different ids never share a file.
+ */
+export function sanitizeSessionId(id: string): string {
+  if (/^[A-Za-z0-9_-]{1,100}$/.test(id)) return id;
+  return `${id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64)}-${fingerprint(id)}`;
+}
+
+/** stdin `session_id`, else `$CLAUDE_SESSION_ID`, else the parent pid (one agent process = one session). */
+export function resolveSessionId(fromStdin: string | null, fromEnv: string | undefined, ppid: number): string {
+  return fromStdin ?? nonEmptyString(fromEnv, MAX_SESSION_ID) ?? `ppid-${ppid}`;
+}
+
+/** `mcp__notion_offplan__API-post-page` → key `mcp__notion_offplan`, method `API-post-page`. */
+export function canonicalToolKey(toolName: string): { key: string; method: string | null } {
+  const match = /^mcp__(.+?)__(.+)$/.exec(toolName);
+  if (!match) return { key: toolName, method: null };
+  return { key: `mcp__${match[1]}`, method: match[2]! };
+}
+
+/** Maps without a prototype: a tool named `__proto__` or `constructor` is just another key. */
+function counterMap(): Record<string, number> {
+  return Object.create(null) as Record<string, number>;
+}
+
+export function createTelemetryState(sessionId: string, cwd: string, now: string, forbiddenMcp: readonly string[]): TelemetryState {
+  const breakdown = counterMap();
+  // The Notion-silent invariant (SPEC §7) needs the key present at 0, not merely absent.
+  for (const server of forbiddenMcp) breakdown[`mcp__${server}`] = 0;
+  return {
+    session_id: sessionId,
+    started_at: now,
+    updated_at: now,
+    cwd,
+    tool_calls_count: 0,
+    tool_calls_breakdown: breakdown,
+    tool_calls_breakdown_methods: Object.create(null) as Record<string, Record<string, number>>,
+    subagents_dispatched: 0,
+    parallel_terminals_observed: 0,
+    files_touched: [],
+    journal_offset: 0,
+  };
+}
+
+/**
+ * A written file as a repository-relative POSIX path, or null when it lies outside the repository
+ * (the note is about this repository; absolute paths would also leak home directories into git).
+ */
+export function repoRelativePath(root: string, cwd: string, filePath: string): string | null {
+  const absolute = path.resolve(cwd, filePath);
+  const rel = path.relative(root, absolute);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return null;
+  return rel.split(path.sep).join('/');
+}
+
+export interface ToolCallContext {
+  now: string;
+  /** Repository root and the agent's working directory, to make file paths repo-relative. */
+  root: string;
+  cwd: string;
+  /** Other sessions that recorded a call within the last hour, seen by this call. */
+  siblings: number;
+}
+
+/** The journal line of one call: everything the fold needs, nothing of the tool's input or output. */
+export function planToolEvent(input: HookInput, ctx: ToolCallContext): ToolEvent {
+  const file = input.filePath === null ? null : repoRelativePath(ctx.root, ctx.cwd, input.filePath);
+  return { at: ctx.now, tool: input.toolName, file, siblings: ctx.siblings, cwd: ctx.cwd };
+}
+
+/** One line, written with one append: concurrent appends to a local file never interleave. */
+export function serializeToolEvent(event: ToolEvent): string {
+  return `${JSON.stringify(event)}\n`;
+}
+
+/**
+ * Journal text → events. Only complete lines count (a line is complete once its newline is written);
+ * `consumed` is how many bytes of `text` they span, so the rest is read again next time. Lines that
+ * are not events (a torn write on a full disk) are skipped and counted in `skipped`.
+ */
+export function parseToolEvents(text: string): { events: ToolEvent[]; consumed: number; skipped: number } {
+  const end = text.lastIndexOf('\n') + 1;
+  const events: ToolEvent[] = [];
+  let skipped = 0;
+  for (const line of text.slice(0, end).split('\n')) {
+    if (line === '') continue;
+    const event = parseToolEvent(line);
+    if (event === null) skipped++;
+    else events.push(event);
+  }
+  return { events, consumed: Buffer.byteLength(text.slice(0, end), 'utf8'), skipped };
+}
+
+function parseToolEvent(line: string): ToolEvent | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (!isRecord(raw) || typeof raw.at !== 'string' || typeof raw.cwd !== 'string') return null;
+  if (nonEmptyString(raw.tool, MAX_TOOL_NAME) === null || !isCount(raw.siblings)) return null;
+  if (raw.file !== null && typeof raw.file !== 'string') return null;
+  return { at: raw.at, tool: raw.tool as string, file: raw.file, siblings: raw.siblings, cwd: raw.cwd };
+}
+
+/** Fold one call into the state. Returns a new state; the input is not modified. */
+export function applyToolEvent(state: TelemetryState, event: ToolEvent): TelemetryState {
+  const breakdown = Object.assign(counterMap(), state.tool_calls_breakdown);
+  const methods = Object.assign(Object.create(null) as Record<string, Record<string, number>>, state.tool_calls_breakdown_methods);
+  const { key, method } = canonicalToolKey(event.tool);
+  breakdown[key] = (breakdown[key] ?? 0) + 1;
+  if (method !== null) {
+    const perMethod = Object.assign(counterMap(), methods[key]);
+    perMethod[method] = (perMethod[method] ?? 0) + 1;
+    methods[key] = perMethod;
+  }
+  let files = state.files_touched;
+  if (event.file !== null && files.length < MAX_FILES_TOUCHED && !files.includes(event.file)) files = [...files, event.file];
+  return {
+    ...state,
+    // Appends from concurrent calls land in any order: keep the earliest start and the latest update.
+    started_at: state.tool_calls_count === 0 || event.at < state.started_at ? event.at : state.started_at,
+    cwd: state.tool_calls_count === 0 ? event.cwd : state.cwd,
+    updated_at: event.at > state.updated_at ? event.at : state.updated_at,
+    tool_calls_count: state.tool_calls_count + 1,
+    tool_calls_breakdown: breakdown,
+    tool_calls_breakdown_methods: methods,
+    subagents_dispatched: state.subagents_dispatched + (SUBAGENT_TOOLS.has(event.tool) ? 1 : 0),
+    parallel_terminals_observed: Math.max(state.parallel_terminals_observed, event.siblings),
+    files_touched: files,
+  };
+}
+
+/** Fold a run of journal events, advancing `journal_offset` past the bytes they came from. */
+export function applyToolEvents(state: TelemetryState, events: readonly ToolEvent[], consumed: number): TelemetryState {
+  const folded = events.reduce(applyToolEvent, state);
+  return { ...folded, journal_offset: state.journal_offset + consumed };
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function parseCounters(value: unknown): Record<string, number> | null {
+  if (!isRecord(value)) return null;
+  const out = counterMap();
+  for (const [k, v] of Object.entries(value)) {
+    if (!isCount(v)) return null;
+    out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * A state file's text back to a state, or null when it is not one (truncated, hand-edited into
+ * garbage, wrong types). Fields the hook always writes may be missing from an older file and take
+ * their defaults; a field of the wrong type makes the whole file suspect.
+ */
+export function parseTelemetryState(text: string): TelemetryState | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isRecord(raw) || typeof raw.session_id !== 'string' || !isCount(raw.tool_calls_count)) return null;
+  const breakdown = parseCounters(raw.tool_calls_breakdown);
+  if (breakdown === null) return null;
+  const methods = Object.create(null) as Record<string, Record<string, number>>;
+  if (raw.tool_calls_breakdown_methods !== undefined) {
+    if (!isRecord(raw.tool_calls_breakdown_methods)) return null;
+    for (const [k, v] of Object.entries(raw.tool_calls_breakdown_methods)) {
+      const counters = parseCounters(v);
+      if (counters === null) return null;
+      methods[k] = counters;
+    }
+  }
+  const strings = ['started_at', 'updated_at', 'cwd'] as const;
+  if (strings.some((k) => raw[k] !== undefined && typeof raw[k] !== 'string')) return null;
+  const counts = ['subagents_dispatched', 'parallel_terminals_observed'] as const;
+  if (counts.some((k) => raw[k] !== undefined && !isCount(raw[k]))) return null;
+  if (raw.journal_offset !== undefined && !isCount(raw.journal_offset)) return null;
+  const files = raw.files_touched ?? [];
+  if (!Array.isArray(files) || !files.every((f) => typeof f === 'string')) return null;
+  return {
+    session_id: raw.session_id,
+    started_at: (raw.started_at as string | undefined) ?? '',
+    updated_at: (raw.updated_at as string | undefined) ?? '',
+    cwd: (raw.cwd as string | undefined) ?? '',
+    tool_calls_count: raw.tool_calls_count,
+    tool_calls_breakdown: breakdown,
+    tool_calls_breakdown_methods: methods,
+    subagents_dispatched: (raw.subagents_dispatched as number | undefined) ?? 0,
+    parallel_terminals_observed: (raw.parallel_terminals_observed as number | undefined) ?? 0,
+    files_touched: files as string[],
+    journal_offset: (raw.journal_offset as number | undefined) ?? 0,
+  };
+}
+
+export function serializeTelemetryState(state: TelemetryState): string {
+  return `${JSON.stringify(state, null, 2)}\n`;
+}
