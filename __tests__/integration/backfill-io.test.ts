@@ -6,7 +6,7 @@ import path from 'node:path';
 import { buildSync } from 'esbuild';
 import { acquireBackfillLock } from '../../tools/io/backfill-lock.js';
 import { readNoteOrigins } from '../../tools/io/note-origins.js';
-import { createProgress } from '../../tools/output-progress.js';
+import { createProgress } from '../../tools/progress-bar.js';
 import { CANON_ROOT, createGitRepo, type GitRepo } from '../helpers/git-repo.js';
 import { commitAs } from '../helpers/backfill-legacy.js';
 
@@ -51,7 +51,7 @@ describe('acquireBackfillLock', () => {
     repo = createGitRepo();
     const notices: string[] = [];
     const first = acquireBackfillLock(repo.dir, new Date('2026-05-11T10:00:00Z'), (t) => notices.push(t));
-    expect(JSON.parse(repo.read('BACKFILL_LOCK'))).toMatchObject({ pid: process.pid, host: os.hostname(), started_at: '2026-05-11T10:00:00.000Z' });
+    expect(JSON.parse(repo.read('BACKFILL_LOCK'))).toMatchObject({ pid: process.pid, host: os.hostname(), since: '2026-05-11T10:00:00.000Z' });
     expect(() => acquireBackfillLock(repo!.dir, new Date(), () => {})).toThrow(/another backfill is running/);
     first.release();
     expect(repo.exists('BACKFILL_LOCK')).toBe(false);
@@ -98,17 +98,19 @@ describe('createProgress', () => {
 
   test('draws on a TTY, redraws only when the bar moves, and erases itself', () => {
     const tty = stream(true);
-    const bar = createProgress('planning', 1000, { enabled: true, stream: tty });
+    let clock = 0;
+    const bar = createProgress('planning', 1000, { enabled: true, stream: tty, minItems: 100, now: () => (clock += 10) });
     for (let i = 0; i < 1000; i++) bar.tick();
     bar.done();
     expect(tty.writes.length).toBeLessThan(60);
-    expect(tty.writes.at(-2)).toMatch(/^\rplanning \[█+\] 1000\/1000$/);
+    expect(tty.writes.at(-2)).toMatch(/^\r\x1b\[Kplanning \[█+\] 1000\/1000$/);
+    expect(tty.writes.some((w) => / ETA \d+s$/.test(w))).toBe(true);
     expect(tty.writes.at(-1)).toBe('\r\x1b[K');
   });
 
   test('silent when not a TTY, when disabled (--json) and for small jobs', () => {
     for (const [s, enabled, total] of [[stream(false), true, 1000], [stream(true), false, 1000], [stream(true), true, 10]] as const) {
-      const bar = createProgress('x', total, { enabled, stream: s });
+      const bar = createProgress('x', total, { enabled, stream: s, minItems: 100 });
       bar.tick();
       bar.done();
       expect(s.writes).toEqual([]);

@@ -19,7 +19,7 @@ import { readBlobs } from '../io/staged.js';
 import { listNotes, loadNoteBytes, readNote, type LoadedNote } from '../io/store.js';
 import { backfillMessages as m } from '../messages/backfill.js';
 import { createPaint, type Paint } from '../output.js';
-import { createProgress } from '../output-progress.js';
+import { createProgress } from '../progress-bar.js';
 import { createValidationContext } from './note-set.js';
 
 export interface BackfillOptions {
@@ -84,7 +84,7 @@ async function backfill(repo: Repo, operators: OperatorRegistry, options: Backfi
   if (fromHead.size > 0) ctx.logger.err(`canon: ${m.leftovers(fromHead.size)}`);
 
   const refs = listNotes(repo.root, repo.config);
-  const planning = createProgress(m.progress.planning, refs.length, { enabled: showProgress, stream: progressStream });
+  const planning = createProgress(m.progress.planning, refs.length, { enabled: showProgress, stream: progressStream, minItems: 100 });
   const plans: FilePlan[] = [];
   for (const ref of refs) {
     const committed = fromHead.get(ref.rel);
@@ -106,7 +106,7 @@ async function backfill(repo: Repo, operators: OperatorRegistry, options: Backfi
 
   let commitFailure: string | null = null;
   if (apply && toWrite.length > 0) {
-    const writing = createProgress(m.progress.writing, toWrite.length, { enabled: showProgress, stream: progressStream });
+    const writing = createProgress(m.progress.writing, toWrite.length, { enabled: showProgress, stream: progressStream, minItems: 100 });
     // Each atomic write waits on an fsync; a few in flight overlap those waits (a 5,200-note --apply: 17 s → 7 s).
     let next = 0;
     const worker = async () => {

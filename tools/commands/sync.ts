@@ -17,7 +17,7 @@ import { openRepo } from '../io/repo.js';
 import { scanSecrets } from '../io/secrets.js';
 import { listNotes, readNote } from '../io/store.js';
 import { syncMessages as m } from '../messages/sync.js';
-import { createProgressBar } from '../progress-bar.js';
+import { createProgress } from '../progress-bar.js';
 
 export interface SyncOptions {
   apply?: boolean;
@@ -219,7 +219,7 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
       }
     }
 
-    const progress = createProgressBar(work.length, { enabled: work.length > 0 && ctx.logger.interactive && !options.json });
+    const progress = createProgress('syncing', work.length, { enabled: work.length > 0 && ctx.logger.interactive && !options.json });
     for (const action of plan) {
       if (!map || (action.action !== 'create' && action.action !== 'update')) {
         results.push(toResult(action));

@@ -55,7 +55,17 @@ function olderThan(file: string, ms: number, now: Date): boolean {
  * on this host, or older than `staleMs` (another host's process cannot be checked), is broken rather
  * than waited on forever. Throws LockHeldError when a live process holds it.
  */
-export function acquireLock(file: string, options: { staleMs?: number; now?: () => Date } = {}): Lock {
+export function acquireLock(
+  file: string,
+  options: {
+    staleMs?: number;
+    now?: () => Date;
+    /** Called when a lock left by a dead process is broken. */
+    onStale?: (owner: LockOwner | null) => void;
+    /** Also release on SIGINT/SIGTERM/SIGHUP (then re-raise), so Ctrl-C never leaves the lock behind. */
+    releaseOnSignals?: boolean;
+  } = {},
+): Lock {
   const now = options.now ?? (() => new Date());
   const staleMs = options.staleMs ?? 6 * 60 * 60 * 1000;
   mkdirSync(path.dirname(file), { recursive: true });
@@ -68,15 +78,7 @@ export function acquireLock(file: string, options: { staleMs?: number; now?: () 
       } finally {
         closeSync(fd);
       }
-      let released = false;
-      return {
-        file,
-        release() {
-          if (released) return;
-          released = true;
-          if (readOwner(file)?.pid === owner.pid) rmSync(file, { force: true });
-        },
-      };
+      return holdLock(file, owner, options.releaseOnSignals === true);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readOwner(file);
@@ -84,8 +86,28 @@ export function acquireLock(file: string, options: { staleMs?: number; now?: () 
       // An unreadable lock may be one another process is writing this instant: only an old one is stale.
       const stale = holder ? (holder.host === owner.host ? !alive(holder.pid) : age > staleMs) : olderThan(file, 10_000, now());
       if (!stale || attempt > 0) throw new LockHeldError(file, holder);
+      options.onStale?.(holder);
       rmSync(file, { force: true });
     }
   }
   throw new LockHeldError(file, readOwner(file));
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function holdLock(file: string, owner: LockOwner, onSignals: boolean): Lock {
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    if (onSignals) for (const signal of SIGNALS) process.off(signal, onSignal);
+    if (readOwner(file)?.pid === owner.pid) rmSync(file, { force: true });
+  };
+  // Re-raise after cleaning up, so the process still ends the way the signal means (exit 130 etc.).
+  function onSignal(signal: NodeJS.Signals): void {
+    release();
+    process.kill(process.pid, signal);
+  }
+  if (onSignals) for (const signal of SIGNALS) process.once(signal, onSignal);
+  return { file, release };
 }
