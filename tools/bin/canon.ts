@@ -217,7 +217,13 @@ export function buildProgram(): Command {
     .option('--no-push', 'commit but do not push')
     .option('--json', 'print {id, path, committed, pushed, warnings} as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(action(async () => (await import('../commands/handoff.js')).runHandoff as Runner));
+    .action(
+      action(async () => {
+        // `--from -` reads the JSON on stdin (how Claude Code calls it); only then is stdin read.
+        const { runHandoff } = await import('../commands/handoff.js');
+        return ((options, ctx) => runHandoff({ ...options, readStdin }, ctx)) as Runner;
+      }),
+    );
 
   program
     .command('resume')

@@ -1,7 +1,524 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
-import { UserError } from '../errors.js';
+import type { CanonConfig } from '../core/config.js';
+import { createNote, parseNote, serializeNote, type Note } from '../core/frontmatter.js';
+import {
+  checkResumePrompt,
+  completeDraft,
+  findInvariantBreaches,
+  formatSessionLogEntry,
+  hasFullSections,
+  insertSessionLogEntry,
+  isoSeconds,
+  isTrivialSession,
+  mergeDrafts,
+  NO_GIT_STATS,
+  parseHandoffJson,
+  parseHandoffMarkdown,
+  planNoteTelemetry,
+  planSessionNote,
+  splitConfidence,
+  splitTags,
+  type Confidence,
+  type DraftResult,
+  type HandoffContent,
+  type HandoffDraft,
+  type ResumePromptProblem,
+} from '../core/handoff-note.js';
+import { trimSlashes } from '../core/layout.js';
+import { normalizeNote } from '../core/normalize.js';
+import { formatLocalDate } from '../core/session-id.js';
+import { validateNote } from '../core/validate-note.js';
+import { errorMessage, ExitCode, UsageError, UserError } from '../errors.js';
+import { writeFileSafely } from '../io/fs.js';
+import {
+  commitHandoff,
+  fetchAndFindUpstreamFile,
+  listDirtyPaths,
+  pushHandoff,
+  readGitEmail,
+  readGitState,
+  readGitStats,
+  readHeadText,
+  readLastHandoffTime,
+  stageFiles,
+  type GitState,
+  type HandoffFile,
+} from '../io/handoff-git.js';
+import { readOperators } from '../io/operators.js';
+import { openRepo } from '../io/repo.js';
+import { getValidators } from '../io/schemas.js';
+import { claimSessionId, releaseClaim } from '../io/session-claim.js';
+import { listNotes, readNote } from '../io/store.js';
+import { archiveTelemetryState, findTelemetryState, type TelemetryLookup } from '../io/telemetry.js';
+import { resolveOperator, type ResolvedOperator } from '../io/whoami.js';
+import { handoffMessages as m } from '../messages/handoff.js';
+import { createPaint } from '../output.js';
 
-// PLACEHOLDER: replaced by the issue that builds `canon handoff`.
-export async function runHandoff(_options: Record<string, unknown>, _ctx: CommandContext): Promise<CommandOutcome> {
-  throw new UserError('this command is not available yet');
+export interface HandoffOptions {
+  operator?: string;
+  /** A .json or .md file, or `-` for stdin. */
+  from?: string;
+  quick?: boolean;
+  title?: string;
+  summary?: string;
+  workstream?: string;
+  tags?: string;
+  resumePrompt?: string;
+  confidence?: Confidence;
+  sessionId?: string;
+  yes?: boolean;
+  /** false with --no-commit. */
+  commit?: boolean;
+  /** false with --no-push. */
+  push?: boolean;
+  json?: boolean;
+  /** The bin's stdin, read only for `--from -`. */
+  readStdin?: () => Promise<string>;
+}
+
+/** SPEC §13: `--json` prints exactly this. */
+export interface HandoffResult {
+  id: string | null;
+  path: string | null;
+  committed: boolean;
+  pushed: boolean;
+  warnings: string[];
+}
+
+/**
+ * `canon handoff` (SPEC §6): claim an id, gather content, telemetry and git stats, write the session
+ * note over the claim stub, log it in the workstream, commit exactly those files (the hooks normalise,
+ * validate, scan and index), push, archive the telemetry. Everything that can refuse the handoff
+ * without the user's content at stake (bad input, repository state, operator) is checked before the
+ * claim; once the note is written it is never removed, whatever fails after.
+ */
+export async function runHandoff(options: HandoffOptions, ctx: CommandContext): Promise<CommandOutcome<HandoffResult>> {
+  const startedMs = ctx.now().getTime();
+  const { root, config } = openRepo(ctx.cwd);
+  const { logger } = ctx;
+  const paint = createPaint(logger.color);
+  const result: HandoffResult = { id: null, path: null, committed: false, pushed: false, warnings: [] };
+  const warn = (text: string) => {
+    result.warnings.push(text);
+    logger.err(paint.yellow(`warning: ${text}`));
+  };
+  const finish = (exitCode: 0 | 1): CommandOutcome<HandoffResult> => {
+    if (options.json) logger.out(JSON.stringify(result));
+    return { exitCode, result };
+  };
+
+  // Content that came with the command: a bad --from fails here, before anything is claimed.
+  const given = await readGivenContent(options, ctx, warn);
+  const interactive = logger.interactive && options.from === undefined && (given.draft.title === undefined || given.draft.summary === undefined);
+  if (!interactive) {
+    const complete = completeDraft(given.draft);
+    if (!complete.ok) {
+      const missingOnly = complete.problems.every((p) => / is required$/.test(p));
+      throw missingOnly && options.from === undefined
+        ? new UsageError(m.input.missing(complete.problems), m.input.missingHint)
+        : new UsageError(m.input.invalid(given.source, complete.problems), m.input.invalidHint);
+    }
+  }
+
+  const commit = options.commit !== false;
+  const git = await readGitState(root, ctx.env);
+  checkRepositoryState(git, commit);
+
+  const operator = await resolveOperator(root, options.operator === undefined ? {} : { operator: options.operator }, ctx.env);
+  logger.step(m.steps.operator(`${operator.initials} (${operator.slug}${operator.name ? `, ${operator.name}` : ''})${operator.email ? ` <${operator.email}>` : ''}`));
+  if (logger.interactive && !options.yes) await confirmOperator(operator);
+
+  const now = ctx.now();
+  const date = formatLocalDate(now, ctx.env.TZ);
+  const claim = await claimSessionId(root, config, { operator, date, now, env: ctx.env });
+  claim.warnings.forEach(warn);
+  result.id = claim.id;
+  result.path = claim.path;
+  logger.step(m.steps.claimed(claim.id, claim.path));
+
+  let written = false;
+  try {
+    if (isFirstHandoff(root, config, operator.initials, claim.id)) logger.step(m.firstHandoff);
+
+    const telemetry = readTelemetry(root, options, ctx, warn);
+    const { stats, since } = await readStats(root, config, operator, telemetry, ctx, warn);
+    if (since !== null) logger.step(m.steps.stats(stats.commits, stats.linesAdded, stats.linesRemoved, since));
+
+    let draft = given.draft;
+    const explicitQuick = options.quick === true || draft.quick === true;
+    const trivial = draft.quick !== false && !explicitQuick && isTrivialSession(stats, telemetry?.state ?? null);
+    if (interactive) {
+      logger.step(m.steps.content(m.contentFrom.prompts));
+      const { askHandoffContent } = await import('../io/handoff-prompts.js');
+      draft = await askHandoffContent({
+        defaults: draft,
+        workstreams: listWorkstreams(root, config),
+        suggestedWorkstream: stats.touched.workstreams.length === 1 ? stats.touched.workstreams[0]! : null,
+        quick: explicitQuick || trivial,
+        filesTouched: telemetry?.state.files_touched ?? [],
+        show: (text) => logger.err(text),
+      });
+    } else logger.step(m.steps.content(given.how));
+    const complete = completeDraft(draft);
+    if (!complete.ok) throw new UsageError(m.input.invalid(given.source, complete.problems), m.input.invalidHint);
+    const content = complete.content;
+
+    let mode: 'full' | 'quick' = 'full';
+    if (explicitQuick) {
+      mode = 'quick';
+      const dropped = droppedByQuick(content);
+      if (dropped.length > 0) warn(m.quickDrops(dropped.join(', ')));
+    } else if (trivial && !hasFullSections(content)) {
+      mode = 'quick';
+      logger.step(m.quickAuto(telemetry?.state.tool_calls_count ?? 0));
+    }
+
+    // Step 4: the note, canonical and hashed before any hook sees it, over the claim stub.
+    const forbiddenMcp = config.invariant.forbidden_mcp;
+    const noteTelemetry = planNoteTelemetry(telemetry?.state ?? null, forbiddenMcp);
+    const startedAt = validIso(telemetry?.state.started_at);
+    const endedAt = isoSeconds(ctx.now().getTime());
+    const planned = planSessionNote({
+      id: claim.id,
+      operator: operator.slug,
+      date,
+      content,
+      mode,
+      telemetry: noteTelemetry,
+      telemetryRecorded: telemetry !== null,
+      stats,
+      startedAt,
+      endedAt,
+      activeMinutes: startedAt === null ? null : Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(startedAt)) / 60_000)),
+      writeMinutes: Math.round((ctx.now().getTime() - startedMs) / 6_000) / 10,
+      forbiddenMcp,
+    });
+    const note = normalizeNote(createNote(planned.data, planned.body), 'session');
+    const text = serializeNote(note);
+    try {
+      await writeFileSafely(path.join(root, claim.path), text);
+    } catch (error) {
+      throw new UserError(m.fail.writeFailed(claim.path, errorMessage(error)), { cause: error });
+    }
+    written = true;
+    logger.step(m.steps.written(claim.path, mode));
+
+    const breaches = findInvariantBreaches(noteTelemetry, forbiddenMcp);
+    if (breaches.length > 0) {
+      const text = m.warn.invariant(breaches.map((b) => `${b.key} was called ${b.count} time(s)`).join(', '), claim.path);
+      result.warnings.push(text);
+      logger.err(paint.bold(paint.red(text)));
+    }
+    for (const problem of checkResumePrompt(content.resumePrompt, content.confidence)) warn(describePromptProblem(problem));
+
+    const invalid = validateWritten(root, config, claim.path, claim.id, text);
+    if (invalid.length > 0) {
+      logger.err(`canon: ${m.fail.invalidNote(claim.path, invalid)}`);
+      logger.err(m.fail.invalidNoteHint(claim.path));
+      return finish(ExitCode.failed);
+    }
+
+    // Step 5: the workstream's Session Log.
+    const files: HandoffFile[] = [{ rel: claim.path }];
+    if (content.workstream !== null) {
+      const logged = await logInWorkstream(root, config, content.workstream, formatSessionLogEntry(claim.id, date, content.summary), claim.id, ctx, warn);
+      if (logged) {
+        files.push(logged);
+        logger.step(m.steps.sessionLog(logged.rel));
+      }
+    }
+
+    // Steps 6 and 7: stage exactly canon's files, commit, push.
+    const ours = new Set(files.map((f) => f.rel));
+    const others = (await listDirtyPaths(root, ctx.env)).filter((p) => !ours.has(p));
+    if (others.length > 0) warn(m.warn.dirty(others));
+    const paths = files.map((f) => f.rel);
+    if (!commit) {
+      const staged = await stageFiles(root, files, ctx.env);
+      if (staged.code !== 0) {
+        logger.err(`canon: ${m.fail.commitRefused(claim.path, staged.stderr.trim())}`);
+        return finish(ExitCode.failed);
+      }
+      logger.step(m.steps.staged(paths));
+      warn(m.warn.noCommit(paths));
+    } else {
+      const subject = `session ${claim.id}: ${content.title}`;
+      const committed = await commitHandoff(root, files, { message: subject, unborn: git.unborn, env: ctx.env });
+      if (!committed.ok) {
+        logger.err(`canon: ${m.fail.commitRefused(claim.path, committed.detail)}`);
+        logger.err(m.fail.commitRefusedHint(paths));
+        return finish(ExitCode.failed);
+      }
+      result.committed = true;
+      logger.step(m.steps.committed(committed.sha, subject));
+      if (committed.overlap.length > 0) warn(m.warn.unstagedOverlap(committed.overlap));
+      result.pushed = await push(root, git, claim.id, claim.path, options, ctx, warn);
+    }
+
+    // Step 8: the note holds the counts now; the next session of this id starts from zero.
+    if (telemetry !== null) {
+      try {
+        const archived = archiveTelemetryState(root, telemetryStem(telemetry), ctx.now());
+        if (archived !== null) logger.step(m.steps.archived(path.relative(root, archived)));
+      } catch (error) {
+        warn(m.warn.archiveFailed(errorMessage(error)));
+      }
+    }
+    try {
+      const { refreshResumeCache } = await import('../io/resume-cache.js');
+      if (await refreshResumeCache(root, config, ctx.now().getTime())) logger.step(m.steps.resumeCache);
+    } catch (error) {
+      warn(m.warn.resumeCacheFailed(errorMessage(error)));
+    }
+
+    logger.step(m.steps.done(claim.id, claim.path));
+    if (!options.json) {
+      logger.out(`${claim.id}  ${claim.path}  ${result.committed ? 'committed' : 'not committed'}${result.committed ? (result.pushed ? ', pushed' : ', not pushed') : ''}`);
+    }
+    return finish(ExitCode.ok);
+  } catch (error) {
+    if (!written) {
+      const released = releaseClaim(root, claim.id, config);
+      result.id = null;
+      result.path = null;
+      if (isCancelled(error)) throw new UserError(m.cancelled(released, claim.id));
+    }
+    throw error;
+  }
+}
+
+function isCancelled(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
+}
+
+interface GivenContent {
+  draft: HandoffDraft;
+  /** For messages: "from draft.json". */
+  source: string;
+  how: string;
+}
+
+/** The --from input (file or stdin) with the content flags layered on top. */
+async function readGivenContent(options: HandoffOptions, ctx: CommandContext, warn: (text: string) => void): Promise<GivenContent> {
+  let fromFile: HandoffDraft = {};
+  let source = 'from the flags';
+  let how: string = m.contentFrom.flags;
+  if (options.from !== undefined) {
+    const stdin = options.from === '-';
+    source = stdin ? 'on stdin' : options.from;
+    how = stdin ? m.contentFrom.stdin : m.contentFrom.file(options.from);
+    let text: string;
+    try {
+      text = stdin ? await (options.readStdin ?? (async () => ''))() : readFileSync(path.resolve(ctx.cwd, options.from), 'utf8');
+    } catch (error) {
+      throw new UsageError(m.input.unreadable(options.from, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(error)), m.input.invalidHint);
+    }
+    const parsed: DraftResult = looksLikeJson(options.from, text) ? parseHandoffJson(text) : parseHandoffMarkdown(text);
+    if (!parsed.ok) throw new UsageError(m.input.invalid(source, parsed.problems), m.input.invalidHint);
+    if (parsed.ignored.length > 0) warn(m.input.ignored(parsed.ignored));
+    fromFile = parsed.draft;
+  }
+  const flags: HandoffDraft = {};
+  if (options.title !== undefined) flags.title = options.title;
+  if (options.summary !== undefined) flags.summary = options.summary;
+  if (options.workstream !== undefined) flags.workstream = options.workstream;
+  if (options.tags !== undefined) flags.tags = splitTags(options.tags);
+  if (options.resumePrompt !== undefined) Object.assign(flags, splitConfidence(options.resumePrompt));
+  if (options.confidence !== undefined) flags.confidence = options.confidence;
+  if (options.quick) flags.quick = true;
+  return { draft: mergeDrafts(fromFile, flags), source, how };
+}
+
+function looksLikeJson(from: string, text: string): boolean {
+  if (/\.json$/i.test(from)) return true;
+  if (/\.(md|markdown)$/i.test(from)) return false;
+  return text.trimStart().startsWith('{');
+}
+
+function checkRepositoryState(git: GitState, commit: boolean): void {
+  if (git.midOperation !== null) throw new UsageError(m.pre.midOperation(git.midOperation), m.pre.midOperationHint(git.midOperation));
+  if (!commit) return;
+  if (git.branch === null) throw new UsageError(m.pre.detached, m.pre.detachedHint);
+  if (!git.identity) throw new UsageError(m.pre.noIdentity, m.pre.noIdentityHint);
+}
+
+async function confirmOperator(operator: ResolvedOperator): Promise<void> {
+  const { askConfirmOperator } = await import('../io/handoff-prompts.js');
+  let ok: boolean;
+  try {
+    ok = await askConfirmOperator(m.confirm(operator.initials, operator.email, operator.slug));
+  } catch (error) {
+    if (isCancelled(error)) throw new UserError(m.cancelled(false, null));
+    throw error;
+  }
+  if (!ok) throw new UserError(m.notConfirmed, { hint: m.notConfirmedHint });
+}
+
+/** No session file of this operator but the one just claimed (names only: no file is read). */
+function isFirstHandoff(root: string, config: CanonConfig, initials: string, id: string): boolean {
+  try {
+    return !readdirSync(path.join(root, trimSlashes(config.folders.session))).some((name) => name.startsWith(`${initials}-`) && name !== `${id}.md`);
+  } catch {
+    return true;
+  }
+}
+
+/** SPEC §6 step 2: --session-id, $CLAUDE_SESSION_ID, else the newest state file of this repository. */
+function readTelemetry(root: string, options: HandoffOptions, ctx: CommandContext, warn: (text: string) => void): TelemetryLookup | null {
+  const id = options.sessionId ?? (ctx.env.CLAUDE_SESSION_ID?.trim() || undefined);
+  const lookup = findTelemetryState(root, id, ctx.now());
+  if (lookup === null) {
+    warn(m.warn.noTelemetry(id === undefined ? 'no state file in .claude/state/' : `no state file for session ${id}`));
+    return null;
+  }
+  ctx.logger.step(m.steps.telemetry(m.telemetryFrom(path.relative(root, lookup.file), lookup.state.tool_calls_count)));
+  return lookup;
+}
+
+function telemetryStem(lookup: TelemetryLookup): string {
+  return path.basename(lookup.file, '.json').replace(/^session-/, '');
+}
+
+/** SPEC §6 step 3. The session starts when the hook first counted a call, else at the operator's last handoff. */
+async function readStats(
+  root: string,
+  config: CanonConfig,
+  operator: ResolvedOperator,
+  telemetry: TelemetryLookup | null,
+  ctx: CommandContext,
+  warn: (text: string) => void,
+) {
+  const since = validIso(telemetry?.state.started_at) ?? (await readLastHandoffTime(root, trimSlashes(config.folders.session), operator.initials, ctx.env));
+  if (since === null) {
+    warn(m.warn.noSessionStart);
+    return { stats: NO_GIT_STATS, since: null };
+  }
+  const authors = new Set<string>();
+  const registry = readOperators(root, { optional: true });
+  for (const email of registry?.bySlug.get(operator.slug)?.emails ?? []) authors.add(email.toLowerCase());
+  if (operator.email) authors.add(operator.email.toLowerCase());
+  const gitEmail = await readGitEmail(root, ctx.env);
+  if (gitEmail) authors.add(gitEmail);
+  const stats = await readGitStats(root, { since, authors: authors.size > 0 ? authors : null, folders: config.folders, env: ctx.env });
+  return { stats, since };
+}
+
+function validIso(value: string | null | undefined): string | null {
+  if (typeof value !== 'string' || value === '' || Number.isNaN(Date.parse(value))) return null;
+  return isoSeconds(Date.parse(value));
+}
+
+function droppedByQuick(content: HandoffContent): string[] {
+  const s = content.sections;
+  return [
+    s.shipped && 'What shipped',
+    s.decisions && 'Decisions',
+    s.openQuestions && 'Open questions',
+    s.nextSteps && 'Next steps',
+    s.extra && 'the extra sections',
+  ].filter((x): x is string => Boolean(x));
+}
+
+function describePromptProblem(problem: ResumePromptProblem): string {
+  switch (problem.rule) {
+    case 'missing':
+      return m.warn.resumePrompt.missing;
+    case 'too-short':
+      return m.warn.resumePrompt.tooShort(problem.words);
+    case 'too-long':
+      return m.warn.resumePrompt.tooLong(problem.words);
+    case 'no-confidence':
+      return m.warn.resumePrompt.noConfidence;
+  }
+}
+
+/** The store's rules for the written note (schema, id, operator, invariant key): error messages, if any. */
+function validateWritten(root: string, config: CanonConfig, rel: string, id: string, text: string): string[] {
+  const validators = getValidators();
+  const issues = validateNote({ rel, kind: 'session', stem: id }, parseNote(text), {
+    validators,
+    operators: readOperators(root, { optional: true }),
+    workstreamExists: (slug) => existsSync(path.join(root, trimSlashes(config.folders.workstream), `${slug}.md`)),
+    forbiddenMcp: config.invariant.forbidden_mcp,
+    strict: true,
+  });
+  return issues.filter((i) => i.severity === 'error').map((i) => `${i.file}:${i.line}:${i.column} ${i.pointer || '/'} ${i.message} (${i.rule})`);
+}
+
+function listWorkstreams(root: string, config: CanonConfig) {
+  return listNotes(root, config, ['workstream']).flatMap((ref) => {
+    const loaded = readNote(root, ref, config);
+    if (!loaded.note) return [];
+    const { title, status } = loaded.note.data;
+    return [{ slug: ref.stem, title: typeof title === 'string' ? title : ref.stem, status: typeof status === 'string' ? status : null }];
+  });
+}
+
+/**
+ * Step 5: prepend the Session Log line to the workstream, atomically. When the file has uncommitted
+ * edits, the staged version is its committed text plus the line, so those edits stay the user's.
+ * A missing or unreadable workstream is a warning: the note is what matters.
+ */
+async function logInWorkstream(
+  root: string,
+  config: CanonConfig,
+  slug: string,
+  entry: string,
+  id: string,
+  ctx: CommandContext,
+  warn: (text: string) => void,
+): Promise<HandoffFile | null> {
+  const rel = `${trimSlashes(config.folders.workstream)}/${slug}.md`;
+  const file = path.join(root, rel);
+  if (!existsSync(file)) {
+    warn(m.warn.workstreamMissing(slug, rel));
+    return null;
+  }
+  const withEntry = (text: string): string => {
+    const note: Note = parseNote(text);
+    return serializeNote(normalizeNote({ ...note, body: insertSessionLogEntry(note.body, id, entry) }, 'workstream'));
+  };
+  try {
+    const working = readFileSync(file, 'utf8');
+    const updated = withEntry(working);
+    const head = await readHeadText(root, rel, ctx.env);
+    const stagedText = head === null || head === working ? undefined : withEntry(head);
+    await writeFileSafely(file, updated);
+    return stagedText === undefined ? { rel } : { rel, stagedText };
+  } catch (error) {
+    warn(m.warn.workstreamUnreadable(rel, errorMessage(error)));
+    return null;
+  }
+}
+
+async function push(
+  root: string,
+  git: GitState,
+  id: string,
+  rel: string,
+  options: HandoffOptions,
+  ctx: CommandContext,
+  warn: (text: string) => void,
+): Promise<boolean> {
+  if (options.push === false) {
+    ctx.logger.step(m.warn.noPush);
+    return false;
+  }
+  if (git.upstream === null) {
+    warn(m.warn.noUpstream(git.branch ?? 'HEAD'));
+    return false;
+  }
+  const pushed = await pushHandoff(root, git.upstream, ctx.env);
+  if (pushed.ok) {
+    ctx.logger.step(m.steps.pushed(git.upstream.name));
+    return true;
+  }
+  if (pushed.reason === 'rejected') {
+    const collision = await fetchAndFindUpstreamFile(root, git.upstream, rel, ctx.env);
+    warn(`${m.warn.pushRejected(git.upstream.name)} ${collision ? m.warn.pushRejectedCollision(id) : m.warn.pushRejectedSteps}`);
+  } else if (pushed.reason === 'hook') warn(m.warn.pushHookRefused(pushed.detail));
+  else warn(m.warn.pushFailed(pushed.detail));
+  return false;
 }

@@ -1,0 +1,251 @@
+// The git steps of a handoff (SPEC §6 steps 3, 6, 7): repository state checks, session stats, staging
+// exactly canon's files, committing them without sweeping in anything the user staged, pushing, and
+// telling the failures apart so each gets an actionable message.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { NoteKind } from '../core/config.js';
+import { GIT_LOG_FORMAT, NO_GIT_STATS, parseGitLog, type GitStats } from '../core/handoff-note.js';
+import { execGit, splitNul, type GitResult } from './git.js';
+
+export type MidOperation = 'merge' | 'rebase' | 'cherry-pick' | 'revert';
+
+export interface Upstream {
+  remote: string;
+  /** The remote branch's ref, e.g. `refs/heads/main`. */
+  ref: string;
+  /** How git names it, e.g. `origin/main`. */
+  name: string;
+}
+
+export interface GitState {
+  /** Short branch name; null on a detached HEAD. */
+  branch: string | null;
+  /** The branch has no commit yet. */
+  unborn: boolean;
+  midOperation: MidOperation | null;
+  /** git can make a commit (author and committer identity known). */
+  identity: boolean;
+  upstream: Upstream | null;
+}
+
+const MID_MARKERS: Array<[string, MidOperation]> = [
+  ['rebase-merge', 'rebase'],
+  ['rebase-apply', 'rebase'],
+  ['MERGE_HEAD', 'merge'],
+  ['CHERRY_PICK_HEAD', 'cherry-pick'],
+  ['REVERT_HEAD', 'revert'],
+];
+
+function runner(root: string, env: NodeJS.ProcessEnv) {
+  return (args: readonly string[], input?: string): Promise<GitResult> =>
+    execGit(args, input === undefined ? { cwd: root, env } : { cwd: root, env, input });
+}
+
+/** What a handoff must know before it claims anything: where HEAD is, whether git can commit, the upstream. */
+export async function readGitState(root: string, env: NodeJS.ProcessEnv): Promise<GitState> {
+  const git = runner(root, env);
+  const [symbolic, head, markers, author, committer] = await Promise.all([
+    git(['symbolic-ref', '-q', '--short', 'HEAD']),
+    git(['rev-parse', '-q', '--verify', 'HEAD']),
+    // Paths of in-progress markers as git lays them out (worktrees and GIT_DIR overrides included).
+    git(['rev-parse', ...MID_MARKERS.flatMap(([marker]) => ['--git-path', marker])]),
+    git(['var', 'GIT_AUTHOR_IDENT']),
+    git(['var', 'GIT_COMMITTER_IDENT']),
+  ]);
+  const markerPaths = markers.stdout.split('\n').filter((p) => p !== '');
+  const mid = MID_MARKERS.find((_, i) => markerPaths[i] !== undefined && existsSync(path.resolve(root, markerPaths[i]!)));
+  const branch = symbolic.code === 0 ? symbolic.stdout.trim() : null;
+  return {
+    branch,
+    unborn: head.code !== 0,
+    midOperation: mid?.[1] ?? null,
+    identity: author.code === 0 && committer.code === 0,
+    upstream: branch === null ? null : await readUpstream(root, branch, env),
+  };
+}
+
+async function readUpstream(root: string, branch: string, env: NodeJS.ProcessEnv): Promise<Upstream | null> {
+  const git = runner(root, env);
+  const [remote, ref, name] = await Promise.all([
+    git(['config', '--get', `branch.${branch}.remote`]),
+    git(['config', '--get', `branch.${branch}.merge`]),
+    git(['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}']),
+  ]);
+  if (remote.code !== 0 || ref.code !== 0) return null;
+  const upstream = { remote: remote.stdout.trim(), ref: ref.stdout.trim() };
+  return { ...upstream, name: name.code === 0 ? name.stdout.trim() : `${upstream.remote}/${upstream.ref.replace(/^refs\/heads\//, '')}` };
+}
+
+/**
+ * When this operator's previous handoff was committed: the start of this session when the telemetry
+ * hook recorded none. `git log --diff-filter=A` of their session files, newest first.
+ */
+export async function readLastHandoffTime(root: string, sessionFolder: string, initials: string, env: NodeJS.ProcessEnv): Promise<string | null> {
+  const result = await runner(root, env)(['log', '-1', '--format=%cI', '--diff-filter=A', '--', `${sessionFolder}/${initials}-*.md`]);
+  const value = result.stdout.trim();
+  return result.code === 0 && value !== '' ? value : null;
+}
+
+/** Commits, lines and touched notes on HEAD since `since`, by `authors` (lower-case emails) when given. */
+export async function readGitStats(
+  root: string,
+  options: { since: string; authors: ReadonlySet<string> | null; folders: Record<NoteKind, string>; env: NodeJS.ProcessEnv },
+): Promise<GitStats> {
+  const result = await runner(root, options.env)([
+    '-c',
+    'core.quotepath=off',
+    'log',
+    `--since=${options.since}`,
+    '--no-merges',
+    '--no-renames',
+    '--numstat',
+    '-z',
+    `--format=${GIT_LOG_FORMAT}`,
+  ]);
+  // An unborn branch has no log: no commits yet is the honest answer.
+  if (result.code !== 0) return NO_GIT_STATS;
+  return parseGitLog(result.stdout, { authors: options.authors, folders: options.folders });
+}
+
+/** The configured email of the committer, lower-cased (the author of this session's commits). */
+export async function readGitEmail(root: string, env: NodeJS.ProcessEnv): Promise<string | null> {
+  const result = await runner(root, env)(['config', '--get', 'user.email']);
+  const value = result.stdout.trim().toLowerCase();
+  return result.code === 0 && value !== '' ? value : null;
+}
+
+/**
+ * Paths with uncommitted changes, staged or not, untracked included:
+ *
+ *     git status --porcelain=v1 -z --untracked-files=all
+ *      M tools/x.ts\0?? notes.txt\0R  new.md\0old.md\0
+ *
+ * (a rename or copy is followed by its source path, which is skipped).
+ */
+export async function listDirtyPaths(root: string, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const result = await runner(root, env)(['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+  if (result.code !== 0) return [];
+  const records = splitNul(result.stdout);
+  const paths: string[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    paths.push(record.slice(3));
+    if (record[0] === 'R' || record[0] === 'C') i++;
+  }
+  return paths;
+}
+
+/** The file's bytes in HEAD, or null when HEAD does not have it. */
+export async function readHeadText(root: string, rel: string, env: NodeJS.ProcessEnv): Promise<string | null> {
+  const result = await runner(root, env)(['cat-file', 'blob', `HEAD:${rel}`]);
+  return result.code === 0 ? result.stdout : null;
+}
+
+/** A file handoff wrote; `stagedText` stages those bytes instead of the working tree's (see commitHandoff). */
+export interface HandoffFile {
+  rel: string;
+  stagedText?: string;
+}
+
+/**
+ * Stage exactly these files. A file with `stagedText` is staged as that blob: the workstream gets its
+ * Session Log line on top of its committed text, so the user's own unfinished edits to it stay out.
+ */
+export async function stageFiles(root: string, files: readonly HandoffFile[], env: NodeJS.ProcessEnv): Promise<GitResult> {
+  const git = runner(root, env);
+  const whole = files.filter((f) => f.stagedText === undefined).map((f) => f.rel);
+  if (whole.length > 0) {
+    const added = await git(['add', '--', ...whole]);
+    if (added.code !== 0) return added;
+  }
+  for (const file of files) {
+    if (file.stagedText === undefined) continue;
+    const blob = await git(['hash-object', '-w', '--stdin'], file.stagedText);
+    if (blob.code !== 0) return blob;
+    const mode = /^(\d{6}) /.exec((await git(['ls-files', '-s', '--', file.rel])).stdout)?.[1] ?? '100644';
+    const updated = await git(['update-index', '--add', '--cacheinfo', `${mode},${blob.stdout.trim()},${file.rel}`]);
+    if (updated.code !== 0) return updated;
+  }
+  return { code: 0, stdout: '', stderr: '' };
+}
+
+export type CommitOutcome =
+  | { ok: true; sha: string; /** User-staged paths that the commit also changed: now unstaged. */ overlap: string[] }
+  | { ok: false; reason: 'hook' | 'git'; detail: string };
+
+/**
+ * Commit canon's files and nothing else. When the user already had changes staged, the index is
+ * snapshot as a tree (`git write-tree`, which keeps partially staged hunks exactly), reset to HEAD for
+ * the commit, and restored afterwards, success or not; the paths the commit changed are then reset to
+ * what was committed. The commit runs the hooks normally (normalise, validate, scan, INDEX).
+ */
+export async function commitHandoff(
+  root: string,
+  files: readonly HandoffFile[],
+  options: { message: string; unborn: boolean; env: NodeJS.ProcessEnv },
+): Promise<CommitOutcome> {
+  const git = runner(root, options.env);
+  const staged = splitNul((await git(['diff', '--cached', '--name-only', '-z', '--no-renames'])).stdout);
+  let saved: string | null = null;
+  if (staged.length > 0) {
+    const tree = await git(['write-tree']);
+    if (tree.code !== 0) return { ok: false, reason: 'git', detail: tail(tree.stderr) };
+    saved = tree.stdout.trim();
+    const reset = await git(options.unborn ? ['read-tree', '--empty'] : ['reset', '-q']);
+    if (reset.code !== 0) return { ok: false, reason: 'git', detail: tail(reset.stderr) };
+  }
+  const restore = async () => {
+    if (saved !== null) await git(['read-tree', saved]);
+  };
+
+  const added = await stageFiles(root, files, options.env);
+  if (added.code !== 0) {
+    await restore();
+    return { ok: false, reason: 'git', detail: tail(added.stderr) };
+  }
+  const commit = await git(['commit', '-q', '-m', options.message]);
+  if (commit.code !== 0) {
+    await restore();
+    const detail = tail(`${commit.stderr}\n${commit.stdout}`);
+    return { ok: false, reason: /hook|husky|lint-staged|✖/i.test(detail) ? 'hook' : 'git', detail };
+  }
+  const sha = (await git(['rev-parse', '--short', 'HEAD'])).stdout.trim();
+  if (saved === null) return { ok: true, sha, overlap: [] };
+  await restore();
+  const changed = splitNul((await git(['diff-tree', '--root', '--no-commit-id', '--name-only', '-r', '-z', '--no-renames', 'HEAD'])).stdout);
+  if (changed.length > 0) await git(['reset', '-q', 'HEAD', '--', ...changed]);
+  return { ok: true, sha, overlap: staged.filter((p) => changed.includes(p)) };
+}
+
+export type PushOutcome = { ok: true } | { ok: false; reason: 'rejected' | 'hook' | 'other'; detail: string };
+
+/**
+ * Push HEAD to the branch's upstream. git's refusals are told apart by its own words:
+ *
+ *     ! [rejected]        main -> main (fetch first)        <- someone pushed first
+ *     ! [rejected]        main -> main (non-fast-forward)
+ *     error: failed to push some refs to '…'                 <- after "husky - pre-push script failed"
+ */
+export async function pushHandoff(root: string, upstream: Upstream, env: NodeJS.ProcessEnv): Promise<PushOutcome> {
+  const result = await runner(root, env)(['push', '--porcelain', upstream.remote, `HEAD:${upstream.ref}`]);
+  if (result.code === 0) return { ok: true };
+  const text = `${result.stdout}\n${result.stderr}`;
+  const detail = tail(result.stderr || result.stdout);
+  if (/\[rejected\]|non-fast-forward|fetch first/.test(text)) return { ok: false, reason: 'rejected', detail };
+  if (/pre-push|husky/.test(text)) return { ok: false, reason: 'hook', detail };
+  return { ok: false, reason: 'other', detail };
+}
+
+/** After a rejected push: fetch, and say whether the upstream now holds `rel` (an id claimed twice). */
+export async function fetchAndFindUpstreamFile(root: string, upstream: Upstream, rel: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const git = runner(root, env);
+  const fetched = await git(['fetch', '-q', upstream.remote]);
+  if (fetched.code !== 0) return false;
+  return (await git(['cat-file', '-e', `${upstream.name}:${rel}`])).code === 0;
+}
+
+/** The last lines of git's output: enough to see what failed, not a screenful. */
+function tail(text: string, lines = 20): string {
+  const all = text.trim().split('\n');
+  return all.slice(-lines).join('\n');
+}
