@@ -185,7 +185,8 @@ describe('canon handoff, end to end', () => {
 
   test('a trivial session (no commits, few tool calls) gets the quick form by itself', () => {
     const s = store({ remote: false });
-    writeState(s.repo, 'tiny', { Read: 3 }, new Date().toISOString());
+    // git log --since has one-second resolution: start the session clearly after the set-up commit.
+    writeState(s.repo, 'tiny', { Read: 3 }, new Date(Date.now() + 2000).toISOString());
     const result = s.handoff(['--title', 'Looked around', '--summary', 'Read the hook code.', '--resume-prompt', 'Read more.', '--confidence', 'low', '--yes', '--json'], {
       env: { CLAUDE_SESSION_ID: 'tiny' },
     });

@@ -143,3 +143,20 @@ describe('the commit door, continued', () => {
     expect(repo.git(['status', '--porcelain']).stdout).toBe('');
   });
 });
+
+describe('the team\'s own lint-staged entries', () => {
+  test('keep running as commands beside canon\'s in-process task, and their failure refuses the commit', () => {
+    repo = createGitRepo({ hooks: true });
+    repo.write('.lintstagedrc.json', JSON.stringify({ '*.md': 'node dist/canon.js pre-commit', '*.txt': 'node -e "console.error(\'txt check failed\'); process.exit(3)"' }));
+    repo.write('docs/sessions/RT-260511-01.md', sessionNote('RT-260511-01'));
+    repo.git(['add', '-A']);
+    expect(commit(repo, 'init').code).toBe(0);
+    repo.write('notes.txt', 'x\n');
+    repo.git(['add', 'notes.txt']);
+    const head = repo.head();
+    const result = commit(repo, 'txt');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr + result.stdout).toContain('txt check failed');
+    expect(repo.head()).toBe(head);
+  });
+});

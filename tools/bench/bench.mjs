@@ -16,6 +16,10 @@ function arg(name, fallback) {
   return i === -1 ? fallback : Number(process.argv[i + 1]);
 }
 const SESSIONS = arg('--sessions', 10000);
+// --only validate,precommit,hook,resume,sync : run some figures only.
+const onlyIndex = process.argv.indexOf('--only');
+const ONLY = onlyIndex === -1 ? null : new Set(process.argv[onlyIndex + 1].split(','));
+const wanted = (name) => ONLY === null || ONLY.has(name);
 const WORKSTREAMS = arg('--workstreams', 200);
 
 export function median(values) {
@@ -62,7 +66,7 @@ export function createStoreRepo(sessions, workstreams, label) {
 }
 
 /** Install canon's hooks as `npm install` would (see __tests__/helpers/git-repo.ts). */
-function installHooks(dir) {
+export function installHooks(dir) {
   for (const rel of ['.husky', '.lintstagedrc.json', '.gitattributes', 'tools/setup-git.mjs']) {
     cpSync(path.join(CANON_ROOT, rel), path.join(dir, rel), { recursive: true });
   }
@@ -122,9 +126,13 @@ async function main() {
   try {
     // validate --all: whole-process time, start-up included.
     const files = SESSIONS + WORKSTREAMS;
+    if (wanted('validate')) {
     const validateMs = median(Array.from({ length: 3 }, () => timeMs(() => execFileSync(process.execPath, [CANON_BIN, 'validate', '--all'], { cwd: store, env, stdio: 'ignore' }))));
     const rate = files / (validateMs / 1000);
     line('validate --all throughput', `${Math.round(rate)} notes/s (${files} notes in ${validateMs.toFixed(0)} ms)`, '≥ 5,000 notes/s', rate >= 5000);
+    }
+
+    if (wanted('precommit')) {
 
     installHooks(store);
     installHooks(small);
@@ -138,6 +146,7 @@ async function main() {
       '≤ 2',
       ratio <= 2,
     );
+    console.log(`     (bare husky + lint-staged no-op: ${large.bare.toFixed(0)} ms in the large store, ${little.bare.toFixed(0)} ms in the small one)`);
     const growth = large.canon / little.canon;
     line(
       `pre-commit overhead, ${SESSIONS}-note store ÷ 100-note store`,
@@ -145,9 +154,11 @@ async function main() {
       '≤ 1.2',
       growth <= 1.2,
     );
+    }
 
     // Figures owned by other parts of canon, each in its own module.
     for (const name of ['hook', 'resume', 'sync']) {
+      if (!wanted(name)) continue;
       const file = path.join(CANON_ROOT, 'tools/bench', `${name}.mjs`);
       if (!existsSync(file)) continue;
       const mod = await import(file);

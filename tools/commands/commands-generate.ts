@@ -25,7 +25,20 @@ export interface CommandsGenerateResult {
 export const COMMANDS_DIR = '.claude/commands';
 
 export async function runCommandsGenerate(options: CommandsGenerateOptions, ctx: CommandContext): Promise<CommandOutcome<CommandsGenerateResult>> {
-  const root = findRepoRoot(ctx.cwd);
+  const result = await generateCommandWrappers(findRepoRoot(ctx.cwd), options.staged === true);
+  const { written, removed } = result;
+  if (options.json) ctx.logger.out(JSON.stringify(result, null, 2));
+  else if (!options.staged) {
+    for (const rel of written) ctx.logger.out(sessionMessages.commands.written(rel));
+    for (const rel of removed) ctx.logger.out(sessionMessages.commands.removed(rel));
+    if (written.length + removed.length === 0) ctx.logger.out(sessionMessages.commands.upToDate);
+  }
+  return { exitCode: 0, result };
+}
+
+/** Write the wrappers for every operator (from the staged operators.yaml when `staged`, and stage them). */
+export async function generateCommandWrappers(root: string, staged: boolean): Promise<CommandsGenerateResult> {
+  const options = { staged };
   const registry = options.staged ? await readStagedOperators(root) : readOperators(root)!;
   const wanted = renderCommandWrappers(registry.operators);
   const dir = path.join(root, COMMANDS_DIR);
@@ -45,15 +58,7 @@ export async function runCommandsGenerate(options: CommandsGenerateOptions, ctx:
     removed.push(`${COMMANDS_DIR}/${name}`);
   }
   if (options.staged) await stageFiles(root, [...written, ...removed]);
-
-  const result = { written, removed };
-  if (options.json) ctx.logger.out(JSON.stringify(result, null, 2));
-  else if (!options.staged) {
-    for (const rel of written) ctx.logger.out(sessionMessages.commands.written(rel));
-    for (const rel of removed) ctx.logger.out(sessionMessages.commands.removed(rel));
-    if (written.length + removed.length === 0) ctx.logger.out(sessionMessages.commands.upToDate);
-  }
-  return { exitCode: 0, result };
+  return { written, removed };
 }
 
 /** The operators.yaml that is about to be committed, which may differ from the working tree's. */

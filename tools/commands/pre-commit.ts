@@ -1,15 +1,21 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { formatIssue } from '../core/format-issues.js';
 import { parseNote } from '../core/frontmatter.js';
 import { normalizeText } from '../core/normalize.js';
 import type { Issue } from '../core/validate-note.js';
+import { UsageError } from '../errors.js';
 import { writeFileSafely } from '../io/fs.js';
-import { openRepo } from '../io/repo.js';
+import { execGit } from '../io/git.js';
+import { OPERATORS_FILE } from '../io/operators.js';
+import { openRepo, type Repo } from '../io/repo.js';
 import { scanSecrets } from '../io/secrets.js';
 import { readNote, type LoadedNote } from '../io/store.js';
 import { messages } from '../messages/index.js';
 import { createPaint } from '../output.js';
+import { generateCommandWrappers } from './commands-generate.js';
+import { updateStagedIndexes } from './index-files.js';
 import { resolveNoteArgs } from './note-set.js';
 import { validateNotes } from './validate.js';
 
@@ -17,15 +23,17 @@ export interface PreCommitOptions {
   paths?: string[];
 }
 
+export const LINT_STAGED_CONFIG = '.lintstagedrc.json';
+/** The entry of .lintstagedrc.json that stands for canon's own task (run in-process by the hook). */
+const CANON_TASK = /(^|[\s/])canon(\.js)?\s+pre-commit(\s|$)/;
+
 /**
- * The lint-staged task for staged notes. lint-staged has already hidden unstaged hunks, so the
- * files on disk are exactly what will be committed; this task only rewrites them (lint-staged
- * re-stages) and never runs `git add` itself.
+ * Normalise, validate and secret-scan the given notes. lint-staged has already hidden unstaged
+ * hunks, so the files on disk are exactly what will be committed; this only rewrites them
+ * (lint-staged re-stages) and never runs `git add`. Returns whether the commit must be refused.
  */
-export async function runPreCommit(options: PreCommitOptions, ctx: CommandContext): Promise<CommandOutcome<{ issues: Issue[] }>> {
-  if (ctx.env.CANON_HOOKS === '0') return { exitCode: 0, result: { issues: [] } };
-  const repo = openRepo(ctx.cwd);
-  const { refs } = resolveNoteArgs(repo.root, ctx.cwd, options.paths ?? [], repo.config);
+async function checkNotes(repo: Repo, paths: readonly string[], ctx: CommandContext): Promise<{ refuse: boolean; issues: Issue[] }> {
+  const { refs } = resolveNoteArgs(repo.root, ctx.cwd, paths, repo.config);
   const loaded: LoadedNote[] = [];
   for (const ref of refs) {
     const item = readNote(repo.root, ref, repo.config);
@@ -50,5 +58,61 @@ export async function runPreCommit(options: PreCommitOptions, ctx: CommandContex
   const blocking = repo.config.precommit.mode === 'warn' ? secrets : errors;
   if (blocking.length > 0) ctx.logger.err(secrets.length > 0 ? messages.secrets.refused : messages.validate.refused);
   else if (errors.length > 0) ctx.logger.err(messages.validate.warnMode);
-  return { exitCode: blocking.length > 0 ? 1 : 0, result: { issues } };
+  return { refuse: blocking.length > 0, issues };
+}
+
+class RefusedError extends Error {}
+
+type LintStagedConfig = Record<string, string | string[] | { title: string; task: (files: readonly string[]) => Promise<void> }>;
+
+/**
+ * The lint-staged configuration to run: `.lintstagedrc.json` as the team wrote it (their own
+ * entries keep running as commands), with canon's entry swapped for an in-process task so the
+ * whole hook costs one Node process.
+ */
+function lintStagedConfig(repo: Repo, task: (files: readonly string[]) => Promise<void>): LintStagedConfig {
+  let config: Record<string, unknown> = { '*.md': 'canon pre-commit' };
+  try {
+    config = JSON.parse(readFileSync(path.join(repo.root, LINT_STAGED_CONFIG), 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`${LINT_STAGED_CONFIG}: ${(error as Error).message}`);
+  }
+  const result: LintStagedConfig = {};
+  for (const [glob, value] of Object.entries(config)) {
+    result[glob] = typeof value === 'string' && CANON_TASK.test(value) ? { title: 'canon: normalise, validate, scan notes', task } : (value as string | string[]);
+  }
+  return result;
+}
+
+async function isStaged(repo: Repo, file: string): Promise<boolean> {
+  return (await execGit(['diff', '--cached', '--quiet', '--', file], { cwd: repo.root })).code === 1;
+}
+
+/**
+ * `canon pre-commit` (no paths) is the whole pre-commit hook in one process: lint-staged through
+ * its Node API (stash, hide partially staged hunks, re-stage, restore on failure), then the INDEX
+ * rows of the staged notes, then the operator wrappers when operators.yaml is staged.
+ * `canon pre-commit <paths…>` runs canon's check alone, as a plain lint-staged command would.
+ */
+export async function runPreCommit(options: PreCommitOptions, ctx: CommandContext): Promise<CommandOutcome<{ issues: Issue[] }>> {
+  if (ctx.env.CANON_HOOKS === '0') return { exitCode: 0, result: { issues: [] } };
+  const repo = openRepo(ctx.cwd);
+  const paths = options.paths ?? [];
+  if (paths.length > 0) {
+    const { refuse, issues } = await checkNotes(repo, paths, ctx);
+    return { exitCode: refuse ? 1 : 0, result: { issues } };
+  }
+
+  let issues: Issue[] = [];
+  const task = async (files: readonly string[]) => {
+    const outcome = await checkNotes(repo, files, ctx);
+    issues = outcome.issues;
+    if (outcome.refuse) throw new RefusedError('refused');
+  };
+  const { default: lintStaged } = await import('lint-staged');
+  const ok = await lintStaged({ config: lintStagedConfig(repo, task) as never, cwd: repo.root, quiet: true, concurrent: false });
+  if (!ok) return { exitCode: 1, result: { issues } };
+  await updateStagedIndexes(repo);
+  if (await isStaged(repo, OPERATORS_FILE)) await generateCommandWrappers(repo.root, true);
+  return { exitCode: 0, result: { issues } };
 }

@@ -87,30 +87,63 @@ export function renderIndex(kind: NoteKind, rows: IndexRow[]): string {
  * a well-formed canon INDEX and the caller must render the folder in full.
  */
 export function spliceIndex(kind: NoteKind, text: string, upserts: readonly IndexRow[], removals: readonly string[]): string | null {
-  if (!text.startsWith(GENERATED_MARKER) || !text.endsWith('\n')) return null;
-  const expected = headerLines(kind, 0);
-  const lines = text.slice(0, -1).split('\n');
-  if (lines.length < expected.length || lines[expected.length - 1] !== expected.at(-1) || lines[5] !== expected[5]) return null;
-  const rows = lines.slice(expected.length);
-  if (!rows.every((l) => l.startsWith('| ['))) return null;
-  const compare = compareRows(kind);
+  const header = headerLines(kind, 0);
+  const separator = `\n${header.at(-1)!}\n`;
+  const separatorAt = text.indexOf(separator);
+  if (!text.startsWith(GENERATED_MARKER) || !text.endsWith('\n') || separatorAt === -1) return null;
+  // Work on offsets into the text: no 10,000-element array of lines, one copy at the end.
+  const rowsStart = separatorAt + separator.length;
+  const starts: number[] = [];
+  for (let at = rowsStart; at < text.length; at = text.indexOf('\n', at) + 1) {
+    if (!text.startsWith('| [', at)) return null;
+    starts.push(at);
+  }
+  const lineAt = (i: number) => text.slice(starts[i]!, (starts[i + 1] ?? text.length) - 1);
   const drop = new Set([...removals, ...upserts.map((r) => r.file)].map((f) => encodeURI(f)));
-  const fileOf = (line: string) => /^\| \[(?:\\.|[^\]\\])*\]\(([^)]*)\)/.exec(line)?.[1] ?? '';
-  const kept = drop.size === 0 ? rows : rows.filter((l) => !drop.has(fileOf(l)));
+  const dropped = new Set<number>();
+  for (const file of drop) {
+    // A row's link is its first cell: find `](file) |` and check it really is that row's link.
+    for (let at = text.indexOf(`](${file}) |`, rowsStart); at !== -1; at = text.indexOf(`](${file}) |`, at + 1)) {
+      const line = upperBound(starts, at) - 1;
+      if (line >= 0 && parseRowLine(lineAt(line))?.file === decodeURI(file)) dropped.add(line);
+    }
+  }
+  const kept = starts.map((_, i) => i).filter((i) => !dropped.has(i));
+  const compare = compareRows(kind);
+  const inserts = new Map<number, string[]>();
   for (const row of [...upserts].sort(compare)) {
-    // Binary search over the sorted rows, parsing only the lines it probes.
+    // Binary search over the kept rows (sorted), parsing only the lines it probes.
     let lo = 0;
     let hi = kept.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const probe = parseRowLine(kept[mid]!);
+      const probe = parseRowLine(lineAt(kept[mid]!));
       if (probe === null) return null;
       if (compare(probe, row) <= 0) lo = mid + 1;
       else hi = mid;
     }
-    kept.splice(lo, 0, rowLine(row));
+    const list = inserts.get(lo) ?? [];
+    list.push(rowLine(row));
+    inserts.set(lo, list);
   }
-  return `${[...headerLines(kind, kept.length), ...kept].join('\n')}\n`;
+  const parts: string[] = [headerLines(kind, kept.length + upserts.length).join('\n'), '\n'];
+  for (let k = 0; k <= kept.length; k++) {
+    for (const line of inserts.get(k) ?? []) parts.push(line, '\n');
+    if (k < kept.length) parts.push(text.slice(starts[kept[k]!]!, starts[kept[k]! + 1] ?? text.length));
+  }
+  return parts.join('');
+}
+
+/** Index of the first element greater than `value` in an ascending array. */
+function upperBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Split a table line into cells, honouring `\|` escapes. */
