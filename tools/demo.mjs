@@ -88,13 +88,57 @@ try {
   show('git', ['rm', '-q', '--cached', 'docs/sessions/SK-261120-02.md']);
   rmSync(path.join(dir, 'docs/sessions/SK-261120-02.md'));
 
+  step('A Claude Code session: the PostToolUse hook counts every tool call (the committed bundle, as Claude Code runs it)');
+  const hook = path.join(CANON_ROOT, '.claude/hooks/post-tool-use.mjs');
+  const calls = [
+    ['Read', { file_path: `${dir}/workstreams/notion-mirror.md` }],
+    ['Bash', { command: 'npm test' }],
+    ['Edit', { file_path: `${dir}/workstreams/notion-mirror.md` }],
+    ['Agent', { description: 'review the pacing code' }],
+    ['Bash', { command: 'git status' }],
+  ];
+  for (const [tool_name, tool_input] of calls) {
+    const input = JSON.stringify({ session_id: 'demo-session', cwd: dir, hook_event_name: 'PostToolUse', tool_name, tool_input, tool_response: {} });
+    execFileSync(process.execPath, [hook], { cwd: dir, env: { ...env, CLAUDE_PROJECT_DIR: dir }, input });
+  }
+  show('canon', ['telemetry', 'show', '--session-id', 'demo-session']);
+
+  step('The session ends: `npm run handoff` claims an id, writes the note with its telemetry, logs it, commits');
+  const draft = path.join(base, 'handoff.json');
+  writeFileSync(
+    draft,
+    JSON.stringify(
+      {
+        title: 'Notion mirror: pacing and retries',
+        summary: 'A token bucket keeps sync at 3 requests/s; 429s wait for Retry-After; creates are looked up first.',
+        workstream: 'notion-mirror',
+        tags: ['notion', 'sync'],
+        shipped: ['token-bucket pacing around the Notion client', 'last-chance lookup by external_id before every create'],
+        decisions: ['retry 5xx with exponential backoff and jitter, at most 5 times'],
+        open_questions: ['does erase_content work with Notion-Version 2025-09-03?'],
+        next_steps: ['run the bench against the fake server', 'document the GitHub Actions workflow'],
+        resume_prompt:
+          'Continue the Notion mirror workstream. Pacing and retries are in tools/io/notion.ts and are covered by the integration tests against the fake server in tools/fake-notion. First run npm run bench and check the sync line stays within ten percent of the request floor at three requests per second, then read the open question about erase_content: if the API version supports it, body replacement could drop from one request per block to two in all. Do not touch the write-back code: it must never change content_hash. Finish by documenting the GitHub Actions workflow in the README and closing the workstream when the numbers hold.\n\nConfidence: high',
+        confidence: 'high',
+      },
+      null,
+      2,
+    ),
+  );
+  show('canon', ['handoff', '--from', draft, '--yes', '--session-id', 'demo-session']);
+  show('git', ['log', '--oneline', '-3']);
+
   step('The whole store, as CI checks it');
   show('canon', ['validate', '--all', '--strict']);
   show('canon', ['normalize', '--all', '--check']);
   show('canon', ['index', '--check']);
 
-  step("The next session starts here: sergei's dashboard, with the Resume Prompt to continue from");
-  show('canon', ['resume', '--operator', 'sergei']);
+  step('Stakeholders read Notion: a one-way sync against a local fake Notion server (no account needed)');
+  const { run: runSyncDemo } = await import('./demo/sync.mjs');
+  await runSyncDemo({ storeDir: dir, canonBin: CANON_BIN, log: (text) => console.log(text.split('\n').map((l) => `  ${l}`).join('\n')) });
+
+  step("The next session starts here: roman's dashboard, with the Resume Prompt to continue from");
+  show('canon', ['resume', '--operator', 'roman']);
   console.log(`\nThe sample store is at ${dir}${keep ? '' : ' (removed on exit; pass --keep to keep it)'}.`);
 } finally {
   if (!keep) rmSync(base, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // Demo: `canon sync` against the fake Notion server — a dry run, an --apply, an edit, and a second
 // --apply that sends only the change. `export run(ctx)` for tools/demo.mjs; runnable alone too.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,9 +43,11 @@ export async function run(ctx) {
       ctx.log(`\n$ canon ${args.join(' ')}    # ${title}`);
       ctx.log((await canon(ctx.canonBin, dir, env, args)).output.trimEnd());
     }
-    const file = path.join(dir, 'docs/sessions/RT-260511-01.md');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('- [ ] docs', '- [x] docs'));
-    ctx.log('\n$ canon sync --apply    # after ticking one box');
+    // Edit one session note (the newest) after the first sync: only that page is updated.
+    const sessions = readdirSync(path.join(dir, 'docs/sessions')).filter((n) => /^[A-Z]{2,4}-\d{6}-\d{2}\.md$/.test(n)).sort();
+    const file = path.join(dir, 'docs/sessions', sessions.at(-1));
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/\n*$/, '\n\n- [x] one more box ticked after the first sync\n'));
+    ctx.log(`\n$ canon sync --apply    # after editing ${path.basename(file)}`);
     ctx.log((await canon(ctx.canonBin, dir, env, ['sync', '--apply'])).output.trimEnd());
     ctx.log(`\nNotion now holds ${fake.pages().length} pages; ${fake.requests.length} requests were made in all.`);
   } finally {
