@@ -123,7 +123,7 @@ describe('canon handoff, end to end', () => {
     expect(s.json(result)).toEqual({ id, path: rel, committed: true, pushed: true, warnings: [] });
 
     // Committed with the workstream and INDEX, and pushed: the remote's main is our HEAD.
-    expect(committedFiles(repo)).toEqual(['docs/sessions/INDEX.md', rel, 'workstreams/hooks.md']);
+    expect(committedFiles(repo)).toEqual(['docs/sessions/INDEX.md', rel, `docs/sessions/index/${today().slice(0, 7)}.md`, 'workstreams/hooks.md'].sort());
     expect(repo.git(['rev-parse', 'HEAD']).stdout).toBe(execFileSync('git', ['--git-dir', s.remote, 'rev-parse', 'main'], { encoding: 'utf8' }));
     expect(repo.git(['status', '--porcelain']).stdout).toBe('');
 
@@ -155,7 +155,7 @@ describe('canon handoff, end to end', () => {
     ]);
     expect(note.body).toMatch(/## Resume Prompt\n\nPick up the telemetry[^]*\n\nConfidence: high\n/);
     expect(runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: s.env }).code).toBe(0);
-    expect(repo.read('docs/sessions/INDEX.md')).toContain(`| [${id}](${id}.md) | Hook hardening | roman |`);
+    expect(repo.read(`docs/sessions/index/${today().slice(0, 7)}.md`)).toContain(`| [${id}](${id}.md) | Hook hardening | roman |`);
     expect(repo.read('workstreams/hooks.md')).toContain(`## Session Log\n\n- ${id} (${today()}): Made the PostToolUse hook exact under 200-way concurrency.\n`);
 
     // Step 8: the state moved into the archive.
@@ -245,7 +245,7 @@ describe('canon handoff, end to end', () => {
     expect(result.code).toBe(0);
     const out = s.json(result);
     expect(out.warnings.join('\n')).toMatch(/Left out of the commit.*scratch\.txt/);
-    expect(committedFiles(repo)).toEqual(['docs/sessions/INDEX.md', `docs/sessions/${idFor(1)}.md`, 'workstreams/hooks.md']);
+    expect(committedFiles(repo)).toEqual(['docs/sessions/INDEX.md', `docs/sessions/${idFor(1)}.md`, `docs/sessions/index/${today().slice(0, 7)}.md`, 'workstreams/hooks.md'].sort());
     const committedWs = repo.git(['show', 'HEAD:workstreams/hooks.md']).stdout;
     expect(committedWs).toContain(`- ${idFor(1)} (`);
     expect(committedWs).not.toContain('being rewritten');

@@ -171,8 +171,8 @@ describe('session rename', () => {
     expect(repo.exists('docs/sessions/RT-260511-01.md')).toBe(false);
     expect(parseNote(repo.read('docs/sessions/RT-260511-03.md')).data).toMatchObject({ external_id: 'RT-260511-03', title: 'Hooks' });
     expect(repo.read('workstreams/hooks.md')).toContain('- RT-260511-03 (2026-05-11): Hooks.');
-    expect(repo.read('docs/sessions/INDEX.md')).toContain('[RT-260511-03](RT-260511-03.md) | Hooks');
-    expect(repo.read('docs/sessions/INDEX.md')).not.toContain('RT-260511-01');
+    expect(repo.read('docs/sessions/index/2026-05.md')).toContain('[RT-260511-03](RT-260511-03.md) | Hooks');
+    expect(repo.read('docs/sessions/index/2026-05.md')).not.toContain('RT-260511-01');
     const check = runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: repo.env });
     expect(check.stderr + check.stdout).toContain('0 error(s)');
     expect(runCli(['index', '--check'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
@@ -276,7 +276,7 @@ describe('two clones and a bare remote', () => {
     expect(remote('docs/sessions/RT-260512-01.md')).toContain('Twelfth from A');
     const moved = parseNote(remote('docs/sessions/RT-260512-02.md'));
     expect(moved.data).toMatchObject({ external_id: 'RT-260512-02', title: 'Twelfth from B' });
-    const index = remote('docs/sessions/INDEX.md');
+    const index = remote('docs/sessions/index/2026-05.md');
     expect(index).toContain('[RT-260512-01](RT-260512-01.md) | Twelfth from A');
     expect(index).toContain('[RT-260512-02](RT-260512-02.md) | Twelfth from B');
     expect(runCli(['validate', '--all'], { cwd: b.dir, env: b.env }).code).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { mergeIndexRows, parseIndex, renderIndex, spliceIndex, type IndexRow } from '../../tools/core/index-render.js';
+import { mergeIndexRows, mergeMonthLists, monthOf, parseIndex, parseMonthList, renderIndex, renderMonthList, spliceIndex, type IndexRow } from '../../tools/core/index-render.js';
 
 function row(id: string, date: string, extra: Partial<IndexRow> = {}): IndexRow {
   return { id, file: `${id}.md`, title: `Title ${id}`, person: 'roman', date, status: '', summary: `About ${id} | with a pipe`, ...extra };
@@ -60,5 +60,18 @@ describe('INDEX rendering', () => {
     const merged = mergeIndexRows(base, ours, theirs);
     expect(merged.map((r) => r.id).sort()).toEqual(['A', 'C', 'D']);
     expect(merged.find((r) => r.id === 'A')!.title).toBe('changed');
+  });
+});
+
+describe('the sessions month list', () => {
+  test('lists months newest first, undated last, and parses back', () => {
+    const text = renderMonthList(['2026-05', 'undated', '2026-11', '2025-12', '2026-05']);
+    expect(parseMonthList(text)).toEqual(['2026-11', '2026-05', '2025-12', 'undated']);
+    expect(monthOf('2026-05-11')).toBe('2026-05');
+    expect(monthOf('yesterday')).toBe('undated');
+  });
+
+  test('merges three ways: additions from both sides, removals from either', () => {
+    expect(mergeMonthLists(['2026-05', '2026-06'], ['2026-05', '2026-07'], ['2026-05', '2026-06', '2026-08']).sort()).toEqual(['2026-05', '2026-07', '2026-08']);
   });
 });

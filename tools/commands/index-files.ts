@@ -1,15 +1,28 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
-import { NOTE_KINDS, type NoteKind } from '../core/config.js';
+import { NOTE_KINDS, type CanonConfig, type NoteKind } from '../core/config.js';
 import { isClaimStub } from '../core/frontmatter.js';
-import { GENERATED_MARKER, indexRowFor, renderIndex, renderRootIndex, ROOT_INDEX, spliceIndex, type IndexRow } from '../core/index-render.js';
+import {
+  GENERATED_MARKER,
+  indexRowFor,
+  monthOf,
+  monthTitle,
+  parseMonthList,
+  renderIndex,
+  renderMonthList,
+  renderRootIndex,
+  ROOT_INDEX,
+  SESSION_SHARD_DIR,
+  spliceIndex,
+  type IndexRow,
+} from '../core/index-render.js';
 import { classifyPath, externalIdFor, trimSlashes } from '../core/layout.js';
-import { UserError } from '../errors.js';
 import type { NoteRef } from '../core/validate-note.js';
+import { UserError } from '../errors.js';
 import { writeFileSafely } from '../io/fs.js';
 import { openRepo, type Repo } from '../io/repo.js';
-import { listStagedChanges, readBlobs, stageFiles } from '../io/staged.js';
+import { listStagedChanges, readBlobs, stageFiles, unstageRemoved } from '../io/staged.js';
 import { listNotes, loadNoteBytes, readNote, type LoadedNote } from '../io/store.js';
 import { messages } from '../messages/index.js';
 
@@ -19,14 +32,30 @@ export interface IndexOptions {
   json?: boolean;
 }
 
+/** Generated files by repository path; null means the file must not exist (an emptied month page). */
+export type IndexFiles = Map<string, string | null>;
+
 function rowOf(loaded: LoadedNote): IndexRow | null {
   if (loaded.problem || !loaded.note.hasFrontmatter || isClaimStub(loaded.note)) return null;
   const id = externalIdFor(loaded.ref.kind, loaded.ref.stem) ?? loaded.ref.stem;
   return indexRowFor(loaded.ref.kind, `${loaded.ref.stem}.md`, id, loaded.note.data);
 }
 
-function indexPath(repo: Repo, kind: NoteKind): string {
-  return `${trimSlashes(repo.config.folders[kind])}/INDEX.md`;
+function indexPath(config: CanonConfig, kind: NoteKind): string {
+  return `${trimSlashes(config.folders[kind])}/INDEX.md`;
+}
+
+export function shardPath(config: CanonConfig, month: string): string {
+  return `${trimSlashes(config.folders.session)}/${SESSION_SHARD_DIR}/${month}.md`;
+}
+
+/** What a generated index file is: a folder's INDEX, the sessions' month list, or one month's page. */
+export function classifyIndexFile(rel: string, config: CanonConfig): { kind: NoteKind; month: string | null; monthList: boolean } | null {
+  const shard = /^(.*)\/([0-9]{4}-[0-9]{2}|undated)\.md$/.exec(rel);
+  if (shard && shard[1] === `${trimSlashes(config.folders.session)}/${SESSION_SHARD_DIR}`) return { kind: 'session', month: shard[2]!, monthList: false };
+  const info = classifyPath(rel, config);
+  if (info?.role !== 'index') return null;
+  return { kind: info.kind, month: null, monthList: info.kind === 'session' };
 }
 
 function readText(repo: Repo, rel: string): string | null {
@@ -37,71 +66,146 @@ function readText(repo: Repo, rel: string): string | null {
   }
 }
 
-/** Every INDEX file rendered from the whole store. */
-export function renderAllIndexes(repo: Repo): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const kind of NOTE_KINDS) {
-    if (!existsSync(path.join(repo.root, trimSlashes(repo.config.folders[kind])))) continue;
-    const rows = listNotes(repo.root, repo.config, [kind])
-      .map((ref) => rowOf(readNote(repo.root, ref, repo.config)))
-      .filter((r): r is IndexRow => r !== null);
-    files.set(indexPath(repo, kind), renderIndex(kind, rows));
+/** The index files of one kind, rendered from all its notes. */
+function renderKind(repo: Repo, kind: NoteKind): IndexFiles {
+  const files: IndexFiles = new Map();
+  const folder = trimSlashes(repo.config.folders[kind]);
+  if (!existsSync(path.join(repo.root, folder))) return files;
+  const rows = listNotes(repo.root, repo.config, [kind])
+    .map((ref) => rowOf(readNote(repo.root, ref, repo.config)))
+    .filter((r): r is IndexRow => r !== null);
+  if (kind !== 'session') {
+    files.set(indexPath(repo.config, kind), renderIndex(kind, rows));
+    return files;
   }
+  const byMonth = new Map<string, IndexRow[]>();
+  for (const row of rows) {
+    const month = monthOf(row.date);
+    byMonth.set(month, [...(byMonth.get(month) ?? []), row]);
+  }
+  // Month pages left over from months that no longer have sessions are removed.
+  const shardDir = path.join(repo.root, folder, SESSION_SHARD_DIR);
+  for (const name of existsSync(shardDir) ? readdirSync(shardDir) : []) {
+    const rel = `${folder}/${SESSION_SHARD_DIR}/${name}`;
+    if (classifyIndexFile(rel, repo.config)) files.set(rel, null);
+  }
+  for (const [month, monthRows] of byMonth) files.set(shardPath(repo.config, month), renderIndex('session', monthRows, monthTitle(month)));
+  files.set(indexPath(repo.config, 'session'), renderMonthList(byMonth.keys()));
+  return files;
+}
+
+/** Every index file rendered from the whole store. */
+export function renderAllIndexes(repo: Repo): IndexFiles {
+  const files: IndexFiles = new Map();
+  for (const kind of NOTE_KINDS) for (const [rel, text] of renderKind(repo, kind)) files.set(rel, text);
   files.set(ROOT_INDEX, renderRootIndex(repo.config, path.posix.dirname(ROOT_INDEX)));
   return files;
 }
 
+interface RowChanges {
+  upserts: IndexRow[];
+  removals: string[];
+}
+
+function changesFor<K>(map: Map<K, RowChanges>, key: K): RowChanges {
+  let changes = map.get(key);
+  if (!changes) map.set(key, (changes = { upserts: [], removals: [] }));
+  return changes;
+}
+
 /**
- * Pre-commit: update only the rows of staged notes in the INDEX files they belong to, so the cost
- * follows the number of staged notes, not the size of the store. A folder whose INDEX is missing or
- * was not generated by canon is rendered in full, once.
+ * Pre-commit: update only the rows of staged notes in the index files they belong to, so the cost
+ * follows the number of staged notes, not the size of the store. A session's old row is found
+ * through its committed version (HEAD), whose date names the month page it sits on. An index that
+ * is missing or was not generated by canon is rendered in full for that kind, once.
  */
-async function renderStagedIndexes(repo: Repo): Promise<{ files: Map<string, string>; read: Map<string, string | null> }> {
+async function renderStagedIndexes(repo: Repo): Promise<{ files: IndexFiles; read: Map<string, string | null> }> {
   const read = new Map<string, string | null>();
-  const upserts = new Map<NoteKind, NoteRef[]>();
-  const removals = new Map<NoteKind, Set<string>>();
+  const files: IndexFiles = new Map();
+  const refs: Array<{ ref: NoteRef; status: 'A' | 'M' | 'D' }> = [];
   for (const change of await listStagedChanges(repo.root)) {
     const info = classifyPath(change.path, repo.config);
-    if (info?.role !== 'note') continue;
-    const ref: NoteRef = { rel: change.path, kind: info.kind, stem: info.stem };
-    if (change.status === 'D') (removals.get(info.kind) ?? removals.set(info.kind, new Set()).get(info.kind)!).add(`${info.stem}.md`);
-    else (upserts.get(info.kind) ?? upserts.set(info.kind, []).get(info.kind)!).push(ref);
+    if (info?.role === 'note') refs.push({ ref: { rel: change.path, kind: info.kind, stem: info.stem }, status: change.status });
   }
-  const files = new Map<string, string>();
-  const kinds = new Set([...upserts.keys(), ...removals.keys()]);
-  if (kinds.size === 0) return { files, read };
-  const staged = [...upserts.values()].flat();
-  const blobs = await readBlobs(repo.root, staged.map((r) => `:${r.rel}`));
-  for (const kind of kinds) {
-    const target = indexPath(repo, kind);
-    const upserted: IndexRow[] = [];
-    const removed = [...(removals.get(kind) ?? [])];
-    for (const ref of upserts.get(kind) ?? []) {
-      const row = rowOf(loadNoteBytes(ref, blobs.get(`:${ref.rel}`) ?? Buffer.alloc(0), repo.config));
-      if (row) upserted.push(row);
-      else removed.push(`${ref.stem}.md`);
+  if (refs.length === 0) return { files, read };
+  const blobs = await readBlobs(repo.root, [
+    ...refs.filter((r) => r.status !== 'D').map((r) => `:${r.ref.rel}`),
+    ...refs.filter((r) => r.ref.kind === 'session' && r.status !== 'A').map((r) => `HEAD:${r.ref.rel}`),
+  ]);
+  const rowAt = (spec: string, ref: NoteRef) => {
+    const bytes = blobs.get(spec);
+    return bytes ? rowOf(loadNoteBytes(ref, bytes, repo.config)) : null;
+  };
+  const readOnce = (rel: string) => {
+    if (!read.has(rel)) read.set(rel, readText(repo, rel));
+    return read.get(rel)!;
+  };
+
+  const byKind = new Map<NoteKind, RowChanges>();
+  const byMonth = new Map<string, RowChanges>();
+  for (const { ref, status } of refs) {
+    const file = `${ref.stem}.md`;
+    const row = status === 'D' ? null : rowAt(`:${ref.rel}`, ref);
+    if (ref.kind !== 'session') {
+      const changes = changesFor(byKind, ref.kind);
+      if (row) changes.upserts.push(row);
+      else changes.removals.push(file);
+      continue;
     }
-    const existing = readText(repo, target);
-    read.set(target, existing);
-    const spliced = existing === null ? null : spliceIndex(kind, existing, upserted, removed);
-    files.set(target, spliced ?? renderAllIndexes(repo).get(target)!);
+    const old = status === 'A' ? null : rowAt(`HEAD:${ref.rel}`, ref);
+    if (old) changesFor(byMonth, monthOf(old.date)).removals.push(file);
+    if (row) changesFor(byMonth, monthOf(row.date)).upserts.push(row);
   }
+
+  const fullRender = (kind: NoteKind) => {
+    for (const [rel, text] of renderKind(repo, kind)) files.set(rel, text);
+  };
+  for (const [kind, { upserts, removals }] of byKind) {
+    const target = indexPath(repo.config, kind);
+    const existing = readOnce(target);
+    const spliced = existing === null ? null : spliceIndex(kind, existing, upserts, removals);
+    if (spliced === null) fullRender(kind);
+    else files.set(target, spliced);
+  }
+  if (byMonth.size > 0 && !spliceMonths(repo, byMonth, readOnce, files)) fullRender('session');
   files.set(ROOT_INDEX, renderRootIndex(repo.config, path.posix.dirname(ROOT_INDEX)));
   return { files, read };
 }
 
-/** Pre-commit: bring the INDEX rows of the staged notes up to date and stage those INDEX files. */
+/** Splice the touched month pages and the month list; false when they are not in a state to splice. */
+function spliceMonths(repo: Repo, byMonth: Map<string, RowChanges>, readOnce: (rel: string) => string | null, files: IndexFiles): boolean {
+  const listPath = indexPath(repo.config, 'session');
+  const listText = readOnce(listPath);
+  const months = new Set(listText === null ? [] : (parseMonthList(listText) ?? []));
+  if (listText !== null && parseMonthList(listText) === null) return false;
+  for (const [month, { upserts, removals }] of byMonth) {
+    const target = shardPath(repo.config, month);
+    const existing = readOnce(target);
+    if (existing === null && removals.length > 0 && upserts.length === 0) continue; // nothing indexed there to remove
+    const text = existing === null ? renderIndex('session', upserts, monthTitle(month)) : spliceIndex('session', existing, upserts, removals, monthTitle(month));
+    if (text === null) return false;
+    const empty = !text.includes('\n| [');
+    files.set(target, empty ? null : text);
+    if (empty) months.delete(month);
+    else months.add(month);
+  }
+  files.set(listPath, renderMonthList(months));
+  return true;
+}
+
+/** Pre-commit: bring the index rows of the staged notes up to date and stage those files. */
 export async function updateStagedIndexes(repo: Repo): Promise<string[]> {
   const { files, read } = await renderStagedIndexes(repo);
   const changed = changedIndexes(repo, files, read);
-  for (const [rel, text] of changed) await writeFileSafely(path.join(repo.root, rel), text);
-  await stageFiles(repo.root, [...changed.keys()]);
+  await writeIndexes(repo, changed);
+  await stageFiles(repo.root, [...changed].filter(([, text]) => text !== null).map(([rel]) => rel));
+  await unstageRemoved(repo.root, [...changed].filter(([, text]) => text === null).map(([rel]) => rel));
   return [...changed.keys()];
 }
 
-/** The rendered INDEX files that differ from disk; refuses to touch one canon did not generate. */
-function changedIndexes(repo: Repo, files: Map<string, string>, alreadyRead = new Map<string, string | null>()): Map<string, string> {
-  const changed = new Map<string, string>();
+/** The rendered files that differ from disk; refuses to touch one canon did not generate. */
+export function changedIndexes(repo: Repo, files: IndexFiles, alreadyRead = new Map<string, string | null>()): IndexFiles {
+  const changed: IndexFiles = new Map();
   for (const [rel, text] of files) {
     const current = alreadyRead.has(rel) ? alreadyRead.get(rel)! : readText(repo, rel);
     if (current === text) continue;
@@ -111,6 +215,13 @@ function changedIndexes(repo: Repo, files: Map<string, string>, alreadyRead = ne
   return changed;
 }
 
+export async function writeIndexes(repo: Repo, files: IndexFiles): Promise<void> {
+  for (const [rel, text] of files) {
+    if (text === null) rmSync(path.join(repo.root, rel), { force: true });
+    else await writeFileSafely(path.join(repo.root, rel), text);
+  }
+}
+
 export async function runIndex(options: IndexOptions, ctx: CommandContext): Promise<CommandOutcome<{ changed: string[] }>> {
   const repo = openRepo(ctx.cwd);
   let changed: string[];
@@ -118,7 +229,7 @@ export async function runIndex(options: IndexOptions, ctx: CommandContext): Prom
   else {
     const files = changedIndexes(repo, renderAllIndexes(repo));
     changed = [...files.keys()];
-    if (!options.check) for (const [rel, text] of files) await writeFileSafely(path.join(repo.root, rel), text);
+    if (!options.check) await writeIndexes(repo, files);
   }
   if (options.json) ctx.logger.out(JSON.stringify({ changed }, null, 2));
   else if (!options.staged) {
@@ -128,7 +239,7 @@ export async function runIndex(options: IndexOptions, ctx: CommandContext): Prom
   return { exitCode: options.check && changed.length > 0 ? 1 : 0, result: { changed } };
 }
 
-/** canon overwrites only INDEX files it generated (or that do not exist yet). */
+/** canon overwrites or removes only index files it generated (or that do not exist yet). */
 function isOurs(text: string | null): boolean {
   return text === null || text.startsWith(GENERATED_MARKER);
 }

@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { DEFAULT_CONFIG } from '../core/config.js';
-import { mergeIndexRows, parseIndex, renderIndex } from '../core/index-render.js';
-import { classifyPath } from '../core/layout.js';
+import { mergeIndexRows, mergeMonthLists, monthTitle, parseIndex, parseMonthList, renderIndex, renderMonthList } from '../core/index-render.js';
 import { readConfig } from '../io/repo.js';
+import { classifyIndexFile } from './index-files.js';
 
 export interface IndexMergeOptions {
   base: string;
@@ -14,7 +14,8 @@ export interface IndexMergeOptions {
 
 /**
  * git merge driver (`merge.canon-index.driver = canon index-merge %O %A %B %P`): git runs it at the
- * top of the work tree with three temp files and expects the result in %A; exit 0 means merged.
+ * top of the work tree with three temp files and expects the result in %A; exit 0 means merged,
+ * anything else leaves a conflict for the user (the files are derived: `canon index` rebuilds them).
  */
 export async function runIndexMerge(options: IndexMergeOptions, ctx: CommandContext): Promise<CommandOutcome<{ merged: boolean }>> {
   const read = (file: string) => {
@@ -25,21 +26,27 @@ export async function runIndexMerge(options: IndexMergeOptions, ctx: CommandCont
     }
   };
   const [base, ours, theirs] = [read(options.base), read(options.ours), read(options.theirs)];
+  const merged = (text: string) => {
+    writeFileSync(options.ours, text);
+    return { exitCode: 0 as const, result: { merged: true } };
+  };
   if (ours === theirs || theirs === base) return { exitCode: 0, result: { merged: true } };
-  if (ours === base) {
-    writeFileSync(options.ours, theirs);
-    return { exitCode: 0, result: { merged: true } };
-  }
-  const [b, o, t] = [parseIndex(base) ?? [], parseIndex(ours), parseIndex(theirs)];
-  if (o === null || t === null) return { exitCode: 1, result: { merged: false } };
+  if (ours === base) return merged(theirs);
+
   let config = DEFAULT_CONFIG;
   try {
     config = readConfig(ctx.cwd);
   } catch {
-    // A broken config must not break a merge; the default folders still tell the kind.
+    // A broken config must not break a merge; the default folders still tell what the file is.
   }
-  const kind = options.path ? classifyPath(options.path, config)?.kind : undefined;
-  if (kind === undefined) return { exitCode: 1, result: { merged: false } };
-  writeFileSync(options.ours, renderIndex(kind, mergeIndexRows(b, o, t)));
-  return { exitCode: 0, result: { merged: true } };
+  const what = options.path ? classifyIndexFile(options.path, config) : null;
+  const conflict = { exitCode: 1 as const, result: { merged: false } };
+  if (what === null) return conflict;
+  if (what.monthList) {
+    const [b, o, t] = [parseMonthList(base) ?? [], parseMonthList(ours), parseMonthList(theirs)];
+    return o === null || t === null ? conflict : merged(renderMonthList(mergeMonthLists(b, o, t)));
+  }
+  const [b, o, t] = [parseIndex(base) ?? [], parseIndex(ours), parseIndex(theirs)];
+  if (o === null || t === null) return conflict;
+  return merged(renderIndex(what.kind, mergeIndexRows(b, o, t), what.month === null ? undefined : monthTitle(what.month)));
 }

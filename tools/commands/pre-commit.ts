@@ -8,6 +8,8 @@ import type { Issue } from '../core/validate-note.js';
 import { UsageError } from '../errors.js';
 import { writeFileSafely } from '../io/fs.js';
 import { execGit } from '../io/git.js';
+import { listStagedChanges } from '../io/staged.js';
+import { classifyPath } from '../core/layout.js';
 import { OPERATORS_FILE } from '../io/operators.js';
 import { openRepo, type Repo } from '../io/repo.js';
 import { scanSecrets } from '../io/secrets.js';
@@ -29,23 +31,22 @@ const CANON_TASK = /(^|[\s/])canon(\.js)?\s+pre-commit(\s|$)/;
 
 /**
  * Normalise, validate and secret-scan the given notes. lint-staged has already hidden unstaged
- * hunks, so the files on disk are exactly what will be committed; this only rewrites them
- * (lint-staged re-stages) and never runs `git add`. Returns whether the commit must be refused.
+ * hunks, so the files on disk are exactly what will be committed. Nothing is written unless the
+ * commit may go ahead: a refused commit leaves every file as it was. The task only rewrites files
+ * (lint-staged re-stages them) and never runs `git add`.
  */
 async function checkNotes(repo: Repo, paths: readonly string[], ctx: CommandContext): Promise<{ refuse: boolean; issues: Issue[] }> {
   const { refs } = resolveNoteArgs(repo.root, ctx.cwd, paths, repo.config);
   const loaded: LoadedNote[] = [];
+  const rewrites: Array<{ rel: string; text: string }> = [];
   for (const ref of refs) {
     const item = readNote(repo.root, ref, repo.config);
-    if (!item.problem) {
-      const text = normalizeText(item.text, item.note, ref.kind);
-      if (text !== null) {
-        await writeFileSafely(path.join(repo.root, ref.rel), text);
-        loaded.push({ ref, text, note: parseNote(text) });
-        continue;
-      }
+    const text = item.problem ? null : normalizeText(item.text, item.note, ref.kind);
+    if (text === null) loaded.push(item);
+    else {
+      rewrites.push({ rel: ref.rel, text });
+      loaded.push({ ref, text, note: parseNote(text) });
     }
-    loaded.push(item);
   }
   const issues = await validateNotes(repo, loaded, { strict: false, wholeStore: false });
   for (const item of loaded) if (item.text !== undefined) issues.push(...(await scanSecrets(item.text, item.ref.rel)));
@@ -57,7 +58,10 @@ async function checkNotes(repo: Repo, paths: readonly string[], ctx: CommandCont
   // Secrets are refused even in warn mode: warn mode is for schema migrations, not for leaking tokens.
   const blocking = repo.config.precommit.mode === 'warn' ? secrets : errors;
   if (blocking.length > 0) ctx.logger.err(secrets.length > 0 ? messages.secrets.refused : messages.validate.refused);
-  else if (errors.length > 0) ctx.logger.err(messages.validate.warnMode);
+  else {
+    if (errors.length > 0) ctx.logger.err(messages.validate.warnMode);
+    for (const { rel, text } of rewrites) await writeFileSafely(path.join(repo.root, rel), text);
+  }
   return { refuse: blocking.length > 0, issues };
 }
 
@@ -70,7 +74,7 @@ type LintStagedConfig = Record<string, string | string[] | { title: string; task
  * entries keep running as commands), with canon's entry swapped for an in-process task so the
  * whole hook costs one Node process.
  */
-function lintStagedConfig(repo: Repo, task: (files: readonly string[]) => Promise<void>): LintStagedConfig {
+function lintStagedConfig(repo: Repo, task: (files: readonly string[]) => Promise<void>): { config: LintStagedConfig; onlyCanon: boolean } {
   let config: Record<string, unknown> = { '*.md': 'canon pre-commit' };
   try {
     config = JSON.parse(readFileSync(path.join(repo.root, LINT_STAGED_CONFIG), 'utf8')) as Record<string, unknown>;
@@ -78,10 +82,28 @@ function lintStagedConfig(repo: Repo, task: (files: readonly string[]) => Promis
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`${LINT_STAGED_CONFIG}: ${(error as Error).message}`);
   }
   const result: LintStagedConfig = {};
+  let onlyCanon = true;
   for (const [glob, value] of Object.entries(config)) {
-    result[glob] = typeof value === 'string' && CANON_TASK.test(value) ? { title: 'canon: normalise, validate, scan notes', task } : (value as string | string[]);
+    const canon = typeof value === 'string' && CANON_TASK.test(value);
+    onlyCanon &&= canon;
+    result[glob] = canon ? { title: 'canon: normalise, validate, scan notes', task } : (value as string | string[]);
   }
-  return result;
+  return { config: result, onlyCanon };
+}
+
+/**
+ * lint-staged's backup stash protects against tasks that fail half-way. canon's task writes nothing
+ * unless it succeeds, so the stash (three whole-tree git commands, the part of the hook that grows
+ * with the repository) is only needed when other tasks run, or when a staged note also has unstaged
+ * hunks: then the stash is what restores them if re-applying them after normalisation conflicts.
+ */
+async function needsBackupStash(repo: Repo, onlyCanon: boolean): Promise<boolean> {
+  if (!onlyCanon) return true;
+  const notes = (await listStagedChanges(repo.root))
+    .filter((c) => c.status !== 'D' && classifyPath(c.path, repo.config)?.role === 'note')
+    .map((c) => c.path);
+  if (notes.length === 0) return false;
+  return (await execGit(['diff', '--quiet', '--', ...notes], { cwd: repo.root })).code !== 0;
 }
 
 async function isStaged(repo: Repo, file: string): Promise<boolean> {
@@ -109,8 +131,10 @@ export async function runPreCommit(options: PreCommitOptions, ctx: CommandContex
     issues = outcome.issues;
     if (outcome.refuse) throw new RefusedError('refused');
   };
+  const { config, onlyCanon } = lintStagedConfig(repo, task);
+  const stash = await needsBackupStash(repo, onlyCanon);
   const { default: lintStaged } = await import('lint-staged');
-  const ok = await lintStaged({ config: lintStagedConfig(repo, task) as never, cwd: repo.root, quiet: true, concurrent: false });
+  const ok = await lintStaged({ config: config as never, cwd: repo.root, quiet: true, concurrent: false, stash });
   if (!ok) return { exitCode: 1, result: { issues } };
   await updateStagedIndexes(repo);
   if (await isStaged(repo, OPERATORS_FILE)) await generateCommandWrappers(repo.root, true);

@@ -111,6 +111,7 @@ async function renameInWorkstream(repo: Repo, workstream: unknown, from: string,
 async function refreshIndexes(repo: Repo): Promise<string[]> {
   const changed: string[] = [];
   for (const [rel, text] of renderAllIndexes(repo)) {
+    if (text === null) continue;
     let current: string;
     try {
       current = readFileSync(path.join(repo.root, rel), 'utf8');

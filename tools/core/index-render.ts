@@ -59,11 +59,11 @@ export function sortRows(kind: NoteKind, rows: IndexRow[]): IndexRow[] {
   return [...rows].sort(compareRows(kind));
 }
 
-function headerLines(kind: NoteKind, count: number): string[] {
+function headerLines(kind: NoteKind, count: number, title = KIND_TITLES[kind]): string[] {
   const person = kind === 'session' ? 'Operator' : 'Owner';
   return [
     GENERATED_MARKER,
-    `# ${KIND_TITLES[kind]}`,
+    `# ${title}`,
     '',
     `${count} note(s).`,
     '',
@@ -76,8 +76,8 @@ function rowLine(r: IndexRow): string {
   return `| [${cell(r.id)}](${encodeURI(r.file)}) | ${cell(r.title)} | ${cell(r.person)} | ${cell(r.date)} | ${cell(r.status)} | ${cell(r.summary)} |`;
 }
 
-export function renderIndex(kind: NoteKind, rows: IndexRow[]): string {
-  return `${[...headerLines(kind, rows.length), ...sortRows(kind, rows).map(rowLine)].join('\n')}\n`;
+export function renderIndex(kind: NoteKind, rows: IndexRow[], title?: string): string {
+  return `${[...headerLines(kind, rows.length, title), ...sortRows(kind, rows).map(rowLine)].join('\n')}\n`;
 }
 
 /**
@@ -86,8 +86,8 @@ export function renderIndex(kind: NoteKind, rows: IndexRow[]): string {
  * renderIndex would give for the changed rows (a test holds it to that); null when the text is not
  * a well-formed canon INDEX and the caller must render the folder in full.
  */
-export function spliceIndex(kind: NoteKind, text: string, upserts: readonly IndexRow[], removals: readonly string[]): string | null {
-  const header = headerLines(kind, 0);
+export function spliceIndex(kind: NoteKind, text: string, upserts: readonly IndexRow[], removals: readonly string[], title?: string): string | null {
+  const header = headerLines(kind, 0, title);
   const separator = `\n${header.at(-1)!}\n`;
   const separatorAt = text.indexOf(separator);
   if (!text.startsWith(GENERATED_MARKER) || !text.endsWith('\n') || separatorAt === -1) return null;
@@ -126,7 +126,7 @@ export function spliceIndex(kind: NoteKind, text: string, upserts: readonly Inde
     list.push(rowLine(row));
     inserts.set(lo, list);
   }
-  const parts: string[] = [headerLines(kind, kept.length + upserts.length).join('\n'), '\n'];
+  const parts: string[] = [headerLines(kind, kept.length + upserts.length, title).join('\n'), '\n'];
   for (let k = 0; k <= kept.length; k++) {
     for (const line of inserts.get(k) ?? []) parts.push(line, '\n');
     if (k < kept.length) parts.push(text.slice(starts[kept[k]!]!, starts[kept[k]! + 1] ?? text.length));
@@ -240,3 +240,56 @@ export function mergeIndexRows(base: IndexRow[], ours: IndexRow[], theirs: Index
 }
 
 export const ROOT_INDEX = 'docs/INDEX.md';
+
+/*
+ * Sessions are indexed one page per month (`docs/sessions/index/2026-11.md`), with
+ * `docs/sessions/INDEX.md` listing the months. A commit then rewrites one month's page, not a
+ * 10,000-row file: git stores whole blobs, so a single INDEX would make every commit's cost grow
+ * with the store (see docs/adr/0004).
+ */
+export const SESSION_SHARD_DIR = 'index';
+
+export function monthOf(date: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) ? date.slice(0, 7) : 'undated';
+}
+
+export function monthTitle(month: string): string {
+  return `${KIND_TITLES.session}, ${month}`;
+}
+
+/** Newest month first; undated last. */
+export function sortMonths(months: Iterable<string>): string[] {
+  return [...new Set(months)].sort((a, b) => (a === 'undated' ? 1 : b === 'undated' ? -1 : a < b ? 1 : a > b ? -1 : 0));
+}
+
+export function renderMonthList(months: Iterable<string>): string {
+  const lines = [
+    GENERATED_MARKER,
+    `# ${KIND_TITLES.session}`,
+    '',
+    'One page per month, newest first.',
+    '',
+    '| Month |',
+    '| --- |',
+    ...sortMonths(months).map((m) => `| [${m}](${SESSION_SHARD_DIR}/${m}.md) |`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function parseMonthList(source: string): string[] | null {
+  if (!source.startsWith(GENERATED_MARKER) || !source.includes('\n| Month |\n')) return null;
+  const months: string[] = [];
+  for (const line of source.split('\n')) {
+    const match = /^\| \[([0-9]{4}-[0-9]{2}|undated)\]\(index\/[^)]+\.md\) \|$/.exec(line);
+    if (match) months.push(match[1]!);
+  }
+  return months;
+}
+
+/** Three-way merge of month lists: added on either side kept, removed on either side dropped. */
+export function mergeMonthLists(base: readonly string[], ours: readonly string[], theirs: readonly string[]): string[] {
+  const b = new Set(base);
+  const o = new Set(ours);
+  const t = new Set(theirs);
+  return [...new Set([...ours, ...theirs])].filter((m) => !(b.has(m) && (!o.has(m) || !t.has(m))));
+}

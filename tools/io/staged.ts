@@ -60,3 +60,9 @@ export async function stageFiles(root: string, files: readonly string[]): Promis
   await gitOutput(['add', '--', ...files], { cwd: root });
 }
 
+
+/** Record the removal of files canon deleted (a no-op for ones git never tracked). */
+export async function unstageRemoved(root: string, files: readonly string[]): Promise<void> {
+  if (files.length === 0) return;
+  await gitOutput(['rm', '-q', '--cached', '--ignore-unmatch', '--', ...files], { cwd: root });
+}
