@@ -27,6 +27,11 @@ describe('canon validate', () => {
     ['binary bytes', '---\ntitle: x\u0000\n---\n', /holds binary data.*\[file\/binary\]/],
     ['a 10 MB note', `${sessionNote('RT-260511-01')}${'x'.repeat(10 * 1024 * 1024)}\n`, /is 10\.0 MB; a note may hold at most 1024 KB.*\[file\/too-large\]/],
     ['no front matter', '# Just a heading\n', /:1:1: error has no front matter.*\[frontmatter\/missing\]/],
+    [
+      'a YAML alias bomb',
+      `---\na: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n---\n`,
+      /:2:1: error YAML aliases expand beyond 100 nodes.*\[frontmatter\/alias-bomb\]/,
+    ],
   ])('%s: exit 1 and a file:line:col message', (_name, text, expected) => {
     repo = createGitRepo({ files: { 'docs/sessions/RT-260511-01.md': text } });
     const result = validate(repo, 'docs/sessions/RT-260511-01.md');
