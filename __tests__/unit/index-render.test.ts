@@ -1,20 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
+import { seededRandom } from '../../tools/seeded-random.mjs';
 import { mergeIndexRows, mergeMonthLists, monthOf, parseIndex, parseMonthList, renderIndex, renderMonthList, spliceIndex, type IndexRow } from '../../tools/core/index-render.js';
 
 function row(id: string, date: string, extra: Partial<IndexRow> = {}): IndexRow {
   return { id, file: `${id}.md`, title: `Title ${id}`, person: 'roman', date, status: '', summary: `About ${id} | with a pipe`, ...extra };
-}
-
-/** mulberry32 */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('INDEX rendering', () => {
@@ -28,7 +17,7 @@ describe('INDEX rendering', () => {
   });
 
   test.each(['session', 'workstream'] as const)('splicing rows gives exactly what a full render gives (%s)', (kind) => {
-    const rand = random(7);
+    const rand = seededRandom(7);
     let rows: IndexRow[] = Array.from({ length: 60 }, (_, i) => row(`RT-2605${String(10 + (i % 20)).padStart(2, '0')}-${String(i).padStart(2, '0')}`, `2026-05-${String(10 + (i % 20)).padStart(2, '0')}`));
     let text = renderIndex(kind, rows);
     for (let step = 0; step < 200; step++) {

@@ -5,24 +5,13 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { seededRandom } from '../seeded-random.mjs';
 
 export const BENCH_OPERATORS = [
   { slug: 'roman', initials: 'RT', name: 'Roman T.', email: 'roman@example.com' },
   { slug: 'sergei', initials: 'SK', name: 'Sergei K.', email: 'sergei@example.com' },
   { slug: 'alex', initials: 'AL', name: 'Alex L.', email: 'alex@example.com' },
 ];
-
-/** mulberry32: small, fast, seeded. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SYNC_KEYS = new Set(['content_hash', 'sync_status', 'notion_page_id', 'synced_at', 'synced_hash', 'sync_error']);
 export function stableJson(v) {
@@ -67,7 +56,7 @@ function resumePrompt(rand, id) {
 
 /** Write the store into `dir` (an existing folder, usually a fresh git repository). */
 export function generateStore(dir, { sessions = 10000, workstreams = 200, operators = BENCH_OPERATORS, seed = 42 } = {}) {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const write = (rel, text) => {
     const file = path.join(dir, rel);
     mkdirSync(path.dirname(file), { recursive: true });

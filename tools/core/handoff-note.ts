@@ -411,14 +411,11 @@ export function hasFullSections(content: HandoffContent): boolean {
 // ---------------------------------------------------------------------------------------------
 // The note
 
-export interface NoteTelemetry {
-  tool_calls_count: number;
-  tool_calls_breakdown: Record<string, number>;
-  tool_calls_breakdown_methods: Record<string, Record<string, number>>;
-  subagents_dispatched: number;
-  parallel_terminals_observed: number;
-  files_touched: string[];
-}
+/** The hook's counters, as a session note carries them (the state file minus its bookkeeping). */
+export type NoteTelemetry = Pick<
+  TelemetryState,
+  'tool_calls_count' | 'tool_calls_breakdown' | 'tool_calls_breakdown_methods' | 'subagents_dispatched' | 'parallel_terminals_observed' | 'files_touched'
+>;
 
 /**
  * The note's telemetry from the hook's state (zeros when none was recorded), with the invariant key

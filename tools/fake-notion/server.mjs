@@ -26,6 +26,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { seededRandom } from '../seeded-random.mjs';
 
 export const NOTION_VERSION = '2025-09-03';
 const MAX_BODY_BYTES = 500 * 1024;
@@ -74,18 +75,6 @@ class ApiError extends Error {
 const invalid = (message) => new ApiError(400, 'validation_error', message);
 const notFound = (id) =>
   new ApiError(404, 'object_not_found', `Could not find block with ID: ${id}. Make sure the relevant pages and databases are shared with your integration.`);
-
-/** A small seeded PRNG (mulberry32): fault injection is random but repeatable. */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const now = () => new Date().toISOString();
 const user = { object: 'user', id: '00000000-0000-4000-8000-00000000c0de' };
@@ -179,7 +168,7 @@ export async function startFakeNotion(options = {}) {
   const schema = options.properties ?? DEFAULT_PROPERTIES;
   const retryAfterSeconds = options.retryAfterSeconds ?? 1;
   let faults = { ...(options.faults ?? {}) };
-  let random = seeded(faults.seed ?? 1);
+  let random = seededRandom(faults.seed ?? 1);
   let rate = { rps: options.rateLimit?.rps ?? Infinity, burst: options.rateLimit?.burst ?? 3 };
   let tokens = rate.burst;
   let refilledAt = Date.now();
@@ -579,7 +568,7 @@ export async function startFakeNotion(options = {}) {
     writeCount: () => requests.filter((r) => r.method !== 'GET' && !r.path.endsWith('/query')).length,
     setFaults: (next) => {
       faults = { ...faults, ...next };
-      if (next.seed !== undefined) random = seeded(next.seed);
+      if (next.seed !== undefined) random = seededRandom(next.seed);
     },
     setRateLimit: (next) => {
       rate = { ...rate, ...next };

@@ -50,7 +50,7 @@ function parseOwner(text: string): Owner | null {
   }
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

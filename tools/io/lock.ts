@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isAlive } from './file-lock.js';
 
 /** Who holds a lock: written into the lock file so a stale one can be recognised and broken. */
 export interface LockOwner {
@@ -30,15 +31,6 @@ function readOwner(file: string): LockOwner | null {
     return typeof parsed.pid === 'number' && typeof parsed.host === 'string' ? { pid: parsed.pid, host: parsed.host, since: String(parsed.since) } : null;
   } catch {
     return null;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -84,7 +76,7 @@ export function acquireLock(
       const holder = readOwner(file);
       const age = holder ? now().getTime() - Date.parse(holder.since) : Infinity;
       // An unreadable lock may be one another process is writing this instant: only an old one is stale.
-      const stale = holder ? (holder.host === owner.host ? !alive(holder.pid) : age > staleMs) : olderThan(file, 10_000, now());
+      const stale = holder ? (holder.host === owner.host ? !isAlive(holder.pid) : age > staleMs) : olderThan(file, 10_000, now());
       if (!stale || attempt > 0) throw new LockHeldError(file, holder);
       options.onStale?.(holder);
       rmSync(file, { force: true });
