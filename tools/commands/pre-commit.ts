@@ -8,7 +8,7 @@ import type { Issue } from '../core/validate-note.js';
 import { UsageError } from '../errors.js';
 import { writeFileSafely } from '../io/fs.js';
 import { execGit } from '../io/git.js';
-import { listStagedChanges } from '../io/staged.js';
+import { listStagedChanges, type StagedChange } from '../io/staged.js';
 import { classifyPath } from '../core/layout.js';
 import { OPERATORS_FILE } from '../io/operators.js';
 import { openRepo, type Repo } from '../io/repo.js';
@@ -92,22 +92,18 @@ function lintStagedConfig(repo: Repo, task: (files: readonly string[]) => Promis
 }
 
 /**
- * lint-staged's backup stash protects against tasks that fail half-way. canon's task writes nothing
- * unless it succeeds, so the stash (three whole-tree git commands, the part of the hook that grows
- * with the repository) is only needed when other tasks run, or when a staged note also has unstaged
- * hunks: then the stash is what restores them if re-applying them after normalisation conflicts.
+ * lint-staged's backup stash protects against tasks that fail half-way, and hiding unstaged hunks
+ * protects what tasks read and rewrite. canon's task writes nothing unless it succeeds and touches
+ * only staged notes, so both (whole-tree git commands: the part of the hook that grows with the
+ * repository) are needed only when other tasks run, or when a staged note also has unstaged hunks.
  */
-async function needsBackupStash(repo: Repo, onlyCanon: boolean): Promise<boolean> {
+async function needsBackupStash(repo: Repo, onlyCanon: boolean, staged: readonly StagedChange[]): Promise<boolean> {
   if (!onlyCanon) return true;
-  const notes = (await listStagedChanges(repo.root))
+  const notes = staged
     .filter((c) => c.status !== 'D' && classifyPath(c.path, repo.config)?.role === 'note')
     .map((c) => c.path);
   if (notes.length === 0) return false;
   return (await execGit(['diff', '--quiet', '--', ...notes], { cwd: repo.root })).code !== 0;
-}
-
-async function isStaged(repo: Repo, file: string): Promise<boolean> {
-  return (await execGit(['diff', '--cached', '--quiet', '--', file], { cwd: repo.root })).code === 1;
 }
 
 /**
@@ -132,11 +128,14 @@ export async function runPreCommit(options: PreCommitOptions, ctx: CommandContex
     if (outcome.refuse) throw new RefusedError('refused');
   };
   const { config, onlyCanon } = lintStagedConfig(repo, task);
-  const stash = await needsBackupStash(repo, onlyCanon);
+  // Tasks rewrite staged files but never add or remove paths: one listing serves the whole hook.
+  const staged = await listStagedChanges(repo.root);
+  const stash = await needsBackupStash(repo, onlyCanon, staged);
   const { default: lintStaged } = await import('lint-staged');
-  const ok = await lintStaged({ config: config as never, cwd: repo.root, quiet: true, concurrent: false, stash });
+  // Without other tasks and without partially staged notes there is nothing to hide either.
+  const ok = await lintStaged({ config: config as never, cwd: repo.root, quiet: true, concurrent: false, stash, hidePartiallyStaged: stash });
   if (!ok) return { exitCode: 1, result: { issues } };
-  await updateStagedIndexes(repo);
-  if (await isStaged(repo, OPERATORS_FILE)) await generateCommandWrappers(repo.root, true);
+  await updateStagedIndexes(repo, staged);
+  if (staged.some((c) => c.path === OPERATORS_FILE && c.status !== 'D')) await generateCommandWrappers(repo.root, true);
   return { exitCode: 0, result: { issues } };
 }
