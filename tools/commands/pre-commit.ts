@@ -134,7 +134,11 @@ export async function runPreCommit(options: PreCommitOptions, ctx: CommandContex
   const { default: lintStaged } = await import('lint-staged');
   // Without other tasks and without partially staged notes there is nothing to hide either.
   const ok = await lintStaged({ config: config as never, cwd: repo.root, quiet: true, concurrent: false, stash, hidePartiallyStaged: stash });
-  if (!ok) return { exitCode: 1, result: { issues } };
+  if (!ok) {
+    // canon's own refusals have been explained already; anything else (another task, git) gets a line.
+    if (!issues.some((i) => i.severity === 'error')) ctx.logger.err(messages.precommit.failed);
+    return { exitCode: 1, result: { issues } };
+  }
   await updateStagedIndexes(repo, staged);
   if (staged.some((c) => c.path === OPERATORS_FILE && c.status !== 'D')) await generateCommandWrappers(repo.root, true);
   return { exitCode: 0, result: { issues } };
