@@ -444,7 +444,7 @@ function readJournalTail(journal, offset) {
     closeSync2(fd);
   }
 }
-function computeState(root, sessionId, now, moveCorrupt) {
+function computeState(root, sessionId, now, moveCorrupt, journal = telemetryJournalFile(root, sessionId)) {
   const file = telemetryStateFile(root, sessionId);
   const text = readTextOrNull(file);
   let state = text === null ? null : parseTelemetryState(text);
@@ -452,7 +452,6 @@ function computeState(root, sessionId, now, moveCorrupt) {
   if (text !== null && state === null && moveCorrupt !== null) corruptMovedTo = moveCorrupt(file);
   const fresh = () => createTelemetryState(sessionId, "", now, readForbiddenMcp(root));
   state ??= fresh();
-  const journal = telemetryJournalFile(root, sessionId);
   let tail = readJournalTail(journal, state.journal_offset);
   let restarted = false;
   if (tail === null) {

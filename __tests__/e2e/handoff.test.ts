@@ -316,6 +316,15 @@ describe('canon handoff refuses bad input before it claims anything', () => {
     expect(out.warnings.join('\n')).toMatch(/Workstream "no-such-thing" has no file \(workstreams\/no-such-thing\.md\)/);
   });
 
+  test('a workstream file without frontmatter gets its Session Log line and nothing else', () => {
+    const s = store({ remote: false });
+    const plain = '# Hooks\n\nNo frontmatter here.\n\n## Session Log\n\n- RT-260101-01 (2026-01-01): older\n';
+    s.repo.write('workstreams/hooks.md', plain);
+    const result = s.handoff(['--from', '-', '--yes', '--json', '--no-commit'], { input: draft() });
+    expect(result.code).toBe(0);
+    expect(s.repo.read('workstreams/hooks.md')).toBe(plain.replace('## Session Log\n\n', `## Session Log\n\n- ${idFor(1)} (${today()}): Made the PostToolUse hook exact under 200-way concurrency.\n`));
+  });
+
   test('a markdown --from is taken as the body, with its frontmatter', () => {
     const s = store({ remote: false });
     s.repo.write(

@@ -70,8 +70,27 @@ describe('commands generate: per-operator Claude Code wrappers', () => {
     repo.write('.claude/commands/resume-zz.md', 'my own command\n');
     repo.write('.claude/operators.yaml', OPERATORS_YAML.split('  - slug: sergei')[0]!);
     const r = runCli(['commands', 'generate', '--json'], { cwd: repo.dir, env: repo.env });
-    expect(JSON.parse(r.stdout)).toEqual({ written: [], removed: ['.claude/commands/handoff-sk.md', '.claude/commands/resume-sk.md'] });
+    expect(JSON.parse(r.stdout)).toEqual({ written: [], removed: ['.claude/commands/handoff-sk.md', '.claude/commands/resume-sk.md'], kept: [] });
     expect(commands(repo)).toEqual(['handoff-rt.md', 'resume-rt.md', 'resume-zz.md']);
+  });
+
+  test('never overwrites a hand-written file that has a wrapper\'s name; says so and writes the rest', () => {
+    repo = createGitRepo();
+    repo.write('.claude/commands/handoff-rt.md', 'my own handoff command\n');
+    const r = runCli(['commands', 'generate', '--json'], { cwd: repo.dir, env: repo.env });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      written: ['.claude/commands/resume-rt.md', '.claude/commands/handoff-sk.md', '.claude/commands/resume-sk.md'],
+      removed: [],
+      kept: ['.claude/commands/handoff-rt.md'],
+    });
+    expect(r.stderr).toContain('.claude/commands/handoff-rt.md was not written by canon');
+    expect(repo.read('.claude/commands/handoff-rt.md')).toBe('my own handoff command\n');
+    // A wrapper canon generated is still rewritten when operators.yaml changes it.
+    repo.write('.claude/operators.yaml', OPERATORS_YAML.replace('slug: sergei', 'slug: serge'));
+    const again = runCli(['commands', 'generate', '--json'], { cwd: repo.dir, env: repo.env });
+    expect(JSON.parse(again.stdout).written).toEqual(['.claude/commands/handoff-sk.md', '.claude/commands/resume-sk.md']);
+    expect(repo.read('.claude/commands/resume-sk.md')).toContain('OPERATOR=serge npm run resume');
   });
 
   test('pre-commit regenerates and stages the wrappers when operators.yaml is staged', () => {

@@ -37,6 +37,17 @@ function writeLock(owner: object | string, ageMs = 0): void {
 
 const patient = { staleMs: 60_000, timeoutMs: 30_000 };
 const impatient = { staleMs: 60_000, timeoutMs: 50 };
+/** Breaks locks older than 2 s and waits far less than that: taking the lock proves it was broken, not waited out. */
+const ageBreaks = { staleMs: 2000, timeoutMs: 200 };
+
+/** Take the lock and check it is really ours now, then let it go. */
+function expectTaken(options: { staleMs: number; timeoutMs: number }): void {
+  const held = acquireLockSync(lock, options);
+  expect(held.stillHeld()).toBe(true);
+  expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+  held.release();
+  expect(existsSync(lock)).toBe(false);
+}
 
 describe('acquireLockSync', () => {
   test('a fresh lock whose owner on this machine is dead is broken at once, not waited out', () => {
@@ -56,21 +67,21 @@ describe('acquireLockSync', () => {
 
   test('a lock older than the stale bound is broken even if its pid is alive (pid reuse, hung owner)', () => {
     writeLock({ pid: livePid(), host: hostname(), nonce: 'x' }, 5000);
-    acquireLockSync(lock, { staleMs: 2000, timeoutMs: 30_000 }).release();
+    expectTaken(ageBreaks);
   });
 
   test("another machine's pid means nothing here: only age breaks its lock", () => {
     writeLock({ pid: deadPid(), host: `not-${hostname()}`, nonce: 'x' });
     expect(() => acquireLockSync(lock, impatient)).toThrow(LockTimeoutError);
     writeLock({ pid: deadPid(), host: `not-${hostname()}`, nonce: 'x' }, 5000);
-    acquireLockSync(lock, { staleMs: 2000, timeoutMs: 30_000 }).release();
+    expectTaken(ageBreaks);
   });
 
   test('an empty lock (owner killed between create and write) is broken by age only', () => {
     writeLock('');
     expect(() => acquireLockSync(lock, impatient)).toThrow(LockTimeoutError);
     writeLock('', 5000);
-    acquireLockSync(lock, { staleMs: 2000, timeoutMs: 30_000 }).release();
+    expectTaken(ageBreaks);
   });
 
   test('withLockSync releases the lock when the work throws', () => {

@@ -39,6 +39,17 @@ describe('canon validate', () => {
     expect(result.stdout).toMatch(expected);
   });
 
+  test('a directory named like a note is not read as one (no EISDIR crash)', () => {
+    repo = createGitRepo({ files: { 'docs/sessions/RT-260511-01.md': sessionNote('RT-260511-01'), 'docs/sessions/odd.md/keep.txt': 'x\n' } });
+    const result = validate(repo, '--all', '--json');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ files: 1, errors: 0 });
+    const resume = runCli(['resume', '--json', '--operator', 'roman'], { cwd: repo.dir, env: repo.env });
+    expect(resume.code).toBe(0);
+    expect(JSON.parse(resume.stdout).last_session.id).toBe('RT-260511-01');
+  });
+
   test('CRLF and BOM notes are valid and hash like their LF twin', () => {
     const lf = sessionNote('RT-260511-01');
     repo = createGitRepo({ files: { 'docs/sessions/RT-260511-01.md': lf } });

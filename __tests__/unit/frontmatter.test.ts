@@ -98,12 +98,29 @@ describe('parseNote', () => {
   });
 });
 
+describe('the closing line', () => {
+  test('blanks after a closing `---` are not carried into the body, so normalising does not grow it', () => {
+    const note = parseNote('---\ntitle: a\n---  \nbody\n');
+    expect(note.body).toBe('body\n');
+    const once = serializeNote(note);
+    expect(once).toBe('---\ntitle: a\n---\nbody\n');
+    expect(parseNote(once).body).toBe('body\n');
+    expect(parseNote('---\ntitle: a\n---').body).toBe('');
+  });
+});
+
 describe('setFrontmatter', () => {
   test('replaces one key without touching the bytes of the others, and appends new keys', () => {
     const text = '---\ntitle: "Keep  me"   # comment\ntags: [a]\n---\nbody\n';
     const out = serializeNote(setFrontmatter(parseNote(text), { tags: ['a', 'b'], sync_status: 'synced' }));
     expect(out).toBe('---\ntitle: "Keep  me"   # comment\ntags: [a, b]\nsync_status: synced\n---\nbody\n');
     expect(parseNote(out).data).toEqual({ title: 'Keep  me', tags: ['a', 'b'], sync_status: 'synced' });
+  });
+
+  test('keeps the comment lines below the last key when that key is rewritten (sync write-back, restamp)', () => {
+    const text = '---\ntitle: a\n# above\nsynced_hash: x\n# below, before the closing line\n---\nbody\n';
+    const out = serializeNote(setFrontmatter(parseNote(text), { synced_hash: 'y' }));
+    expect(out).toBe('---\ntitle: a\n# above\nsynced_hash: y\n# below, before the closing line\n---\nbody\n');
   });
 
   test('writes values that YAML would misread as quoted strings', () => {

@@ -20,13 +20,16 @@ export interface CommandsGenerateOptions {
 export interface CommandsGenerateResult {
   written: string[];
   removed: string[];
+  /** Hand-written files (no generated marker) where a wrapper would go: left as they are. */
+  kept: string[];
 }
 
 export const COMMANDS_DIR = '.claude/commands';
 
 export async function runCommandsGenerate(options: CommandsGenerateOptions, ctx: CommandContext): Promise<CommandOutcome<CommandsGenerateResult>> {
   const result = await generateCommandWrappers(findRepoRoot(ctx.cwd), options.staged === true);
-  const { written, removed } = result;
+  const { written, removed, kept } = result;
+  for (const rel of kept) ctx.logger.err(sessionMessages.commands.kept(rel));
   if (options.json) ctx.logger.out(JSON.stringify(result, null, 2));
   else if (!options.staged) {
     for (const rel of written) ctx.logger.out(sessionMessages.commands.written(rel));
@@ -44,8 +47,15 @@ export async function generateCommandWrappers(root: string, staged: boolean): Pr
   const dir = path.join(root, COMMANDS_DIR);
 
   const written: string[] = [];
+  const kept: string[] = [];
   for (const [name, text] of wanted) {
-    if (readText(path.join(dir, name)) === text) continue;
+    const current = readText(path.join(dir, name));
+    if (current === text) continue;
+    // A file of this name that canon did not generate is the user's: never overwrite it.
+    if (current !== null && !current.includes(WRAPPER_MARKER)) {
+      kept.push(`${COMMANDS_DIR}/${name}`);
+      continue;
+    }
     await writeFileSafely(path.join(dir, name), text);
     written.push(`${COMMANDS_DIR}/${name}`);
   }
@@ -58,7 +68,7 @@ export async function generateCommandWrappers(root: string, staged: boolean): Pr
     removed.push(`${COMMANDS_DIR}/${name}`);
   }
   if (options.staged) await stageFiles(root, [...written, ...removed]);
-  return { written, removed };
+  return { written, removed, kept };
 }
 
 /** The operators.yaml that is about to be committed, which may differ from the working tree's. */

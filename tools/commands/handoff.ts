@@ -478,7 +478,9 @@ async function logInWorkstream(
   }
   const withEntry = (text: string): string => {
     const note: Note = parseNote(text);
-    return serializeNote(normalizeNote({ ...note, body: insertSessionLogEntry(note.body, id, entry) }, 'workstream'));
+    const body = insertSessionLogEntry(note.body, id, entry);
+    // A file without frontmatter gets only its line: a frontmatter holding nothing but a hash is not canon's to invent.
+    return note.hasFrontmatter ? serializeNote(normalizeNote({ ...note, body }, 'workstream')) : body;
   };
   try {
     const working = readFileSync(file, 'utf8');

@@ -32,7 +32,7 @@ export async function runSessionGc(options: SessionGcOptions, ctx: CommandContex
   const repo = openRepo(ctx.cwd);
   const now = ctx.now().getTime();
 
-  const stale: Array<{ rel: string; age: number }> = [];
+  const stale: Array<{ rel: string; age: number; text: string }> = [];
   for (const ref of listNotes(repo.root, repo.config, ['session'])) {
     const file = path.join(repo.root, ref.rel);
     let text: string;
@@ -52,13 +52,20 @@ export async function runSessionGc(options: SessionGcOptions, ctx: CommandContex
     if (!isClaimStub(note)) continue;
     const claimedAt = Date.parse(String(note.data.claimed_at));
     const age = now - (Number.isNaN(claimedAt) ? statSync(file).mtimeMs : claimedAt);
-    if (age > maxAge) stale.push({ rel: ref.rel, age });
+    if (age > maxAge) stale.push({ rel: ref.rel, age, text });
   }
 
   const removed: string[] = [];
   if (options.apply) {
-    for (const { rel } of stale) {
-      unlinkSync(path.join(repo.root, rel));
+    for (const { rel, text } of stale) {
+      const file = path.join(repo.root, rel);
+      // A handoff may have written its note over the stub since it was read: remove only the very stub.
+      try {
+        if (readFileSync(file, 'utf8') !== text) continue;
+        unlinkSync(file);
+      } catch {
+        continue; // gone already
+      }
       removed.push(rel);
     }
     sweepClaimTemps(path.join(repo.root, trimSlashes(repo.config.folders.session)), now);

@@ -123,7 +123,10 @@ function splitFrontmatter(text: string): { raw: string; body: string; hasFrontma
     const line = text.slice(0, Math.min(closing, text.length)).split('\n').length;
     throw new NoteSyntaxError('front matter is not closed by a `---` line', 'frontmatter/unclosed', line, 1);
   }
-  return { raw: yaml.length > 0 ? `${yaml}\n` : '', body: file.content, hasFrontmatter: true };
+  // The body starts after the closing line's newline. gray-matter's `content` would keep the rest of
+  // a closing line such as `--- ` (trailing blanks), adding a line to the body on every rewrite.
+  const bodyStart = closing + closingLine.length + 1;
+  return { raw: yaml.length > 0 ? `${yaml}\n` : '', body: bodyStart > text.length ? '' : text.slice(bodyStart), hasFrontmatter: true };
 }
 
 const FILE_LINE_OFFSET = 1; // YAML line 1 is file line 2 (after the opening `---`)
@@ -289,12 +292,22 @@ export function setFrontmatter(note: Note, values: Record<string, unknown>): Not
     }
     const text = renderEntry(key, value);
     if (index >= 0) {
-      const comments = leadingComments(entries[index]!.text);
-      entries[index] = { key, text: comments + text, line: entries[index]!.line };
+      // Comment lines above and below the key (the last key holds those before the closing `---`) stay.
+      const old = entries[index]!.text;
+      entries[index] = { key, text: leadingComments(old) + text + trailingComments(old), line: entries[index]!.line };
     } else entries.push({ key, text, line: 0 });
     data[key] = value;
   }
   return { ...note, entries, data, hasFrontmatter: true };
+}
+
+/** Comment lines after a key's value, as in moveTrailingComments (the key line itself never counts). */
+function trailingComments(text: string): string {
+  const lines = text.split('\n');
+  lines.pop(); // text ends with '\n'
+  let cut = lines.length;
+  while (cut > 1 && lines[cut - 1]!.startsWith('#')) cut--;
+  return cut === lines.length ? '' : lines.slice(cut).join('\n') + '\n';
 }
 
 function leadingComments(text: string): string {

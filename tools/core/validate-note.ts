@@ -45,7 +45,7 @@ export function validateNote(ref: NoteRef, note: Note, ctx: ValidationContext): 
     return issues;
   }
   const data = note.data;
-  if (isClaimStub(note)) {
+  if (ref.kind === 'session' && isClaimStub(note)) {
     checkPerson(data, 'operator', ctx, add);
     return issues;
   }

@@ -149,7 +149,8 @@ function listResumeFiles(root: string, config: CanonConfig): StoreFile[] {
     const folder = trimSlashes(config.folders[kind]);
     let names: string[];
     try {
-      names = readdirSync(path.join(root, folder));
+      // A directory named like a note (`x.md/`) is not one: reading it would crash resume.
+      names = readdirSync(path.join(root, folder), { withFileTypes: true }).filter((d) => !d.isDirectory()).map((d) => d.name);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') continue;

@@ -12,7 +12,8 @@ export function listNotes(root: string, config: CanonConfig, kinds: readonly Not
     const folder = trimSlashes(config.folders[kind]);
     let names: string[];
     try {
-      names = readdirSync(path.join(root, folder));
+      // A directory named like a note (`x.md/`) is not one: reading it would crash every command.
+      names = readdirSync(path.join(root, folder), { withFileTypes: true }).filter((d) => !d.isDirectory()).map((d) => d.name);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw error;

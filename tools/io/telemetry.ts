@@ -136,7 +136,13 @@ export interface FoldResult {
  * The exact state of a session from its state file and journal, without writing anything.
  * `moveCorruptTo` is called (under the fold lock only) to set a corrupt state file aside.
  */
-function computeState(root: string, sessionId: string, now: string, moveCorrupt: ((file: string) => string) | null): FoldResult {
+function computeState(
+  root: string,
+  sessionId: string,
+  now: string,
+  moveCorrupt: ((file: string) => string) | null,
+  journal: string = telemetryJournalFile(root, sessionId),
+): FoldResult {
   const file = telemetryStateFile(root, sessionId);
   const text = readTextOrNull(file);
   let state = text === null ? null : parseTelemetryState(text);
@@ -144,7 +150,6 @@ function computeState(root: string, sessionId: string, now: string, moveCorrupt:
   if (text !== null && state === null && moveCorrupt !== null) corruptMovedTo = moveCorrupt(file);
   const fresh = () => createTelemetryState(sessionId, '', now, readForbiddenMcp(root));
   state ??= fresh();
-  const journal = telemetryJournalFile(root, sessionId);
   let tail = readJournalTail(journal, state.journal_offset);
   let restarted = false;
   if (tail === null) {
@@ -312,18 +317,21 @@ export function archiveTelemetryState(root: string, sessionId: string, now: Date
   mkdirSync(archive, { recursive: true });
   const target = path.join(archive, `${path.basename(file, '.json')}.${fileStamp(now.toISOString())}.json`);
   return withLockSync(`${file}.lock`, ARCHIVE_LOCK, () => {
-    const { state } = computeState(root, sessionId, now.toISOString(), null);
+    // The journal moves first, and the archived state is folded from where it moved to: a call that
+    // appends before the move is in the archive, one after starts the next count. Folding first and
+    // moving after would drop a call appended in between from both.
+    const archivedJournal = `${target}l`;
+    try {
+      renameSync(journal, archivedJournal);
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') throw error;
+    }
+    const { state } = computeState(root, sessionId, now.toISOString(), null, archivedJournal);
     writeFileSync(target, serializeTelemetryState(state));
-    for (const [from, to] of [
-      [journal, `${target}l`],
-      [file, null],
-    ] as const) {
-      try {
-        if (to === null) unlinkSync(from);
-        else renameSync(from, to);
-      } catch (error) {
-        if (errorCode(error) !== 'ENOENT') throw error;
-      }
+    try {
+      unlinkSync(file);
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') throw error;
     }
     return target;
   });

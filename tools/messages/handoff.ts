@@ -33,7 +33,8 @@ export const handoffMessages = {
   quickAuto: (calls: number) => `This looks like a short session (no commits, ${calls} tool call(s)): writing the quick form (Summary + Resume Prompt).`,
   quickDrops: (sections: string) => `The quick form has no place for ${sections}; they were left out. Drop --quick to keep them.`,
   input: {
-    invalid: (source: string, problems: string[]) => `The handoff input ${source} ${problems.length === 1 ? problems[0] : `has problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`}. Nothing was claimed or written.`,
+    invalid: (source: string, problems: string[]) =>
+      `The handoff input ${source} cannot be used: ${problems.length === 1 ? problems[0] : `\n${problems.map((p) => `  - ${p}`).join('\n')}\n`}. Nothing was claimed or written.`,
     invalidHint:
       'Give JSON like {"title": "…", "summary": "…", "resume_prompt": "…", "confidence": "high"} (see `canon handoff --help`), or --title and --summary.',
     unreadable: (file: string, reason: string) => `Cannot read the handoff input ${file}: ${reason}. Nothing was claimed or written.`,

@@ -60,5 +60,7 @@ export const sessionMessages = {
     written: (rel: string) => `wrote ${rel}`,
     removed: (rel: string) => `removed ${rel}`,
     upToDate: 'The command wrappers are up to date.',
+    kept: (rel: string) =>
+      `canon: ${rel} was not written by canon (it lacks the generated marker), so it was left as it is. Delete or rename it to get the generated wrapper.`,
   },
 };
