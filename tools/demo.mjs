@@ -1,12 +1,11 @@
 // npm run demo: canon at work on a small sample store in a temporary folder — no account, no network.
 // Every step runs the real CLI (dist/canon.js) and real git, through the real hooks.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CANON_ROOT, installCanonHooks } from './install-hooks.mjs';
 
-const CANON_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CANON_BIN = path.join(CANON_ROOT, 'dist', 'canon.js');
 const keep = process.argv.includes('--keep');
 
@@ -49,13 +48,7 @@ try {
   git('config', 'user.name', 'Roman T.');
   git('config', 'user.email', 'roman@example.com');
   git('config', 'commit.gpgsign', 'false');
-  for (const rel of ['.husky', '.lintstagedrc.json', '.gitattributes', 'tools/setup-git.mjs']) cpSync(path.join(CANON_ROOT, rel), path.join(dir, rel), { recursive: true });
-  const pkg = JSON.parse(readFileSync(path.join(CANON_ROOT, 'package.json'), 'utf8'));
-  write('package.json', JSON.stringify({ name: 'demo-store', private: true, scripts: { prepare: pkg.scripts.prepare.replace(/; npm run build.*$/, '') } }, null, 2));
-  symlinkSync(path.join(CANON_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  symlinkSync(path.join(CANON_ROOT, 'dist'), path.join(dir, 'dist'));
-  write('.gitignore', 'node_modules\ndist\n.claude/state/\n');
-  execFileSync('npm', ['run', 'prepare', '--silent'], { cwd: dir, env, stdio: 'ignore' });
+  installCanonHooks(dir, env);
   write(
     '.claude/operators.yaml',
     'operators:\n  - slug: roman\n    initials: RT\n    name: Roman T.\n    emails: [roman@example.com]\n  - slug: sergei\n    initials: SK\n    name: Sergei K.\n    emails: [sergei@example.com]\n',

@@ -36,23 +36,6 @@ export function createConsoleLogger(options: LoggerOptions = {}): Logger {
   };
 }
 
-/** A logger that records everything, for tests. */
-export function createMemoryLogger(options: LoggerOptions = {}): Logger & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    color: options.color ?? false,
-    interactive: options.interactive ?? false,
-    out: (text) => stdout.push(text),
-    err: (text) => stderr.push(text),
-    step: (text) => {
-      if (!options.quiet) stderr.push(text);
-    },
-  };
-}
-
 export interface Paint {
   bold(s: string): string;
   dim(s: string): string;

@@ -1,11 +1,11 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CANON_ROOT, installCanonHooks } from '../../tools/install-hooks.mjs';
 
 /** canon's own checkout (where dist/, node_modules/ and schemas/ live). */
-export const CANON_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { CANON_ROOT };
 export const CANON_BIN = path.join(CANON_ROOT, 'dist', 'canon.js');
 
 export interface GitRepo {
@@ -104,23 +104,9 @@ export function createGitRepo(options: CreateGitRepoOptions = {}): GitRepo {
   };
 }
 
-/**
- * Lay canon's hook files into a repository and run its `prepare` script, as `npm install` would.
- * node_modules and dist are symlinked from canon's checkout (nothing is downloaded).
- */
+/** Install canon's hooks the way `npm install`'s prepare step does (tools/install-hooks.mjs). */
 export function installHooks(dir: string, env: NodeJS.ProcessEnv): void {
-  for (const rel of ['.husky', '.lintstagedrc.json', '.gitattributes', 'tools/setup-git.mjs']) {
-    cpSync(path.join(CANON_ROOT, rel), path.join(dir, rel), { recursive: true });
-  }
-  const pkg = JSON.parse(readFileSync(path.join(CANON_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  writeFileSync(
-    path.join(dir, 'package.json'),
-    JSON.stringify({ name: 'canon-test-store', private: true, type: 'module', scripts: { prepare: pkg.scripts.prepare!.replace(/; npm run build.*$/, '') } }, null, 2),
-  );
-  symlinkSync(path.join(CANON_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  symlinkSync(path.join(CANON_ROOT, 'dist'), path.join(dir, 'dist'));
-  writeFileSync(path.join(dir, '.gitignore'), 'node_modules\ndist\n.claude/state/\n');
-  execFileSync('npm', ['run', 'prepare', '--silent'], { cwd: dir, env, stdio: 'pipe' });
+  installCanonHooks(dir, env);
 }
 
 export interface CliResult {

@@ -2,13 +2,13 @@
 // store in temporary git repositories. Every figure is printed as a ratio to a baseline taken in the
 // same run, so the numbers mean the same on a fast or a slow machine.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CANON_ROOT, installCanonHooks } from '../install-hooks.mjs';
 import { generateStore } from './store.mjs';
 
-const CANON_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CANON_BIN = path.join(CANON_ROOT, 'dist', 'canon.js');
 
 function arg(name, fallback) {
@@ -65,16 +65,9 @@ export function createStoreRepo(sessions, workstreams, label) {
   return dir;
 }
 
-/** Install canon's hooks as `npm install` would (see __tests__/helpers/git-repo.ts). */
+/** Install canon's hooks as `npm install` would, and commit them. */
 export function installHooks(dir) {
-  for (const rel of ['.husky', '.lintstagedrc.json', '.gitattributes', 'tools/setup-git.mjs']) {
-    cpSync(path.join(CANON_ROOT, rel), path.join(dir, rel), { recursive: true });
-  }
-  const pkg = JSON.parse(readFileSync(path.join(CANON_ROOT, 'package.json'), 'utf8'));
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'bench-store', private: true, scripts: { prepare: pkg.scripts.prepare.replace(/; npm run build.*$/, '') } }));
-  if (!existsSync(path.join(dir, 'node_modules'))) symlinkSync(path.join(CANON_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  if (!existsSync(path.join(dir, 'dist'))) symlinkSync(path.join(CANON_ROOT, 'dist'), path.join(dir, 'dist'));
-  execFileSync('npm', ['run', 'prepare', '--silent'], { cwd: dir, env, stdio: 'ignore' });
+  installCanonHooks(dir, env);
   git(dir, ['add', '-A']);
   git(dir, ['commit', '-q', '-m', 'hooks'], { HUSKY: '0' });
 }

@@ -176,8 +176,9 @@ async function renderStagedIndexes(repo: Repo, staged?: readonly StagedChange[])
 function spliceMonths(repo: Repo, byMonth: Map<string, RowChanges>, readOnce: (rel: string) => string | null, files: IndexFiles): boolean {
   const listPath = indexPath(repo.config, 'session');
   const listText = readOnce(listPath);
-  const months = new Set(listText === null ? [] : (parseMonthList(listText) ?? []));
-  if (listText !== null && parseMonthList(listText) === null) return false;
+  const listed = listText === null ? [] : parseMonthList(listText);
+  if (listed === null) return false;
+  const months = new Set(listed);
   for (const [month, { upserts, removals }] of byMonth) {
     const target = shardPath(repo.config, month);
     const existing = readOnce(target);

@@ -51,15 +51,3 @@ export function externalIdFor(kind: NoteKind, stem: string): string | null {
       return ID_PREFIX[kind] + stem;
   }
 }
-
-/** The slug a workstream/plan/learning id refers to: `WS-hooks` → `hooks`. */
-export function slugOf(kind: NoteKind, externalId: string): string {
-  if (kind === 'session' || kind === 'adr') return externalId;
-  const prefix = ID_PREFIX[kind];
-  return externalId.startsWith(prefix) ? externalId.slice(prefix.length) : externalId;
-}
-
-/** An id that is safe as a file name: no separators, no `..`, no leading dot. */
-export function isSafeId(id: string): boolean {
-  return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(id) && !id.includes('..');
-}

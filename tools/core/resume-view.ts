@@ -62,13 +62,9 @@ const OTHERS_SHOWN = 10;
 
 /**
  * A session is the operator's when its file carries their initials, or when it is a legacy
- * `CONV-*` / `LOCAL-*` note whose frontmatter names them (SPEC §8 step 1).
+ * `CONV-*` / `LOCAL-*` note whose frontmatter names them (SPEC §8 step 1). Built once as a
+ * predicate: it runs over every session of a 10,000-note store.
  */
-export function isOwnSession(session: SessionFacts, operator: ResumeOperator): boolean {
-  return ownedBy(operator)(session);
-}
-
-/** The same test as a predicate built once: it runs over every session of a 10,000-note store. */
 function ownedBy(operator: ResumeOperator): (session: SessionFacts) => boolean {
   const prefix = `${operator.initials}-`;
   return (s) => s.id.startsWith(prefix) || (s.operator === operator.slug && LEGACY_PREFIXES.some((p) => s.id.startsWith(p)));

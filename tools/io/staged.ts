@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { splitNul, gitOutput } from './git.js';
 
 export interface StagedChange {
@@ -28,7 +29,6 @@ export async function listStagedChanges(root: string): Promise<StagedChange[]> {
 export async function readBlobs(root: string, specs: readonly string[]): Promise<Map<string, Buffer | null>> {
   const result = new Map<string, Buffer | null>();
   if (specs.length === 0) return result;
-  const { spawn } = await import('node:child_process');
   const child = spawn('git', ['cat-file', '--batch'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
   const chunks: Buffer[] = [];
   child.stdout.on('data', (c: Buffer) => chunks.push(c));
