@@ -36,6 +36,8 @@ const cli = await build({
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   banner: { js: requireShim },
+  // husky copies its `h` script from beside its own module: it must stay a real package.
+  external: ['husky'],
 });
 const written = new Set();
 for (const out of cli.outputFiles) {

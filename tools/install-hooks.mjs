@@ -1,9 +1,9 @@
 // Lay canon's hooks into a store repository the way `npm install` does in a real one: the hook
-// files, a package.json whose `prepare` runs husky and registers the INDEX merge driver, and
-// node_modules + dist linked from this checkout (nothing is downloaded). Used by the tests, the
-// bench and the demo, which all work in temporary repositories.
+// files, a package.json whose `prepare` runs `canon setup` (husky's hooks for every worktree, the
+// hook runner, the INDEX merge driver), and node_modules + dist linked from this checkout (nothing
+// is downloaded). Used by the tests, the bench and the demo, which all work in temporary repositories.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,12 +14,11 @@ export const CANON_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.ur
  * @param {NodeJS.ProcessEnv} env the environment to run `npm run prepare` in
  */
 export function installCanonHooks(dir, env) {
-  for (const rel of ['.husky', '.lintstagedrc.json', '.gitattributes', 'tools/setup-git.mjs']) {
+  for (const rel of ['.husky', '.gitattributes']) {
     cpSync(path.join(CANON_ROOT, rel), path.join(dir, rel), { recursive: true });
   }
-  const { scripts } = JSON.parse(readFileSync(path.join(CANON_ROOT, 'package.json'), 'utf8'));
   // The store has no sources to build: its prepare is canon's without the build step.
-  const prepare = scripts.prepare.replace(/; npm run build.*$/, '');
+  const prepare = 'node dist/canon.js setup';
   writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'canon-store', private: true, scripts: { prepare } }, null, 2)}\n`);
   for (const link of ['node_modules', 'dist']) {
     if (!existsSync(path.join(dir, link))) symlinkSync(path.join(CANON_ROOT, link), path.join(dir, link));

@@ -184,18 +184,35 @@ describe('the commit door, continued', () => {
 });
 
 describe('the team\'s own lint-staged entries', () => {
-  test('keep running as commands beside canon\'s in-process task, and their failure refuses the commit', () => {
+  test('run from the team\'s own hook line, before canon\'s block, and their failure refuses the commit', () => {
     repo = createGitRepo({ hooks: true });
-    repo.write('.lintstagedrc.json', JSON.stringify({ '*.md': 'node dist/canon.js pre-commit', '*.txt': 'node -e "console.error(\'txt check failed\'); process.exit(3)"' }));
+    // The team's hook runs lint-staged (wherever it finds its config); canon's block runs after it.
+    repo.write('.husky/pre-commit', `npx lint-staged\n${repo.read('.husky/pre-commit')}`);
+    repo.write('.lintstagedrc.json', JSON.stringify({ '*.txt': 'node -e "console.error(\'txt check failed\'); process.exit(3)"' }));
     repo.write('docs/sessions/RT-260511-01.md', sessionNote('RT-260511-01'));
     repo.git(['add', '-A']);
     expect(commit(repo, 'init').code).toBe(0);
+    expect(parseNote(repo.git(['show', 'HEAD:docs/sessions/RT-260511-01.md']).stdout).data.content_hash).toMatch(/^sha256:/);
     repo.write('notes.txt', 'x\n');
     repo.git(['add', 'notes.txt']);
     const head = repo.head();
     const result = commit(repo, 'txt');
     expect(result.code).not.toBe(0);
     expect(result.stderr + result.stdout).toContain('txt check failed');
+    expect(repo.head()).toBe(head);
+  });
+
+  test('canon\'s checks run whatever the lint-staged config says: an empty one lets no invalid note in', () => {
+    repo = createGitRepo({ hooks: true });
+    repo.write('.husky/pre-commit', `npx lint-staged --allow-empty\n${repo.read('.husky/pre-commit')}`);
+    repo.write('.lintstagedrc.json', JSON.stringify({ '*.js': 'node -e 0' }));
+    repo.write('README.md', 'store\n');
+    repo.git(['add', '-A']);
+    expect(commit(repo, 'init').code).toBe(0);
+    repo.write('docs/sessions/RT-260511-02.md', sessionNote('RT-260511-02', { operator: 'nobody' }));
+    repo.git(['add', '-A']);
+    const head = repo.head();
+    expect(commit(repo, 'bad').code).not.toBe(0);
     expect(repo.head()).toBe(head);
   });
 });

@@ -125,8 +125,22 @@ export function buildProgram(): Command {
     );
 
   program
+    .command('setup')
+    .description("lay this clone's canon wiring: hook runner, husky hooks for every worktree, INDEX merge driver (npm install runs it)")
+    .option('--json', 'print {runner, hooksPath, mergeDriver} as JSON')
+    .action(action(async () => (await import('../commands/setup.js')).runSetup as Runner));
+
+  program
+    .command('doctor')
+    .description('check that canon is wired in this worktree: hooks active, merge driver, operators, Node; one line per problem with its fix')
+    .option('--fix', 'repair what `canon setup` can repair, then check again')
+    .option('--json', 'print {ok, fixed, problems:[{check, message, fix, fixable}]} as JSON')
+    .addHelpText('after', '\nExit codes:\n  0  everything is wired\n  1  at least one problem (each printed with the command that fixes it)\n  2  usage error')
+    .action(action(async () => (await import('../commands/doctor.js')).runDoctor as Runner));
+
+  program
     .command('pre-commit', { hidden: true })
-    .description('lint-staged task: normalise, validate and scan the given staged notes')
+    .description("canon's pre-commit hook: normalise, validate and scan the staged notes in the index (with paths: check those files on disk)")
     .argument('[paths...]')
     .action(action(async () => (await import('../commands/pre-commit.js')).runPreCommit as Runner, paths));
 

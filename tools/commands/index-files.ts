@@ -22,7 +22,7 @@ import type { NoteRef } from '../core/validate-note.js';
 import { UserError } from '../errors.js';
 import { writeFileSafely } from '../io/fs.js';
 import { openRepo, type Repo } from '../io/repo.js';
-import { listStagedChanges, readBlobs, stageFiles, unstageRemoved, type StagedChange } from '../io/staged.js';
+import { listStagedChanges, readBlobs, writeIndexEntries, type StagedChange } from '../io/staged.js';
 import { listNotes, loadNoteBytes, readNote, type LoadedNote } from '../io/store.js';
 import { messages } from '../messages/index.js';
 
@@ -136,11 +136,6 @@ async function renderStagedIndexes(repo: Repo, staged?: readonly StagedChange[])
     const bytes = blobs.get(spec);
     return bytes ? rowOf(loadNoteBytes(ref, bytes, repo.config)) : null;
   };
-  const readOnce = (rel: string) => {
-    if (!read.has(rel)) read.set(rel, readText(repo, rel));
-    return read.get(rel)!;
-  };
-
   const byKind = new Map<NoteKind, RowChanges>();
   const byMonth = new Map<string, RowChanges>();
   for (const { ref, status } of refs) {
@@ -156,6 +151,17 @@ async function renderStagedIndexes(repo: Repo, staged?: readonly StagedChange[])
     if (old) changesFor(byMonth, monthOf(old.date)).removals.push(file);
     if (row) changesFor(byMonth, monthOf(row.date)).upserts.push(row);
   }
+
+  // The index files as staged are the base of the splice (not the working files, which a killed or
+  // concurrent commit may have left different): one cat-file process reads them all.
+  const wanted = [...[...byKind.keys()].map((kind) => indexPath(repo.config, kind))];
+  if (byMonth.size > 0) wanted.push(indexPath(repo.config, 'session'), ...[...byMonth.keys()].map((month) => shardPath(repo.config, month)));
+  const stagedIndexes = await readBlobs(repo.root, wanted.map((rel) => `:${rel}`));
+  for (const rel of wanted) read.set(rel, stagedIndexes.get(`:${rel}`)?.toString('utf8') ?? null);
+  const readOnce = (rel: string) => {
+    if (!read.has(rel)) read.set(rel, readText(repo, rel));
+    return read.get(rel)!;
+  };
 
   const fullRender = (kind: NoteKind) => {
     for (const [rel, text] of renderKind(repo, kind)) files.set(rel, text);
@@ -201,9 +207,12 @@ function spliceMonths(repo: Repo, byMonth: Map<string, RowChanges>, readOnce: (r
 export async function updateStagedIndexes(repo: Repo, staged?: readonly StagedChange[]): Promise<string[]> {
   const { files, read } = await renderStagedIndexes(repo, staged);
   const changed = changedIndexes(repo, files, read);
+  // The working files too: one canon did not generate (say, the team's own untracked INDEX.md) is never overwritten.
+  changedIndexes(repo, new Map([...changed].map(([rel]) => [rel, `${GENERATED_MARKER}\0`])));
+  // Index first (one atomic update), then the working files: a kill in between leaves a commit
+  // that has not happened yet and working files that `canon index` rewrites the same way.
+  await writeIndexEntries(repo.root, [...changed].map(([rel, text]) => ({ path: rel, text })));
   await writeIndexes(repo, changed);
-  await stageFiles(repo.root, [...changed].filter(([, text]) => text !== null).map(([rel]) => rel));
-  await unstageRemoved(repo.root, [...changed].filter(([, text]) => text === null).map(([rel]) => rel));
   return [...changed.keys()];
 }
 

@@ -5,7 +5,7 @@ import { normalizeText } from '../core/normalize.js';
 import type { Issue } from '../core/validate-note.js';
 import { writeFileSafely } from '../io/fs.js';
 import { openRepo } from '../io/repo.js';
-import { listNotes, readNote } from '../io/store.js';
+import { listNotes, readNote, skippedLinkIssue } from '../io/store.js';
 import { messages } from '../messages/index.js';
 import { createPaint } from '../output.js';
 import { resolveNoteArgs } from './note-set.js';
@@ -20,9 +20,10 @@ export interface NormalizeOptions {
 export async function runNormalize(options: NormalizeOptions, ctx: CommandContext): Promise<CommandOutcome<{ changed: string[] }>> {
   const repo = openRepo(ctx.cwd);
   const paths = options.paths ?? [];
-  const refs = options.all || paths.length === 0 ? listNotes(repo.root, repo.config) : resolveNoteArgs(repo.root, ctx.cwd, paths, repo.config).refs;
+  const links: string[] = [];
+  const refs = options.all || paths.length === 0 ? listNotes(repo.root, repo.config, undefined, links) : resolveNoteArgs(repo.root, ctx.cwd, paths, repo.config).refs;
   const changed: string[] = [];
-  const problems: Issue[] = [];
+  const problems: Issue[] = links.map(skippedLinkIssue);
   for (const ref of refs) {
     const loaded = readNote(repo.root, ref, repo.config);
     if (loaded.problem) {
@@ -41,6 +42,6 @@ export async function runNormalize(options: NormalizeOptions, ctx: CommandContex
     if (options.check && changed.length > 0) ctx.logger.err(messages.normalize.checkHint);
   }
   for (const problem of problems) ctx.logger.err(formatIssue(problem, paint));
-  const failed = problems.length > 0 || (options.check === true && changed.length > 0);
+  const failed = problems.some((p) => p.severity === 'error') || (options.check === true && changed.length > 0);
   return { exitCode: failed ? 1 : 0, result: { changed } };
 }

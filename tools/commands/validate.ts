@@ -7,7 +7,7 @@ import { compareIssues, findDuplicateIds, validateNote, type IdOccurrence, type 
 import { UsageError } from '../errors.js';
 import { openRepo, type Repo } from '../io/repo.js';
 import { listStagedChanges, readBlobs } from '../io/staged.js';
-import { listNotes, loadNoteBytes, readNote, type LoadedNote } from '../io/store.js';
+import { listNotes, loadNoteBytes, readNote, skippedLinkIssue, type LoadedNote } from '../io/store.js';
 import { messages } from '../messages/index.js';
 import { createPaint } from '../output.js';
 import { createValidationContext, resolveNoteArgs } from './note-set.js';
@@ -92,13 +92,14 @@ export async function runValidate(options: ValidateOptions, ctx: CommandContext)
   }
   const repo = openRepo(ctx.cwd);
   let loaded: LoadedNote[];
+  const links: string[] = [];
   if (options.staged) loaded = await loadStaged(repo);
   else {
-    const refs = options.all || paths.length === 0 ? listNotes(repo.root, repo.config) : resolveNoteArgs(repo.root, ctx.cwd, paths, repo.config).refs;
+    const refs = options.all || paths.length === 0 ? listNotes(repo.root, repo.config, undefined, links) : resolveNoteArgs(repo.root, ctx.cwd, paths, repo.config).refs;
     loaded = refs.map((ref) => readNote(repo.root, ref, repo.config));
   }
   const wholeStore = !options.staged && (options.all === true || paths.length === 0);
-  const issues = await validateNotes(repo, loaded, { strict: options.strict === true, wholeStore });
+  const issues = [...(await validateNotes(repo, loaded, { strict: options.strict === true, wholeStore })), ...links.map(skippedLinkIssue)];
   const errors = issues.filter((i) => i.severity === 'error').length;
   const result: ValidateResult = { files: loaded.length, errors, warnings: issues.length - errors, issues };
   if (options.json) ctx.logger.out(JSON.stringify(result, null, 2));

@@ -1,14 +1,32 @@
-import { mkdirSync } from 'node:fs';
+import { lstatSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { UserError } from '../errors.js';
+import { messages } from '../messages/index.js';
+
+/**
+ * write-file-atomic follows a symbolic link and replaces its target, which may be anywhere: canon
+ * never writes through one.
+ */
+function refuseSymlink(file: string): void {
+  let link = false;
+  try {
+    link = lstatSync(file).isSymbolicLink();
+  } catch {
+    return; // does not exist yet
+  }
+  if (link) throw new UserError(messages.store.symlinkWrite(file));
+}
 
 /** Write a file atomically (temp file + fsync + rename): a reader sees the old or the new bytes, never half. */
 export async function writeFileSafely(file: string, content: string): Promise<void> {
+  refuseSymlink(file);
   mkdirSync(path.dirname(file), { recursive: true });
   await writeFileAtomic(file, content, { encoding: 'utf8' });
 }
 
 export function writeFileSafelySync(file: string, content: string): void {
+  refuseSymlink(file);
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileAtomic.sync(file, content, { encoding: 'utf8' });
 }

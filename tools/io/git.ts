@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
+import type { SimpleGit } from 'simple-git';
 
 export interface GitResult {
   code: number;
@@ -53,4 +54,19 @@ export async function gitOutput(args: readonly string[], options: GitOptions): P
 /** Parse `-z` output (NUL-separated records). */
 export function splitNul(output: string): string[] {
   return output.split('\0').filter((s) => s.length > 0);
+}
+
+/**
+ * canon's porcelain git work — add, commit, push, status, rev-parse, config and worktree questions —
+ * goes through simple-git. Plumbing on measured hot paths (the pre-commit listing, `cat-file
+ * --batch`, `hash-object`/`update-index`, the start-up `rev-parse`) stays on execGit: importing
+ * simple-git alone costs about 85 ms, more than `node -e 0` (ADR-0014).
+ */
+export async function porcelain(cwd: string, env?: NodeJS.ProcessEnv): Promise<SimpleGit> {
+  const { simpleGit } = await import('simple-git');
+  const git = simpleGit({ baseDir: cwd, trimmed: true });
+  if (!env) return git;
+  const clean: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) clean[key] = value;
+  return git.env(clean);
 }

@@ -1,4 +1,8 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { INDEX_FIXUPS } from '../core/hook-blocks.js';
 import { splitNul, gitOutput } from './git.js';
 
 export interface StagedChange {
@@ -61,8 +65,116 @@ export async function stageFiles(root: string, files: readonly string[]): Promis
 }
 
 
-/** Record the removal of files canon deleted (a no-op for ones git never tracked). */
-export async function unstageRemoved(root: string, files: readonly string[]): Promise<void> {
-  if (files.length === 0) return;
-  await gitOutput(['rm', '-q', '--cached', '--ignore-unmatch', '--', ...files], { cwd: root });
+/** A staged entry with its mode and blob id (from `git diff --cached --raw`). */
+export interface StagedEntry extends StagedChange {
+  mode: string;
+  oid: string;
+}
+
+/**
+ * Staged changes with modes and blob ids, renames split into delete + add. Raw
+ * `git diff --cached --raw --no-abbrev -z` (a deletion has mode 000000 and the null oid):
+ *
+ *     :000000 100644 0000…0000 5716…ca59 A\0docs/sessions/RT-260511-01.md\0
+ */
+export async function listStagedEntries(root: string): Promise<StagedEntry[]> {
+  const out = await gitOutput(['diff', '--cached', '--raw', '--no-abbrev', '--no-renames', '-z', '--diff-filter=ACMDT'], { cwd: root });
+  const parts = splitNul(out);
+  const entries: StagedEntry[] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const [, mode = '', , oid = '', code = ''] = parts[i]!.slice(1).split(' ');
+    const status = code[0] === 'D' ? 'D' : code[0] === 'A' || code[0] === 'C' ? 'A' : 'M';
+    entries.push({ status, path: parts[i + 1]!, mode, oid });
+  }
+  return entries;
+}
+
+export const SYMLINK_MODE = '120000';
+
+/** One file to put in the index: its new text, or null to remove it from the index. */
+export interface IndexWrite {
+  path: string;
+  text: string | null;
+  mode?: string;
+}
+
+/**
+ * Write files straight into the index, without going through the working tree: the blobs with one
+ * `git hash-object -w --stdin-paths` (fed temp files), the entries with one `git update-index
+ * --index-info`, which takes the index lock and replaces the index in one rename, so a killed
+ * process leaves the index as it was before or after, never half. Honours GIT_INDEX_FILE (the
+ * temporary index of `git commit <paths>` / `-a`), as every git child does.
+ */
+export async function writeIndexEntries(root: string, writes: readonly IndexWrite[]): Promise<string[]> {
+  if (writes.length === 0) return [];
+  const texts = writes.filter((w) => w.text !== null);
+  const oids: string[] = [];
+  if (texts.length > 0) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'canon-blobs-'));
+    try {
+      const files = texts.map((w, i) => {
+        const file = path.join(dir, String(i));
+        writeFileSync(file, w.text!);
+        return file;
+      });
+      const out = await gitOutput(['hash-object', '-w', '--no-filters', '--stdin-paths'], { cwd: root, input: `${files.join('\n')}\n` });
+      oids.push(...out.split('\n').filter(Boolean));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  if (oids.length !== texts.length) throw new Error(`git hash-object returned ${oids.length} ids for ${texts.length} files`);
+  let next = 0;
+  const nullOid = '0'.repeat(oids[0]?.length ?? 40);
+  const lines = writes.map((w) => (w.text === null ? `0 ${nullOid}\t${w.path}` : `${w.mode ?? '100644'} ${oids[next++]}\t${w.path}`));
+  await gitOutput(['update-index', '--index-info'], { cwd: root, input: `${lines.join('\n')}\n` });
+  return oids;
+}
+
+/**
+ * `git commit <paths>` (what IDEs send) runs the hook on a temporary index (`next-index-*.lock`)
+ * and afterwards keeps the real index as git staged it before the hook: canon's normalised blobs
+ * would be committed but the index would still hold the old ones. The hook leaves a note of them
+ * in the worktree's git dir; post-commit puts them into the real index (see applyIndexFixups).
+ */
+
+export interface IndexFixup {
+  path: string;
+  mode: string;
+  /** The blob git staged before the hook. */
+  from: string;
+  /** The normalised blob the commit holds. */
+  to: string;
+}
+
+export function isTemporaryCommitIndex(indexFile: string | undefined): boolean {
+  return indexFile !== undefined && /^next-index-.*\.lock$/.test(path.basename(indexFile));
+}
+
+export async function gitDir(root: string): Promise<string> {
+  return path.resolve(root, (await gitOutput(['rev-parse', '--git-dir'], { cwd: root })).trim());
+}
+
+export async function saveIndexFixups(root: string, fixups: readonly IndexFixup[]): Promise<void> {
+  if (fixups.length === 0) return;
+  writeFileSync(path.join(await gitDir(root), INDEX_FIXUPS), `${JSON.stringify(fixups)}\n`);
+}
+
+/** Put the hook's normalised blobs into the real index where it still holds what git staged before the hook. */
+export async function applyIndexFixups(root: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const file = path.join(await gitDir(root), INDEX_FIXUPS);
+  let fixups: IndexFixup[];
+  try {
+    fixups = JSON.parse(readFileSync(file, 'utf8')) as IndexFixup[];
+  } catch {
+    return 0;
+  }
+  rmSync(file, { force: true });
+  // The real index, not the temporary one a surrounding hook environment may name.
+  const realEnv = { ...env, GIT_INDEX_FILE: undefined };
+  const staged = await gitOutput(['ls-files', '-s', '-z', '--', ...fixups.map((f) => f.path)], { cwd: root, env: realEnv });
+  const current = new Map(splitNul(staged).map((line) => [line.slice(line.indexOf('\t') + 1), line.split(' ')[1] ?? '']));
+  const lines = fixups.filter((f) => current.get(f.path) === f.from).map((f) => `${f.mode} ${f.to}\t${f.path}`);
+  if (lines.length > 0) await gitOutput(['update-index', '--index-info'], { cwd: root, env: realEnv, input: `${lines.join('\n')}\n` });
+  return lines.length;
 }

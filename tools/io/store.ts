@@ -1,26 +1,50 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { NOTE_KINDS, type CanonConfig, type NoteKind } from '../core/config.js';
 import { NoteSyntaxError, parseNote, type Note } from '../core/frontmatter.js';
 import { classifyPath, trimSlashes } from '../core/layout.js';
 import type { Issue, NoteRef } from '../core/validate-note.js';
+import { messages } from '../messages/index.js';
 
-/** Every note file in the store (INDEX, TEMPLATE and README left out), sorted by path. */
-export function listNotes(root: string, config: CanonConfig, kinds: readonly NoteKind[] = NOTE_KINDS): NoteRef[] {
+/** A store folder that is a link out of the repository is not part of the store. */
+function folderLeavesRepo(root: string, folder: string): boolean {
+  try {
+    if (!lstatSync(path.join(root, folder)).isSymbolicLink()) return false;
+    const real = realpathSync(path.join(root, folder));
+    const top = realpathSync(root);
+    return real !== top && !real.startsWith(`${top}${path.sep}`);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every note file in the store (INDEX, TEMPLATE and README left out), sorted by path. Symbolic
+ * links are never notes (canon neither reads nor writes through them): they go to `skipped`, for
+ * the caller to warn about, with folders that link out of the repository.
+ */
+export function listNotes(root: string, config: CanonConfig, kinds: readonly NoteKind[] = NOTE_KINDS, skipped: string[] = []): NoteRef[] {
   const refs: NoteRef[] = [];
   for (const kind of kinds) {
     const folder = trimSlashes(config.folders[kind]);
-    let names: string[];
+    if (folderLeavesRepo(root, folder)) {
+      skipped.push(folder);
+      continue;
+    }
+    let entries: Dirent[];
     try {
       // A directory named like a note (`x.md/`) is not one: reading it would crash every command.
-      names = readdirSync(path.join(root, folder), { withFileTypes: true }).filter((d) => !d.isDirectory()).map((d) => d.name);
+      entries = readdirSync(path.join(root, folder), { withFileTypes: true }).filter((d) => !d.isDirectory());
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw error;
     }
-    for (const name of names.sort()) {
-      const info = classifyPath(`${folder}/${name}`, config);
-      if (info?.role === 'note') refs.push({ rel: `${folder}/${name}`, kind: info.kind, stem: info.stem });
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const rel = `${folder}/${entry.name}`;
+      const info = classifyPath(rel, config);
+      if (info?.role !== 'note') continue;
+      if (entry.isSymbolicLink()) skipped.push(rel);
+      else refs.push({ rel, kind: info.kind, stem: info.stem });
     }
   }
   return refs;
@@ -52,8 +76,16 @@ export function loadNoteBytes(ref: NoteRef, bytes: Buffer, config: CanonConfig):
   }
 }
 
+/** The warning for a note (or folder) skipped because it is a symbolic link. */
+export function skippedLinkIssue(rel: string): Issue {
+  return { file: rel, line: 1, column: 1, severity: 'warning', pointer: '', message: messages.store.symlinkSkipped, rule: 'file/symlink' };
+}
+
+/** Read a note from disk; a symbolic link is not followed but reported (a warning: it is skipped). */
 export function readNote(root: string, ref: NoteRef, config: CanonConfig): LoadedNote {
-  return loadNoteBytes(ref, readFileSync(path.join(root, ref.rel)), config);
+  const file = path.join(root, ref.rel);
+  if (lstatSync(file).isSymbolicLink()) return { ref, problem: skippedLinkIssue(ref.rel) };
+  return loadNoteBytes(ref, readFileSync(file), config);
 }
 
 function fileProblem(ref: NoteRef, message: string, rule: string): LoadedNote {

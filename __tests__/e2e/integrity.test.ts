@@ -1,0 +1,264 @@
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseNote } from '../../tools/core/frontmatter.js';
+import { createGitRepo, installHooks, runCli, type GitRepo } from '../helpers/git-repo.js';
+import { sessionNote } from '../helpers/notes.js';
+
+let repo: GitRepo | undefined;
+const extra: string[] = [];
+const clones: GitRepo[] = [];
+afterEach(() => {
+  repo?.cleanup();
+  repo = undefined;
+  for (const r of clones.splice(0)) r.cleanup();
+  for (const dir of extra.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const TOKEN = `ghp_${'a1B2c3D4e5'.repeat(3)}abcdef`;
+
+function commit(r: GitRepo, message: string, cwd = r.dir) {
+  const result = spawnSync('git', ['commit', '-m', message], { cwd, env: r.env, encoding: 'utf8' });
+  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+function git(r: GitRepo, cwd: string, args: string[]) {
+  const result = spawnSync('git', args, { cwd, env: r.env, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** Every note on disk parses and holds each key once (the duplicate `content_hash:` line is what broke). */
+function expectSound(file: string) {
+  const text = readFileSync(file, 'utf8');
+  expect(() => parseNote(text)).not.toThrow();
+  expect(text.match(/^content_hash:/gm)?.length ?? 0).toBeLessThanOrEqual(1);
+}
+
+function seeded(): GitRepo {
+  const r = createGitRepo({ hooks: true });
+  r.write('README.md', 'store\n');
+  r.git(['add', '-A']);
+  expect(commit(r, 'init').code).toBe(0);
+  return r;
+}
+
+describe('normalise, edit, stage and commit in any order', () => {
+  test('stage, normalise, commit: one content_hash on disk, the tree clean, the commit normal', () => {
+    repo = seeded();
+    const rel = 'docs/sessions/RT-260511-01.md';
+    repo.write(rel, sessionNote('RT-260511-01'));
+    repo.git(['add', rel]);
+    expect(runCli(['normalize', rel], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    expect(commit(repo, 'session').code).toBe(0);
+    expectSound(path.join(repo.dir, rel));
+    expect(repo.git(['status', '--porcelain']).stdout).toBe('');
+    expect(repo.read(rel)).toBe(repo.git(['show', `HEAD:${rel}`]).stdout);
+    expect(runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    expect(runCli(['index', '--check'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+  });
+
+  test('stage, edit the body, normalise, commit: the commit has the staged text, the disk keeps the edit, both sound', () => {
+    repo = seeded();
+    const rel = 'docs/sessions/RT-260511-01.md';
+    repo.write(rel, sessionNote('RT-260511-01'));
+    repo.git(['add', rel]);
+    repo.write(rel, `${repo.read(rel)}\n## Scratch\n\nnot yet\n`);
+    expect(runCli(['normalize', rel], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    expect(commit(repo, 'session').code).toBe(0);
+    expectSound(path.join(repo.dir, rel));
+    const committed = repo.git(['show', `HEAD:${rel}`]).stdout;
+    expect(committed).not.toContain('not yet');
+    expect(repo.read(rel)).toContain('not yet');
+    expect(repo.git(['status', '--porcelain']).stdout).toBe(` M ${rel}\n`);
+    // The edit, committed later, is normalised in its turn.
+    repo.git(['add', rel]);
+    expect(commit(repo, 'scratch').code).toBe(0);
+    expect(repo.git(['status', '--porcelain']).stdout).toBe('');
+    expect(runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+  });
+
+  test('git commit -a and git commit <path> go through the same index-level checks', () => {
+    repo = seeded();
+    const rel = 'docs/sessions/RT-260511-01.md';
+    repo.write(rel, sessionNote('RT-260511-01'));
+    repo.git(['add', rel]);
+    expect(commit(repo, 'one').code).toBe(0);
+    repo.write(rel, repo.read(rel).replace('Something shipped.', 'More shipped.'));
+    expect(spawnSync('git', ['commit', '-qam', 'all'], { cwd: repo.dir, env: repo.env }).status).toBe(0);
+    expectSound(path.join(repo.dir, rel));
+    repo.write(rel, repo.read(rel).replace('More shipped.', 'Even more.'));
+    expect(spawnSync('git', ['commit', '-qm', 'path', '--', rel], { cwd: repo.dir, env: repo.env }).status).toBe(0);
+    expect(repo.git(['status', '--porcelain']).stdout).toBe('');
+    expect(runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    repo.write(rel, repo.read(rel).replace('operator: roman', 'operator: nobody'));
+    expect(spawnSync('git', ['commit', '-qam', 'bad'], { cwd: repo.dir, env: repo.env }).status).not.toBe(0);
+  });
+
+  test('a pre-commit killed with SIGKILL in a 1,500-note commit leaves every note sound, and the next commit indexes them all', async () => {
+    repo = seeded();
+    const count = 1500;
+    for (let i = 1; i <= count; i++) {
+      const id = `RT-2605${String(Math.floor(i / 99) + 10).padStart(2, '0')}-${String((i % 99) + 1).padStart(2, '0')}`;
+      repo.write(`docs/sessions/${id}.md`, sessionNote(id, { date: `2026-05-${String(Math.floor(i / 99) + 10).padStart(2, '0')}` }));
+    }
+    repo.git(['add', '-A']);
+    const child = spawn('git', ['commit', '-qm', 'many'], { cwd: repo.dir, env: repo.env, stdio: 'ignore' });
+    // Kill canon's hook process as soon as it is at work.
+    const deadline = Date.now() + 20_000;
+    let killed = false;
+    while (!killed && Date.now() < deadline) {
+      const ps = spawnSync('pgrep', ['-f', 'canon.js pre-commit'], { encoding: 'utf8' }).stdout.trim();
+      const pids = ps.split('\n').filter(Boolean).map(Number);
+      if (pids.length > 0) {
+        await new Promise((r) => setTimeout(r, 150));
+        for (const pid of pids) {
+          try {
+            process.kill(pid, 'SIGKILL');
+            killed = true;
+          } catch {
+            /* already gone */
+          }
+        }
+      } else await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((resolve) => child.on('close', resolve));
+    for (const name of repo.git(['ls-files', 'docs/sessions']).stdout.trim().split('\n')) {
+      if (/RT-\d{6}-\d{2}\.md$/.test(name)) expectSound(path.join(repo.dir, name));
+    }
+    // Whatever state the kill left, committing again takes every note and indexes every one.
+    repo.git(['add', '-A']);
+    if (repo.git(['status', '--porcelain']).stdout !== '') expect(commit(repo, 'many, again').code).toBe(0);
+    expect(repo.git(['status', '--porcelain']).stdout).toBe('');
+    expect(runCli(['index', '--check'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    const rows = repo.git(['grep', '-c', '^| \\[RT-', 'HEAD', '--', 'docs/sessions/index']).stdout;
+    const total = rows.trim().split('\n').reduce((n, line) => n + Number(line.split(':').at(-1)), 0);
+    expect(total).toBe(count);
+    expect(runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+  }, 120_000);
+});
+
+describe('hooks in every worktree', () => {
+  test('a `git worktree add` checkout refuses an invalid note and a token, and commits a valid one with its INDEX row', () => {
+    repo = seeded();
+    const wt = path.join(mkdtempSync(path.join(os.tmpdir(), 'canon-wt-')), 'feature');
+    extra.push(path.dirname(wt));
+    git(repo, repo.dir, ['worktree', 'add', '-q', '-b', 'feature', wt]);
+    // No node_modules, no dist, no .husky/_ in the new worktree: the hooks must still run.
+    expect(existsSync(path.join(wt, 'dist'))).toBe(false);
+    const write = (rel: string, text: string) => {
+      spawnSync('mkdir', ['-p', path.dirname(path.join(wt, rel))]);
+      writeFileSync(path.join(wt, rel), text);
+    };
+    const head = git(repo, wt, ['rev-parse', 'HEAD']);
+    write('docs/sessions/RT-260511-02.md', sessionNote('RT-260511-02', { operator: 'nobody', date: 'yesterday' }));
+    git(repo, wt, ['add', '-A']);
+    const bad = commit(repo, 'bad', wt);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/RT-260511-02\.md:\d+:\d+: error/);
+    write('docs/sessions/RT-260511-02.md', sessionNote('RT-260511-02', {}, `## Summary\n\n${TOKEN}\n`));
+    git(repo, wt, ['add', '-A']);
+    const secret = commit(repo, 'secret', wt);
+    expect(secret.code).not.toBe(0);
+    expect(secret.stderr).not.toContain(TOKEN);
+    expect(git(repo, wt, ['rev-parse', 'HEAD'])).toBe(head);
+    write('docs/sessions/RT-260511-02.md', sessionNote('RT-260511-02'));
+    git(repo, wt, ['add', '-A']);
+    expect(commit(repo, 'good', wt).code).toBe(0);
+    expect(git(repo, wt, ['show', 'HEAD:docs/sessions/index/2026-05.md'])).toContain('RT-260511-02');
+    expect(parseNote(git(repo, wt, ['show', 'HEAD:docs/sessions/RT-260511-02.md'])).data.content_hash).toMatch(/^sha256:/);
+    expect(runCli(['doctor', '--json'], { cwd: wt, env: repo.env }).code).toBe(0);
+  });
+
+  test('a fresh clone, after npm install, runs the hooks (and a linked worktree of it too)', () => {
+    repo = seeded();
+    const base = mkdtempSync(path.join(os.tmpdir(), 'canon-clone-'));
+    extra.push(base);
+    const clone = path.join(base, 'clone');
+    git(repo, base, ['clone', '-q', repo.dir, clone]);
+    const cloned = createGitRepo({ existing: clone });
+    clones.push(cloned);
+    installHooks(clone, repo.env);
+    cloned.write('docs/sessions/RT-260511-03.md', sessionNote('RT-260511-03', { operator: 'nobody' }));
+    cloned.git(['add', 'docs/sessions']);
+    expect(commit(cloned, 'bad', clone).code).not.toBe(0);
+    const wt = path.join(base, 'wt');
+    git(repo, clone, ['worktree', 'add', '-q', '-b', 'other', wt]);
+    writeFileSync(path.join(wt, 'x.md'), 'x\n');
+    spawnSync('mkdir', ['-p', path.join(wt, 'docs/sessions')]);
+    writeFileSync(path.join(wt, 'docs/sessions/RT-260511-04.md'), sessionNote('RT-260511-04', { operator: 'nobody' }));
+    git(repo, wt, ['add', '-A']);
+    expect(commit(cloned, 'bad', wt).code).not.toBe(0);
+  });
+
+  test('doctor names hooks that are not active and --fix makes them active again', () => {
+    repo = seeded();
+    repo.git(['config', '--unset', 'core.hooksPath']);
+    const broken = runCli(['doctor'], { cwd: repo.dir, env: repo.env });
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/git hooks are not active in this worktree/);
+    expect(broken.stdout).toMatch(/fix: npx canon setup/);
+    // Meanwhile the door is open: that is what doctor is for.
+    repo.write('docs/sessions/RT-260511-05.md', sessionNote('RT-260511-05', { operator: 'nobody' }));
+    repo.git(['add', '-A']);
+    const fixed = runCli(['doctor', '--fix'], { cwd: repo.dir, env: repo.env });
+    expect(fixed.code).toBe(0);
+    expect(commit(repo, 'bad').code).not.toBe(0);
+  });
+
+  test('hooks whose runner is gone refuse the commit and say how to fix it', () => {
+    repo = seeded();
+    unlinkSync(path.join(repo.dir, '.git/canon/run'));
+    repo.write('docs/sessions/RT-260511-06.md', sessionNote('RT-260511-06'));
+    repo.git(['add', '-A']);
+    const result = commit(repo, 'no runner');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/canon hooks are not set up .*run npm install/);
+    expect(runCli(['doctor'], { cwd: repo.dir, env: repo.env }).stdout).toMatch(/no canon hook runner/);
+  });
+});
+
+describe('symlinked notes', () => {
+  function linked(): { r: GitRepo; target: string; before: string } {
+    const r = seeded();
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'canon-outside-'));
+    extra.push(outside);
+    const target = path.join(outside, 'secret-notes.md');
+    // Out of order, no hash: normalising would rewrite it, if canon followed the link.
+    const before = sessionNote('RT-260511-07').replace('title: Session RT-260511-07\n', '') + '';
+    writeFileSync(target, before.replace('---\n', '---\ntitle: Outside\n').replace('kind: session', `kind: session\nnote: ${TOKEN}`));
+    mkdirSync(path.join(r.dir, 'docs/sessions'), { recursive: true });
+    symlinkSync(target, path.join(r.dir, 'docs/sessions/RT-260511-07.md'));
+    return { r, target, before: readFileSync(target, 'utf8') };
+  }
+
+  test('are refused at commit with one line', () => {
+    const { r } = linked();
+    repo = r;
+    repo.git(['add', '-A']);
+    const head = repo.head();
+    const result = commit(repo, 'link');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/docs\/sessions\/RT-260511-07\.md:1:1: error .*symbolic link/);
+    expect(result.stderr).not.toContain(TOKEN);
+    expect(repo.head()).toBe(head);
+  });
+
+  test('are skipped with a warning by normalize --all, validate --all and index, and their target is never written', () => {
+    const { r, target, before } = linked();
+    repo = r;
+    const normalize = runCli(['normalize', '--all'], { cwd: repo.dir, env: repo.env });
+    expect(normalize.code).toBe(0);
+    expect(normalize.stderr).toMatch(/RT-260511-07\.md.*symbolic link/);
+    const validate = runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: repo.env });
+    expect(validate.code).toBe(0);
+    expect(validate.stdout).toMatch(/RT-260511-07\.md:1:1: warning .*symbolic link/);
+    expect(runCli(['normalize', 'docs/sessions/RT-260511-07.md'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    expect(runCli(['index'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    expect(readFileSync(target, 'utf8')).toBe(before);
+    expect(existsSync(path.join(repo.dir, 'docs/sessions/index/2026-05.md'))).toBe(false);
+    chmodSync(target, 0o644);
+  });
+});

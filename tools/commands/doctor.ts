@@ -1,0 +1,142 @@
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CommandContext, CommandOutcome } from '../context.js';
+import { CANON_HOOKS, hasHookBlock } from '../core/hook-blocks.js';
+import { errorMessage } from '../errors.js';
+import { MERGE_DRIVER, mergeDriverCommand, readCloneLayout, runnerPath, setupClone, type CloneLayout } from '../io/clone-setup.js';
+import { porcelain } from '../io/git.js';
+import { readOperators } from '../io/operators.js';
+import { resolveOperator } from '../io/whoami.js';
+import { installMessages as m } from '../messages/install.js';
+import { currentCliFile } from './setup.js';
+
+export interface DoctorOptions {
+  fix?: boolean;
+  json?: boolean;
+}
+
+export interface DoctorProblem {
+  check: string;
+  message: string;
+  fix: string;
+  /** `canon setup` repairs it (what --fix runs). */
+  fixable: boolean;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readOr(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** The hooks folder git uses in this worktree (core.hooksPath, relative to the worktree top, or .git/hooks). */
+async function hooksDir(layout: CloneLayout): Promise<string> {
+  const out = await (await porcelain(layout.top)).revparse(['--git-path', 'hooks']);
+  return path.resolve(layout.top, out);
+}
+
+/** husky's generated hook (`. "$(dirname "$0")/h"`) runs the script of the same name one folder up. */
+function scriptBehind(hookFile: string, text: string): { file: string; text: string | null } {
+  if (/\/h"\s*$/.test(text.trim()) && text.includes('dirname')) {
+    const script = path.join(path.dirname(path.dirname(hookFile)), path.basename(hookFile));
+    return { file: script, text: readOr(script) };
+  }
+  return { file: hookFile, text };
+}
+
+async function checkHooks(layout: CloneLayout, problems: DoctorProblem[]): Promise<void> {
+  const dir = await hooksDir(layout);
+  if (!existsSync(dir)) {
+    problems.push({ check: 'hooks', message: m.check.hooksPathMissing(dir), fix: m.fix.setup, fixable: true });
+    return;
+  }
+  for (const hook of CANON_HOOKS) {
+    const file = path.join(dir, hook);
+    const text = readOr(file);
+    if (text === null) {
+      problems.push({ check: 'hooks', message: m.check.hookMissing(hook, file), fix: m.fix.setup, fixable: true });
+      continue;
+    }
+    if (!isExecutable(file)) problems.push({ check: 'hooks', message: m.check.hookNotExecutable(file), fix: m.fix.chmod(file), fixable: false });
+    const script = scriptBehind(file, text);
+    if (script.text === null || !hasHookBlock(script.text)) problems.push({ check: 'hooks', message: m.check.blockMissing(hook, script.file), fix: m.fix.init, fixable: false });
+  }
+  const runner = runnerPath(layout);
+  const runnerText = readOr(runner);
+  if (runnerText === null) {
+    problems.push({ check: 'runner', message: m.check.runnerMissing(runner), fix: m.fix.setup, fixable: true });
+    return;
+  }
+  // The runner's own search, done here without starting node: the CLI in this worktree, else the main one.
+  const value = (name: string) => /^(\w+)='(.*)'$/m.exec(runnerText.split('\n').find((l) => l.startsWith(`${name}=`)) ?? '')?.[2] ?? '';
+  const cli = value('cli');
+  const candidates = cli.startsWith('/') ? [cli] : [path.join(layout.top, cli), ...(value('main') ? [path.join(value('main'), cli)] : [])];
+  if (!cli || !candidates.some((f) => existsSync(f))) problems.push({ check: 'runner', message: m.check.runnerStale(runner), fix: m.fix.setup, fixable: true });
+}
+
+async function checkMergeDriver(layout: CloneLayout, problems: DoctorProblem[]): Promise<void> {
+  const driver = (await (await porcelain(layout.top)).getConfig(`merge.${MERGE_DRIVER}.driver`)).value ?? '';
+  if (!driver) problems.push({ check: 'merge-driver', message: m.check.driverMissing, fix: m.fix.setup, fixable: true });
+  else if (driver !== mergeDriverCommand(layout)) problems.push({ check: 'merge-driver', message: m.check.driverStale(driver), fix: m.fix.setup, fixable: true });
+  const attributes = readOr(path.join(layout.top, '.gitattributes')) ?? '';
+  if (!/^\S*INDEX\.md\s+merge=canon-index\b/m.test(attributes)) problems.push({ check: 'merge-driver', message: m.check.attributesMissing, fix: m.fix.attributes, fixable: false });
+}
+
+async function checkOperator(layout: CloneLayout, env: NodeJS.ProcessEnv, problems: DoctorProblem[]): Promise<void> {
+  try {
+    readOperators(layout.top);
+    await resolveOperator(layout.top, {}, env);
+  } catch (error) {
+    const reason = errorMessage(error).split('\n')[0] ?? '';
+    problems.push({ check: 'operators', message: m.check.operators(reason), fix: m.fix.operators, fixable: false });
+  }
+}
+
+function checkNode(problems: DoctorProblem[]): void {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 11)) problems.push({ check: 'node', message: m.check.node(process.versions.node), fix: m.fix.node, fixable: false });
+}
+
+export async function diagnose(cwd: string, env: NodeJS.ProcessEnv): Promise<{ layout: CloneLayout; problems: DoctorProblem[] }> {
+  const layout = await readCloneLayout(cwd);
+  const problems: DoctorProblem[] = [];
+  checkNode(problems);
+  await checkHooks(layout, problems);
+  await checkMergeDriver(layout, problems);
+  await checkOperator(layout, env, problems);
+  return { layout, problems };
+}
+
+/**
+ * `canon doctor`: one line per problem with the command that fixes it; exit 1 when anything is
+ * wrong. `--fix` runs `canon setup` when that repairs something, then checks again.
+ */
+export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Promise<CommandOutcome<{ ok: boolean; fixed: number; problems: DoctorProblem[] }>> {
+  let { layout, problems } = await diagnose(ctx.cwd, ctx.env);
+  let fixed = 0;
+  if (options.fix && problems.some((p) => p.fixable)) {
+    await setupClone(layout, { cliFile: currentCliFile(), husky: true });
+    const before = problems.length;
+    ({ problems } = await diagnose(ctx.cwd, ctx.env));
+    fixed = before - problems.length;
+  }
+  const result = { ok: problems.length === 0, fixed, problems };
+  if (options.json) ctx.logger.out(JSON.stringify(result, null, 2));
+  else {
+    if (fixed > 0) ctx.logger.err(m.fixed(fixed));
+    for (const p of problems) ctx.logger.out(`✗ ${p.message}\n    fix: ${p.fix}`);
+    ctx.logger.err(problems.length === 0 ? m.ok(5) : m.problems(problems.length));
+  }
+  return { exitCode: problems.length === 0 ? 0 : 1, result };
+}

@@ -1,0 +1,30 @@
+import type { CommandContext, CommandOutcome } from '../context.js';
+import { porcelain } from '../io/git.js';
+import { readCloneLayout, setupClone, type SetupResult } from '../io/clone-setup.js';
+import { installMessages } from '../messages/install.js';
+
+export interface SetupOptions {
+  json?: boolean;
+  /** The CLI file the runner should call (default: the one running now). */
+  cliFile?: string;
+}
+
+/** The CLI file this process runs (`node dist/canon.js`, or npm's `node_modules/.bin/canon` link). */
+export function currentCliFile(): string {
+  return process.argv[1] ?? 'dist/canon.js';
+}
+
+/**
+ * `canon setup`: the per-clone wiring, run by `npm install` (prepare) in every clone; quiet on
+ * success like husky, and a no-op outside a git repository (an installed tarball, say).
+ */
+export async function runSetup(options: SetupOptions, ctx: CommandContext): Promise<CommandOutcome<SetupResult | null>> {
+  if (!(await (await porcelain(ctx.cwd)).checkIsRepo())) {
+    ctx.logger.err(installMessages.notAGitRepo);
+    return { exitCode: 0, result: null };
+  }
+  const layout = await readCloneLayout(ctx.cwd);
+  const result = await setupClone(layout, { cliFile: options.cliFile ?? currentCliFile(), husky: true });
+  if (options.json) ctx.logger.out(JSON.stringify(result, null, 2));
+  return { exitCode: 0, result };
+}

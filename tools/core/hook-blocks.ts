@@ -1,0 +1,96 @@
+/**
+ * canon's marked blocks in a repository's git hook scripts (husky's `.husky/<hook>` files, or the
+ * scripts in core.hooksPath), the way `bd init` marks its own: canon only ever adds, rewrites or
+ * removes the lines between its markers, so the team's lines and their order are kept byte for byte.
+ */
+
+export const BLOCK_BEGIN = '# >>> canon >>> (managed by canon; `canon uninstall` removes this block)';
+export const BLOCK_END = '# <<< canon <<<';
+
+export const CANON_HOOKS = ['pre-commit', 'post-commit', 'pre-push'] as const;
+export type CanonHook = (typeof CANON_HOOKS)[number];
+
+/** Left by pre-commit in the worktree's git dir for post-commit after a `git commit <paths>` (io/staged.ts). */
+export const INDEX_FIXUPS = 'canon-index-fixups.json';
+
+/** The runner every block calls, in the clone's common git dir (so every worktree finds it). */
+export const RUNNER_REL = 'canon/run';
+
+const FIND_RUNNER = `canon_run="$(git rev-parse --git-common-dir)/${RUNNER_REL}"`;
+const NO_RUNNER = `echo "canon: this clone's canon hooks are not set up (no $canon_run): run npm install, or npx canon setup" >&2`;
+
+/** The lines of canon's block for one hook. */
+export function renderHookBlock(hook: CanonHook): string {
+  const body: Record<CanonHook, string[]> = {
+    // Guarding the commit door: a missing runner refuses the commit rather than letting notes in unchecked.
+    'pre-commit': [`  [ -x "$canon_run" ] || { ${NO_RUNNER}; exit 1; }`, '  "$canon_run" pre-commit || exit $?'],
+    // After the commit nothing can be refused: fix the index after `git commit <paths>`, refresh the
+    // resume cache when there is one, never fail; without either, node is not even started.
+    'post-commit': [
+      `  if [ -x "$canon_run" ] && { [ -f .claude/state/resume-cache.json ] || [ -f "$(git rev-parse --git-dir)/${INDEX_FIXUPS}" ]; }; then`,
+      '    "$canon_run" post-commit || true',
+      '  fi',
+    ],
+    'pre-push': [`  [ -x "$canon_run" ] || { ${NO_RUNNER}; exit 1; }`, '  "$canon_run" pre-push "$@" || exit $?'],
+  };
+  return [BLOCK_BEGIN, 'if [ "${CANON_HOOKS-}" != "0" ]; then', `  ${FIND_RUNNER}`, ...body[hook], 'fi', BLOCK_END].join('\n') + '\n';
+}
+
+function findBlock(text: string): { start: number; end: number } | null {
+  const start = text.indexOf(BLOCK_BEGIN);
+  if (start < 0) return null;
+  const close = text.indexOf(BLOCK_END, start);
+  if (close < 0) return null;
+  let end = close + BLOCK_END.length;
+  if (text[end] === '\n') end += 1;
+  return { start, end };
+}
+
+/** Whether a hook script holds canon's block. */
+export function hasHookBlock(text: string): boolean {
+  return findBlock(text) !== null;
+}
+
+/**
+ * The hook script with canon's block in it: an existing block is replaced where it stands, else the
+ * block goes last (after the team's formatters, so the hash covers their output). A new file gets
+ * only the block.
+ */
+export function mergeHookBlock(existing: string | null, hook: CanonHook): string {
+  const block = renderHookBlock(hook);
+  if (existing === null || existing.trim() === '') return block;
+  const found = findBlock(existing);
+  if (found) return existing.slice(0, found.start) + block + existing.slice(found.end);
+  return `${existing}${existing.endsWith('\n') ? '' : '\n'}${block}`;
+}
+
+/** The hook script without canon's block (exactly what it was before the block was appended). */
+export function removeHookBlock(text: string): string {
+  const found = findBlock(text);
+  if (!found) return text;
+  return text.slice(0, found.start) + text.slice(found.end);
+}
+
+/**
+ * The runner script: finds canon's CLI in this worktree, else in the main worktree (a new `git
+ * worktree add` has no node_modules or dist of its own), and fails loudly when neither has it.
+ */
+export function renderRunner(options: { cli: string; mainRoot: string | null }): string {
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const absolute = options.cli.startsWith('/');
+  const candidates = absolute ? ['"$cli"'] : ['"$top/$cli"', ...(options.mainRoot ? ['"$main/$cli"'] : [])];
+  return [
+    '#!/bin/sh',
+    "# Written by `canon setup` (npm install runs it): how this clone's git hooks and INDEX merge driver",
+    "# reach canon's CLI from any of its worktrees. Do not edit: `canon setup` rewrites it.",
+    `cli=${quote(options.cli)}`,
+    `main=${quote(options.mainRoot ?? '')}`,
+    'top=$(git rev-parse --show-toplevel 2>/dev/null)',
+    `for f in ${candidates.join(' ')}; do`,
+    '  [ -f "$f" ] && exec node "$f" "$@"',
+    'done',
+    `echo "canon: canon's CLI ($cli) is installed neither in \${top:-this worktree} nor in \${main:-the main worktree}: run npm install." >&2`,
+    'exit 1',
+    '',
+  ].join('\n');
+}

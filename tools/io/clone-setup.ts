@@ -1,0 +1,97 @@
+import { chmodSync, existsSync, readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { renderRunner, RUNNER_REL } from '../core/hook-blocks.js';
+import { writeFileSafely } from './fs.js';
+import { porcelain } from './git.js';
+
+/**
+ * Where one clone keeps what every worktree shares. Sample (a linked worktree of /src/app):
+ *
+ *     git rev-parse --path-format=absolute --show-toplevel --git-common-dir
+ *     /src/app-feature
+ *     /src/app/.git
+ */
+export interface CloneLayout {
+  /** This worktree's top-level folder. */
+  top: string;
+  /** The clone's common git dir (absolute), shared by every worktree. */
+  commonDir: string;
+  /** The main worktree's top (null for a bare clone with linked worktrees). */
+  mainRoot: string | null;
+}
+
+export async function readCloneLayout(cwd: string): Promise<CloneLayout> {
+  const git = await porcelain(cwd);
+  const out = await git.revparse(['--path-format=absolute', '--show-toplevel', '--git-common-dir']);
+  const [top = '', commonDir = ''] = out.split('\n');
+  const bare = (await git.getConfig('core.bare')).value === 'true';
+  return { top, commonDir, mainRoot: bare || path.basename(commonDir) !== '.git' ? null : path.dirname(commonDir) };
+}
+
+export const MERGE_DRIVER = 'canon-index';
+export const HUSKY_DIR = '.husky';
+
+export function runnerPath(layout: CloneLayout): string {
+  return path.join(layout.commonDir, RUNNER_REL);
+}
+
+/** How the runner names canon's CLI: relative to a worktree top when it lives inside one (node_modules, dist), else absolute. */
+export function cliReference(top: string, cliFile: string): string {
+  const abs = path.resolve(cliFile);
+  const rel = path.relative(top, abs);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel.split(path.sep).join('/');
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function mergeDriverCommand(layout: CloneLayout): string {
+  return `${shellQuote(runnerPath(layout))} index-merge %O %A %B %P`;
+}
+
+/** husky's hook folder for this clone: the main worktree's `.husky/_`, by absolute path, so linked worktrees share it. */
+export function huskyHooksPath(layout: CloneLayout): string {
+  return path.join(layout.mainRoot ?? layout.top, HUSKY_DIR, '_');
+}
+
+export interface SetupResult {
+  runner: string;
+  hooksPath: string | null;
+  mergeDriver: string;
+}
+
+/**
+ * The per-clone half of canon's wiring, which git does not carry in commits and `npm install`
+ * (the prepare step) lays again in every clone: the runner script, husky's hook folder with an
+ * absolute core.hooksPath (husky's own relative `.husky/_` exists only in the worktree that ran
+ * `npm install`, so a `git worktree add` checkout would commit with no hooks at all), and the
+ * INDEX merge driver. Idempotent.
+ */
+export async function setupClone(layout: CloneLayout, options: { cliFile: string; husky: boolean }): Promise<SetupResult> {
+  const runner = runnerPath(layout);
+  const text = renderRunner({ cli: cliReference(layout.top, options.cliFile), mainRoot: layout.mainRoot });
+  if (!existsSync(runner) || readFileSync(runner, 'utf8') !== text) await writeFileSafely(runner, text);
+  chmodSync(runner, 0o755);
+
+  let hooksPath: string | null = null;
+  const huskyFolder = path.dirname(huskyHooksPath(layout));
+  if (options.husky && process.env.HUSKY !== '0' && existsSync(huskyFolder)) {
+    const { default: husky } = await import('husky');
+    const here = process.cwd();
+    process.chdir(layout.mainRoot ?? layout.top);
+    try {
+      const said = husky(realpathSync(huskyFolder));
+      if (said) throw new Error(`husky: ${said}`);
+    } finally {
+      process.chdir(here);
+    }
+    hooksPath = huskyHooksPath(layout);
+  }
+
+  const driver = mergeDriverCommand(layout);
+  const git = await porcelain(layout.top);
+  await git.addConfig(`merge.${MERGE_DRIVER}.name`, 'canon: merge INDEX.md rows by note id');
+  await git.addConfig(`merge.${MERGE_DRIVER}.driver`, driver);
+  return { runner, hooksPath, mergeDriver: driver };
+}

@@ -1,0 +1,32 @@
+/** What `canon setup` and `canon doctor` say. */
+export const installMessages = {
+  notAGitRepo: 'canon setup: not inside a git repository; nothing to set up.',
+  setUp: (hooks: string | null) => (hooks ? `canon: hooks active in every worktree of this clone (core.hooksPath=${hooks})` : 'canon: merge driver and hook runner set up'),
+  ok: (checks: number) => `canon doctor: ${checks} checks passed.`,
+  problems: (n: number) => `canon doctor: ${n} problem(s); each line above names the command that fixes it (\`canon doctor --fix\` runs the safe ones).`,
+  fixed: (n: number) => `canon doctor --fix: repaired ${n} problem(s) by running \`canon setup\`.`,
+  check: {
+    hooksPathMissing: (dir: string) => `git hooks are not active in this worktree: the hooks folder ${dir} does not exist`,
+    hookMissing: (hook: string, file: string) => `git hooks are not active in this worktree: ${file} does not exist, so ${hook} runs nothing`,
+    hookNotExecutable: (file: string) => `${file} is not executable, so git skips it`,
+    blockMissing: (hook: string, file: string) => `${file} has no canon block, so canon's ${hook} checks do not run`,
+    runnerMissing: (file: string) => `this clone has no canon hook runner (${file}), so every canon hook refuses to run`,
+    runnerStale: (file: string) => `${file} does not find canon's CLI from this worktree`,
+    driverMissing: 'the INDEX merge driver (merge.canon-index.driver) is not registered in this clone',
+    driverStale: (driver: string) => `the INDEX merge driver points at a runner that does not exist: ${driver}`,
+    attributesMissing: '.gitattributes does not route INDEX.md to canon\'s merge driver (INDEX.md merge=canon-index)',
+    node: (version: string) => `Node ${version} is older than canon needs (>= 20.11)`,
+    operators: (reason: string) => `operators: ${reason}`,
+    notOperator: (reason: string) => `you are not in .claude/operators.yaml: ${reason}`,
+    unfinished: (rel: string) => `${rel} is an unfinished handoff (written, never committed)`,
+  },
+  fix: {
+    setup: 'npx canon setup   (or npm install)',
+    chmod: (file: string) => `chmod +x ${file}`,
+    init: 'npx canon init',
+    attributes: 'npx canon init   (adds the .gitattributes lines)',
+    node: 'install Node 20.11 or later',
+    operators: 'fix .claude/operators.yaml (canon session whoami shows the entry to add)',
+    unfinished: 'npx canon handoff   (finishes it: commit and push)',
+  },
+} as const;
