@@ -48,7 +48,9 @@ for (const out of cli.outputFiles) {
 const chunks = path.resolve('dist/chunks');
 for (const name of existsSync(chunks) ? readdirSync(chunks) : []) {
   const file = path.join(chunks, name);
-  if (!written.has(file) && Date.now() - statSync(file).mtimeMs > 10 * 60 * 1000) rmSync(file, { force: true });
+  // `--clean` (npm pack's prepack): a package ships only this build's chunks.
+  const stale = process.argv.includes('--clean') || Date.now() - statSync(file).mtimeMs > 10 * 60 * 1000;
+  if (!written.has(file) && stale) rmSync(file, { force: true });
 }
 
 // Schemas compiled ahead of time (ajv standalone): compiling them at run time costs ~150 ms per

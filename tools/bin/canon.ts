@@ -131,6 +131,23 @@ export function buildProgram(): Command {
     .action(action(async () => (await import('../commands/setup.js')).runSetup as Runner));
 
   program
+    .command('init')
+    .description('wire canon into this repository: hooks (merged into yours), merge driver, Claude Code hooks and commands, operators, store folders')
+    .option('--yes', 'apply without asking')
+    .option('--dry-run', 'print the plan only')
+    .option('--notion-workflow', 'also add the GitHub Actions Notion sync workflow')
+    .option('--json', 'print {dry_run, hook_system, files, git_config, warnings, applied, backfill} as JSON')
+    .action(action(async () => (await import('../commands/init.js')).runInit as Runner));
+
+  program
+    .command('uninstall')
+    .description("take canon's wiring out again: blocks, entries, git config; your files come back as they were, notes are kept")
+    .option('--yes', 'apply without asking')
+    .option('--dry-run', 'print the plan only')
+    .option('--json', 'print {dry_run, files, applied} as JSON')
+    .action(action(async () => (await import('../commands/init.js')).runUninstall as Runner));
+
+  program
     .command('doctor')
     .description('check that canon is wired in this worktree: hooks active, merge driver, operators, Node; one line per problem with its fix')
     .option('--fix', 'repair what `canon setup` can repair, then check again')

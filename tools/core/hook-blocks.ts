@@ -1,11 +1,11 @@
+import { hasLineBlock, mergeLineBlock, renderLineBlock } from './install-plan.js';
+
 /**
  * canon's marked blocks in a repository's git hook scripts (husky's `.husky/<hook>` files, or the
  * scripts in core.hooksPath), the way `bd init` marks its own: canon only ever adds, rewrites or
  * removes the lines between its markers, so the team's lines and their order are kept byte for byte.
  */
 
-export const BLOCK_BEGIN = '# >>> canon >>> (managed by canon; `canon uninstall` removes this block)';
-export const BLOCK_END = '# <<< canon <<<';
 
 export const CANON_HOOKS = ['pre-commit', 'post-commit', 'pre-push'] as const;
 export type CanonHook = (typeof CANON_HOOKS)[number];
@@ -33,22 +33,12 @@ export function renderHookBlock(hook: CanonHook): string {
     ],
     'pre-push': [`  [ -x "$canon_run" ] || { ${NO_RUNNER}; exit 1; }`, '  "$canon_run" pre-push "$@" || exit $?'],
   };
-  return [BLOCK_BEGIN, 'if [ "${CANON_HOOKS-}" != "0" ]; then', `  ${FIND_RUNNER}`, ...body[hook], 'fi', BLOCK_END].join('\n') + '\n';
-}
-
-function findBlock(text: string): { start: number; end: number } | null {
-  const start = text.indexOf(BLOCK_BEGIN);
-  if (start < 0) return null;
-  const close = text.indexOf(BLOCK_END, start);
-  if (close < 0) return null;
-  let end = close + BLOCK_END.length;
-  if (text[end] === '\n') end += 1;
-  return { start, end };
+  return renderLineBlock(['if [ "${CANON_HOOKS-}" != "0" ]; then', `  ${FIND_RUNNER}`, ...body[hook], 'fi']);
 }
 
 /** Whether a hook script holds canon's block. */
 export function hasHookBlock(text: string): boolean {
-  return findBlock(text) !== null;
+  return hasLineBlock(text);
 }
 
 /**
@@ -57,18 +47,7 @@ export function hasHookBlock(text: string): boolean {
  * only the block.
  */
 export function mergeHookBlock(existing: string | null, hook: CanonHook): string {
-  const block = renderHookBlock(hook);
-  if (existing === null || existing.trim() === '') return block;
-  const found = findBlock(existing);
-  if (found) return existing.slice(0, found.start) + block + existing.slice(found.end);
-  return `${existing}${existing.endsWith('\n') ? '' : '\n'}${block}`;
-}
-
-/** The hook script without canon's block (exactly what it was before the block was appended). */
-export function removeHookBlock(text: string): string {
-  const found = findBlock(text);
-  if (!found) return text;
-  return text.slice(0, found.start) + text.slice(found.end);
+  return mergeLineBlock(existing === null || existing.trim() === '' ? null : existing, renderHookBlock(hook));
 }
 
 /**

@@ -90,7 +90,7 @@ export async function setupClone(layout: CloneLayout, options: { cliFile: string
   }
 
   const driver = mergeDriverCommand(layout);
-  const git = await porcelain(layout.top);
+  const git = await porcelain(layout.top, undefined, { wiring: true });
   await git.addConfig(`merge.${MERGE_DRIVER}.name`, 'canon: merge INDEX.md rows by note id');
   await git.addConfig(`merge.${MERGE_DRIVER}.driver`, driver);
   return { runner, hooksPath, mergeDriver: driver };

@@ -62,9 +62,11 @@ export function splitNul(output: string): string[] {
  * --batch`, `hash-object`/`update-index`, the start-up `rev-parse`) stays on execGit: importing
  * simple-git alone costs about 85 ms, more than `node -e 0` (ADR-0014).
  */
-export async function porcelain(cwd: string, env?: NodeJS.ProcessEnv): Promise<SimpleGit> {
+export async function porcelain(cwd: string, env?: NodeJS.ProcessEnv, options: { wiring?: boolean } = {}): Promise<SimpleGit> {
   const { simpleGit } = await import('simple-git');
-  const git = simpleGit({ baseDir: cwd, trimmed: true });
+  // simple-git refuses to set merge drivers and hooks paths unless told: only canon's installer may.
+  const unsafe = options.wiring ? { allowUnsafeMergeDriver: true, allowUnsafeHooksPath: true } : {};
+  const git = simpleGit({ baseDir: cwd, trimmed: true, unsafe: unsafe as never });
   if (!env) return git;
   const clean: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) clean[key] = value;

@@ -1,0 +1,174 @@
+import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseNote } from '../../tools/core/frontmatter.js';
+import { sessionNote } from '../helpers/notes.js';
+import { createTeamRepo, packCanon, TEAM_FILES, type TeamRepo } from '../helpers/team-repo.js';
+
+/**
+ * canon in a team's own repository, installed from `npm pack` next to the team's real husky,
+ * lint-staged and prettier: init, commits, prettier, merges, a fresh clone and a worktree, a
+ * second init, doctor breaking and fixing, uninstall giving every file back.
+ */
+let tarball = '';
+let team: TeamRepo | undefined;
+const extra: string[] = [];
+beforeAll(() => {
+  tarball = packCanon();
+}, 180_000);
+afterEach(() => {
+  team?.cleanup();
+  team = undefined;
+  for (const dir of extra.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const TOKEN = `ghp_${'a1B2c3D4e5'.repeat(3)}abcdef`;
+const note = (id: string, extra: Record<string, string> = {}, body?: string) => sessionNote(id, { operator: 'alice', date: '2026-12-01', ...extra }, body);
+
+function expectClean(t: TeamRepo, cwd?: string) {
+  expect(t.git(['status', '--porcelain'], cwd).stdout).toBe('');
+}
+
+describe.each(['cjs', 'esm'] as const)('a %s team repository', (flavour) => {
+  test('init wires canon, merging with the team\'s files; commits are checked and prettier runs first; a second init changes nothing', () => {
+    team = createTeamRepo(flavour, tarball);
+    const t = team;
+    const dry = t.canon(['init', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/change \.husky\/pre-commit/);
+    expectClean(t);
+
+    const init = t.canon(['init', '--yes']);
+    expect(init.code).toBe(0);
+    const hook = t.read('.husky/pre-commit');
+    expect(hook.startsWith(TEAM_FILES.husky)).toBe(true);
+    expect(hook).toContain('# >>> canon >>>');
+    const settings = JSON.parse(t.read('.claude/settings.json')) as { hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> };
+    const commands = Object.values(settings.hooks).flat().flatMap((g) => g.hooks.map((h) => h.command));
+    expect(commands).toContain('echo team-hook');
+    expect(commands.some((c) => c.includes('.claude/hooks/post-tool-use.mjs'))).toBe(true);
+    expect(t.read('.gitattributes').startsWith(TEAM_FILES.gitattributes)).toBe(true);
+    expect(t.read('.gitattributes')).toMatch(/INDEX\.md merge=canon-index/);
+    expect(t.read('.claude/operators.yaml')).toMatch(/slug: alice\n\s+initials: AS/);
+    expect(JSON.parse(t.read('package.json')).scripts.prepare).toBe('husky && canon setup');
+    expect(t.git(['config', 'merge.canon-index.driver']).stdout).toContain('/canon/run');
+
+    t.git(['add', '-A']);
+    expect(t.git(['commit', '-qm', 'Adopt canon']).code).toBe(0);
+    expectClean(t);
+    expect(t.canon(['doctor']).code).toBe(0);
+
+    // Invalid and secret-bearing notes are refused, whatever lint-staged's config holds.
+    const head = t.git(['rev-parse', 'HEAD']).stdout;
+    t.write('docs/sessions/AS-261201-01.md', note('AS-261201-01', { operator: 'nobody' }));
+    t.git(['add', '-A']);
+    const bad = t.git(['commit', '-qm', 'bad']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/AS-261201-01\.md:\d+:\d+: error \/operator/);
+    t.write('docs/sessions/AS-261201-01.md', note('AS-261201-01', {}, `## Summary\n\n${TOKEN}\n`));
+    t.git(['add', '-A']);
+    const secret = t.git(['commit', '-qm', 'secret']);
+    expect(secret.code).not.toBe(0);
+    expect(secret.stderr + secret.stdout).not.toContain(TOKEN);
+    expect(t.git(['rev-parse', 'HEAD']).stdout).toBe(head);
+
+    // A valid note in prettier's bad books: prettier formats it, canon hashes what prettier wrote.
+    t.write('docs/sessions/AS-261201-01.md', note('AS-261201-01', {}, '## Summary\n\n*   messy   bullet\n*   another\n'));
+    t.git(['add', '-A']);
+    expect(t.git(['commit', '-qm', 'session']).code).toBe(0);
+    const committed = t.git(['show', 'HEAD:docs/sessions/AS-261201-01.md']).stdout;
+    expect(committed).toContain('- messy bullet');
+    expect(parseNote(committed).data.content_hash).toMatch(/^sha256:/);
+    expectClean(t);
+    expect(t.canon(['validate', 'docs/sessions/AS-261201-01.md', '--strict']).code).toBe(0);
+    expect(t.canon(['index', '--check']).code).toBe(0);
+    expect(t.run('npx', ['prettier', '--check', 'docs/sessions', 'workstreams', '.claude']).code).toBe(0);
+
+    // Running prettier over everything afterwards leaves canon's files alone.
+    expect(t.run('npx', ['prettier', '--write', '.']).code).toBe(0);
+    expect(t.canon(['index', '--check']).code).toBe(0);
+    expect(t.canon(['validate', 'docs/sessions/AS-261201-01.md', '--strict']).code).toBe(0);
+    t.git(['checkout', '--', '.']);
+
+    const again = t.canon(['init', '--yes']);
+    expect(again.code).toBe(0);
+    expectClean(t);
+  }, 180_000);
+
+  test('branches merge, a fresh clone and a new worktree check commits, doctor fixes, uninstall gives the team its files back', () => {
+    team = createTeamRepo(flavour, tarball);
+    const t = team;
+    expect(t.canon(['init', '--yes']).code).toBe(0);
+    t.git(['add', '-A']);
+    expect(t.git(['commit', '-qm', 'Adopt canon']).code).toBe(0);
+
+    // Two branches that both add notes merge without an INDEX conflict.
+    t.git(['checkout', '-qb', 'a']);
+    t.write('docs/sessions/AS-261201-02.md', note('AS-261201-02'));
+    t.git(['add', '-A']);
+    expect(t.git(['commit', '-qm', 'a']).code).toBe(0);
+    t.git(['checkout', '-q', 'main']);
+    t.write('docs/sessions/AS-261202-01.md', note('AS-261202-01', { date: '2026-12-02' }));
+    t.git(['add', '-A']);
+    expect(t.git(['commit', '-qm', 'b']).code).toBe(0);
+    const merge = t.git(['merge', '--no-edit', 'a']);
+    expect(merge.code).toBe(0);
+    expect(t.canon(['index', '--check']).code).toBe(0);
+    expect(t.read('docs/sessions/index/2026-12.md')).toContain('AS-261201-02');
+    expect(t.read('docs/sessions/index/2026-12.md')).toContain('AS-261202-01');
+
+    // A fresh clone, after npm install, runs the hooks; so does a worktree of it.
+    const base = mkdtempSync(path.join(os.tmpdir(), 'canon-team-clone-'));
+    extra.push(base);
+    const clone = path.join(base, 'clone');
+    expect(t.git(['clone', '-q', t.dir, clone], base).code).toBe(0);
+    t.git(['config', 'user.email', 'alice@team.example'], clone);
+    t.git(['config', 'user.name', 'Alice Smith'], clone);
+    const install = t.run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: clone });
+    expect(install.code).toBe(0);
+    t.write('docs/sessions/AS-261203-01.md', note('AS-261203-01', { operator: 'nobody', date: '2026-12-03' }), clone);
+    t.git(['add', '-A'], clone);
+    const cloneRefused = t.git(['commit', '-qm', 'bad'], clone);
+    expect(cloneRefused.code).not.toBe(0);
+    expect(cloneRefused.stderr).toMatch(/AS-261203-01\.md:\d+:\d+: error \/operator/);
+    t.git(['reset', '-q', '--hard'], clone);
+    t.git(['clean', '-qfd'], clone);
+    const wt = path.join(base, 'wt');
+    expect(t.git(['worktree', 'add', '-q', '-b', 'wt', wt], clone).code).toBe(0);
+    expect(existsSync(path.join(wt, 'node_modules'))).toBe(false);
+    // The team's own `npx lint-staged` line needs this worktree's node_modules (canon's block does not:
+    // it runs canon from the main worktree's install, see integrity.test.ts).
+    expect(t.run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: wt }).code).toBe(0);
+    t.write('docs/sessions/AS-261203-02.md', note('AS-261203-02', { operator: 'nobody', date: '2026-12-03' }), wt);
+    t.git(['add', '-A'], wt);
+    const refused = t.git(['commit', '-qm', 'bad'], wt);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/AS-261203-02\.md:\d+:\d+: error \/operator/);
+    t.write('docs/sessions/AS-261203-02.md', note('AS-261203-02', { date: '2026-12-03' }), wt);
+    t.git(['add', '-A'], wt);
+    expect(t.git(['commit', '-qm', 'good'], wt).code).toBe(0);
+    expect(t.git(['show', 'HEAD:docs/sessions/index/2026-12.md'], wt).stdout).toContain('AS-261203-02');
+
+    // doctor names what is broken, --fix repairs it.
+    t.git(['config', '--unset', 'merge.canon-index.driver']);
+    const broken = t.canon(['doctor']);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/merge driver/);
+    expect(t.canon(['doctor', '--fix']).code).toBe(0);
+
+    // uninstall: the team's files come back byte for byte; notes stay.
+    const uninstall = t.canon(['uninstall', '--yes']);
+    expect(uninstall.code).toBe(0);
+    expect(t.read('.husky/pre-commit')).toBe(TEAM_FILES.husky);
+    expect(t.read('.claude/settings.json')).toBe(TEAM_FILES.settings);
+    expect(t.read('.gitattributes')).toBe(TEAM_FILES.gitattributes);
+    expect(t.read('.gitignore')).toBe(TEAM_FILES.gitignore);
+    expect(JSON.parse(t.read('package.json')).scripts).toEqual({ prepare: 'husky', test: 'echo ok' });
+    expect(existsSync(path.join(t.dir, '.husky/post-commit'))).toBe(false);
+    expect(existsSync(path.join(t.dir, '.claude/hooks/post-tool-use.mjs'))).toBe(false);
+    expect(existsSync(path.join(t.dir, 'docs/sessions/AS-261201-02.md'))).toBe(true);
+    expect(t.git(['config', '--get-regexp', '^merge\\.canon']).stdout).toBe('');
+    expect(t.git(['config', 'core.hooksPath']).stdout.trim()).toBe('.husky/_');
+  }, 240_000);
+});

@@ -1,0 +1,68 @@
+import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CANON_HOOKS, mergeHookBlock } from '../../tools/core/hook-blocks.js';
+import {
+  mergeLineBlock,
+  mergePackageScripts,
+  mergeSettings,
+  parseShortlog,
+  removeLineBlock,
+  removePackageScripts,
+  removeSettings,
+  renderLineBlock,
+  renderOperatorsYaml,
+} from '../../tools/core/install-plan.js';
+import { CANON_ROOT } from '../helpers/git-repo.js';
+
+describe('marked blocks', () => {
+  test.each([[null], [''], ['npx lint-staged\n'], ['no newline at the end']])('merge then remove gives %p back; merging twice changes nothing', (before) => {
+    const block = renderLineBlock(['INDEX.md merge=canon-index']);
+    const once = mergeLineBlock(before, block);
+    expect(mergeLineBlock(once, block)).toBe(once);
+    expect(once.endsWith(block)).toBe(true);
+    const addedNewline = before !== null && before !== '' && !before.endsWith('\n');
+    expect(removeLineBlock(once, addedNewline)).toBe(before ?? '');
+  });
+
+  test("canon's own hook files are exactly what the installer writes (canon is wired by the same code)", () => {
+    for (const hook of CANON_HOOKS) {
+      expect(readFileSync(path.join(CANON_ROOT, '.husky', hook), 'utf8')).toBe(mergeHookBlock(null, hook));
+    }
+  });
+});
+
+describe('settings.json', () => {
+  const team = '{\n    "hooks": {\n        "PostToolUse": [\n            { "matcher": "Bash", "hooks": [{ "type": "command", "command": "echo team" }] }\n        ]\n    },\n    "model": "x"\n}\n';
+  const canon = { PostToolUse: [{ matcher: '*', hooks: [{ type: 'command', command: 'node "$CLAUDE_PROJECT_DIR"/.claude/hooks/post-tool-use.mjs' }] }] };
+  test('canon entries are appended, the team\'s kept, in the file\'s own indentation; twice is once; removal keeps the team\'s', () => {
+    const merged = mergeSettings(team, canon, ['post-tool-use.mjs']);
+    expect(merged).toContain('        "PostToolUse"');
+    const parsed = JSON.parse(merged);
+    expect(parsed.hooks.PostToolUse).toHaveLength(2);
+    expect(parsed.model).toBe('x');
+    expect(mergeSettings(merged, canon, ['post-tool-use.mjs'])).toBe(merged);
+    expect(JSON.parse(removeSettings(merged, ['post-tool-use.mjs']))).toEqual(JSON.parse(team));
+  });
+});
+
+describe('package.json scripts', () => {
+  test('prepare gains canon setup; free script names are added; taken ones are reported; removal restores', () => {
+    const before = '{\n  "name": "x",\n  "scripts": {\n    "prepare": "husky",\n    "resume": "my-own"\n  }\n}\n';
+    const { text, conflicts } = mergePackageScripts(before, { handoff: 'canon handoff', resume: 'canon resume' });
+    expect(JSON.parse(text).scripts).toEqual({ prepare: 'husky && canon setup', resume: 'my-own', handoff: 'canon handoff' });
+    expect(conflicts).toEqual(['resume']);
+    expect(mergePackageScripts(text, { handoff: 'canon handoff' }).text).toBe(text);
+    expect(removePackageScripts(text, { handoff: 'canon handoff', resume: 'canon resume' })).toBe(before);
+  });
+});
+
+describe('operators from git shortlog', () => {
+  test('one operator per person, every email grouped, unique slugs and initials', () => {
+    const authors = parseShortlog('    12\tRoman T. <roman@example.com>\n     3\tRoman T. <RT@example.net>\n     2\tRosa Tan <rosa@example.com>\n     1\tbot <bot@ci.example>\n');
+    const yaml = renderOperatorsYaml(authors);
+    expect(yaml).toContain('  - slug: roman\n    initials: RT\n    name: "Roman T."\n    emails: ["roman@example.com", "rt@example.net"]');
+    expect(yaml).toMatch(/slug: rosa\n\s+initials: RT[A-Z]/);
+    expect(yaml).toMatch(/slug: bot\n\s+initials: BO/);
+  });
+});

@@ -1,0 +1,136 @@
+import path from 'node:path';
+import type { CommandContext, CommandOutcome } from '../context.js';
+import { errorMessage, UsageError } from '../errors.js';
+import { readCloneLayout, setupClone } from '../io/clone-setup.js';
+import { applyInit, applyUninstall, planInit, planUninstall, readHooksPath, type InstallPlan } from '../io/installer.js';
+import { openRepo } from '../io/repo.js';
+import { installMessages as m } from '../messages/install.js';
+import { generateCommandWrappers } from './commands-generate.js';
+import { changedIndexes, renderAllIndexes, writeIndexes } from './index-files.js';
+import { currentCliFile } from './setup.js';
+
+export interface InitOptions {
+  yes?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  notionWorkflow?: boolean;
+  /** For tests: answer the confirmation prompt. */
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+async function confirmOnTty(question: string): Promise<boolean> {
+  const { confirm } = await import('@inquirer/prompts');
+  return confirm({ message: question, default: true });
+}
+
+function describe(plan: InstallPlan): string[] {
+  const lines = [m.init.heading(plan.root)];
+  for (const f of plan.files) lines.push(`  ${f.before === null ? 'create' : 'change'} ${f.path}  — ${f.why}`);
+  for (const c of plan.gitConfig) lines.push(`  git    ${c}`);
+  lines.push(`  then   ${m.init.after}`);
+  return lines;
+}
+
+/**
+ * `canon init`: wire canon into an existing repository, merging with what is there. Prints the
+ * plan, asks on a TTY (or takes --yes), writes, lays the clone's wiring, and ends with a dry run of
+ * `canon backfill` for the notes already there. A second run changes nothing.
+ */
+export async function runInit(options: InitOptions, ctx: CommandContext): Promise<CommandOutcome<Record<string, unknown>>> {
+  const plan = await planInit(ctx.cwd, { notionWorkflow: options.notionWorkflow === true });
+  const summary = {
+    dry_run: options.dryRun === true,
+    hook_system: plan.hookSystem,
+    files: plan.files.map((f) => ({ path: f.path, action: f.before === null ? 'create' : 'change', why: f.why })),
+    git_config: plan.gitConfig,
+    warnings: plan.warnings,
+    applied: false,
+    backfill: null as unknown,
+  };
+  if (!options.json) {
+    for (const line of describe(plan)) ctx.logger.out(line);
+    for (const w of plan.warnings) ctx.logger.err(`canon init: warning: ${w}`);
+  }
+  if (options.dryRun) {
+    if (options.json) ctx.logger.out(JSON.stringify(summary, null, 2));
+    else ctx.logger.err(m.init.dryRun);
+    return { exitCode: 0, result: summary };
+  }
+  if (!options.yes) {
+    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) || options.confirm !== undefined;
+    if (!interactive) throw new UsageError(m.init.needYes);
+    if (!(await (options.confirm ?? confirmOnTty)(m.init.question))) {
+      ctx.logger.err(m.init.declined);
+      return { exitCode: 1, result: summary };
+    }
+  }
+
+  const hooksPathBefore = await readHooksPath(plan.root);
+  await applyInit(plan, hooksPathBefore);
+  const layout = await readCloneLayout(plan.root);
+  await setupClone(layout, { cliFile: currentCliFile(), husky: plan.hookSystem !== 'hooks-path' });
+  try {
+    await generateCommandWrappers(plan.root, false);
+  } catch (error) {
+    ctx.logger.err(`canon init: warning: ${errorMessage(error)}`);
+  }
+  try {
+    const repo = openRepo(plan.root);
+    await writeIndexes(repo, changedIndexes(repo, renderAllIndexes(repo)));
+  } catch (error) {
+    ctx.logger.err(`canon init: warning: ${errorMessage(error)}`);
+  }
+  summary.applied = true;
+
+  // Notes already in the repository: what backfill would do, never done here.
+  const { runBackfill } = await import('./backfill.js');
+  const quiet = { ...ctx, logger: { ...ctx.logger, out: () => undefined, err: () => undefined } };
+  const backfill = await runBackfill({ json: true }, quiet).catch(() => null);
+  summary.backfill = backfill?.result ?? null;
+  const changed = (backfill?.result as { changed?: number } | undefined)?.changed ?? 0;
+  if (options.json) ctx.logger.out(JSON.stringify(summary, null, 2));
+  else {
+    ctx.logger.out(m.init.done(plan.files.length));
+    ctx.logger.out(changed > 0 ? m.init.backfill(changed) : m.init.noBackfill);
+    ctx.logger.out(m.init.commit);
+  }
+  return { exitCode: 0, result: summary };
+}
+
+export interface UninstallOptions {
+  yes?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+/** `canon uninstall`: take out exactly what init put in; the team's files come back as they were; notes stay. */
+export async function runUninstall(options: UninstallOptions, ctx: CommandContext): Promise<CommandOutcome<Record<string, unknown>>> {
+  const layout = await readCloneLayout(ctx.cwd);
+  const plan = planUninstall(layout.top);
+  const summary = { dry_run: options.dryRun === true, files: plan.steps.map((s) => ({ path: s.path, action: s.action })), applied: false };
+  if (!plan.record) {
+    ctx.logger.err(m.uninstall.nothing);
+    if (options.json) ctx.logger.out(JSON.stringify(summary, null, 2));
+    return { exitCode: 0, result: summary };
+  }
+  if (!options.json) {
+    ctx.logger.out(m.uninstall.heading(layout.top));
+    for (const s of plan.steps) ctx.logger.out(`  ${s.action.padEnd(7)} ${s.path}`);
+    ctx.logger.out(`  git     ${m.uninstall.git(path.join(layout.commonDir, 'canon'))}`);
+  }
+  if (options.dryRun) {
+    if (options.json) ctx.logger.out(JSON.stringify(summary, null, 2));
+    return { exitCode: 0, result: summary };
+  }
+  if (!options.yes) {
+    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) || options.confirm !== undefined;
+    if (!interactive) throw new UsageError(m.uninstall.needYes);
+    if (!(await (options.confirm ?? confirmOnTty)(m.uninstall.question))) return { exitCode: 1, result: summary };
+  }
+  await applyUninstall(layout.top, layout, plan);
+  summary.applied = true;
+  if (options.json) ctx.logger.out(JSON.stringify(summary, null, 2));
+  else ctx.logger.out(m.uninstall.done);
+  return { exitCode: 0, result: summary };
+}

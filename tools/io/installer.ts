@@ -1,0 +1,307 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WRAPPER_MARKER } from '../core/command-wrappers.js';
+import { DEFAULT_CONFIG, NOTE_KINDS, type NoteKind } from '../core/config.js';
+import { CANON_HOOKS, mergeHookBlock } from '../core/hook-blocks.js';
+import {
+  mergeLineBlock,
+  mergePackageScripts,
+  mergeSettings,
+  parseShortlog,
+  removeLineBlock,
+  removePackageScripts,
+  removeSettings,
+  renderLineBlock,
+  renderOperatorsYaml,
+} from '../core/install-plan.js';
+import { classifyPath } from '../core/layout.js';
+import { UsageError } from '../errors.js';
+import { readCloneLayout, type CloneLayout } from './clone-setup.js';
+import { writeFileSafely } from './fs.js';
+import { porcelain } from './git.js';
+
+/** canon's own package folder (where dist/, schemas/, templates/ and .claude/ ship). */
+export function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) || !existsSync(path.join(dir, 'schemas'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('canon: cannot find its own package folder');
+    dir = up;
+  }
+  return dir;
+}
+
+/** What init records of each file it touched, so uninstall can give the team's bytes back. */
+export const INSTALL_RECORD = '.claude/canon-install.json';
+
+interface RecordEntry {
+  /** The file did not exist before canon. */
+  created: boolean;
+  /** Its bytes before canon's first change (modified files only). */
+  original?: string;
+  /** sha256 of what canon last wrote: unchanged since means uninstall may restore `original` as is. */
+  written: string;
+  /** How to take canon's part out when the file changed since: block, settings, package, whole. */
+  strip: Strip;
+  /** canon added a newline before its block (the file did not end with one). */
+  newline?: boolean;
+}
+type Strip = 'block' | 'settings' | 'package' | 'whole';
+interface InstallRecord {
+  files: Record<string, RecordEntry>;
+  /** How git ran hooks before init: restored by uninstall. */
+  hooks: { system: HookSystem; hooksPath: string | null };
+}
+
+export type HookSystem = 'husky' | 'hooks-path' | 'new-husky';
+
+export interface FileStep {
+  path: string;
+  before: string | null;
+  after: string;
+  mode?: number;
+  strip: Strip;
+  why: string;
+}
+
+export interface InstallPlan {
+  root: string;
+  layout: CloneLayout;
+  hookSystem: HookSystem;
+  hookDir: string;
+  files: FileStep[];
+  /** Clone-level wiring that `canon setup` lays (shown in the plan; not committed). */
+  gitConfig: string[];
+  warnings: string[];
+  folders: Partial<Record<NoteKind, string>>;
+}
+
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+function readOr(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+const SCRIPTS = { handoff: 'canon handoff', resume: 'canon resume' };
+const SYNC_SCRIPT = { sync: 'canon sync' };
+
+function hasPrettier(root: string, pkg: Record<string, unknown>): boolean {
+  const deps = { ...(pkg.dependencies as object), ...(pkg.devDependencies as object) };
+  if ('prettier' in deps || 'prettier' in pkg) return true;
+  return readdirSync(root).some((n) => /^\.prettierrc|^prettier\.config\./.test(n));
+}
+
+async function detectHooks(root: string, layout: CloneLayout): Promise<{ system: HookSystem; dir: string; hooksPath: string | null }> {
+  const hooksPath = (await (await porcelain(root)).getConfig('core.hooksPath', 'local')).value;
+  const huskyish = hooksPath !== null && /(^|\/)\.husky(\/_)?\/?$/.test(hooksPath);
+  if (existsSync(path.join(root, '.husky')) || huskyish) return { system: 'husky', dir: '.husky', hooksPath };
+  if (hooksPath) {
+    const abs = path.resolve(root, hooksPath);
+    const rel = path.relative(root, abs);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new UsageError(`core.hooksPath is ${hooksPath}, outside this repository: canon cannot add its hooks to files git does not carry to other clones.`, 'Point core.hooksPath at a folder in the repository (or remove it), then run canon init again. No files were changed.');
+    return { system: 'hooks-path', dir: rel.split(path.sep).join('/'), hooksPath };
+  }
+  const own = path.join(layout.commonDir, 'hooks');
+  const live = existsSync(own) ? readdirSync(own).filter((n) => (CANON_HOOKS as readonly string[]).includes(n)) : [];
+  if (live.length > 0) {
+    throw new UsageError(`this clone runs its own hooks from ${path.join(own, live[0]!)}, which git does not share with other clones or with canon.`, 'Move them into husky (.husky/) or a tracked core.hooksPath folder, then run canon init again. No files were changed.');
+  }
+  return { system: 'new-husky', dir: '.husky', hooksPath: null };
+}
+
+/** Folders canon would use whose files are of another kind: those kinds get a folder of their own. */
+function planFolders(root: string): Partial<Record<NoteKind, string>> {
+  const moved: Partial<Record<NoteKind, string>> = {};
+  for (const kind of NOTE_KINDS) {
+    const folder = DEFAULT_CONFIG.folders[kind];
+    const dir = path.join(root, folder);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
+    const foreign = readdirSync(dir).filter((n) => {
+      if (!n.endsWith('.md') || /^(INDEX|TEMPLATE|README)\.md$/.test(n)) return false;
+      if (classifyPath(`${folder}/${n}`, DEFAULT_CONFIG)?.role === 'note') return false;
+      // A team's ADRs in the usual numbering are adopted in place: `canon backfill` brings them in.
+      return !(kind === 'adr' && /^(adr-)?\d{3,4}[-_]/i.test(n));
+    });
+    if (foreign.length > 0) moved[kind] = `docs/canon/${folder.split('/').at(-1)}`;
+  }
+  return moved;
+}
+
+/** Everything init would create or change, read from the repository as it is now. */
+export async function planInit(cwd: string, options: { notionWorkflow?: boolean } = {}): Promise<InstallPlan> {
+  const layout = await readCloneLayout(cwd);
+  const root = layout.top;
+  const pkgRoot = packageRoot();
+  const files: FileStep[] = [];
+  const warnings: string[] = [];
+  const add = (rel: string, after: string, strip: Strip, why: string, mode?: number) => {
+    const before = readOr(path.join(root, rel));
+    if (before !== after) files.push({ path: rel, before, after, strip, why, ...(mode === undefined ? {} : { mode }) });
+  };
+  const copy = (rel: string, from: string, why: string, transform: (s: string) => string = (s) => s) => {
+    const text = transform(readFileSync(from, 'utf8'));
+    const before = readOr(path.join(root, rel));
+    if (before !== null && before !== text && !isOurs(root, rel)) warnings.push(`${rel} exists and is not canon's: kept as it is (canon's version was not installed)`);
+    else add(rel, text, 'whole', why);
+  };
+
+  const pkgText = readOr(path.join(root, 'package.json'));
+  if (pkgText === null) throw new UsageError('there is no package.json here: canon installs as a dev dependency of the repository.', 'Run `npm init -y`, then `npm install -D canon-notes` and `npx canon init`. No files were changed.');
+  const pkg = JSON.parse(pkgText) as Record<string, unknown>;
+
+  const hooks = await detectHooks(root, layout);
+  for (const hook of CANON_HOOKS) {
+    const rel = `${hooks.dir}/${hook}`;
+    const before = readOr(path.join(root, rel));
+    // husky runs its scripts with `sh -e` (no shebang, no exec bit needed); git runs core.hooksPath scripts itself.
+    const direct = hooks.system === 'hooks-path';
+    const shebang = direct && before === null ? '#!/bin/sh\n' : '';
+    add(rel, shebang + mergeHookBlock(before, hook), 'block', `canon's ${hook} block`, direct ? 0o755 : undefined);
+  }
+
+  const wanted = { ...SCRIPTS, ...(options.notionWorkflow ? SYNC_SCRIPT : {}) };
+  const scripts = mergePackageScripts(pkgText, wanted);
+  for (const name of scripts.conflicts) warnings.push(`package.json already has a "${name}" script; canon's /${name} commands call \`npm run ${name}\` and expect \`${wanted[name as keyof typeof wanted]}\``);
+  add('package.json', scripts.text, 'package', 'prepare runs `canon setup`; handoff and resume scripts');
+
+  const folders = planFolders(root);
+  const config = { ...DEFAULT_CONFIG.folders, ...folders };
+  const shard = `${config.session}/index/`;
+  add('.gitattributes', mergeLineBlock(readOr(path.join(root, '.gitattributes')), renderLineBlock(['INDEX.md merge=canon-index', `${shard}*.md merge=canon-index`])), 'block', "INDEX files merge row by row (canon's merge driver)");
+  add('.gitignore', mergeLineBlock(readOr(path.join(root, '.gitignore')), renderLineBlock(['.claude/state/'])), 'block', "canon's local state stays out of git");
+  if (hasPrettier(root, pkg)) {
+    add('.prettierignore', mergeLineBlock(readOr(path.join(root, '.prettierignore')), renderLineBlock(['**/INDEX.md', shard, '.claude/hooks/', '.claude/commands/handoff-*.md', '.claude/commands/resume-*.md', '.claude/canon-install.json', 'docs/sync/'])), 'block', 'generated files are not reformatted by prettier');
+  }
+
+  const bundles = readdirSync(path.join(pkgRoot, '.claude/hooks')).filter((n) => n.endsWith('.mjs'));
+  for (const bundle of bundles) copy(`.claude/hooks/${bundle}`, path.join(pkgRoot, '.claude/hooks', bundle), 'Claude Code hook (built-ins only, runs in every worktree)');
+  const canonSettings = JSON.parse(readFileSync(path.join(pkgRoot, '.claude/settings.json'), 'utf8')) as { hooks: Record<string, never[]> };
+  const settingsRel = '.claude/settings.json';
+  add(settingsRel, mergeSettings(readOr(path.join(root, settingsRel)), canonSettings.hooks, bundles), 'settings', "canon's Claude Code hook entries (the team's are kept)");
+  for (const name of ['handoff.md', 'resume.md']) copy(`.claude/commands/${name}`, path.join(pkgRoot, '.claude/commands', name), `/${name.slice(0, -3)} for Claude Code`);
+
+  if (!existsSync(path.join(root, '.claude/operators.yaml'))) {
+    const shortlog = await (await porcelain(root)).raw(['shortlog', '-sne', '--all']).catch(() => '');
+    let authors = parseShortlog(shortlog);
+    if (authors.length === 0) {
+      const git = await porcelain(root);
+      const email = (await git.getConfig('user.email')).value;
+      const name = (await git.getConfig('user.name')).value;
+      if (email) authors = [{ name: name ?? email, email, commits: 1 }];
+    }
+    if (authors.length > 0) add('.claude/operators.yaml', renderOperatorsYaml(authors), 'whole', 'operators seeded from git shortlog (check slugs and initials)');
+    else warnings.push('no commits and no git user: write .claude/operators.yaml by hand (README, "Operators")');
+  }
+  for (const kind of NOTE_KINDS) {
+    const template = path.join(pkgRoot, 'templates', `${kind}.md`);
+    if (existsSync(template)) copy(`${config[kind]}/TEMPLATE.md`, template, `template for new ${kind} notes`);
+  }
+  if (Object.keys(folders).length > 0) {
+    const current = readOr(path.join(root, 'canon.config.json'));
+    const parsed = current ? (JSON.parse(current) as { folders?: Record<string, string> }) : {};
+    const next = { ...parsed, folders: { ...folders, ...parsed.folders } };
+    add('canon.config.json', `${JSON.stringify(next, null, 2)}\n`, current ? 'package' : 'whole', `folders of another kind of file are left alone: ${Object.entries(folders).map(([k, f]) => `${k} notes go to ${f}`).join(', ')}`);
+  }
+  if (options.notionWorkflow) copy('.github/workflows/notion-sync.yml', path.join(pkgRoot, '.github/workflows/notion-sync.yml'), 'scheduled Notion sync (GitHub Actions)');
+
+  const gitConfig = [
+    `core.hooksPath = ${path.join(layout.mainRoot ?? layout.top, hooks.dir, hooks.system === 'hooks-path' ? '' : '_')}`,
+    `merge.canon-index.driver = <git-common-dir>/canon/run index-merge …`,
+    `${path.join(layout.commonDir, 'canon/run')} (the runner every hook calls)`,
+  ];
+  if (hooks.system === 'hooks-path') gitConfig.shift();
+  return { root, layout, hookSystem: hooks.system, hookDir: hooks.dir, files, gitConfig, warnings, folders };
+}
+
+function readRecord(root: string): InstallRecord | null {
+  const text = readOr(path.join(root, INSTALL_RECORD));
+  return text ? (JSON.parse(text) as InstallRecord) : null;
+}
+
+/** A file canon wrote before (listed in the install record) and nobody changed since. */
+function isOurs(root: string, rel: string): boolean {
+  const entry = readRecord(root)?.files[rel];
+  const text = readOr(path.join(root, rel));
+  return entry !== undefined && text !== null && sha(text) === entry.written;
+}
+
+/** Write the plan's files and the record of what was there before. */
+export async function applyInit(plan: InstallPlan, hooksPathBefore: string | null): Promise<string[]> {
+  const record: InstallRecord = readRecord(plan.root) ?? { files: {}, hooks: { system: plan.hookSystem, hooksPath: hooksPathBefore } };
+  const written: string[] = [];
+  for (const step of plan.files) {
+    await writeFileSafely(path.join(plan.root, step.path), step.after);
+    if (step.mode !== undefined) chmodSync(path.join(plan.root, step.path), step.mode);
+    const previous = record.files[step.path];
+    record.files[step.path] = {
+      created: previous?.created ?? step.before === null,
+      ...(previous?.original !== undefined ? { original: previous.original } : step.before !== null && !previous ? { original: step.before } : {}),
+      written: sha(step.after),
+      strip: step.strip,
+      ...(previous?.newline ?? (step.before !== null && step.before !== '' && !step.before.endsWith('\n')) ? { newline: true } : {}),
+    };
+    written.push(step.path);
+  }
+  if (written.length > 0) await writeFileSafely(path.join(plan.root, INSTALL_RECORD), `${JSON.stringify(record, null, 2)}\n`);
+  return written;
+}
+
+export interface UninstallStep {
+  path: string;
+  action: 'restore' | 'strip' | 'delete' | 'keep';
+  after: string | null;
+}
+
+/** What uninstall does to each file init recorded: the team's bytes back where nothing changed since. */
+export function planUninstall(root: string): { steps: UninstallStep[]; record: InstallRecord | null } {
+  const record = readRecord(root);
+  if (!record) return { steps: [], record };
+  const steps: UninstallStep[] = [];
+  for (const [rel, entry] of Object.entries(record.files)) {
+    const current = readOr(path.join(root, rel));
+    if (current === null) continue;
+    const untouched = sha(current) === entry.written;
+    if (untouched) {
+      steps.push(entry.created ? { path: rel, action: 'delete', after: null } : { path: rel, action: 'restore', after: entry.original ?? '' });
+      continue;
+    }
+    const bundles = readdirSync(path.join(packageRoot(), '.claude/hooks')).filter((n) => n.endsWith('.mjs'));
+    const stripped =
+      entry.strip === 'block' ? removeLineBlock(current, entry.newline) : entry.strip === 'settings' ? removeSettings(current, bundles) : entry.strip === 'package' ? removePackageScripts(current, { ...SCRIPTS, ...SYNC_SCRIPT }) : null;
+    if (stripped === null) steps.push({ path: rel, action: 'keep', after: current });
+    else if (entry.created && stripped.trim() === '') steps.push({ path: rel, action: 'delete', after: null });
+    else steps.push({ path: rel, action: 'strip', after: stripped });
+  }
+  return { steps, record };
+}
+
+export async function applyUninstall(root: string, layout: CloneLayout, plan: ReturnType<typeof planUninstall>): Promise<void> {
+  for (const step of plan.steps) {
+    const file = path.join(root, step.path);
+    if (step.action === 'delete') rmSync(file, { force: true });
+    else if (step.action !== 'keep' && step.after !== null) await writeFileSafely(file, step.after);
+  }
+  rmSync(path.join(root, INSTALL_RECORD), { force: true });
+  // The per-operator wrappers are generated (they carry the marker): they go with canon.
+  const commands = path.join(root, '.claude/commands');
+  for (const name of existsSync(commands) ? readdirSync(commands) : []) {
+    if ((readOr(path.join(commands, name)) ?? '').includes(WRAPPER_MARKER)) rmSync(path.join(commands, name), { force: true });
+  }
+  const git = await porcelain(root, undefined, { wiring: true });
+  await git.raw(['config', '--remove-section', 'merge.canon-index']).catch(() => undefined);
+  const before = plan.record?.hooks;
+  if (before?.system === 'husky' && before.hooksPath) await git.addConfig('core.hooksPath', before.hooksPath);
+  else if (before?.system === 'husky') await git.addConfig('core.hooksPath', '.husky/_');
+  else if (before?.system === 'new-husky') await git.raw(['config', '--unset', 'core.hooksPath']).catch(() => undefined);
+  rmSync(path.join(layout.commonDir, 'canon'), { recursive: true, force: true });
+}
+
+export async function readHooksPath(root: string): Promise<string | null> {
+  return (await (await porcelain(root)).getConfig('core.hooksPath', 'local')).value;
+}
