@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { findUnfinishedHandoffs } from '../../tools/io/unfinished-handoff.js';
 import { CANON_BIN, createGitRepo, runCli, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
 import { workstreamNote } from '../helpers/notes.js';
 
@@ -143,5 +144,82 @@ describe('parallel handoffs in one clone', () => {
     expect(commitsAfterInit(repo).map((c) => c.subject)).toEqual([`session ${out.id}: Terminal 2 work`]);
     expect(existsSync(lockFile)).toBe(false);
     expect(runCli(['index', '--check'], { cwd: repo.dir, env }).code).toBe(0);
+  }, 120_000);
+});
+
+const sessionFiles = (repo: GitRepo) => readdirSync(path.join(repo.dir, 'docs/sessions')).filter((f) => /^[A-Z]{2}-\d{6}-\d{2}\.md$/.test(f)).sort();
+
+describe('a handoff killed halfway (note and Session Log written, nothing committed)', () => {
+  async function killHalfway(repo: GitRepo, env: NodeJS.ProcessEnv, input: string) {
+    const paused = startPaused(repo, env, 'handoff:session-logged', input);
+    await paused.reached;
+    // findUnfinishedHandoffs (what `canon doctor` calls) does not take a running handoff for a dead one.
+    expect(await findUnfinishedHandoffs({ root: repo.dir }, env)).toEqual([]);
+    await paused.kill9();
+    const [orphan] = sessionFiles(repo);
+    const id = orphan!.replace(/\.md$/, '');
+    expect(repo.read('workstreams/hooks.md')).toContain(`- ${id} (`);
+    expect(repo.git(['rev-list', '--count', 'HEAD']).stdout.trim()).toBe('1');
+    const found = await findUnfinishedHandoffs({ root: repo.dir }, env);
+    expect(found).toEqual([expect.objectContaining({ id, path: `docs/sessions/${id}.md`, operator: 'roman', title: 'Terminal 1 work' })]);
+    return id;
+  }
+
+  test('the same handoff run again finishes it (commit) instead of writing a second note, and says so', async () => {
+    const { repo, env } = store();
+    const id = await killHalfway(repo, env, draft(1));
+
+    const again = await runCliAsync(args, { cwd: repo.dir, env, input: draft(1) });
+    expect(again.stderr).not.toMatch(/internal error/);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain(`Found an unfinished handoff: ${id}`);
+    expect(again.stderr).toContain('it was finished instead of writing a second note');
+    expect(JSON.parse(again.stdout)).toMatchObject({ id, path: `docs/sessions/${id}.md`, committed: true, pushed: false });
+    expect(sessionFiles(repo)).toEqual([`${id}.md`]);
+    const commits = commitsAfterInit(repo);
+    expect(commits).toHaveLength(1);
+    expect(commits[0]!.subject).toBe(`session ${id}: Terminal 1 work`);
+    expect(commits[0]!.files).toEqual(expect.arrayContaining([`docs/sessions/${id}.md`, 'workstreams/hooks.md']));
+    expect(sessionLogLines(repo)).toEqual([expect.stringMatching(new RegExp(`^- ${id} \\(`))]);
+    expect(repo.git(['status', '--porcelain']).stdout).toBe('');
+    expect(await findUnfinishedHandoffs({ root: repo.dir }, env)).toEqual([]);
+    expect(runCli(['index', '--check'], { cwd: repo.dir, env }).code).toBe(0);
+  }, 120_000);
+
+  test('a different handoff finishes it in its own commit first, then commits its own note', async () => {
+    const { repo, env } = store();
+    const id = await killHalfway(repo, env, draft(1));
+
+    const next = await runCliAsync(args, { cwd: repo.dir, env, input: draft(2) });
+    expect(next.stderr).not.toMatch(/internal error/);
+    expect(next.code).toBe(0);
+    expect(next.stderr).toContain(`Found an unfinished handoff: ${id}`);
+    const out = JSON.parse(next.stdout) as HandoffJson;
+    expect(out.id).not.toBe(id);
+    expect(out.committed).toBe(true);
+    const commits = commitsAfterInit(repo);
+    expect(commits.map((c) => c.subject)).toEqual([`session ${id}: Terminal 1 work`, `session ${out.id}: Terminal 2 work`]);
+    expect(commits[0]!.files).toContain(`docs/sessions/${id}.md`);
+    expect(commits[0]!.files).not.toContain(out.path);
+    expect(commits[1]!.files).not.toContain(`docs/sessions/${id}.md`);
+    expect(sessionLogLines(repo)).toHaveLength(2);
+    expect(repo.git(['status', '--porcelain']).stdout).toBe('');
+    expect(runCli(['index', '--check'], { cwd: repo.dir, env }).code).toBe(0);
+  }, 120_000);
+
+  test('a --no-commit handoff is not unfinished: the next handoff leaves its staged note alone', async () => {
+    const { repo, env } = store();
+    const staged = await runCliAsync([...args, '--no-commit'], { cwd: repo.dir, env, input: draft(1) });
+    expect(staged.code).toBe(0);
+    const first = (JSON.parse(staged.stdout) as HandoffJson).path!;
+    expect(await findUnfinishedHandoffs({ root: repo.dir }, env)).toEqual([]);
+
+    const next = await runCliAsync(args, { cwd: repo.dir, env, input: draft(2) });
+    expect(next.code).toBe(0);
+    expect(next.stderr).not.toContain('unfinished');
+    const out = JSON.parse(next.stdout) as HandoffJson;
+    expect(commitsAfterInit(repo).map((c) => c.subject)).toEqual([`session ${out.id}: Terminal 2 work`]);
+    expect(commitsAfterInit(repo)[0]!.files).not.toContain(first);
+    expect(repo.git(['diff', '--cached', '--name-only']).stdout).toContain(first);
   }, 120_000);
 });

@@ -50,7 +50,7 @@ export async function finishUnfinishedHandoffs(
   }
   const finished: FinishedHandoff[] = [];
   for (const handoff of unfinished) {
-    ctx.logger.step(m.unfinished(handoff.id, handoff.path));
+    warn(m.unfinished(handoff.id, handoff.path));
     const files: HandoffFile[] = [{ rel: handoff.path }];
     if (handoff.workstream !== null && handoff.summary !== null && handoff.date !== null) {
       const entry = formatSessionLogEntry(handoff.id, handoff.date, handoff.summary);

@@ -198,7 +198,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       result.id = same.handoff.id;
       result.path = same.handoff.path;
       result.committed = same.committed;
-      logger.step(q.sameAsUnfinished(same.handoff.id));
+      warn(q.sameAsUnfinished(same.handoff.id));
       if (!same.committed) return finish(ExitCode.failed);
       handoffLock.release();
       result.pushed = await push(root, git, same.handoff.id, same.handoff.path, options, ctx, warn);
