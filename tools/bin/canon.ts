@@ -178,7 +178,7 @@ export function buildProgram(): Command {
     .action(action(async () => (await import('../commands/session-gc.js')).runSessionGc as Runner));
   session
     .command('rename')
-    .description('move a session note to the next free id (before `git pull --rebase`)')
+    .description('move a session note to the next free id (before `git pull --rebase`); a staged note stays staged, with only the rename added')
     .argument('<id>', 'the session id to rename')
     .option('--json', 'print {from, to, path} as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
