@@ -154,13 +154,13 @@ describe('a handoff killed halfway (note and Session Log written, nothing commit
     const paused = startPaused(repo, env, 'handoff:session-logged', input);
     await paused.reached;
     // findUnfinishedHandoffs (what `canon doctor` calls) does not take a running handoff for a dead one.
-    expect(await findUnfinishedHandoffs({ root: repo.dir }, env)).toEqual([]);
+    expect(await findUnfinishedHandoffs({ root: repo.dir }, { env })).toEqual([]);
     await paused.kill9();
     const [orphan] = sessionFiles(repo);
     const id = orphan!.replace(/\.md$/, '');
     expect(repo.read('workstreams/hooks.md')).toContain(`- ${id} (`);
     expect(repo.git(['rev-list', '--count', 'HEAD']).stdout.trim()).toBe('1');
-    const found = await findUnfinishedHandoffs({ root: repo.dir }, env);
+    const found = await findUnfinishedHandoffs({ root: repo.dir }, { env });
     expect(found).toEqual([expect.objectContaining({ id, path: `docs/sessions/${id}.md`, operator: 'roman', title: 'Terminal 1 work' })]);
     return id;
   }
@@ -182,7 +182,7 @@ describe('a handoff killed halfway (note and Session Log written, nothing commit
     expect(commits[0]!.files).toEqual(expect.arrayContaining([`docs/sessions/${id}.md`, 'workstreams/hooks.md']));
     expect(sessionLogLines(repo)).toEqual([expect.stringMatching(new RegExp(`^- ${id} \\(`))]);
     expect(repo.git(['status', '--porcelain']).stdout).toBe('');
-    expect(await findUnfinishedHandoffs({ root: repo.dir }, env)).toEqual([]);
+    expect(await findUnfinishedHandoffs({ root: repo.dir }, { env })).toEqual([]);
     expect(runCli(['index', '--check'], { cwd: repo.dir, env }).code).toBe(0);
   }, 120_000);
 
@@ -212,7 +212,7 @@ describe('a handoff killed halfway (note and Session Log written, nothing commit
     const staged = await runCliAsync([...args, '--no-commit'], { cwd: repo.dir, env, input: draft(1) });
     expect(staged.code).toBe(0);
     const first = (JSON.parse(staged.stdout) as HandoffJson).path!;
-    expect(await findUnfinishedHandoffs({ root: repo.dir }, env)).toEqual([]);
+    expect(await findUnfinishedHandoffs({ root: repo.dir }, { env })).toEqual([]);
 
     const next = await runCliAsync(args, { cwd: repo.dir, env, input: draft(2) });
     expect(next.code).toBe(0);

@@ -42,7 +42,7 @@ export async function finishUnfinishedHandoffs(
 ): Promise<FinishedHandoff[]> {
   const { ctx, warn, git } = options;
   await pruneHandoffRecords(root, ctx.env);
-  const unfinished = await findUnfinishedHandoffs({ root, config }, ctx.env);
+  const unfinished = await findUnfinishedHandoffs({ root, config }, { env: ctx.env, lockHeld: true });
   if (unfinished.length === 0) return [];
   if (!options.commit) {
     warn(m.notFinishedNoCommit(unfinished.map((u) => u.id)));

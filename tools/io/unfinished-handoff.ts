@@ -105,9 +105,11 @@ function isRunning(record: PendingHandoff): boolean {
 
 type Verdict = { state: 'unfinished'; handoff: UnfinishedHandoff } | { state: 'running' | 'done' };
 
-async function judge(root: string, file: string, record: PendingHandoff | null, env: NodeJS.ProcessEnv): Promise<Verdict> {
+async function judge(root: string, file: string, record: PendingHandoff | null, env: NodeJS.ProcessEnv, lockHeld: boolean): Promise<Verdict> {
   if (record === null) return { state: 'done' };
-  if (isRunning(record)) return { state: 'running' };
+  // A handoff keeps the lock until its record is settled, so whoever holds the lock knows every other
+  // record's handoff is gone, even if its pid now belongs to another process.
+  if (!lockHeld && isRunning(record)) return { state: 'running' };
   let text: string;
   try {
     text = readFileSync(path.join(root, record.path), 'utf8');
@@ -138,14 +140,21 @@ async function judge(root: string, file: string, record: PendingHandoff | null, 
   };
 }
 
+export interface FindUnfinishedOptions {
+  env?: NodeJS.ProcessEnv;
+  /** The caller holds the handoff lock (tools/io/handoff-lock.ts): no other handoff can be running. */
+  lockHeld?: boolean;
+}
+
 /**
  * Handoffs whose process is gone after writing the note and before committing it: the note is on
  * disk, not a claim stub, and not in HEAD. Oldest id first. Reads only; see pruneHandoffRecords.
  */
-export async function findUnfinishedHandoffs(repo: { root: string; config?: CanonConfig }, env: NodeJS.ProcessEnv = process.env): Promise<UnfinishedHandoff[]> {
+export async function findUnfinishedHandoffs(repo: { root: string; config?: CanonConfig }, options: FindUnfinishedOptions = {}): Promise<UnfinishedHandoff[]> {
+  const { env = process.env, lockHeld = false } = options;
   const found: UnfinishedHandoff[] = [];
   for (const { file, record } of listRecords(repo.root)) {
-    const verdict = await judge(repo.root, file, record, env);
+    const verdict = await judge(repo.root, file, record, env, lockHeld);
     if (verdict.state === 'unfinished') found.push(verdict.handoff);
   }
   return found;
@@ -154,7 +163,7 @@ export async function findUnfinishedHandoffs(repo: { root: string; config?: Cano
 /** Remove the records of handoffs that are neither running nor unfinished (committed, stub only, gone). */
 export async function pruneHandoffRecords(root: string, env: NodeJS.ProcessEnv): Promise<void> {
   for (const { file, record } of listRecords(root)) {
-    if ((await judge(root, file, record, env)).state !== 'done') continue;
+    if ((await judge(root, file, record, env, false)).state !== 'done') continue;
     try {
       unlinkSync(file);
     } catch {
