@@ -4,6 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { errorMessage, ExitCode, UserError } from '../errors.js';
+import { handoffQueueMessages } from '../messages/handoff-queue.js';
 import { createConsoleLogger } from '../output.js';
 
 const EXIT_CODES_HELP = `
@@ -216,6 +217,7 @@ export function buildProgram(): Command {
     .option('--no-commit', 'write and stage only')
     .option('--no-push', 'commit but do not push')
     .option('--json', 'print {id, path, committed, pushed, warnings} as JSON')
+    .addHelpText('after', handoffQueueMessages.help)
     .addHelpText('after', EXIT_CODES_HELP)
     .action(
       action(async () => {

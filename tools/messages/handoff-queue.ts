@@ -1,5 +1,9 @@
 /** User-facing sentences of handoff's queue (one handoff at a time per clone) and of unfinished handoffs. */
 export const handoffQueueMessages = {
+  help: `
+Handoffs in one clone run one at a time from writing the note to committing it (they queue on
+.claude/state/handoff.lock; a killed handoff does not keep it). A handoff killed after writing its
+note is finished by the next handoff: committed in its own commit, not written a second time.`,
   waiting: (holder: string) => `Waiting for another handoff in this clone to commit (${holder})…`,
   staleLock: (pid: number) => `Took over the handoff lock left by pid ${pid}, which is no longer running.`,
   timeout: (minutes: number, holder: string) =>
