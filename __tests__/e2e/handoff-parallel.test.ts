@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { findUnfinishedHandoffs } from '../../tools/io/unfinished-handoff.js';
@@ -67,8 +67,8 @@ function sessionLogLines(repo: GitRepo, rev = 'HEAD'): string[] {
 }
 
 /** Start a handoff that stops (as if the machine froze) at a named point; resolves once it got there. */
-function startPaused(repo: GitRepo, env: NodeJS.ProcessEnv, point: string, input: string) {
-  const child = spawn(process.execPath, [CANON_BIN, ...args], { cwd: repo.dir, env: { ...env, CANON_TEST_PAUSE_AT: point } });
+function startPaused(repo: GitRepo, env: NodeJS.ProcessEnv, point: string, input: string, argv = args) {
+  const child = spawn(process.execPath, [CANON_BIN, ...argv], { cwd: repo.dir, env: { ...env, CANON_TEST_PAUSE_AT: point } });
   let stderr = '';
   const reached = new Promise<void>((resolve, reject) => {
     child.stderr.on('data', (d: Buffer) => {
@@ -203,6 +203,32 @@ describe('a handoff killed halfway (note and Session Log written, nothing commit
     expect(commits[0]!.files).not.toContain(out.path);
     expect(commits[1]!.files).not.toContain(`docs/sessions/${id}.md`);
     expect(sessionLogLines(repo)).toHaveLength(2);
+    expect(repo.git(['status', '--porcelain']).stdout).toBe('');
+    expect(runCli(['index', '--check'], { cwd: repo.dir, env }).code).toBe(0);
+  }, 120_000);
+
+  test('killed before its Session Log line: the run again writes the line, commits and pushes it', async () => {
+    const { repo, env } = store();
+    const remote = path.join(path.dirname(repo.dir), 'remote.git');
+    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote], { env: repo.env });
+    repo.git(['remote', 'add', 'origin', remote]);
+    repo.git(['push', '-q', '-u', 'origin', 'main']);
+    const pushing = args.filter((a) => a !== '--no-push');
+    const paused = startPaused(repo, env, 'handoff:note-written', draft(1), pushing);
+    await paused.reached;
+    await paused.kill9();
+    const [orphan] = sessionFiles(repo);
+    const id = orphan!.replace(/\.md$/, '');
+    expect(repo.read('workstreams/hooks.md')).not.toContain(id);
+
+    const again = await runCliAsync(pushing, { cwd: repo.dir, env, input: draft(1) });
+    expect(again.stderr).not.toMatch(/internal error/);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ id, committed: true, pushed: true });
+    const commits = commitsAfterInit(repo);
+    expect(commits.map((c) => c.subject)).toEqual([`session ${id}: Terminal 1 work`]);
+    expect(sessionLogLines(repo)).toEqual([expect.stringMatching(new RegExp(`^- ${id} \\(${today()}\\): Terminal 1 shipped`))]);
+    expect(execFileSync('git', ['--git-dir', remote, 'rev-parse', 'main'], { encoding: 'utf8' })).toBe(repo.git(['rev-parse', 'HEAD']).stdout);
     expect(repo.git(['status', '--porcelain']).stdout).toBe('');
     expect(runCli(['index', '--check'], { cwd: repo.dir, env }).code).toBe(0);
   }, 120_000);

@@ -236,6 +236,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     }
     written = true;
     logger.step(m.steps.written(claim.path, mode));
+    await pauseForTest('handoff:note-written', ctx.env, (text) => logger.err(text));
 
     const breaches = findInvariantBreaches(noteTelemetry, forbiddenMcp);
     if (breaches.length > 0) {
