@@ -1,5 +1,5 @@
 // tools/hooks/post-tool-use.ts
-import { existsSync as existsSync2, mkdirSync as mkdirSync2 } from "node:fs";
+import { existsSync as existsSync2, mkdirSync as mkdirSync3 } from "node:fs";
 import path3 from "node:path";
 
 // tools/core/telemetry.ts
@@ -211,8 +211,8 @@ function serializeTelemetryState(state) {
 // tools/io/stdin.ts
 import { fstatSync as fstatSync2, readSync } from "node:fs";
 
-// tools/io/file-lock.ts
-import { closeSync, fstatSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+// tools/io/lock.ts
+import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 var LockTimeoutError = class extends Error {
   constructor(file, waitedMs, holder) {
@@ -227,10 +227,11 @@ function sleepSync(ms) {
 function errorCode(error) {
   return error?.code;
 }
-function parseOwner(text) {
+function parseLockOwner(text) {
   try {
     const raw = JSON.parse(text);
-    return typeof raw.pid === "number" && typeof raw.host === "string" ? raw : null;
+    if (typeof raw.pid !== "number" || typeof raw.host !== "string") return null;
+    return { pid: raw.pid, host: raw.host, since: String(raw.since ?? ""), nonce: String(raw.nonce ?? "") };
   } catch {
     return null;
   }
@@ -253,10 +254,12 @@ function readLockFile(file) {
     throw error;
   }
 }
+var UNREADABLE_GRACE_MS = 1e4;
 function isStale(seen, staleMs) {
   if (seen.ageMs > staleMs) return true;
-  const owner = parseOwner(seen.text);
-  return owner !== null && owner.host === hostname() && owner.pid !== process.pid && !isAlive(owner.pid);
+  const owner = parseLockOwner(seen.text);
+  if (owner === null) return seen.ageMs > Math.min(staleMs, UNREADABLE_GRACE_MS);
+  return owner.host === hostname() && owner.pid !== process.pid && !isAlive(owner.pid);
 }
 function breakLock(file, judged) {
   const grave = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.stale.tmp`;
@@ -288,41 +291,66 @@ function breakLock(file, judged) {
     }
   }
 }
-function acquireLockSync(file, options) {
-  const owner = { pid: process.pid, host: hostname(), nonce: Math.random().toString(36).slice(2) };
+function createLockFile(file, token) {
+  const temp = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
+  writeFileSync(temp, token, { flag: "wx" });
+  try {
+    linkSync(temp, file);
+    return true;
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === "EEXIST") return false;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS" && code !== "EXDEV" && code !== "EMLINK") throw error;
+  } finally {
+    unlinkSync(temp);
+  }
+  let fd;
+  try {
+    fd = openSync(file, "wx");
+  } catch (error) {
+    if (errorCode(error) === "EEXIST") return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, token);
+  } catch (error) {
+    closeSync(fd);
+    unlinkSync(file);
+    throw error;
+  }
+  closeSync(fd);
+  return true;
+}
+function newOwner(now) {
+  return { pid: process.pid, host: hostname(), since: now.toISOString(), nonce: Math.random().toString(36).slice(2, 12) };
+}
+function attempt(file, owner, staleMs, onStale) {
   const token = JSON.stringify(owner);
+  let seen = null;
+  for (let round = 0; round < 2; round++) {
+    if (createLockFile(file, token)) return { lock: heldLock(file, owner, token) };
+    seen = readLockFile(file);
+    if (seen === null) continue;
+    if (!isStale(seen, staleMs)) return { held: seen };
+    onStale?.(parseLockOwner(seen.text));
+    breakLock(file, seen);
+  }
+  return { held: seen };
+}
+function acquireLockSync(file, options) {
+  const owner = newOwner(/* @__PURE__ */ new Date());
   const started = Date.now();
   let pause = 1;
   for (; ; ) {
-    let fd;
-    try {
-      fd = openSync(file, "wx");
-    } catch (error) {
-      if (errorCode(error) !== "EEXIST") throw error;
-    }
-    if (fd !== void 0) {
-      try {
-        writeSync(fd, token);
-      } catch (error) {
-        closeSync(fd);
-        unlinkSync(file);
-        throw error;
-      }
-      closeSync(fd);
-      return heldLock(file, token);
-    }
-    const seen = readLockFile(file);
-    if (seen !== null && isStale(seen, options.staleMs)) {
-      breakLock(file, seen);
-      continue;
-    }
+    const outcome = attempt(file, owner, options.staleMs);
+    if ("lock" in outcome) return outcome.lock;
     const waited = Date.now() - started;
-    if (waited >= options.timeoutMs) throw new LockTimeoutError(file, waited, seen?.text ?? "");
+    if (waited >= options.timeoutMs) throw new LockTimeoutError(file, waited, outcome.held?.text ?? "");
     sleepSync(Math.min(pause * (0.5 + Math.random()), options.timeoutMs - waited));
     pause = Math.min(pause * 2, 16);
   }
 }
-function heldLock(file, token) {
+function heldLock(file, owner, token) {
   const stillHeld = () => {
     try {
       return readFileSync(file, "utf8") === token;
@@ -330,11 +358,32 @@ function heldLock(file, token) {
       return false;
     }
   };
+  let released = false;
   return {
     path: file,
+    file,
+    owner,
     stillHeld,
+    renew: () => {
+      if (released || !stillHeld()) return false;
+      const now = /* @__PURE__ */ new Date();
+      try {
+        utimesSync(file, now, now);
+        return true;
+      } catch {
+        return false;
+      }
+    },
     release: () => {
-      if (stillHeld()) unlinkSync(file);
+      if (released) return;
+      released = true;
+      if (stillHeld()) {
+        try {
+          unlinkSync(file);
+        } catch (error) {
+          if (errorCode(error) !== "ENOENT") throw error;
+        }
+      }
     }
   };
 }
@@ -376,7 +425,7 @@ import {
   closeSync as closeSync2,
   existsSync,
   fstatSync as fstatSync3,
-  mkdirSync,
+  mkdirSync as mkdirSync2,
   openSync as openSync2,
   readdirSync,
   readFileSync as readFileSync2,
@@ -384,7 +433,7 @@ import {
   renameSync as renameSync2,
   statSync as statSync2,
   unlinkSync as unlinkSync2,
-  writeFileSync
+  writeFileSync as writeFileSync2
 } from "node:fs";
 import path2 from "node:path";
 var STATE_DIR = ".claude/state";
@@ -478,7 +527,7 @@ function foldTelemetryState(root, sessionId, now, lockOptions = FOLD_LOCK) {
       return aside;
     });
     const temp = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
-    writeFileSync(temp, serializeTelemetryState(result.state));
+    writeFileSync2(temp, serializeTelemetryState(result.state));
     if (!lock.stillHeld()) {
       unlinkSync2(temp);
       return null;
@@ -519,7 +568,7 @@ function observeStateDir(root, sessionId, nowMs) {
 }
 function appendHookError(root, line) {
   const dir = telemetryStateDir(root);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync2(dir, { recursive: true });
   const log = path2.join(dir, HOOK_ERROR_LOG);
   try {
     if (statSync2(log).size > HOOK_ERROR_LOG_MAX_BYTES) renameSync2(log, `${log}.1`);
@@ -607,7 +656,7 @@ function recordToolCall(run) {
   try {
     const { input } = parsed;
     const cwd = path3.resolve(run.cwd, input.cwd ?? root);
-    mkdirSync2(telemetryStateDir(root), { recursive: true });
+    mkdirSync3(telemetryStateDir(root), { recursive: true });
     const { siblings } = observeStateDir(root, sessionId, now.getTime());
     appendToolEvent(root, sessionId, planToolEvent(input, { now: nowIso, root, cwd, siblings }));
     counted = true;

@@ -178,6 +178,67 @@ describe('session rename', () => {
     expect(runCli(['index', '--check'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
   });
 
+  test('a staged note: only the lines the rename changed are staged; unstaged edits to the workstream and INDEX stay unstaged', () => {
+    const repo = repoFor();
+    repo.write('workstreams/hooks.md', workstreamNote('hooks').replace('## Session Log\n', '## Session Log\n- RT-260511-01 (2026-05-11): Hooks.\n'));
+    repo.write('docs/sessions/RT-260511-01.md', sessionNote('RT-260511-01', { workstream: 'hooks', title: 'Hooks', summary: 'Hooks.' }));
+    repo.write('docs/sessions/RT-260511-02.md', sessionNote('RT-260511-02'));
+    expect(runCli(['normalize', '--all'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    expect(runCli(['index'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    repo.git(['add', '-A']);
+    repo.git(['commit', '-q', '-m', 'init']);
+    // A new note, staged with its Session Log line and INDEX row, as a plain `git commit` would take it.
+    repo.write('docs/sessions/RT-260511-03.md', sessionNote('RT-260511-03', { workstream: 'hooks', title: 'Later', summary: 'Later.' }));
+    repo.write('workstreams/hooks.md', repo.read('workstreams/hooks.md').replace('## Session Log\n', '## Session Log\n- RT-260511-03 (2026-05-11): Later.\n'));
+    expect(runCli(['normalize', '--all'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    expect(runCli(['index'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    repo.git(['add', '-A']);
+    // Then the user goes on editing, without staging: the workstream's goal, and another note's title (re-indexed).
+    repo.write('workstreams/hooks.md', repo.read('workstreams/hooks.md').replace('A goal.', 'A sharper goal.'));
+    repo.write('docs/sessions/RT-260511-03.md', repo.read('docs/sessions/RT-260511-03.md').replace('Something shipped.', 'Something more shipped.'));
+    repo.write('docs/sessions/RT-260511-02.md', repo.read('docs/sessions/RT-260511-02.md').replace('title: Session RT-260511-02', 'title: Renamed by hand'));
+    expect(runCli(['normalize', '--all'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    expect(runCli(['index'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    const shard = 'docs/sessions/index/2026-05.md';
+    expect(repo.git(['diff', '--name-only']).stdout.trim().split('\n').sort()).toEqual(['docs/sessions/RT-260511-02.md', 'docs/sessions/RT-260511-03.md', shard, 'workstreams/hooks.md']);
+
+    const r = runCli(['session', 'rename', 'RT-260511-03', '--json'], { cwd: repo.dir, env: repo.env });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ from: 'RT-260511-03', to: 'RT-260511-04', git: 'staged' });
+
+    // Staged: the rename and nothing of the user's later edits.
+    const stagedWs = repo.git(['show', ':workstreams/hooks.md']).stdout;
+    expect(stagedWs).toContain('- RT-260511-04 (2026-05-11): Later.');
+    expect(stagedWs).not.toContain('RT-260511-03');
+    expect(stagedWs).toContain('A goal.');
+    const stagedShard = repo.git(['show', `:${shard}`]).stdout;
+    expect(stagedShard).toContain('[RT-260511-04](RT-260511-04.md) | Later');
+    expect(stagedShard).not.toContain('RT-260511-03');
+    expect(stagedShard).toContain('| Session RT-260511-02 |');
+    expect(stagedShard).not.toContain('Renamed by hand');
+    expect(repo.git(['diff', '--cached', '--name-status']).stdout.trim().split('\n').sort()).toEqual(
+      ['A\tdocs/sessions/RT-260511-04.md', `M\t${shard}`, 'M\tworkstreams/hooks.md'].sort(),
+    );
+    expect(repo.git(['show', ':docs/sessions/RT-260511-02.md']).stdout).toContain('title: Session RT-260511-02');
+    const stagedNote = parseNote(repo.git(['show', ':docs/sessions/RT-260511-04.md']).stdout);
+    expect(stagedNote.data.external_id).toBe('RT-260511-04');
+    expect(stagedNote.body).toContain('Something shipped.');
+    expect(repo.read('docs/sessions/RT-260511-04.md')).toContain('Something more shipped.');
+    // Unstaged, exactly as before: the goal edit and the hand-renamed title; the working files also have the rename.
+    const unstaged = repo.git(['diff']).stdout;
+    expect(unstaged).toContain('+A sharper goal.');
+    expect(unstaged).toContain('Renamed by hand');
+    expect(unstaged).toContain('+Something more shipped.');
+    const changedLines = unstaged.split('\n').filter((l) => /^[-+](?![-+]{2} )/.test(l));
+    expect(changedLines.join('\n')).not.toMatch(/RT-260511-0[34]/);
+    expect(repo.read('workstreams/hooks.md')).toContain('- RT-260511-04 (2026-05-11): Later.');
+    expect(repo.read('workstreams/hooks.md')).toContain('A sharper goal.');
+    expect(repo.read(shard)).toContain('[RT-260511-04](RT-260511-04.md) | Later');
+    expect(repo.read(shard)).toContain('Renamed by hand');
+    expect(runCli(['index', '--check'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+  });
+
   test('a committed note with other uncommitted changes around is refused, and nothing changes', () => {
     const repo = repoFor();
     repo.write('docs/sessions/RT-260511-01.md', sessionNote('RT-260511-01'));

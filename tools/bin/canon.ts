@@ -4,6 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { errorMessage, ExitCode, UserError } from '../errors.js';
+import { handoffQueueMessages } from '../messages/handoff-queue.js';
 import { createConsoleLogger } from '../output.js';
 
 const EXIT_CODES_HELP = `
@@ -209,7 +210,7 @@ export function buildProgram(): Command {
     .action(action(async () => (await import('../commands/session-gc.js')).runSessionGc as Runner));
   session
     .command('rename')
-    .description('move a session note to the next free id (before `git pull --rebase`)')
+    .description('move a session note to the next free id (before `git pull --rebase`); a staged note stays staged, with only the rename added')
     .argument('<id>', 'the session id to rename')
     .option('--json', 'print {from, to, path} as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -247,6 +248,7 @@ export function buildProgram(): Command {
     .option('--no-commit', 'write and stage only')
     .option('--no-push', 'commit but do not push')
     .option('--json', 'print {id, path, committed, pushed, warnings} as JSON')
+    .addHelpText('after', handoffQueueMessages.help)
     .addHelpText('after', EXIT_CODES_HELP)
     .action(
       action(async () => {

@@ -34,27 +34,34 @@ import { errorMessage, ExitCode, UsageError, UserError } from '../errors.js';
 import { writeFileSafely } from '../io/fs.js';
 import {
   commitHandoff,
+  commitHoldsFile,
   fetchAndFindUpstreamFile,
   listDirtyPaths,
   pushHandoff,
   readGitEmail,
   readGitState,
   readGitStats,
-  readHeadText,
   readLastHandoffTime,
   stageFiles,
   type GitState,
   type HandoffFile,
 } from '../io/handoff-git.js';
+import { lockHandoffs } from '../io/handoff-lock.js';
+import type { HeldLock } from '../io/lock.js';
 import { readOperators } from '../io/operators.js';
 import { openRepo } from '../io/repo.js';
 import { getValidators } from '../io/schemas.js';
 import { claimSessionId, releaseClaim } from '../io/session-claim.js';
 import { listNotes, readNote } from '../io/store.js';
 import { archiveTelemetryState, findTelemetryState, type TelemetryLookup } from '../io/telemetry.js';
+import { pauseForTest } from '../io/test-pause.js';
+import { recordPendingHandoff, settlePendingHandoff } from '../io/unfinished-handoff.js';
 import { resolveOperator, type ResolvedOperator } from '../io/whoami.js';
 import { handoffMessages as m } from '../messages/handoff.js';
+import { handoffQueueMessages as q } from '../messages/handoff-queue.js';
 import { createPaint } from '../output.js';
+import { logInWorkstream } from './handoff-session-log.js';
+import { finishUnfinishedHandoffs, isSameHandoff } from './handoff-unfinished.js';
 
 export interface HandoffOptions {
   operator?: string;
@@ -104,7 +111,10 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     result.warnings.push(text);
     logger.err(paint.yellow(`warning: ${text}`));
   };
+  // Set once this handoff has told the user how it ended: it is then not an unfinished one.
+  let reported = false;
   const finish = (exitCode: 0 | 1): CommandOutcome<HandoffResult> => {
+    reported = true;
     if (options.json) logger.out(JSON.stringify(result));
     return { exitCode, result };
   };
@@ -139,6 +149,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
   logger.step(m.steps.claimed(claim.id, claim.path));
 
   let written = false;
+  let handoffLock: HeldLock | null = null;
   try {
     if (isFirstHandoff(root, config, operator.initials, claim.id)) logger.step(m.firstHandoff);
 
@@ -175,6 +186,26 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       logger.step(m.quickAuto(telemetry?.state.tool_calls_count ?? 0));
     }
 
+    // Handoffs in one clone queue here, from the note to its commit; unfinished ones are finished first.
+    handoffLock = await lockHandoffs(root, (text) => logger.step(text));
+    await pauseForTest('handoff:locked', ctx.env, (text) => logger.err(text));
+    const telemetrySession = telemetry === null ? null : telemetryStem(telemetry);
+    const unfinished = await finishUnfinishedHandoffs(root, config, { commit, git, ctx, warn });
+    const same = unfinished.find((u) => isSameHandoff(u.handoff, { operator: operator.slug, telemetrySession, title: content.title, summary: content.summary }));
+    if (same !== undefined) {
+      // Run again after a kill: the note it wrote is this handoff's; a second one would be a duplicate.
+      releaseClaim(root, claim.id, config);
+      result.id = same.handoff.id;
+      result.path = same.handoff.path;
+      result.committed = same.committed;
+      warn(q.sameAsUnfinished(same.handoff.id));
+      if (!same.committed) return finish(ExitCode.failed);
+      handoffLock.release();
+      result.pushed = await push(root, git, same.handoff.id, same.handoff.path, options, ctx, warn);
+      if (telemetry !== null) archiveTelemetryState(root, telemetryStem(telemetry), ctx.now());
+      return finish(ExitCode.ok);
+    }
+
     // Step 4: the note, canonical and hashed before any hook sees it, over the claim stub.
     const forbiddenMcp = config.invariant.forbidden_mcp;
     const noteTelemetry = planNoteTelemetry(telemetry?.state ?? null, forbiddenMcp);
@@ -197,6 +228,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     });
     const note = normalizeNote(createNote(planned.data, planned.body), 'session');
     const text = serializeNote(note);
+    recordPendingHandoff(root, { id: claim.id, path: claim.path, started_at: ctx.now().toISOString(), operator: operator.slug, telemetry_session: telemetrySession });
     try {
       await writeFileSafely(path.join(root, claim.path), text);
     } catch (error) {
@@ -204,6 +236,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     }
     written = true;
     logger.step(m.steps.written(claim.path, mode));
+    await pauseForTest('handoff:note-written', ctx.env, (text) => logger.err(text));
 
     const breaches = findInvariantBreaches(noteTelemetry, forbiddenMcp);
     if (breaches.length > 0) {
@@ -229,6 +262,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
         logger.step(m.steps.sessionLog(logged.rel));
       }
     }
+    await pauseForTest('handoff:session-logged', ctx.env, (text) => logger.err(text));
 
     // Steps 6 and 7: stage exactly canon's files, commit, push.
     const ours = new Set(files.map((f) => f.rel));
@@ -244,6 +278,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       logger.step(m.steps.staged(paths));
       warn(m.warn.noCommit(paths));
     } else {
+      if (!handoffLock.stillHeld()) throw new UserError(q.lockLost);
       const subject = `session ${claim.id}: ${content.title}`;
       const committed = await commitHandoff(root, files, { message: subject, unborn: git.unborn, env: ctx.env });
       if (!committed.ok) {
@@ -251,7 +286,12 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
         logger.err(m.fail.commitRefusedHint(paths));
         return finish(ExitCode.failed);
       }
+      if (!(await commitHoldsFile(root, committed.sha, claim.path, ctx.env))) {
+        logger.err(`canon: ${m.fail.commitRefused(claim.path, q.commitMissesNote(committed.sha, claim.path))}`);
+        return finish(ExitCode.failed);
+      }
       result.committed = true;
+      handoffLock.release();
       logger.step(m.steps.committed(committed.sha, subject));
       if (committed.overlap.length > 0) warn(m.warn.unstagedOverlap(committed.overlap));
       result.pushed = await push(root, git, claim.id, claim.path, options, ctx, warn);
@@ -286,6 +326,9 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       if (isCancelled(error)) throw new UserError(m.cancelled(released, claim.id));
     }
     throw error;
+  } finally {
+    if (reported && written) settlePendingHandoff(root, claim.id);
+    handoffLock?.release();
   }
 }
 
@@ -454,45 +497,6 @@ function listWorkstreams(root: string, config: CanonConfig) {
     const { title, status } = loaded.note.data;
     return [{ slug: ref.stem, title: typeof title === 'string' ? title : ref.stem, status: typeof status === 'string' ? status : null }];
   });
-}
-
-/**
- * Step 5: prepend the Session Log line to the workstream, atomically. When the file has uncommitted
- * edits, the staged version is its committed text plus the line, so those edits stay the user's.
- * A missing or unreadable workstream is a warning: the note is what matters.
- */
-async function logInWorkstream(
-  root: string,
-  config: CanonConfig,
-  slug: string,
-  entry: string,
-  id: string,
-  ctx: CommandContext,
-  warn: (text: string) => void,
-): Promise<HandoffFile | null> {
-  const rel = `${trimSlashes(config.folders.workstream)}/${slug}.md`;
-  const file = path.join(root, rel);
-  if (!existsSync(file)) {
-    warn(m.warn.workstreamMissing(slug, rel));
-    return null;
-  }
-  const withEntry = (text: string): string => {
-    const note: Note = parseNote(text);
-    const body = insertSessionLogEntry(note.body, id, entry);
-    // A file without frontmatter gets only its line: a frontmatter holding nothing but a hash is not canon's to invent.
-    return note.hasFrontmatter ? serializeNote(normalizeNote({ ...note, body }, 'workstream')) : body;
-  };
-  try {
-    const working = readFileSync(file, 'utf8');
-    const updated = withEntry(working);
-    const head = await readHeadText(root, rel, ctx.env);
-    const stagedText = head === null || head === working ? undefined : withEntry(head);
-    await writeFileSafely(file, updated);
-    return stagedText === undefined ? { rel } : { rel, stagedText };
-  } catch (error) {
-    warn(m.warn.workstreamUnreadable(rel, errorMessage(error)));
-    return null;
-  }
 }
 
 async function push(

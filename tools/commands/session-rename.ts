@@ -2,17 +2,18 @@ import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { parseNote, serializeNote, setFrontmatter } from '../core/frontmatter.js';
-import { GENERATED_MARKER } from '../core/index-render.js';
+import { GENERATED_MARKER, indexRowFor, monthTitle, spliceIndex } from '../core/index-render.js';
 import { trimSlashes } from '../core/layout.js';
 import { normalizeNote } from '../core/normalize.js';
 import { parseSessionId, replaceInSessionLog } from '../core/session-id.js';
 import { UsageError, UserError } from '../errors.js';
 import { writeFileSafely } from '../io/fs.js';
 import { execGit, splitNul } from '../io/git.js';
+import { stageFiles, type HandoffFile } from '../io/handoff-git.js';
 import { openRepo, type Repo } from '../io/repo.js';
 import { claimSessionId, releaseClaim } from '../io/session-claim.js';
 import { sessionMessages } from '../messages/session.js';
-import { renderAllIndexes } from './index-files.js';
+import { classifyIndexFile, renderAllIndexes } from './index-files.js';
 
 export interface SessionRenameOptions {
   id: string;
@@ -75,7 +76,7 @@ export async function runSessionRename(options: SessionRenameOptions, ctx: Comma
   let state: SessionRenameResult['git'] = 'working-tree';
   if (inHead) state = await commitRename(repo, ctx, oldRel, from, to, files);
   else if (inIndex) {
-    await git(['add', '-A', '--', ...files]);
+    await stageRename(repo, ctx, { oldRel, newRel: claim.path, from, to, files });
     state = 'staged';
   }
 
@@ -149,3 +150,54 @@ async function commitRename(repo: Repo, ctx: CommandContext, oldRel: string, fro
   await git(['rebase', '--abort']);
   return 'fixup-left';
 }
+
+/**
+ * A note that is staged but not committed: stage the rename and only the rename. Every staged blob is
+ * built from the staged version of its file (`git show :path`) with the same edit the working file got,
+ * so edits the user has not staged (to the note, the workstream, an INDEX) stay unstaged. A file that
+ * is not in the index (untracked) is left out: staging it would stage all of it.
+ */
+async function stageRename(
+  repo: Repo,
+  ctx: CommandContext,
+  change: { oldRel: string; newRel: string; from: string; to: string; files: readonly string[] },
+): Promise<void> {
+  const { oldRel, newRel, from, to } = change;
+  const git = (args: string[]) => execGit(args, { cwd: repo.root, env: ctx.env });
+  const staged = async (rel: string): Promise<string | null> => {
+    const shown = await git(['cat-file', 'blob', `:${rel}`]);
+    return shown.code === 0 ? shown.stdout : null;
+  };
+  const fail = (what: string, stderr: string): never => {
+    throw new UserError(sessionMessages.rename.stageFailed(what, stderr.trim()), { hint: sessionMessages.rename.stageFailedHint });
+  };
+
+  const oldText = await staged(oldRel);
+  if (oldText === null) fail(oldRel, 'not in the index');
+  const moved = normalizeNote(setFrontmatter(parseNote(oldText!), { external_id: to }), 'session');
+  const blobs: HandoffFile[] = [{ rel: newRel, stagedText: serializeNote(moved) }];
+  const workstreamFolder = `${trimSlashes(repo.config.folders.workstream)}/`;
+  for (const rel of change.files) {
+    if (rel === oldRel || rel === newRel) continue;
+    const text = await staged(rel);
+    if (text === null) continue;
+    let updated: string | null = null;
+    if (rel.startsWith(workstreamFolder)) {
+      const note = parseNote(text);
+      const body = replaceInSessionLog(note.body, from, to);
+      if (body !== null) updated = note.hasFrontmatter ? serializeNote(normalizeNote({ ...note, body }, 'workstream')) : body;
+    } else {
+      const info = classifyIndexFile(rel, repo.config);
+      // The month list and the root map do not change: the note keeps its date, so its month.
+      if (info?.kind === 'session' && !info.monthList && text.includes(`](${encodeURI(`${from}.md`)}) |`)) {
+        updated = spliceIndex('session', text, [indexRowFor('session', `${to}.md`, to, moved.data)], [`${from}.md`], info.month === null ? undefined : monthTitle(info.month));
+      }
+    }
+    if (updated !== null && updated !== text) blobs.push({ rel, stagedText: updated });
+  }
+  const removed = await git(['update-index', '--force-remove', '--', oldRel]);
+  if (removed.code !== 0) fail(oldRel, removed.stderr);
+  const added = await stageFiles(repo.root, blobs, ctx.env);
+  if (added.code !== 0) fail(blobs.map((b) => b.rel).join(', '), added.stderr);
+}
+

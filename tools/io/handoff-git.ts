@@ -249,3 +249,9 @@ function tail(text: string, lines = 20): string {
   const all = text.trim().split('\n');
   return all.slice(-lines).join('\n');
 }
+
+/** The commit really holds `rel` as one of the files it changed: a handoff reports `committed` only then. */
+export async function commitHoldsFile(root: string, sha: string, rel: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const changed = await runner(root, env)(['diff-tree', '--root', '--no-commit-id', '--name-only', '-r', '-z', '--no-renames', sha, '--', rel]);
+  return changed.code === 0 && splitNul(changed.stdout).includes(rel);
+}

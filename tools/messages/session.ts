@@ -43,6 +43,8 @@ export const sessionMessages = {
     dirty: (files: string[]) =>
       `Your working tree has other changes (${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}); the rename rewrites unpushed commits and needs a clean tree. No files were changed.`,
     dirtyHint: 'Commit or stash them, then run the rename again.',
+    stageFailed: (what: string, detail: string) => `The rename was written to the working tree, but staging it failed (${what}): ${detail}.`,
+    stageFailedHint: 'Check `git status`, then stage the renamed note, its workstream and INDEX yourself (`git add -p` keeps your other edits out).',
     renamed: (from: string, to: string) => `Renamed ${from} to ${to}.`,
     rewritten: (n: number) => `Rewrote ${n} unpushed commit(s) so that the old id never existed here; now run \`git pull --rebase\` and push.`,
     fixupLeft: (from: string) =>

@@ -1,0 +1,51 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CommandContext } from '../context.js';
+import type { CanonConfig } from '../core/config.js';
+import { parseNote, serializeNote, type Note } from '../core/frontmatter.js';
+import { insertSessionLogEntry } from '../core/handoff-note.js';
+import { trimSlashes } from '../core/layout.js';
+import { normalizeNote } from '../core/normalize.js';
+import { errorMessage } from '../errors.js';
+import { writeFileSafely } from '../io/fs.js';
+import { readHeadText, type HandoffFile } from '../io/handoff-git.js';
+import { handoffMessages as m } from '../messages/handoff.js';
+
+/**
+ * Step 5: prepend the Session Log line to the workstream, atomically. When the file has uncommitted
+ * edits, the staged version is its committed text plus the line, so those edits stay the user's.
+ * A missing or unreadable workstream is a warning: the note is what matters.
+ */
+export async function logInWorkstream(
+  root: string,
+  config: CanonConfig,
+  slug: string,
+  entry: string,
+  id: string,
+  ctx: CommandContext,
+  warn: (text: string) => void,
+): Promise<HandoffFile | null> {
+  const rel = `${trimSlashes(config.folders.workstream)}/${slug}.md`;
+  const file = path.join(root, rel);
+  if (!existsSync(file)) {
+    warn(m.warn.workstreamMissing(slug, rel));
+    return null;
+  }
+  const withEntry = (text: string): string => {
+    const note: Note = parseNote(text);
+    const body = insertSessionLogEntry(note.body, id, entry);
+    // A file without frontmatter gets only its line: a frontmatter holding nothing but a hash is not canon's to invent.
+    return note.hasFrontmatter ? serializeNote(normalizeNote({ ...note, body }, 'workstream')) : body;
+  };
+  try {
+    const working = readFileSync(file, 'utf8');
+    const updated = withEntry(working);
+    const head = await readHeadText(root, rel, ctx.env);
+    const stagedText = head === null || head === working ? undefined : withEntry(head);
+    await writeFileSafely(file, updated);
+    return stagedText === undefined ? { rel } : { rel, stagedText };
+  } catch (error) {
+    warn(m.warn.workstreamUnreadable(rel, errorMessage(error)));
+    return null;
+  }
+}
