@@ -208,6 +208,19 @@ describe('hooks in every worktree', () => {
     expect(commit(repo, 'bad').code).not.toBe(0);
   });
 
+  test('doctor names a lock whose owner is dead and --fix breaks it', () => {
+    repo = seeded();
+    const lock = path.join(repo.dir, '.claude/state/sync.lock');
+    mkdirSync(path.dirname(lock), { recursive: true });
+    // A pid that no process has (pids are far below 2^22 here).
+    writeFileSync(lock, JSON.stringify({ pid: 4_000_000, host: os.hostname(), since: new Date().toISOString(), nonce: 'x' }));
+    const seen = runCli(['doctor'], { cwd: repo.dir, env: repo.env });
+    expect(seen.code).toBe(1);
+    expect(seen.stdout).toMatch(/\.claude\/state\/sync\.lock is a lock whose owner is gone/);
+    expect(runCli(['doctor', '--fix'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+  });
+
   test('hooks whose runner is gone refuse the commit and say how to fix it', () => {
     repo = seeded();
     unlinkSync(path.join(repo.dir, '.git/canon/run'));

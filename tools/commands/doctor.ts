@@ -1,11 +1,13 @@
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { CANON_HOOKS, hasHookBlock } from '../core/hook-blocks.js';
 import { errorMessage } from '../errors.js';
 import { MERGE_DRIVER, mergeDriverCommand, readCloneLayout, runnerPath, setupClone, type CloneLayout } from '../io/clone-setup.js';
 import { porcelain } from '../io/git.js';
+import { breakLock, isStale, readLockFile, type Seen } from '../io/lock.js';
 import { readOperators } from '../io/operators.js';
+import { findUnfinishedHandoffs } from '../io/unfinished-handoff.js';
 import { resolveOperator } from '../io/whoami.js';
 import { installMessages as m } from '../messages/install.js';
 import { currentCliFile } from './setup.js';
@@ -108,6 +110,36 @@ function checkNode(problems: DoctorProblem[]): void {
   if (major < 20 || (major === 20 && minor < 11)) problems.push({ check: 'node', message: m.check.node(process.versions.node), fix: m.fix.node, fixable: false });
 }
 
+async function checkUnfinished(layout: CloneLayout, env: NodeJS.ProcessEnv, problems: DoctorProblem[]): Promise<void> {
+  for (const h of await findUnfinishedHandoffs({ root: layout.top }, { env })) {
+    problems.push({ check: 'handoffs', message: m.check.unfinished(h.path), fix: m.fix.unfinished, fixable: false });
+  }
+}
+
+/** Lock files whose owner is gone (or whose lease ran out): the next run breaks them; --fix does it now. */
+function staleLocks(layout: CloneLayout): Array<{ file: string; seen: Seen }> {
+  const state = path.join(layout.top, '.claude/state');
+  const files = [path.join(layout.top, 'BACKFILL_LOCK'), ...(existsSync(state) ? readdirSync(state).filter((n) => n.endsWith('.lock')).map((n) => path.join(state, n)) : [])];
+  const out: Array<{ file: string; seen: Seen }> = [];
+  for (const file of files) {
+    const seen = readLockFile(file);
+    if (seen && isStale(seen, LOCK_LEASE_MS)) out.push({ file, seen });
+  }
+  return out;
+}
+
+/** No lock of canon's is meant to be held this long (sync's, the longest, has a 6 h lease). */
+const LOCK_LEASE_MS = 6 * 60 * 60 * 1000;
+
+function checkLocks(layout: CloneLayout, problems: DoctorProblem[]): void {
+  for (const { file } of staleLocks(layout)) {
+    problems.push({ check: 'locks', message: m.check.staleLock(path.relative(layout.top, file)), fix: m.fix.staleLock, fixable: true });
+  }
+}
+
+/** Node, hooks, runner, merge driver, operators, unfinished handoffs, locks. */
+const CHECKS = 7;
+
 export async function diagnose(cwd: string, env: NodeJS.ProcessEnv): Promise<{ layout: CloneLayout; problems: DoctorProblem[] }> {
   const layout = await readCloneLayout(cwd);
   const problems: DoctorProblem[] = [];
@@ -115,6 +147,8 @@ export async function diagnose(cwd: string, env: NodeJS.ProcessEnv): Promise<{ l
   await checkHooks(layout, problems);
   await checkMergeDriver(layout, problems);
   await checkOperator(layout, env, problems);
+  await checkUnfinished(layout, env, problems);
+  checkLocks(layout, problems);
   return { layout, problems };
 }
 
@@ -126,7 +160,8 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   let { layout, problems } = await diagnose(ctx.cwd, ctx.env);
   let fixed = 0;
   if (options.fix && problems.some((p) => p.fixable)) {
-    await setupClone(layout, { cliFile: currentCliFile(), husky: true });
+    for (const { file, seen } of staleLocks(layout)) breakLock(file, seen);
+    if (problems.some((p) => p.fixable && p.check !== 'locks')) await setupClone(layout, { cliFile: currentCliFile(), husky: true });
     const before = problems.length;
     ({ problems } = await diagnose(ctx.cwd, ctx.env));
     fixed = before - problems.length;
@@ -136,7 +171,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   else {
     if (fixed > 0) ctx.logger.err(m.fixed(fixed));
     for (const p of problems) ctx.logger.out(`✗ ${p.message}\n    fix: ${p.fix}`);
-    ctx.logger.err(problems.length === 0 ? m.ok(5) : m.problems(problems.length));
+    ctx.logger.err(problems.length === 0 ? m.ok(CHECKS) : m.problems(problems.length));
   }
   return { exitCode: problems.length === 0 ? 0 : 1, result };
 }

@@ -19,6 +19,7 @@ export const installMessages = {
     operators: (reason: string) => `operators: ${reason}`,
     notOperator: (reason: string) => `you are not in .claude/operators.yaml: ${reason}`,
     unfinished: (rel: string) => `${rel} is an unfinished handoff (written, never committed)`,
+    staleLock: (rel: string) => `${rel} is a lock whose owner is gone`,
   },
   fix: {
     setup: 'npx canon setup   (or npm install)',
@@ -28,6 +29,7 @@ export const installMessages = {
     node: 'install Node 20.11 or later',
     operators: 'fix .claude/operators.yaml (canon session whoami shows the entry to add)',
     unfinished: 'npx canon handoff   (finishes it: commit and push)',
+    staleLock: 'npx canon doctor --fix   (the next run breaks it too)',
   },
   init: {
     heading: (root: string) => `canon init will wire canon into ${root}:`,
