@@ -66,9 +66,24 @@ export async function porcelain(cwd: string, env?: NodeJS.ProcessEnv, options: {
   const { simpleGit } = await import('simple-git');
   // simple-git refuses to set merge drivers and hooks paths unless told: only canon's installer may.
   const unsafe = options.wiring ? { allowUnsafeMergeDriver: true, allowUnsafeHooksPath: true } : {};
-  const git = simpleGit({ baseDir: cwd, trimmed: true, unsafe: unsafe as never });
+  const git = simpleGit({ baseDir: cwd, unsafe: unsafe as never });
   if (!env) return git;
   const clean: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) clean[key] = value;
   return git.env(clean);
+}
+
+/**
+ * A porcelain command through simple-git, reported like execGit: simple-git throws on a non-zero
+ * exit, with git's stdout and stderr in the message, which is what callers classify.
+ */
+export async function porcelainResult(cwd: string, env: NodeJS.ProcessEnv | undefined, task: (git: SimpleGit) => Promise<unknown>): Promise<GitResult> {
+  const git = await porcelain(cwd, env);
+  try {
+    const out = await task(git);
+    return { code: 0, stdout: typeof out === 'string' ? out : '', stderr: '' };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { code: 1, stdout: '', stderr: message };
+  }
 }

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { NoteKind } from '../core/config.js';
 import { GIT_LOG_FORMAT, NO_GIT_STATS, parseGitLog, type GitStats } from '../core/handoff-note.js';
-import { execGit, splitNul, type GitResult } from './git.js';
+import { execGit, porcelain, porcelainResult, splitNul, type GitResult } from './git.js';
 
 export type MidOperation = 'merge' | 'rebase' | 'cherry-pick' | 'revert';
 
@@ -65,15 +65,15 @@ export async function readGitState(root: string, env: NodeJS.ProcessEnv): Promis
 }
 
 async function readUpstream(root: string, branch: string, env: NodeJS.ProcessEnv): Promise<Upstream | null> {
-  const git = runner(root, env);
+  const git = await porcelain(root, env);
   const [remote, ref, name] = await Promise.all([
-    git(['config', '--get', `branch.${branch}.remote`]),
-    git(['config', '--get', `branch.${branch}.merge`]),
-    git(['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}']),
+    git.getConfig(`branch.${branch}.remote`),
+    git.getConfig(`branch.${branch}.merge`),
+    git.revparse(['--abbrev-ref', '--symbolic-full-name', '@{upstream}']).catch(() => null),
   ]);
-  if (remote.code !== 0 || ref.code !== 0) return null;
-  const upstream = { remote: remote.stdout.trim(), ref: ref.stdout.trim() };
-  return { ...upstream, name: name.code === 0 ? name.stdout.trim() : `${upstream.remote}/${upstream.ref.replace(/^refs\/heads\//, '')}` };
+  if (!remote.value || !ref.value) return null;
+  const upstream = { remote: remote.value, ref: ref.value };
+  return { ...upstream, name: name ?? `${upstream.remote}/${upstream.ref.replace(/^refs\/heads\//, '')}` };
 }
 
 /**
@@ -109,9 +109,8 @@ export async function readGitStats(
 
 /** The configured email of the committer, lower-cased (the author of this session's commits). */
 export async function readGitEmail(root: string, env: NodeJS.ProcessEnv): Promise<string | null> {
-  const result = await runner(root, env)(['config', '--get', 'user.email']);
-  const value = result.stdout.trim().toLowerCase();
-  return result.code === 0 && value !== '' ? value : null;
+  const value = ((await (await porcelain(root, env)).getConfig('user.email')).value ?? '').trim().toLowerCase();
+  return value !== '' ? value : null;
 }
 
 /**
@@ -123,7 +122,7 @@ export async function readGitEmail(root: string, env: NodeJS.ProcessEnv): Promis
  * (a rename or copy is followed by its source path, which is skipped).
  */
 export async function listDirtyPaths(root: string, env: NodeJS.ProcessEnv): Promise<string[]> {
-  const result = await runner(root, env)(['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+  const result = await porcelainResult(root, env, (git) => git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=all']));
   if (result.code !== 0) return [];
   const records = splitNul(result.stdout);
   const paths: string[] = [];
@@ -155,7 +154,7 @@ export async function stageFiles(root: string, files: readonly HandoffFile[], en
   const git = runner(root, env);
   const whole = files.filter((f) => f.stagedText === undefined).map((f) => f.rel);
   if (whole.length > 0) {
-    const added = await git(['add', '--', ...whole]);
+    const added = await porcelainResult(root, env, (g) => g.add(whole));
     if (added.code !== 0) return added;
   }
   for (const file of files) {
@@ -203,13 +202,13 @@ export async function commitHandoff(
     await restore();
     return { ok: false, reason: 'git', detail: tail(added.stderr) };
   }
-  const commit = await git(['commit', '-q', '-m', options.message]);
+  const commit = await porcelainResult(root, options.env, (g) => g.commit(options.message));
   if (commit.code !== 0) {
     await restore();
     const detail = tail(`${commit.stderr}\n${commit.stdout}`);
     return { ok: false, reason: /hook|husky|lint-staged|✖/i.test(detail) ? 'hook' : 'git', detail };
   }
-  const sha = (await git(['rev-parse', '--short', 'HEAD'])).stdout.trim();
+  const sha = await (await porcelain(root, options.env)).revparse(['--short', 'HEAD']);
   if (saved === null) return { ok: true, sha, overlap: [] };
   await restore();
   const changed = splitNul((await git(['diff-tree', '--root', '--no-commit-id', '--name-only', '-r', '-z', '--no-renames', 'HEAD'])).stdout);
@@ -227,7 +226,7 @@ export type PushOutcome = { ok: true } | { ok: false; reason: 'rejected' | 'hook
  *     error: failed to push some refs to '…'                 <- after "husky - pre-push script failed"
  */
 export async function pushHandoff(root: string, upstream: Upstream, env: NodeJS.ProcessEnv): Promise<PushOutcome> {
-  const result = await runner(root, env)(['push', '--porcelain', upstream.remote, `HEAD:${upstream.ref}`]);
+  const result = await porcelainResult(root, env, (git) => git.push(upstream.remote, `HEAD:${upstream.ref}`, ['--porcelain']));
   if (result.code === 0) return { ok: true };
   const text = `${result.stdout}\n${result.stderr}`;
   const detail = tail(result.stderr || result.stdout);
@@ -239,7 +238,7 @@ export async function pushHandoff(root: string, upstream: Upstream, env: NodeJS.
 /** After a rejected push: fetch, and say whether the upstream now holds `rel` (an id claimed twice). */
 export async function fetchAndFindUpstreamFile(root: string, upstream: Upstream, rel: string, env: NodeJS.ProcessEnv): Promise<boolean> {
   const git = runner(root, env);
-  const fetched = await git(['fetch', '-q', upstream.remote]);
+  const fetched = await porcelainResult(root, env, (g) => g.fetch(upstream.remote));
   if (fetched.code !== 0) return false;
   return (await git(['cat-file', '-e', `${upstream.name}:${rel}`])).code === 0;
 }

@@ -6,7 +6,7 @@ import { formatOperatorEntry } from '../core/operator-entry.js';
 import { UsageError } from '../errors.js';
 import { sessionMessages } from '../messages/session.js';
 import { writeFileSafelySync } from './fs.js';
-import { execGit } from './git.js';
+import { porcelain } from './git.js';
 
 export type OperatorSource = 'flag' | 'env-operator' | 'env-claude' | 'git-config' | 'cache';
 
@@ -169,9 +169,8 @@ function writeCache(root: string, fingerprint: string, key: string, entry: Cache
 }
 
 async function readGitConfig(root: string, key: string, env: NodeJS.ProcessEnv): Promise<string | null> {
-  const result = await execGit(['config', '--get', key], { cwd: root, env });
-  const value = result.stdout.trim();
-  return result.code === 0 && value !== '' ? value : null;
+  const value = ((await (await porcelain(root, env)).getConfig(key)).value ?? '').trim();
+  return value !== '' ? value : null;
 }
 
 function readGitEmail(root: string, env: NodeJS.ProcessEnv): Promise<string | null> {
