@@ -156,6 +156,13 @@ describe.each(['cjs', 'esm'] as const)('a %s team repository', (flavour) => {
     expect(broken.code).toBe(1);
     expect(broken.stdout).toMatch(/merge driver/);
     expect(t.canon(['doctor', '--fix']).code).toBe(0);
+    rmSync(path.join(t.dir, '.claude/hooks/post-tool-use.mjs'));
+    const noBundle = t.canon(['doctor']);
+    expect(noBundle.code).toBe(1);
+    expect(noBundle.stdout).toMatch(/\.claude\/hooks\/post-tool-use\.mjs is missing[\s\S]*fix: npx canon init/);
+    expect(t.canon(['init', '--yes']).code).toBe(0);
+    expect(t.canon(['doctor']).code).toBe(0);
+    expectClean(t);
 
     // uninstall: the team's files come back byte for byte; notes stay.
     const uninstall = t.canon(['uninstall', '--yes']);

@@ -6,6 +6,7 @@ import { errorMessage } from '../errors.js';
 import { MERGE_DRIVER, mergeDriverCommand, readCloneLayout, runnerPath, setupClone, type CloneLayout } from '../io/clone-setup.js';
 import { porcelain } from '../io/git.js';
 import { breakLock, isStale, readLockFile, type Seen } from '../io/lock.js';
+import { packageRoot } from '../io/installer.js';
 import { readOperators } from '../io/operators.js';
 import { findUnfinishedHandoffs } from '../io/unfinished-handoff.js';
 import { resolveOperator } from '../io/whoami.js';
@@ -73,6 +74,10 @@ async function checkHooks(layout: CloneLayout, problems: DoctorProblem[]): Promi
     if (!isExecutable(file)) problems.push({ check: 'hooks', message: m.check.hookNotExecutable(file), fix: m.fix.chmod(file), fixable: false });
     const script = scriptBehind(file, text);
     if (script.text === null || !hasHookBlock(script.text)) problems.push({ check: 'hooks', message: m.check.blockMissing(hook, script.file), fix: m.fix.init, fixable: false });
+    // The team's own lines: husky puts this worktree's node_modules/.bin on PATH, and a new worktree has none.
+    if (script.text !== null && /\blint-staged\b/.test(script.text) && !existsSync(path.join(layout.top, 'node_modules/.bin/lint-staged'))) {
+      problems.push({ check: 'lint-staged', message: m.check.lintStaged(hook), fix: m.fix.npmInstall, fixable: false });
+    }
   }
   const runner = runnerPath(layout);
   const runnerText = readOr(runner);
@@ -85,6 +90,32 @@ async function checkHooks(layout: CloneLayout, problems: DoctorProblem[]): Promi
   const cli = value('cli');
   const candidates = cli.startsWith('/') ? [cli] : [path.join(layout.top, cli), ...(value('main') ? [path.join(value('main'), cli)] : [])];
   if (!cli || !candidates.some((f) => existsSync(f))) problems.push({ check: 'runner', message: m.check.runnerStale(runner), fix: m.fix.setup, fixable: true });
+}
+
+/** Every hook event canon's package registers has canon's command in this repository's settings.json. */
+function checkSettings(layout: CloneLayout, problems: DoctorProblem[]): void {
+  let wanted: Record<string, Array<{ hooks: Array<{ command: string }> }>>;
+  try {
+    wanted = (JSON.parse(readFileSync(path.join(packageRoot(), '.claude/settings.json'), 'utf8')) as { hooks: typeof wanted }).hooks;
+  } catch {
+    return;
+  }
+  const text = readOr(path.join(layout.top, '.claude/settings.json'));
+  let have: Record<string, Array<{ hooks?: Array<{ command?: string }> }>> = {};
+  try {
+    have = text ? ((JSON.parse(text) as { hooks?: typeof have }).hooks ?? {}) : {};
+  } catch (error) {
+    problems.push({ check: 'settings', message: m.check.settingsInvalid(errorMessage(error)), fix: m.fix.settings, fixable: false });
+    return;
+  }
+  for (const [event, groups] of Object.entries(wanted)) {
+    const commands = groups.flatMap((g) => g.hooks.map((h) => h.command));
+    const present = (have[event] ?? []).some((g) => g.hooks?.some((h) => commands.includes(h.command ?? '')));
+    if (!present) problems.push({ check: 'settings', message: m.check.settingsMissing(event), fix: m.fix.init, fixable: false });
+  }
+  for (const name of readdirSync(path.join(packageRoot(), '.claude/hooks')).filter((n) => n.endsWith('.mjs'))) {
+    if (!existsSync(path.join(layout.top, '.claude/hooks', name))) problems.push({ check: 'settings', message: m.check.bundleMissing(name), fix: m.fix.init, fixable: false });
+  }
 }
 
 async function checkMergeDriver(layout: CloneLayout, problems: DoctorProblem[]): Promise<void> {
@@ -137,8 +168,8 @@ function checkLocks(layout: CloneLayout, problems: DoctorProblem[]): void {
   }
 }
 
-/** Node, hooks, runner, merge driver, operators, unfinished handoffs, locks. */
-const CHECKS = 7;
+/** Node, hooks, lint-staged, runner, merge driver, Claude Code settings, operators, unfinished handoffs, locks. */
+const CHECKS = 9;
 
 export async function diagnose(cwd: string, env: NodeJS.ProcessEnv): Promise<{ layout: CloneLayout; problems: DoctorProblem[] }> {
   const layout = await readCloneLayout(cwd);
@@ -146,6 +177,7 @@ export async function diagnose(cwd: string, env: NodeJS.ProcessEnv): Promise<{ l
   checkNode(problems);
   await checkHooks(layout, problems);
   await checkMergeDriver(layout, problems);
+  checkSettings(layout, problems);
   await checkOperator(layout, env, problems);
   await checkUnfinished(layout, env, problems);
   checkLocks(layout, problems);

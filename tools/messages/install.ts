@@ -20,6 +20,10 @@ export const installMessages = {
     notOperator: (reason: string) => `you are not in .claude/operators.yaml: ${reason}`,
     unfinished: (rel: string) => `${rel} is an unfinished handoff (written, never committed)`,
     staleLock: (rel: string) => `${rel} is a lock whose owner is gone`,
+    lintStaged: (hook: string) => `your ${hook} hook runs lint-staged, which is not installed in this worktree`,
+    settingsInvalid: (reason: string) => `.claude/settings.json is not valid JSON: ${reason}`,
+    settingsMissing: (event: string) => `.claude/settings.json does not run canon's ${event} hook, so Claude Code sessions are not counted there`,
+    bundleMissing: (name: string) => `.claude/hooks/${name} is missing: Claude Code's hook has nothing to run`,
   },
   fix: {
     setup: 'npx canon setup   (or npm install)',
@@ -30,6 +34,8 @@ export const installMessages = {
     operators: 'fix .claude/operators.yaml (canon session whoami shows the entry to add)',
     unfinished: 'npx canon handoff   (finishes it: commit and push)',
     staleLock: 'npx canon doctor --fix   (the next run breaks it too)',
+    npmInstall: 'npm install   (in this worktree)',
+    settings: 'fix the JSON in .claude/settings.json, then npx canon init',
   },
   init: {
     heading: (root: string) => `canon init will wire canon into ${root}:`,
