@@ -2,7 +2,7 @@ import { chmodSync, existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { renderRunner, RUNNER_REL } from '../core/hook-blocks.js';
 import { writeFileSafely } from './fs.js';
-import { porcelain } from './git.js';
+import { gitOutput, porcelain } from './git.js';
 
 /**
  * Where one clone keeps what every worktree shares. Sample (a linked worktree of /src/app):
@@ -90,8 +90,9 @@ export async function setupClone(layout: CloneLayout, options: { cliFile: string
   }
 
   const driver = mergeDriverCommand(layout);
-  const git = await porcelain(layout.top);
-  await git.addConfig(`merge.${MERGE_DRIVER}.name`, 'canon: merge INDEX.md rows by note id');
-  await git.addConfig(`merge.${MERGE_DRIVER}.driver`, driver);
+  // Plain git config, not simple-git: simple-git 3.36 refuses to set any `merge.*.driver` key
+  // ("not permitted without enabling allowUnsafeMergeDriver"), which is exactly this key's job.
+  await gitOutput(['config', `merge.${MERGE_DRIVER}.name`, 'canon: merge INDEX.md rows by note id'], { cwd: layout.top });
+  await gitOutput(['config', `merge.${MERGE_DRIVER}.driver`, driver], { cwd: layout.top });
   return { runner, hooksPath, mergeDriver: driver };
 }
