@@ -69,7 +69,10 @@ Supersedes [1. Use Postgres](001-use-postgres.md)
 
 ## Context
 
-Postgres does not span regions for us.
+Postgres does not span regions for us. Customers in three regions see write latency above
+300 ms, and the failover drill of March took the checkout down for twelve minutes. We looked at
+managed Postgres with read replicas, at sharding by customer, and at a database that spans
+regions by design. Read replicas do not help writes; sharding moves the problem into every query.
 
 ## Decision
 

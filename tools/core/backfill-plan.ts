@@ -156,7 +156,7 @@ export function planBackfill(input: BackfillInput, env: BackfillEnv): BackfillPl
 
   if (adr) planAdr(adr);
   const statusDefault = STATUS_DEFAULTS[ref.kind];
-  if (statusDefault && isBlank(note.data.status)) fill('status', statusDefault, m.source.default);
+  if (statusDefault && isBlank(note.data.status) && !problems.some((p) => p.pointer === '/status')) fill('status', statusDefault, m.source.default);
 
   // Values of the wrong shape that have one obvious conversion: `tags: "a, b"` → [a, b].
   const fileOrder = note.entries.map((e) => e.key);
