@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
+import { chmodSync } from 'node:fs';
 import { parseNote } from '../../tools/core/frontmatter.js';
 import { ADR_FILES, ADR_RENAMES, createAdrRepo } from '../helpers/adr-formats.js';
 import { commitAs } from '../helpers/backfill-legacy.js';
@@ -167,5 +168,34 @@ describe('canon backfill on a team\'s ADRs written for adr-tools, MADR and log4b
     expect(data(repo, 'docs/adr/0006-use-kafka.md')).toMatchObject({ title: 'Use Kafka', status: 'proposed', date: '2024-07-01', external_id: 'ADR-0006' });
     expect(runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
     expect(repo.git(['status', '--porcelain']).stdout).toBe('');
+  });
+});
+
+describe('an interrupted --apply with renames', () => {
+  test('a refusing hook leaves the renames staged; running again picks them up and makes the one commit', () => {
+    repo = createAdrRepo();
+    const count = commitCount(repo);
+    const hooks = `${repo.dir}/../refusing-hooks`;
+    repo.write('../refusing-hooks/pre-commit', '#!/bin/sh\necho "policy says no" >&2\nexit 1\n');
+    repo.git(['config', 'core.hooksPath', hooks]);
+    chmodSync(`${hooks}/pre-commit`, 0o755);
+
+    const refused = cli(repo, ['--apply']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('policy says no');
+    expect(commitCount(repo)).toBe(count);
+    expect(repo.exists('docs/adr/0001-use-postgres.md')).toBe(true);
+    expect(repo.exists('docs/adr/001-use-postgres.md')).toBe(false);
+
+    repo.git(['config', '--unset', 'core.hooksPath']);
+    const again = cli(repo, ['--apply']);
+    expect(again.stderr).toContain('picking up 6 file(s) an interrupted backfill already wrote');
+    expect(again.stderr).toMatch(/Backfilled 6 note\(s\) \(3 renamed with git mv\)/);
+    expect(again.code).toBe(0);
+    expect(commitCount(repo)).toBe(count + 1);
+    expect(repo.git(['status', '--porcelain']).stdout).toBe('');
+    for (const file of ADR_FILES) expect(parseNote(repo.read(renamed(file.rel))).body).toBe(expectedBody(file.rel));
+    expect(runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    expect(cli(repo, []).stderr).toContain('Nothing to backfill');
   });
 });

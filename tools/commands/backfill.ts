@@ -91,17 +91,21 @@ async function backfill(repo: Repo, operators: OperatorRegistry, options: Backfi
 
   // An interrupted --apply leaves files written but uncommitted; those (and only those) are picked
   // up again, planned from their committed version, so running again simply finishes the job.
-  const fromHead = apply ? await checkWorkingTree(repo, planner, ctx) : new Map<string, string>();
+  const { texts: fromHead, renames: renamedBefore } = apply ? await checkWorkingTree(repo, planner, ctx) : { texts: new Map<string, string>(), renames: new Map<string, string>() };
   if (fromHead.size > 0) ctx.logger.err(`canon: ${m.leftovers(fromHead.size)}`);
+  const renamedFrom = new Map([...renamedBefore].map(([from, to]) => [to, from]));
 
   const refs = listNotes(repo.root, repo.config);
   const planning = createProgress(m.progress.planning, refs.length, { enabled: showProgress, stream: progressStream, minItems: 100 });
   const notes: LoadedNote[] = [];
-  for (const ref of refs) {
+  for (const listed of refs) {
+    // A file an interrupted run already renamed is planned from its old name, as the first run did.
+    const from = renamedFrom.get(listed.rel);
+    const ref = from === undefined ? listed : { ...listed, rel: from, stem: path.posix.basename(from, '.md') };
     const committed = fromHead.get(ref.rel);
     notes.push(committed === undefined ? readNote(repo.root, ref, repo.config) : loadNoteBytes(ref, Buffer.from(committed, 'utf8'), repo.config));
   }
-  const renames = planRenames(repo, notes);
+  const renames = planRenames(repo, notes, new Set(renamedFrom.keys()));
   let active = new Map([...renames].filter(([, r]) => r.problem === null).map(([from, r]) => [from, r.to.rel]));
   const planAll = (tick: () => void) => {
     const out = notes.map((loaded) => {
@@ -134,7 +138,7 @@ async function backfill(repo: Repo, operators: OperatorRegistry, options: Backfi
   let commitFailure: string | null = null;
   if (apply && toWrite.length > 0) {
     // `git mv` first, so git records a rename (history follows) before the new name gets its text.
-    for (const plan of toWrite.filter((p) => p.renameTo !== null)) {
+    for (const plan of toWrite.filter((p) => p.renameTo !== null && !renamedBefore.has(p.file))) {
       const moved = await execGit(['mv', '--', plan.ref.rel, plan.renameTo!], { cwd: repo.root, env: ctx.env });
       if (moved.code !== 0) throw new UserError(m.renameFailed(plan.ref.rel, plan.renameTo!, (moved.stderr || moved.stdout).trim()), { hint: m.renameFailedHint });
     }
@@ -183,7 +187,7 @@ function createPlanner(validation: ValidationContext, operators: OperatorRegistr
  * ADRs named for another tool (`001-x.md`, `adr-001-x.md`, `0001_x.md`) get canon's `NNNN-<slug>.md`.
  * A rename is refused when its target exists or another file wants the same name.
  */
-function planRenames(repo: Repo, notes: readonly LoadedNote[]): Map<string, Rename> {
+function planRenames(repo: Repo, notes: readonly LoadedNote[], done: ReadonlySet<string>): Map<string, Rename> {
   const renames = new Map<string, Rename>();
   const present = new Set(notes.map((n) => n.ref.rel));
   for (const { ref, note } of notes) {
@@ -199,7 +203,7 @@ function planRenames(repo: Repo, notes: readonly LoadedNote[]): Map<string, Rena
   for (const [from, r] of renames) {
     const others = byTarget.get(r.to.rel)!.filter((f) => f !== from);
     if (others.length > 0) r.problem = m.problem.renameClash(r.to.rel, others.join(', '));
-    else if (present.has(r.to.rel) || existsSync(path.join(repo.root, r.to.rel))) r.problem = m.problem.renameTaken(r.to.rel);
+    else if (present.has(r.to.rel) || (!done.has(r.to.rel) && existsSync(path.join(repo.root, r.to.rel)))) r.problem = m.problem.renameTaken(r.to.rel);
   }
   return renames;
 }
@@ -223,41 +227,84 @@ function currentText(file: string): string | null {
 /**
  * --apply commits only its own files, so the store folders must be clean and nothing else staged.
  * Returns the committed text of files an interrupted backfill already rewrote (their current bytes
- * are exactly what backfill makes of the committed version). `git status --porcelain=v1 -z`:
+ * are exactly what backfill makes of the committed version), keyed by their committed path, and
+ * the renames it already staged (old → new). `git status --porcelain=v1 -z`:
  *
- *     " M docs/sessions/CONV-30.md\0?? workstreams/new.md\0R  new.md\0old.md\0"
+ *     " M docs/sessions/CONV-30.md\0?? workstreams/new.md\0R  docs/adr/0001-x.md\0docs/adr/001-x.md\0"
+ *
+ * A rename git does not recognise as one (a short file that changed a lot) shows as `D ` + `A `.
  */
-async function checkWorkingTree(repo: Repo, planner: Planner, ctx: CommandContext): Promise<Map<string, string>> {
+async function checkWorkingTree(repo: Repo, planner: Planner, ctx: CommandContext): Promise<{ texts: Map<string, string>; renames: Map<string, string> }> {
   const folders = NOTE_KINDS.map((kind) => trimSlashes(repo.config.folders[kind]));
   const status = splitNul(await gitOutput(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...folders], { cwd: repo.root, env: ctx.env }));
   const staged = splitNul(await gitOutput(['diff', '--cached', '--name-only', '--no-renames', '-z'], { cwd: repo.root, env: ctx.env }));
   const dirty = new Set<string>(staged);
   const candidates: NoteRef[] = [];
+  const moves: Array<{ from: NoteRef; to: NoteRef }> = [];
+  const deleted: NoteRef[] = [];
+  const added = new Map<string, NoteRef>();
+  const noteRef = (rel: string): NoteRef | null => {
+    const info = classifyPath(rel, repo.config);
+    return info?.role === 'note' ? { rel, kind: info.kind, stem: info.stem } : null;
+  };
   for (let i = 0; i < status.length; i++) {
     const entry = status[i]!;
     const code = entry.slice(0, 2);
     const rel = entry.slice(3);
-    if (code[0] === 'R' || code[0] === 'C') i++; // the rename's source path follows
-    const info = classifyPath(rel, repo.config);
-    if ((code === ' M' || code === 'M ') && info?.role === 'note') candidates.push({ rel, kind: info.kind, stem: info.stem });
+    const ref = noteRef(rel);
+    if (code[0] === 'R') {
+      const from = noteRef(status[++i]!); // the rename's source path follows
+      if (ref?.kind === 'adr' && from?.kind === 'adr' && (code[1] === ' ' || code[1] === 'M')) moves.push({ from, to: ref });
+      else dirty.add(rel);
+    } else if ((code === ' M' || code === 'M ') && ref) candidates.push(ref);
+    else if (code === 'D ' && ref?.kind === 'adr') deleted.push(ref);
+    else if ((code === 'A ' || code === 'AM') && ref?.kind === 'adr') added.set(rel, ref);
     else dirty.add(rel);
   }
-  const leftovers = new Map<string, string>();
-  const blobs = await readBlobs(repo.root, candidates.map((ref) => `HEAD:${ref.rel}`));
+  const blobs = await readBlobs(repo.root, [...candidates, ...deleted, ...moves.map((mv) => mv.from)].map((ref) => `HEAD:${ref.rel}`));
+  const committedText = (ref: NoteRef) => blobs.get(`HEAD:${ref.rel}`) ?? null;
+  for (const from of deleted) {
+    const blob = committedText(from);
+    const loaded = blob ? loadNoteBytes(from, blob, repo.config) : null;
+    const title = loaded?.note ? (typeof loaded.note.data.title === 'string' ? loaded.note.data.title : firstHeading(loaded.note.body)) : null;
+    const stem = planAdrStem(from.stem, title);
+    const to = stem === null ? undefined : added.get(`${path.posix.dirname(from.rel)}/${stem}.md`);
+    if (to) {
+      moves.push({ from, to });
+      added.delete(to.rel);
+    } else dirty.add(from.rel);
+  }
+  for (const rel of added.keys()) dirty.add(rel);
+
+  const renames = new Map(moves.map((mv) => [mv.from.rel, mv.to.rel]));
+  const texts = new Map<string, string>();
+  const check = (ref: NoteRef, current: string, rename?: Rename) => {
+    const blob = committedText(ref);
+    const planned = blob ? planner.plan(loadNoteBytes(ref, blob, repo.config), rename, renames) : null;
+    if (blob && planned?.text != null && planned.problems.length === 0 && planned.text === currentText(path.join(repo.root, current))) {
+      texts.set(ref.rel, blob.toString('utf8'));
+      return true;
+    }
+    return false;
+  };
+  for (const mv of moves) {
+    if (check(mv.from, mv.to.rel, { to: mv.to, problem: null })) {
+      dirty.delete(mv.from.rel);
+      dirty.delete(mv.to.rel);
+    } else {
+      dirty.add(mv.to.rel);
+      renames.delete(mv.from.rel);
+    }
+  }
   for (const ref of candidates) {
-    const blob = blobs.get(`HEAD:${ref.rel}`);
-    const committed = blob ? blob.toString('utf8') : null;
-    const planned = committed === null ? null : planner.plan(loadNoteBytes(ref, blob!, repo.config));
-    if (committed !== null && planned?.text != null && planned.problems.length === 0 && planned.text === currentText(path.join(repo.root, ref.rel))) {
-      leftovers.set(ref.rel, committed);
-      dirty.delete(ref.rel);
-    } else dirty.add(ref.rel);
+    if (check(ref, ref.rel)) dirty.delete(ref.rel);
+    else dirty.add(ref.rel);
   }
   if (dirty.size > 0) {
     const files = [...dirty].sort();
     throw new UserError(m.dirty(files.length > 20 ? [...files.slice(0, 20), `… and ${files.length - 20} more`] : files), { hint: m.dirtyHint });
   }
-  return leftovers;
+  return { texts, renames };
 }
 
 /** Stage exactly these files and commit them through the repository's hooks. */
