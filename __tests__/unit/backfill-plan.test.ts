@@ -146,3 +146,43 @@ describe('derivation helpers', () => {
     expect(convertValue({ type: 'object' }, 'x')).toBeUndefined();
   });
 });
+
+describe('planBackfill on ADRs written for other tools', () => {
+  const nygard = '# 2. Use Postgres\n\nDate: 2024-03-01\n\n## Status\n\nAccepted\n\nSupersedes [1. Use MySQL](001-use-mysql.md)\n';
+
+  test('takes title, date, status and supersedes from the body before the defaults; planning its output again changes nothing', () => {
+    const first = plan('docs/adr/0002-use-postgres.md', nygard, null);
+    expect(first.problems).toEqual([]);
+    expect(parseNote(first.text!).data).toMatchObject({ title: 'Use Postgres', date: '2024-03-01', status: 'accepted', supersedes: 'ADR-0001', legacy_notes: [] });
+    expect(parseNote(first.text!).body).toBe(nygard);
+    expect(plan('docs/adr/0002-use-postgres.md', first.text!, null).text).toBeNull();
+  });
+
+  test('a front-matter status in MADR words is mapped, the original kept twice (legacy_notes and status_original)', () => {
+    const result = plan('docs/adr/0003-x.md', '---\ntitle: X\nstatus: Rejected\ndate: 2024-01-01\n---\nBody\n');
+    expect(result.problems).toEqual([]);
+    expect(parseNote(result.text!).data).toMatchObject({ status: 'deprecated', status_original: 'rejected', legacy_notes: [{ key: 'status', value: 'Rejected' }] });
+  });
+
+  test('a key the note holds wins over its body; the date falls back to the first commit only when the body has none', () => {
+    const result = plan('docs/adr/0004-x.md', '---\nstatus: proposed\n---\n# X\n\n* Status: accepted\n', { email: 'roman@example.com', date: '2026-02-01' });
+    expect(parseNote(result.text!).data).toMatchObject({ status: 'proposed', date: '2026-02-01' });
+  });
+
+  test('renameTo gives the identity of the new name; links to renamed files follow', () => {
+    const renames = new Map([['docs/adr/001-use-mysql.md', 'docs/adr/0001-use-mysql.md']]);
+    const text = nygard;
+    const result = planBackfill(
+      { ref: ref('docs/adr/002-use-postgres.md'), text, note: parseNote(text), origin: null, renameTo: ref('docs/adr/0002-use-postgres.md'), renames },
+      { validation, operators, schemas },
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.changes.slice(0, 2)).toEqual([
+      { action: 'rename', to: 'docs/adr/0002-use-postgres.md' },
+      { action: 'links', links: [{ from: '001-use-mysql.md', to: '0001-use-mysql.md' }] },
+    ]);
+    const note = parseNote(result.text!);
+    expect(note.data.external_id).toBe('ADR-0002');
+    expect(note.body).toBe(nygard.replace('(001-use-mysql.md)', '(0001-use-mysql.md)'));
+  });
+});

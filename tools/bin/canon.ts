@@ -270,9 +270,9 @@ export function buildProgram(): Command {
 
   program
     .command('backfill')
-    .description('bring a legacy store up to the schemas (dry run unless --apply)')
-    .option('--apply', 'write the files and make one commit')
-    .option('--json', 'print {dry_run, changed, files} as JSON')
+    .description('bring a legacy store up to the schemas, reading adr-tools, MADR and log4brains ADRs and renaming them to NNNN-<slug>.md (dry run unless --apply)')
+    .option('--apply', 'write the files, git mv the renames, and make one commit')
+    .option('--json', 'print {dry_run, changed, renamed, commit, files} as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(action(async () => (await import('../commands/backfill.js')).runBackfill as Runner));
 

@@ -1,8 +1,12 @@
 import type { ValidateFunction } from 'ajv';
 import { backfillMessages as m } from '../messages/backfill.js';
+import { adrIdFromReference, mapAdrStatus, parseAdrBody, stripAdrNumber, type AdrFact } from './adr-formats.js';
+import { rewriteLinks, type LinkChange } from './adr-renames.js';
 import type { NoteKind } from './config.js';
 import { isClaimStub, serializeNote, setFrontmatter, type Note } from './frontmatter.js';
+import { toKebab } from './kebab.js';
 import { externalIdFor } from './layout.js';
+import { HEADING, proseLines } from './markdown-lines.js';
 import { normalizeNote } from './normalize.js';
 import type { Operator, OperatorRegistry } from './operators.js';
 import { validateNote, type Issue, type NoteRef, type ValidationContext } from './validate-note.js';
@@ -20,11 +24,17 @@ export interface BackfillInput {
   text: string;
   note: Note;
   origin: NoteOrigin | null;
+  /** The name the file gets (an ADR named for another tool: `001-x.md` → `0001-x.md`); identity follows it. */
+  renameTo?: NoteRef | null;
+  /** Every rename in this backfill (old → new repository-relative path), for links in the body. */
+  renames?: ReadonlyMap<string, string>;
 }
 
 /** One thing backfill does to a file; `--json` prints these as they are. */
 export type BackfillChange =
   | { action: 'add'; key: string; value: unknown; source: string }
+  | { action: 'rename'; to: string }
+  | { action: 'links'; links: LinkChange[] }
   | { action: 'convert'; key: string; from: unknown; value: unknown }
   | { action: 'frontmatter' | 'order' | 'hash' | 'line-endings' | 'bom' };
 
@@ -90,7 +100,16 @@ export function planBackfill(input: BackfillInput, env: BackfillEnv): BackfillPl
   const validate = validation.validators[ref.kind];
   const properties = env.schemas[ref.kind].properties ?? {};
   const required = new Set(env.schemas[ref.kind].required ?? []);
+  const target = input.renameTo ?? ref;
   let note = original;
+  if (input.renameTo) changes.push({ action: 'rename', to: input.renameTo.rel });
+  // The one change to a body backfill makes: links to files it renames follow them (ADR-0015).
+  const relinked = rewriteLinks(note.body, ref.rel, input.renames ?? new Map());
+  if (relinked.links.length > 0) {
+    note = { ...note, body: relinked.body };
+    changes.push({ action: 'links', links: relinked.links });
+  }
+  const adr = ref.kind === 'adr' ? parseAdrBody(original.body) : null;
 
   const problem = (key: string, message: string, rule: string) =>
     problems.push({ file, line: original.locate(`/${key}`).line, column: 1, severity: 'error', pointer: `/${key}`, message, rule });
@@ -111,13 +130,14 @@ export function planBackfill(input: BackfillInput, env: BackfillEnv): BackfillPl
 
   // Identity comes from where the file lives: the folder says the kind, the file name the id.
   if (note.data.kind !== ref.kind) fill('kind', ref.kind, m.source.folder);
-  const expectedId = externalIdFor(ref.kind, ref.stem);
+  const expectedId = externalIdFor(ref.kind, target.stem);
   if (expectedId === null) problem('external_id', m.problem.externalIdFromName(ref.stem), 'backfill/external-id');
   else if (note.data.external_id !== expectedId) fill('external_id', expectedId, m.source.fileName);
 
   if (isBlank(note.data.title)) {
     const heading = firstHeading(note.body);
-    fill('title', heading ?? ref.stem, heading ? m.source.firstHeading : m.source.fileStem);
+    const title = heading !== null && adr ? stripAdrNumber(heading) : heading;
+    fill('title', title ?? ref.stem, title ? m.source.firstHeading : m.source.fileStem);
   }
 
   const personKey = ref.kind === 'session' ? 'operator' : ref.kind === 'workstream' || ref.kind === 'plan' ? 'owner' : null;
@@ -134,8 +154,9 @@ export function planBackfill(input: BackfillInput, env: BackfillEnv): BackfillPl
     fill('summary', paragraph ?? String(note.data.title), paragraph ? m.source.firstParagraph : m.source.title);
   }
 
+  if (adr) planAdr(adr);
   const statusDefault = STATUS_DEFAULTS[ref.kind];
-  if (statusDefault && isBlank(note.data.status)) fill('status', statusDefault, m.source.default);
+  if (statusDefault && isBlank(note.data.status) && !problems.some((p) => p.pointer === '/status')) fill('status', statusDefault, m.source.default);
 
   // Values of the wrong shape that have one obvious conversion: `tags: "a, b"` → [a, b].
   const fileOrder = note.entries.map((e) => e.key);
@@ -167,9 +188,9 @@ export function planBackfill(input: BackfillInput, env: BackfillEnv): BackfillPl
 
   const text = serializeNote(note);
   const own = new Set(problems.map((p) => p.pointer));
-  const remaining = validateNote(ref, note, { ...validation, strict: true }).filter((i) => i.severity === 'error' && !own.has(i.pointer));
+  const remaining = validateNote(target, note, { ...validation, strict: true }).filter((i) => i.severity === 'error' && !own.has(i.pointer));
   for (const issue of remaining) {
-    problems.push({ ...issue, line: original.locate(issue.pointer).line, column: 1, message: issue.rule.startsWith('schema/') ? m.problem.cannotConvert(issue.message) : issue.message });
+    problems.push({ ...issue, file, line: original.locate(issue.pointer).line, column: 1, message: issue.rule.startsWith('schema/') ? m.problem.cannotConvert(issue.message) : issue.message });
   }
   return { file, changes, problems, text: text === input.text ? null : text, note };
 
@@ -195,6 +216,44 @@ export function planBackfill(input: BackfillInput, env: BackfillEnv): BackfillPl
     else problem(key, m.problem.personUnknownAuthor(key, origin.email), `backfill/${key}`);
   }
 
+  /**
+   * What an ADR written for adr-tools, MADR or log4brains says in its body (status, deciders, tags,
+   * supersedes); a front-matter status in another tool's words (MADR 3: `status: rejected`) is
+   * mapped the same way. Keys the note already holds win over the body.
+   */
+  function planAdr(facts: ReturnType<typeof parseAdrBody>): void {
+    const current = note.data.status;
+    const validStatus = typeof current === 'string' && (properties.status?.enum ?? []).includes(current);
+    if (!isBlank(current) && !validStatus) {
+      const mapped = mapAdrStatus(String(current));
+      if (mapped) {
+        convert('status', mapped.status);
+        if (mapped.original && !('status_original' in note.data)) add('status_original', mapped.original, m.source.key('status'));
+      }
+    } else if (isBlank(current) && facts.status) {
+      const mapped = mapAdrStatus(facts.status.text);
+      if (!mapped) problem('status', m.problem.adrStatusUnknown(facts.status.text, adrSource('status', facts.status)), 'backfill/status');
+      else {
+        fill('status', mapped.status, adrSource('status', facts.status));
+        if (mapped.original && !('status_original' in note.data)) add('status_original', mapped.original, adrSource('status', facts.status));
+      }
+    }
+    if (!('deciders' in note.data)) {
+      const makers = note.data['decision-makers'];
+      const text = typeof makers === 'string' ? makers : Array.isArray(makers) && makers.every((x) => typeof x === 'string') ? makers.join(',') : null;
+      const list = splitList(text ?? facts.deciders?.text ?? '');
+      if (list.length > 0) add('deciders', list, text !== null ? m.source.key('decision-makers') : adrSource('deciders', facts.deciders!));
+    }
+    if (!('tags' in note.data) && facts.tags) {
+      const tags = [...new Set(splitList(facts.tags.text).map(toKebab).filter((t) => t !== ''))];
+      if (tags.length > 0) add('tags', tags, adrSource('tags', facts.tags));
+    }
+    if (isBlank(note.data.supersedes) && facts.supersedes) {
+      const id = adrIdFromReference(facts.supersedes.text);
+      if (id && id !== expectedId) fill('supersedes', id, adrSource('supersedes', facts.supersedes));
+    }
+  }
+
   function deriveDate(): { value: string; source: string } | null {
     if (ref.kind === 'session') {
       const fromName = dateFromStem(ref.stem);
@@ -204,8 +263,20 @@ export function planBackfill(input: BackfillInput, env: BackfillEnv): BackfillPl
       const value = toIsoDate(note.data[key]);
       if (value) return { value, source: m.source.key(key) };
     }
+    const written = adr?.date ? toIsoDate(adr.date.text) : null;
+    if (written) return { value: written, source: adrSource('date', adr!.date!) };
     return origin ? { value: origin.date, source: m.source.firstCommit } : null;
   }
+}
+
+/** Facts from a section all come from `## Status` (its first paragraph, or a `Supersedes …` one). */
+function adrSource(key: string, fact: AdrFact): string {
+  return fact.from === 'section' ? m.source.adrSection('status') : m.source.adrLine(key);
+}
+
+/** `Roman, Sergei; Ana` → [Roman, Sergei, Ana]. */
+function splitList(text: string): string[] {
+  return text.split(/[,;]/).map((s) => s.trim()).filter((s) => s !== '');
 }
 
 function isBlank(value: unknown): boolean {
@@ -244,33 +315,7 @@ export function toIsoDate(value: unknown): string | null {
   return `${match[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
-export function toKebab(value: string): string {
-  return value
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
-
-/** Lines of the body outside fenced code blocks. */
-function proseLines(body: string): string[] {
-  const out: string[] = [];
-  let fence: string | null = null;
-  for (const line of body.split('\n')) {
-    const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-    if (marker) {
-      if (fence === null) fence = marker[0]!;
-      else if (marker[0] === fence) fence = null;
-      out.push('');
-      continue;
-    }
-    out.push(fence === null ? line : '');
-  }
-  return out;
-}
-
-const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$/;
+export { toKebab };
 
 /** The first `# H1`; failing that, the first heading that is not one of canon's section names. */
 export function firstHeading(body: string): string | null {

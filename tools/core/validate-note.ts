@@ -41,7 +41,7 @@ export function validateNote(ref: NoteRef, note: Note, ctx: ValidationContext): 
     issues.push({ file: ref.rel, line, column, severity, pointer, message, rule });
   };
   if (!note.hasFrontmatter) {
-    issues.push({ file: ref.rel, line: 1, column: 1, severity: 'error', pointer: '', message: 'has no front matter (a note starts with a `---` line)', rule: 'frontmatter/missing' });
+    issues.push({ file: ref.rel, line: 1, column: 1, severity: 'error', pointer: '', message: missingFrontmatter(ref.kind), rule: 'frontmatter/missing' });
     return issues;
   }
   const data = note.data;
@@ -57,7 +57,7 @@ export function validateNote(ref: NoteRef, note: Note, ctx: ValidationContext): 
 
   const expected = externalIdFor(ref.kind, ref.stem);
   if (expected === null) {
-    add('error', '/external_id', `cannot be derived from the file name "${ref.stem}.md": ADR files are named NNNN-<slug>.md`, 'id/filename');
+    add('error', '/external_id', `cannot be derived from the file name "${ref.stem}.md": ADR files are named NNNN-<slug>.md (\`canon backfill\` proposes the rename)`, 'id/filename');
   } else if (typeof data.external_id === 'string' && data.external_id !== expected) {
     add('error', '/external_id', `is "${data.external_id}" but the file name says "${expected}"`, 'id/filename');
   }
@@ -87,6 +87,16 @@ export function validateNote(ref: NoteRef, note: Note, ctx: ValidationContext): 
     }
   }
   return issues;
+}
+
+/**
+ * The sentence for a note without front matter. A team's ADRs written before canon (adr-tools,
+ * MADR 2, log4brains) have none, and neither does a new one written from the team's old template:
+ * backfill turns both into notes, so the sentence names it.
+ */
+function missingFrontmatter(kind: NoteKind): string {
+  const what = kind === 'adr' ? 'an ADR in the adr-tools, MADR or log4brains format' : 'a note written without canon';
+  return `has no front matter (a note starts with a \`---\` line); if this is ${what}, run \`canon backfill\` to add it (dry run; \`--apply\` commits)`;
 }
 
 function checkPerson(

@@ -14,10 +14,16 @@ export const backfillMessages = {
     default: 'the default',
     legacyKept: 'the original values of the keys converted above',
     legacyEmpty: 'backfill: no value needed converting',
+    adrLine: (key: string) => `the \`${key[0]!.toUpperCase()}${key.slice(1)}:\` line`,
+    adrSection: (key: string) => `the \`## ${key[0]!.toUpperCase()}${key.slice(1)}\` section`,
   },
   problem: {
     externalIdFromName: (stem: string) =>
-      `cannot be derived from the file name "${stem}.md": ADR files are named NNNN-<slug>.md; rename the file and run backfill again`,
+      `cannot be derived from the file name "${stem}.md": ADR files are named NNNN-<slug>.md and this name holds no number (or no slug and no title); rename the file and run backfill again`,
+    renameTaken: (to: string) => `would be renamed to ${to}, but that file already exists; rename one of them by hand and run backfill again`,
+    renameClash: (to: string, other: string) => `would be renamed to ${to}, like ${other}; two ADRs cannot share a number: renumber one by hand and run backfill again`,
+    adrStatusUnknown: (text: string, source: string) =>
+      `is missing and ${source} says "${text}", which is none of proposed, accepted, superseded, deprecated (or rejected, draft); set \`status\` by hand`,
     personNoHistory: (key: string) =>
       `is missing and the file has no commit in git history, so canon cannot tell who wrote it; set \`${key}\` by hand (a slug from .claude/operators.yaml)`,
     personUnknownAuthor: (key: string, email: string) =>
@@ -31,6 +37,8 @@ export const backfillMessages = {
     add: (key: string, value: string, source: string) => `+ ${key}: ${value}  (from ${source})`,
     convert: (key: string, from: string, to: string) => `~ ${key}: ${from} → ${to}  (original kept in legacy_notes)`,
     frontmatter: '+ front matter (the file had none)',
+    rename: (to: string) => `→ rename to ${to}  (git mv: history follows)`,
+    links: (from: string, to: string) => `↪ link ${from} → ${to}  (the linked file is renamed)`,
     order: '↕ canonical key order',
     hash: '# content_hash',
     lineEndings: '⏎ CRLF line endings → LF (canon writes LF)',
@@ -46,15 +54,20 @@ export const backfillMessages = {
     `the store has uncommitted changes, so --apply would mix them into its commit:\n${files.map((f) => `  ${f}`).join('\n')}`,
   dirtyHint: 'Commit or stash them first (or move untracked files out), then run `canon backfill --apply` again. No files were changed.',
   leftovers: (count: number) => `picking up ${count} file(s) an interrupted backfill already wrote`,
-  dryRunSummary: (changed: number, total: number, problems: number) =>
+  dryRunSummary: (changed: number, total: number, problems: number, renamed: number) =>
     `Dry run: ${changed} of ${total} note(s) would change` +
+    (renamed > 0 ? ` (${renamed} renamed with git mv)` : '') +
     (problems > 0 ? `; ${problems} need(s) a hand first (see above) and would be left as they are.` : '.') +
     (changed > 0 ? ' Run `canon backfill --apply` to write them and commit.' : ''),
   nothing: (total: number) => `Nothing to backfill: all ${total} note(s) are up to the schemas.`,
-  applied: (changed: number, sha: string) => `Backfilled ${changed} note(s) in one commit ${sha.slice(0, 12)}.`,
+  applied: (changed: number, sha: string, renamed: number) =>
+    `Backfilled ${changed} note(s)${renamed > 0 ? ` (${renamed} renamed with git mv)` : ''} in one commit ${sha.slice(0, 12)}.`,
   problemsLeft: (count: number) =>
     `${count} note(s) need a hand (see above); they were left as they are. Fix them and run backfill again.`,
   commitMessage: (changed: number) => `canon backfill: bring ${changed} legacy note(s) up to the schemas`,
+  renameFailed: (from: string, to: string, detail: string) => `git mv ${from} ${to} failed:\n${detail}`,
+  renameFailedHint:
+    'The renames made before it are staged and nothing is committed: undo each with `git mv <new> <old>` (or commit them), then run `canon backfill --apply` again.',
   commitFailed: (detail: string) => `the backfill commit failed:\n${detail}`,
   commitFailedHint:
     'The backfilled files are written and staged. Fix what the hook (or git) reports, then run `git commit`, or run `canon backfill --apply` again.',

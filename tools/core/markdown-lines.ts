@@ -1,0 +1,19 @@
+/** `## Heading ##` → level marks and text; headings inside fenced code are blanked by proseLines first. */
+export const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$/;
+
+/** Lines of the body outside fenced code blocks (fenced lines become empty, so indexes still match). */
+export function proseLines(body: string): string[] {
+  const out: string[] = [];
+  let fence: string | null = null;
+  for (const line of body.split('\n')) {
+    const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (marker) {
+      if (fence === null) fence = marker[0]!;
+      else if (marker[0] === fence) fence = null;
+      out.push('');
+      continue;
+    }
+    out.push(fence === null ? line : '');
+  }
+  return out;
+}
