@@ -54,10 +54,18 @@ describe.each(['cjs', 'esm'] as const)('a %s team repository', (flavour) => {
     expect(JSON.parse(t.read('package.json')).scripts.prepare).toBe('husky && canon setup');
     expect(t.git(['config', 'merge.canon-index.driver']).stdout).toContain('/canon/run');
 
+    expect(init.stdout).toMatch(/backfill would bring 1 up to canon's frontmatter \(1 renamed/);
     t.git(['add', '-A']);
     expect(t.git(['commit', '-qm', 'Adopt canon']).code).toBe(0);
     expectClean(t);
     expect(t.canon(['doctor']).code).toBe(0);
+
+    // The team's ADR in the adr-tools format: backfill takes its status and date from the body.
+    expect(t.canon(['backfill', '--apply']).code).toBe(0);
+    const adr = parseNote(t.read('docs/adr/0001-use-postgres.md'));
+    expect(adr.data).toMatchObject({ kind: 'adr', external_id: 'ADR-0001', status: 'accepted', date: '2024-03-01' });
+    expect(t.canon(['validate', '--all', '--strict']).code).toBe(0);
+    expectClean(t);
 
     // Invalid and secret-bearing notes are refused, whatever lint-staged's config holds.
     const head = t.git(['rev-parse', 'HEAD']).stdout;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { errorMessage, UsageError } from '../errors.js';
@@ -16,6 +17,16 @@ export interface InitOptions {
   notionWorkflow?: boolean;
   /** For tests: answer the confirmation prompt. */
   confirm?: (question: string) => Promise<boolean>;
+}
+
+/** canon is a dependency of the repository (so every clone's `npm install` brings it and runs `canon setup`). */
+function pkgHasCanon(root: string): boolean {
+  try {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    return Boolean(pkg.devDependencies?.['canon-notes'] ?? pkg.dependencies?.['canon-notes']);
+  } catch {
+    return false;
+  }
 }
 
 async function confirmOnTty(question: string): Promise<boolean> {
@@ -87,11 +98,15 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
   const quiet = { ...ctx, logger: { ...ctx.logger, out: () => undefined, err: () => undefined } };
   const backfill = await runBackfill({ json: true }, quiet).catch(() => null);
   summary.backfill = backfill?.result ?? null;
-  const changed = (backfill?.result as { changed?: number } | undefined)?.changed ?? 0;
+  const report = backfill?.result;
+  const changed = report?.changed ?? 0;
+  const needHand = report?.files.filter((f) => f.problems.some((p) => p.severity === 'error')).length ?? 0;
+  if (!pkgHasCanon(plan.root)) plan.warnings.push(m.init.notADependency);
   if (options.json) ctx.logger.out(JSON.stringify(summary, null, 2));
   else {
     ctx.logger.out(m.init.done(plan.files.length));
-    ctx.logger.out(changed > 0 ? m.init.backfill(changed) : m.init.noBackfill);
+    ctx.logger.out(changed + needHand > 0 ? m.init.backfill(changed, report?.renamed ?? 0, needHand) : m.init.noBackfill);
+    if (!pkgHasCanon(plan.root)) ctx.logger.err(`canon init: warning: ${m.init.notADependency}`);
     ctx.logger.out(m.init.commit);
   }
   return { exitCode: 0, result: summary };

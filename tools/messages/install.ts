@@ -45,7 +45,9 @@ export const installMessages = {
     question: 'Apply these changes?',
     declined: 'Nothing was changed.',
     done: (n: number) => (n === 0 ? 'canon is already wired here: nothing to change.' : `canon init: ${n} file(s) written.`),
-    backfill: (n: number) => `${n} existing note(s) need canon's frontmatter: review with \`npx canon backfill\`, then apply with \`npx canon backfill --apply\` (one commit).`,
+    backfill: (changed: number, renamed: number, needHand: number) =>
+      `Existing notes: backfill would bring ${changed} up to canon's frontmatter${renamed > 0 ? ` (${renamed} renamed to canon's file names)` : ''}${needHand > 0 ? `; ${needHand} need a hand first` : ''}. Review with \`npx canon backfill\`, then apply with \`npx canon backfill --apply\` (one commit).`,
+    notADependency: 'canon-notes is not in package.json: run `npm install -D canon-notes` so that every clone gets canon and its hooks.',
     noBackfill: 'Existing notes: nothing for backfill to do.',
     commit: 'Review with `git status` and `git diff`, then commit the wiring (canon\'s hooks check that commit too).',
   },
