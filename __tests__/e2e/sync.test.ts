@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { computeContentHash } from '../../tools/core/content-hash.js';
 import { parseNote } from '../../tools/core/frontmatter.js';
 import { createGitRepo, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
 import { DEFAULT_PROPERTIES, startFakeNotion, type FakeNotion, type FakeNotionOptions } from '../helpers/fake-notion.js';
@@ -37,6 +38,12 @@ async function setup(files: Record<string, string>, options: FakeNotionOptions =
 }
 
 const data = (r: GitRepo, rel: string) => parseNote(r.read(rel)).data;
+/** Sync sends what is committed: tests commit their edits (and earlier write-backs) first. */
+const commitAll = (r: GitRepo, message = 'edit') => {
+  r.git(['add', '-A']);
+  r.git(['commit', '-q', '-m', message]);
+};
+const committed = (r: GitRepo, rel: string) => r.git(['show', `HEAD:${rel}`]).stdout;
 
 describe('canon sync against the fake Notion server (real @notionhq/client)', () => {
   test('first run creates one page per note; second run sends nothing; one edit updates exactly that page', async () => {
@@ -81,6 +88,7 @@ describe('canon sync against the fake Notion server (real @notionhq/client)', ()
 
     const file = 'docs/sessions/RT-260511-02.md';
     repo.write(file, repo.read(file).replace('Something shipped.', 'Something else shipped.'));
+    commitAll(repo);
     const third = await sync(['--apply', '--json']);
     const result = JSON.parse(third.stdout);
     expect(result.counts).toEqual({ create: 0, update: 1, skip: 2, error: 0 });
@@ -159,6 +167,7 @@ describe('canon sync against the fake Notion server (real @notionhq/client)', ()
 
     repo.write('docs/sessions/RT-260511-06.md', sessionNote('RT-260511-06'));
     repo.write('docs/sessions/RT-260511-07.md', sessionNote('RT-260511-07'));
+    commitAll(repo);
     expect((await sync()).code).toBe(0);
     const fixed = data(repo, 'docs/sessions/RT-260511-06.md');
     expect(fixed.sync_status).toBe('synced');
@@ -249,11 +258,90 @@ describe('canon sync against the fake Notion server (real @notionhq/client)', ()
     await fetch(`${fake.baseUrl}/v1/blocks/${page.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}`, 'notion-version': '2025-09-03' } });
     const file = 'docs/sessions/RT-260511-16.md';
     repo.write(file, repo.read(file).replace('Something shipped.', 'Changed.'));
+    commitAll(repo);
     const result = await sync();
     expect(result.code).toBe(0);
     const pages = fake.pagesByExternalId('RT-260511-16');
     expect(pages).toHaveLength(1);
     expect(pages[0]!.id).not.toBe(page.id);
     expect(data(repo, file).notion_page_id).toBe(pages[0]!.id);
+  });
+
+  test('sync sends the committed note; --commit commits only sync metadata on top of it and keeps the user\'s edits where they were (issue 11.7)', async () => {
+    const file = 'docs/sessions/RT-260511-17.md';
+    const other = 'docs/sessions/RT-260511-18.md';
+    const { repo, fake, sync } = await setup({ [file]: sessionNote('RT-260511-17'), [other]: sessionNote('RT-260511-18') });
+    expect((await sync(['--apply', '--commit'])).code).toBe(0);
+    expect(repo.git(['status', '--porcelain']).stdout).toBe('');
+
+    // A committed edit (A) that sync must send, and on top of it the user's uncommitted edit (B).
+    repo.write(file, repo.read(file).replace('Something shipped.', 'Committed edit A.'));
+    repo.write(other, repo.read(other).replace('Something shipped.', 'Committed edit A2.'));
+    commitAll(repo, 'edit A');
+    repo.write(file, repo.read(file).replace('Committed edit A.', 'Committed edit A.\n\nUncommitted edit B.'));
+    // On the other note the user staged B2 and then typed C2 (the file was MM before the sync).
+    repo.write(other, repo.read(other).replace('Committed edit A2.', 'Committed edit A2.\n\nStaged edit B2.'));
+    repo.git(['add', other]);
+    repo.write(other, repo.read(other).replace('Staged edit B2.', 'Staged edit B2.\n\nUnstaged edit C2.'));
+    const workingBefore = repo.read(file);
+    const headBefore = repo.head();
+
+    const result = await sync(['--apply', '--commit', '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).counts).toMatchObject({ update: 2, error: 0 });
+
+    // Notion got the committed text, not the uncommitted edits.
+    const page = fake.pagesByExternalId('RT-260511-17')[0]!;
+    expect(fake.pageText(page.id)).toBe('Summary\nCommitted edit A.');
+    expect(fake.pageText(fake.pagesByExternalId('RT-260511-18')[0]!.id)).toBe('Summary\nCommitted edit A2.');
+
+    // The new commit changes only sync metadata (and the audit log) on top of the previous HEAD.
+    expect(repo.git(['rev-parse', 'HEAD~1']).stdout.trim()).toBe(headBefore);
+    const diff = repo.git(['diff', 'HEAD~1', 'HEAD', '--', file, other]).stdout;
+    const changed = diff.split('\n').filter((l) => /^[+-][^+-]/.test(l));
+    for (const line of changed) expect(line).toMatch(/^[+-](synced_at|synced_hash|sync_status|notion_page_id|sync_error):/);
+    expect(committed(repo, file)).toContain('Committed edit A.');
+    expect(committed(repo, file)).not.toContain('Uncommitted edit B');
+    expect(committed(repo, other)).not.toContain('Staged edit B2');
+    const head = parseNote(committed(repo, file));
+    // The committed blob's hash is current: what was sent is what is committed, stamped synced.
+    expect(head.data.synced_hash).toBe(computeContentHash(head.data, head.body));
+    expect(repo.git(['ls-files', '-s', '--', file]).stdout.split(' ')[1]).toBe(repo.git(['rev-parse', `HEAD:${file}`]).stdout.trim());
+
+    // The user's edits are exactly where they were: B unstaged, B2 staged, C2 unstaged.
+    const status = repo.git(['status', '--porcelain']).stdout.split('\n').filter(Boolean).sort();
+    expect(status).toEqual([` M ${file}`, `MM ${other}`]);
+    expect(repo.git(['diff', '--cached', '--', file]).stdout).toBe('');
+    const edits = (out: string) => out.split('\n').filter((l) => /^[+-]/.test(l) && !/^(\+\+\+|---) /.test(l));
+    const unstaged = edits(repo.git(['diff', '--', file]).stdout);
+    expect(unstaged).toEqual(['+', '+Uncommitted edit B.']);
+    const staged = edits(repo.git(['diff', '--cached', '--', other]).stdout);
+    expect(staged).toEqual(['+', '+Staged edit B2.']);
+    const stillUnstaged = edits(repo.git(['diff', '--', other]).stdout);
+    expect(stillUnstaged).toEqual(['+', '+Unstaged edit C2.']);
+    // The working file is the user's text plus the same metadata edit.
+    expect(parseNote(repo.read(file)).body).toBe(parseNote(workingBefore).body);
+    expect(parseNote(repo.read(file)).data.synced_hash).toBe(head.data.synced_hash);
+
+    // Nothing is stale: the next run sends nothing, and the user's edit B reaches Notion once committed.
+    const count = fake.requests.length;
+    const again = await sync(['--apply', '--json']);
+    expect(JSON.parse(again.stdout).counts).toMatchObject({ update: 0, create: 0 });
+    expect(fake.requests.length).toBe(count);
+    commitAll(repo, 'edit B');
+    expect((await sync(['--apply'])).code).toBe(0);
+    expect(fake.pageText(page.id)).toBe('Summary\nCommitted edit A.\nUncommitted edit B.');
+  });
+
+  test('a note that is not committed yet is not sent; the dry run says why', async () => {
+    const { repo, fake, sync } = await setup({ 'docs/sessions/RT-260511-19.md': sessionNote('RT-260511-19') });
+    repo.write('docs/sessions/RT-260511-20.md', sessionNote('RT-260511-20'));
+    const dry = await sync(['--json']);
+    const action = JSON.parse(dry.stdout).actions.find((a: { file: string }) => a.file.endsWith('RT-260511-20.md'));
+    expect(action).toMatchObject({ action: 'skip', reason: expect.stringMatching(/not committed yet/) });
+    expect((await sync()).code).toBe(0);
+    expect(fake.pagesByExternalId('RT-260511-20')).toHaveLength(0);
+    expect(fake.pagesByExternalId('RT-260511-19')).toHaveLength(1);
   });
 });

@@ -46,6 +46,8 @@ export async function run(ctx) {
       const [id, text] = note(i);
       writeFileSync(path.join(dir, `docs/sessions/${id}.md`), text);
     }
+    execFileSync('git', ['add', '-A'], { cwd: dir });
+    execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@canon.invalid', 'commit', '-q', '-m', 'notes'], { cwd: dir });
     const env = { ...process.env, NOTION_TOKEN: fake.token, NOTION_BASE_URL: fake.baseUrl, NOTION_DATABASE_ID: fake.databaseId };
     delete env.CANON_NOTION_RPS;
     const started = performance.now();

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { NOTE_KINDS, type CanonConfig, type NoteKind } from '../core/config.js';
@@ -15,7 +15,8 @@ import { acquireLock, LockHeldError } from '../io/lock.js';
 import { createNotionApi, describeError, isMissingPage, PartialPageError, type NotionApi } from '../io/notion.js';
 import { openRepo } from '../io/repo.js';
 import { scanSecrets } from '../io/secrets.js';
-import { listNotes, readNote } from '../io/store.js';
+import { readCommittedNotes } from '../io/committed-notes.js';
+import { commitMetadata, type MetadataWrite } from '../io/sync-commit.js';
 import { syncMessages as m } from '../messages/sync.js';
 import { createProgress } from '../progress-bar.js';
 
@@ -45,20 +46,39 @@ function parseKinds(value: string | undefined): NoteKind[] {
 
 interface Loaded {
   candidate: SyncCandidate;
+  /** The committed note: what is sent, and what a --commit write-back edits. */
   note?: Note;
   text?: string;
 }
 
-function readCandidates(root: string, config: CanonConfig, kinds: NoteKind[]): Loaded[] {
-  return listNotes(root, config, kinds).map((ref) => {
-    const loaded = readNote(root, ref, config);
-    if (loaded.problem) {
-      const { line, column, message } = loaded.problem;
-      return { candidate: { file: ref.rel, kind: ref.kind, problem: `${ref.rel}:${line}:${column}: ${message}` } };
+/** canon's bookkeeping keys, taken from the working file when it has them (content_hash never is). */
+const BOOKKEEPING = SYNC_KEYS.filter((k) => k !== 'content_hash');
+
+/**
+ * "Changed" means changed in HEAD: sync sends the committed version of each note, never an
+ * uncommitted edit (the scheduled mirror publishes what was committed). Sync metadata is canon's own
+ * record of Notion's state, so it is read from the working file when that file parses: a write-back
+ * left uncommitted still counts, and a second run sends nothing.
+ */
+async function readCandidates(root: string, config: CanonConfig, kinds: NoteKind[]): Promise<Loaded[]> {
+  const { notes, unsent } = await readCommittedNotes(root, config, kinds);
+  const loaded: Loaded[] = unsent.map((u) => ({ candidate: { file: u.ref.rel, kind: u.ref.kind, unsent: u.reason } }));
+  for (const { ref, head, working } of notes) {
+    if (head.problem) {
+      const { line, column, message } = head.problem;
+      loaded.push({ candidate: { file: ref.rel, kind: ref.kind, problem: `${ref.rel}:${line}:${column}: ${message} (as committed)` } });
+      continue;
     }
-    const { note, text } = loaded;
-    return { note, text, candidate: { file: ref.rel, kind: ref.kind, data: note.data, body: note.body, isStub: isClaimStub(note) } };
-  });
+    const data = { ...head.note.data };
+    if (working?.note && !isClaimStub(working.note)) {
+      for (const key of BOOKKEEPING) {
+        if (key in working.note.data) data[key] = working.note.data[key];
+        else delete data[key];
+      }
+    }
+    loaded.push({ note: head.note, text: head.text, candidate: { file: ref.rel, kind: ref.kind, data, body: head.note.body, isStub: isClaimStub(head.note) } });
+  }
+  return loaded.sort((a, b) => (a.candidate.file < b.candidate.file ? -1 : 1));
 }
 
 /** Sync metadata goes last, in canonical order (SPEC §3.1); every other entry keeps its place and bytes. */
@@ -70,21 +90,44 @@ function withSyncMetadata(note: Note, values: Record<string, unknown>): string {
   return serializeNote({ ...updated, entries: [...others, ...sync] });
 }
 
-/**
- * Write sync metadata into a note, re-reading it first: an edit made while the sync ran is kept
- * (its hash then differs from synced_hash, so the next sync sends it). content_hash is never touched.
- */
-async function writeBack(root: string, file: string, values: Record<string, unknown>): Promise<boolean> {
-  const full = path.join(root, file);
-  let note: Note;
+/** The metadata edit applied to any version of a note's text, or null when that text does not parse. */
+function applyMetadata(text: string, values: Record<string, unknown>): string | null {
   try {
-    note = parseNote(readFileSync(full, 'utf8'));
+    return withSyncMetadata(parseNote(text), values);
   } catch {
-    return false;
+    return null;
   }
-  const text = withSyncMetadata(note, values);
-  await writeFileSafely(full, text);
-  return true;
+}
+
+/** Where write-backs go: the working file at once, and (for --commit) the committed note's edit. */
+interface WriteBackSink {
+  commits: MetadataWrite[];
+  working: string[];
+}
+
+/**
+ * Write sync metadata into a note. The working file is re-read and gets the edit on top of whatever
+ * the user has there (their uncommitted text is kept byte for byte); a working file that is gone or
+ * does not parse is left alone. The committed version gets the same edit for --commit.
+ * content_hash is never touched.
+ */
+async function writeBack(root: string, sink: WriteBackSink, item: Loaded, values: Record<string, unknown>): Promise<boolean> {
+  const file = item.candidate.file;
+  const full = path.join(root, file);
+  let wrote = false;
+  if (existsSync(full) && !lstatSync(full).isSymbolicLink()) {
+    const next = applyMetadata(readFileSync(full, 'utf8'), values);
+    if (next !== null) {
+      await writeFileSafely(full, next);
+      sink.working.push(file);
+      wrote = true;
+    }
+  }
+  if (item.note) {
+    sink.commits.push({ file, committed: withSyncMetadata(item.note, values), applyTo: (text) => applyMetadata(text, values) });
+    wrote = true;
+  }
+  return wrote;
 }
 
 function resolveTarget(config: CanonConfig, env: NodeJS.ProcessEnv): { databaseId: string | null; dataSourceId: string | null } {
@@ -148,7 +191,7 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
   const kinds = parseKinds(options.kinds);
   if (options.commit && !options.apply) throw new UsageError(m.commitNeedsApply);
   const repo = openRepo(ctx.cwd);
-  const loaded = readCandidates(repo.root, repo.config, kinds);
+  const loaded = await readCandidates(repo.root, repo.config, kinds);
   const byFile = new Map(loaded.map((l) => [l.candidate.file, l]));
 
   // Secrets are looked for only in notes that would be sent: an unchanged store stays cheap.
@@ -201,7 +244,7 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
     });
     const work = plan.filter((a) => a.action === 'create' || a.action === 'update');
     const results: SyncActionResult[] = [];
-    const written: string[] = [];
+    const sink: WriteBackSink = { commits: [], working: [] };
     let dataSource = targetIds.dataSourceId ?? targetIds.databaseId ?? '';
 
     let map: PropertyMap | null = null;
@@ -224,21 +267,18 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
       if (!map || (action.action !== 'create' && action.action !== 'update')) {
         results.push(toResult(action));
         // A refused note (a secret in it) says so in its own frontmatter; an unreadable one cannot.
-        if (action.action === 'error' && byFile.get(action.file)?.note && (await writeBack(repo.root, action.file, errorValues(action.reason, action.notion_page_id)))) {
-          written.push(action.file);
-        }
+        if (action.action === 'error' && byFile.get(action.file)?.note) await writeBack(repo.root, sink, byFile.get(action.file)!, errorValues(action.reason, action.notion_page_id));
         continue;
       }
       try {
         const done = await applyOne(api, action, byFile.get(action.file)!, { dataSourceId: dataSource, map });
         const values = { sync_status: 'synced', notion_page_id: done.pageId, synced_at: ctx.now().toISOString(), synced_hash: action.content_hash, sync_error: undefined };
-        if (await writeBack(repo.root, action.file, values)) written.push(action.file);
-        else ctx.logger.err(m.changedDuringSync(action.file));
+        if (!(await writeBack(repo.root, sink, byFile.get(action.file)!, values))) ctx.logger.err(m.changedDuringSync(action.file));
         results.push({ ...toResult(action), action: done.action, reason: done.reason, notion_page_id: done.pageId });
       } catch (error) {
         const pageId = error instanceof PartialPageError ? error.pageId : action.notion_page_id;
         const reason = redact(describeError(error instanceof PartialPageError ? error.original : error));
-        if (await writeBack(repo.root, action.file, errorValues(reason, pageId))) written.push(action.file);
+        await writeBack(repo.root, sink, byFile.get(action.file)!, errorValues(reason, pageId));
         results.push({ ...toResult(action), action: 'error', reason, notion_page_id: pageId });
       }
       progress.tick(action.external_id ?? action.file);
@@ -252,11 +292,11 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
       const seconds = (ctx.now().getTime() - started) / 1000;
       const audit = renderLastSync({ at: ctx.now().toISOString(), who: await who(repo.root, ctx.env), dataSource, counts, requests: api.requests, seconds, actions: results });
       await writeFileSafely(path.join(repo.root, LAST_SYNC_FILE), redact(audit));
-      written.push(LAST_SYNC_FILE);
+      sink.commits.push({ file: LAST_SYNC_FILE, committed: redact(audit), applyTo: () => redact(audit) });
     }
 
     let commitFailed = false;
-    if (options.commit) commitFailed = !(await commitWrites(repo.root, written, counts, ctx, options.json === true));
+    if (options.commit) commitFailed = !(await commitWrites(repo.root, sink.commits, counts, ctx, options.json === true));
 
     if (options.json) ctx.logger.out(redact(JSON.stringify(result, null, 2)));
     else {
@@ -279,22 +319,20 @@ function toResult(action: PlannedAction): SyncActionResult {
   return { file: action.file, external_id: action.external_id, action: action.action, reason: action.reason, notion_page_id: action.notion_page_id };
 }
 
-/** One commit holding exactly the files sync wrote: explicit pathspecs, nothing else the user staged. */
-async function commitWrites(root: string, files: readonly string[], counts: SyncResult['counts'], ctx: CommandContext, quiet: boolean): Promise<boolean> {
-  if (files.length === 0) {
+/** One commit holding canon's write-backs on top of the committed notes, and nothing the user changed. */
+async function commitWrites(root: string, writes: readonly MetadataWrite[], counts: SyncResult['counts'], ctx: CommandContext, quiet: boolean): Promise<boolean> {
+  if (writes.length === 0) {
     if (!quiet) ctx.logger.err(m.nothingToCommit);
     return true;
   }
-  const unique = [...new Set(files)];
+  const last = new Map(writes.map((w) => [w.file, w]));
   const message = `sync: ${counts.create} created, ${counts.update} updated, ${counts.error} failed in Notion`;
-  const add = await execGit(['add', '--', ...unique], { cwd: root });
-  const commit = add.code === 0 ? await execGit(['commit', '-q', '-m', message, '--', ...unique], { cwd: root }) : add;
-  if (commit.code !== 0) {
-    ctx.logger.err(`canon: ${m.commitFailed((commit.stderr || commit.stdout).trim() || `git exited ${commit.code}`)}`);
+  const outcome = await commitMetadata(root, [...last.values()], message);
+  if (!outcome.ok) {
+    ctx.logger.err(`canon: ${m.commitFailed(outcome.reason)}`);
     ctx.logger.err(m.commitFailedHint);
     return false;
   }
-  const sha = (await execGit(['rev-parse', '--short', 'HEAD'], { cwd: root })).stdout.trim();
-  if (!quiet) ctx.logger.err(m.committed(sha));
+  if (!quiet) ctx.logger.err(m.committed(outcome.sha.slice(0, 7)));
   return true;
 }
