@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CanonConfig, NoteKind } from '../core/config.js';
+import { computeContentHash } from '../core/content-hash.js';
+import { parseNote, type Note } from '../core/frontmatter.js';
 import { classifyPath, trimSlashes } from '../core/layout.js';
 import type { NoteRef } from '../core/validate-note.js';
 import { execGit, splitNul } from './git.js';
@@ -79,4 +81,33 @@ function readWorking(root: string, ref: NoteRef, config: CanonConfig): LoadedNot
     // A directory, a dangling or refused symlink: the working file gives no metadata.
     return null;
   }
+}
+
+/**
+ * For each note, the committed version whose content hash is its synced_hash: what Notion holds,
+ * known exactly, so an update can send only what changed. Looks back through the file's last
+ * `depth` commits (the match is usually HEAD or its parent); a note without a match is absent.
+ */
+export async function readSyncedVersions(root: string, wanted: readonly { file: string; hash: string }[], depth = 20): Promise<Map<string, Note>> {
+  const found = new Map<string, Note>();
+  for (const { file, hash } of wanted) {
+    const log = await execGit(['log', `-n${depth}`, '--format=%H', 'HEAD', '--', file], { cwd: root });
+    if (log.code !== 0) continue;
+    const specs = log.stdout.split('\n').filter(Boolean).map((sha) => `${sha}:${file}`);
+    const blobs = await readBlobs(root, specs);
+    for (const spec of specs) {
+      const bytes = blobs.get(spec);
+      if (!bytes) continue;
+      try {
+        const note = parseNote(bytes.toString('utf8'));
+        if (computeContentHash(note.data, note.body) === hash) {
+          found.set(file, note);
+          break;
+        }
+      } catch {
+        // An unparsable old version cannot be what was synced.
+      }
+    }
+  }
+  return found;
 }
