@@ -496,4 +496,56 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     expect((await sync(['--apply', '--rps', '1000'])).code).toBe(0);
     expect(repo.read('docs/sync/LAST_SYNC.md')).toMatch(/\| requests \|/);
   });
+
+  test('a page whose write-back was lost is found by the one page query at the start and adopted, not duplicated', async () => {
+    const file = 'docs/sessions/RT-260511-29.md';
+    const { repo, fake, sync } = await setup({ [file]: sessionNote('RT-260511-29'), 'docs/sessions/RT-260511-30.md': sessionNote('RT-260511-30') });
+    expect((await sync()).code).toBe(0);
+    const page = fake.pagesByExternalId('RT-260511-29')[0]!;
+    // The write-backs never reached the repository (a crash, a lost CI run): HEAD has no page ids.
+    repo.git(['checkout', '--', '.']);
+    repo.write(file, repo.read(file).replace('Something shipped.', 'Edited after the lost run.'));
+    commitAll(repo);
+    const before = fake.requests.length;
+    const result = await sync(['--apply', '--json']);
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.actions.map((a: { action: string; reason: string }) => [a.action, a.reason])).toEqual([
+      ['update', expect.stringMatching(/adopted the existing page/)],
+      ['update', expect.stringMatching(/adopted the existing page/)],
+    ]);
+    expect(fake.pagesByExternalId('RT-260511-29')).toHaveLength(1);
+    expect(fake.pageText(page.id)).toBe('Summary\nEdited after the lost run.');
+    const queries = fake.requests.slice(before).filter((r) => r.path.endsWith('/query'));
+    expect(queries).toHaveLength(1);
+    expect(data(repo, file).notion_page_id).toBe(page.id);
+  });
+
+  test('under 20 % injected 5xx, updates converge too: every page ends exactly as its note', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 1; i <= 8; i++) files[`docs/sessions/RT-260513-0${i}.md`] = sessionNote(`RT-260513-0${i}`, {}, `## Summary\n\nNote ${i}.\n\nSecond paragraph ${i}.\n`);
+    const { repo, fake, sync } = await setup(files);
+    expect((await sync()).code).toBe(0);
+    commitAll(repo, 'write-back');
+    for (let i = 1; i <= 8; i++) {
+      const file = `docs/sessions/RT-260513-0${i}.md`;
+      repo.write(file, repo.read(file).replace(`Second paragraph ${i}.`, `Second paragraph ${i}, edited.`).replace(`title: Session RT-260513-0${i}`, `title: Session ${i} renamed`));
+    }
+    commitAll(repo);
+    fake.setFaults({ serverErrorRate: 0.2, seed: 7 });
+    let runs = 0;
+    let last;
+    do {
+      last = await sync(['--apply', '--json']);
+      runs += 1;
+    } while (last.code !== 0 && runs < 6);
+    expect(last.code).toBe(0);
+    expect(fake.requests.some((r) => r.status >= 500)).toBe(true);
+    for (let i = 1; i <= 8; i++) {
+      const pages = fake.pagesByExternalId(`RT-260513-0${i}`);
+      expect(pages).toHaveLength(1);
+      expect(fake.pageText(pages[0]!.id)).toBe(`Summary\nNote ${i}.\nSecond paragraph ${i}, edited.`);
+      expect(fake.propertyText(pages[0]!, 'Name')).toBe(`Session ${i} renamed`);
+    }
+  });
 });

@@ -85,7 +85,8 @@ function absoluteUrl(url: string): string | null {
   if (!/^(https?:\/\/|mailto:)/i.test(url) || url.length > 2000) return null;
   try {
     new URL(url);
-    return url.replace(/[()\s]/g, (c) => encodeURIComponent(c));
+    // Parentheses and spaces would end the markdown link early (encodeURIComponent keeps parentheses).
+    return url.replace(/[()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
   } catch {
     return null;
   }
@@ -177,10 +178,11 @@ export function renderNotionMarkdown(body: string, options: NotionMarkdownOption
     const lead = /^\s*/.exec(text)![0];
     const trail = /\s*$/.exec(text.slice(lead.length))![0];
     const core = text.slice(lead.length, text.length - trail.length);
-    if (core === '') return text.replace(/\n/g, '<br>');
-    let inner = wrap(escapeNotionText(core).replace(/\n/g, '<br>'), style);
+    const br = (t: string) => t.replace(/\n/g, '<br>');
+    if (core === '') return br(text);
+    let inner = wrap(br(escapeNotionText(core)), style);
     if (style.link) inner = `[${inner}](${style.link})`;
-    return `${lead}${inner}${trail}`;
+    return `${br(lead)}${inner}${br(trail)}`;
   }
 
   function wrap(text: string, style: Style): string {

@@ -156,9 +156,10 @@ export function renderInline(items) {
       out += text.replace(/\n/g, '<br>');
       continue;
     }
-    piece = wrap(escapeText(core).replace(/\n/g, '<br>'), a);
+    const br = (t) => t.replace(/\n/g, '<br>');
+    piece = wrap(br(escapeText(core)), a);
     if (link) piece = `[${piece}](${link})`;
-    out += `${lead}${piece}${trail}`;
+    out += `${br(lead)}${piece}${br(trail)}`;
   }
   return out.trim();
 }
