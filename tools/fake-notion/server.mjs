@@ -1,7 +1,12 @@
 // A fake Notion API on loopback HTTP, for canon's tests, `npm run demo` and `npm run bench`.
 //
-// It serves the endpoints canon's sync uses with Notion-Version 2025-09-03 shapes (full page, block,
-// database and data source objects), and behaves like the real service where it matters to a client:
+// It serves the endpoints canon's sync uses with the shapes of Notion-Versions 2025-09-03, 2026-03-11
+// and 2026-12-01 (full page, block, database and data source objects; the page-markdown endpoints,
+// which store what they are sent as blocks and answer GET /v1/pages/{id}/markdown from what they
+// stored, in dialect v1 for 2026-03-11 and v2 for 2026-12-01, see markdown.mjs), and modelling the
+// differences that matter: 2026-12-01 lists only the title property in query results unless
+// filter_properties names more, and refuses replace_content_range; the markdown endpoints need
+// 2026-03-11 or later. It behaves like the real service where it matters to a client:
 // bearer auth and the Notion-Version header are required; request limits (2000 characters per text,
 // 100 elements per array, two levels of nesting and 1000 blocks per request, 500 KB per body) are
 // refused with 400 validation_error and Notion's own wording; lists paginate (page_size ≤ 100); a
