@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { computeContentHash } from '../../tools/core/content-hash.js';
@@ -26,7 +26,8 @@ const dialectOf = (v: string) => (v >= '2026-12-01' ? 'v2' : 'v1') as 'v1' | 'v2
 
 async function setup(files: Record<string, string>, options: FakeNotionOptions = {}) {
   fake = await startFakeNotion({ token: TOKEN, ...options });
-  repo = createGitRepo({ files: { 'canon.config.json': `${JSON.stringify({ notion: { version } })}\n`, ...files } });
+  // Local state is git-ignored in a canon repository (SPEC §2): sync keeps its sent-markdown record there.
+  repo = createGitRepo({ files: { '.gitignore': '.claude/state/*\n', 'canon.config.json': `${JSON.stringify({ notion: { version } })}\n`, ...files } });
   repo.git(['add', '-A']);
   repo.git(['commit', '-q', '-m', 'notes']);
   const env = {
@@ -397,6 +398,15 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     expect(body.json.actions[0].plan).toMatch(/update body \(update_content, 1 edit\): 1 request/);
     const page = fake.pagesByExternalId('RT-260511-23')[0]!;
     expect(fake.pageText(page.id)).toContain('Line 150 of a longer note');
+    commitAll(repo, 'write-back');
+
+    // A fresh clone (CI) has no record of what was sent: the synced version is found in git instead.
+    rmSync(path.join(repo.dir, '.claude/state/sync-sent'), { recursive: true, force: true });
+    repo.write(file, repo.read(file).replace('Line 151 of a long note', 'Line 151 of a shorter note'));
+    commitAll(repo);
+    const fresh = await spent();
+    expect(fresh.requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, 'ID')}`)).toEqual(['PATCH /v1/pages/ID/markdown']);
+    expect(fake.pageText(page.id)).toContain('Line 151 of a shorter note');
     commitAll(repo, 'write-back');
 
     repo.write(file, repo.read(file).replace('tags: [a]', 'tags: [a, b]'));

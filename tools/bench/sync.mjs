@@ -80,6 +80,7 @@ export async function run(ctx) {
   try {
     git('init', '-q', '-b', 'main');
     mkdirSync(path.join(dir, 'docs/sessions'), { recursive: true });
+    writeFileSync(path.join(dir, '.gitignore'), '.claude/state/*\n');
     writeFileSync(path.join(dir, 'canon.config.json'), `${JSON.stringify({ notion: { version } })}\n`);
     for (let i = 1; i <= NOTES; i++) {
       const [id, text] = note(i);

@@ -18,6 +18,7 @@ import { acquireLock, LockHeldError } from '../io/lock.js';
 import { createNotionApi, describeError, isMissingPage, isRefusedContent, PartialPageError, UncertainWriteError, type NotionApi } from '../io/notion.js';
 import { openRepo } from '../io/repo.js';
 import { scanSecrets } from '../io/secrets.js';
+import { readSentMarkdown, writeSentMarkdown, type SentMarkdown } from '../io/sent-markdown.js';
 import { commitMetadata, type MetadataWrite } from '../io/sync-commit.js';
 import { syncMessages as m } from '../messages/sync.js';
 import { createProgress } from '../progress-bar.js';
@@ -200,13 +201,18 @@ interface NotePlan {
 }
 
 /** The page body and request plan for one note, with links resolved against what is known now. */
-function planNote(action: PlannedAction, item: Loaded, previous: Note | undefined, dialect: MarkdownDialect, pages: ReadonlyMap<string, string | null>): NotePlan {
+function planNote(action: PlannedAction, item: Loaded, previous: Note | undefined, dialect: MarkdownDialect, pages: ReadonlyMap<string, string | null>, sent: SentMarkdown | null): NotePlan {
   const resolve = linkResolver(action.file, pages);
   const current = renderNotionMarkdown(item.candidate.body!, { dialect, resolveLink: resolve });
-  // What the page holds was rendered from the synced version; a note whose links were pending then
-  // cannot be rendered as it was, so its body is replaced rather than edited.
-  const exact = previous && item.candidate.data!.sync_status !== 'pending' && item.candidate.data!.sync_status !== 'error';
-  const before = exact ? renderNotionMarkdown(previous.body, { dialect, resolveLink: resolve }).markdown : '';
+  const status = item.candidate.data!.sync_status;
+  // What the page holds: the text canon last sent for it when that is on record for this version,
+  // else the synced version rendered again. A note whose links were pending then cannot be rendered
+  // as it was, so without the record its body is replaced rather than edited.
+  let before = '';
+  if (previous && status !== 'error') {
+    if (sent && sent.hash === item.candidate.data!.synced_hash && sent.dialect === dialect) before = sent.markdown;
+    else if (status !== 'pending') before = renderNotionMarkdown(previous.body, { dialect, resolveLink: resolve }).markdown;
+  }
   const requests = planNoteRequests({
     kind: action.kind,
     externalId: action.external_id!,
@@ -381,7 +387,8 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
       return a.action === 'update' && typeof hash === 'string' ? [{ file: a.file, hash }] : [];
     }),
   );
-  const notePlans = new Map(work.map((a) => [a.file, planNote(a, byFile.get(a.file)!, previous.get(a.file), dialect, pages)]));
+  const sentOf = (a: PlannedAction) => (a.notion_page_id ? readSentMarkdown(repo.root, a.notion_page_id) : null);
+  const notePlans = new Map(work.map((a) => [a.file, planNote(a, byFile.get(a.file)!, previous.get(a.file), dialect, pages, sentOf(a))]));
   const needsTarget = [...notePlans.values()].some((p) => p.requests.create !== null || p.requests.properties !== null);
   const needsIndex = [...notePlans.values()].some((p) => p.requests.create !== null);
   const ids = resolveTarget(repo.config, ctx.env);
@@ -454,11 +461,12 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
       }
       const before = api.requests;
       // Planned again now: a note created earlier in this run turns its links into real ones.
-      const notePlan = planNote(action, item!, previous.get(action.file), dialect, pages);
+      const notePlan = planNote(action, item!, previous.get(action.file), dialect, pages, sentOf(action));
       remaining -= notePlans.get(action.file)?.requests.requests ?? 0;
       try {
         const done = await applyOne(api, action, item!, notePlan, lookups);
         pages.set(action.file, done.pageId);
+        await writeSentMarkdown(repo.root, done.pageId, done.fallback ? null : { hash: action.content_hash!, dialect, markdown: notePlan.markdown });
         const status = notePlan.pendingLinks.length > 0 ? 'pending' : 'synced';
         const values = { sync_status: status, notion_page_id: done.pageId, synced_at: ctx.now().toISOString(), synced_hash: action.content_hash, sync_error: undefined };
         if (!(await writeBack(repo.root, sink, item!, values))) ctx.logger.err(m.changedDuringSync(action.file));

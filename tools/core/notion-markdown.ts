@@ -280,10 +280,25 @@ export function renderNotionMarkdown(body: string, options: NotionMarkdownOption
     return nodes.flatMap(convert);
   }
 
-  const root = parseMarkdown(body);
+  const root = parsedOnce(body);
   const blocks = root.type === 'root' ? convertAll(root.children as RootContent[]) : [];
   const markdown = options.dialect === 'v1' ? serializeV1(blocks) : serializeV2(blocks);
   return { markdown, pendingLinks: [...new Set(pendingLinks)] };
+}
+
+/**
+ * Parsing is most of the converter's cost, and sync renders a body more than once per run (to plan,
+ * then to send with the links known by then): the last few trees are kept. The tree is only read.
+ */
+const parsed = new Map<string, ReturnType<typeof parseMarkdown>>();
+function parsedOnce(body: string): ReturnType<typeof parseMarkdown> {
+  let root = parsed.get(body);
+  if (!root) {
+    root = parseMarkdown(body);
+    if (parsed.size >= 8) parsed.delete(parsed.keys().next().value!);
+    parsed.set(body, root);
+  }
+  return root;
 }
 
 const indent = (lines: readonly string[], tabs = 1) => lines.map((l) => (l === '' ? l : '\t'.repeat(tabs) + l));

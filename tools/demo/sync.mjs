@@ -26,6 +26,7 @@ export async function run(ctx) {
     if (owned) {
       spawnSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
       mkdirSync(path.join(dir, 'docs/sessions'), { recursive: true });
+      writeFileSync(path.join(dir, '.gitignore'), '.claude/state/*\n');
       mkdirSync(path.join(dir, 'workstreams'), { recursive: true });
       writeFileSync(
         path.join(dir, 'docs/sessions/RT-260511-01.md'),
