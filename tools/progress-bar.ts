@@ -35,7 +35,7 @@ export function formatProgress(label: string, done: number, total: number, elaps
 export function createProgress(
   label: string,
   total: number,
-  options: { enabled: boolean; stream?: ProgressStream; now?: () => number; minItems?: number },
+  options: { enabled: boolean; stream?: ProgressStream; now?: () => number; minItems?: number; status?: (elapsedMs: number) => string },
 ): Progress {
   const stream = options.stream ?? process.stderr;
   if (!options.enabled || stream.isTTY !== true || total < (options.minItems ?? 1)) return NO_PROGRESS;
@@ -48,10 +48,17 @@ export function createProgress(
   const draw = (item?: string) => {
     // Redraw when the bar, the ETA or the item changes (or at the end), not on every count.
     const elapsed = now() - start;
-    const key = `${filledOf(current, total, width)}|${etaOf(current, total, elapsed)}|${item ?? ''}|${current === total}`;
+    const status = options.status?.(elapsed);
+    const key = `${filledOf(current, total, width)}|${etaOf(current, total, elapsed)}|${item ?? ''}|${current === total}|${status ?? ''}`;
     if (key === drawn) return;
     drawn = key;
-    stream.write(`\r\x1b[K${formatProgress(label, current, total, elapsed, width, item).slice(0, columns)}`);
+    // A caller's status (sync: requests spent and the ETA at the current pace) replaces the item ETA.
+    const filled = filledOf(current, total, width);
+    const line =
+      status !== undefined
+        ? `${label} [${'█'.repeat(filled)}${'·'.repeat(width - filled)}] ${current}/${total} ${status}${item ? ` ${item}` : ''}`
+        : formatProgress(label, current, total, elapsed, width, item);
+    stream.write(`\r\x1b[K${line.slice(0, columns)}`);
   };
   draw();
   return {

@@ -2,6 +2,7 @@
 export {
   DEFAULT_PROPERTIES,
   NOTION_VERSION,
+  NOTION_VERSIONS,
   startFakeNotion,
   validateBlockRequests,
   type FakeBlock,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { buildSync } from 'esbuild';
 import { acquireBackfillLock } from '../../tools/io/backfill-lock.js';
 import { readNoteOrigins } from '../../tools/io/note-origins.js';
+import { syncMessages } from '../../tools/messages/sync.js';
 import { createProgress } from '../../tools/progress-bar.js';
 import { CANON_ROOT, createGitRepo, type GitRepo } from '../helpers/git-repo.js';
 import { commitAs } from '../helpers/backfill-legacy.js';
@@ -106,6 +107,18 @@ describe('createProgress', () => {
     expect(tty.writes.at(-2)).toMatch(/^\r\x1b\[Kplanning \[█+\] 1000\/1000$/);
     expect(tty.writes.some((w) => / ETA \d+s$/.test(w))).toBe(true);
     expect(tty.writes.at(-1)).toBe('\r\x1b[K');
+  });
+
+  test("a caller's status (sync: requests spent, ETA at the current pace) is drawn after the count", () => {
+    const tty = stream(true);
+    let spent = 0;
+    const bar = createProgress('syncing', 3, { enabled: true, stream: tty, status: () => syncMessages.progressStatus(spent, 9 - spent, 3) });
+    for (let i = 0; i < 3; i++) {
+      spent += 3;
+      bar.tick(`RT-260511-0${i + 1}`);
+    }
+    expect(tty.writes[1]).toMatch(/syncing \[█+·+\] 1\/3 3 req, ETA 2s RT-260511-01$/);
+    expect(tty.writes.at(-1)).toMatch(/3\/3 9 req RT-260511-03$/);
   });
 
   test('silent when not a TTY, when disabled (--json) and for small jobs', () => {

@@ -281,8 +281,9 @@ export function buildProgram(): Command {
     .description('mirror notes into a Notion database (dry run unless --apply)')
     .option('--apply', 'send the changes to Notion')
     .option('--kinds <list>', 'comma-separated kinds to sync (default: all)')
-    .option('--commit', 'commit the write-backs and docs/sync/LAST_SYNC.md in one commit')
-    .option('--json', 'print {dry_run, counts, requests, actions} as JSON')
+    .option('--rps <n>', 'requests per second to Notion (default: notion.requests_per_second, 3)')
+    .option('--commit', 'commit the write-backs and docs/sync/LAST_SYNC.md in one commit (only sync metadata, on top of the committed notes)')
+    .option('--json', 'print {dry_run, notion_version, counts, requests, planned_requests, actions} as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(action(async () => (await import('../commands/sync.js')).runSync as Runner));
 

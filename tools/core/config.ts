@@ -9,8 +9,13 @@ export interface CanonConfig {
     data_source_id: string | null;
     properties: Record<string, string>;
     requests_per_second: number;
+    /** The Notion-Version header; it decides the markdown dialect (v1 for 2026-03-11, v2 for 2026-12-01). */
+    version: NotionVersion;
   };
 }
+
+export const NOTION_VERSIONS = ['2026-03-11', '2026-12-01'] as const;
+export type NotionVersion = (typeof NOTION_VERSIONS)[number];
 
 export const NOTE_KINDS = ['session', 'workstream', 'plan', 'adr', 'learning'] as const;
 export type NoteKind = (typeof NOTE_KINDS)[number];
@@ -26,7 +31,7 @@ export const DEFAULT_CONFIG: CanonConfig = {
   invariant: { forbidden_mcp: ['notion_offplan'] },
   precommit: { mode: 'error' },
   limits: { max_note_bytes: 1024 * 1024 },
-  notion: { database_id: null, data_source_id: null, properties: {}, requests_per_second: 3 },
+  notion: { database_id: null, data_source_id: null, properties: {}, requests_per_second: 3, version: '2026-03-11' },
 };
 
 /** Merge a parsed (already schema-checked) canon.config.json over the defaults. */

@@ -101,3 +101,27 @@ export function buildProperties(input: PropertyInput, map: PropertyMap): Record<
   set('content_hash', { rich_text: shortText(input.contentHash) });
   return out;
 }
+
+/** Every logical property under its own name: what property diffs compare. */
+const LOGICAL_MAP: PropertyMap = {
+  title: 'title',
+  properties: Object.fromEntries(Object.keys(NOTION_PROPERTIES).map((k) => [k, k])) as PropertyMap['properties'],
+};
+
+/**
+ * The logical properties whose values differ between two versions of a note (content_hash left out:
+ * it differs whenever anything does). `title` stands for the title property.
+ */
+export function diffProperties(kind: NoteKind, externalId: string, before: Record<string, unknown>, after: Record<string, unknown>): (LogicalProperty | 'title')[] {
+  const a = buildProperties({ kind, externalId, contentHash: '', data: before }, LOGICAL_MAP);
+  const b = buildProperties({ kind, externalId, contentHash: '', data: after }, LOGICAL_MAP);
+  return (Object.keys(b) as (LogicalProperty | 'title')[]).filter((k) => k !== 'content_hash' && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+}
+
+/** Keep only the named logical properties (plus content_hash) of a built property set. */
+export function pickProperties(properties: Record<string, unknown>, map: PropertyMap, logical: readonly (LogicalProperty | 'title')[]): Record<string, unknown> {
+  const names = new Set(logical.map((l) => (l === 'title' ? map.title : map.properties[l])).filter((n): n is string => Boolean(n)));
+  const hash = map.properties.content_hash;
+  if (hash) names.add(hash);
+  return Object.fromEntries(Object.entries(properties).filter(([name]) => names.has(name)));
+}

@@ -12,6 +12,8 @@ export interface SyncCandidate {
   problem?: string;
   /** Secrets found in the file (already masked). */
   secrets?: readonly string[];
+  /** Why sync leaves this note alone without reading it (not committed yet, a symlink). */
+  unsent?: string;
 }
 
 export type SyncActionKind = 'create' | 'update' | 'skip' | 'error';
@@ -52,6 +54,7 @@ export function planSync(candidates: readonly SyncCandidate[]): PlannedAction[] 
 
 function planOne(c: SyncCandidate): PlannedAction {
   const base = { file: c.file, kind: c.kind, external_id: null, notion_page_id: null, content_hash: null };
+  if (c.unsent !== undefined) return { ...base, action: 'skip', reason: c.unsent };
   if (c.problem !== undefined || !c.data || c.body === undefined) return { ...base, action: 'error', reason: c.problem ?? 'could not be read' };
   const data = c.data;
   const externalId = typeof data.external_id === 'string' && data.external_id.trim() !== '' ? data.external_id : null;

@@ -6,6 +6,12 @@ export interface SyncActionResult {
   action: SyncActionKind;
   reason: string;
   notion_page_id: string | null;
+  /** Requests for this note: planned in a dry run, sent in a real one. */
+  requests?: number;
+  /** The request plan in words ("update body (update_content, 1 edit): 1 request"). */
+  plan?: string;
+  /** How the body travelled: the markdown endpoints, or the block API as a fallback. */
+  path?: 'markdown' | 'blocks';
 }
 
 export interface LastSyncInput {
@@ -21,13 +27,16 @@ export interface LastSyncInput {
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The plan as a table a person reads in a terminal: one row per note that is not skipped, plus counts. */
-export function formatPlanTable(actions: readonly Pick<PlannedAction, 'file' | 'action' | 'reason' | 'external_id'>[], options: { showSkipped?: boolean } = {}): string {
+export function formatPlanTable(actions: readonly (Pick<PlannedAction, 'file' | 'action' | 'reason' | 'external_id'> & { plan?: string })[], options: { showSkipped?: boolean } = {}): string {
   const rows = actions.filter((a) => options.showSkipped || a.action !== 'skip');
   if (rows.length === 0) return '';
   const width = Math.max(...rows.map((a) => a.action.length), 6);
   const idWidth = Math.min(40, Math.max(...rows.map((a) => (a.external_id ?? '-').length), 11));
   const lines = [`${'action'.padEnd(width)}  ${'external_id'.padEnd(idWidth)}  file — reason`];
-  for (const a of rows) lines.push(`${a.action.padEnd(width)}  ${(a.external_id ?? '-').padEnd(idWidth)}  ${a.file} — ${a.reason}`);
+  for (const a of rows) {
+    lines.push(`${a.action.padEnd(width)}  ${(a.external_id ?? '-').padEnd(idWidth)}  ${a.file} — ${a.reason}`);
+    if (a.plan) lines.push(`${' '.repeat(width + idWidth + 4)}${a.plan}`);
+  }
   return lines.join('\n');
 }
 
@@ -47,9 +56,9 @@ export function renderLastSync(input: LastSyncInput): string {
   ];
   const rows = input.actions.filter((a) => a.action !== 'skip');
   if (rows.length > 0) {
-    lines.push('| file | external_id | action | notion_page_id | reason |', '| --- | --- | --- | --- | --- |');
+    lines.push('| file | external_id | action | notion_page_id | requests | reason |', '| --- | --- | --- | --- | --- | --- |');
     for (const a of rows) {
-      lines.push(`| ${cell(a.file)} | ${cell(a.external_id ?? '')} | ${a.action} | ${a.notion_page_id ?? ''} | ${cell(a.reason)} |`);
+      lines.push(`| ${cell(a.file)} | ${cell(a.external_id ?? '')} | ${a.action} | ${a.notion_page_id ?? ''} | ${a.requests ?? ''} | ${cell(a.reason)} |`);
     }
     lines.push('');
   }

@@ -26,6 +26,7 @@ export async function run(ctx) {
     if (owned) {
       spawnSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
       mkdirSync(path.join(dir, 'docs/sessions'), { recursive: true });
+      writeFileSync(path.join(dir, '.gitignore'), '.claude/state/*\n');
       mkdirSync(path.join(dir, 'workstreams'), { recursive: true });
       writeFileSync(
         path.join(dir, 'docs/sessions/RT-260511-01.md'),
@@ -37,6 +38,12 @@ export async function run(ctx) {
         '---\ntitle: Hooks\nowner: roman\nstatus: active\nkind: workstream\nexternal_id: WS-hooks\n---\n## Goal\n\nHooks that never get in the way.\n',
       );
     }
+    // Sync sends what is committed (README, "What is sent"), so the demo commits its notes and edits.
+    const commit = (message) => {
+      spawnSync('git', ['add', '-A', 'docs', 'workstreams'], { cwd: dir });
+      spawnSync('git', ['-c', 'user.name=canon demo', '-c', 'user.email=demo@canon.invalid', 'commit', '-q', '-m', message], { cwd: dir });
+    };
+    if (owned) commit('notes');
     const env = { ...process.env, NOTION_TOKEN: fake.token, NOTION_BASE_URL: fake.baseUrl, NOTION_DATABASE_ID: fake.databaseId, NO_COLOR: '1' };
     ctx.log(`fake Notion server on ${fake.baseUrl} (3 req/s, like Notion)`);
     for (const [title, args] of [['dry run', ['sync']], ['apply', ['sync', '--apply']], ['again: nothing changed', ['sync', '--apply']]]) {
@@ -47,7 +54,8 @@ export async function run(ctx) {
     const sessions = readdirSync(path.join(dir, 'docs/sessions')).filter((n) => /^[A-Z]{2,4}-\d{6}-\d{2}\.md$/.test(n)).sort();
     const file = path.join(dir, 'docs/sessions', sessions.at(-1));
     writeFileSync(file, readFileSync(file, 'utf8').replace(/\n*$/, '\n\n- [x] one more box ticked after the first sync\n'));
-    ctx.log(`\n$ canon sync --apply    # after editing ${path.basename(file)}`);
+    commit(`edit ${path.basename(file)}`);
+    ctx.log(`\n$ canon sync --apply    # after editing and committing ${path.basename(file)}`);
     ctx.log((await canon(ctx.canonBin, dir, env, ['sync', '--apply'])).output.trimEnd());
     ctx.log(`\nNotion now holds ${fake.pages().length} pages; ${fake.requests.length} requests were made in all.`);
   } finally {

@@ -1,5 +1,6 @@
 // Types for server.mjs (plain JavaScript so demo and bench scripts run it without a build).
 export declare const NOTION_VERSION: string;
+export declare const NOTION_VERSIONS: readonly string[];
 export interface PropertySpec {
   type: string;
   options?: string[];
@@ -61,6 +62,7 @@ export interface FakeNotion {
   pagesByExternalId(externalId: string): FakePage[];
   blockTree(pageId: string): FakeBlock[];
   pageText(pageId: string): string;
+  pageMarkdown(pageId: string, dialect?: 'v1' | 'v2'): string;
   propertyText(page: FakePage, name: string): string;
   writeCount(): number;
   setFaults(faults: Faults): void;

@@ -1,7 +1,12 @@
 // A fake Notion API on loopback HTTP, for canon's tests, `npm run demo` and `npm run bench`.
 //
-// It serves the endpoints canon's sync uses with Notion-Version 2025-09-03 shapes (full page, block,
-// database and data source objects), and behaves like the real service where it matters to a client:
+// It serves the endpoints canon's sync uses with the shapes of Notion-Versions 2025-09-03, 2026-03-11
+// and 2026-12-01 (full page, block, database and data source objects; the page-markdown endpoints,
+// which store what they are sent as blocks and answer GET /v1/pages/{id}/markdown from what they
+// stored, in dialect v1 for 2026-03-11 and v2 for 2026-12-01, see markdown.mjs), and modelling the
+// differences that matter: 2026-12-01 lists only the title property in query results unless
+// filter_properties names more, and refuses replace_content_range; the markdown endpoints need
+// 2026-03-11 or later. It behaves like the real service where it matters to a client:
 // bearer auth and the Notion-Version header are required; request limits (2000 characters per text,
 // 100 elements per array, two levels of nesting and 1000 blocks per request, 500 KB per body) are
 // refused with 400 validation_error and Notion's own wording; lists paginate (page_size ≤ 100); a
@@ -27,8 +32,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { seededRandom } from '../seeded-random.mjs';
+import { parseBlocks, renderBlocks } from './markdown.mjs';
 
-export const NOTION_VERSION = '2025-09-03';
+/** The version canon sends by default; the fake answers every version in NOTION_VERSIONS. */
+export const NOTION_VERSION = '2026-03-11';
+export const NOTION_VERSIONS = ['2025-09-03', '2026-03-11', '2026-12-01'];
+/** Blocks one markdown request may create (the fake's model of what the markdown endpoints refuse). */
+const MARKDOWN_BLOCK_LIMIT = 1000;
 const MAX_BODY_BYTES = 500 * 1024;
 const TEXT_LIMIT = 2000;
 const ARRAY_LIMIT = 100;
@@ -59,7 +69,7 @@ const LANGUAGES = new Set([
 ]);
 
 const RICH_TEXT_BLOCKS = new Set([
-  'paragraph', 'heading_1', 'heading_2', 'heading_3', 'bulleted_list_item', 'numbered_list_item', 'to_do',
+  'paragraph', 'heading_1', 'heading_2', 'heading_3', 'heading_4', 'bulleted_list_item', 'numbered_list_item', 'to_do',
   'toggle', 'quote', 'callout', 'code',
 ]);
 const BLOCK_TYPES = new Set([...RICH_TEXT_BLOCKS, 'divider', 'table', 'table_row', 'image', 'bookmark', 'equation']);
@@ -162,7 +172,7 @@ export function validateBlockRequests(blocks, where = 'body.children', parentTyp
 /** @param {FakeNotionOptions} options */
 export async function startFakeNotion(options = {}) {
   const token = options.token ?? 'fake-notion-test-token';
-  const version = options.version ?? NOTION_VERSION;
+  const versions = options.version ? [options.version] : NOTION_VERSIONS;
   const databaseId = options.databaseId ?? randomUUID();
   const dataSourceId = options.dataSourceId ?? randomUUID();
   const schema = options.properties ?? DEFAULT_PROPERTIES;
@@ -326,8 +336,44 @@ export async function startFakeNotion(options = {}) {
     const spec = schema[filter.property];
     if (!spec) throw invalid(`Could not find property with name or id: ${filter.property}`);
     const condition = filter.rich_text ?? filter.title;
+    if (condition?.is_not_empty === true) return plainOf(page.properties[filter.property]) !== '';
     if (!condition || typeof condition.equals !== 'string') throw invalid('body failed validation: body.filter should be a supported rich_text filter.');
     return plainOf(page.properties[filter.property]) === condition.equals;
+  }
+
+  function livePage(id) {
+    const page = pages.get(id);
+    if (!page) throw notFound(id);
+    if (page.in_trash) throw invalid("Can't edit block that is archived. You must unarchive the block before editing.");
+    return page;
+  }
+
+  function requireMarkdownVersion(request) {
+    if (request.version < '2026-03-11') throw invalid(`The markdown endpoints need Notion-Version 2026-03-11 or later, not ${request.version}.`);
+  }
+
+  function countBlocks(list) {
+    return list.reduce((n, b) => n + 1 + countBlocks(b[b.type]?.children ?? []), 0);
+  }
+
+  function markdownBlocks(markdown, request) {
+    if (typeof markdown !== 'string') throw invalid('body failed validation: body.markdown should be a string.');
+    const parsed = parseBlocks(markdown, request.dialect);
+    const count = countBlocks(parsed);
+    if (count > MARKDOWN_BLOCK_LIMIT) throw invalid(`body failed validation: the markdown holds ${count} blocks; at most ${MARKDOWN_BLOCK_LIMIT} are allowed per request.`);
+    return parsed;
+  }
+
+  /**
+   * A page as a data source query lists it. 2026-12-01 returns only the title property unless
+   * `filter_properties` names others (ids or names); earlier versions return all of them unless it does.
+   */
+  function listedPage(page, request) {
+    const object = pageObject(page);
+    const wanted = request.filterProperties;
+    if (wanted.length === 0 && request.version < '2026-12-01') return object;
+    const keep = Object.entries(object.properties).filter(([name, value]) => value.type === 'title' || wanted.includes(name) || wanted.includes(value.id));
+    return { ...object, properties: Object.fromEntries(keep) };
   }
 
   function requireContainer(id) {
@@ -357,16 +403,22 @@ export async function startFakeNotion(options = {}) {
         url: `https://www.notion.so/${dataSourceId.replaceAll('-', '')}`, public_url: null,
       };
     }],
-    ['POST', /^\/v1\/data_sources\/([^/]+)\/query$/, (m, body) => {
+    ['POST', /^\/v1\/data_sources\/([^/]+)\/query$/, (m, body, _query, request) => {
       if (m[1] !== dataSourceId) throw notFound(m[1]);
-      const found = [...pages.values()].filter((p) => !p.in_trash && matches(p, body.filter)).map(pageObject);
+      const found = [...pages.values()].filter((p) => !p.in_trash && matches(p, body.filter)).map((p) => listedPage(p, request));
       return { ...paginate(found, body), type: 'page_or_data_source', page_or_data_source: {} };
     }],
-    ['POST', /^\/v1\/pages$/, (_m, body) => {
+    ['POST', /^\/v1\/pages$/, (_m, body, _query, request) => {
       const parent = body.parent ?? {};
       const parentId = parent.data_source_id ?? parent.database_id;
       if (parentId !== dataSourceId && parentId !== databaseId) throw notFound(parentId);
       if (body.children !== undefined) validateBlockRequests(body.children);
+      let fromMarkdown;
+      if (body.markdown !== undefined) {
+        requireMarkdownVersion(request);
+        if (body.children !== undefined) throw invalid('body failed validation: markdown and children cannot both be given.');
+        fromMarkdown = markdownBlocks(body.markdown, request);
+      }
       const page = { id: randomUUID(), properties: {}, in_trash: false, created_time: now(), last_edited_time: now() };
       writeProperties(page.properties, body.properties);
       for (const [name, spec] of Object.entries(schema)) {
@@ -378,7 +430,54 @@ export async function startFakeNotion(options = {}) {
       pages.set(page.id, page);
       children.set(page.id, []);
       if (body.children) insertBlocks(page.id, body.children);
+      if (fromMarkdown) insertBlocks(page.id, fromMarkdown);
       return pageObject(page);
+    }],
+    ['GET', /^\/v1\/pages\/([^/]+)\/markdown$/, (m, _body, _query, request) => {
+      requireMarkdownVersion(request);
+      const page = livePage(m[1]);
+      return { object: 'page_markdown', id: page.id, markdown: renderBlocks(tree(page.id), request.dialect), truncated: false, unknown_block_ids: [] };
+    }],
+    ['PATCH', /^\/v1\/pages\/([^/]+)\/markdown$/, (m, body, _query, request) => {
+      requireMarkdownVersion(request);
+      const page = livePage(m[1]);
+      const current = renderBlocks(tree(page.id), request.dialect);
+      let next;
+      switch (body.type) {
+        case 'replace_content':
+          if (typeof body.replace_content?.new_str !== 'string') throw invalid('body failed validation: body.replace_content.new_str should be a string.');
+          next = body.replace_content.new_str;
+          break;
+        case 'update_content': {
+          const updates = body.update_content?.content_updates;
+          if (!Array.isArray(updates) || updates.length === 0) throw invalid('body failed validation: body.update_content.content_updates should be a non-empty array.');
+          next = current;
+          for (const [i, update] of updates.entries()) {
+            const { old_str: oldStr, new_str: newStr, replace_all_matches: all } = update ?? {};
+            if (typeof oldStr !== 'string' || oldStr === '' || typeof newStr !== 'string') throw invalid(`body failed validation: body.update_content.content_updates[${i}] needs old_str and new_str.`);
+            const count = next.split(oldStr).length - 1;
+            if (count === 0) throw invalid(`content_updates[${i}].old_str was not found in the page content.`);
+            if (count > 1 && !all) throw invalid(`content_updates[${i}].old_str matches ${count} places; make it unique or set replace_all_matches.`);
+            next = all ? next.split(oldStr).join(newStr) : next.replace(oldStr, () => newStr);
+          }
+          break;
+        }
+        case 'insert_content':
+          if (typeof body.insert_content?.content !== 'string') throw invalid('body failed validation: body.insert_content.content should be a string.');
+          next = `${current}${current && !current.endsWith('\n') ? '\n' : ''}${body.insert_content.content}`;
+          break;
+        case 'replace_content_range':
+          if (request.version >= '2026-12-01') throw invalid('replace_content_range is not supported in Notion-Version 2026-12-01; use update_content.');
+          throw invalid('replace_content_range is not modelled by this fake; use update_content or replace_content.');
+        default:
+          throw invalid(`body failed validation: body.type should be one of insert_content, update_content, replace_content, instead was \`${JSON.stringify(body.type)}\`.`);
+      }
+      // Parse before touching anything: a refused update leaves the page as it was, never half.
+      const blocksNext = markdownBlocks(next, request);
+      for (const id of livingChildren(page.id)) blocks.get(id).in_trash = true;
+      insertBlocks(page.id, blocksNext);
+      page.last_edited_time = now();
+      return { object: 'page_markdown', id: page.id, markdown: renderBlocks(tree(page.id), request.dialect), truncated: false, unknown_block_ids: [] };
     }],
     ['GET', /^\/v1\/pages\/([^/]+)$/, (m) => {
       const page = pages.get(m[1]);
@@ -474,7 +573,8 @@ export async function startFakeNotion(options = {}) {
     if (req.headers.authorization !== `Bearer ${token}`) return fail(401, 'unauthorized', 'API token is invalid.');
     const given = req.headers['notion-version'];
     if (!given) return fail(400, 'missing_version', 'Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.');
-    if (given !== version) return fail(400, 'validation_error', `Notion-Version header failed validation: ${given} is not supported by this fake; use ${version}.`);
+    if (!versions.includes(given)) return fail(400, 'validation_error', `Notion-Version header failed validation: ${given} is not supported by this fake; use one of ${versions.join(', ')}.`);
+    const request = { version: given, dialect: given >= '2026-12-01' ? 'v2' : 'v1', filterProperties: url.searchParams.getAll('filter_properties') };
     if (faults.rateLimitBurst > 0) {
       faults.rateLimitBurst -= 1;
       return fail(429, 'rate_limited', 'You have been rate limited. Please try again in a few minutes.', { 'retry-after': String(retryAfterSeconds) });
@@ -510,7 +610,7 @@ export async function startFakeNotion(options = {}) {
       const match = routeMethod === method ? pattern.exec(url.pathname) : null;
       if (!match) continue;
       try {
-        const result = handler(match, body, query);
+        const result = handler(match, body, query, request);
         if (method === 'POST' && url.pathname === '/v1/pages' && faults.dropAfterCreate > 0) {
           // The page now exists, but the client never hears so: the crash canon must not duplicate.
           faults.dropAfterCreate -= 1;
@@ -562,6 +662,8 @@ export async function startFakeNotion(options = {}) {
       [...pages.values()].filter((p) => !p.in_trash && plainOf(p.properties.external_id) === externalId).map(pageObject),
     /** The page body as a block tree ({type, data, children}). */
     blockTree: (pageId) => tree(pageId),
+    /** The page body as Notion would answer GET /v1/pages/{id}/markdown in a dialect ('v1' | 'v2'). */
+    pageMarkdown: (pageId, dialect = 'v1') => renderBlocks(tree(pageId), dialect),
     /** The page body's text, one line per block, in reading order. */
     pageText: (pageId) => textOf(tree(pageId)).join('\n'),
     propertyText: (page, name) => plainOf(page.properties[name]),

@@ -10,6 +10,8 @@ import { planAppendBatches, type BlockNode, type BlockRequest } from '../core/no
  */
 export interface NotionOptions {
   token: string;
+  /** The Notion-Version header (the SDK's default, 2025-09-03, has no markdown endpoints). */
+  notionVersion?: string;
   baseUrl?: string;
   requestsPerSecond: number;
   /** Requests the bucket lets through at once before pacing starts. */
@@ -135,6 +137,28 @@ export interface NotionApi {
   updateProperties(pageId: string, properties: Record<string, unknown>): Promise<void>;
   /** Replace a page's body: delete its top-level blocks, append the new ones. */
   replaceBody(pageId: string, body: BlockNode[]): Promise<void>;
+  /**
+   * Every live page of the data source that has an external_id, in one paginated query, reading only
+   * the properties named (2026-12-01 returns only the title unless `filter_properties` names more).
+   */
+  listPages(dataSourceId: string, idProperty: string, filterProperties: readonly string[]): Promise<ListedPage[]>;
+  /** Create a page with properties and a markdown body in one request; the lost-create guard applies. */
+  createMarkdownPage(input: { dataSourceId: string; idProperty: string; externalId: string; properties: Record<string, unknown>; markdown: string }): Promise<{ id: string; adopted: boolean }>;
+  /** Change a page's body with page-markdown edits (exact old → new strings), all or nothing. */
+  editMarkdown(pageId: string, edits: readonly MarkdownEdit[]): Promise<void>;
+  /** Replace a page's whole body with markdown, in one request. */
+  replaceMarkdown(pageId: string, markdown: string): Promise<void>;
+  retrieveMarkdown(pageId: string): Promise<string>;
+}
+
+export interface MarkdownEdit {
+  old_str: string;
+  new_str: string;
+}
+
+export interface ListedPage {
+  id: string;
+  externalId: string;
 }
 
 export function createNotionApi(options: NotionOptions): NotionApi {
@@ -158,6 +182,7 @@ export function createNotionApi(options: NotionOptions): NotionApi {
     auth: options.token,
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
     timeoutMs: options.timeoutMs ?? 30_000,
+    ...(options.notionVersion ? { notionVersion: options.notionVersion } : {}),
     retry: false,
     fetch: pacedFetch as never,
     // The SDK's console logger would print every retried failure; canon reports outcomes itself.
@@ -319,7 +344,69 @@ export function createNotionApi(options: NotionOptions): NotionApi {
     },
 
     replaceBody: (pageId, body) => replace(pageId, body),
+
+    async listPages(dataSourceId, idProperty, filterProperties) {
+      const pages: ListedPage[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await call(
+          () =>
+            client.dataSources.query({
+              data_source_id: dataSourceId,
+              filter: { property: idProperty, rich_text: { is_not_empty: true } },
+              filter_properties: [...filterProperties],
+              page_size: 100,
+              ...(cursor ? { start_cursor: cursor } : {}),
+            }),
+          true,
+        );
+        for (const result of page.results) {
+          if (result.object !== 'page' || !('properties' in result)) continue;
+          const value = (result.properties as Record<string, { type?: string; rich_text?: { plain_text?: string }[] }>)[idProperty];
+          const externalId = (value?.rich_text ?? []).map((t) => t.plain_text ?? '').join('');
+          if (externalId) pages.push({ id: result.id, externalId });
+        }
+        cursor = page.has_more && page.next_cursor ? page.next_cursor : undefined;
+      } while (cursor);
+      return pages;
+    },
+
+    async createMarkdownPage({ dataSourceId, idProperty, externalId, properties, markdown }) {
+      let failures = 0;
+      for (;;) {
+        try {
+          const page = await call(() => client.pages.create({ parent: { data_source_id: dataSourceId }, properties: properties as never, markdown }), false);
+          return { id: page.id, adopted: false };
+        } catch (error) {
+          if (!(error instanceof UncertainWriteError) || ++failures >= maxAttempts) throw error instanceof UncertainWriteError ? error.original : error;
+        }
+        // The answer was lost: the page may exist. Look for this one note before repeating the create.
+        await sleep(backoff(failures));
+        const existing = await findPages(dataSourceId, idProperty, externalId);
+        if (existing[0]) {
+          await call(() => client.pages.update({ page_id: existing[0]!, properties: properties as never }), true);
+          await replaceMarkdown(existing[0], markdown);
+          return { id: existing[0], adopted: false };
+        }
+      }
+    },
+
+    async editMarkdown(pageId, edits) {
+      await call(() => client.pages.updateMarkdown({ page_id: pageId, type: 'update_content', update_content: { content_updates: edits.map((e) => ({ ...e })) } }), false);
+    },
+
+    replaceMarkdown: (pageId, markdown) => replaceMarkdown(pageId, markdown),
+
+    async retrieveMarkdown(pageId) {
+      const page = await call(() => client.pages.retrieveMarkdown({ page_id: pageId }), true);
+      return page.markdown;
+    },
   };
+
+  /** replace_content sets the whole body: repeating it after a lost answer lands on the same page. */
+  async function replaceMarkdown(pageId: string, markdown: string): Promise<void> {
+    await call(() => client.pages.updateMarkdown({ page_id: pageId, type: 'replace_content', replace_content: { new_str: markdown } }), true);
+  }
 
   async function replace(pageId: string, body: BlockNode[]): Promise<void> {
     let failures = 0;
@@ -346,6 +433,14 @@ export class PartialPageError extends Error {
     super(describeError(original instanceof UncertainWriteError ? original.original : original));
     this.name = 'PartialPageError';
   }
+}
+
+/**
+ * Notion refused the request's content (400 validation_error): nothing was written, so another path
+ * (the block API, or a whole replace instead of edits) may be tried.
+ */
+export function isRefusedContent(error: unknown): boolean {
+  return error instanceof APIResponseError && error.status === 400 && error.code === 'validation_error' && !/archived/i.test(error.message);
 }
 
 /** A page that is gone (deleted or in the trash in Notion): sync creates a new one instead. */

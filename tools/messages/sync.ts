@@ -8,7 +8,7 @@ export const syncMessages = {
   noDatabase: 'No Notion database is configured.',
   noDatabaseHint:
     'Set NOTION_DATABASE_ID, or notion.database_id (or notion.data_source_id) in canon.config.json. Nothing was sent; no files were changed.',
-  badRate: (value: string) => `CANON_NOTION_RPS must be a number above 0, not "${value}".`,
+  badRate: (source: string, value: string) => `${source} must be a number above 0, not "${value}".`,
   locked: (holder: string) => `another sync is running (${holder}); one sync at a time keeps Notion free of duplicates.`,
   lockedHint: 'Wait for it to finish. If no sync is running, the lock is stale: it is broken automatically once its process is gone.',
   connect: (what: string) => `could not read the Notion database: ${what}`,
@@ -23,8 +23,15 @@ export const syncMessages = {
   nothingToDo: 'Nothing to sync: every note is unchanged since its last sync (0 requests).',
   summary: (counts: { create: number; update: number; skip: number; error: number }, requests: number) =>
     `${counts.create} created, ${counts.update} updated, ${counts.skip} unchanged, ${counts.error} failed; ${requests} request(s) to Notion.`,
-  planSummary: (counts: { create: number; update: number; skip: number; error: number }) =>
-    `would create ${counts.create}, update ${counts.update}, skip ${counts.skip}; ${counts.error} error(s).`,
+  planSummary: (counts: { create: number; update: number; skip: number; error: number }, requests: number, setup: number, version: string) =>
+    `would create ${counts.create}, update ${counts.update}, skip ${counts.skip}; ${counts.error} error(s). ` +
+    `About ${requests} request(s) to Notion${setup > 0 ? ` (${setup} of them to read the database, its schema and canon's pages)` : ''}, Notion-Version ${version}.`,
+  progressStatus: (spent: number, remaining: number, perSecond: number) =>
+    `${spent} req${remaining > 0 && perSecond > 0 ? `, ETA ${Math.ceil(remaining / perSecond)}s` : ''}`,
+  markdownRefused: (why: string) => `the markdown endpoint refused it (${why})`,
+  fellBack: (why: string) => `sent on the block path: ${why}`,
+  linksPending: (count: number) => `${count} link(s) to notes not in Notion yet: added on a later run`,
+  linksResolved: 'a note it links to now has a Notion page',
   failedHint: 'Failed notes carry sync_status: error and sync_error; fix what it says and run sync again. The rest was synced.',
   wroteAudit: (file: string) => `wrote ${file}`,
   committed: (sha: string) => `committed the write-backs and audit log as ${sha}`,

@@ -1,0 +1,83 @@
+import { describe, expect, test } from '@jest/globals';
+import { escapeNotionText, renderNotionMarkdown, type MarkdownDialect } from '../../tools/core/notion-markdown.js';
+// The fake server's independent model of the dialects: what canon writes must parse back to itself.
+import { parseBlocks, renderBlocks } from '../../tools/fake-notion/markdown.mjs';
+
+const v1 = (body: string) => renderNotionMarkdown(body, { dialect: 'v1' }).markdown;
+const v2 = (body: string) => renderNotionMarkdown(body, { dialect: 'v2' }).markdown;
+
+/** Store the parsed blocks the way the fake does (rich text with plain_text), then render them back. */
+function roundTrip(markdown: string, dialect: MarkdownDialect): string {
+  const toNode = (request: Record<string, any>): any => {
+    const type = request.type as string;
+    const { children = [], ...data } = request[type];
+    const rich = (items: any[]) => items.map((t) => ({ ...t, plain_text: t.text.content, href: t.text.link?.url ?? null }));
+    if (data.rich_text) data.rich_text = rich(data.rich_text);
+    if (data.cells) data.cells = data.cells.map(rich);
+    return { type, data, children: children.map(toNode) };
+  };
+  return renderBlocks(parseBlocks(markdown, dialect).map(toNode), dialect);
+}
+
+describe('renderNotionMarkdown', () => {
+  test('headings 5 and 6 become heading 4; 1-4 stay', () => {
+    expect(v1('# a\n\n#### d\n\n##### e\n\n###### f\n')).toBe('# a\n#### d\n#### e\n#### f\n');
+  });
+
+  test('v1 puts one block per line with children one tab deeper; v2 separates blocks with a blank line', () => {
+    const body = 'Intro.\n\n- a\n  - b\n- c\n\nOutro.\n';
+    expect(v1(body)).toBe('Intro.\n- a\n\t- b\n- c\nOutro.\n');
+    expect(v2(body)).toBe('Intro.\n\n- a\n\t- b\n- c\n\nOutro.\n');
+  });
+
+  test('task lists, ordered lists and code fences with Notion language names', () => {
+    expect(v1('- [x] done\n- [ ] todo\n\n3. three\n4. four\n\n```py\nx = 1\n```\n')).toBe('- [x] done\n- [ ] todo\n3. three\n4. four\n```python\nx = 1\n```\n');
+  });
+
+  test("Notion's special characters are escaped outside code, never inside", () => {
+    expect(escapeNotionText('a*b~c`d$e[f]g<h>i{j}k|l^m\\n')).toBe('a\\*b\\~c\\`d\\$e\\[f\\]g\\<h\\>i\\{j\\}k\\|l\\^m\\\\n');
+    expect(v1('Costs \\$5 and `a*b|c`.\n')).toBe('Costs \\$5 and `a*b|c`.\n');
+    expect(v1('```\n<b>{x}</b>\n```\n')).toBe('```plain text\n<b>{x}</b>\n```\n');
+  });
+
+  test('a paragraph that would read as block syntax keeps its marker escaped', () => {
+    expect(v1('\\# not a heading\n\n1\\. not a list\n')).toBe('\\# not a heading\n1\\. not a list\n');
+  });
+
+  test('GitHub alerts become callouts; in v2 a quote with children takes its tag form', () => {
+    expect(v1('> [!TIP]\n> Use **bold**.\n')).toBe('<callout icon="💡" color="green_bg">\n\tUse **bold**.\n</callout>\n');
+    expect(v2('> [!CAUTION]\n> Careful.\n>\n> - a\n')).toBe('<callout icon="🛑" color="red_bg">\nCareful.\n\n- a\n</callout>\n');
+    expect(v1('> one\n>\n> two\n')).toBe('> one\n\ttwo\n');
+    expect(v2('> one\n>\n> two\n')).toBe('<quote>\none\n\ntwo\n</quote>\n');
+    expect(v2('> just one\n')).toBe('> just one\n');
+  });
+
+  test('tables become <table> with a header row', () => {
+    expect(v2('| a | b |\n| - | - |\n| 1 | **2** |\n')).toBe('<table header-row="true">\n<tr>\n<td>a</td>\n<td>b</td>\n</tr>\n<tr>\n<td>1</td>\n<td>**2**</td>\n</tr>\n</table>\n');
+  });
+
+  test('links: absolute ones stay; links to notes resolve to their pages or wait; other relative links keep their text', () => {
+    const resolveLink = (url: string) => (url === 'B.md' ? { url: 'https://www.notion.so/abc' } : url === 'C.md' ? { url: null, pending: true } : { url: null });
+    const out = renderNotionMarkdown('See [web](https://x.dev/a_(b)), [B](B.md), [C](C.md) and [file](../x.txt).\n', { dialect: 'v1', resolveLink });
+    expect(out.markdown).toBe('See [web](https://x.dev/a_%28b%29), [B](https://www.notion.so/abc), C and file.\n');
+    expect(out.pendingLinks).toEqual(['C.md']);
+  });
+
+  test('styled runs keep their spaces outside the markers; hard breaks become <br>', () => {
+    expect(v1('a **b** c *d* ~~e~~  \nf\n')).toBe('a **b** c *d* ~~e~~<br>f\n');
+    expect(v1('[**bold** link](https://x.dev) and **`code` bold**\n')).toBe('[**bold**](https://x.dev) [link](https://x.dev) and **`code`** **bold**\n');
+  });
+
+  test("what canon writes, the fake's independent model of both dialects parses back to the same text", () => {
+    const body = [
+      '## Summary', '', 'Shipped **the hook**, *fast*, ~~slow~~, ***both*** and `co`de`; see [web](https://example.com).', '',
+      '- one', '- two', '  - nested *item*', '    - deeper', '- [x] done', '', '1. first', '2. second', '',
+      '> [!NOTE]', '> Mind $5 {x} | y ^ <z>.', '', '> A quote', '>', '> second paragraph', '',
+      '```ts', 'const a = 1;', '', '```', '', '| a | b |', '| - | - |', '| 1 | 2 |', '', '---', '', '\\# hash', '',
+    ].join('\n');
+    for (const dialect of ['v1', 'v2'] as const) {
+      const markdown = renderNotionMarkdown(body, { dialect }).markdown;
+      expect(roundTrip(markdown, dialect)).toBe(markdown);
+    }
+  });
+});

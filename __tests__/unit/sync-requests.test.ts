@@ -1,0 +1,65 @@
+import { describe, expect, test } from '@jest/globals';
+import { renderNotionMarkdown } from '../../tools/core/notion-markdown.js';
+import { planMarkdownEdits, planNoteRequests } from '../../tools/core/sync-requests.js';
+
+const md = (body: string) => renderNotionMarkdown(body, { dialect: 'v1' }).markdown;
+const data = { title: 'T', operator: 'roman', summary: 'S', kind: 'session', external_id: 'RT-260511-01', date: '2026-05-11', tags: ['a'] };
+const long = Array.from({ length: 300 }, (_, i) => `Line ${i} says something.`).join('\n\n');
+
+describe('planMarkdownEdits', () => {
+  test('a one-word change is one small, unique, exact edit', () => {
+    const before = md(long);
+    const after = md(long.replace('Line 150 says', 'Line 150 shouts'));
+    const edits = planMarkdownEdits(before, after)!;
+    expect(edits).toEqual([{ old_str: 'Line 150 says something.', new_str: 'Line 150 shouts something.' }]);
+    expect(before.replace(edits[0]!.old_str, edits[0]!.new_str)).toBe(after);
+  });
+
+  test('a changed line that occurs twice is widened with context until it is unique', () => {
+    const before = 'a\nsame\nb\nsame\nc\nd\ne\nf\n';
+    const after = 'a\nsame\nb\nother\nc\nd\ne\nf\n';
+    const edits = planMarkdownEdits(before, after)!;
+    expect(before.split(edits[0]!.old_str)).toHaveLength(2);
+    expect(before.replace(edits[0]!.old_str, edits[0]!.new_str)).toBe(after);
+  });
+
+  test('an edit as big as the new text is not worth it: replace instead (null); no change: no edits', () => {
+    expect(planMarkdownEdits('a\n', 'b\n')).toBeNull();
+    expect(planMarkdownEdits('', 'b\n')).toBeNull();
+    expect(planMarkdownEdits('x\n', 'x\n')).toEqual([]);
+  });
+});
+
+describe('planNoteRequests', () => {
+  const base = { kind: 'session' as const, externalId: 'RT-260511-01' };
+  test('create: 1 request with the markdown body', () => {
+    const plan = planNoteRequests({ ...base, mode: 'create', current: { data, body: long }, currentMarkdown: md(long), previous: null });
+    expect(plan).toMatchObject({ create: 'markdown', requests: 1 });
+  });
+
+  test('body changed: 1 update_content; property changed: 1 PATCH naming it; both: 2; neither: 0', () => {
+    const previous = { version: { data, body: long }, markdown: md(long) };
+    const edited = long.replace('Line 7 says', 'Line 7 said');
+    const body = planNoteRequests({ ...base, mode: 'update', current: { data, body: edited }, currentMarkdown: md(edited), previous });
+    expect(body).toMatchObject({ properties: null, body: { kind: 'edit' }, requests: 1 });
+    const tagged = { ...data, tags: ['a', 'b'] };
+    const property = planNoteRequests({ ...base, mode: 'update', current: { data: tagged, body: long }, currentMarkdown: md(long), previous });
+    expect(property).toMatchObject({ properties: ['tags'], body: { kind: 'none' }, requests: 1 });
+    const both = planNoteRequests({ ...base, mode: 'update', current: { data: tagged, body: edited }, currentMarkdown: md(edited), previous });
+    expect(both.requests).toBe(2);
+    const neither = planNoteRequests({ ...base, mode: 'update', current: { data: { ...data, unknown_key: 1 }, body: long }, currentMarkdown: md(long), previous });
+    expect(neither.requests).toBe(0);
+  });
+
+  test('unknown previous state: every property and one replace_content', () => {
+    const plan = planNoteRequests({ ...base, mode: 'update', current: { data, body: long }, currentMarkdown: md(long), previous: null });
+    expect(plan).toMatchObject({ properties: 'all', body: { kind: 'replace' }, requests: 2 });
+  });
+
+  test('a body too large for the markdown endpoints goes on the block path, and says why', () => {
+    const huge = 'word '.repeat(100_000);
+    const plan = planNoteRequests({ ...base, mode: 'create', current: { data, body: huge }, currentMarkdown: md(huge), previous: null });
+    expect(plan.create).toBe('blocks');
+    expect(plan.summary).toMatch(/block path: .*KB; the markdown endpoints take at most 391 KB/);
+  });
+});

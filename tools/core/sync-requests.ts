@@ -1,0 +1,128 @@
+import type { NoteKind } from './config.js';
+import { markdownToBlocks, planAppendBatches } from './notion-blocks.js';
+import { MARKDOWN_MAX_BYTES } from './notion-markdown.js';
+import { diffProperties, type LogicalProperty } from './notion-properties.js';
+
+/** One old → new replacement in a page's markdown (Notion's update_content). */
+export interface MarkdownEdit {
+  old_str: string;
+  new_str: string;
+}
+
+/**
+ * The smallest single edit that turns `before` into `after`: the changed lines, widened by
+ * neighbouring lines until `old_str` occurs exactly once in `before`. Null when no such edit is
+ * smaller than sending `after` whole (or `before` is empty), which means: replace the content.
+ */
+export function planMarkdownEdits(before: string, after: string): MarkdownEdit[] | null {
+  if (before === after) return [];
+  if (before === '') return null;
+  const a = before.split('\n');
+  const b = after.split('\n');
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head += 1;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail += 1;
+  let start = head;
+  let endA = a.length - tail;
+  let endB = b.length - tail;
+  const occurrences = (text: string) => before.split(text).length - 1;
+  for (;;) {
+    const oldStr = a.slice(start, endA).join('\n');
+    if (oldStr.trim() !== '' && occurrences(oldStr) === 1) {
+      const newStr = b.slice(start, endB).join('\n');
+      const edit = { old_str: oldStr, new_str: newStr };
+      // Exact: applied the way Notion applies it (first and only match), it must give `after`.
+      if (before.replace(oldStr, () => newStr) !== after) return null;
+      return oldStr.length + newStr.length < after.length ? [edit] : null;
+    }
+    if (start === 0 && endA === a.length) return null;
+    if (start > 0) start -= 1;
+    if (endA < a.length) {
+      endA += 1;
+      endB += 1;
+    }
+  }
+}
+
+export type BodyStep =
+  | { kind: 'none' }
+  | { kind: 'edit'; edits: MarkdownEdit[] }
+  | { kind: 'replace' }
+  | { kind: 'blocks'; reason: string };
+
+export interface NoteRequestPlan {
+  /** How the page comes to be: created with its markdown body, created on the block path, or already there. */
+  create: 'markdown' | 'blocks' | null;
+  /** Properties to PATCH: the changed logical ones, 'all', or none. */
+  properties: (LogicalProperty | 'title')[] | 'all' | null;
+  body: BodyStep;
+  /** Requests this note is expected to cost (retries and 429s not counted). */
+  requests: number;
+  /** One line for the dry run: "update body: 1 request (update_content, 1 edit)". */
+  summary: string;
+}
+
+export interface NoteVersion {
+  data: Record<string, unknown>;
+  body: string;
+}
+
+export interface RequestPlanInput {
+  kind: NoteKind;
+  externalId: string;
+  /** Create a page, or update the page the note (or the data source) already has. */
+  mode: 'create' | 'update';
+  current: NoteVersion;
+  currentMarkdown: string;
+  /**
+   * The version Notion holds, when canon knows it exactly (the committed version whose hash is the
+   * note's synced_hash, rendered the same way). Null: unknown, so everything is sent.
+   */
+  previous: { version: NoteVersion; markdown: string } | null;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Decide, for one note, which requests bring its page up to date. Pure. */
+export function planNoteRequests(input: RequestPlanInput): NoteRequestPlan {
+  const bytes = new TextEncoder().encode(input.currentMarkdown).length;
+  const tooBig = bytes > MARKDOWN_MAX_BYTES;
+  const bigReason = `its markdown is ${Math.round(bytes / 1024)} KB; the markdown endpoints take at most ${Math.round(MARKDOWN_MAX_BYTES / 1024)} KB`;
+  if (input.mode === 'create') {
+    if (tooBig) {
+      const requests = 1 + Math.max(0, planAppendBatches(markdownToBlocks(input.current.body)).length - 1);
+      return { create: 'blocks', properties: null, body: { kind: 'blocks', reason: bigReason }, requests, summary: `create on the block path: ${plural(requests, 'request')} (${bigReason})` };
+    }
+    return { create: 'markdown', properties: null, body: { kind: 'none' }, requests: 1, summary: 'create page with its markdown body: 1 request' };
+  }
+  const previous = input.previous;
+  const properties = previous ? diffProperties(input.kind, input.externalId, previous.version.data, input.current.data) : ('all' as const);
+  const propertyList = properties === 'all' || properties.length > 0 ? properties : null;
+  let body: BodyStep;
+  if (previous && previous.markdown === input.currentMarkdown) body = { kind: 'none' };
+  else if (tooBig) body = { kind: 'blocks', reason: bigReason };
+  else {
+    const edits = previous ? planMarkdownEdits(previous.markdown, input.currentMarkdown) : null;
+    body = edits && edits.length > 0 ? { kind: 'edit', edits } : { kind: 'replace' };
+  }
+  const parts: string[] = [];
+  let requests = 0;
+  if (propertyList) {
+    requests += 1;
+    parts.push(propertyList === 'all' ? 'properties' : `properties (${propertyList.join(', ')})`);
+  }
+  if (body.kind === 'edit' || body.kind === 'replace') {
+    requests += 1;
+    parts.push(body.kind === 'edit' ? `body (update_content, ${plural(body.edits.length, 'edit')})` : 'body (replace_content)');
+  }
+  if (body.kind === 'blocks') {
+    const appends = planAppendBatches(markdownToBlocks(input.current.body)).length;
+    const old = previous ? markdownToBlocks(previous.version.body).length : 0;
+    const blockRequests = 1 + old + appends;
+    requests += blockRequests;
+    parts.push(`body on the block path (${body.reason})`);
+  }
+  if (requests === 0) return { create: null, properties: null, body, requests: 0, summary: 'nothing Notion shows changed: 0 requests' };
+  return { create: null, properties: propertyList, body, requests, summary: `update ${parts.join(' + ')}: ${plural(requests, 'request')}` };
+}
