@@ -11,7 +11,7 @@ import { compareIssues, findDuplicateIds, type IdOccurrence, type Issue, type No
 import { UserError } from '../errors.js';
 import { acquireBackfillLock } from '../io/backfill-lock.js';
 import { writeFileSafely } from '../io/fs.js';
-import { execGit, gitOutput, splitNul } from '../io/git.js';
+import { execGit, gitOutput, porcelain, porcelainResult, splitNul } from '../io/git.js';
 import { readNoteOrigins } from '../io/note-origins.js';
 import { readOperators } from '../io/operators.js';
 import { readSchema } from '../io/schemas.js';
@@ -139,7 +139,7 @@ async function backfill(repo: Repo, operators: OperatorRegistry, options: Backfi
   if (apply && toWrite.length > 0) {
     // `git mv` first, so git records a rename (history follows) before the new name gets its text.
     for (const plan of toWrite.filter((p) => p.renameTo !== null && !renamedBefore.has(p.file))) {
-      const moved = await execGit(['mv', '--', plan.ref.rel, plan.renameTo!], { cwd: repo.root, env: ctx.env });
+      const moved = await porcelainResult(repo.root, ctx.env, (git) => git.mv(plan.ref.rel, plan.renameTo!));
       if (moved.code !== 0) throw new UserError(m.renameFailed(plan.ref.rel, plan.renameTo!, (moved.stderr || moved.stdout).trim()), { hint: m.renameFailedHint });
     }
     const writing = createProgress(m.progress.writing, toWrite.length, { enabled: showProgress, stream: progressStream, minItems: 100 });
@@ -236,7 +236,7 @@ function currentText(file: string): string | null {
  */
 async function checkWorkingTree(repo: Repo, planner: Planner, ctx: CommandContext): Promise<{ texts: Map<string, string>; renames: Map<string, string> }> {
   const folders = NOTE_KINDS.map((kind) => trimSlashes(repo.config.folders[kind]));
-  const status = splitNul(await gitOutput(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...folders], { cwd: repo.root, env: ctx.env }));
+  const status = splitNul(await (await porcelain(repo.root, ctx.env)).raw(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...folders]));
   const staged = splitNul(await gitOutput(['diff', '--cached', '--name-only', '--no-renames', '-z'], { cwd: repo.root, env: ctx.env }));
   const dirty = new Set<string>(staged);
   const candidates: NoteRef[] = [];
@@ -312,9 +312,9 @@ async function commitFiles(repo: Repo, files: readonly string[], message: string
   const input = files.map((f) => `${f}\0`).join('');
   const add = await execGit(['add', '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd: repo.root, env: ctx.env, input });
   if (add.code !== 0) return { detail: (add.stderr || add.stdout).trim() };
-  const commit = await execGit(['commit', '-q', '-m', message], { cwd: repo.root, env: ctx.env });
+  const commit = await porcelainResult(repo.root, ctx.env, (git) => git.commit(message));
   if (commit.code !== 0) return { detail: `${commit.stdout}${commit.stderr}`.trim() || `git commit exited ${commit.code}` };
-  return (await gitOutput(['rev-parse', 'HEAD'], { cwd: repo.root, env: ctx.env })).trim();
+  return (await porcelain(repo.root, ctx.env)).revparse(['HEAD']);
 }
 
 function show(value: unknown): string {

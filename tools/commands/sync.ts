@@ -13,7 +13,7 @@ import { planNoteRequests, type NoteRequestPlan } from '../core/sync-requests.js
 import { ExitCode, UsageError, UserError } from '../errors.js';
 import { readCommittedNotes, readSyncedVersions } from '../io/committed-notes.js';
 import { writeFileSafely } from '../io/fs.js';
-import { execGit } from '../io/git.js';
+import { porcelain } from '../io/git.js';
 import { acquireLock, LockHeldError } from '../io/lock.js';
 import { createNotionApi, describeError, isMissingPage, isRefusedContent, PartialPageError, UncertainWriteError, type NotionApi } from '../io/notion.js';
 import { openRepo } from '../io/repo.js';
@@ -163,8 +163,9 @@ function describeProblems(problems: readonly SchemaProblem[]): string {
 
 async function who(root: string, env: NodeJS.ProcessEnv): Promise<string> {
   if (env.GITHUB_ACTIONS === 'true') return `GitHub Actions (${env.GITHUB_WORKFLOW ?? 'workflow'}, run ${env.GITHUB_RUN_ID ?? '?'}, by ${env.GITHUB_ACTOR ?? '?'})`;
-  const name = (await execGit(['config', 'user.name'], { cwd: root })).stdout.trim();
-  const email = (await execGit(['config', 'user.email'], { cwd: root })).stdout.trim();
+  const git = await porcelain(root);
+  const name = ((await git.getConfig('user.name')).value ?? '').trim();
+  const email = ((await git.getConfig('user.email')).value ?? '').trim();
   return [name, email ? `<${email}>` : ''].filter(Boolean).join(' ') || env.OPERATOR || 'unknown';
 }
 
