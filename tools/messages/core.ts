@@ -40,6 +40,8 @@ export const messages = {
   },
   secrets: {
     finding: (masked: string, rule: string) => `holds a secret (${masked}, ${rule}); notes end up in git history and Notion`,
+    decoded: (masked: string, rule: string, syntax: 'YAML' | 'Markdown') =>
+      `holds a secret once its ${syntax} escapes are decoded (${masked}, ${rule}); notes end up in git history and Notion`,
     refused: 'The commit was refused: remove the secret from the note (and rotate it if it was ever pushed). Nothing was committed.',
   },
 } as const;
