@@ -13,6 +13,8 @@ export const messages = {
     missingHint: 'Create it with one entry per person (see README, "Operators").',
     invalidYaml: (file: string, line: number, col: number, reason: string) => `${file}:${line}:${col}: invalid YAML: ${reason}`,
     invalid: (file: string, line: number, pointer: string, message: string) => `${file}:${line}: ${pointer} ${message}`,
+    aliasBomb: (file: string, line: number, max: number) =>
+      `${file}:${line}: YAML aliases expand beyond ${max} nodes (a YAML bomb); refusing to read it`,
     duplicate: (file: string, line: number, field: string, value: string) =>
       `${file}:${line}: ${field} "${value}" is used by more than one operator`,
   },
