@@ -8,7 +8,7 @@ import { openRepo } from '../io/repo.js';
 import { listNotes, readNote } from '../io/store.js';
 import { messages } from '../messages/index.js';
 import { createPaint } from '../output.js';
-import { resolveNoteArgs } from './note-set.js';
+import { resolveNoteArgs, resolvePathArgs } from './note-set.js';
 
 export interface NormalizeOptions {
   paths?: string[];
@@ -20,7 +20,7 @@ export interface NormalizeOptions {
 export async function runNormalize(options: NormalizeOptions, ctx: CommandContext): Promise<CommandOutcome<{ changed: string[] }>> {
   const repo = openRepo(ctx.cwd);
   const paths = options.paths ?? [];
-  const refs = options.all || paths.length === 0 ? listNotes(repo.root, repo.config) : resolveNoteArgs(repo.root, ctx.cwd, paths, repo.config).refs;
+  const refs = options.all || paths.length === 0 ? listNotes(repo.root, repo.config) : resolveNoteArgs(repo.root, ctx.cwd, resolvePathArgs(ctx.cwd, paths), repo.config).refs;
   const changed: string[] = [];
   const problems: Issue[] = [];
   for (const ref of refs) {

@@ -3,6 +3,13 @@ export const messages = {
     noGit: 'git is not installed or not on PATH; canon keeps its notes in a git repository.',
     notARepo: (cwd: string) => `${cwd} is not inside a git repository.`,
     notARepoHint: 'Run canon inside the repository that holds your notes, or pass --cwd <dir>.',
+    noFolder: (dir: string) => `--cwd ${dir} does not exist.`,
+    notAFolder: (dir: string) => `--cwd ${dir} is not a folder.`,
+    folderHint: 'Pass --cwd the folder of the repository that holds your notes. No files were changed.',
+  },
+  paths: {
+    missing: (arg: string) => `${arg} does not exist. No files were changed.`,
+    windowsHint: 'Write paths with forward slashes (docs/sessions/X.md); canon reads a backslash path as one only when that file exists.',
   },
   config: {
     invalidJson: (reason: string) => `canon.config.json is not valid JSON: ${reason}`,
