@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { secretLintProfiler } from '@secretlint/profiler';
 import { findSecretsInNote, maskSecrets, scanSecrets } from '../../tools/io/secrets.js';
 import { sessionNote } from '../helpers/notes.js';
 import { r, SAMPLES } from '../helpers/secret-samples.js';
@@ -66,6 +67,17 @@ describe('findSecretsInNote (the one scanner of pre-commit and sync)', () => {
     const token = `ghp_${r('a1B2c3D4e5', 36)}`;
     const issues = await scanSecrets(`---\ntitle: [unclosed\n---\n${token}\n`, 'n.md');
     expect(issues.map((i) => i.line)).toEqual([4]);
+  });
+});
+
+describe('cost', () => {
+  test("secretlint's profiler does not keep every scan's marks (its search over them made each scan slower than the last)", async () => {
+    const profiler = secretLintProfiler as unknown as { entries: unknown[] };
+    const text = sessionNote('RT-260511-01', { summary: '"caf\\u00e9"' }, '## Summary\n\nA path C:\\Users and &amp; here.\n');
+    for (let i = 0; i < 50; i++) await findSecretsInNote(text, 'n.md');
+    await new Promise((resolve) => setTimeout(resolve, 10)); // let the PerformanceObserver deliver
+    // One scan emits about 40 marks; 50 scans kept would be 2,000 or more.
+    expect(profiler.entries.length).toBeLessThan(200);
   });
 });
 

@@ -53,16 +53,43 @@ export function renderDecodedFrontmatter(raw: string, data: unknown): DecodedPie
   return pieces;
 }
 
-/** A Markdown backslash escape or character reference: the line may read differently once rendered. */
-const MARKDOWN_ESCAPE = /\\[!-/:-@[-`{-~]|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/;
+/**
+ * The named character references that decode to ASCII (all 46 of them, taken from the HTML list in
+ * the `character-entities` package). The token patterns are ASCII, so the other two thousand cannot
+ * complete one.
+ */
+const ASCII_ENTITIES: Record<string, string> = {
+  AMP: '&', DiacriticalGrave: '`', GT: '>', Hat: '^', LT: '<', NewLine: '\n', QUOT: '"', Tab: '\t', UnderBar: '_',
+  VerticalLine: '|', amp: '&', apos: "'", ast: '*', bsol: '\\', colon: ':', comma: ',', commat: '@', dollar: '$',
+  equals: '=', excl: '!', fjlig: 'fj', grave: '`', gt: '>', lbrace: '{', lbrack: '[', lcub: '{', lowbar: '_',
+  lpar: '(', lsqb: '[', lt: '<', midast: '*', num: '#', percnt: '%', period: '.', plus: '+', quest: '?', quot: '"',
+  rbrace: '}', rbrack: ']', rcub: '}', rpar: ')', rsqb: ']', semi: ';', sol: '/', verbar: '|', vert: '|',
+};
 
-/** Body lines (0-based index and text) whose rendered text may differ from their source. */
-export function planMarkdownDecoding(body: string): Array<{ index: number; text: string }> {
-  if (!MARKDOWN_ESCAPE.test(body)) return [];
-  const lines = body.split('\n');
+/** A CommonMark backslash escape or character reference, matched left to right in one pass as Markdown reads them. */
+const MARKDOWN_ESCAPE = /\\([!-/:-@[-`{-~])|&#([0-9]{1,7});|&#[xX]([0-9a-fA-F]{1,6});|&([A-Za-z][A-Za-z0-9]{1,31});/g;
+
+function codePoint(n: number): string {
+  return n === 0 || n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff) ? '\uFFFD' : String.fromCodePoint(n);
+}
+
+/**
+ * Body lines (0-based index) whose text reads differently once Markdown's escapes and character
+ * references are decoded, with the decoded text: what a Markdown reader, and sync's converter, get.
+ * Code spans are decoded too (Markdown would not): for a secret scan, seeing more is the safe side.
+ */
+export function renderMarkdownEscapes(body: string): Array<{ index: number; text: string }> {
+  if (!/[\\&]/.test(body)) return [];
   const out: Array<{ index: number; text: string }> = [];
-  lines.forEach((text, index) => {
-    if (MARKDOWN_ESCAPE.test(text)) out.push({ index, text });
+  body.split('\n').forEach((line, index) => {
+    if (!line.includes('\\') && !line.includes('&')) return;
+    const text = line.replace(MARKDOWN_ESCAPE, (whole, escaped?: string, dec?: string, hex?: string, name?: string) => {
+      if (escaped !== undefined) return escaped;
+      if (dec !== undefined) return codePoint(Number.parseInt(dec, 10));
+      if (hex !== undefined) return codePoint(Number.parseInt(hex, 16));
+      return ASCII_ENTITIES[name!] ?? whole;
+    });
+    if (text !== line) out.push({ index, text });
   });
   return out;
 }
