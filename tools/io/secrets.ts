@@ -106,6 +106,23 @@ function issue(file: string, line: number, column: number, message: string, rule
   return { file, line, column, severity: 'error', pointer: '', message, rule: `secret/${rule}` };
 }
 
+/** Scan several texts in one secretlint call (each call has a fixed cost); findings say which part, and where in it. */
+async function findSecretsInParts(parts: readonly string[]): Promise<Array<{ index: number; from: number; end: number; rule: string }>> {
+  if (parts.length === 0) return [];
+  const starts: number[] = [];
+  let at = 0;
+  for (const part of parts) {
+    starts.push(at);
+    at += part.length + 1;
+  }
+  return (await findSecrets(parts.join('\n'))).map((f) => {
+    let index = starts.length - 1;
+    while (index > 0 && starts[index]! > f.start) index--;
+    const start = starts[index]!;
+    return { index, from: f.start - start, end: Math.min(f.end, start + parts[index]!.length) - start, rule: f.rule };
+  });
+}
+
 /** Secrets that only appear once YAML escapes in the frontmatter or Markdown escapes in the body are decoded. */
 async function scanDecoded(text: string, file: string): Promise<Issue[]> {
   let note;
@@ -119,41 +136,18 @@ async function scanDecoded(text: string, file: string): Promise<Issue[]> {
   const raw = normalized.slice(0, normalized.length - note.body.length);
 
   const pieces = renderDecodedFrontmatter(raw, note.data);
-  if (pieces.length > 0) {
-    const joined = pieces.map((p) => p.text).join('\n');
-    const starts: number[] = [];
-    let at = 0;
-    for (const p of pieces) {
-      starts.push(at);
-      at += p.text.length + 1;
-    }
-    for (const f of await findSecrets(joined)) {
-      let i = starts.length - 1;
-      while (i > 0 && starts[i]! > f.start) i--;
-      const piece = pieces[i]!;
-      // A key-sensitive rule may match from the key on: mask the decoded value, not the key.
-      const from = Math.max(f.start, starts[i]! + piece.offset);
-      const { line } = note.locate(piece.pointer);
-      issues.push(issue(file, line, 1, messages.secrets.decoded(maskSecret(joined.slice(from, f.end)), f.rule, 'YAML'), f.rule));
-    }
+  for (const { index, from, end, rule } of await findSecretsInParts(pieces.map((p) => p.text))) {
+    const piece = pieces[index]!;
+    // A key-sensitive rule may match from the key on: mask the decoded value, not the key.
+    const masked = maskSecret(piece.text.slice(Math.max(from, piece.offset), end));
+    issues.push(issue(file, note.locate(piece.pointer).line, 1, messages.secrets.decoded(masked, rule, 'YAML'), rule));
   }
 
   const lines = renderMarkdownEscapes(note.body);
-  if (lines.length > 0) {
-    const bodyLine = raw.split('\n').length;
-    const starts: number[] = [];
-    let at = 0;
-    for (const l of lines) {
-      starts.push(at);
-      at += l.text.length + 1;
-    }
-    const joined = lines.map((l) => l.text).join('\n');
-    for (const f of await findSecrets(joined)) {
-      let i = starts.length - 1;
-      while (i > 0 && starts[i]! > f.start) i--;
-      const masked = maskSecret(joined.slice(f.start, f.end));
-      issues.push(issue(file, bodyLine + lines[i]!.index, 1, messages.secrets.decoded(masked, f.rule, 'Markdown'), f.rule));
-    }
+  const bodyLine = raw.split('\n').length; // raw ends with the closing `---` line and its newline
+  for (const { index, from, end, rule } of await findSecretsInParts(lines.map((l) => l.text))) {
+    const masked = maskSecret(lines[index]!.text.slice(from, end));
+    issues.push(issue(file, bodyLine + lines[index]!.index, 1, messages.secrets.decoded(masked, rule, 'Markdown'), rule));
   }
   return issues;
 }
