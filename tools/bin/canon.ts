@@ -97,7 +97,7 @@ export function buildProgram(): Command {
   program
     .command('validate')
     .description('check notes against their schemas and the store rules')
-    .argument('[paths...]', 'note files to check')
+    .argument('[paths...]', 'note files to check (each must exist; docs\\sessions\\X.md is read as docs/sessions/X.md)')
     .option('--all', 'check every note in the store, with cross-file checks')
     .option('--staged', 'check the notes staged for commit, as staged')
     .option('--strict', 'also require a current content_hash (what CI uses)')
@@ -108,7 +108,7 @@ export function buildProgram(): Command {
   program
     .command('normalize')
     .description('rewrite notes in canonical key order with a fresh content_hash')
-    .argument('[paths...]', 'note files to normalise')
+    .argument('[paths...]', 'note files to normalise (each must exist; backslashes are read as /)')
     .option('--all', 'every note in the store')
     .option('--check', 'change nothing; exit 1 if any file would change')
     .option('--json', 'print {changed} as JSON')
