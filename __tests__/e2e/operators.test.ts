@@ -21,6 +21,11 @@ describe('a malformed operators.yaml is a configuration error (exit 2) naming it
       '.claude/operators.yaml:10: slug "roman" is used by more than one operator',
     ],
     ['initials that are not 2-4 capitals', 'operators:\n  - slug: roman\n    initials: Rt\n    emails: [roman@example.com]\n', '.claude/operators.yaml:3: /operators/0/initials must be 2 to 4 capital letters'],
+    [
+      'a YAML alias bomb',
+      `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n${OPERATORS_YAML}`,
+      '.claude/operators.yaml:2:',
+    ],
     ['initials too long', 'operators:\n  - slug: roman\n    initials: ROMAN\n    emails: [roman@example.com]\n', '.claude/operators.yaml:3: /operators/0/initials'],
   ])('%s', (_name, yaml, message) => {
     repo = createGitRepo({ files: { '.claude/operators.yaml': yaml } });

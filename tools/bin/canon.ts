@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // The only module that touches argv, process.exit and the real console. Each command is loaded
 // lazily, so `canon resume` never pays for ajv or the Notion client.
+import { statSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandContext, CommandOutcome } from '../context.js';
-import { errorMessage, ExitCode, UserError } from '../errors.js';
+import { errorMessage, ExitCode, UsageError, UserError } from '../errors.js';
 import { handoffQueueMessages } from '../messages/handoff-queue.js';
+import { messages } from '../messages/index.js';
 import { createConsoleLogger } from '../output.js';
 
 const EXIT_CODES_HELP = `
@@ -41,6 +43,7 @@ function action(load: () => Promise<Runner>, mapArgs?: (args: unknown[]) => Reco
     const options = { ...opts, ...(mapArgs ? mapArgs(args) : {}) };
     const ctx = context(opts, Boolean(opts.json));
     try {
+      if (opts.cwd !== undefined) checkFolder(opts.cwd);
       const run = await load();
       const outcome = await run(options, ctx);
       process.exitCode = outcome.exitCode;
@@ -48,6 +51,17 @@ function action(load: () => Promise<Runner>, mapArgs?: (args: unknown[]) => Reco
       process.exitCode = report(error, ctx, Boolean(opts.debug));
     }
   };
+}
+
+/** `--cwd` must name a folder: otherwise git's spawn fails with ENOENT, which reads as "git is not installed". */
+function checkFolder(dir: string): void {
+  let stat;
+  try {
+    stat = statSync(dir);
+  } catch {
+    throw new UsageError(messages.repo.noFolder(dir), messages.repo.folderHint);
+  }
+  if (!stat.isDirectory()) throw new UsageError(messages.repo.notAFolder(dir), messages.repo.folderHint);
 }
 
 function report(error: unknown, ctx: CommandContext, debug: boolean): number {
@@ -84,7 +98,7 @@ export function buildProgram(): Command {
   program
     .command('validate')
     .description('check notes against their schemas and the store rules')
-    .argument('[paths...]', 'note files to check')
+    .argument('[paths...]', 'note files to check (each must exist; docs\\sessions\\X.md is read as docs/sessions/X.md)')
     .option('--all', 'check every note in the store, with cross-file checks')
     .option('--staged', 'check the notes staged for commit, as staged')
     .option('--strict', 'also require a current content_hash (what CI uses)')
@@ -95,7 +109,7 @@ export function buildProgram(): Command {
   program
     .command('normalize')
     .description('rewrite notes in canonical key order with a fresh content_hash')
-    .argument('[paths...]', 'note files to normalise')
+    .argument('[paths...]', 'note files to normalise (each must exist; backslashes are read as /)')
     .option('--all', 'every note in the store')
     .option('--check', 'change nothing; exit 1 if any file would change')
     .option('--json', 'print {changed} as JSON')
@@ -202,10 +216,12 @@ export function buildProgram(): Command {
     .action(action(async () => (await import('../commands/session-claim.js')).runSessionClaim as Runner));
   session
     .command('gc')
-    .description('list (or remove with --apply) claim stubs older than a bound')
-    .option('--older-than <age>', 'age such as 24h, 90m, 7d', '24h')
-    .option('--apply', 'remove them')
-    .option('--json', 'print {removed} as JSON')
+    .description('list (or remove with --apply) old claim stubs, telemetry of ended sessions, and archived telemetry')
+    .option('--older-than <age>', 'claim stubs claimed longer ago than this (such as 24h, 90m, 7d)', '24h')
+    .option('--telemetry-older-than <age>', 'session journals/state files (.claude/state/session-*) not written for this long', '7d')
+    .option('--archive-older-than <age>', 'archived telemetry (.claude/state/archive/*) older than this', '30d')
+    .option('--apply', 'remove them (without it, only list them)')
+    .option('--json', 'print {dry_run, stale, removed} as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(action(async () => (await import('../commands/session-gc.js')).runSessionGc as Runner));
   session

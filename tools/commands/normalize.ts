@@ -8,7 +8,7 @@ import { openRepo } from '../io/repo.js';
 import { listNotes, readNote, skippedLinkIssue } from '../io/store.js';
 import { messages } from '../messages/index.js';
 import { createPaint } from '../output.js';
-import { resolveNoteArgs } from './note-set.js';
+import { resolveNoteArgs, resolvePathArgs } from './note-set.js';
 
 export interface NormalizeOptions {
   paths?: string[];
@@ -21,7 +21,7 @@ export async function runNormalize(options: NormalizeOptions, ctx: CommandContex
   const repo = openRepo(ctx.cwd);
   const paths = options.paths ?? [];
   const links: string[] = [];
-  const refs = options.all || paths.length === 0 ? listNotes(repo.root, repo.config, undefined, links) : resolveNoteArgs(repo.root, ctx.cwd, paths, repo.config).refs;
+  const refs = options.all || paths.length === 0 ? listNotes(repo.root, repo.config, undefined, links) : resolveNoteArgs(repo.root, ctx.cwd, resolvePathArgs(ctx.cwd, paths), repo.config).refs;
   const changed: string[] = [];
   const problems: Issue[] = links.map(skippedLinkIssue);
   for (const ref of refs) {

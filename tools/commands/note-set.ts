@@ -1,11 +1,36 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CanonConfig } from '../core/config.js';
 import { classifyPath, trimSlashes } from '../core/layout.js';
 import type { NoteRef, ValidationContext } from '../core/validate-note.js';
+import { UsageError } from '../errors.js';
 import { toPosix } from '../io/fs.js';
+import { messages } from '../messages/index.js';
 import { readOperators } from '../io/operators.js';
 import { getValidators } from '../io/schemas.js';
+
+/**
+ * Command-line paths as typed, checked before anything is read: a path that does not exist is a
+ * usage error (exit 2) naming it. A Windows-style `docs\sessions\X.md` is read as
+ * `docs/sessions/X.md` when only that exists (a backslash is a legal file-name character on POSIX).
+ */
+export function resolvePathArgs(cwd: string, args: readonly string[]): string[] {
+  return args.map((arg) => {
+    if (pathExists(path.resolve(cwd, arg))) return arg;
+    const posix = arg.replace(/\\/g, '/');
+    if (posix !== arg && pathExists(path.resolve(cwd, posix))) return posix;
+    throw new UsageError(messages.paths.missing(arg), posix !== arg ? messages.paths.windowsHint : undefined);
+  });
+}
+
+function pathExists(file: string): boolean {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Turn command-line paths (relative to cwd, or absolute as lint-staged passes them) into store notes. */
 export function resolveNoteArgs(root: string, cwd: string, args: readonly string[], config: CanonConfig): { refs: NoteRef[]; skipped: string[] } {

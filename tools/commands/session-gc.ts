@@ -7,17 +7,21 @@ import { formatAge, parseAge } from '../core/session-id.js';
 import { UsageError } from '../errors.js';
 import { openRepo } from '../io/repo.js';
 import { listNotes } from '../io/store.js';
+import { STATE_DIR } from '../io/telemetry.js';
+import { listStaleTelemetry, removeStaleTelemetry } from '../io/telemetry-gc.js';
 import { sessionMessages } from '../messages/session.js';
 
 export interface SessionGcOptions {
   olderThan?: string;
+  telemetryOlderThan?: string;
+  archiveOlderThan?: string;
   apply?: boolean;
   json?: boolean;
 }
 
 export interface SessionGcResult {
   dry_run: boolean;
-  /** Stubs older than the bound. */
+  /** Claim stubs, telemetry files and archive files older than their bounds: what --apply removes. */
   stale: string[];
   removed: string[];
 }
@@ -25,10 +29,24 @@ export interface SessionGcResult {
 /** Temp files of a claim killed between write and link are older than any claim in progress after this. */
 const TEMP_MAX_AGE_MS = 3_600_000;
 
+/** Telemetry of a session untouched this long is of a session that ended without a handoff. */
+export const TELEMETRY_MAX_AGE = '7d';
+/** Archived telemetry (moved there at handoff) is kept this long. */
+export const ARCHIVE_MAX_AGE = '30d';
+
+function parseBound(option: string, value: string): number {
+  const ms = parseAge(value);
+  if (ms === null) throw new UsageError(sessionMessages.gc.badAge(value, option));
+  return ms;
+}
+
 export async function runSessionGc(options: SessionGcOptions, ctx: CommandContext): Promise<CommandOutcome<SessionGcResult>> {
   const bound = options.olderThan ?? '24h';
-  const maxAge = parseAge(bound);
-  if (maxAge === null) throw new UsageError(sessionMessages.gc.badAge(bound));
+  const maxAge = parseBound('--older-than', bound);
+  const telemetryBound = options.telemetryOlderThan ?? TELEMETRY_MAX_AGE;
+  const telemetryMaxAge = parseBound('--telemetry-older-than', telemetryBound);
+  const archiveBound = options.archiveOlderThan ?? ARCHIVE_MAX_AGE;
+  const archiveMaxAge = parseBound('--archive-older-than', archiveBound);
   const repo = openRepo(ctx.cwd);
   const now = ctx.now().getTime();
 
@@ -71,11 +89,20 @@ export async function runSessionGc(options: SessionGcOptions, ctx: CommandContex
     sweepClaimTemps(path.join(repo.root, trimSlashes(repo.config.folders.session)), now);
   }
 
-  const result = { dry_run: !options.apply, stale: stale.map((s) => s.rel), removed };
+  const telemetry = listStaleTelemetry(repo.root, now, telemetryMaxAge, archiveMaxAge);
+  if (options.apply) {
+    for (const { rel } of telemetry) {
+      const bound = rel.startsWith(`${STATE_DIR}/archive/`) ? archiveMaxAge : telemetryMaxAge;
+      if (removeStaleTelemetry(repo.root, rel, now, bound)) removed.push(rel);
+    }
+  }
+
+  const result = { dry_run: !options.apply, stale: [...stale.map((s) => s.rel), ...telemetry.map((t) => t.rel)], removed };
   if (options.json) ctx.logger.out(JSON.stringify(result, null, 2));
-  else if (stale.length === 0) ctx.logger.out(sessionMessages.gc.none(bound));
+  else if (result.stale.length === 0) ctx.logger.out(sessionMessages.gc.none(bound, telemetryBound, archiveBound));
   else {
     for (const s of stale) ctx.logger.out(sessionMessages.gc.stale(s.rel, formatAge(s.age)));
+    for (const t of telemetry) ctx.logger.out(sessionMessages.gc.staleTelemetry(t.rel, formatAge(t.age)));
     ctx.logger.err(options.apply ? sessionMessages.gc.removed(removed.length) : sessionMessages.gc.dryRunHint);
   }
   return { exitCode: 0, result };

@@ -10,7 +10,7 @@ import { listStagedChanges, readBlobs } from '../io/staged.js';
 import { listNotes, loadNoteBytes, readNote, skippedLinkIssue, type LoadedNote } from '../io/store.js';
 import { messages } from '../messages/index.js';
 import { createPaint } from '../output.js';
-import { createValidationContext, resolveNoteArgs } from './note-set.js';
+import { createValidationContext, resolveNoteArgs, resolvePathArgs } from './note-set.js';
 
 export interface ValidateOptions {
   paths?: string[];
@@ -95,7 +95,7 @@ export async function runValidate(options: ValidateOptions, ctx: CommandContext)
   const links: string[] = [];
   if (options.staged) loaded = await loadStaged(repo);
   else {
-    const refs = options.all || paths.length === 0 ? listNotes(repo.root, repo.config, undefined, links) : resolveNoteArgs(repo.root, ctx.cwd, paths, repo.config).refs;
+    const refs = options.all || paths.length === 0 ? listNotes(repo.root, repo.config, undefined, links) : resolveNoteArgs(repo.root, ctx.cwd, resolvePathArgs(ctx.cwd, paths), repo.config).refs;
     loaded = refs.map((ref) => readNote(repo.root, ref, repo.config));
   }
   const wholeStore = !options.staged && (options.all === true || paths.length === 0);

@@ -1,5 +1,5 @@
 import type { ValidateFunction } from 'ajv';
-import { LineCounter, parseDocument, type Node } from 'yaml';
+import { LineCounter, parseDocument, visit, type Node } from 'yaml';
 import { messages } from '../messages/index.js';
 import { pointerToPath } from './frontmatter.js';
 import { formatSchemaErrors } from './schema-errors.js';
@@ -17,6 +17,9 @@ export interface OperatorRegistry {
   byInitials: Map<string, Operator>;
   byEmail: Map<string, Operator>;
 }
+
+/** YAML aliases beyond this many expansions are a resource-exhaustion attack (a "YAML bomb"). */
+const MAX_ALIAS_COUNT = 100;
 
 /** operators.yaml could not be used; `message` names file:line. */
 export class OperatorsError extends Error {
@@ -51,7 +54,21 @@ export function parseOperators(text: string, file: string, validate: ValidateFun
     }
     return 1;
   };
-  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError) && !/alias/i.test(String(error))) throw error;
+    // Point at the first alias: that is where the expansion starts.
+    let line = 1;
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.range) line = lineCounter.linePos(node.range[0]).line;
+        return visit.BREAK;
+      },
+    });
+    throw new OperatorsError(messages.operators.aliasBomb(file, line, MAX_ALIAS_COUNT));
+  }
   if (!validate(data)) {
     const issue = formatSchemaErrors(validate.errors ?? [])[0]!;
     throw new OperatorsError(messages.operators.invalid(file, lineOf(issue.pointer), issue.pointer, issue.message));

@@ -3,6 +3,13 @@ export const messages = {
     noGit: 'git is not installed or not on PATH; canon keeps its notes in a git repository.',
     notARepo: (cwd: string) => `${cwd} is not inside a git repository.`,
     notARepoHint: 'Run canon inside the repository that holds your notes, or pass --cwd <dir>.',
+    noFolder: (dir: string) => `--cwd ${dir} does not exist.`,
+    notAFolder: (dir: string) => `--cwd ${dir} is not a folder.`,
+    folderHint: 'Pass --cwd the folder of the repository that holds your notes. No files were changed.',
+  },
+  paths: {
+    missing: (arg: string) => `${arg} does not exist. No files were changed.`,
+    windowsHint: 'Write paths with forward slashes (docs/sessions/X.md); canon reads a backslash path as one only when that file exists.',
   },
   config: {
     invalidJson: (reason: string) => `canon.config.json is not valid JSON: ${reason}`,
@@ -13,6 +20,8 @@ export const messages = {
     missingHint: 'Create it with one entry per person (see README, "Operators").',
     invalidYaml: (file: string, line: number, col: number, reason: string) => `${file}:${line}:${col}: invalid YAML: ${reason}`,
     invalid: (file: string, line: number, pointer: string, message: string) => `${file}:${line}: ${pointer} ${message}`,
+    aliasBomb: (file: string, line: number, max: number) =>
+      `${file}:${line}: YAML aliases expand beyond ${max} nodes (a YAML bomb); refusing to read it`,
     duplicate: (file: string, line: number, field: string, value: string) =>
       `${file}:${line}: ${field} "${value}" is used by more than one operator`,
   },
@@ -46,6 +55,8 @@ export const messages = {
   },
   secrets: {
     finding: (masked: string, rule: string) => `holds a secret (${masked}, ${rule}); notes end up in git history and Notion`,
+    decoded: (masked: string, rule: string, syntax: 'YAML' | 'Markdown') =>
+      `holds a secret once its ${syntax} escapes are decoded (${masked}, ${rule}); notes end up in git history and Notion`,
     refused: 'The commit was refused: remove the secret from the note (and rotate it if it was ever pushed). Nothing was committed.',
   },
 } as const;

@@ -31,11 +31,13 @@ export const sessionMessages = {
       `warning: ${root} is inside iCloud Drive or a FileProvider folder; atomic create and rename are not reliable there, so two machines may claim one id. Keep the repository outside it.`,
   },
   gc: {
-    badAge: (value: string) => `--older-than "${value}" is not an age; use a number and a unit such as 90m, 24h or 7d.`,
+    badAge: (value: string, option = '--older-than') => `${option} "${value}" is not an age; use a number and a unit such as 90m, 24h or 7d.`,
     stale: (rel: string, age: string) => `${rel}  (claimed ${age} ago)`,
-    none: (age: string) => `No claim stubs older than ${age}.`,
+    staleTelemetry: (rel: string, age: string) => `${rel}  (last written ${age} ago)`,
+    none: (age: string, telemetry: string, archive: string) =>
+      `No claim stubs older than ${age}, no telemetry untouched for ${telemetry}, no archived telemetry older than ${archive}.`,
     dryRunHint: 'Nothing was removed: run again with --apply to remove them.',
-    removed: (n: number) => `Removed ${n} claim stub(s).`,
+    removed: (n: number) => `Removed ${n} file(s).`,
   },
   rename: {
     notAnId: (id: string) => `"${id}" is not a session id like RT-260511-02.`,
