@@ -11,6 +11,7 @@ import {
   foldTelemetryState,
   observeStateDir,
   readForbiddenMcp,
+  readInvariantRule,
   readTelemetryState,
   telemetryJournalFile,
   telemetryStateDir,
@@ -163,10 +164,14 @@ describe('readers for handoff and `telemetry show`', () => {
     expect(readTelemetryState(root, 's1')).toBeNull();
   });
 
-  test('readForbiddenMcp honours canon.config.json and falls back to the default', () => {
+  test('readInvariantRule / readForbiddenMcp honour canon.config.json and fall back to the default', () => {
+    expect(readInvariantRule(root)).toEqual({ forbidden: ['*notion*'], counter: 'notion_offplan' });
     expect(readForbiddenMcp(root)).toEqual(['notion_offplan']);
-    writeFileSync(path.join(root, 'canon.config.json'), JSON.stringify({ invariant: { forbidden_mcp: ['a', 'b'] } }));
-    expect(readForbiddenMcp(root)).toEqual(['a', 'b']);
+    writeFileSync(path.join(root, 'canon.config.json'), JSON.stringify({ invariant: { forbidden_mcp: ['a', 'b*'], counter: 'forbidden' } }));
+    expect(readInvariantRule(root)).toEqual({ forbidden: ['a', 'b*'], counter: 'forbidden' });
+    expect(readForbiddenMcp(root)).toEqual(['forbidden']);
+    writeFileSync(path.join(root, 'canon.config.json'), JSON.stringify({ invariant: { forbidden_mcp: [] } }));
+    expect(readForbiddenMcp(root)).toEqual([]);
     writeFileSync(path.join(root, 'canon.config.json'), '{ not json');
     expect(readForbiddenMcp(root)).toEqual(['notion_offplan']);
     expect(serializeTelemetryState(createTelemetryState('s', root, NOW, readForbiddenMcp(root)))).toContain('"mcp__notion_offplan": 0');
