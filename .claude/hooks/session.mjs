@@ -297,6 +297,7 @@ var claudeMessages = {
     failed: (reason) => `The transcript could not be archived (${reason}).`,
     masked: (n) => `${n} secret(s) were masked in the archived transcript.`
   },
+  unfinished: (n, calls, ids) => `unfinished: ${n} session(s) with ${calls} tool call(s) and no note (${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", \u2026" : ""}); hand off with \`npm run handoff -- --session-id <id>\`.`,
   commits: {
     none: (since) => `No commits since this session started (${since}).`,
     noStart: "canon does not know when this session started (no telemetry for it); the last commits instead:"
@@ -1082,7 +1083,7 @@ function runSessionHook(run) {
   if (input.event === "SessionEnd") {
     try {
       recordSessionEnd(root, sessionId, nowIso);
-      foldTelemetryState(root, sessionId, nowIso);
+      if (existsSync2(telemetryJournalFile(root, sessionId))) foldTelemetryState(root, sessionId, nowIso);
     } catch (error) {
       log(claudeMessages.hook.endFailed(reasonOf(error)));
     }

@@ -177,6 +177,13 @@ export function buildProgram(): Command {
     .addHelpText('after', EXIT_CODES_HELP)
     .action(action(async () => (await import('../commands/session-gc.js')).runSessionGc as Runner));
   session
+    .command('commits')
+    .description("this Claude Code session's commits: git log since the session started (telemetry knows when)")
+    .option('--session-id <id>', 'Claude Code session id (default: $CLAUDE_CODE_SESSION_ID, $CLAUDE_SESSION_ID, the only live session)')
+    .option('--json', 'print {session_id, since, commits:[{sha, subject}]} as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(action(async () => (await import('../commands/session-commits.js')).runSessionCommits as Runner));
+  session
     .command('rename')
     .description('move a session note to the next free id (before `git pull --rebase`)')
     .argument('<id>', 'the session id to rename')

@@ -51,6 +51,7 @@ import { openRepo } from '../io/repo.js';
 import { getValidators } from '../io/schemas.js';
 import { claimSessionId, releaseClaim } from '../io/session-claim.js';
 import { resolveSessionIdFor } from '../io/session-resolve.js';
+import { keepSessionTranscript } from '../io/transcript-archive.js';
 import { listNotes, readNote } from '../io/store.js';
 import { archiveTelemetryState, findTelemetryState, type TelemetryLookup } from '../io/telemetry.js';
 import { resolveOperator, type ResolvedOperator } from '../io/whoami.js';
@@ -181,6 +182,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     const noteTelemetry = planNoteTelemetry(telemetry?.state ?? null, forbiddenMcp);
     const startedAt = validIso(telemetry?.state.started_at);
     const endedAt = isoSeconds(ctx.now().getTime());
+    const transcriptBytes = await keepSessionTranscript(root, config, claim.id, telemetry?.state ?? null, ctx.env, warn);
     const planned = planSessionNote({
       id: claim.id,
       operator: operator.slug,
@@ -195,6 +197,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       activeMinutes: startedAt === null ? null : Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(startedAt)) / 60_000)),
       writeMinutes: Math.round((ctx.now().getTime() - startedMs) / 6_000) / 10,
       forbiddenMcp,
+      transcriptBytes,
     });
     const note = normalizeNote(createNote(planned.data, planned.body), 'session');
     const text = serializeNote(note);

@@ -18,7 +18,7 @@ import { renderSessionStartContext } from '../core/session-context.js';
 import { resolveSessionId } from '../core/telemetry.js';
 import { inputKey, operatorsFingerprint, readOperatorCache } from '../io/operator-cache.js';
 import { readStdinSync } from '../io/stdin.js';
-import { appendHookError, foldTelemetryState, listUnfinishedSessions, recordSessionEnd, recordSessionStart } from '../io/telemetry.js';
+import { appendHookError, foldTelemetryState, listUnfinishedSessions, recordSessionEnd, recordSessionStart, telemetryJournalFile } from '../io/telemetry.js';
 import { claudeMessages as m } from '../messages/claude.js';
 
 const STDIN_LIMIT_BYTES = 1024 * 1024;
@@ -195,7 +195,8 @@ export function runSessionHook(run: SessionHookRun): SessionHookOutcome {
   if (input.event === 'SessionEnd') {
     try {
       recordSessionEnd(root, sessionId, nowIso);
-      foldTelemetryState(root, sessionId, nowIso);
+      // A session that already handed off has no journal left: nothing to fold, no empty state to leave.
+      if (existsSync(telemetryJournalFile(root, sessionId))) foldTelemetryState(root, sessionId, nowIso);
     } catch (error) {
       log(m.hook.endFailed(reasonOf(error)));
     }

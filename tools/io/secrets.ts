@@ -47,3 +47,12 @@ export async function scanSecrets(text: string, file: string): Promise<Issue[]> 
     };
   });
 }
+
+/** Where secrets sit in `text` (offsets), for masking them in a copy: the same rules as the commit scan. */
+export async function findSecretRanges(text: string): Promise<Array<[start: number, end: number]>> {
+  const result = await lintSource({
+    source: { content: text, filePath: 'transcript.jsonl', contentType: 'text' },
+    options: { config: config as never, maskSecrets: true, noPhysicFilePath: true },
+  });
+  return result.messages.map((message) => [message.range[0], message.range[1]] as [number, number]);
+}

@@ -26,6 +26,8 @@ export const claudeMessages = {
     failed: (reason: string) => `The transcript could not be archived (${reason}).`,
     masked: (n: number) => `${n} secret(s) were masked in the archived transcript.`,
   },
+  unfinished: (n: number, calls: number, ids: string[]) =>
+    `unfinished: ${n} session(s) with ${calls} tool call(s) and no note (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''}); hand off with \`npm run handoff -- --session-id <id>\`.`,
   commits: {
     none: (since: string) => `No commits since this session started (${since}).`,
     noStart: 'canon does not know when this session started (no telemetry for it); the last commits instead:',
