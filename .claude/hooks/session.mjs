@@ -773,6 +773,7 @@ var PARALLEL_WINDOW_MS = 60 * 60 * 1e3;
 var FOLD_LOCK = { staleMs: 2e3, timeoutMs: 250 };
 var SESSION_FILE = /^session-(.+)\.jsonl?$/;
 var ENDED_FILE = /^session-(.+)\.ended$/;
+var HANDOFF_FILE = /^session-(.+)\.handoff$/;
 function telemetryStateDir(root) {
   return path2.join(root, STATE_DIR);
 }
@@ -781,6 +782,9 @@ function telemetryStateFile(root, sessionId) {
 }
 function telemetryJournalFile(root, sessionId) {
   return `${telemetryStateFile(root, sessionId)}l`;
+}
+function sessionHandoffFile(root, sessionId) {
+  return path2.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.handoff`);
 }
 function sessionEndedFile(root, sessionId) {
   return path2.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.ended`);
@@ -900,10 +904,12 @@ function readInvariantRule(root) {
 function recordSessionStart(root, sessionId, mark) {
   mkdirSync(telemetryStateDir(root), { recursive: true });
   appendToolEvent(root, sessionId, mark);
-  try {
-    unlinkSync2(sessionEndedFile(root, sessionId));
-  } catch (error) {
-    if (errorCode2(error) !== "ENOENT") throw error;
+  for (const marker of [sessionEndedFile(root, sessionId), sessionHandoffFile(root, sessionId)]) {
+    try {
+      unlinkSync2(marker);
+    } catch (error) {
+      if (errorCode2(error) !== "ENOENT") throw error;
+    }
   }
 }
 function recordSessionEnd(root, sessionId, endedAt) {
@@ -921,7 +927,13 @@ function listTelemetrySessions(root) {
   }
   const sessions = /* @__PURE__ */ new Map();
   const endedStems = /* @__PURE__ */ new Map();
+  const handedOff = /* @__PURE__ */ new Set();
   for (const name of names) {
+    const handoffStem = HANDOFF_FILE.exec(name)?.[1];
+    if (handoffStem !== void 0) {
+      handedOff.add(handoffStem);
+      continue;
+    }
     const endedStem = ENDED_FILE.exec(name)?.[1];
     if (endedStem !== void 0) {
       const text2 = readTextOrNull(path2.join(dir, name))?.trim() ?? "";
@@ -937,15 +949,18 @@ function listTelemetrySessions(root) {
       continue;
     }
     const seen = sessions.get(stem);
-    if (seen === void 0 || seen.mtimeMs < mtimeMs) sessions.set(stem, { stem, mtimeMs, endedAt: null });
+    if (seen === void 0 || seen.mtimeMs < mtimeMs) sessions.set(stem, { stem, mtimeMs, endedAt: null, handedOff: false });
   }
-  for (const session of sessions.values()) session.endedAt = endedStems.get(session.stem) ?? null;
+  for (const session of sessions.values()) {
+    session.endedAt = endedStems.get(session.stem) ?? null;
+    session.handedOff = handedOff.has(session.stem);
+  }
   return [...sessions.values()].sort((a, b) => b.mtimeMs - a.mtimeMs || (a.stem < b.stem ? -1 : 1));
 }
 function listUnfinishedSessions(root, now = /* @__PURE__ */ new Date()) {
   const out = [];
   for (const session of listTelemetrySessions(root)) {
-    if (session.endedAt === null) continue;
+    if (session.endedAt === null || session.handedOff) continue;
     let calls = 0;
     try {
       calls = computeState(root, session.stem, now.toISOString(), null).state.tool_calls_count;

@@ -58,9 +58,9 @@ describe('commands generate: per-operator Claude Code wrappers', () => {
     expect(resume).toContain('allowed-tools: Bash(OPERATOR=roman npm run resume:*)');
     expect(resume).toMatch(/^!`OPERATOR=roman npm run resume --silent`$/m);
     const handoff = repo.read('.claude/commands/handoff-sk.md');
-    expect(handoff).toContain('allowed-tools: Write(.claude/state/**), Edit(.claude/state/**), Bash(OPERATOR=sergei npm run handoff -- --from .claude/state/:*)');
+    expect(handoff).toContain('allowed-tools: Edit(.canon/**), Bash(OPERATOR=sergei npm run handoff -- --from:*)');
     // Default permission mode: the model writes the draft with the Write tool, then runs one literal command (no heredoc).
-    expect(handoff).toMatch(/^OPERATOR=sergei npm run handoff -- --from \.claude\/state\/handoff-\$\{CLAUDE_SESSION_ID\}\.json --session-id \$\{CLAUDE_SESSION_ID\} --yes --json \$ARGUMENTS$/m);
+    expect(handoff).toMatch(/^OPERATOR=sergei npm run handoff -- --from \.canon\/handoff-\$\{CLAUDE_SESSION_ID\}\.json --session-id \$\{CLAUDE_SESSION_ID\} --yes --json \$ARGUMENTS$/m);
     expect(handoff).not.toContain('<<');
     // The generated marker is a YAML comment in the frontmatter, which Claude Code never sends to the model.
     const [, frontmatter, body] = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(handoff)!;

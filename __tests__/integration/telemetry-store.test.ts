@@ -159,7 +159,7 @@ describe('readers for handoff and `telemetry show`', () => {
     expect(moved).toBe(path.join(state, 'archive', 'session-s1.2026-05-11T10-00-00-000Z.json'));
     expect(parseTelemetryState(readFileSync(moved!, 'utf8'))?.tool_calls_count).toBe(2);
     expect(existsSync(`${moved}l`)).toBe(true);
-    expect(readdirSync(state)).toEqual(['archive']);
+    expect(readdirSync(state).sort()).toEqual(['archive', 'session-s1.handoff']);
     expect(archiveTelemetryState(root, 's1')).toBeNull();
     expect(readTelemetryState(root, 's1')).toBeNull();
   });

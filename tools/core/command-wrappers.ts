@@ -44,18 +44,21 @@ That is ${op.slug}'s dashboard from \`${command}\`. Continue from the Resume Pro
 }
 
 /**
- * The draft file of /handoff: under git-ignored `.claude/state/`, one per session. `${CLAUDE_SESSION_ID}`
+ * The draft file of /handoff: under git-ignored `.canon/`, one per session. Not `.claude/state/`:
+ * Claude Code protects `.claude/` from the Write tool in default permission mode, whatever
+ * allowed-tools says (ADR-0009). `${CLAUDE_SESSION_ID}`
  * is substituted by Claude Code in command files, so every command below is literal by the time the
  * model reads it: no heredoc, braces or quotes for the permission check to flag.
  */
-export const HANDOFF_DRAFT = '.claude/state/handoff-${CLAUDE_SESSION_ID}.json';
+export const HANDOFF_DRAFT = '.canon/handoff-${CLAUDE_SESSION_ID}.json';
 
 /** The allowed-tools entries /handoff needs in default permission mode (shared with the hand-written /handoff). */
 export function handoffAllowedTools(prefix: string): string {
   return [
-    'Write(.claude/state/**)',
-    'Edit(.claude/state/**)',
-    `Bash(${prefix}npm run handoff -- --from .claude/state/:*)`,
+    // Edit rules cover every file-writing tool, Write included; a Write(path) rule matches nothing.
+    // A Bash prefix rule matches whole words only: `--from .canon/:*` would match no command.
+    'Edit(.canon/**)',
+    `Bash(${prefix}npm run handoff -- --from:*)`,
     'Bash(npm run --silent canon -- session commits:*)',
   ].join(', ');
 }

@@ -63,6 +63,8 @@ const ARCHIVE_LOCK: LockOptions = { staleMs: 2000, timeoutMs: 10_000 };
 const SESSION_FILE = /^session-(.+)\.jsonl?$/;
 /** `session-<id>.ended`: written by the SessionEnd hook, removed when the session starts again or hands off. */
 const ENDED_FILE = /^session-(.+)\.ended$/;
+/** `session-<id>.handoff`: written when handoff archives the session, removed when it starts again. */
+const HANDOFF_FILE = /^session-(.+)\.handoff$/;
 
 export function telemetryStateDir(root: string): string {
   return path.join(root, STATE_DIR);
@@ -74,6 +76,11 @@ export function telemetryStateFile(root: string, sessionId: string): string {
 
 export function telemetryJournalFile(root: string, sessionId: string): string {
   return `${telemetryStateFile(root, sessionId)}l`;
+}
+
+/** The handoff marker of a session: the calls left after it (the handoff's own Bash call) are not unfinished work. */
+export function sessionHandoffFile(root: string, sessionId: string): string {
+  return path.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.handoff`);
 }
 
 /** The SessionEnd marker of a session: its presence says the session ended; its mtime says when. */
@@ -296,10 +303,12 @@ export function readForbiddenMcp(root: string): string[] {
 export function recordSessionStart(root: string, sessionId: string, mark: JournalEvent): void {
   mkdirSync(telemetryStateDir(root), { recursive: true });
   appendToolEvent(root, sessionId, mark);
-  try {
-    unlinkSync(sessionEndedFile(root, sessionId));
-  } catch (error) {
-    if (errorCode(error) !== 'ENOENT') throw error;
+  for (const marker of [sessionEndedFile(root, sessionId), sessionHandoffFile(root, sessionId)]) {
+    try {
+      unlinkSync(marker);
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') throw error;
+    }
   }
 }
 
@@ -316,6 +325,8 @@ export interface SessionListing {
   mtimeMs: number;
   /** When SessionEnd marked it ended, or null while it is live (or never ended cleanly). */
   endedAt: string | null;
+  /** Handed off since it last started: what is left is the handoff's own call. */
+  handedOff: boolean;
 }
 
 /** The sessions with telemetry in `.claude/state/` (not archived), from names and stats only. */
@@ -329,7 +340,13 @@ export function listTelemetrySessions(root: string): SessionListing[] {
   }
   const sessions = new Map<string, SessionListing>();
   const endedStems = new Map<string, string>();
+  const handedOff = new Set<string>();
   for (const name of names) {
+    const handoffStem = HANDOFF_FILE.exec(name)?.[1];
+    if (handoffStem !== undefined) {
+      handedOff.add(handoffStem);
+      continue;
+    }
     const endedStem = ENDED_FILE.exec(name)?.[1];
     if (endedStem !== undefined) {
       const text = readTextOrNull(path.join(dir, name))?.trim() ?? '';
@@ -345,9 +362,12 @@ export function listTelemetrySessions(root: string): SessionListing[] {
       continue;
     }
     const seen = sessions.get(stem);
-    if (seen === undefined || seen.mtimeMs < mtimeMs) sessions.set(stem, { stem, mtimeMs, endedAt: null });
+    if (seen === undefined || seen.mtimeMs < mtimeMs) sessions.set(stem, { stem, mtimeMs, endedAt: null, handedOff: false });
   }
-  for (const session of sessions.values()) session.endedAt = endedStems.get(session.stem) ?? null;
+  for (const session of sessions.values()) {
+    session.endedAt = endedStems.get(session.stem) ?? null;
+    session.handedOff = handedOff.has(session.stem);
+  }
   return [...sessions.values()].sort((a, b) => b.mtimeMs - a.mtimeMs || (a.stem < b.stem ? -1 : 1));
 }
 
@@ -414,6 +434,7 @@ export function archiveTelemetryState(root: string, sessionId: string, now: Date
     }
     const { state } = computeState(root, sessionId, now.toISOString(), null, archivedJournal);
     writeFileSync(target, serializeTelemetryState(state));
+    writeFileSync(sessionHandoffFile(root, sessionId), `${now.toISOString()}\n`);
     for (const done of [file, sessionEndedFile(root, sessionId)]) {
       try {
         unlinkSync(done);
@@ -438,7 +459,7 @@ export interface UnfinishedSession {
 export function listUnfinishedSessions(root: string, now: Date = new Date()): UnfinishedSession[] {
   const out: UnfinishedSession[] = [];
   for (const session of listTelemetrySessions(root)) {
-    if (session.endedAt === null) continue;
+    if (session.endedAt === null || session.handedOff) continue;
     let calls = 0;
     try {
       calls = computeState(root, session.stem, now.toISOString(), null).state.tool_calls_count;
