@@ -42,3 +42,20 @@ export function runHook(repo: GitRepo, input: string, env: NodeJS.ProcessEnv = {
     child.stdin.end(input);
   });
 }
+
+/** Run the SessionStart/SessionEnd bundle as Claude Code does. */
+export function runSessionHook(repo: GitRepo, input: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(repo.dir, SESSION_HOOK_BUNDLE)], {
+      cwd: repo.dir,
+      env: { ...repo.env, CLAUDE_PROJECT_DIR: repo.dir, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.on('error', () => {});
+    child.stdin.end(input);
+  });
+}
