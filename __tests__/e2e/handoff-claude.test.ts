@@ -43,7 +43,7 @@ function store(): { repo: GitRepo; handoff: (args: string[], env?: NodeJS.Proces
   repo.write('draft.json', DRAFT);
   repo.write('README.md', '# store\n');
   repo.git(['add', 'README.md', '.claude']);
-  repo.git(['commit', '-q', '-m', 'init']);
+  repo.git(['commit', '-q', '-m', 'init'], { env: { HUSKY: '0' } });
   return {
     repo,
     handoff: (args, env = {}) => runCli(['handoff', '--from', 'draft.json', '--yes', '--no-push', '--json', ...args], { cwd: repo.dir, env: { ...repo.env, OPERATOR: 'roman', ...env } }),
