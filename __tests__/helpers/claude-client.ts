@@ -31,6 +31,7 @@ function works(bin: string): boolean {
 
 /** Install (or reuse) the pinned client. Never throws: a failure is a reason to skip. */
 export function ensureClaudeCode(): ClaudeInstall {
+  if (process.env.CANON_TEST_NO_CLAUDE === '1') return { ok: false, reason: 'CANON_TEST_NO_CLAUDE=1' };
   const cached = binaryIn(CACHE);
   if (cached !== null && works(cached)) return { ok: true, bin: cached };
   try {
