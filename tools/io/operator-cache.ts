@@ -28,12 +28,13 @@ function present(value: string | undefined): value is string {
   return value !== undefined && value.trim() !== '';
 }
 
+/** Every input that can change the answer is in the key; the git email is checked separately. */
 export function inputKey(input: { operator?: string; email?: string }, env: NodeJS.ProcessEnv): string {
   const parts = [input.operator, input.email, env.OPERATOR, env.CLAUDE_USER_EMAIL].map((v) => (present(v) ? v.trim() : ''));
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 }
 
-/** Every input that can change the answer is in the key; the git email is checked separately. */
+/** The identity of operators.yaml (mtime, ctime, size, inode): any edit of it invalidates the cache. */
 export function operatorsFingerprint(root: string): string | null {
   try {
     const s = statSync(path.join(root, OPERATORS_FILE), { bigint: true });

@@ -5,12 +5,19 @@ import { UsageError } from '../errors.js';
 import { sessionMessages } from '../messages/session.js';
 import { writeFileSafelySync } from './fs.js';
 import { execGit } from './git.js';
-import { CACHE_VERSION, inputKey, OPERATOR_CACHE, operatorsFingerprint, readOperatorCache as readCache, type CacheEntry, type CacheFile } from './operator-cache.js';
-
-import type { OperatorSource } from './operator-cache.js';
+import {
+  CACHE_VERSION,
+  inputKey,
+  OPERATOR_CACHE,
+  operatorsFingerprint,
+  readOperatorCache as readCache,
+  type CacheEntry,
+  type CacheFile,
+  type OperatorSource,
+} from './operator-cache.js';
 
 export type { OperatorSource };
-
+export { OPERATOR_CACHE };
 
 export interface ResolvedOperator {
   slug: string;
@@ -29,10 +36,8 @@ export interface OperatorInput {
 
 // Not imported from ./operators.js: that module pulls in YAML and ajv, which a cache hit must not load.
 const OPERATORS_FILE = '.claude/operators.yaml';
-export { OPERATOR_CACHE } from './operator-cache.js';
 /** A few answers are kept so that alternating `OPERATOR=a` / `OPERATOR=b` runs do not thrash the cache. */
 const CACHE_ENTRIES = 16;
-
 
 /**
  * Who is writing: `--operator` (slug or initials) / `--email` → `$OPERATOR` (slug or initials) →
@@ -121,9 +126,6 @@ async function byEmail(
 function present(value: string | undefined): value is string {
   return value !== undefined && value.trim() !== '';
 }
-
-
-
 
 function writeCache(root: string, fingerprint: string, key: string, entry: CacheEntry, previous: CacheFile | null): void {
   const kept = Object.entries(previous?.entries ?? {}).filter(([k]) => k !== key).slice(-(CACHE_ENTRIES - 1));
