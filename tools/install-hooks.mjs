@@ -23,6 +23,6 @@ export function installCanonHooks(dir, env) {
   for (const link of ['node_modules', 'dist']) {
     if (!existsSync(path.join(dir, link))) symlinkSync(path.join(CANON_ROOT, link), path.join(dir, link));
   }
-  writeFileSync(path.join(dir, '.gitignore'), 'node_modules\ndist\n.claude/state/\n');
+  writeFileSync(path.join(dir, '.gitignore'), 'node_modules\ndist\n.claude/state/\n.canon/\n');
   execFileSync('npm', ['run', 'prepare', '--silent'], { cwd: dir, env, stdio: 'pipe' });
 }

@@ -4,6 +4,9 @@ import path3 from "node:path";
 
 // tools/core/telemetry.ts
 import path from "node:path";
+function isSessionMark(event) {
+  return event.mark !== void 0;
+}
 var SUBAGENT_TOOLS = /* @__PURE__ */ new Set(["Agent", "Task"]);
 var FILE_TOOLS = /* @__PURE__ */ new Map([
   ["Edit", "file_path"],
@@ -37,7 +40,8 @@ function parseHookInput(text) {
   const field = FILE_TOOLS.get(toolName);
   const toolInput = isRecord(raw.tool_input) ? raw.tool_input : {};
   const filePath = field === void 0 ? null : nonEmptyString(toolInput[field], 4096);
-  return { ok: true, input: { sessionId, cwd: nonEmptyString(raw.cwd, 4096), toolName, filePath } };
+  const failed = raw.hook_event_name === "PostToolUseFailure";
+  return { ok: true, input: { sessionId, cwd: nonEmptyString(raw.cwd, 4096), toolName, filePath, failed } };
 }
 function describeGarbage(text) {
   const head = text.slice(0, 40).replace(/[^\x20-\x7e]/g, "?");
@@ -58,10 +62,27 @@ function sanitizeSessionId(id) {
 function resolveSessionId(fromStdin, fromEnv, ppid) {
   return fromStdin ?? nonEmptyString(fromEnv, MAX_SESSION_ID) ?? `ppid-${ppid}`;
 }
-function canonicalToolKey(toolName) {
+var DEFAULT_INVARIANT_RULE = { forbidden: ["*notion*"], counter: "notion_offplan" };
+var globCache = /* @__PURE__ */ new Map();
+function isForbiddenServer(server, forbidden) {
+  return forbidden.some((pattern) => {
+    let re = globCache.get(pattern);
+    if (re === void 0) {
+      re = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
+      globCache.set(pattern, re);
+    }
+    return re.test(server);
+  });
+}
+function canonicalToolKey(toolName, rule) {
   const match = /^mcp__(.+?)__(.+)$/.exec(toolName);
   if (!match) return { key: toolName, method: null };
-  return { key: `mcp__${match[1]}`, method: match[2] };
+  const server = match[1];
+  const method = match[2];
+  if (rule !== void 0 && server !== rule.counter && isForbiddenServer(server, rule.forbidden)) {
+    return { key: `mcp__${rule.counter}`, method: `${server}__${method}` };
+  }
+  return { key: `mcp__${server}`, method };
 }
 function counterMap() {
   return /* @__PURE__ */ Object.create(null);
@@ -80,6 +101,10 @@ function createTelemetryState(sessionId, cwd, now, forbiddenMcp) {
     subagents_dispatched: 0,
     parallel_terminals_observed: 0,
     files_touched: [],
+    failed_calls: 0,
+    session_started_at: null,
+    transcript_path: null,
+    events_seen: 0,
     journal_offset: 0
   };
 }
@@ -91,7 +116,9 @@ function repoRelativePath(root, cwd, filePath) {
 }
 function planToolEvent(input, ctx) {
   const file = input.filePath === null ? null : repoRelativePath(ctx.root, ctx.cwd, input.filePath);
-  return { at: ctx.now, tool: input.toolName, file, siblings: ctx.siblings, cwd: ctx.cwd };
+  const event = { at: ctx.now, tool: input.toolName, file, siblings: ctx.siblings, cwd: ctx.cwd };
+  if (input.failed) event.failed = true;
+  return event;
 }
 function serializeToolEvent(event) {
   return `${JSON.stringify(event)}
@@ -117,14 +144,32 @@ function parseToolEvent(line) {
     return null;
   }
   if (!isRecord(raw) || typeof raw.at !== "string" || typeof raw.cwd !== "string") return null;
+  if (raw.mark === "start") {
+    const text = (v) => typeof v === "string" ? v : null;
+    return { at: raw.at, mark: "start", source: text(raw.source), transcript: text(raw.transcript), cwd: raw.cwd };
+  }
   if (nonEmptyString(raw.tool, MAX_TOOL_NAME) === null || !isCount(raw.siblings)) return null;
   if (raw.file !== null && typeof raw.file !== "string") return null;
-  return { at: raw.at, tool: raw.tool, file: raw.file, siblings: raw.siblings, cwd: raw.cwd };
+  const event = { at: raw.at, tool: raw.tool, file: raw.file, siblings: raw.siblings, cwd: raw.cwd };
+  if (raw.failed === true) event.failed = true;
+  return event;
 }
-function applyToolEvent(state, event) {
+function applyToolEvent(state, event, rule) {
+  const first = state.events_seen === 0;
+  const startedAt = first || event.at < state.started_at ? event.at : state.started_at;
+  if (isSessionMark(event)) {
+    return {
+      ...state,
+      started_at: startedAt,
+      cwd: first ? event.cwd : state.cwd,
+      session_started_at: state.session_started_at === null || event.at < state.session_started_at ? event.at : state.session_started_at,
+      transcript_path: event.transcript ?? state.transcript_path,
+      events_seen: state.events_seen + 1
+    };
+  }
   const breakdown = Object.assign(counterMap(), state.tool_calls_breakdown);
   const methods = Object.assign(/* @__PURE__ */ Object.create(null), state.tool_calls_breakdown_methods);
-  const { key, method } = canonicalToolKey(event.tool);
+  const { key, method } = canonicalToolKey(event.tool, rule);
   breakdown[key] = (breakdown[key] ?? 0) + 1;
   if (method !== null) {
     const perMethod = Object.assign(counterMap(), methods[key]);
@@ -135,20 +180,21 @@ function applyToolEvent(state, event) {
   if (event.file !== null && files.length < MAX_FILES_TOUCHED && !files.includes(event.file)) files = [...files, event.file];
   return {
     ...state,
-    // Appends from concurrent calls land in any order: keep the earliest start and the latest update.
-    started_at: state.tool_calls_count === 0 || event.at < state.started_at ? event.at : state.started_at,
-    cwd: state.tool_calls_count === 0 ? event.cwd : state.cwd,
+    started_at: startedAt,
+    cwd: first ? event.cwd : state.cwd,
     updated_at: event.at > state.updated_at ? event.at : state.updated_at,
     tool_calls_count: state.tool_calls_count + 1,
     tool_calls_breakdown: breakdown,
     tool_calls_breakdown_methods: methods,
     subagents_dispatched: state.subagents_dispatched + (SUBAGENT_TOOLS.has(event.tool) ? 1 : 0),
     parallel_terminals_observed: Math.max(state.parallel_terminals_observed, event.siblings),
-    files_touched: files
+    files_touched: files,
+    failed_calls: state.failed_calls + (event.failed ? 1 : 0),
+    events_seen: state.events_seen + 1
   };
 }
-function applyToolEvents(state, events, consumed) {
-  const folded = events.reduce(applyToolEvent, state);
+function applyToolEvents(state, events, consumed, rule) {
+  const folded = events.reduce((acc, event) => applyToolEvent(acc, event, rule), state);
   return { ...folded, journal_offset: state.journal_offset + consumed };
 }
 function isCount(value) {
@@ -184,9 +230,11 @@ function parseTelemetryState(text) {
   }
   const strings = ["started_at", "updated_at", "cwd"];
   if (strings.some((k) => raw[k] !== void 0 && typeof raw[k] !== "string")) return null;
-  const counts = ["subagents_dispatched", "parallel_terminals_observed"];
+  const counts = ["subagents_dispatched", "parallel_terminals_observed", "failed_calls", "events_seen"];
   if (counts.some((k) => raw[k] !== void 0 && !isCount(raw[k]))) return null;
   if (raw.journal_offset !== void 0 && !isCount(raw.journal_offset)) return null;
+  const nullableStrings = ["session_started_at", "transcript_path"];
+  if (nullableStrings.some((k) => raw[k] !== void 0 && raw[k] !== null && typeof raw[k] !== "string")) return null;
   const files = raw.files_touched ?? [];
   if (!Array.isArray(files) || !files.every((f) => typeof f === "string")) return null;
   return {
@@ -200,6 +248,11 @@ function parseTelemetryState(text) {
     subagents_dispatched: raw.subagents_dispatched ?? 0,
     parallel_terminals_observed: raw.parallel_terminals_observed ?? 0,
     files_touched: files,
+    failed_calls: raw.failed_calls ?? 0,
+    session_started_at: raw.session_started_at ?? null,
+    transcript_path: raw.transcript_path ?? null,
+    // A state file from before `events_seen` existed: its calls were all events.
+    events_seen: raw.events_seen ?? raw.tool_calls_count,
     journal_offset: raw.journal_offset ?? 0
   };
 }
@@ -443,6 +496,7 @@ var SWEEP_AFTER_MS = 60 * 60 * 1e3;
 var PARALLEL_WINDOW_MS = 60 * 60 * 1e3;
 var FOLD_LOCK = { staleMs: 2e3, timeoutMs: 250 };
 var SESSION_FILE = /^session-(.+)\.jsonl?$/;
+var ENDED_FILE = /^session-(.+)\.ended$/;
 function telemetryStateDir(root) {
   return path2.join(root, STATE_DIR);
 }
@@ -499,7 +553,8 @@ function computeState(root, sessionId, now, moveCorrupt, journal = telemetryJour
   let state = text === null ? null : parseTelemetryState(text);
   let corruptMovedTo = null;
   if (text !== null && state === null && moveCorrupt !== null) corruptMovedTo = moveCorrupt(file);
-  const fresh = () => createTelemetryState(sessionId, "", now, readForbiddenMcp(root));
+  const rule = readInvariantRule(root);
+  const fresh = () => createTelemetryState(sessionId, "", now, rule.forbidden.length > 0 ? [rule.counter] : []);
   state ??= fresh();
   let tail = readJournalTail(journal, state.journal_offset);
   let restarted = false;
@@ -509,7 +564,7 @@ function computeState(root, sessionId, now, moveCorrupt, journal = telemetryJour
     tail = readJournalTail(journal, 0) ?? { text: "", consumed: 0 };
   }
   const { events, skipped } = parseToolEvents(tail.text);
-  return { state: applyToolEvents(state, events, tail.consumed), corruptMovedTo, skipped, restarted };
+  return { state: applyToolEvents(state, events, tail.consumed, rule), corruptMovedTo, skipped, restarted };
 }
 function foldTelemetryState(root, sessionId, now, lockOptions = FOLD_LOCK) {
   const file = telemetryStateFile(root, sessionId);
@@ -543,10 +598,16 @@ function observeStateDir(root, sessionId, nowMs) {
   const self = sanitizeSessionId(sessionId);
   const active = /* @__PURE__ */ new Set();
   const swept = [];
-  for (const name of readdirSync(dir)) {
+  const names = readdirSync(dir);
+  const ended = /* @__PURE__ */ new Set();
+  for (const name of names) {
+    const stem = ENDED_FILE.exec(name)?.[1];
+    if (stem !== void 0) ended.add(stem);
+  }
+  for (const name of names) {
     const isTemp = name.endsWith(".tmp");
     const stem = SESSION_FILE.exec(name)?.[1];
-    if (!isTemp && (stem === void 0 || stem === self || active.has(stem))) continue;
+    if (!isTemp && (stem === void 0 || stem === self || active.has(stem) || ended.has(stem))) continue;
     const file = path2.join(dir, name);
     let mtimeMs;
     try {
@@ -578,15 +639,17 @@ function appendHookError(root, line) {
   appendFileSync(log, line.endsWith("\n") ? line : `${line}
 `);
 }
-function readForbiddenMcp(root) {
-  const fallback = ["notion_offplan"];
+function readInvariantRule(root) {
   try {
     const text = readTextOrNull(path2.join(root, "canon.config.json"));
-    if (text === null) return fallback;
-    const list = JSON.parse(text).invariant?.forbidden_mcp;
-    return Array.isArray(list) && list.every((s) => typeof s === "string") ? list : fallback;
+    if (text === null) return DEFAULT_INVARIANT_RULE;
+    const invariant = JSON.parse(text).invariant;
+    const list = invariant?.forbidden_mcp;
+    const forbidden = Array.isArray(list) && list.every((s) => typeof s === "string") ? list : DEFAULT_INVARIANT_RULE.forbidden;
+    const counter = typeof invariant?.counter === "string" && /^[A-Za-z0-9_-]+$/.test(invariant.counter) ? invariant.counter : DEFAULT_INVARIANT_RULE.counter;
+    return { forbidden, counter };
   } catch {
-    return fallback;
+    return DEFAULT_INVARIANT_RULE;
   }
 }
 

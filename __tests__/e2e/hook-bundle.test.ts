@@ -4,12 +4,16 @@ import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { CANON_ROOT } from '../helpers/git-repo.js';
-import { HOOK_BUNDLE } from '../helpers/hook.js';
+import { HOOK_BUNDLE, SESSION_HOOK_BUNDLE } from '../helpers/hook.js';
 
-const committed = () => readFileSync(path.join(CANON_ROOT, HOOK_BUNDLE), 'utf8');
+const BUNDLES: Array<[entry: string, bundle: string]> = [
+  ['tools/bin/hook-post-tool-use.ts', HOOK_BUNDLE],
+  ['tools/bin/hook-session.ts', SESSION_HOOK_BUNDLE],
+];
+const committed = (bundle: string) => readFileSync(path.join(CANON_ROOT, bundle), 'utf8');
 
-describe('the committed hook bundle', () => {
-  test('is what a fresh build of tools/bin/hook-post-tool-use.ts produces (run `npm run build` and commit it)', async () => {
+describe.each(BUNDLES)('the committed hook bundle of %s', (entry, bundle) => {
+  test(`${bundle} is what a fresh build produces (run \`npm run build\` and commit it)`, async () => {
     // The same options as tools/build.mjs; a fresh clone runs the committed file before any build.
     const result = await build({
       bundle: true,
@@ -20,28 +24,39 @@ describe('the committed hook bundle', () => {
       logLevel: 'silent',
       write: false,
       absWorkingDir: CANON_ROOT,
-      entryPoints: ['tools/bin/hook-post-tool-use.ts'],
-      outfile: HOOK_BUNDLE,
+      entryPoints: [entry],
+      outfile: bundle,
       packages: 'external',
     });
-    expect(result.outputFiles[0]!.text).toBe(committed());
+    expect(result.outputFiles[0]!.text).toBe(committed(bundle));
   });
 
   test('imports only Node built-ins', () => {
-    const specifiers = [...committed().matchAll(/(?:^|\n)\s*import\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map(
+    const specifiers = [...committed(bundle).matchAll(/(?:^|\n)\s*import\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map(
       (m) => m[1] ?? m[2]!,
     );
     expect(specifiers.length).toBeGreaterThan(0);
     const builtins = new Set(builtinModules);
     expect(specifiers.filter((s) => !(s.startsWith('node:') && builtins.has(s.slice(5))))).toEqual([]);
   });
+});
 
-  test('is registered in .claude/settings.json as Claude Code expects: matcher *, timeout 3, plain node', () => {
-    const settings = JSON.parse(readFileSync(path.join(CANON_ROOT, '.claude/settings.json'), 'utf8')) as {
-      hooks: { PostToolUse: { matcher: string; hooks: { type: string; command: string; timeout: number }[] }[] };
-    };
-    expect(settings.hooks.PostToolUse).toEqual([
-      { matcher: '*', hooks: [{ type: 'command', command: `node "$CLAUDE_PROJECT_DIR"/${HOOK_BUNDLE}`, timeout: 3 }] },
-    ]);
+describe('.claude/settings.json', () => {
+  type Entry = { matcher?: string; hooks: { type: string; command: string; timeout: number }[] };
+  const settings = () => JSON.parse(readFileSync(path.join(CANON_ROOT, '.claude/settings.json'), 'utf8')) as { hooks: Record<string, Entry[]> };
+  const command = (bundle: string) => `node "$CLAUDE_PROJECT_DIR"/${bundle}`;
+
+  test('registers the tool-call hook for successful and failed calls alike: matcher *, timeout 3, plain node', () => {
+    const entry = [{ matcher: '*', hooks: [{ type: 'command', command: command(HOOK_BUNDLE), timeout: 3 }] }];
+    expect(settings().hooks.PostToolUse).toEqual(entry);
+    // A failed call (non-zero exit, missing file, MCP error) goes to PostToolUseFailure, never to PostToolUse.
+    expect(settings().hooks.PostToolUseFailure).toEqual(entry);
+  });
+
+  test('registers the session hook for SessionStart (every source) and SessionEnd', () => {
+    const { hooks } = settings();
+    expect(hooks.SessionStart).toEqual([{ hooks: [{ type: 'command', command: command(SESSION_HOOK_BUNDLE), timeout: 10 }] }]);
+    expect(hooks.SessionEnd).toEqual([{ hooks: [{ type: 'command', command: command(SESSION_HOOK_BUNDLE), timeout: 5 }] }]);
+    expect(Object.keys(hooks).sort()).toEqual(['PostToolUse', 'PostToolUseFailure', 'SessionEnd', 'SessionStart']);
   });
 });

@@ -94,7 +94,7 @@ describe('canon resume', () => {
     const result = resume(['--operator', 'roman', '--json']);
     expect(result.code).toBe(0);
     const view = JSON.parse(result.stdout) as View;
-    expect(Object.keys(view)).toEqual(['operator', 'last_session', 'sessions_count', 'sessions', 'workstreams', 'peers', 'message']);
+    expect(Object.keys(view)).toEqual(['operator', 'last_session', 'sessions_count', 'sessions', 'workstreams', 'peers', 'message', 'unfinished']);
     expect(view.operator).toEqual({ slug: 'roman', initials: 'RT' });
     expect(view.last_session).toEqual({
       id: LAST,

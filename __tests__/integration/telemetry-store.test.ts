@@ -11,6 +11,7 @@ import {
   foldTelemetryState,
   observeStateDir,
   readForbiddenMcp,
+  readInvariantRule,
   readTelemetryState,
   telemetryJournalFile,
   telemetryStateDir,
@@ -158,15 +159,19 @@ describe('readers for handoff and `telemetry show`', () => {
     expect(moved).toBe(path.join(state, 'archive', 'session-s1.2026-05-11T10-00-00-000Z.json'));
     expect(parseTelemetryState(readFileSync(moved!, 'utf8'))?.tool_calls_count).toBe(2);
     expect(existsSync(`${moved}l`)).toBe(true);
-    expect(readdirSync(state)).toEqual(['archive']);
+    expect(readdirSync(state).sort()).toEqual(['archive', 'session-s1.handoff']);
     expect(archiveTelemetryState(root, 's1')).toBeNull();
     expect(readTelemetryState(root, 's1')).toBeNull();
   });
 
-  test('readForbiddenMcp honours canon.config.json and falls back to the default', () => {
+  test('readInvariantRule / readForbiddenMcp honour canon.config.json and fall back to the default', () => {
+    expect(readInvariantRule(root)).toEqual({ forbidden: ['*notion*'], counter: 'notion_offplan' });
     expect(readForbiddenMcp(root)).toEqual(['notion_offplan']);
-    writeFileSync(path.join(root, 'canon.config.json'), JSON.stringify({ invariant: { forbidden_mcp: ['a', 'b'] } }));
-    expect(readForbiddenMcp(root)).toEqual(['a', 'b']);
+    writeFileSync(path.join(root, 'canon.config.json'), JSON.stringify({ invariant: { forbidden_mcp: ['a', 'b*'], counter: 'forbidden' } }));
+    expect(readInvariantRule(root)).toEqual({ forbidden: ['a', 'b*'], counter: 'forbidden' });
+    expect(readForbiddenMcp(root)).toEqual(['forbidden']);
+    writeFileSync(path.join(root, 'canon.config.json'), JSON.stringify({ invariant: { forbidden_mcp: [] } }));
+    expect(readForbiddenMcp(root)).toEqual([]);
     writeFileSync(path.join(root, 'canon.config.json'), '{ not json');
     expect(readForbiddenMcp(root)).toEqual(['notion_offplan']);
     expect(serializeTelemetryState(createTelemetryState('s', root, NOW, readForbiddenMcp(root)))).toContain('"mcp__notion_offplan": 0');

@@ -191,6 +191,10 @@ describe('the note', () => {
       subagents_dispatched: 0,
       parallel_terminals_observed: 0,
       files_touched: [],
+      failed_calls: 0,
+      session_started_at: null,
+      transcript_path: null,
+      events_seen: 5,
       journal_offset: 0,
     } satisfies TelemetryState;
     const telemetry = planNoteTelemetry(state, ['notion_offplan', 'other']);

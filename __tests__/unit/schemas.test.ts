@@ -66,3 +66,16 @@ describe('schemas', () => {
     expect(Object.keys(session.properties)).toMatchSnapshot();
   });
 });
+
+describe('config schema: the Claude Code integration (issue 12)', () => {
+  test('forbidden_mcp takes names and * globs, counter a plain server name; claude.* is bounded', async () => {
+    const { getValidators } = await import('../../tools/io/schemas.js');
+    const validate = getValidators().config;
+    expect(validate({ invariant: { forbidden_mcp: ['*notion*', 'slack'], counter: 'notion_offplan' } })).toBe(true);
+    expect(validate({ invariant: { forbidden_mcp: ['no spaces'] } })).toBe(false);
+    expect(validate({ invariant: { counter: 'mcp*' } })).toBe(false);
+    expect(validate({ claude: { session_start_max_chars: 2000, transcripts_dir: '~/Dropbox/transcripts' } })).toBe(true);
+    expect(validate({ claude: { session_start_max_chars: 10 } })).toBe(false);
+    expect(validate({ claude: { other: 1 } })).toBe(false);
+  });
+});

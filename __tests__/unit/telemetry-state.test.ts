@@ -5,6 +5,8 @@ import { formatTelemetryState } from '../../tools/core/format-telemetry.js';
 import {
   MAX_FILES_TOUCHED,
   applyToolEvent,
+  DEFAULT_INVARIANT_RULE,
+  isForbiddenServer,
   applyToolEvents,
   canonicalToolKey,
   createTelemetryState,
@@ -40,8 +42,14 @@ describe('parseHookInput', () => {
         cwd: '/work/repo',
         toolName: 'Edit',
         filePath: '/work/repo/tools/hooks/post-tool-use.ts',
+        failed: false,
       },
     });
+  });
+
+  test('a PostToolUseFailure input is a call too, marked failed', () => {
+    const text = JSON.stringify({ session_id: 's', hook_event_name: 'PostToolUseFailure', tool_name: 'mcp__notion__notion-search', tool_input: {}, error: 'boom' });
+    expect(parseHookInput(text)).toMatchObject({ ok: true, input: { toolName: 'mcp__notion__notion-search', failed: true } });
   });
 
   test('NotebookEdit names its file in notebook_path; other tools name none', () => {
@@ -101,6 +109,41 @@ describe('applyToolCall', () => {
     expect(state.tool_calls_count).toBe(5);
     expect(state.tool_calls_breakdown).toEqual({ mcp__notion_offplan: 3, Bash: 2 });
     expect(state.tool_calls_breakdown_methods).toEqual({ mcp__notion_offplan: { 'API-post-page': 2, 'API-get-self': 1 } });
+  });
+
+  test('every server whose name contains "notion" (any case) folds into mcp__notion_offplan, with per-server methods', () => {
+    const rule = DEFAULT_INVARIANT_RULE;
+    expect(canonicalToolKey('mcp__notion__notion-search', rule)).toEqual({ key: 'mcp__notion_offplan', method: 'notion__notion-search' });
+    expect(canonicalToolKey('mcp__claude_ai_Notion__notion-fetch', rule)).toEqual({ key: 'mcp__notion_offplan', method: 'claude_ai_Notion__notion-fetch' });
+    expect(canonicalToolKey('mcp__my-NOTION-local__x', rule)).toEqual({ key: 'mcp__notion_offplan', method: 'my-NOTION-local__x' });
+    expect(canonicalToolKey('mcp__notion_offplan__API-post-page', rule)).toEqual({ key: 'mcp__notion_offplan', method: 'API-post-page' });
+    expect(canonicalToolKey('mcp__github__get', rule)).toEqual({ key: 'mcp__github', method: 'get' });
+    expect(isForbiddenServer('notes', ['*notion*'])).toBe(false);
+    expect(isForbiddenServer('Slack', ['slack'])).toBe(true);
+    expect(isForbiddenServer('slackbot', ['slack'])).toBe(false);
+    const events = ['mcp__notion__notion-search', 'mcp__claude_ai_Notion__notion-fetch', 'Bash'].map((name) => planToolEvent(call(name), ctx));
+    const failed = { ...planToolEvent(call('mcp__notion__notion-create-pages'), ctx), failed: true as const };
+    const state = applyToolEvents(fresh(), [...events, failed], 0, rule);
+    expect(state.tool_calls_breakdown).toEqual({ mcp__notion_offplan: 3, Bash: 1 });
+    expect(state.tool_calls_breakdown_methods).toEqual({
+      mcp__notion_offplan: { 'notion__notion-search': 1, 'claude_ai_Notion__notion-fetch': 1, 'notion__notion-create-pages': 1 },
+    });
+    expect(state.failed_calls).toBe(1);
+  });
+
+  test('failed calls survive the journal round trip', () => {
+    const event = { ...planToolEvent(call('Bash'), ctx), failed: true as const };
+    const parsed = parseToolEvents(serializeToolEvent(event)).events;
+    expect(parsed).toEqual([event]);
+    expect(applyToolEvents(fresh(), parsed, 0).failed_calls).toBe(1);
+  });
+
+  test('a SessionStart mark sets the session start and transcript, counts no call', () => {
+    const mark = { at: '2026-05-11T09:00:00.000Z', mark: 'start' as const, source: 'startup', transcript: '/home/u/.claude/projects/p/s.jsonl', cwd: '/work/repo' };
+    const parsed = parseToolEvents(serializeToolEvent(mark)).events;
+    expect(parsed).toEqual([mark]);
+    const state = applyToolEvents(fresh(), [...parsed, planToolEvent(call('Bash'), ctx)], 0);
+    expect(state).toMatchObject({ tool_calls_count: 1, started_at: '2026-05-11T09:00:00.000Z', session_started_at: mark.at, transcript_path: mark.transcript, events_seen: 2 });
   });
 
   test('Agent and Task count as subagents', () => {
@@ -175,7 +218,7 @@ describe('parseTelemetryState', () => {
     expect(Object.keys(JSON.parse(text) as object)).toEqual([
       'session_id', 'started_at', 'updated_at', 'cwd', 'tool_calls_count', 'tool_calls_breakdown',
       'tool_calls_breakdown_methods', 'subagents_dispatched', 'parallel_terminals_observed', 'files_touched',
-      'journal_offset',
+      'failed_calls', 'session_started_at', 'transcript_path', 'events_seen', 'journal_offset',
     ]);
   });
 

@@ -51,6 +51,10 @@ export async function run({ storeDir, canonBin, nodeBaselineMs, log, line }) {
 
   report('resume cold (no resume cache)', cold, 1000);
   report('resume warm', warm, 300);
+  const ratio = warm / nodeBaselineMs;
+  const ratioText = `${ratio.toFixed(2)} (${warm.toFixed(0)} ms vs ${nodeBaselineMs.toFixed(0)} ms)`;
+  if (line) line('resume warm ÷ node -e 0', ratioText, '≤ 2', ratio <= 2);
+  else log(`resume warm ÷ node -e 0: ${ratioText}, budget ≤ 2`);
   log(`     resume, first run in a fresh clone (no caches at all): ${first.toFixed(0)} ms (${(first / nodeBaselineMs).toFixed(1)}× node -e 0)`);
 }
 

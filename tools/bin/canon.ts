@@ -225,6 +225,13 @@ export function buildProgram(): Command {
     .addHelpText('after', EXIT_CODES_HELP)
     .action(action(async () => (await import('../commands/session-gc.js')).runSessionGc as Runner));
   session
+    .command('commits')
+    .description("this Claude Code session's commits: git log since the session started (telemetry knows when)")
+    .option('--session-id <id>', 'Claude Code session id (default: $CLAUDE_CODE_SESSION_ID, $CLAUDE_SESSION_ID, the only live session)')
+    .option('--json', 'print {session_id, since, commits:[{sha, subject}]} as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(action(async () => (await import('../commands/session-commits.js')).runSessionCommits as Runner));
+  session
     .command('rename')
     .description('move a session note to the next free id (before `git pull --rebase`); a staged note stays staged, with only the rename added')
     .argument('<id>', 'the session id to rename')
@@ -259,7 +266,7 @@ export function buildProgram(): Command {
     .option('--tags <a,b>', 'comma-separated kebab-case tags')
     .option('--resume-prompt <text>', 'the Resume Prompt (80-150 words)')
     .addOption(new Option('--confidence <level>', 'confidence of the Resume Prompt').choices(['high', 'medium', 'low']))
-    .option('--session-id <id>', 'Claude Code session id whose telemetry to read')
+    .option('--session-id <id>', 'Claude Code session id whose telemetry to read (default: $CLAUDE_CODE_SESSION_ID, $CLAUDE_SESSION_ID, else the one live session; several live: refused)')
     .option('--yes', 'do not ask for confirmation')
     .option('--no-commit', 'write and stage only')
     .option('--no-push', 'commit but do not push')
@@ -303,14 +310,21 @@ export function buildProgram(): Command {
     .addHelpText('after', EXIT_CODES_HELP)
     .action(action(async () => (await import('../commands/sync.js')).runSync as Runner));
 
-  program
-    .command('hook')
-    .description('Claude Code hooks')
+  const hook = program.command('hook').description('Claude Code hooks (the committed bundles in .claude/hooks/ do the same work faster)');
+  hook
     .command('post-tool-use')
-    .description('count a tool call (reads the hook JSON on stdin; always exits 0)')
+    .description('count a tool call, successful or failed (PostToolUse, PostToolUseFailure; reads the hook JSON on stdin; always exits 0)')
     .action(async () => {
       const { runPostToolUseHook } = await import('../hooks/post-tool-use.js');
       await runPostToolUseHook();
+      process.exitCode = 0;
+    });
+  hook
+    .command('session')
+    .description('SessionStart (print the resume context for the model) and SessionEnd (mark the session ended); always exits 0')
+    .action(async () => {
+      const { runSessionHookSync } = await import('../hooks/session.js');
+      runSessionHookSync();
       process.exitCode = 0;
     });
 
@@ -319,7 +333,7 @@ export function buildProgram(): Command {
     .description('session telemetry recorded by the PostToolUse hook')
     .command('show')
     .description("print a session's telemetry state")
-    .option('--session-id <id>', 'Claude Code session id (default: the newest state file)')
+    .option('--session-id <id>', 'Claude Code session id (default: $CLAUDE_CODE_SESSION_ID, $CLAUDE_SESSION_ID, else the newest state file)')
     .option('--json', 'print the state as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(action(async () => (await import('../commands/telemetry-show.js')).runTelemetryShow as Runner));

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
-import { renderCommandWrappers, WRAPPER_MARKER } from '../core/command-wrappers.js';
+import { isGeneratedWrapper, renderCommandWrappers } from '../core/command-wrappers.js';
 import { OperatorsError, parseOperators } from '../core/operators.js';
 import { UsageError } from '../errors.js';
 import { writeFileSafely } from '../io/fs.js';
@@ -52,7 +52,7 @@ export async function generateCommandWrappers(root: string, staged: boolean): Pr
     const current = readText(path.join(dir, name));
     if (current === text) continue;
     // A file of this name that canon did not generate is the user's: never overwrite it.
-    if (current !== null && !current.includes(WRAPPER_MARKER)) {
+    if (current !== null && !isGeneratedWrapper(current)) {
       kept.push(`${COMMANDS_DIR}/${name}`);
       continue;
     }
@@ -63,7 +63,7 @@ export async function generateCommandWrappers(root: string, staged: boolean): Pr
   const removed: string[] = [];
   for (const name of listDir(dir)) {
     if (!/^(handoff|resume)-[a-z]{2,4}\.md$/.test(name) || wanted.has(name)) continue;
-    if (!readText(path.join(dir, name))?.includes(WRAPPER_MARKER)) continue;
+    if (!isGeneratedWrapper(readText(path.join(dir, name)) ?? '')) continue;
     unlinkSync(path.join(dir, name));
     removed.push(`${COMMANDS_DIR}/${name}`);
   }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
-import type { CanonConfig } from '../core/config.js';
+import { invariantServers, type CanonConfig } from '../core/config.js';
 import { createNote, parseNote, serializeNote, type Note } from '../core/frontmatter.js';
 import {
   checkResumePrompt,
@@ -52,6 +52,8 @@ import { readOperators } from '../io/operators.js';
 import { openRepo } from '../io/repo.js';
 import { getValidators } from '../io/schemas.js';
 import { claimSessionId, releaseClaim } from '../io/session-claim.js';
+import { resolveSessionIdFor } from '../io/session-resolve.js';
+import { keepSessionTranscript } from '../io/transcript-archive.js';
 import { listNotes, readNote } from '../io/store.js';
 import { archiveTelemetryState, findTelemetryState, type TelemetryLookup } from '../io/telemetry.js';
 import { pauseForTest } from '../io/test-pause.js';
@@ -207,10 +209,11 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     }
 
     // Step 4: the note, canonical and hashed before any hook sees it, over the claim stub.
-    const forbiddenMcp = config.invariant.forbidden_mcp;
+    const forbiddenMcp = invariantServers(config.invariant);
     const noteTelemetry = planNoteTelemetry(telemetry?.state ?? null, forbiddenMcp);
     const startedAt = validIso(telemetry?.state.started_at);
     const endedAt = isoSeconds(ctx.now().getTime());
+    const transcriptBytes = await keepSessionTranscript(root, config, claim.id, telemetry?.state ?? null, ctx.env, warn);
     const planned = planSessionNote({
       id: claim.id,
       operator: operator.slug,
@@ -225,6 +228,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       activeMinutes: startedAt === null ? null : Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(startedAt)) / 60_000)),
       writeMinutes: Math.round((ctx.now().getTime() - startedMs) / 6_000) / 10,
       forbiddenMcp,
+      transcriptBytes,
     });
     const note = normalizeNote(createNote(planned.data, planned.body), 'session');
     const text = serializeNote(note);
@@ -408,10 +412,10 @@ function isFirstHandoff(root: string, config: CanonConfig, initials: string, id:
   }
 }
 
-/** SPEC §6 step 2: --session-id, $CLAUDE_SESSION_ID, else the newest state file of this repository. */
+/** SPEC §6 step 2, as io/session-resolve.ts decides: never a guess when an id is known or several sessions are live. */
 function readTelemetry(root: string, options: HandoffOptions, ctx: CommandContext, warn: (text: string) => void): TelemetryLookup | null {
-  const id = options.sessionId ?? (ctx.env.CLAUDE_SESSION_ID?.trim() || undefined);
-  const lookup = findTelemetryState(root, id, ctx.now());
+  const id = resolveSessionIdFor(root, options.sessionId, ctx.env, ctx.now()).id ?? undefined;
+  const lookup = id === undefined ? null : findTelemetryState(root, id, ctx.now());
   if (lookup === null) {
     warn(m.warn.noTelemetry(id === undefined ? 'no state file in .claude/state/' : `no state file for session ${id}`));
     return null;
@@ -484,7 +488,7 @@ function validateWritten(root: string, config: CanonConfig, rel: string, id: str
     validators,
     operators: readOperators(root, { optional: true }),
     workstreamExists: (slug) => existsSync(path.join(root, trimSlashes(config.folders.workstream), `${slug}.md`)),
-    forbiddenMcp: config.invariant.forbidden_mcp,
+    forbiddenMcp: invariantServers(config.invariant),
     strict: true,
   });
   return issues.filter((i) => i.severity === 'error').map((i) => `${i.file}:${i.line}:${i.column} ${i.pointer || '/'} ${i.message} (${i.rule})`);

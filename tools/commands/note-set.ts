@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { CanonConfig } from '../core/config.js';
+import { invariantServers, type CanonConfig } from '../core/config.js';
 import { classifyPath, trimSlashes } from '../core/layout.js';
 import type { NoteRef, ValidationContext } from '../core/validate-note.js';
 import { UsageError } from '../errors.js';
@@ -57,7 +57,7 @@ export function createValidationContext(root: string, config: CanonConfig, stric
       workstreams ??= existsSync(folder) ? new Set(readdirSync(folder).filter((n) => n.endsWith('.md')).map((n) => n.slice(0, -3))) : new Set();
       return workstreams.has(slug);
     },
-    forbiddenMcp: config.invariant.forbidden_mcp,
+    forbiddenMcp: invariantServers(config.invariant),
     strict,
   };
 }

@@ -5,6 +5,8 @@ import { UsageError } from '../errors.js';
 import { readNoteParts, readResumeStore, type NoteProblem } from '../io/resume-cache.js';
 import { openRepo } from '../io/repo.js';
 import { resolveOperator } from '../io/whoami.js';
+import { listUnfinishedSessions } from '../io/telemetry.js';
+import { claudeMessages } from '../messages/claude.js';
 import { resumeMessages } from '../messages/resume.js';
 import { createPaint, type Logger } from '../output.js';
 
@@ -72,8 +74,15 @@ export async function runResume(options: ResumeOptions, ctx: CommandContext): Pr
   const last = own[0] ? await readLastSession(root, own[0], config) : null;
   const view = buildResumeView({ operator, own, last, sessions: store.sessions, workstreams: store.workstreams, today: localDate(ctx.now()), limit });
 
+  const unfinished = listUnfinishedSessions(root, ctx.now());
+  view.unfinished = { sessions: unfinished.length, tool_calls: unfinished.reduce((n, u) => n + u.tool_calls, 0), ids: unfinished.map((u) => u.stem) };
+
   reportProblems(ctx.logger, store.problems);
   if (options.json) ctx.logger.out(`${JSON.stringify(view, null, 2)}\n`);
-  else ctx.logger.out(renderResume(view, { paint: createPaint(ctx.logger.color), width: 80, name: operator.name }));
+  else {
+    const paint = createPaint(ctx.logger.color);
+    ctx.logger.out(renderResume(view, { paint, width: 80, name: operator.name }));
+    if (unfinished.length > 0) ctx.logger.out(paint.yellow(claudeMessages.unfinished(view.unfinished.sessions, view.unfinished.tool_calls, view.unfinished.ids)));
+  }
   return { exitCode: 0, result: view };
 }

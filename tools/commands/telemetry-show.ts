@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
+import { invariantServers } from '../core/config.js';
 import { formatTelemetryState } from '../core/format-telemetry.js';
 import type { TelemetryState } from '../core/telemetry.js';
 import { UserError } from '../errors.js';
@@ -17,7 +18,7 @@ export interface TelemetryShowOptions {
 /** Print a session's telemetry state: `--session-id`, else `$CLAUDE_SESSION_ID`, else the newest one. */
 export async function runTelemetryShow(options: TelemetryShowOptions, ctx: CommandContext): Promise<CommandOutcome<TelemetryState>> {
   const repo = openRepo(ctx.cwd);
-  const sessionId = options.sessionId ?? (ctx.env.CLAUDE_SESSION_ID?.trim() || undefined);
+  const sessionId = options.sessionId ?? (ctx.env.CLAUDE_CODE_SESSION_ID?.trim() || ctx.env.CLAUDE_SESSION_ID?.trim() || undefined);
   const found = findTelemetryState(repo.root, sessionId, ctx.now());
   if (found === null) {
     throw sessionId === undefined
@@ -28,7 +29,7 @@ export async function runTelemetryShow(options: TelemetryShowOptions, ctx: Comma
   if (options.json) ctx.logger.out(JSON.stringify(found.state, null, 2));
   else {
     const paint = createPaint(ctx.logger.color);
-    ctx.logger.out(formatTelemetryState(found.state, { paint, file, forbiddenMcp: repo.config.invariant.forbidden_mcp }));
+    ctx.logger.out(formatTelemetryState(found.state, { paint, file, forbiddenMcp: invariantServers(repo.config.invariant) }));
   }
   return { exitCode: 0, result: found.state };
 }

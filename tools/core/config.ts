@@ -1,9 +1,18 @@
 /** canon.config.json, after defaults (schema: schemas/config.schema.json). */
 export interface CanonConfig {
   folders: Record<NoteKind, string>;
-  invariant: { forbidden_mcp: string[] };
+  /**
+   * The Notion-silent invariant (SPEC §7): `forbidden_mcp` holds MCP server names or `*` globs, matched
+   * case-insensitively; calls to every matching server fold into the one counter `mcp__<counter>`.
+   */
+  invariant: { forbidden_mcp: string[]; counter: string };
   precommit: { mode: 'error' | 'warn' };
   limits: { max_note_bytes: number };
+  /**
+   * Claude Code integration: the SessionStart context's size bound, and where handoff archives the
+   * session's transcript (null: `.claude/state/archive/`; else a folder, absolute or repository-relative).
+   */
+  claude: { session_start_max_chars: number; transcripts_dir: string | null };
   notion: {
     database_id: string | null;
     data_source_id: string | null;
@@ -20,6 +29,19 @@ export type NotionVersion = (typeof NOTION_VERSIONS)[number];
 export const NOTE_KINDS = ['session', 'workstream', 'plan', 'adr', 'learning'] as const;
 export type NoteKind = (typeof NOTE_KINDS)[number];
 
+/** Every MCP server whose name contains "notion": the hosted `notion`, `claude_ai_Notion`, `notion_offplan`, … */
+export const DEFAULT_FORBIDDEN_MCP: readonly string[] = ['*notion*'];
+export const DEFAULT_INVARIANT_COUNTER = 'notion_offplan';
+export const DEFAULT_SESSION_START_MAX_CHARS = 2000;
+
+/**
+ * The servers whose `mcp__<server>` key the invariant checks: the one counter, or none when nothing
+ * is forbidden. Notes, validate and telemetry show take this list.
+ */
+export function invariantServers(invariant: CanonConfig['invariant']): string[] {
+  return invariant.forbidden_mcp.length > 0 ? [invariant.counter] : [];
+}
+
 export const DEFAULT_CONFIG: CanonConfig = {
   folders: {
     session: 'docs/sessions',
@@ -28,9 +50,10 @@ export const DEFAULT_CONFIG: CanonConfig = {
     adr: 'docs/adr',
     learning: 'docs/learnings',
   },
-  invariant: { forbidden_mcp: ['notion_offplan'] },
+  invariant: { forbidden_mcp: [...DEFAULT_FORBIDDEN_MCP], counter: DEFAULT_INVARIANT_COUNTER },
   precommit: { mode: 'error' },
   limits: { max_note_bytes: 1024 * 1024 },
+  claude: { session_start_max_chars: DEFAULT_SESSION_START_MAX_CHARS, transcripts_dir: null },
   notion: { database_id: null, data_source_id: null, properties: {}, requests_per_second: 3, version: '2026-03-11' },
 };
 
@@ -44,6 +67,7 @@ export function resolveConfig(user: Partial<Record<keyof CanonConfig, unknown>> 
     invariant: pick('invariant'),
     precommit: pick('precommit'),
     limits: pick('limits'),
+    claude: pick('claude'),
     notion: pick('notion'),
   };
 }

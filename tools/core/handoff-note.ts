@@ -415,7 +415,7 @@ export function hasFullSections(content: HandoffContent): boolean {
 export type NoteTelemetry = Pick<
   TelemetryState,
   'tool_calls_count' | 'tool_calls_breakdown' | 'tool_calls_breakdown_methods' | 'subagents_dispatched' | 'parallel_terminals_observed' | 'files_touched'
->;
+> & { tool_calls_failed: number };
 
 /**
  * The note's telemetry from the hook's state (zeros when none was recorded), with the invariant key
@@ -430,6 +430,7 @@ export function planNoteTelemetry(state: TelemetryState | null, forbiddenMcp: re
     tool_calls_count: state?.tool_calls_count ?? 0,
     tool_calls_breakdown: sortKeys(breakdown),
     tool_calls_breakdown_methods: Object.fromEntries(Object.keys(methods).sort().map((k) => [k, sortKeys(methods[k]!)])),
+    tool_calls_failed: state?.failed_calls ?? 0,
     subagents_dispatched: state?.subagents_dispatched ?? 0,
     parallel_terminals_observed: state?.parallel_terminals_observed ?? 0,
     files_touched: state?.files_touched ?? [],
@@ -461,6 +462,8 @@ export interface SessionNotePlan {
   activeMinutes: number | null;
   writeMinutes: number | null;
   forbiddenMcp: readonly string[];
+  /** Size of the transcript archived for this session (secrets masked), or null/absent when none was. */
+  transcriptBytes?: number | null;
 }
 
 /** Frontmatter (in canonical order) and body of the session note. */
@@ -482,6 +485,7 @@ export function planSessionNote(plan: SessionNotePlan): { data: Record<string, u
     tool_calls_count: telemetry.tool_calls_count,
     tool_calls_breakdown: telemetry.tool_calls_breakdown,
     tool_calls_breakdown_methods: telemetry.tool_calls_breakdown_methods,
+    tool_calls_failed: telemetry.tool_calls_failed,
     subagents_dispatched: telemetry.subagents_dispatched,
     parallel_terminals_observed: telemetry.parallel_terminals_observed,
     commits: stats.commits,
@@ -491,6 +495,7 @@ export function planSessionNote(plan: SessionNotePlan): { data: Record<string, u
     last_commit_at: stats.lastCommitAt,
     active_min_estimate: plan.activeMinutes,
     handoff_write_min: plan.writeMinutes,
+    transcript_bytes: plan.transcriptBytes ?? null,
     sync_status: 'pending',
   };
   return { data, body: renderSessionBody(plan) };
@@ -529,7 +534,7 @@ function renderTelemetrySection(plan: SessionNotePlan): string {
       .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
       .slice(0, 8)
       .map(([k, n]) => `${k} ${n}`);
-    lines.push(`- Tool calls: ${t.tool_calls_count}${top.length > 0 ? ` (${top.join(', ')})` : ''}`);
+    lines.push(`- Tool calls: ${t.tool_calls_count}${top.length > 0 ? ` (${top.join(', ')})` : ''}${t.tool_calls_failed > 0 ? `; ${t.tool_calls_failed} failed` : ''}`);
     lines.push(`- Subagents dispatched: ${t.subagents_dispatched}; parallel terminals observed: ${t.parallel_terminals_observed}`);
   }
   const breaches = findInvariantBreaches(t, plan.forbiddenMcp);
@@ -553,6 +558,7 @@ function renderTelemetrySection(plan: SessionNotePlan): string {
     lines.push(`- Files edited (${t.files_touched.length}): ${shown.join(', ')}${t.files_touched.length > shown.length ? ', …' : ''}`);
   }
   if (plan.activeMinutes !== null) lines.push(`- Active: about ${plan.activeMinutes} min`);
+  if (typeof plan.transcriptBytes === 'number') lines.push(`- Transcript archived: ${plan.transcriptBytes} bytes, secrets masked`);
   return lines.join('\n');
 }
 

@@ -27,6 +27,7 @@ export const TELEMETRY_KEYS = [
   'tool_calls_count',
   'tool_calls_breakdown',
   'tool_calls_breakdown_methods',
+  'tool_calls_failed',
   'subagents_dispatched',
   'parallel_terminals_observed',
   'commits',
@@ -36,6 +37,7 @@ export const TELEMETRY_KEYS = [
   'last_commit_at',
   'active_min_estimate',
   'handoff_write_min',
+  'transcript_bytes',
 ] as const;
 
 const cache = new Map<NoteKind, { head: Map<string, number>; tail: Map<string, number> }>();

@@ -18,6 +18,14 @@ export interface TelemetryState {
   subagents_dispatched: number;
   parallel_terminals_observed: number;
   files_touched: string[];
+  /** Calls Claude Code reported to PostToolUseFailure (a non-zero exit, a missing file, an MCP error): counted above too. */
+  failed_calls: number;
+  /** When SessionStart ran (null when canon's SessionStart hook never saw this session). */
+  session_started_at: string | null;
+  /** Claude Code's transcript of the session, as the hook input named it (local state only, never in a note). */
+  transcript_path: string | null;
+  /** Journal lines folded so far (tool calls and session marks), so the first one sets `started_at`. */
+  events_seen: number;
   journal_offset: number;
 }
 
@@ -30,6 +38,24 @@ export interface ToolEvent {
   /** Sibling sessions active within the hour when the call was made. */
   siblings: number;
   cwd: string;
+  /** Reported to PostToolUseFailure: the call failed, but it was still made. Absent when it succeeded. */
+  failed?: true;
+}
+
+/** A session boundary seen by the SessionStart hook, as one journal line. */
+export interface SessionMark {
+  at: string;
+  mark: 'start';
+  /** SessionStart's `source`: startup, resume, clear, compact. */
+  source: string | null;
+  transcript: string | null;
+  cwd: string;
+}
+
+export type JournalEvent = ToolEvent | SessionMark;
+
+export function isSessionMark(event: JournalEvent): event is SessionMark {
+  return (event as SessionMark).mark !== undefined;
 }
 
 /** The fields of the hook input canon reads; everything else (tool_response above all) is ignored. */
@@ -38,6 +64,8 @@ export interface HookInput {
   cwd: string | null;
   toolName: string;
   filePath: string | null;
+  /** `hook_event_name` was PostToolUseFailure. */
+  failed?: boolean;
 }
 
 export type HookInputResult = { ok: true; input: HookInput } | { ok: false; problem: string; sessionId: string | null };
@@ -90,7 +118,8 @@ export function parseHookInput(text: string): HookInputResult {
   const field = FILE_TOOLS.get(toolName);
   const toolInput = isRecord(raw.tool_input) ? raw.tool_input : {};
   const filePath = field === undefined ? null : nonEmptyString(toolInput[field], 4096);
-  return { ok: true, input: { sessionId, cwd: nonEmptyString(raw.cwd, 4096), toolName, filePath } };
+  const failed = raw.hook_event_name === 'PostToolUseFailure';
+  return { ok: true, input: { sessionId, cwd: nonEmptyString(raw.cwd, 4096), toolName, filePath, failed } };
 }
 
 function describeGarbage(text: string): string {
@@ -123,11 +152,46 @@ export function resolveSessionId(fromStdin: string | null, fromEnv: string | und
   return fromStdin ?? nonEmptyString(fromEnv, MAX_SESSION_ID) ?? `ppid-${ppid}`;
 }
 
-/** `mcp__notion_offplan__API-post-page` → key `mcp__notion_offplan`, method `API-post-page`. */
-export function canonicalToolKey(toolName: string): { key: string; method: string | null } {
+/**
+ * The Notion-silent invariant as the hook applies it: `forbidden` holds server names or `*` globs
+ * (case-insensitive); calls to any matching server count under `mcp__<counter>`.
+ */
+export interface InvariantRule {
+  forbidden: readonly string[];
+  counter: string;
+}
+
+export const DEFAULT_INVARIANT_RULE: InvariantRule = { forbidden: ['*notion*'], counter: 'notion_offplan' };
+
+const globCache = new Map<string, RegExp>();
+
+/** Does this MCP server name match one of the forbidden names or globs (case-insensitive)? */
+export function isForbiddenServer(server: string, forbidden: readonly string[]): boolean {
+  return forbidden.some((pattern) => {
+    let re = globCache.get(pattern);
+    if (re === undefined) {
+      re = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+      globCache.set(pattern, re);
+    }
+    return re.test(server);
+  });
+}
+
+/**
+ * `mcp__notion_offplan__API-post-page` → key `mcp__notion_offplan`, method `API-post-page`. With a
+ * rule, every forbidden server folds into `mcp__<counter>`, its method recorded as
+ * `<server>__<method>` (the counter's own server keeps the bare method): `mcp__notion__notion-search`
+ * → key `mcp__notion_offplan`, method `notion__notion-search`.
+ */
+export function canonicalToolKey(toolName: string, rule?: InvariantRule): { key: string; method: string | null } {
   const match = /^mcp__(.+?)__(.+)$/.exec(toolName);
   if (!match) return { key: toolName, method: null };
-  return { key: `mcp__${match[1]}`, method: match[2]! };
+  const server = match[1]!;
+  const method = match[2]!;
+  if (rule !== undefined && server !== rule.counter && isForbiddenServer(server, rule.forbidden)) {
+    return { key: `mcp__${rule.counter}`, method: `${server}__${method}` };
+  }
+  return { key: `mcp__${server}`, method };
 }
 
 /** Maps without a prototype: a tool named `__proto__` or `constructor` is just another key. */
@@ -150,6 +214,10 @@ export function createTelemetryState(sessionId: string, cwd: string, now: string
     subagents_dispatched: 0,
     parallel_terminals_observed: 0,
     files_touched: [],
+    failed_calls: 0,
+    session_started_at: null,
+    transcript_path: null,
+    events_seen: 0,
     journal_offset: 0,
   };
 }
@@ -177,11 +245,13 @@ export interface ToolCallContext {
 /** The journal line of one call: everything the fold needs, nothing of the tool's input or output. */
 export function planToolEvent(input: HookInput, ctx: ToolCallContext): ToolEvent {
   const file = input.filePath === null ? null : repoRelativePath(ctx.root, ctx.cwd, input.filePath);
-  return { at: ctx.now, tool: input.toolName, file, siblings: ctx.siblings, cwd: ctx.cwd };
+  const event: ToolEvent = { at: ctx.now, tool: input.toolName, file, siblings: ctx.siblings, cwd: ctx.cwd };
+  if (input.failed) event.failed = true;
+  return event;
 }
 
 /** One line, written with one append: concurrent appends to a local file never interleave. */
-export function serializeToolEvent(event: ToolEvent): string {
+export function serializeToolEvent(event: JournalEvent): string {
   return `${JSON.stringify(event)}\n`;
 }
 
@@ -190,9 +260,9 @@ export function serializeToolEvent(event: ToolEvent): string {
  * `consumed` is how many bytes of `text` they span, so the rest is read again next time. Lines that
  * are not events (a torn write on a full disk) are skipped and counted in `skipped`.
  */
-export function parseToolEvents(text: string): { events: ToolEvent[]; consumed: number; skipped: number } {
+export function parseToolEvents(text: string): { events: JournalEvent[]; consumed: number; skipped: number } {
   const end = text.lastIndexOf('\n') + 1;
-  const events: ToolEvent[] = [];
+  const events: JournalEvent[] = [];
   let skipped = 0;
   for (const line of text.slice(0, end).split('\n')) {
     if (line === '') continue;
@@ -203,7 +273,7 @@ export function parseToolEvents(text: string): { events: ToolEvent[]; consumed: 
   return { events, consumed: Buffer.byteLength(text.slice(0, end), 'utf8'), skipped };
 }
 
-function parseToolEvent(line: string): ToolEvent | null {
+function parseToolEvent(line: string): JournalEvent | null {
   let raw: unknown;
   try {
     raw = JSON.parse(line);
@@ -211,16 +281,35 @@ function parseToolEvent(line: string): ToolEvent | null {
     return null;
   }
   if (!isRecord(raw) || typeof raw.at !== 'string' || typeof raw.cwd !== 'string') return null;
+  if (raw.mark === 'start') {
+    const text = (v: unknown) => (typeof v === 'string' ? v : null);
+    return { at: raw.at, mark: 'start', source: text(raw.source), transcript: text(raw.transcript), cwd: raw.cwd };
+  }
   if (nonEmptyString(raw.tool, MAX_TOOL_NAME) === null || !isCount(raw.siblings)) return null;
   if (raw.file !== null && typeof raw.file !== 'string') return null;
-  return { at: raw.at, tool: raw.tool as string, file: raw.file, siblings: raw.siblings, cwd: raw.cwd };
+  const event: ToolEvent = { at: raw.at, tool: raw.tool as string, file: raw.file, siblings: raw.siblings, cwd: raw.cwd };
+  if (raw.failed === true) event.failed = true;
+  return event;
 }
 
-/** Fold one call into the state. Returns a new state; the input is not modified. */
-export function applyToolEvent(state: TelemetryState, event: ToolEvent): TelemetryState {
+/** Fold one journal line into the state. Returns a new state; the input is not modified. */
+export function applyToolEvent(state: TelemetryState, event: JournalEvent, rule?: InvariantRule): TelemetryState {
+  // Appends from concurrent calls land in any order: keep the earliest start and the latest update.
+  const first = state.events_seen === 0;
+  const startedAt = first || event.at < state.started_at ? event.at : state.started_at;
+  if (isSessionMark(event)) {
+    return {
+      ...state,
+      started_at: startedAt,
+      cwd: first ? event.cwd : state.cwd,
+      session_started_at: state.session_started_at === null || event.at < state.session_started_at ? event.at : state.session_started_at,
+      transcript_path: event.transcript ?? state.transcript_path,
+      events_seen: state.events_seen + 1,
+    };
+  }
   const breakdown = Object.assign(counterMap(), state.tool_calls_breakdown);
   const methods = Object.assign(Object.create(null) as Record<string, Record<string, number>>, state.tool_calls_breakdown_methods);
-  const { key, method } = canonicalToolKey(event.tool);
+  const { key, method } = canonicalToolKey(event.tool, rule);
   breakdown[key] = (breakdown[key] ?? 0) + 1;
   if (method !== null) {
     const perMethod = Object.assign(counterMap(), methods[key]);
@@ -231,9 +320,8 @@ export function applyToolEvent(state: TelemetryState, event: ToolEvent): Telemet
   if (event.file !== null && files.length < MAX_FILES_TOUCHED && !files.includes(event.file)) files = [...files, event.file];
   return {
     ...state,
-    // Appends from concurrent calls land in any order: keep the earliest start and the latest update.
-    started_at: state.tool_calls_count === 0 || event.at < state.started_at ? event.at : state.started_at,
-    cwd: state.tool_calls_count === 0 ? event.cwd : state.cwd,
+    started_at: startedAt,
+    cwd: first ? event.cwd : state.cwd,
     updated_at: event.at > state.updated_at ? event.at : state.updated_at,
     tool_calls_count: state.tool_calls_count + 1,
     tool_calls_breakdown: breakdown,
@@ -241,12 +329,14 @@ export function applyToolEvent(state: TelemetryState, event: ToolEvent): Telemet
     subagents_dispatched: state.subagents_dispatched + (SUBAGENT_TOOLS.has(event.tool) ? 1 : 0),
     parallel_terminals_observed: Math.max(state.parallel_terminals_observed, event.siblings),
     files_touched: files,
+    failed_calls: state.failed_calls + (event.failed ? 1 : 0),
+    events_seen: state.events_seen + 1,
   };
 }
 
 /** Fold a run of journal events, advancing `journal_offset` past the bytes they came from. */
-export function applyToolEvents(state: TelemetryState, events: readonly ToolEvent[], consumed: number): TelemetryState {
-  const folded = events.reduce(applyToolEvent, state);
+export function applyToolEvents(state: TelemetryState, events: readonly JournalEvent[], consumed: number, rule?: InvariantRule): TelemetryState {
+  const folded = events.reduce((acc, event) => applyToolEvent(acc, event, rule), state);
   return { ...folded, journal_offset: state.journal_offset + consumed };
 }
 
@@ -290,9 +380,11 @@ export function parseTelemetryState(text: string): TelemetryState | null {
   }
   const strings = ['started_at', 'updated_at', 'cwd'] as const;
   if (strings.some((k) => raw[k] !== undefined && typeof raw[k] !== 'string')) return null;
-  const counts = ['subagents_dispatched', 'parallel_terminals_observed'] as const;
+  const counts = ['subagents_dispatched', 'parallel_terminals_observed', 'failed_calls', 'events_seen'] as const;
   if (counts.some((k) => raw[k] !== undefined && !isCount(raw[k]))) return null;
   if (raw.journal_offset !== undefined && !isCount(raw.journal_offset)) return null;
+  const nullableStrings = ['session_started_at', 'transcript_path'] as const;
+  if (nullableStrings.some((k) => raw[k] !== undefined && raw[k] !== null && typeof raw[k] !== 'string')) return null;
   const files = raw.files_touched ?? [];
   if (!Array.isArray(files) || !files.every((f) => typeof f === 'string')) return null;
   return {
@@ -306,6 +398,11 @@ export function parseTelemetryState(text: string): TelemetryState | null {
     subagents_dispatched: (raw.subagents_dispatched as number | undefined) ?? 0,
     parallel_terminals_observed: (raw.parallel_terminals_observed as number | undefined) ?? 0,
     files_touched: files as string[],
+    failed_calls: (raw.failed_calls as number | undefined) ?? 0,
+    session_started_at: (raw.session_started_at as string | null | undefined) ?? null,
+    transcript_path: (raw.transcript_path as string | null | undefined) ?? null,
+    // A state file from before `events_seen` existed: its calls were all events.
+    events_seen: (raw.events_seen as number | undefined) ?? raw.tool_calls_count,
     journal_offset: (raw.journal_offset as number | undefined) ?? 0,
   };
 }

@@ -82,7 +82,7 @@ export function validateNote(ref: NoteRef, note: Note, ctx: ValidationContext): 
       if (count === undefined) {
         add('error', '/tool_calls_breakdown', `must contain the invariant key "${key}" (0 when the session never called it)`, 'invariant/missing-key');
       } else if (ctx.strict && typeof count === 'number' && count !== 0) {
-        add('warning', `/tool_calls_breakdown/${key}`, `is ${count}: this session called the forbidden MCP server "${server}" ${count} time(s)`, 'invariant/forbidden-mcp');
+        add('warning', `/tool_calls_breakdown/${key}`, `is ${count}: this session called a forbidden MCP server ${count} time(s) (counted under "${key}")`, 'invariant/forbidden-mcp');
       }
     }
   }

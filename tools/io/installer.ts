@@ -88,7 +88,8 @@ function readOr(file: string): string | null {
   }
 }
 
-const SCRIPTS = { handoff: 'canon handoff', resume: 'canon resume' };
+// The slash commands call these (`npm run handoff`, `npm run resume`, `npm run canon -- session commits`).
+const SCRIPTS = { handoff: 'canon handoff', resume: 'canon resume', canon: 'canon' };
 const SYNC_SCRIPT = { sync: 'canon sync' };
 
 function hasPrettier(root: string, pkg: Record<string, unknown>): boolean {
@@ -168,15 +169,15 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean 
   const wanted = { ...SCRIPTS, ...(options.notionWorkflow ? SYNC_SCRIPT : {}) };
   const scripts = mergePackageScripts(pkgText, wanted);
   for (const name of scripts.conflicts) warnings.push(`package.json already has a "${name}" script; canon's /${name} commands call \`npm run ${name}\` and expect \`${wanted[name as keyof typeof wanted]}\``);
-  add('package.json', scripts.text, 'package', 'prepare runs `canon setup`; handoff and resume scripts');
+  add('package.json', scripts.text, 'package', 'prepare runs `canon setup`; handoff, resume and canon scripts (the slash commands call them)');
 
   const folders = planFolders(root);
   const config = { ...DEFAULT_CONFIG.folders, ...folders };
   const shard = `${config.session}/index/`;
   add('.gitattributes', mergeLineBlock(readOr(path.join(root, '.gitattributes')), renderLineBlock(['INDEX.md merge=canon-index', `${shard}*.md merge=canon-index`])), 'block', "INDEX files merge row by row (canon's merge driver)");
-  add('.gitignore', mergeLineBlock(readOr(path.join(root, '.gitignore')), renderLineBlock(['.claude/state/'])), 'block', "canon's local state stays out of git");
+  add('.gitignore', mergeLineBlock(readOr(path.join(root, '.gitignore')), renderLineBlock(['.claude/state/', '.canon/'])), 'block', "canon's local state and /handoff drafts stay out of git");
   if (hasPrettier(root, pkg)) {
-    add('.prettierignore', mergeLineBlock(readOr(path.join(root, '.prettierignore')), renderLineBlock(['**/INDEX.md', shard, '.claude/hooks/', '.claude/commands/handoff-*.md', '.claude/commands/resume-*.md', '.claude/canon-install.json', 'docs/sync/'])), 'block', 'generated files are not reformatted by prettier');
+    add('.prettierignore', mergeLineBlock(readOr(path.join(root, '.prettierignore')), renderLineBlock(['**/INDEX.md', shard, '.claude/hooks/', '.claude/commands/handoff-*.md', '.claude/commands/resume-*.md', '.claude/canon-install.json', 'docs/sync/', '.canon/'])), 'block', 'generated files are not reformatted by prettier');
   }
 
   const bundles = readdirSync(path.join(pkgRoot, '.claude/hooks')).filter((n) => n.endsWith('.mjs'));

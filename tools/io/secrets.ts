@@ -192,3 +192,8 @@ export async function maskSecrets(text: string): Promise<MaskedText> {
   }
   return { text: out + text.slice(at), found: findings.length, rules: findings.map((f) => f.rule) };
 }
+
+/** Where secrets sit in `text` (offsets), for masking them in a copy: the same rules as the commit scan. */
+export async function findSecretRanges(text: string): Promise<Array<[start: number, end: number]>> {
+  return (await findSecrets(text)).map((f) => [f.start, f.end] as [number, number]);
+}

@@ -31,13 +31,15 @@ import path from 'node:path';
 import {
   applyToolEvents,
   createTelemetryState,
+  DEFAULT_INVARIANT_RULE,
+  type InvariantRule,
+  type JournalEvent,
   parseTelemetryState,
   parseToolEvents,
   sanitizeSessionId,
   serializeTelemetryState,
   serializeToolEvent,
   type TelemetryState,
-  type ToolEvent,
 } from '../core/telemetry.js';
 import { acquireLockSync, LockTimeoutError, withLockSync, type LockOptions } from './file-lock.js';
 
@@ -59,6 +61,10 @@ export const FOLD_LOCK: LockOptions = { staleMs: 2000, timeoutMs: 250 };
 const ARCHIVE_LOCK: LockOptions = { staleMs: 2000, timeoutMs: 10_000 };
 
 const SESSION_FILE = /^session-(.+)\.jsonl?$/;
+/** `session-<id>.ended`: written by the SessionEnd hook, removed when the session starts again or hands off. */
+const ENDED_FILE = /^session-(.+)\.ended$/;
+/** `session-<id>.handoff`: written when handoff archives the session, removed when it starts again. */
+const HANDOFF_FILE = /^session-(.+)\.handoff$/;
 
 export function telemetryStateDir(root: string): string {
   return path.join(root, STATE_DIR);
@@ -70,6 +76,16 @@ export function telemetryStateFile(root: string, sessionId: string): string {
 
 export function telemetryJournalFile(root: string, sessionId: string): string {
   return `${telemetryStateFile(root, sessionId)}l`;
+}
+
+/** The handoff marker of a session: the calls left after it (the handoff's own Bash call) are not unfinished work. */
+export function sessionHandoffFile(root: string, sessionId: string): string {
+  return path.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.handoff`);
+}
+
+/** The SessionEnd marker of a session: its presence says the session ended; its mtime says when. */
+export function sessionEndedFile(root: string, sessionId: string): string {
+  return path.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.ended`);
 }
 
 /** `2026-05-11T10:00:00.000Z` → `2026-05-11T10-00-00-000Z`: safe in a file name on every OS. */
@@ -91,7 +107,7 @@ function readTextOrNull(file: string): string | null {
 }
 
 /** Commit one call: a single append of one short line (O_APPEND: concurrent appends never interleave). */
-export function appendToolEvent(root: string, sessionId: string, event: ToolEvent): void {
+export function appendToolEvent(root: string, sessionId: string, event: JournalEvent): void {
   appendFileSync(telemetryJournalFile(root, sessionId), serializeToolEvent(event));
 }
 
@@ -148,7 +164,8 @@ function computeState(
   let state = text === null ? null : parseTelemetryState(text);
   let corruptMovedTo: string | null = null;
   if (text !== null && state === null && moveCorrupt !== null) corruptMovedTo = moveCorrupt(file);
-  const fresh = () => createTelemetryState(sessionId, '', now, readForbiddenMcp(root));
+  const rule = readInvariantRule(root);
+  const fresh = () => createTelemetryState(sessionId, '', now, rule.forbidden.length > 0 ? [rule.counter] : []);
   state ??= fresh();
   let tail = readJournalTail(journal, state.journal_offset);
   let restarted = false;
@@ -158,7 +175,7 @@ function computeState(
     tail = readJournalTail(journal, 0) ?? { text: '', consumed: 0 };
   }
   const { events, skipped } = parseToolEvents(tail.text);
-  return { state: applyToolEvents(state, events, tail.consumed), corruptMovedTo, skipped, restarted };
+  return { state: applyToolEvents(state, events, tail.consumed, rule), corruptMovedTo, skipped, restarted };
 }
 
 /**
@@ -210,10 +227,17 @@ export function observeStateDir(root: string, sessionId: string, nowMs: number):
   const self = sanitizeSessionId(sessionId);
   const active = new Set<string>();
   const swept: string[] = [];
-  for (const name of readdirSync(dir)) {
+  const names = readdirSync(dir);
+  // A session that ended (SessionEnd) is not live, however recently its files changed.
+  const ended = new Set<string>();
+  for (const name of names) {
+    const stem = ENDED_FILE.exec(name)?.[1];
+    if (stem !== undefined) ended.add(stem);
+  }
+  for (const name of names) {
     const isTemp = name.endsWith('.tmp');
     const stem = SESSION_FILE.exec(name)?.[1];
-    if (!isTemp && (stem === undefined || stem === self || active.has(stem))) continue;
+    if (!isTemp && (stem === undefined || stem === self || active.has(stem) || ended.has(stem))) continue;
     const file = path.join(dir, name);
     let mtimeMs: number;
     try {
@@ -251,18 +275,100 @@ export function appendHookError(root: string, line: string): void {
   appendFileSync(log, line.endsWith('\n') ? line : `${line}\n`);
 }
 
-/** `invariant.forbidden_mcp` from canon.config.json, read without the schema validator (hook budget). */
-export function readForbiddenMcp(root: string): string[] {
-  const fallback = ['notion_offplan'];
+/**
+ * `invariant.forbidden_mcp` and `invariant.counter` from canon.config.json, read without the schema
+ * validator (hook budget). An invalid config is `validate`'s business: the defaults apply.
+ */
+export function readInvariantRule(root: string): InvariantRule {
   try {
     const text = readTextOrNull(path.join(root, 'canon.config.json'));
-    if (text === null) return fallback;
-    const list = (JSON.parse(text) as { invariant?: { forbidden_mcp?: unknown } }).invariant?.forbidden_mcp;
-    return Array.isArray(list) && list.every((s) => typeof s === 'string') ? (list as string[]) : fallback;
+    if (text === null) return DEFAULT_INVARIANT_RULE;
+    const invariant = (JSON.parse(text) as { invariant?: { forbidden_mcp?: unknown; counter?: unknown } }).invariant;
+    const list = invariant?.forbidden_mcp;
+    const forbidden = Array.isArray(list) && list.every((s) => typeof s === 'string') ? (list as string[]) : DEFAULT_INVARIANT_RULE.forbidden;
+    const counter = typeof invariant?.counter === 'string' && /^[A-Za-z0-9_-]+$/.test(invariant.counter) ? invariant.counter : DEFAULT_INVARIANT_RULE.counter;
+    return { forbidden, counter };
   } catch {
-    // An invalid config is `validate`'s business; telemetry still seeds the default invariant key.
-    return fallback;
+    return DEFAULT_INVARIANT_RULE;
   }
+}
+
+/** The servers whose `mcp__<server>` key a fresh state holds at 0: the invariant's counter (none if nothing is forbidden). */
+export function readForbiddenMcp(root: string): string[] {
+  const rule = readInvariantRule(root);
+  return rule.forbidden.length > 0 ? [rule.counter] : [];
+}
+
+/** One journal line marking that the session started (SessionStart): its start time and transcript. */
+export function recordSessionStart(root: string, sessionId: string, mark: JournalEvent): void {
+  mkdirSync(telemetryStateDir(root), { recursive: true });
+  appendToolEvent(root, sessionId, mark);
+  for (const marker of [sessionEndedFile(root, sessionId), sessionHandoffFile(root, sessionId)]) {
+    try {
+      unlinkSync(marker);
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') throw error;
+    }
+  }
+}
+
+/** SessionEnd: the session is no longer live. The marker's mtime is when it ended. */
+export function recordSessionEnd(root: string, sessionId: string, endedAt: string): void {
+  mkdirSync(telemetryStateDir(root), { recursive: true });
+  writeFileSync(sessionEndedFile(root, sessionId), `${endedAt}\n`);
+}
+
+export interface SessionListing {
+  /** The session's file stem (its sanitised id). */
+  stem: string;
+  /** Newest mtime of its state, journal or end marker. */
+  mtimeMs: number;
+  /** When SessionEnd marked it ended, or null while it is live (or never ended cleanly). */
+  endedAt: string | null;
+  /** Handed off since it last started: what is left is the handoff's own call. */
+  handedOff: boolean;
+}
+
+/** The sessions with telemetry in `.claude/state/` (not archived), from names and stats only. */
+export function listTelemetrySessions(root: string): SessionListing[] {
+  const dir = telemetryStateDir(root);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const sessions = new Map<string, SessionListing>();
+  const endedStems = new Map<string, string>();
+  const handedOff = new Set<string>();
+  for (const name of names) {
+    const handoffStem = HANDOFF_FILE.exec(name)?.[1];
+    if (handoffStem !== undefined) {
+      handedOff.add(handoffStem);
+      continue;
+    }
+    const endedStem = ENDED_FILE.exec(name)?.[1];
+    if (endedStem !== undefined) {
+      const text = readTextOrNull(path.join(dir, name))?.trim() ?? '';
+      endedStems.set(endedStem, Number.isNaN(Date.parse(text)) ? new Date(0).toISOString() : text);
+      continue;
+    }
+    const stem = SESSION_FILE.exec(name)?.[1];
+    if (stem === undefined) continue;
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(path.join(dir, name)).mtimeMs;
+    } catch {
+      continue;
+    }
+    const seen = sessions.get(stem);
+    if (seen === undefined || seen.mtimeMs < mtimeMs) sessions.set(stem, { stem, mtimeMs, endedAt: null, handedOff: false });
+  }
+  for (const session of sessions.values()) {
+    session.endedAt = endedStems.get(session.stem) ?? null;
+    session.handedOff = handedOff.has(session.stem);
+  }
+  return [...sessions.values()].sort((a, b) => b.mtimeMs - a.mtimeMs || (a.stem < b.stem ? -1 : 1));
 }
 
 /** The session whose state or journal changed last, as the stem of its file names. */
@@ -328,11 +434,39 @@ export function archiveTelemetryState(root: string, sessionId: string, now: Date
     }
     const { state } = computeState(root, sessionId, now.toISOString(), null, archivedJournal);
     writeFileSync(target, serializeTelemetryState(state));
-    try {
-      unlinkSync(file);
-    } catch (error) {
-      if (errorCode(error) !== 'ENOENT') throw error;
+    writeFileSync(sessionHandoffFile(root, sessionId), `${now.toISOString()}\n`);
+    for (const done of [file, sessionEndedFile(root, sessionId)]) {
+      try {
+        unlinkSync(done);
+      } catch (error) {
+        if (errorCode(error) !== 'ENOENT') throw error;
+      }
     }
     return target;
   });
+}
+
+export interface UnfinishedSession {
+  stem: string;
+  ended_at: string;
+  tool_calls: number;
+}
+
+/**
+ * Sessions that ended (SessionEnd) with tool calls still in `.claude/state/`: no handoff archived
+ * them, so no note holds their counts. Newest first.
+ */
+export function listUnfinishedSessions(root: string, now: Date = new Date()): UnfinishedSession[] {
+  const out: UnfinishedSession[] = [];
+  for (const session of listTelemetrySessions(root)) {
+    if (session.endedAt === null || session.handedOff) continue;
+    let calls = 0;
+    try {
+      calls = computeState(root, session.stem, now.toISOString(), null).state.tool_calls_count;
+    } catch {
+      continue; // unreadable: `telemetry show` reports it
+    }
+    if (calls > 0) out.push({ stem: session.stem, ended_at: session.endedAt, tool_calls: calls });
+  }
+  return out;
 }

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Operator, OperatorRegistry } from '../core/operators.js';
 import { formatOperatorEntry } from '../core/operator-entry.js';
@@ -7,8 +5,19 @@ import { UsageError } from '../errors.js';
 import { sessionMessages } from '../messages/session.js';
 import { writeFileSafelySync } from './fs.js';
 import { porcelain } from './git.js';
+import {
+  CACHE_VERSION,
+  inputKey,
+  OPERATOR_CACHE,
+  operatorsFingerprint,
+  readOperatorCache as readCache,
+  type CacheEntry,
+  type CacheFile,
+  type OperatorSource,
+} from './operator-cache.js';
 
-export type OperatorSource = 'flag' | 'env-operator' | 'env-claude' | 'git-config' | 'cache';
+export type { OperatorSource };
+export { OPERATOR_CACHE };
 
 export interface ResolvedOperator {
   slug: string;
@@ -27,23 +36,8 @@ export interface OperatorInput {
 
 // Not imported from ./operators.js: that module pulls in YAML and ajv, which a cache hit must not load.
 const OPERATORS_FILE = '.claude/operators.yaml';
-export const OPERATOR_CACHE = '.claude/state/operator.cache';
-const CACHE_VERSION = 1;
 /** A few answers are kept so that alternating `OPERATOR=a` / `OPERATOR=b` runs do not thrash the cache. */
 const CACHE_ENTRIES = 16;
-
-interface CacheEntry {
-  operator: Omit<ResolvedOperator, 'source'>;
-  /** The source the answer first came from; a `git-config` answer is re-checked against git on every hit. */
-  via: Exclude<OperatorSource, 'cache'>;
-}
-
-interface CacheFile {
-  version: number;
-  /** operators.yaml identity: the cache dies with any edit of it. */
-  operators: string;
-  entries: Record<string, CacheEntry>;
-}
 
 /**
  * Who is writing: `--operator` (slug or initials) / `--email` → `$OPERATOR` (slug or initials) →
@@ -131,31 +125,6 @@ async function byEmail(
 
 function present(value: string | undefined): value is string {
   return value !== undefined && value.trim() !== '';
-}
-
-/** Every input that can change the answer; the git email is checked separately (see above). */
-function inputKey(input: OperatorInput, env: NodeJS.ProcessEnv): string {
-  const parts = [input.operator, input.email, env.OPERATOR, env.CLAUDE_USER_EMAIL].map((v) => (present(v) ? v.trim() : ''));
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
-}
-
-function operatorsFingerprint(root: string): string | null {
-  try {
-    const s = statSync(path.join(root, OPERATORS_FILE), { bigint: true });
-    return `${s.mtimeNs}:${s.ctimeNs}:${s.size}:${s.ino}`;
-  } catch {
-    return null; // missing: the slow path reports it
-  }
-}
-
-function readCache(root: string, fingerprint: string): CacheFile | null {
-  try {
-    const data = JSON.parse(readFileSync(path.join(root, OPERATOR_CACHE), 'utf8')) as CacheFile;
-    if (data.version !== CACHE_VERSION || data.operators !== fingerprint || typeof data.entries !== 'object' || data.entries === null) return null;
-    return data;
-  } catch {
-    return null; // missing or corrupt: recompute
-  }
 }
 
 function writeCache(root: string, fingerprint: string, key: string, entry: CacheEntry, previous: CacheFile | null): void {

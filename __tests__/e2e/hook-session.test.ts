@@ -1,0 +1,128 @@
+// The SessionStart/SessionEnd hook bundle (.claude/hooks/session.mjs), run as Claude Code runs it: a
+// real node process, the hook JSON on stdin, in a real store. It never fails the session.
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
+import { hookInput, installHookBundle, runHook, runSessionHook } from '../helpers/hook.js';
+import { sessionNote } from '../helpers/notes.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  while (cleanups.length > 0) cleanups.pop()!();
+});
+
+const PROMPT_MARK = 'PROMPT-MARK-31c9';
+const TODAY = new Date().toISOString().slice(0, 10);
+const PEER = `SK-${TODAY.slice(2).replace(/-/g, '')}-01`;
+
+function store(): GitRepo {
+  const repo = createGitRepo({ hooks: true });
+  cleanups.push(() => repo.cleanup());
+  installHookBundle(repo);
+  const body = `## Summary\n\nDid things.\n\n## Resume Prompt\n\n${PROMPT_MARK} ${'continue the work on the hooks '.repeat(20)}\n\nConfidence: high\n`;
+  repo.write('docs/sessions/RT-260511-01.md', sessionNote('RT-260511-01', { date: '2026-05-11', title: 'The last one' }, body));
+  repo.write(`docs/sessions/${PEER}.md`, sessionNote(PEER, { operator: 'sergei', date: TODAY, title: 'Peer work' }));
+  repo.git(['add', '-A']);
+  repo.git(['commit', '-q', '-m', 'notes'], { env: { HUSKY: '0' } });
+  return repo;
+}
+
+const start = (session: string, repo: GitRepo) =>
+  JSON.stringify({ session_id: session, transcript_path: '/nowhere/t.jsonl', cwd: repo.dir, hook_event_name: 'SessionStart', source: 'startup' });
+
+function contextOf(stdout: string): string {
+  const parsed = JSON.parse(stdout) as { hookSpecificOutput: { hookEventName: string; additionalContext: string } };
+  expect(parsed.hookSpecificOutput.hookEventName).toBe('SessionStart');
+  return parsed.hookSpecificOutput.additionalContext;
+}
+
+const errorsOf = (repo: GitRepo) => (repo.exists('.claude/state/hook-errors.log') ? repo.read('.claude/state/hook-errors.log') : '');
+
+describe('the SessionStart hook', () => {
+  test('hands the model the operator\'s last Resume Prompt and peers, cold (via canon) and warm (from the caches), the same', async () => {
+    const repo = store();
+    const env = { OPERATOR: 'roman' };
+    const cold = await runSessionHook(repo, start('s1', repo), env);
+    expect(cold.code).toBe(0);
+    const context = contextOf(cold.stdout);
+    expect(context).toContain('canon resume context for roman (RT)');
+    expect(context).toContain('Last session: RT-260511-01 (2026-05-11) — The last one');
+    expect(context).toContain(PROMPT_MARK);
+    expect(context).toContain(`Peers since then:\n- ${PEER} (sergei, ${TODAY}): Peer work`);
+    expect(context.length).toBeLessThanOrEqual(2000);
+    // The cold run warmed both caches; the warm run answers from them alone.
+    expect(repo.exists('.claude/state/resume-cache.json')).toBe(true);
+    expect(repo.exists('.claude/state/operator.cache')).toBe(true);
+    const warm = await runSessionHook(repo, start('s2', repo), env);
+    expect(contextOf(warm.stdout)).toBe(context);
+    expect(errorsOf(repo)).toBe('');
+    // The start is in the journal: the session's start time and transcript.
+    const show = JSON.parse(runCli(['telemetry', 'show', '--session-id', 's1', '--json'], { cwd: repo.dir, env: repo.env }).stdout) as Record<string, unknown>;
+    expect(show).toMatchObject({ tool_calls_count: 0, transcript_path: '/nowhere/t.jsonl' });
+    expect(typeof show.session_started_at).toBe('string');
+  });
+
+  test('a new note (a pull, another terminal) makes the caches stale: the context is recomputed, not stale', async () => {
+    const repo = store();
+    const env = { OPERATOR: 'roman' };
+    await runSessionHook(repo, start('s1', repo), env);
+    repo.write('docs/sessions/RT-260513-01.md', sessionNote('RT-260513-01', { date: '2026-05-13', title: 'Newer' }, '## Resume Prompt\n\nNEWER-PROMPT\n'));
+    const again = await runSessionHook(repo, start('s2', repo), env);
+    expect(contextOf(again.stdout)).toContain('NEWER-PROMPT');
+  });
+
+  test('the context is bounded by claude.session_start_max_chars and says it was cut', async () => {
+    const repo = store();
+    repo.write('canon.config.json', JSON.stringify({ claude: { session_start_max_chars: 300 } }));
+    const result = await runSessionHook(repo, start('s1', repo), { OPERATOR: 'roman' });
+    const context = contextOf(result.stdout);
+    expect(context.length).toBeLessThanOrEqual(300);
+    expect(context).toContain('cut to fit');
+  });
+
+  test('garbage stdin, an unknown operator, no canon: exit 0, no context, one line in the error log', async () => {
+    const repo = store();
+    const garbage = await runSessionHook(repo, 'not json at all');
+    expect(garbage).toMatchObject({ code: 0, stdout: '' });
+    expect(errorsOf(repo)).toContain('stdin is not a JSON object');
+    const unknown = await runSessionHook(repo, start('s1', repo), { OPERATOR: 'nobody' });
+    expect(unknown).toMatchObject({ code: 0, stdout: '' });
+    expect(errorsOf(repo)).toMatch(/SessionStart: no resume context for the model \(canon: .*nobody/);
+  });
+});
+
+describe('the SessionEnd hook', () => {
+  test('marks the session ended: it no longer counts as a parallel terminal, and resume lists it as unfinished', async () => {
+    const repo = store();
+    const call = (session: string, tool = 'Bash') => runHook(repo, hookInput(tool, { session_id: session, cwd: repo.dir }));
+    await call('a');
+    await call('a');
+    await call('b');
+    const parallel = (session: string) =>
+      (JSON.parse(runCli(['telemetry', 'show', '--session-id', session, '--json'], { cwd: repo.dir, env: repo.env }).stdout) as { parallel_terminals_observed: number })
+        .parallel_terminals_observed;
+    expect(parallel('b')).toBe(1); // a was live
+    const end = await runSessionHook(repo, JSON.stringify({ session_id: 'a', hook_event_name: 'SessionEnd', reason: 'other', cwd: repo.dir }));
+    expect(end).toMatchObject({ code: 0, stdout: '' });
+    expect(existsSync(path.join(repo.dir, '.claude/state/session-a.ended'))).toBe(true);
+    await call('c');
+    expect(parallel('c')).toBe(1); // b is still live, a is not
+    const view = JSON.parse(runCli(['resume', '--json'], { cwd: repo.dir, env: { ...repo.env, OPERATOR: 'roman' } }).stdout) as { unfinished: unknown };
+    expect(view.unfinished).toEqual({ sessions: 1, tool_calls: 2, ids: ['a'] });
+    const text = runCli(['resume'], { cwd: repo.dir, env: { ...repo.env, OPERATOR: 'roman', NO_COLOR: '1' } }).stdout;
+    expect(text).toContain('unfinished: 1 session(s) with 2 tool call(s) and no note (a)');
+    // Resumed (SessionStart again): live once more, no longer unfinished.
+    await runSessionHook(repo, JSON.stringify({ session_id: 'a', hook_event_name: 'SessionStart', source: 'resume', cwd: repo.dir }), { OPERATOR: 'roman' });
+    expect(existsSync(path.join(repo.dir, '.claude/state/session-a.ended'))).toBe(false);
+    expect((JSON.parse(runCli(['resume', '--json'], { cwd: repo.dir, env: { ...repo.env, OPERATOR: 'roman' } }).stdout) as { unfinished: { sessions: number } }).unfinished.sessions).toBe(0);
+  });
+
+  test('failed calls (PostToolUseFailure) count like any other, and are marked failed', async () => {
+    const repo = store();
+    await runHook(repo, hookInput('mcp__notion__notion-create-pages', { session_id: 'f', cwd: repo.dir, hook_event_name: 'PostToolUseFailure', error: 'denied' }));
+    await runHook(repo, hookInput('Bash', { session_id: 'f', cwd: repo.dir, hook_event_name: 'PostToolUseFailure', error: 'Exit code 1' }));
+    const state = JSON.parse(readFileSync(path.join(repo.dir, '.claude/state/session-f.json'), 'utf8')) as Record<string, unknown>;
+    expect(state).toMatchObject({ tool_calls_count: 2, failed_calls: 2, tool_calls_breakdown: { mcp__notion_offplan: 1, Bash: 1 } });
+  });
+});

@@ -1,0 +1,54 @@
+import type { CommandContext, CommandOutcome } from '../context.js';
+import { UserError } from '../errors.js';
+import { execGit } from '../io/git.js';
+import { openRepo } from '../io/repo.js';
+import { resolveSessionIdFor } from '../io/session-resolve.js';
+import { findTelemetryState } from '../io/telemetry.js';
+import { claudeMessages as m } from '../messages/claude.js';
+
+export interface SessionCommitsOptions {
+  sessionId?: string;
+  json?: boolean;
+}
+
+export interface SessionCommitsResult {
+  session_id: string | null;
+  /** When the session started (its first SessionStart or tool call), or null when canon does not know. */
+  since: string | null;
+  commits: Array<{ sha: string; subject: string }>;
+}
+
+/** Without a known start, this many recent commits stand in (and the output says so). */
+const FALLBACK_COUNT = 15;
+
+/**
+ * `canon session commits`: what /handoff shows the model as "this session's commits". The start is
+ * the session's telemetry (SessionStart, else its first tool call), so a long session lists all of its
+ * commits and a short one none of the previous session's.
+ */
+export async function runSessionCommits(options: SessionCommitsOptions, ctx: CommandContext): Promise<CommandOutcome<SessionCommitsResult>> {
+  const { root } = openRepo(ctx.cwd);
+  const { id } = resolveSessionIdFor(root, options.sessionId, ctx.env, ctx.now());
+  const state = id === null ? null : (findTelemetryState(root, id, ctx.now())?.state ?? null);
+  const start = state?.session_started_at ?? (state && state.started_at !== '' ? state.started_at : null);
+  const since = start !== null && !Number.isNaN(Date.parse(start)) ? start : null;
+  const range = since === null ? [`-${FALLBACK_COUNT}`] : [`--since=${since}`];
+  const log = await execGit(['log', '--no-merges', '--format=%h%x09%s', ...range, '--'], { cwd: root, env: ctx.env });
+  // An unborn branch has no log: no commits, not an error.
+  if (log.code !== 0 && !/does not have any commits|bad default revision/.test(log.stderr)) throw new UserError(log.stderr.trim());
+  const commits = log.stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const tab = line.indexOf('\t');
+      return { sha: line.slice(0, tab), subject: line.slice(tab + 1) };
+    });
+  const result: SessionCommitsResult = { session_id: id, since, commits };
+  if (options.json) ctx.logger.out(JSON.stringify(result));
+  else {
+    if (since === null) ctx.logger.out(m.commits.noStart);
+    else if (commits.length === 0) ctx.logger.out(m.commits.none(since));
+    for (const c of commits) ctx.logger.out(`${c.sha} ${c.subject}`);
+  }
+  return { exitCode: 0, result };
+}
