@@ -62,10 +62,28 @@ export function splitNul(output: string): string[] {
  * --batch`, `hash-object`/`update-index`, the start-up `rev-parse`) stays on execGit: importing
  * simple-git alone costs about 85 ms, more than `node -e 0` (ADR-0014).
  */
+const USERS_OWN_ENVIRONMENT = {
+  allowUnsafeEditor: true,
+  allowUnsafeAskPass: true,
+  allowUnsafeConfigPaths: true,
+  allowUnsafeConfigEnvCount: true,
+  allowUnsafeDiffExternal: true,
+  allowUnsafePager: true,
+  allowUnsafeGitProxy: true,
+  allowUnsafeTemplateDir: true,
+  allowUnsafeSshCommand: true,
+};
+
 export async function porcelain(cwd: string, env?: NodeJS.ProcessEnv, options: { wiring?: boolean } = {}): Promise<SimpleGit> {
   const { simpleGit } = await import('simple-git');
   // simple-git refuses to set merge drivers and hooks paths unless told: only canon's installer may.
-  const unsafe = options.wiring ? { allowUnsafeMergeDriver: true, allowUnsafeHooksPath: true } : {};
+  // It also refuses an environment that names an editor, pager, askpass, ssh command or config paths
+  // (EDITOR, GIT_SSH_COMMAND, …): canon hands git the user's own environment, exactly what a `git`
+  // typed in their terminal gets, so those are allowed whenever an environment is passed.
+  const unsafe = {
+    ...(options.wiring ? { allowUnsafeMergeDriver: true, allowUnsafeHooksPath: true } : {}),
+    ...(env ? USERS_OWN_ENVIRONMENT : {}),
+  };
   const git = simpleGit({ baseDir: cwd, unsafe: unsafe as never });
   if (!env) return git;
   const clean: Record<string, string> = {};
