@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseNote } from '../../tools/core/frontmatter.js';
-import { createGitRepo, installHooks, runCli, type GitRepo } from '../helpers/git-repo.js';
+import { CANON_ROOT, createGitRepo, installHooks, runCli, type GitRepo } from '../helpers/git-repo.js';
 import { sessionNote } from '../helpers/notes.js';
 
 let repo: GitRepo | undefined;
@@ -37,8 +37,14 @@ function expectSound(file: string) {
   expect(text.match(/^content_hash:/gm)?.length ?? 0).toBeLessThanOrEqual(1);
 }
 
+/** The Claude Code half of the wiring (what `canon init` adds), so doctor has nothing to say about it. */
+function wireClaude(dir: string) {
+  for (const rel of ['.claude/settings.json', '.claude/hooks']) cpSync(path.join(CANON_ROOT, rel), path.join(dir, rel), { recursive: true });
+}
+
 function seeded(): GitRepo {
   const r = createGitRepo({ hooks: true });
+  wireClaude(r.dir);
   r.write('README.md', 'store\n');
   r.git(['add', '-A']);
   expect(commit(r, 'init').code).toBe(0);
