@@ -1,7 +1,26 @@
 // tools/hooks/session.ts
-import { spawnSync } from "node:child_process";
-import { existsSync as existsSync2, readFileSync as readFileSync4, statSync as statSync4 } from "node:fs";
-import path3 from "node:path";
+import { spawnSync as spawnSync2 } from "node:child_process";
+import { existsSync as existsSync2, readFileSync as readFileSync5, statSync as statSync5 } from "node:fs";
+import path4 from "node:path";
+
+// tools/core/config.ts
+var DEFAULT_FORBIDDEN_MCP = ["*notion*"];
+var DEFAULT_INVARIANT_COUNTER = "notion_offplan";
+var DEFAULT_SESSION_START_MAX_CHARS = 2e3;
+var DEFAULT_CONFIG = {
+  folders: {
+    session: "docs/sessions",
+    workstream: "workstreams",
+    plan: "docs/plans",
+    adr: "docs/adr",
+    learning: "docs/learnings"
+  },
+  invariant: { forbidden_mcp: [...DEFAULT_FORBIDDEN_MCP], counter: DEFAULT_INVARIANT_COUNTER },
+  precommit: { mode: "error" },
+  limits: { max_note_bytes: 1024 * 1024 },
+  claude: { session_start_max_chars: DEFAULT_SESSION_START_MAX_CHARS, transcripts_dir: null },
+  notion: { database_id: null, data_source_id: null, properties: {}, requests_per_second: 3, version: "2026-03-11" }
+};
 
 // tools/core/resume-cache-codec.ts
 var RESUME_CACHE_FILE = ".claude/state/resume-cache.json";
@@ -586,11 +605,96 @@ function readOperatorCache(root, fingerprint2) {
   }
 }
 
+// tools/io/resume-snapshot.ts
+import { createHash as createHash2 } from "node:crypto";
+import { mkdirSync, readFileSync as readFileSync2, renameSync, statSync as statSync2, writeFileSync } from "node:fs";
+import path2 from "node:path";
+
+// tools/core/layout.ts
+function trimSlashes(folder) {
+  return folder.replace(/^\.?\/+/, "").replace(/\/+$/, "");
+}
+
+// tools/io/git.ts
+import { execFile, spawnSync } from "node:child_process";
+function execGitSync(args, options) {
+  const result = spawnSync("git", args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    input: options.input,
+    encoding: "utf8",
+    maxBuffer: 512 * 1024 * 1024
+  });
+  if (result.error) throw result.error;
+  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+function splitNul(output) {
+  return output.split("\0").filter((s) => s.length > 0);
+}
+
+// tools/io/resume-snapshot.ts
+var RESUME_SNAPSHOT_FILE = ".claude/state/resume-view.json";
+var RACY_MS = 2e3;
+function indexFile(root, env) {
+  if (env.GIT_INDEX_FILE || env.GIT_DIR) return null;
+  const dotGit = path2.join(root, ".git");
+  try {
+    if (statSync2(dotGit).isDirectory()) return path2.join(dotGit, "index");
+    const target = /^gitdir: (.+)$/m.exec(readFileSync2(dotGit, "utf8"))?.[1]?.trim();
+    return target ? path2.join(path2.resolve(root, target), "index") : null;
+  } catch {
+    return null;
+  }
+}
+function stamp(file, nowMs, young) {
+  try {
+    const s = statSync2(file, { bigint: true });
+    if (nowMs - Number(s.mtimeMs) < RACY_MS) young.value = true;
+    return `${s.ino}:${s.size}:${s.mtimeNs}`;
+  } catch {
+    return "-";
+  }
+}
+function foldersOf(config) {
+  return [.../* @__PURE__ */ new Set([trimSlashes(config.folders.session), trimSlashes(config.folders.workstream)])];
+}
+var DIFF_FILES = (config) => ["--no-optional-locks", "diff-files", "--name-only", "-z", "--", ...foldersOf(config)];
+function keyOf(inputs, untracked, nowMs, status) {
+  const index = indexFile(inputs.root, inputs.env);
+  if (index === null) return null;
+  const folders = foldersOf(inputs.config);
+  if (status.code !== 0) return null;
+  const young = { value: false };
+  const parts = [
+    inputs.operator,
+    String(inputs.limit),
+    inputs.today,
+    stamp(index, nowMs, young),
+    ...folders.map((f) => `${f}=${stamp(path2.join(inputs.root, f), nowMs, young)}`),
+    `config=${stamp(path2.join(inputs.root, "canon.config.json"), nowMs, young)}`,
+    `operators=${stamp(path2.join(inputs.root, ".claude/operators.yaml"), nowMs, young)}`,
+    ...splitNul(status.stdout).map((rel) => `${rel}=${stamp(path2.join(inputs.root, rel), nowMs, young)}`),
+    ...untracked.map((rel) => `${rel}=${stamp(path2.join(inputs.root, rel), nowMs, young)}`)
+  ];
+  return { key: createHash2("sha256").update(parts.join("\n")).digest("hex"), young: young.value };
+}
+function readResumeSnapshotSync(inputs, nowMs) {
+  let snapshot;
+  try {
+    snapshot = JSON.parse(readFileSync2(path2.join(inputs.root, RESUME_SNAPSHOT_FILE), "utf8"));
+  } catch {
+    return null;
+  }
+  const status = execGitSync(DIFF_FILES(inputs.config), { cwd: inputs.root });
+  const now = keyOf(inputs, snapshot.untracked ?? [], nowMs, status);
+  return now !== null && now.key === snapshot.key ? snapshot.view : null;
+}
+
 // tools/io/stdin.ts
 import { fstatSync as fstatSync2, readSync } from "node:fs";
 
 // tools/io/lock.ts
-import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readFileSync as readFileSync2, renameSync, statSync as statSync2, unlinkSync, utimesSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, linkSync, mkdirSync as mkdirSync2, openSync, readFileSync as readFileSync3, renameSync as renameSync2, statSync as statSync3, unlinkSync, utimesSync, writeFileSync as writeFileSync2, writeSync } from "node:fs";
 import { hostname } from "node:os";
 var LockTimeoutError = class extends Error {
   constructor(file, waitedMs, holder) {
@@ -624,8 +728,8 @@ function isAlive(pid) {
 }
 function readLockFile(file) {
   try {
-    const stat = statSync2(file);
-    const text2 = readFileSync2(file, "utf8");
+    const stat = statSync3(file);
+    const text2 = readFileSync3(file, "utf8");
     return { text: text2, identity: `${stat.ino}:${stat.mtimeMs}:${text2}`, ageMs: Date.now() - stat.mtimeMs };
   } catch (error) {
     if (errorCode(error) === "ENOENT") return null;
@@ -642,7 +746,7 @@ function isStale(seen, staleMs) {
 function breakLock(file, judged) {
   const grave = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.stale.tmp`;
   try {
-    renameSync(file, grave);
+    renameSync2(file, grave);
   } catch (error) {
     if (errorCode(error) === "ENOENT") return;
     throw error;
@@ -652,7 +756,7 @@ function breakLock(file, judged) {
     let moved;
     try {
       const stat = fstatSync(fd);
-      moved = `${stat.ino}:${stat.mtimeMs}:${readFileSync2(fd, "utf8")}`;
+      moved = `${stat.ino}:${stat.mtimeMs}:${readFileSync3(fd, "utf8")}`;
     } finally {
       closeSync(fd);
     }
@@ -671,7 +775,7 @@ function breakLock(file, judged) {
 }
 function createLockFile(file, token) {
   const temp = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
-  writeFileSync(temp, token, { flag: "wx" });
+  writeFileSync2(temp, token, { flag: "wx" });
   try {
     linkSync(temp, file);
     return true;
@@ -731,7 +835,7 @@ function acquireLockSync(file, options) {
 function heldLock(file, owner, token) {
   const stillHeld = () => {
     try {
-      return readFileSync2(file, "utf8") === token;
+      return readFileSync3(file, "utf8") === token;
     } catch {
       return false;
     }
@@ -803,17 +907,17 @@ import {
   closeSync as closeSync2,
   existsSync,
   fstatSync as fstatSync3,
-  mkdirSync as mkdirSync2,
+  mkdirSync as mkdirSync3,
   openSync as openSync2,
   readdirSync,
-  readFileSync as readFileSync3,
+  readFileSync as readFileSync4,
   readSync as readSync2,
-  renameSync as renameSync2,
-  statSync as statSync3,
+  renameSync as renameSync3,
+  statSync as statSync4,
   unlinkSync as unlinkSync2,
-  writeFileSync as writeFileSync2
+  writeFileSync as writeFileSync3
 } from "node:fs";
-import path2 from "node:path";
+import path3 from "node:path";
 var STATE_DIR = ".claude/state";
 var HOOK_ERROR_LOG = "hook-errors.log";
 var HOOK_ERROR_LOG_MAX_BYTES = 64 * 1024;
@@ -824,19 +928,19 @@ var SESSION_FILE = /^session-(.+)\.jsonl?$/;
 var ENDED_FILE = /^session-(.+)\.ended$/;
 var HANDOFF_FILE = /^session-(.+)\.handoff$/;
 function telemetryStateDir(root) {
-  return path2.join(root, STATE_DIR);
+  return path3.join(root, STATE_DIR);
 }
 function telemetryStateFile(root, sessionId) {
-  return path2.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.json`);
+  return path3.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.json`);
 }
 function telemetryJournalFile(root, sessionId) {
   return `${telemetryStateFile(root, sessionId)}l`;
 }
 function sessionHandoffFile(root, sessionId) {
-  return path2.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.handoff`);
+  return path3.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.handoff`);
 }
 function sessionEndedFile(root, sessionId) {
-  return path2.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.ended`);
+  return path3.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.ended`);
 }
 function fileStamp(iso) {
   return iso.replace(/[:.]/g, "-");
@@ -846,7 +950,7 @@ function errorCode2(error) {
 }
 function readTextOrNull(file) {
   try {
-    return readFileSync3(file, "utf8");
+    return readFileSync4(file, "utf8");
   } catch (error) {
     if (errorCode2(error) === "ENOENT") return null;
     throw error;
@@ -910,16 +1014,16 @@ function foldTelemetryState(root, sessionId, now, lockOptions = FOLD_LOCK) {
   try {
     const result = computeState(root, sessionId, now, (corrupt) => {
       const aside = `${corrupt}.corrupt-${fileStamp(now)}`;
-      renameSync2(corrupt, aside);
+      renameSync3(corrupt, aside);
       return aside;
     });
     const temp = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
-    writeFileSync2(temp, serializeTelemetryState(result.state));
+    writeFileSync3(temp, serializeTelemetryState(result.state));
     if (!lock.stillHeld()) {
       unlinkSync2(temp);
       return null;
     }
-    renameSync2(temp, file);
+    renameSync3(temp, file);
     return result;
   } finally {
     lock.release();
@@ -927,10 +1031,10 @@ function foldTelemetryState(root, sessionId, now, lockOptions = FOLD_LOCK) {
 }
 function appendHookError(root, line) {
   const dir = telemetryStateDir(root);
-  mkdirSync2(dir, { recursive: true });
-  const log = path2.join(dir, HOOK_ERROR_LOG);
+  mkdirSync3(dir, { recursive: true });
+  const log = path3.join(dir, HOOK_ERROR_LOG);
   try {
-    if (statSync3(log).size > HOOK_ERROR_LOG_MAX_BYTES) renameSync2(log, `${log}.1`);
+    if (statSync4(log).size > HOOK_ERROR_LOG_MAX_BYTES) renameSync3(log, `${log}.1`);
   } catch (error) {
     if (errorCode2(error) !== "ENOENT") throw error;
   }
@@ -939,7 +1043,7 @@ function appendHookError(root, line) {
 }
 function readInvariantRule(root) {
   try {
-    const text2 = readTextOrNull(path2.join(root, "canon.config.json"));
+    const text2 = readTextOrNull(path3.join(root, "canon.config.json"));
     if (text2 === null) return DEFAULT_INVARIANT_RULE;
     const invariant = JSON.parse(text2).invariant;
     const list = invariant?.forbidden_mcp;
@@ -951,7 +1055,7 @@ function readInvariantRule(root) {
   }
 }
 function recordSessionStart(root, sessionId, mark) {
-  mkdirSync2(telemetryStateDir(root), { recursive: true });
+  mkdirSync3(telemetryStateDir(root), { recursive: true });
   appendToolEvent(root, sessionId, mark);
   for (const marker of [sessionEndedFile(root, sessionId), sessionHandoffFile(root, sessionId)]) {
     try {
@@ -962,8 +1066,8 @@ function recordSessionStart(root, sessionId, mark) {
   }
 }
 function recordSessionEnd(root, sessionId, endedAt) {
-  mkdirSync2(telemetryStateDir(root), { recursive: true });
-  writeFileSync2(sessionEndedFile(root, sessionId), `${endedAt}
+  mkdirSync3(telemetryStateDir(root), { recursive: true });
+  writeFileSync3(sessionEndedFile(root, sessionId), `${endedAt}
 `);
 }
 function listTelemetrySessions(root) {
@@ -985,7 +1089,7 @@ function listTelemetrySessions(root) {
     }
     const endedStem = ENDED_FILE.exec(name)?.[1];
     if (endedStem !== void 0) {
-      const text2 = readTextOrNull(path2.join(dir, name))?.trim() ?? "";
+      const text2 = readTextOrNull(path3.join(dir, name))?.trim() ?? "";
       endedStems.set(endedStem, Number.isNaN(Date.parse(text2)) ? (/* @__PURE__ */ new Date(0)).toISOString() : text2);
       continue;
     }
@@ -993,7 +1097,7 @@ function listTelemetrySessions(root) {
     if (stem === void 0) continue;
     let mtimeMs;
     try {
-      mtimeMs = statSync3(path2.join(dir, name)).mtimeMs;
+      mtimeMs = statSync4(path3.join(dir, name)).mtimeMs;
     } catch {
       continue;
     }
@@ -1039,8 +1143,8 @@ function parseSessionInput(stdin) {
 }
 function findRoot(dir) {
   for (let current = dir; ; ) {
-    if (existsSync2(path3.join(current, ".git"))) return current;
-    const parent = path3.dirname(current);
+    if (existsSync2(path4.join(current, ".git"))) return current;
+    const parent = path4.dirname(current);
     if (parent === current) return dir;
     current = parent;
   }
@@ -1050,7 +1154,7 @@ function reasonOf(error) {
 }
 function readMaxChars(root) {
   try {
-    const value = JSON.parse(readFileSync4(path3.join(root, "canon.config.json"), "utf8")).claude?.session_start_max_chars;
+    const value = JSON.parse(readFileSync5(path4.join(root, "canon.config.json"), "utf8")).claude?.session_start_max_chars;
     return typeof value === "number" && Number.isInteger(value) && value >= 200 ? value : DEFAULT_MAX_CHARS;
   } catch {
     return DEFAULT_MAX_CHARS;
@@ -1060,9 +1164,18 @@ function localDate(now) {
   const pad = (n) => String(n).padStart(2, "0");
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
+function hookConfig(root) {
+  let folders = {};
+  try {
+    folders = JSON.parse(readFileSync5(path4.join(root, "canon.config.json"), "utf8")).folders ?? {};
+  } catch {
+  }
+  const pick = (kind) => typeof folders[kind] === "string" && folders[kind] !== "" ? folders[kind] : DEFAULT_CONFIG.folders[kind];
+  return { ...DEFAULT_CONFIG, folders: { ...DEFAULT_CONFIG.folders, session: pick("session"), workstream: pick("workstream") } };
+}
 function sessionsFolder(root) {
   try {
-    const folder = JSON.parse(readFileSync4(path3.join(root, "canon.config.json"), "utf8")).folders?.session;
+    const folder = JSON.parse(readFileSync5(path4.join(root, "canon.config.json"), "utf8")).folders?.session;
     if (typeof folder === "string" && folder !== "") return folder.replace(/^\/+|\/+$/g, "");
   } catch {
   }
@@ -1074,20 +1187,22 @@ function viewFromCaches(root, env, now) {
   const entry = readOperatorCache(root, fingerprint2)?.entries[inputKey({}, env)];
   if (entry === void 0) return null;
   if (entry.via === "git-config") {
-    const git = spawnSync("git", ["config", "--get", "user.email"], { cwd: root, env, encoding: "utf8" });
+    const git = spawnSync2("git", ["config", "--get", "user.email"], { cwd: root, env, encoding: "utf8" });
     if (git.status !== 0 || git.stdout.trim().toLowerCase() !== entry.operator.email) return null;
   }
-  const cacheFile = path3.join(root, RESUME_CACHE_FILE);
+  const snapshot = readResumeSnapshotSync({ root, config: hookConfig(root), operator: entry.operator.slug, limit: 5, today: localDate(now), env }, now.getTime());
+  if (snapshot !== null) return snapshot;
+  const cacheFile = path4.join(root, RESUME_CACHE_FILE);
   let cacheText;
   let cacheMtime;
   try {
-    cacheMtime = statSync4(cacheFile).mtimeMs;
-    cacheText = readFileSync4(cacheFile, "utf8");
+    cacheMtime = statSync5(cacheFile).mtimeMs;
+    cacheText = readFileSync5(cacheFile, "utf8");
   } catch {
     return null;
   }
   try {
-    if (statSync4(path3.join(root, sessionsFolder(root))).mtimeMs > cacheMtime) return null;
+    if (statSync5(path4.join(root, sessionsFolder(root))).mtimeMs > cacheMtime) return null;
   } catch {
     return null;
   }
@@ -1101,7 +1216,7 @@ function viewFromCaches(root, env, now) {
     const s = own[0];
     let parts = null;
     try {
-      parts = parseNoteFast(readFileSync4(path3.join(root, s.path), "utf8"));
+      parts = parseNoteFast(readFileSync5(path4.join(root, s.path), "utf8"));
     } catch {
       return null;
     }
@@ -1113,7 +1228,7 @@ function viewFromCaches(root, env, now) {
 }
 function findCanonBin(root) {
   for (const rel of ["node_modules/canon/dist/canon.js", "node_modules/.bin/canon", "dist/canon.js"]) {
-    const file = path3.join(root, rel);
+    const file = path4.join(root, rel);
     if (existsSync2(file)) return file;
   }
   return null;
@@ -1121,7 +1236,7 @@ function findCanonBin(root) {
 function viewFromCli(root, env) {
   const bin = findCanonBin(root);
   if (bin === null) throw new Error("canon is not installed in this repository (no node_modules/.bin/canon)");
-  const run = spawnSync(process.execPath, [bin, "resume", "--json"], { cwd: root, env: { ...env, NO_COLOR: "1" }, encoding: "utf8", timeout: COLD_TIMEOUT_MS });
+  const run = spawnSync2(process.execPath, [bin, "resume", "--json"], { cwd: root, env: { ...env, NO_COLOR: "1" }, encoding: "utf8", timeout: COLD_TIMEOUT_MS });
   if (run.status !== 0) throw new Error((run.stderr || `canon resume exited ${run.status ?? run.signal}`).trim().split("\n")[0]);
   return JSON.parse(run.stdout);
 }
@@ -1130,7 +1245,7 @@ function runSessionHook(run) {
   const nowIso = now.toISOString();
   const input = parseSessionInput(run.stdin);
   const project = run.env.CLAUDE_PROJECT_DIR;
-  const root = project !== void 0 && project.trim() !== "" ? path3.resolve(run.cwd, project) : findRoot(path3.resolve(run.cwd, input?.cwd ?? "."));
+  const root = project !== void 0 && project.trim() !== "" ? path4.resolve(run.cwd, project) : findRoot(path4.resolve(run.cwd, input?.cwd ?? "."));
   const sessionId = resolveSessionId(input?.sessionId ?? null, run.env.CLAUDE_CODE_SESSION_ID ?? run.env.CLAUDE_SESSION_ID, run.ppid);
   const outcome = { event: input?.event ?? null, root, sessionId, stdout: "", problems: [], contextFrom: null };
   const log = (message) => {

@@ -2,9 +2,10 @@ import type { CommandContext, CommandOutcome } from '../context.js';
 import { textOf } from '../core/resume-facts.js';
 import { buildResumeView, extractResumePrompt, renderResume, selectOwnSessions, type LastSession, type ResumeView, type SessionFacts } from '../core/resume-view.js';
 import { UsageError } from '../errors.js';
-import { readNoteParts, readResumeStore, type NoteProblem } from '../io/resume-cache.js';
+import type { NoteProblem, readNoteParts as ReadNoteParts } from '../io/resume-cache.js';
 import { openRepo } from '../io/repo.js';
-import { resolveOperator } from '../io/whoami.js';
+import { resolveOperator, type ResolvedOperator } from '../io/whoami.js';
+import { readResumeSnapshot, startSnapshotCheck, writeResumeSnapshot, type SnapshotInputs } from '../io/resume-snapshot.js';
 import { listUnfinishedSessions } from '../io/telemetry.js';
 import { claudeMessages } from '../messages/claude.js';
 import { resumeMessages } from '../messages/resume.js';
@@ -34,7 +35,7 @@ function localDate(now: Date): string {
 }
 
 /** The last session is read from its file on every run, so its Resume Prompt is never a cached copy. */
-async function readLastSession(root: string, session: SessionFacts, config: Parameters<typeof readNoteParts>[2]): Promise<LastSession> {
+async function readLastSession(root: string, session: SessionFacts, config: Parameters<typeof ReadNoteParts>[2], readNoteParts: typeof ReadNoteParts): Promise<LastSession> {
   const fallback: LastSession = { id: session.id, date: session.date, title: session.title, summary: null, resume_prompt: null, path: session.path };
   let read;
   try {
@@ -62,22 +63,35 @@ function reportProblems(logger: Logger, problems: NoteProblem[]): void {
   logger.err(lines.join('\n'));
 }
 
+/** The dashboard from the store (through the resume cache), kept as a snapshot for the next run. */
+async function computeView(inputs: SnapshotInputs, operator: ResolvedOperator, useCache: boolean, nowMs: number): Promise<{ view: ResumeView; problems: NoteProblem[] }> {
+  const { root, config, today, limit } = inputs;
+  // Loaded only here: the warm path (a snapshot) never compiles the cache's code.
+  const { readNoteParts, readResumeStore } = await import('../io/resume-cache.js');
+  const store = await readResumeStore(root, config, { useCache, nowMs });
+  const own = selectOwnSessions(store.sessions, operator);
+  const last = own[0] ? await readLastSession(root, own[0], config, readNoteParts) : null;
+  const view = buildResumeView({ operator, own, last, sessions: store.sessions, workstreams: store.workstreams, today, limit });
+  await writeResumeSnapshot(inputs, store.untracked, view, store.problems, nowMs);
+  return { view, problems: store.problems };
+}
+
 /** SPEC §8: operator → sessions → last session and its Resume Prompt → workstreams → peers → dashboard. */
 export async function runResume(options: ResumeOptions, ctx: CommandContext): Promise<CommandOutcome<ResumeView>> {
   const limit = parseLimit(options.limit);
   const { root, config } = openRepo(ctx.cwd);
-  const [operator, store] = await Promise.all([
-    resolveOperator(root, options.operator === undefined ? {} : { operator: options.operator }, ctx.env),
-    readResumeStore(root, config, { useCache: options.cache !== false, nowMs: ctx.now().getTime() }),
-  ]);
-  const own = selectOwnSessions(store.sessions, operator);
-  const last = own[0] ? await readLastSession(root, own[0], config) : null;
-  const view = buildResumeView({ operator, own, last, sessions: store.sessions, workstreams: store.workstreams, today: localDate(ctx.now()), limit });
+  const nowMs = ctx.now().getTime();
+  const today = localDate(ctx.now());
+  const useCache = options.cache !== false;
+  const check = useCache ? startSnapshotCheck(root, config) : undefined;
+  const operator = await resolveOperator(root, options.operator === undefined ? {} : { operator: options.operator }, ctx.env);
+  const inputs = { root, config, operator: operator.slug, limit, today, env: ctx.env };
+  const { view, problems } = (check ? await readResumeSnapshot(inputs, nowMs, check) : null) ?? (await computeView(inputs, operator, useCache, nowMs));
 
   const unfinished = listUnfinishedSessions(root, ctx.now());
   view.unfinished = { sessions: unfinished.length, tool_calls: unfinished.reduce((n, u) => n + u.tool_calls, 0), ids: unfinished.map((u) => u.stem) };
 
-  reportProblems(ctx.logger, store.problems);
+  reportProblems(ctx.logger, problems);
   if (options.json) ctx.logger.out(`${JSON.stringify(view, null, 2)}\n`);
   else {
     const paint = createPaint(ctx.logger.color);

@@ -11,12 +11,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_CONFIG, type CanonConfig } from '../core/config.js';
 import { decodeCache, cachedFacts, RESUME_CACHE_FILE } from '../core/resume-cache-codec.js';
 import { parseNoteFast } from '../core/resume-facts.js';
 import { buildResumeView, extractResumePrompt, selectOwnSessions, type ResumeView } from '../core/resume-view.js';
 import { renderSessionStartContext } from '../core/session-context.js';
 import { resolveSessionId } from '../core/telemetry.js';
 import { inputKey, operatorsFingerprint, readOperatorCache } from '../io/operator-cache.js';
+import { readResumeSnapshotSync } from '../io/resume-snapshot.js';
 import { readStdinSync } from '../io/stdin.js';
 import { appendHookError, foldTelemetryState, listUnfinishedSessions, recordSessionEnd, recordSessionStart, telemetryJournalFile } from '../io/telemetry.js';
 import { claudeMessages as m } from '../messages/claude.js';
@@ -96,6 +98,18 @@ function localDate(now: Date): string {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
+/** The folders resume reads, from canon.config.json over the defaults (all the snapshot check needs). */
+function hookConfig(root: string): CanonConfig {
+  let folders: Partial<Record<string, unknown>> = {};
+  try {
+    folders = (JSON.parse(readFileSync(path.join(root, 'canon.config.json'), 'utf8')) as { folders?: Record<string, unknown> }).folders ?? {};
+  } catch {
+    // the defaults
+  }
+  const pick = (kind: 'session' | 'workstream') => (typeof folders[kind] === 'string' && folders[kind] !== '' ? (folders[kind] as string) : DEFAULT_CONFIG.folders[kind]);
+  return { ...DEFAULT_CONFIG, folders: { ...DEFAULT_CONFIG.folders, session: pick('session'), workstream: pick('workstream') } };
+}
+
 function sessionsFolder(root: string): string {
   try {
     const folder = (JSON.parse(readFileSync(path.join(root, 'canon.config.json'), 'utf8')) as { folders?: { session?: unknown } }).folders?.session;
@@ -119,6 +133,9 @@ function viewFromCaches(root: string, env: NodeJS.ProcessEnv, now: Date): Resume
     const git = spawnSync('git', ['config', '--get', 'user.email'], { cwd: root, env, encoding: 'utf8' });
     if (git.status !== 0 || git.stdout.trim().toLowerCase() !== entry.operator.email) return null;
   }
+  // The dashboard `canon resume` left, while nothing it was computed from has changed: exact and small.
+  const snapshot = readResumeSnapshotSync({ root, config: hookConfig(root), operator: entry.operator.slug, limit: 5, today: localDate(now), env }, now.getTime());
+  if (snapshot !== null) return snapshot;
   const cacheFile = path.join(root, RESUME_CACHE_FILE);
   let cacheText: string;
   let cacheMtime: number;

@@ -28,6 +28,8 @@ export interface ResumeStore {
   workstreams: WorkstreamFacts[];
   problems: NoteProblem[];
   stats: { files: number; read: number; reused: number; cache: 'off' | 'cold' | 'warm' };
+  /** Note files git does not track as they are (untracked or modified): what a snapshot must stat. */
+  untracked: string[];
 }
 
 export interface ReadResumeStoreOptions {
@@ -194,6 +196,7 @@ export async function readResumeStore(root: string, config: CanonConfig, options
     workstreams: [],
     problems: [],
     stats: { files: files.length, read: 0, reused: 0, cache: !options.useCache ? 'off' : cached ? 'warm' : 'cold' },
+    untracked: files.filter((f) => !blobs.has(f.rel)).map((f) => f.rel),
   };
   let dirty = cached === null;
   for (const file of files) {
