@@ -595,10 +595,10 @@ function operatorsFingerprint(root) {
     return null;
   }
 }
-function readOperatorCache(root, fingerprint2) {
+function readOperatorCache(root, fingerprint3) {
   try {
     const data = JSON.parse(readFileSync(path.join(root, OPERATOR_CACHE), "utf8"));
-    if (data.version !== CACHE_VERSION || data.operators !== fingerprint2 || typeof data.entries !== "object" || data.entries === null) return null;
+    if (data.version !== CACHE_VERSION || data.operators !== fingerprint3 || typeof data.entries !== "object" || data.entries === null) return null;
     return data;
   } catch {
     return null;
@@ -606,7 +606,6 @@ function readOperatorCache(root, fingerprint2) {
 }
 
 // tools/io/resume-snapshot.ts
-import { createHash as createHash2 } from "node:crypto";
 import { mkdirSync, readFileSync as readFileSync2, renameSync, statSync as statSync2, writeFileSync } from "node:fs";
 import path2 from "node:path";
 
@@ -617,16 +616,19 @@ function trimSlashes(folder) {
 
 // tools/io/git.ts
 import { execFile, spawnSync } from "node:child_process";
-function execGitSync(args, options) {
-  const result = spawnSync("git", args, {
-    cwd: options.cwd,
-    env: options.env ?? process.env,
-    input: options.input,
-    encoding: "utf8",
-    maxBuffer: 512 * 1024 * 1024
+function execGit(args, options) {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      "git",
+      args,
+      { cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 512 * 1024 * 1024, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== "number") return reject(error);
+        resolve({ code: error ? error.code : 0, stdout, stderr });
+      }
+    );
+    if (options.input !== void 0) child.stdin?.end(options.input);
   });
-  if (result.error) throw result.error;
-  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
 function splitNul(output) {
   return output.split("\0").filter((s) => s.length > 0);
@@ -659,6 +661,12 @@ function foldersOf(config) {
   return [.../* @__PURE__ */ new Set([trimSlashes(config.folders.session), trimSlashes(config.folders.workstream)])];
 }
 var DIFF_FILES = (config) => ["--no-optional-locks", "diff-files", "--name-only", "-z", "--", ...foldersOf(config)];
+function startSnapshotCheck(root, config) {
+  return execGit(DIFF_FILES(config), { cwd: root });
+}
+async function fingerprint2(inputs, untracked, nowMs, started) {
+  return keyOf(inputs, untracked, nowMs, await (started ?? startSnapshotCheck(inputs.root, inputs.config)));
+}
 function keyOf(inputs, untracked, nowMs, status) {
   const index = indexFile(inputs.root, inputs.env);
   if (index === null) return null;
@@ -676,18 +684,18 @@ function keyOf(inputs, untracked, nowMs, status) {
     ...splitNul(status.stdout).map((rel) => `${rel}=${stamp(path2.join(inputs.root, rel), nowMs, young)}`),
     ...untracked.map((rel) => `${rel}=${stamp(path2.join(inputs.root, rel), nowMs, young)}`)
   ];
-  return { key: createHash2("sha256").update(parts.join("\n")).digest("hex"), young: young.value };
+  return { key: parts.join("\n"), young: young.value };
 }
-function readResumeSnapshotSync(inputs, nowMs) {
+async function readResumeSnapshot(inputs, nowMs, started) {
   let snapshot;
   try {
     snapshot = JSON.parse(readFileSync2(path2.join(inputs.root, RESUME_SNAPSHOT_FILE), "utf8"));
   } catch {
     return null;
   }
-  const status = execGitSync(DIFF_FILES(inputs.config), { cwd: inputs.root });
-  const now = keyOf(inputs, snapshot.untracked ?? [], nowMs, status);
-  return now !== null && now.key === snapshot.key ? snapshot.view : null;
+  const now = await fingerprint2(inputs, snapshot.untracked ?? [], nowMs, started);
+  if (now === null || now.key !== snapshot.key) return null;
+  return { view: snapshot.view, problems: snapshot.problems };
 }
 
 // tools/io/stdin.ts
@@ -1181,17 +1189,17 @@ function sessionsFolder(root) {
   }
   return "docs/sessions";
 }
-function viewFromCaches(root, env, now) {
-  const fingerprint2 = operatorsFingerprint(root);
-  if (fingerprint2 === null) return null;
-  const entry = readOperatorCache(root, fingerprint2)?.entries[inputKey({}, env)];
+async function viewFromCaches(root, env, now, early) {
+  const fingerprint3 = operatorsFingerprint(root);
+  if (fingerprint3 === null) return null;
+  const entry = readOperatorCache(root, fingerprint3)?.entries[inputKey({}, env)];
   if (entry === void 0) return null;
   if (entry.via === "git-config") {
     const git = spawnSync2("git", ["config", "--get", "user.email"], { cwd: root, env, encoding: "utf8" });
     if (git.status !== 0 || git.stdout.trim().toLowerCase() !== entry.operator.email) return null;
   }
-  const snapshot = readResumeSnapshotSync({ root, config: hookConfig(root), operator: entry.operator.slug, limit: 5, today: localDate(now), env }, now.getTime());
-  if (snapshot !== null) return snapshot;
+  const snapshot = await readResumeSnapshot({ root, config: hookConfig(root), operator: entry.operator.slug, limit: 5, today: localDate(now), env }, now.getTime(), early ?? void 0);
+  if (snapshot !== null) return snapshot.view;
   const cacheFile = path4.join(root, RESUME_CACHE_FILE);
   let cacheText;
   let cacheMtime;
@@ -1240,7 +1248,7 @@ function viewFromCli(root, env) {
   if (run.status !== 0) throw new Error((run.stderr || `canon resume exited ${run.status ?? run.signal}`).trim().split("\n")[0]);
   return JSON.parse(run.stdout);
 }
-function runSessionHook(run) {
+async function runSessionHook(run) {
   const now = run.now();
   const nowIso = now.toISOString();
   const input = parseSessionInput(run.stdin);
@@ -1275,7 +1283,7 @@ function runSessionHook(run) {
     log(`SessionStart: could not record the session start (${reasonOf(error)}).`);
   }
   try {
-    let view = viewFromCaches(root, run.env, now);
+    let view = await viewFromCaches(root, run.env, now, run.early ?? null);
     outcome.contextFrom = "cache";
     if (view === null) {
       view = viewFromCli(root, run.env);
@@ -1295,14 +1303,17 @@ function runSessionHook(run) {
   }
   return outcome;
 }
-function runSessionHookSync() {
+async function runSessionHookMain() {
   if (process.env.CANON_HOOKS === "0") return;
+  const project = process.env.CLAUDE_PROJECT_DIR;
+  const early = project !== void 0 && project.trim() !== "" ? startSnapshotCheck(path4.resolve(project), hookConfig(path4.resolve(project))) : null;
+  early?.catch(() => void 0);
   let stdin = "";
   try {
     stdin = readStdinSync(STDIN_LIMIT_BYTES).text;
   } catch {
   }
-  const outcome = runSessionHook({ stdin, env: process.env, cwd: process.cwd(), ppid: process.ppid, now: () => /* @__PURE__ */ new Date() });
+  const outcome = await runSessionHook({ stdin, env: process.env, cwd: process.cwd(), ppid: process.ppid, now: () => /* @__PURE__ */ new Date(), early });
   if (outcome.stdout !== "") {
     try {
       process.stdout.write(outcome.stdout);
@@ -1312,8 +1323,6 @@ function runSessionHookSync() {
 }
 
 // tools/bin/hook-session.ts
-try {
-  runSessionHookSync();
-} catch {
-}
-process.exitCode = 0;
+runSessionHookMain().catch(() => void 0).finally(() => {
+  process.exitCode = 0;
+});

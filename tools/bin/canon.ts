@@ -323,8 +323,8 @@ export function buildProgram(): Command {
     .command('session')
     .description('SessionStart (print the resume context for the model) and SessionEnd (mark the session ended); always exits 0')
     .action(async () => {
-      const { runSessionHookSync } = await import('../hooks/session.js');
-      runSessionHookSync();
+      const { runSessionHookMain } = await import('../hooks/session.js');
+      await runSessionHookMain().catch(() => undefined);
       process.exitCode = 0;
     });
 

@@ -18,7 +18,8 @@ import { buildResumeView, extractResumePrompt, selectOwnSessions, type ResumeVie
 import { renderSessionStartContext } from '../core/session-context.js';
 import { resolveSessionId } from '../core/telemetry.js';
 import { inputKey, operatorsFingerprint, readOperatorCache } from '../io/operator-cache.js';
-import { readResumeSnapshotSync } from '../io/resume-snapshot.js';
+import type { GitResult } from '../io/git.js';
+import { readResumeSnapshot, startSnapshotCheck } from '../io/resume-snapshot.js';
 import { readStdinSync } from '../io/stdin.js';
 import { appendHookError, foldTelemetryState, listUnfinishedSessions, recordSessionEnd, recordSessionStart, telemetryJournalFile } from '../io/telemetry.js';
 import { claudeMessages as m } from '../messages/claude.js';
@@ -34,6 +35,8 @@ export interface SessionHookRun {
   cwd: string;
   ppid: number;
   now: () => Date;
+  /** The snapshot check's git process, started before stdin was read (it is most of the hook's time). */
+  early?: Promise<GitResult> | null;
 }
 
 export interface SessionHookOutcome {
@@ -124,7 +127,7 @@ function sessionsFolder(root: string): string {
  * The resume view from the caches alone, or null when they cannot answer (no cached operator for
  * these inputs, no resume cache, or notes added or removed since it was written).
  */
-function viewFromCaches(root: string, env: NodeJS.ProcessEnv, now: Date): ResumeView | null {
+async function viewFromCaches(root: string, env: NodeJS.ProcessEnv, now: Date, early: Promise<GitResult> | null): Promise<ResumeView | null> {
   const fingerprint = operatorsFingerprint(root);
   if (fingerprint === null) return null;
   const entry = readOperatorCache(root, fingerprint)?.entries[inputKey({}, env)];
@@ -134,8 +137,8 @@ function viewFromCaches(root: string, env: NodeJS.ProcessEnv, now: Date): Resume
     if (git.status !== 0 || git.stdout.trim().toLowerCase() !== entry.operator.email) return null;
   }
   // The dashboard `canon resume` left, while nothing it was computed from has changed: exact and small.
-  const snapshot = readResumeSnapshotSync({ root, config: hookConfig(root), operator: entry.operator.slug, limit: 5, today: localDate(now), env }, now.getTime());
-  if (snapshot !== null) return snapshot;
+  const snapshot = await readResumeSnapshot({ root, config: hookConfig(root), operator: entry.operator.slug, limit: 5, today: localDate(now), env }, now.getTime(), early ?? undefined);
+  if (snapshot !== null) return snapshot.view;
   const cacheFile = path.join(root, RESUME_CACHE_FILE);
   let cacheText: string;
   let cacheMtime: number;
@@ -189,7 +192,7 @@ function viewFromCli(root: string, env: NodeJS.ProcessEnv): ResumeView {
   return JSON.parse(run.stdout) as ResumeView;
 }
 
-export function runSessionHook(run: SessionHookRun): SessionHookOutcome {
+export async function runSessionHook(run: SessionHookRun): Promise<SessionHookOutcome> {
   const now = run.now();
   const nowIso = now.toISOString();
   const input = parseSessionInput(run.stdin);
@@ -226,7 +229,7 @@ export function runSessionHook(run: SessionHookRun): SessionHookOutcome {
     log(`SessionStart: could not record the session start (${reasonOf(error)}).`);
   }
   try {
-    let view = viewFromCaches(root, run.env, now);
+    let view = await viewFromCaches(root, run.env, now, run.early ?? null);
     outcome.contextFrom = 'cache';
     if (view === null) {
       view = viewFromCli(root, run.env);
@@ -247,15 +250,18 @@ export function runSessionHook(run: SessionHookRun): SessionHookOutcome {
 }
 
 /** Entry point of the standalone bundle. */
-export function runSessionHookSync(): void {
+export async function runSessionHookMain(): Promise<void> {
   if (process.env.CANON_HOOKS === '0') return;
+  const project = process.env.CLAUDE_PROJECT_DIR;
+  const early = project !== undefined && project.trim() !== '' ? startSnapshotCheck(path.resolve(project), hookConfig(path.resolve(project))) : null;
+  early?.catch(() => undefined);
   let stdin = '';
   try {
     stdin = readStdinSync(STDIN_LIMIT_BYTES).text;
   } catch {
     // treated as garbage below
   }
-  const outcome = runSessionHook({ stdin, env: process.env, cwd: process.cwd(), ppid: process.ppid, now: () => new Date() });
+  const outcome = await runSessionHook({ stdin, env: process.env, cwd: process.cwd(), ppid: process.ppid, now: () => new Date(), early });
   if (outcome.stdout !== '') {
     try {
       process.stdout.write(outcome.stdout);
