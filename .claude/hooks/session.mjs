@@ -662,8 +662,16 @@ function foldersOf(config) {
 }
 var DIFF_FILES = (config) => ["--no-optional-locks", "diff-files", "--name-only", "-z", "--", ...foldersOf(config)];
 function startSnapshotCheck(root, config) {
+  const key = `${root}
+${foldersOf(config).join("\n")}`;
+  const early = prestarted.get(key);
+  if (early) {
+    prestarted.delete(key);
+    return early;
+  }
   return execGit(DIFF_FILES(config), { cwd: root });
 }
+var prestarted = /* @__PURE__ */ new Map();
 async function fingerprint2(inputs, untracked, nowMs, started) {
   return keyOf(inputs, untracked, nowMs, await (started ?? startSnapshotCheck(inputs.root, inputs.config)));
 }

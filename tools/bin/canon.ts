@@ -8,6 +8,8 @@ import { errorMessage, ExitCode, UsageError, UserError } from '../errors.js';
 import { handoffQueueMessages } from '../messages/handoff-queue.js';
 import { messages } from '../messages/index.js';
 import { createConsoleLogger } from '../output.js';
+import { findDotGit } from '../io/repo.js';
+import { prestartSnapshotCheck } from '../io/resume-snapshot.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -84,6 +86,16 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * resume's warm path waits mostly on one git process (ADR-0016): start it before commander and the
+ * command's modules load, in the ordinary case (no --cwd, no --no-cache, a `.git` found).
+ */
+function prestartResume(argv: readonly string[]): void {
+  if (argv[2] !== 'resume' || argv.some((a) => a === '--no-cache' || a.startsWith('--cwd'))) return;
+  const root = findDotGit(process.cwd());
+  if (root !== null) prestartSnapshotCheck(root);
 }
 
 export function buildProgram(): Command {
@@ -349,6 +361,7 @@ async function main(): Promise<void> {
       throw error;
     });
   }
+  prestartResume(process.argv);
   const program = buildProgram();
   try {
     await program.parseAsync(process.argv);

@@ -6,7 +6,7 @@ import { errorMessage } from '../errors.js';
 import { MERGE_DRIVER, mergeDriverCommand, readCloneLayout, runnerPath, setupClone, type CloneLayout } from '../io/clone-setup.js';
 import { porcelain } from '../io/git.js';
 import { breakLock, isStale, readLockFile, type Seen } from '../io/lock.js';
-import { packageRoot } from '../io/installer.js';
+import { packageRoot } from '../io/schemas.js';
 import { readOperators } from '../io/operators.js';
 import { findUnfinishedHandoffs } from '../io/unfinished-handoff.js';
 import { resolveOperator } from '../io/whoami.js';

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { WRAPPER_MARKER } from '../core/command-wrappers.js';
 import { DEFAULT_CONFIG, NOTE_KINDS, type NoteKind } from '../core/config.js';
 import { CANON_HOOKS, mergeHookBlock } from '../core/hook-blocks.js';
@@ -21,17 +20,7 @@ import { UsageError } from '../errors.js';
 import { readCloneLayout, type CloneLayout } from './clone-setup.js';
 import { writeFileSafely } from './fs.js';
 import { porcelain } from './git.js';
-
-/** canon's own package folder (where dist/, schemas/, templates/ and .claude/ ship). */
-export function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json')) || !existsSync(path.join(dir, 'schemas'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('canon: cannot find its own package folder');
-    dir = up;
-  }
-  return dir;
-}
+import { packageRoot } from './schemas.js';
 
 /** What init records of each file it touched, so uninstall can give the team's bytes back. */
 export const INSTALL_RECORD = '.claude/canon-install.json';

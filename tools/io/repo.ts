@@ -17,7 +17,7 @@ export interface Repo {
  * rev-parse --show-toplevel` answers in the ordinary case, without starting git on every command's
  * start-up. null when git's own rules must decide (GIT_DIR or GIT_WORK_TREE set, no `.git` found).
  */
-function findDotGit(cwd: string): string | null {
+export function findDotGit(cwd: string): string | null {
   if (process.env.GIT_DIR || process.env.GIT_WORK_TREE) return null;
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, '.git'))) return dir;

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CanonConfig } from '../core/config.js';
+import { DEFAULT_CONFIG, type CanonConfig } from '../core/config.js';
 import { trimSlashes } from '../core/layout.js';
 import type { ResumeView } from '../core/resume-view.js';
 import { execGit, execGitSync, splitNul, type GitResult } from './git.js';
@@ -75,7 +75,34 @@ const DIFF_FILES = (config: CanonConfig) => ['--no-optional-locks', 'diff-files'
  * operator (resume's warm path is mostly waiting on processes).
  */
 export function startSnapshotCheck(root: string, config: CanonConfig): Promise<GitResult> {
+  const key = `${root}\n${foldersOf(config).join('\n')}`;
+  const early = prestarted.get(key);
+  if (early) {
+    prestarted.delete(key);
+    return early;
+  }
   return execGit(DIFF_FILES(config), { cwd: root });
+}
+
+const prestarted = new Map<string, Promise<GitResult>>();
+
+/**
+ * `canon resume` calls this before anything else loads (commander, the command's modules): the git
+ * process then runs while node compiles the rest. Folders come from canon.config.json unchecked;
+ * when the checked config names others, startSnapshotCheck simply starts its own.
+ */
+export function prestartSnapshotCheck(root: string): void {
+  let folders: Record<string, unknown> = {};
+  try {
+    folders = (JSON.parse(readFileSync(path.join(root, 'canon.config.json'), 'utf8')) as { folders?: Record<string, unknown> }).folders ?? {};
+  } catch {
+    // the defaults
+  }
+  const pick = (kind: 'session' | 'workstream') => (typeof folders[kind] === 'string' ? (folders[kind] as string) : DEFAULT_CONFIG.folders[kind]);
+  const config = { ...DEFAULT_CONFIG, folders: { ...DEFAULT_CONFIG.folders, session: pick('session'), workstream: pick('workstream') } };
+  const started = execGit(DIFF_FILES(config), { cwd: root });
+  started.catch(() => undefined);
+  prestarted.set(`${root}\n${foldersOf(config).join('\n')}`, started);
 }
 
 async function fingerprint(inputs: SnapshotInputs, untracked: readonly string[], nowMs: number, started?: Promise<GitResult>): Promise<{ key: string; young: boolean } | null> {
