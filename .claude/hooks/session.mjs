@@ -574,18 +574,17 @@ function serializeTelemetryState(state) {
 }
 
 // tools/io/operator-cache.ts
-import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 var OPERATOR_CACHE = ".claude/state/operator.cache";
-var CACHE_VERSION = 1;
+var CACHE_VERSION = 2;
 var OPERATORS_FILE = ".claude/operators.yaml";
 function present(value) {
   return value !== void 0 && value.trim() !== "";
 }
 function inputKey(input, env) {
   const parts = [input.operator, input.email, env.OPERATOR, env.CLAUDE_USER_EMAIL].map((v) => present(v) ? v.trim() : "");
-  return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);
+  return JSON.stringify(parts);
 }
 function operatorsFingerprint(root) {
   try {

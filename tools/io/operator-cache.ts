@@ -1,12 +1,12 @@
 // The operator cache `.claude/state/operator.cache` (SPEC §4), read side, Node built-ins only: shared
 // by whoami (io/whoami.ts) and the SessionStart hook bundle, which must resolve the operator without
 // loading YAML or the schema validators.
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export const OPERATOR_CACHE = '.claude/state/operator.cache';
-export const CACHE_VERSION = 1;
+// 2: keys are the inputs themselves, not their sha256 (loading node:crypto cost the hooks ~3 ms).
+export const CACHE_VERSION = 2;
 const OPERATORS_FILE = '.claude/operators.yaml';
 
 export type OperatorSource = 'flag' | 'env-operator' | 'env-claude' | 'git-config' | 'cache';
@@ -31,7 +31,7 @@ function present(value: string | undefined): value is string {
 /** Every input that can change the answer is in the key; the git email is checked separately. */
 export function inputKey(input: { operator?: string; email?: string }, env: NodeJS.ProcessEnv): string {
   const parts = [input.operator, input.email, env.OPERATOR, env.CLAUDE_USER_EMAIL].map((v) => (present(v) ? v.trim() : ''));
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+  return JSON.stringify(parts);
 }
 
 /** The identity of operators.yaml (mtime, ctime, size, inode): any edit of it invalidates the cache. */
