@@ -3,25 +3,6 @@ import { spawnSync as spawnSync2 } from "node:child_process";
 import { existsSync as existsSync2, readFileSync as readFileSync5, statSync as statSync5 } from "node:fs";
 import path4 from "node:path";
 
-// tools/core/config.ts
-var DEFAULT_FORBIDDEN_MCP = ["*notion*"];
-var DEFAULT_INVARIANT_COUNTER = "notion_offplan";
-var DEFAULT_SESSION_START_MAX_CHARS = 2e3;
-var DEFAULT_CONFIG = {
-  folders: {
-    session: "docs/sessions",
-    workstream: "workstreams",
-    plan: "docs/plans",
-    adr: "docs/adr",
-    learning: "docs/learnings"
-  },
-  invariant: { forbidden_mcp: [...DEFAULT_FORBIDDEN_MCP], counter: DEFAULT_INVARIANT_COUNTER },
-  precommit: { mode: "error" },
-  limits: { max_note_bytes: 1024 * 1024 },
-  claude: { session_start_max_chars: DEFAULT_SESSION_START_MAX_CHARS, transcripts_dir: null },
-  notion: { database_id: null, data_source_id: null, properties: {}, requests_per_second: 3, version: "2026-03-11" }
-};
-
 // tools/core/resume-cache-codec.ts
 var RESUME_CACHE_FILE = ".claude/state/resume-cache.json";
 var RESUME_CACHE_VERSION = 1;
@@ -608,6 +589,25 @@ function readOperatorCache(root, fingerprint3) {
 import { mkdirSync, readFileSync as readFileSync2, renameSync, statSync as statSync2, writeFileSync } from "node:fs";
 import path2 from "node:path";
 
+// tools/core/config.ts
+var DEFAULT_FORBIDDEN_MCP = ["*notion*"];
+var DEFAULT_INVARIANT_COUNTER = "notion_offplan";
+var DEFAULT_SESSION_START_MAX_CHARS = 2e3;
+var DEFAULT_CONFIG = {
+  folders: {
+    session: "docs/sessions",
+    workstream: "workstreams",
+    plan: "docs/plans",
+    adr: "docs/adr",
+    learning: "docs/learnings"
+  },
+  invariant: { forbidden_mcp: [...DEFAULT_FORBIDDEN_MCP], counter: DEFAULT_INVARIANT_COUNTER },
+  precommit: { mode: "error" },
+  limits: { max_note_bytes: 1024 * 1024 },
+  claude: { session_start_max_chars: DEFAULT_SESSION_START_MAX_CHARS, transcripts_dir: null },
+  notion: { database_id: null, data_source_id: null, properties: {}, requests_per_second: 3, version: "2026-03-11" }
+};
+
 // tools/core/layout.ts
 function trimSlashes(folder) {
   return folder.replace(/^\.?\/+/, "").replace(/\/+$/, "");
@@ -671,6 +671,15 @@ ${foldersOf(config).join("\n")}`;
   return execGit(DIFF_FILES(config), { cwd: root });
 }
 var prestarted = /* @__PURE__ */ new Map();
+function readFoldersUnchecked(root) {
+  let folders = {};
+  try {
+    folders = JSON.parse(readFileSync2(path2.join(root, "canon.config.json"), "utf8")).folders ?? {};
+  } catch {
+  }
+  const pick = (kind) => typeof folders[kind] === "string" && folders[kind] !== "" ? folders[kind] : DEFAULT_CONFIG.folders[kind];
+  return { ...DEFAULT_CONFIG, folders: { ...DEFAULT_CONFIG.folders, session: pick("session"), workstream: pick("workstream") } };
+}
 async function fingerprint2(inputs, untracked, nowMs, started) {
   return keyOf(inputs, untracked, nowMs, await (started ?? startSnapshotCheck(inputs.root, inputs.config)));
 }
@@ -1179,22 +1188,8 @@ function localDate(now) {
   const pad = (n) => String(n).padStart(2, "0");
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
-function hookConfig(root) {
-  let folders = {};
-  try {
-    folders = JSON.parse(readFileSync5(path4.join(root, "canon.config.json"), "utf8")).folders ?? {};
-  } catch {
-  }
-  const pick = (kind) => typeof folders[kind] === "string" && folders[kind] !== "" ? folders[kind] : DEFAULT_CONFIG.folders[kind];
-  return { ...DEFAULT_CONFIG, folders: { ...DEFAULT_CONFIG.folders, session: pick("session"), workstream: pick("workstream") } };
-}
 function sessionsFolder(root) {
-  try {
-    const folder = JSON.parse(readFileSync5(path4.join(root, "canon.config.json"), "utf8")).folders?.session;
-    if (typeof folder === "string" && folder !== "") return folder.replace(/^\/+|\/+$/g, "");
-  } catch {
-  }
-  return "docs/sessions";
+  return readFoldersUnchecked(root).folders.session.replace(/^\/+|\/+$/g, "");
 }
 async function viewFromCaches(root, env, now, early) {
   const fingerprint3 = operatorsFingerprint(root);
@@ -1205,7 +1200,7 @@ async function viewFromCaches(root, env, now, early) {
     const git = spawnSync2("git", ["config", "--get", "user.email"], { cwd: root, env, encoding: "utf8" });
     if (git.status !== 0 || git.stdout.trim().toLowerCase() !== entry.operator.email) return null;
   }
-  const snapshot = await readResumeSnapshot({ root, config: hookConfig(root), operator: entry.operator.slug, limit: 5, today: localDate(now), env }, now.getTime(), early ?? void 0);
+  const snapshot = await readResumeSnapshot({ root, config: readFoldersUnchecked(root), operator: entry.operator.slug, limit: 5, today: localDate(now), env }, now.getTime(), early ?? void 0);
   if (snapshot !== null) return snapshot.view;
   const cacheFile = path4.join(root, RESUME_CACHE_FILE);
   let cacheText;
@@ -1313,7 +1308,7 @@ async function runSessionHook(run) {
 async function runSessionHookMain() {
   if (process.env.CANON_HOOKS === "0") return;
   const project = process.env.CLAUDE_PROJECT_DIR;
-  const early = project !== void 0 && project.trim() !== "" ? startSnapshotCheck(path4.resolve(project), hookConfig(path4.resolve(project))) : null;
+  const early = project !== void 0 && project.trim() !== "" ? startSnapshotCheck(path4.resolve(project), readFoldersUnchecked(path4.resolve(project))) : null;
   early?.catch(() => void 0);
   let stdin = "";
   try {

@@ -11,7 +11,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_CONFIG, type CanonConfig } from '../core/config.js';
 import { decodeCache, cachedFacts, RESUME_CACHE_FILE } from '../core/resume-cache-codec.js';
 import { parseNoteFast } from '../core/resume-facts.js';
 import { buildResumeView, extractResumePrompt, selectOwnSessions, type ResumeView } from '../core/resume-view.js';
@@ -19,7 +18,7 @@ import { renderSessionStartContext } from '../core/session-context.js';
 import { resolveSessionId } from '../core/telemetry.js';
 import { inputKey, operatorsFingerprint, readOperatorCache } from '../io/operator-cache.js';
 import type { GitResult } from '../io/git.js';
-import { readResumeSnapshot, startSnapshotCheck } from '../io/resume-snapshot.js';
+import { readFoldersUnchecked, readResumeSnapshot, startSnapshotCheck } from '../io/resume-snapshot.js';
 import { readStdinSync } from '../io/stdin.js';
 import { appendHookError, foldTelemetryState, listUnfinishedSessions, recordSessionEnd, recordSessionStart, telemetryJournalFile } from '../io/telemetry.js';
 import { claudeMessages as m } from '../messages/claude.js';
@@ -101,26 +100,8 @@ function localDate(now: Date): string {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
-/** The folders resume reads, from canon.config.json over the defaults (all the snapshot check needs). */
-function hookConfig(root: string): CanonConfig {
-  let folders: Partial<Record<string, unknown>> = {};
-  try {
-    folders = (JSON.parse(readFileSync(path.join(root, 'canon.config.json'), 'utf8')) as { folders?: Record<string, unknown> }).folders ?? {};
-  } catch {
-    // the defaults
-  }
-  const pick = (kind: 'session' | 'workstream') => (typeof folders[kind] === 'string' && folders[kind] !== '' ? (folders[kind] as string) : DEFAULT_CONFIG.folders[kind]);
-  return { ...DEFAULT_CONFIG, folders: { ...DEFAULT_CONFIG.folders, session: pick('session'), workstream: pick('workstream') } };
-}
-
 function sessionsFolder(root: string): string {
-  try {
-    const folder = (JSON.parse(readFileSync(path.join(root, 'canon.config.json'), 'utf8')) as { folders?: { session?: unknown } }).folders?.session;
-    if (typeof folder === 'string' && folder !== '') return folder.replace(/^\/+|\/+$/g, '');
-  } catch {
-    // the default
-  }
-  return 'docs/sessions';
+  return readFoldersUnchecked(root).folders.session.replace(/^\/+|\/+$/g, '');
 }
 
 /**
@@ -137,7 +118,7 @@ async function viewFromCaches(root: string, env: NodeJS.ProcessEnv, now: Date, e
     if (git.status !== 0 || git.stdout.trim().toLowerCase() !== entry.operator.email) return null;
   }
   // The dashboard `canon resume` left, while nothing it was computed from has changed: exact and small.
-  const snapshot = await readResumeSnapshot({ root, config: hookConfig(root), operator: entry.operator.slug, limit: 5, today: localDate(now), env }, now.getTime(), early ?? undefined);
+  const snapshot = await readResumeSnapshot({ root, config: readFoldersUnchecked(root), operator: entry.operator.slug, limit: 5, today: localDate(now), env }, now.getTime(), early ?? undefined);
   if (snapshot !== null) return snapshot.view;
   const cacheFile = path.join(root, RESUME_CACHE_FILE);
   let cacheText: string;
@@ -253,7 +234,7 @@ export async function runSessionHook(run: SessionHookRun): Promise<SessionHookOu
 export async function runSessionHookMain(): Promise<void> {
   if (process.env.CANON_HOOKS === '0') return;
   const project = process.env.CLAUDE_PROJECT_DIR;
-  const early = project !== undefined && project.trim() !== '' ? startSnapshotCheck(path.resolve(project), hookConfig(path.resolve(project))) : null;
+  const early = project !== undefined && project.trim() !== '' ? startSnapshotCheck(path.resolve(project), readFoldersUnchecked(path.resolve(project))) : null;
   early?.catch(() => undefined);
   let stdin = '';
   try {

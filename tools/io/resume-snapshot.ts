@@ -87,19 +87,27 @@ export function startSnapshotCheck(root: string, config: CanonConfig): Promise<G
 const prestarted = new Map<string, Promise<GitResult>>();
 
 /**
- * `canon resume` calls this before anything else loads (commander, the command's modules): the git
- * process then runs while node compiles the rest. Folders come from canon.config.json unchecked;
- * when the checked config names others, startSnapshotCheck simply starts its own.
+ * The session and workstream folders from canon.config.json over the defaults, without the schema
+ * check (for the hooks and the pre-start, which load no validator); a malformed file gives the defaults.
  */
-export function prestartSnapshotCheck(root: string): void {
+export function readFoldersUnchecked(root: string): CanonConfig {
   let folders: Record<string, unknown> = {};
   try {
     folders = (JSON.parse(readFileSync(path.join(root, 'canon.config.json'), 'utf8')) as { folders?: Record<string, unknown> }).folders ?? {};
   } catch {
     // the defaults
   }
-  const pick = (kind: 'session' | 'workstream') => (typeof folders[kind] === 'string' ? (folders[kind] as string) : DEFAULT_CONFIG.folders[kind]);
-  const config = { ...DEFAULT_CONFIG, folders: { ...DEFAULT_CONFIG.folders, session: pick('session'), workstream: pick('workstream') } };
+  const pick = (kind: 'session' | 'workstream') => (typeof folders[kind] === 'string' && folders[kind] !== '' ? (folders[kind] as string) : DEFAULT_CONFIG.folders[kind]);
+  return { ...DEFAULT_CONFIG, folders: { ...DEFAULT_CONFIG.folders, session: pick('session'), workstream: pick('workstream') } };
+}
+
+/**
+ * `canon resume` calls this before anything else loads (commander, the command's modules): the git
+ * process then runs while node compiles the rest. Folders come from canon.config.json unchecked;
+ * when the checked config names others, startSnapshotCheck simply starts its own.
+ */
+export function prestartSnapshotCheck(root: string): void {
+  const config = readFoldersUnchecked(root);
   const started = execGit(DIFF_FILES(config), { cwd: root });
   started.catch(() => undefined);
   prestarted.set(`${root}\n${foldersOf(config).join('\n')}`, started);
