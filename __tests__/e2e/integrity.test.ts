@@ -111,6 +111,8 @@ describe('normalise, edit, stage and commit in any order', () => {
       repo.write(`docs/sessions/${id}.md`, sessionNote(id, { date: `2026-05-${String(Math.floor(i / 99) + 10).padStart(2, '0')}` }));
     }
     repo.git(['add', '-A']);
+    // As in the report: the notes were normalised after `git add`, so each has an unstaged hunk.
+    expect(runCli(['normalize', '--all'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
     const child = spawn('git', ['commit', '-qm', 'many'], { cwd: repo.dir, env: repo.env, stdio: 'ignore' });
     // Kill canon's hook process as soon as it is at work.
     const deadline = Date.now() + 20_000;
@@ -131,6 +133,8 @@ describe('normalise, edit, stage and commit in any order', () => {
       } else await new Promise((r) => setTimeout(r, 20));
     }
     await new Promise((resolve) => child.on('close', resolve));
+    // The test is about a kill in the middle: it must have happened.
+    expect(killed).toBe(true);
     for (const name of repo.git(['ls-files', 'docs/sessions']).stdout.trim().split('\n')) {
       if (/RT-\d{6}-\d{2}\.md$/.test(name)) expectSound(path.join(repo.dir, name));
     }

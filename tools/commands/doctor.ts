@@ -5,6 +5,7 @@ import { CANON_HOOKS, hasHookBlock } from '../core/hook-blocks.js';
 import { errorMessage } from '../errors.js';
 import { MERGE_DRIVER, mergeDriverCommand, readCloneLayout, runnerPath, setupClone, type CloneLayout } from '../io/clone-setup.js';
 import { porcelain } from '../io/git.js';
+import { readTextOrNull } from '../io/fs.js';
 import { breakLock, isStale, readLockFile, type Seen } from '../io/lock.js';
 import { packageRoot } from '../io/schemas.js';
 import { readOperators } from '../io/operators.js';
@@ -35,13 +36,6 @@ function isExecutable(file: string): boolean {
   }
 }
 
-function readOr(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-}
 
 /** The hooks folder git uses in this worktree (core.hooksPath, relative to the worktree top, or .git/hooks). */
 async function hooksDir(layout: CloneLayout): Promise<string> {
@@ -53,7 +47,7 @@ async function hooksDir(layout: CloneLayout): Promise<string> {
 function scriptBehind(hookFile: string, text: string): { file: string; text: string | null } {
   if (/\/h"\s*$/.test(text.trim()) && text.includes('dirname')) {
     const script = path.join(path.dirname(path.dirname(hookFile)), path.basename(hookFile));
-    return { file: script, text: readOr(script) };
+    return { file: script, text: readTextOrNull(script) };
   }
   return { file: hookFile, text };
 }
@@ -66,7 +60,7 @@ async function checkHooks(layout: CloneLayout, problems: DoctorProblem[]): Promi
   }
   for (const hook of CANON_HOOKS) {
     const file = path.join(dir, hook);
-    const text = readOr(file);
+    const text = readTextOrNull(file);
     if (text === null) {
       problems.push({ check: 'hooks', message: m.check.hookMissing(hook, file), fix: m.fix.setup, fixable: true });
       continue;
@@ -80,7 +74,7 @@ async function checkHooks(layout: CloneLayout, problems: DoctorProblem[]): Promi
     }
   }
   const runner = runnerPath(layout);
-  const runnerText = readOr(runner);
+  const runnerText = readTextOrNull(runner);
   if (runnerText === null) {
     problems.push({ check: 'runner', message: m.check.runnerMissing(runner), fix: m.fix.setup, fixable: true });
     return;
@@ -100,7 +94,7 @@ function checkSettings(layout: CloneLayout, problems: DoctorProblem[]): void {
   } catch {
     return;
   }
-  const text = readOr(path.join(layout.top, '.claude/settings.json'));
+  const text = readTextOrNull(path.join(layout.top, '.claude/settings.json'));
   let have: Record<string, Array<{ hooks?: Array<{ command?: string }> }>> = {};
   try {
     have = text ? ((JSON.parse(text) as { hooks?: typeof have }).hooks ?? {}) : {};
@@ -122,7 +116,7 @@ async function checkMergeDriver(layout: CloneLayout, problems: DoctorProblem[]):
   const driver = (await (await porcelain(layout.top)).getConfig(`merge.${MERGE_DRIVER}.driver`)).value ?? '';
   if (!driver) problems.push({ check: 'merge-driver', message: m.check.driverMissing, fix: m.fix.setup, fixable: true });
   else if (driver !== mergeDriverCommand(layout)) problems.push({ check: 'merge-driver', message: m.check.driverStale(driver), fix: m.fix.setup, fixable: true });
-  const attributes = readOr(path.join(layout.top, '.gitattributes')) ?? '';
+  const attributes = readTextOrNull(path.join(layout.top, '.gitattributes')) ?? '';
   if (!/^\S*INDEX\.md\s+merge=canon-index\b/m.test(attributes)) problems.push({ check: 'merge-driver', message: m.check.attributesMissing, fix: m.fix.attributes, fixable: false });
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { NOTE_KINDS, type CanonConfig, type NoteKind } from '../core/config.js';
@@ -20,7 +20,7 @@ import {
 import { classifyPath, externalIdFor, trimSlashes } from '../core/layout.js';
 import type { NoteRef } from '../core/validate-note.js';
 import { UserError } from '../errors.js';
-import { writeFileSafely } from '../io/fs.js';
+import { readTextOrNull, writeFileSafely } from '../io/fs.js';
 import { openRepo, type Repo } from '../io/repo.js';
 import { listStagedChanges, readBlobs, writeIndexEntries, type StagedChange } from '../io/staged.js';
 import { listNotes, loadNoteBytes, readNote, type LoadedNote } from '../io/store.js';
@@ -59,11 +59,7 @@ export function classifyIndexFile(rel: string, config: CanonConfig): { kind: Not
 }
 
 function readText(repo: Repo, rel: string): string | null {
-  try {
-    return readFileSync(path.join(repo.root, rel), 'utf8');
-  } catch {
-    return null;
-  }
+  return readTextOrNull(path.join(repo.root, rel));
 }
 
 /** The index files of one kind, rendered from all its notes. */
@@ -208,7 +204,9 @@ export async function updateStagedIndexes(repo: Repo, staged?: readonly StagedCh
   const { files, read } = await renderStagedIndexes(repo, staged);
   const changed = changedIndexes(repo, files, read);
   // The working files too: one canon did not generate (say, the team's own untracked INDEX.md) is never overwritten.
-  changedIndexes(repo, new Map([...changed].map(([rel]) => [rel, `${GENERATED_MARKER}\0`])));
+  for (const rel of changed.keys()) {
+    if (!isOurs(readText(repo, rel))) throw new UserError(messages.index.foreign(rel), { hint: messages.index.foreignHint });
+  }
   // Index first (one atomic update), then the working files: a kill in between leaves a commit
   // that has not happened yet and working files that `canon index` rewrites the same way.
   await writeIndexEntries(repo.root, [...changed].map(([rel, text]) => ({ path: rel, text })));

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { UserError } from '../errors.js';
@@ -33,4 +33,13 @@ export function writeFileSafelySync(file: string, content: string): void {
 
 export function toPosix(p: string): string {
   return p.split(path.sep).join('/');
+}
+
+/** A text file's contents, or null when it cannot be read (missing, a folder, unreadable). */
+export function readTextOrNull(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
 }

@@ -18,7 +18,7 @@ import {
 import { classifyPath } from '../core/layout.js';
 import { UsageError } from '../errors.js';
 import { readCloneLayout, type CloneLayout } from './clone-setup.js';
-import { writeFileSafely } from './fs.js';
+import { readTextOrNull, writeFileSafely } from './fs.js';
 import { porcelain } from './git.js';
 import { packageRoot } from './schemas.js';
 
@@ -69,13 +69,6 @@ export interface InstallPlan {
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
-function readOr(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-}
 
 // The slash commands call these (`npm run handoff`, `npm run resume`, `npm run canon -- session commits`).
 const SCRIPTS = { handoff: 'canon handoff', resume: 'canon resume', canon: 'canon' };
@@ -131,24 +124,25 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean 
   const files: FileStep[] = [];
   const warnings: string[] = [];
   const add = (rel: string, after: string, strip: Strip, why: string, mode?: number) => {
-    const before = readOr(path.join(root, rel));
+    const before = readTextOrNull(path.join(root, rel));
     if (before !== after) files.push({ path: rel, before, after, strip, why, ...(mode === undefined ? {} : { mode }) });
   };
+  const record = readRecord(root);
   const copy = (rel: string, from: string, why: string, transform: (s: string) => string = (s) => s) => {
     const text = transform(readFileSync(from, 'utf8'));
-    const before = readOr(path.join(root, rel));
-    if (before !== null && before !== text && !isOurs(root, rel)) warnings.push(`${rel} exists and is not canon's: kept as it is (canon's version was not installed)`);
+    const before = readTextOrNull(path.join(root, rel));
+    if (before !== null && before !== text && !isOurs(record, rel, before)) warnings.push(`${rel} exists and is not canon's: kept as it is (canon's version was not installed)`);
     else add(rel, text, 'whole', why);
   };
 
-  const pkgText = readOr(path.join(root, 'package.json'));
+  const pkgText = readTextOrNull(path.join(root, 'package.json'));
   if (pkgText === null) throw new UsageError('there is no package.json here: canon installs as a dev dependency of the repository.', 'Run `npm init -y`, then `npm install -D canon-notes` and `npx canon init`. No files were changed.');
   const pkg = JSON.parse(pkgText) as Record<string, unknown>;
 
   const hooks = await detectHooks(root, layout);
   for (const hook of CANON_HOOKS) {
     const rel = `${hooks.dir}/${hook}`;
-    const before = readOr(path.join(root, rel));
+    const before = readTextOrNull(path.join(root, rel));
     // husky runs its scripts with `sh -e` (no shebang, no exec bit needed); git runs core.hooksPath scripts itself.
     const direct = hooks.system === 'hooks-path';
     const shebang = direct && before === null ? '#!/bin/sh\n' : '';
@@ -163,17 +157,17 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean 
   const folders = planFolders(root);
   const config = { ...DEFAULT_CONFIG.folders, ...folders };
   const shard = `${config.session}/index/`;
-  add('.gitattributes', mergeLineBlock(readOr(path.join(root, '.gitattributes')), renderLineBlock(['INDEX.md merge=canon-index', `${shard}*.md merge=canon-index`])), 'block', "INDEX files merge row by row (canon's merge driver)");
-  add('.gitignore', mergeLineBlock(readOr(path.join(root, '.gitignore')), renderLineBlock(['.claude/state/', '.canon/'])), 'block', "canon's local state and /handoff drafts stay out of git");
+  add('.gitattributes', mergeLineBlock(readTextOrNull(path.join(root, '.gitattributes')), renderLineBlock(['INDEX.md merge=canon-index', `${shard}*.md merge=canon-index`])), 'block', "INDEX files merge row by row (canon's merge driver)");
+  add('.gitignore', mergeLineBlock(readTextOrNull(path.join(root, '.gitignore')), renderLineBlock(['.claude/state/', '.canon/'])), 'block', "canon's local state and /handoff drafts stay out of git");
   if (hasPrettier(root, pkg)) {
-    add('.prettierignore', mergeLineBlock(readOr(path.join(root, '.prettierignore')), renderLineBlock(['**/INDEX.md', shard, '.claude/hooks/', '.claude/commands/handoff-*.md', '.claude/commands/resume-*.md', '.claude/canon-install.json', 'docs/sync/', '.canon/'])), 'block', 'generated files are not reformatted by prettier');
+    add('.prettierignore', mergeLineBlock(readTextOrNull(path.join(root, '.prettierignore')), renderLineBlock(['**/INDEX.md', shard, '.claude/hooks/', '.claude/commands/handoff-*.md', '.claude/commands/resume-*.md', '.claude/canon-install.json', 'docs/sync/', '.canon/'])), 'block', 'generated files are not reformatted by prettier');
   }
 
   const bundles = readdirSync(path.join(pkgRoot, '.claude/hooks')).filter((n) => n.endsWith('.mjs'));
   for (const bundle of bundles) copy(`.claude/hooks/${bundle}`, path.join(pkgRoot, '.claude/hooks', bundle), 'Claude Code hook (built-ins only, runs in every worktree)');
   const canonSettings = JSON.parse(readFileSync(path.join(pkgRoot, '.claude/settings.json'), 'utf8')) as { hooks: Record<string, never[]> };
   const settingsRel = '.claude/settings.json';
-  add(settingsRel, mergeSettings(readOr(path.join(root, settingsRel)), canonSettings.hooks, bundles), 'settings', "canon's Claude Code hook entries (the team's are kept)");
+  add(settingsRel, mergeSettings(readTextOrNull(path.join(root, settingsRel)), canonSettings.hooks, bundles), 'settings', "canon's Claude Code hook entries (the team's are kept)");
   for (const name of ['handoff.md', 'resume.md']) copy(`.claude/commands/${name}`, path.join(pkgRoot, '.claude/commands', name), `/${name.slice(0, -3)} for Claude Code`);
 
   if (!existsSync(path.join(root, '.claude/operators.yaml'))) {
@@ -193,7 +187,7 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean 
     if (existsSync(template)) copy(`${config[kind]}/TEMPLATE.md`, template, `template for new ${kind} notes`);
   }
   if (Object.keys(folders).length > 0) {
-    const current = readOr(path.join(root, 'canon.config.json'));
+    const current = readTextOrNull(path.join(root, 'canon.config.json'));
     const parsed = current ? (JSON.parse(current) as { folders?: Record<string, string> }) : {};
     const next = { ...parsed, folders: { ...folders, ...parsed.folders } };
     add('canon.config.json', `${JSON.stringify(next, null, 2)}\n`, current ? 'package' : 'whole', `folders of another kind of file are left alone: ${Object.entries(folders).map(([k, f]) => `${k} notes go to ${f}`).join(', ')}`);
@@ -210,15 +204,14 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean 
 }
 
 function readRecord(root: string): InstallRecord | null {
-  const text = readOr(path.join(root, INSTALL_RECORD));
+  const text = readTextOrNull(path.join(root, INSTALL_RECORD));
   return text ? (JSON.parse(text) as InstallRecord) : null;
 }
 
 /** A file canon wrote before (listed in the install record) and nobody changed since. */
-function isOurs(root: string, rel: string): boolean {
-  const entry = readRecord(root)?.files[rel];
-  const text = readOr(path.join(root, rel));
-  return entry !== undefined && text !== null && sha(text) === entry.written;
+function isOurs(record: InstallRecord | null, rel: string, text: string): boolean {
+  const entry = record?.files[rel];
+  return entry !== undefined && sha(text) === entry.written;
 }
 
 /** Write the plan's files and the record of what was there before. */
@@ -254,7 +247,7 @@ export function planUninstall(root: string): { steps: UninstallStep[]; record: I
   if (!record) return { steps: [], record };
   const steps: UninstallStep[] = [];
   for (const [rel, entry] of Object.entries(record.files)) {
-    const current = readOr(path.join(root, rel));
+    const current = readTextOrNull(path.join(root, rel));
     if (current === null) continue;
     const untouched = sha(current) === entry.written;
     if (untouched) {
@@ -281,7 +274,7 @@ export async function applyUninstall(root: string, layout: CloneLayout, plan: Re
   // The per-operator wrappers are generated (they carry the marker): they go with canon.
   const commands = path.join(root, '.claude/commands');
   for (const name of existsSync(commands) ? readdirSync(commands) : []) {
-    if ((readOr(path.join(commands, name)) ?? '').includes(WRAPPER_MARKER)) rmSync(path.join(commands, name), { force: true });
+    if ((readTextOrNull(path.join(commands, name)) ?? '').includes(WRAPPER_MARKER)) rmSync(path.join(commands, name), { force: true });
   }
   const git = await porcelain(root, undefined, { wiring: true });
   await git.raw(['config', '--remove-section', 'merge.canon-index']).catch(() => undefined);

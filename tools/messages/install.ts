@@ -1,10 +1,9 @@
 /** What `canon setup` and `canon doctor` say. */
 export const installMessages = {
   notAGitRepo: 'canon setup: not inside a git repository; nothing to set up.',
-  setUp: (hooks: string | null) => (hooks ? `canon: hooks active in every worktree of this clone (core.hooksPath=${hooks})` : 'canon: merge driver and hook runner set up'),
   ok: (checks: number) => `canon doctor: ${checks} checks passed.`,
   problems: (n: number) => `canon doctor: ${n} problem(s); each line above names the command that fixes it (\`canon doctor --fix\` runs the safe ones).`,
-  fixed: (n: number) => `canon doctor --fix: repaired ${n} problem(s) by running \`canon setup\`.`,
+  fixed: (n: number) => `canon doctor --fix: repaired ${n} problem(s) (canon setup, stale locks broken).`,
   check: {
     hooksPathMissing: (dir: string) => `git hooks are not active in this worktree: the hooks folder ${dir} does not exist`,
     hookMissing: (hook: string, file: string) => `git hooks are not active in this worktree: ${file} does not exist, so ${hook} runs nothing`,
@@ -17,7 +16,6 @@ export const installMessages = {
     attributesMissing: '.gitattributes does not route INDEX.md to canon\'s merge driver (INDEX.md merge=canon-index)',
     node: (version: string) => `Node ${version} is older than canon needs (>= 20.11)`,
     operators: (reason: string) => `operators: ${reason}`,
-    notOperator: (reason: string) => `you are not in .claude/operators.yaml: ${reason}`,
     unfinished: (rel: string) => `${rel} is an unfinished handoff (written, never committed)`,
     staleLock: (rel: string) => `${rel} is a lock whose owner is gone`,
     lintStaged: (hook: string) => `your ${hook} hook runs lint-staged, which is not installed in this worktree`,
