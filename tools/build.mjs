@@ -29,9 +29,18 @@ function writeAtomically(file, contents, mode = 0o644) {
   renameSync(tmp, file);
 }
 
+// The entry (dist/canon.js) is one file: the plain `canon resume` runs from it alone, without
+// loading a dozen chunks (ADR-0016); every other command imports the code-split command line.
+const entry = await build({
+  ...common,
+  entryPoints: ['tools/bin/canon.ts'],
+  outfile: 'dist/canon.js',
+  banner: { js: requireShim },
+  external: ['./cli.js'],
+});
 const cli = await build({
   ...common,
-  entryPoints: { canon: 'tools/bin/canon.ts' },
+  entryPoints: { cli: 'tools/bin/cli.ts' },
   outdir: 'dist',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
@@ -40,7 +49,7 @@ const cli = await build({
   external: ['husky'],
 });
 const written = new Set();
-for (const out of cli.outputFiles) {
+for (const out of [...entry.outputFiles, ...cli.outputFiles]) {
   written.add(out.path);
   writeAtomically(out.path, out.contents, out.path.endsWith(`${path.sep}canon.js`) ? 0o755 : 0o644);
 }

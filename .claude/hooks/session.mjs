@@ -225,6 +225,10 @@ function partitionWorkstreams(workstreams, slug) {
   const others = workstreams.filter((w) => w.owner !== null && w.owner !== slug && w.status === "active").sort(byPriorityThenSlug).map((w) => ({ slug: w.slug, title: w.title, status: "active", owner: w.owner }));
   return { mine, others };
 }
+function localDate(now) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
 function shiftDate(today, days) {
   const t = Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 1, Number(today.slice(8, 10)));
   return new Date(t - days * 864e5).toISOString().slice(0, 10);
@@ -557,6 +561,28 @@ function serializeTelemetryState(state) {
 // tools/io/operator-cache.ts
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
+
+// tools/io/git.ts
+import { execFile, spawnSync } from "node:child_process";
+function execGit(args, options) {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      "git",
+      args,
+      { cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 512 * 1024 * 1024, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== "number") return reject(error);
+        resolve({ code: error ? error.code : 0, stdout, stderr });
+      }
+    );
+    if (options.input !== void 0) child.stdin?.end(options.input);
+  });
+}
+function splitNul(output) {
+  return output.split("\0").filter((s) => s.length > 0);
+}
+
+// tools/io/operator-cache.ts
 var OPERATOR_CACHE = ".claude/state/operator.cache";
 var CACHE_VERSION = 2;
 var OPERATORS_FILE = ".claude/operators.yaml";
@@ -583,6 +609,16 @@ function readOperatorCache(root, fingerprint3) {
   } catch {
     return null;
   }
+}
+async function cachedOperator(root, input, env) {
+  const fingerprint3 = operatorsFingerprint(root);
+  if (fingerprint3 === null) return null;
+  const hit = readOperatorCache(root, fingerprint3)?.entries[inputKey(input, env)];
+  if (hit === void 0) return null;
+  if (hit.via !== "git-config") return hit.operator;
+  const git = await execGit(["config", "--get", "user.email"], { cwd: root, env });
+  const email = git.code === 0 ? git.stdout.trim() : null;
+  return email !== null && email.toLowerCase() === hit.operator.email ? hit.operator : null;
 }
 
 // tools/io/resume-snapshot.ts
@@ -611,26 +647,6 @@ var DEFAULT_CONFIG = {
 // tools/core/layout.ts
 function trimSlashes(folder) {
   return folder.replace(/^\.?\/+/, "").replace(/\/+$/, "");
-}
-
-// tools/io/git.ts
-import { execFile, spawnSync } from "node:child_process";
-function execGit(args, options) {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      "git",
-      args,
-      { cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 512 * 1024 * 1024, encoding: "utf8" },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== "number") return reject(error);
-        resolve({ code: error ? error.code : 0, stdout, stderr });
-      }
-    );
-    if (options.input !== void 0) child.stdin?.end(options.input);
-  });
-}
-function splitNul(output) {
-  return output.split("\0").filter((s) => s.length > 0);
 }
 
 // tools/io/resume-snapshot.ts
@@ -1184,23 +1200,13 @@ function readMaxChars(root) {
     return DEFAULT_MAX_CHARS;
   }
 }
-function localDate(now) {
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
 function sessionsFolder(root) {
   return readFoldersUnchecked(root).folders.session.replace(/^\/+|\/+$/g, "");
 }
 async function viewFromCaches(root, env, now, early) {
-  const fingerprint3 = operatorsFingerprint(root);
-  if (fingerprint3 === null) return null;
-  const entry = readOperatorCache(root, fingerprint3)?.entries[inputKey({}, env)];
-  if (entry === void 0) return null;
-  if (entry.via === "git-config") {
-    const git = spawnSync2("git", ["config", "--get", "user.email"], { cwd: root, env, encoding: "utf8" });
-    if (git.status !== 0 || git.stdout.trim().toLowerCase() !== entry.operator.email) return null;
-  }
-  const snapshot = await readResumeSnapshot({ root, config: readFoldersUnchecked(root), operator: entry.operator.slug, limit: 5, today: localDate(now), env }, now.getTime(), early ?? void 0);
+  const operator = await cachedOperator(root, {}, env);
+  if (operator === null) return null;
+  const snapshot = await readResumeSnapshot({ root, config: readFoldersUnchecked(root), operator: operator.slug, limit: 5, today: localDate(now), env }, now.getTime(), early ?? void 0);
   if (snapshot !== null) return snapshot.view;
   const cacheFile = path4.join(root, RESUME_CACHE_FILE);
   let cacheText;
@@ -1219,7 +1225,6 @@ async function viewFromCaches(root, env, now, early) {
   const cached = decodeCache(cacheText);
   if (cached === null) return null;
   const { sessions, workstreams } = cachedFacts(cached);
-  const operator = entry.operator;
   const own = selectOwnSessions(sessions, operator);
   let last = null;
   if (own[0]) {

@@ -93,3 +93,52 @@ describe('resume from its snapshot', () => {
     expect(resume(repo).sessions_count).toBe(2);
   });
 });
+
+describe("the entry's warm resume (bin/canon.ts) answers exactly as the full command would", () => {
+  const run = (r: GitRepo, args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: r.dir, env: { ...r.env, OPERATOR: 'roman', NO_COLOR: '1', ...env } });
+
+  test('text and JSON from the snapshot equal the rebuilt dashboard, for every plain form of the arguments', () => {
+    repo = store();
+    const cold = run(repo, ['resume', '--no-cache', '--limit', '1']);
+    expect(cold.code).toBe(0);
+    rmSync(path.join(repo.dir, CACHE));
+    age(repo.dir);
+    run(repo, ['resume', '--limit', '1']); // leaves the snapshot for --limit 1
+    rmSync(path.join(repo.dir, CACHE));
+    for (const args of [['resume', '--limit', '1'], ['resume', '--limit=1'], ['resume', '--operator', 'roman', '--limit', '1'], ['resume', '--debug', '--limit=1']]) {
+      const warm = run(repo, args);
+      expect({ args, code: warm.code, stdout: warm.stdout, stderr: warm.stderr }).toEqual({ args, code: 0, stdout: cold.stdout, stderr: cold.stderr });
+    }
+    // The warm path never rebuilt the dashboard: the resume cache it would have written is still gone.
+    expect(existsSync(path.join(repo.dir, CACHE))).toBe(false);
+  });
+
+  test('bad arguments are refused as before, however warm the snapshot is', () => {
+    repo = store();
+    const zero = run(repo, ['resume', '--limit', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/limit/i);
+    const unknown = run(repo, ['resume', '--limti', '3']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown option/);
+    const nobody = run(repo, ['resume', '--operator', 'nobody-here']);
+    expect(nobody.code).toBe(2);
+    expect(nobody.stderr).toMatch(/nobody-here/);
+    const help = run(repo, ['resume', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: canon resume/);
+  });
+
+  test('an operator whose cached answer came from git config is confirmed against git on each warm run', () => {
+    repo = store();
+    const env = { OPERATOR: '' };
+    repo.git(['config', 'user.email', 'roman@example.com']);
+    expect(JSON.parse(run(repo, ['resume', '--json'], env).stdout).operator.slug).toBe('roman');
+    age(repo.dir);
+    expect(JSON.parse(run(repo, ['resume', '--json'], env).stdout).operator.slug).toBe('roman');
+    repo.git(['config', 'user.email', 'sergei@example.com']);
+    const other = run(repo, ['resume', '--json'], env);
+    expect(other.code).toBe(0);
+    expect(JSON.parse(other.stdout).operator.slug).toBe('sergei');
+  });
+});

@@ -1,15 +1,13 @@
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { textOf } from '../core/resume-facts.js';
-import { buildResumeView, extractResumePrompt, renderResume, selectOwnSessions, type LastSession, type ResumeView, type SessionFacts } from '../core/resume-view.js';
+import { buildResumeView, extractResumePrompt, localDate, selectOwnSessions, type LastSession, type ResumeView, type SessionFacts } from '../core/resume-view.js';
 import { UsageError } from '../errors.js';
 import type { NoteProblem, readNoteParts as ReadNoteParts } from '../io/resume-cache.js';
 import { openRepo } from '../io/repo.js';
 import { resolveOperator, type ResolvedOperator } from '../io/whoami.js';
 import { readResumeSnapshot, startSnapshotCheck, writeResumeSnapshot, type SnapshotInputs } from '../io/resume-snapshot.js';
-import { listUnfinishedSessions } from '../io/telemetry.js';
-import { claudeMessages } from '../messages/claude.js';
 import { resumeMessages } from '../messages/resume.js';
-import { createPaint, type Logger } from '../output.js';
+import { printResume } from './resume-warm.js';
 
 export interface ResumeOptions {
   operator?: string;
@@ -19,19 +17,11 @@ export interface ResumeOptions {
   json?: boolean;
 }
 
-const PROBLEMS_SHOWN = 5;
-
 function parseLimit(value: string | number | undefined): number {
   if (value === undefined) return 5;
   const text = String(value).trim();
   if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(resumeMessages.badLimit(text), resumeMessages.badLimitHint);
   return Number(text);
-}
-
-/** The operator's local calendar date (TZ honoured): session ids and dates are written in it too. */
-function localDate(now: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 /** The last session is read from its file on every run, so its Resume Prompt is never a cached copy. */
@@ -53,14 +43,6 @@ async function readLastSession(root: string, session: SessionFacts, config: Para
     resume_prompt: extractResumePrompt(body),
     path: session.path,
   };
-}
-
-function reportProblems(logger: Logger, problems: NoteProblem[]): void {
-  if (problems.length === 0) return;
-  const lines = [resumeMessages.skipped(problems.length), ...problems.slice(0, PROBLEMS_SHOWN).map((p) => `  ${p.text}`)];
-  if (problems.length > PROBLEMS_SHOWN) lines.push(resumeMessages.skippedMore(problems.length - PROBLEMS_SHOWN));
-  lines.push(resumeMessages.skippedHint);
-  logger.err(lines.join('\n'));
 }
 
 /** The dashboard from the store (through the resume cache), kept as a snapshot for the next run. */
@@ -88,15 +70,6 @@ export async function runResume(options: ResumeOptions, ctx: CommandContext): Pr
   const inputs = { root, config, operator: operator.slug, limit, today, env: ctx.env };
   const { view, problems } = (check ? await readResumeSnapshot(inputs, nowMs, check) : null) ?? (await computeView(inputs, operator, useCache, nowMs));
 
-  const unfinished = listUnfinishedSessions(root, ctx.now());
-  view.unfinished = { sessions: unfinished.length, tool_calls: unfinished.reduce((n, u) => n + u.tool_calls, 0), ids: unfinished.map((u) => u.stem) };
-
-  reportProblems(ctx.logger, problems);
-  if (options.json) ctx.logger.out(`${JSON.stringify(view, null, 2)}\n`);
-  else {
-    const paint = createPaint(ctx.logger.color);
-    ctx.logger.out(renderResume(view, { paint, width: 80, name: operator.name }));
-    if (unfinished.length > 0) ctx.logger.out(paint.yellow(claudeMessages.unfinished(view.unfinished.sessions, view.unfinished.tool_calls, view.unfinished.ids)));
-  }
+  printResume(root, view, problems, Boolean(options.json), operator.name, ctx);
   return { exitCode: 0, result: view };
 }

@@ -126,6 +126,12 @@ export function partitionWorkstreams(workstreams: readonly WorkstreamFacts[], sl
 }
 
 /** `today` minus `days` as YYYY-MM-DD (calendar arithmetic in UTC, so no time zone can shift it). */
+/** The operator's local calendar date (TZ honoured): session ids and dates are written in it too. */
+export function localDate(now: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
 export function shiftDate(today: string, days: number): string {
   const t = Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 1, Number(today.slice(8, 10)));
   return new Date(t - days * 86_400_000).toISOString().slice(0, 10);

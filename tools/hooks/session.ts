@@ -13,10 +13,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { decodeCache, cachedFacts, RESUME_CACHE_FILE } from '../core/resume-cache-codec.js';
 import { parseNoteFast } from '../core/resume-facts.js';
-import { buildResumeView, extractResumePrompt, selectOwnSessions, type ResumeView } from '../core/resume-view.js';
+import { buildResumeView, extractResumePrompt, localDate, selectOwnSessions, type ResumeView } from '../core/resume-view.js';
 import { renderSessionStartContext } from '../core/session-context.js';
 import { resolveSessionId } from '../core/telemetry.js';
-import { inputKey, operatorsFingerprint, readOperatorCache } from '../io/operator-cache.js';
+import { cachedOperator } from '../io/operator-cache.js';
 import type { GitResult } from '../io/git.js';
 import { readFoldersUnchecked, readResumeSnapshot, startSnapshotCheck } from '../io/resume-snapshot.js';
 import { readStdinSync } from '../io/stdin.js';
@@ -95,11 +95,6 @@ function readMaxChars(root: string): number {
   }
 }
 
-function localDate(now: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
-
 function sessionsFolder(root: string): string {
   return readFoldersUnchecked(root).folders.session.replace(/^\/+|\/+$/g, '');
 }
@@ -109,16 +104,10 @@ function sessionsFolder(root: string): string {
  * these inputs, no resume cache, or notes added or removed since it was written).
  */
 async function viewFromCaches(root: string, env: NodeJS.ProcessEnv, now: Date, early: Promise<GitResult> | null): Promise<ResumeView | null> {
-  const fingerprint = operatorsFingerprint(root);
-  if (fingerprint === null) return null;
-  const entry = readOperatorCache(root, fingerprint)?.entries[inputKey({}, env)];
-  if (entry === undefined) return null;
-  if (entry.via === 'git-config') {
-    const git = spawnSync('git', ['config', '--get', 'user.email'], { cwd: root, env, encoding: 'utf8' });
-    if (git.status !== 0 || git.stdout.trim().toLowerCase() !== entry.operator.email) return null;
-  }
+  const operator = await cachedOperator(root, {}, env);
+  if (operator === null) return null;
   // The dashboard `canon resume` left, while nothing it was computed from has changed: exact and small.
-  const snapshot = await readResumeSnapshot({ root, config: readFoldersUnchecked(root), operator: entry.operator.slug, limit: 5, today: localDate(now), env }, now.getTime(), early ?? undefined);
+  const snapshot = await readResumeSnapshot({ root, config: readFoldersUnchecked(root), operator: operator.slug, limit: 5, today: localDate(now), env }, now.getTime(), early ?? undefined);
   if (snapshot !== null) return snapshot.view;
   const cacheFile = path.join(root, RESUME_CACHE_FILE);
   let cacheText: string;
@@ -138,7 +127,6 @@ async function viewFromCaches(root: string, env: NodeJS.ProcessEnv, now: Date, e
   const cached = decodeCache(cacheText);
   if (cached === null) return null;
   const { sessions, workstreams } = cachedFacts(cached);
-  const operator = entry.operator;
   const own = selectOwnSessions(sessions, operator);
   let last = null;
   if (own[0]) {

@@ -3,6 +3,7 @@
 // loading YAML or the schema validators.
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { execGit } from './git.js';
 
 export const OPERATOR_CACHE = '.claude/state/operator.cache';
 // 2: keys are the inputs themselves, not their sha256 (loading node:crypto cost the hooks ~3 ms).
@@ -52,4 +53,24 @@ export function readOperatorCache(root: string, fingerprint: string): CacheFile 
   } catch {
     return null; // missing or corrupt: recompute
   }
+}
+
+/**
+ * The operator from the cache alone, or null when it cannot answer (no entry for these inputs,
+ * operators.yaml edited, or a `git-config` answer whose email git no longer gives). Shared by whoami,
+ * the warm `resume` and the SessionStart hook, so all three trust the cache alike.
+ */
+export async function cachedOperator(
+  root: string,
+  input: { operator?: string; email?: string },
+  env: NodeJS.ProcessEnv,
+): Promise<CacheEntry['operator'] | null> {
+  const fingerprint = operatorsFingerprint(root);
+  if (fingerprint === null) return null;
+  const hit = readOperatorCache(root, fingerprint)?.entries[inputKey(input, env)];
+  if (hit === undefined) return null;
+  if (hit.via !== 'git-config') return hit.operator;
+  const git = await execGit(['config', '--get', 'user.email'], { cwd: root, env });
+  const email = git.code === 0 ? git.stdout.trim() : null;
+  return email !== null && email.toLowerCase() === hit.operator.email ? hit.operator : null;
 }

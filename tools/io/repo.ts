@@ -3,6 +3,7 @@ import path from 'node:path';
 import { resolveConfig, type CanonConfig } from '../core/config.js';
 import { UsageError } from '../errors.js';
 import { messages } from '../messages/index.js';
+import { findDotGit } from './dot-git.js';
 import { execGitSync } from './git.js';
 import { getValidators } from './schemas.js';
 import { formatSchemaErrors } from '../core/schema-errors.js';
@@ -10,19 +11,6 @@ import { formatSchemaErrors } from '../core/schema-errors.js';
 export interface Repo {
   root: string;
   config: CanonConfig;
-}
-
-/**
- * The nearest folder holding `.git` (a directory, or a linked worktree's `.git` file): what `git
- * rev-parse --show-toplevel` answers in the ordinary case, without starting git on every command's
- * start-up. null when git's own rules must decide (GIT_DIR or GIT_WORK_TREE set, no `.git` found).
- */
-export function findDotGit(cwd: string): string | null {
-  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE) return null;
-  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, '.git'))) return dir;
-    if (path.dirname(dir) === dir) return null;
-  }
 }
 
 /** The store is the git work tree that contains `cwd` (SPEC §13: `--cwd` overrides). */

@@ -4,9 +4,10 @@ import { formatOperatorEntry } from '../core/operator-entry.js';
 import { UsageError } from '../errors.js';
 import { sessionMessages } from '../messages/session.js';
 import { writeFileSafelySync } from './fs.js';
-import { porcelain } from './git.js';
+import { execGit } from './git.js';
 import {
   CACHE_VERSION,
+  cachedOperator,
   inputKey,
   OPERATOR_CACHE,
   operatorsFingerprint,
@@ -51,15 +52,11 @@ const CACHE_ENTRIES = 16;
  * (includes, global, XDG, env overrides) are too many to stat reliably.
  */
 export async function resolveOperator(root: string, input: OperatorInput, env: NodeJS.ProcessEnv): Promise<ResolvedOperator> {
+  const hit = await cachedOperator(root, input, env);
+  if (hit !== null) return { ...hit, source: 'cache' };
   const fingerprint = operatorsFingerprint(root);
   const key = inputKey(input, env);
   const cache = fingerprint === null ? null : readCache(root, fingerprint);
-  const hit = cache?.entries[key];
-  if (hit) {
-    if (hit.via !== 'git-config') return { ...hit.operator, source: 'cache' };
-    const email = await readGitEmail(root, env);
-    if (email !== null && email.toLowerCase() === hit.operator.email) return { ...hit.operator, source: 'cache' };
-  }
 
   // The slow path loads YAML and the schema validators; import them only when needed.
   const { readOperators } = await import('./operators.js');
@@ -137,8 +134,13 @@ function writeCache(root: string, fingerprint: string, key: string, entry: Cache
   }
 }
 
+/**
+ * One git config value. Plumbing, not simple-git (ADR-0014): the operator cache checks the email on
+ * every warm `resume`, where loading simple-git would cost more than the rest of the command.
+ */
 async function readGitConfig(root: string, key: string, env: NodeJS.ProcessEnv): Promise<string | null> {
-  const value = ((await (await porcelain(root, env)).getConfig(key)).value ?? '').trim();
+  const result = await execGit(['config', '--get', key], { cwd: root, env });
+  const value = result.code === 0 ? result.stdout.trim() : '';
   return value !== '' ? value : null;
 }
 
