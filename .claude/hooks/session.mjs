@@ -641,6 +641,7 @@ var DEFAULT_CONFIG = {
   precommit: { mode: "error" },
   limits: { max_note_bytes: 1024 * 1024 },
   claude: { session_start_max_chars: DEFAULT_SESSION_START_MAX_CHARS, transcripts_dir: null },
+  changelog: { file: "CHANGELOG.md" },
   notion: { database_id: null, data_source_id: null, properties: {}, requests_per_second: 3, version: "2026-03-11" }
 };
 

@@ -187,3 +187,35 @@ describe.each(['cjs', 'esm'] as const)('a %s team repository', (flavour) => {
     expect(t.git(['config', 'core.hooksPath']).stdout.trim()).toBe('.husky/_');
   }, 240_000);
 });
+
+describe('canon init --obsidian', () => {
+  test('lays the vault baseline and the templates, ignores per-user files, commits cleanly, and uninstall takes it out', () => {
+    team = createTeamRepo('esm', tarball);
+    const t = team;
+    const offered = t.canon(['init', '--dry-run']);
+    expect(offered.stdout).toMatch(/canon init --obsidian/);
+    const init = t.canon(['init', '--yes', '--obsidian']);
+    expect(init.code).toBe(0);
+    const app = JSON.parse(t.read('.obsidian/app.json')) as Record<string, unknown>;
+    expect(app).toMatchObject({ useMarkdownLinks: true, newLinkFormat: 'relative', alwaysUpdateLinks: true });
+    expect(app.userIgnoreFilters).toEqual(expect.arrayContaining(['node_modules/', '.claude/', 'docs/sessions/TEMPLATE.md']));
+    expect(JSON.parse(t.read('.obsidian/templates.json'))).toMatchObject({ folder: 'docs/templates' });
+    expect(JSON.parse(t.read('.obsidian/core-plugins.json'))).toMatchObject({ templates: true, backlink: true, graph: true });
+    expect(parseNote(t.read('docs/templates/session.md')).data.kind).toBe('session');
+    // Obsidian's per-user state never reaches git; the baseline does.
+    t.write('.obsidian/workspace.json', '{}\n');
+    t.write('.obsidian/workspace-mobile.json', '{}\n');
+    expect(t.git(['check-ignore', '.obsidian/workspace.json', '.obsidian/workspace-mobile.json']).code).toBe(0);
+    expect(t.git(['check-ignore', '.obsidian/app.json']).code).toBe(1);
+    t.git(['add', '-A']);
+    const commit = t.git(['commit', '-qm', 'Adopt canon as a vault']);
+    expect(commit.code).toBe(0);
+    expect(t.git(['ls-files', '.obsidian', 'docs/templates']).stdout.trim().split('\n').sort()).toEqual(
+      ['.obsidian/app.json', '.obsidian/core-plugins.json', '.obsidian/templates.json', ...['adr', 'learning', 'plan', 'session', 'workstream'].map((k) => `docs/templates/${k}.md`)].sort(),
+    );
+    expect(t.canon(['validate', '--all']).code).toBe(0);
+    expect(t.canon(['uninstall', '--yes']).code).toBe(0);
+    expect(existsSync(path.join(t.dir, '.obsidian/app.json'))).toBe(false);
+    expect(existsSync(path.join(t.dir, 'docs/templates/session.md'))).toBe(false);
+  });
+});

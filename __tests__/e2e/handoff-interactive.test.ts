@@ -108,7 +108,7 @@ describe('canon handoff at a terminal', () => {
     expect(note.body).toContain('## Decisions\n\n- drive real keystrokes\n');
     expect(note.body).toContain('## Open questions\n\n_None._\n');
     expect(note.body).toMatch(/## Resume Prompt\n\nContinue the sync workstream: Interactive session\.[^]*Start with: ship it\.[^]*\n\nConfidence: medium\n/);
-    expect(repo.git(['show', 'HEAD:workstreams/sync.md']).stdout).toContain(`- ${id} (`);
+    expect(repo.git(['show', 'HEAD:workstreams/sync.md']).stdout).toContain(`- [${id}](`);
   });
 
   (hasScript ? test : test.skip)('answering "no" to the operator check stops before anything is claimed', async () => {

@@ -63,7 +63,7 @@ function commitsAfterInit(repo: GitRepo): Array<{ sha: string; subject: string; 
 }
 
 function sessionLogLines(repo: GitRepo, rev = 'HEAD'): string[] {
-  return repo.git(['show', `${rev}:workstreams/hooks.md`]).stdout.split('\n').filter((l) => /^- [A-Z]{2}-\d{6}-\d{2} \(/.test(l));
+  return repo.git(['show', `${rev}:workstreams/hooks.md`]).stdout.split('\n').filter((l) => /^- \[[A-Z]{2}-\d{6}-\d{2}\]\(/.test(l));
 }
 
 /** Start a handoff that stops (as if the machine froze) at a named point; resolves once it got there. */
@@ -119,7 +119,7 @@ describe('parallel handoffs in one clone', () => {
       // Exactly its own Session Log line was added by its commit.
       const before = sessionLogLines(repo, `${own[0]!.sha}~1`);
       const after = sessionLogLines(repo, own[0]!.sha);
-      expect(after.filter((l) => !before.includes(l))).toEqual([expect.stringMatching(new RegExp(`^- ${out.id} \\(${today()}\\): Terminal ${n} shipped`))]);
+      expect(after.filter((l) => !before.includes(l))).toEqual([expect.stringMatching(new RegExp(`^- \\[${out.id}\\]\\([^)]*\\) \\(${today()}\\): Terminal ${n} shipped`))]);
     }
     expect(sessionLogLines(repo)).toHaveLength(10);
     expect(repo.git(['status', '--porcelain']).stdout).toBe('');
@@ -158,7 +158,7 @@ describe('a handoff killed halfway (note and Session Log written, nothing commit
     await paused.kill9();
     const [orphan] = sessionFiles(repo);
     const id = orphan!.replace(/\.md$/, '');
-    expect(repo.read('workstreams/hooks.md')).toContain(`- ${id} (`);
+    expect(repo.read('workstreams/hooks.md')).toContain(`- [${id}](`);
     expect(repo.git(['rev-list', '--count', 'HEAD']).stdout.trim()).toBe('1');
     const found = await findUnfinishedHandoffs({ root: repo.dir }, { env });
     expect(found).toEqual([expect.objectContaining({ id, path: `docs/sessions/${id}.md`, operator: 'roman', title: 'Terminal 1 work' })]);
@@ -180,7 +180,7 @@ describe('a handoff killed halfway (note and Session Log written, nothing commit
     expect(commits).toHaveLength(1);
     expect(commits[0]!.subject).toBe(`session ${id}: Terminal 1 work`);
     expect(commits[0]!.files).toEqual(expect.arrayContaining([`docs/sessions/${id}.md`, 'workstreams/hooks.md']));
-    expect(sessionLogLines(repo)).toEqual([expect.stringMatching(new RegExp(`^- ${id} \\(`))]);
+    expect(sessionLogLines(repo)).toEqual([expect.stringMatching(new RegExp(`^- \\[${id}\\]\\([^)]*\\) \\(`))]);
     expect(repo.git(['status', '--porcelain']).stdout).toBe('');
     expect(await findUnfinishedHandoffs({ root: repo.dir }, { env })).toEqual([]);
     expect(runCli(['index', '--check'], { cwd: repo.dir, env }).code).toBe(0);
@@ -227,7 +227,7 @@ describe('a handoff killed halfway (note and Session Log written, nothing commit
     expect(JSON.parse(again.stdout)).toMatchObject({ id, committed: true, pushed: true });
     const commits = commitsAfterInit(repo);
     expect(commits.map((c) => c.subject)).toEqual([`session ${id}: Terminal 1 work`]);
-    expect(sessionLogLines(repo)).toEqual([expect.stringMatching(new RegExp(`^- ${id} \\(${today()}\\): Terminal 1 shipped`))]);
+    expect(sessionLogLines(repo)).toEqual([expect.stringMatching(new RegExp(`^- \\[${id}\\]\\([^)]*\\) \\(${today()}\\): Terminal 1 shipped`))]);
     expect(execFileSync('git', ['--git-dir', remote, 'rev-parse', 'main'], { encoding: 'utf8' })).toBe(repo.git(['rev-parse', 'HEAD']).stdout);
     expect(repo.git(['status', '--porcelain']).stdout).toBe('');
     expect(runCli(['index', '--check'], { cwd: repo.dir, env }).code).toBe(0);

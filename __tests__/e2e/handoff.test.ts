@@ -123,7 +123,7 @@ describe('canon handoff, end to end', () => {
     expect(s.json(result)).toEqual({ id, path: rel, committed: true, pushed: true, warnings: [] });
 
     // Committed with the workstream and INDEX, and pushed: the remote's main is our HEAD.
-    expect(committedFiles(repo)).toEqual(['docs/sessions/INDEX.md', rel, `docs/sessions/index/${today().slice(0, 7)}.md`, 'workstreams/hooks.md'].sort());
+    expect(committedFiles(repo)).toEqual(['CHANGELOG.md', 'docs/sessions/INDEX.md', rel, `docs/sessions/index/${today().slice(0, 7)}.md`, 'workstreams/hooks.md'].sort());
     expect(repo.git(['rev-parse', 'HEAD']).stdout).toBe(execFileSync('git', ['--git-dir', s.remote, 'rev-parse', 'main'], { encoding: 'utf8' }));
     expect(repo.git(['status', '--porcelain']).stdout).toBe('');
 
@@ -156,7 +156,14 @@ describe('canon handoff, end to end', () => {
     expect(note.body).toMatch(/## Resume Prompt\n\nPick up the telemetry[^]*\n\nConfidence: high\n/);
     expect(runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: s.env }).code).toBe(0);
     expect(repo.read(`docs/sessions/index/${today().slice(0, 7)}.md`)).toContain(`| [${id}](${id}.md) | Hook hardening | roman |`);
-    expect(repo.read('workstreams/hooks.md')).toContain(`## Session Log\n\n- ${id} (${today()}): Made the PostToolUse hook exact under 200-way concurrency.\n`);
+    expect(repo.read('workstreams/hooks.md')).toContain(`## Session Log\n\n- [${id}](../docs/sessions/${id}.md) (${today()}): Made the PostToolUse hook exact under 200-way concurrency.\n`);
+    // The changelog lists the session with this operator's commits since the session started (not the colleague's).
+    const changelog = repo.git(['show', 'HEAD:CHANGELOG.md']).stdout;
+    const [workSha, draftSha] = ['HEAD~3', 'HEAD~2'].map((rev) => repo.git(['rev-parse', '--short=7', rev]).stdout.trim());
+    expect(changelog).toContain(
+      `<!-- canon:changelog ${today().slice(0, 7)} -->\n## ${new Date(`${today()}T00:00:00Z`).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' })} ${today().slice(0, 4)}\n\n` +
+        `- [${id}](docs/sessions/${id}.md) · ${today()} · Hook hardening\n  - \`${draftSha}\` the draft\n  - \`${workSha}\` work of the session\n<!-- /canon:changelog ${today().slice(0, 7)} -->`,
+    );
 
     // Step 8: the state moved into the archive.
     expect(existsSync(path.join(repo.dir, '.claude/state/session-claude-abc.json'))).toBe(false);
@@ -165,7 +172,9 @@ describe('canon handoff, end to end', () => {
     const second = s.handoff(['--from', 'draft.json', '--yes', '--json', '--quick']);
     expect(second.code).toBe(0);
     expect(s.json(second).id).toBe(idFor(2));
-    expect(repo.read('workstreams/hooks.md')).toMatch(new RegExp(`## Session Log\\n\\n- ${idFor(2)} .*\\n- ${id} `));
+    expect(repo.read('workstreams/hooks.md')).toMatch(new RegExp(`## Session Log\\n\\n- \\[${idFor(2)}\\]\\(.*\\n- \\[${id}\\]\\(`));
+    // Newest first in the month's section.
+    expect(repo.read('CHANGELOG.md').indexOf(`[${idFor(2)}]`)).toBeLessThan(repo.read('CHANGELOG.md').indexOf(`[${id}]`));
   });
 
   test('--quick writes Summary and Resume Prompt only, and says what it left out', () => {
@@ -245,13 +254,13 @@ describe('canon handoff, end to end', () => {
     expect(result.code).toBe(0);
     const out = s.json(result);
     expect(out.warnings.join('\n')).toMatch(/Left out of the commit.*scratch\.txt/);
-    expect(committedFiles(repo)).toEqual(['docs/sessions/INDEX.md', `docs/sessions/${idFor(1)}.md`, `docs/sessions/index/${today().slice(0, 7)}.md`, 'workstreams/hooks.md'].sort());
+    expect(committedFiles(repo)).toEqual(['CHANGELOG.md', 'docs/sessions/INDEX.md', `docs/sessions/${idFor(1)}.md`, `docs/sessions/index/${today().slice(0, 7)}.md`, 'workstreams/hooks.md'].sort());
     const committedWs = repo.git(['show', 'HEAD:workstreams/hooks.md']).stdout;
-    expect(committedWs).toContain(`- ${idFor(1)} (`);
+    expect(committedWs).toContain(`- [${idFor(1)}](`);
     expect(committedWs).not.toContain('being rewritten');
     // The working tree keeps both the user's edit and the log line; their staged file is still staged.
     expect(repo.read('workstreams/hooks.md')).toContain('being rewritten');
-    expect(repo.read('workstreams/hooks.md')).toContain(`- ${idFor(1)} (`);
+    expect(repo.read('workstreams/hooks.md')).toContain(`- [${idFor(1)}](`);
     expect(repo.read('scratch.txt')).toBe('my notes\n');
     const status = repo.git(['status', '--porcelain']).stdout;
     expect(status).toMatch(/^A  tools\/wip\.ts$/m);
@@ -282,7 +291,7 @@ describe('canon handoff, end to end', () => {
     expect(result.code).toBe(0);
     expect(s.json(result)).toMatchObject({ committed: false, pushed: false });
     expect(s.repo.head()).toBe(head);
-    expect(s.repo.git(['diff', '--cached', '--name-only']).stdout.trim().split('\n').sort()).toEqual([`docs/sessions/${idFor(1)}.md`, 'workstreams/hooks.md']);
+    expect(s.repo.git(['diff', '--cached', '--name-only']).stdout.trim().split('\n').sort()).toEqual(['CHANGELOG.md', `docs/sessions/${idFor(1)}.md`, 'workstreams/hooks.md']);
   });
 });
 
@@ -322,7 +331,7 @@ describe('canon handoff refuses bad input before it claims anything', () => {
     s.repo.write('workstreams/hooks.md', plain);
     const result = s.handoff(['--from', '-', '--yes', '--json', '--no-commit'], { input: draft() });
     expect(result.code).toBe(0);
-    expect(s.repo.read('workstreams/hooks.md')).toBe(plain.replace('## Session Log\n\n', `## Session Log\n\n- ${idFor(1)} (${today()}): Made the PostToolUse hook exact under 200-way concurrency.\n`));
+    expect(s.repo.read('workstreams/hooks.md')).toBe(plain.replace('## Session Log\n\n', `## Session Log\n\n- [${idFor(1)}](../docs/sessions/${idFor(1)}.md) (${today()}): Made the PostToolUse hook exact under 200-way concurrency.\n`));
   });
 
   test('a markdown --from is taken as the body, with its frontmatter', () => {

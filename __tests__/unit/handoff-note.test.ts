@@ -252,9 +252,10 @@ describe('insertSessionLogEntry', () => {
 });
 
 describe('parseGitLog', () => {
-  const rec = (hash: string, date: string, email: string, files: string[]) => `\x1e${hash}\x1f${date}\x1f${email}\0\n${files.map((f) => `${f}\0`).join('')}`;
+  const rec = (hash: string, date: string, email: string, files: string[], subject = `subject of ${hash}`) =>
+    `\x1e${hash}\x1f${date}\x1f${email}\x1f${subject}\0\n${files.map((f) => `${f}\0`).join('')}`;
   const output = [
-    rec('c3', '2026-05-11T12:30:00+02:00', 'Roman@Example.com', ['3\t1\tworkstreams/hooks.md', '-\t-\tlogo.png', '10\t0\tdocs/adr/0004-journal.md']),
+    rec('c3aaaaaaaa', '2026-05-11T12:30:00+02:00', 'Roman@Example.com', ['3\t1\tworkstreams/hooks.md', '-\t-\tlogo.png', '10\t0\tdocs/adr/0004-journal.md'], 'Journal: fold on SessionEnd'),
     rec('c2', '2026-05-11T09:00:00Z', 'sergei@example.com', ['100\t100\tdocs/plans/other.md']),
     rec('c1', '2026-05-11T10:00:00Z', 'roman@example.com', ['1\t2\tdocs/plans/flip.md', '5\t0\tworkstreams/INDEX.md', '1\t0\tsrc/a b.ts']),
   ].join('');
@@ -267,6 +268,10 @@ describe('parseGitLog', () => {
       firstCommitAt: '2026-05-11T10:00:00Z',
       lastCommitAt: '2026-05-11T10:30:00Z',
       touched: { workstreams: ['hooks'], plans: ['flip'], adrs: ['ADR-0004'] },
+      list: [
+        { sha: 'c3aaaaa', subject: 'Journal: fold on SessionEnd' },
+        { sha: 'c1', subject: 'subject of c1' },
+      ],
     });
   });
 

@@ -129,6 +129,7 @@ export function buildProgram(): Command {
     .option('--yes', 'apply without asking')
     .option('--dry-run', 'print the plan only')
     .option('--notion-workflow', 'also add the GitHub Actions Notion sync workflow')
+    .option('--obsidian', 'also make the repository an Obsidian vault: .obsidian/ baseline, templates in docs/templates/, per-user files git-ignored')
     .option('--json', 'print {dry_run, hook_system, files, git_config, warnings, applied, backfill} as JSON')
     .action(action(async () => (await import('../commands/init.js')).runInit as Runner));
 

@@ -1,9 +1,12 @@
+import path from 'node:path';
 import type { CommandContext } from '../context.js';
 import type { CanonConfig } from '../core/config.js';
 import { formatSessionLogEntry } from '../core/handoff-note.js';
+import { trimSlashes } from '../core/layout.js';
 import { commitHandoff, commitHoldsFile, type GitState, type HandoffFile } from '../io/handoff-git.js';
 import { findUnfinishedHandoffs, pruneHandoffRecords, settlePendingHandoff, type UnfinishedHandoff } from '../io/unfinished-handoff.js';
 import { handoffQueueMessages as m } from '../messages/handoff-queue.js';
+import { addToChangelog } from './handoff-changelog.js';
 import { logInWorkstream } from './handoff-session-log.js';
 
 export interface FinishedHandoff {
@@ -53,9 +56,14 @@ export async function finishUnfinishedHandoffs(
     warn(m.unfinished(handoff.id, handoff.path));
     const files: HandoffFile[] = [{ rel: handoff.path }];
     if (handoff.workstream !== null && handoff.summary !== null && handoff.date !== null) {
-      const entry = formatSessionLogEntry(handoff.id, handoff.date, handoff.summary);
+      const entry = formatSessionLogEntry(handoff.id, handoff.date, handoff.summary, path.posix.relative(trimSlashes(config.folders.workstream), handoff.path));
       const logged = await logInWorkstream(root, config, handoff.workstream, entry, handoff.id, ctx, warn);
       if (logged) files.push(logged);
+    }
+    if (handoff.date !== null) {
+      // The commits were listed by the killed run if it got that far; a new entry cannot know them.
+      const changelog = await addToChangelog(root, config, { id: handoff.id, path: handoff.path, date: handoff.date, title: handoff.title ?? handoff.id, commits: null }, ctx, warn, { keepExisting: true });
+      if (changelog) files.push(changelog);
     }
     const outcome = await commitHandoff(root, files, { message: `session ${handoff.id}: ${handoff.title ?? handoff.id}`, unborn: git.unborn, env: ctx.env });
     const holds = outcome.ok && (await commitHoldsFile(root, outcome.sha, handoff.path, ctx.env));

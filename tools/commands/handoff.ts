@@ -62,6 +62,7 @@ import { resolveOperator, type ResolvedOperator } from '../io/whoami.js';
 import { handoffMessages as m } from '../messages/handoff.js';
 import { handoffQueueMessages as q } from '../messages/handoff-queue.js';
 import { createPaint } from '../output.js';
+import { addToChangelog } from './handoff-changelog.js';
 import { logInWorkstream } from './handoff-session-log.js';
 import { finishUnfinishedHandoffs, isSameHandoff } from './handoff-unfinished.js';
 
@@ -260,11 +261,16 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     // Step 5: the workstream's Session Log.
     const files: HandoffFile[] = [{ rel: claim.path }];
     if (content.workstream !== null) {
-      const logged = await logInWorkstream(root, config, content.workstream, formatSessionLogEntry(claim.id, date, content.summary), claim.id, ctx, warn);
+      const logged = await logInWorkstream(root, config, content.workstream, formatSessionLogEntry(claim.id, date, content.summary, path.posix.relative(trimSlashes(config.folders.workstream), claim.path)), claim.id, ctx, warn);
       if (logged) {
         files.push(logged);
         logger.step(m.steps.sessionLog(logged.rel));
       }
+    }
+    const changelog = await addToChangelog(root, config, { id: claim.id, path: claim.path, date, title: content.title, commits: stats.list }, ctx, warn);
+    if (changelog) {
+      files.push(changelog);
+      logger.step(m.steps.changelog(changelog.rel));
     }
     await pauseForTest('handoff:session-logged', ctx.env, (text) => logger.err(text));
 

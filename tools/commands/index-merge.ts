@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { CommandContext, CommandOutcome } from '../context.js';
+import { mergeChangelog } from '../core/changelog.js';
 import { DEFAULT_CONFIG } from '../core/config.js';
 import { mergeIndexRows, mergeMonthLists, monthTitle, parseIndex, parseMonthList, renderIndex, renderMonthList } from '../core/index-render.js';
 import { readConfig } from '../io/repo.js';
@@ -16,6 +17,7 @@ export interface IndexMergeOptions {
  * git merge driver (`merge.canon-index.driver = canon index-merge %O %A %B %P`): git runs it at the
  * top of the work tree with three temp files and expects the result in %A; exit 0 means merged,
  * anything else leaves a conflict for the user (the files are derived: `canon index` rebuilds them).
+ * The changelog merges entry by entry (core/changelog.ts).
  */
 export async function runIndexMerge(options: IndexMergeOptions, ctx: CommandContext): Promise<CommandOutcome<{ merged: boolean }>> {
   const read = (file: string) => {
@@ -39,8 +41,12 @@ export async function runIndexMerge(options: IndexMergeOptions, ctx: CommandCont
   } catch {
     // A broken config must not break a merge; the default folders still tell what the file is.
   }
-  const what = options.path ? classifyIndexFile(options.path, config) : null;
   const conflict = { exitCode: 1 as const, result: { merged: false } };
+  if (options.path !== undefined && options.path === config.changelog.file) {
+    const text = mergeChangelog(base, ours, theirs);
+    return text === null ? conflict : merged(text);
+  }
+  const what = options.path ? classifyIndexFile(options.path, config) : null;
   if (what === null) return conflict;
   if (what.monthList) {
     const [b, o, t] = [parseMonthList(base) ?? [], parseMonthList(ours), parseMonthList(theirs)];

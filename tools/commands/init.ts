@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { errorMessage, UsageError } from '../errors.js';
@@ -15,6 +15,7 @@ export interface InitOptions {
   dryRun?: boolean;
   json?: boolean;
   notionWorkflow?: boolean;
+  obsidian?: boolean;
   /** For tests: answer the confirmation prompt. */
   confirm?: (question: string) => Promise<boolean>;
 }
@@ -48,7 +49,7 @@ function describe(plan: InstallPlan): string[] {
  * `canon backfill` for the notes already there. A second run changes nothing.
  */
 export async function runInit(options: InitOptions, ctx: CommandContext): Promise<CommandOutcome<Record<string, unknown>>> {
-  const plan = await planInit(ctx.cwd, { notionWorkflow: options.notionWorkflow === true });
+  const plan = await planInit(ctx.cwd, { notionWorkflow: options.notionWorkflow === true, obsidian: options.obsidian === true });
   const summary = {
     dry_run: options.dryRun === true,
     hook_system: plan.hookSystem,
@@ -60,6 +61,7 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
   };
   if (!options.json) {
     for (const line of describe(plan)) ctx.logger.out(line);
+    if (options.obsidian !== true && !existsSync(path.join(plan.root, '.obsidian'))) ctx.logger.out(m.init.offerObsidian);
     for (const w of plan.warnings) ctx.logger.err(`canon init: warning: ${w}`);
   }
   if (options.dryRun) {

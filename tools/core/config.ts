@@ -13,6 +13,8 @@ export interface CanonConfig {
    * session's transcript (null: `.claude/state/archive/`; else a folder, absolute or repository-relative).
    */
   claude: { session_start_max_chars: number; transcripts_dir: string | null };
+  /** The changelog `canon handoff` adds each session to (repository-relative), or null for none. */
+  changelog: { file: string | null };
   notion: {
     database_id: string | null;
     data_source_id: string | null;
@@ -54,6 +56,7 @@ export const DEFAULT_CONFIG: CanonConfig = {
   precommit: { mode: 'error' },
   limits: { max_note_bytes: 1024 * 1024 },
   claude: { session_start_max_chars: DEFAULT_SESSION_START_MAX_CHARS, transcripts_dir: null },
+  changelog: { file: 'CHANGELOG.md' },
   notion: { database_id: null, data_source_id: null, properties: {}, requests_per_second: 3, version: '2026-03-11' },
 };
 
@@ -68,6 +71,7 @@ export function resolveConfig(user: Partial<Record<keyof CanonConfig, unknown>> 
     precommit: pick('precommit'),
     limits: pick('limits'),
     claude: pick('claude'),
+    changelog: pick('changelog'),
     notion: pick('notion'),
   };
 }

@@ -333,6 +333,8 @@ export interface GitStats {
   firstCommitAt: string | null;
   lastCommitAt: string | null;
   touched: { workstreams: string[]; plans: string[]; adrs: string[] };
+  /** The commits themselves, newest first: short sha and subject (the changelog lists them). */
+  list: Array<{ sha: string; subject: string }>;
 }
 
 export const NO_GIT_STATS: GitStats = {
@@ -342,10 +344,11 @@ export const NO_GIT_STATS: GitStats = {
   firstCommitAt: null,
   lastCommitAt: null,
   touched: { workstreams: [], plans: [], adrs: [] },
+  list: [],
 };
 
 /** The format `parseGitLog` reads; `git log -z --numstat --no-renames --format=<this>`. */
-export const GIT_LOG_FORMAT = '%x1e%H%x1f%cI%x1f%ae';
+export const GIT_LOG_FORMAT = '%x1e%H%x1f%cI%x1f%ae%x1f%s';
 
 /**
  * Session stats from `git log -z --numstat --no-renames --format=%x1e%H%x1f%cI%x1f%ae`: per commit a
@@ -362,16 +365,17 @@ export function parseGitLog(
   options: { authors: ReadonlySet<string> | null; folders: Record<NoteKind, string> },
 ): GitStats {
   const config = { folders: options.folders } as Parameters<typeof classifyPath>[1];
-  const stats: GitStats = { ...NO_GIT_STATS, touched: { workstreams: [], plans: [], adrs: [] } };
+  const stats: GitStats = { ...NO_GIT_STATS, touched: { workstreams: [], plans: [], adrs: [] }, list: [] };
   const touched = { workstream: new Set<string>(), plan: new Set<string>(), adr: new Set<string>() };
   const times: number[] = [];
   for (const record of output.split('\x1e')) {
     if (record.trim() === '') continue;
     const [header = '', ...files] = record.split('\0');
-    const [hash, date, email] = header.split('\x1f');
+    const [hash, date, email, ...subject] = header.split('\x1f');
     if (!hash || !date) continue;
     if (options.authors && !options.authors.has((email ?? '').trim().toLowerCase())) continue;
     stats.commits++;
+    stats.list.push({ sha: hash.slice(0, 7), subject: subject.join(' ').trim() });
     const time = Date.parse(date);
     if (!Number.isNaN(time)) times.push(time);
     for (const entry of files) {
@@ -565,11 +569,14 @@ function renderTelemetrySection(plan: SessionNotePlan): string {
 // ---------------------------------------------------------------------------------------------
 // The workstream's Session Log
 
-/** `- <ID> (<date>): <summary>` with the summary on one line, shortened for a list. */
-export function formatSessionLogEntry(id: string, date: string, summary: string): string {
+/**
+ * `- [<ID>](<href>) (<date>): <summary>`, the summary on one line, shortened for a list; the link
+ * (the note's path from the workstream's folder) puts the session in the workstream's graph.
+ */
+export function formatSessionLogEntry(id: string, date: string, summary: string, href?: string): string {
   let line = summary.replace(/\s+/g, ' ').trim();
   if (line.length > LOG_SUMMARY_MAX) line = `${line.slice(0, LOG_SUMMARY_MAX - 1).trimEnd()}…`;
-  return `- ${id} (${date}): ${line}`;
+  return `- ${href === undefined ? id : `[${id}](${encodeURI(href)})`} (${date}): ${line}`;
 }
 
 /**
@@ -586,8 +593,9 @@ export function insertSessionLogEntry(body: string, id: string, entry: string): 
   }
   let end = lines.findIndex((l, i) => i > start && /^#{1,2}[ \t]/.test(l));
   if (end === -1) end = lines.length;
-  const own = `- ${id} (`;
-  const section = lines.slice(start + 1, end).filter((l) => !l.startsWith(own));
+  // An earlier entry of this id, linked or not, is replaced.
+  const own = [`- ${id} (`, `- [${id}](`];
+  const section = lines.slice(start + 1, end).filter((l) => !own.some((o) => l.startsWith(o)));
   const firstItem = section.findIndex((l) => /^[-*][ \t]/.test(l));
   if (firstItem !== -1) section.splice(firstItem, 0, entry);
   else {

@@ -16,6 +16,7 @@ import {
   renderOperatorsYaml,
 } from '../core/install-plan.js';
 import { classifyPath } from '../core/layout.js';
+import { OBSIDIAN_GITIGNORE, renderObsidianBaseline } from '../core/obsidian.js';
 import { UsageError } from '../errors.js';
 import { readCloneLayout, type CloneLayout } from './clone-setup.js';
 import { readTextOrNull, writeFileSafely } from './fs.js';
@@ -67,6 +68,9 @@ export interface InstallPlan {
   folders: Partial<Record<NoteKind, string>>;
 }
 
+/** Where `canon init --obsidian` puts the note templates for Obsidian's Templates plugin (one folder). */
+const OBSIDIAN_TEMPLATES = 'docs/templates';
+
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
 
@@ -117,7 +121,7 @@ function planFolders(root: string): Partial<Record<NoteKind, string>> {
 }
 
 /** Everything init would create or change, read from the repository as it is now. */
-export async function planInit(cwd: string, options: { notionWorkflow?: boolean } = {}): Promise<InstallPlan> {
+export async function planInit(cwd: string, options: { notionWorkflow?: boolean; obsidian?: boolean } = {}): Promise<InstallPlan> {
   const layout = await readCloneLayout(cwd);
   const root = layout.top;
   const pkgRoot = packageRoot();
@@ -128,8 +132,9 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean 
     if (before !== after) files.push({ path: rel, before, after, strip, why, ...(mode === undefined ? {} : { mode }) });
   };
   const record = readRecord(root);
-  const copy = (rel: string, from: string, why: string, transform: (s: string) => string = (s) => s) => {
-    const text = transform(readFileSync(from, 'utf8'));
+  const copy = (rel: string, from: string, why: string, transform: (s: string) => string = (s) => s) => place(rel, transform(readFileSync(from, 'utf8')), why);
+  /** A whole file of canon's: never over a different file canon did not write. */
+  const place = (rel: string, text: string, why: string) => {
     const before = readTextOrNull(path.join(root, rel));
     if (before !== null && before !== text && !isOurs(record, rel, before)) warnings.push(`${rel} exists and is not canon's: kept as it is (canon's version was not installed)`);
     else add(rel, text, 'whole', why);
@@ -157,8 +162,13 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean 
   const folders = planFolders(root);
   const config = { ...DEFAULT_CONFIG.folders, ...folders };
   const shard = `${config.session}/index/`;
-  add('.gitattributes', mergeLineBlock(readTextOrNull(path.join(root, '.gitattributes')), renderLineBlock(['INDEX.md merge=canon-index', `${shard}*.md merge=canon-index`])), 'block', "INDEX files merge row by row (canon's merge driver)");
-  add('.gitignore', mergeLineBlock(readTextOrNull(path.join(root, '.gitignore')), renderLineBlock(['.claude/state/', '.canon/'])), 'block', "canon's local state and /handoff drafts stay out of git");
+  add('.gitattributes', mergeLineBlock(readTextOrNull(path.join(root, '.gitattributes')), renderLineBlock(['INDEX.md merge=canon-index', `${shard}*.md merge=canon-index`, `/${DEFAULT_CONFIG.changelog.file} merge=canon-index`])), 'block', "INDEX files merge row by row, the session changelog entry by entry (canon's merge driver)");
+  add(
+    '.gitignore',
+    mergeLineBlock(readTextOrNull(path.join(root, '.gitignore')), renderLineBlock(['.claude/state/', '.canon/', ...(options.obsidian ? OBSIDIAN_GITIGNORE : [])])),
+    'block',
+    `canon's local state and /handoff drafts stay out of git${options.obsidian ? ", and Obsidian's per-user files" : ''}`,
+  );
   if (hasPrettier(root, pkg)) {
     add('.prettierignore', mergeLineBlock(readTextOrNull(path.join(root, '.prettierignore')), renderLineBlock(['**/INDEX.md', shard, '.claude/hooks/', '.claude/commands/handoff-*.md', '.claude/commands/resume-*.md', '.claude/canon-install.json', 'docs/sync/', '.canon/'])), 'block', 'generated files are not reformatted by prettier');
   }
@@ -191,6 +201,13 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean 
     const parsed = current ? (JSON.parse(current) as { folders?: Record<string, string> }) : {};
     const next = { ...parsed, folders: { ...folders, ...parsed.folders } };
     add('canon.config.json', `${JSON.stringify(next, null, 2)}\n`, current ? 'package' : 'whole', `folders of another kind of file are left alone: ${Object.entries(folders).map(([k, f]) => `${k} notes go to ${f}`).join(', ')}`);
+  }
+  if (options.obsidian) {
+    for (const [rel, text] of Object.entries(renderObsidianBaseline({ folders: config, templates: OBSIDIAN_TEMPLATES }))) place(rel, text, 'Obsidian vault: markdown links with relative paths, updated on rename; non-note folders excluded');
+    for (const kind of NOTE_KINDS) {
+      const template = path.join(pkgRoot, 'templates', `${kind}.md`);
+      if (existsSync(template)) copy(`${OBSIDIAN_TEMPLATES}/${kind}.md`, template, `Obsidian template for ${kind} notes`);
+    }
   }
   if (options.notionWorkflow) copy('.github/workflows/notion-sync.yml', path.join(pkgRoot, '.github/workflows/notion-sync.yml'), 'scheduled Notion sync (GitHub Actions)');
 

@@ -8,6 +8,7 @@ export const handoffMessages = {
     stats: (commits: number, added: number, removed: number, since: string) => `Git stats since ${since}: ${commits} commit(s), +${added} / -${removed} lines`,
     written: (rel: string, mode: string) => `Wrote ${rel} (${mode} form)`,
     sessionLog: (rel: string) => `Added the session to the Session Log of ${rel}`,
+    changelog: (rel: string) => `Added the session to ${rel}`,
     staged: (paths: string[]) => `Staged ${paths.join(', ')}`,
     committed: (sha: string, subject: string) => `Committed ${sha} ${subject}`,
     pushed: (target: string) => `Pushed to ${target}`,
@@ -48,6 +49,9 @@ export const handoffMessages = {
     noSessionStart: 'No session start is known (no telemetry, no earlier handoff of yours): git stats are left at zero.',
     workstreamMissing: (slug: string, rel: string) => `Workstream "${slug}" has no file (${rel}); the note names it anyway, but no Session Log was updated.`,
     workstreamUnreadable: (rel: string, reason: string) => `Could not update the Session Log of ${rel} (${reason}); the note was written anyway.`,
+    changelogNotOurs: (rel: string) =>
+      `${rel} is not canon's changelog (no canon section and no \`<!-- canon:changelog -->\` line): left alone. Add that line where sessions should be listed, or set "changelog": {"file": …} in canon.config.json (null for none).`,
+    changelogFailed: (rel: string, reason: string) => `Could not add the session to ${rel} (${reason}); the note was written anyway.`,
     resumePrompt: {
       missing: 'The note has no Resume Prompt: the next session starts cold.',
       tooShort: (words: number) => `The Resume Prompt has ${words} words; 80–150 let the next session start cold.`,

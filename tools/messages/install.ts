@@ -39,6 +39,7 @@ export const installMessages = {
     heading: (root: string) => `canon init will wire canon into ${root}:`,
     after: 'write the per-operator /handoff and /resume wrappers and the INDEX files; dry-run `canon backfill`',
     dryRun: 'Dry run: nothing was changed. Run `npx canon init --yes` to apply.',
+    offerObsidian: '  also   `canon init --obsidian` makes the repository an Obsidian vault (.obsidian/ baseline, templates in docs/templates/)',
     needYes: 'canon init changes files: run it in a terminal to confirm, or pass --yes (--dry-run only prints the plan). No files were changed.',
     question: 'Apply these changes?',
     declined: 'Nothing was changed.',

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import type { CommandContext } from '../context.js';
+import { newChangelog, upsertChangelogEntry, type ChangelogEntry } from '../core/changelog.js';
+import type { CanonConfig } from '../core/config.js';
+import { errorMessage } from '../errors.js';
+import { readTextOrNull, writeFileSafely } from '../io/fs.js';
+import { readHeadText, type HandoffFile } from '../io/handoff-git.js';
+import { handoffMessages as m } from '../messages/handoff.js';
+
+/**
+ * Step 5b: the session's entry in the changelog (`changelog.file`, default CHANGELOG.md), created
+ * when missing. A changelog canon did not make (no canon section, no anchor) is left alone with a
+ * warning. As with the Session Log, uncommitted edits of the file stay the user's: the staged version
+ * is its committed text plus the entry. A problem is a warning: the note is what matters.
+ */
+export async function addToChangelog(
+  root: string,
+  config: CanonConfig,
+  entry: Omit<ChangelogEntry, 'href'> & { path: string },
+  ctx: CommandContext,
+  warn: (text: string) => void,
+  options: { keepExisting?: boolean } = {},
+): Promise<HandoffFile | null> {
+  const rel = config.changelog.file;
+  if (rel === null) return null;
+  const { path: notePath, ...rest } = entry;
+  const full: ChangelogEntry = { ...rest, href: path.posix.relative(path.posix.dirname(rel), notePath) };
+  try {
+    const working = readTextOrNull(path.join(root, rel));
+    const head = await readHeadText(root, rel, ctx.env);
+    const updated = upsertChangelogEntry(working ?? head ?? newChangelog(), full, options);
+    if (updated === null) {
+      warn(m.warn.changelogNotOurs(rel));
+      return null;
+    }
+    let stagedText: string | undefined;
+    if (head !== null && working !== null && head !== working) {
+      const fromHead = upsertChangelogEntry(head, full, options);
+      if (fromHead === null) {
+        warn(m.warn.changelogNotOurs(rel));
+        return null;
+      }
+      stagedText = fromHead;
+    }
+    await writeFileSafely(path.join(root, rel), updated);
+    return stagedText === undefined ? { rel } : { rel, stagedText };
+  } catch (error) {
+    warn(m.warn.changelogFailed(rel, errorMessage(error)));
+    return null;
+  }
+}
