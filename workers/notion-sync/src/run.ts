@@ -121,7 +121,12 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
     baseDelayMs: retryBase,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  const branch = env.GITHUB_BRANCH || (await gh.defaultBranch());
+  // The default branch is asked once, then remembered (GITHUB_BRANCH set: never asked).
+  let branch = env.GITHUB_BRANCH || (await state.get<string>('default-branch'));
+  if (!branch) {
+    branch = await gh.defaultBranch();
+    await state.put('default-branch', branch);
+  }
   const head = await gh.head(branch);
   const summary: RunSummary = { at: new Date().toISOString(), trigger: options.trigger, head, commit: null, counts: { create: 0, update: 0, skip: 0, error: 0 }, left: 0, deferred: [], requests: { github: 0, notion: 0 }, seconds: 0 };
   const finish = (notion: number) => {
