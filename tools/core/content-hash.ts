@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
 /** Keys that sync writes back; they never take part in the hash, so syncing never changes it. */
 export const SYNC_KEYS = ['content_hash', 'sync_status', 'notion_page_id', 'synced_at', 'synced_hash', 'sync_error'] as const;
@@ -28,8 +29,7 @@ export function hashableBody(body: string): string {
 export function computeContentHash(data: Record<string, unknown>, body: string): string {
   const hashed: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) if (!SYNC_KEY_SET.has(key)) hashed[key] = value;
-  const digest = createHash('sha256')
-    .update(`${stableJson(hashed)}\n${hashableBody(body)}`, 'utf8')
-    .digest('hex');
+  // @noble/hashes, not node:crypto: the sync core computes it in the Workers runtime too (ADR-0017).
+  const digest = bytesToHex(sha256(utf8ToBytes(`${stableJson(hashed)}\n${hashableBody(body)}`)));
   return `sha256:${digest}`;
 }

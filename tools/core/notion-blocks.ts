@@ -321,8 +321,11 @@ export interface AppendBatch {
   deferred: BlockNode[][];
 }
 
+/** TextEncoder, not Buffer: the sync core runs in the Workers runtime too (ADR-0017). */
+const utf8 = new TextEncoder();
+
 function bytesOf(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+  return utf8.encode(JSON.stringify(value)).length;
 }
 
 /**

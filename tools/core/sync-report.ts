@@ -22,6 +22,8 @@ export interface LastSyncInput {
   requests: number;
   seconds: number;
   actions: readonly SyncActionResult[];
+  /** Changed notes a bounded run (the Worker's batch) left for the next run. */
+  left?: number;
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -52,6 +54,7 @@ export function renderLastSync(input: LastSyncInput): string {
     `- data source: ${input.dataSource}`,
     `- created ${counts.create}, updated ${counts.update}, unchanged ${counts.skip}, failed ${counts.error}`,
     `- ${input.requests} request(s) in ${input.seconds.toFixed(1)} s`,
+    ...(input.left !== undefined ? [`- left: ${input.left} changed note(s) for the next run`] : []),
     '',
   ];
   const rows = input.actions.filter((a) => a.action !== 'skip');

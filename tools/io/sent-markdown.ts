@@ -1,5 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import type { SentMarkdown } from '../sync-core/engine.js';
 import { writeFileSafely } from './fs.js';
 
 /**
@@ -10,11 +11,7 @@ import { writeFileSafely } from './fs.js';
  *
  *     {"hash":"sha256:…","dialect":"v1","markdown":"## Summary\n…"}
  */
-export interface SentMarkdown {
-  hash: string;
-  dialect: string;
-  markdown: string;
-}
+export type { SentMarkdown };
 
 const DIR = '.claude/state/sync-sent';
 

@@ -1,0 +1,231 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startFakeGitHub, type FakeGitHub } from '../../tools/fake-github/server.mjs';
+import { startFakeNotion, type FakeNotion } from '../../tools/fake-notion/server.mjs';
+import { RUN_TOKEN, startWorker, workerBundle, workerdWorks, type WorkerHandle } from '../helpers/worker.js';
+
+/**
+ * The Notion Worker in the real Workers runtime (workerd via miniflare) against a fake GitHub REST
+ * API and the fake Notion, both on 127.0.0.1 (issue 16.6).
+ */
+const unavailable = await workerdWorks();
+if (unavailable) console.log(`worker tests skipped: workerd cannot start here (${unavailable})`);
+const suite = unavailable ? describe.skip : describe;
+
+function note(i: number, extra = ''): [string, string] {
+  const id = `RT-260511-${String(i).padStart(2, '0')}`;
+  return [`docs/sessions/${id}.md`, `---\ntitle: Session ${i}\noperator: roman\nsummary: Note ${i}.\ntags: [worker]\nkind: session\nexternal_id: ${id}\ndate: 2026-05-11\n---\n## Summary\n\nNote ${i}.${extra}\n`];
+}
+const store = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => note(i + 1)));
+
+let github: FakeGitHub;
+let notion: FakeNotion;
+let worker: WorkerHandle | null = null;
+const temps: string[] = [];
+
+async function setUp(n: number, vars: Record<string, string> = {}, persist?: string) {
+  github = await startFakeGitHub({ files: store(n) });
+  notion = await startFakeNotion({ token: 'ntn_worker_test_token', rateLimit: { rps: 10000, burst: 10000 } });
+  worker = await startWorker(env(vars), persist ? { persist } : {});
+}
+const env = (vars: Record<string, string> = {}) => ({
+  GITHUB_REPOSITORY: github.repository,
+  GITHUB_API_URL: github.apiUrl,
+  GITHUB_TOKEN: github.token,
+  NOTION_TOKEN: notion.token,
+  NOTION_DATABASE_ID: notion.databaseId,
+  NOTION_BASE_URL: notion.baseUrl,
+  RETRY_BASE_MS: '5',
+  NOTION_RPS: '1000',
+  ...vars,
+});
+const pagesPerNote = () => {
+  const counts = new Map<string, number>();
+  for (const page of notion.pages().filter((p) => !p.in_trash)) {
+    const id = notion.propertyText(page, 'external_id');
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+};
+
+suite('the Notion Worker in workerd', () => {
+  beforeAll(async () => {
+    await workerBundle();
+  });
+  afterEach(async () => {
+    await worker?.dispose();
+    worker = null;
+    await github?.close();
+    await notion?.close();
+  });
+  afterAll(() => {
+    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('needs the bearer token for POST /run', async () => {
+    await setUp(1);
+    expect((await worker!.post('/run', 'wrong')).status).toBe(401);
+    expect((await worker!.post('/run', '')).status).toBe(401);
+    expect(notion.requests).toHaveLength(0);
+  });
+
+  it('first run mirrors every note and commits one write-back; an incremental run after one change costs a few requests', async () => {
+    await setUp(20);
+    const before = github.head();
+    const first = await worker!.scheduled();
+    expect(first.outcome).toBe('ok');
+    expect(pagesPerNote().size).toBe(20);
+    expect([...pagesPerNote().values()].every((n) => n === 1)).toBe(true);
+    const log = github.log();
+    expect(log[1]!.sha).toBe(before);
+    expect(log[0]!.message).toMatch(/^sync: 20 created, 0 updated, 0 failed in Notion$/);
+    expect(log[0]!.author?.name).toBe('canon-sync[bot]');
+    expect(github.readFile('docs/sessions/RT-260511-03.md')).toMatch(/sync_status: synced\nnotion_page_id: [0-9a-f-]{36}\n/);
+    expect(github.readFile('docs/sync/LAST_SYNC.md')).toMatch(/created 20, updated 0, unchanged 0, failed 0[\s\S]*- left: 0 changed note\(s\) for the next run/);
+    expect(github.requests.some((r) => r.forced)).toBe(false);
+
+    // Nothing changed: the branch head is all it reads.
+    github.requests.length = 0;
+    notion.requests.length = 0;
+    await worker!.post('/run');
+    await worker!.post('/run');
+    expect(notion.requests).toHaveLength(0);
+
+    // One note changes: its blob is the only one read, one edit goes to Notion.
+    const [file, text] = note(7, ' One more sentence.');
+    const synced = github.readFile(file)!;
+    github.commitFiles({ [file]: synced.replace('\n\nNote 7.\n', '\n\nNote 7. One more sentence.\n') }, 'edit note 7');
+    github.requests.length = 0;
+    notion.requests.length = 0;
+    const run = await worker!.post('/run');
+    expect(run.status).toBe(200);
+    expect(run.body.summary.counts).toEqual({ create: 0, update: 1, skip: 19, error: 0 });
+    expect(github.requests.filter((r) => r.path.includes('/git/blobs/'))).toHaveLength(1);
+    expect(github.requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f]{40}/, '<sha>')}`)).toEqual([
+      'GET /repos/team/notes/git/ref/heads/main',
+      'GET /repos/team/notes/git/trees/<sha>',
+      'GET /repos/team/notes/git/blobs/<sha>',
+      'POST /repos/team/notes/git/trees',
+      'POST /repos/team/notes/git/commits',
+      'PATCH /repos/team/notes/git/refs/heads/main',
+    ]);
+    expect(notion.requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{32,36}/, '<id>')}`)).toEqual(['PATCH /v1/pages/<id>/markdown']);
+    const page = notion.pagesByExternalId('RT-260511-07')[0]!;
+    expect(notion.pageMarkdown(page.id)).toContain('One more sentence.');
+    expect(text).toContain('One more sentence.');
+    const status = await worker!.get('/status');
+    expect(status.body.last.requests).toEqual({ github: 6, notion: 1 });
+  });
+
+  it('syncs in bounded batches, says what is left, and continues on the next run', async () => {
+    await setUp(12, { SYNC_BATCH: '5' });
+    const first = await worker!.post('/run');
+    expect(first.body.summary).toMatchObject({ left: 7, counts: { create: 5 } });
+    expect(github.readFile('docs/sync/LAST_SYNC.md')).toContain('- left: 7 changed note(s) for the next run');
+    expect(github.log()[0]!.message).toContain('(7 left for the next run)');
+    await worker!.post('/run');
+    const third = await worker!.post('/run');
+    expect(third.body.summary.left).toBe(0);
+    expect(pagesPerNote().size).toBe(12);
+    expect([...pagesPerNote().values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('a run killed halfway leaves a lease that expires; the next run adopts the pages made, no duplicate', async () => {
+    const persist = mkdtempSync(path.join(os.tmpdir(), 'canon-worker-state-'));
+    temps.push(persist);
+    await setUp(10, { LOCK_LEASE_SECONDS: '2' }, persist);
+    // The runtime dies after the fourth page is created: no write-back reaches GitHub.
+    let creates = 0;
+    let killed: Promise<void> | null = null;
+    const dying = worker!;
+    github.onRequest(() => undefined);
+    const originalCreates = () => notion.requests.filter((r) => r.method === 'POST' && r.path === '/v1/pages').length;
+    const watch = setInterval(() => {
+      creates = originalCreates();
+      if (creates >= 4 && !killed) killed = dying.dispose();
+    }, 5);
+    await dying.post('/run').catch(() => null);
+    clearInterval(watch);
+    await (killed as Promise<void> | null)?.catch(() => undefined);
+    worker = null;
+    expect(github.log()).toHaveLength(1);
+    const made = pagesPerNote().size;
+    expect(made).toBeGreaterThanOrEqual(3);
+    expect(made).toBeLessThan(10);
+
+    worker = await startWorker(env({ LOCK_LEASE_SECONDS: '2' }), { persist });
+    const locked = await worker.post('/run');
+    expect(locked.status).toBe(409);
+    await new Promise((r) => setTimeout(r, 2100));
+    const resumed = await worker.post('/run');
+    expect(resumed.status).toBe(200);
+    expect(pagesPerNote().size).toBe(10);
+    expect([...pagesPerNote().values()].every((n) => n === 1)).toBe(true);
+    expect(resumed.body.summary.counts.create + resumed.body.summary.counts.update).toBe(10);
+  });
+
+  it('overlapping runs (a manual run during a cron tick) never create a page twice', async () => {
+    await setUp(15);
+    const [a, b, c] = await Promise.all([worker!.scheduled(), worker!.post('/run'), worker!.post('/run')]);
+    expect(a.outcome).toBe('ok');
+    expect([b.status, c.status].filter((s) => s === 409).length).toBeGreaterThanOrEqual(1);
+    expect(pagesPerNote().size).toBe(15);
+    expect([...pagesPerNote().values()].every((n) => n === 1)).toBe(true);
+    const again = await worker!.post('/run');
+    expect(again.body.summary.counts.create).toBe(0);
+  });
+
+  it('rebuilds its commit on a branch that moved during the run, keeping a person\'s newer edit', async () => {
+    await setUp(6);
+    const [edited] = note(2);
+    const [other] = note(5);
+    let pushed = false;
+    github.onRequest((request, gh) => {
+      if (!pushed && request.method === 'POST' && request.path.endsWith('/git/trees')) {
+        pushed = true;
+        gh.commitFiles({ [edited]: gh.readFile(edited)!.replace('\n\nNote 2.\n', '\n\nNote 2, edited by a person.\n'), 'README.md': 'hello\n' }, 'a person pushes');
+      }
+    });
+    const run = await worker!.post('/run');
+    expect(run.status).toBe(200);
+    expect(run.body.summary.deferred).toEqual([edited]);
+    const log = github.log();
+    expect(log[1]!.message).toBe('a person pushes');
+    expect(github.readFile('README.md')).toBe('hello\n');
+    expect(github.readFile(edited)).toContain('Note 2, edited by a person.');
+    expect(github.readFile(edited)).not.toContain('notion_page_id');
+    expect(github.readFile(other)).toContain('notion_page_id');
+    expect(github.requests.some((r) => r.forced)).toBe(false);
+    // The next run sends the person's version to the page already made (adopted by external_id).
+    github.onRequest(null);
+    const next = await worker!.post('/run');
+    expect(next.body.summary.counts).toMatchObject({ create: 0, update: 1 });
+    expect(github.readFile(edited)).toContain('notion_page_id');
+    expect(pagesPerNote().get('RT-260511-02')).toBe(1);
+    expect(notion.pageMarkdown(notion.pagesByExternalId('RT-260511-02')[0]!.id)).toContain('edited by a person');
+  });
+
+  it('rides out a 5xx/429 storm on both APIs', async () => {
+    await setUp(8);
+    github.setFaults({ serverErrorRate: 0.3, seed: 7, rateLimitBurst: 3 });
+    notion.setFaults({ serverErrorRate: 0.3, seed: 9, rateLimitBurst: 4 });
+    const run = await worker!.post('/run');
+    expect(run.status).toBe(200);
+    expect(run.body.summary.counts.error).toBe(0);
+    expect(pagesPerNote().size).toBe(8);
+    expect([...pagesPerNote().values()].every((n) => n === 1)).toBe(true);
+    expect(github.readFile('docs/sessions/RT-260511-08.md')).toContain('sync_status: synced');
+    expect(github.requests.some((r) => r.status === 502)).toBe(true);
+    expect(notion.requests.some((r) => r.status === 429)).toBe(true);
+  });
+
+  it('never shows a token in what it answers or commits', async () => {
+    await setUp(2);
+    notion.setFaults({ failNext: 100 });
+    const run = await worker!.post('/run');
+    const everything = JSON.stringify(run.body) + (github.readFile('docs/sync/LAST_SYNC.md') ?? '') + JSON.stringify((await worker!.get('/status')).body);
+    for (const secret of [github.token, notion.token, RUN_TOKEN]) expect(everything).not.toContain(secret);
+  });
+});

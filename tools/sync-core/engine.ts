@@ -1,0 +1,405 @@
+import type { NoteKind } from '../core/config.js';
+import type { Note } from '../core/frontmatter.js';
+import { markdownToBlocks } from '../core/notion-blocks.js';
+import { renderNotionMarkdown, type LinkResolution, type MarkdownDialect } from '../core/notion-markdown.js';
+import { buildProperties, matchSchema, pickProperties, type PropertyMap, type SchemaProblem } from '../core/notion-properties.js';
+import { countActions, planSync, REASONS, type PlannedAction, type SyncCandidate } from '../core/sync-plan.js';
+import type { SyncActionResult } from '../core/sync-report.js';
+import { planNoteRequests, type NoteRequestPlan } from '../core/sync-requests.js';
+import { UsageError, UserError } from '../errors.js';
+import { syncMessages as m } from '../messages/sync.js';
+import { describeError, isMissingPage, isRefusedContent, PartialPageError, UncertainWriteError, type NotionApi } from './notion.js';
+import { dirname, joinNormalize } from './paths.js';
+import { errorValues } from './write-back.js';
+
+/**
+ * The sync engine shared by both hosts (ADR-0017): the CLI (`canon sync`, notes read from git,
+ * write-backs to files and a local commit) and the Cloudflare Worker (notes read through the GitHub
+ * REST API, write-backs committed through the Git Data API). It touches no file, process or
+ * Node-only global: a host hands it the notes (a NoteSource) and takes the outcome of each note
+ * (a WriteBackSink); the Notion adapter does the HTTP with the host's fetch.
+ */
+
+/** A note as a host loaded it. */
+export interface LoadedNote {
+  candidate: SyncCandidate;
+  /** The committed note: what is sent, and what the write-back edits. */
+  note?: Note;
+  text?: string;
+}
+
+/**
+ * What canon last sent as a page's markdown body (the exact text Notion holds), so the next update
+ * can be planned as an edit. Only a hint: a miss costs one replace_content.
+ */
+export interface SentMarkdown {
+  hash: string;
+  dialect: string;
+  markdown: string;
+}
+
+export interface NoteSource {
+  /** Every note the run considers, sorted by file. */
+  notes: LoadedNote[];
+  /**
+   * Page ids of notes the host did not load (the Worker's unchanged notes): link targets. Null: the
+   * note has no page yet.
+   */
+  knownPages?: ReadonlyMap<string, string | null>;
+  /** Secret findings in a note about to be sent (masked, `file:line: message`). */
+  scanSecrets?(text: string, file: string): Promise<string[]>;
+  /** For each note, the version whose content hash is its synced_hash (what Notion holds). */
+  syncedVersions(wanted: readonly { file: string; hash: string }[]): Promise<Map<string, Note>>;
+  /** The text canon last sent to a page, when the host kept it. */
+  sent(pageId: string): SentMarkdown | null;
+}
+
+export interface WriteBackSink {
+  /**
+   * Record sync metadata for a note (`values`: keys to set; undefined removes). Returns false when
+   * the note could not take it (its working file changed meanwhile, say).
+   */
+  note(item: LoadedNote, values: Record<string, unknown>): Promise<boolean>;
+  /** What was sent to a page (null: nothing reusable, the block path was taken). */
+  sent(pageId: string, sent: SentMarkdown | null): Promise<void>;
+}
+
+export interface NotePlan {
+  markdown: string;
+  pendingLinks: string[];
+  requests: NoteRequestPlan;
+}
+
+export interface NotionTarget {
+  databaseId: string | null;
+  dataSourceId: string | null;
+}
+
+/** Notion's address of a page: what a link to another note becomes. */
+export function pageUrl(pageId: string): string {
+  return `https://www.notion.so/${pageId.replace(/-/g, '')}`;
+}
+
+/**
+ * Links between notes: a relative link whose target is a note becomes a link to that note's page
+ * when it has one; until then only its text is sent and the note is marked `pending`, so the next
+ * run adds the link. Other relative links keep their text (Notion refuses relative URLs).
+ */
+export function linkResolver(file: string, notes: ReadonlyMap<string, string | null>): (url: string) => LinkResolution {
+  return (url) => {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('#') || url.startsWith('/')) return { url: null };
+    const target = joinNormalize(dirname(file), decodeURIComponent(url.split(/[#?]/)[0]!));
+    if (!notes.has(target)) return { url: null };
+    const pageId = notes.get(target);
+    return pageId ? { url: pageUrl(pageId) } : { url: null, pending: true };
+  };
+}
+
+/** The page body and request plan for one note, with links resolved against what is known now. */
+export function planNote(action: PlannedAction, item: LoadedNote, previous: Note | undefined, dialect: MarkdownDialect, pages: ReadonlyMap<string, string | null>, sent: SentMarkdown | null): NotePlan {
+  const resolve = linkResolver(action.file, pages);
+  const current = renderNotionMarkdown(item.candidate.body!, { dialect, resolveLink: resolve });
+  const status = item.candidate.data!.sync_status;
+  // What the page holds: the text canon last sent for it when that is on record for this version,
+  // else the synced version rendered again. A note whose links were pending then cannot be rendered
+  // as it was, so without the record its body is replaced rather than edited.
+  let before = '';
+  if (previous && status !== 'error') {
+    if (sent && sent.hash === item.candidate.data!.synced_hash && sent.dialect === dialect) before = sent.markdown;
+    else if (status !== 'pending') before = renderNotionMarkdown(previous.body, { dialect, resolveLink: resolve }).markdown;
+  }
+  const requests = planNoteRequests({
+    kind: action.kind,
+    externalId: action.external_id!,
+    mode: action.action === 'create' || !action.notion_page_id ? 'create' : 'update',
+    current: { data: item.candidate.data!, body: item.candidate.body! },
+    currentMarkdown: current.markdown,
+    previous: previous ? { version: { data: previous.data, body: previous.body }, markdown: before } : null,
+  });
+  return { markdown: current.markdown, pendingLinks: current.pendingLinks, requests };
+}
+
+/** The plan of a run: what each note needs, and the requests that costs. */
+export interface PreparedSync {
+  dialect: MarkdownDialect;
+  plan: PlannedAction[];
+  byFile: Map<string, LoadedNote>;
+  /** Page ids known now, per note file: what links between notes resolve to. */
+  pages: Map<string, string | null>;
+  /** The notes that are created or updated. */
+  work: PlannedAction[];
+  previous: Map<string, Note>;
+  notePlans: Map<string, NotePlan>;
+  needsTarget: boolean;
+  needsIndex: boolean;
+  /** Requests to read the database, its schema and canon's pages. */
+  setup: number;
+  /** Requests the plan expects, setup included (retries and 429s not counted). */
+  planned: number;
+  source: NoteSource;
+}
+
+/** Plan a run: no request is sent, nothing is written. */
+export async function prepareSync(source: NoteSource, options: { dialect: MarkdownDialect; target: NotionTarget }): Promise<PreparedSync> {
+  const { dialect } = options;
+  const loaded = source.notes;
+  const byFile = new Map(loaded.map((l) => [l.candidate.file, l]));
+
+  // Secrets are looked for only in notes that would be sent: an unchanged store stays cheap.
+  let plan = planSync(loaded.map((l) => l.candidate));
+  if (source.scanSecrets) {
+    for (const action of plan) {
+      if (action.action !== 'create' && action.action !== 'update') continue;
+      const item = byFile.get(action.file)!;
+      const findings = await source.scanSecrets(item.text ?? '', action.file);
+      if (findings.length > 0) item.candidate.secrets = findings;
+    }
+    plan = planSync(loaded.map((l) => l.candidate));
+  }
+
+  // Notes that are never sent (stubs, local-only) are not link targets: a link to one keeps its text for good.
+  const pages = new Map<string, string | null>(source.knownPages ?? []);
+  for (const action of plan) {
+    const data = byFile.get(action.file)?.candidate.data;
+    if (data && !byFile.get(action.file)?.candidate.isStub && data.sync_status !== 'local-only') pages.set(action.file, action.notion_page_id);
+  }
+  // A note sent while a note it links to had no page yet (sync_status: pending) is sent again once
+  // every such link can be made (issue 14.2); until then it costs nothing.
+  plan = plan.map((action) => {
+    const item = byFile.get(action.file);
+    if (action.action !== 'skip' || action.reason !== REASONS.unchanged || item?.candidate.data?.sync_status !== 'pending') return action;
+    const rendered = renderNotionMarkdown(item.candidate.body!, { dialect, resolveLink: linkResolver(action.file, pages) });
+    return rendered.pendingLinks.length === 0 ? { ...action, action: 'update' as const, reason: m.linksResolved } : action;
+  });
+
+  const work = plan.filter((a) => a.action === 'create' || a.action === 'update');
+  const previous = await source.syncedVersions(
+    work.flatMap((a) => {
+      const hash = byFile.get(a.file)?.candidate.data?.synced_hash;
+      return a.action === 'update' && typeof hash === 'string' ? [{ file: a.file, hash }] : [];
+    }),
+  );
+  const sentOf = (a: PlannedAction) => (a.notion_page_id ? source.sent(a.notion_page_id) : null);
+  const notePlans = new Map(work.map((a) => [a.file, planNote(a, byFile.get(a.file)!, previous.get(a.file), dialect, pages, sentOf(a))]));
+  const needsTarget = [...notePlans.values()].some((p) => p.requests.create !== null || p.requests.properties !== null);
+  const needsIndex = [...notePlans.values()].some((p) => p.requests.create !== null);
+  const setup = (needsTarget ? (options.target.dataSourceId ? 1 : 2) : 0) + (needsIndex ? 1 : 0);
+  const planned = setup + [...notePlans.values()].reduce((n, p) => n + p.requests.requests, 0);
+  return { dialect, plan, byFile, pages, work, previous, notePlans, needsTarget, needsIndex, setup, planned, source };
+}
+
+function describeProblems(problems: readonly SchemaProblem[]): string {
+  return problems.map((p) => (p.actual === null ? m.missingProperty(p.property, p.expected) : m.wrongType(p.property, p.expected, p.actual))).join(', ');
+}
+
+/** The run's lookups, each made at most once and only when a note needs it. */
+export interface Lookups {
+  target(): Promise<{ dataSourceId: string; map: PropertyMap }>;
+  pages(): Promise<Map<string, string>>;
+}
+
+export function createLookups(api: NotionApi, ids: NotionTarget, names: Record<string, string>, warn: (text: string) => void): Lookups {
+  let target: Promise<{ dataSourceId: string; map: PropertyMap }> | undefined;
+  let pages: Promise<Map<string, string>> | undefined;
+  let filter: string[] = [];
+  const lookups: Lookups = {
+    target: () =>
+      (target ??= (async () => {
+        const dataSourceId = await api.resolveDataSource(ids);
+        const schema = await api.readSchema(dataSourceId);
+        const matched = matchSchema(schema, names);
+        const fatal = matched.problems.filter((p) => p.fatal);
+        if (fatal.length > 0) throw new UsageError(m.schemaFatal(describeProblems(fatal)), m.schemaFatalHint);
+        if (matched.problems.length > 0) warn(m.schemaWarning(describeProblems(matched.problems)));
+        // filter_properties takes property ids: canon reads external_id only (2026-12-01 sends the title too).
+        const idProperty = matched.map.properties.external_id!;
+        const idOf = (name: string) => String((schema[name] as { id?: unknown } | undefined)?.id ?? name);
+        filter = [idOf(idProperty)];
+        return { dataSourceId, map: matched.map };
+      })()),
+    pages: () =>
+      (pages ??= (async () => {
+        const { dataSourceId, map } = await lookups.target();
+        const listed = await api.listPages(dataSourceId, map.properties.external_id!, filter);
+        const byId = new Map<string, string>();
+        // Oldest first: if a crash ever left two pages, the first one keeps being the note's page.
+        for (const page of listed) if (!byId.has(page.externalId)) byId.set(page.externalId, page.id);
+        return byId;
+      })()),
+  };
+  return lookups;
+}
+
+interface Applied {
+  pageId: string;
+  action: 'create' | 'update';
+  reason: string;
+  /** Set when the note went (all or partly) through the block API, with why. */
+  fallback?: string;
+}
+
+async function applyOne(api: NotionApi, action: PlannedAction, item: LoadedNote, plan: NotePlan, lookups: Lookups): Promise<Applied> {
+  const data = item.candidate.data!;
+  const build = (map: PropertyMap) => buildProperties({ kind: action.kind, externalId: action.external_id!, contentHash: action.content_hash!, data }, map);
+
+  const create = async (reason: string): Promise<Applied> => {
+    const { dataSourceId, map } = await lookups.target();
+    const properties = build(map);
+    const existing = (await lookups.pages()).get(action.external_id!);
+    if (existing) {
+      // A page made by a run that crashed before writing back (or by hand): adopt it, send it all.
+      await api.updateProperties(existing, properties);
+      const fallback = await replaceBody(existing);
+      return { pageId: existing, action: 'update', reason: m.adopted, ...(fallback ? { fallback } : {}) };
+    }
+    const idProperty = map.properties.external_id!;
+    if (plan.requests.create !== 'blocks') {
+      try {
+        const page = await api.createMarkdownPage({ dataSourceId, idProperty, externalId: action.external_id!, properties, markdown: plan.markdown });
+        return { pageId: page.id, action: 'create', reason };
+      } catch (error) {
+        if (!isRefusedContent(error)) throw error;
+        const page = await api.createPage({ dataSourceId, idProperty, externalId: action.external_id!, properties, body: markdownToBlocks(item.candidate.body!) });
+        return { pageId: page.id, action: 'create', reason, fallback: m.markdownRefused(describeError(error)) };
+      }
+    }
+    const page = await api.createPage({ dataSourceId, idProperty, externalId: action.external_id!, properties, body: markdownToBlocks(item.candidate.body!) });
+    return { pageId: page.id, action: 'create', reason, fallback: plan.requests.body.kind === 'blocks' ? plan.requests.body.reason : 'block path' };
+  };
+
+  /** One replace_content; if Notion refuses the markdown, the block path for this note. */
+  const replaceBody = async (pageId: string): Promise<string | undefined> => {
+    if (plan.requests.body.kind === 'blocks') {
+      await api.replaceBody(pageId, markdownToBlocks(item.candidate.body!));
+      return plan.requests.body.reason;
+    }
+    try {
+      await api.replaceMarkdown(pageId, plan.markdown);
+      return undefined;
+    } catch (error) {
+      if (!isRefusedContent(error)) throw error;
+      await api.replaceBody(pageId, markdownToBlocks(item.candidate.body!));
+      return m.markdownRefused(describeError(error));
+    }
+  };
+
+  if (plan.requests.create) return create(action.reason);
+  const pageId = action.notion_page_id!;
+  try {
+    const wanted = plan.requests.properties;
+    if (wanted) {
+      const { map } = await lookups.target();
+      const properties = build(map);
+      await api.updateProperties(pageId, wanted === 'all' ? properties : pickProperties(properties, map, wanted));
+    }
+    const body = plan.requests.body;
+    let fallback: string | undefined;
+    if (body.kind === 'edit') {
+      try {
+        await api.editMarkdown(pageId, body.edits);
+      } catch (error) {
+        // The page is not what canon last sent (edited in Notion) or the answer was lost: an
+        // update_content is all or nothing, so one whole replace puts the page right either way.
+        if (!isRefusedContent(error) && !(error instanceof UncertainWriteError)) throw error;
+        fallback = await replaceBody(pageId);
+      }
+    } else if (body.kind === 'replace' || body.kind === 'blocks') fallback = await replaceBody(pageId);
+    return { pageId, action: 'update', reason: action.reason, ...(fallback ? { fallback } : {}) };
+  } catch (error) {
+    if (isMissingPage(error)) return create(m.recreated);
+    throw error;
+  }
+}
+
+export function withPlan(result: SyncActionResult, plan: NotePlan | undefined): SyncActionResult {
+  return plan ? { ...result, requests: plan.requests.requests, plan: plan.requests.summary } : result;
+}
+
+export function toResult(action: PlannedAction): SyncActionResult {
+  return { file: action.file, external_id: action.external_id, action: action.action, reason: action.reason, notion_page_id: action.notion_page_id };
+}
+
+export interface ApplyOptions {
+  api: NotionApi;
+  target: NotionTarget;
+  /** notion.properties of canon.config.json. */
+  propertyNames: Record<string, string>;
+  sink: WriteBackSink;
+  now: () => Date;
+  /** Masks the token in anything that reaches output or files. */
+  redact: (text: string) => string;
+  warn: (text: string) => void;
+  /** Called before and after each note that is sent (the CLI's progress bar). */
+  onStart?: (action: PlannedAction) => void;
+  onDone?: (action: PlannedAction) => void;
+  /** The changed-during-sync notice: the note's write-back could not be recorded. */
+  onUnwritten?: (file: string) => void;
+}
+
+export interface AppliedSync {
+  results: SyncActionResult[];
+  counts: ReturnType<typeof countActions>;
+  requests: number;
+  /** The data source written to (for LAST_SYNC.md). */
+  dataSource: string;
+}
+
+/** Send what the plan says, note by note, and hand each outcome to the sink. */
+export async function applySync(prepared: PreparedSync, options: ApplyOptions): Promise<AppliedSync> {
+  const { api, sink, redact } = options;
+  const { plan, byFile, pages, previous, notePlans, dialect, source } = prepared;
+  const lookups = createLookups(api, options.target, options.propertyNames, options.warn);
+  const sentOf = (a: PlannedAction) => (a.notion_page_id ? source.sent(a.notion_page_id) : null);
+  // The schema is read before the first write, so a database that cannot hold canon's notes stops
+  // the run with nothing sent (exit 2).
+  if (prepared.needsTarget) {
+    try {
+      await lookups.target();
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      throw new UserError(redact(m.connect(describeError(error))), { hint: m.connectHint });
+    }
+  }
+  const results: SyncActionResult[] = [];
+  for (const action of plan) {
+    const item = byFile.get(action.file);
+    if (action.action !== 'create' && action.action !== 'update') {
+      results.push(toResult(action));
+      // A refused note (a secret in it) says so in its own frontmatter; an unreadable one cannot.
+      if (action.action === 'error' && item?.note) await sink.note(item, errorValues(action.reason, action.notion_page_id));
+      continue;
+    }
+    options.onStart?.(action);
+    const before = api.requests;
+    // Planned again now: a note created earlier in this run turns its links into real ones.
+    const notePlan = planNote(action, item!, previous.get(action.file), dialect, pages, sentOf(action));
+    try {
+      const done = await applyOne(api, action, item!, notePlan, lookups);
+      pages.set(action.file, done.pageId);
+      await sink.sent(done.pageId, done.fallback ? null : { hash: action.content_hash!, dialect, markdown: notePlan.markdown });
+      const status = notePlan.pendingLinks.length > 0 ? 'pending' : 'synced';
+      const values = { sync_status: status, notion_page_id: done.pageId, synced_at: options.now().toISOString(), synced_hash: action.content_hash, sync_error: undefined };
+      if (!(await sink.note(item!, values))) options.onUnwritten?.(action.file);
+      const reason = [done.reason, done.fallback ? m.fellBack(done.fallback) : '', notePlan.pendingLinks.length > 0 ? m.linksPending(notePlan.pendingLinks.length) : ''].filter(Boolean).join('; ');
+      results.push({ ...withPlan(toResult(action), notePlan), action: done.action, reason, notion_page_id: done.pageId, requests: api.requests - before, path: done.fallback ? 'blocks' : 'markdown' });
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      const pageId = error instanceof PartialPageError ? error.pageId : action.notion_page_id;
+      const reason = redact(describeError(error instanceof PartialPageError ? error.original : error));
+      await sink.note(item!, errorValues(reason, pageId));
+      results.push({ ...withPlan(toResult(action), notePlan), action: 'error', reason, notion_page_id: pageId, requests: api.requests - before });
+    }
+    options.onDone?.(action);
+  }
+  const counts = countActions(results);
+  const dataSource = prepared.needsTarget ? (await lookups.target()).dataSourceId : (options.target.dataSourceId ?? options.target.databaseId ?? '');
+  return { results, counts, requests: api.requests, dataSource };
+}
+
+/** Never let the token reach output, files or logs, whatever an error message carries. */
+export function redactor(token: string | undefined, label = '[NOTION_TOKEN]'): (text: string) => string {
+  if (!token) return (text) => text;
+  return (text) => text.split(token).join(label);
+}
+
+export type { NoteKind };

@@ -1,0 +1,449 @@
+import { APIResponseError, Client, isNotionClientError, RequestTimeoutError, UnknownHTTPResponseError } from '@notionhq/client';
+import { planAppendBatches, type BlockNode, type BlockRequest } from '../core/notion-blocks.js';
+
+/**
+ * canon's adapter around @notionhq/client 5.x. The SDK's own retries are turned off: they cover 429
+ * everywhere but 5xx only on GET/DELETE and never timeouts, and they would slip past canon's pacing.
+ * Instead every HTTP attempt passes a token bucket (≤ N requests/s on average), and canon's policy
+ * decides: 429 waits Retry-After; 5xx and network errors back off exponentially with jitter; a write
+ * whose outcome is unknown (a create whose answer was lost) is never blindly repeated.
+ */
+export interface NotionOptions {
+  token: string;
+  /** The Notion-Version header (the SDK's default, 2025-09-03, has no markdown endpoints). */
+  notionVersion?: string;
+  baseUrl?: string;
+  requestsPerSecond: number;
+  /** Requests the bucket lets through at once before pacing starts. */
+  burst?: number;
+  timeoutMs?: number;
+  maxAttempts?: number;
+  /** Give up after this many 429s in a row for one request. */
+  maxRateLimited?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  clock?: () => number;
+  fetch?: typeof fetch;
+}
+
+export type Failure = 'rate_limited' | 'transient' | 'fatal';
+
+export interface RateLimitedInfo {
+  waitMs: number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A token bucket: `take()` resolves when a request may go. Time comes in through `clock`/`sleep`. */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+  constructor(
+    private readonly rate: number,
+    private readonly capacity: number,
+    private readonly clock: () => number,
+    private readonly sleep: (ms: number) => Promise<void>,
+  ) {
+    this.tokens = capacity;
+    this.last = clock();
+  }
+
+  private refill(): void {
+    const now = this.clock();
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.last = now;
+  }
+
+  async take(): Promise<void> {
+    for (;;) {
+      this.refill();
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await this.sleep(Math.ceil(((1 - this.tokens) / this.rate) * 1000));
+    }
+  }
+
+  /** After a 429 the server's own bucket is empty: start from nothing so no burst follows. */
+  drain(): void {
+    this.refill();
+    this.tokens = Math.min(this.tokens, 0);
+  }
+}
+
+/** What kind of failure an error is, and whether the request may have been applied anyway. */
+export function classifyError(error: unknown): Failure {
+  if (error instanceof APIResponseError || error instanceof UnknownHTTPResponseError) {
+    if (error.status === 429) return 'rate_limited';
+    if (error.status >= 500 || error.status === 409) return 'transient';
+    return 'fatal';
+  }
+  if (error instanceof RequestTimeoutError) return 'transient';
+  if (isNotionClientError(error)) return 'fatal';
+  // fetch rejects with a TypeError ("fetch failed") for refused, reset or dropped connections. Checked
+  // by name: the error may come from another realm (undici inside a test VM), where instanceof fails.
+  const name = (error as Error | undefined)?.name;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (name === 'TypeError' || (typeof code === 'string' && code.startsWith('E'))) return 'transient';
+  return 'fatal';
+}
+
+/** Retry-After is "an integer number of seconds" per Notion; an HTTP date is accepted too. */
+export function retryAfterMs(error: unknown, now: number): number | null {
+  if (!(error instanceof APIResponseError)) return null;
+  const headers = error.headers as { get?: (name: string) => string | null } | Record<string, string> | undefined;
+  const raw = typeof headers?.get === 'function' ? headers.get('retry-after') : (headers as Record<string, string> | undefined)?.['retry-after'];
+  if (!raw) return null;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof APIResponseError) return `Notion answered ${error.status} ${error.code}: ${error.message}`;
+  if (error instanceof UnknownHTTPResponseError) return `Notion answered ${error.status} with an unexpected body`;
+  if (error instanceof RequestTimeoutError) return 'the request to Notion timed out';
+  const { name, message, cause } = (error ?? {}) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (classifyError(error) === 'transient') return `could not reach Notion: ${cause?.code ?? cause?.message ?? message ?? name}`;
+  return message ?? String(error);
+}
+
+/** A write that may or may not have happened: the caller must look before it repeats it. */
+export class UncertainWriteError extends Error {
+  constructor(readonly original: unknown) {
+    super(describeError(original));
+    this.name = 'UncertainWriteError';
+  }
+}
+
+interface PageRef {
+  id: string;
+}
+
+export interface NotionApi {
+  /** HTTP requests sent so far (every attempt, 429s included). */
+  readonly requests: number;
+  /** The data source id of a database (its first data source), or the given data source id. */
+  resolveDataSource(ids: { databaseId?: string | null; dataSourceId?: string | null }): Promise<string>;
+  readSchema(dataSourceId: string): Promise<Record<string, { type?: unknown }>>;
+  /** Live pages whose `property` (rich text) equals `externalId`, oldest first. */
+  findPages(dataSourceId: string, property: string, externalId: string): Promise<string[]>;
+  /** Create a page with its whole body; the last-chance lookup happens first and after any lost answer. */
+  createPage(input: { dataSourceId: string; idProperty: string; externalId: string; properties: Record<string, unknown>; body: BlockNode[] }): Promise<{ id: string; adopted: boolean }>;
+  updateProperties(pageId: string, properties: Record<string, unknown>): Promise<void>;
+  /** Replace a page's body: delete its top-level blocks, append the new ones. */
+  replaceBody(pageId: string, body: BlockNode[]): Promise<void>;
+  /**
+   * Every live page of the data source that has an external_id, in one paginated query, reading only
+   * the properties named (2026-12-01 returns only the title unless `filter_properties` names more).
+   */
+  listPages(dataSourceId: string, idProperty: string, filterProperties: readonly string[]): Promise<ListedPage[]>;
+  /** Create a page with properties and a markdown body in one request; the lost-create guard applies. */
+  createMarkdownPage(input: { dataSourceId: string; idProperty: string; externalId: string; properties: Record<string, unknown>; markdown: string }): Promise<{ id: string; adopted: boolean }>;
+  /** Change a page's body with page-markdown edits (exact old → new strings), all or nothing. */
+  editMarkdown(pageId: string, edits: readonly MarkdownEdit[]): Promise<void>;
+  /** Replace a page's whole body with markdown, in one request. */
+  replaceMarkdown(pageId: string, markdown: string): Promise<void>;
+  retrieveMarkdown(pageId: string): Promise<string>;
+}
+
+export interface MarkdownEdit {
+  old_str: string;
+  new_str: string;
+}
+
+export interface ListedPage {
+  id: string;
+  externalId: string;
+}
+
+export function createNotionApi(options: NotionOptions): NotionApi {
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const clock = options.clock ?? Date.now;
+  const bucket = new TokenBucket(options.requestsPerSecond, options.burst ?? Math.max(1, Math.floor(options.requestsPerSecond)), clock, sleep);
+  const maxAttempts = options.maxAttempts ?? 6;
+  const maxRateLimited = options.maxRateLimited ?? 12;
+  const baseDelay = options.baseDelayMs ?? 500;
+  const maxDelay = options.maxDelayMs ?? 30_000;
+  const realFetch = options.fetch ?? globalThis.fetch;
+  let requests = 0;
+
+  const pacedFetch: typeof fetch = async (input, init) => {
+    await bucket.take();
+    requests += 1;
+    return realFetch(input, init);
+  };
+  const client = new Client({
+    auth: options.token,
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+    timeoutMs: options.timeoutMs ?? 30_000,
+    ...(options.notionVersion ? { notionVersion: options.notionVersion } : {}),
+    retry: false,
+    fetch: pacedFetch as never,
+    // The SDK's console logger would print every retried failure; canon reports outcomes itself.
+    logger: () => undefined,
+  });
+
+  const backoff = (attempt: number) => Math.min(maxDelay, baseDelay * 2 ** attempt) * (0.5 + random() / 2);
+
+  /**
+   * Run one request under canon's policy. `idempotent` requests are repeated after 5xx or network
+   * errors; others throw UncertainWriteError so the caller can check before repeating.
+   */
+  async function call<T>(request: () => Promise<T>, idempotent: boolean): Promise<T> {
+    let failures = 0;
+    let limited = 0;
+    for (;;) {
+      try {
+        return await request();
+      } catch (error) {
+        const kind = classifyError(error);
+        if (kind === 'rate_limited' && limited < maxRateLimited) {
+          limited += 1;
+          bucket.drain();
+          await sleep(retryAfterMs(error, clock()) ?? backoff(limited));
+          continue;
+        }
+        if (kind === 'transient') {
+          if (!idempotent) throw new UncertainWriteError(error);
+          failures += 1;
+          if (failures < maxAttempts) {
+            await sleep(backoff(failures));
+            continue;
+          }
+        }
+        throw error;
+      }
+    }
+  }
+
+  async function findPages(dataSourceId: string, property: string, externalId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await call(
+        () =>
+          client.dataSources.query({
+            data_source_id: dataSourceId,
+            filter: { property, rich_text: { equals: externalId } },
+            page_size: 100,
+            ...(cursor ? { start_cursor: cursor } : {}),
+          }),
+        true,
+      );
+      for (const result of page.results) if (result.object === 'page') ids.push(result.id);
+      cursor = page.has_more && page.next_cursor ? page.next_cursor : undefined;
+    } while (cursor);
+    return ids;
+  }
+
+  async function listChildren(blockId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await call(() => client.blocks.children.list({ block_id: blockId, page_size: 100, ...(cursor ? { start_cursor: cursor } : {}) }), true);
+      ids.push(...page.results.map((b) => b.id));
+      cursor = page.has_more && page.next_cursor ? page.next_cursor : undefined;
+    } while (cursor);
+    return ids;
+  }
+
+  async function deleteBlock(id: string): Promise<void> {
+    try {
+      await call(() => client.blocks.delete({ block_id: id }), true);
+    } catch (error) {
+      // A repeated delete whose first answer was lost finds the block already in the trash: done.
+      if (error instanceof APIResponseError && error.status === 400 && /archived/i.test(error.message)) return;
+      throw error;
+    }
+  }
+
+  /** Append blocks in requests Notion accepts, then (once their ids are known) what was deferred under them. */
+  async function appendTree(parentId: string, nodes: readonly BlockNode[]): Promise<void> {
+    for (const batch of planAppendBatches(nodes)) {
+      const response = await call(() => client.blocks.children.append({ block_id: parentId, children: batch.blocks as never }), false);
+      for (let i = 0; i < batch.deferred.length; i++) {
+        const deferred = batch.deferred[i]!;
+        if (deferred.length === 0) continue;
+        const created = response.results[i];
+        if (!created) throw new Error(`Notion returned ${response.results.length} blocks for an append of ${batch.blocks.length}`);
+        await appendTree(created.id, deferred);
+      }
+    }
+  }
+
+  return {
+    get requests() {
+      return requests;
+    },
+
+    async resolveDataSource({ databaseId, dataSourceId }) {
+      if (dataSourceId) return dataSourceId;
+      if (!databaseId) throw new Error('no database id');
+      const database = await call(() => client.databases.retrieve({ database_id: databaseId }), true);
+      const first = 'data_sources' in database ? database.data_sources[0] : undefined;
+      if (!first) throw new Error(`database ${databaseId} has no data source`);
+      return first.id;
+    },
+
+    async readSchema(dataSourceId) {
+      const source = await call(() => client.dataSources.retrieve({ data_source_id: dataSourceId }), true);
+      return 'properties' in source ? (source.properties as Record<string, { type?: unknown }>) : {};
+    },
+
+    findPages,
+
+    async createPage({ dataSourceId, idProperty, externalId, properties, body }) {
+      // The page is created with as much of its body as one request carries; blocks with deferred
+      // children need their ids, which only an append answers with, so they go in appends.
+      const first = planAppendBatches(body)[0];
+      let inline = 0;
+      while (first && inline < first.blocks.length && first.deferred[inline]!.length === 0) inline += 1;
+      const children: BlockRequest[] = first ? first.blocks.slice(0, inline) : [];
+      let failures = 0;
+      for (;;) {
+        // Last-chance lookup: a page created by a run that crashed before writing back is adopted.
+        const existing = await findPages(dataSourceId, idProperty, externalId);
+        if (existing[0]) {
+          await call(() => client.pages.update({ page_id: existing[0]!, properties: properties as never }), true);
+          await replace(existing[0], body);
+          return { id: existing[0], adopted: true };
+        }
+        let page: PageRef;
+        try {
+          page = await call(
+            () => client.pages.create({ parent: { data_source_id: dataSourceId }, properties: properties as never, children: children as never }),
+            false,
+          );
+        } catch (error) {
+          if (!(error instanceof UncertainWriteError) || ++failures >= maxAttempts) throw error instanceof UncertainWriteError ? error.original : error;
+          await sleep(backoff(failures));
+          continue;
+        }
+        try {
+          await appendTree(page.id, body.slice(inline));
+        } catch (error) {
+          try {
+            if (!(error instanceof UncertainWriteError)) throw error;
+            await replace(page.id, body);
+          } catch (final) {
+            throw new PartialPageError(page.id, final);
+          }
+        }
+        return { id: page.id, adopted: false };
+      }
+    },
+
+    async updateProperties(pageId, properties) {
+      await call(() => client.pages.update({ page_id: pageId, properties: properties as never }), true);
+    },
+
+    replaceBody: (pageId, body) => replace(pageId, body),
+
+    async listPages(dataSourceId, idProperty, filterProperties) {
+      const pages: ListedPage[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await call(
+          () =>
+            client.dataSources.query({
+              data_source_id: dataSourceId,
+              filter: { property: idProperty, rich_text: { is_not_empty: true } },
+              filter_properties: [...filterProperties],
+              page_size: 100,
+              ...(cursor ? { start_cursor: cursor } : {}),
+            }),
+          true,
+        );
+        for (const result of page.results) {
+          if (result.object !== 'page' || !('properties' in result)) continue;
+          const value = (result.properties as Record<string, { type?: string; rich_text?: { plain_text?: string }[] }>)[idProperty];
+          const externalId = (value?.rich_text ?? []).map((t) => t.plain_text ?? '').join('');
+          if (externalId) pages.push({ id: result.id, externalId });
+        }
+        cursor = page.has_more && page.next_cursor ? page.next_cursor : undefined;
+      } while (cursor);
+      return pages;
+    },
+
+    async createMarkdownPage({ dataSourceId, idProperty, externalId, properties, markdown }) {
+      let failures = 0;
+      for (;;) {
+        try {
+          const page = await call(() => client.pages.create({ parent: { data_source_id: dataSourceId }, properties: properties as never, markdown }), false);
+          return { id: page.id, adopted: false };
+        } catch (error) {
+          if (!(error instanceof UncertainWriteError) || ++failures >= maxAttempts) throw error instanceof UncertainWriteError ? error.original : error;
+        }
+        // The answer was lost: the page may exist. Look for this one note before repeating the create.
+        await sleep(backoff(failures));
+        const existing = await findPages(dataSourceId, idProperty, externalId);
+        if (existing[0]) {
+          await call(() => client.pages.update({ page_id: existing[0]!, properties: properties as never }), true);
+          await replaceMarkdown(existing[0], markdown);
+          return { id: existing[0], adopted: false };
+        }
+      }
+    },
+
+    async editMarkdown(pageId, edits) {
+      await call(() => client.pages.updateMarkdown({ page_id: pageId, type: 'update_content', update_content: { content_updates: edits.map((e) => ({ ...e })) } }), false);
+    },
+
+    replaceMarkdown: (pageId, markdown) => replaceMarkdown(pageId, markdown),
+
+    async retrieveMarkdown(pageId) {
+      const page = await call(() => client.pages.retrieveMarkdown({ page_id: pageId }), true);
+      return page.markdown;
+    },
+  };
+
+  /** replace_content sets the whole body: repeating it after a lost answer lands on the same page. */
+  async function replaceMarkdown(pageId: string, markdown: string): Promise<void> {
+    await call(() => client.pages.updateMarkdown({ page_id: pageId, type: 'replace_content', replace_content: { new_str: markdown } }), true);
+  }
+
+  async function replace(pageId: string, body: BlockNode[]): Promise<void> {
+    let failures = 0;
+    for (;;) {
+      try {
+        for (const id of await listChildren(pageId)) await deleteBlock(id);
+        await appendTree(pageId, body);
+        return;
+      } catch (error) {
+        // An append whose answer was lost may have landed: start over from the page's real content.
+        if (!(error instanceof UncertainWriteError) || ++failures >= maxAttempts) throw error instanceof UncertainWriteError ? error.original : error;
+        await sleep(backoff(failures));
+      }
+    }
+  }
+}
+
+/** The page exists but its body is incomplete: record its id so the next run repairs it in place. */
+export class PartialPageError extends Error {
+  constructor(
+    readonly pageId: string,
+    readonly original: unknown,
+  ) {
+    super(describeError(original instanceof UncertainWriteError ? original.original : original));
+    this.name = 'PartialPageError';
+  }
+}
+
+/**
+ * Notion refused the request's content (400 validation_error): nothing was written, so another path
+ * (the block API, or a whole replace instead of edits) may be tried.
+ */
+export function isRefusedContent(error: unknown): boolean {
+  return error instanceof APIResponseError && error.status === 400 && error.code === 'validation_error' && !/archived/i.test(error.message);
+}
+
+/** A page that is gone (deleted or in the trash in Notion): sync creates a new one instead. */
+export function isMissingPage(error: unknown): boolean {
+  return error instanceof APIResponseError && (error.status === 404 || (error.status === 400 && /archived/i.test(error.message)));
+}

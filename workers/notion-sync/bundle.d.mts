@@ -1,0 +1,1 @@
+export declare function bundleWorker(outfile: string): Promise<string>;
