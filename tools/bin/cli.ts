@@ -1,7 +1,9 @@
 // canon's command line: every command, its options and help. With canon.ts (the entry) and run.ts,
 // the only modules that touch argv, process.exit and the real console. Each command is loaded
 // lazily, so no command pays for another's modules (ajv, the Notion client).
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { packageRoot } from '../io/schemas.js';
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { errorMessage, ExitCode, UsageError } from '../errors.js';
@@ -64,11 +66,21 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** The version of the installed package (its package.json beside schemas/). */
+function canonVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 export function buildProgram(): Command {
   const program = new Command('canon')
     .description('The git repository as the canonical store of AI-coding-session notes.')
     .option('--cwd <dir>', 'run as if canon was started in <dir>')
     .option('--debug', 'print stack traces for internal errors')
+    .version(canonVersion(), '-V, --version', "print canon's version")
     .addHelpText('after', EXIT_CODES_HELP)
     .showSuggestionAfterError()
     .exitOverride();
