@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startFakeGitHub, type FakeGitHub } from '../../tools/fake-github/server.mjs';
 import { startFakeNotion, type FakeNotion } from '../../tools/fake-notion/server.mjs';
+import { r } from '../helpers/secret-samples.js';
 import { RUN_TOKEN, startWorker, workerBundle, workerdWorks, type WorkerHandle } from '../helpers/worker.js';
 
 /**
@@ -25,9 +26,9 @@ let notion: FakeNotion;
 let worker: WorkerHandle | null = null;
 const temps: string[] = [];
 
-async function setUp(n: number, vars: Record<string, string> = {}, persist?: string) {
+async function setUp(n: number, vars: Record<string, string> = {}, persist?: string, keepBodies = false) {
   github = await startFakeGitHub({ files: store(n) });
-  notion = await startFakeNotion({ token: 'ntn_worker_test_token', rateLimit: { rps: 10000, burst: 10000 } });
+  notion = await startFakeNotion({ token: 'ntn_worker_test_token', rateLimit: { rps: 10000, burst: 10000 }, keepBodies });
   worker = await startWorker(env(vars), persist ? { persist } : {});
 }
 const env = (vars: Record<string, string> = {}) => ({
@@ -135,7 +136,7 @@ suite('the Notion Worker in workerd', () => {
   it('a run killed halfway leaves a lease that expires; the next run adopts the pages made, no duplicate', async () => {
     const persist = mkdtempSync(path.join(os.tmpdir(), 'canon-worker-state-'));
     temps.push(persist);
-    await setUp(10, { LOCK_LEASE_SECONDS: '2' }, persist);
+    await setUp(10, { LOCK_LEASE_SECONDS: '5' }, persist);
     // The runtime dies after the fourth page is created: no write-back reaches GitHub.
     let creates = 0;
     let killed: Promise<void> | null = null;
@@ -155,10 +156,10 @@ suite('the Notion Worker in workerd', () => {
     expect(made).toBeGreaterThanOrEqual(3);
     expect(made).toBeLessThan(10);
 
-    worker = await startWorker(env({ LOCK_LEASE_SECONDS: '2' }), { persist });
+    worker = await startWorker(env({ LOCK_LEASE_SECONDS: '5' }), { persist });
     const locked = await worker.post('/run');
     expect(locked.status).toBe(409);
-    await new Promise((r) => setTimeout(r, 2100));
+    await new Promise((r) => setTimeout(r, 5100));
     const resumed = await worker.post('/run');
     expect(resumed.status).toBe(200);
     expect(pagesPerNote().size).toBe(10);
@@ -219,6 +220,59 @@ suite('the Notion Worker in workerd', () => {
     expect(github.readFile('docs/sessions/RT-260511-08.md')).toContain('sync_status: synced');
     expect(github.requests.some((r) => r.status === 502)).toBe(true);
     expect(notion.requests.some((r) => r.status === 429)).toBe(true);
+  });
+
+  it('refuses a note with a secret as canon sync does: nothing of it reaches Notion, the note and LAST_SYNC.md say why, masked', async () => {
+    await setUp(3, {}, undefined, true);
+    expect((await worker!.post('/run')).body.summary.counts.create).toBe(3);
+    // Committed past the commit door (HUSKY=0, say): a GitHub token in a synced note and in a new one.
+    const token = `ghp_${r('a1B2c3D4e5', 36)}`;
+    const [edited] = note(2);
+    const [fresh, freshText] = note(4, ` Deploy with ${token} today.`);
+    github.commitFiles({ [edited]: github.readFile(edited)!.replace('\n\nNote 2.\n', `\n\nNote 2, token: ${token}\n`), [fresh]: freshText }, 'a person commits with HUSKY=0');
+    notion.requests.length = 0;
+    const run = await worker!.post('/run');
+    expect(run.status).toBe(200);
+    expect(run.body.summary.counts).toEqual({ create: 0, update: 0, skip: 2, error: 2 });
+
+    // Not sent: no page for the new note, the synced page keeps what it had.
+    expect(notion.pagesByExternalId('RT-260511-04')).toHaveLength(0);
+    expect(notion.pageMarkdown(notion.pagesByExternalId('RT-260511-02')[0]!.id)).not.toContain('token');
+    expect(notion.requests.filter((q) => q.method !== 'GET' && !q.path.endsWith('/query'))).toEqual([]);
+
+    // Written back as the CLI does for a refused note: sync_status error, sync_error naming line and rule, masked.
+    for (const [file, line] of [[edited, 16], [fresh, 12]] as const) {
+      const text = github.readFile(file)!;
+      expect(text).toContain(token); // the person's text is theirs to fix
+      expect(text).toMatch(/\nsync_status: error\n/);
+      expect(text).toMatch(new RegExp(`\\nsync_error: "not sent: ${file.replace(/[.]/g, '\\.')}:${line}: holds a secret \\(ghp_\\*{8}, GITHUB_TOKEN\\)`));
+    }
+    expect(github.readFile(edited)).toMatch(/notion_page_id: [0-9a-f-]{36}/);
+    const last = github.readFile('docs/sync/LAST_SYNC.md')!;
+    expect(last).toMatch(/failed 2/);
+    expect(last).toContain(`${fresh}:12: holds a secret (ghp_********, GITHUB_TOKEN)`);
+
+    // The token itself is nowhere but in the person's note.
+    const status = await worker!.get('/status');
+    const everything = [
+      JSON.stringify(run.body),
+      JSON.stringify(status.body),
+      last,
+      github.log()[0]!.message,
+      ...notion.requests.map((q) => q.body ?? ''),
+      worker!.output(),
+    ].join('\n');
+    expect(worker!.output()).toContain('canon sync (POST /run): 0 created, 0 updated, 2 failed'); // the log is really read
+    expect(everything).not.toContain(token);
+    expect(everything).not.toContain(token.slice(4));
+
+    // Fixed by the person: the next run sends it, and clears sync_error.
+    github.commitFiles({ [fresh]: note(4)[1] }, 'remove the token');
+    const next = await worker!.post('/run');
+    expect(next.body.summary.counts).toMatchObject({ create: 1, error: 1 });
+    expect(github.readFile(fresh)).toContain('sync_status: synced');
+    expect(github.readFile(fresh)).not.toContain('sync_error');
+    expect(JSON.stringify(notion.requests.map((q) => q.body))).not.toContain(token.slice(4));
   });
 
   it('never shows a token in what it answers or commits', async () => {

@@ -11,6 +11,8 @@ export interface WorkerHandle {
   post(path: string, token?: string): Promise<{ status: number; body: any }>;
   get(path: string, token?: string): Promise<{ status: number; body: any }>;
   scheduled(cron?: string): Promise<{ outcome: string }>;
+  /** Everything the Worker printed (console.log / console.error) so far. */
+  output(): string;
   dispose(): Promise<void>;
 }
 
@@ -24,6 +26,8 @@ export function workerBundle(): Promise<string> {
 export async function startWorker(vars: Record<string, string>, options: { persist?: string } = {}): Promise<WorkerHandle> {
   const { Miniflare } = await import('miniflare');
   const bundle = await workerBundle();
+  let printed = '';
+  const collect = (stream: NodeJS.ReadableStream) => stream.on('data', (chunk: Buffer) => (printed += chunk.toString()));
   const mf = new Miniflare({
     modules: true,
     scriptPath: bundle,
@@ -34,6 +38,10 @@ export async function startWorker(vars: Record<string, string>, options: { persi
     durableObjects: { SYNC: { className: 'SyncRunner', useSQLite: true } },
     ...(options.persist ? { durableObjectsPersist: options.persist } : {}),
     bindings: { RUN_TOKEN, ...vars },
+    handleRuntimeStdio(stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) {
+      collect(stdout);
+      collect(stderr);
+    },
   });
   await mf.ready;
   const call = async (method: string, p: string, token: string | undefined) => {
@@ -48,6 +56,7 @@ export async function startWorker(vars: Record<string, string>, options: { persi
       const worker = await mf.getWorker();
       return (await worker.scheduled({ cron })) as { outcome: string };
     },
+    output: () => printed,
     dispose: () => mf.dispose(),
   };
 }
@@ -56,7 +65,9 @@ export async function startWorker(vars: Record<string, string>, options: { persi
 export async function workerdWorks(): Promise<string | null> {
   try {
     const { Miniflare } = await import('miniflare');
-    const mf = new Miniflare({ modules: true, script: 'export default { fetch() { return new Response("ok"); } }', compatibilityDate: '2025-09-01' });
+    let printed = '';
+  const collect = (stream: NodeJS.ReadableStream) => stream.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  const mf = new Miniflare({ modules: true, script: 'export default { fetch() { return new Response("ok"); } }', compatibilityDate: '2025-09-01' });
     const text = await (await mf.dispatchFetch('http://x/')).text();
     await mf.dispose();
     return text === 'ok' ? null : `workerd answered ${text}`;

@@ -14,13 +14,13 @@ import { porcelain } from '../io/git.js';
 import { acquireLock, LockHeldError } from '../io/lock.js';
 import { createNotionApi } from '../io/notion.js';
 import { openRepo } from '../io/repo.js';
-import { scanSecrets } from '../io/secrets.js';
 import { readSentMarkdown, writeSentMarkdown } from '../io/sent-markdown.js';
 import { commitMetadata, type MetadataWrite } from '../io/sync-commit.js';
 import { syncMessages as m } from '../messages/sync.js';
 import { createProgress } from '../progress-bar.js';
 import { applySync, prepareSync, redactor, toResult, withPlan, type LoadedNote as Loaded, type NotionTarget } from '../sync-core/engine.js';
 import { applyMetadata, withSyncMetadata } from '../sync-core/write-back.js';
+import { noteSecretFindings } from '../sync-core/secrets.js';
 
 export interface SyncOptions {
   apply?: boolean;
@@ -151,7 +151,7 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
   const prepared = await prepareSync(
     {
       notes: loaded,
-      scanSecrets: async (text, file) => (await scanSecrets(text, file)).map((f) => `${f.file}:${f.line}: ${f.message}`),
+      scanSecrets: noteSecretFindings,
       syncedVersions: (wanted) => readSyncedVersions(repo.root, wanted),
       sent: (pageId) => readSentMarkdown(repo.root, pageId),
     },

@@ -33,12 +33,16 @@ export interface FakeNotionOptions {
   databaseId?: string;
   dataSourceId?: string;
   port?: number;
+  /** Keep each request's body in the log (LoggedRequest.body). */
+  keepBodies?: boolean;
 }
 export interface LoggedRequest {
   method: string;
   path: string;
   /** HTTP status answered; -1 for a dropped connection. */
   status: number;
+  /** The request body, with keepBodies. */
+  body?: string;
 }
 export interface FakeBlock {
   type: string;

@@ -570,6 +570,8 @@ export async function startFakeNotion(options = {}) {
       error(res, status, code, message, headers);
     };
     const { text, size } = await readBody(req);
+    // Opt-in: a test that must prove something never reached Notion reads every body sent.
+    if (options.keepBodies) log.body = text;
     if (req.headers.authorization !== `Bearer ${token}`) return fail(401, 'unauthorized', 'API token is invalid.');
     const given = req.headers['notion-version'];
     if (!given) return fail(400, 'missing_version', 'Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.');

@@ -7,6 +7,7 @@ import { REASONS } from '../../../tools/core/sync-plan.js';
 import { renderLastSync } from '../../../tools/core/sync-report.js';
 import { applySync, prepareSync, redactor, type LoadedNote, type SentMarkdown } from '../../../tools/sync-core/engine.js';
 import { createNotionApi } from '../../../tools/sync-core/notion.js';
+import { noteSecretFindings } from '../../../tools/sync-core/secrets.js';
 import { withSyncMetadata } from '../../../tools/sync-core/write-back.js';
 import { createGitHub, gitBlobSha, type GitHub, type NewFile, type TreeEntry } from './github.js';
 
@@ -213,6 +214,8 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
         return found;
       },
       sent: (pageId) => sent.get(pageId) ?? null,
+      // The commit door's scanner: a note committed past it (HUSKY=0, say) is refused here as by canon sync.
+      scanSecrets: noteSecretFindings,
     },
     { dialect, target },
   );
