@@ -34,11 +34,10 @@ function handoff(r: GitRepo, operator: string, title: string, workstream: string
 const listed = (text: string) => [...text.matchAll(/^- \[([^\]]+)\]/gm)].map((m) => m[1]);
 
 describe('CHANGELOG.md', () => {
-  test('two branches each hand off; the merge takes both entries (and both INDEX rows) without a conflict', () => {
+  test('two branches each hand off to one workstream; the merge takes both entries, both Session Log lines and both INDEX rows without a conflict', () => {
     repo = store();
     repo.git(['checkout', '-q', '-b', 'other']);
-    // (Two Session Log lines added to one workstream on two branches still conflict: not this test's subject.)
-    const theirs = handoff(repo, 'sergei', 'Their session', []);
+    const theirs = handoff(repo, 'sergei', 'Their session');
     repo.git(['checkout', '-q', 'main']);
     const ours = handoff(repo, 'roman', 'Our session');
     const merge = repo.git(['merge', '--no-edit', 'other'], { allowFail: true });
@@ -49,6 +48,31 @@ describe('CHANGELOG.md', () => {
     expect(text.match(/<!-- canon:changelog \d{4}-\d{2} -->/g)).toHaveLength(1);
     expect(repo.git(['status', '--porcelain']).stdout).toBe('');
     expect(runCli(['index', '--check'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    // The workstream holds both lines, newest first, with a content_hash that matches it.
+    const log = repo.read('workstreams/vault.md').split('\n').filter((l) => l.startsWith('- ['));
+    expect(log.map((l) => /^- \[([^\]]+)\]/.exec(l)![1]).sort()).toEqual([ours.id, theirs.id].sort());
+    expect(runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+  });
+
+  test('a real conflict elsewhere in a workstream is left to the user, with git markers and both Session Log lines', () => {
+    repo = store();
+    repo.git(['checkout', '-q', '-b', 'other']);
+    repo.write('workstreams/vault.md', repo.read('workstreams/vault.md').replace(/\n## /, '\nTheir sentence.\n\n## '));
+    repo.git(['commit', '-qam', 'their edit']);
+    const theirs = handoff(repo, 'sergei', 'Their session');
+    repo.git(['checkout', '-q', 'main']);
+    repo.write('workstreams/vault.md', repo.read('workstreams/vault.md').replace(/\n## /, '\nOur sentence.\n\n## '));
+    repo.git(['commit', '-qam', 'our edit']);
+    const ours = handoff(repo, 'roman', 'Our session');
+    const merge = repo.git(['merge', '--no-edit', 'other'], { allowFail: true });
+    expect(merge.code).toBe(1);
+    expect(merge.stdout).toMatch(/CONFLICT \(content\): Merge conflict in workstreams\/vault\.md/);
+    const text = repo.read('workstreams/vault.md');
+    expect(text).toMatch(/^<<<<<<< ours\nOur sentence\.\n=======\nTheir sentence\.\n>>>>>>> theirs$/m);
+    expect(text).toContain(`[${ours.id}]`);
+    expect(text).toContain(`[${theirs.id}]`);
+    // The changelog and the INDEX still merged by themselves.
+    expect(repo.git(['diff', '--name-only', '--diff-filter=U']).stdout.trim()).toBe('workstreams/vault.md');
   });
 
   test("a CHANGELOG.md of the team's own is left alone with a warning; with canon's anchor line the entry goes there", () => {

@@ -1,8 +1,15 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { mergeChangelog } from '../core/changelog.js';
 import { DEFAULT_CONFIG } from '../core/config.js';
+import { parseNote, serializeNote } from '../core/frontmatter.js';
+import { classifyPath } from '../core/layout.js';
+import { normalizeNote } from '../core/normalize.js';
+import { joinSessionLog, mergeEntries, splitSessionLog } from '../core/session-log-merge.js';
 import { mergeIndexRows, mergeMonthLists, monthTitle, parseIndex, parseMonthList, renderIndex, renderMonthList } from '../core/index-render.js';
+import { execGit } from '../io/git.js';
 import { readConfig } from '../io/repo.js';
 import { classifyIndexFile } from './index-files.js';
 
@@ -17,7 +24,8 @@ export interface IndexMergeOptions {
  * git merge driver (`merge.canon-index.driver = canon index-merge %O %A %B %P`): git runs it at the
  * top of the work tree with three temp files and expects the result in %A; exit 0 means merged,
  * anything else leaves a conflict for the user (the files are derived: `canon index` rebuilds them).
- * The changelog merges entry by entry (core/changelog.ts).
+ * The changelog merges entry by entry (core/changelog.ts); a workstream note merges its Session Log
+ * entries as a set and the rest of it with git's own text merge (core/session-log-merge.ts).
  */
 export async function runIndexMerge(options: IndexMergeOptions, ctx: CommandContext): Promise<CommandOutcome<{ merged: boolean }>> {
   const read = (file: string) => {
@@ -46,6 +54,12 @@ export async function runIndexMerge(options: IndexMergeOptions, ctx: CommandCont
     const text = mergeChangelog(base, ours, theirs);
     return text === null ? conflict : merged(text);
   }
+  const info = options.path === undefined ? null : classifyPath(options.path, config);
+  if (info?.role === 'note' && info.kind === 'workstream') {
+    const result = await mergeWorkstream(base, ours, theirs, ctx.cwd);
+    writeFileSync(options.ours, result.text);
+    return result.clean ? { exitCode: 0, result: { merged: true } } : conflict;
+  }
   const what = options.path ? classifyIndexFile(options.path, config) : null;
   if (what === null) return conflict;
   if (what.monthList) {
@@ -55,4 +69,28 @@ export async function runIndexMerge(options: IndexMergeOptions, ctx: CommandCont
   const [b, o, t] = [parseIndex(base) ?? [], parseIndex(ours), parseIndex(theirs)];
   if (o === null || t === null) return conflict;
   return merged(renderIndex(what.kind, mergeIndexRows(b, o, t), what.month === null ? undefined : monthTitle(what.month)));
+}
+
+/**
+ * A workstream note: the Session Log entries merged as a set, the content_hash line left out (it is
+ * recomputed), everything else through `git merge-file`. A conflict in the rest is left with git's
+ * markers in it (and the merged entries), for the user, as git would have.
+ */
+async function mergeWorkstream(base: string, ours: string, theirs: string, cwd: string): Promise<{ text: string; clean: boolean }> {
+  const [b, o, t] = [splitSessionLog(base), splitSessionLog(ours), splitSessionLog(theirs)];
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'canon-merge-'));
+  let merge;
+  try {
+    const files = ['ours', 'base', 'theirs'].map((name) => path.join(dir, name));
+    [o.text, b.text, t.text].forEach((text, i) => writeFileSync(files[i]!, text));
+    merge = await execGit(['merge-file', '-p', '-L', 'ours', '-L', 'base', '-L', 'theirs', ...files], { cwd });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // merge-file exits with the number of conflicts; below 0 (255 here) is an error.
+  const failed = merge.code < 0 || merge.code > 127;
+  const joined = failed ? null : joinSessionLog(merge.stdout, mergeEntries(b.entries, o.entries, t.entries));
+  if (joined === null) return { text: ours, clean: false };
+  if (merge.code !== 0) return { text: joined, clean: false };
+  return { text: serializeNote(normalizeNote(parseNote(joined), 'workstream')), clean: true };
 }

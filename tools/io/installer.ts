@@ -162,7 +162,7 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   const folders = planFolders(root);
   const config = { ...DEFAULT_CONFIG.folders, ...folders };
   const shard = `${config.session}/index/`;
-  add('.gitattributes', mergeLineBlock(readTextOrNull(path.join(root, '.gitattributes')), renderLineBlock(['INDEX.md merge=canon-index', `${shard}*.md merge=canon-index`, `/${DEFAULT_CONFIG.changelog.file} merge=canon-index`])), 'block', "INDEX files merge row by row, the session changelog entry by entry (canon's merge driver)");
+  add('.gitattributes', mergeLineBlock(readTextOrNull(path.join(root, '.gitattributes')), renderLineBlock(['INDEX.md merge=canon-index', `${shard}*.md merge=canon-index`, `/${DEFAULT_CONFIG.changelog.file} merge=canon-index`, `${config.workstream}/*.md merge=canon-index`])), 'block', "INDEX files merge row by row, the session changelog entry by entry, workstreams' Session Log lines as a set (canon's merge driver)");
   add(
     '.gitignore',
     mergeLineBlock(readTextOrNull(path.join(root, '.gitignore')), renderLineBlock(['.claude/state/', '.canon/', ...(options.obsidian ? OBSIDIAN_GITIGNORE : [])])),
