@@ -204,6 +204,57 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     expect(fixed.sync_error).toBeUndefined();
   });
 
+  test('a refused note is stamped by one commit; later runs send, write and commit nothing until it changes; a 5xx is retried', async () => {
+    const token = `ghp_${'Zy9Xw8Vu7T'.repeat(3)}abcdef`;
+    const good = 'docs/sessions/RT-260511-20.md';
+    const bad = 'docs/sessions/RT-260511-21.md';
+    const { repo, fake, sync } = await setup({ [good]: sessionNote('RT-260511-20'), [bad]: sessionNote('RT-260511-21', {}, `## Summary\n\nleaked ${token} here\n`) });
+    const head = () => repo.git(['rev-parse', 'HEAD']).stdout.trim();
+    const first = await sync(['--apply', '--commit']);
+    expect(first.code).toBe(1);
+    expect(repo.git(['rev-list', '--count', 'HEAD']).stdout.trim()).toBe('2');
+    expect(committed(repo, bad)).toMatch(/\nsync_status: error\nsync_error: "not sent: /);
+    const last = repo.read('docs/sync/LAST_SYNC.md');
+    expect(last).toMatch(/failed 1/);
+    expect(last).toMatch(/RT-260511-21\.md:\d+: holds a secret/);
+    expect(JSON.parse(repo.read('.claude/state/sync-refused.json'))[bad].reason).toMatch(/^not sent: /);
+
+    // Two more scheduled runs: the same refusal, no request, no write, no commit.
+    const stamped = head();
+    const requests = fake.requests.length;
+    for (const run of [await sync(['--apply', '--commit']), await sync(['--apply', '--commit'])]) {
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/error .*RT-260511-21\.md — not sent: /);
+    }
+    expect(head()).toBe(stamped);
+    expect(repo.read('docs/sync/LAST_SYNC.md')).toBe(last);
+    expect(repo.git(['status', '--porcelain']).stdout).toBe('');
+    expect(fake.requests.length).toBe(requests);
+
+    // A 5xx storm on another note: stamped error, not remembered, sent again by the next run.
+    repo.write(good, repo.read(good).replace('Something shipped.', 'Something else shipped.'));
+    commitAll(repo);
+    fake.setFaults({ failNext: 50 });
+    expect((await sync(['--apply', '--commit'])).code).toBe(1);
+    fake.setFaults({ failNext: 0 });
+    expect(data(repo, good).sync_status).toBe('error');
+    expect(repo.read('docs/sync/LAST_SYNC.md')).toMatch(/failed 2[\s\S]*RT-260511-21\.md:\d+: holds a secret/);
+    expect(Object.keys(JSON.parse(repo.read('.claude/state/sync-refused.json')))).toEqual([bad]);
+    expect((await sync(['--apply', '--commit'])).code).toBe(1);
+    expect(data(repo, good)).toMatchObject({ sync_status: 'synced' });
+    expect(data(repo, good).sync_error).toBeUndefined();
+
+    // Fixed by the person: synced, sync_error gone, the refusal forgotten.
+    repo.write(bad, sessionNote('RT-260511-21'));
+    commitAll(repo, 'remove the token');
+    const fixed = await sync(['--apply', '--commit']);
+    expect(fixed.code).toBe(0);
+    expect(parseNote(committed(repo, bad)).data).toMatchObject({ sync_status: 'synced' });
+    expect(committed(repo, bad)).not.toContain('sync_error');
+    expect(JSON.parse(repo.read('.claude/state/sync-refused.json'))).toEqual({});
+    expect(JSON.stringify(fake.requests)).not.toContain('Zy9Xw8Vu7T');
+  });
+
   test('the token is never printed, logged or written, even when things fail', async () => {
     const { repo, sync } = await setup(
       { 'docs/sessions/RT-260511-10.md': sessionNote('RT-260511-10'), 'docs/sessions/RT-260511-11.md': sessionNote('RT-260511-11') },

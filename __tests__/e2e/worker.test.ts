@@ -275,6 +275,66 @@ suite('the Notion Worker in workerd', () => {
     expect(JSON.stringify(notion.requests.map((q) => q.body))).not.toContain(token.slice(4));
   });
 
+  it('a refused note is stamped by one commit and not read again until it changes; a 5xx is retried next run', async () => {
+    await setUp(3);
+    expect((await worker!.post('/run')).body.summary.counts.create).toBe(3);
+    const token = `ghp_${r('Zy9Xw8Vu7T', 36)}`;
+    const [refused, refusedText] = note(4, ` Deploy with ${token} today.`);
+    github.commitFiles({ [refused]: refusedText }, 'a person commits with HUSKY=0');
+    const commits = github.log().length;
+    const writes = () => github.requests.filter((q) => q.method !== 'GET');
+
+    // Three runs on the cron: one write-back commit, then nothing is written or read again.
+    github.requests.length = 0;
+    notion.requests.length = 0;
+    const runs = [await worker!.scheduled(), await worker!.scheduled(), await worker!.scheduled()];
+    expect(runs.map((x) => x.outcome)).toEqual(['ok', 'ok', 'ok']);
+    expect(github.log()).toHaveLength(commits + 1);
+    expect(writes().map((q) => q.method)).toEqual(['POST', 'POST', 'PATCH']);
+    expect(github.requests.filter((q) => q.path.includes('/git/blobs/'))).toHaveLength(1);
+    expect(notion.requests.filter((q) => q.method !== 'GET' && !q.path.endsWith('/query'))).toEqual([]);
+    expect(github.readFile(refused)).toMatch(/\nsync_status: error\nsync_error: "not sent: /);
+    const stamped = github.readFile('docs/sync/LAST_SYNC.md')!;
+    expect(stamped).toMatch(/failed 1/);
+    // A run woken by another commit that leaves it all as it was writes nothing either.
+    github.commitFiles({ 'README.md': 'hello\n' }, 'a person adds a README');
+    github.requests.length = 0;
+    const quiet = await worker!.post('/run');
+    expect(quiet.body.summary).toMatchObject({ commit: null, counts: { error: 1 } });
+    expect(writes()).toEqual([]);
+    expect(github.readFile('docs/sync/LAST_SYNC.md')).toBe(stamped);
+
+    // A 5xx storm on one note's update: stamped error, and tried again on the next run.
+    const [edited] = note(2);
+    github.commitFiles({ [edited]: github.readFile(edited)!.replace('\n\nNote 2.\n', '\n\nNote 2, edited.\n') }, 'edit note 2');
+    notion.setFaults({ failNext: 50 });
+    const failing = await worker!.post('/run');
+    notion.setFaults({ failNext: 0 });
+    expect(failing.body.summary.counts).toMatchObject({ update: 0, error: 2 });
+    expect(github.readFile(edited)).toMatch(/\nsync_status: error\n/);
+    // The commit that happens still says how many notes are refused, and why.
+    const last = github.readFile('docs/sync/LAST_SYNC.md')!;
+    expect(last).toMatch(/failed 2/);
+    expect(last).toContain(`${refused}:12: holds a secret (ghp_********, GITHUB_TOKEN)`);
+    const retried = await worker!.post('/run');
+    expect(retried.body.summary.counts).toMatchObject({ update: 1, error: 1 });
+    expect(github.readFile(edited)).toMatch(/\nsync_status: synced\n/);
+    expect(github.readFile(edited)).not.toContain('sync_error');
+    expect(notion.pageMarkdown(notion.pagesByExternalId('RT-260511-02')[0]!.id)).toContain('Note 2, edited.');
+
+    // Fixed by the person (a new blob): synced on the next run, sync_error gone; then quiet again.
+    github.commitFiles({ [refused]: note(4)[1] }, 'remove the token');
+    const fixed = await worker!.post('/run');
+    expect(fixed.body.summary.counts).toMatchObject({ create: 1, error: 0 });
+    expect(github.readFile(refused)).toMatch(/\nsync_status: synced\n/);
+    expect(github.readFile(refused)).not.toContain('sync_error');
+    expect(github.readFile('docs/sync/LAST_SYNC.md')).toMatch(/failed 0/);
+    github.requests.length = 0;
+    await worker!.post('/run');
+    expect(writes()).toEqual([]);
+    expect(JSON.stringify(notion.requests.map((q) => q.body))).not.toContain(token.slice(4));
+  });
+
   it('never shows a token in what it answers or commits', async () => {
     await setUp(2);
     notion.setFaults({ failNext: 100 });

@@ -5,7 +5,7 @@ import { NOTE_KINDS, type CanonConfig, type NoteKind, type NotionVersion } from 
 import { SYNC_KEYS } from '../core/content-hash.js';
 import { isClaimStub } from '../core/frontmatter.js';
 import type { MarkdownDialect } from '../core/notion-markdown.js';
-import { countActions } from '../core/sync-plan.js';
+import { countActions, type PlannedAction } from '../core/sync-plan.js';
 import { formatPlanTable, renderLastSync, type SyncActionResult } from '../core/sync-report.js';
 import { ExitCode, UsageError, UserError } from '../errors.js';
 import { readCommittedNotes, readSyncedVersions } from '../io/committed-notes.js';
@@ -16,6 +16,7 @@ import { createNotionApi } from '../io/notion.js';
 import { openRepo } from '../io/repo.js';
 import { readSentMarkdown, writeSentMarkdown } from '../io/sent-markdown.js';
 import { commitMetadata, type MetadataWrite } from '../io/sync-commit.js';
+import { readRefusals, writeRefusals, type Refusal } from '../io/sync-refused.js';
 import { syncMessages as m } from '../messages/sync.js';
 import { createProgress } from '../progress-bar.js';
 import { applySync, prepareSync, redactor, toResult, withPlan, type LoadedNote as Loaded, type NotionTarget } from '../sync-core/engine.js';
@@ -89,6 +90,9 @@ async function readCandidates(root: string, config: CanonConfig, kinds: NoteKind
 interface Writes {
   commits: MetadataWrite[];
   working: string[];
+  /** A write-back changed a working file / the committed text (the same error stamped again does not). */
+  workingChanged: boolean;
+  committedChanged: boolean;
 }
 
 /**
@@ -102,15 +106,23 @@ async function writeBack(root: string, sink: Writes, item: Loaded, values: Recor
   const full = path.join(root, file);
   let wrote = false;
   if (existsSync(full) && !lstatSync(full).isSymbolicLink()) {
-    const next = applyMetadata(readFileSync(full, 'utf8'), values);
+    const current = readFileSync(full, 'utf8');
+    const next = applyMetadata(current, values);
     if (next !== null) {
-      await writeFileSafely(full, next);
-      sink.working.push(file);
+      if (next !== current) {
+        await writeFileSafely(full, next);
+        sink.working.push(file);
+        sink.workingChanged = true;
+      }
       wrote = true;
     }
   }
   if (item.note) {
-    sink.commits.push({ file, committed: withSyncMetadata(item.note, values), applyTo: (text) => applyMetadata(text, values) });
+    const committed = withSyncMetadata(item.note, values);
+    if (committed !== item.text) {
+      sink.commits.push({ file, committed, applyTo: (text) => applyMetadata(text, values) });
+      sink.committedChanged = true;
+    }
     wrote = true;
   }
   return wrote;
@@ -148,10 +160,12 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
   const dialect = DIALECTS[version];
   const loaded = await readCandidates(repo.root, repo.config, kinds);
   const ids = resolveTarget(repo.config, ctx.env);
+  const refusals = readRefusals(repo.root);
   const prepared = await prepareSync(
     {
       notes: loaded,
       scanSecrets: noteSecretFindings,
+      refused: (file, hash) => (refusals.get(file)?.hash === hash ? refusals.get(file)!.reason : null),
       syncedVersions: (wanted) => readSyncedVersions(repo.root, wanted),
       sent: (pageId) => readSentMarkdown(repo.root, pageId),
     },
@@ -196,7 +210,7 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
       requestsPerSecond: rate,
       ...(ctx.env.CANON_NOTION_RETRY_BASE_MS ? { baseDelayMs: Number(ctx.env.CANON_NOTION_RETRY_BASE_MS) } : {}),
     });
-    const sink: Writes = { commits: [], working: [] };
+    const sink: Writes = { commits: [], working: [], workingChanged: false, committedChanged: false };
     // Requests still to come, for the progress bar's ETA (the setup lookups are done when the first note starts).
     let remaining = planned;
     let first = true;
@@ -229,7 +243,11 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
     const counts = applied.counts;
     const result: SyncResult = { dry_run: false, notion_version: version, counts, requests: api.requests, planned_requests: planned, actions: results };
     const changed = counts.create + counts.update + counts.error > 0;
-    if (changed) {
+    await rememberRefusals(repo.root, refusals, plan, results, applied.transient);
+    // A run that would change nothing but LAST_SYNC.md's timestamp (the same notes refused again)
+    // leaves it, and makes no commit.
+    const recorded = counts.create + counts.update > 0 || sink.workingChanged || (options.commit === true && sink.committedChanged);
+    if (recorded) {
       const seconds = (ctx.now().getTime() - started) / 1000;
       const audit = renderLastSync({ at: ctx.now().toISOString(), who: await who(repo.root, ctx.env), dataSource: applied.dataSource, counts, requests: api.requests, seconds, actions: results });
       await writeFileSafely(path.join(repo.root, LAST_SYNC_FILE), redact(audit));
@@ -250,6 +268,22 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
   } finally {
     lock.release();
   }
+}
+
+/** Refusals that last until the note changes are kept by content hash; any other outcome clears one. */
+async function rememberRefusals(root: string, refusals: Map<string, Refusal>, plan: readonly PlannedAction[], results: readonly SyncActionResult[], transient: ReadonlySet<string>): Promise<void> {
+  const hashes = new Map(plan.map((a) => [a.file, a.content_hash]));
+  let dirty = false;
+  for (const r of results) {
+    const hash = hashes.get(r.file);
+    if (r.action === 'error' && hash && !transient.has(r.file)) {
+      const known = refusals.get(r.file);
+      if (known?.hash === hash && known.reason === r.reason) continue;
+      refusals.set(r.file, { hash, reason: r.reason });
+      dirty = true;
+    } else if (refusals.delete(r.file)) dirty = true;
+  }
+  if (dirty) await writeRefusals(root, refusals);
 }
 
 /** One commit holding canon's write-backs on top of the committed notes, and nothing the user changed. */

@@ -14,6 +14,11 @@ export interface SyncCandidate {
   secrets?: readonly string[];
   /** Why sync leaves this note alone without reading it (not committed yet, a symlink). */
   unsent?: string;
+  /**
+   * Why this very content was refused by an earlier run, for a reason that lasts until the note
+   * changes (a secret, content Notion refuses): it is not sent or scanned again.
+   */
+  refused?: string;
 }
 
 export type SyncActionKind = 'create' | 'update' | 'skip' | 'error';
@@ -64,6 +69,7 @@ function planOne(c: SyncCandidate): PlannedAction {
   if (c.isStub) return { ...planned, action: 'skip', reason: REASONS.stub };
   if (data.sync_status === 'local-only') return { ...planned, action: 'skip', reason: REASONS.localOnly };
   if (!externalId) return { ...planned, action: 'error', reason: REASONS.noId };
+  if (c.refused !== undefined) return { ...planned, action: 'error', reason: c.refused };
   if (c.secrets && c.secrets.length > 0) return { ...planned, action: 'error', reason: REASONS.secret(c.secrets) };
   if (!pageId) {
     const odd = typeof data.notion_page_id === 'string' && data.notion_page_id !== '' ? data.notion_page_id : null;

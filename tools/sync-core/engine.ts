@@ -8,7 +8,7 @@ import type { SyncActionResult } from '../core/sync-report.js';
 import { planNoteRequests, type NoteRequestPlan } from '../core/sync-requests.js';
 import { UsageError, UserError } from '../errors.js';
 import { syncMessages as m } from '../messages/sync.js';
-import { describeError, isMissingPage, isRefusedContent, PartialPageError, UncertainWriteError, type NotionApi } from './notion.js';
+import { describeError, isMissingPage, isRefusedContent, isRefusedRequest, PartialPageError, UncertainWriteError, type NotionApi } from './notion.js';
 import { dirname, joinNormalize } from './paths.js';
 import { errorValues } from './write-back.js';
 
@@ -52,6 +52,11 @@ export interface NoteSource {
   syncedVersions(wanted: readonly { file: string; hash: string }[]): Promise<Map<string, Note>>;
   /** The text canon last sent to a page, when the host kept it. */
   sent(pageId: string): SentMarkdown | null;
+  /**
+   * A refusal the host remembers for this note at this content hash (see `AppliedSync.transient`):
+   * its reason, or null. Such a note is planned as an error again without being scanned or sent.
+   */
+  refused?(file: string, contentHash: string): string | null;
 }
 
 export interface WriteBackSink {
@@ -145,8 +150,17 @@ export async function prepareSync(source: NoteSource, options: { dialect: Markdo
   const loaded = source.notes;
   const byFile = new Map(loaded.map((l) => [l.candidate.file, l]));
 
-  // Secrets are looked for only in notes that would be sent: an unchanged store stays cheap.
+  // A note refused before for a reason that lasts until it changes is refused again as it was.
   let plan = planSync(loaded.map((l) => l.candidate));
+  if (source.refused) {
+    for (const action of plan) {
+      if ((action.action !== 'create' && action.action !== 'update') || !action.content_hash) continue;
+      const reason = source.refused(action.file, action.content_hash);
+      if (reason !== null) byFile.get(action.file)!.candidate.refused = reason;
+    }
+    plan = planSync(loaded.map((l) => l.candidate));
+  }
+  // Secrets are looked for only in notes that would be sent: an unchanged store stays cheap.
   if (source.scanSecrets) {
     for (const action of plan) {
       if (action.action !== 'create' && action.action !== 'update') continue;
@@ -342,6 +356,19 @@ export interface AppliedSync {
   requests: number;
   /** The data source written to (for LAST_SYNC.md). */
   dataSource: string;
+  /**
+   * Failed notes whose failure may pass on its own (5xx, 429, a network error, a lost answer, a
+   * token Notion no longer takes): they are tried again next run. Every other error (a secret, an
+   * unreadable note, no external_id, a request Notion refuses with 400/413/422) lasts until the note
+   * changes, so a host may remember it by content and not retry it.
+   */
+  transient: Set<string>;
+}
+
+/** Whether a failed request may succeed if simply sent again later. */
+export function isTransientFailure(error: unknown): boolean {
+  const original = error instanceof PartialPageError ? error.original : error;
+  return !isRefusedRequest(original instanceof UncertainWriteError ? original.original : original);
 }
 
 /** Send what the plan says, note by note, and hand each outcome to the sink. */
@@ -361,6 +388,7 @@ export async function applySync(prepared: PreparedSync, options: ApplyOptions): 
     }
   }
   const results: SyncActionResult[] = [];
+  const transient = new Set<string>();
   for (const action of plan) {
     const item = byFile.get(action.file);
     if (action.action !== 'create' && action.action !== 'update') {
@@ -387,13 +415,14 @@ export async function applySync(prepared: PreparedSync, options: ApplyOptions): 
       const pageId = error instanceof PartialPageError ? error.pageId : action.notion_page_id;
       const reason = redact(describeError(error instanceof PartialPageError ? error.original : error));
       await sink.note(item!, errorValues(reason, pageId));
+      if (isTransientFailure(error)) transient.add(action.file);
       results.push({ ...withPlan(toResult(action), notePlan), action: 'error', reason, notion_page_id: pageId, requests: api.requests - before });
     }
     options.onDone?.(action);
   }
   const counts = countActions(results);
   const dataSource = prepared.needsTarget ? (await lookups.target()).dataSourceId : (options.target.dataSourceId ?? options.target.databaseId ?? '');
-  return { results, counts, requests: api.requests, dataSource };
+  return { results, counts, requests: api.requests, dataSource, transient };
 }
 
 /** Never let the token reach output, files or logs, whatever an error message carries. */

@@ -443,6 +443,14 @@ export function isRefusedContent(error: unknown): boolean {
   return error instanceof APIResponseError && error.status === 400 && error.code === 'validation_error' && !/archived/i.test(error.message);
 }
 
+/**
+ * Notion refused the request itself (400 validation, 413 too large, 422): sending it again gives
+ * the same answer until the note changes. Auth, rate-limit, conflict and server errors are not this.
+ */
+export function isRefusedRequest(error: unknown): boolean {
+  return error instanceof APIResponseError && (error.status === 400 || error.status === 413 || error.status === 422) && !/archived/i.test(error.message);
+}
+
 /** A page that is gone (deleted or in the trash in Notion): sync creates a new one instead. */
 export function isMissingPage(error: unknown): boolean {
   return error instanceof APIResponseError && (error.status === 404 || (error.status === 400 && /archived/i.test(error.message)));

@@ -51,6 +51,11 @@ interface FileState {
   retry: boolean;
   /** A link target (not a stub, not local-only). */
   linkable: boolean;
+  /**
+   * Why this blob was refused for a reason that lasts until the note changes (a secret, an unreadable
+   * note, a request Notion refuses): it is not read or sent again while its blob is this one.
+   */
+  refused?: string;
 }
 
 export interface RunSummary {
@@ -157,6 +162,12 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
       continue;
     }
     const known = files.get(entry.path);
+    if (known && known.sha === entry.sha && known.refused !== undefined) {
+      // Refused as it is: reported again (LAST_SYNC.md lists it), never read or sent.
+      if (known.linkable) knownPages.set(entry.path, known.pageId);
+      notes.push({ candidate: { file: entry.path, kind: info.kind, problem: known.refused } });
+      continue;
+    }
     if (known && known.sha === entry.sha && !known.retry) {
       if (known.linkable) knownPages.set(entry.path, known.pageId);
       notes.push({ candidate: { file: entry.path, kind: info.kind, unsent: REASONS.unchanged } });
@@ -222,7 +233,7 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
 
   const writes = new Map<string, { item: LoadedNote; values: Record<string, unknown> }>();
   let notionRequests = 0;
-  let lastSync: string | null = null;
+  let applied: Awaited<ReturnType<typeof applySync>> | null = null;
   const sentUpdates: Record<string, unknown> = {};
   const sentDeletes: string[] = [];
   if (prepared.work.length > 0 || prepared.plan.some((a) => a.action === 'error')) {
@@ -236,7 +247,7 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
       baseDelayMs: retryBase,
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     });
-    const applied = await applySync(prepared, {
+    applied = await applySync(prepared, {
       api,
       target,
       propertyNames: config.notion.properties,
@@ -258,20 +269,6 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
     });
     notionRequests = applied.requests;
     summary.counts = applied.counts;
-    if (applied.counts.create + applied.counts.update + applied.counts.error > 0) {
-      lastSync = redact(
-        renderLastSync({
-          at: new Date().toISOString(),
-          who: `Cloudflare Worker (${options.trigger})`,
-          dataSource: applied.dataSource,
-          counts: applied.counts,
-          requests: applied.requests,
-          seconds: (Date.now() - started) / 1000,
-          actions: applied.results,
-          left: summary.left,
-        }),
-      );
-    }
   } else {
     for (const a of prepared.plan) summary.counts[a.action] += 1;
   }
@@ -279,10 +276,30 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
   if (sentDeletes.length > 0) await state.delete(sentDeletes);
 
   // The write-back: one commit on the branch head, rebuilt on the new head if the branch moved.
+  // A write-back that leaves a note as it is (the same error stamped again) is no change: a run that
+  // would only move LAST_SYNC.md's timestamp makes no commit and sends GitHub no write at all.
   const texts = new Map<string, string>();
-  for (const [file, { item, values }] of writes) texts.set(file, withSyncMetadata(item.note!, values));
+  for (const [file, { item, values }] of writes) {
+    const text = withSyncMetadata(item.note!, values);
+    if (text !== item.text) texts.set(file, text);
+  }
   const pending = new Set(texts.keys());
-  if (texts.size > 0 || lastSync !== null) {
+  const lastSync =
+    applied && texts.size > 0
+      ? redact(
+          renderLastSync({
+            at: new Date().toISOString(),
+            who: `Cloudflare Worker (${options.trigger})`,
+            dataSource: applied.dataSource,
+            counts: applied.counts,
+            requests: applied.requests,
+            seconds: (Date.now() - started) / 1000,
+            actions: applied.results,
+            left: summary.left,
+          }),
+        )
+      : null;
+  if (lastSync !== null) {
     let parent = head;
     let base = tree;
     for (let attempt = 1; ; attempt++) {
@@ -312,6 +329,7 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
 
   // What this run leaves for the next: every note read is known by the blob it now has.
   const updates: Record<string, unknown> = {};
+  const results = new Map((applied?.results ?? []).map((r) => [r.file, r]));
   for (const item of notes) {
     const file = item.candidate.file;
     if (!read.has(file) || summary.deferred.includes(file)) continue;
@@ -322,11 +340,14 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
     const pageId = typeof data.notion_page_id === 'string' && /^[0-9a-f-]{32,36}$/i.test(data.notion_page_id) ? data.notion_page_id : null;
     const linkable = Boolean(item.candidate.data) && !item.candidate.isStub && status !== 'local-only';
     const action = prepared.plan.find((a) => a.file === file);
+    const result = results.get(file);
+    const refused = result?.action === 'error' && !applied!.transient.has(file) ? result.reason : undefined;
     updates[`file:${file}`] = {
       sha: written !== null ? await gitBlobSha(written) : read.get(file)!.sha,
       pageId,
-      retry: typeof status === 'string' && BOOKKEEPING_STATUSES.has(status) && Boolean(item.note),
+      retry: refused === undefined && typeof status === 'string' && BOOKKEEPING_STATUSES.has(status) && Boolean(item.note),
       linkable,
+      ...(refused !== undefined ? { refused } : {}),
     } satisfies FileState;
     if (values?.sync_status && values.sync_status !== 'error' && action?.content_hash && item.text) updates[`synced:${file}`] = { hash: action.content_hash, text: item.text };
   }
