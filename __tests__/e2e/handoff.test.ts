@@ -155,7 +155,7 @@ describe('canon handoff, end to end', () => {
     ]);
     expect(note.body).toMatch(/## Resume Prompt\n\nPick up the telemetry[^]*\n\nConfidence: high\n/);
     expect(runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: s.env }).code).toBe(0);
-    expect(repo.read(`docs/sessions/index/${today().slice(0, 7)}.md`)).toContain(`| [${id}](${id}.md) | Hook hardening | roman |`);
+    expect(repo.read(`docs/sessions/index/${today().slice(0, 7)}.md`)).toContain(`| [${id}](../${id}.md) | Hook hardening | roman |`);
     expect(repo.read('workstreams/hooks.md')).toContain(`## Session Log\n\n- [${id}](../docs/sessions/${id}.md) (${today()}): Made the PostToolUse hook exact under 200-way concurrency.\n`);
     // The changelog lists the session with this operator's commits since the session started (not the colleague's).
     const changelog = repo.git(['show', 'HEAD:CHANGELOG.md']).stdout;

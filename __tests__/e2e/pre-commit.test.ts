@@ -32,7 +32,7 @@ describe('pre-commit through husky + lint-staged', () => {
     expect(note.data.content_hash).toBe(computeContentHash(note.data, note.body));
     const files = repo.git(['show', '--name-only', '--format=', 'HEAD']).stdout.trim().split('\n').sort();
     expect(files).toEqual(['docs/sessions/INDEX.md', 'docs/sessions/RT-260511-01.md', 'docs/sessions/index/2026-05.md']);
-    expect(repo.git(['show', 'HEAD:docs/sessions/index/2026-05.md']).stdout).toContain('| [RT-260511-01](RT-260511-01.md) | Hook hardening | roman |');
+    expect(repo.git(['show', 'HEAD:docs/sessions/index/2026-05.md']).stdout).toContain('| [RT-260511-01](../RT-260511-01.md) | Hook hardening | roman |');
     expect(repo.git(['show', 'HEAD:docs/sessions/INDEX.md']).stdout).toContain('| [2026-05](index/2026-05.md) |');
     expect(repo.git(['status', '--porcelain']).stdout).toBe('');
   });

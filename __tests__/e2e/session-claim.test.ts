@@ -171,7 +171,7 @@ describe('session rename', () => {
     expect(repo.exists('docs/sessions/RT-260511-01.md')).toBe(false);
     expect(parseNote(repo.read('docs/sessions/RT-260511-03.md')).data).toMatchObject({ external_id: 'RT-260511-03', title: 'Hooks' });
     expect(repo.read('workstreams/hooks.md')).toContain('- RT-260511-03 (2026-05-11): Hooks.');
-    expect(repo.read('docs/sessions/index/2026-05.md')).toContain('[RT-260511-03](RT-260511-03.md) | Hooks');
+    expect(repo.read('docs/sessions/index/2026-05.md')).toContain('[RT-260511-03](../RT-260511-03.md) | Hooks');
     expect(repo.read('docs/sessions/index/2026-05.md')).not.toContain('RT-260511-01');
     const check = runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: repo.env });
     expect(check.stderr + check.stdout).toContain('0 error(s)');
@@ -213,7 +213,7 @@ describe('session rename', () => {
     expect(stagedWs).not.toContain('RT-260511-03');
     expect(stagedWs).toContain('A goal.');
     const stagedShard = repo.git(['show', `:${shard}`]).stdout;
-    expect(stagedShard).toContain('[RT-260511-04](RT-260511-04.md) | Later');
+    expect(stagedShard).toContain('[RT-260511-04](../RT-260511-04.md) | Later');
     expect(stagedShard).not.toContain('RT-260511-03');
     expect(stagedShard).toContain('| Session RT-260511-02 |');
     expect(stagedShard).not.toContain('Renamed by hand');
@@ -234,7 +234,7 @@ describe('session rename', () => {
     expect(changedLines.join('\n')).not.toMatch(/RT-260511-0[34]/);
     expect(repo.read('workstreams/hooks.md')).toContain('- RT-260511-04 (2026-05-11): Later.');
     expect(repo.read('workstreams/hooks.md')).toContain('A sharper goal.');
-    expect(repo.read(shard)).toContain('[RT-260511-04](RT-260511-04.md) | Later');
+    expect(repo.read(shard)).toContain('[RT-260511-04](../RT-260511-04.md) | Later');
     expect(repo.read(shard)).toContain('Renamed by hand');
     expect(runCli(['index', '--check'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
   });
@@ -338,8 +338,8 @@ describe('two clones and a bare remote', () => {
     const moved = parseNote(remote('docs/sessions/RT-260512-02.md'));
     expect(moved.data).toMatchObject({ external_id: 'RT-260512-02', title: 'Twelfth from B' });
     const index = remote('docs/sessions/index/2026-05.md');
-    expect(index).toContain('[RT-260512-01](RT-260512-01.md) | Twelfth from A');
-    expect(index).toContain('[RT-260512-02](RT-260512-02.md) | Twelfth from B');
+    expect(index).toContain('[RT-260512-01](../RT-260512-01.md) | Twelfth from A');
+    expect(index).toContain('[RT-260512-02](../RT-260512-02.md) | Twelfth from B');
     expect(runCli(['validate', '--all'], { cwd: b.dir, env: b.env }).code).toBe(0);
   });
 

@@ -1,8 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
 import { seededRandom } from '../../tools/seeded-random.mjs';
-import { mergeIndexRows, mergeMonthLists, monthOf, parseIndex, parseMonthList, renderIndex, renderMonthList, spliceIndex, type IndexRow } from '../../tools/core/index-render.js';
+import { mergeIndexRows, mergeMonthLists, monthOf, monthTitle, parseIndex, parseMonthList, renderIndex, renderMonthList, shardRowFile, spliceIndex, type IndexRow } from '../../tools/core/index-render.js';
 
 function row(id: string, date: string, extra: Partial<IndexRow> = {}): IndexRow {
+  return baseRow(id, date, extra);
+}
+
+function baseRow(id: string, date: string, extra: Partial<IndexRow> = {}): IndexRow {
   return { id, file: `${id}.md`, title: `Title ${id}`, person: 'roman', date, status: '', summary: `About ${id} | with a pipe`, ...extra };
 }
 
@@ -18,6 +22,8 @@ describe('INDEX rendering', () => {
 
   test.each(['session', 'workstream'] as const)('splicing rows gives exactly what a full render gives (%s)', (kind) => {
     const rand = seededRandom(7);
+    // Session rows live on month pages, one folder below the notes.
+    const row = (id: string, date: string) => (kind === 'session' ? baseRow(id, date, { file: `../${id}.md` }) : baseRow(id, date));
     let rows: IndexRow[] = Array.from({ length: 60 }, (_, i) => row(`RT-2605${String(10 + (i % 20)).padStart(2, '0')}-${String(i).padStart(2, '0')}`, `2026-05-${String(10 + (i % 20)).padStart(2, '0')}`));
     let text = renderIndex(kind, rows);
     for (let step = 0; step < 200; step++) {
@@ -62,5 +68,18 @@ describe('the sessions month list', () => {
 
   test('merges three ways: additions from both sides, removals from either', () => {
     expect(mergeMonthLists(['2026-05', '2026-06'], ['2026-05', '2026-07'], ['2026-05', '2026-06', '2026-08']).sort()).toEqual(['2026-05', '2026-07', '2026-08']);
+  });
+});
+
+describe('session month pages link their notes one folder up', () => {
+  test('rows link ../<id>.md; a page from before (rows linking <id>.md) is rendered again in full, never spliced', () => {
+    const row = { id: 'RT-261201-01', file: '../RT-261201-01.md', title: 'T', person: 'roman', date: '2026-12-01', status: 'done', summary: 'S' };
+    const page = renderIndex('session', [row], monthTitle('2026-12'));
+    expect(page).toContain('| [RT-261201-01](../RT-261201-01.md) |');
+    expect(spliceIndex('session', page, [{ ...row, id: 'RT-261201-02', file: '../RT-261201-02.md' }], [], monthTitle('2026-12'))).toContain('(../RT-261201-02.md)');
+    const legacy = page.replace('(../RT-261201-01.md)', '(RT-261201-01.md)');
+    expect(spliceIndex('session', legacy, [{ ...row, id: 'RT-261201-02', file: '../RT-261201-02.md' }], [], monthTitle('2026-12'))).toBeNull();
+    expect(shardRowFile('RT-261201-01.md')).toBe('../RT-261201-01.md');
+    expect(shardRowFile('../RT-261201-01.md')).toBe('../RT-261201-01.md');
   });
 });

@@ -14,6 +14,7 @@ import {
   renderRootIndex,
   ROOT_INDEX,
   SESSION_SHARD_DIR,
+  shardRowFile,
   spliceIndex,
   type IndexRow,
 } from '../core/index-render.js';
@@ -38,7 +39,12 @@ export type IndexFiles = Map<string, string | null>;
 function rowOf(loaded: LoadedNote): IndexRow | null {
   if (loaded.problem || !loaded.note.hasFrontmatter || isClaimStub(loaded.note)) return null;
   const id = externalIdFor(loaded.ref.kind, loaded.ref.stem) ?? loaded.ref.stem;
-  return indexRowFor(loaded.ref.kind, `${loaded.ref.stem}.md`, id, loaded.note.data);
+  return indexRowFor(loaded.ref.kind, rowFile(loaded.ref), id, loaded.note.data);
+}
+
+/** A row's link, from the index page that lists it: a session's month page is one folder below the notes. */
+function rowFile(ref: Pick<NoteRef, 'kind' | 'stem'>): string {
+  return ref.kind === 'session' ? shardRowFile(`${ref.stem}.md`) : `${ref.stem}.md`;
 }
 
 function indexPath(config: CanonConfig, kind: NoteKind): string {
@@ -135,7 +141,7 @@ async function renderStagedIndexes(repo: Repo, staged?: readonly StagedChange[])
   const byKind = new Map<NoteKind, RowChanges>();
   const byMonth = new Map<string, RowChanges>();
   for (const { ref, status } of refs) {
-    const file = `${ref.stem}.md`;
+    const file = rowFile(ref);
     const row = status === 'D' ? null : rowAt(`:${ref.rel}`, ref);
     if (ref.kind !== 'session') {
       const changes = changesFor(byKind, ref.kind);

@@ -8,7 +8,7 @@ import { parseNote, serializeNote } from '../core/frontmatter.js';
 import { classifyPath } from '../core/layout.js';
 import { normalizeNote } from '../core/normalize.js';
 import { joinSessionLog, mergeEntries, splitSessionLog } from '../core/session-log-merge.js';
-import { mergeIndexRows, mergeMonthLists, monthTitle, parseIndex, parseMonthList, renderIndex, renderMonthList } from '../core/index-render.js';
+import { mergeIndexRows, mergeMonthLists, shardRowFile, monthTitle, parseIndex, parseMonthList, renderIndex, renderMonthList } from '../core/index-render.js';
 import { execGit } from '../io/git.js';
 import { readConfig } from '../io/repo.js';
 import { classifyIndexFile } from './index-files.js';
@@ -66,8 +66,10 @@ export async function runIndexMerge(options: IndexMergeOptions, ctx: CommandCont
     const [b, o, t] = [parseMonthList(base) ?? [], parseMonthList(ours), parseMonthList(theirs)];
     return o === null || t === null ? conflict : merged(renderMonthList(mergeMonthLists(b, o, t)));
   }
-  const [b, o, t] = [parseIndex(base) ?? [], parseIndex(ours), parseIndex(theirs)];
-  if (o === null || t === null) return conflict;
+  const [b, o, t] = [parseIndex(base) ?? [], parseIndex(ours), parseIndex(theirs)].map((rows) =>
+    rows === null || what.kind !== 'session' ? rows : rows.map((r) => ({ ...r, file: shardRowFile(r.file) })),
+  );
+  if (!b || !o || !t) return conflict;
   return merged(renderIndex(what.kind, mergeIndexRows(b, o, t), what.month === null ? undefined : monthTitle(what.month)));
 }
 

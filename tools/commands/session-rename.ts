@@ -2,7 +2,7 @@ import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { parseNote, serializeNote, setFrontmatter } from '../core/frontmatter.js';
-import { GENERATED_MARKER, indexRowFor, monthTitle, spliceIndex } from '../core/index-render.js';
+import { GENERATED_MARKER, indexRowFor, monthTitle, shardRowFile, spliceIndex } from '../core/index-render.js';
 import { trimSlashes } from '../core/layout.js';
 import { normalizeNote } from '../core/normalize.js';
 import { parseSessionId, replaceInSessionLog } from '../core/session-id.js';
@@ -189,8 +189,8 @@ async function stageRename(
     } else {
       const info = classifyIndexFile(rel, repo.config);
       // The month list and the root map do not change: the note keeps its date, so its month.
-      if (info?.kind === 'session' && !info.monthList && text.includes(`](${encodeURI(`${from}.md`)}) |`)) {
-        updated = spliceIndex('session', text, [indexRowFor('session', `${to}.md`, to, moved.data)], [`${from}.md`], info.month === null ? undefined : monthTitle(info.month));
+      if (info?.kind === 'session' && !info.monthList && text.includes(`](${encodeURI(shardRowFile(`${from}.md`))}) |`)) {
+        updated = spliceIndex('session', text, [indexRowFor('session', shardRowFile(`${to}.md`), to, moved.data)], [shardRowFile(`${from}.md`)], info.month === null ? undefined : monthTitle(info.month));
       }
     }
     if (updated !== null && updated !== text) blobs.push({ rel, stagedText: updated });

@@ -99,6 +99,8 @@ export function spliceIndex(kind: NoteKind, text: string, upserts: readonly Inde
     starts.push(at);
   }
   const lineAt = (i: number) => text.slice(starts[i]!, (starts[i + 1] ?? text.length) - 1);
+  // A month page of sessions from before rows linked `../`: render it in full.
+  if (kind === 'session' && starts.length > 0 && !parseRowLine(lineAt(0))?.file.startsWith('../')) return null;
   const drop = new Set([...removals, ...upserts.map((r) => r.file)].map((f) => encodeURI(f)));
   const dropped = new Set<number>();
   for (const file of drop) {
@@ -248,6 +250,15 @@ export const ROOT_INDEX = 'docs/INDEX.md';
  * with the store (see docs/adr/0004).
  */
 export const SESSION_SHARD_DIR = 'index';
+
+/**
+ * A session row's link from its month page (`index/2026-11.md` → `../RT-261120-01.md`). Pages
+ * written before this rule linked `RT-261120-01.md`, which resolves nowhere: such a page is rendered
+ * again in full (spliceIndex gives null), and the merge driver reads its rows in the new form.
+ */
+export function shardRowFile(file: string): string {
+  return file.startsWith('../') ? file : `../${file}`;
+}
 
 export function monthOf(date: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(date) ? date.slice(0, 7) : 'undated';
