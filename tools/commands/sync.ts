@@ -188,11 +188,20 @@ function pageUrl(pageId: string): string {
 function linkResolver(file: string, notes: ReadonlyMap<string, string | null>): (url: string) => LinkResolution {
   return (url) => {
     if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('#') || url.startsWith('/')) return { url: null };
-    const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), decodeURIComponent(url.split(/[#?]/)[0]!)));
+    const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), safeDecode(url.split(/[#?]/)[0]!)));
     if (!notes.has(target)) return { url: null };
     const pageId = notes.get(target);
     return pageId ? { url: pageUrl(pageId) } : { url: null, pending: true };
   };
+}
+
+/** A link's path as a file name: `%20` is a space; a malformed escape (`%zz`) is kept as written, never a crash. */
+function safeDecode(file: string): string {
+  try {
+    return decodeURIComponent(file);
+  } catch {
+    return file;
+  }
 }
 
 interface NotePlan {
@@ -365,11 +374,15 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
   plan = planSync(loaded.map((l) => l.candidate));
 
   // Page ids known now, per note file: what links between notes resolve to. Notes that are never
-  // sent (stubs, local-only) are not link targets: a link to one keeps its text for good.
+  // sent (stubs, local-only) are not link targets: a link to one keeps its text for good. With
+  // --kinds, the notes of the other kinds are link targets too (a workstream's link to a session
+  // stays a link, or stays pending until the session has a page), read but never sent.
   const pages = new Map<string, string | null>();
-  for (const action of plan) {
-    const data = byFile.get(action.file)?.candidate.data;
-    if (data && !byFile.get(action.file)?.candidate.isStub && data.sync_status !== 'local-only') pages.set(action.file, action.notion_page_id);
+  const all = kinds.length < NOTE_KINDS.length ? await readCandidates(repo.root, repo.config, [...NOTE_KINDS]) : loaded;
+  const allByFile = all === loaded ? byFile : new Map(all.map((l) => [l.candidate.file, l]));
+  for (const action of all === loaded ? plan : planSync(all.map((l) => l.candidate))) {
+    const candidate = allByFile.get(action.file)?.candidate;
+    if (candidate?.data && !candidate.isStub && candidate.data.sync_status !== 'local-only') pages.set(action.file, action.notion_page_id);
   }
   // A note sent while a note it links to had no page yet (sync_status: pending) is sent again once
   // every such link can be made (issue 14.2); until then it costs nothing.
