@@ -113,6 +113,46 @@ describe('links at the commit door', () => {
     expect(r.git(['diff']).stdout.split('\n').filter((l) => /^[-+](?![-+]{2} )/.test(l)).join('\n')).not.toContain('Something shipped');
   });
 
+  test('a CRLF note with unicode: links rewritten, positions right, committed with LF', () => {
+    repo = seeded();
+    const r = repo;
+    const rel = 'docs/sessions/RT-260511-03.md';
+    r.write(rel, sessionNote('RT-260511-03', {}, '## Summary\n\nÜber 🙂 [[RT-260511-01|für dich]] und [[RT-260511-99]].\n').replace(/\n/g, '\r\n'));
+    r.git(['add', '-A']);
+    const refused = commit(r, 'crlf');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(`${rel}:11:38: error [[RT-260511-99]] names no note`);
+    r.write(rel, r.read(rel).replace(' und [[RT-260511-99]]', ''));
+    r.git(['add', '-A']);
+    expect(commit(r, 'crlf').code).toBe(0);
+    const committed = r.git(['show', `HEAD:${rel}`]).stdout;
+    expect(committed).not.toContain('\r');
+    expect(committed).toContain('Über 🙂 [für dich](RT-260511-01.md).');
+  });
+
+  test('`git commit <paths>` (a temporary index, what IDEs send) rewrites links in the commit and the real index', () => {
+    repo = seeded();
+    const r = repo;
+    const rel = 'docs/sessions/RT-260511-02.md';
+    r.write(rel, r.read(rel).replace('Something shipped.', 'After [[RT-260511-01]].'));
+    expect(r.git(['commit', '-m', 'paths', '--', rel], { allowFail: true }).code).toBe(0);
+    expect(r.git(['show', `HEAD:${rel}`]).stdout).toContain('After [RT-260511-01](RT-260511-01.md).');
+    expect(r.git(['status', '--porcelain']).stdout).toBe('');
+  });
+
+  test('`canon pre-commit <paths>` (older lint-staged configs) rewrites the files on disk, or refuses an unknown name', () => {
+    repo = seeded();
+    const r = repo;
+    const rel = 'docs/sessions/RT-260511-03.md';
+    r.write(rel, sessionNote('RT-260511-03', {}, '## Summary\n\nAfter [[RT-260511-01]].\n'));
+    expect(runCli(['pre-commit', rel], { cwd: r.dir, env: r.env }).code).toBe(0);
+    expect(r.read(rel)).toContain('After [RT-260511-01](RT-260511-01.md).');
+    r.write(rel, sessionNote('RT-260511-03', {}, '## Summary\n\nAfter [[RT-260511-07]].\n'));
+    const refused = runCli(['pre-commit', rel], { cwd: r.dir, env: r.env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${rel}:11:7: error [[RT-260511-07]] names no note in the store`);
+  });
+
   test('a broken relative link is a warning and the commit goes ahead', () => {
     repo = seeded();
     const r = repo;
@@ -202,6 +242,27 @@ describe('links follow renames', () => {
     expect(r.git(['status', '--porcelain']).stdout).toBe('');
     expect(runCli(['links', '--check'], { cwd: r.dir, env: r.env }).code).toBe(0);
     expect(runCli(['validate', '--all', '--strict'], { cwd: r.dir, env: r.env }).code).toBe(0);
+  });
+
+  test('a pushed note: the rename and its inbound links are one new commit', () => {
+    repo = seeded();
+    const r = repo;
+    r.write('docs/plans/vault.md', planNote('vault', '## Why\n\nSee [[RT-260511-02]].\n'));
+    r.git(['add', '-A']);
+    expect(commit(r, 'plan').code).toBe(0);
+    const remote = `${r.dir}/../remote.git`;
+    r.git(['init', '-q', '--bare', remote]);
+    r.git(['remote', 'add', 'origin', remote]);
+    r.git(['push', '-q', '-u', 'origin', 'main']);
+    const head = r.head();
+    const out = rename(r, 'RT-260511-02');
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({ to: 'RT-260511-03', git: 'committed', links: ['docs/plans/vault.md'] });
+    expect(r.git(['rev-parse', 'HEAD~1']).stdout.trim()).toBe(head);
+    const files = r.git(['show', '--name-status', '--no-renames', '--format=', 'HEAD']).stdout.trim().split('\n');
+    expect(files).toEqual(expect.arrayContaining(['M\tdocs/plans/vault.md', 'A\tdocs/sessions/RT-260511-03.md', 'D\tdocs/sessions/RT-260511-02.md']));
+    expect(r.git(['show', 'HEAD:docs/plans/vault.md']).stdout).toContain('See [RT-260511-03](../sessions/RT-260511-03.md).');
+    expect(r.git(['status', '--porcelain']).stdout).toBe('');
   });
 
   test('a staged note: only the link edits are staged in the linking note, never the user\'s unstaged edit to it', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { DEFAULT_CONFIG } from '../../tools/core/config.js';
-import { bodyLineOffset, brokenLinkIssues, findLinks, indexNotePaths, linksTo, planLinks, resolveNoteName, retargetLinks } from '../../tools/core/links.js';
+import { bodyLineOffset, brokenLinkIssues, candidatePaths, findLinks, indexNotePaths, linksTo, planLinks, resolveNoteName, resolvesExactly, retargetLinks } from '../../tools/core/links.js';
 
 const table = indexNotePaths(
   [
@@ -74,6 +74,21 @@ describe('wikilinks', () => {
   });
 });
 
+describe('the commit door\'s few-paths lookup', () => {
+  test('an id or slug names the paths to look up; a partial table answers only what it answers exactly', () => {
+    expect(candidatePaths('RT-260511-02', DEFAULT_CONFIG)).toEqual({ paths: ['docs/sessions/RT-260511-02.md', 'workstreams/RT-260511-02.md'], globs: [] });
+    expect(candidatePaths('PLAN-vault', DEFAULT_CONFIG).paths).toContain('docs/plans/vault.md');
+    expect(candidatePaths('WS-repo-flip', DEFAULT_CONFIG).paths).toContain('workstreams/repo-flip.md');
+    expect(candidatePaths('LRN-git-hooks', DEFAULT_CONFIG).paths).toContain('docs/learnings/git-hooks.md');
+    expect(candidatePaths('ADR-3', DEFAULT_CONFIG).globs).toEqual(['docs/adr/0003-*.md']);
+    expect(candidatePaths('docs/x', DEFAULT_CONFIG)).toEqual({ paths: [], globs: [] });
+    const partial = indexNotePaths(['docs/adr/0003-use-postgres.md', 'docs/plans/vault.md'], DEFAULT_CONFIG);
+    expect(resolvesExactly(partial, 'ADR-3')).toBe(true);
+    expect(resolvesExactly(partial, 'PLAN-vault')).toBe(true);
+    expect(resolvesExactly(partial, 'vault')).toBe(false); // a stem: the whole table decides (LRN-vault exists too)
+  });
+});
+
 describe('relative links', () => {
   test('broken targets and links out of the repository are warnings; URLs and anchors are not checked', () => {
     const body = '[a](../sessions/RT-260511-02.md#x) [b](missing.md) [c](https://x.y) [d](#top) [e](../../../../x.md)\n\n[ref]: <../plans/no such.md>\n';
@@ -85,6 +100,21 @@ describe('relative links', () => {
       ['link ../../../../x.md points outside the repository', 'warning'],
       ['link ../plans/no such.md points at docs/plans/no such.md, which does not exist', 'warning'],
     ]);
+  });
+
+  test('destinations are found in lists, quotes, nested brackets, titles, images and definitions; autolinks and reference uses are not files', () => {
+    const body = [
+      '- item [a [nested] text](one.md "a title")',
+      '> quoted ![an image](img/x.png)',
+      '',
+      'Auto <https://example.com/x.md> and www.example.com and [a ref][r] and [paren](a_(b).md).',
+      '',
+      '[r]: two.md#frag',
+      '',
+    ].join('\n');
+    const found = findLinks(body).markdown.map((l) => `${l.kind}:${l.url}`);
+    expect(found).toEqual(['link:one.md', 'image:img/x.png', 'link:a_(b).md', 'definition:two.md#frag']);
+    expect(plan(body, 'docs/plans/vault.md').targets.map((t) => t.rel)).toEqual(['docs/plans/one.md', 'docs/plans/img/x.png', 'docs/plans/a_(b).md', 'docs/plans/two.md']);
   });
 
   test('a malformed percent escape does not throw', () => {

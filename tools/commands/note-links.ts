@@ -3,7 +3,7 @@ import type { CanonConfig } from '../core/config.js';
 import type { Note } from '../core/frontmatter.js';
 import { mayHoldLinks } from '../core/markdown-lines.js';
 import type { Issue, NoteRef } from '../core/validate-note.js';
-import { listIndexedNotePaths, listIndexedPaths, listWorkingNotePaths, workingPathExists } from '../io/note-paths.js';
+import { listIndexedMatches, listIndexedNotePaths, listIndexedPaths, listWorkingNotePaths, workingPathExists } from '../io/note-paths.js';
 
 /** Which store a link is checked against: what is staged (the commit door) or what is on disk. */
 export type LinkView = 'index' | 'working';
@@ -26,25 +26,42 @@ export interface LinkFixer {
 /**
  * Links between notes for the commands that write notes. The markdown parser and the list of
  * note ids are loaded only when a note holds a link (a pre-commit of a note without one pays
- * nothing), and the ids come from file names — `git ls-files` of the store folders for the index,
- * a directory listing for the working tree — never from reading the notes.
+ * nothing), and the ids come from file names — `git ls-files` for the index, a directory listing
+ * for the working tree — never from reading the notes.
  */
 export function createLinkFixer(root: string, config: CanonConfig, view: LinkView): LinkFixer {
   let links: typeof Links | undefined;
-  let table: Links.NoteTable | undefined;
+  let full: Links.NoteTable | undefined;
+  // The commit door first looks up only the paths the names imply (`RT-…` → docs/sessions/RT-….md):
+  // one small `git ls-files`, whatever the size of the store. Only a name that does not resolve that
+  // way (a stem, another case, a typo that needs the nearest ids) lists the whole store.
+  const found = new Set<string>();
+  let partial: Links.NoteTable | undefined;
   const errors: Issue[] = [];
   const targets: Array<{ file: string; targets: Links.RelativeTarget[] }> = [];
   const load = async () => (links ??= await import('../core/links.js'));
-  const noteTable = async (lib: typeof Links) => {
-    table ??= lib.indexNotePaths(view === 'index' ? await listIndexedNotePaths(root, config) : listWorkingNotePaths(root, config), config);
-    return table;
+  const wholeTable = async (lib: typeof Links) => {
+    full ??= lib.indexNotePaths(view === 'index' ? await listIndexedNotePaths(root, config) : listWorkingNotePaths(root, config), config);
+    return full;
+  };
+  const tableFor = async (lib: typeof Links, names: readonly string[]): Promise<Links.NoteTable> => {
+    if (full || view === 'working') return wholeTable(lib);
+    const named = names.filter((n) => n !== '');
+    const missing = named.filter((n) => !partial || !lib.resolvesExactly(partial, n));
+    if (missing.length > 0) {
+      const candidates = missing.map((n) => lib.candidatePaths(n, config));
+      for (const rel of await listIndexedMatches(root, candidates.flatMap((c) => c.paths), candidates.flatMap((c) => c.globs))) found.add(rel);
+      partial = lib.indexNotePaths(found, config);
+    }
+    return named.every((n) => lib.resolvesExactly(partial!, n)) ? partial! : wholeTable(lib);
   };
   return {
     async fix(ref, text, note, report) {
       if (!mayHoldLinks(note.body)) return { note, changes: [] };
       const lib = await load();
-      const empty = lib.indexNotePaths([], config);
-      const plan = lib.planLinks(note.body, { noteRel: ref.rel, table: note.body.includes('[[') ? await noteTable(lib) : empty, lineOffset: lib.bodyLineOffset(text, note.body) });
+      const links = lib.findLinks(note.body);
+      const table = links.wiki.length > 0 ? await tableFor(lib, links.wiki.map((w) => w.name)) : lib.indexNotePaths([], config);
+      const plan = lib.planLinks(note.body, { noteRel: ref.rel, table, lineOffset: lib.bodyLineOffset(text, note.body), found: links });
       if (report) {
         errors.push(...plan.issues);
         if (plan.targets.length > 0) targets.push({ file: ref.rel, targets: plan.targets });

@@ -5,8 +5,8 @@ import type { Nodes } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
-import type { CanonConfig } from './config.js';
-import { classifyPath, externalIdFor } from './layout.js';
+import { NOTE_KINDS, type CanonConfig, type NoteKind } from './config.js';
+import { externalIdFor, NOT_NOTES, trimSlashes } from './layout.js';
 import { mayHoldLinks } from './markdown-lines.js';
 import type { Issue } from './validate-note.js';
 
@@ -34,16 +34,46 @@ export interface NoteTable {
 /** Index note paths (repository-relative, forward slashes); anything that is not a note is skipped. */
 export function indexNotePaths(paths: Iterable<string>, config: CanonConfig): NoteTable {
   const table: NoteTable = { byId: new Map(), byPath: new Map(), slugs: new Map(), stems: new Map() };
+  // classifyPath per path, but with the folders looked up once: this runs over every note of the store.
+  const kinds = new Map(NOTE_KINDS.map((kind) => [trimSlashes(config.folders[kind]), kind] as const));
   for (const rel of paths) {
-    const info = classifyPath(rel, config);
-    if (info?.role !== 'note') continue;
-    const id = externalIdFor(info.kind, info.stem) ?? info.stem;
+    const slash = rel.lastIndexOf('/');
+    const kind = kinds.get(slash === -1 ? '' : rel.slice(0, slash));
+    const name = rel.slice(slash + 1);
+    if (kind === undefined || !name.endsWith('.md') || NOT_NOTES.has(name)) continue;
+    const stem = name.slice(0, -3);
+    const id = externalIdFor(kind, stem) ?? stem;
     table.byId.set(id, rel);
     table.byPath.set(rel, id);
-    if (info.kind === 'workstream') table.slugs.set(info.stem, rel);
-    table.stems.set(info.stem, [...(table.stems.get(info.stem) ?? []), rel]);
+    if (kind === 'workstream') table.slugs.set(stem, rel);
+    const same = table.stems.get(stem);
+    if (same) same.push(rel);
+    else table.stems.set(stem, [rel]);
   }
   return table;
+}
+
+/**
+ * Where the note a wikilink names would be if the name is an external id or a workstream slug:
+ * exact paths, and for `ADR-0003` a glob (`docs/adr/0003-*.md`). Lets the commit door look up a few
+ * paths instead of listing the store; other names (stems, other case) need the whole table.
+ */
+export function candidatePaths(name: string, config: CanonConfig): { paths: string[]; globs: string[] } {
+  const folder = (kind: NoteKind) => trimSlashes(config.folders[kind]);
+  const paths: string[] = [];
+  const globs: string[] = [];
+  if (name === '' || name.includes('/') || name.includes('*') || name.includes('?') || name.includes('[')) return { paths, globs };
+  paths.push(`${folder('session')}/${name}.md`, `${folder('workstream')}/${name}.md`);
+  const prefixed = /^(WS|PLAN|LRN)-(.+)$/.exec(name);
+  if (prefixed) paths.push(`${folder(prefixed[1] === 'WS' ? 'workstream' : prefixed[1] === 'PLAN' ? 'plan' : 'learning')}/${prefixed[2]}.md`);
+  const adr = /^ADR-(\d{1,4})$/.exec(name);
+  if (adr) globs.push(`${folder('adr')}/${adr[1]!.padStart(4, '0')}-*.md`);
+  return { paths, globs };
+}
+
+/** Whether `name` resolves in `table` by id or workstream slug alone (so a partial table gives the same answer as the whole one). */
+export function resolvesExactly(table: NoteTable, name: string): boolean {
+  return table.byId.has(name) || table.byId.has(name.replace(/^ADR-(\d{1,3})$/, (_, n: string) => `ADR-${n.padStart(4, '0')}`)) || table.slugs.has(name);
 }
 
 export type Resolution = { ok: true; rel: string; id: string } | { ok: false; reason: 'unknown' | 'ambiguous'; candidates: string[] };
@@ -314,6 +344,8 @@ export interface LinkPlanInput {
   table: NoteTable;
   /** Lines before the body in the file, so issues point at file lines. */
   lineOffset: number;
+  /** The body's links, when the caller has found them already. */
+  found?: FoundLinks;
 }
 
 /** A relative link to a file (not a URL, not an anchor), resolved to a repository path. */
@@ -341,7 +373,7 @@ export interface LinkPlan {
  * note, with the nearest ids; list the body's relative links for an existence check.
  */
 export function planLinks(body: string, input: LinkPlanInput): LinkPlan {
-  const { wiki, markdown } = findLinks(body);
+  const { wiki, markdown } = input.found ?? findLinks(body);
   const changes: LinkChange[] = [];
   const issues: Issue[] = [];
   const edits: Edit[] = [];

@@ -1,7 +1,7 @@
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { NOTE_KINDS, type CanonConfig } from '../core/config.js';
-import { classifyPath, trimSlashes } from '../core/layout.js';
+import { trimSlashes } from '../core/layout.js';
 import { splitNul, gitOutput } from './git.js';
 import { listNotes } from './store.js';
 
@@ -14,7 +14,17 @@ import { listNotes } from './store.js';
 export async function listIndexedNotePaths(root: string, config: CanonConfig): Promise<string[]> {
   const folders = [...new Set(NOTE_KINDS.map((kind) => trimSlashes(config.folders[kind])))];
   const out = await gitOutput(['ls-files', '-z', '--', ...folders.map((f) => `:(literal)${f}`)], { cwd: root });
-  return splitNul(out).filter((rel) => classifyPath(rel, config)?.role === 'note');
+  return splitNul(out); // indexNotePaths keeps the notes
+}
+
+/**
+ * Which of these paths (and glob patterns, `*` not crossing `/`) the index holds: one
+ * `git ls-files -z`, whatever the size of the store.
+ */
+export async function listIndexedMatches(root: string, paths: readonly string[], globs: readonly string[]): Promise<string[]> {
+  if (paths.length === 0 && globs.length === 0) return [];
+  const specs = [...new Set(paths)].map((p) => `:(literal)${p}`).concat([...new Set(globs)].map((g) => `:(glob)${g}`));
+  return splitNul(await gitOutput(['ls-files', '-z', '--', ...specs], { cwd: root }));
 }
 
 /** The note paths of the working tree (symbolic links left out, as everywhere in canon). */
