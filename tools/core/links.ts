@@ -292,11 +292,23 @@ function closingBracket(body: string, open: number, end: number): number {
 
 /** 1-based file line and column (in characters, so an emoji counts once) of a body offset. */
 export function positionOf(body: string, offset: number, lineOffset: number): { line: number; column: number } {
-  const before = body.slice(0, offset);
-  const lineStart = before.lastIndexOf('\n') + 1;
-  let line = lineOffset + 1;
-  for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) line++;
-  return { line, column: [...before.slice(lineStart)].length + 1 };
+  return createLocator(body, lineOffset)(offset);
+}
+
+/** positionOf for many offsets of one body: line starts found once, each lookup a binary search. */
+function createLocator(body: string, lineOffset: number): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = body.indexOf('\n'); i !== -1; i = body.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lineOffset + lo + 1, column: [...body.slice(starts[lo]!, offset)].length + 1 };
+  };
 }
 
 /** How many lines of the file come before the body (the frontmatter block), from the file's text. */
@@ -374,11 +386,12 @@ export interface LinkPlan {
  */
 export function planLinks(body: string, input: LinkPlanInput): LinkPlan {
   const { wiki, markdown } = input.found ?? findLinks(body);
+  const at = createLocator(body, input.lineOffset);
   const changes: LinkChange[] = [];
   const issues: Issue[] = [];
   const edits: Edit[] = [];
   for (const link of wiki) {
-    const { line, column } = positionOf(body, link.start, input.lineOffset);
+    const { line, column } = at(link.start);
     const written = body.slice(link.start, link.end);
     const anchor = link.heading === null ? '' : `#${githubSlug(link.heading)}`;
     let url: string;
@@ -408,7 +421,7 @@ export function planLinks(body: string, input: LinkPlanInput): LinkPlan {
   for (const link of markdown) {
     const rel = resolveRelative(input.noteRel, link.url);
     if (rel === undefined) continue;
-    targets.push({ rel, url: link.url, ...positionOf(body, link.start, input.lineOffset) });
+    targets.push({ rel, url: link.url, ...at(link.start) });
   }
   return { body: edits.length > 0 ? applyEdits(body, edits) : null, changes, issues, targets };
 }
@@ -462,8 +475,9 @@ export function retargetLinks(body: string, noteRel: string, renames: readonly R
   const byName = new Map(renames.flatMap((r) => [[r.fromId, r] as const, [posix.basename(r.fromRel, '.md'), r] as const]));
   const edits: Edit[] = [];
   const changes: LinkChange[] = [];
+  const at = createLocator(body, 0);
   const record = (start: number, end: number, text: string) => {
-    const { line, column } = positionOf(body, start, 0);
+    const { line, column } = at(start);
     edits.push({ start, end, text });
     changes.push({ line, column, from: body.slice(start, end), to: text });
   };
@@ -493,15 +507,16 @@ export function retargetLinks(body: string, noteRel: string, renames: readonly R
 /** Ids of the notes a body links to (markdown links and resolvable wikilinks), with where. */
 export function linksTo(body: string, noteRel: string, table: NoteTable, lineOffset: number): Array<{ rel: string; line: number; column: number; text: string }> {
   const { wiki, markdown } = findLinks(body);
+  const at = createLocator(body, lineOffset);
   const out: Array<{ rel: string; line: number; column: number; text: string }> = [];
   for (const link of markdown) {
     const rel = resolveRelative(noteRel, link.url);
-    if (rel && table.byPath.has(rel)) out.push({ rel, ...positionOf(body, link.start, lineOffset), text: body.slice(link.start, link.end) });
+    if (rel && table.byPath.has(rel)) out.push({ rel, ...at(link.start), text: body.slice(link.start, link.end) });
   }
   for (const link of wiki) {
     if (link.name === '') continue;
     const resolved = resolveNoteName(table, link.name);
-    if (resolved.ok) out.push({ rel: resolved.rel, ...positionOf(body, link.start, lineOffset), text: body.slice(link.start, link.end) });
+    if (resolved.ok) out.push({ rel: resolved.rel, ...at(link.start), text: body.slice(link.start, link.end) });
   }
   return out.sort((a, b) => a.line - b.line || a.column - b.column);
 }
