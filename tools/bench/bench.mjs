@@ -111,7 +111,7 @@ function precommitOverhead(dir, runs, { wikilink = false } = {}) {
   writeFileSync(hook, canonHook.hook);
   rmSync(rc, { force: true });
   const plain = median(times.plain);
-  return { canon: median(times.canon) - plain, bare: median(times.bare) - plain };
+  return { canon: median(times.canon) - plain, bare: median(times.bare) - plain, plain };
 }
 
 function line(label, value, budget, ok) {
@@ -173,7 +173,12 @@ async function main() {
     const ratio = large.canon / large.bare;
     line('pre-commit overhead, 1 staged note with 2 wikilinks ÷ bare husky + lint-staged no-op', `${ratio.toFixed(2)} (canon ${large.canon.toFixed(0)} ms, bare ${large.bare.toFixed(0)} ms)`, '≤ 2', ratio <= 2);
     const growth = large.canon / little.canon;
-    line(`pre-commit overhead with wikilinks, ${SESSIONS}-note store ÷ 100-note store`, `${growth.toFixed(2)} (${large.canon.toFixed(0)} ms vs ${little.canon.toFixed(0)} ms)`, '≤ 1.2', growth <= 1.2);
+    line(
+      `pre-commit overhead with wikilinks, ${SESSIONS}-note store ÷ 100-note store`,
+      `${growth.toFixed(2)} (${large.canon.toFixed(0)} ms vs ${little.canon.toFixed(0)} ms; commits without hooks ${large.plain.toFixed(0)} ms vs ${little.plain.toFixed(0)} ms)`,
+      '≤ 1.2',
+      growth <= 1.2,
+    );
     }
 
     // Figures owned by other parts of canon, each in its own module.
