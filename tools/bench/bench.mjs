@@ -16,7 +16,7 @@ function arg(name, fallback) {
   return i === -1 ? fallback : Number(process.argv[i + 1]);
 }
 const SESSIONS = arg('--sessions', 10000);
-// --only validate,precommit,hook,resume,session-start,sync,worker : run some figures only.
+// --only validate,precommit,precommit-links,hook,resume,session-start,sync,worker,render : run some figures only.
 const onlyIndex = process.argv.indexOf('--only');
 const ONLY = onlyIndex === -1 ? null : new Set(process.argv[onlyIndex + 1].split(','));
 const wanted = (name) => ONLY === null || ONLY.has(name);
@@ -77,8 +77,11 @@ export function installHooks(dir) {
  * store: the median time of committing one changed session note with canon's hooks, with the bare
  * hook, and with HUSKY=0, interleaved run by run so that drift on a shared machine hits all three.
  */
-function precommitOverhead(dir, runs) {
-  const newest = readdirSync(path.join(dir, 'docs/sessions')).filter((n) => /^[A-Z]{2}-\d{6}-\d{2}\.md$/.test(n)).sort((a, b) => (a.slice(3) < b.slice(3) ? 1 : -1))[0];
+function precommitOverhead(dir, runs, { wikilink = false } = {}) {
+  const sessions = readdirSync(path.join(dir, 'docs/sessions')).filter((n) => /^[A-Z]{2}-\d{6}-\d{2}\.md$/.test(n)).sort((a, b) => (a.slice(3) < b.slice(3) ? 1 : -1));
+  const newest = sessions[0];
+  // With `wikilink`, every commit's note holds `[[<another session>]]` for the door to resolve and rewrite.
+  const link = wikilink ? `\nFollows [[${sessions[1].slice(0, -3)}]] and [[ws-001]].\n` : '';
   const file = path.join(dir, 'docs/sessions', newest);
   const original = readFileSync(file, 'utf8');
   const hook = path.join(dir, '.husky/pre-commit');
@@ -95,7 +98,7 @@ function precommitOverhead(dir, runs) {
       if (setup.rc === null) rmSync(rc, { force: true });
       else writeFileSync(rc, setup.rc);
     }
-    writeFileSync(file, original.replace(/^summary: .*$/m, `summary: bench edit ${n++}`));
+    writeFileSync(file, original.replace(/^summary: .*$/m, `summary: bench edit ${n++}`) + link);
     git(dir, ['add', file]);
     return timeMs(() => git(dir, ['commit', '-q', '-m', `bench ${n}`], extraEnv));
   };
@@ -108,7 +111,7 @@ function precommitOverhead(dir, runs) {
   writeFileSync(hook, canonHook.hook);
   rmSync(rc, { force: true });
   const plain = median(times.plain);
-  return { canon: median(times.canon) - plain, bare: median(times.bare) - plain };
+  return { canon: median(times.canon) - plain, bare: median(times.bare) - plain, plain };
 }
 
 function line(label, value, budget, ok) {
@@ -153,6 +156,26 @@ async function main() {
     line(
       `pre-commit overhead, ${SESSIONS}-note store ÷ 100-note store`,
       `${growth.toFixed(2)} (${large.canon.toFixed(0)} ms vs ${little.canon.toFixed(0)} ms)`,
+      '≤ 1.2',
+      growth <= 1.2,
+    );
+    }
+
+    if (wanted('precommit-links')) {
+    // The same commit, but the note holds wikilinks: the markdown parser loads and the note ids are listed.
+    if (!wanted('precommit')) {
+      installHooks(store);
+      installHooks(small);
+    }
+    const runs = 11;
+    const large = precommitOverhead(store, runs, { wikilink: true });
+    const little = precommitOverhead(small, runs, { wikilink: true });
+    const ratio = large.canon / large.bare;
+    line('pre-commit overhead, 1 staged note with 2 wikilinks ÷ bare husky + lint-staged no-op', `${ratio.toFixed(2)} (canon ${large.canon.toFixed(0)} ms, bare ${large.bare.toFixed(0)} ms)`, '≤ 2', ratio <= 2);
+    const growth = large.canon / little.canon;
+    line(
+      `pre-commit overhead with wikilinks, ${SESSIONS}-note store ÷ 100-note store`,
+      `${growth.toFixed(2)} (${large.canon.toFixed(0)} ms vs ${little.canon.toFixed(0)} ms; commits without hooks ${large.plain.toFixed(0)} ms vs ${little.plain.toFixed(0)} ms)`,
       '≤ 1.2',
       growth <= 1.2,
     );

@@ -116,6 +116,28 @@ export function buildProgram(): Command {
     .action(action(async () => (await import('../commands/index-files.js')).runIndex as Runner));
 
   program
+    .command('links')
+    .description('links between notes: check them, rewrite [[wikilinks]] as relative links, or list the notes that link to one')
+    .argument('[id]', 'list the notes that link to this note (RT-260511-02, WS-<slug> or a workstream slug, PLAN-x, ADR-0003, LRN-x)')
+    .option('--check', 'change nothing; exit 1 if a wikilink is left or names no note (what CI runs); broken relative links are warnings')
+    .option('--fix', 'rewrite every [[wikilink]] in the working files as the commit does, and say what changed')
+    .option('--json', 'print {files, errors, warnings, issues, changed} (or {id, path, backlinks}) as JSON')
+    .addHelpText(
+      'after',
+      `
+Wikilinks: [[RT-260511-02]], [[RT-260511-02|text]], [[RT-260511-02#Resume Prompt]], [[<workstream slug>]],
+[[WS-x]], [[PLAN-x]], [[ADR-0003]], [[LRN-x]] become [text](relative/path.md#anchor) on commit.
+Code spans and code blocks are never touched. Without --check, --fix or an id, canon links checks.
+${EXIT_CODES_HELP}`,
+    )
+    .action(
+      action(
+        async () => (await import('../commands/links.js')).runLinks as Runner,
+        (args) => ({ id: args[0] as string | undefined }),
+      ),
+    );
+
+  program
     .command('index-merge', { hidden: true })
     .description('git merge driver for INDEX.md: merges rows by note id')
     .argument('<base>')

@@ -15,6 +15,7 @@ import { loadNoteBytes, readNote, type LoadedNote } from '../io/store.js';
 import { messages } from '../messages/index.js';
 import { createPaint } from '../output.js';
 import { generateCommandWrappers } from './commands-generate.js';
+import { createLinkFixer, type LinkFixer } from './note-links.js';
 import { updateStagedIndexes } from './index-files.js';
 import { resolveNoteArgs } from './note-set.js';
 import { validateNotes } from './validate.js';
@@ -47,14 +48,17 @@ async function checkLoaded(repo: Repo, loaded: LoadedNote[]): Promise<Issue[]> {
   return issues;
 }
 
-/** Normalised text of a loaded note, or null when it is already normal or cannot be read. */
-function normalized(item: LoadedNote): string | null {
-  return item.problem ? null : normalizeText(item.text, item.note, item.ref.kind);
+/** Normalised text of a loaded note (wikilinks rewritten), or null when it is already normal or cannot be read. */
+async function normalized(item: LoadedNote, links: LinkFixer, report: boolean): Promise<string | null> {
+  if (item.problem) return null;
+  const { note } = await links.fix(item.ref, item.text, item.note, report);
+  return normalizeText(item.text, note, item.ref.kind);
 }
 
 /** Each note's normalised text (null: unchanged), and the notes as they will be committed, to check. */
-function normalizeAll(loaded: readonly LoadedNote[]): { texts: Array<string | null>; checked: LoadedNote[] } {
-  const texts = loaded.map(normalized);
+async function normalizeAll(loaded: readonly LoadedNote[], links: LinkFixer): Promise<{ texts: Array<string | null>; checked: LoadedNote[] }> {
+  const texts: Array<string | null> = [];
+  for (const item of loaded) texts.push(await normalized(item, links, true));
   const checked = loaded.map((item, i) => {
     const text = texts[i];
     return text === null || text === undefined ? item : { ref: item.ref, text, note: parseNote(text) };
@@ -67,8 +71,10 @@ function normalizeAll(loaded: readonly LoadedNote[]): { texts: Array<string | nu
  * that was normalised (or edited) after `git add` never differs from the commit by canon's own keys,
  * and nothing is ever merged by patch (the way lint-staged restores hidden hunks, which duplicated
  * `content_hash` lines). A working file that is gone, a link, or does not parse is left alone.
+ * Its wikilinks are rewritten against the staged store too; one that names no note stays as written
+ * (it is not part of this commit).
  */
-function workingRewrite(repo: Repo, ref: NoteRef, stagedBytes: Buffer, stagedText: string | null): string | null {
+async function workingRewrite(repo: Repo, ref: NoteRef, stagedBytes: Buffer, stagedText: string | null, links: LinkFixer): Promise<string | null> {
   const file = path.join(repo.root, ref.rel);
   let bytes: Buffer;
   try {
@@ -78,12 +84,13 @@ function workingRewrite(repo: Repo, ref: NoteRef, stagedBytes: Buffer, stagedTex
     return null;
   }
   if (bytes.equals(stagedBytes)) return stagedText;
-  return normalized(loadNoteBytes(ref, bytes, repo.config));
+  return normalized(loadNoteBytes(ref, bytes, repo.config), links, false);
 }
 
 /**
  * The hook: check the notes exactly as staged (blobs read from the index, so unstaged hunks are
- * never hidden, stashed or patched back), then write the normalised notes into the index with one
+ * never hidden, stashed or patched back; wikilinks rewritten, a name that is no note refuses the
+ * commit), then write the normalised notes into the index with one
  * atomic index update, then the working files one atomic rename each, then the INDEX rows. A
  * refused commit writes nothing. Runs whatever the team's lint-staged config says: the team's own
  * hook lines (formatters) run before canon's block, so the hash covers their output.
@@ -99,8 +106,9 @@ async function runHook(repo: Repo, ctx: CommandContext): Promise<CommandOutcome<
   const files = notes.filter((n) => n.entry.mode !== SYMLINK_MODE);
   const blobs = await readBlobs(repo.root, files.map((n) => n.entry.oid));
   const loaded = files.map(({ ref, entry }) => loadNoteBytes(ref, blobs.get(entry.oid) ?? Buffer.alloc(0), repo.config));
-  const { texts, checked } = normalizeAll(loaded);
-  const issues = await checkLoaded(repo, checked);
+  const fixer = createLinkFixer(repo.root, repo.config, 'index');
+  const { texts, checked } = await normalizeAll(loaded, fixer);
+  const issues = [...(await fixer.issues()), ...(await checkLoaded(repo, checked))];
   for (const { ref } of links) issues.push({ file: ref.rel, line: 1, column: 1, severity: 'error', pointer: '', message: messages.store.symlinkRefused, rule: 'file/symlink' });
   const verdict = judge(repo, issues, ctx);
   if (verdict.refuse) return { exitCode: 1, result: { issues } };
@@ -111,7 +119,7 @@ async function runHook(repo: Repo, ctx: CommandContext): Promise<CommandOutcome<
     await saveIndexFixups(repo.root, changed.map(({ ref, entry }, i) => ({ path: ref.rel, mode: entry.mode, from: entry.oid, to: oids[i]! })));
   }
   for (const [i, { ref, entry }] of files.entries()) {
-    const text = workingRewrite(repo, ref, blobs.get(entry.oid) ?? Buffer.alloc(0), texts[i] ?? null);
+    const text = await workingRewrite(repo, ref, blobs.get(entry.oid) ?? Buffer.alloc(0), texts[i] ?? null, fixer);
     if (text !== null) await writeFileSafely(path.join(repo.root, ref.rel), text);
   }
   await updateStagedIndexes(repo, staged);
@@ -132,8 +140,9 @@ export async function runPreCommit(options: PreCommitOptions, ctx: CommandContex
   if (paths.length === 0) return runHook(repo, ctx);
   const { refs } = resolveNoteArgs(repo.root, ctx.cwd, paths, repo.config);
   const loaded = refs.map((ref) => readNote(repo.root, ref, repo.config));
-  const { texts, checked } = normalizeAll(loaded);
-  const verdict = judge(repo, await checkLoaded(repo, checked), ctx);
+  const fixer = createLinkFixer(repo.root, repo.config, 'working');
+  const { texts, checked } = await normalizeAll(loaded, fixer);
+  const verdict = judge(repo, [...(await fixer.issues()), ...(await checkLoaded(repo, checked))], ctx);
   if (!verdict.refuse) {
     for (const [i, ref] of refs.entries()) if (texts[i] !== null) await writeFileSafely(path.join(repo.root, ref.rel), texts[i]!);
   }

@@ -14,6 +14,8 @@ import { openRepo, type Repo } from '../io/repo.js';
 import { claimSessionId, releaseClaim } from '../io/session-claim.js';
 import { sessionMessages } from '../messages/session.js';
 import { classifyIndexFile, renderAllIndexes } from './index-files.js';
+import { applyFollowLinks, planFollowLinks } from './links-follow.js';
+import { linkMessages } from '../messages/links.js';
 
 export interface SessionRenameOptions {
   id: string;
@@ -26,6 +28,8 @@ export interface SessionRenameResult {
   path: string;
   /** Files canon changed, repository-relative. */
   files: string[];
+  /** Notes whose links to the renamed note were updated (included in `files`). */
+  links: string[];
   /** committed: the rename was folded into the unpushed commit that added the note. */
   git: 'working-tree' | 'staged' | 'committed' | 'fixup-left';
 }
@@ -36,6 +40,9 @@ export interface SessionRenameResult {
  * arrived in unpushed commits, the rename is folded into the commit that added it (fixup + autosquash
  * onto the fork point, no upstream commits pulled in), so the old id never existed in local history
  * and `git pull --rebase` replays the note under its new name without an add/add conflict.
+ * Every note that links to it follows (issue 15.2): in the rename's commit, or, when the rename is
+ * folded into an earlier commit, in one commit on top (a later note's link cannot be folded into a
+ * commit that came before it); staged only where the rename is, never with a user's unstaged edits.
  */
 export async function runSessionRename(options: SessionRenameOptions, ctx: CommandContext): Promise<CommandOutcome<SessionRenameResult>> {
   const repo = openRepo(ctx.cwd);
@@ -73,17 +80,27 @@ export async function runSessionRename(options: SessionRenameOptions, ctx: Comma
   files.push(...(await renameInWorkstream(repo, note.data.workstream, from, to)));
   files.push(...(await refreshIndexes(repo)));
 
+  const renames = [{ fromRel: oldRel, toRel: claim.path, fromId: from, toId: to }];
+  const links: string[] = [];
+  const followLinks = async (stage: boolean) => {
+    const changed = await applyFollowLinks(repo, await planFollowLinks(repo, renames), stage);
+    links.push(...changed.filter((rel) => !links.includes(rel)));
+    return changed;
+  };
   let state: SessionRenameResult['git'] = 'working-tree';
-  if (inHead) state = await commitRename(repo, ctx, oldRel, from, to, files);
+  if (inHead) state = await commitRename(repo, ctx, { oldRel, from, to, files, followLinks });
   else if (inIndex) {
     await stageRename(repo, ctx, { oldRel, newRel: claim.path, from, to, files });
+    await followLinks(true);
     state = 'staged';
-  }
+  } else await followLinks(false);
+  files.push(...links.filter((rel) => !files.includes(rel)));
 
-  const result = { from, to, path: claim.path, files, git: state };
+  const result = { from, to, path: claim.path, files, links, git: state };
   if (options.json) ctx.logger.out(JSON.stringify(result, null, 2));
   else {
     ctx.logger.out(sessionMessages.rename.renamed(from, to));
+    if (links.length > 0) ctx.logger.err(linkMessages.followed(links.length));
     if (state === 'staged') ctx.logger.err(sessionMessages.rename.staged);
     if (state === 'working-tree') ctx.logger.err(sessionMessages.rename.workingTree);
   }
@@ -126,7 +143,17 @@ async function refreshIndexes(repo: Repo): Promise<string[]> {
   return changed;
 }
 
-async function commitRename(repo: Repo, ctx: CommandContext, oldRel: string, from: string, to: string, files: string[]): Promise<SessionRenameResult['git']> {
+interface CommitChange {
+  oldRel: string;
+  from: string;
+  to: string;
+  files: string[];
+  /** Update the notes that link to the renamed one (working files and index); returns them. */
+  followLinks: (stage: boolean) => Promise<string[]>;
+}
+
+async function commitRename(repo: Repo, ctx: CommandContext, change: CommitChange): Promise<SessionRenameResult['git']> {
+  const { oldRel, from, to, files } = change;
   // Canon's own hooks have nothing to add: the files were produced, normalised and indexed above.
   const quiet = { ...ctx.env, HUSKY: '0', CANON_HOOKS: '0', GIT_EDITOR: 'true', GIT_SEQUENCE_EDITOR: 'true' };
   const git = (args: string[]) => execGit(args, { cwd: repo.root, env: quiet });
@@ -136,6 +163,8 @@ async function commitRename(repo: Repo, ctx: CommandContext, oldRel: string, fro
   const range = base ? `${base}..HEAD` : 'HEAD';
   const adder = pushed ? '' : (await git(['log', '--format=%H', '--diff-filter=A', '-1', range, '--', oldRel])).stdout.trim();
 
+  // The linking notes are clean (a rename refuses a dirty tree), so staging them stages only the link edits.
+  if (!adder) await change.followLinks(true);
   await git(['add', '-A', '--', ...files]);
   const message = adder ? ['--fixup', adder] : ['-m', `Rename session ${from} to ${to}`];
   const commit = await git(['commit', '-q', '--no-verify', ...message]);
@@ -145,9 +174,14 @@ async function commitRename(repo: Repo, ctx: CommandContext, oldRel: string, fro
   const rebase = await git(['rebase', '-q', '-i', '--autosquash', '--rebase-merges', ...(base ? [base] : ['--root'])]);
   if (rebase.code === 0) {
     ctx.logger.err(sessionMessages.rename.rewritten(Number((await git(['rev-list', '--count', range])).stdout.trim()) || 1));
+    if ((await change.followLinks(true)).length > 0) {
+      const follow = await git(['commit', '-q', '--no-verify', '-m', linkMessages.followCommit(from, to)]);
+      if (follow.code !== 0) throw new UserError(`git commit failed: ${follow.stderr.trim() || follow.stdout.trim()}`);
+    }
     return 'committed';
   }
   await git(['rebase', '--abort']);
+  await change.followLinks(true);
   return 'fixup-left';
 }
 

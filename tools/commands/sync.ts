@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
+import { planSync } from '../core/sync-plan.js';
 import { NOTE_KINDS, type CanonConfig, type NoteKind, type NotionVersion } from '../core/config.js';
 import { SYNC_KEYS } from '../core/content-hash.js';
 import { isClaimStub } from '../core/frontmatter.js';
@@ -159,11 +160,23 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
   const version = repo.config.notion.version;
   const dialect = DIALECTS[version];
   const loaded = await readCandidates(repo.root, repo.config, kinds);
+  // With --kinds, the notes of the other kinds are link targets still (a workstream's link to a
+  // session stays a link, or stays pending until the session has a page): read, never sent.
+  const knownPages = new Map<string, string | null>();
+  if (kinds.length < NOTE_KINDS.length) {
+    const others = (await readCandidates(repo.root, repo.config, NOTE_KINDS.filter((k) => !kinds.includes(k)))).map((l) => l.candidate);
+    const byFile = new Map(others.map((c) => [c.file, c]));
+    for (const action of planSync(others)) {
+      const candidate = byFile.get(action.file);
+      if (candidate?.data && !candidate.isStub && candidate.data.sync_status !== 'local-only') knownPages.set(action.file, action.notion_page_id);
+    }
+  }
   const ids = resolveTarget(repo.config, ctx.env);
   const refusals = readRefusals(repo.root);
   const prepared = await prepareSync(
     {
       notes: loaded,
+      knownPages,
       scanSecrets: noteSecretFindings,
       refused: (file, hash) => (refusals.get(file)?.hash === hash ? refusals.get(file)!.reason : null),
       syncedVersions: (wanted) => readSyncedVersions(repo.root, wanted),

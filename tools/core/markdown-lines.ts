@@ -17,3 +17,11 @@ export function proseLines(body: string): string[] {
   }
   return out;
 }
+
+/**
+ * Cheap test before parsing anything (most notes hold no link at all): false means the body has
+ * no wikilink, inline link or reference definition, so the markdown parser need not even load.
+ */
+export function mayHoldLinks(body: string): boolean {
+  return body.includes('[[') || body.includes('](') || body.includes(']:');
+}

@@ -90,10 +90,19 @@ export function pageUrl(pageId: string): string {
  * when it has one; until then only its text is sent and the note is marked `pending`, so the next
  * run adds the link. Other relative links keep their text (Notion refuses relative URLs).
  */
+/** A link's path as a file name: `%20` is a space; a malformed escape (`%zz`) is kept as written, never a crash. */
+function safeDecode(file: string): string {
+  try {
+    return decodeURIComponent(file);
+  } catch {
+    return file;
+  }
+}
+
 export function linkResolver(file: string, notes: ReadonlyMap<string, string | null>): (url: string) => LinkResolution {
   return (url) => {
     if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('#') || url.startsWith('/')) return { url: null };
-    const target = joinNormalize(dirname(file), decodeURIComponent(url.split(/[#?]/)[0]!));
+    const target = joinNormalize(dirname(file), safeDecode(url.split(/[#?]/)[0]!));
     if (!notes.has(target)) return { url: null };
     const pageId = notes.get(target);
     return pageId ? { url: pageUrl(pageId) } : { url: null, pending: true };

@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { parseNote } from '../../tools/core/frontmatter.js';
+import { createGitRepo, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
+import { startFakeNotion, type FakeBlock, type FakeNotion } from '../helpers/fake-notion.js';
+import { frontmatter, sessionNote, workstreamNote } from '../helpers/notes.js';
+
+let repo: GitRepo | undefined;
+let fake: FakeNotion | undefined;
+afterEach(async () => {
+  repo?.cleanup();
+  await fake?.close();
+  repo = undefined;
+  fake = undefined;
+});
+
+const TOKEN = 'ntn_e2eLinksToken0123456789abcdefghijklmnopqrstuvwxyzABC';
+
+/** Every linked text run the fake stored for a page, as `text -> url`. */
+function storedLinks(blocks: readonly FakeBlock[]): string[] {
+  const out: string[] = [];
+  const walk = (list: readonly FakeBlock[]) => {
+    for (const block of list) {
+      for (const item of (block.data.rich_text ?? []) as Array<{ plain_text?: string; text?: { content: string; link: { url: string } | null } }>) {
+        if (item.text?.link) out.push(`${item.text.content} -> ${item.text.link.url}`);
+      }
+      walk(block.children);
+    }
+  };
+  walk(blocks);
+  return out;
+}
+
+const pageUrl = (id: string) => `https://www.notion.so/${id.replace(/-/g, '')}`;
+
+describe.each(['2026-03-11', '2026-12-01'] as const)('sync sees links between notes (Notion-Version %s)', (version) => {
+  test('links written as wikilinks, from any folder and with anchors, become links to the other notes\' pages; a note synced later is linked on the next run', async () => {
+    fake = await startFakeNotion({ token: TOKEN });
+    repo = createGitRepo({ hooks: true, files: { '.gitignore': '.claude/state/*\n', 'canon.config.json': `${JSON.stringify({ notion: { version } })}\n` } });
+    const r = repo;
+    r.write('docs/sessions/RT-260511-26.md', sessionNote('RT-260511-26', {}, '## Summary\n\nDone.\n\n## Resume Prompt\n\nGo on.\n'));
+    r.write('docs/adr/0001-notes-in-git.md', frontmatter({ title: 'Notes in git', status: 'accepted', date: '2026-05-11', kind: 'adr', external_id: 'ADR-0001' }, '## Decision\n\nGit.\n'));
+    r.write(
+      'workstreams/repo-flip.md',
+      workstreamNote('repo-flip').replace('A goal.', 'A goal: see [[RT-260511-26#Resume Prompt]], [[ADR-0001|the decision]] and [a bad escape](%zz.md).'),
+    );
+    r.git(['add', '-A']);
+    const committed = r.git(['commit', '-m', 'notes'], { allowFail: true });
+    expect(committed.code).toBe(0);
+    expect(r.read('workstreams/repo-flip.md')).toContain('[RT-260511-26 > Resume Prompt](../docs/sessions/RT-260511-26.md#resume-prompt)');
+    expect(r.read('workstreams/repo-flip.md')).toContain('[the decision](../docs/adr/0001-notes-in-git.md)');
+
+    const env = { ...r.env, NOTION_TOKEN: TOKEN, NOTION_BASE_URL: fake.baseUrl, NOTION_DATABASE_ID: fake.databaseId, CANON_NOTION_RPS: '500', CANON_NOTION_RETRY_BASE_MS: '5' };
+    const sync = (args: string[]) => runCliAsync(['sync', '--apply', '--json', ...args], { cwd: r.dir, env });
+    const commitWriteBacks = () => {
+      r.git(['add', '-A']);
+      r.git(['commit', '-q', '-m', 'sync write-back'], { env: { HUSKY: '0' } });
+    };
+
+    // First run: the ADR and the workstream only; the session has no page yet.
+    const first = await sync(['--kinds', 'adr,workstream']);
+    expect(first.stderr).not.toMatch(/internal error/);
+    expect(first.code).toBe(0);
+    const ws = fake.pagesByExternalId('WS-repo-flip')[0]!;
+    const adr = fake.pagesByExternalId('ADR-0001')[0]!;
+    expect(storedLinks(fake.blockTree(ws.id))).toEqual([`the decision -> ${pageUrl(adr.id)}`]);
+    expect(parseNote(r.read('workstreams/repo-flip.md')).data.sync_status).toBe('pending');
+    commitWriteBacks();
+
+    // The session gets its page (a run of sessions only)...
+    expect((await sync(['--kinds', 'session'])).code).toBe(0);
+    const session = fake.pagesByExternalId('RT-260511-26')[0]!;
+    commitWriteBacks();
+    // ...and the next run makes the workstream's link to it, in one request.
+    const before = fake.requests.length;
+    const third = await sync([]);
+    expect(third.code).toBe(0);
+    expect(JSON.parse(third.stdout).counts).toMatchObject({ create: 0, update: 1 });
+    expect(fake.requests.length - before).toBe(1);
+    expect(storedLinks(fake.blockTree(ws.id)).sort()).toEqual([`RT-260511-26 > Resume Prompt -> ${pageUrl(session.id)}`, `the decision -> ${pageUrl(adr.id)}`].sort());
+    expect(parseNote(r.read('workstreams/repo-flip.md')).data.sync_status).toBe('synced');
+    commitWriteBacks();
+
+    // And then nothing is left to send.
+    const idle = fake.requests.length;
+    const last = await sync([]);
+    expect(JSON.parse(last.stdout).counts).toMatchObject({ create: 0, update: 0 });
+    expect(fake.requests.length).toBe(idle);
+  });
+});
