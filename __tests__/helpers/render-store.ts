@@ -7,9 +7,9 @@ import { createGitRepo, type GitRepo } from './git-repo.js';
  */
 export const RENDER_NOTES: Record<string, string> = {
   'docs/sessions/RT-260511-02.md': `---
-title: Hook hardening & the <script> tag
+title: Hook hardening, one bundle
 operator: roman
-summary: The PostToolUse hook is a prebuilt bundle now; "fast" and safe.
+summary: The PostToolUse hook is a prebuilt bundle now, fast and safe.
 workstream: repo-flip
 status: done
 tags: [hooks, perf]
@@ -22,8 +22,7 @@ date: 2026-05-11
 The hook was slow. This session follows [the spike](RT-260511-01.md#resume-prompt) and the
 decision in [ADR-0001](../adr/0001-one-bundle.md#decision), for the workstream [[WS-repo-flip|repo flip]].
 Open questions went to [[RT-260511-01]]; [[LRN-does-not-exist]] was never written, nor [this](RT-260511-09.md).
-The build script is [tools/build.mjs](../../tools/build.mjs). <b>raw html</b> and [a script](javascript:alert(1)) stay text.
-Code keeps its brackets: \`[[RT-260511-01]]\`.
+The build script is [tools/build.mjs](../../tools/build.mjs). Code keeps its brackets: \`[[RT-260511-01]]\`.
 
 ## What shipped
 
@@ -93,6 +92,18 @@ Start-up dominates.
 ## Decision
 
 Bundle it. See the [plans](../plans/).
+`,
+  'docs/learnings/hostile-input.md': `---
+title: Escaping & the <script> tag
+summary: Notes are written in a hurry; "quotes" & <tags> in frontmatter stay text.
+kind: learning
+external_id: LRN-hostile-input
+tags: [security]
+---
+## What happened
+
+<b>raw html</b> and <script>alert(1)</script> and [a script](javascript:alert(1)) stay text.
+An image on the network is only a link: ![a remote chart](https://example.com/chart.png).
 `,
   'docs/plans/flip-plan.md': `---
 title: Flip plan

@@ -81,6 +81,8 @@ function shell(input: ShellInput): string {
     '<html lang="en">\n<head>\n<meta charset="utf-8">\n',
     '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
     '<meta name="generator" content="canon render">\n',
+    // No favicon request: the site never asks for a file it does not have.
+    '<link rel="icon" href="data:,">\n',
     `<title>${escapeHtml(input.title)}</title>\n`,
     input.metaTags,
     `<link rel="stylesheet" href="${relativeHref(input.page, STYLESHEET)}">\n`,
