@@ -99,8 +99,8 @@ export function resolveHref(href: string, fromRel: string, fromPage: string, sit
   if (page !== null) return { kind: 'page', href: relativeHref(fromPage, page) + hash, dep: pathDep(target), target };
   // A link to a store folder (`../sessions/`) goes to its INDEX page.
   const index = site.indexOfFolder(target.replace(/\/+$/, ''));
-  if (index !== null) {
-    const indexPage = site.pageFor(index)!;
+  const indexPage = index === null ? null : site.pageFor(index);
+  if (index !== null && indexPage !== null) {
     return { kind: 'page', href: relativeHref(fromPage, indexPage) + hash, dep: `folder:${target.replace(/\/+$/, '')}`, target: index };
   }
   // A markdown file in a store folder (or its month pages) would be a page: it is a note that is missing.
