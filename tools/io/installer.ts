@@ -158,7 +158,7 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean 
   const config = { ...DEFAULT_CONFIG.folders, ...folders };
   const shard = `${config.session}/index/`;
   add('.gitattributes', mergeLineBlock(readTextOrNull(path.join(root, '.gitattributes')), renderLineBlock(['INDEX.md merge=canon-index', `${shard}*.md merge=canon-index`])), 'block', "INDEX files merge row by row (canon's merge driver)");
-  add('.gitignore', mergeLineBlock(readTextOrNull(path.join(root, '.gitignore')), renderLineBlock(['.claude/state/', '.canon/'])), 'block', "canon's local state and /handoff drafts stay out of git");
+  add('.gitignore', mergeLineBlock(readTextOrNull(path.join(root, '.gitignore')), renderLineBlock(['.claude/state/', '.canon/', '/site/'])), 'block', "canon's local state, /handoff drafts and the `canon render` site stay out of git");
   if (hasPrettier(root, pkg)) {
     add('.prettierignore', mergeLineBlock(readTextOrNull(path.join(root, '.prettierignore')), renderLineBlock(['**/INDEX.md', shard, '.claude/hooks/', '.claude/commands/handoff-*.md', '.claude/commands/resume-*.md', '.claude/canon-install.json', 'docs/sync/', '.canon/'])), 'block', 'generated files are not reformatted by prettier');
   }
