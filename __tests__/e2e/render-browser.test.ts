@@ -86,7 +86,7 @@ suite('canon render in a headless browser', () => {
       seen.add(url);
       const response = await page.goto(url);
       expect([url, response?.status()]).toEqual([url, 200]);
-      const hrefs = await page.$$eval('a[href]', (links) => links.map((a) => (a as HTMLAnchorElement).href));
+      const hrefs = await Promise.all((await page.locator('a[href]').all()).map((a) => a.evaluate((el) => (el as unknown as { href: string }).href)));
       for (const href of hrefs) {
         const target = new URL(href);
         if (target.origin !== base) continue;
@@ -113,13 +113,13 @@ suite('canon render in a headless browser', () => {
     await page.goto(`${base}/docs/sessions/RT-260511-02.html`);
     expect(await page.title()).toBe('Hook hardening, one bundle · RT-260511-02');
     expect(await page.locator('script').count()).toBe(0);
-    expect(await page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
+    expect(await page.locator('img').count()).toBe(0);
     const section = page.locator('section.resume-prompt');
     expect(await section.count()).toBe(1);
-    const style = await section.evaluate((el) => {
-      const s = getComputedStyle(el);
-      return { border: s.borderLeftWidth, background: s.backgroundColor };
-    });
+    // (Browser-side code as strings: the tests are type-checked without the DOM library.)
+    const style = await page.evaluate<{ border: string; background: string }>(
+      `(() => { const s = getComputedStyle(document.querySelector('section.resume-prompt')); return { border: s.borderLeftWidth, background: s.backgroundColor }; })()`,
+    );
     expect(style.border).toBe('4px');
     expect(style.background).not.toBe('rgba(0, 0, 0, 0)');
     // Follow a link between notes, with its anchor.
@@ -129,7 +129,7 @@ suite('canon render in a headless browser', () => {
     // A phone: no sideways scrolling of the page itself (tables and code scroll inside their boxes).
     await page.setViewportSize({ width: 375, height: 812 });
     await page.goto(`${base}/docs/sessions/RT-260511-02.html`);
-    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    const widths = await page.evaluate<{ scroll: number; client: number }>('({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })');
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
 
     await page.setViewportSize({ width: 900, height: 1100 });
