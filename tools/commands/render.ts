@@ -62,6 +62,7 @@ export async function runRender(options: RenderOptions, ctx: CommandContext): Pr
       planned: { page: sitePathOf(source.ref.rel), source: source.ref.rel, sha: source.entry[2] },
       make: () => {
         const note = readSourceNote(root, source, config);
+        source.note = null; // rendered once: let the parsed note go
         if (note === null) return null;
         return renderNotePage({ config, site: siteMap, kind: source.ref.kind, rel: source.ref.rel, id: facts.ids[0]!, data: note.data, body: note.body });
       },
