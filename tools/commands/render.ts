@@ -77,9 +77,11 @@ export async function runRender(options: RenderOptions, ctx: CommandContext): Pr
   jobs.set(STYLESHEET, { planned: { page: STYLESHEET, source: '', sha: shaOf(SITE_CSS) }, make: () => ({ html: SITE_CSS, deps: new Set() }) });
 
   const planned = [...jobs.values()].map((j) => j.planned);
+  // The renderer's version and the store's layout: when either changes, every page is rendered.
+  const key = `${RENDER_VERSION}:${stableJson(config.folders)}`;
   const plan = planRender({
     previous,
-    key: `${RENDER_VERSION}:${stableJson(config.folders)}`,
+    key,
     force: Boolean(options.force),
     pages: planned,
     site: siteMap,
@@ -92,7 +94,12 @@ export async function runRender(options: RenderOptions, ctx: CommandContext): Pr
   const writer = createSiteWriter(site);
   for (const p of plan.render) {
     const made = jobs.get(p.page)!.make();
-    if (made === null) continue; // changed under us since it was scanned: the next run renders it
+    if (made === null) {
+      // Changed under us since it was scanned: the next run renders it (an old page stays listed, so it can still be removed).
+      const before = previous?.pages[p.page];
+      if (before) pages[p.page] = [before[0], '', before[2]];
+      continue;
+    }
     await writer.write(p.page, made.html);
     const deps: Array<string | null> = [];
     for (const dep of [...made.deps].sort()) deps.push(dep, resolveDep(dep, siteMap));
@@ -104,7 +111,7 @@ export async function runRender(options: RenderOptions, ctx: CommandContext): Pr
   writeManifest(site, {
     format: MANIFEST_FORMAT,
     render: RENDER_VERSION,
-    key: `${RENDER_VERSION}:${stableJson(config.folders)}`,
+    key,
     sources: Object.fromEntries(sources.map((s) => [s.ref.rel, s.entry])),
     pages,
   });

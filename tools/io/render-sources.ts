@@ -77,6 +77,12 @@ export function readRenderSources(root: string, config: CanonConfig, previous: R
 /** Read a note again for its page (its facts came from the manifest). null when it no longer parses. */
 export function readSourceNote(root: string, source: RenderSource, config: CanonConfig): Note | null {
   if (source.note) return source.note;
-  const loaded = loadNoteBytes(source.ref, readFileSync(path.join(root, source.ref.rel)), config);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path.join(root, source.ref.rel));
+  } catch {
+    return null; // removed since the scan: the next run drops its page
+  }
+  const loaded = loadNoteBytes(source.ref, bytes, config);
   return loaded.problem ? null : loaded.note;
 }
