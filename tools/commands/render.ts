@@ -7,7 +7,7 @@ import { SITE_CSS } from '../core/render-css.js';
 import { planIndexSources, type IndexSource } from '../core/render-indexes.js';
 import { resolveDep, sitePathOf, type SiteMap } from '../core/render-links.js';
 import { indexRelOf, RENDER_VERSION, renderIndexPage, renderNotePage, STYLESHEET } from '../core/render-page.js';
-import { decodeRow, MANIFEST_FORMAT, pageFacts, planRender, type PageEntry, type PlannedPage } from '../core/render-plan.js';
+import { decodeRow, isPageSource, MANIFEST_FORMAT, planRender, type PageEntry, type PageSourceEntry, type PlannedPage } from '../core/render-plan.js';
 import type { Issue } from '../core/validate-note.js';
 import { readRenderSources, readSourceNote, shaOf, type RenderSource } from '../io/render-sources.js';
 import { openRepo } from '../io/repo.js';
@@ -45,26 +45,26 @@ export async function runRender(options: RenderOptions, ctx: CommandContext): Pr
   const previous = readManifest(site);
   const skipped: string[] = [];
   const sources = readRenderSources(root, config, previous, ctx.now().getTime(), skipped);
-  const notes = sources.filter((s) => pageFacts(s.entry) !== null);
+  const notes = sources.filter((s): s is RenderSource & { entry: PageSourceEntry } => isPageSource(s.entry));
   const indexes = planIndexSources(
     config,
     notes.map((s) => {
-      const facts = pageFacts(s.entry)!;
-      return { kind: s.ref.kind, month: facts.month, key: `${s.ref.stem}\0${facts.ids[0]}\0${facts.row}`, row: () => decodeRow(facts.ids[0]!, `${s.ref.stem}.md`, facts.row) };
+      const [, , , month, ids, row] = s.entry;
+      return { kind: s.ref.kind, month, key: `${s.ref.stem}\0${ids[0]}\0${row}`, row: () => decodeRow(ids[0], `${s.ref.stem}.md`, row) };
     }),
   );
   const siteMap = buildSiteMap(notes, indexes, config.folders);
 
   const jobs = new Map<string, Job>();
   for (const source of notes) {
-    const facts = pageFacts(source.entry)!;
+    const id = source.entry[4][0];
     jobs.set(sitePathOf(source.ref.rel), {
       planned: { page: sitePathOf(source.ref.rel), source: source.ref.rel, sha: source.entry[2] },
       make: () => {
         const note = readSourceNote(root, source, config);
         source.note = null; // rendered once: let the parsed note go
         if (note === null) return null;
-        return renderNotePage({ config, site: siteMap, kind: source.ref.kind, rel: source.ref.rel, id: facts.ids[0]!, data: note.data, body: note.body });
+        return renderNotePage({ config, site: siteMap, kind: source.ref.kind, rel: source.ref.rel, id, data: note.data, body: note.body });
       },
     });
   }
@@ -129,7 +129,7 @@ export async function runRender(options: RenderOptions, ctx: CommandContext): Pr
 }
 
 /** Which repository paths are pages, and which ids and folders name them. */
-function buildSiteMap(notes: readonly RenderSource[], indexes: readonly IndexSource[], folders: Record<NoteKind, string>): SiteMap {
+function buildSiteMap(notes: ReadonlyArray<RenderSource & { entry: PageSourceEntry }>, indexes: readonly IndexSource[], folders: Record<NoteKind, string>): SiteMap {
   const notePages = new Set(notes.map((s) => s.ref.rel));
   const indexPages = new Map(indexes.map((i) => [i.rel, i.page]));
   // The id maps are built on first use: a run that renders no wikilink never needs them.
@@ -140,7 +140,7 @@ function buildSiteMap(notes: readonly RenderSource[], indexes: readonly IndexSou
       ids = new Map();
       folded = new Map();
       for (const source of notes) {
-        for (const id of pageFacts(source.entry)!.ids) {
+        for (const id of source.entry[4]) {
           if (!ids.has(id)) ids.set(id, source.ref.rel);
           if (!folded.has(id.toLowerCase())) folded.set(id.toLowerCase(), source.ref.rel);
         }

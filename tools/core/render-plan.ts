@@ -44,10 +44,11 @@ export type SourceEntry = [size: number, mtimeMs: number | null, sha: string, mo
 /** A page written: its source, the hash it was made from, and its dependency keys with what each resolved to, flat. */
 export type PageEntry = [source: string, sha: string, deps: Array<string | null>];
 
-/** The facts of a source that is a page, or null. */
-export function pageFacts(entry: SourceEntry): { month: string; ids: string[]; row: string } | null {
-  const [, , , month, ids, row] = entry;
-  return month !== null && ids !== null && ids.length > 0 && row !== null ? { month, ids, row } : null;
+/** A source with a page: its month, ids and row are set (checked without allocating: 10,000 per run). */
+export type PageSourceEntry = [size: number, mtimeMs: number | null, sha: string, month: string, ids: [string, ...string[]], row: string, problem: null];
+
+export function isPageSource(entry: SourceEntry): entry is PageSourceEntry {
+  return entry[3] !== null && entry[4] !== null && entry[4].length > 0 && entry[5] !== null;
 }
 
 /** The row's JSON text: `[title, person, date, status, summary]`. */

@@ -5,7 +5,7 @@ import { NOTE_KINDS, type CanonConfig } from '../core/config.js';
 import { isClaimStub, type Note } from '../core/frontmatter.js';
 import { indexRowFor, monthOf } from '../core/index-render.js';
 import { externalIdFor } from '../core/layout.js';
-import { encodeRow, pageFacts, type RenderManifest, type SourceEntry } from '../core/render-plan.js';
+import { encodeRow, isPageSource, type RenderManifest, type SourceEntry } from '../core/render-plan.js';
 import type { NoteRef } from '../core/validate-note.js';
 import { listNotes, loadNoteBytes } from './store.js';
 
@@ -64,7 +64,7 @@ export function readRenderSources(root: string, config: CanonConfig, previous: R
       continue;
     }
     const bytes = readFileSync(file);
-    if (before && before[2] === shaOf(bytes) && (pageFacts(before) !== null || before[6] !== null)) {
+    if (before && before[2] === shaOf(bytes) && (isPageSource(before) || before[6] !== null)) {
       const mtimeMs = now - stat.mtimeMs > RACY_MS ? stat.mtimeMs : null;
       sources.push({ ref, entry: [stat.size, mtimeMs, before[2], before[3], before[4], before[5], before[6]], note: null });
       continue;
