@@ -182,7 +182,7 @@ async function main() {
     }
 
     // Figures owned by other parts of canon, each in its own module.
-    for (const name of ['hook', 'resume', 'session-start', 'sync', 'worker']) {
+    for (const name of ['hook', 'resume', 'session-start', 'sync', 'worker', 'render']) {
       if (!wanted(name)) continue;
       const file = path.join(CANON_ROOT, 'tools/bench', `${name}.mjs`);
       if (!existsSync(file)) continue;

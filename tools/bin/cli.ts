@@ -323,6 +323,22 @@ ${EXIT_CODES_HELP}`,
     .addHelpText('after', EXIT_CODES_HELP)
     .action(action(async () => (await import('../commands/sync.js')).runSync as Runner));
 
+  program
+    .command('render')
+    .description('write the store as a static HTML site: one page per note, the INDEX pages as navigation (only changed notes are rendered again)')
+    .option('--out <dir>', 'the site folder: new, empty, or made by canon render (default: site/ at the repository root, git-ignored)')
+    .option('--force', 'render every page again, changed or not')
+    .option('--json', 'print {out, pages, written, unchanged, removed, problems, skipped} as JSON')
+    .addHelpText(
+      'after',
+      `
+Pages have <meta> from the frontmatter, links between notes go to their pages, no JavaScript and
+nothing from the network. Only files canon render wrote (listed in <out>/.canon-render.json) are
+ever replaced or removed. A note that cannot be read is reported as file:line:col and has no page.
+` + EXIT_CODES_HELP,
+    )
+    .action(action(async () => (await import('../commands/render.js')).runRender as Runner));
+
   const hook = program.command('hook').description('Claude Code hooks (the committed bundles in .claude/hooks/ do the same work faster)');
   hook
     .command('post-tool-use')

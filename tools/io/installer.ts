@@ -165,9 +165,9 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   add('.gitattributes', mergeLineBlock(readTextOrNull(path.join(root, '.gitattributes')), renderLineBlock(['INDEX.md merge=canon-index', `${shard}*.md merge=canon-index`, `/${DEFAULT_CONFIG.changelog.file} merge=canon-index`, `${config.workstream}/*.md merge=canon-index`])), 'block', "INDEX files merge row by row, the session changelog entry by entry, workstreams' Session Log lines as a set (canon's merge driver)");
   add(
     '.gitignore',
-    mergeLineBlock(readTextOrNull(path.join(root, '.gitignore')), renderLineBlock(['.claude/state/', '.canon/', ...(options.obsidian ? OBSIDIAN_GITIGNORE : [])])),
+    mergeLineBlock(readTextOrNull(path.join(root, '.gitignore')), renderLineBlock(['.claude/state/', '.canon/', '/site/', ...(options.obsidian ? OBSIDIAN_GITIGNORE : [])])),
     'block',
-    `canon's local state and /handoff drafts stay out of git${options.obsidian ? ", and Obsidian's per-user files" : ''}`,
+    `canon's local state, /handoff drafts and the site of canon render stay out of git${options.obsidian ? ", and Obsidian's per-user files" : ''}`,
   );
   if (hasPrettier(root, pkg)) {
     add('.prettierignore', mergeLineBlock(readTextOrNull(path.join(root, '.prettierignore')), renderLineBlock(['**/INDEX.md', shard, '.claude/hooks/', '.claude/commands/handoff-*.md', '.claude/commands/resume-*.md', '.claude/canon-install.json', 'docs/sync/', '.canon/'])), 'block', 'generated files are not reformatted by prettier');
