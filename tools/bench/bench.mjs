@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CANON_ROOT, installCanonHooks } from '../install-hooks.mjs';
 import { generateStore } from './store.mjs';
+import { median, timeMs } from './measure.mjs';
 
 const CANON_BIN = path.join(CANON_ROOT, 'dist', 'canon.js');
 
@@ -21,18 +22,6 @@ const onlyIndex = process.argv.indexOf('--only');
 const ONLY = onlyIndex === -1 ? null : new Set(process.argv[onlyIndex + 1].split(','));
 const wanted = (name) => ONLY === null || ONLY.has(name);
 const WORKSTREAMS = arg('--workstreams', 200);
-
-export function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-export function timeMs(fn) {
-  const start = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
 
 /** Median wall time of `node -e 0`: the cost of starting Node at all, the unit of every ratio. */
 export function nodeBaselineMs(runs = 15) {

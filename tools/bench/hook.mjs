@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './measure.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HOOK = path.join(ROOT, '.claude/hooks/post-tool-use.mjs');
@@ -23,12 +24,6 @@ const input = (session, tool) =>
     tool_input: { command: 'ls' },
     tool_response: { stdout: 'x'.repeat(2000), stderr: '', interrupted: false },
   });
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 function timeOnce(args, env, stdin) {
   const start = process.hrtime.bigint();

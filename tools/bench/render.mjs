@@ -6,22 +6,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, timeMs } from './measure.mjs';
 
 const COLD_BUDGET_MS = 10000;
 const CHANGED_BUDGET_MS = 1000;
 const CHANGED_RUNS = 5;
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function timeMs(fn) {
-  const start = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
 
 export async function run({ storeDir, canonBin, nodeBaselineMs, log, line }) {
   const env = { ...process.env, NO_COLOR: '1', TZ: 'UTC' };

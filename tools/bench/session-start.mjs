@@ -4,14 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { CANON_ROOT } from '../install-hooks.mjs';
+import { median } from './measure.mjs';
 
 const RUNS = 15;
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 export async function run({ storeDir, canonBin, nodeBaselineMs, log, line }) {
   const env = { ...process.env, OPERATOR: 'roman', NO_COLOR: '1', TZ: 'UTC', CLAUDE_PROJECT_DIR: storeDir };

@@ -170,7 +170,7 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
     `canon's local state, /handoff drafts and the site of canon render stay out of git${options.obsidian ? ", and Obsidian's per-user files" : ''}`,
   );
   if (hasPrettier(root, pkg)) {
-    add('.prettierignore', mergeLineBlock(readTextOrNull(path.join(root, '.prettierignore')), renderLineBlock(['**/INDEX.md', shard, '.claude/hooks/', '.claude/commands/handoff-*.md', '.claude/commands/resume-*.md', '.claude/canon-install.json', 'docs/sync/', '.canon/'])), 'block', 'generated files are not reformatted by prettier');
+    add('.prettierignore', mergeLineBlock(readTextOrNull(path.join(root, '.prettierignore')), renderLineBlock(['**/INDEX.md', shard, '.claude/hooks/', '.claude/commands/handoff-*.md', '.claude/commands/resume-*.md', '.claude/canon-install.json', 'docs/sync/', '.canon/', ...(options.obsidian ? [`${OBSIDIAN_TEMPLATES}/`] : [])])), 'block', 'generated files (and canon\'s templates) are not reformatted by prettier');
   }
 
   const bundles = readdirSync(path.join(pkgRoot, '.claude/hooks')).filter((n) => n.endsWith('.mjs'));

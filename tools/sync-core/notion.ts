@@ -222,24 +222,23 @@ export function createNotionApi(options: NotionOptions): NotionApi {
     }
   }
 
-  async function findPages(dataSourceId: string, property: string, externalId: string): Promise<string[]> {
-    const ids: string[] = [];
+  type QueryResult = Awaited<ReturnType<typeof client.dataSources.query>>['results'][number];
+
+  /** Every result of a data source query, page by page (100 at a time). */
+  async function queryAll(params: Omit<Parameters<typeof client.dataSources.query>[0], 'start_cursor' | 'page_size'>): Promise<QueryResult[]> {
+    const results: QueryResult[] = [];
     let cursor: string | undefined;
     do {
-      const page = await call(
-        () =>
-          client.dataSources.query({
-            data_source_id: dataSourceId,
-            filter: { property, rich_text: { equals: externalId } },
-            page_size: 100,
-            ...(cursor ? { start_cursor: cursor } : {}),
-          }),
-        true,
-      );
-      for (const result of page.results) if (result.object === 'page') ids.push(result.id);
+      const page = await call(() => client.dataSources.query({ ...params, page_size: 100, ...(cursor ? { start_cursor: cursor } : {}) }), true);
+      results.push(...page.results);
       cursor = page.has_more && page.next_cursor ? page.next_cursor : undefined;
     } while (cursor);
-    return ids;
+    return results;
+  }
+
+  async function findPages(dataSourceId: string, property: string, externalId: string): Promise<string[]> {
+    const results = await queryAll({ data_source_id: dataSourceId, filter: { property, rich_text: { equals: externalId } } });
+    return results.filter((r) => r.object === 'page').map((r) => r.id);
   }
 
   async function listChildren(blockId: string): Promise<string[]> {
@@ -347,27 +346,13 @@ export function createNotionApi(options: NotionOptions): NotionApi {
 
     async listPages(dataSourceId, idProperty, filterProperties) {
       const pages: ListedPage[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await call(
-          () =>
-            client.dataSources.query({
-              data_source_id: dataSourceId,
-              filter: { property: idProperty, rich_text: { is_not_empty: true } },
-              filter_properties: [...filterProperties],
-              page_size: 100,
-              ...(cursor ? { start_cursor: cursor } : {}),
-            }),
-          true,
-        );
-        for (const result of page.results) {
-          if (result.object !== 'page' || !('properties' in result)) continue;
-          const value = (result.properties as Record<string, { type?: string; rich_text?: { plain_text?: string }[] }>)[idProperty];
-          const externalId = (value?.rich_text ?? []).map((t) => t.plain_text ?? '').join('');
-          if (externalId) pages.push({ id: result.id, externalId });
-        }
-        cursor = page.has_more && page.next_cursor ? page.next_cursor : undefined;
-      } while (cursor);
+      const results = await queryAll({ data_source_id: dataSourceId, filter: { property: idProperty, rich_text: { is_not_empty: true } }, filter_properties: [...filterProperties] });
+      for (const result of results) {
+        if (result.object !== 'page' || !('properties' in result)) continue;
+        const value = (result.properties as Record<string, { type?: string; rich_text?: { plain_text?: string }[] }>)[idProperty];
+        const externalId = (value?.rich_text ?? []).map((t) => t.plain_text ?? '').join('');
+        if (externalId) pages.push({ id: result.id, externalId });
+      }
       return pages;
     },
 
