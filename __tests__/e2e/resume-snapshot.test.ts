@@ -111,6 +111,12 @@ describe("the entry's warm resume (bin/canon.ts) answers exactly as the full com
     }
     // The warm path never rebuilt the dashboard: the resume cache it would have written is still gone.
     expect(existsSync(path.join(repo.dir, CACHE))).toBe(false);
+    // And it answered from the entry alone: node's module loader never reached the full command line.
+    const traced = run(repo, ['resume', '--limit', '1'], { NODE_DEBUG: 'esm' });
+    expect(traced.stdout).toBe(cold.stdout);
+    expect(traced.stderr).toMatch(/dist\/canon\.js/);
+    expect(traced.stderr).not.toMatch(/dist\/cli\.js/);
+    expect(run(repo, ['resume', '--no-cache', '--limit', '1'], { NODE_DEBUG: 'esm' }).stderr).toMatch(/dist\/cli\.js/);
   });
 
   test('bad arguments are refused as before, however warm the snapshot is', () => {

@@ -142,3 +142,15 @@ describe('renames', () => {
     ]);
   });
 });
+
+describe('the pre-check before the markdown parser loads', () => {
+  test('links to URLs and anchors need no parse; wikilinks and relative links do', async () => {
+    const { mayHoldLinks } = await import('../../tools/core/markdown-lines.js');
+    expect(mayHoldLinks('See [the docs](https://example.com/x) and [above](#summary), mail [us](mailto:a@b.c).\n\n[ref]: https://example.com\n')).toBe(false);
+    expect(mayHoldLinks('No links at all.\n')).toBe(false);
+    expect(mayHoldLinks('See [[RT-260511-02]].\n')).toBe(true);
+    expect(mayHoldLinks('See [the spike](../sessions/RT-260511-02.md).\n')).toBe(true);
+    expect(mayHoldLinks('See [the spike](<../sessions/a b.md>).\n')).toBe(true);
+    expect(mayHoldLinks('Text.\n\n[spike]: ../sessions/RT-260511-02.md\n')).toBe(true);
+  });
+});

@@ -3,8 +3,7 @@ import type { CommandContext } from '../context.js';
 import { newChangelog, upsertChangelogEntry, type ChangelogEntry } from '../core/changelog.js';
 import type { CanonConfig } from '../core/config.js';
 import { errorMessage } from '../errors.js';
-import { readTextOrNull, writeFileSafely } from '../io/fs.js';
-import { readHeadText, type HandoffFile } from '../io/handoff-git.js';
+import { editForHandoff, type HandoffFile } from '../io/handoff-git.js';
 import { handoffMessages as m } from '../messages/handoff.js';
 
 /**
@@ -26,24 +25,9 @@ export async function addToChangelog(
   const { path: notePath, ...rest } = entry;
   const full: ChangelogEntry = { ...rest, href: path.posix.relative(path.posix.dirname(rel), notePath) };
   try {
-    const working = readTextOrNull(path.join(root, rel));
-    const head = await readHeadText(root, rel, ctx.env);
-    const updated = upsertChangelogEntry(working ?? head ?? newChangelog(), full, options);
-    if (updated === null) {
-      warn(m.warn.changelogNotOurs(rel));
-      return null;
-    }
-    let stagedText: string | undefined;
-    if (head !== null && working !== null && head !== working) {
-      const fromHead = upsertChangelogEntry(head, full, options);
-      if (fromHead === null) {
-        warn(m.warn.changelogNotOurs(rel));
-        return null;
-      }
-      stagedText = fromHead;
-    }
-    await writeFileSafely(path.join(root, rel), updated);
-    return stagedText === undefined ? { rel } : { rel, stagedText };
+    const file = await editForHandoff(root, rel, (text) => upsertChangelogEntry(text, full, options), { env: ctx.env, initial: newChangelog() });
+    if (file === null) warn(m.warn.changelogNotOurs(rel));
+    return file;
   } catch (error) {
     warn(m.warn.changelogFailed(rel, errorMessage(error)));
     return null;

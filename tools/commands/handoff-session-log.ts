@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext } from '../context.js';
 import type { CanonConfig } from '../core/config.js';
@@ -7,8 +7,7 @@ import { insertSessionLogEntry } from '../core/handoff-note.js';
 import { trimSlashes } from '../core/layout.js';
 import { normalizeNote } from '../core/normalize.js';
 import { errorMessage } from '../errors.js';
-import { writeFileSafely } from '../io/fs.js';
-import { readHeadText, type HandoffFile } from '../io/handoff-git.js';
+import { editForHandoff, type HandoffFile } from '../io/handoff-git.js';
 import { handoffMessages as m } from '../messages/handoff.js';
 
 /**
@@ -38,12 +37,7 @@ export async function logInWorkstream(
     return note.hasFrontmatter ? serializeNote(normalizeNote({ ...note, body }, 'workstream')) : body;
   };
   try {
-    const working = readFileSync(file, 'utf8');
-    const updated = withEntry(working);
-    const head = await readHeadText(root, rel, ctx.env);
-    const stagedText = head === null || head === working ? undefined : withEntry(head);
-    await writeFileSafely(file, updated);
-    return stagedText === undefined ? { rel } : { rel, stagedText };
+    return await editForHandoff(root, rel, withEntry, { env: ctx.env });
   } catch (error) {
     warn(m.warn.workstreamUnreadable(rel, errorMessage(error)));
     return null;

@@ -20,7 +20,7 @@ import { commitMetadata, type MetadataWrite } from '../io/sync-commit.js';
 import { readRefusals, writeRefusals, type Refusal } from '../io/sync-refused.js';
 import { syncMessages as m } from '../messages/sync.js';
 import { createProgress } from '../progress-bar.js';
-import { applySync, prepareSync, redactor, toResult, withPlan, type LoadedNote as Loaded, type NotionTarget } from '../sync-core/engine.js';
+import { applySync, isLinkTarget, prepareSync, redactor, toResult, withPlan, type LoadedNote as Loaded, type NotionTarget } from '../sync-core/engine.js';
 import { applyMetadata, withSyncMetadata } from '../sync-core/write-back.js';
 import { noteSecretFindings } from '../sync-core/secrets.js';
 
@@ -159,17 +159,15 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
   const rate = resolveRate(repo.config, ctx.env, options.rps);
   const version = repo.config.notion.version;
   const dialect = DIALECTS[version];
-  const loaded = await readCandidates(repo.root, repo.config, kinds);
-  // With --kinds, the notes of the other kinds are link targets still (a workstream's link to a
-  // session stays a link, or stays pending until the session has a page): read, never sent.
+  // One read of the store. With --kinds, the notes of the other kinds are link targets still (a
+  // workstream's link to a session stays a link, or stays pending until the session has a page).
+  const all = await readCandidates(repo.root, repo.config, [...NOTE_KINDS]);
+  const loaded = all.filter((l) => kinds.includes(l.candidate.kind));
   const knownPages = new Map<string, string | null>();
-  if (kinds.length < NOTE_KINDS.length) {
-    const others = (await readCandidates(repo.root, repo.config, NOTE_KINDS.filter((k) => !kinds.includes(k)))).map((l) => l.candidate);
+  const others = all.filter((l) => !kinds.includes(l.candidate.kind)).map((l) => l.candidate);
+  if (others.length > 0) {
     const byFile = new Map(others.map((c) => [c.file, c]));
-    for (const action of planSync(others)) {
-      const candidate = byFile.get(action.file);
-      if (candidate?.data && !candidate.isStub && candidate.data.sync_status !== 'local-only') knownPages.set(action.file, action.notion_page_id);
-    }
+    for (const action of planSync(others)) if (isLinkTarget(byFile.get(action.file)!)) knownPages.set(action.file, action.notion_page_id);
   }
   const ids = resolveTarget(repo.config, ctx.env);
   const refusals = readRefusals(repo.root);
@@ -201,7 +199,7 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
 
   const token = ctx.env.NOTION_TOKEN?.trim();
   if (!token) throw new UsageError(m.noToken, m.noTokenHint);
-  const redact = redactor(token);
+  const redact = redactor([[token, '[NOTION_TOKEN]']]);
   if (!ids.databaseId && !ids.dataSourceId) throw new UsageError(m.noDatabase, m.noDatabaseHint);
 
   let lock;

@@ -291,11 +291,7 @@ function closingBracket(body: string, open: number, end: number): number {
 }
 
 /** 1-based file line and column (in characters, so an emoji counts once) of a body offset. */
-export function positionOf(body: string, offset: number, lineOffset: number): { line: number; column: number } {
-  return createLocator(body, lineOffset)(offset);
-}
-
-/** positionOf for many offsets of one body: line starts found once, each lookup a binary search. */
+/** Positions of many offsets in one body: line starts found once, each lookup a binary search. */
 function createLocator(body: string, lineOffset: number): (offset: number) => { line: number; column: number } {
   const starts = [0];
   for (let i = body.indexOf('\n'); i !== -1; i = body.indexOf('\n', i + 1)) starts.push(i + 1);

@@ -18,10 +18,14 @@ export function proseLines(body: string): string[] {
   return out;
 }
 
+/** An inline link's or reference definition's destination that is a URL (`https:`, `mailto:`) or an anchor: nothing to check. */
+const RELATIVE_DESTINATION = /\]\(\s*<?(?![a-z][a-z0-9+.-]*:|#)|^ {0,3}\[[^\]\n]+\]:[ \t]*<?(?![a-z][a-z0-9+.-]*:|#)/im;
+
 /**
- * Cheap test before parsing anything (most notes hold no link at all): false means the body has
- * no wikilink, inline link or reference definition, so the markdown parser need not even load.
+ * Cheap test before parsing anything (most notes hold no link to check): false means the body has
+ * no wikilink and no inline link or reference definition to a relative path — links to URLs and
+ * anchors need no check — so the markdown parser need not even load.
  */
 export function mayHoldLinks(body: string): boolean {
-  return body.includes('[[') || body.includes('](') || body.includes(']:');
+  return body.includes('[[') || RELATIVE_DESTINATION.test(body);
 }

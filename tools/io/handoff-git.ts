@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { NoteKind } from '../core/config.js';
 import { GIT_LOG_FORMAT, NO_GIT_STATS, parseGitLog, type GitStats } from '../core/handoff-note.js';
+import { readTextOrNull, writeFileSafely } from './fs.js';
 import { execGit, porcelain, porcelainResult, splitNul, type GitResult } from './git.js';
 
 export type MidOperation = 'merge' | 'rebase' | 'cherry-pick' | 'revert';
@@ -144,6 +145,34 @@ export async function readHeadText(root: string, rel: string, env: NodeJS.Proces
 export interface HandoffFile {
   rel: string;
   stagedText?: string;
+}
+
+/**
+ * Add handoff's part to a file it shares with people (the workstream's Session Log, the changelog):
+ * `edit` applied to the working text (or, with no working file, the committed text, else `initial`),
+ * written atomically. When the file has uncommitted edits, the staged version is `edit` of its
+ * committed text, so those edits stay the user's. null: `edit` refused a text (not canon's to change).
+ */
+export async function editForHandoff(
+  root: string,
+  rel: string,
+  edit: (text: string) => string | null,
+  options: { env: NodeJS.ProcessEnv; initial?: string },
+): Promise<HandoffFile | null> {
+  const working = readTextOrNull(path.join(root, rel));
+  const head = await readHeadText(root, rel, options.env);
+  const base = working ?? head ?? options.initial;
+  if (base === undefined) return null;
+  const updated = edit(base);
+  if (updated === null) return null;
+  let stagedText: string | undefined;
+  if (head !== null && working !== null && head !== working) {
+    const fromHead = edit(head);
+    if (fromHead === null) return null;
+    stagedText = fromHead;
+  }
+  await writeFileSafely(path.join(root, rel), updated);
+  return stagedText === undefined ? { rel } : { rel, stagedText };
 }
 
 /**

@@ -7,7 +7,7 @@ import { trimSlashes } from '../core/layout.js';
 import { isSitePath, MANIFEST_FILE, parseManifest, serializeManifest, type RenderManifest } from '../core/render-plan.js';
 import { UsageError, UserError } from '../errors.js';
 import { renderMessages } from '../messages/render.js';
-import { readTextOrNull } from './fs.js';
+import { readTextOrNull, writeFileSafelySync } from './fs.js';
 
 /** The out folder of `canon render`, checked: every write and removal goes through it. */
 export interface SiteFolder {
@@ -217,8 +217,6 @@ export function readManifest(site: SiteFolder): RenderManifest | null {
 export function writeManifest(site: SiteFolder, manifest: RenderManifest): void {
   const file = path.join(site.dir, MANIFEST_FILE);
   if (lstatOrNull(file)?.isSymbolicLink()) throw new UserError(renderMessages.linkInside(`${site.display}/${MANIFEST_FILE}`));
-  mkdirSync(site.dir, { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, serializeManifest(manifest));
-  renameSync(tmp, file);
+  // Temp file, fsync and rename, never through a link (a plain temp-file write would follow one).
+  writeFileSafelySync(file, serializeManifest(manifest));
 }

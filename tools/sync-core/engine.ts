@@ -99,6 +99,11 @@ function safeDecode(file: string): string {
   }
 }
 
+/** A note other notes' links can point at in Notion: one that is ever sent (not a stub, not local-only). */
+export function isLinkTarget(candidate: SyncCandidate): boolean {
+  return candidate.data !== undefined && !candidate.isStub && candidate.data.sync_status !== 'local-only';
+}
+
 export function linkResolver(file: string, notes: ReadonlyMap<string, string | null>): (url: string) => LinkResolution {
   return (url) => {
     if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('#') || url.startsWith('/')) return { url: null };
@@ -183,8 +188,8 @@ export async function prepareSync(source: NoteSource, options: { dialect: Markdo
   // Notes that are never sent (stubs, local-only) are not link targets: a link to one keeps its text for good.
   const pages = new Map<string, string | null>(source.knownPages ?? []);
   for (const action of plan) {
-    const data = byFile.get(action.file)?.candidate.data;
-    if (data && !byFile.get(action.file)?.candidate.isStub && data.sync_status !== 'local-only') pages.set(action.file, action.notion_page_id);
+    const candidate = byFile.get(action.file)?.candidate;
+    if (candidate && isLinkTarget(candidate)) pages.set(action.file, action.notion_page_id);
   }
   // A note sent while a note it links to had no page yet (sync_status: pending) is sent again once
   // every such link can be made (issue 14.2); until then it costs nothing.
@@ -435,9 +440,13 @@ export async function applySync(prepared: PreparedSync, options: ApplyOptions): 
 }
 
 /** Never let the token reach output, files or logs, whatever an error message carries. */
-export function redactor(token: string | undefined, label = '[NOTION_TOKEN]'): (text: string) => string {
-  if (!token) return (text) => text;
-  return (text) => text.split(token).join(label);
+/**
+ * Never let a token reach output, files or logs, whatever an error message carries: each secret
+ * (trimmed, as the clients send it) is replaced by its label.
+ */
+export function redactor(secrets: ReadonlyArray<readonly [secret: string | undefined, label: string]>): (text: string) => string {
+  const known = secrets.map(([secret, label]) => [secret?.trim() ?? '', label] as const).filter(([secret]) => secret !== '');
+  return (text) => known.reduce((out, [secret, label]) => out.split(secret).join(label), text);
 }
 
 export type { NoteKind };

@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import { runOnce, type RunSummary, type StateStore, type SyncEnv } from './run.js';
+import { positive, runOnce, workerRedactor, type RunSummary, type StateStore, type SyncEnv } from './run.js';
 
 /**
  * canon's Notion mirror as a Cloudflare Worker (ADR-0017). A cron trigger (every 15 minutes by
@@ -22,7 +22,7 @@ export class SyncRunner extends DurableObject<Env> {
   private running = false;
 
   async run(trigger: string): Promise<RunOutcome> {
-    const leaseMs = Number(this.env.LOCK_LEASE_SECONDS || 900) * 1000;
+    const leaseMs = positive(this.env.LOCK_LEASE_SECONDS, 900) * 1000;
     // Checked and taken with no await in between: two calls into this object cannot both pass.
     const lease = await this.ctx.storage.get<Lease>('lease');
     if (this.running || (lease && lease.expires > Date.now())) return { status: 'locked', until: new Date(lease?.expires ?? Date.now() + leaseMs).toISOString() };
@@ -39,7 +39,7 @@ export class SyncRunner extends DurableObject<Env> {
       console.log(`canon sync (${trigger}): ${summary.counts.create} created, ${summary.counts.update} updated, ${summary.counts.error} failed, left ${summary.left}; ${summary.requests.github} GitHub + ${summary.requests.notion} Notion requests`);
       return { status: 'ran', summary };
     } catch (error) {
-      const message = redact(this.env, (error as Error).message ?? String(error));
+      const message = workerRedactor(this.env)((error as Error).message ?? String(error));
       await this.ctx.storage.put('last-error', { at: new Date().toISOString(), trigger, error: message });
       console.error(`canon sync (${trigger}) failed: ${message}`);
       return { status: 'failed', error: message };
@@ -79,17 +79,6 @@ export class SyncRunner extends DurableObject<Env> {
   }
 }
 
-function redact(env: SyncEnv, text: string): string {
-  let out = text;
-  for (const [secret, label] of [
-    [env.NOTION_TOKEN, '[NOTION_TOKEN]'],
-    [env.GITHUB_TOKEN, '[GITHUB_TOKEN]'],
-    [env.RUN_TOKEN, '[RUN_TOKEN]'],
-  ] as const) {
-    if (secret) out = out.split(secret).join(label);
-  }
-  return out;
-}
 
 /** Constant-time comparison of the bearer token. */
 function authorized(request: Request, token: string | undefined): boolean {

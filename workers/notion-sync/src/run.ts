@@ -5,7 +5,7 @@ import { classifyPath } from '../../../tools/core/layout.js';
 import type { MarkdownDialect } from '../../../tools/core/notion-markdown.js';
 import { REASONS } from '../../../tools/core/sync-plan.js';
 import { renderLastSync } from '../../../tools/core/sync-report.js';
-import { applySync, prepareSync, redactor, type LoadedNote, type SentMarkdown } from '../../../tools/sync-core/engine.js';
+import { applySync, isLinkTarget, prepareSync, redactor, type LoadedNote, type SentMarkdown } from '../../../tools/sync-core/engine.js';
 import { createNotionApi } from '../../../tools/sync-core/notion.js';
 import { noteSecretFindings } from '../../../tools/sync-core/secrets.js';
 import { withSyncMetadata } from '../../../tools/sync-core/write-back.js';
@@ -79,7 +79,16 @@ const DIALECTS: Record<NotionVersion, MarkdownDialect> = { '2026-03-11': 'v1', '
 const BOOKKEEPING_STATUSES = new Set(['error', 'pending']);
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-function positive(raw: string | undefined, fallback: number): number {
+/** The Worker's three secrets, masked in everything it says. */
+export function workerRedactor(env: SyncEnv): (text: string) => string {
+  return redactor([
+    [env.NOTION_TOKEN, '[NOTION_TOKEN]'],
+    [env.GITHUB_TOKEN, '[GITHUB_TOKEN]'],
+    [env.RUN_TOKEN, '[RUN_TOKEN]'],
+  ]);
+}
+
+export function positive(raw: string | undefined, fallback: number): number {
   const value = Number(raw);
   return raw !== undefined && raw !== '' && Number.isFinite(value) && value > 0 ? value : fallback;
 }
@@ -118,7 +127,7 @@ export interface RunOptions {
 export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptions): Promise<RunSummary> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
-  const redact = ((a: (t: string) => string, b: (t: string) => string) => (t: string) => b(a(t)))(redactor(env.NOTION_TOKEN), redactor(env.GITHUB_TOKEN, '[GITHUB_TOKEN]'));
+  const redact = workerRedactor(env);
   const retryBase = positive(env.RETRY_BASE_MS, 500);
   const gh: GitHub = createGitHub({
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
@@ -265,7 +274,8 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
           else sentDeletes.push(`sent:${pageId}`);
         },
       },
-      onDone: () => void options.heartbeat?.(),
+      // The lease is renewed after every note; a failed renewal is logged, never an unhandled rejection.
+      onDone: () => void options.heartbeat?.().catch((error: unknown) => log(`the lock lease could not be renewed: ${String(error)}`)),
     });
     notionRequests = applied.requests;
     summary.counts = applied.counts;
@@ -299,6 +309,7 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
           }),
         )
       : null;
+  let committedOn = head;
   if (lastSync !== null) {
     let parent = head;
     let base = tree;
@@ -312,12 +323,13 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
         }
       }
       const list: NewFile[] = [...pending].map((file) => ({ path: file, mode: modes.get(file)!.mode, content: texts.get(file)! }));
-      if (lastSync !== null) list.push({ path: LAST_SYNC_FILE, mode: '100644', content: lastSync });
+      list.push({ path: LAST_SYNC_FILE, mode: '100644', content: lastSync });
       const c = summary.counts;
       const message = `sync: ${c.create} created, ${c.update} updated, ${c.error} failed in Notion${summary.left > 0 ? ` (${summary.left} left for the next run)` : ''}`;
       const commit = await gh.commit({ parent, baseTree: base.sha, files: list, message, author: { name: env.SYNC_AUTHOR_NAME || 'canon-sync[bot]', email: env.SYNC_AUTHOR_EMAIL || 'canon-sync@users.noreply.github.com' } });
       if (await gh.advance(branch, commit)) {
         summary.commit = commit;
+        committedOn = parent;
         break;
       }
       if (attempt >= 5) throw new Error(`the branch ${branch} kept moving: the write-back was not committed (the next run repeats it)`);
@@ -338,7 +350,7 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
     const data = { ...(item.candidate.data ?? {}), ...(values ?? {}) };
     const status = data.sync_status;
     const pageId = typeof data.notion_page_id === 'string' && /^[0-9a-f-]{32,36}$/i.test(data.notion_page_id) ? data.notion_page_id : null;
-    const linkable = Boolean(item.candidate.data) && !item.candidate.isStub && status !== 'local-only';
+    const linkable = item.candidate.data !== undefined && isLinkTarget({ ...item.candidate, data });
     const action = prepared.plan.find((a) => a.file === file);
     const result = results.get(file);
     const refused = result?.action === 'error' && !applied!.transient.has(file) ? result.reason : undefined;
@@ -354,7 +366,10 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
   if (Object.keys(updates).length > 0) await state.putMany(updates);
   const gone = [...files.keys()].filter((file) => !seen.has(file));
   if (gone.length > 0) await state.delete(gone.flatMap((file) => [`file:${file}`, `synced:${file}`]));
-  const unfinished = summary.left > 0 || summary.deferred.length > 0 || Object.values(updates).some((u) => (u as FileState).retry === true);
+  // A write-back rebuilt on a head that moved during the run carries commits this run never read:
+  // the next run must look at that tree again, so the run is not "done" at the new head.
+  const moved = summary.commit !== null && committedOn !== head;
+  const unfinished = moved || summary.left > 0 || summary.deferred.length > 0 || Object.values(updates).some((u) => (u as FileState).retry === true);
   if (unfinished) await state.delete(['done-head']);
   else await state.put('done-head', summary.commit ?? head);
   return finish(notionRequests);
