@@ -19,7 +19,7 @@ export function proseLines(body: string): string[] {
 }
 
 /** An inline link's or reference definition's destination that is a URL (`https:`, `mailto:`) or an anchor: nothing to check. */
-const RELATIVE_DESTINATION = /\]\(\s*<?(?![a-z][a-z0-9+.-]*:|#)|^ {0,3}\[[^\]\n]+\]:[ \t]*<?(?![a-z][a-z0-9+.-]*:|#)/im;
+const RELATIVE_DESTINATION = /\]\(\s*(?!\s)<?(?![a-z][a-z0-9+.-]*:|#)|^ {0,3}\[[^\]\n]+\]:[ \t]*(?![ \t])<?(?![a-z][a-z0-9+.-]*:|#)/im;
 
 /**
  * Cheap test before parsing anything (most notes hold no link to check): false means the body has
