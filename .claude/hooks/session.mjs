@@ -5,7 +5,7 @@ import path4 from "node:path";
 
 // tools/core/resume-cache-codec.ts
 var RESUME_CACHE_FILE = ".claude/state/resume-cache.json";
-var RESUME_CACHE_VERSION = 1;
+var RESUME_CACHE_VERSION = 2;
 var CACHE_TAG = "canon resume cache";
 function decodeCache(text2) {
   let parsed;
@@ -33,7 +33,7 @@ var textAt = (column, i) => {
 function factsAt(file, i, rel) {
   switch (file.type[i]) {
     case "s":
-      return { type: "session", operator: textAt(file.a, i), date: textAt(file.b, i), title: textAt(file.c, i) };
+      return { type: "session", operator: textAt(file.a, i), date: textAt(file.b, i), title: textAt(file.c, i), ended_at: textAt(file.d, i) };
     case "w":
       return { type: "workstream", owner: textAt(file.a, i), status: textAt(file.b, i), title: textAt(file.c, i), priority: textAt(file.d, i) };
     case "t":
@@ -50,7 +50,7 @@ function cachedFacts(cached) {
     const rel = file.path[i];
     const stem = rel.slice(rel.lastIndexOf("/") + 1).replace(/\.md$/, "");
     const facts = factsAt(file, i, rel);
-    if (facts.type === "session") sessions.push({ id: stem, path: rel, operator: facts.operator, date: facts.date, title: facts.title });
+    if (facts.type === "session") sessions.push({ id: stem, path: rel, operator: facts.operator, date: facts.date, title: facts.title, ended_at: facts.ended_at });
     else if (facts.type === "workstream") {
       workstreams.push({ slug: stem, path: rel, title: facts.title, owner: facts.owner, status: facts.status, priority: facts.priority });
     }
@@ -205,12 +205,20 @@ function sequence(id) {
   const match = SESSION_NN.exec(id);
   return match ? Number(match[1]) : -1;
 }
+function endedMs(session) {
+  if (session.ended_at === null) return -Infinity;
+  const ms = Date.parse(session.ended_at);
+  return Number.isNaN(ms) ? -Infinity : ms;
+}
 function compareSessions(a, b) {
   if (a.date !== b.date) {
     if (a.date === null) return 1;
     if (b.date === null) return -1;
     return a.date < b.date ? 1 : -1;
   }
+  const ea = endedMs(a);
+  const eb = endedMs(b);
+  if (ea !== eb) return eb > ea ? 1 : -1;
   return sequence(b.id) - sequence(a.id) || compareNatural(b.id, a.id);
 }
 function selectOwnSessions(sessions, operator) {
@@ -653,6 +661,7 @@ function trimSlashes(folder) {
 // tools/io/resume-snapshot.ts
 var RESUME_SNAPSHOT_FILE = ".claude/state/resume-view.json";
 var RACY_MS = 2e3;
+var SNAPSHOT_FORMAT = "resume-view 2";
 function indexFile(root, env) {
   if (env.GIT_INDEX_FILE || env.GIT_DIR) return null;
   const dotGit = path2.join(root, ".git");
@@ -707,6 +716,7 @@ function keyOf(inputs, untracked, nowMs, status) {
   if (status.code !== 0) return null;
   const young = { value: false };
   const parts = [
+    SNAPSHOT_FORMAT,
     inputs.operator,
     String(inputs.limit),
     inputs.today,
