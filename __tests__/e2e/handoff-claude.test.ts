@@ -172,4 +172,45 @@ describe('handoff inside Claude Code', () => {
     const none = runCli(['session', 'commits', '--session-id', 'unknown'], { cwd: repo.dir, env: repo.env });
     expect(none.stdout).toContain('canon does not know when this session started');
   });
+
+  test('two terminals hand off minutes apart: each note counts exactly its own session\'s commits and changelog lines', async () => {
+    const { repo, handoff } = store();
+    repo.write('CHANGELOG.md', '# Changelog\n\n<!-- canon:changelog -->\n');
+    repo.git(['add', 'CHANGELOG.md']);
+    repo.git(['commit', '-q', '-m', 'changelog'], { env: { HUSKY: '0' } });
+    await runSessionHook(repo, JSON.stringify({ session_id: 'sessX', hook_event_name: 'SessionStart', source: 'startup', cwd: repo.dir }));
+    await runSessionHook(repo, JSON.stringify({ session_id: 'sessY', hook_event_name: 'SessionStart', source: 'startup', cwd: repo.dir }));
+    await calls(repo, 'sessX', ['Bash']);
+    await calls(repo, 'sessY', ['Bash']);
+    // Commits made by each session's Bash calls (the env Claude Code gives them), through the real hooks.
+    const commit = (session: string | null, name: string, lines: number) => {
+      repo.write(`${name}.txt`, Array.from({ length: lines }, (_, i) => `${name} ${i}`).join('\n') + '\n');
+      repo.git(['add', `${name}.txt`]);
+      repo.git(['commit', '-q', '-m', `add ${name}`], { env: session === null ? {} : { CLAUDE_CODE_SESSION_ID: session } });
+    };
+    commit('sessY', 'y-work', 7);
+    commit('sessX', 'x-work', 3);
+    commit(null, 'by-hand', 11); // a plain terminal: nobody's session
+    // Y hands off first; its handoff commit runs inside Y's Bash call.
+    const y = handoff(['--session-id', 'sessY'], { CLAUDE_CODE_SESSION_ID: 'sessY' });
+    expect(y.code).toBe(0);
+    expect(noteOf(repo, 1).data).toMatchObject({ commits: 1, lines_added: 7, lines_removed: 0 });
+    const listed = runCli(['session', 'commits', '--session-id', 'sessX', '--json'], { cwd: repo.dir, env: repo.env });
+    expect(JSON.parse(listed.stdout)).toMatchObject({ source: 'recorded', commits: [{ subject: 'add x-work' }] });
+    const x = handoff(['--session-id', 'sessX'], { CLAUDE_CODE_SESSION_ID: 'sessX' });
+    expect(x.code).toBe(0);
+    // X's note holds X's one commit: not Y's work, not Y's handoff commit, not the hand-made commit.
+    expect(noteOf(repo, 2).data).toMatchObject({ commits: 1, lines_added: 3, lines_removed: 0 });
+    const changelog = repo.git(['show', 'HEAD:CHANGELOG.md']).stdout;
+    const entry = (id: string) => changelog.slice(changelog.indexOf(`[${id}]`)).split(/\n- \[/)[0]!;
+    expect(entry(idFor(2))).toContain('add x-work');
+    expect(entry(idFor(2))).not.toMatch(/y-work|by-hand|session RT-/);
+    expect(entry(idFor(1))).toContain('add y-work');
+    expect(entry(idFor(1))).not.toMatch(/x-work|by-hand/);
+    // A second handoff of X covers only what followed the first one.
+    commit('sessX', 'x-more', 2);
+    const again = handoff(['--session-id', 'sessX'], { CLAUDE_CODE_SESSION_ID: 'sessX' });
+    expect(again.code).toBe(0);
+    expect(noteOf(repo, 3).data).toMatchObject({ commits: 1, lines_added: 2 });
+  });
 });

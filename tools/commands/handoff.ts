@@ -40,6 +40,7 @@ import {
   pushHandoff,
   readGitEmail,
   readGitState,
+  readCommitStats,
   readGitStats,
   readLastHandoffTime,
   stageFiles,
@@ -52,6 +53,7 @@ import { readOperators } from '../io/operators.js';
 import { openRepo } from '../io/repo.js';
 import { getValidators } from '../io/schemas.js';
 import { claimSessionId, releaseClaim } from '../io/session-claim.js';
+import { markSessionHandoff, readSessionCommits } from '../io/session-commits-log.js';
 import { resolveSessionIdFor } from '../io/session-resolve.js';
 import { keepSessionTranscript } from '../io/transcript-archive.js';
 import { listNotes, readNote } from '../io/store.js';
@@ -157,7 +159,8 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     if (isFirstHandoff(root, config, operator.initials, claim.id)) logger.step(m.firstHandoff);
 
     const telemetry = readTelemetry(root, options, ctx, warn);
-    const { stats, since } = await readStats(root, config, operator, telemetry, ctx, warn);
+    const sessionId = telemetry !== null ? telemetryStem(telemetry) : resolveSessionIdFor(root, options.sessionId, ctx.env, ctx.now()).id;
+    const { stats, since } = await readStats(root, config, operator, { telemetry, sessionId }, ctx, warn);
     if (since !== null) logger.step(m.steps.stats(stats.commits, stats.linesAdded, stats.linesRemoved, since));
 
     let draft = given.draft;
@@ -301,6 +304,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
         return finish(ExitCode.failed);
       }
       result.committed = true;
+      if (sessionId !== null) await markSessionHandoff(root, sessionId, committed.sha, ctx.env).catch(() => undefined);
       handoffLock.release();
       logger.step(m.steps.committed(committed.sha, subject));
       if (committed.overlap.length > 0) warn(m.warn.unstagedOverlap(committed.overlap));
@@ -434,15 +438,28 @@ function telemetryStem(lookup: TelemetryLookup): string {
   return path.basename(lookup.file, '.json').replace(/^session-/, '');
 }
 
-/** SPEC §6 step 3. The session starts when the hook first counted a call, else at the operator's last handoff. */
+/**
+ * SPEC §6 step 3, exactly: the commits canon's post-commit recorded for this session since its last
+ * handoff (io/session-commits-log.ts). Only where this clone records none (hooks older than that, a
+ * handoff outside Claude Code) the session is taken to start when the hook first counted a call, else
+ * at the operator's last handoff, and its commits are the operator's since then.
+ */
 async function readStats(
   root: string,
   config: CanonConfig,
   operator: ResolvedOperator,
-  telemetry: TelemetryLookup | null,
+  session: { telemetry: TelemetryLookup | null; sessionId: string | null },
   ctx: CommandContext,
   warn: (text: string) => void,
 ) {
+  const { telemetry, sessionId } = session;
+  if (sessionId !== null) {
+    const recorded = await readSessionCommits(root, sessionId, ctx.env);
+    if (recorded.recording) {
+      const stats = await readCommitStats(root, recorded.shas, { folders: config.folders, env: ctx.env });
+      return { stats, since: validIso(telemetry?.state.started_at) ?? stats.firstCommitAt };
+    }
+  }
   const since = validIso(telemetry?.state.started_at) ?? (await readLastHandoffTime(root, trimSlashes(config.folders.session), operator.initials, ctx.env));
   if (since === null) {
     warn(m.warn.noSessionStart);
@@ -455,6 +472,7 @@ async function readStats(
   const gitEmail = await readGitEmail(root, ctx.env);
   if (gitEmail) authors.add(gitEmail);
   const stats = await readGitStats(root, { since, authors: authors.size > 0 ? authors : null, folders: config.folders, env: ctx.env });
+  if (sessionId !== null && stats.commits > 0) warn(m.warn.commitsByTime(stats.commits));
   return { stats, since };
 }
 
