@@ -355,6 +355,7 @@ function isSessionMark(event) {
 }
 var SUBAGENT_TOOLS = /* @__PURE__ */ new Set(["Agent", "Task"]);
 var MAX_FILES_TOUCHED = 200;
+var ACTIVE_GAP_MS = 15 * 60 * 1e3;
 var MAX_TOOL_NAME = 256;
 var MAX_SESSION_ID = 512;
 function isRecord(value) {
@@ -423,7 +424,12 @@ function createTelemetryState(sessionId, cwd, now, forbiddenMcp) {
     session_started_at: null,
     transcript_path: null,
     events_seen: 0,
-    journal_offset: 0
+    journal_offset: 0,
+    active_ms: 0,
+    last_event_at: null,
+    closed: false,
+    own_calls: 0,
+    replaces: null
   };
 }
 function serializeToolEvent(event) {
@@ -452,24 +458,45 @@ function parseToolEvent(line) {
   if (!isRecord(raw) || typeof raw.at !== "string" || typeof raw.cwd !== "string") return null;
   if (raw.mark === "start") {
     const text2 = (v) => typeof v === "string" ? v : null;
-    return { at: raw.at, mark: "start", source: text2(raw.source), transcript: text2(raw.transcript), cwd: raw.cwd };
+    const mark = { at: raw.at, mark: "start", source: text2(raw.source), transcript: text2(raw.transcript), cwd: raw.cwd };
+    const replaces = nonEmptyString(raw.replaces, MAX_SESSION_ID);
+    if (replaces !== null) mark.replaces = replaces;
+    return mark;
   }
+  if (raw.mark === "end") return { at: raw.at, mark: "end", cwd: raw.cwd };
   if (nonEmptyString(raw.tool, MAX_TOOL_NAME) === null || !isCount(raw.siblings)) return null;
   if (raw.file !== null && typeof raw.file !== "string") return null;
   const event = { at: raw.at, tool: raw.tool, file: raw.file, siblings: raw.siblings, cwd: raw.cwd };
   if (raw.failed === true) event.failed = true;
+  if (raw.own === true) event.own = true;
   return event;
 }
+function activeUpTo(state, at, closedBefore) {
+  if (state.last_event_at === null) return { active_ms: state.active_ms, last_event_at: at };
+  const gap = Date.parse(at) - Date.parse(state.last_event_at);
+  const add = closedBefore || !(gap > 0) ? 0 : Math.min(gap, ACTIVE_GAP_MS);
+  return { active_ms: state.active_ms + add, last_event_at: gap > 0 ? at : state.last_event_at };
+}
 function applyToolEvent(state, event, rule) {
+  if (isSessionMark(event) && event.mark === "end") {
+    return { ...state, ...activeUpTo(state, event.at, state.closed), closed: true };
+  }
+  const active = activeUpTo(state, event.at, state.closed);
+  if (!isSessionMark(event) && event.own) {
+    return { ...state, ...active, closed: false, own_calls: state.own_calls + 1 };
+  }
   const first = state.events_seen === 0;
   const startedAt = first || event.at < state.started_at ? event.at : state.started_at;
   if (isSessionMark(event)) {
     return {
       ...state,
+      ...active,
+      closed: false,
       started_at: startedAt,
       cwd: first ? event.cwd : state.cwd,
       session_started_at: state.session_started_at === null || event.at < state.session_started_at ? event.at : state.session_started_at,
       transcript_path: event.transcript ?? state.transcript_path,
+      replaces: event.replaces ?? state.replaces,
       events_seen: state.events_seen + 1
     };
   }
@@ -486,6 +513,8 @@ function applyToolEvent(state, event, rule) {
   if (event.file !== null && files.length < MAX_FILES_TOUCHED && !files.includes(event.file)) files = [...files, event.file];
   return {
     ...state,
+    ...active,
+    closed: false,
     started_at: startedAt,
     cwd: first ? event.cwd : state.cwd,
     updated_at: event.at > state.updated_at ? event.at : state.updated_at,
@@ -536,10 +565,11 @@ function parseTelemetryState(text2) {
   }
   const strings = ["started_at", "updated_at", "cwd"];
   if (strings.some((k) => raw[k] !== void 0 && typeof raw[k] !== "string")) return null;
-  const counts = ["subagents_dispatched", "parallel_terminals_observed", "failed_calls", "events_seen"];
+  const counts = ["subagents_dispatched", "parallel_terminals_observed", "failed_calls", "events_seen", "active_ms", "own_calls"];
   if (counts.some((k) => raw[k] !== void 0 && !isCount(raw[k]))) return null;
   if (raw.journal_offset !== void 0 && !isCount(raw.journal_offset)) return null;
-  const nullableStrings = ["session_started_at", "transcript_path"];
+  const nullableStrings = ["session_started_at", "transcript_path", "last_event_at", "replaces"];
+  if (raw.closed !== void 0 && typeof raw.closed !== "boolean") return null;
   if (nullableStrings.some((k) => raw[k] !== void 0 && raw[k] !== null && typeof raw[k] !== "string")) return null;
   const files = raw.files_touched ?? [];
   if (!Array.isArray(files) || !files.every((f) => typeof f === "string")) return null;
@@ -559,7 +589,12 @@ function parseTelemetryState(text2) {
     transcript_path: raw.transcript_path ?? null,
     // A state file from before `events_seen` existed: its calls were all events.
     events_seen: raw.events_seen ?? raw.tool_calls_count,
-    journal_offset: raw.journal_offset ?? 0
+    journal_offset: raw.journal_offset ?? 0,
+    active_ms: raw.active_ms ?? 0,
+    last_event_at: raw.last_event_at ?? null,
+    closed: raw.closed ?? false,
+    own_calls: raw.own_calls ?? 0,
+    replaces: raw.replaces ?? null
   };
 }
 function serializeTelemetryState(state) {
@@ -1117,10 +1152,34 @@ function recordSessionStart(root, sessionId, mark) {
     }
   }
 }
-function recordSessionEnd(root, sessionId, endedAt) {
+var CLEARED_FILE = "cleared-session.json";
+var CLEAR_WINDOW_MS = 3e4;
+function recordSessionEnd(root, sessionId, endedAt, options = {}) {
   mkdirSync3(telemetryStateDir(root), { recursive: true });
   writeFileSync3(sessionEndedFile(root, sessionId), `${endedAt}
 `);
+  if (existsSync(telemetryJournalFile(root, sessionId))) appendToolEvent(root, sessionId, { at: endedAt, mark: "end", cwd: options.cwd ?? root });
+  if (options.cleared) {
+    const file = path3.join(telemetryStateDir(root), CLEARED_FILE);
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync3(temp, `${JSON.stringify({ session_id: sessionId, at: endedAt })}
+`);
+    renameSync3(temp, file);
+  }
+}
+function takeClearedSession(root, sessionId, nowMs) {
+  const file = path3.join(telemetryStateDir(root), CLEARED_FILE);
+  const text2 = readTextOrNull(file);
+  if (text2 === null) return null;
+  try {
+    const raw = JSON.parse(text2);
+    const at = typeof raw.at === "string" ? Date.parse(raw.at) : NaN;
+    if (typeof raw.session_id !== "string" || raw.session_id === sessionId || !(nowMs - at <= CLEAR_WINDOW_MS)) return null;
+    unlinkSync2(file);
+    return raw.session_id;
+  } catch {
+    return null;
+  }
 }
 function listTelemetrySessions(root) {
   const dir = telemetryStateDir(root);
@@ -1188,7 +1247,7 @@ function parseSessionInput(stdin) {
   try {
     const raw = JSON.parse(stdin);
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return null;
-    return { sessionId: text(raw.session_id, 512), event: text(raw.hook_event_name, 64), source: text(raw.source, 64), transcript: text(raw.transcript_path), cwd: text(raw.cwd) };
+    return { sessionId: text(raw.session_id, 512), event: text(raw.hook_event_name, 64), source: text(raw.source, 64), reason: text(raw.reason, 64), transcript: text(raw.transcript_path), cwd: text(raw.cwd) };
   } catch {
     return null;
   }
@@ -1288,7 +1347,7 @@ async function runSessionHook(run) {
   }
   if (input.event === "SessionEnd") {
     try {
-      recordSessionEnd(root, sessionId, nowIso);
+      recordSessionEnd(root, sessionId, nowIso, { cwd: input.cwd ?? root, cleared: input.reason === "clear" });
       if (existsSync2(telemetryJournalFile(root, sessionId))) foldTelemetryState(root, sessionId, nowIso);
     } catch (error) {
       log(claudeMessages.hook.endFailed(reasonOf(error)));
@@ -1297,7 +1356,8 @@ async function runSessionHook(run) {
   }
   if (input.event !== "SessionStart") return outcome;
   try {
-    recordSessionStart(root, sessionId, { at: nowIso, mark: "start", source: input.source, transcript: input.transcript, cwd: input.cwd ?? root });
+    const replaces = input.source === "clear" ? takeClearedSession(root, sessionId, now.getTime()) : null;
+    recordSessionStart(root, sessionId, { at: nowIso, mark: "start", source: input.source, transcript: input.transcript, cwd: input.cwd ?? root, ...replaces ? { replaces } : {} });
   } catch (error) {
     log(`SessionStart: could not record the session start (${reasonOf(error)}).`);
   }

@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { invariantServers, type CanonConfig } from '../core/config.js';
-import { createNote, parseNote, serializeNote, type Note } from '../core/frontmatter.js';
+import { createNote, isClaimStub, parseNote, serializeNote, type Note } from '../core/frontmatter.js';
 import {
   checkResumePrompt,
   completeDraft,
@@ -26,7 +26,8 @@ import {
   type HandoffDraft,
   type ResumePromptProblem,
 } from '../core/handoff-note.js';
-import { trimSlashes } from '../core/layout.js';
+import { activeMinutes, DRAFT_FOLDER, mergeTelemetryStates, type TelemetryState } from '../core/telemetry.js';
+import { classifyPath, trimSlashes } from '../core/layout.js';
 import { normalizeNote } from '../core/normalize.js';
 import { formatLocalDate } from '../core/session-id.js';
 import { validateNote } from '../core/validate-note.js';
@@ -57,7 +58,7 @@ import { markSessionHandoff, readSessionCommits } from '../io/session-commits-lo
 import { resolveSessionIdFor } from '../io/session-resolve.js';
 import { keepSessionTranscript } from '../io/transcript-archive.js';
 import { listNotes, readNote } from '../io/store.js';
-import { archiveTelemetryState, findTelemetryState, type TelemetryLookup } from '../io/telemetry.js';
+import { archiveTelemetryState, findTelemetryState, readHandoffLedger, type TelemetryLookup } from '../io/telemetry.js';
 import { pauseForTest } from '../io/test-pause.js';
 import { recordPendingHandoff, settlePendingHandoff } from '../io/unfinished-handoff.js';
 import { resolveOperator, type ResolvedOperator } from '../io/whoami.js';
@@ -160,12 +161,16 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
 
     const telemetry = readTelemetry(root, options, ctx, warn);
     const sessionId = telemetry !== null ? telemetryStem(telemetry) : resolveSessionIdFor(root, options.sessionId, ctx.env, ctx.now()).id;
+    // After `/clear` the work goes on under a new id: the session it replaced, if no handoff took its calls.
+    const continued = telemetry === null ? null : readContinuedSession(root, telemetry.state, ctx.now());
+    const sessionState = continued === null ? (telemetry?.state ?? null) : mergeTelemetryStates(continued.state, telemetry!.state);
+    const earlier = sessionId === null ? [] : readHandoffLedger(root, sessionId);
     const { stats, since } = await readStats(root, config, operator, { telemetry, sessionId }, ctx, warn);
     if (since !== null) logger.step(m.steps.stats(stats.commits, stats.linesAdded, stats.linesRemoved, since));
 
     let draft = given.draft;
     const explicitQuick = options.quick === true || draft.quick === true;
-    const trivial = draft.quick !== false && !explicitQuick && isTrivialSession(stats, telemetry?.state ?? null);
+    const trivial = draft.quick !== false && !explicitQuick && isTrivialSession(stats, sessionState);
     if (interactive) {
       logger.step(m.steps.content(m.contentFrom.prompts));
       const { askHandoffContent } = await import('../io/handoff-prompts.js');
@@ -208,14 +213,14 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       if (!same.committed) return finish(ExitCode.failed);
       handoffLock.release();
       result.pushed = await push(root, git, same.handoff.id, same.handoff.path, options, ctx, warn);
-      if (telemetry !== null) archiveTelemetryState(root, telemetryStem(telemetry), ctx.now());
+      if (telemetry !== null) archiveTelemetryState(root, telemetryStem(telemetry), ctx.now(), same.handoff.id);
       return finish(ExitCode.ok);
     }
 
     // Step 4: the note, canonical and hashed before any hook sees it, over the claim stub.
     const forbiddenMcp = invariantServers(config.invariant);
-    const noteTelemetry = planNoteTelemetry(telemetry?.state ?? null, forbiddenMcp);
-    const startedAt = validIso(telemetry?.state.started_at);
+    const noteTelemetry = planNoteTelemetry(sessionState, forbiddenMcp);
+    const startedAt = validIso(sessionState?.started_at);
     const endedAt = isoSeconds(ctx.now().getTime());
     const transcriptBytes = await keepSessionTranscript(root, config, claim.id, telemetry?.state ?? null, ctx.env, warn);
     const planned = planSessionNote({
@@ -229,10 +234,12 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       stats,
       startedAt,
       endedAt,
-      activeMinutes: startedAt === null ? null : Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(startedAt)) / 60_000)),
+      activeMinutes: sessionState === null || startedAt === null ? null : activeMinutes(sessionState, new Date(endedAt).toISOString()),
       writeMinutes: Math.round((ctx.now().getTime() - startedMs) / 6_000) / 10,
       forbiddenMcp,
       transcriptBytes,
+      earlier,
+      continues: continued?.id ?? null,
     });
     const note = normalizeNote(createNote(planned.data, planned.body), 'session');
     const text = serializeNote(note);
@@ -246,7 +253,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     logger.step(m.steps.written(claim.path, mode));
     await pauseForTest('handoff:note-written', ctx.env, (text) => logger.err(text));
 
-    const breaches = findInvariantBreaches(noteTelemetry, forbiddenMcp);
+    const breaches = findInvariantBreaches(noteTelemetry, forbiddenMcp, earlier);
     if (breaches.length > 0) {
       const text = m.warn.invariant(breaches.map((b) => `${b.key} was called ${b.count} time(s)`).join(', '), claim.path);
       result.warnings.push(text);
@@ -279,7 +286,8 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
 
     // Steps 6 and 7: stage exactly canon's files, commit, push.
     const ours = new Set(files.map((f) => f.rel));
-    const others = (await listDirtyPaths(root, ctx.env)).filter((p) => !ours.has(p));
+    // Other handoffs' claim stubs are theirs, in flight: not this user's stray changes.
+    const others = (await listDirtyPaths(root, ctx.env)).filter((p) => !ours.has(p) && !isOtherClaimStub(root, config, p));
     if (others.length > 0) warn(m.warn.dirty(others));
     const paths = files.map((f) => f.rel);
     if (!commit) {
@@ -314,12 +322,14 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     // Step 8: the note holds the counts now; the next session of this id starts from zero.
     if (telemetry !== null) {
       try {
-        const archived = archiveTelemetryState(root, telemetryStem(telemetry), ctx.now());
+        if (continued !== null) archiveTelemetryState(root, continued.id, ctx.now(), claim.id);
+        const archived = archiveTelemetryState(root, telemetryStem(telemetry), ctx.now(), claim.id);
         if (archived !== null) logger.step(m.steps.archived(path.relative(root, archived)));
       } catch (error) {
         warn(m.warn.archiveFailed(errorMessage(error)));
       }
     }
+    if (result.committed) removeDraft(root, ctx.cwd, options.from);
     try {
       const { refreshResumeCache } = await import('../io/resume-cache.js');
       if (await refreshResumeCache(root, config, ctx.now().getTime())) logger.step(m.steps.resumeCache);
@@ -474,6 +484,38 @@ async function readStats(
   const stats = await readGitStats(root, { since, authors: authors.size > 0 ? authors : null, folders: config.folders, env: ctx.env });
   if (sessionId !== null && stats.commits > 0) warn(m.warn.commitsByTime(stats.commits));
   return { stats, since };
+}
+
+/**
+ * The session `/clear` ended to start this one (its SessionStart named it), when calls of it are
+ * still in `.claude/state/` (no handoff took them): they are this work's too.
+ */
+function readContinuedSession(root: string, state: TelemetryState, now: Date): { id: string; state: TelemetryState } | null {
+  if (state.replaces === null) return null;
+  const lookup = findTelemetryState(root, state.replaces, now);
+  return lookup !== null && lookup.state.tool_calls_count > 0 ? { id: state.replaces, state: lookup.state } : null;
+}
+
+function isOtherClaimStub(root: string, config: CanonConfig, rel: string): boolean {
+  if (classifyPath(rel, config)?.kind !== 'session') return false;
+  try {
+    return isClaimStub(parseNote(readFileSync(path.join(root, rel), 'utf8')));
+  } catch {
+    return false;
+  }
+}
+
+/** /handoff's draft (`.canon/handoff-<session>.json`) has served once the note is committed. */
+function removeDraft(root: string, cwd: string, from: string | undefined): void {
+  if (from === undefined || from === '-') return;
+  const file = path.resolve(cwd, from);
+  const rel = path.relative(root, file).split(path.sep).join('/');
+  if (!rel.startsWith(DRAFT_FOLDER) || rel.includes('../')) return;
+  try {
+    unlinkSync(file);
+  } catch {
+    // already gone, or not ours to remove: nothing depends on it
+  }
 }
 
 function validIso(value: string | null | undefined): string | null {
