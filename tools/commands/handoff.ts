@@ -301,7 +301,10 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     } else {
       if (!handoffLock.stillHeld()) throw new UserError(q.lockLost);
       const subject = `session ${claim.id}: ${content.title}`;
-      const committed = await commitHandoff(root, files, { message: subject, unborn: git.unborn, env: ctx.env });
+      // The note's commit is marked as the session's handoff below: post-commit need not record it
+      // (nor start node for it), so the session id stays out of the commit's environment.
+      const { CLAUDE_CODE_SESSION_ID: _recordedBelow, ...commitEnv } = ctx.env;
+      const committed = await commitHandoff(root, files, { message: subject, unborn: git.unborn, env: commitEnv });
       if (!committed.ok) {
         logger.err(`canon: ${m.fail.commitRefused(claim.path, committed.detail)}`);
         logger.err(m.fail.commitRefusedHint(paths));
