@@ -1,6 +1,7 @@
 import type { NoteKind } from '../core/config.js';
-import { monthOf, spliceIndex, type IndexRow } from '../core/index-render.js';
-import { classifyPath } from '../core/layout.js';
+import path from 'node:path';
+import { monthOf, parseIndex, SESSION_SHARD_DIR, spliceIndex, type IndexRow } from '../core/index-render.js';
+import { classifyPath, trimSlashes } from '../core/layout.js';
 import { normalizeText } from '../core/normalize.js';
 import type { Issue, NoteRef } from '../core/validate-note.js';
 import { execGit, splitNul } from '../io/git.js';
@@ -25,7 +26,7 @@ import type { CommitIssue } from './scan-range-secrets.js';
  *
  * An issue names the last commit of the range that changed its note (INDEX issues: the tip).
  */
-export async function checkTipNotes(repo: Repo, tip: string, tipSubject: string, blobs: readonly RangeBlob[]): Promise<CommitIssue[]> {
+export async function checkTipNotes(repo: Repo, tip: string, tipSubject: string, blobs: readonly RangeBlob[], indexes: readonly RangeBlob[] = []): Promise<CommitIssue[]> {
   const { root, config } = repo;
   // Per path: the last commit that changed it, and its version before the range (for a session's old month).
   const touched = new Map<string, { last: RangeBlob; before: string | null }>();
@@ -33,6 +34,9 @@ export async function checkTipNotes(repo: Repo, tip: string, tipSubject: string,
     const known = touched.get(blob.path);
     touched.set(blob.path, { last: blob, before: known ? known.before : blob.before });
   }
+  // An INDEX file the range edits: the notes of the rows it changed are checked too, and a session
+  // row is taken off the month page it was edited on (it must come back there, or be elsewhere).
+  const extraRemovals = await readEditedRows(repo, tip, indexes, touched);
   if (touched.size === 0) return [];
   const blame = (file: string) => {
     const last = touched.get(file)?.last;
@@ -82,7 +86,7 @@ export async function checkTipNotes(repo: Repo, tip: string, tipSubject: string,
   issues.push(...(await fixer.issues()));
 
   const rowAt = (ref: NoteRef, bytes: Buffer | null | undefined) => (bytes ? rowOf(loadNoteBytes(ref, bytes, config)) : null);
-  const indexIssues = await checkIndexRows(repo, tip, [...refs.values()].map((ref) => {
+  const indexIssues = await checkIndexRows(repo, tip, extraRemovals, [...refs.values()].map((ref) => {
     const entry = atTip.get(ref.rel);
     const before = touched.get(ref.rel)!.before;
     return {
@@ -103,9 +107,10 @@ export async function checkTipNotes(repo: Repo, tip: string, tipSubject: string,
  * splices them: each must come out unchanged. A session's old row (from its version before the
  * range) is removed from the month page it was on.
  */
-async function checkIndexRows(repo: Repo, tip: string, notes: Array<{ ref: NoteRef; row: IndexRow | null; old: IndexRow | null }>): Promise<Issue[]> {
+async function checkIndexRows(repo: Repo, tip: string, extraRemovals: ReadonlyArray<{ month: string; file: string }>, notes: Array<{ ref: NoteRef; row: IndexRow | null; old: IndexRow | null }>): Promise<Issue[]> {
   const byKind = new Map<NoteKind, RowChanges>();
   const byMonth = new Map<string, RowChanges>();
+  for (const { month, file } of extraRemovals) changesFor(byMonth, month).removals.push(file);
   for (const { ref, row, old } of notes) {
     const file = rowFile(ref);
     if (ref.kind !== 'session') {
@@ -153,6 +158,43 @@ async function checkIndexRows(repo: Repo, tip: string, notes: Array<{ ref: NoteR
     }
   }
   return issues;
+}
+
+/**
+ * The rows an INDEX file changed between its version before the range and the tip: their notes
+ * join `touched` (blamed on the INDEX's last commit), and for a month page the removals to splice.
+ */
+async function readEditedRows(repo: Repo, tip: string, indexes: readonly RangeBlob[], touched: Map<string, { last: RangeBlob; before: string | null }>): Promise<Array<{ month: string; file: string }>> {
+  const edited = new Map<string, { last: RangeBlob; before: string | null }>();
+  for (const blob of indexes) edited.set(blob.path, { last: blob, before: edited.get(blob.path)?.before ?? blob.before });
+  if (edited.size === 0) return [];
+  const { config } = repo;
+  const specs = [...edited].flatMap(([rel, e]) => [`${tip}:${rel}`, ...(e.before ? [e.before] : [])]);
+  const texts = await readBlobs(repo.root, specs);
+  const rowsOf = (spec: string | null) => {
+    const bytes = spec ? texts.get(spec) : null;
+    return bytes ? (parseIndex(bytes.toString('utf8')) ?? []) : [];
+  };
+  const removals: Array<{ month: string; file: string }> = [];
+  const shardDir = `${trimSlashes(config.folders.session)}/${SESSION_SHARD_DIR}/`;
+  for (const [rel, e] of edited) {
+    const month = rel.startsWith(shardDir) ? rel.slice(shardDir.length, -'.md'.length) : null;
+    const kind: NoteKind | undefined = month !== null ? 'session' : classifyPath(rel, config)?.kind;
+    if (kind === undefined) continue;
+    const key = (row: IndexRow) => JSON.stringify(row);
+    const before = new Set(rowsOf(e.before).map(key));
+    const after = rowsOf(`${tip}:${rel}`);
+    const afterKeys = new Set(after.map(key));
+    const changed = [...rowsOf(e.before).filter((row) => !afterKeys.has(key(row))), ...after.filter((row) => !before.has(key(row)))];
+    for (const row of changed) {
+      const stem = path.posix.basename(row.file, '.md');
+      const note = `${trimSlashes(config.folders[kind])}/${stem}.md`;
+      if (classifyPath(note, config)?.role !== 'note') continue;
+      if (!touched.has(note)) touched.set(note, { last: e.last, before: null });
+      if (month !== null) removals.push({ month, file: row.file });
+    }
+  }
+  return removals;
 }
 
 /** The first line where the committed INDEX and the expected one differ, and what is there. */

@@ -121,11 +121,11 @@ async function checkPushedNotes(repo: Repo, options: PrePushOptions, ctx: Comman
     const not: string[] = [];
     if (!ZERO.test(push.remoteSha) && (await git(['cat-file', '-e', `${push.remoteSha}^{commit}`])) !== null) not.push(push.remoteSha);
     if (named) not.push(`--remotes=${options.remote}`);
-    const { blobs } = await listRangeNoteBlobs(repo.root, repo.config, [tip, '--not', ...not], ctx.env);
-    if (blobs.length === 0) continue;
+    const { blobs, indexes } = await listRangeNoteBlobs(repo.root, repo.config, [tip, '--not', ...not], ctx.env);
+    if (blobs.length === 0 && indexes.length === 0) continue;
     issues.push(...(await scanRangeSecrets(repo.root, blobs, scanned)));
     const subject = (await git(['log', '-1', '--format=%s', tip]))?.trim() ?? '';
-    issues.push(...(await checkTipNotes(repo, tip, subject, blobs)));
+    issues.push(...(await checkTipNotes(repo, tip, subject, blobs, indexes)));
     for (const issue of issues) if (issue.commit === tip) issue.tip = true;
   }
   return dedupe(issues);

@@ -1,5 +1,6 @@
 import type { CanonConfig } from '../core/config.js';
 import { NOTE_KINDS } from '../core/config.js';
+import { SESSION_SHARD_DIR } from '../core/index-render.js';
 import { classifyPath, trimSlashes } from '../core/layout.js';
 import { execGit, splitNul } from './git.js';
 
@@ -25,7 +26,12 @@ const NULL_OID = /^0+$/;
  *     \x01<sha>\0<subject>\0\n:100644 100644 <old> <new> M\0docs/sessions/RT-260511-01.md\0
  *     \x01<sha>\0Merge x\0\0::100644 100644 100644 <p1> <p2> <new> MM\0docs/adr/INDEX.md\0
  */
-export async function listRangeNoteBlobs(root: string, config: CanonConfig, revs: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ commits: number; blobs: RangeBlob[] }> {
+export async function listRangeNoteBlobs(
+  root: string,
+  config: CanonConfig,
+  revs: readonly string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<{ commits: number; blobs: RangeBlob[]; indexes: RangeBlob[] }> {
   const folders = [...new Set(NOTE_KINDS.map((k) => trimSlashes(config.folders[k])))];
   const r = await execGit(
     ['log', '--reverse', '--format=%x01%H%x00%s', '--raw', '-z', '--no-renames', '--no-abbrev', '--diff-merges=combined', ...revs, '--', ...folders.map((f) => `${f}/`)],
@@ -35,6 +41,8 @@ export async function listRangeNoteBlobs(root: string, config: CanonConfig, revs
   // Not splitNul: an empty subject is a token too.
   const tokens = r.stdout.split('\0');
   const blobs: RangeBlob[] = [];
+  const indexes: RangeBlob[] = [];
+  const shards = `${trimSlashes(config.folders.session)}/${SESSION_SHARD_DIR}/`;
   let commits = 0;
   let commit = '';
   let subject = '';
@@ -54,10 +62,13 @@ export async function listRangeNoteBlobs(root: string, config: CanonConfig, revs
     const mode = fields[colons] ?? '';
     const oid = fields[2 * colons + 1] ?? '';
     const parentOid = fields[colons + 1] ?? '';
-    if (NULL_OID.test(oid) || classifyPath(rel, config)?.role !== 'note') continue;
-    blobs.push({ commit, subject, path: rel, mode, oid, before: NULL_OID.test(parentOid) ? null : parentOid });
+    if (NULL_OID.test(oid)) continue;
+    const role = classifyPath(rel, config)?.role;
+    const blob = { commit, subject, path: rel, mode, oid, before: NULL_OID.test(parentOid) ? null : parentOid };
+    if (role === 'note') blobs.push(blob);
+    else if (role === 'index' || (rel.startsWith(shards) && /^\d{4}-\d{2}\.md$|^undated\.md$/.test(rel.slice(shards.length)))) indexes.push(blob);
   }
-  return { commits, blobs };
+  return { commits, blobs, indexes };
 }
 
 /** Which of these paths exist in `tree` (files, or folders with files in them), from one `git ls-tree`. */
