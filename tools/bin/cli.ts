@@ -179,6 +179,7 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .option('--yes', 'apply without asking')
     .option('--dry-run', 'print the plan only')
     .option('--notion-workflow', 'also add the GitHub Actions Notion sync workflow')
+    .option('--ci', 'also add .github/workflows/canon.yml: `canon verify` on every pull request and push (never over a workflow canon did not write)')
     .option('--obsidian', 'also make the repository an Obsidian vault: .obsidian/ baseline, templates in docs/templates/, per-user files git-ignored')
     .option('--json', 'print {dry_run, hook_system, files, git_config, warnings, applied, backfill} as JSON')
     .action(action(async () => (await import('../commands/init.js')).runInit as Runner));
