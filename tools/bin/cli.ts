@@ -213,7 +213,7 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
 
   program
     .command('pre-push', { hidden: true })
-    .description('refuse to push a session id that already exists upstream with other content')
+    .description('the push gate: refuse a push whose commits hold a note the commit door would refuse (a secret in any pushed version; invalid, unnormalised, badly linked or wrongly indexed at the tip), or a session id that already exists upstream with other content')
     .argument('[remote]')
     .argument('[url]')
     .action(

@@ -80,7 +80,7 @@ export async function checkTipNotes(repo: Repo, tip: string, tipSubject: string,
     }
     const { changes } = await fixer.fix(item.ref, item.text, item.note, true);
     for (const change of changes) {
-      issues.push({ file: item.ref.rel, line: change.line, column: change.column, severity: 'error', pointer: '', message: `holds the wikilink ${change.from}, which the commit door rewrites to ${change.to}: run \`canon links --fix\``, rule: 'link/wikilink' });
+      issues.push({ file: item.ref.rel, line: change.line, column: change.column, severity: 'error', pointer: '', message: m.push.wikilink(change.from, change.to), rule: 'link/wikilink' });
     }
   }
   issues.push(...(await fixer.issues()));

@@ -157,9 +157,8 @@ async function refuseLikeTheDoor(repo: Repo, sources: RenderSource[]): Promise<n
     const issues = found.get(source.ref.rel);
     if (!issues) continue;
     const first = issues.find((i) => i.rule.startsWith('secret/')) ?? issues[0]!;
-    const more = issues.length > 1 ? ` (and ${issues.length - 1} more: \`canon validate ${source.ref.rel}\`)` : '';
     const [size, mtimeMs, sha] = source.entry;
-    source.entry = [size, mtimeMs, sha, null, null, null, { ...first, message: `not published: ${first.message}${more} [${first.rule}]` }];
+    source.entry = [size, mtimeMs, sha, null, null, null, { ...first, message: gateMessages.render.notPublished(first.message, issues.length - 1, source.ref.rel, first.rule) }];
     source.note = null;
   }
   return found.size;

@@ -94,7 +94,7 @@ export async function runVerify(options: VerifyOptions, ctx: CommandContext): Pr
     const added = await execGit(['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--detach', '-q', checkout, head], { cwd: repo.root, env: ctx.env });
     if (added.code !== 0) {
       rmSync(tmp, { recursive: true, force: true });
-      throw new UserError(`could not check out HEAD to verify it: ${added.stderr.trim()}`);
+      throw new UserError(g.verify.noCheckout(added.stderr.trim()));
     }
     dir = checkout;
     cleanup = async () => {
@@ -115,9 +115,9 @@ export async function runVerify(options: VerifyOptions, ctx: CommandContext): Pr
       if (!(error instanceof UserError)) throw error;
       indexIssues.push(fileIssue('.', 'index/foreign', errorMessage(error)));
     }
-    for (const rel of indexChanged) indexIssues.push(fileIssue(rel, 'index/stale', 'is out of date with the notes: run `canon index`'));
+    for (const rel of indexChanged) indexIssues.push(fileIssue(rel, 'index/stale', g.verify.indexStale));
     const links = (await runLinks({ check: true, json: true }, sub)).result as LinksCheckResult;
-    const normalizeIssues = normalized.changed.map((rel) => fileIssue(rel, 'normalize/changed', 'is not in canonical form (key order, content_hash): run `canon normalize`'));
+    const normalizeIssues = normalized.changed.map((rel) => fileIssue(rel, 'normalize/changed', g.verify.notNormal));
 
     const secrets = await scanCommitted(repo, head, since, ctx.env);
     const checks: VerifyResult['checks'] = {

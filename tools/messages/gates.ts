@@ -18,6 +18,7 @@ export const gateMessages = {
     indexUnreadable: 'is not an INDEX canon can check row by row: run `canon index`',
     notNormal: 'is not in canonical form (key order, content_hash): run `canon normalize`',
     symlink: 'is a symbolic link in the pushed commit; a note must be a file',
+    wikilink: (from: string, to: string) => `holds the wikilink ${from}, which the commit door rewrites to ${to}: run \`canon links --fix\``,
   },
   verify: {
     summary: (checks: string[], errors: number, warnings: number) =>
@@ -28,9 +29,13 @@ export const gateMessages = {
     badRefHint: 'Give a commit, branch or tag this clone has (CI: check out with fetch-depth: 0).',
     zeroRef: 'the all-zero commit of a new branch has no range: only HEAD is checked.',
     headless: 'this repository has no commit yet: there is nothing committed to verify.',
+    indexStale: 'is out of date with the notes: run `canon index`',
+    notNormal: 'is not in canonical form (key order, content_hash): run `canon normalize`',
+    noCheckout: (detail: string) => `could not check out HEAD to verify it: ${detail}`,
     dirty: (n: number) => `${n} path(s) of the store differ from HEAD: checking HEAD in a temporary checkout (untracked and changed files are not what CI sees).`,
   },
   render: {
+    notPublished: (message: string, more: number, rel: string, rule: string) => `not published: ${message}${more > 0 ? ` (and ${more} more: \`canon validate ${rel}\`)` : ''} [${rule}]`,
     refused: (count: number) => `${count} note(s) were left out of the site: the commit door would refuse them. Fix them (the lines above say where), commit, and render again.`,
   },
   handoff: {
