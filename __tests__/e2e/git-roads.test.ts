@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CANON_ROOT, createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
+import { sessionNote, workstreamNote } from '../helpers/notes.js';
+
+/**
+ * Every git road a note travels keeps the store consistent (issue 20, part 4; ADR-0024): real git,
+ * real hooks, asserting on what the commits hold and on a fresh clone.
+ */
+
+const repos: GitRepo[] = [];
+const dirs: string[] = [];
+afterEach(() => {
+  for (const r of repos.splice(0)) r.cleanup();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function run(r: GitRepo, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const result = spawnSync('git', args, { cwd: r.dir, env: { ...r.env, ...options.env }, input: options.input, encoding: 'utf8' });
+  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+function ok(r: GitRepo, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const result = run(r, args, options);
+  if (result.code !== 0) throw new Error(`git ${args.join(' ')} failed (${result.code}): ${result.stderr}${result.stdout}`);
+  return result;
+}
+
+function canon(r: GitRepo, args: string[], cwd = r.dir) {
+  return runCli(args, { cwd, env: r.env });
+}
+
+function seeded(): GitRepo {
+  const r = createGitRepo({ hooks: true });
+  repos.push(r);
+  for (const rel of ['.claude/settings.json', '.claude/hooks']) cpSync(path.join(CANON_ROOT, rel), path.join(r.dir, rel), { recursive: true });
+  r.write('README.md', 'store\n');
+  r.git(['add', '-A']);
+  ok(r, ['commit', '-qm', 'init']);
+  return r;
+}
+
+/** A fresh clone of the repository's branch (no hooks): what CI and a teammate see. */
+function freshClone(r: GitRepo): GitRepo {
+  const base = mkdtempSync(path.join(os.tmpdir(), 'canon-roads-clone-'));
+  dirs.push(base);
+  const dir = path.join(base, 'clone');
+  const cloned = spawnSync('git', ['clone', '-q', r.dir, dir], { env: r.env, encoding: 'utf8' });
+  if (cloned.status !== 0) throw new Error(cloned.stderr);
+  const c = createGitRepo({ existing: dir, operators: false });
+  repos.push(c);
+  return c;
+}
+
+function expectCleanClone(r: GitRepo) {
+  const c = freshClone(r);
+  const index = canon(c, ['index', '--check']);
+  expect(`${index.stdout}${index.stderr}`).toBe('');
+  expect(index.code).toBe(0);
+  const validate = canon(c, ['validate', '--all', '--strict']);
+  expect(validate.code).toBe(0);
+}
+
+function indexRow(r: GitRepo, rev: string, file: string, id: string): string {
+  return (r.git(['show', `${rev}:${file}`]).stdout.split('\n').find((l) => l.includes(`[${id}]`)) ?? '');
+}
+
+describe('git commit <paths>', () => {
+  test('the real index holds exactly what was committed, INDEX files included; the other staged note is untouched and the next commit is right', () => {
+    const r = seeded();
+    const a = 'docs/sessions/RT-261201-01.md';
+    const b = 'docs/sessions/RT-261202-01.md';
+    r.write(a, sessionNote('RT-261201-01', { date: '2026-12-01' }));
+    ok(r, ['add', a]);
+    ok(r, ['commit', '-qm', 'a']);
+    // Another note staged apart from the path commit, and an edit to the first committed by path.
+    r.write(b, sessionNote('RT-261202-01', { date: '2026-12-02' }));
+    ok(r, ['add', b]);
+    r.write(a, r.read(a).replace('Work of RT-261201-01.', 'Reworded summary.'));
+    ok(r, ['commit', '-qm', 'path', '--', a]);
+
+    expect(indexRow(r, 'HEAD', 'docs/sessions/index/2026-12.md', 'RT-261201-01')).toContain('Reworded summary.');
+    // Only the other note is staged; no INDEX file is left half-staged (`MM`).
+    expect(r.git(['status', '--porcelain']).stdout).toBe(`A  ${b}\n`);
+    for (const rel of [a, 'docs/sessions/index/2026-12.md', 'docs/sessions/INDEX.md', 'docs/INDEX.md']) {
+      const staged = r.git(['ls-files', '-s', '--', rel]).stdout.split(' ')[1];
+      expect(staged).toBe(r.git(['rev-parse', `HEAD:${rel}`]).stdout.trim());
+    }
+    expect(r.git(['ls-files', '-s', '--', b]).stdout).not.toBe('');
+
+    // The next ordinary commit keeps the new row and adds the other note's.
+    ok(r, ['commit', '-qm', 'b']);
+    expect(r.git(['status', '--porcelain']).stdout).toBe('');
+    expect(indexRow(r, 'HEAD', 'docs/sessions/index/2026-12.md', 'RT-261201-01')).toContain('Reworded summary.');
+    expect(indexRow(r, 'HEAD', 'docs/sessions/index/2026-12.md', 'RT-261202-01')).not.toBe('');
+    expectCleanClone(r);
+  });
+
+  test('a path commit that moves a session to another month removes the emptied month page from the real index too', () => {
+    const r = seeded();
+    const a = 'docs/sessions/RT-261101-01.md';
+    r.write(a, sessionNote('RT-261101-01', { date: '2026-11-01' }));
+    ok(r, ['add', a]);
+    ok(r, ['commit', '-qm', 'a']);
+    r.write(a, r.read(a).replace('date: 2026-11-01', 'date: 2026-12-01'));
+    ok(r, ['commit', '-qm', 'move', '--', a]);
+    expect(run(r, ['cat-file', '-e', 'HEAD:docs/sessions/index/2026-11.md']).code).not.toBe(0);
+    expect(r.git(['status', '--porcelain']).stdout).toBe('');
+    expect(r.git(['ls-files', '--', 'docs/sessions/index/2026-11.md']).stdout).toBe('');
+    ok(r, ['commit', '-qm', 'nothing', '--allow-empty']);
+    expectCleanClone(r);
+  });
+});
