@@ -114,3 +114,78 @@ describe('git commit <paths>', () => {
     expectCleanClone(r);
   });
 });
+
+/** A session note committed on main, then edited on two branches in the same line: a conflict for any rebase or merge. */
+function divergent(r: GitRepo, id = 'RT-261203-01') {
+  const rel = `docs/sessions/${id}.md`;
+  r.write(rel, sessionNote(id, { date: '2026-12-03' }));
+  ok(r, ['add', rel]);
+  ok(r, ['commit', '-qm', 'note']);
+  ok(r, ['checkout', '-qb', 'feature']);
+  r.write(rel, r.read(rel).replace(`Work of ${id}.`, 'Feature summary.'));
+  ok(r, ['commit', '-qam', 'feature edits the summary']);
+  ok(r, ['checkout', '-q', 'main']);
+  r.write(rel, r.read(rel).replace(`Work of ${id}.`, 'Main summary.'));
+  ok(r, ['commit', '-qam', 'main edits the summary']);
+  ok(r, ['checkout', '-q', 'feature']);
+  return rel;
+}
+
+/** Resolve a conflicted note by hand the way a person does in an editor: one summary, the markers gone, one side's (now stale) content_hash kept. */
+function resolveByHand(r: GitRepo, rel: string, summary: string) {
+  const text = r.read(rel);
+  expect(text).toContain('<<<<<<<');
+  const resolved = text.replace(/<<<<<<< [^\n]*\n([\s\S]*?)=======\n[\s\S]*?>>>>>>> [^\n]*\n/g, '$1').replace(/^summary: .*$/m, `summary: ${summary}`);
+  r.write(rel, resolved);
+  ok(r, ['add', rel]);
+}
+
+const EDITOR = { GIT_EDITOR: 'true' };
+
+describe('a rebase whose note conflict is resolved by hand', () => {
+  test('post-rewrite restamps content_hash and the INDEX row in a follow-up commit it announces; a fresh clone is consistent', () => {
+    const r = seeded();
+    const rel = divergent(r);
+    expect(run(r, ['rebase', 'main']).code).not.toBe(0);
+    resolveByHand(r, rel, 'Resolved by hand.');
+    const done = ok(r, ['rebase', '--continue'], { env: EDITOR });
+    const sha = r.git(['rev-parse', 'HEAD']).stdout.trim();
+    expect(done.stderr).toContain(`canon: restamped content_hash and INDEX rows for ${rel}`);
+    expect(done.stderr).toContain(sha.slice(0, 12));
+    expect(r.git(['log', '-1', '--format=%s']).stdout.trim()).toBe('canon: restamp content_hash and INDEX rows after rebase');
+    // The rebased commit itself holds the stale hash (rebase --continue runs no pre-commit); the follow-up fixes the tip.
+    expect(r.git(['show', `HEAD^:${rel}`]).stdout).toContain('summary: Resolved by hand.');
+    expect(indexRow(r, 'HEAD', 'docs/sessions/index/2026-12.md', 'RT-261203-01')).toContain('Resolved by hand.');
+    expect(r.read(rel)).toBe(r.git(['show', `HEAD:${rel}`]).stdout);
+    expect(r.git(['status', '--porcelain']).stdout).toBe('');
+    expect(canon(r, ['normalize', '--check', rel]).code).toBe(0);
+    expectCleanClone(r);
+  });
+
+  test('with an autostash still to come back, canon commits nothing and prints the commands; running them makes the store consistent', () => {
+    const r = seeded();
+    const rel = divergent(r);
+    r.write('README.md', 'store, edited and not committed\n');
+    expect(run(r, ['rebase', '--autostash', 'main']).code).not.toBe(0);
+    resolveByHand(r, rel, 'Resolved by hand.');
+    const head = () => r.git(['rev-parse', 'HEAD']).stdout.trim();
+    const done = ok(r, ['rebase', '--continue'], { env: EDITOR });
+    expect(done.stderr).toContain('canon did not commit the fix because the rebase still has to put back your autostash');
+    expect(r.git(['log', '-1', '--format=%s']).stdout.trim()).toBe('feature edits the summary');
+    // The user's unstaged work is back, untouched.
+    expect(r.read('README.md')).toBe('store, edited and not committed\n');
+    const before = head();
+    // Run exactly what canon said.
+    const lines = done.stderr.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('When that is settled, run:'));
+    expect(at).toBeGreaterThan(-1);
+    for (const line of lines.slice(at + 1, at + 3)) {
+      const shell = spawnSync('sh', ['-c', line.trim().replace(/npx canon/g, `node ${path.join(CANON_ROOT, 'dist/canon.js')}`)], { cwd: r.dir, env: r.env, encoding: 'utf8' });
+      expect(shell.status).toBe(0);
+    }
+    expect(head()).not.toBe(before);
+    expect(indexRow(r, 'HEAD', 'docs/sessions/index/2026-12.md', 'RT-261203-01')).toContain('Resolved by hand.');
+    expect(r.git(['status', '--porcelain']).stdout).toBe(' M README.md\n');
+    expectCleanClone(r);
+  });
+});

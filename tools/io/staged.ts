@@ -206,3 +206,14 @@ export async function applyIndexFixups(root: string, env: NodeJS.ProcessEnv): Pr
   if (lines.length > 0) await gitOutput(['update-index', '--index-info'], { cwd: root, env: realEnv, input: `${lines.join('\n')}\n` });
   return lines.length;
 }
+
+/**
+ * Paths among `paths` (or all, when none are given) that the index marks skip-worktree: outside a
+ * sparse checkout's cone, so absent from the working tree though tracked. `git ls-files -t` tags
+ * them `S`.
+ */
+export async function skipWorktreePaths(root: string, paths?: readonly string[]): Promise<Set<string>> {
+  if (paths !== undefined && paths.length === 0) return new Set();
+  const out = await gitOutput(['ls-files', '-t', '-z', '--', ...(paths ?? [])], { cwd: root });
+  return new Set(splitNul(out).filter((line) => line.startsWith('S ')).map((line) => line.slice(2)));
+}
