@@ -189,3 +189,99 @@ describe('a rebase whose note conflict is resolved by hand', () => {
     expectCleanClone(r);
   });
 });
+
+/** A commit that skipped the commit door: the note's summary edited, its content_hash and INDEX row left stale. */
+function unverifiedEdit(r: GitRepo, rel: string, summary: string, message: string) {
+  r.write(rel, r.read(rel).replace(/^summary: .*$/m, `summary: ${summary}`));
+  ok(r, ['add', rel]);
+  ok(r, ['commit', '-q', '--no-verify', '-m', message]);
+}
+
+function committedNote(r: GitRepo, id: string, date = '2026-12-04'): string {
+  const rel = `docs/sessions/${id}.md`;
+  r.write(rel, sessionNote(id, { date }));
+  ok(r, ['add', rel]);
+  ok(r, ['commit', '-qm', `note ${id}`]);
+  return rel;
+}
+
+describe('cherry-pick, amend and merge', () => {
+  test('a cherry-pick of a commit that skipped the door is restamped in a follow-up commit', () => {
+    const r = seeded();
+    const rel = committedNote(r, 'RT-261204-01');
+    ok(r, ['checkout', '-qb', 'side']);
+    unverifiedEdit(r, rel, 'Picked summary.', 'side edit');
+    ok(r, ['checkout', '-q', 'main']);
+    const picked = ok(r, ['cherry-pick', 'side']);
+    expect(picked.stderr).toContain(`canon: restamped content_hash and INDEX rows for ${rel}, docs/sessions/index/2026-12.md after the cherry-pick`);
+    expect(r.git(['log', '-2', '--format=%s']).stdout).toBe('canon: restamp content_hash and INDEX rows after cherry-pick\nside edit\n');
+    expect(indexRow(r, 'HEAD', 'docs/sessions/index/2026-12.md', 'RT-261204-01')).toContain('Picked summary.');
+    expect(r.git(['status', '--porcelain']).stdout).toBe('');
+    expect(run(r, ['rev-parse', '-q', '--verify', 'CHERRY_PICK_HEAD']).code).not.toBe(0);
+    expectCleanClone(r);
+  });
+
+  test('an amend that skipped the door is restamped; with other changes staged canon only says what to run, and leaves them staged', () => {
+    const r = seeded();
+    const rel = committedNote(r, 'RT-261204-02');
+    r.write(rel, r.read(rel).replace(/^summary: .*$/m, 'summary: Amended summary.'));
+    ok(r, ['add', rel]);
+    const amended = ok(r, ['commit', '-q', '--amend', '--no-verify', '--no-edit']);
+    expect(amended.stderr).toContain(`canon: restamped content_hash and INDEX rows for ${rel}`);
+    expect(r.git(['log', '-1', '--format=%s']).stdout.trim()).toBe('canon: restamp content_hash and INDEX rows after amend');
+    expect(indexRow(r, 'HEAD', 'docs/sessions/index/2026-12.md', 'RT-261204-02')).toContain('Amended summary.');
+    expect(r.git(['status', '--porcelain']).stdout).toBe('');
+    expectCleanClone(r);
+
+    // Again, with another note staged that is not part of the amend.
+    const other = 'docs/sessions/RT-261204-03.md';
+    r.write(other, sessionNote('RT-261204-03', { date: '2026-12-04' }));
+    ok(r, ['add', other]);
+    r.write(rel, r.read(rel).replace(/^summary: .*$/m, 'summary: Amended again.'));
+    const before = r.git(['ls-files', '-s', '--', other]).stdout;
+    const again = ok(r, ['commit', '-q', '--amend', '--no-verify', '--no-edit', '--', rel]);
+    expect(again.stderr).toContain('canon did not commit the fix because the index holds other staged changes');
+    expect(again.stderr).toContain(`git commit -m "canon: restamp content_hash and INDEX rows" -- ${rel}`);
+    expect(r.git(['ls-files', '-s', '--', other]).stdout).toBe(before);
+    expect(r.git(['status', '--porcelain']).stdout).toBe(`A  ${other}\n`);
+  });
+
+  test('a merge that brings a commit which skipped the door is restamped by post-merge; a merge conflict resolved by hand and committed goes through the door', () => {
+    const r = seeded();
+    const rel = committedNote(r, 'RT-261204-04');
+    ok(r, ['checkout', '-qb', 'side']);
+    unverifiedEdit(r, rel, 'Merged summary.', 'side edit');
+    ok(r, ['checkout', '-q', 'main']);
+    committedNote(r, 'RT-261204-05');
+    const merged = ok(r, ['merge', '--no-edit', 'side']);
+    expect(merged.stderr).toContain(`canon: restamped content_hash and INDEX rows for ${rel}`);
+    expect(r.git(['log', '-1', '--format=%s']).stdout.trim()).toBe('canon: restamp content_hash and INDEX rows after merge');
+    expect(indexRow(r, 'HEAD', 'docs/sessions/index/2026-12.md', 'RT-261204-04')).toContain('Merged summary.');
+    expect(indexRow(r, 'HEAD', 'docs/sessions/index/2026-12.md', 'RT-261204-05')).not.toBe('');
+    expect(r.git(['status', '--porcelain']).stdout).toBe('');
+    expectCleanClone(r);
+
+    // A conflict: both sides edit the summary; resolved by hand and committed with `git commit`.
+    const rel2 = divergent(r, 'RT-261203-02');
+    ok(r, ['checkout', '-q', 'main']);
+    expect(run(r, ['merge', '--no-edit', 'feature']).code).not.toBe(0);
+    resolveByHand(r, rel2, 'Merged by hand.');
+    ok(r, ['commit', '-q', '--no-edit']);
+    expect(r.git(['rev-list', '--parents', '-1', 'HEAD']).stdout.trim().split(' ')).toHaveLength(3);
+    expect(indexRow(r, 'HEAD', 'docs/sessions/index/2026-12.md', 'RT-261203-02')).toContain('Merged by hand.');
+    expect(r.git(['status', '--porcelain']).stdout).toBe('');
+    expectCleanClone(r);
+  });
+
+  test('a token typed while resolving a rebase conflict: canon says so loudly with the command to rewrite, and commits nothing', () => {
+    const r = seeded();
+    const rel = divergent(r);
+    expect(run(r, ['rebase', 'main']).code).not.toBe(0);
+    resolveByHand(r, rel, `token ghp_${'a1B2c3D4e5'.repeat(3)}abcdef`);
+    const rebased = r.git(['rev-parse', 'main']).stdout.trim();
+    const done = ok(r, ['rebase', '--continue'], { env: EDITOR });
+    expect(done.stderr).toContain('SECRET');
+    expect(done.stderr).toContain(`git rebase -i ${rebased}`);
+    expect(r.git(['log', '-1', '--format=%s']).stdout.trim()).toBe('feature edits the summary');
+  });
+});

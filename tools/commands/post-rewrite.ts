@@ -83,9 +83,12 @@ export async function checkCherryPick(ctx: CommandContext): Promise<RewriteOutco
   if (!(await inGitDir(repo, 'CHERRY_PICK_HEAD'))) return null;
   if ((await inGitDir(repo, 'rebase-merge')) || (await inGitDir(repo, 'rebase-apply'))) return null;
   const sequence = await inGitDir(repo, 'sequencer');
+  // `git diff-tree --stdin` reads object ids, not names.
+  const head = (await execGit(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: repo.root })).stdout.trim();
+  if (head === '') return null;
   const scope: RewriteScope = {
     road: 'cherry-pick',
-    commits: ['HEAD'],
+    commits: [head],
     before: ['HEAD^', 'CHERRY_PICK_HEAD', 'CHERRY_PICK_HEAD^'],
     hold: sequence ? roadsMessages.reasonSequence : null,
     rewriteBase: 'HEAD^',
