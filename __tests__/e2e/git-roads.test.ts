@@ -285,3 +285,64 @@ describe('cherry-pick, amend and merge', () => {
     expect(r.git(['log', '-1', '--format=%s']).stdout.trim()).toBe('feature edits the summary');
   });
 });
+
+function adrNote(n: number): string {
+  const num = String(n).padStart(4, '0');
+  return `---\ntitle: Decision ${n}\nsummary: Summary of decision ${n}.\nstatus: accepted\ntags: [t]\nkind: adr\nexternal_id: ADR-${num}\ndate: 2026-12-01\ndeciders: [roman]\n---\n## Context\n\nWhy ${n}.\n\n## Decision\n\nWhat ${n}.\n\n## Consequences\n\nSo ${n}.\n`;
+}
+
+describe('a sparse checkout', () => {
+  test('INDEX rows of notes outside the cone are kept: index --check is right, canon index and pre-commit keep them, handoff logs in a workstream that is not checked out', () => {
+    const r = seeded();
+    for (let n = 1; n <= 3; n++) r.write(`docs/adr/000${n}-decision-${n}.md`, adrNote(n));
+    r.write('workstreams/hooks.md', workstreamNote('hooks'));
+    r.write('docs/sessions/RT-261205-01.md', sessionNote('RT-261205-01', { date: '2026-12-05', workstream: 'hooks' }));
+    ok(r, ['add', '-A']);
+    ok(r, ['commit', '-qm', 'store']);
+    const remote = path.join(path.dirname(r.dir), 'remote.git');
+    ok(r, ['init', '-q', '--bare', '-b', 'main', remote]);
+    ok(r, ['remote', 'add', 'origin', remote]);
+    ok(r, ['push', '-q', '-u', 'origin', 'main']);
+    const adrIndex = r.git(['show', 'HEAD:docs/adr/INDEX.md']).stdout;
+    expect(adrIndex).toContain('ADR-0003');
+
+    // (git refreshes the index's stat data first, as any `git status` does: the hook rewrote the files after `git add`.)
+    expect(r.git(['status', '--porcelain']).stdout).toBe('');
+    ok(r, ['sparse-checkout', 'set', '--no-cone', '/*', '!/docs/adr/0*.md', '!/workstreams/hooks.md']);
+    expect(r.exists('docs/adr/0001-decision-1.md')).toBe(false);
+    expect(r.exists('workstreams/hooks.md')).toBe(false);
+    expect(r.git(['status', '--porcelain']).stdout).toBe('');
+
+    // No drift that is not there; `canon index` changes nothing.
+    const check = canon(r, ['index', '--check']);
+    expect(`${check.stdout}${check.stderr}`).toBe('');
+    expect(check.code).toBe(0);
+    expect(canon(r, ['index']).code).toBe(0);
+    expect(r.read('docs/adr/INDEX.md')).toBe(adrIndex);
+    expect(canon(r, ['validate', '--all', '--strict']).code).toBe(0);
+
+    // A commit of a new ADR inside the cone keeps the rows of those outside it.
+    r.write('docs/adr/1004-decision-4.md', adrNote(1004).replace('ADR-1004', 'ADR-1004'));
+    ok(r, ['add', 'docs/adr/1004-decision-4.md']);
+    ok(r, ['commit', '-qm', 'adr 4']);
+    const after = r.git(['show', 'HEAD:docs/adr/INDEX.md']).stdout;
+    for (const id of ['ADR-0001', 'ADR-0002', 'ADR-0003', 'ADR-1004']) expect(after).toContain(id);
+    expect(canon(r, ['index', '--check']).code).toBe(0);
+
+    // handoff finds the workstream that is not checked out: its Session Log line is committed, the file stays out of the working tree.
+    r.write('draft.json', JSON.stringify({ title: 'Sparse work', summary: 'Worked in a sparse checkout.', workstream: 'hooks', tags: ['sparse'], shipped: ['x'], next_steps: ['y'], confidence: 'high', quick: false }));
+    const handoff = runCli(['handoff', '--from', 'draft.json', '--yes', '--json'], { cwd: r.dir, env: { ...r.env, OPERATOR: 'roman' } });
+    expect(handoff.stderr).not.toMatch(/has no file|internal error/);
+    expect(handoff.code).toBe(0);
+    const result = JSON.parse(handoff.stdout) as { id: string; path: string; committed: boolean; warnings: string[] };
+    expect(result.committed).toBe(true);
+    expect(result.warnings.filter((w) => /hooks|workstream/i.test(w))).toEqual([]);
+    expect(r.git(['show', 'HEAD:workstreams/hooks.md']).stdout).toContain(result.id);
+    expect(r.git(['show', '--name-only', '--format=', 'HEAD']).stdout).toContain('workstreams/hooks.md');
+    expect(r.exists('workstreams/hooks.md')).toBe(false);
+    expect(r.git(['ls-files', '-t', '--', 'workstreams/hooks.md']).stdout).toBe('S workstreams/hooks.md\n');
+    expect(r.git(['status', '--porcelain', '--', 'workstreams', 'docs']).stdout).toBe('');
+    expect(canon(r, ['index', '--check']).code).toBe(0);
+    expectCleanClone(r);
+  });
+});

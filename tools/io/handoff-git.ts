@@ -145,6 +145,8 @@ export async function readHeadText(root: string, rel: string, env: NodeJS.Proces
 export interface HandoffFile {
   rel: string;
   stagedText?: string;
+  /** Outside a sparse checkout's cone: staged as `stagedText` only, and marked skip-worktree again (ADR-0024). */
+  skipWorktree?: boolean;
 }
 
 /**
@@ -193,6 +195,11 @@ export async function stageFiles(root: string, files: readonly HandoffFile[], en
     const mode = /^(\d{6}) /.exec((await git(['ls-files', '-s', '--', file.rel])).stdout)?.[1] ?? '100644';
     const updated = await git(['update-index', '--add', '--cacheinfo', `${mode},${blob.stdout.trim()},${file.rel}`]);
     if (updated.code !== 0) return updated;
+    // A new index entry has no skip-worktree bit: without it git would take the absent file for a deletion.
+    if (file.skipWorktree) {
+      const marked = await git(['update-index', '--skip-worktree', '--', file.rel]);
+      if (marked.code !== 0) return marked;
+    }
   }
   return { code: 0, stdout: '', stderr: '' };
 }
