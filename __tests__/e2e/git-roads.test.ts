@@ -346,3 +346,28 @@ describe('a sparse checkout', () => {
     expectCleanClone(r);
   });
 });
+
+describe('wiring', () => {
+  test('init lays post-rewrite and post-merge blocks, doctor wants them, uninstall takes them out', () => {
+    const r = createGitRepo({ operators: false });
+    repos.push(r);
+    r.write('package.json', '{"name":"team","private":true}\n');
+    r.write('README.md', 'team\n');
+    ok(r, ['add', '-A']);
+    ok(r, ['commit', '-qm', 'team']);
+    expect(canon(r, ['init', '--yes']).code).toBe(0);
+    for (const hook of ['post-rewrite', 'post-merge']) {
+      expect(r.read(`.husky/${hook}`)).toContain(`"$canon_run" ${hook} "$@" || true`);
+    }
+    expect(canon(r, ['doctor']).code).toBe(0);
+    rmSync(path.join(r.dir, '.husky/post-merge'));
+    const doctor = canon(r, ['doctor']);
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toContain('post-merge');
+    expect(canon(r, ['init', '--yes']).code).toBe(0);
+    expect(r.read('.husky/post-merge')).toContain('"$canon_run" post-merge "$@" || true');
+    expect(canon(r, ['doctor']).code).toBe(0);
+    expect(canon(r, ['uninstall', '--yes']).code).toBe(0);
+    for (const hook of ['post-rewrite', 'post-merge']) expect(r.exists(`.husky/${hook}`)).toBe(false);
+  });
+});
