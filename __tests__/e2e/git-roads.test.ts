@@ -331,6 +331,9 @@ describe('a sparse checkout', () => {
 
     // handoff finds the workstream that is not checked out: its Session Log line is committed, the file stays out of the working tree.
     r.write('draft.json', JSON.stringify({ title: 'Sparse work', summary: 'Worked in a sparse checkout.', workstream: 'hooks', tags: ['sparse'], shipped: ['x'], next_steps: ['y'], confidence: 'high', quick: false }));
+    // With something else staged, handoff sets the index aside and back: the sparse bits come back too.
+    r.write('staged.txt', 'mine\n');
+    ok(r, ['add', 'staged.txt']);
     const handoff = runCli(['handoff', '--from', 'draft.json', '--yes', '--json'], { cwd: r.dir, env: { ...r.env, OPERATOR: 'roman' } });
     expect(handoff.stderr).not.toMatch(/has no file|internal error/);
     expect(handoff.code).toBe(0);
@@ -342,6 +345,8 @@ describe('a sparse checkout', () => {
     expect(r.exists('workstreams/hooks.md')).toBe(false);
     expect(r.git(['ls-files', '-t', '--', 'workstreams/hooks.md']).stdout).toBe('S workstreams/hooks.md\n');
     expect(r.git(['status', '--porcelain', '--', 'workstreams', 'docs']).stdout).toBe('');
+    expect(r.git(['ls-files', '-t', '--', 'docs/adr/0001-decision-1.md']).stdout).toBe('S docs/adr/0001-decision-1.md\n');
+    expect(r.git(['status', '--porcelain', '--', 'staged.txt']).stdout).toBe('A  staged.txt\n');
     expect(canon(r, ['index', '--check']).code).toBe(0);
     expectCleanClone(r);
   });

@@ -229,8 +229,12 @@ export async function commitHandoff(
     const reset = await git(options.unborn ? ['read-tree', '--empty'] : ['reset', '-q']);
     if (reset.code !== 0) return { ok: false, reason: 'git', detail: tail(reset.stderr) };
   }
+  // `read-tree` drops the skip-worktree bits of a sparse checkout: note them to set them again.
+  const sparse = saved === null ? [] : splitNul((await git(['ls-files', '-t', '-z'])).stdout).filter((l) => l.startsWith('S ')).map((l) => l.slice(2));
   const restore = async () => {
-    if (saved !== null) await git(['read-tree', saved]);
+    if (saved === null) return;
+    await git(['read-tree', saved]);
+    if (sparse.length > 0) await git(['update-index', '--skip-worktree', '--stdin'], sparse.join('\n') + '\n');
   };
 
   const added = await stageFiles(root, files, options.env);
