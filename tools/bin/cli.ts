@@ -212,6 +212,33 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .action(action(async () => (await import('../commands/post-commit.js')).runPostCommit as Runner));
 
   program
+    .command('post-rewrite', { hidden: true })
+    .description('after an amend or a rebase: restamp the notes it committed in a follow-up commit, or say what to run (ADR-0024)')
+    .argument('[command]', 'amend or rebase (git passes it)')
+    .action(
+      action(
+        async () => {
+          // git passes `<old sha> <new sha>` per rewritten commit on stdin.
+          const input = await readStdin();
+          const { runPostRewrite } = await import('../commands/post-rewrite.js');
+          return ((options, ctx) => runPostRewrite({ ...options, input }, ctx)) as Runner;
+        },
+        (args) => ({ command: args[0] }),
+      ),
+    );
+
+  program
+    .command('post-merge', { hidden: true })
+    .description('after a merge or pull: restamp the notes it committed in a follow-up commit, or say what to run (ADR-0024)')
+    .argument('[squash]', '1 for a squash merge (git passes it)')
+    .action(
+      action(
+        async () => (await import('../commands/post-rewrite.js')).runPostMerge as Runner,
+        (args) => ({ squash: args[0] }),
+      ),
+    );
+
+  program
     .command('pre-push', { hidden: true })
     .description('the push gate: refuse a push whose commits hold a note the commit door would refuse (a secret in any pushed version; invalid, unnormalised, badly linked or wrongly indexed at the tip), or a session id that already exists upstream with other content')
     .argument('[remote]')

@@ -5,6 +5,7 @@ import { classifyPath, trimSlashes } from '../core/layout.js';
 import type { NoteRef, ValidationContext } from '../core/validate-note.js';
 import { UsageError } from '../errors.js';
 import { toPosix } from '../io/fs.js';
+import { execGitSync } from '../io/git.js';
 import { messages } from '../messages/index.js';
 import { readOperators } from '../io/operators.js';
 import { getValidators } from '../io/schemas.js';
@@ -49,13 +50,18 @@ export function resolveNoteArgs(root: string, cwd: string, args: readonly string
 export function createValidationContext(root: string, config: CanonConfig, strict: boolean): ValidationContext {
   const folder = path.join(root, trimSlashes(config.folders.workstream));
   let workstreams: Set<string> | undefined;
+  const indexed = new Map<string, boolean>();
   const validators = getValidators();
   return {
     validators,
     operators: readOperators(root, { optional: true }),
     workstreamExists: (slug) => {
       workstreams ??= existsSync(folder) ? new Set(readdirSync(folder).filter((n) => n.endsWith('.md')).map((n) => n.slice(0, -3))) : new Set();
-      return workstreams.has(slug);
+      if (workstreams.has(slug)) return true;
+      // A sparse checkout may leave the workstream out of the working tree: the index still has it.
+      const rel = `${trimSlashes(config.folders.workstream)}/${slug}.md`;
+      if (!indexed.has(slug)) indexed.set(slug, execGitSync(['ls-files', '--error-unmatch', '--', `:(literal)${rel}`], { cwd: root }).code === 0);
+      return indexed.get(slug)!;
     },
     forbiddenMcp: invariantServers(config.invariant),
     strict,
