@@ -35,8 +35,9 @@ function judge(repo: Repo, issues: Issue[], ctx: CommandContext): Checked {
   for (const issue of issues) ctx.logger.err(formatIssue(issue, paint));
   const errors = issues.filter((i) => i.severity === 'error');
   const secrets = errors.filter((i) => i.rule.startsWith('secret/'));
-  // Secrets are refused even in warn mode: warn mode is for schema migrations, not for leaking tokens.
-  const blocking = repo.config.precommit.mode === 'warn' ? [...secrets, ...errors.filter((i) => i.rule === 'file/symlink')] : errors;
+  // Secrets are refused even in warn mode: warn mode is for schema migrations, not for leaking tokens
+  // (nor for characters a terminal acts on, ADR-0023).
+  const blocking = repo.config.precommit.mode === 'warn' ? [...secrets, ...errors.filter((i) => i.rule === 'file/symlink' || i.rule.startsWith('text/'))] : errors;
   if (blocking.length > 0) ctx.logger.err(secrets.length > 0 ? messages.secrets.refused : messages.validate.refused);
   else if (errors.length > 0) ctx.logger.err(messages.validate.warnMode);
   return { issues, refuse: blocking.length > 0 };
