@@ -13,6 +13,7 @@ export const textMessages = {
     /** `field` is `--title`, or `"title" in draft.json`. */
     refused: (field: string, char: string, position: string, bidi: boolean) =>
       `${field} holds ${char} at ${position}, ${bidi ? 'a bidi control that makes text display in another order than it is stored' : 'a control character a terminal acts on instead of showing'}.`,
+    position: (at: { line: number; column: number; multiline: boolean }) => (at.multiline ? `line ${at.line}, column ${at.column}` : `character ${at.column}`),
     hint: 'Give the text without it. Nothing was claimed or written.',
   },
 };
