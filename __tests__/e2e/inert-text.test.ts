@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { commitHandoff } from '../../tools/io/handoff-git.js';
 import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
+import { installHookBundle, runSessionHook } from '../helpers/hook.js';
 import { workstreamNote } from '../helpers/notes.js';
 
 /**
@@ -149,6 +150,29 @@ describe('a note that went around the door (--no-verify) reaches every output in
     expect(result.ok).toBe(true);
     const subject = repo.git(['log', '-1', '--format=%s']).stdout.trim();
     expect(subject).toBe(`session RT-1: ${SHOWN} \\u202eflip`);
+  });
+});
+
+describe('the SessionStart hook bundle', () => {
+  test('hands the model the last title, its Resume Prompt and peers\' titles inert, cold and warm', async () => {
+    repo = store();
+    installHookBundle(repo);
+    const mine = idFor('RT', 1);
+    const peer = idFor('SK', 1);
+    repo.write(`docs/sessions/${mine}.md`, session(mine, 'roman', ESCAPED_TITLE, '## Resume Prompt\n\nGo on \u001b]0;x\u0007 here.\n'));
+    repo.write(`docs/sessions/${peer}.md`, session(peer, 'sergei', 'peer \u202eevil\u0085'));
+    repo.git(['add', '-A']);
+    repo.git(['commit', '-q', '--no-verify', '-m', 'sneak']);
+    const input = (id: string) => JSON.stringify({ session_id: id, transcript_path: '/nowhere/t.jsonl', cwd: repo!.dir, hook_event_name: 'SessionStart', source: 'startup' });
+    for (const id of ['s1', 's2']) {
+      const result = await runSessionHook(repo, input(id), { OPERATOR: 'roman' });
+      expect(result.code).toBe(0);
+      const context = (JSON.parse(result.stdout) as { hookSpecificOutput: { additionalContext: string } }).hookSpecificOutput.additionalContext;
+      expect(context).not.toMatch(RAW);
+      expect(context).toContain(`Last session: ${mine} (${today()}) — ${SHOWN}`);
+      expect(context).toContain('Go on \\x1b]0;x\\x07 here.');
+      expect(context).toContain(`${peer} (sergei, ${today()}): peer \\u202eevil\\x85`);
+    }
   });
 });
 
