@@ -69,6 +69,12 @@ describe('the commit door', () => {
     expect(validate.code).toBe(1);
     expect(validate.stdout).toContain(`docs/sessions/${raw}.md:2:12: error /title holds U+001B (ESC)`);
     expect(validate.stdout).not.toMatch(RAW);
+    // --json keeps the values, with no raw control in the bytes either (a bidi override in a key here).
+    repo.write(`docs/sessions/${raw}.md`, session(raw, 'roman', 'ok').replace('kind:', 'k\u202e: x\nkind:'));
+    const json = cli(repo, ['validate', '--json', `docs/sessions/${raw}.md`]);
+    expect(json.stdout).not.toMatch(RAW);
+    const issues = (JSON.parse(json.stdout) as { issues: Array<{ pointer: string; rule: string; line: number; column: number }> }).issues;
+    expect(issues.filter((i) => i.rule.startsWith('text/'))).toEqual([expect.objectContaining({ pointer: '/k\u202e', rule: 'text/bidi-control', line: 5, column: 2 })]);
   });
 
   test('a note with a control character is refused even when precommit.mode is "warn"', () => {
