@@ -58,6 +58,14 @@ describe('text/control-character and text/bidi-control', () => {
     expect(issues[0]!.message).toMatch(/^the body holds U\+001B \(ESC\).*and 2 more on this line/);
   });
 
+  test('a pasted coloured log: ten lines reported one by one, then one issue that counts the rest', () => {
+    const log = Array.from({ length: 15 }, (_, i) => `\u001b[3${i % 8}mline ${i}\u001b[0m`).join('\n');
+    const issues = check(`---\ntitle: ok\n---\n${log}\n`);
+    expect(issues.map((i) => `${i.line}:${i.column}`)).toEqual(['4:1', '5:1', '6:1', '7:1', '8:1', '9:1', '10:1', '11:1', '12:1', '13:1', '14:1']);
+    expect(issues[9]!.message).toMatch(/^the body holds U\+001B \(ESC\).*and 1 more on this line/);
+    expect(issues[10]!.message).toBe('the body holds control or bidi characters on 5 more line(s) from here; delete them');
+  });
+
   test('a note without front matter counts body lines from the first line; a comment is named as one', () => {
     expect(where('plain\nx\u0007\n')).toEqual(['2:2  text/control-character']);
     const issues = check('---\n# note\u001b\ntitle: ok\n---\n');
