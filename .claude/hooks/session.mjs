@@ -180,6 +180,28 @@ function parseNoteFast(input) {
   return { data: parsed.data, body: lineEnd === -1 ? "" : text2.slice(lineEnd + 1) };
 }
 
+// tools/core/inert-text.ts
+var UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+var UNSAFE_ALL = new RegExp(UNSAFE.source, "g");
+function visibleEscape(char) {
+  const code = char.charCodeAt(0);
+  return code <= 255 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+function inertText(text2) {
+  return UNSAFE.test(text2) ? text2.replace(UNSAFE_ALL, visibleEscape) : text2;
+}
+function inertLine(text2) {
+  return inertText(text2.replace(/\s+/g, " ").trim());
+}
+function inertData(value) {
+  if (typeof value === "string") return inertText(value);
+  if (Array.isArray(value)) return value.map((item) => inertData(item));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [inertText(key), inertData(item)]));
+  }
+  return value;
+}
+
 // tools/core/resume-view.ts
 var LEGACY_PREFIXES = ["CONV-", "LOCAL-"];
 var SESSION_NN = /^[A-Za-z]+-\d{6}-(\d+)$/;
@@ -320,22 +342,23 @@ var claudeMessages = {
 // tools/core/session-context.ts
 var WORKSTREAMS_SHOWN = 8;
 var PEERS_SHOWN = 8;
-function renderSessionStartContext(view, unfinished, maxChars) {
+function renderSessionStartContext(input, unfinished, maxChars) {
+  const view = inertData(input);
   const parts = [claudeMessages.context.header(view.operator.slug, view.operator.initials)];
   const last = view.last_session;
   if (last === null) parts.push(claudeMessages.context.noSessions(view.operator.slug));
   else {
-    parts.push(claudeMessages.context.lastSession(last.id, last.date, last.title));
+    parts.push(claudeMessages.context.lastSession(last.id, last.date, last.title === null ? null : inertLine(last.title)));
     parts.push(last.resume_prompt === null ? claudeMessages.context.noPrompt : `${claudeMessages.context.resumePrompt}
 ${last.resume_prompt}`);
   }
   const active = view.workstreams.mine.filter((w) => w.status === "active").slice(0, WORKSTREAMS_SHOWN);
   if (active.length > 0) {
-    parts.push([claudeMessages.context.workstreams, ...active.map((w) => `- ${w.slug}${w.priority ? ` (${w.priority})` : ""}${w.title ? `: ${w.title}` : ""}`)].join("\n"));
+    parts.push([claudeMessages.context.workstreams, ...active.map((w) => `- ${w.slug}${w.priority ? ` (${w.priority})` : ""}${w.title ? `: ${inertLine(w.title)}` : ""}`)].join("\n"));
   }
   const since = last?.date ?? null;
   const peers = view.peers.filter((p) => since === null || p.date >= since).slice(0, PEERS_SHOWN);
-  if (peers.length > 0) parts.push([claudeMessages.context.peers, ...peers.map((p) => `- ${p.id} (${p.operator}, ${p.date})${p.title ? `: ${p.title}` : ""}`)].join("\n"));
+  if (peers.length > 0) parts.push([claudeMessages.context.peers, ...peers.map((p) => `- ${p.id} (${p.operator}, ${p.date})${p.title ? `: ${inertLine(p.title)}` : ""}`)].join("\n"));
   if (unfinished !== null && unfinished.sessions > 0) parts.push(claudeMessages.context.unfinished(unfinished.sessions, unfinished.tool_calls));
   return fit(parts.join("\n\n"), maxChars);
 }

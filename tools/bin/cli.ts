@@ -317,7 +317,7 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .option('--operator <slug>', 'operator slug or initials (default: whoami)')
     .option('--from <file>', 'read content from file.json, file.md, or - for JSON on stdin')
     .option('--quick', 'write the quick form: Summary and Resume Prompt')
-    .option('--title <text>', 'title')
+    .option('--title <text>', 'title (any text field holding a control or bidi character is refused, exit 2, before an id is claimed)')
     .option('--summary <text>', 'one-paragraph summary')
     .option('--workstream <slug>', 'workstream slug')
     .option('--tags <a,b>', 'comma-separated kebab-case tags')

@@ -67,6 +67,7 @@ import { handoffQueueMessages as q } from '../messages/handoff-queue.js';
 import { createPaint } from '../output.js';
 import { addToChangelog } from './handoff-changelog.js';
 import { logInWorkstream } from './handoff-session-log.js';
+import { checkHandoffText } from './handoff-text-check.js';
 import { finishUnfinishedHandoffs, isSameHandoff } from './handoff-unfinished.js';
 
 export interface HandoffOptions {
@@ -127,6 +128,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
 
   // Content that came with the command: a bad --from fails here, before anything is claimed.
   const given = await readGivenContent(options, ctx, warn);
+  checkHandoffText(given.draft, options, given.source);
   const interactive = logger.interactive && options.from === undefined && (given.draft.title === undefined || given.draft.summary === undefined);
   if (!interactive) {
     const complete = completeDraft(given.draft);

@@ -1,4 +1,5 @@
 import type { CommandContext, CommandOutcome } from '../context.js';
+import { inertText } from '../core/inert-text.js';
 import { UserError } from '../errors.js';
 import { execGit } from '../io/git.js';
 import { openRepo } from '../io/repo.js';
@@ -57,7 +58,7 @@ export async function runSessionCommits(options: SessionCommitsOptions, ctx: Com
   else {
     if (source === 'recent') ctx.logger.out(m.commits.noStart);
     else if (commits.length === 0) ctx.logger.out(source === 'recorded' ? m.commits.noneRecorded : m.commits.none(since!));
-    for (const c of commits) ctx.logger.out(`${c.sha} ${c.subject}`);
+    for (const c of commits) ctx.logger.out(`${c.sha} ${inertText(c.subject)}`);
   }
   return { exitCode: 0, result };
 }

@@ -2,6 +2,7 @@
 // newest first, one entry per session with the commits it made. The handoff adds its entry; the INDEX
 // merge driver merges two branches' entries (mergeChangelog). Everything outside canon's marked
 // sections is the team's and is kept byte for byte. Pure: text in, text out.
+import { inertText } from './inert-text.js';
 
 export interface ChangelogEntry {
   id: string;
@@ -28,7 +29,8 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 
 /** One entry: a list item linking the note, then one indented item per commit. */
 export function renderChangelogEntry(entry: ChangelogEntry): string[] {
-  const text = (s: string) => s.replace(/\s+/g, ' ').trim().replace(/([\\`*_[\]<>])/g, '\\$1');
+  // Titles and commit subjects are written inert (ADR-0023): `\x1b`, never a raw ESC.
+  const text = (s: string) => inertText(s.replace(/\s+/g, ' ').trim().replace(/([\\`*_[\]<>])/g, '\\$1'));
   const lines = [`- [${entry.id}](${encodeURI(entry.href)}) · ${entry.date} · ${text(entry.title)}`];
   if (entry.commits?.length === 0) lines.push('  - no commits');
   for (const c of entry.commits ?? []) lines.push(`  - \`${c.sha}\` ${text(c.subject)}`);

@@ -2,6 +2,9 @@
 // the Resume Prompt checks, the workstream Session Log entry and the git log parser. No fs, git or clock.
 import type { NoteKind } from './config.js';
 import { parseNote, NoteSyntaxError } from './frontmatter.js';
+import { inertData, inertLine, inertText } from './inert-text.js';
+import { describeCharacter, findFirstTextControl, isBidiControl } from './text-controls.js';
+import { textMessages } from '../messages/text.js';
 import { classifyPath, externalIdFor } from './layout.js';
 import type { TelemetryState } from './telemetry.js';
 
@@ -206,6 +209,39 @@ export function mergeDrafts(...drafts: HandoffDraft[]): HandoffDraft {
   return merged;
 }
 
+export interface DraftTextControl {
+  /** The draft's field: `title`, `tags`, `resumePrompt`, `sections.shipped`… */
+  field: string;
+  /** 1-based, within the field's text (a tag: within that tag). */
+  line: number;
+  column: number;
+  code: number;
+  /** Whether the text has more than one line (a position then names the line). */
+  multiline: boolean;
+}
+
+/**
+ * The first control or bidi character of each text field of a draft (ADR-0023): the handoff refuses
+ * them before it claims an id, so a bad `--title` leaves nothing behind.
+ */
+export function findDraftTextControls(draft: HandoffDraft): DraftTextControl[] {
+  const fields: Array<[string, string | null | undefined]> = [
+    ['title', draft.title],
+    ['summary', draft.summary],
+    ['workstream', draft.workstream],
+    ...(draft.tags ?? []).map((tag): [string, string] => ['tags', tag]),
+    ['resumePrompt', draft.resumePrompt],
+    ...Object.entries(draft.sections ?? {}).map(([key, text]): [string, string | undefined] => [`sections.${key}`, text]),
+  ];
+  const found: DraftTextControl[] = [];
+  for (const [field, text] of fields) {
+    if (typeof text !== 'string' || found.some((f) => f.field === field)) continue;
+    const first = findFirstTextControl(text);
+    if (first !== null) found.push({ field, ...first, multiline: text.includes('\n') });
+  }
+  return found;
+}
+
 /** The draft as final content, or what is missing or malformed. */
 export function completeDraft(draft: HandoffDraft): { ok: true; content: HandoffContent } | { ok: false; problems: string[] } {
   const problems: string[] = [];
@@ -215,10 +251,11 @@ export function completeDraft(draft: HandoffDraft): { ok: true; content: Handoff
   if (summary === '') problems.push('a summary is required');
   if (title.length > 300) problems.push(`the title has ${title.length} characters; at most 300`);
   const workstream = draft.workstream === undefined || draft.workstream === null || draft.workstream.trim() === '' ? null : draft.workstream.trim();
-  if (workstream !== null && !SLUG.test(workstream)) problems.push(`workstream "${workstream}" is not a kebab-case slug like repo-flip`);
+  if (workstream !== null && !SLUG.test(workstream)) problems.push(`workstream "${inertText(workstream)}" is not a kebab-case slug like repo-flip`);
   const tags = [...new Set((draft.tags ?? []).map((t) => t.trim()).filter((t) => t !== ''))];
   const badTags = tags.filter((t) => !SLUG.test(t));
-  if (badTags.length > 0) problems.push(`tags must be kebab-case like notion-sync: ${badTags.map((t) => `"${t}"`).join(', ')}`);
+  if (badTags.length > 0) problems.push(`tags must be kebab-case like notion-sync: ${badTags.map((t) => `"${inertText(t)}"`).join(', ')}`);
+  for (const c of findDraftTextControls(draft)) problems.push(textMessages.handoff.refused(c.field, describeCharacter(c.code), textMessages.handoff.position(c), isBidiControl(c.code)));
   if (problems.length > 0) return { ok: false, problems };
   const s = draft.sections ?? {};
   const prompt = draft.resumePrompt?.trim() ?? '';
@@ -430,10 +467,12 @@ export function planNoteTelemetry(state: TelemetryState | null, forbiddenMcp: re
   const breakdown: Record<string, number> = { ...(state?.tool_calls_breakdown ?? {}) };
   for (const server of forbiddenMcp) breakdown[`mcp__${server}`] ??= 0;
   const methods = state?.tool_calls_breakdown_methods ?? {};
+  // Tool names come from Claude Code and MCP servers: the note holds them inert (ADR-0023), so the
+  // commit door never refuses the note handoff wrote.
   return {
     tool_calls_count: state?.tool_calls_count ?? 0,
-    tool_calls_breakdown: sortKeys(breakdown),
-    tool_calls_breakdown_methods: Object.fromEntries(Object.keys(methods).sort().map((k) => [k, sortKeys(methods[k]!)])),
+    tool_calls_breakdown: sortKeys(inertData(breakdown)),
+    tool_calls_breakdown_methods: inertData(Object.fromEntries(Object.keys(methods).sort().map((k) => [k, sortKeys(methods[k]!)]))),
     tool_calls_failed: state?.failed_calls ?? 0,
     subagents_dispatched: state?.subagents_dispatched ?? 0,
     parallel_terminals_observed: state?.parallel_terminals_observed ?? 0,
@@ -590,7 +629,8 @@ function renderTelemetrySection(plan: SessionNotePlan): string {
   }
   if (plan.activeMinutes !== null) lines.push(`- Active: about ${plan.activeMinutes} min`);
   if (typeof plan.transcriptBytes === 'number') lines.push(`- Transcript archived: ${plan.transcriptBytes} bytes, secrets masked`);
-  return lines.join('\n');
+  // File names and note stems from the file system and git: inert, as above.
+  return inertText(lines.join('\n'));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -598,10 +638,11 @@ function renderTelemetrySection(plan: SessionNotePlan): string {
 
 /**
  * `- [<ID>](<href>) (<date>): <summary>`, the summary on one line, shortened for a list; the link
- * (the note's path from the workstream's folder) puts the session in the workstream's graph.
+ * (the note's path from the workstream's folder) puts the session in the workstream's graph. The
+ * summary is written inert (ADR-0023): a control that got into a note shows as `\x1b`.
  */
 export function formatSessionLogEntry(id: string, date: string, summary: string, href?: string): string {
-  let line = summary.replace(/\s+/g, ' ').trim();
+  let line = inertLine(summary);
   if (line.length > LOG_SUMMARY_MAX) line = `${line.slice(0, LOG_SUMMARY_MAX - 1).trimEnd()}…`;
   return `- ${href === undefined ? id : `[${id}](${encodeURI(href)})`} (${date}): ${line}`;
 }

@@ -1,3 +1,5 @@
+import { inertData } from './inert-text.js';
+
 /** Colour functions (identity when colour is off); output.ts's createPaint makes one. */
 export type Paint = Record<'bold' | 'dim' | 'red' | 'yellow' | 'green' | 'cyan', (text: string) => string>;
 
@@ -274,13 +276,17 @@ export function wrapText(text: string, width: number): string {
     .join('\n');
 }
 
-/** The dashboard as text. Pure: colour comes in as `paint` (identity functions when colour is off). */
-export function renderResume(view: ResumeView, options: RenderOptions): string {
+/**
+ * The dashboard as text. Pure: colour comes in as `paint` (identity functions when colour is off).
+ * Titles, prompts and names are the notes' text, yours and your peers': shown inert (ADR-0023).
+ */
+export function renderResume(input: ResumeView, options: RenderOptions): string {
   const { paint } = options;
+  const view = inertData(input);
   const width = Math.max(40, options.width ?? 80);
   const out: string[] = [];
   const heading = (text: string) => out.push(paint.bold(paint.cyan(text)));
-  const who = options.name ? `${options.name} (${view.operator.slug}, ${view.operator.initials})` : `${view.operator.slug} (${view.operator.initials})`;
+  const who = options.name ? `${inertData(options.name)} (${view.operator.slug}, ${view.operator.initials})` : `${view.operator.slug} (${view.operator.initials})`;
   out.push(`${paint.bold('canon resume')} ${paint.dim('·')} ${fit(who, width - 15)}`);
   out.push('');
 

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { NoteKind } from '../core/config.js';
 import { GIT_LOG_FORMAT, NO_GIT_STATS, parseGitLog, type GitStats } from '../core/handoff-note.js';
+import { inertLine } from '../core/inert-text.js';
 import { readTextOrNull, writeFileSafely } from './fs.js';
 import { execGit, porcelain, porcelainResult, splitNul, type GitResult } from './git.js';
 
@@ -261,7 +262,8 @@ export async function commitHandoff(
     await restore();
     return { ok: false, reason: 'git', detail: tail(added.stderr) };
   }
-  const commit = await porcelainResult(root, options.env, (g) => g.commit(options.message));
+  // The subject holds a note's title: one line, inert (ADR-0023), whatever path it came by.
+  const commit = await porcelainResult(root, options.env, (g) => g.commit(inertLine(options.message)));
   if (commit.code !== 0) {
     await restore();
     const detail = tail(`${commit.stderr}\n${commit.stdout}`);
