@@ -57,12 +57,15 @@ import { keepSessionTranscript } from '../io/transcript-archive.js';
 import { listNotes, readNote } from '../io/store.js';
 import { archiveTelemetryState, findTelemetryState, type TelemetryLookup } from '../io/telemetry.js';
 import { pauseForTest } from '../io/test-pause.js';
-import { recordPendingHandoff, settlePendingHandoff } from '../io/unfinished-handoff.js';
+import { HANDOFF_RECORDS_DIR, recordPendingHandoff, settlePendingHandoff } from '../io/unfinished-handoff.js';
+import { cannotWriteError } from '../io/writable.js';
+import { clearUnpushed, listUnpushedRecords, recordUnpushed } from '../io/unpushed-handoffs.js';
 import { resolveOperator, type ResolvedOperator } from '../io/whoami.js';
 import { handoffMessages as m } from '../messages/handoff.js';
 import { handoffQueueMessages as q } from '../messages/handoff-queue.js';
 import { createPaint } from '../output.js';
 import { addToChangelog } from './handoff-changelog.js';
+import { clearHandoffLeftovers, removeHandoffDraft } from './handoff-leftovers.js';
 import { logInWorkstream } from './handoff-session-log.js';
 import { finishUnfinishedHandoffs, isSameHandoff } from './handoff-unfinished.js';
 
@@ -116,8 +119,10 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
   };
   // Set once this handoff has told the user how it ended: it is then not an unfinished one.
   let reported = false;
+  let telemetrySession: string | null = null;
   const finish = (exitCode: 0 | 1): CommandOutcome<HandoffResult> => {
     reported = true;
+    if (exitCode === ExitCode.ok) removeHandoffDraft(root, ctx.cwd, options.from, telemetrySession);
     if (options.json) logger.out(JSON.stringify(result));
     return { exitCode, result };
   };
@@ -143,9 +148,11 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
   logger.step(m.steps.operator(`${operator.initials} (${operator.slug}${operator.name ? `, ${operator.name}` : ''})${operator.email ? ` <${operator.email}>` : ''}`));
   if (logger.interactive && !options.yes) await confirmOperator(operator);
 
+  // ADR-0025: a state folder that takes no write stops here; killed handoffs' stubs and temp files go.
+  await clearHandoffLeftovers(root, config, { pushBranch: commit && options.push !== false && git.upstream !== null ? git.branch : null, ctx, warn });
   const now = ctx.now();
   const date = formatLocalDate(now, ctx.env.TZ);
-  const claim = await claimSessionId(root, config, { operator, date, now, env: ctx.env });
+  const claim = await claimSessionId(root, config, { operator, date, now, env: ctx.env, owned: true });
   claim.warnings.forEach(warn);
   result.id = claim.id;
   result.path = claim.path;
@@ -192,8 +199,8 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     // Handoffs in one clone queue here, from the note to its commit; unfinished ones are finished first.
     handoffLock = await lockHandoffs(root, (text) => logger.step(text));
     await pauseForTest('handoff:locked', ctx.env, (text) => logger.err(text));
-    const telemetrySession = telemetry === null ? null : telemetryStem(telemetry);
-    const unfinished = await finishUnfinishedHandoffs(root, config, { commit, git, ctx, warn });
+    telemetrySession = telemetry === null ? null : telemetryStem(telemetry);
+    const unfinished = await finishUnfinishedHandoffs(root, config, { commit, push: options.push !== false, git, ctx, warn });
     const same = unfinished.find((u) => isSameHandoff(u.handoff, { operator: operator.slug, telemetrySession, title: content.title, summary: content.summary }));
     if (same !== undefined) {
       // Run again after a kill: the note it wrote is this handoff's; a second one would be a duplicate.
@@ -233,7 +240,11 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     });
     const note = normalizeNote(createNote(planned.data, planned.body), 'session');
     const text = serializeNote(note);
-    recordPendingHandoff(root, { id: claim.id, path: claim.path, started_at: ctx.now().toISOString(), operator: operator.slug, telemetry_session: telemetrySession });
+    try {
+      recordPendingHandoff(root, { id: claim.id, path: claim.path, started_at: ctx.now().toISOString(), operator: operator.slug, telemetry_session: telemetrySession });
+    } catch (error) {
+      throw cannotWriteError(HANDOFF_RECORDS_DIR, error);
+    }
     try {
       await writeFileSafely(path.join(root, claim.path), text);
     } catch (error) {
@@ -290,7 +301,10 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     } else {
       if (!handoffLock.stillHeld()) throw new UserError(q.lockLost);
       const subject = `session ${claim.id}: ${content.title}`;
+      // Until the push succeeds the commit may be local only: a kill from here on is announced (ADR-0025).
+      if (options.push !== false && git.upstream !== null && git.branch !== null) recordUnpushed(root, { id: claim.id, path: claim.path, branch: git.branch });
       const committed = await commitHandoff(root, files, { message: subject, unborn: git.unborn, env: ctx.env });
+      if (!committed.ok) clearUnpushed(root, [claim.id]);
       if (!committed.ok) {
         logger.err(`canon: ${m.fail.commitRefused(claim.path, committed.detail)}`);
         logger.err(m.fail.commitRefusedHint(paths));
@@ -302,6 +316,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       }
       result.committed = true;
       handoffLock.release();
+      await pauseForTest('handoff:committed', ctx.env, (text) => logger.err(text));
       logger.step(m.steps.committed(committed.sha, subject));
       if (committed.overlap.length > 0) warn(m.warn.unstagedOverlap(committed.overlap));
       result.pushed = await push(root, git, claim.id, claim.path, options, ctx, warn);
@@ -528,6 +543,8 @@ async function push(
   }
   const pushed = await pushHandoff(root, git.upstream, ctx.env);
   if (pushed.ok) {
+    // The branch is on its upstream now, with every earlier handoff commit of it.
+    clearUnpushed(root, listUnpushedRecords(root).filter((r) => r.branch === git.branch).map((r) => r.id));
     ctx.logger.step(m.steps.pushed(git.upstream.name));
     return true;
   }

@@ -7,6 +7,7 @@ import { classifyPath } from '../core/layout.js';
 import { normalizeText } from '../core/normalize.js';
 import type { Issue, NoteRef } from '../core/validate-note.js';
 import { writeFileSafely } from '../io/fs.js';
+import { checkWritableFiles } from '../io/writable.js';
 import { OPERATORS_FILE } from '../io/operators.js';
 import { openRepo, type Repo } from '../io/repo.js';
 import { scanSecrets } from '../io/secrets.js';
@@ -114,6 +115,8 @@ async function runHook(repo: Repo, ctx: CommandContext): Promise<CommandOutcome<
   if (verdict.refuse) return { exitCode: 1, result: { issues } };
 
   const changed = files.flatMap(({ ref, entry }, i) => (texts[i] === null ? [] : [{ ref, entry, text: texts[i]! }]));
+  // A note canon cannot rewrite stops the commit here, before git's index or any file changes.
+  checkWritableFiles(repo.root, changed.map(({ ref }) => ref.rel));
   const oids = await writeIndexEntries(repo.root, changed.map(({ ref, entry, text }) => ({ path: ref.rel, text, mode: entry.mode })));
   if (isTemporaryCommitIndex(ctx.env.GIT_INDEX_FILE)) {
     await saveIndexFixups(repo.root, changed.map(({ ref, entry }, i) => ({ path: ref.rel, mode: entry.mode, from: entry.oid, to: oids[i]! })));
