@@ -121,6 +121,10 @@ describe('kill -9 at random points of handoff', () => {
       expect(run.stderr()).not.toMatch(/internal error/);
     }
 
+    // The kills did leave work behind (else this test proves nothing): stubs, unfinished notes, local commits.
+    const left = stubs(repo).length + repo.git(['status', '--porcelain']).stdout.split('\n').filter(Boolean).length + Number(repo.git(['rev-list', '--count', 'origin/main..HEAD']).stdout.trim());
+    expect(left).toBeGreaterThan(0);
+
     const last = await runCliAsync(handoffArgs(99), { cwd: repo.dir, env });
     expect(last.stderr).not.toMatch(/internal error/);
     expect(last.code).toBe(0);
