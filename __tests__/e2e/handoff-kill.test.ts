@@ -3,7 +3,7 @@
 // `session gc` and `doctor` leave no stub without a live owner, no temp file, no dirty CHANGELOG, and
 // an unpushed handoff commit is announced with `git push`.
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { seededRandom } from '../../tools/seeded-random.mjs';
@@ -194,6 +194,12 @@ describe('a handoff killed at each of its steps', () => {
     await run.reached('handoff:locked');
     await run.kill();
     const [stub] = stubs(repo);
+    // Temp files of processes killed between their create and their unlink (a pid that is gone).
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    repo.write(`.claude/state/handoff.lock.${gone}-k3j9x0ab.tmp`, '');
+    repo.write(`.claude/state/handoff.lock.${gone}-k3j9x0ab.stale.tmp`, '{}');
+    repo.write(`docs/sessions/.claim-${gone}-9f0c1ab2e3d4.tmp`, '---\n');
+    expect(temps(repo)).toHaveLength(3);
     const next = await runCliAsync(handoffArgs(2), { cwd: repo.dir, env });
     expect(next.code).toBe(0);
     expect(next.stderr).toContain(`Removed 1 claim stub(s) left by killed handoffs: docs/sessions/${stub}`);
@@ -237,6 +243,16 @@ describe('a handoff killed at each of its steps', () => {
     expect(next.stderr).toContain(`Earlier handoff commit(s) of ${id} were not pushed; this handoff's push sends them too.`);
     expect(execFileSync('git', ['--git-dir', origin, 'rev-parse', 'main'], { encoding: 'utf8' })).toBe(repo.git(['rev-parse', 'HEAD']).stdout);
     expect(runCli(['resume'], { cwd: repo.dir, env }).stderr).not.toMatch(/not pushed/);
+    expectAllWell(repo, env);
+  }, 120_000);
+
+  test('the /handoff draft of a handoff that is done does not stay in .canon/', async () => {
+    const { repo, env } = store();
+    const draft = '.canon/handoff-0d9c2b7e.json';
+    repo.write(draft, JSON.stringify({ title: 'From a draft', summary: 'Drafted and handed off.', quick: true, resume_prompt: RESUME_PROMPT }));
+    const done = await runCliAsync(['handoff', '--yes', '--from', draft], { cwd: repo.dir, env });
+    expect(done.code).toBe(0);
+    expect(repo.exists(draft)).toBe(false);
     expectAllWell(repo, env);
   }, 120_000);
 

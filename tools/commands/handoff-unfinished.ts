@@ -8,6 +8,7 @@ import { findUnfinishedHandoffs, pruneHandoffRecords, settlePendingHandoff, type
 import { clearUnpushed, recordUnpushed } from '../io/unpushed-handoffs.js';
 import { handoffQueueMessages as m } from '../messages/handoff-queue.js';
 import { addToChangelog } from './handoff-changelog.js';
+import { removeHandoffDraft } from './handoff-leftovers.js';
 import { logInWorkstream } from './handoff-session-log.js';
 
 export interface FinishedHandoff {
@@ -73,6 +74,7 @@ export async function finishUnfinishedHandoffs(
     if (outcome.ok && holds) {
       git.unborn = false;
       settlePendingHandoff(root, handoff.id);
+      removeHandoffDraft(root, root, undefined, handoff.telemetry_session);
       ctx.logger.step(m.finished(handoff.id, outcome.sha));
       finished.push({ handoff, committed: true });
     } else {

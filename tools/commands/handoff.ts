@@ -304,8 +304,8 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       // Until the push succeeds the commit may be local only: a kill from here on is announced (ADR-0025).
       if (options.push !== false && git.upstream !== null && git.branch !== null) recordUnpushed(root, { id: claim.id, path: claim.path, branch: git.branch });
       const committed = await commitHandoff(root, files, { message: subject, unborn: git.unborn, env: ctx.env });
-      if (!committed.ok) clearUnpushed(root, [claim.id]);
       if (!committed.ok) {
+        clearUnpushed(root, [claim.id]);
         logger.err(`canon: ${m.fail.commitRefused(claim.path, committed.detail)}`);
         logger.err(m.fail.commitRefusedHint(paths));
         return finish(ExitCode.failed);

@@ -27,10 +27,20 @@ function recordFile(root: string, id: string): string {
   return path.join(root, UNPUSHED_DIR, `${id.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
 }
 
-/** Before the commit: from here until the push succeeds, the commit may be local only. */
-export function recordUnpushed(root: string, record: Omit<UnpushedRecord, 'pid' | 'host'>): void {
-  mkdirSync(path.join(root, UNPUSHED_DIR), { recursive: true });
-  writeFileSync(recordFile(root, record.id), `${JSON.stringify({ ...record, pid: process.pid, host: hostname() })}\n`);
+/**
+ * Before the commit: from here until the push succeeds, the commit may be local only. A record that
+ * cannot be written (the state folder filled up since the handoff checked it) costs only the
+ * announcement, never the handoff: false then.
+ */
+export function recordUnpushed(root: string, record: Omit<UnpushedRecord, 'pid' | 'host'>): boolean {
+  try {
+    mkdirSync(path.join(root, UNPUSHED_DIR), { recursive: true });
+    writeFileSync(recordFile(root, record.id), `${JSON.stringify({ ...record, pid: process.pid, host: hostname() })}\n`);
+    return true;
+  } catch {
+    clearUnpushed(root, [record.id]);
+    return false;
+  }
 }
 
 export function clearUnpushed(root: string, ids: readonly string[]): void {
