@@ -209,6 +209,8 @@ describe('a handoff killed at each of its steps', () => {
 
   test('killed after writing its note and CHANGELOG entry: finished by the next handoff, CHANGELOG.md not left modified', async () => {
     const { repo, env } = store();
+    // CHANGELOG.md is committed already (an earlier handoff): the killed run's entry edits it.
+    expect((await runCliAsync(handoffArgs(0), { cwd: repo.dir, env })).code).toBe(0);
     const run = start(repo.dir, { ...env, CANON_TEST_PAUSE_AT: 'handoff:session-logged' }, handoffArgs(1));
     await run.reached('handoff:session-logged');
     await run.kill();
@@ -216,7 +218,7 @@ describe('a handoff killed at each of its steps', () => {
     const next = await runCliAsync(handoffArgs(2), { cwd: repo.dir, env });
     expect(next.stderr).not.toMatch(/internal error/);
     expect(next.code).toBe(0);
-    expect(next.stderr).toMatch(/Finished the unfinished handoff RT-\d{6}-01/);
+    expect(next.stderr).toMatch(/Finished the unfinished handoff RT-\d{6}-02/);
     expect(repo.git(['show', 'HEAD:CHANGELOG.md']).stdout).toMatch(/Kill 1[\s\S]*Kill 2|Kill 2[\s\S]*Kill 1/);
     expectAllWell(repo, env);
   }, 120_000);
