@@ -176,7 +176,7 @@ describe('a handoff killed at each of its steps', () => {
     expect(repo.read(`docs/sessions/${stub}`)).toContain('title: Kill 2');
   }, 120_000);
 
-  test('a live handoff\'s stub is never touched by gc or doctor --fix', async () => {
+  test('a live handoff\'s stub is never touched by gc or doctor --fix; once it is gone, doctor --fix removes it', async () => {
     const { repo, env } = store();
     const run = start(repo.dir, { ...env, CANON_TEST_PAUSE_AT: 'handoff:locked' }, handoffArgs(1));
     cleanups.push(() => void run.kill());
@@ -185,7 +185,11 @@ describe('a handoff killed at each of its steps', () => {
     expect(runCli(['session', 'gc', '--apply', '--older-than', '1s'], { cwd: repo.dir, env }).code).toBe(0);
     runCli(['doctor', '--fix'], { cwd: repo.dir, env });
     expect(stubs(repo)).toEqual([stub]);
+    // Once its process is gone, doctor --fix removes it.
     await run.kill();
+    const fixed = runCli(['doctor', '--fix', '--json'], { cwd: repo.dir, env });
+    expect(JSON.parse(fixed.stdout).problems).not.toContainEqual(expect.objectContaining({ check: 'leftovers' }));
+    expect(stubs(repo)).toEqual([]);
   }, 120_000);
 
   test('killed after its claim: the next handoff removes the stub and takes the id', async () => {
