@@ -4,7 +4,7 @@
 // an unpushed handoff commit is announced with `git push`.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { seededRandom } from '../../tools/seeded-random.mjs';
 import { CANON_BIN, createGitRepo, runCli, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
@@ -204,10 +204,14 @@ describe('a handoff killed at each of its steps', () => {
     repo.write(`.claude/state/handoff.lock.${gone}-k3j9x0ab.stale.tmp`, '{}');
     repo.write(`docs/sessions/.claim-${gone}-9f0c1ab2e3d4.tmp`, '---\n');
     expect(temps(repo)).toHaveLength(3);
+    // And a note write killed before its rename, two minutes ago (write-file-atomic's temp name).
+    const atomic = repo.write('CHANGELOG.md.2914003687', '# Changelog\n');
+    utimesSync(atomic, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
     const next = await runCliAsync(handoffArgs(2), { cwd: repo.dir, env });
     expect(next.code).toBe(0);
     expect(next.stderr).toContain(`Removed 1 claim stub(s) left by killed handoffs: docs/sessions/${stub}`);
     expect(next.stdout).toContain(`${stub!.replace(/\.md$/, '')}  `);
+    expect(existsSync(atomic)).toBe(false);
     expectAllWell(repo, env);
   }, 120_000);
 

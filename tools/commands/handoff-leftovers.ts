@@ -2,10 +2,11 @@ import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext } from '../context.js';
 import type { CanonConfig } from '../core/config.js';
+import { trimSlashes } from '../core/layout.js';
 import { removeDeadClaims } from '../io/claim-stubs.js';
 import { HANDOFF_LOCK } from '../io/handoff-lock.js';
 import { STATE_DIR } from '../io/telemetry.js';
-import { sweepDeadTemps } from '../io/temp-sweep.js';
+import { sweepAtomicWriteTemps, sweepDeadTemps } from '../io/temp-sweep.js';
 import { findUnpushedHandoffs, listUnpushedRecords } from '../io/unpushed-handoffs.js';
 import { checkWritableFolder, PROBE_PREFIX } from '../io/writable.js';
 import { faultMessages as m } from '../messages/faults.js';
@@ -29,6 +30,10 @@ export async function clearHandoffLeftovers(
   const state = path.join(root, STATE_DIR);
   sweepDeadTemps(state, `${path.basename(HANDOFF_LOCK)}.`);
   sweepDeadTemps(state, PROBE_PREFIX);
+  // Note writes killed before their rename (the note, its workstream, the changelog) leave `X.md.<n>`.
+  for (const folder of new Set([config.folders.session, config.folders.workstream, path.posix.dirname(config.changelog.file ?? '.')])) {
+    sweepAtomicWriteTemps(path.join(root, trimSlashes(folder)));
+  }
   const removed = await removeDeadClaims(root, config, ctx.env);
   if (removed.length > 0) ctx.logger.step(m.removedStubs(removed));
   sweepOldDrafts(root, ctx.now().getTime());

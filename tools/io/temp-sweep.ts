@@ -52,3 +52,30 @@ export function sweepDeadTemps(dir: string, prefix: string, nowMs = Date.now()):
   }
   return removed;
 }
+
+/** write-file-atomic's temp file beside a note: `RT-260511-03.md.2914003687` (a uint32 in decimal). */
+const ATOMIC_TEMP = /\.md\.\d{1,10}$/;
+/** Such a write takes milliseconds; its temp file has no pid in its name, so age alone tells a leftover. */
+const ATOMIC_TEMP_MAX_AGE_MS = 60_000;
+
+/** Remove the temp files of note writes killed between create and rename (older than a minute). */
+export function sweepAtomicWriteTemps(dir: string, nowMs = Date.now()): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => ATOMIC_TEMP.test(n));
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    try {
+      if (!statSync(file).isFile() || nowMs - statSync(file).mtimeMs <= ATOMIC_TEMP_MAX_AGE_MS) continue;
+      unlinkSync(file);
+      removed.push(name);
+    } catch {
+      // its writer renamed it, or another sweep took it
+    }
+  }
+  return removed;
+}
