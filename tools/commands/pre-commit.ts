@@ -8,6 +8,7 @@ import { normalizeText } from '../core/normalize.js';
 import { findTextControls } from '../core/text-controls.js';
 import type { Issue, NoteRef } from '../core/validate-note.js';
 import { writeFileSafely } from '../io/fs.js';
+import { checkWritableFiles } from '../io/writable.js';
 import { OPERATORS_FILE } from '../io/operators.js';
 import { openRepo, type Repo } from '../io/repo.js';
 import { scanSecrets } from '../io/secrets.js';
@@ -133,6 +134,8 @@ async function runHook(repo: Repo, ctx: CommandContext): Promise<CommandOutcome<
   if (verdict.refuse) return { exitCode: 1, result: { issues } };
 
   const changed = files.flatMap(({ ref, entry }, i) => (texts[i] === null ? [] : [{ ref, entry, text: texts[i]! }]));
+  // A note canon cannot rewrite stops the commit here, before git's index or any file changes.
+  checkWritableFiles(repo.root, changed.map(({ ref }) => ref.rel));
   const oids = await writeIndexEntries(repo.root, changed.map(({ ref, entry, text }) => ({ path: ref.rel, text, mode: entry.mode })));
   for (const [i, { ref, entry }] of files.entries()) {
     const text = await workingRewrite(repo, ref, blobs.get(entry.oid) ?? Buffer.alloc(0), texts[i] ?? null, fixer);
