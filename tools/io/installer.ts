@@ -244,7 +244,7 @@ export async function applyInit(plan: InstallPlan, hooksPathBefore: string | nul
       ...(previous?.original !== undefined ? { original: previous.original } : step.before !== null && !previous ? { original: step.before } : {}),
       written: sha(step.after),
       strip: step.strip,
-      ...(previous?.newline ?? (step.before !== null && step.before !== '' && !step.before.endsWith('\n')) ? { newline: true } : {}),
+      ...(previous?.newline ?? (step.strip === 'block' && step.before !== null && step.before !== '' && removeLineBlock(step.after) !== step.before) ? { newline: true } : {}),
     };
     written.push(step.path);
   }
