@@ -3,6 +3,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } fr
 import path from 'node:path';
 import { WRAPPER_MARKER } from '../core/command-wrappers.js';
 import { DEFAULT_CONFIG, NOTE_KINDS, type NoteKind } from '../core/config.js';
+import { CHANGELOG_ANCHOR, isCanonChangelog } from '../core/changelog.js';
 import { CANON_HOOKS, mergeHookBlock } from '../core/hook-blocks.js';
 import {
   mergeLineBlock,
@@ -20,7 +21,7 @@ import { OBSIDIAN_GITIGNORE, renderObsidianBaseline } from '../core/obsidian.js'
 import { UsageError } from '../errors.js';
 import { readCloneLayout, type CloneLayout } from './clone-setup.js';
 import { readTextOrNull, writeFileSafely } from './fs.js';
-import { porcelain } from './git.js';
+import { execGit, porcelain } from './git.js';
 import { packageRoot } from './schemas.js';
 
 /** What init records of each file it touched, so uninstall can give the team's bytes back. */
@@ -81,7 +82,15 @@ const SYNC_SCRIPT = { sync: 'canon sync' };
 function hasPrettier(root: string, pkg: Record<string, unknown>): boolean {
   const deps = { ...(pkg.dependencies as object), ...(pkg.devDependencies as object) };
   if ('prettier' in deps || 'prettier' in pkg) return true;
+  if (existsSync(path.join(root, 'node_modules/.bin/prettier')) || existsSync(path.join(root, '.prettierignore'))) return true;
   return readdirSync(root).some((n) => /^\.prettierrc|^prettier\.config\./.test(n));
+}
+
+/** node_modules is neither ignored nor tracked: `git add -A` after the install would commit it all. */
+async function needsNodeModulesIgnored(root: string): Promise<boolean> {
+  // check-ignore answers by exit code: 0 ignored, 1 not.
+  if ((await execGit(['check-ignore', '-q', '--no-index', 'node_modules/'], { cwd: root })).code === 0) return false;
+  return (await execGit(['ls-files', '--', 'node_modules'], { cwd: root })).stdout.trim() === '';
 }
 
 async function detectHooks(root: string, layout: CloneLayout): Promise<{ system: HookSystem; dir: string; hooksPath: string | null }> {
@@ -162,15 +171,35 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   const folders = planFolders(root);
   const config = { ...DEFAULT_CONFIG.folders, ...folders };
   const shard = `${config.session}/index/`;
-  add('.gitattributes', mergeLineBlock(readTextOrNull(path.join(root, '.gitattributes')), renderLineBlock(['INDEX.md merge=canon-index', `${shard}*.md merge=canon-index`, `/${DEFAULT_CONFIG.changelog.file} merge=canon-index`, `${config.workstream}/*.md merge=canon-index`])), 'block', "INDEX files merge row by row, the session changelog entry by entry, workstreams' Session Log lines as a set (canon's merge driver)");
+  // The changelog goes to canon's driver only when it is canon's (or not there yet: handoff creates
+  // it with canon's anchor); a team's own changelog keeps git's merge.
+  const changelogFile = DEFAULT_CONFIG.changelog.file ?? 'CHANGELOG.md';
+  const changelog = readTextOrNull(path.join(root, changelogFile));
+  const ownsChangelog = changelog === null || isCanonChangelog(changelog);
+  add(
+    '.gitattributes',
+    mergeLineBlock(readTextOrNull(path.join(root, '.gitattributes')), renderLineBlock(['INDEX.md merge=canon-index', `${shard}*.md merge=canon-index`, ...(ownsChangelog ? [`/${changelogFile} merge=canon-index`] : []), `${config.workstream}/*.md merge=canon-index`])),
+    'block',
+    `INDEX files merge row by row, ${ownsChangelog ? 'the session changelog entry by entry, ' : ''}workstreams' Session Log lines as a set (canon's merge driver)`,
+  );
+  if (!ownsChangelog) warnings.push(`${changelogFile} is the team's own (no ${CHANGELOG_ANCHOR} line): canon leaves it to git's merge and does not write session entries into it`);
+  const ignoreNodeModules = await needsNodeModulesIgnored(root);
   add(
     '.gitignore',
-    mergeLineBlock(readTextOrNull(path.join(root, '.gitignore')), renderLineBlock(['.claude/state/', '.canon/', '/site/', ...(options.obsidian ? OBSIDIAN_GITIGNORE : [])])),
+    mergeLineBlock(readTextOrNull(path.join(root, '.gitignore')), renderLineBlock(['.claude/state/', '.canon/', '/site/', ...(ignoreNodeModules ? ['node_modules/'] : []), ...(options.obsidian ? OBSIDIAN_GITIGNORE : [])])),
     'block',
-    `canon's local state, /handoff drafts and the site of canon render stay out of git${options.obsidian ? ", and Obsidian's per-user files" : ''}`,
+    `canon's local state, /handoff drafts and the site of canon render stay out of git${ignoreNodeModules ? ', and node_modules' : ''}${options.obsidian ? ", and Obsidian's per-user files" : ''}`,
   );
   if (hasPrettier(root, pkg)) {
-    add('.prettierignore', mergeLineBlock(readTextOrNull(path.join(root, '.prettierignore')), renderLineBlock(['**/INDEX.md', shard, '.claude/hooks/', '.claude/commands/handoff-*.md', '.claude/commands/resume-*.md', '.claude/canon-install.json', 'docs/sync/', '.canon/', ...(options.obsidian ? [`${OBSIDIAN_TEMPLATES}/`] : [])])), 'block', 'generated files (and canon\'s templates) are not reformatted by prettier');
+    // canon's whole files stay byte for byte what canon wrote, so a second init and uninstall still know them.
+    const templates = NOTE_KINDS.filter((kind) => existsSync(path.join(pkgRoot, 'templates', `${kind}.md`))).map((kind) => `${config[kind]}/TEMPLATE.md`);
+    const owned = [...templates, '.claude/commands/handoff.md', '.claude/commands/resume.md', '.claude/operators.yaml'];
+    add(
+      '.prettierignore',
+      mergeLineBlock(readTextOrNull(path.join(root, '.prettierignore')), renderLineBlock(['**/INDEX.md', shard, '.claude/hooks/', '.claude/commands/handoff-*.md', '.claude/commands/resume-*.md', '.claude/canon-install.json', 'docs/sync/', '.canon/', ...owned.map((f) => `/${f}`), ...(options.obsidian ? [`${OBSIDIAN_TEMPLATES}/`] : [])])),
+      'block',
+      "generated files and canon's templates, commands and operators file are not reformatted by prettier",
+    );
   }
 
   const bundles = readdirSync(path.join(pkgRoot, '.claude/hooks')).filter((n) => n.endsWith('.mjs'));
@@ -252,6 +281,9 @@ export async function applyInit(plan: InstallPlan, hooksPathBefore: string | nul
   return written;
 }
 
+/** canon's untracked folders in a worktree (SPEC §5 state, /handoff drafts). */
+const LOCAL_STATE = ['.claude/state', '.canon'];
+
 export interface UninstallStep {
   path: string;
   action: 'restore' | 'strip' | 'delete' | 'keep';
@@ -295,11 +327,15 @@ export async function applyUninstall(root: string, layout: CloneLayout, plan: Re
   }
   const git = await porcelain(root, undefined, { wiring: true });
   await git.raw(['config', '--remove-section', 'merge.canon-index']).catch(() => undefined);
+  // core.hooksPath exactly as it was before the first init: the same value, or unset.
   const before = plan.record?.hooks;
-  if (before?.system === 'husky' && before.hooksPath) await git.addConfig('core.hooksPath', before.hooksPath);
-  else if (before?.system === 'husky') await git.addConfig('core.hooksPath', '.husky/_');
-  else if (before?.system === 'new-husky') await git.raw(['config', '--unset', 'core.hooksPath']).catch(() => undefined);
+  if (before?.hooksPath) await git.addConfig('core.hooksPath', before.hooksPath);
+  else if (before) await git.raw(['config', '--unset', 'core.hooksPath']).catch(() => undefined);
   rmSync(path.join(layout.commonDir, 'canon'), { recursive: true, force: true });
+  // canon's local state and /handoff drafts, git-ignored by canon's block only: gone with it.
+  for (const dir of LOCAL_STATE) {
+    if ((await git.raw(['ls-files', '--', dir])).trim() === '') rmSync(path.join(root, dir), { recursive: true, force: true });
+  }
 }
 
 export async function readHooksPath(root: string): Promise<string | null> {
