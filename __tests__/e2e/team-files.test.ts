@@ -1,8 +1,8 @@
 import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
+import { CANON_BIN, createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 import { npmTool } from '../helpers/team-repo.js';
 
 /**
@@ -179,4 +179,24 @@ describe("the team's prettier", () => {
     expect(canon(r, ['uninstall', '--yes']).code).toBe(0);
     for (const f of ['docs/sessions/TEMPLATE.md', '.claude/commands/handoff.md', '.claude/commands/resume.md']) expect(existsSync(path.join(r.dir, f))).toBe(false);
   });
+});
+
+describe('a repository with no commits and no remote', () => {
+  test('init finishes with stdin left open (git shortlog must not wait on it), seeds operators from git config, and the first commit goes through the hooks', async () => {
+    const r = (repo = createGitRepo({ operators: false, files: { 'package.json': PACKAGE } }));
+    const child = spawn(process.execPath, [CANON_BIN, 'init', '--yes'], { cwd: r.dir, env: r.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // stdin stays open, as in a terminal or a CI step without input; a hang is killed and fails the test.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
+    child.stdin.destroy();
+    expect(stderr).not.toMatch(/internal error/);
+    expect(code).toBe(0);
+    expect(r.read('.claude/operators.yaml')).toMatch(/slug: roman\n\s+initials: RT/);
+    r.git(['add', '-A']);
+    expect(r.git(['commit', '-qm', 'first'], { allowFail: true }).code).toBe(0);
+    expect(r.git(['remote']).stdout).toBe('');
+  }, 90_000);
 });

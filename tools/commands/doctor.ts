@@ -132,7 +132,9 @@ async function checkOperator(layout: CloneLayout, env: NodeJS.ProcessEnv, proble
 
 function checkNode(problems: DoctorProblem[]): void {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  if (major < 20 || (major === 20 && minor < 11)) problems.push({ check: 'node', message: m.check.node(process.versions.node), fix: m.fix.node, fixable: false });
+  // package.json's engines: ^20.17.0 || ^22.13.0 || >=23.5.0 (what the bundled write-file-atomic and @inquirer need).
+  const ok = (major === 20 && minor >= 17) || (major === 22 && minor >= 13) || (major === 23 && minor >= 5) || major >= 24;
+  if (!ok) problems.push({ check: 'node', message: m.check.node(process.versions.node), fix: m.fix.node, fixable: false });
 }
 
 async function checkUnfinished(layout: CloneLayout, env: NodeJS.ProcessEnv, problems: DoctorProblem[]): Promise<void> {

@@ -150,7 +150,7 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   };
 
   const pkgText = readTextOrNull(path.join(root, 'package.json'));
-  if (pkgText === null) throw new UsageError('there is no package.json here: canon installs as a dev dependency of the repository.', 'Run `npm init -y`, then `npm install -D canon-notes` and `npx canon init`. No files were changed.');
+  if (pkgText === null) throw new UsageError('there is no package.json here: canon installs as a dev dependency of the repository.', 'Run `npm init -y`, then `npm install -D canon-notes` and `npx canon-notes init`. No files were changed.');
   const pkg = JSON.parse(pkgText) as Record<string, unknown>;
 
   const hooks = await detectHooks(root, layout);
@@ -210,7 +210,8 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   for (const name of ['handoff.md', 'resume.md']) copy(`.claude/commands/${name}`, path.join(pkgRoot, '.claude/commands', name), `/${name.slice(0, -3)} for Claude Code`);
 
   if (!existsSync(path.join(root, '.claude/operators.yaml'))) {
-    const shortlog = await (await porcelain(root)).raw(['shortlog', '-sne', '--all']).catch(() => '');
+    // With no commit `--all` names nothing and shortlog would read a log from stdin: give it an empty one.
+    const shortlog = (await execGit(['shortlog', '-sne', '--all'], { cwd: root, input: '' })).stdout;
     let authors = parseShortlog(shortlog);
     if (authors.length === 0) {
       const git = await porcelain(root);
