@@ -1,7 +1,9 @@
 import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
-import { CANON_HOOKS, hasHookBlock } from '../core/hook-blocks.js';
+import { CANON_HOOKS, hasHookBlock, type CanonHook } from '../core/hook-blocks.js';
+import { hasLefthookEntry } from '../core/lefthook-config.js';
+import { findLefthookConfig } from '../io/installer.js';
 import { errorMessage } from '../errors.js';
 import { MERGE_DRIVER, mergeDriverCommand, readCloneLayout, runnerPath, setupClone, type CloneLayout } from '../io/clone-setup.js';
 import { porcelain } from '../io/git.js';
@@ -52,6 +54,18 @@ function scriptBehind(hookFile: string, text: string): { file: string; text: str
   return { file: hookFile, text };
 }
 
+/** A hook script a manager generated (`lefthook run "pre-commit"`): canon is reached when the manager's config runs it. */
+function managerBehind(layout: CloneLayout, text: string, hook: CanonHook): { file: string; runsCanon: boolean } | null {
+  if (!/\blefthook\b/.test(text)) return null;
+  const config = findLefthookConfig(layout.top);
+  if (config === null) return { file: 'lefthook.yml', runsCanon: false };
+  try {
+    return { file: path.join(layout.top, config), runsCanon: hasLefthookEntry(readTextOrNull(path.join(layout.top, config)) ?? '', hook) };
+  } catch {
+    return { file: path.join(layout.top, config), runsCanon: false };
+  }
+}
+
 async function checkHooks(layout: CloneLayout, problems: DoctorProblem[]): Promise<void> {
   const dir = await hooksDir(layout);
   if (!existsSync(dir)) {
@@ -62,12 +76,16 @@ async function checkHooks(layout: CloneLayout, problems: DoctorProblem[]): Promi
     const file = path.join(dir, hook);
     const text = readTextOrNull(file);
     if (text === null) {
-      problems.push({ check: 'hooks', message: m.check.hookMissing(hook, file), fix: m.fix.setup, fixable: true });
+      const lefthook = findLefthookConfig(layout.top) !== null;
+      problems.push({ check: 'hooks', message: m.check.hookMissing(hook, file), fix: lefthook ? m.fix.lefthook : m.fix.setup, fixable: !lefthook });
       continue;
     }
     if (!isExecutable(file)) problems.push({ check: 'hooks', message: m.check.hookNotExecutable(file), fix: m.fix.chmod(file), fixable: false });
     const script = scriptBehind(file, text);
-    if (script.text === null || !hasHookBlock(script.text)) problems.push({ check: 'hooks', message: m.check.blockMissing(hook, script.file), fix: m.fix.init, fixable: false });
+    const manager = managerBehind(layout, text, hook);
+    if (manager !== null) {
+      if (!manager.runsCanon) problems.push({ check: 'hooks', message: m.check.blockMissing(hook, manager.file), fix: m.fix.init, fixable: false });
+    } else if (script.text === null || !hasHookBlock(script.text)) problems.push({ check: 'hooks', message: m.check.blockMissing(hook, script.file), fix: m.fix.init, fixable: false });
     // The team's own lines: husky puts this worktree's node_modules/.bin on PATH, and a new worktree has none.
     if (script.text !== null && /\blint-staged\b/.test(script.text) && !existsSync(path.join(layout.top, 'node_modules/.bin/lint-staged'))) {
       problems.push({ check: 'lint-staged', message: m.check.lintStaged(hook), fix: m.fix.npmInstall, fixable: false });

@@ -19,8 +19,8 @@ export const RUNNER_REL = 'canon/run';
 const FIND_RUNNER = `canon_run="$(git rev-parse --git-common-dir)/${RUNNER_REL}"`;
 const NO_RUNNER = `echo "canon: this clone's canon hooks are not set up (no $canon_run): run your package manager's install (npm install), or npx canon-notes setup" >&2`;
 
-/** The lines of canon's block for one hook. */
-export function renderHookBlock(hook: CanonHook): string {
+/** What canon runs for one hook, as shell lines; `pushArgs` is how pre-push's two arguments are named. */
+function renderHookBody(hook: CanonHook, pushArgs: string): string[] {
   const body: Record<CanonHook, string[]> = {
     // Guarding the commit door: a missing runner refuses the commit rather than letting notes in unchecked.
     'pre-commit': [`  [ -x "$canon_run" ] || { ${NO_RUNNER}; exit 1; }`, '  "$canon_run" pre-commit || exit $?'],
@@ -31,12 +31,26 @@ export function renderHookBlock(hook: CanonHook): string {
       '    "$canon_run" post-commit || true',
       '  fi',
     ],
-    'pre-push': [`  [ -x "$canon_run" ] || { ${NO_RUNNER}; exit 1; }`, '  "$canon_run" pre-push "$@" || exit $?'],
+    'pre-push': [`  [ -x "$canon_run" ] || { ${NO_RUNNER}; exit 1; }`, `  "$canon_run" pre-push ${pushArgs} || exit $?`],
   };
+  return ['if [ "${CANON_HOOKS-}" != "0" ]; then', `  ${FIND_RUNNER}`, ...body[hook], 'fi'];
+}
+
+/** The lines of canon's block for one hook. */
+export function renderHookBlock(hook: CanonHook): string {
   // The team's lines before the block may have failed in a script without `set -e` (lefthook's
   // `call_lefthook run`, a hand-written `#!/bin/sh`): their status is kept and handed on, so the
   // script ends as it would have without canon, and a failing team check still fails the hook.
-  return renderLineBlock(['canon_status=$?', 'if [ "${CANON_HOOKS-}" != "0" ]; then', `  ${FIND_RUNNER}`, ...body[hook], 'fi', '[ "$canon_status" -eq 0 ] || (exit "$canon_status")']);
+  return renderLineBlock(['canon_status=$?', ...renderHookBody(hook, '"$@"'), '[ "$canon_status" -eq 0 ] || (exit "$canon_status")']);
+}
+
+/**
+ * canon's step for one hook as a command a hook manager runs with `sh -c` (lefthook's `run`, the
+ * pre-commit framework's `entry`): the same lines as the block, pre-push's arguments as the manager
+ * names them.
+ */
+export function renderHookCommand(hook: CanonHook, pushArgs = '"$@"'): string {
+  return renderHookBody(hook, pushArgs.trim()).join('\n');
 }
 
 /** Whether a hook script holds canon's block. */

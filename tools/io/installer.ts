@@ -5,6 +5,7 @@ import { WRAPPER_MARKER } from '../core/command-wrappers.js';
 import { DEFAULT_CONFIG, NOTE_KINDS, type NoteKind } from '../core/config.js';
 import { CHANGELOG_ANCHOR, isCanonChangelog } from '../core/changelog.js';
 import { CANON_HOOKS, mergeHookBlock } from '../core/hook-blocks.js';
+import { LEFTHOOK_CONFIGS, mergeLefthookConfig, removeLefthookConfig } from '../core/lefthook-config.js';
 import {
   mergeLineBlock,
   mergePackageScripts,
@@ -39,14 +40,14 @@ interface RecordEntry {
   /** canon added a newline before its block (the file did not end with one). */
   newline?: boolean;
 }
-type Strip = 'block' | 'settings' | 'package' | 'whole';
+type Strip = 'block' | 'settings' | 'package' | 'whole' | 'lefthook';
 interface InstallRecord {
   files: Record<string, RecordEntry>;
   /** How git ran hooks before init: restored by uninstall. */
   hooks: { system: HookSystem; hooksPath: string | null };
 }
 
-export type HookSystem = 'husky' | 'hooks-path' | 'new-husky';
+export type HookSystem = 'husky' | 'hooks-path' | 'new-husky' | 'lefthook';
 
 export interface FileStep {
   path: string;
@@ -96,6 +97,9 @@ async function needsNodeModulesIgnored(root: string): Promise<boolean> {
 async function detectHooks(root: string, layout: CloneLayout): Promise<{ system: HookSystem; dir: string; hooksPath: string | null }> {
   const hooksPath = (await (await porcelain(root)).getConfig('core.hooksPath', 'local')).value;
   const huskyish = hooksPath !== null && /(^|\/)\.husky(\/_)?\/?$/.test(hooksPath);
+  // lefthook lays its hooks in .git/hooks (or core.hooksPath) from its config: canon goes into the config.
+  const lefthook = findLefthookConfig(root);
+  if (lefthook !== null && !huskyish) return { system: 'lefthook', dir: lefthook, hooksPath };
   if (existsSync(path.join(root, '.husky')) || huskyish) return { system: 'husky', dir: '.husky', hooksPath };
   if (hooksPath) {
     const abs = path.resolve(root, hooksPath);
@@ -109,6 +113,25 @@ async function detectHooks(root: string, layout: CloneLayout): Promise<{ system:
     throw new UsageError(`this clone runs its own hooks from ${path.join(own, live[0]!)}, which git does not share with other clones or with canon.`, 'Move them into husky (.husky/) or a tracked core.hooksPath folder, then run canon init again. No files were changed.');
   }
   return { system: 'new-husky', dir: '.husky', hooksPath: null };
+}
+
+/** The team's lefthook config (repository-relative), or null. */
+export function findLefthookConfig(root: string): string | null {
+  return LEFTHOOK_CONFIGS.find((name) => existsSync(path.join(root, name))) ?? null;
+}
+
+/**
+ * After init's files are written: a hook manager that lays git's hooks from its own config lays
+ * them now (lefthook only installs hooks its config names, and canon added post-commit and
+ * pre-push). A warning when the manager's command is not found.
+ */
+export async function applyHookManager(plan: InstallPlan): Promise<string | null> {
+  if (plan.hookSystem !== 'lefthook') return null;
+  const local = path.join(plan.root, 'node_modules/.bin/lefthook');
+  const command = existsSync(local) ? local : 'lefthook';
+  const { execFile } = await import('node:child_process');
+  const ok = await new Promise<boolean>((resolve) => execFile(command, ['install'], { cwd: plan.root }, (error) => resolve(error === null)));
+  return ok ? null : 'lefthook install';
 }
 
 /** Folders canon would use whose files are of another kind: those kinds get a folder of their own. */
@@ -154,7 +177,8 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   const pkg = JSON.parse(pkgText) as Record<string, unknown>;
 
   const hooks = await detectHooks(root, layout);
-  for (const hook of CANON_HOOKS) {
+  if (hooks.system === 'lefthook') add(hooks.dir, mergeLefthookConfig(readTextOrNull(path.join(root, hooks.dir)) ?? ''), 'lefthook', "canon's pre-commit, post-commit and pre-push commands (`lefthook install` keeps them)");
+  for (const hook of hooks.system === 'lefthook' ? [] : CANON_HOOKS) {
     const rel = `${hooks.dir}/${hook}`;
     const before = readTextOrNull(path.join(root, rel));
     // husky runs its scripts with `sh -e` (no shebang, no exec bit needed); git runs core.hooksPath scripts itself.
@@ -247,6 +271,7 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
     `${path.join(layout.commonDir, 'canon/run')} (the runner every hook calls)`,
   ];
   if (hooks.system === 'hooks-path') gitConfig.shift();
+  if (hooks.system === 'lefthook') gitConfig.splice(0, 1, 'lefthook install (lays the hooks that run canon\'s commands)');
   return { root, layout, hookSystem: hooks.system, hookDir: hooks.dir, files, gitConfig, warnings, folders };
 }
 
@@ -306,7 +331,7 @@ export function planUninstall(root: string): { steps: UninstallStep[]; record: I
     }
     const bundles = readdirSync(path.join(packageRoot(), '.claude/hooks')).filter((n) => n.endsWith('.mjs'));
     const stripped =
-      entry.strip === 'block' ? removeLineBlock(current, entry.newline) : entry.strip === 'settings' ? removeSettings(current, bundles) : entry.strip === 'package' ? removePackageScripts(current, { ...SCRIPTS, ...SYNC_SCRIPT }) : null;
+      entry.strip === 'block' ? removeLineBlock(current, entry.newline) : entry.strip === 'settings' ? removeSettings(current, bundles) : entry.strip === 'package' ? removePackageScripts(current, { ...SCRIPTS, ...SYNC_SCRIPT }) : entry.strip === 'lefthook' ? removeLefthookConfig(current) : null;
     if (stripped === null) steps.push({ path: rel, action: 'keep', after: current });
     else if (entry.created && stripped.trim() === '') steps.push({ path: rel, action: 'delete', after: null });
     else steps.push({ path: rel, action: 'strip', after: stripped });

@@ -25,6 +25,7 @@ export const installMessages = {
   },
   fix: {
     setup: 'npx canon-notes setup   (or npm install)',
+    lefthook: 'lefthook install   (npx lefthook install where lefthook is an npm dependency)',
     chmod: (file: string) => `chmod +x ${file}`,
     init: 'npx canon-notes init',
     attributes: 'npx canon-notes init   (adds the .gitattributes lines)',
@@ -46,6 +47,7 @@ export const installMessages = {
     done: (n: number) => (n === 0 ? 'canon is already wired here: nothing to change.' : `canon init: ${n} file(s) written.`),
     backfill: (changed: number, renamed: number, needHand: number) =>
       `Existing notes: backfill would bring ${changed} up to canon's frontmatter${renamed > 0 ? ` (${renamed} renamed to canon's file names)` : ''}${needHand > 0 ? `; ${needHand} need a hand first` : ''}. Review with \`npx canon-notes backfill\`, then apply with \`npx canon-notes backfill --apply\` (one commit).`,
+    runManager: (command: string) => `run \`${command}\` so that git runs canon's new hook entries (it was not found here).`,
     notADependency: 'canon-notes is not in package.json: run `npm install -D canon-notes` so that every clone gets canon and its hooks.',
     noBackfill: 'Existing notes: nothing for backfill to do.',
     commit: 'Review with `git status` and `git diff`, then commit the wiring (canon\'s hooks check that commit too).',
