@@ -88,3 +88,41 @@ describe('lefthook', () => {
     expect(r.read('lefthook.yml')).toBe(config);
   }, 120_000);
 });
+
+describe('simple-git-hooks', () => {
+  let tool = '';
+  beforeAll(() => {
+    tool = npmTool('simple-git-hooks@2');
+  }, 180_000);
+
+  test("init adds canon's blocks to the simple-git-hooks config; its regeneration keeps them; the team's failing check still refuses; uninstall gives package.json and the hooks back", () => {
+    const pkg = '{\n  "name": "team-app",\n  "private": true,\n  "simple-git-hooks": {\n    "pre-commit": "test ! -e team-fail"\n  }\n}\n';
+    const r = (repo = createGitRepo({ files: { 'package.json': pkg, '.gitignore': 'node_modules\n', 'src/index.js': 'x\n' } }));
+    symlinkSync(path.join(tool, 'node_modules'), path.join(r.dir, 'node_modules'));
+    const regenerate = () => spawnSync(path.join(r.dir, 'node_modules/.bin/simple-git-hooks'), [], { cwd: r.dir, env: r.env, encoding: 'utf8' });
+    expect(regenerate().status).toBe(0);
+    r.git(['add', '-A']);
+    r.git(['commit', '-qm', 'team repo']);
+
+    const init = runCli(['init', '--yes'], { cwd: r.dir, env: r.env });
+    expect(init.stderr).not.toMatch(/internal error|warning: run `simple-git-hooks`/);
+    expect(init.code).toBe(0);
+    const config = (JSON.parse(r.read('package.json')) as { 'simple-git-hooks': Record<string, string> })['simple-git-hooks'];
+    expect(config['pre-commit']!.startsWith('test ! -e team-fail\n# >>> canon >>>')).toBe(true);
+    for (const hook of ['pre-commit', 'post-commit', 'pre-push']) expect(r.read(`.git/hooks/${hook}`)).toContain('# >>> canon >>>');
+    r.git(['add', '-A']);
+    expect(commit(r, 'Adopt canon').code).toBe(0);
+    expect(runCli(['doctor'], { cwd: r.dir, env: r.env }).code).toBe(0);
+    expectChecksHold(r);
+
+    // Its own regeneration (the team's postinstall) writes the hooks from the config: canon stays.
+    expect(regenerate().status).toBe(0);
+    for (const hook of ['pre-commit', 'post-commit', 'pre-push']) expect(r.read(`.git/hooks/${hook}`)).toContain('# >>> canon >>>');
+    expect(runCli(['doctor'], { cwd: r.dir, env: r.env }).code).toBe(0);
+
+    expect(runCli(['uninstall', '--yes'], { cwd: r.dir, env: r.env }).code).toBe(0);
+    expect(r.read('package.json')).toBe(pkg);
+    expect(r.read('.git/hooks/pre-commit')).not.toContain('canon');
+    expect(r.exists('.git/hooks/post-commit')).toBe(false);
+  }, 120_000);
+});

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { CANON_HOOKS, hasHookBlock, type CanonHook } from '../core/hook-blocks.js';
 import { hasLefthookEntry } from '../core/lefthook-config.js';
-import { findLefthookConfig } from '../io/installer.js';
+import { findLefthookConfig, findSimpleGitHooksConfig } from '../io/installer.js';
 import { errorMessage } from '../errors.js';
 import { MERGE_DRIVER, mergeDriverCommand, readCloneLayout, runnerPath, setupClone, type CloneLayout } from '../io/clone-setup.js';
 import { porcelain } from '../io/git.js';
@@ -76,8 +76,9 @@ async function checkHooks(layout: CloneLayout, problems: DoctorProblem[]): Promi
     const file = path.join(dir, hook);
     const text = readTextOrNull(file);
     if (text === null) {
-      const lefthook = findLefthookConfig(layout.top) !== null;
-      problems.push({ check: 'hooks', message: m.check.hookMissing(hook, file), fix: lefthook ? m.fix.lefthook : m.fix.setup, fixable: !lefthook });
+      // A manager lays the hooks from its config: its own command brings the missing one back.
+      const fix = findLefthookConfig(layout.top) !== null ? m.fix.lefthook : findSimpleGitHooksConfig(layout.top) !== null ? m.fix.simpleGitHooks : null;
+      problems.push({ check: 'hooks', message: m.check.hookMissing(hook, file), fix: fix ?? m.fix.setup, fixable: fix === null });
       continue;
     }
     if (!isExecutable(file)) problems.push({ check: 'hooks', message: m.check.hookNotExecutable(file), fix: m.fix.chmod(file), fixable: false });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { errorMessage, UsageError } from '../errors.js';
 import { readCloneLayout, setupClone } from '../io/clone-setup.js';
-import { applyHookManager, applyInit, applyUninstall, planInit, planUninstall, readHooksPath, type InstallPlan } from '../io/installer.js';
+import { applyInit, applyUninstall, planInit, planUninstall, readHooksPath, runHookManager, type InstallPlan } from '../io/installer.js';
 import { openRepo } from '../io/repo.js';
 import { installMessages as m } from '../messages/install.js';
 import { generateCommandWrappers } from './commands-generate.js';
@@ -82,7 +82,7 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
   await applyInit(plan, hooksPathBefore);
   const layout = await readCloneLayout(plan.root);
   await setupClone(layout, { cliFile: currentCliFile(), husky: plan.hookSystem === 'husky' || plan.hookSystem === 'new-husky' });
-  const managerLeft = await applyHookManager(plan);
+  const managerLeft = await runHookManager(plan.root, plan.hookSystem);
   if (managerLeft !== null) ctx.logger.err(`canon init: warning: ${m.init.runManager(managerLeft)}`);
   try {
     await generateCommandWrappers(plan.root, false);

@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG, NOTE_KINDS, type NoteKind } from '../core/config.js';
 import { CHANGELOG_ANCHOR, isCanonChangelog } from '../core/changelog.js';
 import { CANON_HOOKS, mergeHookBlock } from '../core/hook-blocks.js';
 import { LEFTHOOK_CONFIGS, mergeLefthookConfig, removeLefthookConfig } from '../core/lefthook-config.js';
+import { mergeSimpleGitHooks, removeSimpleGitHooks, SIMPLE_GIT_HOOKS_FILES, SIMPLE_GIT_HOOKS_KEY } from '../core/simple-git-hooks-config.js';
 import {
   mergeLineBlock,
   mergePackageScripts,
@@ -40,14 +41,14 @@ interface RecordEntry {
   /** canon added a newline before its block (the file did not end with one). */
   newline?: boolean;
 }
-type Strip = 'block' | 'settings' | 'package' | 'whole' | 'lefthook';
+type Strip = 'block' | 'settings' | 'package' | 'whole' | 'lefthook' | 'simple-git-hooks';
 interface InstallRecord {
   files: Record<string, RecordEntry>;
   /** How git ran hooks before init: restored by uninstall. */
   hooks: { system: HookSystem; hooksPath: string | null };
 }
 
-export type HookSystem = 'husky' | 'hooks-path' | 'new-husky' | 'lefthook';
+export type HookSystem = 'husky' | 'hooks-path' | 'new-husky' | 'lefthook' | 'simple-git-hooks';
 
 export interface FileStep {
   path: string;
@@ -100,6 +101,9 @@ async function detectHooks(root: string, layout: CloneLayout): Promise<{ system:
   // lefthook lays its hooks in .git/hooks (or core.hooksPath) from its config: canon goes into the config.
   const lefthook = findLefthookConfig(root);
   if (lefthook !== null && !huskyish) return { system: 'lefthook', dir: lefthook, hooksPath };
+  // simple-git-hooks rewrites .git/hooks from its config on every install: canon goes into the config.
+  const simple = findSimpleGitHooksConfig(root);
+  if (simple !== null && !huskyish) return { system: 'simple-git-hooks', dir: simple, hooksPath };
   if (existsSync(path.join(root, '.husky')) || huskyish) return { system: 'husky', dir: '.husky', hooksPath };
   if (hooksPath) {
     const abs = path.resolve(root, hooksPath);
@@ -120,18 +124,32 @@ export function findLefthookConfig(root: string): string | null {
   return LEFTHOOK_CONFIGS.find((name) => existsSync(path.join(root, name))) ?? null;
 }
 
+/** The team's simple-git-hooks config: package.json (its `simple-git-hooks` key) or a JSON file of its own; null when none. */
+export function findSimpleGitHooksConfig(root: string): string | null {
+  const file = SIMPLE_GIT_HOOKS_FILES.find((name) => existsSync(path.join(root, name)));
+  if (file) return file;
+  try {
+    const pkg = JSON.parse(readTextOrNull(path.join(root, 'package.json')) ?? '{}') as Record<string, unknown>;
+    return typeof pkg[SIMPLE_GIT_HOOKS_KEY] === 'object' && pkg[SIMPLE_GIT_HOOKS_KEY] !== null ? 'package.json' : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * After init's files are written: a hook manager that lays git's hooks from its own config lays
- * them now (lefthook only installs hooks its config names, and canon added post-commit and
- * pre-push). A warning when the manager's command is not found.
+ * A hook manager that lays git's hooks from its own config lays them again, after init or
+ * uninstall changed the config (lefthook installs only the hooks its config names; simple-git-hooks
+ * copies the commands into the scripts). The command to run by hand when the manager is not found.
  */
-export async function applyHookManager(plan: InstallPlan): Promise<string | null> {
-  if (plan.hookSystem !== 'lefthook') return null;
-  const local = path.join(plan.root, 'node_modules/.bin/lefthook');
-  const command = existsSync(local) ? local : 'lefthook';
+export async function runHookManager(root: string, system: HookSystem): Promise<string | null> {
+  const commands: Partial<Record<HookSystem, [string, string[]]>> = { lefthook: ['lefthook', ['install']], 'simple-git-hooks': ['simple-git-hooks', []] };
+  const command = commands[system];
+  if (!command) return null;
+  const [bin, args] = command;
+  const local = path.join(root, 'node_modules/.bin', bin);
   const { execFile } = await import('node:child_process');
-  const ok = await new Promise<boolean>((resolve) => execFile(command, ['install'], { cwd: plan.root }, (error) => resolve(error === null)));
-  return ok ? null : 'lefthook install';
+  const ok = await new Promise<boolean>((resolve) => execFile(existsSync(local) ? local : bin, args, { cwd: root }, (error) => resolve(error === null)));
+  return ok ? null : [bin, ...args].join(' ');
 }
 
 /** Folders canon would use whose files are of another kind: those kinds get a folder of their own. */
@@ -177,8 +195,10 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   const pkg = JSON.parse(pkgText) as Record<string, unknown>;
 
   const hooks = await detectHooks(root, layout);
+  const managed = hooks.system === 'lefthook' || hooks.system === 'simple-git-hooks';
   if (hooks.system === 'lefthook') add(hooks.dir, mergeLefthookConfig(readTextOrNull(path.join(root, hooks.dir)) ?? ''), 'lefthook', "canon's pre-commit, post-commit and pre-push commands (`lefthook install` keeps them)");
-  for (const hook of hooks.system === 'lefthook' ? [] : CANON_HOOKS) {
+  if (hooks.system === 'simple-git-hooks' && hooks.dir !== 'package.json') add(hooks.dir, mergeSimpleGitHooks(readTextOrNull(path.join(root, hooks.dir)) ?? '{}', false), 'simple-git-hooks', "canon's pre-commit, post-commit and pre-push blocks (simple-git-hooks keeps them)");
+  for (const hook of managed ? [] : CANON_HOOKS) {
     const rel = `${hooks.dir}/${hook}`;
     const before = readTextOrNull(path.join(root, rel));
     // husky runs its scripts with `sh -e` (no shebang, no exec bit needed); git runs core.hooksPath scripts itself.
@@ -190,7 +210,8 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   const wanted = { ...SCRIPTS, ...(options.notionWorkflow ? SYNC_SCRIPT : {}) };
   const scripts = mergePackageScripts(pkgText, wanted);
   for (const name of scripts.conflicts) warnings.push(`package.json already has a "${name}" script; canon's /${name} commands call \`npm run ${name}\` and expect \`${wanted[name as keyof typeof wanted]}\``);
-  add('package.json', scripts.text, 'package', 'prepare runs `canon setup`; handoff, resume and canon scripts (the slash commands call them)');
+  const sghInPackage = hooks.system === 'simple-git-hooks' && hooks.dir === 'package.json';
+  add('package.json', sghInPackage ? mergeSimpleGitHooks(scripts.text, true) : scripts.text, 'package', `prepare runs \`canon setup\`; handoff, resume and canon scripts (the slash commands call them)${sghInPackage ? "; canon's blocks in the simple-git-hooks config" : ''}`);
 
   const folders = planFolders(root);
   const config = { ...DEFAULT_CONFIG.folders, ...folders };
@@ -272,6 +293,7 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   ];
   if (hooks.system === 'hooks-path') gitConfig.shift();
   if (hooks.system === 'lefthook') gitConfig.splice(0, 1, 'lefthook install (lays the hooks that run canon\'s commands)');
+  if (hooks.system === 'simple-git-hooks') gitConfig.splice(0, 1, 'simple-git-hooks (lays the hooks from its config, canon\'s blocks included)');
   return { root, layout, hookSystem: hooks.system, hookDir: hooks.dir, files, gitConfig, warnings, folders };
 }
 
@@ -331,7 +353,13 @@ export function planUninstall(root: string): { steps: UninstallStep[]; record: I
     }
     const bundles = readdirSync(path.join(packageRoot(), '.claude/hooks')).filter((n) => n.endsWith('.mjs'));
     const stripped =
-      entry.strip === 'block' ? removeLineBlock(current, entry.newline) : entry.strip === 'settings' ? removeSettings(current, bundles) : entry.strip === 'package' ? removePackageScripts(current, { ...SCRIPTS, ...SYNC_SCRIPT }) : entry.strip === 'lefthook' ? removeLefthookConfig(current) : null;
+      entry.strip === 'block' ? removeLineBlock(current, entry.newline) : entry.strip === 'settings' ? removeSettings(current, bundles) : entry.strip === 'package'
+          ? removeSimpleGitHooks(removePackageScripts(current, { ...SCRIPTS, ...SYNC_SCRIPT }), true)
+          : entry.strip === 'lefthook'
+            ? removeLefthookConfig(current)
+            : entry.strip === 'simple-git-hooks'
+              ? removeSimpleGitHooks(current, false)
+              : null;
     if (stripped === null) steps.push({ path: rel, action: 'keep', after: current });
     else if (entry.created && stripped.trim() === '') steps.push({ path: rel, action: 'delete', after: null });
     else steps.push({ path: rel, action: 'strip', after: stripped });
@@ -358,6 +386,7 @@ export async function applyUninstall(root: string, layout: CloneLayout, plan: Re
   if (before?.hooksPath) await git.addConfig('core.hooksPath', before.hooksPath);
   else if (before) await git.raw(['config', '--unset', 'core.hooksPath']).catch(() => undefined);
   rmSync(path.join(layout.commonDir, 'canon'), { recursive: true, force: true });
+  if (before) await runHookManager(root, before.system);
   // canon's local state and /handoff drafts, git-ignored by canon's block only: gone with it.
   for (const dir of LOCAL_STATE) {
     if ((await git.raw(['ls-files', '--', dir])).trim() === '') rmSync(path.join(root, dir), { recursive: true, force: true });
