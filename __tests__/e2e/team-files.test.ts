@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CANON_BIN, createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 import { npmTool } from '../helpers/team-repo.js';
@@ -199,4 +199,19 @@ describe('a repository with no commits and no remote', () => {
     expect(r.git(['commit', '-qm', 'first'], { allowFail: true }).code).toBe(0);
     expect(r.git(['remote']).stdout).toBe('');
   }, 90_000);
+});
+
+describe('doctor runs what git runs', () => {
+  test("a runner whose CLI exists but cannot start (a zip path, a missing dependency) is named, not passed", () => {
+    const r = teamRepo({});
+    expect(canon(r, ['init', '--yes']).code).toBe(0);
+    expect(canon(r, ['doctor']).code).toBe(0);
+    const runner = path.join(r.dir, '.git/canon/run');
+    r.write('broken/canon.js', "throw new Error(\"Cannot find module 'ajv/dist/2020.js'\");\n");
+    const text = r.read('.git/canon/run').replace(/^cli=.*$/m, `cli='${path.join(r.dir, 'broken/canon.js')}'`);
+    writeFileSync(runner, text);
+    const doctor = canon(r, ['doctor']);
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toMatch(/canon\/run does not start canon's CLI, so every canon hook fails: .*Cannot find module 'ajv\/dist\/2020\.js'/);
+  });
 });

@@ -102,7 +102,27 @@ async function checkHooks(layout: CloneLayout, problems: DoctorProblem[]): Promi
   const value = (name: string) => /^(\w+)='(.*)'$/m.exec(runnerText.split('\n').find((l) => l.startsWith(`${name}=`)) ?? '')?.[2] ?? '';
   const cli = value('cli');
   const candidates = cli.startsWith('/') ? [cli] : [path.join(layout.top, cli), ...(value('main') ? [path.join(value('main'), cli)] : [])];
-  if (!cli || !candidates.some((f) => existsSync(f))) problems.push({ check: 'runner', message: m.check.runnerStale(runner), fix: m.fix.setup, fixable: true });
+  if (!cli || !candidates.some((f) => existsSync(f))) {
+    problems.push({ check: 'runner', message: m.check.runnerStale(runner), fix: m.fix.setup, fixable: true });
+    return;
+  }
+  // What git will run, run once: a CLI that exists but cannot start (inside a zip, missing its
+  // dependencies) fails every commit while every file above looks right.
+  const ran = await runRunner(runner, layout.top);
+  if (ran !== null) problems.push({ check: 'runner', message: m.check.runnerFails(runner, ran), fix: m.fix.setup, fixable: true });
+}
+
+/** The runner's `--version`, as a hook would start it: null when it answers, else what it said. */
+async function runRunner(runner: string, cwd: string): Promise<string | null> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve) =>
+    execFile(runner, ['--version'], { cwd, timeout: 30_000 }, (error, _stdout, stderr) => {
+      if (error === null) return resolve(null);
+      // node ends a crash with its version line: the error line says more.
+      const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+      resolve(lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? error.message);
+    }),
+  );
 }
 
 /** Every hook event canon's package registers has canon's command in this repository's settings.json. */

@@ -10,6 +10,7 @@ export const installMessages = {
     hookNotExecutable: (file: string) => `${file} is not executable, so git skips it`,
     blockMissing: (hook: string, file: string) => `${file} has no canon block, so canon's ${hook} checks do not run`,
     runnerMissing: (file: string) => `this clone has no canon hook runner (${file}), so every canon hook refuses to run`,
+    runnerFails: (file: string, said: string) => `${file} does not start canon's CLI, so every canon hook fails: ${said}`,
     runnerStale: (file: string) => `${file} does not find canon's CLI from this worktree`,
     driverMissing: 'the INDEX merge driver (merge.canon-index.driver) is not registered in this clone',
     driverStale: (driver: string) => `the INDEX merge driver points at a runner that does not exist: ${driver}`,
