@@ -20,7 +20,7 @@ const FIND_RUNNER = `canon_run="$(git rev-parse --git-common-dir)/${RUNNER_REL}"
 const NO_RUNNER = `echo "canon: this clone's canon hooks are not set up (no $canon_run): run your package manager's install (npm install), or npx canon-notes setup" >&2`;
 
 /** What canon runs for one hook, as shell lines; `pushArgs` is how pre-push's two arguments are named. */
-function renderHookBody(hook: CanonHook, pushArgs: string): string[] {
+function renderHookBody(hook: CanonHook, pushArgs: string, pushStdin = ''): string[] {
   const body: Record<CanonHook, string[]> = {
     // Guarding the commit door: a missing runner refuses the commit rather than letting notes in unchecked.
     'pre-commit': [`  [ -x "$canon_run" ] || { ${NO_RUNNER}; exit 1; }`, '  "$canon_run" pre-commit || exit $?'],
@@ -31,7 +31,7 @@ function renderHookBody(hook: CanonHook, pushArgs: string): string[] {
       '    "$canon_run" post-commit || true',
       '  fi',
     ],
-    'pre-push': [`  [ -x "$canon_run" ] || { ${NO_RUNNER}; exit 1; }`, `  "$canon_run" pre-push ${pushArgs} || exit $?`],
+    'pre-push': [`  [ -x "$canon_run" ] || { ${NO_RUNNER}; exit 1; }`, `  ${pushStdin}"$canon_run" pre-push ${pushArgs} || exit $?`],
   };
   return ['if [ "${CANON_HOOKS-}" != "0" ]; then', `  ${FIND_RUNNER}`, ...body[hook], 'fi'];
 }
@@ -49,8 +49,8 @@ export function renderHookBlock(hook: CanonHook): string {
  * pre-commit framework's `entry`): the same lines as the block, pre-push's arguments as the manager
  * names them.
  */
-export function renderHookCommand(hook: CanonHook, pushArgs = '"$@"'): string {
-  return renderHookBody(hook, pushArgs.trim()).join('\n');
+export function renderHookCommand(hook: CanonHook, pushArgs = '"$@"', pushStdin = ''): string {
+  return renderHookBody(hook, pushArgs.trim(), pushStdin).join('\n');
 }
 
 /** Whether a hook script holds canon's block. */

@@ -5,6 +5,7 @@ import { WRAPPER_MARKER } from '../core/command-wrappers.js';
 import { DEFAULT_CONFIG, NOTE_KINDS, type NoteKind } from '../core/config.js';
 import { CHANGELOG_ANCHOR, isCanonChangelog } from '../core/changelog.js';
 import { CANON_HOOKS, mergeHookBlock } from '../core/hook-blocks.js';
+import { mergePreCommitConfig, PRE_COMMIT_CONFIG, removePreCommitConfig } from '../core/pre-commit-config.js';
 import { LEFTHOOK_CONFIGS, mergeLefthookConfig, removeLefthookConfig } from '../core/lefthook-config.js';
 import { mergeSimpleGitHooks, removeSimpleGitHooks, SIMPLE_GIT_HOOKS_FILES, SIMPLE_GIT_HOOKS_KEY } from '../core/simple-git-hooks-config.js';
 import {
@@ -41,14 +42,14 @@ interface RecordEntry {
   /** canon added a newline before its block (the file did not end with one). */
   newline?: boolean;
 }
-type Strip = 'block' | 'settings' | 'package' | 'whole' | 'lefthook' | 'simple-git-hooks';
+type Strip = 'block' | 'settings' | 'package' | 'whole' | 'lefthook' | 'simple-git-hooks' | 'pre-commit';
 interface InstallRecord {
   files: Record<string, RecordEntry>;
   /** How git ran hooks before init: restored by uninstall. */
   hooks: { system: HookSystem; hooksPath: string | null };
 }
 
-export type HookSystem = 'husky' | 'hooks-path' | 'new-husky' | 'lefthook' | 'simple-git-hooks';
+export type HookSystem = 'husky' | 'hooks-path' | 'new-husky' | 'lefthook' | 'simple-git-hooks' | 'pre-commit';
 
 export interface FileStep {
   path: string;
@@ -104,6 +105,8 @@ async function detectHooks(root: string, layout: CloneLayout): Promise<{ system:
   // simple-git-hooks rewrites .git/hooks from its config on every install: canon goes into the config.
   const simple = findSimpleGitHooksConfig(root);
   if (simple !== null && !huskyish) return { system: 'simple-git-hooks', dir: simple, hooksPath };
+  // The pre-commit framework lays .git/hooks from .pre-commit-config.yaml (`pre-commit install`).
+  if (existsSync(path.join(root, PRE_COMMIT_CONFIG)) && !huskyish) return { system: 'pre-commit', dir: PRE_COMMIT_CONFIG, hooksPath };
   if (existsSync(path.join(root, '.husky')) || huskyish) return { system: 'husky', dir: '.husky', hooksPath };
   if (hooksPath) {
     const abs = path.resolve(root, hooksPath);
@@ -142,7 +145,7 @@ export function findSimpleGitHooksConfig(root: string): string | null {
  * copies the commands into the scripts). The command to run by hand when the manager is not found.
  */
 export async function runHookManager(root: string, system: HookSystem): Promise<string | null> {
-  const commands: Partial<Record<HookSystem, [string, string[]]>> = { lefthook: ['lefthook', ['install']], 'simple-git-hooks': ['simple-git-hooks', []] };
+  const commands: Partial<Record<HookSystem, [string, string[]]>> = { lefthook: ['lefthook', ['install']], 'simple-git-hooks': ['simple-git-hooks', []], 'pre-commit': ['pre-commit', ['install']] };
   const command = commands[system];
   if (!command) return null;
   const [bin, args] = command;
@@ -195,7 +198,8 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   const pkg = JSON.parse(pkgText) as Record<string, unknown>;
 
   const hooks = await detectHooks(root, layout);
-  const managed = hooks.system === 'lefthook' || hooks.system === 'simple-git-hooks';
+  const managed = hooks.system === 'lefthook' || hooks.system === 'simple-git-hooks' || hooks.system === 'pre-commit';
+  if (hooks.system === 'pre-commit') add(hooks.dir, mergePreCommitConfig(readTextOrNull(path.join(root, hooks.dir)) ?? ''), 'pre-commit', "canon's pre-commit, post-commit and pre-push hooks as a local repo (`pre-commit install` keeps them)");
   if (hooks.system === 'lefthook') add(hooks.dir, mergeLefthookConfig(readTextOrNull(path.join(root, hooks.dir)) ?? ''), 'lefthook', "canon's pre-commit, post-commit and pre-push commands (`lefthook install` keeps them)");
   if (hooks.system === 'simple-git-hooks' && hooks.dir !== 'package.json') add(hooks.dir, mergeSimpleGitHooks(readTextOrNull(path.join(root, hooks.dir)) ?? '{}', false), 'simple-git-hooks', "canon's pre-commit, post-commit and pre-push blocks (simple-git-hooks keeps them)");
   for (const hook of managed ? [] : CANON_HOOKS) {
@@ -294,6 +298,7 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   if (hooks.system === 'hooks-path') gitConfig.shift();
   if (hooks.system === 'lefthook') gitConfig.splice(0, 1, 'lefthook install (lays the hooks that run canon\'s commands)');
   if (hooks.system === 'simple-git-hooks') gitConfig.splice(0, 1, 'simple-git-hooks (lays the hooks from its config, canon\'s blocks included)');
+  if (hooks.system === 'pre-commit') gitConfig.splice(0, 1, 'pre-commit install (lays the hooks from .pre-commit-config.yaml, canon\'s included)');
   return { root, layout, hookSystem: hooks.system, hookDir: hooks.dir, files, gitConfig, warnings, folders };
 }
 
@@ -359,7 +364,9 @@ export function planUninstall(root: string): { steps: UninstallStep[]; record: I
             ? removeLefthookConfig(current)
             : entry.strip === 'simple-git-hooks'
               ? removeSimpleGitHooks(current, false)
-              : null;
+              : entry.strip === 'pre-commit'
+                ? removePreCommitConfig(current)
+                : null;
     if (stripped === null) steps.push({ path: rel, action: 'keep', after: current });
     else if (entry.created && stripped.trim() === '') steps.push({ path: rel, action: 'delete', after: null });
     else steps.push({ path: rel, action: 'strip', after: stripped });

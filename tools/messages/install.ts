@@ -28,6 +28,7 @@ export const installMessages = {
     setup: 'npx canon-notes setup   (or npm install)',
     lefthook: 'lefthook install   (npx lefthook install where lefthook is an npm dependency)',
     simpleGitHooks: 'npx simple-git-hooks   (lays the hooks from its config, canon\'s blocks included)',
+    preCommit: 'pre-commit install   (lays the hooks .pre-commit-config.yaml names, canon\'s included)',
     chmod: (file: string) => `chmod +x ${file}`,
     init: 'npx canon-notes init',
     attributes: 'npx canon-notes init   (adds the .gitattributes lines)',
