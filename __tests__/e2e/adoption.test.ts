@@ -167,7 +167,7 @@ describe.each(['cjs', 'esm'] as const)('a %s team repository', (flavour) => {
     rmSync(path.join(t.dir, '.claude/hooks/post-tool-use.mjs'));
     const noBundle = t.canon(['doctor']);
     expect(noBundle.code).toBe(1);
-    expect(noBundle.stdout).toMatch(/\.claude\/hooks\/post-tool-use\.mjs is missing[\s\S]*fix: npx canon init/);
+    expect(noBundle.stdout).toMatch(/\.claude\/hooks\/post-tool-use\.mjs is missing[\s\S]*fix: npx canon-notes init/);
     expect(t.canon(['init', '--yes']).code).toBe(0);
     expect(t.canon(['doctor']).code).toBe(0);
     expectClean(t);
@@ -193,7 +193,7 @@ describe('canon init --obsidian', () => {
     team = createTeamRepo('esm', tarball);
     const t = team;
     const offered = t.canon(['init', '--dry-run']);
-    expect(offered.stdout).toMatch(/canon init --obsidian/);
+    expect(offered.stdout).toMatch(/npx canon-notes init --obsidian/);
     const init = t.canon(['init', '--yes', '--obsidian']);
     expect(init.code).toBe(0);
     const app = JSON.parse(t.read('.obsidian/app.json')) as Record<string, unknown>;

@@ -209,7 +209,7 @@ describe('hooks in every worktree', () => {
     const broken = runCli(['doctor'], { cwd: repo.dir, env: repo.env });
     expect(broken.code).toBe(1);
     expect(broken.stdout).toMatch(/git hooks are not active in this worktree/);
-    expect(broken.stdout).toMatch(/fix: npx canon setup/);
+    expect(broken.stdout).toMatch(/fix: npx canon-notes setup/);
     // Meanwhile the door is open: that is what doctor is for.
     repo.write('docs/sessions/RT-260511-05.md', sessionNote('RT-260511-05', { operator: 'nobody' }));
     repo.git(['add', '-A']);
@@ -238,7 +238,7 @@ describe('hooks in every worktree', () => {
     repo.git(['add', '-A']);
     const result = commit(repo, 'no runner');
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/canon hooks are not set up .*run npm install/);
+    expect(result.stderr).toMatch(/canon hooks are not set up .*\(npm install\), or npx canon-notes setup/);
     expect(runCli(['doctor'], { cwd: repo.dir, env: repo.env }).stdout).toMatch(/no canon hook runner/);
   });
 });

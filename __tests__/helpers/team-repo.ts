@@ -120,3 +120,19 @@ export function createTeamRepo(flavour: Flavour, tarball: string): TeamRepo {
     cleanup: () => rmSync(base, { recursive: true, force: true }),
   };
 }
+
+/**
+ * A tool from the npm registry (prettier, lefthook, …) installed once under the test cache, keyed
+ * by its spec: the folder holding its node_modules (and node_modules/.bin).
+ */
+export function npmTool(spec: string): string {
+  const dir = path.join(CACHE, `tool-${spec.replace(/[^a-z0-9.@-]+/gi, '_')}`);
+  if (existsSync(path.join(dir, 'node_modules/.bin'))) return dir;
+  mkdirSync(CACHE, { recursive: true });
+  const tmp = mkdtempSync(path.join(CACHE, 'building-tool-'));
+  writeFileSync(path.join(tmp, 'package.json'), '{ "name": "tool", "private": true }\n');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', spec], { cwd: tmp, stdio: 'pipe', env: { ...process.env, ...NPM_ENV } });
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+  return dir;
+}

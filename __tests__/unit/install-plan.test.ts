@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CANON_HOOKS, mergeHookBlock } from '../../tools/core/hook-blocks.js';
+import { CANON_HOOKS, mergeHookBlock, renderHookBlock } from '../../tools/core/hook-blocks.js';
 import {
   mergeLineBlock,
   mergePackageScripts,
@@ -23,6 +23,21 @@ describe('marked blocks', () => {
     expect(once.endsWith(block)).toBe(true);
     const addedNewline = before !== null && before !== '' && !before.endsWith('\n');
     expect(removeLineBlock(once, addedNewline)).toBe(before ?? '');
+  });
+
+  test.each([
+    ['#!/bin/sh\nnpx lint-staged\n', 'last'],
+    ['#!/bin/sh\nexec npx lint-staged\n', 'before exec'],
+    ['#!/bin/sh\nexec npx lint-staged \\\n  --quiet\n# done\n', 'before exec'],
+    ['#!/bin/sh\nnpx lint-staged\nexit $?', 'before exit'],
+  ])("canon's hook block in %p goes %s, keeps the status before it, and comes out again", (before, where) => {
+    const merged = mergeHookBlock(before, 'pre-commit');
+    const block = renderHookBlock('pre-commit');
+    expect(merged.split('\n')).toContain('canon_status=$?');
+    if (where === 'last') expect(merged.endsWith(block)).toBe(true);
+    else expect(merged.slice(merged.indexOf(block) + block.length)).toMatch(where === 'before exec' ? /^exec / : /^exit /);
+    expect(mergeHookBlock(merged, 'pre-commit')).toBe(merged);
+    expect(removeLineBlock(merged, where === 'last' && !before.endsWith('\n'))).toBe(before);
   });
 
   test("canon's own hook files are exactly what the installer writes (canon is wired by the same code)", () => {

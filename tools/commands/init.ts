@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { errorMessage, UsageError } from '../errors.js';
 import { readCloneLayout, setupClone } from '../io/clone-setup.js';
-import { applyInit, applyUninstall, planInit, planUninstall, readHooksPath, type InstallPlan } from '../io/installer.js';
+import { applyInit, applyUninstall, planInit, planUninstall, readHooksPath, runHookManager, type InstallPlan } from '../io/installer.js';
 import { openRepo } from '../io/repo.js';
 import { installMessages as m } from '../messages/install.js';
 import { generateCommandWrappers } from './commands-generate.js';
@@ -83,7 +83,9 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
   const hooksPathBefore = await readHooksPath(plan.root);
   await applyInit(plan, hooksPathBefore);
   const layout = await readCloneLayout(plan.root);
-  await setupClone(layout, { cliFile: currentCliFile(), husky: plan.hookSystem !== 'hooks-path' });
+  await setupClone(layout, { cliFile: currentCliFile(), husky: plan.hookSystem === 'husky' || plan.hookSystem === 'new-husky' });
+  const managerLeft = await runHookManager(plan.root, plan.hookSystem);
+  if (managerLeft !== null) ctx.logger.err(`canon init: warning: ${m.init.runManager(managerLeft)}`);
   try {
     await generateCommandWrappers(plan.root, false);
   } catch (error) {

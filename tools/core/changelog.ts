@@ -130,6 +130,11 @@ function placeSection(parsed: Parsed, section: Section): boolean {
   return false;
 }
 
+/** The file is a changelog canon writes to: it holds canon's anchor or one of its month sections. */
+export function isCanonChangelog(text: string): boolean {
+  return text.split('\n').some((line) => line.trimEnd() === CHANGELOG_ANCHOR || OPEN.test(line.trimEnd()));
+}
+
 /**
  * The changelog with this session's entry in its month's section (replacing an earlier entry of the
  * same id, unless `keepExisting`). null when the file has neither canon's sections nor the anchor (it is the team's file:

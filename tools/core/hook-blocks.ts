@@ -17,10 +17,10 @@ export const INDEX_FIXUPS = 'canon-index-fixups.json';
 export const RUNNER_REL = 'canon/run';
 
 const FIND_RUNNER = `canon_run="$(git rev-parse --git-common-dir)/${RUNNER_REL}"`;
-const NO_RUNNER = `echo "canon: this clone's canon hooks are not set up (no $canon_run): run npm install, or npx canon setup" >&2`;
+const NO_RUNNER = `echo "canon: this clone's canon hooks are not set up (no $canon_run): run your package manager's install (npm install), or npx canon-notes setup" >&2`;
 
-/** The lines of canon's block for one hook. */
-export function renderHookBlock(hook: CanonHook): string {
+/** What canon runs for one hook, as shell lines; `pushArgs` is how pre-push's two arguments are named. */
+function renderHookBody(hook: CanonHook, pushArgs: string, pushStdin = ''): string[] {
   const body: Record<CanonHook, string[]> = {
     // Guarding the commit door: a missing runner refuses the commit rather than letting notes in unchecked.
     'pre-commit': [`  [ -x "$canon_run" ] || { ${NO_RUNNER}; exit 1; }`, '  "$canon_run" pre-commit || exit $?'],
@@ -32,13 +32,30 @@ export function renderHookBlock(hook: CanonHook): string {
       '    "$canon_run" post-commit || true',
       '  fi',
     ],
-    'pre-push': [`  [ -x "$canon_run" ] || { ${NO_RUNNER}; exit 1; }`, '  "$canon_run" pre-push "$@" || exit $?'],
+    'pre-push': [`  [ -x "$canon_run" ] || { ${NO_RUNNER}; exit 1; }`, `  ${pushStdin}"$canon_run" pre-push ${pushArgs} || exit $?`],
     // After an amend, a rebase or a merge: check the notes they committed without the commit door
     // and restamp them in a follow-up commit, or say what to run (ADR-0024). Never fails the road.
     'post-rewrite': ['  if [ -x "$canon_run" ]; then "$canon_run" post-rewrite "$@" || true; fi'],
     'post-merge': ['  if [ -x "$canon_run" ]; then "$canon_run" post-merge "$@" || true; fi'],
   };
-  return renderLineBlock(['if [ "${CANON_HOOKS-}" != "0" ]; then', `  ${FIND_RUNNER}`, ...body[hook], 'fi']);
+  return ['if [ "${CANON_HOOKS-}" != "0" ]; then', `  ${FIND_RUNNER}`, ...body[hook], 'fi'];
+}
+
+/** The lines of canon's block for one hook. */
+export function renderHookBlock(hook: CanonHook): string {
+  // The team's lines before the block may have failed in a script without `set -e` (lefthook's
+  // `call_lefthook run`, a hand-written `#!/bin/sh`): their status is kept and handed on, so the
+  // script ends as it would have without canon, and a failing team check still fails the hook.
+  return renderLineBlock(['canon_status=$?', ...renderHookBody(hook, '"$@"'), '[ "$canon_status" -eq 0 ] || (exit "$canon_status")']);
+}
+
+/**
+ * canon's step for one hook as a command a hook manager runs with `sh -c` (lefthook's `run`, the
+ * pre-commit framework's `entry`): the same lines as the block, pre-push's arguments as the manager
+ * names them.
+ */
+export function renderHookCommand(hook: CanonHook, pushArgs = '"$@"', pushStdin = ''): string {
+  return renderHookBody(hook, pushArgs.trim(), pushStdin).join('\n');
 }
 
 /** Whether a hook script holds canon's block. */
@@ -46,13 +63,26 @@ export function hasHookBlock(text: string): boolean {
   return hasLineBlock(text);
 }
 
+/** A script's last command hands control away for good (`exec …`, `exit …`): nothing after it runs. */
+const FINAL_LINE = /^\s*(exec|exit)(\s|$)/;
+
 /**
  * The hook script with canon's block in it: an existing block is replaced where it stands, else the
- * block goes last (after the team's formatters, so the hash covers their output). A new file gets
- * only the block.
+ * block goes last (after the team's formatters, so the hash covers their output) — or right before
+ * a closing `exec`/`exit` line, which would never let it run. A new file gets only the block.
  */
 export function mergeHookBlock(existing: string | null, hook: CanonHook): string {
-  return mergeLineBlock(existing === null || existing.trim() === '' ? null : existing, renderHookBlock(hook));
+  const block = renderHookBlock(hook);
+  if (existing === null || existing.trim() === '') return mergeLineBlock(null, block);
+  if (hasLineBlock(existing)) return mergeLineBlock(existing, block);
+  const lines = existing.split('\n');
+  let last = lines.length - 1;
+  while (last >= 0 && (lines[last]!.trim() === '' || lines[last]!.trim().startsWith('#'))) last--;
+  // A continued line (`exec foo \` then its arguments) belongs to the command it starts.
+  let start = last;
+  while (start > 0 && lines[start - 1]!.endsWith('\\')) start--;
+  if (start < 0 || !FINAL_LINE.test(lines[start]!)) return mergeLineBlock(existing, block);
+  return [...lines.slice(0, start), ...block.slice(0, -1).split('\n'), ...lines.slice(start)].join('\n');
 }
 
 /**

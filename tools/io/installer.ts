@@ -4,7 +4,11 @@ import path from 'node:path';
 import { CI_WORKFLOW, renderCiWorkflow } from '../core/ci-workflow.js';
 import { WRAPPER_MARKER } from '../core/command-wrappers.js';
 import { DEFAULT_CONFIG, NOTE_KINDS, type NoteKind } from '../core/config.js';
+import { CHANGELOG_ANCHOR, isCanonChangelog } from '../core/changelog.js';
 import { CANON_HOOKS, mergeHookBlock } from '../core/hook-blocks.js';
+import { mergePreCommitConfig, PRE_COMMIT_CONFIG, removePreCommitConfig } from '../core/pre-commit-config.js';
+import { LEFTHOOK_CONFIGS, mergeLefthookConfig, removeLefthookConfig } from '../core/lefthook-config.js';
+import { mergeSimpleGitHooks, removeSimpleGitHooks, SIMPLE_GIT_HOOKS_FILES, SIMPLE_GIT_HOOKS_KEY } from '../core/simple-git-hooks-config.js';
 import {
   mergeLineBlock,
   mergePackageScripts,
@@ -21,7 +25,7 @@ import { OBSIDIAN_GITIGNORE, renderObsidianBaseline } from '../core/obsidian.js'
 import { UsageError } from '../errors.js';
 import { readCloneLayout, type CloneLayout } from './clone-setup.js';
 import { readTextOrNull, writeFileSafely } from './fs.js';
-import { porcelain } from './git.js';
+import { execGit, porcelain } from './git.js';
 import { packageRoot } from './schemas.js';
 
 /** What init records of each file it touched, so uninstall can give the team's bytes back. */
@@ -39,14 +43,14 @@ interface RecordEntry {
   /** canon added a newline before its block (the file did not end with one). */
   newline?: boolean;
 }
-type Strip = 'block' | 'settings' | 'package' | 'whole';
+type Strip = 'block' | 'settings' | 'package' | 'whole' | 'lefthook' | 'simple-git-hooks' | 'pre-commit';
 interface InstallRecord {
   files: Record<string, RecordEntry>;
   /** How git ran hooks before init: restored by uninstall. */
   hooks: { system: HookSystem; hooksPath: string | null };
 }
 
-export type HookSystem = 'husky' | 'hooks-path' | 'new-husky';
+export type HookSystem = 'husky' | 'hooks-path' | 'new-husky' | 'lefthook' | 'simple-git-hooks' | 'pre-commit';
 
 export interface FileStep {
   path: string;
@@ -82,12 +86,28 @@ const SYNC_SCRIPT = { sync: 'canon sync' };
 function hasPrettier(root: string, pkg: Record<string, unknown>): boolean {
   const deps = { ...(pkg.dependencies as object), ...(pkg.devDependencies as object) };
   if ('prettier' in deps || 'prettier' in pkg) return true;
+  if (existsSync(path.join(root, 'node_modules/.bin/prettier')) || existsSync(path.join(root, '.prettierignore'))) return true;
   return readdirSync(root).some((n) => /^\.prettierrc|^prettier\.config\./.test(n));
+}
+
+/** node_modules is neither ignored nor tracked: `git add -A` after the install would commit it all. */
+async function needsNodeModulesIgnored(root: string): Promise<boolean> {
+  // check-ignore answers by exit code: 0 ignored, 1 not.
+  if ((await execGit(['check-ignore', '-q', '--no-index', 'node_modules/'], { cwd: root })).code === 0) return false;
+  return (await execGit(['ls-files', '--', 'node_modules'], { cwd: root })).stdout.trim() === '';
 }
 
 async function detectHooks(root: string, layout: CloneLayout): Promise<{ system: HookSystem; dir: string; hooksPath: string | null }> {
   const hooksPath = (await (await porcelain(root)).getConfig('core.hooksPath', 'local')).value;
   const huskyish = hooksPath !== null && /(^|\/)\.husky(\/_)?\/?$/.test(hooksPath);
+  // lefthook lays its hooks in .git/hooks (or core.hooksPath) from its config: canon goes into the config.
+  const lefthook = findLefthookConfig(root);
+  if (lefthook !== null && !huskyish) return { system: 'lefthook', dir: lefthook, hooksPath };
+  // simple-git-hooks rewrites .git/hooks from its config on every install: canon goes into the config.
+  const simple = findSimpleGitHooksConfig(root);
+  if (simple !== null && !huskyish) return { system: 'simple-git-hooks', dir: simple, hooksPath };
+  // The pre-commit framework lays .git/hooks from .pre-commit-config.yaml (`pre-commit install`).
+  if (existsSync(path.join(root, PRE_COMMIT_CONFIG)) && !huskyish) return { system: 'pre-commit', dir: PRE_COMMIT_CONFIG, hooksPath };
   if (existsSync(path.join(root, '.husky')) || huskyish) return { system: 'husky', dir: '.husky', hooksPath };
   if (hooksPath) {
     const abs = path.resolve(root, hooksPath);
@@ -101,6 +121,39 @@ async function detectHooks(root: string, layout: CloneLayout): Promise<{ system:
     throw new UsageError(`this clone runs its own hooks from ${path.join(own, live[0]!)}, which git does not share with other clones or with canon.`, 'Move them into husky (.husky/) or a tracked core.hooksPath folder, then run canon init again. No files were changed.');
   }
   return { system: 'new-husky', dir: '.husky', hooksPath: null };
+}
+
+/** The team's lefthook config (repository-relative), or null. */
+export function findLefthookConfig(root: string): string | null {
+  return LEFTHOOK_CONFIGS.find((name) => existsSync(path.join(root, name))) ?? null;
+}
+
+/** The team's simple-git-hooks config: package.json (its `simple-git-hooks` key) or a JSON file of its own; null when none. */
+export function findSimpleGitHooksConfig(root: string): string | null {
+  const file = SIMPLE_GIT_HOOKS_FILES.find((name) => existsSync(path.join(root, name)));
+  if (file) return file;
+  try {
+    const pkg = JSON.parse(readTextOrNull(path.join(root, 'package.json')) ?? '{}') as Record<string, unknown>;
+    return typeof pkg[SIMPLE_GIT_HOOKS_KEY] === 'object' && pkg[SIMPLE_GIT_HOOKS_KEY] !== null ? 'package.json' : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A hook manager that lays git's hooks from its own config lays them again, after init or
+ * uninstall changed the config (lefthook installs only the hooks its config names; simple-git-hooks
+ * copies the commands into the scripts). The command to run by hand when the manager is not found.
+ */
+export async function runHookManager(root: string, system: HookSystem): Promise<string | null> {
+  const commands: Partial<Record<HookSystem, [string, string[]]>> = { lefthook: ['lefthook', ['install']], 'simple-git-hooks': ['simple-git-hooks', []], 'pre-commit': ['pre-commit', ['install']] };
+  const command = commands[system];
+  if (!command) return null;
+  const [bin, args] = command;
+  const local = path.join(root, 'node_modules/.bin', bin);
+  const { execFile } = await import('node:child_process');
+  const ok = await new Promise<boolean>((resolve) => execFile(existsSync(local) ? local : bin, args, { cwd: root }, (error) => resolve(error === null)));
+  return ok ? null : [bin, ...args].join(' ');
 }
 
 /** Folders canon would use whose files are of another kind: those kinds get a folder of their own. */
@@ -142,11 +195,15 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   };
 
   const pkgText = readTextOrNull(path.join(root, 'package.json'));
-  if (pkgText === null) throw new UsageError('there is no package.json here: canon installs as a dev dependency of the repository.', 'Run `npm init -y`, then `npm install -D canon-notes` and `npx canon init`. No files were changed.');
+  if (pkgText === null) throw new UsageError('there is no package.json here: canon installs as a dev dependency of the repository.', 'Run `npm init -y`, then `npm install -D canon-notes` and `npx canon-notes init`. No files were changed.');
   const pkg = JSON.parse(pkgText) as Record<string, unknown>;
 
   const hooks = await detectHooks(root, layout);
-  for (const hook of CANON_HOOKS) {
+  const managed = hooks.system === 'lefthook' || hooks.system === 'simple-git-hooks' || hooks.system === 'pre-commit';
+  if (hooks.system === 'pre-commit') add(hooks.dir, mergePreCommitConfig(readTextOrNull(path.join(root, hooks.dir)) ?? ''), 'pre-commit', "canon's pre-commit, post-commit and pre-push hooks as a local repo (`pre-commit install` keeps them)");
+  if (hooks.system === 'lefthook') add(hooks.dir, mergeLefthookConfig(readTextOrNull(path.join(root, hooks.dir)) ?? ''), 'lefthook', "canon's pre-commit, post-commit and pre-push commands (`lefthook install` keeps them)");
+  if (hooks.system === 'simple-git-hooks' && hooks.dir !== 'package.json') add(hooks.dir, mergeSimpleGitHooks(readTextOrNull(path.join(root, hooks.dir)) ?? '{}', false), 'simple-git-hooks', "canon's pre-commit, post-commit and pre-push blocks (simple-git-hooks keeps them)");
+  for (const hook of managed ? [] : CANON_HOOKS) {
     const rel = `${hooks.dir}/${hook}`;
     const before = readTextOrNull(path.join(root, rel));
     // husky runs its scripts with `sh -e` (no shebang, no exec bit needed); git runs core.hooksPath scripts itself.
@@ -158,20 +215,41 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   const wanted = { ...SCRIPTS, ...(options.notionWorkflow ? SYNC_SCRIPT : {}) };
   const scripts = mergePackageScripts(pkgText, wanted);
   for (const name of scripts.conflicts) warnings.push(`package.json already has a "${name}" script; canon's /${name} commands call \`npm run ${name}\` and expect \`${wanted[name as keyof typeof wanted]}\``);
-  add('package.json', scripts.text, 'package', 'prepare runs `canon setup`; handoff, resume and canon scripts (the slash commands call them)');
+  const sghInPackage = hooks.system === 'simple-git-hooks' && hooks.dir === 'package.json';
+  add('package.json', sghInPackage ? mergeSimpleGitHooks(scripts.text, true) : scripts.text, 'package', `prepare runs \`canon setup\`; handoff, resume and canon scripts (the slash commands call them)${sghInPackage ? "; canon's blocks in the simple-git-hooks config" : ''}`);
 
   const folders = planFolders(root);
   const config = { ...DEFAULT_CONFIG.folders, ...folders };
   const shard = `${config.session}/index/`;
-  add('.gitattributes', mergeLineBlock(readTextOrNull(path.join(root, '.gitattributes')), renderLineBlock(['INDEX.md merge=canon-index', `${shard}*.md merge=canon-index`, `/${DEFAULT_CONFIG.changelog.file} merge=canon-index`, `${config.workstream}/*.md merge=canon-index`])), 'block', "INDEX files merge row by row, the session changelog entry by entry, workstreams' Session Log lines as a set (canon's merge driver)");
+  // The changelog goes to canon's driver only when it is canon's (or not there yet: handoff creates
+  // it with canon's anchor); a team's own changelog keeps git's merge.
+  const changelogFile = DEFAULT_CONFIG.changelog.file ?? 'CHANGELOG.md';
+  const changelog = readTextOrNull(path.join(root, changelogFile));
+  const ownsChangelog = changelog === null || isCanonChangelog(changelog);
+  add(
+    '.gitattributes',
+    mergeLineBlock(readTextOrNull(path.join(root, '.gitattributes')), renderLineBlock(['INDEX.md merge=canon-index', `${shard}*.md merge=canon-index`, ...(ownsChangelog ? [`/${changelogFile} merge=canon-index`] : []), `${config.workstream}/*.md merge=canon-index`])),
+    'block',
+    `INDEX files merge row by row, ${ownsChangelog ? 'the session changelog entry by entry, ' : ''}workstreams' Session Log lines as a set (canon's merge driver)`,
+  );
+  if (!ownsChangelog) warnings.push(`${changelogFile} is the team's own (no ${CHANGELOG_ANCHOR} line): canon leaves it to git's merge and does not write session entries into it`);
+  const ignoreNodeModules = await needsNodeModulesIgnored(root);
   add(
     '.gitignore',
-    mergeLineBlock(readTextOrNull(path.join(root, '.gitignore')), renderLineBlock(['.claude/state/', '.canon/', '/site/', ...(options.obsidian ? OBSIDIAN_GITIGNORE : [])])),
+    mergeLineBlock(readTextOrNull(path.join(root, '.gitignore')), renderLineBlock(['.claude/state/', '.canon/', '/site/', ...(ignoreNodeModules ? ['node_modules/'] : []), ...(options.obsidian ? OBSIDIAN_GITIGNORE : [])])),
     'block',
-    `canon's local state, /handoff drafts and the site of canon render stay out of git${options.obsidian ? ", and Obsidian's per-user files" : ''}`,
+    `canon's local state, /handoff drafts and the site of canon render stay out of git${ignoreNodeModules ? ', and node_modules' : ''}${options.obsidian ? ", and Obsidian's per-user files" : ''}`,
   );
   if (hasPrettier(root, pkg)) {
-    add('.prettierignore', mergeLineBlock(readTextOrNull(path.join(root, '.prettierignore')), renderLineBlock(['**/INDEX.md', shard, '.claude/hooks/', '.claude/commands/handoff-*.md', '.claude/commands/resume-*.md', '.claude/canon-install.json', 'docs/sync/', '.canon/', ...(options.obsidian ? [`${OBSIDIAN_TEMPLATES}/`] : [])])), 'block', 'generated files (and canon\'s templates) are not reformatted by prettier');
+    // canon's whole files stay byte for byte what canon wrote, so a second init and uninstall still know them.
+    const templates = NOTE_KINDS.filter((kind) => existsSync(path.join(pkgRoot, 'templates', `${kind}.md`))).map((kind) => `${config[kind]}/TEMPLATE.md`);
+    const owned = [...templates, '.claude/commands/handoff.md', '.claude/commands/resume.md', '.claude/operators.yaml'];
+    add(
+      '.prettierignore',
+      mergeLineBlock(readTextOrNull(path.join(root, '.prettierignore')), renderLineBlock(['**/INDEX.md', shard, '.claude/hooks/', '.claude/commands/handoff-*.md', '.claude/commands/resume-*.md', '.claude/canon-install.json', 'docs/sync/', '.canon/', ...owned.map((f) => `/${f}`), ...(options.obsidian ? [`${OBSIDIAN_TEMPLATES}/`] : [])])),
+      'block',
+      "generated files and canon's templates, commands and operators file are not reformatted by prettier",
+    );
   }
 
   const bundles = readdirSync(path.join(pkgRoot, '.claude/hooks')).filter((n) => n.endsWith('.mjs'));
@@ -182,7 +260,8 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   for (const name of ['handoff.md', 'resume.md']) copy(`.claude/commands/${name}`, path.join(pkgRoot, '.claude/commands', name), `/${name.slice(0, -3)} for Claude Code`);
 
   if (!existsSync(path.join(root, '.claude/operators.yaml'))) {
-    const shortlog = await (await porcelain(root)).raw(['shortlog', '-sne', '--all']).catch(() => '');
+    // With no commit `--all` names nothing and shortlog would read a log from stdin: give it an empty one.
+    const shortlog = (await execGit(['shortlog', '-sne', '--all'], { cwd: root, input: '' })).stdout;
     let authors = parseShortlog(shortlog);
     if (authors.length === 0) {
       const git = await porcelain(root);
@@ -219,6 +298,9 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
     `${path.join(layout.commonDir, 'canon/run')} (the runner every hook calls)`,
   ];
   if (hooks.system === 'hooks-path') gitConfig.shift();
+  if (hooks.system === 'lefthook') gitConfig.splice(0, 1, 'lefthook install (lays the hooks that run canon\'s commands)');
+  if (hooks.system === 'simple-git-hooks') gitConfig.splice(0, 1, 'simple-git-hooks (lays the hooks from its config, canon\'s blocks included)');
+  if (hooks.system === 'pre-commit') gitConfig.splice(0, 1, 'pre-commit install (lays the hooks from .pre-commit-config.yaml, canon\'s included)');
   return { root, layout, hookSystem: hooks.system, hookDir: hooks.dir, files, gitConfig, warnings, folders };
 }
 
@@ -246,13 +328,16 @@ export async function applyInit(plan: InstallPlan, hooksPathBefore: string | nul
       ...(previous?.original !== undefined ? { original: previous.original } : step.before !== null && !previous ? { original: step.before } : {}),
       written: sha(step.after),
       strip: step.strip,
-      ...(previous?.newline ?? (step.before !== null && step.before !== '' && !step.before.endsWith('\n')) ? { newline: true } : {}),
+      ...(previous?.newline ?? (step.strip === 'block' && step.before !== null && step.before !== '' && removeLineBlock(step.after) !== step.before) ? { newline: true } : {}),
     };
     written.push(step.path);
   }
   if (written.length > 0) await writeFileSafely(path.join(plan.root, INSTALL_RECORD), `${JSON.stringify(record, null, 2)}\n`);
   return written;
 }
+
+/** canon's untracked folders in a worktree (SPEC §5 state, /handoff drafts). */
+const LOCAL_STATE = ['.claude/state', '.canon'];
 
 export interface UninstallStep {
   path: string;
@@ -275,7 +360,15 @@ export function planUninstall(root: string): { steps: UninstallStep[]; record: I
     }
     const bundles = readdirSync(path.join(packageRoot(), '.claude/hooks')).filter((n) => n.endsWith('.mjs'));
     const stripped =
-      entry.strip === 'block' ? removeLineBlock(current, entry.newline) : entry.strip === 'settings' ? removeSettings(current, bundles) : entry.strip === 'package' ? removePackageScripts(current, { ...SCRIPTS, ...SYNC_SCRIPT }) : null;
+      entry.strip === 'block' ? removeLineBlock(current, entry.newline) : entry.strip === 'settings' ? removeSettings(current, bundles) : entry.strip === 'package'
+          ? removeSimpleGitHooks(removePackageScripts(current, { ...SCRIPTS, ...SYNC_SCRIPT }), true)
+          : entry.strip === 'lefthook'
+            ? removeLefthookConfig(current)
+            : entry.strip === 'simple-git-hooks'
+              ? removeSimpleGitHooks(current, false)
+              : entry.strip === 'pre-commit'
+                ? removePreCommitConfig(current)
+                : null;
     if (stripped === null) steps.push({ path: rel, action: 'keep', after: current });
     else if (entry.created && stripped.trim() === '') steps.push({ path: rel, action: 'delete', after: null });
     else steps.push({ path: rel, action: 'strip', after: stripped });
@@ -297,11 +390,16 @@ export async function applyUninstall(root: string, layout: CloneLayout, plan: Re
   }
   const git = await porcelain(root, undefined, { wiring: true });
   await git.raw(['config', '--remove-section', 'merge.canon-index']).catch(() => undefined);
+  // core.hooksPath exactly as it was before the first init: the same value, or unset.
   const before = plan.record?.hooks;
-  if (before?.system === 'husky' && before.hooksPath) await git.addConfig('core.hooksPath', before.hooksPath);
-  else if (before?.system === 'husky') await git.addConfig('core.hooksPath', '.husky/_');
-  else if (before?.system === 'new-husky') await git.raw(['config', '--unset', 'core.hooksPath']).catch(() => undefined);
+  if (before?.hooksPath) await git.addConfig('core.hooksPath', before.hooksPath);
+  else if (before) await git.raw(['config', '--unset', 'core.hooksPath']).catch(() => undefined);
   rmSync(path.join(layout.commonDir, 'canon'), { recursive: true, force: true });
+  if (before) await runHookManager(root, before.system);
+  // canon's local state and /handoff drafts, git-ignored by canon's block only: gone with it.
+  for (const dir of LOCAL_STATE) {
+    if ((await git.raw(['ls-files', '--', dir])).trim() === '') rmSync(path.join(root, dir), { recursive: true, force: true });
+  }
 }
 
 export async function readHooksPath(root: string): Promise<string | null> {

@@ -1,0 +1,89 @@
+import { isMap, isScalar, isSeq, parseDocument, Scalar, type Document, type YAMLMap } from 'yaml';
+import { CANON_HOOKS, renderHookCommand, type CanonHook } from './hook-blocks.js';
+
+/**
+ * canon's hooks in a team's `.pre-commit-config.yaml` (the pre-commit framework, pre-commit.com):
+ * one `repo: local` entry whose hooks run canon's steps with `language: system`, so `pre-commit
+ * install` (the team's usual setup) lays hooks that reach canon, and a failing team hook still
+ * fails the commit (the framework fails when any hook fails). Sample:
+ *
+ *     default_install_hook_types: [pre-commit]
+ *     repos:
+ *       - repo: https://github.com/psf/black
+ *         rev: 24.1.0
+ *         hooks:
+ *           - id: black
+ */
+
+export const PRE_COMMIT_CONFIG = '.pre-commit-config.yaml';
+
+// The framework's stage names for canon's hooks (`commit` and `push` are read by every 3.x and 4.x).
+// Its post-rewrite stage passes no list of rewritten commits: canon's check then has nothing to map,
+// and the push gate checks what a rewrite committed.
+const STAGE: Record<CanonHook, string> = { 'pre-commit': 'commit', 'post-commit': 'post-commit', 'pre-push': 'push', 'post-rewrite': 'post-rewrite', 'post-merge': 'post-merge' };
+const ID: Record<CanonHook, string> = {
+  'pre-commit': 'canon',
+  'post-commit': 'canon-post-commit',
+  'pre-push': 'canon-pre-push',
+  'post-rewrite': 'canon-post-rewrite',
+  'post-merge': 'canon-post-merge',
+};
+// pre-push: the framework gives the pushed ref in its environment, git's hook gives it on stdin.
+const PUSH_STDIN = `printf '%s %s %s %s\\n' "$PRE_COMMIT_LOCAL_BRANCH" "$PRE_COMMIT_TO_REF" "$PRE_COMMIT_REMOTE_BRANCH" "$PRE_COMMIT_FROM_REF" | `;
+
+function load(text: string): Document {
+  const doc = parseDocument(text.trim() === '' ? '{}' : text);
+  if (doc.errors.length > 0) throw new Error(doc.errors[0]!.message);
+  return doc;
+}
+
+function hookNode(doc: Document, hook: CanonHook) {
+  const script = hook === 'pre-push' ? renderHookCommand(hook, '"$PRE_COMMIT_REMOTE_NAME" "$PRE_COMMIT_REMOTE_URL"', PUSH_STDIN) : renderHookCommand(hook);
+  const node = doc.createNode({ id: ID[hook], name: `canon ${hook}`, entry: 'sh -c', args: [script], language: 'system', pass_filenames: false, always_run: true, stages: [STAGE[hook]] }) as YAMLMap;
+  const args = node.get('args', true);
+  const first = isSeq(args) ? args.items[0] : null;
+  if (isScalar(first)) first.type = Scalar.BLOCK_LITERAL;
+  return node;
+}
+
+const isCanonRepo = (item: unknown) => isMap(item) && item.get('repo') === 'local' && isSeq(item.get('hooks')) && (item.get('hooks') as { items: unknown[] }).items.some((h) => isMap(h) && h.get('id') === ID['pre-commit']);
+
+/** Whether the config runs canon's step for this hook. */
+export function hasPreCommitHook(text: string, hook: CanonHook): boolean {
+  const repos = load(text).get('repos');
+  return isSeq(repos) && repos.items.some((item) => isMap(item) && isSeq(item.get('hooks')) && (item.get('hooks') as { items: unknown[] }).items.some((h) => isMap(h) && h.get('id') === ID[hook]));
+}
+
+/** The config with canon's local repo entry (rewritten where it stands) and canon's hook types installed by default. */
+export function mergePreCommitConfig(text: string): string {
+  const doc = load(text);
+  let repos = doc.get('repos');
+  if (!isSeq(repos)) {
+    doc.set('repos', doc.createNode([]));
+    repos = doc.get('repos');
+  }
+  const seq = repos as { items: unknown[]; add(v: unknown): void };
+  const entry = doc.createNode({ repo: 'local', hooks: [] }) as YAMLMap;
+  const hooks = entry.get('hooks') as { add(v: unknown): void };
+  for (const hook of CANON_HOOKS) hooks.add(hookNode(doc, hook));
+  const at = seq.items.findIndex(isCanonRepo);
+  if (at === -1) seq.add(entry);
+  else seq.items[at] = entry;
+  const types = doc.get('default_install_hook_types');
+  if (isSeq(types)) {
+    for (const hook of CANON_HOOKS) if (!types.items.some((t) => (isScalar(t) ? t.value : t) === hook)) types.add(hook);
+  } else doc.set('default_install_hook_types', doc.createNode([...CANON_HOOKS], { flow: true }));
+  const out = String(doc);
+  return load(out).toString() === load(text).toString() ? text : out;
+}
+
+/** The config without canon's local repo entry. */
+export function removePreCommitConfig(text: string): string {
+  const doc = load(text);
+  const repos = doc.get('repos');
+  if (!isSeq(repos)) return text;
+  const at = repos.items.findIndex(isCanonRepo);
+  if (at === -1) return text;
+  repos.items.splice(at, 1);
+  return String(doc);
+}
