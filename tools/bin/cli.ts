@@ -289,8 +289,8 @@ ${EXIT_CODES_HELP}`,
     .action(
       action(async () => {
         // `--from -` reads the JSON on stdin (how Claude Code calls it); only then is stdin read.
-        const { runHandoff } = await import('../commands/handoff.js');
-        return ((options, ctx) => runHandoff({ ...options, readStdin }, ctx)) as Runner;
+        const { runHandoffWithNotice } = await import('../commands/handoff-notice.js');
+        return ((options, ctx) => runHandoffWithNotice({ ...options, readStdin }, ctx)) as Runner;
       }),
     );
 

@@ -33,3 +33,10 @@ export const claudeMessages = {
     noStart: 'canon does not know when this session started (no telemetry for it); the last commits instead:',
   },
 } as const;
+
+/** What a session's user is shown through the PostToolUse hook's systemMessage (ADR-0028). */
+export const noticeMessages = {
+  notCommitted: (code: number, detail: string) => `canon handoff did not commit the note (exit ${code}):\n${detail}`,
+  refused: (code: number, detail: string) => `canon handoff was refused (exit ${code}); nothing was written:\n${detail}`,
+  failed: (code: number, detail: string) => `canon handoff failed (exit ${code}):\n${detail}`,
+};
