@@ -208,6 +208,21 @@ suite('canon as a Claude Code plugin, with the real client', () => {
     expect(hookNotices(run).some((s) => s.includes('canon handoff was refused (exit 2)'))).toBe(true);
   }, 240_000);
 
+  test('/canon:resume runs the dashboard in the default mode; arguments reach the model only when given', async () => {
+    const expandedOf = (run: ClaudeRun, seen: number) => api.requests.slice(seen).map((r) => r.raw).find((raw) => raw.includes("operator's resume dashboard as JSON"));
+    let seen = api.requests.length;
+    const bare = await claude(store, api, '/canon:resume');
+    expect(bare.result?.subtype).toBe('success');
+    expect(bare.result?.permission_denials).toEqual([]);
+    const plain = expandedOf(bare, seen)!;
+    expect(plain).toContain('sessions_count'); // the dashboard's JSON, from the `!` line
+    expect(plain).not.toMatch(/\\nARGUMENTS: /);
+    expect(plain).not.toContain('If arguments were given');
+    seen = api.requests.length;
+    await claude(store, api, '/canon:resume --limit 2');
+    expect(expandedOf(bare, seen)).toMatch(/\\nARGUMENTS: --limit 2/);
+  }, 120_000);
+
   (tmux ? test : test.skip)('on the interactive screen: the WARNING is on the screen, and /resume is the built-in conversation picker', async () => {
     const server = `canon-${process.pid}`;
     const script = path.join(path.dirname(store.repo.dir), 'claude-tty.sh');
