@@ -87,12 +87,16 @@ for (const name of existsSync(chunks) ? readdirSync(chunks) : []) {
 }
 
 // Hook bundles import only Node built-ins and are committed, so a fresh clone works before any build
-// (Claude Code runs them as `node <file>`; see SPEC §5).
-for (const [entry, outfile] of [
-  ['tools/bin/hook-post-tool-use.ts', '.claude/hooks/post-tool-use.mjs'],
-  ['tools/bin/hook-session.ts', '.claude/hooks/session.mjs'],
+// (Claude Code runs them as `node <file>`; see SPEC §5). The same bytes go to canon's own
+// .claude/hooks/ and to the Claude Code plugin's hooks/ folder (ADR-0028).
+for (const [entry, name] of [
+  ['tools/bin/hook-post-tool-use.ts', 'post-tool-use.mjs'],
+  ['tools/bin/hook-session.ts', 'session.mjs'],
 ]) {
   if (!existsSync(entry)) continue;
-  const hook = await build({ ...common, entryPoints: [entry], outfile, packages: 'external' });
-  for (const out of hook.outputFiles) writeAtomically(out.path, out.contents);
+  const hook = await build({ ...common, entryPoints: [entry], outfile: `.claude/hooks/${name}`, packages: 'external' });
+  for (const out of hook.outputFiles) {
+    writeAtomically(out.path, out.contents);
+    writeAtomically(path.resolve('plugin/hooks', name), out.contents);
+  }
 }

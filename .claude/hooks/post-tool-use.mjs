@@ -1,6 +1,6 @@
 // tools/hooks/post-tool-use.ts
-import { existsSync as existsSync2, mkdirSync as mkdirSync3 } from "node:fs";
-import path3 from "node:path";
+import { existsSync as existsSync2, mkdirSync as mkdirSync4 } from "node:fs";
+import path4 from "node:path";
 
 // tools/core/telemetry.ts
 import path from "node:path";
@@ -528,24 +528,46 @@ function readStdinSync(limitBytes, deadlineMs = 2e3) {
   return { text: Buffer.concat(chunks).toString("utf8"), truncated: false };
 }
 
+// tools/io/user-notice.ts
+import { appendFileSync, mkdirSync as mkdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync } from "node:fs";
+import path2 from "node:path";
+var STATE_DIR = ".claude/state";
+function userNoticeFile(root, sessionId) {
+  return path2.join(root, STATE_DIR, `notice-${sanitizeSessionId(sessionId)}.txt`);
+}
+function takeUserNotice(root, sessionId) {
+  const file = userNoticeFile(root, sessionId);
+  const taken = `${file}.${process.pid}`;
+  try {
+    renameSync2(file, taken);
+  } catch {
+    return null;
+  }
+  try {
+    return readFileSync2(taken, "utf8").trimEnd();
+  } finally {
+    rmSync(taken, { force: true });
+  }
+}
+
 // tools/io/telemetry.ts
 import {
-  appendFileSync,
+  appendFileSync as appendFileSync2,
   closeSync as closeSync2,
   existsSync,
   fstatSync as fstatSync3,
-  mkdirSync as mkdirSync2,
+  mkdirSync as mkdirSync3,
   openSync as openSync2,
   readdirSync,
-  readFileSync as readFileSync2,
+  readFileSync as readFileSync3,
   readSync as readSync2,
-  renameSync as renameSync2,
+  renameSync as renameSync3,
   statSync as statSync2,
   unlinkSync as unlinkSync2,
   writeFileSync as writeFileSync2
 } from "node:fs";
-import path2 from "node:path";
-var STATE_DIR = ".claude/state";
+import path3 from "node:path";
+var STATE_DIR2 = ".claude/state";
 var HOOK_ERROR_LOG = "hook-errors.log";
 var HOOK_ERROR_LOG_MAX_BYTES = 64 * 1024;
 var SWEEP_AFTER_MS = 60 * 60 * 1e3;
@@ -554,10 +576,10 @@ var FOLD_LOCK = { staleMs: 2e3, timeoutMs: 250 };
 var SESSION_FILE = /^session-(.+)\.jsonl?$/;
 var ENDED_FILE = /^session-(.+)\.ended$/;
 function telemetryStateDir(root) {
-  return path2.join(root, STATE_DIR);
+  return path3.join(root, STATE_DIR2);
 }
 function telemetryStateFile(root, sessionId) {
-  return path2.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.json`);
+  return path3.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.json`);
 }
 function telemetryJournalFile(root, sessionId) {
   return `${telemetryStateFile(root, sessionId)}l`;
@@ -570,14 +592,14 @@ function errorCode2(error) {
 }
 function readTextOrNull(file) {
   try {
-    return readFileSync2(file, "utf8");
+    return readFileSync3(file, "utf8");
   } catch (error) {
     if (errorCode2(error) === "ENOENT") return null;
     throw error;
   }
 }
 function appendToolEvent(root, sessionId, event) {
-  appendFileSync(telemetryJournalFile(root, sessionId), serializeToolEvent(event));
+  appendFileSync2(telemetryJournalFile(root, sessionId), serializeToolEvent(event));
 }
 function readJournalTail(journal, offset) {
   let fd;
@@ -634,7 +656,7 @@ function foldTelemetryState(root, sessionId, now, lockOptions = FOLD_LOCK) {
   try {
     const result = computeState(root, sessionId, now, (corrupt) => {
       const aside = `${corrupt}.corrupt-${fileStamp(now)}`;
-      renameSync2(corrupt, aside);
+      renameSync3(corrupt, aside);
       return aside;
     });
     const temp = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
@@ -643,7 +665,7 @@ function foldTelemetryState(root, sessionId, now, lockOptions = FOLD_LOCK) {
       unlinkSync2(temp);
       return null;
     }
-    renameSync2(temp, file);
+    renameSync3(temp, file);
     return result;
   } finally {
     lock.release();
@@ -664,7 +686,7 @@ function observeStateDir(root, sessionId, nowMs) {
     const isTemp = name.endsWith(".tmp");
     const stem = SESSION_FILE.exec(name)?.[1];
     if (!isTemp && (stem === void 0 || stem === self || active.has(stem) || ended.has(stem))) continue;
-    const file = path2.join(dir, name);
+    const file = path3.join(dir, name);
     let mtimeMs;
     try {
       mtimeMs = statSync2(file).mtimeMs;
@@ -685,19 +707,19 @@ function observeStateDir(root, sessionId, nowMs) {
 }
 function appendHookError(root, line) {
   const dir = telemetryStateDir(root);
-  mkdirSync2(dir, { recursive: true });
-  const log = path2.join(dir, HOOK_ERROR_LOG);
+  mkdirSync3(dir, { recursive: true });
+  const log = path3.join(dir, HOOK_ERROR_LOG);
   try {
-    if (statSync2(log).size > HOOK_ERROR_LOG_MAX_BYTES) renameSync2(log, `${log}.1`);
+    if (statSync2(log).size > HOOK_ERROR_LOG_MAX_BYTES) renameSync3(log, `${log}.1`);
   } catch (error) {
     if (errorCode2(error) !== "ENOENT") throw error;
   }
-  appendFileSync(log, line.endsWith("\n") ? line : `${line}
+  appendFileSync2(log, line.endsWith("\n") ? line : `${line}
 `);
 }
 function readInvariantRule(root) {
   try {
-    const text = readTextOrNull(path2.join(root, "canon.config.json"));
+    const text = readTextOrNull(path3.join(root, "canon.config.json"));
     if (text === null) return DEFAULT_INVARIANT_RULE;
     const invariant = JSON.parse(text).invariant;
     const list = invariant?.forbidden_mcp;
@@ -733,16 +755,16 @@ var telemetryMessages = {
 var STDIN_LIMIT_BYTES = 32 * 1024 * 1024;
 function findRoot(dir) {
   for (let current = dir; ; ) {
-    if (existsSync2(path3.join(current, ".git"))) return current;
-    const parent = path3.dirname(current);
+    if (existsSync2(path4.join(current, ".git"))) return current;
+    const parent = path4.dirname(current);
     if (parent === current) return dir;
     current = parent;
   }
 }
 function resolveRoot(env, stdinCwd, cwd) {
   const project = env.CLAUDE_PROJECT_DIR;
-  if (project !== void 0 && project.trim() !== "") return path3.resolve(cwd, project);
-  return findRoot(path3.resolve(cwd, stdinCwd ?? "."));
+  if (project !== void 0 && project.trim() !== "") return path4.resolve(cwd, project);
+  return findRoot(path4.resolve(cwd, stdinCwd ?? "."));
 }
 function reasonOf(error) {
   return error instanceof Error ? error.message : String(error);
@@ -774,14 +796,14 @@ function recordToolCall(run) {
   let counted = false;
   try {
     const { input } = parsed;
-    const cwd = path3.resolve(run.cwd, input.cwd ?? root);
-    mkdirSync3(telemetryStateDir(root), { recursive: true });
+    const cwd = path4.resolve(run.cwd, input.cwd ?? root);
+    mkdirSync4(telemetryStateDir(root), { recursive: true });
     const { siblings } = observeStateDir(root, sessionId, now.getTime());
     appendToolEvent(root, sessionId, planToolEvent(input, { now: nowIso, root, cwd, siblings }));
     counted = true;
     const fold = foldTelemetryState(root, sessionId, nowIso);
-    const file = path3.relative(root, telemetryStateFile(root, sessionId));
-    if (fold?.corruptMovedTo) log(telemetryMessages.hook.corrupt(file, path3.relative(root, fold.corruptMovedTo)));
+    const file = path4.relative(root, telemetryStateFile(root, sessionId));
+    if (fold?.corruptMovedTo) log(telemetryMessages.hook.corrupt(file, path4.relative(root, fold.corruptMovedTo)));
     if (fold?.restarted) log(telemetryMessages.hook.journalShrank(file));
     if (fold?.skipped) log(telemetryMessages.hook.tornLines(fold.skipped));
   } catch (error) {
@@ -797,7 +819,16 @@ function runPostToolUseHookSync() {
     ({ text: stdin, truncated: stdinTruncated } = readStdinSync(STDIN_LIMIT_BYTES));
   } catch {
   }
-  recordToolCall({ stdin, stdinTruncated, env: process.env, cwd: process.cwd(), ppid: process.ppid, now: () => /* @__PURE__ */ new Date() });
+  const outcome = recordToolCall({ stdin, stdinTruncated, env: process.env, cwd: process.cwd(), ppid: process.ppid, now: () => /* @__PURE__ */ new Date() });
+  showUserNotice(outcome);
+}
+function showUserNotice(outcome) {
+  try {
+    const notice = outcome.sessionId === null ? null : takeUserNotice(outcome.root, outcome.sessionId);
+    if (notice) process.stdout.write(`${JSON.stringify({ systemMessage: notice })}
+`);
+  } catch {
+  }
 }
 
 // tools/bin/hook-post-tool-use.ts

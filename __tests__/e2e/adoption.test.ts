@@ -44,10 +44,15 @@ describe.each(['cjs', 'esm'] as const)('a %s team repository', (flavour) => {
     const hook = t.read('.husky/pre-commit');
     expect(hook.startsWith(TEAM_FILES.husky)).toBe(true);
     expect(hook).toContain('# >>> canon >>>');
-    const settings = JSON.parse(t.read('.claude/settings.json')) as { hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> };
+    const settings = JSON.parse(t.read('.claude/settings.json')) as { hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>>; enabledPlugins: Record<string, boolean> };
     const commands = Object.values(settings.hooks).flat().flatMap((g) => g.hooks.map((h) => h.command));
     expect(commands).toContain('echo team-hook');
-    expect(commands.some((c) => c.includes('.claude/hooks/post-tool-use.mjs'))).toBe(true);
+    // Claude Code gets canon as a plugin, from the package npm installed (ADR-0028).
+    expect(settings.enabledPlugins['canon@canon-notes']).toBe(true);
+    expect(commands.some((c) => c.includes('.claude/hooks/'))).toBe(false);
+    for (const rel of ['.claude-plugin/marketplace.json', 'plugin/.claude-plugin/plugin.json', 'plugin/hooks/hooks.json', 'plugin/hooks/post-tool-use.mjs', 'plugin/skills/handoff/SKILL.md']) {
+      expect(existsSync(path.join(t.dir, 'node_modules/canon-notes', rel))).toBe(true);
+    }
     expect(t.read('.gitattributes').startsWith(TEAM_FILES.gitattributes)).toBe(true);
     expect(t.read('.gitattributes')).toMatch(/INDEX\.md merge=canon-index/);
     expect(t.read('.claude/operators.yaml')).toMatch(/slug: alice\n\s+initials: AS/);
@@ -164,10 +169,13 @@ describe.each(['cjs', 'esm'] as const)('a %s team repository', (flavour) => {
     expect(broken.code).toBe(1);
     expect(broken.stdout).toMatch(/merge driver/);
     expect(t.canon(['doctor', '--fix']).code).toBe(0);
-    rmSync(path.join(t.dir, '.claude/hooks/post-tool-use.mjs'));
-    const noBundle = t.canon(['doctor']);
-    expect(noBundle.code).toBe(1);
-    expect(noBundle.stdout).toMatch(/\.claude\/hooks\/post-tool-use\.mjs is missing[\s\S]*fix: npx canon-notes init/);
+    const enabled = t.read('.claude/settings.json');
+    const withoutPlugin = JSON.parse(enabled) as Record<string, unknown>;
+    delete withoutPlugin.enabledPlugins;
+    t.write('.claude/settings.json', `${JSON.stringify(withoutPlugin, null, /^([ \t]+)"/m.exec(enabled)![1])}\n`);
+    const noPlugin = t.canon(['doctor']);
+    expect(noPlugin.code).toBe(1);
+    expect(noPlugin.stdout).toMatch(/does not enable canon's plugin[\s\S]*fix: npx canon-notes init/);
     expect(t.canon(['init', '--yes']).code).toBe(0);
     expect(t.canon(['doctor']).code).toBe(0);
     expectClean(t);

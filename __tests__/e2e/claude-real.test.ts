@@ -4,10 +4,11 @@
 // recorded: telemetry state, the handoff note, its WARNING, the archived transcript, and what the
 // client sent to the model. When the client cannot be installed the suite skips with one line.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureClaudeCode, runClaude, type ClaudeRun } from '../helpers/claude-client.js';
 import { startFakeAnthropic, textOf, type Block, type FakeAnthropic } from '../helpers/fake-anthropic.js';
+import { installCanonPlugin, trustingHome } from '../helpers/claude-plugin.js';
 import { CANON_ROOT, createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 
 const install = ensureClaudeCode();
@@ -42,10 +43,9 @@ interface Store {
 
 function createStore(): Store {
   const repo = createGitRepo({ hooks: true });
-  for (const rel of ['.claude/settings.json', '.claude/hooks/post-tool-use.mjs', '.claude/hooks/session.mjs', '.claude/commands/handoff.md']) {
-    mkdirSync(path.dirname(path.join(repo.dir, rel)), { recursive: true });
-    cpSync(path.join(CANON_ROOT, rel), path.join(repo.dir, rel));
-  }
+  // canon the plugin way (ADR-0028): node_modules/canon-notes and the settings.json `canon init` writes.
+  installCanonPlugin(repo);
+  repo.write('.gitignore', 'node_modules\n');
   // The store's npm scripts, as an adopting repository has them.
   const pkg = JSON.parse(repo.read('package.json')) as { scripts: Record<string, string> };
   Object.assign(pkg.scripts, { handoff: 'node dist/canon.js handoff', resume: 'node dist/canon.js resume', canon: 'node dist/canon.js' });
@@ -54,7 +54,7 @@ function createStore(): Store {
   repo.git(['add', '-A']);
   repo.git(['commit', '-qm', 'store']);
   const home = path.join(path.dirname(repo.dir), 'claude-home');
-  mkdirSync(home, { recursive: true });
+  trustingHome(home, [repo.dir]);
   const mcpLog = path.join(path.dirname(repo.dir), 'mcp-calls.log');
   const mcpConfig = path.join(path.dirname(repo.dir), 'mcp.json');
   writeFileSync(mcpConfig, JSON.stringify({ mcpServers: { notion: { type: 'stdio', command: process.execPath, args: [FAKE_MCP], env: { FAKE_MCP_LOG: mcpLog } } } }));
@@ -95,6 +95,10 @@ suite('canon with the real Claude Code client', () => {
     api = await startFakeAnthropic();
     store = createStore();
     cleanups.push(() => store.repo.cleanup());
+    // The first trusted session registers the marketplace the settings declare; the plugin loads from
+    // the next one on. No hook of it may count (CANON_HOOKS=0), whatever the client does.
+    const warm = await runClaude({ bin, cwd: store.repo.dir, home: store.home, apiUrl: api.url, prompt: 'warm up', env: { CANON_HOOKS: '0' } });
+    if (warm.code !== 0) throw new Error(`warm-up session: ${warm.stderr}`);
     // /handoff, wherever it sits in a (resumed) conversation: Write the draft, run the command it names.
     api.script(({ body }) => {
       const messages = body.messages ?? [];
@@ -167,7 +171,7 @@ suite('canon with the real Claude Code client', () => {
 
   let handedOff: { id: string; path: string } | null = null;
 
-  test('the agent runs /handoff itself in default permission mode, for the resumed session: its telemetry, the WARNING, the transcript', async () => {
+  test('the agent runs /canon:handoff itself in default permission mode, for the resumed session: its telemetry, the WARNING, the transcript', async () => {
     const a = await claude(store, api, 'SCENARIO work alpha secret');
     expect(a.result?.subtype).toBe('success');
     // A later, clean session: the newest state file is no longer A's.
@@ -177,7 +181,7 @@ suite('canon with the real Claude Code client', () => {
     expect(stateOf(store, b.sessionId!).tool_calls_breakdown).toEqual({ mcp__notion_offplan: 0, Bash: 1 });
 
     const before = store.repo.head();
-    const run = await claude(store, api, '/handoff --no-push', { resume: a.sessionId!, skipPermissions: false });
+    const run = await claude(store, api, '/canon:handoff --no-push', { resume: a.sessionId!, skipPermissions: false });
     expect(run.result?.subtype).toBe('success');
     expect(run.result?.permission_denials).toEqual([]);
     expect(run.sessionId).toBe(a.sessionId);
@@ -240,7 +244,7 @@ suite('canon with the real Claude Code client', () => {
     expect(existsSync(errors) ? readFileSync(errors, 'utf8') : '').toBe('');
   }, 120_000);
 
-  test('the generated /handoff-rt and /resume-rt wrappers work in default permission mode too', async () => {
+  test('the generated /handoff-rt and /resume-rt skills work in default permission mode too', async () => {
     expect(runCli(['commands', 'generate'], { cwd: store.repo.dir, env: store.repo.env }).code).toBe(0);
     const work = await claude(store, api, 'SCENARIO clean eps');
     const seen = api.requests.length;

@@ -46,23 +46,23 @@ describe('a malformed operators.yaml is a configuration error (exit 2) naming it
 });
 
 describe('commands generate: per-operator Claude Code wrappers', () => {
-  const commands = (r: GitRepo) => readdirSync(path.join(r.dir, '.claude/commands')).sort();
+  const commands = (r: GitRepo) => readdirSync(path.join(r.dir, '.claude/skills')).sort();
 
-  test('writes handoff-<initials>.md and resume-<initials>.md running a literal OPERATOR=<slug> npm run command', () => {
+  test('writes the skills handoff-<initials> and resume-<initials> running a literal OPERATOR=<slug> npm run command', () => {
     repo = createGitRepo();
     const r = runCli(['commands', 'generate', '--json'], { cwd: repo.dir, env: repo.env });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).written).toEqual([
-      '.claude/commands/handoff-rt.md',
-      '.claude/commands/resume-rt.md',
-      '.claude/commands/handoff-sk.md',
-      '.claude/commands/resume-sk.md',
+      '.claude/skills/handoff-rt/SKILL.md',
+      '.claude/skills/resume-rt/SKILL.md',
+      '.claude/skills/handoff-sk/SKILL.md',
+      '.claude/skills/resume-sk/SKILL.md',
     ]);
-    expect(commands(repo)).toEqual(['handoff-rt.md', 'handoff-sk.md', 'resume-rt.md', 'resume-sk.md']);
-    const resume = repo.read('.claude/commands/resume-rt.md');
+    expect(commands(repo)).toEqual(['handoff-rt', 'handoff-sk', 'resume-rt', 'resume-sk']);
+    const resume = repo.read('.claude/skills/resume-rt/SKILL.md');
     expect(resume).toContain('allowed-tools: Bash(OPERATOR=roman npm run resume:*)');
     expect(resume).toMatch(/^!`OPERATOR=roman npm run resume --silent`$/m);
-    const handoff = repo.read('.claude/commands/handoff-sk.md');
+    const handoff = repo.read('.claude/skills/handoff-sk/SKILL.md');
     expect(handoff).toContain('allowed-tools: Edit(.canon/**), Bash(OPERATOR=sergei npm run handoff -- --from:*)');
     // Default permission mode: the model writes the draft with the Write tool, then runs one literal command (no heredoc).
     expect(handoff).toMatch(/^OPERATOR=sergei npm run handoff -- --from \.canon\/handoff-\$\{CLAUDE_SESSION_ID\}\.json --session-id \$\{CLAUDE_SESSION_ID\} --yes --json \$ARGUMENTS$/m);
@@ -79,44 +79,56 @@ describe('commands generate: per-operator Claude Code wrappers', () => {
   test('removes the wrappers of an operator who left, but never a hand-written file', () => {
     repo = createGitRepo();
     runCli(['commands', 'generate'], { cwd: repo.dir, env: repo.env });
-    repo.write('.claude/commands/resume-zz.md', 'my own command\n');
+    repo.write('.claude/skills/resume-zz/SKILL.md', 'my own command\n');
     repo.write('.claude/operators.yaml', OPERATORS_YAML.split('  - slug: sergei')[0]!);
     const r = runCli(['commands', 'generate', '--json'], { cwd: repo.dir, env: repo.env });
-    expect(JSON.parse(r.stdout)).toEqual({ written: [], removed: ['.claude/commands/handoff-sk.md', '.claude/commands/resume-sk.md'], kept: [] });
-    expect(commands(repo)).toEqual(['handoff-rt.md', 'resume-rt.md', 'resume-zz.md']);
+    expect(JSON.parse(r.stdout)).toEqual({ written: [], removed: ['.claude/skills/handoff-sk/SKILL.md', '.claude/skills/resume-sk/SKILL.md'], kept: [] });
+    expect(commands(repo)).toEqual(['handoff-rt', 'resume-rt', 'resume-zz']);
   });
 
   test('never overwrites a hand-written file that has a wrapper\'s name; says so and writes the rest', () => {
     repo = createGitRepo();
-    repo.write('.claude/commands/handoff-rt.md', 'my own handoff command\n');
+    repo.write('.claude/skills/handoff-rt/SKILL.md', 'my own handoff command\n');
     const r = runCli(['commands', 'generate', '--json'], { cwd: repo.dir, env: repo.env });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
-      written: ['.claude/commands/resume-rt.md', '.claude/commands/handoff-sk.md', '.claude/commands/resume-sk.md'],
+      written: ['.claude/skills/resume-rt/SKILL.md', '.claude/skills/handoff-sk/SKILL.md', '.claude/skills/resume-sk/SKILL.md'],
       removed: [],
-      kept: ['.claude/commands/handoff-rt.md'],
+      kept: ['.claude/skills/handoff-rt/SKILL.md'],
     });
-    expect(r.stderr).toContain('.claude/commands/handoff-rt.md was not written by canon');
-    expect(repo.read('.claude/commands/handoff-rt.md')).toBe('my own handoff command\n');
+    expect(r.stderr).toContain('.claude/skills/handoff-rt/SKILL.md was not written by canon');
+    expect(repo.read('.claude/skills/handoff-rt/SKILL.md')).toBe('my own handoff command\n');
     // A wrapper canon generated is still rewritten when operators.yaml changes it.
     repo.write('.claude/operators.yaml', OPERATORS_YAML.replace('slug: sergei', 'slug: serge'));
     const again = runCli(['commands', 'generate', '--json'], { cwd: repo.dir, env: repo.env });
-    expect(JSON.parse(again.stdout).written).toEqual(['.claude/commands/handoff-sk.md', '.claude/commands/resume-sk.md']);
-    expect(repo.read('.claude/commands/resume-sk.md')).toContain('OPERATOR=serge npm run resume');
+    expect(JSON.parse(again.stdout).written).toEqual(['.claude/skills/handoff-sk/SKILL.md', '.claude/skills/resume-sk/SKILL.md']);
+    expect(repo.read('.claude/skills/resume-sk/SKILL.md')).toContain('OPERATOR=serge npm run resume');
+  });
+
+  test('the .claude/commands wrappers of earlier versions go (only generated ones); the skills take their names', () => {
+    repo = createGitRepo();
+    const marker = '# generated by `canon commands generate` from .claude/operators.yaml — do not edit';
+    repo.write('.claude/commands/handoff-rt.md', `---\n${marker}\ndescription: old\n---\nold\n`);
+    repo.write('.claude/commands/resume-sk.md', 'my own resume command\n');
+    const r = runCli(['commands', 'generate', '--json'], { cwd: repo.dir, env: repo.env });
+    expect(JSON.parse(r.stdout).removed).toEqual(['.claude/commands/handoff-rt.md']);
+    expect(repo.exists('.claude/commands/handoff-rt.md')).toBe(false);
+    expect(repo.read('.claude/commands/resume-sk.md')).toBe('my own resume command\n');
+    expect(repo.read('.claude/skills/handoff-rt/SKILL.md')).toMatch(/^name: handoff-rt$/m);
   });
 
   test('pre-commit regenerates and stages the wrappers when operators.yaml is staged', () => {
     repo = createGitRepo({ hooks: true });
     repo.git(['add', '-A']);
     expect(repo.git(['commit', '-q', '-m', 'store'], { allowFail: true }).code).toBe(0);
-    expect(repo.git(['show', '--name-only', '--format=', 'HEAD']).stdout).toContain('.claude/commands/resume-sk.md');
+    expect(repo.git(['show', '--name-only', '--format=', 'HEAD']).stdout).toContain('.claude/skills/resume-sk/SKILL.md');
 
     repo.write('.claude/operators.yaml', `${OPERATORS_YAML}  - slug: ana\n    initials: AL\n    emails: [ana@example.com]\n`);
     repo.git(['add', '.claude/operators.yaml']);
     expect(repo.git(['commit', '-q', '-m', 'add ana'], { allowFail: true }).code).toBe(0);
     const files = repo.git(['show', '--name-only', '--format=', 'HEAD']).stdout.trim().split('\n').sort();
-    expect(files).toEqual(['.claude/commands/handoff-al.md', '.claude/commands/resume-al.md', '.claude/operators.yaml']);
-    expect(repo.git(['show', 'HEAD:.claude/commands/resume-al.md']).stdout).toContain('OPERATOR=ana npm run resume');
+    expect(files).toEqual(['.claude/operators.yaml', '.claude/skills/handoff-al/SKILL.md', '.claude/skills/resume-al/SKILL.md']);
+    expect(repo.git(['show', 'HEAD:.claude/skills/resume-al/SKILL.md']).stdout).toContain('OPERATOR=ana npm run resume');
     expect(repo.git(['status', '--porcelain']).stdout).toBe('');
   });
 });

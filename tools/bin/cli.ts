@@ -175,7 +175,7 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
 
   program
     .command('init')
-    .description('wire canon into this repository: hooks (merged into yours), merge driver, Claude Code hooks and commands, operators, store folders')
+    .description('wire canon into this repository: hooks (merged into yours), merge driver, the Claude Code plugin (migrating .claude/commands of earlier versions), operators, store folders')
     .option('--yes', 'apply without asking')
     .option('--dry-run', 'print the plan only')
     .option('--notion-workflow', 'also add the GitHub Actions Notion sync workflow')
@@ -305,7 +305,7 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .command('commands')
     .description('Claude Code slash commands')
     .command('generate')
-    .description('write the per-operator handoff-<initials>.md and resume-<initials>.md wrappers')
+    .description('write the per-operator Claude Code skills .claude/skills/handoff-<initials>/ and resume-<initials>/')
     .addOption(new Option('--staged', 'pre-commit: generate from the staged operators.yaml and stage the wrappers').hideHelp())
     .option('--json', 'print {written} as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -333,8 +333,8 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .action(
       action(async () => {
         // `--from -` reads the JSON on stdin (how Claude Code calls it); only then is stdin read.
-        const { runHandoff } = await import('../commands/handoff.js');
-        return ((options, ctx) => runHandoff({ ...options, readStdin }, ctx)) as Runner;
+        const { runHandoffWithNotice } = await import('../commands/handoff-notice.js');
+        return ((options, ctx) => runHandoffWithNotice({ ...options, readStdin }, ctx)) as Runner;
       }),
     );
 

@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
-import { isGeneratedWrapper, renderCommandWrappers } from '../core/command-wrappers.js';
+import { isGeneratedWrapper, LEGACY_COMMANDS_DIR, renderCommandWrappers, SKILLS_DIR, WRAPPER_NAME } from '../core/command-wrappers.js';
 import { OperatorsError, parseOperators } from '../core/operators.js';
 import { UsageError } from '../errors.js';
 import { writeFileSafely } from '../io/fs.js';
@@ -24,7 +24,7 @@ export interface CommandsGenerateResult {
   kept: string[];
 }
 
-export const COMMANDS_DIR = '.claude/commands';
+export const COMMANDS_DIR = SKILLS_DIR;
 
 export async function runCommandsGenerate(options: CommandsGenerateOptions, ctx: CommandContext): Promise<CommandOutcome<CommandsGenerateResult>> {
   const result = await generateCommandWrappers(findRepoRoot(ctx.cwd), options.staged === true);
@@ -39,33 +39,43 @@ export async function runCommandsGenerate(options: CommandsGenerateOptions, ctx:
   return { exitCode: 0, result };
 }
 
-/** Write the wrappers for every operator (from the staged operators.yaml when `staged`, and stage them). */
+/**
+ * Write the wrappers for every operator as project skills (from the staged operators.yaml when
+ * `staged`, and stage them); remove the wrappers of operators who left, and the `.claude/commands/`
+ * wrappers of earlier versions — only files that carry canon's marker.
+ */
 export async function generateCommandWrappers(root: string, staged: boolean): Promise<CommandsGenerateResult> {
   const options = { staged };
   const registry = options.staged ? await readStagedOperators(root) : readOperators(root)!;
   const wanted = renderCommandWrappers(registry.operators);
-  const dir = path.join(root, COMMANDS_DIR);
 
   const written: string[] = [];
   const kept: string[] = [];
-  for (const [name, text] of wanted) {
-    const current = readText(path.join(dir, name));
+  for (const [rel, text] of wanted) {
+    const current = readText(path.join(root, rel));
     if (current === text) continue;
     // A file of this name that canon did not generate is the user's: never overwrite it.
     if (current !== null && !isGeneratedWrapper(current)) {
-      kept.push(`${COMMANDS_DIR}/${name}`);
+      kept.push(rel);
       continue;
     }
-    await writeFileSafely(path.join(dir, name), text);
-    written.push(`${COMMANDS_DIR}/${name}`);
+    await writeFileSafely(path.join(root, rel), text);
+    written.push(rel);
   }
-  // Wrappers of operators who left operators.yaml go too, but only files canon generated.
   const removed: string[] = [];
-  for (const name of listDir(dir)) {
-    if (!/^(handoff|resume)-[a-z]{2,4}\.md$/.test(name) || wanted.has(name)) continue;
-    if (!isGeneratedWrapper(readText(path.join(dir, name)) ?? '')) continue;
-    unlinkSync(path.join(dir, name));
-    removed.push(`${COMMANDS_DIR}/${name}`);
+  const removeGenerated = (rel: string) => {
+    if (!isGeneratedWrapper(readText(path.join(root, rel)) ?? '')) return;
+    unlinkSync(path.join(root, rel));
+    removed.push(rel);
+    const dir = path.dirname(path.join(root, rel));
+    if (listDir(dir).length === 0) rmdirSync(dir);
+  };
+  for (const name of listDir(path.join(root, SKILLS_DIR))) {
+    const rel = `${SKILLS_DIR}/${name}/SKILL.md`;
+    if (WRAPPER_NAME.test(name) && !wanted.has(rel)) removeGenerated(rel);
+  }
+  for (const name of listDir(path.join(root, LEGACY_COMMANDS_DIR))) {
+    if (WRAPPER_NAME.test(name.replace(/\.md$/, '')) && name.endsWith('.md')) removeGenerated(`${LEGACY_COMMANDS_DIR}/${name}`);
   }
   if (options.staged) await stageFiles(root, [...written, ...removed]);
   return { written, removed, kept };

@@ -1,7 +1,9 @@
 import { accessSync, constants, existsSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
+import { checkPluginSettings, LEGACY_HOOK_BUNDLES } from '../core/claude-plugin-settings.js';
 import { CANON_HOOKS, hasHookBlock, type CanonHook } from '../core/hook-blocks.js';
+import { isCanonHookCommand } from '../core/install-plan.js';
 import { hasLefthookEntry } from '../core/lefthook-config.js';
 import { hasPreCommitHook, PRE_COMMIT_CONFIG } from '../core/pre-commit-config.js';
 import { findLefthookConfig, findSimpleGitHooksConfig } from '../io/installer.js';
@@ -10,7 +12,6 @@ import { MERGE_DRIVER, mergeDriverCommand, readCloneLayout, runnerPath, setupClo
 import { porcelain } from '../io/git.js';
 import { readTextOrNull } from '../io/fs.js';
 import { breakLock, isStale, readLockFile, type Seen } from '../io/lock.js';
-import { packageRoot } from '../io/schemas.js';
 import { readOperators } from '../io/operators.js';
 import { findUnfinishedHandoffs } from '../io/unfinished-handoff.js';
 import { resolveOperator } from '../io/whoami.js';
@@ -143,30 +144,27 @@ async function runRunner(runner: string, cwd: string): Promise<string | null> {
   );
 }
 
-/** Every hook event canon's package registers has canon's command in this repository's settings.json. */
+/**
+ * Claude Code runs canon: settings.json declares canon's marketplace and enables its plugin
+ * (ADR-0028), or — canon's own repository, or one not migrated yet — runs canon's hook bundles itself.
+ */
 function checkSettings(layout: CloneLayout, problems: DoctorProblem[]): void {
-  let wanted: Record<string, Array<{ hooks: Array<{ command: string }> }>>;
-  try {
-    wanted = (JSON.parse(readFileSync(path.join(packageRoot(), '.claude/settings.json'), 'utf8')) as { hooks: typeof wanted }).hooks;
-  } catch {
-    return;
-  }
   const text = readTextOrNull(path.join(layout.top, '.claude/settings.json'));
+  let missing: ReturnType<typeof checkPluginSettings>;
   let have: Record<string, Array<{ hooks?: Array<{ command?: string }> }>> = {};
   try {
+    missing = checkPluginSettings(text);
     have = text ? ((JSON.parse(text) as { hooks?: typeof have }).hooks ?? {}) : {};
   } catch (error) {
     problems.push({ check: 'settings', message: m.check.settingsInvalid(errorMessage(error)), fix: m.fix.settings, fixable: false });
     return;
   }
-  for (const [event, groups] of Object.entries(wanted)) {
-    const commands = groups.flatMap((g) => g.hooks.map((h) => h.command));
-    const present = (have[event] ?? []).some((g) => g.hooks?.some((h) => commands.includes(h.command ?? '')));
-    if (!present) problems.push({ check: 'settings', message: m.check.settingsMissing(event), fix: m.fix.init, fixable: false });
-  }
-  for (const name of readdirSync(path.join(packageRoot(), '.claude/hooks')).filter((n) => n.endsWith('.mjs'))) {
-    if (!existsSync(path.join(layout.top, '.claude/hooks', name))) problems.push({ check: 'settings', message: m.check.bundleMissing(name), fix: m.fix.init, fixable: false });
-  }
+  if (missing.length === 0) return;
+  const legacy = ['PostToolUse', 'PostToolUseFailure', 'SessionStart', 'SessionEnd'].every((event) =>
+    (have[event] ?? []).some((g) => g.hooks?.some((h) => isCanonHookCommand(h.command ?? '', LEGACY_HOOK_BUNDLES) && existsSync(path.join(layout.top, '.claude/hooks', LEGACY_HOOK_BUNDLES.find((b) => h.command?.includes(b)) ?? '')))),
+  );
+  if (legacy) return;
+  for (const key of missing) problems.push({ check: 'settings', message: m.check.pluginMissing(key), fix: m.fix.init, fixable: false });
 }
 
 async function checkMergeDriver(layout: CloneLayout, problems: DoctorProblem[]): Promise<void> {

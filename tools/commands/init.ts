@@ -40,6 +40,7 @@ async function confirmOnTty(question: string): Promise<boolean> {
 function describe(plan: InstallPlan): string[] {
   const lines = [m.init.heading(plan.root)];
   for (const f of plan.files) lines.push(`  ${f.before === null ? 'create' : 'change'} ${f.path}  — ${f.why}`);
+  for (const r of plan.removals) lines.push(`  remove ${r.path}  — ${r.why}`);
   for (const c of plan.gitConfig) lines.push(`  git    ${c}`);
   lines.push(`  then   ${m.init.after}`);
   return lines;
@@ -55,7 +56,7 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
   const summary = {
     dry_run: options.dryRun === true,
     hook_system: plan.hookSystem,
-    files: plan.files.map((f) => ({ path: f.path, action: f.before === null ? 'create' : 'change', why: f.why })),
+    files: [...plan.files.map((f) => ({ path: f.path, action: f.before === null ? 'create' : 'change', why: f.why })), ...plan.removals.map((r) => ({ path: r.path, action: 'remove', why: r.why }))],
     git_config: plan.gitConfig,
     warnings: plan.warnings,
     applied: false,

@@ -12,13 +12,20 @@ export function isGeneratedWrapper(text: string): boolean {
   return text.includes(WRAPPER_MARKER) || text.includes(LEGACY_WRAPPER_MARKER);
 }
 
-/** `.claude/commands/` file name → text, for every operator: `handoff-rt.md`, `resume-rt.md`. */
+/** Where the wrappers go: project skills, `/handoff-rt` and `/resume-rt` (ADR-0028). */
+export const SKILLS_DIR = '.claude/skills';
+/** Where earlier versions put them, as custom commands. */
+export const LEGACY_COMMANDS_DIR = '.claude/commands';
+/** The name of a wrapper, as a skill folder or (without `.md`) a legacy command file. */
+export const WRAPPER_NAME = /^(handoff|resume)-[a-z]{2,4}$/;
+
+/** Repository path → text, for every operator: `.claude/skills/handoff-rt/SKILL.md`, `.claude/skills/resume-rt/SKILL.md`. */
 export function renderCommandWrappers(operators: readonly Operator[]): Map<string, string> {
   const files = new Map<string, string>();
   for (const op of [...operators].sort((a, b) => a.initials.localeCompare(b.initials))) {
     const tag = op.initials.toLowerCase();
-    files.set(`handoff-${tag}.md`, renderHandoff(op));
-    files.set(`resume-${tag}.md`, renderResume(op));
+    files.set(`${SKILLS_DIR}/handoff-${tag}/SKILL.md`, renderHandoff(op, `handoff-${tag}`));
+    files.set(`${SKILLS_DIR}/resume-${tag}/SKILL.md`, renderResume(op, `resume-${tag}`));
   }
   return files;
 }
@@ -30,10 +37,12 @@ function who(op: Operator): string {
 
 // Claude Code runs a `!`-prefixed command itself before the model sees the prompt, so resume is a
 // literal command whose output is the context, not an instruction the model might paraphrase.
-function renderResume(op: Operator): string {
+function renderResume(op: Operator, name: string): string {
   const command = `OPERATOR=${op.slug} npm run resume --silent`;
   return `---
 ${WRAPPER_MARKER}
+name: ${name}
+disable-model-invocation: true
 description: ${JSON.stringify(`Resume as ${who(op)}: last session and its Resume Prompt, workstreams, peers`)}
 allowed-tools: Bash(OPERATOR=${op.slug} npm run resume:*)
 ---
@@ -47,7 +56,7 @@ That is ${op.slug}'s dashboard from \`${command}\`. Continue from the Resume Pro
  * The draft file of /handoff: under git-ignored `.canon/`, one per session. Not `.claude/state/`:
  * Claude Code protects `.claude/` from the Write tool in default permission mode, whatever
  * allowed-tools says (ADR-0009). `${CLAUDE_SESSION_ID}`
- * is substituted by Claude Code in command files, so every command below is literal by the time the
+ * is substituted by Claude Code in skills (and command files), so every command below is literal by the time the
  * model reads it: no heredoc, braces or quotes for the permission check to flag.
  */
 export const HANDOFF_DRAFT = '.canon/handoff-${CLAUDE_SESSION_ID}.json';
@@ -70,10 +79,12 @@ export function handoffCommand(prefix: string): string {
 
 // Handoff needs the note's content, which only the model knows: it writes the draft with the Write
 // tool (allowed below), then runs one literal command.
-function renderHandoff(op: Operator): string {
+function renderHandoff(op: Operator, name: string): string {
   const prefix = `OPERATOR=${op.slug} `;
   return `---
 ${WRAPPER_MARKER}
+name: ${name}
+disable-model-invocation: true
 description: ${JSON.stringify(`Hand off as ${who(op)}: write, commit and push this session's note`)}
 allowed-tools: ${handoffAllowedTools(prefix)}
 argument-hint: "[--quick] [--no-push]"

@@ -1,11 +1,13 @@
 // The PostToolUse hook (SPEC §5): count one tool call into the session's telemetry state.
 // Claude Code runs it after every tool call, synchronously, often several at once; so it imports only
 // Node built-ins (it ships as the standalone bundle .claude/hooks/post-tool-use.mjs), does everything
-// synchronously, and never fails: exit 0, nothing on stdout, problems go to .claude/state/hook-errors.log.
+// synchronously, and never fails: exit 0, problems go to .claude/state/hook-errors.log; stdout carries only a
+// notice a command left for the user (io/user-notice.ts).
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseHookInput, planToolEvent, resolveSessionId } from '../core/telemetry.js';
 import { readStdinSync } from '../io/stdin.js';
+import { takeUserNotice } from '../io/user-notice.js';
 import { appendHookError, appendToolEvent, foldTelemetryState, observeStateDir, telemetryStateDir, telemetryStateFile } from '../io/telemetry.js';
 import { telemetryMessages as m } from '../messages/telemetry.js';
 
@@ -108,7 +110,22 @@ export function runPostToolUseHookSync(): void {
   } catch {
     // An unreadable stdin is treated like an empty one: logged below as "stdin was empty".
   }
-  recordToolCall({ stdin, stdinTruncated, env: process.env, cwd: process.cwd(), ppid: process.ppid, now: () => new Date() });
+  const outcome = recordToolCall({ stdin, stdinTruncated, env: process.env, cwd: process.cwd(), ppid: process.ppid, now: () => new Date() });
+  showUserNotice(outcome);
+}
+
+/**
+ * A notice a command of this session left for the user (`canon handoff`'s WARNING or refusal),
+ * printed as the hook's systemMessage: Claude Code shows it on the user's screen. One rename when
+ * there is none; never fails the agent.
+ */
+function showUserNotice(outcome: HookOutcome): void {
+  try {
+    const notice = outcome.sessionId === null ? null : takeUserNotice(outcome.root, outcome.sessionId);
+    if (notice) process.stdout.write(`${JSON.stringify({ systemMessage: notice })}\n`);
+  } catch {
+    // An unreadable notice or a closed stdout: the model still has the command's own output.
+  }
 }
 
 /** Entry point of `canon hook post-tool-use` (the same work, behind the CLI's async action). */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CI_WORKFLOW, renderCiWorkflow } from '../core/ci-workflow.js';
-import { WRAPPER_MARKER } from '../core/command-wrappers.js';
+import { SKILLS_DIR, WRAPPER_MARKER } from '../core/command-wrappers.js';
 import { DEFAULT_CONFIG, NOTE_KINDS, type NoteKind } from '../core/config.js';
 import { CHANGELOG_ANCHOR, isCanonChangelog } from '../core/changelog.js';
 import { CANON_HOOKS, mergeHookBlock } from '../core/hook-blocks.js';
@@ -12,7 +12,6 @@ import { mergeSimpleGitHooks, removeSimpleGitHooks, SIMPLE_GIT_HOOKS_FILES, SIMP
 import {
   mergeLineBlock,
   mergePackageScripts,
-  mergeSettings,
   parseShortlog,
   removeLineBlock,
   removePackageScripts,
@@ -23,6 +22,8 @@ import {
 import { classifyPath } from '../core/layout.js';
 import { OBSIDIAN_GITIGNORE, renderObsidianBaseline } from '../core/obsidian.js';
 import { UsageError } from '../errors.js';
+import { applyPluginMigration, planPluginMigration, planPluginSettings, type PluginRemoval } from './claude-plugin.js';
+import { LEGACY_HOOK_BUNDLES, removePluginSettings } from '../core/claude-plugin-settings.js';
 import { readCloneLayout, type CloneLayout } from './clone-setup.js';
 import { readTextOrNull, writeFileSafely } from './fs.js';
 import { execGit, porcelain } from './git.js';
@@ -71,6 +72,8 @@ export interface InstallPlan {
   gitConfig: string[];
   warnings: string[];
   folders: Partial<Record<NoteKind, string>>;
+  /** Files of earlier canon versions that init removes (tools/io/claude-plugin.ts). */
+  removals: PluginRemoval[];
 }
 
 /** Where `canon init --obsidian` puts the note templates for Obsidian's Templates plugin (one folder). */
@@ -243,21 +246,20 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   if (hasPrettier(root, pkg)) {
     // canon's whole files stay byte for byte what canon wrote, so a second init and uninstall still know them.
     const templates = NOTE_KINDS.filter((kind) => existsSync(path.join(pkgRoot, 'templates', `${kind}.md`))).map((kind) => `${config[kind]}/TEMPLATE.md`);
-    const owned = [...templates, '.claude/commands/handoff.md', '.claude/commands/resume.md', '.claude/operators.yaml'];
+    const owned = [...templates, '.claude/operators.yaml'];
     add(
       '.prettierignore',
-      mergeLineBlock(readTextOrNull(path.join(root, '.prettierignore')), renderLineBlock(['**/INDEX.md', shard, '.claude/hooks/', '.claude/commands/handoff-*.md', '.claude/commands/resume-*.md', '.claude/canon-install.json', 'docs/sync/', '.canon/', ...owned.map((f) => `/${f}`), ...(options.obsidian ? [`${OBSIDIAN_TEMPLATES}/`] : [])])),
+      mergeLineBlock(readTextOrNull(path.join(root, '.prettierignore')), renderLineBlock(['**/INDEX.md', shard, '.claude/skills/handoff-*/', '.claude/skills/resume-*/', '.claude/canon-install.json', 'docs/sync/', '.canon/', ...owned.map((f) => `/${f}`), ...(options.obsidian ? [`${OBSIDIAN_TEMPLATES}/`] : [])])),
       'block',
-      "generated files and canon's templates, commands and operators file are not reformatted by prettier",
+      "generated files and canon's templates, skills and operators file are not reformatted by prettier",
     );
   }
 
-  const bundles = readdirSync(path.join(pkgRoot, '.claude/hooks')).filter((n) => n.endsWith('.mjs'));
-  for (const bundle of bundles) copy(`.claude/hooks/${bundle}`, path.join(pkgRoot, '.claude/hooks', bundle), 'Claude Code hook (built-ins only, runs in every worktree)');
-  const canonSettings = JSON.parse(readFileSync(path.join(pkgRoot, '.claude/settings.json'), 'utf8')) as { hooks: Record<string, never[]> };
+  // Claude Code: canon's plugin (its skills and hooks), enabled for the team; what earlier versions
+  // copied into .claude/ goes where canon wrote it (ADR-0028).
   const settingsRel = '.claude/settings.json';
-  add(settingsRel, mergeSettings(readTextOrNull(path.join(root, settingsRel)), canonSettings.hooks, bundles), 'settings', "canon's Claude Code hook entries (the team's are kept)");
-  for (const name of ['handoff.md', 'resume.md']) copy(`.claude/commands/${name}`, path.join(pkgRoot, '.claude/commands', name), `/${name.slice(0, -3)} for Claude Code`);
+  add(settingsRel, planPluginSettings(readTextOrNull(path.join(root, settingsRel))), 'settings', `canon's Claude Code plugin (/canon:handoff, /canon:resume, its hooks) for everyone who opens the repository: extraKnownMarketplaces and enabledPlugins (the team's settings are kept)`);
+  const removals = planPluginMigration(root, pkgRoot, record?.files ?? {});
 
   if (!existsSync(path.join(root, '.claude/operators.yaml'))) {
     // With no commit `--all` names nothing and shortlog would read a log from stdin: give it an empty one.
@@ -301,7 +303,7 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   if (hooks.system === 'lefthook') gitConfig.splice(0, 1, 'lefthook install (lays the hooks that run canon\'s commands)');
   if (hooks.system === 'simple-git-hooks') gitConfig.splice(0, 1, 'simple-git-hooks (lays the hooks from its config, canon\'s blocks included)');
   if (hooks.system === 'pre-commit') gitConfig.splice(0, 1, 'pre-commit install (lays the hooks from .pre-commit-config.yaml, canon\'s included)');
-  return { root, layout, hookSystem: hooks.system, hookDir: hooks.dir, files, gitConfig, warnings, folders };
+  return { root, layout, hookSystem: hooks.system, hookDir: hooks.dir, files, gitConfig, warnings, folders, removals };
 }
 
 function readRecord(root: string): InstallRecord | null {
@@ -332,7 +334,9 @@ export async function applyInit(plan: InstallPlan, hooksPathBefore: string | nul
     };
     written.push(step.path);
   }
-  if (written.length > 0) await writeFileSafely(path.join(plan.root, INSTALL_RECORD), `${JSON.stringify(record, null, 2)}\n`);
+  applyPluginMigration(plan.root, plan.removals);
+  for (const removal of plan.removals) delete record.files[removal.path];
+  if (written.length + plan.removals.length > 0) await writeFileSafely(path.join(plan.root, INSTALL_RECORD), `${JSON.stringify(record, null, 2)}\n`);
   return written;
 }
 
@@ -355,12 +359,14 @@ export function planUninstall(root: string): { steps: UninstallStep[]; record: I
     if (current === null) continue;
     const untouched = sha(current) === entry.written;
     if (untouched) {
-      steps.push(entry.created ? { path: rel, action: 'delete', after: null } : { path: rel, action: 'restore', after: entry.original ?? '' });
+      // A settings.json from before init may hold an earlier canon's hook entries (ADR-0028): not given back.
+      const original = entry.strip === 'settings' && entry.original ? removePluginSettings(removeSettings(entry.original, LEGACY_HOOK_BUNDLES)) : (entry.original ?? '');
+      steps.push(entry.created ? { path: rel, action: 'delete', after: null } : { path: rel, action: 'restore', after: original });
       continue;
     }
     const bundles = readdirSync(path.join(packageRoot(), '.claude/hooks')).filter((n) => n.endsWith('.mjs'));
     const stripped =
-      entry.strip === 'block' ? removeLineBlock(current, entry.newline) : entry.strip === 'settings' ? removeSettings(current, bundles) : entry.strip === 'package'
+      entry.strip === 'block' ? removeLineBlock(current, entry.newline) : entry.strip === 'settings' ? removePluginSettings(removeSettings(current, bundles)) : entry.strip === 'package'
           ? removeSimpleGitHooks(removePackageScripts(current, { ...SCRIPTS, ...SYNC_SCRIPT }), true)
           : entry.strip === 'lefthook'
             ? removeLefthookConfig(current)
@@ -387,6 +393,10 @@ export async function applyUninstall(root: string, layout: CloneLayout, plan: Re
   const commands = path.join(root, '.claude/commands');
   for (const name of existsSync(commands) ? readdirSync(commands) : []) {
     if ((readTextOrNull(path.join(commands, name)) ?? '').includes(WRAPPER_MARKER)) rmSync(path.join(commands, name), { force: true });
+  }
+  const skills = path.join(root, SKILLS_DIR);
+  for (const name of existsSync(skills) ? readdirSync(skills) : []) {
+    if ((readTextOrNull(path.join(skills, name, 'SKILL.md')) ?? '').includes(WRAPPER_MARKER)) applyPluginMigration(root, [{ path: `${SKILLS_DIR}/${name}/SKILL.md`, why: '' }]);
   }
   const git = await porcelain(root, undefined, { wiring: true });
   await git.raw(['config', '--remove-section', 'merge.canon-index']).catch(() => undefined);

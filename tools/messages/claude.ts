@@ -4,7 +4,7 @@ export const claudeMessages = {
     ambiguous: (ids: string[]) =>
       `${ids.length} Claude Code sessions are live in this repository (${ids.join(', ')}), and nothing says which one this handoff is for.`,
     ambiguousHint:
-      'Run it again with --session-id <id> (inside Claude Code, /handoff passes it for you; the id is also in $CLAUDE_CODE_SESSION_ID).',
+      'Run it again with --session-id <id> (inside Claude Code, /canon:handoff passes it for you; the id is also in $CLAUDE_CODE_SESSION_ID).',
   },
   hook: {
     contextFailed: (reason: string) => `SessionStart: no resume context for the model (${reason}).`,
@@ -34,3 +34,10 @@ export const claudeMessages = {
     noStart: 'canon does not know when this session started (no telemetry for it); the last commits instead:',
   },
 } as const;
+
+/** What a session's user is shown through the PostToolUse hook's systemMessage (ADR-0028). */
+export const noticeMessages = {
+  notCommitted: (code: number, detail: string) => `canon handoff did not commit the note (exit ${code}):\n${detail}`,
+  refused: (code: number, detail: string) => `canon handoff was refused (exit ${code}); nothing was written:\n${detail}`,
+  failed: (code: number, detail: string) => `canon handoff failed (exit ${code}):\n${detail}`,
+};

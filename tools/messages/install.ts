@@ -23,6 +23,10 @@ export const installMessages = {
     settingsInvalid: (reason: string) => `.claude/settings.json is not valid JSON: ${reason}`,
     settingsMissing: (event: string) => `.claude/settings.json does not run canon's ${event} hook, so Claude Code sessions are not counted there`,
     bundleMissing: (name: string) => `.claude/hooks/${name} is missing: Claude Code's hook has nothing to run`,
+    pluginMissing: (key: 'marketplace' | 'enabled') =>
+      key === 'marketplace'
+        ? `.claude/settings.json does not declare canon's plugin marketplace (extraKnownMarketplaces."canon-notes"), so Claude Code has no /canon:handoff and counts nothing here`
+        : `.claude/settings.json does not enable canon's plugin (enabledPlugins."canon@canon-notes": true), so Claude Code has no /canon:handoff and counts nothing here`,
   },
   fix: {
     setup: 'npx canon-notes setup   (or npm install)',

@@ -13,7 +13,7 @@ export const roadsMessages = {
   runThis: (notes: readonly string[], files: readonly string[]) =>
     [
       'When that is settled, run:',
-      `  npx canon normalize ${notes.join(' ')} && npx canon index`,
+      `  npx canon-notes normalize ${notes.join(' ')} && npx canon-notes index`,
       `  git commit -m "canon: restamp content_hash and INDEX rows" -- ${files.join(' ')}`,
     ].join('\n'),
   invalid: (road: string) =>
@@ -24,7 +24,7 @@ export const roadsMessages = {
       '  Rotate the secret, remove it from the note, then rewrite the commits that hold it:',
       `  ${rewrite}`,
     ].join('\n'),
-  checkFailed: (reason: string) => `canon: could not check the notes this git command committed (${reason}); \`npx canon validate --all --strict\` and \`npx canon index --check\` do.`,
+  checkFailed: (reason: string) => `canon: could not check the notes this git command committed (${reason}); \`npx canon-notes validate --all --strict\` and \`npx canon-notes index --check\` do.`,
   rewriteAmend: 'git commit --amend   (when only the last commit holds it)',
   rewriteRebase: (base: string) => `git rebase -i ${base}   (mark the commits that hold it "edit", fix the note, git commit --amend, git rebase --continue)`,
 } as const;

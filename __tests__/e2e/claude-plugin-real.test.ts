@@ -1,0 +1,262 @@
+// canon as a Claude Code plugin, with the real client (ADR-0028): the repository's settings.json (as
+// `canon init` writes it) brings the plugin from node_modules/canon-notes; /canon:handoff runs in the
+// default permission mode and records the session; what the user must see — the Notion-silent WARNING,
+// a refusal — reaches the user's screen as a hook systemMessage (stream-json, and the interactive
+// screen in tmux); nothing canon installs takes the name of a built-in command. Skips with one line
+// when the client (or, for the screen, tmux) is not available.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ensureClaudeCode, runClaude, type ClaudeRun } from '../helpers/claude-client.js';
+import { claudeCli, hasTmux, installCanonPlugin, trustingHome } from '../helpers/claude-plugin.js';
+import { startFakeAnthropic, textOf, type FakeAnthropic } from '../helpers/fake-anthropic.js';
+import { CANON_ROOT, createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
+
+const install = ensureClaudeCode();
+if (!install.ok) console.log(`claude-plugin-real: skipped, the real Claude Code client is not available: ${install.reason}`);
+const suite = install.ok ? describe : describe.skip;
+const bin = install.ok ? install.bin : '';
+const tmux = install.ok && hasTmux();
+if (install.ok && !tmux) console.log('claude-plugin-real: the interactive-screen test is skipped: tmux is not installed');
+
+const FAKE_MCP = path.join(CANON_ROOT, '__tests__/helpers/fake-mcp-notion.mjs');
+/** Claude Code's own commands a plugin or project file must never shadow (the interactive ones too). */
+const BUILT_INS = ['resume', 'clear', 'help', 'exit', 'compact', 'config', 'init', 'login', 'logout', 'model', 'status', 'doctor', 'memory', 'review', 'cost', 'agents', 'mcp', 'permissions', 'plugin', 'hooks', 'rewind', 'context', 'export', 'add-dir', 'bug', 'usage', 'skills'];
+const NOTE = {
+  title: 'Plugin handoff',
+  summary: 'A session handed off through /canon:handoff from the canon plugin.',
+  workstream: null,
+  tags: ['claude-code'],
+  shipped: ['the plugin'],
+  decisions: [],
+  open_questions: [],
+  next_steps: [],
+  resume_prompt: null,
+  confidence: 'low',
+  quick: true,
+};
+
+interface Store {
+  repo: GitRepo;
+  home: string;
+  mcpConfig: string;
+}
+
+function createStore(): Store {
+  const repo = createGitRepo({ hooks: true });
+  installCanonPlugin(repo);
+  const pkg = JSON.parse(repo.read('package.json')) as { scripts: Record<string, string> };
+  const cli = 'node node_modules/canon-notes/dist/canon.js';
+  Object.assign(pkg.scripts, { handoff: `${cli} handoff`, resume: `${cli} resume`, canon: cli });
+  repo.write('package.json', `${JSON.stringify(pkg, null, 2)}\n`);
+  repo.write('.gitignore', 'node_modules\n.claude/state/\n.canon/\n');
+  repo.write('README.md', '# store\n');
+  repo.git(['add', '-A']);
+  repo.git(['commit', '-qm', 'store']);
+  const home = path.join(path.dirname(repo.dir), 'claude-home');
+  trustingHome(home, [repo.dir]);
+  const mcpConfig = path.join(path.dirname(repo.dir), 'mcp.json');
+  writeFileSync(mcpConfig, JSON.stringify({ mcpServers: { notion: { type: 'stdio', command: process.execPath, args: [FAKE_MCP], env: { FAKE_MCP_LOG: path.join(path.dirname(repo.dir), 'mcp.log') } } } }));
+  return { repo, home, mcpConfig };
+}
+
+/** Work sessions skip permission prompts (no one is there to answer); /canon:handoff runs in the default mode. */
+function claude(store: Store, api: FakeAnthropic, prompt: string, extra: { resume?: string } = {}): Promise<ClaudeRun> {
+  return runClaude({ bin, cwd: store.repo.dir, home: store.home, apiUrl: api.url, prompt, mcpConfig: store.mcpConfig, skipPermissions: !prompt.startsWith('/'), ...extra });
+}
+
+/** The messages Claude Code showed the user from hooks (`systemMessage`), as stream-json has them. */
+function hookNotices(run: ClaudeRun): string[] {
+  return run.events.filter((e) => e.type === 'system' && e.subtype === 'informational').map((e) => String(e.content));
+}
+
+function initEvent(run: ClaudeRun): { slash_commands: string[]; plugins: Array<{ name: string; path: string }> } {
+  return run.events.find((e) => e.type === 'system' && e.subtype === 'init') as never;
+}
+
+suite('canon as a Claude Code plugin, with the real client', () => {
+  let api: FakeAnthropic;
+  let store: Store;
+  let warmup: ClaudeRun | null = null;
+
+  beforeAll(async () => {
+    api = await startFakeAnthropic();
+    store = createStore();
+    // /canon:handoff (or /handoff-rt): Write the draft — a bad one under "SCENARIO refuse" — then run the command the skill names.
+    api.script(({ body }) => {
+      const messages = body.messages ?? [];
+      const at = messages.findIndex((m) => m.role === 'user' && /```bash\n(OPERATOR=\S+ )?npm run handoff /.test(textOf(m.content)));
+      if (at === -1) return null;
+      const text = textOf(messages[at]!.content);
+      const step = messages.slice(at).filter((m) => m.role === 'assistant').length;
+      const draft = /\.canon\/handoff-[A-Za-z0-9_-]+\.json/.exec(text)![0];
+      const command = /```bash\n((?:OPERATOR=\S+ )?npm run handoff [^\n]*)\n```/.exec(text)![1]!;
+      const refuse = messages.some((m) => textOf(m.content).includes('SCENARIO refuse'));
+      const content = refuse ? JSON.stringify({ ...NOTE, title: undefined, summary: 42 }) : JSON.stringify(NOTE);
+      if (step === 0) return [{ type: 'tool_use', name: 'Write', input: { file_path: path.join(store.repo.dir, draft), content } }];
+      if (step === 1) return [{ type: 'tool_use', name: 'Bash', input: { command, description: 'canon handoff' } }];
+      return [{ type: 'text', text: 'Handed off.' }];
+    });
+    api.script(({ first, turn }) => {
+      const match = /SCENARIO (notion|clean|refuse) (\S+)/.exec(first);
+      if (!match) return null;
+      if (turn > 0) return [{ type: 'text', text: `done ${match[2]}` }];
+      return match[1] === 'notion'
+        ? [
+            { type: 'tool_use', name: 'Bash', input: { command: `echo counted-${match[2]}`, description: 'echo' } },
+            { type: 'tool_use', name: 'mcp__notion__notion-search', input: { query: match[2] } },
+          ]
+        : [{ type: 'tool_use', name: 'Bash', input: { command: `echo counted-${match[2]}`, description: 'echo' } }];
+    });
+
+    // The first trusted session registers the marketplace the settings declare (ADR-0028).
+    warmup = await claude(store, api, 'SCENARIO clean warmup');
+  }, 120_000);
+
+  afterAll(async () => {
+    await api?.close();
+    // A client killed with its tmux server may still be writing its home for a moment.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        store?.repo.cleanup();
+        break;
+      } catch (error) {
+        if (attempt > 10) throw error;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  });
+
+  test('the plugin and its marketplace pass `claude plugin validate --strict`; `claude plugin marketplace add` + `install` work from the package folder', () => {
+    for (const dir of [CANON_ROOT, path.join(CANON_ROOT, 'plugin')]) {
+      const validate = claudeCli(bin, ['plugin', 'validate', '--strict', dir], { cwd: store.repo.dir, home: store.home });
+      expect(`${validate.stdout}${validate.stderr}`).toContain('Validation passed');
+      expect(validate.code).toBe(0);
+    }
+    // The documented per-user way, in a home of its own.
+    const home = path.join(path.dirname(store.repo.dir), 'user-home');
+    trustingHome(home, []);
+    const add = claudeCli(bin, ['plugin', 'marketplace', 'add', path.join(store.repo.dir, 'node_modules/canon-notes'), '--json'], { cwd: store.repo.dir, home });
+    expect(add.code).toBe(0);
+    expect(JSON.parse(add.stdout.trim().split('\n').at(-1)!)).toMatchObject({ outcome: 'ok', marketplace: 'canon-notes' });
+    const add2 = claudeCli(bin, ['plugin', 'install', 'canon@canon-notes', '--json'], { cwd: store.repo.dir, home });
+    expect(add2.code).toBe(0);
+    const details = claudeCli(bin, ['plugin', 'details', 'canon@canon-notes'], { cwd: store.repo.dir, home });
+    expect(details.stdout).toMatch(/Skills \(2\)\s+handoff, resume/);
+    expect(details.stdout).toMatch(/Hooks \(4\)/);
+  }, 120_000);
+
+  test("the team's settings.json brings the plugin of the installed canon; nothing canon installs has a built-in's name", async () => {
+    expect(warmup?.result?.subtype).toBe('success');
+    const known = JSON.parse(readFileSync(path.join(store.home, '.claude/plugins/known_marketplaces.json'), 'utf8')) as Record<string, { installLocation: string }>;
+    expect(known['canon-notes']?.installLocation).toBe(path.join(store.repo.dir, 'node_modules/canon-notes'));
+
+    const run = await claude(store, api, 'SCENARIO clean second');
+    const init = initEvent(run);
+    // Read in place from the package the repository installed: no copy, so its version is the repository's.
+    expect(init.plugins).toContainEqual(expect.objectContaining({ name: 'canon', path: path.join(store.repo.dir, 'node_modules/canon-notes/plugin') }));
+    expect(init.slash_commands).toEqual(expect.arrayContaining(['canon:handoff', 'canon:resume']));
+    // The hooks ran: the session was counted.
+    const state = JSON.parse(runCli(['telemetry', 'show', '--session-id', run.sessionId!, '--json'], { cwd: store.repo.dir, env: store.repo.env }).stdout) as { tool_calls_count: number };
+    expect(state.tool_calls_count).toBe(1);
+
+    // Every command canon puts in front of the user: the plugin's (namespaced) and the project's own files.
+    expect(runCli(['commands', 'generate'], { cwd: store.repo.dir, env: store.repo.env }).code).toBe(0);
+    const ours = [
+      ...readdirSync(path.join(CANON_ROOT, 'plugin/skills')).map((n) => `canon:${n}`),
+      ...readdirSync(path.join(store.repo.dir, '.claude/skills')),
+      ...(existsSync(path.join(store.repo.dir, '.claude/commands')) ? readdirSync(path.join(store.repo.dir, '.claude/commands')).map((n) => n.replace(/\.md$/, '')) : []),
+    ];
+    expect(ours.sort()).toEqual(['canon:handoff', 'canon:resume', 'handoff-rt', 'handoff-sk', 'resume-rt', 'resume-sk']);
+    const bare = await claude({ ...store, repo: { ...store.repo, dir: path.dirname(store.repo.dir) } }, api, 'SCENARIO clean bare');
+    const builtIns = new Set([...BUILT_INS, ...initEvent(bare).slash_commands]);
+    expect(ours.filter((name) => builtIns.has(name))).toEqual([]);
+    expect(init.slash_commands).not.toContain('handoff');
+  }, 240_000);
+
+  test('/canon:handoff in the default permission mode: the note is written and committed, and the WARNING reaches the user, not only the model', async () => {
+    const work = await claude(store, api, 'SCENARIO notion alpha');
+    expect(work.result?.subtype).toBe('success');
+    const before = store.repo.head();
+    const run = await claude(store, api, '/canon:handoff --no-push', { resume: work.sessionId! });
+    expect(run.result?.subtype).toBe('success');
+    expect(run.result?.permission_denials).toEqual([]);
+    // The skill reached the model with this session's id substituted and no empty argument echo.
+    const expanded = api.requests.map((r) => r.raw).find((raw) => raw.includes('End this working session with a canon handoff') && raw.includes(work.sessionId!))!;
+    expect(expanded).toContain(`.canon/handoff-${work.sessionId}.json`);
+
+    expect(store.repo.head()).not.toBe(before);
+    const notePath = store.repo.git(['show', '--name-only', '--format=', 'HEAD']).stdout.split('\n').find((f) => /^docs\/sessions\/RT-\d{6}-\d{2}\.md$/.test(f))!;
+    const note = store.repo.read(notePath);
+    expect(note).toMatch(/^ {2}mcp__notion_offplan: 1$/m);
+    // The work session's echo and the draft's Write; the handoff's own Bash call ends after the note is written.
+    expect(note).toMatch(/^ {2}Bash: 1$/m);
+    expect(note).toMatch(/^ {2}Write: 1$/m);
+    // The user's screen: the hook's systemMessage after the handoff's Bash call.
+    const shown = hookNotices(run);
+    expect(shown.some((s) => /WARNING: this session broke the Notion-silent invariant: mcp__notion_offplan was called 1 time\(s\)/.test(s))).toBe(true);
+    expect(existsSync(path.join(store.repo.dir, `.claude/state/notice-${work.sessionId}.txt`))).toBe(false);
+  }, 240_000);
+
+  test('a refused /canon:handoff (exit 2) is shown to the user', async () => {
+    const work = await claude(store, api, 'SCENARIO refuse beta');
+    const before = store.repo.head();
+    const run = await claude(store, api, '/canon:handoff --no-push', { resume: work.sessionId! });
+    expect(run.result?.subtype).toBe('success');
+    expect(store.repo.head()).toBe(before);
+    expect(hookNotices(run).some((s) => s.includes('canon handoff was refused (exit 2)'))).toBe(true);
+  }, 240_000);
+
+  test('/canon:resume runs the dashboard in the default mode; arguments reach the model only when given', async () => {
+    const expandedOf = (run: ClaudeRun, seen: number) => api.requests.slice(seen).map((r) => r.raw).find((raw) => raw.includes("operator's resume dashboard as JSON"));
+    let seen = api.requests.length;
+    const bare = await claude(store, api, '/canon:resume');
+    expect(bare.result?.subtype).toBe('success');
+    expect(bare.result?.permission_denials).toEqual([]);
+    const plain = expandedOf(bare, seen)!;
+    expect(plain).toContain('sessions_count'); // the dashboard's JSON, from the `!` line
+    expect(plain).not.toMatch(/\\nARGUMENTS: /);
+    expect(plain).not.toContain('If arguments were given');
+    seen = api.requests.length;
+    await claude(store, api, '/canon:resume --limit 2');
+    expect(expandedOf(bare, seen)).toMatch(/\\nARGUMENTS: --limit 2/);
+  }, 120_000);
+
+  (tmux ? test : test.skip)('on the interactive screen: the WARNING is on the screen, and /resume is the built-in conversation picker', async () => {
+    const server = `canon-${process.pid}`;
+    const script = path.join(path.dirname(store.repo.dir), 'claude-tty.sh');
+    const env = { HOME: store.home, ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'test', IS_SANDBOX: '1', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_TELEMETRY: '1', DISABLE_ERROR_REPORTING: '1', TERM: 'xterm-256color', TZ: 'UTC', LANG: 'C.UTF-8' };
+    writeFileSync(script, `#!/bin/sh\ncd '${store.repo.dir}'\n${Object.entries(env).map(([k, v]) => `export ${k}='${v}'`).join('\n')}\nexec '${bin}' --mcp-config '${store.mcpConfig}' --strict-mcp-config --permission-mode default --allowedTools 'Bash(echo:*),mcp__notion'\n`, { mode: 0o755 });
+    const tm = (...args: string[]) => spawnSync('tmux', ['-L', server, ...args], { encoding: 'utf8' });
+    const screen = () => tm('capture-pane', '-p', '-J', '-t', 'cc', '-S', '-200').stdout;
+    const waitFor = async (pattern: RegExp, ms = 60_000): Promise<string> => {
+      for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 300))) {
+        const text = screen();
+        if (pattern.test(text)) return text;
+      }
+      throw new Error(`the screen never showed ${pattern}:\n${screen()}`);
+    };
+    try {
+      expect(tm('new-session', '-d', '-s', 'cc', '-x', '160', '-y', '50', script).status).toBe(0);
+      await waitFor(/❯/);
+      // Autocomplete lists every command that starts with it; the one named exactly /resume is Claude Code's.
+      tm('send-keys', '-t', 'cc', '-l', '/resume');
+      const picker = await waitFor(/\/canon:resume/);
+      const exact = picker.split('\n').filter((line) => /^\s*❯?\s*\/resume\s{2,}\S/.test(line));
+      expect(exact).toHaveLength(1);
+      expect(exact[0]).not.toMatch(/Resume Prompt|canon/);
+      tm('send-keys', '-t', 'cc', 'C-u');
+      tm('send-keys', '-t', 'cc', '-l', 'SCENARIO notion gamma');
+      tm('send-keys', '-t', 'cc', 'Enter');
+      await waitFor(/done gamma/);
+      tm('send-keys', '-t', 'cc', '-l', '/canon:handoff --no-push');
+      await waitFor(/canon:handoff/);
+      tm('send-keys', '-t', 'cc', 'Enter');
+      const shown = await waitFor(/Handed off\./, 120_000);
+      expect(shown).toMatch(/PostToolUse:Bash says: WARNING: this session broke the Notion-silent\s*invariant/);
+    } finally {
+      tm('kill-server');
+    }
+  }, 240_000);
+});
