@@ -18,6 +18,8 @@ describe("canon's local repo in a .pre-commit-config.yaml", () => {
       ['canon', ['commit'], 'system'],
       ['canon-post-commit', ['post-commit'], 'system'],
       ['canon-pre-push', ['push'], 'system'],
+      ['canon-post-rewrite', ['post-rewrite'], 'system'],
+      ['canon-post-merge', ['post-merge'], 'system'],
     ]);
     expect(local.hooks[2]!.args[0]).toContain('"$PRE_COMMIT_TO_REF"');
     const removed = removePreCommitConfig(merged);

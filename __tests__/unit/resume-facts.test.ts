@@ -64,6 +64,7 @@ describe('parseNoteFast', () => {
       operator: 'roman',
       date: '2026-05-11',
       title: 'Hook hardening: the sequel',
+      ended_at: null,
     });
     expect(isClaimStubParts(parts)).toBe(false);
     expect(isClaimStubParts(parseNoteFast('---\nclaimed_at: 2026-05-11T09:00:00Z\noperator: roman\nkind: session\n---\n')!)).toBe(true);

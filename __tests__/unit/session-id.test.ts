@@ -115,9 +115,9 @@ describe('renderCommandWrappers', () => {
       { slug: 'sergei', initials: 'SK', name: null, emails: [] },
       { slug: 'roman', initials: 'RT', name: 'Roman T.', emails: [] },
     ]);
-    expect([...files.keys()]).toEqual(['handoff-rt.md', 'resume-rt.md', 'handoff-sk.md', 'resume-sk.md']);
-    expect(files.get('resume-sk.md')).toContain('!`OPERATOR=sergei npm run resume --silent`');
-    expect(files.get('handoff-rt.md')).toContain('description: "Hand off as Roman T. (RT): write, commit and push this session\'s note"');
+    expect([...files.keys()]).toEqual(['.claude/skills/handoff-rt/SKILL.md', '.claude/skills/resume-rt/SKILL.md', '.claude/skills/handoff-sk/SKILL.md', '.claude/skills/resume-sk/SKILL.md']);
+    expect(files.get('.claude/skills/resume-sk/SKILL.md')).toContain('OPERATOR=sergei npm run resume --silent');
+    expect(files.get('.claude/skills/handoff-rt/SKILL.md')).toContain('description: "Hand off as Roman T. (RT): write, commit and push this session\'s note"');
     for (const text of files.values()) {
       const yaml = /^---\n([\s\S]*?)\n---\n/.exec(text)![1]!;
       expect(Object.keys(parseYaml(yaml) as object)).toEqual(expect.arrayContaining(['description', 'allowed-tools']));
