@@ -155,4 +155,40 @@ describe('the push gate', () => {
     expect(push.stderr).toContain('[secret/GITHUB_TOKEN]');
     expect(remoteHead()).toBe(before);
   });
+
+  test('a rebase conflict in a note resolved by hand, continued without hooks: the stale content_hash and INDEX row are refused at push', () => {
+    const { repo, remoteHead } = setup();
+    const rel = 'docs/sessions/RT-260511-01.md';
+    const edit = (summary: string, subject: string) => {
+      repo.write(rel, repo.read(rel).replace(/^summary: .*$/m, `summary: ${summary}`));
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', subject]);
+    };
+    repo.git(['checkout', '-q', '-b', 'other']);
+    edit('Their summary.', 'their edit');
+    repo.git(['checkout', '-q', 'main']);
+    edit('Our summary.', 'our edit');
+    repo.git(['push', '-q']);
+    const pushed = remoteHead();
+    repo.git(['checkout', '-q', 'other']);
+    expect(repo.git(['rebase', 'main'], { allowFail: true }).code).not.toBe(0);
+    // Resolved by hand: a third summary, the content_hash of one side.
+    repo.write(rel, repo.git(['show', `main:${rel}`]).stdout.replace(/^summary: .*$/m, 'summary: Resolved by hand.'));
+    repo.git(['add', '-A']);
+    repo.git(['-c', 'core.hooksPath=/dev/null', 'rebase', '--continue'], { env: { GIT_EDITOR: 'true' } });
+    const sha = repo.head();
+    const push = repo.git(['push', 'origin', 'other:main'], { allowFail: true });
+    expect(push.code).not.toBe(0);
+    expect(push.stderr).toContain(`commit ${sha.slice(0, 7)} "their edit":`);
+    expect(push.stderr).toMatch(/RT-260511-01\.md:\d+:\d+: error .*\[hash\/stale\]/);
+    expect(push.stderr).toMatch(/docs\/sessions\/index\/2026-05\.md:\d+:1: error .*\[index\/stale\]/);
+    expect(remoteHead()).toBe(pushed);
+    // What the refusal says to run fixes it: the push then goes through.
+    expect(runCli(['normalize', rel], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    expect(runCli(['index'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    repo.git(['add', '-A']);
+    repo.git(['commit', '-q', '--amend', '--no-edit']);
+    expect(repo.git(['push', '-q', 'origin', 'other:main'], { allowFail: true }).code).toBe(0);
+    expect(remoteHead()).toBe(repo.head());
+  });
 });

@@ -39,10 +39,12 @@ export function parsePushRefs(text: string): Array<{ localRef: string; localSha:
 }
 
 /**
- * Refuse a push that adds a session file whose id already exists, with other content, on the
- * remote-tracking branch: the push would be rejected anyway once the user fetched, and `git pull
- * --rebase` would then stop on an add/add conflict in a note. Uses what the last fetch brought, never
- * the network. When it cannot tell (no tracking ref, a push to a bare URL) it lets the push go.
+ * canon's pre-push hook, two checks. The push gate (checkPushedNotes, ADR-0022): no note the commit
+ * door would refuse reaches the remote, whatever road it took around the door. And a push that adds
+ * a session file whose id already exists, with other content, on the remote-tracking branch is
+ * refused: the push would be rejected anyway once the user fetched, and `git pull --rebase` would
+ * then stop on an add/add conflict in a note. Both use what the last fetch brought, never the
+ * network; the collision check lets the push go when it cannot tell (no tracking ref, a bare URL).
  */
 export async function runPrePush(options: PrePushOptions, ctx: CommandContext): Promise<CommandOutcome<{ collisions: PrePushCollision[]; issues: CommitIssue[] }>> {
   if (ctx.env.CANON_HOOKS === '0') return { exitCode: 0, result: { collisions: [], issues: [] } };
@@ -115,7 +117,8 @@ async function checkPushedNotes(repo: Repo, options: PrePushOptions, ctx: Comman
   const tips = new Set<string>();
   for (const push of parsePushRefs(options.refs ?? '')) {
     if (ZERO.test(push.localSha)) continue;
-    const tip = (await git(['rev-parse', '-q', '--verify', `${push.localSha}^{commit}`]))?.trim();
+    // `<sha>\0<subject>` of the pushed commit (a tag is peeled to its commit).
+    const [tip, subject = ''] = ((await git(['log', '-1', '--format=%H%x00%s', push.localSha])) ?? '').trim().split('\0');
     if (!tip || tips.has(tip)) continue;
     tips.add(tip);
     const not: string[] = [];
@@ -124,7 +127,6 @@ async function checkPushedNotes(repo: Repo, options: PrePushOptions, ctx: Comman
     const { blobs, indexes } = await listRangeNoteBlobs(repo.root, repo.config, [tip, '--not', ...not], ctx.env);
     if (blobs.length === 0 && indexes.length === 0) continue;
     issues.push(...(await scanRangeSecrets(repo.root, blobs, scanned)));
-    const subject = (await git(['log', '-1', '--format=%s', tip]))?.trim() ?? '';
     issues.push(...(await checkTipNotes(repo, tip, subject, blobs, indexes)));
     for (const issue of issues) if (issue.commit === tip) issue.tip = true;
   }

@@ -11,11 +11,9 @@ import { decodeRow, isPageSource, MANIFEST_FORMAT, planRender, type PageEntry, t
 import type { Issue } from '../core/validate-note.js';
 import { readRenderSources, readSourceNote, shaOf, type RenderSource } from '../io/render-sources.js';
 import { openRepo, type Repo } from '../io/repo.js';
-import { scanSecrets } from '../io/secrets.js';
 import { createSiteWriter, listMissingFiles, openSiteFolder, readManifest, removeSiteFile, writeManifest } from '../io/site-folder.js';
 import { gateMessages } from '../messages/gates.js';
 import { renderMessages } from '../messages/render.js';
-import { validateNotes } from './validate.js';
 
 export interface RenderOptions {
   out?: string;
@@ -144,6 +142,8 @@ export async function runRender(options: RenderOptions, ctx: CommandContext): Pr
 async function refuseLikeTheDoor(repo: Repo, sources: RenderSource[]): Promise<number> {
   const fresh = sources.filter((s) => s.note !== null && s.text !== undefined && isPageSource(s.entry));
   if (fresh.length === 0) return 0;
+  // Loaded only when a note was read: a run with nothing changed pays for neither the schemas nor the scanner.
+  const [{ validateNotes }, { scanSecrets }] = await Promise.all([import('./validate.js'), import('../io/secrets.js')]);
   const loaded = fresh.map((s) => ({ ref: s.ref, text: s.text!, note: s.note! }));
   const found = new Map<string, Issue[]>();
   const add = (issue: Issue) => found.set(issue.file, [...(found.get(issue.file) ?? []), issue]);
