@@ -18,7 +18,7 @@ const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]
 const EVIL = '\u001b[2J\u001b[31mRED\u001b]0;pwned\u0007 \u202eevil';
 const SHOWN = '\\x1b[2J\\x1b[31mRED\\x1b]0;pwned\\x07 \\u202eevil';
 
-const session = (id: string, operator: string, date: string, title: string): SessionFacts => ({ id, path: `docs/sessions/${id}.md`, operator, date, title });
+const session = (id: string, operator: string, date: string, title: string): SessionFacts => ({ id, path: `docs/sessions/${id}.md`, operator, date, title, ended_at: null });
 
 describe('every output shows controls that got into a note as visible escapes', () => {
   test('the resume dashboard: own and peers\' titles, the summary and the Resume Prompt', () => {

@@ -4,6 +4,7 @@ import { newChangelog, upsertChangelogEntry, type ChangelogEntry } from '../core
 import type { CanonConfig } from '../core/config.js';
 import { errorMessage } from '../errors.js';
 import { editForHandoff, type HandoffFile } from '../io/handoff-git.js';
+import { gateMessages } from '../messages/gates.js';
 import { handoffMessages as m } from '../messages/handoff.js';
 
 /**
@@ -23,7 +24,19 @@ export async function addToChangelog(
   const rel = config.changelog.file;
   if (rel === null) return null;
   const { path: notePath, ...rest } = entry;
-  const full: ChangelogEntry = { ...rest, href: path.posix.relative(path.posix.dirname(rel), notePath) };
+  // Commit subjects and the title are other people's text: a token typed into `git commit -m` must
+  // not be copied into a file that is committed and pushed. Masked as the commit door masks it.
+  const { maskSecrets } = await import('../io/secrets.js');
+  let masked = 0;
+  const mask = async (text: string) => {
+    const out = await maskSecrets(text);
+    masked += out.found;
+    return out.text;
+  };
+  const title = await mask(rest.title);
+  const commits = rest.commits === null ? null : await Promise.all(rest.commits.map(async (c) => ({ sha: c.sha, subject: await mask(c.subject) })));
+  if (masked > 0) warn(gateMessages.handoff.masked(rel, masked));
+  const full: ChangelogEntry = { ...rest, title, commits, href: path.posix.relative(path.posix.dirname(rel), notePath) };
   try {
     const file = await editForHandoff(root, rel, (text) => upsertChangelogEntry(text, full, options), { env: ctx.env, initial: newChangelog() });
     if (file === null) warn(m.warn.changelogNotOurs(rel));

@@ -36,18 +36,18 @@ export interface IndexOptions {
 /** Generated files by repository path; null means the file must not exist (an emptied month page). */
 export type IndexFiles = Map<string, string | null>;
 
-function rowOf(loaded: LoadedNote): IndexRow | null {
+export function rowOf(loaded: LoadedNote): IndexRow | null {
   if (loaded.problem || !loaded.note.hasFrontmatter || isClaimStub(loaded.note)) return null;
   const id = externalIdFor(loaded.ref.kind, loaded.ref.stem) ?? loaded.ref.stem;
   return indexRowFor(loaded.ref.kind, rowFile(loaded.ref), id, loaded.note.data);
 }
 
 /** A row's link, from the index page that lists it: a session's month page is one folder below the notes. */
-function rowFile(ref: Pick<NoteRef, 'kind' | 'stem'>): string {
+export function rowFile(ref: Pick<NoteRef, 'kind' | 'stem'>): string {
   return ref.kind === 'session' ? shardRowFile(`${ref.stem}.md`) : `${ref.stem}.md`;
 }
 
-function indexPath(config: CanonConfig, kind: NoteKind): string {
+export function indexPath(config: CanonConfig, kind: NoteKind): string {
   return `${trimSlashes(config.folders[kind])}/INDEX.md`;
 }
 
@@ -104,12 +104,12 @@ export function renderAllIndexes(repo: Repo): IndexFiles {
   return files;
 }
 
-interface RowChanges {
+export interface RowChanges {
   upserts: IndexRow[];
   removals: string[];
 }
 
-function changesFor<K>(map: Map<K, RowChanges>, key: K): RowChanges {
+export function changesFor<K>(map: Map<K, RowChanges>, key: K): RowChanges {
   let changes = map.get(key);
   if (!changes) map.set(key, (changes = { upserts: [], removals: [] }));
   return changes;
@@ -181,7 +181,7 @@ async function renderStagedIndexes(repo: Repo, staged?: readonly StagedChange[])
 }
 
 /** Splice the touched month pages and the month list; false when they are not in a state to splice. */
-function spliceMonths(repo: Repo, byMonth: Map<string, RowChanges>, readOnce: (rel: string) => string | null, files: IndexFiles): boolean {
+export function spliceMonths(repo: Repo, byMonth: Map<string, RowChanges>, readOnce: (rel: string) => string | null, files: IndexFiles): boolean {
   const listPath = indexPath(repo.config, 'session');
   const listText = readOnce(listPath);
   const listed = listText === null ? [] : parseMonthList(listText);

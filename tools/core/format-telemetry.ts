@@ -25,7 +25,7 @@ export function formatTelemetryState(input: TelemetryState, options: FormatTelem
     `  updated  ${state.updated_at}`,
     `  cwd      ${state.cwd}`,
     '',
-    `${paint.bold('Tool calls:')} ${state.tool_calls_count}`,
+    `${paint.bold('Tool calls:')} ${state.tool_calls_count}${state.failed_calls > 0 ? ` (${state.failed_calls} failed)` : ''}${state.own_calls > 0 ? paint.dim(`; canon's own /handoff calls, not counted: ${state.own_calls}`) : ''}`,
   ];
   const rows = Object.entries(state.tool_calls_breakdown).sort(byCountThenName);
   const width = Math.max(0, ...rows.map(([key]) => key.length));

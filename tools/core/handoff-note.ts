@@ -480,9 +480,29 @@ export function planNoteTelemetry(state: TelemetryState | null, forbiddenMcp: re
   };
 }
 
-/** Forbidden MCP servers this session called, with their counts (SPEC §7). */
-export function findInvariantBreaches(telemetry: NoteTelemetry, forbiddenMcp: readonly string[]): Array<{ key: string; count: number }> {
-  return forbiddenMcp.map((s) => ({ key: `mcp__${s}`, count: telemetry.tool_calls_breakdown[`mcp__${s}`] ?? 0 })).filter((b) => b.count > 0);
+/** An earlier handoff of the same session: the note it wrote and the `mcp__*` counts it covered. */
+export interface EarlierHandoff {
+  id: string;
+  mcp: Record<string, number>;
+}
+
+/**
+ * Forbidden MCP servers this session called, with their counts (SPEC §7): the calls this note covers
+ * plus those its earlier handoffs covered (the invariant is the whole session's), and which of those
+ * earlier notes saw them.
+ */
+export function findInvariantBreaches(
+  telemetry: NoteTelemetry,
+  forbiddenMcp: readonly string[],
+  earlier: readonly EarlierHandoff[] = [],
+): Array<{ key: string; count: number; earlier: string[] }> {
+  return forbiddenMcp
+    .map((s) => {
+      const key = `mcp__${s}`;
+      const before = earlier.filter((h) => (h.mcp[key] ?? 0) > 0);
+      return { key, count: (telemetry.tool_calls_breakdown[key] ?? 0) + before.reduce((n, h) => n + (h.mcp[key] ?? 0), 0), earlier: before.map((h) => h.id) };
+    })
+    .filter((b) => b.count > 0);
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
@@ -507,6 +527,10 @@ export interface SessionNotePlan {
   forbiddenMcp: readonly string[];
   /** Size of the transcript archived for this session (secrets masked), or null/absent when none was. */
   transcriptBytes?: number | null;
+  /** Earlier handoffs of the same Claude Code session: this note covers what followed them. */
+  earlier?: readonly EarlierHandoff[];
+  /** The session `/clear` ended to start this one; its calls are counted in this note. */
+  continues?: string | null;
 }
 
 /** Frontmatter (in canonical order) and body of the session note. */
@@ -580,12 +604,15 @@ function renderTelemetrySection(plan: SessionNotePlan): string {
     lines.push(`- Tool calls: ${t.tool_calls_count}${top.length > 0 ? ` (${top.join(', ')})` : ''}${t.tool_calls_failed > 0 ? `; ${t.tool_calls_failed} failed` : ''}`);
     lines.push(`- Subagents dispatched: ${t.subagents_dispatched}; parallel terminals observed: ${t.parallel_terminals_observed}`);
   }
-  const breaches = findInvariantBreaches(t, plan.forbiddenMcp);
+  const earlier = plan.earlier ?? [];
+  if (plan.continues) lines.push(`- Continues session \`${plan.continues}\`, ended by /clear: its calls are counted here`);
+  if (earlier.length > 0) lines.push(`- Follows this session's earlier handoff${earlier.length > 1 ? 's' : ''} ${earlier.map((h) => h.id).join(', ')}: the counts above are the calls since`);
+  const breaches = findInvariantBreaches(t, plan.forbiddenMcp, earlier);
   if (plan.forbiddenMcp.length > 0) {
     lines.push(
       breaches.length === 0
-        ? `- Notion-silent: yes (${plan.forbiddenMcp.map((s) => `mcp__${s}`).join(', ')}: 0)`
-        : `- Notion-silent: **NO** (${breaches.map((b) => `${b.key} called ${b.count} time(s)`).join(', ')})`,
+        ? `- Notion-silent: yes (${plan.forbiddenMcp.map((s) => `mcp__${s}`).join(', ')}: 0${earlier.length > 0 ? ', for the whole session' : ''})`
+        : `- Notion-silent: **NO** (${breaches.map((b) => `${b.key} called ${b.count} time(s)${b.earlier.length > 0 ? ` in this session, some before ${b.earlier.join(', ')}` : ''}`).join(', ')})`,
     );
   }
   const span = stats.firstCommitAt && stats.lastCommitAt ? `, ${stats.firstCommitAt} → ${stats.lastCommitAt}` : '';

@@ -43,7 +43,7 @@ export function textOf(value: unknown): string | null {
 }
 
 export function sessionFactsFrom(id: string, path: string, data: Record<string, unknown>): SessionFacts {
-  return { id, path, operator: textOf(data.operator), date: textOf(data.date), title: textOf(data.title) };
+  return { id, path, operator: textOf(data.operator), date: textOf(data.date), title: textOf(data.title), ended_at: textOf(data.ended_at) };
 }
 
 export function workstreamFactsFrom(slug: string, path: string, data: Record<string, unknown>): WorkstreamFacts {

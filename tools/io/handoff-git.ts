@@ -109,6 +109,25 @@ export async function readGitStats(
   return parseGitLog(result.stdout, { authors: options.authors, folders: options.folders });
 }
 
+/**
+ * Stats of exactly these commits (a session's, from its commit log), in the order given. Ids git
+ * no longer has (a commit dropped in a rebase and collected since) are skipped, not an error.
+ */
+export async function readCommitStats(
+  root: string,
+  shas: readonly string[],
+  options: { folders: Record<NoteKind, string>; env: NodeJS.ProcessEnv },
+): Promise<GitStats> {
+  if (shas.length === 0) return { ...NO_GIT_STATS, touched: { workstreams: [], plans: [], adrs: [] }, list: [] };
+  const result = await runner(root, options.env)(
+    ['-c', 'core.quotepath=off', 'log', '--no-walk=unsorted', '--ignore-missing', '--stdin', '--no-merges', '--no-renames', '--numstat', '-z', `--format=${GIT_LOG_FORMAT}`],
+    // Newest first, as `git log` lists a session's commits everywhere else.
+    `${[...shas].reverse().join('\n')}\n`,
+  );
+  if (result.code !== 0) return NO_GIT_STATS;
+  return parseGitLog(result.stdout, { authors: null, folders: options.folders });
+}
+
 /** The configured email of the committer, lower-cased (the author of this session's commits). */
 export async function readGitEmail(root: string, env: NodeJS.ProcessEnv): Promise<string | null> {
   const value = ((await (await porcelain(root, env)).getConfig('user.email')).value ?? '').trim().toLowerCase();
