@@ -394,7 +394,15 @@ function breakLock(file, judged) {
 }
 function createLockFile(file, token) {
   const temp = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
-  writeFileSync(temp, token, { flag: "wx" });
+  try {
+    writeFileSync(temp, token, { flag: "wx" });
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+    }
+    throw error;
+  }
   try {
     linkSync(temp, file);
     return true;

@@ -272,4 +272,19 @@ describe('handoff inside Claude Code', () => {
     const resume = JSON.parse(runCli(['resume', '--json', '--operator', 'roman'], { cwd: repo.dir, env: repo.env }).stdout) as { unfinished?: { sessions: number } };
     expect(resume.unfinished?.sessions ?? 0).toBe(0);
   });
+
+  test('an amended commit is still the session\'s, counted once (post-rewrite maps the new id)', async () => {
+    const { repo, handoff } = store();
+    await calls(repo, 'sessA', ['Bash']);
+    const env = { CLAUDE_CODE_SESSION_ID: 'sessA' };
+    repo.write('a.txt', 'one\n');
+    repo.git(['add', 'a.txt']);
+    repo.git(['commit', '-q', '-m', 'a'], { env });
+    repo.write('a.txt', 'one\ntwo\n');
+    repo.git(['add', 'a.txt']);
+    repo.git(['commit', '-q', '--amend', '-m', 'a, amended'], { env });
+    const result = handoff(['--session-id', 'sessA'], env);
+    expect(result.code).toBe(0);
+    expect(noteOf(repo).data).toMatchObject({ commits: 1, lines_added: 2 });
+  });
 });

@@ -195,7 +195,7 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
   program
     .command('doctor')
     .description('check that canon is wired in this worktree: hooks active, merge driver, operators, Node; one line per problem with its fix')
-    .option('--fix', 'repair what `canon setup` can repair, then check again')
+    .option('--fix', 'repair what `canon setup` can repair, remove what killed handoffs left, then check again')
     .option('--json', 'print {ok, fixed, problems:[{check, message, fix, fixable}]} as JSON')
     .addHelpText('after', '\nExit codes:\n  0  everything is wired\n  1  at least one problem (each printed with the command that fixes it)\n  2  usage error')
     .action(action(async () => (await import('../commands/doctor.js')).runDoctor as Runner));
@@ -210,6 +210,33 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .command('post-commit', { hidden: true })
     .description('refresh local derived state after a commit (never edits tracked files)')
     .action(action(async () => (await import('../commands/post-commit.js')).runPostCommit as Runner));
+
+  program
+    .command('post-rewrite', { hidden: true })
+    .description('after an amend or a rebase: restamp the notes it committed in a follow-up commit, or say what to run (ADR-0024)')
+    .argument('[command]', 'amend or rebase (git passes it)')
+    .action(
+      action(
+        async () => {
+          // git passes `<old sha> <new sha>` per rewritten commit on stdin.
+          const input = await readStdin();
+          const { runPostRewrite } = await import('../commands/post-rewrite.js');
+          return ((options, ctx) => runPostRewrite({ ...options, input }, ctx)) as Runner;
+        },
+        (args) => ({ command: args[0] }),
+      ),
+    );
+
+  program
+    .command('post-merge', { hidden: true })
+    .description('after a merge or pull: restamp the notes it committed in a follow-up commit, or say what to run (ADR-0024)')
+    .argument('[squash]', '1 for a squash merge (git passes it)')
+    .action(
+      action(
+        async () => (await import('../commands/post-rewrite.js')).runPostMerge as Runner,
+        (args) => ({ squash: args[0] }),
+      ),
+    );
 
   program
     .command('pre-push', { hidden: true })
@@ -246,8 +273,8 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .action(action(async () => (await import('../commands/session-claim.js')).runSessionClaim as Runner));
   session
     .command('gc')
-    .description('list (or remove with --apply) old claim stubs, telemetry of ended sessions, and archived telemetry')
-    .option('--older-than <age>', 'claim stubs claimed longer ago than this (such as 24h, 90m, 7d)', '24h')
+    .description('list (or remove with --apply) claim stubs of handoffs that are gone or old, telemetry of ended sessions, and archived telemetry')
+    .option('--older-than <age>', 'claim stubs claimed longer ago than this (such as 24h, 90m, 7d); a stub whose handoff is gone goes at once, one whose handoff runs never', '24h')
     .option('--telemetry-older-than <age>', 'session journals/state files (.claude/state/session-*) not written for this long', '7d')
     .option('--archive-older-than <age>', 'archived telemetry (.claude/state/archive/*) older than this', '30d')
     .option('--apply', 'remove them (without it, only list them)')

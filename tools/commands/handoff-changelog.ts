@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { CommandContext } from '../context.js';
-import { newChangelog, upsertChangelogEntry, type ChangelogEntry } from '../core/changelog.js';
+import { findChangelogEntry, newChangelog, upsertChangelogEntry, type ChangelogEntry } from '../core/changelog.js';
 import type { CanonConfig } from '../core/config.js';
 import { errorMessage } from '../errors.js';
+import { readTextOrNull } from '../io/fs.js';
 import { editForHandoff, type HandoffFile } from '../io/handoff-git.js';
 import { gateMessages } from '../messages/gates.js';
 import { handoffMessages as m } from '../messages/handoff.js';
@@ -38,7 +39,12 @@ export async function addToChangelog(
   if (masked > 0) warn(gateMessages.handoff.masked(rel, masked));
   const full: ChangelogEntry = { ...rest, title, commits, href: path.posix.relative(path.posix.dirname(rel), notePath) };
   try {
-    const file = await editForHandoff(root, rel, (text) => upsertChangelogEntry(text, full, options), { env: ctx.env, initial: newChangelog() });
+    // Finishing a killed handoff (keepExisting): the entry it wrote is committed as it stands, so the
+    // working file and the commit agree and CHANGELOG.md is not left modified.
+    const written = options.keepExisting ? readTextOrNull(path.join(root, rel)) : null;
+    const lines = written === null ? null : findChangelogEntry(written, entry.id);
+    const edit = (text: string) => upsertChangelogEntry(text, full, lines === null ? options : { ...options, lines });
+    const file = await editForHandoff(root, rel, edit, { env: ctx.env, initial: newChangelog() });
     if (file === null) warn(m.warn.changelogNotOurs(rel));
     return file;
   } catch (error) {

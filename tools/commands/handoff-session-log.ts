@@ -8,6 +8,7 @@ import { trimSlashes } from '../core/layout.js';
 import { normalizeNote } from '../core/normalize.js';
 import { errorMessage } from '../errors.js';
 import { editForHandoff, type HandoffFile } from '../io/handoff-git.js';
+import { readBlobs, skipWorktreePaths } from '../io/staged.js';
 import { gateMessages } from '../messages/gates.js';
 import { handoffMessages as m } from '../messages/handoff.js';
 
@@ -27,7 +28,8 @@ export async function logInWorkstream(
 ): Promise<HandoffFile | null> {
   const rel = `${trimSlashes(config.folders.workstream)}/${slug}.md`;
   const file = path.join(root, rel);
-  if (!existsSync(file)) {
+  const outsideCone = !existsSync(file) && (await skipWorktreePaths(root, [rel])).has(rel);
+  if (!existsSync(file) && !outsideCone) {
     warn(m.warn.workstreamMissing(slug, rel));
     return null;
   }
@@ -42,6 +44,13 @@ export async function logInWorkstream(
     return note.hasFrontmatter ? serializeNote(normalizeNote({ ...note, body }, 'workstream')) : body;
   };
   try {
+    if (outsideCone) {
+      // A sparse checkout left the workstream out: its line goes into the index blob, and the file
+      // is not materialised in the working tree (ADR-0024).
+      const staged = (await readBlobs(root, [`:${rel}`])).get(`:${rel}`);
+      if (!staged) throw new Error(`${rel} is not in the index`);
+      return { rel, stagedText: withEntry(staged.toString('utf8')), skipWorktree: true };
+    }
     return await editForHandoff(root, rel, withEntry, { env: ctx.env });
   } catch (error) {
     warn(m.warn.workstreamUnreadable(rel, errorMessage(error)));

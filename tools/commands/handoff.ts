@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { invariantServers, type CanonConfig } from '../core/config.js';
@@ -26,7 +26,7 @@ import {
   type HandoffDraft,
   type ResumePromptProblem,
 } from '../core/handoff-note.js';
-import { activeMinutes, DRAFT_FOLDER, mergeTelemetryStates, type TelemetryState } from '../core/telemetry.js';
+import { activeMinutes, mergeTelemetryStates, type TelemetryState } from '../core/telemetry.js';
 import { classifyPath, trimSlashes } from '../core/layout.js';
 import { normalizeNote } from '../core/normalize.js';
 import { formatLocalDate } from '../core/session-id.js';
@@ -60,12 +60,15 @@ import { keepSessionTranscript } from '../io/transcript-archive.js';
 import { listNotes, readNote } from '../io/store.js';
 import { archiveTelemetryState, findTelemetryState, readHandoffLedger, type TelemetryLookup } from '../io/telemetry.js';
 import { pauseForTest } from '../io/test-pause.js';
-import { recordPendingHandoff, settlePendingHandoff } from '../io/unfinished-handoff.js';
+import { HANDOFF_RECORDS_DIR, recordPendingHandoff, settlePendingHandoff } from '../io/unfinished-handoff.js';
+import { cannotWriteError } from '../io/writable.js';
+import { clearUnpushed, listUnpushedRecords, recordUnpushed } from '../io/unpushed-handoffs.js';
 import { resolveOperator, type ResolvedOperator } from '../io/whoami.js';
 import { handoffMessages as m } from '../messages/handoff.js';
 import { handoffQueueMessages as q } from '../messages/handoff-queue.js';
 import { createPaint } from '../output.js';
 import { addToChangelog } from './handoff-changelog.js';
+import { clearHandoffLeftovers, removeHandoffDraft } from './handoff-leftovers.js';
 import { logInWorkstream } from './handoff-session-log.js';
 import { checkHandoffText } from './handoff-text-check.js';
 import { finishUnfinishedHandoffs, isSameHandoff } from './handoff-unfinished.js';
@@ -120,8 +123,10 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
   };
   // Set once this handoff has told the user how it ended: it is then not an unfinished one.
   let reported = false;
+  let telemetrySession: string | null = null;
   const finish = (exitCode: 0 | 1): CommandOutcome<HandoffResult> => {
     reported = true;
+    if (exitCode === ExitCode.ok) removeHandoffDraft(root, ctx.cwd, options.from, telemetrySession);
     if (options.json) logger.out(JSON.stringify(result));
     return { exitCode, result };
   };
@@ -148,9 +153,11 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
   logger.step(m.steps.operator(`${operator.initials} (${operator.slug}${operator.name ? `, ${operator.name}` : ''})${operator.email ? ` <${operator.email}>` : ''}`));
   if (logger.interactive && !options.yes) await confirmOperator(operator);
 
+  // ADR-0025: a state folder that takes no write stops here; killed handoffs' stubs and temp files go.
+  await clearHandoffLeftovers(root, config, { pushBranch: commit && options.push !== false && git.upstream !== null ? git.branch : null, ctx, warn });
   const now = ctx.now();
   const date = formatLocalDate(now, ctx.env.TZ);
-  const claim = await claimSessionId(root, config, { operator, date, now, env: ctx.env });
+  const claim = await claimSessionId(root, config, { operator, date, now, env: ctx.env, owned: true });
   claim.warnings.forEach(warn);
   result.id = claim.id;
   result.path = claim.path;
@@ -202,8 +209,8 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     // Handoffs in one clone queue here, from the note to its commit; unfinished ones are finished first.
     handoffLock = await lockHandoffs(root, (text) => logger.step(text));
     await pauseForTest('handoff:locked', ctx.env, (text) => logger.err(text));
-    const telemetrySession = telemetry === null ? null : telemetryStem(telemetry);
-    const unfinished = await finishUnfinishedHandoffs(root, config, { commit, git, ctx, warn });
+    telemetrySession = telemetry === null ? null : telemetryStem(telemetry);
+    const unfinished = await finishUnfinishedHandoffs(root, config, { commit, push: options.push !== false, git, ctx, warn });
     const same = unfinished.find((u) => isSameHandoff(u.handoff, { operator: operator.slug, telemetrySession, title: content.title, summary: content.summary }));
     if (same !== undefined) {
       // Run again after a kill: the note it wrote is this handoff's; a second one would be a duplicate.
@@ -245,7 +252,11 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     });
     const note = normalizeNote(createNote(planned.data, planned.body), 'session');
     const text = serializeNote(note);
-    recordPendingHandoff(root, { id: claim.id, path: claim.path, started_at: ctx.now().toISOString(), operator: operator.slug, telemetry_session: telemetrySession });
+    try {
+      recordPendingHandoff(root, { id: claim.id, path: claim.path, started_at: ctx.now().toISOString(), operator: operator.slug, telemetry_session: telemetrySession });
+    } catch (error) {
+      throw cannotWriteError(HANDOFF_RECORDS_DIR, error);
+    }
     try {
       await writeFileSafely(path.join(root, claim.path), text);
     } catch (error) {
@@ -303,11 +314,14 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     } else {
       if (!handoffLock.stillHeld()) throw new UserError(q.lockLost);
       const subject = `session ${claim.id}: ${content.title}`;
+      // Until the push succeeds the commit may be local only: a kill from here on is announced (ADR-0025).
+      if (options.push !== false && git.upstream !== null && git.branch !== null) recordUnpushed(root, { id: claim.id, path: claim.path, branch: git.branch });
       // The note's commit is marked as the session's handoff below: post-commit need not record it
       // (nor start node for it), so the session id stays out of the commit's environment.
       const { CLAUDE_CODE_SESSION_ID: _recordedBelow, ...commitEnv } = ctx.env;
       const committed = await commitHandoff(root, files, { message: subject, unborn: git.unborn, env: commitEnv });
       if (!committed.ok) {
+        clearUnpushed(root, [claim.id]);
         logger.err(`canon: ${m.fail.commitRefused(claim.path, committed.detail)}`);
         logger.err(m.fail.commitRefusedHint(paths));
         return finish(ExitCode.failed);
@@ -319,6 +333,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       result.committed = true;
       if (sessionId !== null) await markSessionHandoff(root, sessionId, committed.sha, ctx.env).catch(() => undefined);
       handoffLock.release();
+      await pauseForTest('handoff:committed', ctx.env, (text) => logger.err(text));
       logger.step(m.steps.committed(committed.sha, subject));
       if (committed.overlap.length > 0) warn(m.warn.unstagedOverlap(committed.overlap));
       result.pushed = await push(root, git, claim.id, claim.path, options, ctx, warn);
@@ -334,7 +349,6 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
         warn(m.warn.archiveFailed(errorMessage(error)));
       }
     }
-    if (result.committed) removeDraft(root, ctx.cwd, options.from);
     try {
       const { refreshResumeCache } = await import('../io/resume-cache.js');
       if (await refreshResumeCache(root, config, ctx.now().getTime())) logger.step(m.steps.resumeCache);
@@ -510,19 +524,6 @@ function isOtherClaimStub(root: string, config: CanonConfig, rel: string): boole
   }
 }
 
-/** /handoff's draft (`.canon/handoff-<session>.json`) has served once the note is committed. */
-function removeDraft(root: string, cwd: string, from: string | undefined): void {
-  if (from === undefined || from === '-') return;
-  const file = path.resolve(cwd, from);
-  const rel = path.relative(root, file).split(path.sep).join('/');
-  if (!rel.startsWith(DRAFT_FOLDER) || rel.includes('../')) return;
-  try {
-    unlinkSync(file);
-  } catch {
-    // already gone, or not ours to remove: nothing depends on it
-  }
-}
-
 function validIso(value: string | null | undefined): string | null {
   if (typeof value !== 'string' || value === '' || Number.isNaN(Date.parse(value))) return null;
   return isoSeconds(Date.parse(value));
@@ -593,6 +594,8 @@ async function push(
   }
   const pushed = await pushHandoff(root, git.upstream, ctx.env);
   if (pushed.ok) {
+    // The branch is on its upstream now, with every earlier handoff commit of it.
+    clearUnpushed(root, listUnpushedRecords(root).filter((r) => r.branch === git.branch).map((r) => r.id));
     ctx.logger.step(m.steps.pushed(git.upstream.name));
     return true;
   }

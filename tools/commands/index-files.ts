@@ -24,6 +24,7 @@ import { UserError } from '../errors.js';
 import { readTextOrNull, writeFileSafely } from '../io/fs.js';
 import { openRepo, type Repo } from '../io/repo.js';
 import { listStagedChanges, readBlobs, writeIndexEntries, type StagedChange } from '../io/staged.js';
+import { readSkippedNotes } from '../io/note-paths.js';
 import { listNotes, loadNoteBytes, readNote, type LoadedNote } from '../io/store.js';
 import { messages } from '../messages/index.js';
 
@@ -68,13 +69,17 @@ function readText(repo: Repo, rel: string): string | null {
   return readTextOrNull(path.join(repo.root, rel));
 }
 
-/** The index files of one kind, rendered from all its notes. */
-function renderKind(repo: Repo, kind: NoteKind): IndexFiles {
+/**
+ * The index files of one kind, rendered from all its notes: the working tree's, and those a sparse
+ * checkout leaves out, read from the index (`skipped`, from readSkippedNotes).
+ */
+function renderKind(repo: Repo, kind: NoteKind, skipped: readonly LoadedNote[] = readSkippedNotes(repo.root, repo.config, [kind])): IndexFiles {
   const files: IndexFiles = new Map();
   const folder = trimSlashes(repo.config.folders[kind]);
-  if (!existsSync(path.join(repo.root, folder))) return files;
-  const rows = listNotes(repo.root, repo.config, [kind])
-    .map((ref) => rowOf(readNote(repo.root, ref, repo.config)))
+  const outside = skipped.filter((n) => n.ref.kind === kind);
+  if (!existsSync(path.join(repo.root, folder)) && outside.length === 0) return files;
+  const rows = [...listNotes(repo.root, repo.config, [kind]).map((ref) => readNote(repo.root, ref, repo.config)), ...outside]
+    .map((loaded) => rowOf(loaded))
     .filter((r): r is IndexRow => r !== null);
   if (kind !== 'session') {
     files.set(indexPath(repo.config, kind), renderIndex(kind, rows));
@@ -99,7 +104,8 @@ function renderKind(repo: Repo, kind: NoteKind): IndexFiles {
 /** Every index file rendered from the whole store. */
 export function renderAllIndexes(repo: Repo): IndexFiles {
   const files: IndexFiles = new Map();
-  for (const kind of NOTE_KINDS) for (const [rel, text] of renderKind(repo, kind)) files.set(rel, text);
+  const skipped = readSkippedNotes(repo.root, repo.config);
+  for (const kind of NOTE_KINDS) for (const [rel, text] of renderKind(repo, kind, skipped)) files.set(rel, text);
   files.set(ROOT_INDEX, renderRootIndex(repo.config, path.posix.dirname(ROOT_INDEX)));
   return files;
 }

@@ -8,10 +8,11 @@ import { normalizeText } from '../core/normalize.js';
 import { findTextControls } from '../core/text-controls.js';
 import type { Issue, NoteRef } from '../core/validate-note.js';
 import { writeFileSafely } from '../io/fs.js';
+import { checkWritableFiles } from '../io/writable.js';
 import { OPERATORS_FILE } from '../io/operators.js';
 import { openRepo, type Repo } from '../io/repo.js';
 import { scanSecrets } from '../io/secrets.js';
-import { isTemporaryCommitIndex, listStagedEntries, readBlobs, saveIndexFixups, SYMLINK_MODE, writeIndexEntries, type StagedEntry } from '../io/staged.js';
+import { indexEntries, isTemporaryCommitIndex, listStagedEntries, treeEntries, type IndexFixup, readBlobs, saveIndexFixups, SYMLINK_MODE, writeIndexEntries, type StagedEntry } from '../io/staged.js';
 import { loadNoteBytes, readNote, type LoadedNote } from '../io/store.js';
 import { messages } from '../messages/index.js';
 import { createPaint } from '../output.js';
@@ -95,6 +96,18 @@ async function workingRewrite(repo: Repo, ref: NoteRef, stagedBytes: Buffer, sta
 }
 
 /**
+ * The INDEX files the hook rewrote in the temporary index of `git commit <paths>`: what that index
+ * held before (the staged blob when the file was among the paths, else HEAD's) and what it holds now.
+ */
+async function indexFixups(root: string, staged: readonly StagedEntry[], paths: readonly string[]): Promise<IndexFixup[]> {
+  if (paths.length === 0) return [];
+  const before = await treeEntries(root, 'HEAD', paths);
+  for (const entry of staged) if (paths.includes(entry.path)) before.set(entry.path, { mode: entry.mode, oid: entry.status === 'D' ? '' : entry.oid });
+  const after = await indexEntries(root, paths);
+  return paths.map((rel) => ({ path: rel, mode: after.get(rel)?.mode ?? '100644', from: before.get(rel)?.oid ?? '', to: after.get(rel)?.oid ?? '' }));
+}
+
+/**
  * The hook: check the notes exactly as staged (blobs read from the index, so unstaged hunks are
  * never hidden, stashed or patched back; wikilinks rewritten, a name that is no note refuses the
  * commit), then write the normalised notes into the index with one
@@ -121,15 +134,19 @@ async function runHook(repo: Repo, ctx: CommandContext): Promise<CommandOutcome<
   if (verdict.refuse) return { exitCode: 1, result: { issues } };
 
   const changed = files.flatMap(({ ref, entry }, i) => (texts[i] === null ? [] : [{ ref, entry, text: texts[i]! }]));
+  // A note canon cannot rewrite stops the commit here, before git's index or any file changes.
+  checkWritableFiles(repo.root, changed.map(({ ref }) => ref.rel));
   const oids = await writeIndexEntries(repo.root, changed.map(({ ref, entry, text }) => ({ path: ref.rel, text, mode: entry.mode })));
-  if (isTemporaryCommitIndex(ctx.env.GIT_INDEX_FILE)) {
-    await saveIndexFixups(repo.root, changed.map(({ ref, entry }, i) => ({ path: ref.rel, mode: entry.mode, from: entry.oid, to: oids[i]! })));
-  }
   for (const [i, { ref, entry }] of files.entries()) {
     const text = await workingRewrite(repo, ref, blobs.get(entry.oid) ?? Buffer.alloc(0), texts[i] ?? null, fixer);
     if (text !== null) await writeFileSafely(path.join(repo.root, ref.rel), text);
   }
-  await updateStagedIndexes(repo, staged);
+  const indexes = await updateStagedIndexes(repo, staged);
+  if (isTemporaryCommitIndex(ctx.env.GIT_INDEX_FILE)) {
+    // `git commit <paths>`: the real index must end up holding what is committed, INDEX files included.
+    const notes = changed.map(({ ref, entry }, i) => ({ path: ref.rel, mode: entry.mode, from: entry.oid, to: oids[i]! }));
+    await saveIndexFixups(repo.root, [...notes, ...(await indexFixups(repo.root, staged, indexes))]);
+  }
   if (staged.some((c) => c.path === OPERATORS_FILE && c.status !== 'D')) await generateCommandWrappers(repo.root, true);
   return { exitCode: 0, result: { issues } };
 }

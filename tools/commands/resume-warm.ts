@@ -11,7 +11,9 @@ import { cachedOperator } from '../io/operator-cache.js';
 import type { NoteProblem } from '../io/resume-cache.js';
 import { readFoldersUnchecked, readResumeSnapshot, startSnapshotCheck } from '../io/resume-snapshot.js';
 import { listUnfinishedSessions } from '../io/telemetry.js';
+import { findUnpushedHandoffs, listUnpushedRecords } from '../io/unpushed-handoffs.js';
 import { claudeMessages } from '../messages/claude.js';
+import { faultMessages } from '../messages/faults.js';
 import { resumeMessages } from '../messages/resume.js';
 import { createPaint } from '../output.js';
 
@@ -46,6 +48,19 @@ export function printResume(root: string, view: ResumeView, problems: readonly N
   if (unfinished.length > 0) ctx.logger.out(paint.yellow(inertText(claudeMessages.unfinished(view.unfinished.sessions, view.unfinished.tool_calls, view.unfinished.ids))));
 }
 
+/**
+ * One line on stderr per branch whose handoff commit never reached the remote (ADR-0025). Without a
+ * record (the usual case) this is one failed readdir: git runs only when a record exists.
+ */
+export async function announceUnpushed(root: string, ctx: CommandContext): Promise<void> {
+  if (listUnpushedRecords(root).length === 0) return;
+  const unpushed = await findUnpushedHandoffs(root, ctx.env);
+  const paint = createPaint(ctx.logger.color);
+  for (const branch of new Set(unpushed.map((u) => u.branch))) {
+    ctx.logger.err(paint.yellow(faultMessages.unpushed(unpushed.filter((u) => u.branch === branch).map((u) => u.id), branch)));
+  }
+}
+
 /** The warm dashboard, or null when only the full `resume` can answer. */
 export async function runWarmResume(args: WarmResumeArgs, ctx: CommandContext): Promise<CommandOutcome<ResumeView> | null> {
   const root = findDotGit(ctx.cwd);
@@ -60,5 +75,6 @@ export async function runWarmResume(args: WarmResumeArgs, ctx: CommandContext): 
   const snapshot = await readResumeSnapshot(inputs, now.getTime(), check);
   if (snapshot === null) return null;
   printResume(root, snapshot.view, snapshot.problems, args.json, operator.name, ctx);
+  await announceUnpushed(root, ctx);
   return { exitCode: 0, result: snapshot.view };
 }

@@ -96,7 +96,7 @@ export async function runValidate(options: ValidateOptions, ctx: CommandContext)
   const links: string[] = [];
   if (options.staged) loaded = await loadStaged(repo);
   else {
-    const refs = options.all || paths.length === 0 ? listNotes(repo.root, repo.config, undefined, links) : resolveNoteArgs(repo.root, ctx.cwd, resolvePathArgs(ctx.cwd, paths), repo.config).refs;
+    const refs = options.all || paths.length === 0 ? listNotes(repo.root, repo.config, undefined, links) : resolveNoteArgs(repo.root, ctx.cwd, resolvePathArgs(ctx.cwd, paths, repo.root), repo.config).refs;
     loaded = refs.map((ref) => readNote(repo.root, ref, repo.config));
   }
   const wholeStore = !options.staged && (options.all === true || paths.length === 0);

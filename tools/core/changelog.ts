@@ -135,19 +135,28 @@ function placeSection(parsed: Parsed, section: Section): boolean {
  * same id, unless `keepExisting`). null when the file has neither canon's sections nor the anchor (it is the team's file:
  * canon leaves it alone) or a section is not closed.
  */
-export function upsertChangelogEntry(text: string, entry: ChangelogEntry, options: { keepExisting?: boolean } = {}): string | null {
+export function upsertChangelogEntry(text: string, entry: ChangelogEntry, options: { keepExisting?: boolean; lines?: readonly string[] } = {}): string | null {
   const parsed = parse(text);
   if (parsed === null) return null;
   const month = entry.date.slice(0, 7);
   const sections = parsed.parts.flatMap((p) => ('section' in p ? [p.section] : []));
   if (options.keepExisting && sections.some((s) => s.entries.has(entry.id))) return text;
   for (const s of sections) s.entries.delete(entry.id);
+  const lines = options.lines === undefined ? renderChangelogEntry(entry) : [...options.lines];
   const own = sections.find((s) => s.month === month);
   if (own) {
-    own.entries.set(entry.id, renderChangelogEntry(entry));
+    own.entries.set(entry.id, lines);
     return render(parsed);
   }
-  return placeSection(parsed, { month, entries: new Map([[entry.id, renderChangelogEntry(entry)]]) }) ? render(parsed) : null;
+  return placeSection(parsed, { month, entries: new Map([[entry.id, lines]]) }) ? render(parsed) : null;
+}
+
+/** The lines of the entry of `id`, as the file holds them; null when it has none (or is not canon's). */
+export function findChangelogEntry(text: string, id: string): string[] | null {
+  const parsed = parse(text);
+  if (parsed === null) return null;
+  for (const part of parsed.parts) if ('section' in part && part.section.entries.has(id)) return [...part.section.entries.get(id)!];
+  return null;
 }
 
 /**

@@ -165,6 +165,8 @@ export async function readHeadText(root: string, rel: string, env: NodeJS.Proces
 export interface HandoffFile {
   rel: string;
   stagedText?: string;
+  /** Outside a sparse checkout's cone: staged as `stagedText` only, and marked skip-worktree again (ADR-0024). */
+  skipWorktree?: boolean;
 }
 
 /**
@@ -213,6 +215,11 @@ export async function stageFiles(root: string, files: readonly HandoffFile[], en
     const mode = /^(\d{6}) /.exec((await git(['ls-files', '-s', '--', file.rel])).stdout)?.[1] ?? '100644';
     const updated = await git(['update-index', '--add', '--cacheinfo', `${mode},${blob.stdout.trim()},${file.rel}`]);
     if (updated.code !== 0) return updated;
+    // A new index entry has no skip-worktree bit: without it git would take the absent file for a deletion.
+    if (file.skipWorktree) {
+      const marked = await git(['update-index', '--skip-worktree', '--', file.rel]);
+      if (marked.code !== 0) return marked;
+    }
   }
   return { code: 0, stdout: '', stderr: '' };
 }
@@ -242,8 +249,12 @@ export async function commitHandoff(
     const reset = await git(options.unborn ? ['read-tree', '--empty'] : ['reset', '-q']);
     if (reset.code !== 0) return { ok: false, reason: 'git', detail: tail(reset.stderr) };
   }
+  // `read-tree` drops the skip-worktree bits of a sparse checkout: note them to set them again.
+  const sparse = saved === null ? [] : splitNul((await git(['ls-files', '-t', '-z'])).stdout).filter((l) => l.startsWith('S ')).map((l) => l.slice(2));
   const restore = async () => {
-    if (saved !== null) await git(['read-tree', saved]);
+    if (saved === null) return;
+    await git(['read-tree', saved]);
+    if (sparse.length > 0) await git(['update-index', '--skip-worktree', '--stdin'], sparse.join('\n') + '\n');
   };
 
   const added = await stageFiles(root, files, options.env);
