@@ -117,6 +117,13 @@ describe('a note that went around the door (--no-verify) reaches every output in
     expect(view.last_session.title).toBe(TITLE_VALUE);
     expect(view.peers[0]!.title).toBe('peer \u202eevil\u001b[5m');
 
+    // canon verify (what CI runs) names the note; its output holds nothing raw either.
+    const verify = cli(repo, ['verify']);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout + verify.stderr).not.toMatch(RAW);
+    expect(verify.stdout).toContain(`docs/sessions/${mine}.md:2:9: error /title holds U+001B (ESC)`);
+    expect(cli(repo, ['verify', '--json']).stdout).not.toMatch(RAW);
+
     // INDEX: the visible escape (a table cell doubles the backslash; the rendered table shows \x1b).
     expect(cli(repo, ['index']).code).toBe(0);
     const month = repo.read(`docs/sessions/index/${today().slice(0, 7)}.md`);
@@ -156,6 +163,26 @@ describe('a note that went around the door (--no-verify) reaches every output in
     expect(result.ok).toBe(true);
     const subject = repo.git(['log', '-1', '--format=%s']).stdout.trim();
     expect(subject).toBe(`session RT-1: ${SHOWN} \\u202eflip`);
+  });
+});
+
+describe('the push gate', () => {
+  test('refuses a --no-verify note with an ESC in its title, quoting the commit subject inert', () => {
+    repo = store();
+    const remote = `${repo.dir}-remote.git`;
+    repo.git(['init', '-q', '--bare', remote]);
+    repo.git(['remote', 'add', 'origin', remote]);
+    repo.git(['push', '-q', '-u', 'origin', 'main']);
+    const id = idFor('RT', 1);
+    repo.write(`docs/sessions/${id}.md`, session(id, 'roman', ESCAPED_TITLE));
+    repo.git(['add', '-A']);
+    repo.git(['commit', '-q', '--no-verify', '-m', 'sneak \u001b[31mred \u202eflip']);
+    const push = repo.git(['push', 'origin', 'main'], { allowFail: true });
+    expect(push.code).not.toBe(0);
+    expect(push.stderr).not.toMatch(RAW);
+    expect(push.stderr).toContain('"sneak \\x1b[31mred \\u202eflip"');
+    expect(push.stderr).toContain(`docs/sessions/${id}.md:2:9: error /title holds U+001B (ESC)`);
+    expect(repo.git(['ls-remote', remote, 'main']).stdout).not.toContain(repo.head());
   });
 });
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { NOTE_KINDS } from '../core/config.js';
 import { formatIssue } from '../core/format-issues.js';
+import { inertJson } from '../core/inert-text.js';
 import { classifyPath, trimSlashes } from '../core/layout.js';
 import type { Issue } from '../core/validate-note.js';
 import { errorMessage, UsageError, UserError } from '../errors.js';
@@ -131,7 +132,7 @@ export async function runVerify(options: VerifyOptions, ctx: CommandContext): Pr
     const issues = all.map(toVerifyIssue);
     const ok = Object.values(checks).every((c) => c.ok);
     const result: VerifyResult = { ok, checks, issues };
-    if (options.json) ctx.logger.out(JSON.stringify(result, null, 2));
+    if (options.json) ctx.logger.out(inertJson(JSON.stringify(result, null, 2)));
     else {
       const paint = createPaint(ctx.logger.color);
       for (const issue of all) ctx.logger.out(`${issue.commit ? `${g.push.commit(issue.commit, issue.subject ?? '')} ` : ''}${formatIssue(issue, paint)}`);

@@ -1,9 +1,12 @@
 /** Sentences of the push gate (pre-push), `canon verify`, and what render and handoff say about secrets. */
+import { inertText } from '../core/inert-text.js';
+
 const short = (sha: string) => sha.slice(0, 7);
 
 export const gateMessages = {
   push: {
-    commit: (sha: string, subject: string) => `commit ${short(sha)} "${subject}":`,
+    // A commit subject is git's text, not canon's: shown inert (ADR-0023).
+    commit: (sha: string, subject: string) => `commit ${short(sha)} "${inertText(subject)}":`,
     refused: 'canon: the push was refused: the notes above would reach the remote as they are. Nothing was pushed.',
     /** How to take a secret out of history: deleting it in a later commit leaves it in the pushed one. */
     secretFix: (sha: string, isTip: boolean, files: string[]) =>
