@@ -9,6 +9,7 @@ import { normalizeNote } from '../core/normalize.js';
 import { errorMessage } from '../errors.js';
 import { editForHandoff, type HandoffFile } from '../io/handoff-git.js';
 import { readBlobs, skipWorktreePaths } from '../io/staged.js';
+import { gateMessages } from '../messages/gates.js';
 import { handoffMessages as m } from '../messages/handoff.js';
 import { roadsMessages } from '../messages/roads.js';
 
@@ -33,9 +34,13 @@ export async function logInWorkstream(
     warn(m.warn.workstreamMissing(slug, rel));
     return null;
   }
+  // The line is made from the session's summary: masked as the commit door would mask a secret in it.
+  const { maskSecrets } = await import('../io/secrets.js');
+  const masked = await maskSecrets(entry);
+  if (masked.found > 0) warn(gateMessages.handoff.masked(rel, masked.found));
   const withEntry = (text: string): string => {
     const note: Note = parseNote(text);
-    const body = insertSessionLogEntry(note.body, id, entry);
+    const body = insertSessionLogEntry(note.body, id, masked.text);
     // A file without frontmatter gets only its line: a frontmatter holding nothing but a hash is not canon's to invent.
     return note.hasFrontmatter ? serializeNote(normalizeNote({ ...note, body }, 'workstream')) : body;
   };

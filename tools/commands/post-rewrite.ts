@@ -3,6 +3,7 @@ import { errorMessage } from '../errors.js';
 import { execGit } from '../io/git.js';
 import { openRepo } from '../io/repo.js';
 import { roadsMessages } from '../messages/roads.js';
+import { remapSessionCommits } from '../io/session-commits-log.js';
 import { checkRewrittenNotes, inGitDir, type RewriteOutcome, type RewriteScope } from './rewritten-notes.js';
 
 /** The last line canon prints when its check itself fails: the road has happened, so exit 0. */
@@ -32,6 +33,8 @@ export async function runPostRewrite(options: PostRewriteOptions, ctx: CommandCo
       .map((line) => line.trim().split(/\s+/))
       .filter((parts) => parts.length >= 2 && /^[0-9a-f]{40,64}$/.test(parts[0]!) && /^[0-9a-f]{40,64}$/.test(parts[1]!));
     if (pairs.length === 0) return { exitCode: 0, result: null };
+    // Commits a Claude Code session made stay its own under their new ids (ADR-0027).
+    await remapSessionCommits(repo.root, new Map(pairs.map((p) => [p[0]!, p[1]!])), ctx.env).catch(() => 0);
     const road = options.command === 'amend' ? 'amend' : 'rebase';
     const olds = pairs.map((p) => p[0]!);
     const news = [...new Set(pairs.map((p) => p[1]!))];

@@ -24,11 +24,11 @@ export function renderHookBlock(hook: CanonHook): string {
   const body: Record<CanonHook, string[]> = {
     // Guarding the commit door: a missing runner refuses the commit rather than letting notes in unchecked.
     'pre-commit': [`  [ -x "$canon_run" ] || { ${NO_RUNNER}; exit 1; }`, '  "$canon_run" pre-commit || exit $?'],
-    // After the commit nothing can be refused: fix the index after `git commit <paths>`, check a
-    // cherry-pick's notes (ADR-0024), refresh the resume cache when there is one, never fail; without
-    // any of these, node is not even started.
+    // After the commit nothing can be refused: record a Claude Code session's commit, fix the index
+    // after `git commit <paths>`, check a cherry-pick's notes (ADR-0024), refresh the resume cache when
+    // there is one, never fail; with none of these to do, node is not even started.
     'post-commit': [
-      `  if [ -x "$canon_run" ] && { [ -f .claude/state/resume-cache.json ] || [ -f "$(git rev-parse --git-dir)/${INDEX_FIXUPS}" ] || [ -f "$(git rev-parse --git-dir)/CHERRY_PICK_HEAD" ]; }; then`,
+      `  if [ -x "$canon_run" ] && { [ -n "\${CLAUDE_CODE_SESSION_ID-}" ] || [ -f .claude/state/resume-cache.json ] || [ -f "$(git rev-parse --git-dir)/${INDEX_FIXUPS}" ] || [ -f "$(git rev-parse --git-dir)/CHERRY_PICK_HEAD" ]; }; then`,
       '    "$canon_run" post-commit || true',
       '  fi',
     ],

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { NoteKind } from '../core/config.js';
 import { GIT_LOG_FORMAT, NO_GIT_STATS, parseGitLog, type GitStats } from '../core/handoff-note.js';
+import { inertLine } from '../core/inert-text.js';
 import { readTextOrNull, writeFileSafely } from './fs.js';
 import { execGit, porcelain, porcelainResult, splitNul, type GitResult } from './git.js';
 
@@ -106,6 +107,25 @@ export async function readGitStats(
   // An unborn branch has no log: no commits yet is the honest answer.
   if (result.code !== 0) return NO_GIT_STATS;
   return parseGitLog(result.stdout, { authors: options.authors, folders: options.folders });
+}
+
+/**
+ * Stats of exactly these commits (a session's, from its commit log), in the order given. Ids git
+ * no longer has (a commit dropped in a rebase and collected since) are skipped, not an error.
+ */
+export async function readCommitStats(
+  root: string,
+  shas: readonly string[],
+  options: { folders: Record<NoteKind, string>; env: NodeJS.ProcessEnv },
+): Promise<GitStats> {
+  if (shas.length === 0) return { ...NO_GIT_STATS, touched: { workstreams: [], plans: [], adrs: [] }, list: [] };
+  const result = await runner(root, options.env)(
+    ['-c', 'core.quotepath=off', 'log', '--no-walk=unsorted', '--ignore-missing', '--stdin', '--no-merges', '--no-renames', '--numstat', '-z', `--format=${GIT_LOG_FORMAT}`],
+    // Newest first, as `git log` lists a session's commits everywhere else.
+    `${[...shas].reverse().join('\n')}\n`,
+  );
+  if (result.code !== 0) return NO_GIT_STATS;
+  return parseGitLog(result.stdout, { authors: null, folders: options.folders });
 }
 
 /** The configured email of the committer, lower-cased (the author of this session's commits). */
@@ -242,7 +262,8 @@ export async function commitHandoff(
     await restore();
     return { ok: false, reason: 'git', detail: tail(added.stderr) };
   }
-  const commit = await porcelainResult(root, options.env, (g) => g.commit(options.message));
+  // The subject holds a note's title: one line, inert (ADR-0023), whatever path it came by.
+  const commit = await porcelainResult(root, options.env, (g) => g.commit(inertLine(options.message)));
   if (commit.code !== 0) {
     await restore();
     const detail = tail(`${commit.stderr}\n${commit.stdout}`);
