@@ -160,6 +160,14 @@ describe('a rebase whose note conflict is resolved by hand', () => {
     expect(r.git(['status', '--porcelain']).stdout).toBe('');
     expect(canon(r, ['normalize', '--check', rel]).code).toBe(0);
     expectCleanClone(r);
+    // The push gate judges the pushed tip: the rebased branch with canon's follow-up goes through.
+    const remote = path.join(path.dirname(r.dir), 'remote.git');
+    ok(r, ['init', '-q', '--bare', '-b', 'main', remote]);
+    ok(r, ['remote', 'add', 'origin', remote]);
+    ok(r, ['push', '-q', 'origin', 'main']);
+    const pushed = run(r, ['push', '-q', 'origin', 'feature']);
+    expect(pushed.stderr).toBe('');
+    expect(pushed.code).toBe(0);
   });
 
   test('with an autostash still to come back, canon commits nothing and prints the commands; running them makes the store consistent', () => {
