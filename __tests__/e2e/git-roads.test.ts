@@ -160,6 +160,14 @@ describe('a rebase whose note conflict is resolved by hand', () => {
     expect(r.git(['status', '--porcelain']).stdout).toBe('');
     expect(canon(r, ['normalize', '--check', rel]).code).toBe(0);
     expectCleanClone(r);
+    // The push gate judges the pushed tip: the rebased branch with canon's follow-up goes through.
+    const remote = path.join(path.dirname(r.dir), 'remote.git');
+    ok(r, ['init', '-q', '--bare', '-b', 'main', remote]);
+    ok(r, ['remote', 'add', 'origin', remote]);
+    ok(r, ['push', '-q', 'origin', 'main']);
+    const pushed = run(r, ['push', '-q', 'origin', 'feature']);
+    expect(pushed.stderr).toBe('');
+    expect(pushed.code).toBe(0);
   });
 
   test('with an autostash still to come back, canon commits nothing and prints the commands; running them makes the store consistent', () => {
@@ -218,6 +226,30 @@ describe('cherry-pick, amend and merge', () => {
     expect(indexRow(r, 'HEAD', 'docs/sessions/index/2026-12.md', 'RT-261204-01')).toContain('Picked summary.');
     expect(r.git(['status', '--porcelain']).stdout).toBe('');
     expect(run(r, ['rev-parse', '-q', '--verify', 'CHERRY_PICK_HEAD']).code).not.toBe(0);
+    expectCleanClone(r);
+  });
+
+  test('in a sequence of picks canon commits nothing between them and prints, for each pick, the commands that make the store consistent', () => {
+    const r = seeded();
+    const one = committedNote(r, 'RT-261204-06');
+    const two = committedNote(r, 'RT-261204-07');
+    ok(r, ['checkout', '-qb', 'side']);
+    unverifiedEdit(r, one, 'First picked.', 'side one');
+    unverifiedEdit(r, two, 'Second picked.', 'side two');
+    ok(r, ['checkout', '-q', 'main']);
+    const picked = ok(r, ['cherry-pick', 'main..side']);
+    expect(r.git(['log', '-2', '--format=%s']).stdout).toBe('side two\nside one\n');
+    expect(picked.stderr.match(/a cherry-pick sequence is still running/g)).toHaveLength(2);
+    const lines = picked.stderr.split('\n');
+    const commands = lines.flatMap((line, i) => (line.startsWith('When that is settled, run:') ? lines.slice(i + 1, i + 3) : []));
+    expect(commands).toHaveLength(4);
+    for (const line of commands) {
+      const shell = spawnSync('sh', ['-c', line.trim().replace(/npx canon/g, `node ${path.join(CANON_ROOT, 'dist/canon.js')}`)], { cwd: r.dir, env: r.env, encoding: 'utf8' });
+      expect(shell.status).toBe(0);
+    }
+    expect(indexRow(r, 'HEAD', 'docs/sessions/index/2026-12.md', 'RT-261204-06')).toContain('First picked.');
+    expect(indexRow(r, 'HEAD', 'docs/sessions/index/2026-12.md', 'RT-261204-07')).toContain('Second picked.');
+    expect(r.git(['status', '--porcelain']).stdout).toBe('');
     expectCleanClone(r);
   });
 

@@ -11,6 +11,7 @@ import { editForHandoff, type HandoffFile } from '../io/handoff-git.js';
 import { readBlobs, skipWorktreePaths } from '../io/staged.js';
 import { gateMessages } from '../messages/gates.js';
 import { handoffMessages as m } from '../messages/handoff.js';
+import { roadsMessages } from '../messages/roads.js';
 
 /**
  * Step 5: prepend the Session Log line to the workstream, atomically. When the file has uncommitted
@@ -48,7 +49,7 @@ export async function logInWorkstream(
       // A sparse checkout left the workstream out: its line goes into the index blob, and the file
       // is not materialised in the working tree (ADR-0024).
       const staged = (await readBlobs(root, [`:${rel}`])).get(`:${rel}`);
-      if (!staged) throw new Error(`${rel} is not in the index`);
+      if (!staged) throw new Error(roadsMessages.notInIndex(rel));
       return { rel, stagedText: withEntry(staged.toString('utf8')), skipWorktree: true };
     }
     return await editForHandoff(root, rel, withEntry, { env: ctx.env });
