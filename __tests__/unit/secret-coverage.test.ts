@@ -77,6 +77,8 @@ describe('assignments and URLs: placeholders, references and defaults are not se
     `synced_hash: sha256:${'9f8e'.repeat(16)}`,
     `notion_page_id: 1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f`,
     `commit ${'a1b2c3d4e5'.repeat(4)} and ${'0bdd369'}`,
+    '[![codecov](https://codecov.io/gh/o/r/branch/main/graph/badge.svg?token=yZL6LtXkOA)](https://codecov.io/gh/o/r)',
+    'PASSWORD=(see the vault) and token=[redacted]',
   ];
   test.each(clean)('%s', async (line) => {
     expect(await findSecretsInNote(noteWith(line), FILE)).toEqual([]);
@@ -92,6 +94,8 @@ describe('assignments and URLs: placeholders, references and defaults are not se
       [`redis://:${value}@cache.internal:6379`, 'URL_PASSWORD'],
       [`amqp://svc:${value}@mq.internal/vhost`, 'URL_PASSWORD'],
       [`curl -H 'Authorization: Bearer ${value}' https://api.example.org`, 'AUTHORIZATION_HEADER'],
+      [`https://api.example.org/v1/me?access_token=${value}&fields=id`, 'SECRET_ASSIGNMENT'],
+      [`[link](https://hooks.example.org/in?token=${value})`, 'SECRET_ASSIGNMENT'],
     ]) {
       const issues = await findSecretsInNote(noteWith(line!), FILE);
       expect(issues.map((i) => [i.line, i.column, i.rule])).toEqual([[BODY_LINE, line!.indexOf(value) + 1, `secret/${rule}`]]);

@@ -15,7 +15,7 @@ export interface SecretRule {
   id: string;
   /** Lower-case strings one of which the text must contain for the rule to run. */
   keywords: readonly string[];
-  /** Global expressions; group `secret` (if any) is the part reported and masked, else the whole match. */
+  /** Global expressions; group `secret` or `quoted` (if any) is the part reported and masked, else the whole match. */
   patterns: readonly RegExp[];
   /** A last word on a candidate (its `secret` group, or the match): false drops it. */
   accept?: (secret: string, match: RegExpMatchArray) => boolean;
@@ -105,29 +105,24 @@ const SECRET_KEY =
   'signing[_.-]?key|encryption[_.-]?key|master[_.-]?key|client[_.-]?secret|auth[_.-]?key|account[_.-]?key|' +
   'license[_.-]?key|credentials?)|(?:[A-Za-z0-9_.-]{0,40}?[_.-])?auth';
 
+/** A bare value's characters: not a space, a quote, a bracket, or what ends a list, a statement or a query parameter. */
+const BARE = `[^\\s"'\`()<>[\\]{}&,;]`;
+
 /**
  * The assignment shape around a key alternative: a quoted or bare key, `:` `=` `:=` `=>` (a bare `:`
- * needs a space after it, as in YAML, so `http://token:x@` is the URL rule's), an optional quote, and
- * the value up to the closing quote or the first space. Groups: key, q (quote), secret.
+ * needs a space after it, as in YAML, so `http://token:x@` is the URL rule's), then a quoted value
+ * (group `quoted`) or the whole of a bare one (group `secret`).
  */
 function assignment(key: string): RegExp {
   const lead = `(?<![A-Za-z0-9_.$-])`;
   const bare = `${lead}(?<key>${key})(?:\\s*(?:=>|:=|=)|:(?=[ \\t]))`;
-  const quoted = `(?<kq>["'])(?<qkey>${key})\\k<kq>\\s*(?:=>|:=|=|:)`;
-  const value = `[ \\t]*(?<q>["'\`]?)(?<secret>[^\\s"'\`]{0,299}[^\\s"'\`,;)}\\]])(?:\\k<q>)`;
-  return new RegExp(`(?:${bare}|${quoted})${value}(?=$|[\\s,;})\\]"'\`])`, 'gimd');
+  const quotedKey = `(?<kq>["'])(?<qkey>${key})\\k<kq>\\s*(?:=>|:=|=|:)`;
+  const value = `[ \\t]*(?:(?<q>["'\`])(?<quoted>[^\\s"'\`]{1,300})\\k<q>|(?<secret>${BARE}{1,300})(?!${BARE}))`;
+  return new RegExp(`(?:${bare}|${quotedKey})${value}`, 'gimd');
 }
 
 function keyOf(match: RegExpMatchArray): string {
   return (match.groups?.key ?? match.groups?.qkey ?? '').toLowerCase();
-}
-
-/** The value ended where a bare value ends: at a space, or a quote that closes it (not one left open). */
-function valueOk(match: RegExpMatchArray): boolean {
-  const q = match.groups?.q ?? '';
-  const secret = match.groups?.secret ?? '';
-  if (q === '' && /[,;]$/.test(secret)) return false; // a list or a statement: handled by trimming below
-  return true;
 }
 
 const URL_PLACEHOLDER = /^(?:pass(?:word)?|pwd|pw|secret|token|x-oauth-basic|x-access-token|oauth2|anonymous|guest|user(?:name)?)$/i;
@@ -289,13 +284,13 @@ export const CANON_RULES: readonly SecretRule[] = [
     id: 'PASSWORD_ASSIGNMENT',
     keywords: ['pass', 'pwd', 'pw'],
     patterns: [assignment(PASSWORD_KEY)],
-    accept: (secret, match) => valueOk(match) && isPasswordValue(secret) && secret.toLowerCase() !== keyOf(match),
+    accept: (secret, match) => isPasswordValue(secret) && secret.toLowerCase() !== keyOf(match),
   },
   {
     // The same for keys naming a token, a secret or a key: the value must also look random.
     id: 'SECRET_ASSIGNMENT',
     keywords: ['secret', 'token', 'key', 'credential', 'auth'],
     patterns: [assignment(SECRET_KEY)],
-    accept: (secret, match) => valueOk(match) && isHighEntropy(secret) && !/^(?:sha\d+|md5|blake\d*)[:~-]/i.test(secret),
+    accept: (secret, match) => isHighEntropy(secret) && !/^(?:sha\d+|md5|blake\d*)[:~-]/i.test(secret),
   },
 ];

@@ -26,7 +26,7 @@ function canonFindings(text: string): Finding[] {
     if (!r.keywords.some((k) => lower.includes(k))) continue;
     for (const pattern of r.patterns) {
       for (const match of text.matchAll(pattern)) {
-        const range = match.indices?.groups?.secret ?? [match.index!, match.index! + match[0].length];
+        const range = match.indices?.groups?.secret ?? match.indices?.groups?.quoted ?? [match.index!, match.index! + match[0].length];
         if (r.accept && !r.accept(text.slice(range[0], range[1]), match)) continue;
         out.push({ start: range[0], end: range[1], rule: r.id });
       }
