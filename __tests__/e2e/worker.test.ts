@@ -275,6 +275,31 @@ suite('the Notion Worker in workerd', () => {
     expect(JSON.stringify(notion.requests.map((q) => q.body))).not.toContain(token.slice(4));
   });
 
+  it('refuses in the Workers runtime what the wider scan refuses: a new kind, an assignment, base64 and a zero-width split (ADR-0021)', async () => {
+    await setUp(1, {}, undefined, true);
+    expect((await worker!.post('/run')).body.summary.counts.create).toBe(1);
+    const gitlab = `glpat-${r('Ab3De6Gh9Jk2', 20)}`;
+    const ghp = `ghp_${r('a1B2c3D4e5', 36)}`;
+    const password = `Zq7${r('Xy4Wv3', 18)}`;
+    const cases: Array<[number, string, number, string, string]> = [
+      [2, ` Use ${gitlab} for the mirror.`, 12, 'glpa', 'GITLAB_TOKEN'],
+      [3, ` Config: ${btoa(`TOKEN=${ghp}`)}`, 12, 'ghp_', 'GITHUB_TOKEN'],
+      [4, ` Token ${ghp.slice(0, 9)}\u200B${ghp.slice(9)}`, 12, 'ghp_', 'GITHUB_TOKEN'],
+      [5, `\n\nDB_PASSWORD=${password}`, 14, 'Zq7X', 'PASSWORD_ASSIGNMENT'],
+    ];
+    github.commitFiles(Object.fromEntries(cases.map(([i, extra]) => note(i, extra))), 'a person commits with HUSKY=0');
+    notion.requests.length = 0;
+    const run = await worker!.post('/run');
+    expect(run.body.summary.counts).toEqual({ create: 0, update: 0, skip: 1, error: 4 });
+    expect(notion.requests.filter((q) => q.method !== 'GET' && !q.path.endsWith('/query'))).toEqual([]);
+    for (const [i, , line, mask, rule] of cases) {
+      const [file] = note(i);
+      expect(github.readFile(file)).toMatch(new RegExp(`\\nsync_error: "not sent: ${file.replace(/[.]/g, '\\.')}:${line}: holds a secret[^"]*\\(${mask}\\*{8}, ${rule}\\)`));
+    }
+    const everything = [JSON.stringify(run.body), github.readFile('docs/sync/LAST_SYNC.md')!, github.log()[0]!.message, worker!.output()].join('\n');
+    for (const secret of [gitlab.slice(4), ghp.slice(4), password.slice(4)]) expect(everything).not.toContain(secret);
+  });
+
   it('a refused note is stamped by one commit and not read again until it changes; a 5xx is retried next run', async () => {
     await setUp(3);
     expect((await worker!.post('/run')).body.summary.counts.create).toBe(3);

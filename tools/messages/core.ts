@@ -57,6 +57,9 @@ export const messages = {
     finding: (masked: string, rule: string) => `holds a secret (${masked}, ${rule}); notes end up in git history and Notion`,
     decoded: (masked: string, rule: string, syntax: 'YAML' | 'Markdown') =>
       `holds a secret once its ${syntax} escapes are decoded (${masked}, ${rule}); notes end up in git history and Notion`,
+    /** `how`: what hid it, e.g. `base64`, `zero-width characters`, `inline markup`, `percent-encoding`, `a folded YAML line`. */
+    disguised: (masked: string, rule: string, how: string) =>
+      `holds a secret hidden by ${how} (${masked}, ${rule}); a reader or a copy gets the token; notes end up in git history and Notion`,
     refused: 'The commit was refused: remove the secret from the note (and rotate it if it was ever pushed). Nothing was committed.',
   },
 } as const;
