@@ -188,7 +188,7 @@ describe('a rebase whose note conflict is resolved by hand', () => {
     const at = lines.findIndex((l) => l.startsWith('When that is settled, run:'));
     expect(at).toBeGreaterThan(-1);
     for (const line of lines.slice(at + 1, at + 3)) {
-      const shell = spawnSync('sh', ['-c', line.trim().replace(/npx canon/g, `node ${path.join(CANON_ROOT, 'dist/canon.js')}`)], { cwd: r.dir, env: r.env, encoding: 'utf8' });
+      const shell = spawnSync('sh', ['-c', line.trim().replace(/npx canon(?:-notes)?/g, `node ${path.join(CANON_ROOT, 'dist/canon.js')}`)], { cwd: r.dir, env: r.env, encoding: 'utf8' });
       expect(shell.status).toBe(0);
     }
     expect(head()).not.toBe(before);
@@ -244,7 +244,7 @@ describe('cherry-pick, amend and merge', () => {
     const commands = lines.flatMap((line, i) => (line.startsWith('When that is settled, run:') ? lines.slice(i + 1, i + 3) : []));
     expect(commands).toHaveLength(4);
     for (const line of commands) {
-      const shell = spawnSync('sh', ['-c', line.trim().replace(/npx canon/g, `node ${path.join(CANON_ROOT, 'dist/canon.js')}`)], { cwd: r.dir, env: r.env, encoding: 'utf8' });
+      const shell = spawnSync('sh', ['-c', line.trim().replace(/npx canon(?:-notes)?/g, `node ${path.join(CANON_ROOT, 'dist/canon.js')}`)], { cwd: r.dir, env: r.env, encoding: 'utf8' });
       expect(shell.status).toBe(0);
     }
     expect(indexRow(r, 'HEAD', 'docs/sessions/index/2026-12.md', 'RT-261204-06')).toContain('First picked.');

@@ -55,7 +55,7 @@ import { openRepo } from '../io/repo.js';
 import { getValidators } from '../io/schemas.js';
 import { claimSessionId, releaseClaim } from '../io/session-claim.js';
 import { markSessionHandoff, readSessionCommits } from '../io/session-commits-log.js';
-import { resolveSessionIdFor } from '../io/session-resolve.js';
+import { givenSessionId, resolveSessionIdFor } from '../io/session-resolve.js';
 import { keepSessionTranscript } from '../io/transcript-archive.js';
 import { listNotes, readNote } from '../io/store.js';
 import { archiveTelemetryState, findTelemetryState, readHandoffLedger, type TelemetryLookup } from '../io/telemetry.js';
@@ -501,7 +501,9 @@ async function readStats(
   const gitEmail = await readGitEmail(root, ctx.env);
   if (gitEmail) authors.add(gitEmail);
   const stats = await readGitStats(root, { since, authors: authors.size > 0 ? authors : null, folders: config.folders, env: ctx.env });
-  if (sessionId !== null && stats.commits > 0) warn(m.warn.commitsByTime(stats.commits));
+  // Inside Claude Code a current post-commit hook records the session's commits: without a record,
+  // these may be another terminal's, and the user should know why.
+  if (sessionId !== null && stats.commits > 0 && givenSessionId(ctx.env.CLAUDE_CODE_SESSION_ID) !== null) warn(m.warn.commitsByTime(stats.commits));
   return { stats, since };
 }
 
