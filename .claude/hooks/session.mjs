@@ -5,7 +5,7 @@ import path4 from "node:path";
 
 // tools/core/resume-cache-codec.ts
 var RESUME_CACHE_FILE = ".claude/state/resume-cache.json";
-var RESUME_CACHE_VERSION = 1;
+var RESUME_CACHE_VERSION = 2;
 var CACHE_TAG = "canon resume cache";
 function decodeCache(text2) {
   let parsed;
@@ -33,7 +33,7 @@ var textAt = (column, i) => {
 function factsAt(file, i, rel) {
   switch (file.type[i]) {
     case "s":
-      return { type: "session", operator: textAt(file.a, i), date: textAt(file.b, i), title: textAt(file.c, i) };
+      return { type: "session", operator: textAt(file.a, i), date: textAt(file.b, i), title: textAt(file.c, i), ended_at: textAt(file.d, i) };
     case "w":
       return { type: "workstream", owner: textAt(file.a, i), status: textAt(file.b, i), title: textAt(file.c, i), priority: textAt(file.d, i) };
     case "t":
@@ -50,7 +50,7 @@ function cachedFacts(cached) {
     const rel = file.path[i];
     const stem = rel.slice(rel.lastIndexOf("/") + 1).replace(/\.md$/, "");
     const facts = factsAt(file, i, rel);
-    if (facts.type === "session") sessions.push({ id: stem, path: rel, operator: facts.operator, date: facts.date, title: facts.title });
+    if (facts.type === "session") sessions.push({ id: stem, path: rel, operator: facts.operator, date: facts.date, title: facts.title, ended_at: facts.ended_at });
     else if (facts.type === "workstream") {
       workstreams.push({ slug: stem, path: rel, title: facts.title, owner: facts.owner, status: facts.status, priority: facts.priority });
     }
@@ -180,6 +180,28 @@ function parseNoteFast(input) {
   return { data: parsed.data, body: lineEnd === -1 ? "" : text2.slice(lineEnd + 1) };
 }
 
+// tools/core/inert-text.ts
+var UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+var UNSAFE_ALL = new RegExp(UNSAFE.source, "g");
+function visibleEscape(char) {
+  const code = char.charCodeAt(0);
+  return code <= 255 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+function inertText(text2) {
+  return UNSAFE.test(text2) ? text2.replace(UNSAFE_ALL, visibleEscape) : text2;
+}
+function inertLine(text2) {
+  return inertText(text2.replace(/\s+/g, " ").trim());
+}
+function inertData(value) {
+  if (typeof value === "string") return inertText(value);
+  if (Array.isArray(value)) return value.map((item) => inertData(item));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [inertText(key), inertData(item)]));
+  }
+  return value;
+}
+
 // tools/core/resume-view.ts
 var LEGACY_PREFIXES = ["CONV-", "LOCAL-"];
 var SESSION_NN = /^[A-Za-z]+-\d{6}-(\d+)$/;
@@ -205,12 +227,20 @@ function sequence(id) {
   const match = SESSION_NN.exec(id);
   return match ? Number(match[1]) : -1;
 }
+function endedMs(session) {
+  if (session.ended_at === null) return -Infinity;
+  const ms = Date.parse(session.ended_at);
+  return Number.isNaN(ms) ? -Infinity : ms;
+}
 function compareSessions(a, b) {
   if (a.date !== b.date) {
     if (a.date === null) return 1;
     if (b.date === null) return -1;
     return a.date < b.date ? 1 : -1;
   }
+  const ea = endedMs(a);
+  const eb = endedMs(b);
+  if (ea !== eb) return eb > ea ? 1 : -1;
   return sequence(b.id) - sequence(a.id) || compareNatural(b.id, a.id);
 }
 function selectOwnSessions(sessions, operator) {
@@ -304,6 +334,7 @@ var claudeMessages = {
   unfinished: (n, calls, ids) => `unfinished: ${n} session(s) with ${calls} tool call(s) and no note (${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", \u2026" : ""}); hand off with \`npm run handoff -- --session-id <id>\`.`,
   commits: {
     none: (since) => `No commits since this session started (${since}).`,
+    noneRecorded: "No commits by this session since it started or since its last handoff.",
     noStart: "canon does not know when this session started (no telemetry for it); the last commits instead:"
   }
 };
@@ -311,22 +342,23 @@ var claudeMessages = {
 // tools/core/session-context.ts
 var WORKSTREAMS_SHOWN = 8;
 var PEERS_SHOWN = 8;
-function renderSessionStartContext(view, unfinished, maxChars) {
+function renderSessionStartContext(input, unfinished, maxChars) {
+  const view = inertData(input);
   const parts = [claudeMessages.context.header(view.operator.slug, view.operator.initials)];
   const last = view.last_session;
   if (last === null) parts.push(claudeMessages.context.noSessions(view.operator.slug));
   else {
-    parts.push(claudeMessages.context.lastSession(last.id, last.date, last.title));
+    parts.push(claudeMessages.context.lastSession(last.id, last.date, last.title === null ? null : inertLine(last.title)));
     parts.push(last.resume_prompt === null ? claudeMessages.context.noPrompt : `${claudeMessages.context.resumePrompt}
 ${last.resume_prompt}`);
   }
   const active = view.workstreams.mine.filter((w) => w.status === "active").slice(0, WORKSTREAMS_SHOWN);
   if (active.length > 0) {
-    parts.push([claudeMessages.context.workstreams, ...active.map((w) => `- ${w.slug}${w.priority ? ` (${w.priority})` : ""}${w.title ? `: ${w.title}` : ""}`)].join("\n"));
+    parts.push([claudeMessages.context.workstreams, ...active.map((w) => `- ${w.slug}${w.priority ? ` (${w.priority})` : ""}${w.title ? `: ${inertLine(w.title)}` : ""}`)].join("\n"));
   }
   const since = last?.date ?? null;
   const peers = view.peers.filter((p) => since === null || p.date >= since).slice(0, PEERS_SHOWN);
-  if (peers.length > 0) parts.push([claudeMessages.context.peers, ...peers.map((p) => `- ${p.id} (${p.operator}, ${p.date})${p.title ? `: ${p.title}` : ""}`)].join("\n"));
+  if (peers.length > 0) parts.push([claudeMessages.context.peers, ...peers.map((p) => `- ${p.id} (${p.operator}, ${p.date})${p.title ? `: ${inertLine(p.title)}` : ""}`)].join("\n"));
   if (unfinished !== null && unfinished.sessions > 0) parts.push(claudeMessages.context.unfinished(unfinished.sessions, unfinished.tool_calls));
   return fit(parts.join("\n\n"), maxChars);
 }
@@ -346,6 +378,7 @@ function isSessionMark(event) {
 }
 var SUBAGENT_TOOLS = /* @__PURE__ */ new Set(["Agent", "Task"]);
 var MAX_FILES_TOUCHED = 200;
+var ACTIVE_GAP_MS = 15 * 60 * 1e3;
 var MAX_TOOL_NAME = 256;
 var MAX_SESSION_ID = 512;
 function isRecord(value) {
@@ -414,7 +447,12 @@ function createTelemetryState(sessionId, cwd, now, forbiddenMcp) {
     session_started_at: null,
     transcript_path: null,
     events_seen: 0,
-    journal_offset: 0
+    journal_offset: 0,
+    active_ms: 0,
+    last_event_at: null,
+    closed: false,
+    own_calls: 0,
+    replaces: null
   };
 }
 function serializeToolEvent(event) {
@@ -443,24 +481,45 @@ function parseToolEvent(line) {
   if (!isRecord(raw) || typeof raw.at !== "string" || typeof raw.cwd !== "string") return null;
   if (raw.mark === "start") {
     const text2 = (v) => typeof v === "string" ? v : null;
-    return { at: raw.at, mark: "start", source: text2(raw.source), transcript: text2(raw.transcript), cwd: raw.cwd };
+    const mark = { at: raw.at, mark: "start", source: text2(raw.source), transcript: text2(raw.transcript), cwd: raw.cwd };
+    const replaces = nonEmptyString(raw.replaces, MAX_SESSION_ID);
+    if (replaces !== null) mark.replaces = replaces;
+    return mark;
   }
+  if (raw.mark === "end") return { at: raw.at, mark: "end", cwd: raw.cwd };
   if (nonEmptyString(raw.tool, MAX_TOOL_NAME) === null || !isCount(raw.siblings)) return null;
   if (raw.file !== null && typeof raw.file !== "string") return null;
   const event = { at: raw.at, tool: raw.tool, file: raw.file, siblings: raw.siblings, cwd: raw.cwd };
   if (raw.failed === true) event.failed = true;
+  if (raw.own === true) event.own = true;
   return event;
 }
+function activeUpTo(state, at, closedBefore) {
+  if (state.last_event_at === null) return { active_ms: state.active_ms, last_event_at: at };
+  const gap = Date.parse(at) - Date.parse(state.last_event_at);
+  const add = closedBefore || !(gap > 0) ? 0 : Math.min(gap, ACTIVE_GAP_MS);
+  return { active_ms: state.active_ms + add, last_event_at: gap > 0 ? at : state.last_event_at };
+}
 function applyToolEvent(state, event, rule) {
+  if (isSessionMark(event) && event.mark === "end") {
+    return { ...state, ...activeUpTo(state, event.at, state.closed), closed: true };
+  }
+  const active = activeUpTo(state, event.at, state.closed);
+  if (!isSessionMark(event) && event.own) {
+    return { ...state, ...active, closed: false, own_calls: state.own_calls + 1 };
+  }
   const first = state.events_seen === 0;
   const startedAt = first || event.at < state.started_at ? event.at : state.started_at;
   if (isSessionMark(event)) {
     return {
       ...state,
+      ...active,
+      closed: false,
       started_at: startedAt,
       cwd: first ? event.cwd : state.cwd,
       session_started_at: state.session_started_at === null || event.at < state.session_started_at ? event.at : state.session_started_at,
       transcript_path: event.transcript ?? state.transcript_path,
+      replaces: event.replaces ?? state.replaces,
       events_seen: state.events_seen + 1
     };
   }
@@ -477,6 +536,8 @@ function applyToolEvent(state, event, rule) {
   if (event.file !== null && files.length < MAX_FILES_TOUCHED && !files.includes(event.file)) files = [...files, event.file];
   return {
     ...state,
+    ...active,
+    closed: false,
     started_at: startedAt,
     cwd: first ? event.cwd : state.cwd,
     updated_at: event.at > state.updated_at ? event.at : state.updated_at,
@@ -527,10 +588,11 @@ function parseTelemetryState(text2) {
   }
   const strings = ["started_at", "updated_at", "cwd"];
   if (strings.some((k) => raw[k] !== void 0 && typeof raw[k] !== "string")) return null;
-  const counts = ["subagents_dispatched", "parallel_terminals_observed", "failed_calls", "events_seen"];
+  const counts = ["subagents_dispatched", "parallel_terminals_observed", "failed_calls", "events_seen", "active_ms", "own_calls"];
   if (counts.some((k) => raw[k] !== void 0 && !isCount(raw[k]))) return null;
   if (raw.journal_offset !== void 0 && !isCount(raw.journal_offset)) return null;
-  const nullableStrings = ["session_started_at", "transcript_path"];
+  const nullableStrings = ["session_started_at", "transcript_path", "last_event_at", "replaces"];
+  if (raw.closed !== void 0 && typeof raw.closed !== "boolean") return null;
   if (nullableStrings.some((k) => raw[k] !== void 0 && raw[k] !== null && typeof raw[k] !== "string")) return null;
   const files = raw.files_touched ?? [];
   if (!Array.isArray(files) || !files.every((f) => typeof f === "string")) return null;
@@ -550,7 +612,12 @@ function parseTelemetryState(text2) {
     transcript_path: raw.transcript_path ?? null,
     // A state file from before `events_seen` existed: its calls were all events.
     events_seen: raw.events_seen ?? raw.tool_calls_count,
-    journal_offset: raw.journal_offset ?? 0
+    journal_offset: raw.journal_offset ?? 0,
+    active_ms: raw.active_ms ?? 0,
+    last_event_at: raw.last_event_at ?? null,
+    closed: raw.closed ?? false,
+    own_calls: raw.own_calls ?? 0,
+    replaces: raw.replaces ?? null
   };
 }
 function serializeTelemetryState(state) {
@@ -653,6 +720,7 @@ function trimSlashes(folder) {
 // tools/io/resume-snapshot.ts
 var RESUME_SNAPSHOT_FILE = ".claude/state/resume-view.json";
 var RACY_MS = 2e3;
+var SNAPSHOT_FORMAT = "resume-view 2";
 function indexFile(root, env) {
   if (env.GIT_INDEX_FILE || env.GIT_DIR) return null;
   const dotGit = path2.join(root, ".git");
@@ -707,6 +775,7 @@ function keyOf(inputs, untracked, nowMs, status) {
   if (status.code !== 0) return null;
   const young = { value: false };
   const parts = [
+    SNAPSHOT_FORMAT,
     inputs.operator,
     String(inputs.limit),
     inputs.today,
@@ -816,7 +885,15 @@ function breakLock(file, judged) {
 }
 function createLockFile(file, token) {
   const temp = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
-  writeFileSync2(temp, token, { flag: "wx" });
+  try {
+    writeFileSync2(temp, token, { flag: "wx" });
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+    }
+    throw error;
+  }
   try {
     linkSync(temp, file);
     return true;
@@ -1106,10 +1183,34 @@ function recordSessionStart(root, sessionId, mark) {
     }
   }
 }
-function recordSessionEnd(root, sessionId, endedAt) {
+var CLEARED_FILE = "cleared-session.json";
+var CLEAR_WINDOW_MS = 3e4;
+function recordSessionEnd(root, sessionId, endedAt, options = {}) {
   mkdirSync3(telemetryStateDir(root), { recursive: true });
   writeFileSync3(sessionEndedFile(root, sessionId), `${endedAt}
 `);
+  if (existsSync(telemetryJournalFile(root, sessionId))) appendToolEvent(root, sessionId, { at: endedAt, mark: "end", cwd: options.cwd ?? root });
+  if (options.cleared) {
+    const file = path3.join(telemetryStateDir(root), CLEARED_FILE);
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync3(temp, `${JSON.stringify({ session_id: sessionId, at: endedAt })}
+`);
+    renameSync3(temp, file);
+  }
+}
+function takeClearedSession(root, sessionId, nowMs) {
+  const file = path3.join(telemetryStateDir(root), CLEARED_FILE);
+  const text2 = readTextOrNull(file);
+  if (text2 === null) return null;
+  try {
+    const raw = JSON.parse(text2);
+    const at = typeof raw.at === "string" ? Date.parse(raw.at) : NaN;
+    if (typeof raw.session_id !== "string" || raw.session_id === sessionId || !(nowMs - at <= CLEAR_WINDOW_MS)) return null;
+    unlinkSync2(file);
+    return raw.session_id;
+  } catch {
+    return null;
+  }
 }
 function listTelemetrySessions(root) {
   const dir = telemetryStateDir(root);
@@ -1177,7 +1278,7 @@ function parseSessionInput(stdin) {
   try {
     const raw = JSON.parse(stdin);
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return null;
-    return { sessionId: text(raw.session_id, 512), event: text(raw.hook_event_name, 64), source: text(raw.source, 64), transcript: text(raw.transcript_path), cwd: text(raw.cwd) };
+    return { sessionId: text(raw.session_id, 512), event: text(raw.hook_event_name, 64), source: text(raw.source, 64), reason: text(raw.reason, 64), transcript: text(raw.transcript_path), cwd: text(raw.cwd) };
   } catch {
     return null;
   }
@@ -1277,7 +1378,7 @@ async function runSessionHook(run) {
   }
   if (input.event === "SessionEnd") {
     try {
-      recordSessionEnd(root, sessionId, nowIso);
+      recordSessionEnd(root, sessionId, nowIso, { cwd: input.cwd ?? root, cleared: input.reason === "clear" });
       if (existsSync2(telemetryJournalFile(root, sessionId))) foldTelemetryState(root, sessionId, nowIso);
     } catch (error) {
       log(claudeMessages.hook.endFailed(reasonOf(error)));
@@ -1286,7 +1387,8 @@ async function runSessionHook(run) {
   }
   if (input.event !== "SessionStart") return outcome;
   try {
-    recordSessionStart(root, sessionId, { at: nowIso, mark: "start", source: input.source, transcript: input.transcript, cwd: input.cwd ?? root });
+    const replaces = input.source === "clear" ? takeClearedSession(root, sessionId, now.getTime()) : null;
+    recordSessionStart(root, sessionId, { at: nowIso, mark: "start", source: input.source, transcript: input.transcript, cwd: input.cwd ?? root, ...replaces ? { replaces } : {} });
   } catch (error) {
     log(`SessionStart: could not record the session start (${reasonOf(error)}).`);
   }

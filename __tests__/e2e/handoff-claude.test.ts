@@ -172,4 +172,119 @@ describe('handoff inside Claude Code', () => {
     const none = runCli(['session', 'commits', '--session-id', 'unknown'], { cwd: repo.dir, env: repo.env });
     expect(none.stdout).toContain('canon does not know when this session started');
   });
+
+  test('two terminals hand off minutes apart: each note counts exactly its own session\'s commits and changelog lines', async () => {
+    const { repo, handoff } = store();
+    repo.write('CHANGELOG.md', '# Changelog\n\n<!-- canon:changelog -->\n');
+    repo.git(['add', 'CHANGELOG.md']);
+    repo.git(['commit', '-q', '-m', 'changelog'], { env: { HUSKY: '0' } });
+    await runSessionHook(repo, JSON.stringify({ session_id: 'sessX', hook_event_name: 'SessionStart', source: 'startup', cwd: repo.dir }));
+    await runSessionHook(repo, JSON.stringify({ session_id: 'sessY', hook_event_name: 'SessionStart', source: 'startup', cwd: repo.dir }));
+    await calls(repo, 'sessX', ['Bash']);
+    await calls(repo, 'sessY', ['Bash']);
+    // Commits made by each session's Bash calls (the env Claude Code gives them), through the real hooks.
+    const commit = (session: string | null, name: string, lines: number) => {
+      repo.write(`${name}.txt`, Array.from({ length: lines }, (_, i) => `${name} ${i}`).join('\n') + '\n');
+      repo.git(['add', `${name}.txt`]);
+      repo.git(['commit', '-q', '-m', `add ${name}`], { env: session === null ? {} : { CLAUDE_CODE_SESSION_ID: session } });
+    };
+    commit('sessY', 'y-work', 7);
+    commit('sessX', 'x-work', 3);
+    commit(null, 'by-hand', 11); // a plain terminal: nobody's session
+    // Y hands off first; its handoff commit runs inside Y's Bash call.
+    const y = handoff(['--session-id', 'sessY'], { CLAUDE_CODE_SESSION_ID: 'sessY' });
+    expect(y.code).toBe(0);
+    expect(noteOf(repo, 1).data).toMatchObject({ commits: 1, lines_added: 7, lines_removed: 0 });
+    const listed = runCli(['session', 'commits', '--session-id', 'sessX', '--json'], { cwd: repo.dir, env: repo.env });
+    expect(JSON.parse(listed.stdout)).toMatchObject({ source: 'recorded', commits: [{ subject: 'add x-work' }] });
+    const x = handoff(['--session-id', 'sessX'], { CLAUDE_CODE_SESSION_ID: 'sessX' });
+    expect(x.code).toBe(0);
+    // X's note holds X's one commit: not Y's work, not Y's handoff commit, not the hand-made commit.
+    expect(noteOf(repo, 2).data).toMatchObject({ commits: 1, lines_added: 3, lines_removed: 0 });
+    const changelog = repo.git(['show', 'HEAD:CHANGELOG.md']).stdout;
+    const entry = (id: string) => changelog.slice(changelog.indexOf(`[${id}]`)).split(/\n- \[/)[0]!;
+    expect(entry(idFor(2))).toContain('add x-work');
+    expect(entry(idFor(2))).not.toMatch(/y-work|by-hand|session RT-/);
+    expect(entry(idFor(1))).toContain('add y-work');
+    expect(entry(idFor(1))).not.toMatch(/x-work|by-hand/);
+    // A second handoff of X covers only what followed the first one.
+    commit('sessX', 'x-more', 2);
+    const again = handoff(['--session-id', 'sessX'], { CLAUDE_CODE_SESSION_ID: 'sessX' });
+    expect(again.code).toBe(0);
+    expect(noteOf(repo, 3).data).toMatchObject({ commits: 1, lines_added: 2 });
+  });
+
+  const sessionEvent = (repo: GitRepo, session: string, event: 'SessionStart' | 'SessionEnd', extra: Record<string, unknown> = {}) =>
+    runSessionHook(repo, JSON.stringify({ session_id: session, hook_event_name: event, cwd: repo.dir, transcript_path: '/nowhere/t.jsonl', ...extra }));
+  const ownBash = (repo: GitRepo, session: string) =>
+    runHook(repo, hookInput('Bash', { session_id: session, cwd: repo.dir, tool_input: { command: `npm run handoff -- --from .canon/handoff-${session}.json --session-id ${session} --yes --json` } }));
+
+  test('/handoff, /exit, claude --resume, more work, /handoff: each note counts its own calls once, and its own time', async () => {
+    const { repo, handoff } = store();
+    await sessionEvent(repo, 'res', 'SessionStart', { source: 'startup' });
+    await calls(repo, 'res', ['Bash', 'Bash', 'Read', 'mcp__notion__notion-search']);
+    // The /handoff command's own calls: its draft (Read, then Write) and its Bash call.
+    repo.write('.canon/handoff-res.json', DRAFT);
+    for (const tool of ['Read', 'Write']) {
+      await runHook(repo, hookInput(tool, { session_id: 'res', cwd: repo.dir, tool_input: { file_path: path.join(repo.dir, '.canon/handoff-res.json') } }));
+    }
+    const first = runCli(['handoff', '--from', '.canon/handoff-res.json', '--session-id', 'res', '--yes', '--no-push', '--json'], {
+      cwd: repo.dir,
+      env: { ...repo.env, OPERATOR: 'roman', CLAUDE_CODE_SESSION_ID: 'res' },
+    });
+    expect(first.code).toBe(0);
+    // Its Bash call reaches PostToolUse once the handoff has finished: not a call of the next part.
+    await ownBash(repo, 'res');
+    expect(noteOf(repo, 1).data).toMatchObject({ tool_calls_count: 4, tool_calls_breakdown: { Bash: 2, Read: 1, mcp__notion_offplan: 1 } });
+    expect(repo.read(`docs/sessions/${idFor(1)}.md`)).not.toContain('.canon/');
+    expect(repo.exists('.canon/handoff-res.json')).toBe(false); // the draft has served
+    await sessionEvent(repo, 'res', 'SessionEnd', { reason: 'prompt_input_exit' });
+    await sessionEvent(repo, 'res', 'SessionStart', { source: 'resume' });
+    await calls(repo, 'res', ['Edit', 'Bash']);
+    const second = handoff(['--session-id', 'res'], { CLAUDE_CODE_SESSION_ID: 'res' });
+    expect(second.code).toBe(0);
+    const note = noteOf(repo, 2);
+    expect(note.data).toMatchObject({ tool_calls_count: 2, tool_calls_breakdown: { Bash: 1, Edit: 1, mcp__notion_offplan: 0 } });
+    // The session broke the invariant before its first handoff: the second note and its warning say so.
+    expect(note.body).toContain(`Notion-silent: **NO** (mcp__notion_offplan called 1 time(s) in this session, some before ${idFor(1)})`);
+    expect(note.body).toContain(`Follows this session's earlier handoff ${idFor(1)}`);
+    expect(second.stderr).toMatch(/WARNING: this session broke the Notion-silent invariant/);
+    // It started when the session was resumed, not at the first handoff's own call.
+    const resumedAt = Date.parse(note.data.started_at as string);
+    expect(resumedAt).toBeGreaterThanOrEqual(Date.parse(noteOf(repo, 1).data.ended_at as string));
+  });
+
+  test('/clear: the new session names the one it ended, and its note counts both', async () => {
+    const { repo, handoff } = store();
+    await sessionEvent(repo, 'before-clear', 'SessionStart', { source: 'startup' });
+    await calls(repo, 'before-clear', ['Bash', 'Edit', 'Bash']);
+    await sessionEvent(repo, 'before-clear', 'SessionEnd', { reason: 'clear' });
+    await sessionEvent(repo, 'after-clear', 'SessionStart', { source: 'clear' });
+    await calls(repo, 'after-clear', ['Read', 'Bash']);
+    const shown = JSON.parse(runCli(['telemetry', 'show', '--session-id', 'after-clear', '--json'], { cwd: repo.dir, env: repo.env }).stdout) as { replaces: string };
+    expect(shown.replaces).toBe('before-clear');
+    const result = handoff(['--session-id', 'after-clear'], { CLAUDE_CODE_SESSION_ID: 'after-clear' });
+    expect(result.code).toBe(0);
+    const note = noteOf(repo);
+    expect(note.data).toMatchObject({ tool_calls_count: 5, tool_calls_breakdown: { Bash: 3, Edit: 1, Read: 1 } });
+    expect(note.body).toContain('Continues session `before-clear`, ended by /clear');
+    // Both are handed off now: neither is left over as unfinished.
+    const resume = JSON.parse(runCli(['resume', '--json', '--operator', 'roman'], { cwd: repo.dir, env: repo.env }).stdout) as { unfinished?: { sessions: number } };
+    expect(resume.unfinished?.sessions ?? 0).toBe(0);
+  });
+
+  test('an amended commit is still the session\'s, counted once (post-rewrite maps the new id)', async () => {
+    const { repo, handoff } = store();
+    await calls(repo, 'sessA', ['Bash']);
+    const env = { CLAUDE_CODE_SESSION_ID: 'sessA' };
+    repo.write('a.txt', 'one\n');
+    repo.git(['add', 'a.txt']);
+    repo.git(['commit', '-q', '-m', 'a'], { env });
+    repo.write('a.txt', 'one\ntwo\n');
+    repo.git(['add', 'a.txt']);
+    repo.git(['commit', '-q', '--amend', '-m', 'a, amended'], { env });
+    const result = handoff(['--session-id', 'sessA'], env);
+    expect(result.code).toBe(0);
+    expect(noteOf(repo).data).toMatchObject({ commits: 1, lines_added: 2 });
+  });
 });

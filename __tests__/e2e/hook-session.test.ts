@@ -72,6 +72,29 @@ describe('the SessionStart hook', () => {
     expect(contextOf(again.stdout)).toContain('NEWER-PROMPT');
   });
 
+  test('ids filled out of order (a collected stub, another clone): resume and the context show the note written last', async () => {
+    const repo = store();
+    const env = { OPERATOR: 'roman' };
+    const note = (id: string, endedAt: string, mark: string) =>
+      sessionNote(id, { date: '2026-05-12', title: `Title ${mark}`, ended_at: endedAt }, `## Summary\n\nx\n\n## Resume Prompt\n\n${mark}\n`);
+    // RT-…-20 was written in the morning; the clone that pushed 05 and 07 wrote them in the afternoon.
+    repo.write('docs/sessions/RT-260512-20.md', note('RT-260512-20', "'2026-05-12T09:00:00Z'", 'PROMPT-TWENTY'));
+    repo.write('docs/sessions/RT-260512-05.md', note('RT-260512-05', "'2026-05-12T15:00:00Z'", 'PROMPT-FIVE'));
+    repo.write('docs/sessions/RT-260512-07.md', note('RT-260512-07', "'2026-05-12T14:00:00Z'", 'PROMPT-SEVEN'));
+    repo.git(['add', '-A']);
+    repo.git(['commit', '-q', '-m', 'out of order'], { env: { HUSKY: '0' } });
+    const json = JSON.parse(runCli(['resume', '--json', '--operator', 'roman'], { cwd: repo.dir, env: repo.env }).stdout) as { last_session: { id: string; resume_prompt: string }; sessions: Array<{ id: string }> };
+    expect(json.last_session).toMatchObject({ id: 'RT-260512-05', resume_prompt: 'PROMPT-FIVE' });
+    expect(json.sessions.map((s) => s.id).slice(0, 3)).toEqual(['RT-260512-05', 'RT-260512-07', 'RT-260512-20']);
+    // Warm (snapshot) and cold (no cache) answers agree.
+    const warm = JSON.parse(runCli(['resume', '--json', '--operator', 'roman'], { cwd: repo.dir, env: repo.env }).stdout) as typeof json;
+    expect(warm.last_session.id).toBe('RT-260512-05');
+    const context = contextOf((await runSessionHook(repo, start('s1', repo), env)).stdout);
+    expect(context).toContain('Last session: RT-260512-05 (2026-05-12) — Title PROMPT-FIVE');
+    expect(context).toContain('PROMPT-FIVE');
+    expect(context).not.toContain('PROMPT-TWENTY');
+  });
+
   test('the context is bounded by claude.session_start_max_chars and says it was cut', async () => {
     const repo = store();
     repo.write('canon.config.json', JSON.stringify({ claude: { session_start_max_chars: 300 } }));

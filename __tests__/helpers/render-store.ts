@@ -109,7 +109,7 @@ An image on the network is only a link: ![a remote chart](https://example.com/ch
 title: Flip plan
 owner: sergei
 summary: How the flip happens.
-status: active
+status: in-progress
 kind: plan
 external_id: PLAN-flip-plan
 ---

@@ -95,6 +95,10 @@ describe('parseNote', () => {
     expect(isClaimStub(parseNote('---\nclaimed_at: 2026-05-11T10:00:00Z\noperator: roman\nkind: session\n---\n'))).toBe(true);
     expect(isClaimStub(parseNote('---\nclaimed_at: 2026-05-11T10:00:00Z\noperator: roman\nkind: session\n---\nwritten\n'))).toBe(false);
     expect(isClaimStub(parseNote(NOTE))).toBe(false);
+    // A handoff's stub names its process (ADR-0025); one key more than that is no stub.
+    expect(isClaimStub(parseNote('---\nclaimed_at: 2026-05-11T10:00:00Z\noperator: roman\nkind: session\nclaimed_by: 4242@dev-1\n---\n'))).toBe(true);
+    expect(isClaimStub(parseNote('---\nclaimed_at: 2026-05-11T10:00:00Z\noperator: roman\nkind: session\nclaimed_by: 4242@dev-1\ntitle: x\n---\n'))).toBe(false);
+    expect(isClaimStub(parseNote('---\nclaimed_at: 2026-05-11T10:00:00Z\noperator: roman\nkind: session\ntitle: x\n---\n'))).toBe(false);
   });
 });
 

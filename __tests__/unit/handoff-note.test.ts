@@ -196,6 +196,11 @@ describe('the note', () => {
       transcript_path: null,
       events_seen: 5,
       journal_offset: 0,
+      active_ms: 0,
+      last_event_at: null,
+      closed: false,
+      own_calls: 0,
+      replaces: null,
     } satisfies TelemetryState;
     const telemetry = planNoteTelemetry(state, ['notion_offplan', 'other']);
     expect(Object.keys(telemetry.tool_calls_breakdown)).toEqual(['Bash', 'Read', 'mcp__notion_offplan', 'mcp__other']);

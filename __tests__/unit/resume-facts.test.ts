@@ -67,5 +67,7 @@ describe('parseNoteFast', () => {
     });
     expect(isClaimStubParts(parts)).toBe(false);
     expect(isClaimStubParts(parseNoteFast('---\nclaimed_at: 2026-05-11T09:00:00Z\noperator: roman\nkind: session\n---\n')!)).toBe(true);
+    expect(isClaimStubParts(parseNoteFast('---\nclaimed_at: 2026-05-11T09:00:00Z\noperator: roman\nkind: session\nclaimed_by: 4242@dev-1\n---\n')!)).toBe(true);
+    expect(isClaimStubParts(parseNoteFast('---\nclaimed_at: 2026-05-11T09:00:00Z\noperator: roman\nkind: session\ntitle: x\n---\n')!)).toBe(false);
   });
 });

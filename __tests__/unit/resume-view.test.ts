@@ -16,8 +16,8 @@ import {
 
 const roman = { slug: 'roman', initials: 'RT', name: 'Roman T.' };
 
-function session(id: string, operator: string | null, date: string | null, title = `Title of ${id}`): SessionFacts {
-  return { id, path: `docs/sessions/${id}.md`, operator, date, title };
+function session(id: string, operator: string | null, date: string | null, title = `Title of ${id}`, ended_at: string | null = null): SessionFacts {
+  return { id, path: `docs/sessions/${id}.md`, operator, date, title, ended_at };
 }
 
 function ws(slug: string, owner: string | null, status: string | null, priority: string | null = null): WorkstreamFacts {
@@ -50,6 +50,19 @@ describe('own sessions', () => {
       'RT-260501-01',
       'CONV-7',
     ]);
+  });
+
+  test('within a day the note written last comes first, whatever its NN (a lower number claimed later)', () => {
+    const sessions = [
+      session('RT-260511-20', 'roman', '2026-05-11', 'twenty', '2026-05-11T09:00:00Z'),
+      session('RT-260511-05', 'roman', '2026-05-11', 'five', '2026-05-11T16:30:00+02:00'),
+      session('RT-260511-07', 'roman', '2026-05-11', 'seven', '2026-05-11T14:00:00Z'),
+      // No ended_at (a legacy note): after the written ones of its day, still by NN among its kind.
+      session('RT-260511-30', 'roman', '2026-05-11', 'thirty'),
+      session('RT-260512-01', 'roman', '2026-05-12', 'next day', '2026-05-12T08:00:00Z'),
+    ];
+    expect(selectOwnSessions(sessions, roman).map((s) => s.id)).toEqual(['RT-260512-01', 'RT-260511-05', 'RT-260511-07', 'RT-260511-20', 'RT-260511-30']);
+    // 16:30+02:00 is 14:30Z: later than 14:00Z, compared as instants, not as strings.
   });
 
   test('ties without NN fall back to the id, numbers compared as numbers', () => {

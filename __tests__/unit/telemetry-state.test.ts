@@ -20,7 +20,11 @@ import {
   serializeTelemetryState,
   serializeToolEvent,
   type HookInput,
+  type JournalEvent,
   type TelemetryState,
+  activeMinutes,
+  isOwnCall,
+  mergeTelemetryStates,
 } from '../../tools/core/telemetry.js';
 import { createPaint } from '../../tools/output.js';
 import { CANON_ROOT } from '../helpers/git-repo.js';
@@ -42,6 +46,8 @@ describe('parseHookInput', () => {
         cwd: '/work/repo',
         toolName: 'Edit',
         filePath: '/work/repo/tools/hooks/post-tool-use.ts',
+        inputPath: '/work/repo/tools/hooks/post-tool-use.ts',
+        command: null,
         failed: false,
       },
     });
@@ -184,6 +190,81 @@ describe('applyToolCall', () => {
   });
 });
 
+describe('canon\'s own /handoff calls', () => {
+  const bash = (command: string): HookInput => ({ sessionId: 's', cwd: '/work/repo', toolName: 'Bash', filePath: null, command });
+  test.each([
+    'npm run handoff -- --from .canon/handoff-abc.json --session-id abc --yes --json',
+    'npm run --silent canon -- session commits --session-id abc',
+    'OPERATOR=roman npm run handoff -- --from .canon/handoff-abc.json --yes',
+    'npx canon-notes handoff --from .canon/handoff-abc.json --json',
+    'node_modules/.bin/canon handoff --from .canon/handoff-abc.json',
+    'canon session commits',
+  ])('%s is canon\'s own', (command) => {
+    expect(isOwnCall(bash(command), '/work/repo', '/work/repo')).toBe(true);
+  });
+  test.each([
+    'npm test',
+    'git commit -m "handoff --from .canon/x"',
+    'npm run handoff -- --from notes.json',
+    'npm run handoff -- --from .canon/handoff-abc.json && rm -rf build',
+    'echo canon session commits',
+  ])('%s is the session\'s work', (command) => {
+    expect(isOwnCall(bash(command), '/work/repo', '/work/repo')).toBe(false);
+  });
+  test('the draft\'s Read and Write are canon\'s; the session\'s files are not', () => {
+    const read = { sessionId: 's', cwd: '/work/repo', toolName: 'Read', filePath: null, inputPath: '/work/repo/.canon/handoff-abc.json' };
+    const write = { sessionId: 's', cwd: '/work/repo', toolName: 'Write', filePath: '.canon/handoff-abc.json' };
+    expect(isOwnCall(read, '/work/repo', '/work/repo')).toBe(true);
+    expect(isOwnCall(write, '/work/repo', '/work/repo')).toBe(true);
+    expect(isOwnCall(call('Write', 'tools/x.ts'), '/work/repo', '/work/repo')).toBe(false);
+  });
+  test('they count as time, not as calls, start or files; they survive the journal round trip', () => {
+    const own = planToolEvent({ sessionId: 's', cwd: '/work/repo', toolName: 'Write', filePath: '.canon/handoff-abc.json' }, ctx);
+    expect(own.own).toBe(true);
+    const [parsed] = parseToolEvents(serializeToolEvent(own)).events;
+    const state = applyToolEvents(fresh(), [parsed!], 0);
+    expect(state).toMatchObject({ tool_calls_count: 0, own_calls: 1, files_touched: [], events_seen: 0 });
+    const after = applyToolEvent(state, planToolEvent(call('Bash'), { ...ctx, now: '2026-05-11T10:05:00.000Z' }));
+    expect(after.started_at).toBe('2026-05-11T10:05:00.000Z');
+  });
+});
+
+describe('active time', () => {
+  const at = (iso: string, tool = 'Bash'): JournalEvent => ({ at: iso, tool, file: null, siblings: 0, cwd: '/work/repo' });
+  test('adds the gaps between calls, each up to 15 minutes, and never the time a session was closed', () => {
+    const events: JournalEvent[] = [
+      { at: '2026-05-11T09:00:00.000Z', mark: 'start', source: 'startup', transcript: null, cwd: '/work/repo' },
+      at('2026-05-11T09:10:00.000Z'), // 10 min
+      at('2026-05-11T10:10:00.000Z'), // an hour away: 15 min
+      { at: '2026-05-11T10:12:00.000Z', mark: 'end', cwd: '/work/repo' }, // 2 min
+      { at: '2026-05-12T08:00:00.000Z', mark: 'start', source: 'resume', transcript: null, cwd: '/work/repo' }, // closed: 0
+      at('2026-05-12T08:04:00.000Z'), // 4 min
+      at('2026-05-12T08:03:00.000Z'), // out of order: 0
+    ];
+    const state = applyToolEvents(fresh(), events, 0);
+    expect(state.active_ms).toBe(31 * 60_000);
+    expect(activeMinutes(state, '2026-05-12T08:10:00.000Z')).toBe(37);
+    expect(activeMinutes(applyToolEvent(state, { at: '2026-05-12T08:05:00.000Z', mark: 'end', cwd: '/work/repo' }), '2026-05-13T00:00:00.000Z')).toBe(32);
+  });
+});
+
+describe('mergeTelemetryStates (a session /clear replaced)', () => {
+  test('adds counts, unites files and methods, keeps the earlier start', () => {
+    const a = applyToolEvents(fresh(), [{ at: '2026-05-11T09:00:00.000Z', tool: 'mcp__notion__search', file: null, siblings: 1, cwd: '/w' }, { at: '2026-05-11T09:01:00.000Z', tool: 'Edit', file: 'a.ts', siblings: 0, cwd: '/w' }], 0, DEFAULT_INVARIANT_RULE);
+    const b = applyToolEvents(fresh(), [{ at: '2026-05-11T10:00:00.000Z', tool: 'Edit', file: 'b.ts', siblings: 0, cwd: '/w' }, { at: '2026-05-11T10:01:00.000Z', tool: 'Edit', file: 'a.ts', siblings: 0, cwd: '/w' }], 0, DEFAULT_INVARIANT_RULE);
+    const merged = mergeTelemetryStates(a, b);
+    expect(merged).toMatchObject({
+      tool_calls_count: 4,
+      tool_calls_breakdown: { Edit: 3, mcp__notion_offplan: 1 },
+      tool_calls_breakdown_methods: { mcp__notion_offplan: { notion__search: 1 } },
+      files_touched: ['a.ts', 'b.ts'],
+      started_at: '2026-05-11T09:00:00.000Z',
+      parallel_terminals_observed: 1,
+      active_ms: 2 * 60_000,
+    });
+  });
+});
+
 describe('the journal', () => {
   test('events round-trip one line each; only complete lines are consumed', () => {
     const a = planToolEvent(call('Edit', '/work/repo/a.ts'), ctx);
@@ -219,6 +300,7 @@ describe('parseTelemetryState', () => {
       'session_id', 'started_at', 'updated_at', 'cwd', 'tool_calls_count', 'tool_calls_breakdown',
       'tool_calls_breakdown_methods', 'subagents_dispatched', 'parallel_terminals_observed', 'files_touched',
       'failed_calls', 'session_started_at', 'transcript_path', 'events_seen', 'journal_offset',
+      'active_ms', 'last_event_at', 'closed', 'own_calls', 'replaces',
     ]);
   });
 

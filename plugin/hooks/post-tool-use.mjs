@@ -15,6 +15,9 @@ var FILE_TOOLS = /* @__PURE__ */ new Map([
   ["NotebookEdit", "notebook_path"]
 ]);
 var MAX_FILES_TOUCHED = 200;
+var ACTIVE_GAP_MS = 15 * 60 * 1e3;
+var DRAFT_FOLDER = ".canon/";
+var OWN_COMMAND = /^\s*(?:OPERATOR=\S+\s+)?(?:npm\s+run\s+(?:--silent\s+)?(?:handoff|canon)\b|npx\s+(?:--no-install\s+)?canon-notes\b|(?:\S*\/)?canon\b|node\s+\S*canon\.js\b)(?:(?!&&|\|\||;|\|).)*?(?:--from\s+\S*\.canon\/|\bsession\s+commits\b)(?:(?!&&|\|\||;|\|).)*$/;
 var MAX_TOOL_NAME = 256;
 var MAX_SESSION_ID = 512;
 function isRecord(value) {
@@ -40,8 +43,10 @@ function parseHookInput(text) {
   const field = FILE_TOOLS.get(toolName);
   const toolInput = isRecord(raw.tool_input) ? raw.tool_input : {};
   const filePath = field === void 0 ? null : nonEmptyString(toolInput[field], 4096);
+  const inputPath = nonEmptyString(toolInput.file_path, 4096);
+  const command = toolName === "Bash" && typeof toolInput.command === "string" ? toolInput.command.slice(0, 1024) : null;
   const failed = raw.hook_event_name === "PostToolUseFailure";
-  return { ok: true, input: { sessionId, cwd: nonEmptyString(raw.cwd, 4096), toolName, filePath, failed } };
+  return { ok: true, input: { sessionId, cwd: nonEmptyString(raw.cwd, 4096), toolName, filePath, inputPath, command, failed } };
 }
 function describeGarbage(text) {
   const head = text.slice(0, 40).replace(/[^\x20-\x7e]/g, "?");
@@ -105,7 +110,12 @@ function createTelemetryState(sessionId, cwd, now, forbiddenMcp) {
     session_started_at: null,
     transcript_path: null,
     events_seen: 0,
-    journal_offset: 0
+    journal_offset: 0,
+    active_ms: 0,
+    last_event_at: null,
+    closed: false,
+    own_calls: 0,
+    replaces: null
   };
 }
 function repoRelativePath(root, cwd, filePath) {
@@ -114,10 +124,19 @@ function repoRelativePath(root, cwd, filePath) {
   if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) return null;
   return rel.split(path.sep).join("/");
 }
+function isOwnCall(input, root, cwd) {
+  const named = input.inputPath ?? input.filePath;
+  if (named) {
+    const rel = repoRelativePath(root, cwd, named);
+    if (rel !== null && rel.startsWith(DRAFT_FOLDER)) return true;
+  }
+  return typeof input.command === "string" && OWN_COMMAND.test(input.command);
+}
 function planToolEvent(input, ctx) {
   const file = input.filePath === null ? null : repoRelativePath(ctx.root, ctx.cwd, input.filePath);
   const event = { at: ctx.now, tool: input.toolName, file, siblings: ctx.siblings, cwd: ctx.cwd };
   if (input.failed) event.failed = true;
+  if (isOwnCall(input, ctx.root, ctx.cwd)) event.own = true;
   return event;
 }
 function serializeToolEvent(event) {
@@ -146,24 +165,45 @@ function parseToolEvent(line) {
   if (!isRecord(raw) || typeof raw.at !== "string" || typeof raw.cwd !== "string") return null;
   if (raw.mark === "start") {
     const text = (v) => typeof v === "string" ? v : null;
-    return { at: raw.at, mark: "start", source: text(raw.source), transcript: text(raw.transcript), cwd: raw.cwd };
+    const mark = { at: raw.at, mark: "start", source: text(raw.source), transcript: text(raw.transcript), cwd: raw.cwd };
+    const replaces = nonEmptyString(raw.replaces, MAX_SESSION_ID);
+    if (replaces !== null) mark.replaces = replaces;
+    return mark;
   }
+  if (raw.mark === "end") return { at: raw.at, mark: "end", cwd: raw.cwd };
   if (nonEmptyString(raw.tool, MAX_TOOL_NAME) === null || !isCount(raw.siblings)) return null;
   if (raw.file !== null && typeof raw.file !== "string") return null;
   const event = { at: raw.at, tool: raw.tool, file: raw.file, siblings: raw.siblings, cwd: raw.cwd };
   if (raw.failed === true) event.failed = true;
+  if (raw.own === true) event.own = true;
   return event;
 }
+function activeUpTo(state, at, closedBefore) {
+  if (state.last_event_at === null) return { active_ms: state.active_ms, last_event_at: at };
+  const gap = Date.parse(at) - Date.parse(state.last_event_at);
+  const add = closedBefore || !(gap > 0) ? 0 : Math.min(gap, ACTIVE_GAP_MS);
+  return { active_ms: state.active_ms + add, last_event_at: gap > 0 ? at : state.last_event_at };
+}
 function applyToolEvent(state, event, rule) {
+  if (isSessionMark(event) && event.mark === "end") {
+    return { ...state, ...activeUpTo(state, event.at, state.closed), closed: true };
+  }
+  const active = activeUpTo(state, event.at, state.closed);
+  if (!isSessionMark(event) && event.own) {
+    return { ...state, ...active, closed: false, own_calls: state.own_calls + 1 };
+  }
   const first = state.events_seen === 0;
   const startedAt = first || event.at < state.started_at ? event.at : state.started_at;
   if (isSessionMark(event)) {
     return {
       ...state,
+      ...active,
+      closed: false,
       started_at: startedAt,
       cwd: first ? event.cwd : state.cwd,
       session_started_at: state.session_started_at === null || event.at < state.session_started_at ? event.at : state.session_started_at,
       transcript_path: event.transcript ?? state.transcript_path,
+      replaces: event.replaces ?? state.replaces,
       events_seen: state.events_seen + 1
     };
   }
@@ -180,6 +220,8 @@ function applyToolEvent(state, event, rule) {
   if (event.file !== null && files.length < MAX_FILES_TOUCHED && !files.includes(event.file)) files = [...files, event.file];
   return {
     ...state,
+    ...active,
+    closed: false,
     started_at: startedAt,
     cwd: first ? event.cwd : state.cwd,
     updated_at: event.at > state.updated_at ? event.at : state.updated_at,
@@ -230,10 +272,11 @@ function parseTelemetryState(text) {
   }
   const strings = ["started_at", "updated_at", "cwd"];
   if (strings.some((k) => raw[k] !== void 0 && typeof raw[k] !== "string")) return null;
-  const counts = ["subagents_dispatched", "parallel_terminals_observed", "failed_calls", "events_seen"];
+  const counts = ["subagents_dispatched", "parallel_terminals_observed", "failed_calls", "events_seen", "active_ms", "own_calls"];
   if (counts.some((k) => raw[k] !== void 0 && !isCount(raw[k]))) return null;
   if (raw.journal_offset !== void 0 && !isCount(raw.journal_offset)) return null;
-  const nullableStrings = ["session_started_at", "transcript_path"];
+  const nullableStrings = ["session_started_at", "transcript_path", "last_event_at", "replaces"];
+  if (raw.closed !== void 0 && typeof raw.closed !== "boolean") return null;
   if (nullableStrings.some((k) => raw[k] !== void 0 && raw[k] !== null && typeof raw[k] !== "string")) return null;
   const files = raw.files_touched ?? [];
   if (!Array.isArray(files) || !files.every((f) => typeof f === "string")) return null;
@@ -253,7 +296,12 @@ function parseTelemetryState(text) {
     transcript_path: raw.transcript_path ?? null,
     // A state file from before `events_seen` existed: its calls were all events.
     events_seen: raw.events_seen ?? raw.tool_calls_count,
-    journal_offset: raw.journal_offset ?? 0
+    journal_offset: raw.journal_offset ?? 0,
+    active_ms: raw.active_ms ?? 0,
+    last_event_at: raw.last_event_at ?? null,
+    closed: raw.closed ?? false,
+    own_calls: raw.own_calls ?? 0,
+    replaces: raw.replaces ?? null
   };
 }
 function serializeTelemetryState(state) {
@@ -346,7 +394,15 @@ function breakLock(file, judged) {
 }
 function createLockFile(file, token) {
   const temp = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
-  writeFileSync(temp, token, { flag: "wx" });
+  try {
+    writeFileSync(temp, token, { flag: "wx" });
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+    }
+    throw error;
+  }
   try {
     linkSync(temp, file);
     return true;

@@ -17,7 +17,7 @@ function arg(name, fallback) {
   return i === -1 ? fallback : Number(process.argv[i + 1]);
 }
 const SESSIONS = arg('--sessions', 10000);
-// --only validate,precommit,precommit-links,hook,resume,session-start,sync,worker,render : run some figures only.
+// --only validate,precommit,precommit-links,hook,resume,session-start,handoff,sync,worker,render,pre-push : run some figures only.
 const onlyIndex = process.argv.indexOf('--only');
 const ONLY = onlyIndex === -1 ? null : new Set(process.argv[onlyIndex + 1].split(','));
 const wanted = (name) => ONLY === null || ONLY.has(name);
@@ -171,12 +171,12 @@ async function main() {
     }
 
     // Figures owned by other parts of canon, each in its own module.
-    for (const name of ['hook', 'resume', 'session-start', 'sync', 'worker', 'render']) {
+    for (const name of ['hook', 'resume', 'session-start', 'handoff', 'sync', 'worker', 'render', 'pre-push']) {
       if (!wanted(name)) continue;
       const file = path.join(CANON_ROOT, 'tools/bench', `${name}.mjs`);
       if (!existsSync(file)) continue;
       const mod = await import(file);
-      if (typeof mod.run === 'function') await mod.run({ storeDir: store, canonBin: CANON_BIN, nodeBaselineMs: node, log: (text) => console.log(text), line });
+      if (typeof mod.run === 'function') await mod.run({ storeDir: store, smallDir: small, canonBin: CANON_BIN, nodeBaselineMs: node, log: (text) => console.log(text), line });
     }
   } finally {
     for (const dir of [store, small, home]) rmSync(dir, { recursive: true, force: true });

@@ -138,6 +138,22 @@ ${EXIT_CODES_HELP}`,
     );
 
   program
+    .command('verify')
+    .description('check the committed store as CI sees it: validate --strict, normalize --check, index --check, links --check and the secret scan, in one run')
+    .option('--since <ref>', 'also scan every note blob the commits <ref>..HEAD add or change (a secret added and deleted again in the range is still found)')
+    .option('--json', 'print {ok, checks:{validate, normalize, index, links, secrets}, issues:[{file, line, column, severity, rule, message, commit?}]} as JSON')
+    .addHelpText(
+      'after',
+      `
+Reads HEAD, never untracked or uncommitted files: when the store in the working tree differs from
+HEAD, the checks run in a temporary checkout of HEAD. Changes nothing. In CI (what \`canon init --ci\`
+adds): npx canon-notes verify --since <the pull request's base, or the push's "before">.
+An all-zero --since (a new branch's "before") checks HEAD only.
+${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any check found an error')}`,
+    )
+    .action(action(async () => (await import('../commands/verify.js')).runVerify as Runner));
+
+  program
     .command('index-merge', { hidden: true })
     .description('git merge driver for INDEX.md: merges rows by note id')
     .argument('<base>')
@@ -163,6 +179,7 @@ ${EXIT_CODES_HELP}`,
     .option('--yes', 'apply without asking')
     .option('--dry-run', 'print the plan only')
     .option('--notion-workflow', 'also add the GitHub Actions Notion sync workflow')
+    .option('--ci', 'also add .github/workflows/canon.yml: `canon verify` on every pull request and push (never over a workflow canon did not write)')
     .option('--obsidian', 'also make the repository an Obsidian vault: .obsidian/ baseline, templates in docs/templates/, per-user files git-ignored')
     .option('--json', 'print {dry_run, hook_system, files, git_config, warnings, applied, backfill} as JSON')
     .action(action(async () => (await import('../commands/init.js')).runInit as Runner));
@@ -178,7 +195,7 @@ ${EXIT_CODES_HELP}`,
   program
     .command('doctor')
     .description('check that canon is wired in this worktree: hooks active, merge driver, operators, Node; one line per problem with its fix')
-    .option('--fix', 'repair what `canon setup` can repair, then check again')
+    .option('--fix', 'repair what `canon setup` can repair, remove what killed handoffs left, then check again')
     .option('--json', 'print {ok, fixed, problems:[{check, message, fix, fixable}]} as JSON')
     .addHelpText('after', '\nExit codes:\n  0  everything is wired\n  1  at least one problem (each printed with the command that fixes it)\n  2  usage error')
     .action(action(async () => (await import('../commands/doctor.js')).runDoctor as Runner));
@@ -195,8 +212,35 @@ ${EXIT_CODES_HELP}`,
     .action(action(async () => (await import('../commands/post-commit.js')).runPostCommit as Runner));
 
   program
+    .command('post-rewrite', { hidden: true })
+    .description('after an amend or a rebase: restamp the notes it committed in a follow-up commit, or say what to run (ADR-0024)')
+    .argument('[command]', 'amend or rebase (git passes it)')
+    .action(
+      action(
+        async () => {
+          // git passes `<old sha> <new sha>` per rewritten commit on stdin.
+          const input = await readStdin();
+          const { runPostRewrite } = await import('../commands/post-rewrite.js');
+          return ((options, ctx) => runPostRewrite({ ...options, input }, ctx)) as Runner;
+        },
+        (args) => ({ command: args[0] }),
+      ),
+    );
+
+  program
+    .command('post-merge', { hidden: true })
+    .description('after a merge or pull: restamp the notes it committed in a follow-up commit, or say what to run (ADR-0024)')
+    .argument('[squash]', '1 for a squash merge (git passes it)')
+    .action(
+      action(
+        async () => (await import('../commands/post-rewrite.js')).runPostMerge as Runner,
+        (args) => ({ squash: args[0] }),
+      ),
+    );
+
+  program
     .command('pre-push', { hidden: true })
-    .description('refuse to push a session id that already exists upstream with other content')
+    .description('the push gate: refuse a push whose commits hold a note the commit door would refuse (a secret in any pushed version; invalid, unnormalised, badly linked or wrongly indexed at the tip), or a session id that already exists upstream with other content')
     .argument('[remote]')
     .argument('[url]')
     .action(
@@ -229,8 +273,8 @@ ${EXIT_CODES_HELP}`,
     .action(action(async () => (await import('../commands/session-claim.js')).runSessionClaim as Runner));
   session
     .command('gc')
-    .description('list (or remove with --apply) old claim stubs, telemetry of ended sessions, and archived telemetry')
-    .option('--older-than <age>', 'claim stubs claimed longer ago than this (such as 24h, 90m, 7d)', '24h')
+    .description('list (or remove with --apply) claim stubs of handoffs that are gone or old, telemetry of ended sessions, and archived telemetry')
+    .option('--older-than <age>', 'claim stubs claimed longer ago than this (such as 24h, 90m, 7d); a stub whose handoff is gone goes at once, one whose handoff runs never', '24h')
     .option('--telemetry-older-than <age>', 'session journals/state files (.claude/state/session-*) not written for this long', '7d')
     .option('--archive-older-than <age>', 'archived telemetry (.claude/state/archive/*) older than this', '30d')
     .option('--apply', 'remove them (without it, only list them)')
@@ -273,7 +317,7 @@ ${EXIT_CODES_HELP}`,
     .option('--operator <slug>', 'operator slug or initials (default: whoami)')
     .option('--from <file>', 'read content from file.json, file.md, or - for JSON on stdin')
     .option('--quick', 'write the quick form: Summary and Resume Prompt')
-    .option('--title <text>', 'title')
+    .option('--title <text>', 'title (any text field holding a control or bidi character is refused, exit 2, before an id is claimed)')
     .option('--summary <text>', 'one-paragraph summary')
     .option('--workstream <slug>', 'workstream slug')
     .option('--tags <a,b>', 'comma-separated kebab-case tags')

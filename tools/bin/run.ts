@@ -1,6 +1,7 @@
 // What every way into canon's commands shares: the context a command runs in, and the one place
 // that maps an error to its message and exit code.
 import type { CommandContext } from '../context.js';
+import { inertText } from '../core/inert-text.js';
 import { errorMessage, ExitCode, UserError } from '../errors.js';
 import { createConsoleLogger } from '../output.js';
 
@@ -14,13 +15,14 @@ export function context(global: { cwd?: string }, quiet: boolean): CommandContex
 }
 
 export function report(error: unknown, ctx: CommandContext, debug: boolean): number {
+  // Messages quote what the user gave (a title, a path): shown, never run by the terminal (ADR-0023).
   if (error instanceof UserError) {
-    ctx.logger.err(`canon: ${error.message}`);
-    if (error.hint) ctx.logger.err(error.hint);
+    ctx.logger.err(`canon: ${inertText(error.message)}`);
+    if (error.hint) ctx.logger.err(inertText(error.hint));
     if (debug && error.stack) ctx.logger.err(error.stack);
     return error.exitCode;
   }
-  ctx.logger.err(`canon: internal error: ${errorMessage(error)}`);
+  ctx.logger.err(`canon: internal error: ${inertText(errorMessage(error))}`);
   if (debug && error instanceof Error && error.stack) ctx.logger.err(error.stack);
   else ctx.logger.err('Run again with --debug for the stack trace, and report it.');
   return ExitCode.failed;

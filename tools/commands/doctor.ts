@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { checkPluginSettings, LEGACY_HOOK_BUNDLES } from '../core/claude-plugin-settings.js';
@@ -12,6 +12,14 @@ import { breakLock, isStale, readLockFile, type Seen } from '../io/lock.js';
 import { readOperators } from '../io/operators.js';
 import { findUnfinishedHandoffs } from '../io/unfinished-handoff.js';
 import { resolveOperator } from '../io/whoami.js';
+import { trimSlashes } from '../core/layout.js';
+import { listDeadClaims, removeClaimStub, type ClaimStubFile } from '../io/claim-stubs.js';
+import { openRepo } from '../io/repo.js';
+import { STATE_DIR } from '../io/telemetry.js';
+import { CLAIM_TEMP_PREFIX, listDeadTemps } from '../io/temp-sweep.js';
+import { findUnpushedHandoffs, type UnpushedRecord } from '../io/unpushed-handoffs.js';
+import { PROBE_PREFIX } from '../io/writable.js';
+import { faultMessages as f } from '../messages/faults.js';
 import { installMessages as m } from '../messages/install.js';
 import { currentCliFile } from './setup.js';
 
@@ -160,8 +168,51 @@ function checkLocks(layout: CloneLayout, problems: DoctorProblem[]): void {
   }
 }
 
-/** Node, hooks, lint-staged, runner, merge driver, Claude Code settings, operators, unfinished handoffs, locks. */
-const CHECKS = 9;
+/**
+ * What killed handoffs leave (ADR-0025): claim stubs whose handoff is gone, temp files of dead
+ * processes (both removed by --fix), handoff commits that never reached the remote (`git push`).
+ */
+async function listLeftovers(layout: CloneLayout, env: NodeJS.ProcessEnv): Promise<{ stubs: ClaimStubFile[]; temps: string[]; unpushed: UnpushedRecord[] }> {
+  let config;
+  try {
+    config = openRepo(layout.top).config;
+  } catch {
+    return { stubs: [], temps: [], unpushed: [] };
+  }
+  const state = path.join(layout.top, STATE_DIR);
+  const sessions = trimSlashes(config.folders.session);
+  const temps = [
+    ...listDeadTemps(path.join(layout.top, sessions), CLAIM_TEMP_PREFIX).map((n) => `${sessions}/${n}`),
+    ...['handoff.lock.', PROBE_PREFIX].flatMap((prefix) => listDeadTemps(state, prefix).map((n) => `${STATE_DIR}/${n}`)),
+  ];
+  return { stubs: await listDeadClaims(layout.top, config, env), temps, unpushed: await findUnpushedHandoffs(layout.top, env) };
+}
+
+async function checkLeftovers(layout: CloneLayout, env: NodeJS.ProcessEnv, problems: DoctorProblem[]): Promise<void> {
+  const { stubs, temps, unpushed } = await listLeftovers(layout, env);
+  for (const stub of stubs) {
+    problems.push({ check: 'leftovers', message: f.deadStub(stub.rel, `pid ${stub.owner?.pid} on ${stub.owner?.host}`), fix: f.deadStubFix, fixable: true });
+  }
+  for (const rel of temps) problems.push({ check: 'leftovers', message: f.tempLeft(rel), fix: f.tempLeftFix, fixable: true });
+  for (const branch of new Set(unpushed.map((u) => u.branch))) {
+    problems.push({ check: 'unpushed', message: f.unpushed(unpushed.filter((u) => u.branch === branch).map((u) => u.id), branch), fix: f.unpushedFix, fixable: false });
+  }
+}
+
+async function fixLeftovers(layout: CloneLayout, env: NodeJS.ProcessEnv): Promise<void> {
+  const { stubs, temps } = await listLeftovers(layout, env);
+  for (const stub of stubs) removeClaimStub(layout.top, stub);
+  for (const rel of temps) {
+    try {
+      unlinkSync(path.join(layout.top, rel));
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Node, hooks, lint-staged, runner, merge driver, Claude Code settings, operators, unfinished handoffs, locks, leftovers of killed handoffs. */
+const CHECKS = 10;
 
 export async function diagnose(cwd: string, env: NodeJS.ProcessEnv): Promise<{ layout: CloneLayout; problems: DoctorProblem[] }> {
   const layout = await readCloneLayout(cwd);
@@ -173,6 +224,7 @@ export async function diagnose(cwd: string, env: NodeJS.ProcessEnv): Promise<{ l
   await checkOperator(layout, env, problems);
   await checkUnfinished(layout, env, problems);
   checkLocks(layout, problems);
+  await checkLeftovers(layout, env, problems);
   return { layout, problems };
 }
 
@@ -185,7 +237,8 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   let fixed = 0;
   if (options.fix && problems.some((p) => p.fixable)) {
     for (const { file, seen } of staleLocks(layout)) breakLock(file, seen);
-    if (problems.some((p) => p.fixable && p.check !== 'locks')) await setupClone(layout, { cliFile: currentCliFile(), husky: true });
+    if (problems.some((p) => p.check === 'leftovers')) await fixLeftovers(layout, ctx.env);
+    if (problems.some((p) => p.fixable && p.check !== 'locks' && p.check !== 'leftovers')) await setupClone(layout, { cliFile: currentCliFile(), husky: true });
     const before = problems.length;
     ({ problems } = await diagnose(ctx.cwd, ctx.env));
     fixed = before - problems.length;

@@ -8,6 +8,8 @@ import { trimSlashes } from '../core/layout.js';
 import { normalizeNote } from '../core/normalize.js';
 import { errorMessage } from '../errors.js';
 import { editForHandoff, type HandoffFile } from '../io/handoff-git.js';
+import { readBlobs, skipWorktreePaths } from '../io/staged.js';
+import { gateMessages } from '../messages/gates.js';
 import { handoffMessages as m } from '../messages/handoff.js';
 
 /**
@@ -26,17 +28,29 @@ export async function logInWorkstream(
 ): Promise<HandoffFile | null> {
   const rel = `${trimSlashes(config.folders.workstream)}/${slug}.md`;
   const file = path.join(root, rel);
-  if (!existsSync(file)) {
+  const outsideCone = !existsSync(file) && (await skipWorktreePaths(root, [rel])).has(rel);
+  if (!existsSync(file) && !outsideCone) {
     warn(m.warn.workstreamMissing(slug, rel));
     return null;
   }
+  // The line is made from the session's summary: masked as the commit door would mask a secret in it.
+  const { maskSecrets } = await import('../io/secrets.js');
+  const masked = await maskSecrets(entry);
+  if (masked.found > 0) warn(gateMessages.handoff.masked(rel, masked.found));
   const withEntry = (text: string): string => {
     const note: Note = parseNote(text);
-    const body = insertSessionLogEntry(note.body, id, entry);
+    const body = insertSessionLogEntry(note.body, id, masked.text);
     // A file without frontmatter gets only its line: a frontmatter holding nothing but a hash is not canon's to invent.
     return note.hasFrontmatter ? serializeNote(normalizeNote({ ...note, body }, 'workstream')) : body;
   };
   try {
+    if (outsideCone) {
+      // A sparse checkout left the workstream out: its line goes into the index blob, and the file
+      // is not materialised in the working tree (ADR-0024).
+      const staged = (await readBlobs(root, [`:${rel}`])).get(`:${rel}`);
+      if (!staged) throw new Error(`${rel} is not in the index`);
+      return { rel, stagedText: withEntry(staged.toString('utf8')), skipWorktree: true };
+    }
     return await editForHandoff(root, rel, withEntry, { env: ctx.env });
   } catch (error) {
     warn(m.warn.workstreamUnreadable(rel, errorMessage(error)));

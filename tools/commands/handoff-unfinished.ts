@@ -5,8 +5,10 @@ import { formatSessionLogEntry } from '../core/handoff-note.js';
 import { trimSlashes } from '../core/layout.js';
 import { commitHandoff, commitHoldsFile, type GitState, type HandoffFile } from '../io/handoff-git.js';
 import { findUnfinishedHandoffs, pruneHandoffRecords, settlePendingHandoff, type UnfinishedHandoff } from '../io/unfinished-handoff.js';
+import { clearUnpushed, recordUnpushed } from '../io/unpushed-handoffs.js';
 import { handoffQueueMessages as m } from '../messages/handoff-queue.js';
 import { addToChangelog } from './handoff-changelog.js';
+import { removeHandoffDraft } from './handoff-leftovers.js';
 import { logInWorkstream } from './handoff-session-log.js';
 
 export interface FinishedHandoff {
@@ -41,7 +43,7 @@ export function isSameHandoff(unfinished: UnfinishedHandoff, current: HandoffIde
 export async function finishUnfinishedHandoffs(
   root: string,
   config: CanonConfig,
-  options: { commit: boolean; git: GitState; ctx: CommandContext; warn: (text: string) => void },
+  options: { commit: boolean; push?: boolean; git: GitState; ctx: CommandContext; warn: (text: string) => void },
 ): Promise<FinishedHandoff[]> {
   const { ctx, warn, git } = options;
   await pruneHandoffRecords(root, ctx.env);
@@ -65,11 +67,14 @@ export async function finishUnfinishedHandoffs(
       const changelog = await addToChangelog(root, config, { id: handoff.id, path: handoff.path, date: handoff.date, title: handoff.title ?? handoff.id, commits: null }, ctx, warn, { keepExisting: true });
       if (changelog) files.push(changelog);
     }
+    if (options.push !== false && git.upstream !== null && git.branch !== null) recordUnpushed(root, { id: handoff.id, path: handoff.path, branch: git.branch });
     const outcome = await commitHandoff(root, files, { message: `session ${handoff.id}: ${handoff.title ?? handoff.id}`, unborn: git.unborn, env: ctx.env });
+    if (!outcome.ok) clearUnpushed(root, [handoff.id]);
     const holds = outcome.ok && (await commitHoldsFile(root, outcome.sha, handoff.path, ctx.env));
     if (outcome.ok && holds) {
       git.unborn = false;
       settlePendingHandoff(root, handoff.id);
+      removeHandoffDraft(root, root, undefined, handoff.telemetry_session);
       ctx.logger.step(m.finished(handoff.id, outcome.sha));
       finished.push({ handoff, committed: true });
     } else {

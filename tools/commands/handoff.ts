@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { invariantServers, type CanonConfig } from '../core/config.js';
-import { createNote, parseNote, serializeNote, type Note } from '../core/frontmatter.js';
+import { createNote, isClaimStub, parseNote, serializeNote, type Note } from '../core/frontmatter.js';
 import {
   checkResumePrompt,
   completeDraft,
@@ -26,7 +26,8 @@ import {
   type HandoffDraft,
   type ResumePromptProblem,
 } from '../core/handoff-note.js';
-import { trimSlashes } from '../core/layout.js';
+import { activeMinutes, mergeTelemetryStates, type TelemetryState } from '../core/telemetry.js';
+import { classifyPath, trimSlashes } from '../core/layout.js';
 import { normalizeNote } from '../core/normalize.js';
 import { formatLocalDate } from '../core/session-id.js';
 import { validateNote } from '../core/validate-note.js';
@@ -40,6 +41,7 @@ import {
   pushHandoff,
   readGitEmail,
   readGitState,
+  readCommitStats,
   readGitStats,
   readLastHandoffTime,
   stageFiles,
@@ -52,18 +54,23 @@ import { readOperators } from '../io/operators.js';
 import { openRepo } from '../io/repo.js';
 import { getValidators } from '../io/schemas.js';
 import { claimSessionId, releaseClaim } from '../io/session-claim.js';
+import { markSessionHandoff, readSessionCommits } from '../io/session-commits-log.js';
 import { resolveSessionIdFor } from '../io/session-resolve.js';
 import { keepSessionTranscript } from '../io/transcript-archive.js';
 import { listNotes, readNote } from '../io/store.js';
-import { archiveTelemetryState, findTelemetryState, type TelemetryLookup } from '../io/telemetry.js';
+import { archiveTelemetryState, findTelemetryState, readHandoffLedger, type TelemetryLookup } from '../io/telemetry.js';
 import { pauseForTest } from '../io/test-pause.js';
-import { recordPendingHandoff, settlePendingHandoff } from '../io/unfinished-handoff.js';
+import { HANDOFF_RECORDS_DIR, recordPendingHandoff, settlePendingHandoff } from '../io/unfinished-handoff.js';
+import { cannotWriteError } from '../io/writable.js';
+import { clearUnpushed, listUnpushedRecords, recordUnpushed } from '../io/unpushed-handoffs.js';
 import { resolveOperator, type ResolvedOperator } from '../io/whoami.js';
 import { handoffMessages as m } from '../messages/handoff.js';
 import { handoffQueueMessages as q } from '../messages/handoff-queue.js';
 import { createPaint } from '../output.js';
 import { addToChangelog } from './handoff-changelog.js';
+import { clearHandoffLeftovers, removeHandoffDraft } from './handoff-leftovers.js';
 import { logInWorkstream } from './handoff-session-log.js';
+import { checkHandoffText } from './handoff-text-check.js';
 import { finishUnfinishedHandoffs, isSameHandoff } from './handoff-unfinished.js';
 
 export interface HandoffOptions {
@@ -116,14 +123,17 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
   };
   // Set once this handoff has told the user how it ended: it is then not an unfinished one.
   let reported = false;
+  let telemetrySession: string | null = null;
   const finish = (exitCode: 0 | 1): CommandOutcome<HandoffResult> => {
     reported = true;
+    if (exitCode === ExitCode.ok) removeHandoffDraft(root, ctx.cwd, options.from, telemetrySession);
     if (options.json) logger.out(JSON.stringify(result));
     return { exitCode, result };
   };
 
   // Content that came with the command: a bad --from fails here, before anything is claimed.
   const given = await readGivenContent(options, ctx, warn);
+  checkHandoffText(given.draft, options, given.source);
   const interactive = logger.interactive && options.from === undefined && (given.draft.title === undefined || given.draft.summary === undefined);
   if (!interactive) {
     const complete = completeDraft(given.draft);
@@ -143,9 +153,11 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
   logger.step(m.steps.operator(`${operator.initials} (${operator.slug}${operator.name ? `, ${operator.name}` : ''})${operator.email ? ` <${operator.email}>` : ''}`));
   if (logger.interactive && !options.yes) await confirmOperator(operator);
 
+  // ADR-0025: a state folder that takes no write stops here; killed handoffs' stubs and temp files go.
+  await clearHandoffLeftovers(root, config, { pushBranch: commit && options.push !== false && git.upstream !== null ? git.branch : null, ctx, warn });
   const now = ctx.now();
   const date = formatLocalDate(now, ctx.env.TZ);
-  const claim = await claimSessionId(root, config, { operator, date, now, env: ctx.env });
+  const claim = await claimSessionId(root, config, { operator, date, now, env: ctx.env, owned: true });
   claim.warnings.forEach(warn);
   result.id = claim.id;
   result.path = claim.path;
@@ -157,12 +169,17 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     if (isFirstHandoff(root, config, operator.initials, claim.id)) logger.step(m.firstHandoff);
 
     const telemetry = readTelemetry(root, options, ctx, warn);
-    const { stats, since } = await readStats(root, config, operator, telemetry, ctx, warn);
+    const sessionId = telemetry !== null ? telemetryStem(telemetry) : resolveSessionIdFor(root, options.sessionId, ctx.env, ctx.now()).id;
+    // After `/clear` the work goes on under a new id: the session it replaced, if no handoff took its calls.
+    const continued = telemetry === null ? null : readContinuedSession(root, telemetry.state, ctx.now());
+    const sessionState = continued === null ? (telemetry?.state ?? null) : mergeTelemetryStates(continued.state, telemetry!.state);
+    const earlier = sessionId === null ? [] : readHandoffLedger(root, sessionId);
+    const { stats, since } = await readStats(root, config, operator, { telemetry, sessionId }, ctx, warn);
     if (since !== null) logger.step(m.steps.stats(stats.commits, stats.linesAdded, stats.linesRemoved, since));
 
     let draft = given.draft;
     const explicitQuick = options.quick === true || draft.quick === true;
-    const trivial = draft.quick !== false && !explicitQuick && isTrivialSession(stats, telemetry?.state ?? null);
+    const trivial = draft.quick !== false && !explicitQuick && isTrivialSession(stats, sessionState);
     if (interactive) {
       logger.step(m.steps.content(m.contentFrom.prompts));
       const { askHandoffContent } = await import('../io/handoff-prompts.js');
@@ -192,8 +209,8 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     // Handoffs in one clone queue here, from the note to its commit; unfinished ones are finished first.
     handoffLock = await lockHandoffs(root, (text) => logger.step(text));
     await pauseForTest('handoff:locked', ctx.env, (text) => logger.err(text));
-    const telemetrySession = telemetry === null ? null : telemetryStem(telemetry);
-    const unfinished = await finishUnfinishedHandoffs(root, config, { commit, git, ctx, warn });
+    telemetrySession = telemetry === null ? null : telemetryStem(telemetry);
+    const unfinished = await finishUnfinishedHandoffs(root, config, { commit, push: options.push !== false, git, ctx, warn });
     const same = unfinished.find((u) => isSameHandoff(u.handoff, { operator: operator.slug, telemetrySession, title: content.title, summary: content.summary }));
     if (same !== undefined) {
       // Run again after a kill: the note it wrote is this handoff's; a second one would be a duplicate.
@@ -205,14 +222,14 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       if (!same.committed) return finish(ExitCode.failed);
       handoffLock.release();
       result.pushed = await push(root, git, same.handoff.id, same.handoff.path, options, ctx, warn);
-      if (telemetry !== null) archiveTelemetryState(root, telemetryStem(telemetry), ctx.now());
+      if (telemetry !== null) archiveTelemetryState(root, telemetryStem(telemetry), ctx.now(), same.handoff.id);
       return finish(ExitCode.ok);
     }
 
     // Step 4: the note, canonical and hashed before any hook sees it, over the claim stub.
     const forbiddenMcp = invariantServers(config.invariant);
-    const noteTelemetry = planNoteTelemetry(telemetry?.state ?? null, forbiddenMcp);
-    const startedAt = validIso(telemetry?.state.started_at);
+    const noteTelemetry = planNoteTelemetry(sessionState, forbiddenMcp);
+    const startedAt = validIso(sessionState?.started_at);
     const endedAt = isoSeconds(ctx.now().getTime());
     const transcriptBytes = await keepSessionTranscript(root, config, claim.id, telemetry?.state ?? null, ctx.env, warn);
     const planned = planSessionNote({
@@ -226,14 +243,20 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       stats,
       startedAt,
       endedAt,
-      activeMinutes: startedAt === null ? null : Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(startedAt)) / 60_000)),
+      activeMinutes: sessionState === null || startedAt === null ? null : activeMinutes(sessionState, new Date(endedAt).toISOString()),
       writeMinutes: Math.round((ctx.now().getTime() - startedMs) / 6_000) / 10,
       forbiddenMcp,
       transcriptBytes,
+      earlier,
+      continues: continued?.id ?? null,
     });
     const note = normalizeNote(createNote(planned.data, planned.body), 'session');
     const text = serializeNote(note);
-    recordPendingHandoff(root, { id: claim.id, path: claim.path, started_at: ctx.now().toISOString(), operator: operator.slug, telemetry_session: telemetrySession });
+    try {
+      recordPendingHandoff(root, { id: claim.id, path: claim.path, started_at: ctx.now().toISOString(), operator: operator.slug, telemetry_session: telemetrySession });
+    } catch (error) {
+      throw cannotWriteError(HANDOFF_RECORDS_DIR, error);
+    }
     try {
       await writeFileSafely(path.join(root, claim.path), text);
     } catch (error) {
@@ -243,7 +266,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     logger.step(m.steps.written(claim.path, mode));
     await pauseForTest('handoff:note-written', ctx.env, (text) => logger.err(text));
 
-    const breaches = findInvariantBreaches(noteTelemetry, forbiddenMcp);
+    const breaches = findInvariantBreaches(noteTelemetry, forbiddenMcp, earlier);
     if (breaches.length > 0) {
       const text = m.warn.invariant(breaches.map((b) => `${b.key} was called ${b.count} time(s)`).join(', '), claim.path);
       result.warnings.push(text);
@@ -276,7 +299,8 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
 
     // Steps 6 and 7: stage exactly canon's files, commit, push.
     const ours = new Set(files.map((f) => f.rel));
-    const others = (await listDirtyPaths(root, ctx.env)).filter((p) => !ours.has(p));
+    // Other handoffs' claim stubs are theirs, in flight: not this user's stray changes.
+    const others = (await listDirtyPaths(root, ctx.env)).filter((p) => !ours.has(p) && !isOtherClaimStub(root, config, p));
     if (others.length > 0) warn(m.warn.dirty(others));
     const paths = files.map((f) => f.rel);
     if (!commit) {
@@ -290,8 +314,14 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     } else {
       if (!handoffLock.stillHeld()) throw new UserError(q.lockLost);
       const subject = `session ${claim.id}: ${content.title}`;
-      const committed = await commitHandoff(root, files, { message: subject, unborn: git.unborn, env: ctx.env });
+      // Until the push succeeds the commit may be local only: a kill from here on is announced (ADR-0025).
+      if (options.push !== false && git.upstream !== null && git.branch !== null) recordUnpushed(root, { id: claim.id, path: claim.path, branch: git.branch });
+      // The note's commit is marked as the session's handoff below: post-commit need not record it
+      // (nor start node for it), so the session id stays out of the commit's environment.
+      const { CLAUDE_CODE_SESSION_ID: _recordedBelow, ...commitEnv } = ctx.env;
+      const committed = await commitHandoff(root, files, { message: subject, unborn: git.unborn, env: commitEnv });
       if (!committed.ok) {
+        clearUnpushed(root, [claim.id]);
         logger.err(`canon: ${m.fail.commitRefused(claim.path, committed.detail)}`);
         logger.err(m.fail.commitRefusedHint(paths));
         return finish(ExitCode.failed);
@@ -301,7 +331,9 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
         return finish(ExitCode.failed);
       }
       result.committed = true;
+      if (sessionId !== null) await markSessionHandoff(root, sessionId, committed.sha, ctx.env).catch(() => undefined);
       handoffLock.release();
+      await pauseForTest('handoff:committed', ctx.env, (text) => logger.err(text));
       logger.step(m.steps.committed(committed.sha, subject));
       if (committed.overlap.length > 0) warn(m.warn.unstagedOverlap(committed.overlap));
       result.pushed = await push(root, git, claim.id, claim.path, options, ctx, warn);
@@ -310,7 +342,8 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     // Step 8: the note holds the counts now; the next session of this id starts from zero.
     if (telemetry !== null) {
       try {
-        const archived = archiveTelemetryState(root, telemetryStem(telemetry), ctx.now());
+        if (continued !== null) archiveTelemetryState(root, continued.id, ctx.now(), claim.id);
+        const archived = archiveTelemetryState(root, telemetryStem(telemetry), ctx.now(), claim.id);
         if (archived !== null) logger.step(m.steps.archived(path.relative(root, archived)));
       } catch (error) {
         warn(m.warn.archiveFailed(errorMessage(error)));
@@ -434,15 +467,28 @@ function telemetryStem(lookup: TelemetryLookup): string {
   return path.basename(lookup.file, '.json').replace(/^session-/, '');
 }
 
-/** SPEC §6 step 3. The session starts when the hook first counted a call, else at the operator's last handoff. */
+/**
+ * SPEC §6 step 3, exactly: the commits canon's post-commit recorded for this session since its last
+ * handoff (io/session-commits-log.ts). Only where this clone records none (hooks older than that, a
+ * handoff outside Claude Code) the session is taken to start when the hook first counted a call, else
+ * at the operator's last handoff, and its commits are the operator's since then.
+ */
 async function readStats(
   root: string,
   config: CanonConfig,
   operator: ResolvedOperator,
-  telemetry: TelemetryLookup | null,
+  session: { telemetry: TelemetryLookup | null; sessionId: string | null },
   ctx: CommandContext,
   warn: (text: string) => void,
 ) {
+  const { telemetry, sessionId } = session;
+  if (sessionId !== null) {
+    const recorded = await readSessionCommits(root, sessionId, ctx.env);
+    if (recorded.recording) {
+      const stats = await readCommitStats(root, recorded.shas, { folders: config.folders, env: ctx.env });
+      return { stats, since: validIso(telemetry?.state.started_at) ?? stats.firstCommitAt };
+    }
+  }
   const since = validIso(telemetry?.state.started_at) ?? (await readLastHandoffTime(root, trimSlashes(config.folders.session), operator.initials, ctx.env));
   if (since === null) {
     warn(m.warn.noSessionStart);
@@ -455,7 +501,27 @@ async function readStats(
   const gitEmail = await readGitEmail(root, ctx.env);
   if (gitEmail) authors.add(gitEmail);
   const stats = await readGitStats(root, { since, authors: authors.size > 0 ? authors : null, folders: config.folders, env: ctx.env });
+  if (sessionId !== null && stats.commits > 0) warn(m.warn.commitsByTime(stats.commits));
   return { stats, since };
+}
+
+/**
+ * The session `/clear` ended to start this one (its SessionStart named it), when calls of it are
+ * still in `.claude/state/` (no handoff took them): they are this work's too.
+ */
+function readContinuedSession(root: string, state: TelemetryState, now: Date): { id: string; state: TelemetryState } | null {
+  if (state.replaces === null) return null;
+  const lookup = findTelemetryState(root, state.replaces, now);
+  return lookup !== null && lookup.state.tool_calls_count > 0 ? { id: state.replaces, state: lookup.state } : null;
+}
+
+function isOtherClaimStub(root: string, config: CanonConfig, rel: string): boolean {
+  if (classifyPath(rel, config)?.kind !== 'session') return false;
+  try {
+    return isClaimStub(parseNote(readFileSync(path.join(root, rel), 'utf8')));
+  } catch {
+    return false;
+  }
 }
 
 function validIso(value: string | null | undefined): string | null {
@@ -528,6 +594,8 @@ async function push(
   }
   const pushed = await pushHandoff(root, git.upstream, ctx.env);
   if (pushed.ok) {
+    // The branch is on its upstream now, with every earlier handoff commit of it.
+    clearUnpushed(root, listUnpushedRecords(root).filter((r) => r.branch === git.branch).map((r) => r.id));
     ctx.logger.step(m.steps.pushed(git.upstream.name));
     return true;
   }

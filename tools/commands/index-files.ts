@@ -24,6 +24,7 @@ import { UserError } from '../errors.js';
 import { readTextOrNull, writeFileSafely } from '../io/fs.js';
 import { openRepo, type Repo } from '../io/repo.js';
 import { listStagedChanges, readBlobs, writeIndexEntries, type StagedChange } from '../io/staged.js';
+import { readSkippedNotes } from '../io/note-paths.js';
 import { listNotes, loadNoteBytes, readNote, type LoadedNote } from '../io/store.js';
 import { messages } from '../messages/index.js';
 
@@ -36,18 +37,18 @@ export interface IndexOptions {
 /** Generated files by repository path; null means the file must not exist (an emptied month page). */
 export type IndexFiles = Map<string, string | null>;
 
-function rowOf(loaded: LoadedNote): IndexRow | null {
+export function rowOf(loaded: LoadedNote): IndexRow | null {
   if (loaded.problem || !loaded.note.hasFrontmatter || isClaimStub(loaded.note)) return null;
   const id = externalIdFor(loaded.ref.kind, loaded.ref.stem) ?? loaded.ref.stem;
   return indexRowFor(loaded.ref.kind, rowFile(loaded.ref), id, loaded.note.data);
 }
 
 /** A row's link, from the index page that lists it: a session's month page is one folder below the notes. */
-function rowFile(ref: Pick<NoteRef, 'kind' | 'stem'>): string {
+export function rowFile(ref: Pick<NoteRef, 'kind' | 'stem'>): string {
   return ref.kind === 'session' ? shardRowFile(`${ref.stem}.md`) : `${ref.stem}.md`;
 }
 
-function indexPath(config: CanonConfig, kind: NoteKind): string {
+export function indexPath(config: CanonConfig, kind: NoteKind): string {
   return `${trimSlashes(config.folders[kind])}/INDEX.md`;
 }
 
@@ -68,13 +69,17 @@ function readText(repo: Repo, rel: string): string | null {
   return readTextOrNull(path.join(repo.root, rel));
 }
 
-/** The index files of one kind, rendered from all its notes. */
-function renderKind(repo: Repo, kind: NoteKind): IndexFiles {
+/**
+ * The index files of one kind, rendered from all its notes: the working tree's, and those a sparse
+ * checkout leaves out, read from the index (`skipped`, from readSkippedNotes).
+ */
+function renderKind(repo: Repo, kind: NoteKind, skipped: readonly LoadedNote[] = readSkippedNotes(repo.root, repo.config, [kind])): IndexFiles {
   const files: IndexFiles = new Map();
   const folder = trimSlashes(repo.config.folders[kind]);
-  if (!existsSync(path.join(repo.root, folder))) return files;
-  const rows = listNotes(repo.root, repo.config, [kind])
-    .map((ref) => rowOf(readNote(repo.root, ref, repo.config)))
+  const outside = skipped.filter((n) => n.ref.kind === kind);
+  if (!existsSync(path.join(repo.root, folder)) && outside.length === 0) return files;
+  const rows = [...listNotes(repo.root, repo.config, [kind]).map((ref) => readNote(repo.root, ref, repo.config)), ...outside]
+    .map((loaded) => rowOf(loaded))
     .filter((r): r is IndexRow => r !== null);
   if (kind !== 'session') {
     files.set(indexPath(repo.config, kind), renderIndex(kind, rows));
@@ -99,17 +104,18 @@ function renderKind(repo: Repo, kind: NoteKind): IndexFiles {
 /** Every index file rendered from the whole store. */
 export function renderAllIndexes(repo: Repo): IndexFiles {
   const files: IndexFiles = new Map();
-  for (const kind of NOTE_KINDS) for (const [rel, text] of renderKind(repo, kind)) files.set(rel, text);
+  const skipped = readSkippedNotes(repo.root, repo.config);
+  for (const kind of NOTE_KINDS) for (const [rel, text] of renderKind(repo, kind, skipped)) files.set(rel, text);
   files.set(ROOT_INDEX, renderRootIndex(repo.config, path.posix.dirname(ROOT_INDEX)));
   return files;
 }
 
-interface RowChanges {
+export interface RowChanges {
   upserts: IndexRow[];
   removals: string[];
 }
 
-function changesFor<K>(map: Map<K, RowChanges>, key: K): RowChanges {
+export function changesFor<K>(map: Map<K, RowChanges>, key: K): RowChanges {
   let changes = map.get(key);
   if (!changes) map.set(key, (changes = { upserts: [], removals: [] }));
   return changes;
@@ -181,7 +187,7 @@ async function renderStagedIndexes(repo: Repo, staged?: readonly StagedChange[])
 }
 
 /** Splice the touched month pages and the month list; false when they are not in a state to splice. */
-function spliceMonths(repo: Repo, byMonth: Map<string, RowChanges>, readOnce: (rel: string) => string | null, files: IndexFiles): boolean {
+export function spliceMonths(repo: Repo, byMonth: Map<string, RowChanges>, readOnce: (rel: string) => string | null, files: IndexFiles): boolean {
   const listPath = indexPath(repo.config, 'session');
   const listText = readOnce(listPath);
   const listed = listText === null ? [] : parseMonthList(listText);

@@ -16,6 +16,8 @@ export interface InitOptions {
   json?: boolean;
   notionWorkflow?: boolean;
   obsidian?: boolean;
+  /** Also add the GitHub Actions workflow that runs `canon verify` (.github/workflows/canon.yml). */
+  ci?: boolean;
   /** For tests: answer the confirmation prompt. */
   confirm?: (question: string) => Promise<boolean>;
 }
@@ -50,7 +52,7 @@ function describe(plan: InstallPlan): string[] {
  * `canon backfill` for the notes already there. A second run changes nothing.
  */
 export async function runInit(options: InitOptions, ctx: CommandContext): Promise<CommandOutcome<Record<string, unknown>>> {
-  const plan = await planInit(ctx.cwd, { notionWorkflow: options.notionWorkflow === true, obsidian: options.obsidian === true });
+  const plan = await planInit(ctx.cwd, { notionWorkflow: options.notionWorkflow === true, obsidian: options.obsidian === true, ci: options.ci === true });
   const summary = {
     dry_run: options.dryRun === true,
     hook_system: plan.hookSystem,

@@ -3,12 +3,14 @@ import type { CommandContext, CommandOutcome } from '../context.js';
 import { formatIssue } from '../core/format-issues.js';
 import { normalizeText } from '../core/normalize.js';
 import type { Issue } from '../core/validate-note.js';
+import { UserError } from '../errors.js';
 import { writeFileSafely } from '../io/fs.js';
 import { openRepo } from '../io/repo.js';
 import { listNotes, readNote, skippedLinkIssue } from '../io/store.js';
 import { messages } from '../messages/index.js';
 import { createPaint } from '../output.js';
 import { resolveNoteArgs, resolvePathArgs } from './note-set.js';
+import { cannotWriteError, checkWritableFiles } from '../io/writable.js';
 
 export interface NormalizeOptions {
   paths?: string[];
@@ -21,8 +23,9 @@ export async function runNormalize(options: NormalizeOptions, ctx: CommandContex
   const repo = openRepo(ctx.cwd);
   const paths = options.paths ?? [];
   const links: string[] = [];
-  const refs = options.all || paths.length === 0 ? listNotes(repo.root, repo.config, undefined, links) : resolveNoteArgs(repo.root, ctx.cwd, resolvePathArgs(ctx.cwd, paths), repo.config).refs;
+  const refs = options.all || paths.length === 0 ? listNotes(repo.root, repo.config, undefined, links) : resolveNoteArgs(repo.root, ctx.cwd, resolvePathArgs(ctx.cwd, paths, repo.root), repo.config).refs;
   const changed: string[] = [];
+  const writes: Array<{ rel: string; text: string }> = [];
   const problems: Issue[] = links.map(skippedLinkIssue);
   for (const ref of refs) {
     const loaded = readNote(repo.root, ref, repo.config);
@@ -33,7 +36,18 @@ export async function runNormalize(options: NormalizeOptions, ctx: CommandContex
     const text = normalizeText(loaded.text, loaded.note, ref.kind);
     if (text === null) continue;
     changed.push(ref.rel);
-    if (!options.check) await writeFileSafely(path.join(repo.root, ref.rel), text);
+    writes.push({ rel: ref.rel, text });
+  }
+  if (!options.check && writes.length > 0) {
+    // All or nothing: a read-only note stops the run before any note is rewritten.
+    checkWritableFiles(repo.root, writes.map((w) => w.rel));
+    for (const { rel, text } of writes) {
+      try {
+        await writeFileSafely(path.join(repo.root, rel), text);
+      } catch (error) {
+        throw error instanceof UserError ? error : cannotWriteError(rel, error);
+      }
+    }
   }
   const paint = createPaint(ctx.logger.color);
   if (options.json) ctx.logger.out(JSON.stringify({ changed }, null, 2));

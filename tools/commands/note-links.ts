@@ -4,9 +4,10 @@ import type { Note } from '../core/frontmatter.js';
 import { mayHoldLinks } from '../core/markdown-lines.js';
 import type { Issue, NoteRef } from '../core/validate-note.js';
 import { listIndexedMatches, listIndexedNotePaths, listIndexedPaths, listWorkingNotePaths, workingPathExists } from '../io/note-paths.js';
+import { listTreeNotePaths, listTreePaths } from '../io/range-notes.js';
 
-/** Which store a link is checked against: what is staged (the commit door) or what is on disk. */
-export type LinkView = 'index' | 'working';
+/** Which store a link is checked against: what is staged (the commit door), what is on disk, or a commit (the push gate). */
+export type LinkView = 'index' | 'working' | { tree: string };
 
 export interface LinkFix {
   note: Note;
@@ -41,11 +42,14 @@ export function createLinkFixer(root: string, config: CanonConfig, view: LinkVie
   const targets: Array<{ file: string; targets: Links.RelativeTarget[] }> = [];
   const load = async () => (links ??= await import('../core/links.js'));
   const wholeTable = async (lib: typeof Links) => {
-    full ??= lib.indexNotePaths(view === 'index' ? await listIndexedNotePaths(root, config) : listWorkingNotePaths(root, config), config);
+    full ??= lib.indexNotePaths(
+      typeof view === 'object' ? await listTreeNotePaths(root, config, view.tree) : view === 'index' ? await listIndexedNotePaths(root, config) : listWorkingNotePaths(root, config),
+      config,
+    );
     return full;
   };
   const tableFor = async (lib: typeof Links, names: readonly string[]): Promise<Links.NoteTable> => {
-    if (full || view === 'working') return wholeTable(lib);
+    if (full || view !== 'index') return wholeTable(lib);
     const named = names.filter((n) => n !== '');
     const missing = named.filter((n) => !partial || !lib.resolvesExactly(partial, n));
     if (missing.length > 0) {
@@ -72,7 +76,8 @@ export function createLinkFixer(root: string, config: CanonConfig, view: LinkVie
       if (targets.length === 0) return [...errors];
       const lib = await load();
       const rels = targets.flatMap((t) => t.targets.flatMap((x) => (x.rel === null ? [] : [x.rel])));
-      const exists = view === 'index' ? await listIndexedPaths(root, rels) : new Set(rels.filter((rel) => workingPathExists(root, rel)));
+      const exists =
+        typeof view === 'object' ? await listTreePaths(root, view.tree, rels) : view === 'index' ? await listIndexedPaths(root, rels) : new Set(rels.filter((rel) => workingPathExists(root, rel)));
       return [...errors, ...targets.flatMap((t) => lib.brokenLinkIssues(t.file, t.targets, (rel) => exists.has(rel)))];
     },
   };

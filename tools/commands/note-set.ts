@@ -1,10 +1,12 @@
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { invariantServers, type CanonConfig } from '../core/config.js';
 import { classifyPath, trimSlashes } from '../core/layout.js';
 import type { NoteRef, ValidationContext } from '../core/validate-note.js';
 import { UsageError } from '../errors.js';
 import { toPosix } from '../io/fs.js';
+import { execGitSync } from '../io/git.js';
+import { faultMessages } from '../messages/faults.js';
 import { messages } from '../messages/index.js';
 import { readOperators } from '../io/operators.js';
 import { getValidators } from '../io/schemas.js';
@@ -14,13 +16,32 @@ import { getValidators } from '../io/schemas.js';
  * usage error (exit 2) naming it. A Windows-style `docs\sessions\X.md` is read as
  * `docs/sessions/X.md` when only that exists (a backslash is a legal file-name character on POSIX).
  */
-export function resolvePathArgs(cwd: string, args: readonly string[]): string[] {
+export function resolvePathArgs(cwd: string, args: readonly string[], root?: string): string[] {
   return args.map((arg) => {
-    if (pathExists(path.resolve(cwd, arg))) return arg;
-    const posix = arg.replace(/\\/g, '/');
-    if (posix !== arg && pathExists(path.resolve(cwd, posix))) return posix;
-    throw new UsageError(messages.paths.missing(arg), posix !== arg ? messages.paths.windowsHint : undefined);
+    const found = findPathArg(cwd, arg);
+    // A file outside the repository is no note of this store: checking "0 files" would say all is well.
+    if (root !== undefined && isOutside(root, path.resolve(cwd, found))) throw new UsageError(faultMessages.outsideRepo(arg, root), faultMessages.outsideRepoHint);
+    return found;
   });
+}
+
+function findPathArg(cwd: string, arg: string): string {
+  if (pathExists(path.resolve(cwd, arg))) return arg;
+  const posix = arg.replace(/\\/g, '/');
+  if (posix !== arg && pathExists(path.resolve(cwd, posix))) return posix;
+  throw new UsageError(messages.paths.missing(arg), posix !== arg ? messages.paths.windowsHint : undefined);
+}
+
+function isOutside(root: string, file: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync.native(p);
+    } catch {
+      return p;
+    }
+  };
+  const rel = path.relative(real(root), path.join(real(path.dirname(file)), path.basename(file)));
+  return rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
 }
 
 function pathExists(file: string): boolean {
@@ -49,13 +70,18 @@ export function resolveNoteArgs(root: string, cwd: string, args: readonly string
 export function createValidationContext(root: string, config: CanonConfig, strict: boolean): ValidationContext {
   const folder = path.join(root, trimSlashes(config.folders.workstream));
   let workstreams: Set<string> | undefined;
+  const indexed = new Map<string, boolean>();
   const validators = getValidators();
   return {
     validators,
     operators: readOperators(root, { optional: true }),
     workstreamExists: (slug) => {
       workstreams ??= existsSync(folder) ? new Set(readdirSync(folder).filter((n) => n.endsWith('.md')).map((n) => n.slice(0, -3))) : new Set();
-      return workstreams.has(slug);
+      if (workstreams.has(slug)) return true;
+      // A sparse checkout may leave the workstream out of the working tree: the index still has it.
+      const rel = `${trimSlashes(config.folders.workstream)}/${slug}.md`;
+      if (!indexed.has(slug)) indexed.set(slug, execGitSync(['ls-files', '--error-unmatch', '--', `:(literal)${rel}`], { cwd: root }).code === 0);
+      return indexed.get(slug)!;
     },
     forbiddenMcp: invariantServers(config.invariant),
     strict,

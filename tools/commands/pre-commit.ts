@@ -5,12 +5,14 @@ import { formatIssue } from '../core/format-issues.js';
 import { parseNote } from '../core/frontmatter.js';
 import { classifyPath } from '../core/layout.js';
 import { normalizeText } from '../core/normalize.js';
+import { findTextControls } from '../core/text-controls.js';
 import type { Issue, NoteRef } from '../core/validate-note.js';
 import { writeFileSafely } from '../io/fs.js';
+import { checkWritableFiles } from '../io/writable.js';
 import { OPERATORS_FILE } from '../io/operators.js';
 import { openRepo, type Repo } from '../io/repo.js';
 import { scanSecrets } from '../io/secrets.js';
-import { isTemporaryCommitIndex, listStagedEntries, readBlobs, saveIndexFixups, SYMLINK_MODE, writeIndexEntries, type StagedEntry } from '../io/staged.js';
+import { indexEntries, isTemporaryCommitIndex, listStagedEntries, treeEntries, type IndexFixup, readBlobs, saveIndexFixups, SYMLINK_MODE, writeIndexEntries, type StagedEntry } from '../io/staged.js';
 import { loadNoteBytes, readNote, type LoadedNote } from '../io/store.js';
 import { messages } from '../messages/index.js';
 import { createPaint } from '../output.js';
@@ -35,15 +37,21 @@ function judge(repo: Repo, issues: Issue[], ctx: CommandContext): Checked {
   for (const issue of issues) ctx.logger.err(formatIssue(issue, paint));
   const errors = issues.filter((i) => i.severity === 'error');
   const secrets = errors.filter((i) => i.rule.startsWith('secret/'));
-  // Secrets are refused even in warn mode: warn mode is for schema migrations, not for leaking tokens.
-  const blocking = repo.config.precommit.mode === 'warn' ? [...secrets, ...errors.filter((i) => i.rule === 'file/symlink')] : errors;
+  // Secrets are refused even in warn mode: warn mode is for schema migrations, not for leaking tokens
+  // (nor for characters a terminal acts on, ADR-0023).
+  const blocking = repo.config.precommit.mode === 'warn' ? [...secrets, ...errors.filter((i) => i.rule === 'file/symlink' || i.rule.startsWith('text/'))] : errors;
   if (blocking.length > 0) ctx.logger.err(secrets.length > 0 ? messages.secrets.refused : messages.validate.refused);
   else if (errors.length > 0) ctx.logger.err(messages.validate.warnMode);
   return { issues, refuse: blocking.length > 0 };
 }
 
-async function checkLoaded(repo: Repo, loaded: LoadedNote[]): Promise<Issue[]> {
-  const issues = await validateNotes(repo, loaded, { strict: false, wholeStore: false });
+/**
+ * `loaded` are the notes as they will be committed (normalised); `written` the same notes as the user
+ * wrote them, where a control character is placed: normalising adds and moves lines (ADR-0023).
+ */
+async function checkLoaded(repo: Repo, loaded: LoadedNote[], written: readonly LoadedNote[]): Promise<Issue[]> {
+  const issues = (await validateNotes(repo, loaded, { strict: false, wholeStore: false })).filter((i) => !i.rule.startsWith('text/'));
+  for (const item of written) if (item.note) issues.push(...findTextControls(item.ref.rel, item.note));
   for (const item of loaded) if (item.text !== undefined) issues.push(...(await scanSecrets(item.text, item.ref.rel)));
   return issues;
 }
@@ -88,6 +96,18 @@ async function workingRewrite(repo: Repo, ref: NoteRef, stagedBytes: Buffer, sta
 }
 
 /**
+ * The INDEX files the hook rewrote in the temporary index of `git commit <paths>`: what that index
+ * held before (the staged blob when the file was among the paths, else HEAD's) and what it holds now.
+ */
+async function indexFixups(root: string, staged: readonly StagedEntry[], paths: readonly string[]): Promise<IndexFixup[]> {
+  if (paths.length === 0) return [];
+  const before = await treeEntries(root, 'HEAD', paths);
+  for (const entry of staged) if (paths.includes(entry.path)) before.set(entry.path, { mode: entry.mode, oid: entry.status === 'D' ? '' : entry.oid });
+  const after = await indexEntries(root, paths);
+  return paths.map((rel) => ({ path: rel, mode: after.get(rel)?.mode ?? '100644', from: before.get(rel)?.oid ?? '', to: after.get(rel)?.oid ?? '' }));
+}
+
+/**
  * The hook: check the notes exactly as staged (blobs read from the index, so unstaged hunks are
  * never hidden, stashed or patched back; wikilinks rewritten, a name that is no note refuses the
  * commit), then write the normalised notes into the index with one
@@ -108,21 +128,25 @@ async function runHook(repo: Repo, ctx: CommandContext): Promise<CommandOutcome<
   const loaded = files.map(({ ref, entry }) => loadNoteBytes(ref, blobs.get(entry.oid) ?? Buffer.alloc(0), repo.config));
   const fixer = createLinkFixer(repo.root, repo.config, 'index');
   const { texts, checked } = await normalizeAll(loaded, fixer);
-  const issues = [...(await fixer.issues()), ...(await checkLoaded(repo, checked))];
+  const issues = [...(await fixer.issues()), ...(await checkLoaded(repo, checked, loaded))];
   for (const { ref } of links) issues.push({ file: ref.rel, line: 1, column: 1, severity: 'error', pointer: '', message: messages.store.symlinkRefused, rule: 'file/symlink' });
   const verdict = judge(repo, issues, ctx);
   if (verdict.refuse) return { exitCode: 1, result: { issues } };
 
   const changed = files.flatMap(({ ref, entry }, i) => (texts[i] === null ? [] : [{ ref, entry, text: texts[i]! }]));
+  // A note canon cannot rewrite stops the commit here, before git's index or any file changes.
+  checkWritableFiles(repo.root, changed.map(({ ref }) => ref.rel));
   const oids = await writeIndexEntries(repo.root, changed.map(({ ref, entry, text }) => ({ path: ref.rel, text, mode: entry.mode })));
-  if (isTemporaryCommitIndex(ctx.env.GIT_INDEX_FILE)) {
-    await saveIndexFixups(repo.root, changed.map(({ ref, entry }, i) => ({ path: ref.rel, mode: entry.mode, from: entry.oid, to: oids[i]! })));
-  }
   for (const [i, { ref, entry }] of files.entries()) {
     const text = await workingRewrite(repo, ref, blobs.get(entry.oid) ?? Buffer.alloc(0), texts[i] ?? null, fixer);
     if (text !== null) await writeFileSafely(path.join(repo.root, ref.rel), text);
   }
-  await updateStagedIndexes(repo, staged);
+  const indexes = await updateStagedIndexes(repo, staged);
+  if (isTemporaryCommitIndex(ctx.env.GIT_INDEX_FILE)) {
+    // `git commit <paths>`: the real index must end up holding what is committed, INDEX files included.
+    const notes = changed.map(({ ref, entry }, i) => ({ path: ref.rel, mode: entry.mode, from: entry.oid, to: oids[i]! }));
+    await saveIndexFixups(repo.root, [...notes, ...(await indexFixups(repo.root, staged, indexes))]);
+  }
   if (staged.some((c) => c.path === OPERATORS_FILE && c.status !== 'D')) await generateCommandWrappers(repo.root, true);
   return { exitCode: 0, result: { issues } };
 }
@@ -142,7 +166,7 @@ export async function runPreCommit(options: PreCommitOptions, ctx: CommandContex
   const loaded = refs.map((ref) => readNote(repo.root, ref, repo.config));
   const fixer = createLinkFixer(repo.root, repo.config, 'working');
   const { texts, checked } = await normalizeAll(loaded, fixer);
-  const verdict = judge(repo, [...(await fixer.issues()), ...(await checkLoaded(repo, checked))], ctx);
+  const verdict = judge(repo, [...(await fixer.issues()), ...(await checkLoaded(repo, checked, loaded))], ctx);
   if (!verdict.refuse) {
     for (const [i, ref] of refs.entries()) if (texts[i] !== null) await writeFileSafely(path.join(repo.root, ref.rel), texts[i]!);
   }

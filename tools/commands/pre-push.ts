@@ -1,8 +1,14 @@
 import type { CommandContext, CommandOutcome } from '../context.js';
+import { formatIssue } from '../core/format-issues.js';
 import { classifyPath, trimSlashes } from '../core/layout.js';
 import { execGit, splitNul } from '../io/git.js';
-import { openRepo } from '../io/repo.js';
+import { listRangeNoteBlobs } from '../io/range-notes.js';
+import { openRepo, type Repo } from '../io/repo.js';
+import { gateMessages as g } from '../messages/gates.js';
 import { sessionMessages } from '../messages/session.js';
+import { createPaint } from '../output.js';
+import { checkTipNotes } from './check-tip-notes.js';
+import { scanRangeSecrets, type CommitIssue } from './scan-range-secrets.js';
 
 export interface PrePushOptions {
   remote?: string;
@@ -38,8 +44,10 @@ export function parsePushRefs(text: string): Array<{ localRef: string; localSha:
  * --rebase` would then stop on an add/add conflict in a note. Uses what the last fetch brought, never
  * the network. When it cannot tell (no tracking ref, a push to a bare URL) it lets the push go.
  */
-export async function runPrePush(options: PrePushOptions, ctx: CommandContext): Promise<CommandOutcome<{ collisions: PrePushCollision[] }>> {
+export async function runPrePush(options: PrePushOptions, ctx: CommandContext): Promise<CommandOutcome<{ collisions: PrePushCollision[]; issues: CommitIssue[] }>> {
+  if (ctx.env.CANON_HOOKS === '0') return { exitCode: 0, result: { collisions: [], issues: [] } };
   const repo = openRepo(ctx.cwd);
+  const issues = await checkPushedNotes(repo, options, ctx);
   const git = async (args: string[]) => {
     const r = await execGit(args, { cwd: repo.root, env: ctx.env });
     return r.code === 0 ? r.stdout : null;
@@ -48,6 +56,7 @@ export async function runPrePush(options: PrePushOptions, ctx: CommandContext): 
   const collisions: PrePushCollision[] = [];
 
   const pushes = parsePushRefs(options.refs ?? '');
+  const gateRefused = reportGate(repo, issues, ctx);
   // git leaves a ref it already knows to be non-fast-forward off the hook's stdin, and that is the
   // usual shape of a collision (the fetch brought the other clone's note). So the current branch is
   // always checked against its upstream on this remote, which is what a plain `git push` pushes.
@@ -85,5 +94,72 @@ export async function runPrePush(options: PrePushOptions, ctx: CommandContext): 
     for (const c of collisions) ctx.logger.err(sessionMessages.prePush.collision(c.id, c.path, c.ref));
     ctx.logger.err(sessionMessages.prePush.collisionHint(collisions.map((c) => c.id)));
   }
-  return { exitCode: collisions.length > 0 ? 1 : 0, result: { collisions } };
+  return { exitCode: collisions.length > 0 || gateRefused ? 1 : 0, result: { collisions, issues } };
+}
+
+/**
+ * The push gate: every note blob of the commits the remote lacks (`<local> --not <remote's tip>
+ * <remote-tracking refs>`; a new branch: whatever no remote-tracking ref of this remote has) is
+ * scanned for secrets, and the notes those commits touch are checked as they stand in the pushed
+ * tip (checkTipNotes). Deleted refs push nothing. The cost follows the commits and notes pushed.
+ */
+async function checkPushedNotes(repo: Repo, options: PrePushOptions, ctx: CommandContext): Promise<CommitIssue[]> {
+  const git = async (args: string[]) => {
+    const r = await execGit(args, { cwd: repo.root, env: ctx.env });
+    return r.code === 0 ? r.stdout : null;
+  };
+  // `git push <url>` passes the URL as the remote's name too: then there are no tracking refs to use.
+  const named = options.remote !== undefined && options.remote !== options.url && (await git(['config', '--get', `remote.${options.remote}.url`])) !== null;
+  const issues: CommitIssue[] = [];
+  const scanned = new Set<string>();
+  const tips = new Set<string>();
+  for (const push of parsePushRefs(options.refs ?? '')) {
+    if (ZERO.test(push.localSha)) continue;
+    const tip = (await git(['rev-parse', '-q', '--verify', `${push.localSha}^{commit}`]))?.trim();
+    if (!tip || tips.has(tip)) continue;
+    tips.add(tip);
+    const not: string[] = [];
+    if (!ZERO.test(push.remoteSha) && (await git(['cat-file', '-e', `${push.remoteSha}^{commit}`])) !== null) not.push(push.remoteSha);
+    if (named) not.push(`--remotes=${options.remote}`);
+    const { blobs, indexes } = await listRangeNoteBlobs(repo.root, repo.config, [tip, '--not', ...not], ctx.env);
+    if (blobs.length === 0 && indexes.length === 0) continue;
+    issues.push(...(await scanRangeSecrets(repo.root, blobs, scanned)));
+    const subject = (await git(['log', '-1', '--format=%s', tip]))?.trim() ?? '';
+    issues.push(...(await checkTipNotes(repo, tip, subject, blobs, indexes)));
+    for (const issue of issues) if (issue.commit === tip) issue.tip = true;
+  }
+  return dedupe(issues);
+}
+
+/** The same finding reached through two pushed refs is reported once. */
+function dedupe(issues: CommitIssue[]): CommitIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.commit}|${i.file}|${i.line}|${i.column}|${i.rule}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Print the refusal, grouped by commit, with how to rewrite each; true when the push must stop. */
+function reportGate(repo: Repo, issues: readonly CommitIssue[], ctx: CommandContext): boolean {
+  // Warn mode (schema migrations) lets invalid notes through, never a secret or a symlink.
+  const blocking = repo.config.precommit.mode === 'warn' ? issues.filter((i) => i.rule.startsWith('secret/') || i.rule === 'file/symlink') : issues;
+  if (blocking.length === 0) return false;
+  const paint = createPaint(ctx.logger.color);
+  const byCommit = new Map<string, CommitIssue[]>();
+  for (const issue of blocking) byCommit.set(issue.commit ?? '', [...(byCommit.get(issue.commit ?? '') ?? []), issue]);
+  for (const [sha, list] of byCommit) {
+    ctx.logger.err(g.push.commit(sha, list[0]!.subject ?? ''));
+    for (const issue of list) ctx.logger.err(`  ${formatIssue(issue, paint)}`);
+    const files = (rule: (r: string) => boolean) => [...new Set(list.filter((i) => rule(i.rule)).map((i) => i.file))];
+    const secretFiles = files((r) => r.startsWith('secret/'));
+    const noteFiles = files((r) => !r.startsWith('secret/') && !r.startsWith('index/'));
+    if (secretFiles.length > 0) ctx.logger.err(g.push.secretFix(sha, list[0]!.tip === true, secretFiles));
+    if (noteFiles.length > 0) ctx.logger.err(g.push.noteFix(noteFiles));
+    if (list.some((i) => i.rule.startsWith('index/'))) ctx.logger.err(g.push.indexFix);
+  }
+  ctx.logger.err(g.push.refused);
+  return true;
 }

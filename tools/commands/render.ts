@@ -10,9 +10,12 @@ import { indexRelOf, RENDER_VERSION, renderIndexPage, renderNotePage, STYLESHEET
 import { decodeRow, isPageSource, MANIFEST_FORMAT, planRender, type PageEntry, type PageSourceEntry, type PlannedPage } from '../core/render-plan.js';
 import type { Issue } from '../core/validate-note.js';
 import { readRenderSources, readSourceNote, shaOf, type RenderSource } from '../io/render-sources.js';
-import { openRepo } from '../io/repo.js';
+import { openRepo, type Repo } from '../io/repo.js';
+import { scanSecrets } from '../io/secrets.js';
 import { createSiteWriter, listMissingFiles, openSiteFolder, readManifest, removeSiteFile, writeManifest } from '../io/site-folder.js';
+import { gateMessages } from '../messages/gates.js';
 import { renderMessages } from '../messages/render.js';
+import { validateNotes } from './validate.js';
 
 export interface RenderOptions {
   out?: string;
@@ -44,7 +47,10 @@ export async function runRender(options: RenderOptions, ctx: CommandContext): Pr
   const site = openSiteFolder(root, config, ctx.cwd, options.out);
   const previous = readManifest(site);
   const skipped: string[] = [];
-  const sources = readRenderSources(root, config, previous, ctx.now().getTime(), skipped);
+  // What an older renderer (or --force) recorded of the notes is not trusted: each is read and checked again.
+  const trusted = previous !== null && (options.force || previous.render !== RENDER_VERSION) ? { ...previous, sources: {} } : previous;
+  const sources = readRenderSources(root, config, trusted, ctx.now().getTime(), skipped);
+  const refused = await refuseLikeTheDoor(repo, sources);
   const notes = sources.filter((s): s is RenderSource & { entry: PageSourceEntry } => isPageSource(s.entry));
   const indexes = planIndexSources(
     config,
@@ -124,8 +130,38 @@ export async function runRender(options: RenderOptions, ctx: CommandContext): Pr
     for (const p of problems) ctx.logger.err(renderMessages.problem(p.file, p.line, p.column, p.message));
     ctx.logger.out(renderMessages.summary(written.length, plan.unchanged.length, removed.length, site.display));
   }
-  if (problems.length > 0 && !options.json) ctx.logger.err(renderMessages.problemsHint(problems.length));
+  if (problems.length > 0 && !options.json) ctx.logger.err(refused > 0 ? gateMessages.render.refused(problems.length) : renderMessages.problemsHint(problems.length));
   return { exitCode: problems.length > 0 ? 1 : 0, result };
+}
+
+/**
+ * Nothing publishes what the commit door would refuse: each note read this run is validated and
+ * scanned for secrets as pre-commit does (in warn mode only a secret refuses), and a refused note
+ * becomes a problem (path:line:col, the secret masked) instead of a page: it is left out of the
+ * site, and the page an earlier run made for it is removed. The manifest remembers the refusal by
+ * the note's bytes, so an unchanged note is not scanned again. Returns how many were refused.
+ */
+async function refuseLikeTheDoor(repo: Repo, sources: RenderSource[]): Promise<number> {
+  const fresh = sources.filter((s) => s.note !== null && s.text !== undefined && isPageSource(s.entry));
+  if (fresh.length === 0) return 0;
+  const loaded = fresh.map((s) => ({ ref: s.ref, text: s.text!, note: s.note! }));
+  const found = new Map<string, Issue[]>();
+  const add = (issue: Issue) => found.set(issue.file, [...(found.get(issue.file) ?? []), issue]);
+  const warnMode = repo.config.precommit.mode === 'warn';
+  for (const issue of await validateNotes(repo, loaded, { strict: false, wholeStore: false })) if (issue.severity === 'error' && !warnMode) add(issue);
+  for (const source of fresh) {
+    for (const issue of await scanSecrets(source.text!, source.ref.rel)) add(issue);
+    delete source.text;
+  }
+  for (const source of fresh) {
+    const issues = found.get(source.ref.rel);
+    if (!issues) continue;
+    const first = issues.find((i) => i.rule.startsWith('secret/')) ?? issues[0]!;
+    const [size, mtimeMs, sha] = source.entry;
+    source.entry = [size, mtimeMs, sha, null, null, null, { ...first, message: gateMessages.render.notPublished(first.message, issues.length - 1, source.ref.rel, first.rule) }];
+    source.note = null;
+  }
+  return found.size;
 }
 
 /** Which repository paths are pages, and which ids and folders name them. */

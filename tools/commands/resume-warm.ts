@@ -4,13 +4,16 @@
 // Anything it cannot answer from the snapshot and the operator cache (a miss, an odd input) returns
 // null, and the full `resume` takes over and reports what there is to report.
 import type { CommandContext, CommandOutcome } from '../context.js';
+import { inertJson, inertText } from '../core/inert-text.js';
 import { localDate, renderResume, type ResumeView } from '../core/resume-view.js';
 import { findDotGit } from '../io/dot-git.js';
 import { cachedOperator } from '../io/operator-cache.js';
 import type { NoteProblem } from '../io/resume-cache.js';
 import { readFoldersUnchecked, readResumeSnapshot, startSnapshotCheck } from '../io/resume-snapshot.js';
 import { listUnfinishedSessions } from '../io/telemetry.js';
+import { findUnpushedHandoffs, listUnpushedRecords } from '../io/unpushed-handoffs.js';
 import { claudeMessages } from '../messages/claude.js';
+import { faultMessages } from '../messages/faults.js';
 import { resumeMessages } from '../messages/resume.js';
 import { createPaint } from '../output.js';
 
@@ -24,7 +27,8 @@ export interface WarmResumeArgs {
 
 /**
  * The dashboard on stdout (text or JSON), the notes it had to skip on stderr, and the sessions that
- * ended without a note (never in a snapshot: they come and go without touching the store).
+ * ended without a note (never in a snapshot: they come and go without touching the store). Every
+ * text from notes reaches the terminal inert (ADR-0023); JSON stays JSON, with no raw control in it.
  */
 export function printResume(root: string, view: ResumeView, problems: readonly NoteProblem[], json: boolean, name: string | null, ctx: CommandContext): void {
   const unfinished = listUnfinishedSessions(root, ctx.now());
@@ -33,15 +37,28 @@ export function printResume(root: string, view: ResumeView, problems: readonly N
     const lines = [resumeMessages.skipped(problems.length), ...problems.slice(0, PROBLEMS_SHOWN).map((p) => `  ${p.text}`)];
     if (problems.length > PROBLEMS_SHOWN) lines.push(resumeMessages.skippedMore(problems.length - PROBLEMS_SHOWN));
     lines.push(resumeMessages.skippedHint);
-    ctx.logger.err(lines.join('\n'));
+    ctx.logger.err(inertText(lines.join('\n')));
   }
   if (json) {
-    ctx.logger.out(`${JSON.stringify(view, null, 2)}\n`);
+    ctx.logger.out(`${inertJson(JSON.stringify(view, null, 2))}\n`);
     return;
   }
   const paint = createPaint(ctx.logger.color);
   ctx.logger.out(renderResume(view, { paint, width: 80, name }));
-  if (unfinished.length > 0) ctx.logger.out(paint.yellow(claudeMessages.unfinished(view.unfinished.sessions, view.unfinished.tool_calls, view.unfinished.ids)));
+  if (unfinished.length > 0) ctx.logger.out(paint.yellow(inertText(claudeMessages.unfinished(view.unfinished.sessions, view.unfinished.tool_calls, view.unfinished.ids))));
+}
+
+/**
+ * One line on stderr per branch whose handoff commit never reached the remote (ADR-0025). Without a
+ * record (the usual case) this is one failed readdir: git runs only when a record exists.
+ */
+export async function announceUnpushed(root: string, ctx: CommandContext): Promise<void> {
+  if (listUnpushedRecords(root).length === 0) return;
+  const unpushed = await findUnpushedHandoffs(root, ctx.env);
+  const paint = createPaint(ctx.logger.color);
+  for (const branch of new Set(unpushed.map((u) => u.branch))) {
+    ctx.logger.err(paint.yellow(faultMessages.unpushed(unpushed.filter((u) => u.branch === branch).map((u) => u.id), branch)));
+  }
 }
 
 /** The warm dashboard, or null when only the full `resume` can answer. */
@@ -58,5 +75,6 @@ export async function runWarmResume(args: WarmResumeArgs, ctx: CommandContext): 
   const snapshot = await readResumeSnapshot(inputs, now.getTime(), check);
   if (snapshot === null) return null;
   printResume(root, snapshot.view, snapshot.problems, args.json, operator.name, ctx);
+  await announceUnpushed(root, ctx);
   return { exitCode: 0, result: snapshot.view };
 }

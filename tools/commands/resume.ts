@@ -7,7 +7,7 @@ import { openRepo } from '../io/repo.js';
 import { resolveOperator, type ResolvedOperator } from '../io/whoami.js';
 import { readResumeSnapshot, startSnapshotCheck, writeResumeSnapshot, type SnapshotInputs } from '../io/resume-snapshot.js';
 import { resumeMessages } from '../messages/resume.js';
-import { printResume } from './resume-warm.js';
+import { announceUnpushed, printResume } from './resume-warm.js';
 
 export interface ResumeOptions {
   operator?: string;
@@ -71,5 +71,6 @@ export async function runResume(options: ResumeOptions, ctx: CommandContext): Pr
   const { view, problems } = (check ? await readResumeSnapshot(inputs, nowMs, check) : null) ?? (await computeView(inputs, operator, useCache, nowMs));
 
   printResume(root, view, problems, Boolean(options.json), operator.name, ctx);
+  await announceUnpushed(root, ctx);
   return { exitCode: 0, result: view };
 }

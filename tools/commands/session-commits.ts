@@ -1,7 +1,9 @@
 import type { CommandContext, CommandOutcome } from '../context.js';
+import { inertText } from '../core/inert-text.js';
 import { UserError } from '../errors.js';
 import { execGit } from '../io/git.js';
 import { openRepo } from '../io/repo.js';
+import { readSessionCommits } from '../io/session-commits-log.js';
 import { resolveSessionIdFor } from '../io/session-resolve.js';
 import { findTelemetryState } from '../io/telemetry.js';
 import { claudeMessages as m } from '../messages/claude.js';
@@ -15,6 +17,9 @@ export interface SessionCommitsResult {
   session_id: string | null;
   /** When the session started (its first SessionStart or tool call), or null when canon does not know. */
   since: string | null;
+  /** `recorded`: the commits canon's post-commit recorded for this session since its last handoff;
+   *  `since`: the clone records none, so every commit since the session started. */
+  source: 'recorded' | 'since' | 'recent';
   commits: Array<{ sha: string; subject: string }>;
 }
 
@@ -22,9 +27,10 @@ export interface SessionCommitsResult {
 const FALLBACK_COUNT = 15;
 
 /**
- * `canon session commits`: what /handoff shows the model as "this session's commits". The start is
- * the session's telemetry (SessionStart, else its first tool call), so a long session lists all of its
- * commits and a short one none of the previous session's.
+ * `canon session commits`: what /handoff shows the model as "this session's commits": those canon's
+ * post-commit recorded for the session since its last handoff (the same list the note counts). A
+ * clone that records none falls back to every commit since the session started (its telemetry:
+ * SessionStart, else its first tool call).
  */
 export async function runSessionCommits(options: SessionCommitsOptions, ctx: CommandContext): Promise<CommandOutcome<SessionCommitsResult>> {
   const { root } = openRepo(ctx.cwd);
@@ -32,8 +38,12 @@ export async function runSessionCommits(options: SessionCommitsOptions, ctx: Com
   const state = id === null ? null : (findTelemetryState(root, id, ctx.now())?.state ?? null);
   const start = state?.session_started_at ?? (state && state.started_at !== '' ? state.started_at : null);
   const since = start !== null && !Number.isNaN(Date.parse(start)) ? start : null;
-  const range = since === null ? [`-${FALLBACK_COUNT}`] : [`--since=${since}`];
-  const log = await execGit(['log', '--no-merges', '--format=%h%x09%s', ...range, '--'], { cwd: root, env: ctx.env });
+  const recorded = id === null ? null : await readSessionCommits(root, id, ctx.env);
+  const source = recorded?.recording ? 'recorded' : since === null ? 'recent' : 'since';
+  const log =
+    recorded?.recording
+      ? await execGit(['log', '--no-walk=unsorted', '--ignore-missing', '--stdin', '--no-merges', '--format=%h%x09%s'], { cwd: root, env: ctx.env, input: [...recorded.shas].reverse().map((sha) => `${sha}\n`).join('') })
+      : await execGit(['log', '--no-merges', '--format=%h%x09%s', ...(since === null ? [`-${FALLBACK_COUNT}`] : [`--since=${since}`]), '--'], { cwd: root, env: ctx.env });
   // An unborn branch has no log: no commits, not an error.
   if (log.code !== 0 && !/does not have any commits|bad default revision/.test(log.stderr)) throw new UserError(log.stderr.trim());
   const commits = log.stdout
@@ -43,12 +53,12 @@ export async function runSessionCommits(options: SessionCommitsOptions, ctx: Com
       const tab = line.indexOf('\t');
       return { sha: line.slice(0, tab), subject: line.slice(tab + 1) };
     });
-  const result: SessionCommitsResult = { session_id: id, since, commits };
+  const result: SessionCommitsResult = { session_id: id, since, source, commits };
   if (options.json) ctx.logger.out(JSON.stringify(result));
   else {
-    if (since === null) ctx.logger.out(m.commits.noStart);
-    else if (commits.length === 0) ctx.logger.out(m.commits.none(since));
-    for (const c of commits) ctx.logger.out(`${c.sha} ${c.subject}`);
+    if (source === 'recent') ctx.logger.out(m.commits.noStart);
+    else if (commits.length === 0) ctx.logger.out(source === 'recorded' ? m.commits.noneRecorded : m.commits.none(since!));
+    for (const c of commits) ctx.logger.out(`${c.sha} ${inertText(c.subject)}`);
   }
   return { exitCode: 0, result };
 }

@@ -1,12 +1,12 @@
-import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
-import { isClaimStub, parseNote } from '../core/frontmatter.js';
 import { trimSlashes } from '../core/layout.js';
 import { formatAge, parseAge } from '../core/session-id.js';
 import { UsageError } from '../errors.js';
 import { openRepo } from '../io/repo.js';
-import { listNotes } from '../io/store.js';
+import { listClaimStubs, removeClaimStub } from '../io/claim-stubs.js';
+import { CLAIM_TEMP_PREFIX, sweepDeadTemps } from '../io/temp-sweep.js';
+import { PROBE_PREFIX } from '../io/writable.js';
 import { STATE_DIR } from '../io/telemetry.js';
 import { listStaleTelemetry, removeStaleTelemetry } from '../io/telemetry-gc.js';
 import { sessionMessages } from '../messages/session.js';
@@ -25,9 +25,6 @@ export interface SessionGcResult {
   stale: string[];
   removed: string[];
 }
-
-/** Temp files of a claim killed between write and link are older than any claim in progress after this. */
-const TEMP_MAX_AGE_MS = 3_600_000;
 
 /** Telemetry of a session untouched this long is of a session that ended without a handoff. */
 export const TELEMETRY_MAX_AGE = '7d';
@@ -50,43 +47,21 @@ export async function runSessionGc(options: SessionGcOptions, ctx: CommandContex
   const repo = openRepo(ctx.cwd);
   const now = ctx.now().getTime();
 
-  const stale: Array<{ rel: string; age: number; text: string }> = [];
-  for (const ref of listNotes(repo.root, repo.config, ['session'])) {
-    const file = path.join(repo.root, ref.rel);
-    let text: string;
-    try {
-      // A stub is about 80 bytes; anything much larger holds more than a stub and is never touched.
-      if (statSync(file).size > 4096) continue;
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    let note;
-    try {
-      note = parseNote(text);
-    } catch {
-      continue;
-    }
-    if (!isClaimStub(note)) continue;
-    const claimedAt = Date.parse(String(note.data.claimed_at));
-    const age = now - (Number.isNaN(claimedAt) ? statSync(file).mtimeMs : claimedAt);
-    if (age > maxAge) stale.push({ rel: ref.rel, age, text });
+  // ADR-0025: a stub whose handoff is gone goes at once; one whose process still runs is never
+  // touched; one without an owner here (`session claim`, another host) goes after the bound.
+  const stale: Array<{ rel: string; age: number; text: string; dead: boolean }> = [];
+  for (const stub of listClaimStubs(repo.root, repo.config)) {
+    const age = now - stub.claimedMs;
+    if (stub.state === 'dead' || (stub.state === 'unknown' && age > maxAge)) stale.push({ rel: stub.rel, age, text: stub.text, dead: stub.state === 'dead' });
   }
 
   const removed: string[] = [];
   if (options.apply) {
-    for (const { rel, text } of stale) {
-      const file = path.join(repo.root, rel);
-      // A handoff may have written its note over the stub since it was read: remove only the very stub.
-      try {
-        if (readFileSync(file, 'utf8') !== text) continue;
-        unlinkSync(file);
-      } catch {
-        continue; // gone already
-      }
-      removed.push(rel);
-    }
-    sweepClaimTemps(path.join(repo.root, trimSlashes(repo.config.folders.session)), now);
+    // A handoff may have written its note over the stub since it was read: remove only the very stub.
+    for (const stub of stale) if (removeClaimStub(repo.root, stub)) removed.push(stub.rel);
+    sweepDeadTemps(path.join(repo.root, trimSlashes(repo.config.folders.session)), CLAIM_TEMP_PREFIX, now);
+    const state = path.join(repo.root, STATE_DIR);
+    for (const prefix of ['handoff.lock.', PROBE_PREFIX]) sweepDeadTemps(state, prefix, now);
   }
 
   const telemetry = listStaleTelemetry(repo.root, now, telemetryMaxAge, archiveMaxAge);
@@ -101,27 +76,9 @@ export async function runSessionGc(options: SessionGcOptions, ctx: CommandContex
   if (options.json) ctx.logger.out(JSON.stringify(result, null, 2));
   else if (result.stale.length === 0) ctx.logger.out(sessionMessages.gc.none(bound, telemetryBound, archiveBound));
   else {
-    for (const s of stale) ctx.logger.out(sessionMessages.gc.stale(s.rel, formatAge(s.age)));
+    for (const s of stale) ctx.logger.out(s.dead ? sessionMessages.gc.staleDead(s.rel, formatAge(s.age)) : sessionMessages.gc.stale(s.rel, formatAge(s.age)));
     for (const t of telemetry) ctx.logger.out(sessionMessages.gc.staleTelemetry(t.rel, formatAge(t.age)));
     ctx.logger.err(options.apply ? sessionMessages.gc.removed(removed.length) : sessionMessages.gc.dryRunHint);
   }
   return { exitCode: 0, result };
-}
-
-function sweepClaimTemps(folder: string, now: number): void {
-  let names: string[];
-  try {
-    names = readdirSync(folder);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (!/^\.claim-\d+-[0-9a-f]+\.tmp$/.test(name)) continue;
-    const file = path.join(folder, name);
-    try {
-      if (now - statSync(file).mtimeMs > TEMP_MAX_AGE_MS) unlinkSync(file);
-    } catch {
-      // raced with its owner or another gc: fine
-    }
-  }
 }

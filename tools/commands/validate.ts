@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { formatIssue } from '../core/format-issues.js';
+import { inertJson } from '../core/inert-text.js';
 import { classifyPath, externalIdFor, trimSlashes } from '../core/layout.js';
 import { compareIssues, findDuplicateIds, validateNote, type IdOccurrence, type Issue, type NoteRef } from '../core/validate-note.js';
 import { UsageError } from '../errors.js';
@@ -95,14 +96,15 @@ export async function runValidate(options: ValidateOptions, ctx: CommandContext)
   const links: string[] = [];
   if (options.staged) loaded = await loadStaged(repo);
   else {
-    const refs = options.all || paths.length === 0 ? listNotes(repo.root, repo.config, undefined, links) : resolveNoteArgs(repo.root, ctx.cwd, resolvePathArgs(ctx.cwd, paths), repo.config).refs;
+    const refs = options.all || paths.length === 0 ? listNotes(repo.root, repo.config, undefined, links) : resolveNoteArgs(repo.root, ctx.cwd, resolvePathArgs(ctx.cwd, paths, repo.root), repo.config).refs;
     loaded = refs.map((ref) => readNote(repo.root, ref, repo.config));
   }
   const wholeStore = !options.staged && (options.all === true || paths.length === 0);
   const issues = [...(await validateNotes(repo, loaded, { strict: options.strict === true, wholeStore })), ...links.map(skippedLinkIssue)];
   const errors = issues.filter((i) => i.severity === 'error').length;
   const result: ValidateResult = { files: loaded.length, errors, warnings: issues.length - errors, issues };
-  if (options.json) ctx.logger.out(JSON.stringify(result, null, 2));
+  // Issues quote the notes' text: JSON escapes C0 controls, inertJson the rest (ADR-0023).
+  if (options.json) ctx.logger.out(inertJson(JSON.stringify(result, null, 2)));
   else {
     const paint = createPaint(ctx.logger.color);
     for (const issue of issues) ctx.logger.out(formatIssue(issue, paint));

@@ -2,6 +2,7 @@
 // newest first, one entry per session with the commits it made. The handoff adds its entry; the INDEX
 // merge driver merges two branches' entries (mergeChangelog). Everything outside canon's marked
 // sections is the team's and is kept byte for byte. Pure: text in, text out.
+import { inertText } from './inert-text.js';
 
 export interface ChangelogEntry {
   id: string;
@@ -28,7 +29,8 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 
 /** One entry: a list item linking the note, then one indented item per commit. */
 export function renderChangelogEntry(entry: ChangelogEntry): string[] {
-  const text = (s: string) => s.replace(/\s+/g, ' ').trim().replace(/([\\`*_[\]<>])/g, '\\$1');
+  // Titles and commit subjects are written inert (ADR-0023): `\x1b`, never a raw ESC.
+  const text = (s: string) => inertText(s.replace(/\s+/g, ' ').trim().replace(/([\\`*_[\]<>])/g, '\\$1'));
   const lines = [`- [${entry.id}](${encodeURI(entry.href)}) · ${entry.date} · ${text(entry.title)}`];
   if (entry.commits?.length === 0) lines.push('  - no commits');
   for (const c of entry.commits ?? []) lines.push(`  - \`${c.sha}\` ${text(c.subject)}`);
@@ -133,19 +135,28 @@ function placeSection(parsed: Parsed, section: Section): boolean {
  * same id, unless `keepExisting`). null when the file has neither canon's sections nor the anchor (it is the team's file:
  * canon leaves it alone) or a section is not closed.
  */
-export function upsertChangelogEntry(text: string, entry: ChangelogEntry, options: { keepExisting?: boolean } = {}): string | null {
+export function upsertChangelogEntry(text: string, entry: ChangelogEntry, options: { keepExisting?: boolean; lines?: readonly string[] } = {}): string | null {
   const parsed = parse(text);
   if (parsed === null) return null;
   const month = entry.date.slice(0, 7);
   const sections = parsed.parts.flatMap((p) => ('section' in p ? [p.section] : []));
   if (options.keepExisting && sections.some((s) => s.entries.has(entry.id))) return text;
   for (const s of sections) s.entries.delete(entry.id);
+  const lines = options.lines === undefined ? renderChangelogEntry(entry) : [...options.lines];
   const own = sections.find((s) => s.month === month);
   if (own) {
-    own.entries.set(entry.id, renderChangelogEntry(entry));
+    own.entries.set(entry.id, lines);
     return render(parsed);
   }
-  return placeSection(parsed, { month, entries: new Map([[entry.id, renderChangelogEntry(entry)]]) }) ? render(parsed) : null;
+  return placeSection(parsed, { month, entries: new Map([[entry.id, lines]]) }) ? render(parsed) : null;
+}
+
+/** The lines of the entry of `id`, as the file holds them; null when it has none (or is not canon's). */
+export function findChangelogEntry(text: string, id: string): string[] | null {
+  const parsed = parse(text);
+  if (parsed === null) return null;
+  for (const part of parsed.parts) if ('section' in part && part.section.entries.has(id)) return [...part.section.entries.get(id)!];
+  return null;
 }
 
 /**

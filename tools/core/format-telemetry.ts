@@ -1,4 +1,5 @@
 import type { Paint } from '../output.js';
+import { inertData } from './inert-text.js';
 import type { TelemetryState } from './telemetry.js';
 
 export interface FormatTelemetryOptions {
@@ -14,15 +15,17 @@ function byCountThenName([a, x]: [string, number], [b, y]: [string, number]): nu
 }
 
 /** A session's telemetry for a person: what handoff will put into the note, and the invariant verdict. */
-export function formatTelemetryState(state: TelemetryState, options: FormatTelemetryOptions): string {
+export function formatTelemetryState(input: TelemetryState, options: FormatTelemetryOptions): string {
   const { paint } = options;
+  // Tool names, paths and ids come from Claude Code's hook input: shown inert (ADR-0023).
+  const state = inertData(input);
   const lines = [
     `${paint.bold(`Session ${state.session_id}`)} ${paint.dim(`(${options.file})`)}`,
     `  started  ${state.started_at}`,
     `  updated  ${state.updated_at}`,
     `  cwd      ${state.cwd}`,
     '',
-    `${paint.bold('Tool calls:')} ${state.tool_calls_count}`,
+    `${paint.bold('Tool calls:')} ${state.tool_calls_count}${state.failed_calls > 0 ? ` (${state.failed_calls} failed)` : ''}${state.own_calls > 0 ? paint.dim(`; canon's own /handoff calls, not counted: ${state.own_calls}`) : ''}`,
   ];
   const rows = Object.entries(state.tool_calls_breakdown).sort(byCountThenName);
   const width = Math.max(0, ...rows.map(([key]) => key.length));

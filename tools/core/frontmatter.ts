@@ -332,11 +332,14 @@ export function createNote(data: Record<string, unknown>, body: string): Note {
   return setFrontmatter(base, data);
 }
 
-/** Claim stub (SPEC §3.3): `claimed_at`, `operator`, `kind: session` and nothing else, empty body. */
+/**
+ * Claim stub (SPEC §3.3): `claimed_at`, `operator`, `kind: session`, optionally `claimed_by` (the
+ * claiming process, ADR-0025), and nothing else, empty body.
+ */
 export function isClaimStub(note: Pick<Note, 'data' | 'body'>): boolean {
   const keys = Object.keys(note.data);
   return (
-    keys.length === 3 &&
+    keys.length === ('claimed_by' in note.data ? 4 : 3) &&
     'claimed_at' in note.data &&
     'operator' in note.data &&
     note.data.kind === 'session' &&

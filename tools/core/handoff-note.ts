@@ -2,6 +2,9 @@
 // the Resume Prompt checks, the workstream Session Log entry and the git log parser. No fs, git or clock.
 import type { NoteKind } from './config.js';
 import { parseNote, NoteSyntaxError } from './frontmatter.js';
+import { inertData, inertLine, inertText } from './inert-text.js';
+import { describeCharacter, findFirstTextControl, isBidiControl } from './text-controls.js';
+import { textMessages } from '../messages/text.js';
 import { classifyPath, externalIdFor } from './layout.js';
 import type { TelemetryState } from './telemetry.js';
 
@@ -206,6 +209,39 @@ export function mergeDrafts(...drafts: HandoffDraft[]): HandoffDraft {
   return merged;
 }
 
+export interface DraftTextControl {
+  /** The draft's field: `title`, `tags`, `resumePrompt`, `sections.shipped`… */
+  field: string;
+  /** 1-based, within the field's text (a tag: within that tag). */
+  line: number;
+  column: number;
+  code: number;
+  /** Whether the text has more than one line (a position then names the line). */
+  multiline: boolean;
+}
+
+/**
+ * The first control or bidi character of each text field of a draft (ADR-0023): the handoff refuses
+ * them before it claims an id, so a bad `--title` leaves nothing behind.
+ */
+export function findDraftTextControls(draft: HandoffDraft): DraftTextControl[] {
+  const fields: Array<[string, string | null | undefined]> = [
+    ['title', draft.title],
+    ['summary', draft.summary],
+    ['workstream', draft.workstream],
+    ...(draft.tags ?? []).map((tag): [string, string] => ['tags', tag]),
+    ['resumePrompt', draft.resumePrompt],
+    ...Object.entries(draft.sections ?? {}).map(([key, text]): [string, string | undefined] => [`sections.${key}`, text]),
+  ];
+  const found: DraftTextControl[] = [];
+  for (const [field, text] of fields) {
+    if (typeof text !== 'string' || found.some((f) => f.field === field)) continue;
+    const first = findFirstTextControl(text);
+    if (first !== null) found.push({ field, ...first, multiline: text.includes('\n') });
+  }
+  return found;
+}
+
 /** The draft as final content, or what is missing or malformed. */
 export function completeDraft(draft: HandoffDraft): { ok: true; content: HandoffContent } | { ok: false; problems: string[] } {
   const problems: string[] = [];
@@ -215,10 +251,11 @@ export function completeDraft(draft: HandoffDraft): { ok: true; content: Handoff
   if (summary === '') problems.push('a summary is required');
   if (title.length > 300) problems.push(`the title has ${title.length} characters; at most 300`);
   const workstream = draft.workstream === undefined || draft.workstream === null || draft.workstream.trim() === '' ? null : draft.workstream.trim();
-  if (workstream !== null && !SLUG.test(workstream)) problems.push(`workstream "${workstream}" is not a kebab-case slug like repo-flip`);
+  if (workstream !== null && !SLUG.test(workstream)) problems.push(`workstream "${inertText(workstream)}" is not a kebab-case slug like repo-flip`);
   const tags = [...new Set((draft.tags ?? []).map((t) => t.trim()).filter((t) => t !== ''))];
   const badTags = tags.filter((t) => !SLUG.test(t));
-  if (badTags.length > 0) problems.push(`tags must be kebab-case like notion-sync: ${badTags.map((t) => `"${t}"`).join(', ')}`);
+  if (badTags.length > 0) problems.push(`tags must be kebab-case like notion-sync: ${badTags.map((t) => `"${inertText(t)}"`).join(', ')}`);
+  for (const c of findDraftTextControls(draft)) problems.push(textMessages.handoff.refused(c.field, describeCharacter(c.code), textMessages.handoff.position(c), isBidiControl(c.code)));
   if (problems.length > 0) return { ok: false, problems };
   const s = draft.sections ?? {};
   const prompt = draft.resumePrompt?.trim() ?? '';
@@ -430,10 +467,12 @@ export function planNoteTelemetry(state: TelemetryState | null, forbiddenMcp: re
   const breakdown: Record<string, number> = { ...(state?.tool_calls_breakdown ?? {}) };
   for (const server of forbiddenMcp) breakdown[`mcp__${server}`] ??= 0;
   const methods = state?.tool_calls_breakdown_methods ?? {};
+  // Tool names come from Claude Code and MCP servers: the note holds them inert (ADR-0023), so the
+  // commit door never refuses the note handoff wrote.
   return {
     tool_calls_count: state?.tool_calls_count ?? 0,
-    tool_calls_breakdown: sortKeys(breakdown),
-    tool_calls_breakdown_methods: Object.fromEntries(Object.keys(methods).sort().map((k) => [k, sortKeys(methods[k]!)])),
+    tool_calls_breakdown: sortKeys(inertData(breakdown)),
+    tool_calls_breakdown_methods: inertData(Object.fromEntries(Object.keys(methods).sort().map((k) => [k, sortKeys(methods[k]!)]))),
     tool_calls_failed: state?.failed_calls ?? 0,
     subagents_dispatched: state?.subagents_dispatched ?? 0,
     parallel_terminals_observed: state?.parallel_terminals_observed ?? 0,
@@ -441,9 +480,29 @@ export function planNoteTelemetry(state: TelemetryState | null, forbiddenMcp: re
   };
 }
 
-/** Forbidden MCP servers this session called, with their counts (SPEC §7). */
-export function findInvariantBreaches(telemetry: NoteTelemetry, forbiddenMcp: readonly string[]): Array<{ key: string; count: number }> {
-  return forbiddenMcp.map((s) => ({ key: `mcp__${s}`, count: telemetry.tool_calls_breakdown[`mcp__${s}`] ?? 0 })).filter((b) => b.count > 0);
+/** An earlier handoff of the same session: the note it wrote and the `mcp__*` counts it covered. */
+export interface EarlierHandoff {
+  id: string;
+  mcp: Record<string, number>;
+}
+
+/**
+ * Forbidden MCP servers this session called, with their counts (SPEC §7): the calls this note covers
+ * plus those its earlier handoffs covered (the invariant is the whole session's), and which of those
+ * earlier notes saw them.
+ */
+export function findInvariantBreaches(
+  telemetry: NoteTelemetry,
+  forbiddenMcp: readonly string[],
+  earlier: readonly EarlierHandoff[] = [],
+): Array<{ key: string; count: number; earlier: string[] }> {
+  return forbiddenMcp
+    .map((s) => {
+      const key = `mcp__${s}`;
+      const before = earlier.filter((h) => (h.mcp[key] ?? 0) > 0);
+      return { key, count: (telemetry.tool_calls_breakdown[key] ?? 0) + before.reduce((n, h) => n + (h.mcp[key] ?? 0), 0), earlier: before.map((h) => h.id) };
+    })
+    .filter((b) => b.count > 0);
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
@@ -468,6 +527,10 @@ export interface SessionNotePlan {
   forbiddenMcp: readonly string[];
   /** Size of the transcript archived for this session (secrets masked), or null/absent when none was. */
   transcriptBytes?: number | null;
+  /** Earlier handoffs of the same Claude Code session: this note covers what followed them. */
+  earlier?: readonly EarlierHandoff[];
+  /** The session `/clear` ended to start this one; its calls are counted in this note. */
+  continues?: string | null;
 }
 
 /** Frontmatter (in canonical order) and body of the session note. */
@@ -541,12 +604,15 @@ function renderTelemetrySection(plan: SessionNotePlan): string {
     lines.push(`- Tool calls: ${t.tool_calls_count}${top.length > 0 ? ` (${top.join(', ')})` : ''}${t.tool_calls_failed > 0 ? `; ${t.tool_calls_failed} failed` : ''}`);
     lines.push(`- Subagents dispatched: ${t.subagents_dispatched}; parallel terminals observed: ${t.parallel_terminals_observed}`);
   }
-  const breaches = findInvariantBreaches(t, plan.forbiddenMcp);
+  const earlier = plan.earlier ?? [];
+  if (plan.continues) lines.push(`- Continues session \`${plan.continues}\`, ended by /clear: its calls are counted here`);
+  if (earlier.length > 0) lines.push(`- Follows this session's earlier handoff${earlier.length > 1 ? 's' : ''} ${earlier.map((h) => h.id).join(', ')}: the counts above are the calls since`);
+  const breaches = findInvariantBreaches(t, plan.forbiddenMcp, earlier);
   if (plan.forbiddenMcp.length > 0) {
     lines.push(
       breaches.length === 0
-        ? `- Notion-silent: yes (${plan.forbiddenMcp.map((s) => `mcp__${s}`).join(', ')}: 0)`
-        : `- Notion-silent: **NO** (${breaches.map((b) => `${b.key} called ${b.count} time(s)`).join(', ')})`,
+        ? `- Notion-silent: yes (${plan.forbiddenMcp.map((s) => `mcp__${s}`).join(', ')}: 0${earlier.length > 0 ? ', for the whole session' : ''})`
+        : `- Notion-silent: **NO** (${breaches.map((b) => `${b.key} called ${b.count} time(s)${b.earlier.length > 0 ? ` in this session, some before ${b.earlier.join(', ')}` : ''}`).join(', ')})`,
     );
   }
   const span = stats.firstCommitAt && stats.lastCommitAt ? `, ${stats.firstCommitAt} → ${stats.lastCommitAt}` : '';
@@ -563,7 +629,8 @@ function renderTelemetrySection(plan: SessionNotePlan): string {
   }
   if (plan.activeMinutes !== null) lines.push(`- Active: about ${plan.activeMinutes} min`);
   if (typeof plan.transcriptBytes === 'number') lines.push(`- Transcript archived: ${plan.transcriptBytes} bytes, secrets masked`);
-  return lines.join('\n');
+  // File names and note stems from the file system and git: inert, as above.
+  return inertText(lines.join('\n'));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -571,10 +638,11 @@ function renderTelemetrySection(plan: SessionNotePlan): string {
 
 /**
  * `- [<ID>](<href>) (<date>): <summary>`, the summary on one line, shortened for a list; the link
- * (the note's path from the workstream's folder) puts the session in the workstream's graph.
+ * (the note's path from the workstream's folder) puts the session in the workstream's graph. The
+ * summary is written inert (ADR-0023): a control that got into a note shows as `\x1b`.
  */
 export function formatSessionLogEntry(id: string, date: string, summary: string, href?: string): string {
-  let line = summary.replace(/\s+/g, ' ').trim();
+  let line = inertLine(summary);
   if (line.length > LOG_SUMMARY_MAX) line = `${line.slice(0, LOG_SUMMARY_MAX - 1).trimEnd()}…`;
   return `- ${href === undefined ? id : `[${id}](${encodeURI(href)})`} (${date}): ${line}`;
 }

@@ -7,7 +7,7 @@ import { hasLineBlock, mergeLineBlock, renderLineBlock } from './install-plan.js
  */
 
 
-export const CANON_HOOKS = ['pre-commit', 'post-commit', 'pre-push'] as const;
+export const CANON_HOOKS = ['pre-commit', 'post-commit', 'pre-push', 'post-rewrite', 'post-merge'] as const;
 export type CanonHook = (typeof CANON_HOOKS)[number];
 
 /** Left by pre-commit in the worktree's git dir for post-commit after a `git commit <paths>` (io/staged.ts). */
@@ -24,14 +24,19 @@ export function renderHookBlock(hook: CanonHook): string {
   const body: Record<CanonHook, string[]> = {
     // Guarding the commit door: a missing runner refuses the commit rather than letting notes in unchecked.
     'pre-commit': [`  [ -x "$canon_run" ] || { ${NO_RUNNER}; exit 1; }`, '  "$canon_run" pre-commit || exit $?'],
-    // After the commit nothing can be refused: fix the index after `git commit <paths>`, refresh the
-    // resume cache when there is one, never fail; without either, node is not even started.
+    // After the commit nothing can be refused: record a Claude Code session's commit, fix the index
+    // after `git commit <paths>`, check a cherry-pick's notes (ADR-0024), refresh the resume cache when
+    // there is one, never fail; with none of these to do, node is not even started.
     'post-commit': [
-      `  if [ -x "$canon_run" ] && { [ -f .claude/state/resume-cache.json ] || [ -f "$(git rev-parse --git-dir)/${INDEX_FIXUPS}" ]; }; then`,
+      `  if [ -x "$canon_run" ] && { [ -n "\${CLAUDE_CODE_SESSION_ID-}" ] || [ -f .claude/state/resume-cache.json ] || [ -f "$(git rev-parse --git-dir)/${INDEX_FIXUPS}" ] || [ -f "$(git rev-parse --git-dir)/CHERRY_PICK_HEAD" ]; }; then`,
       '    "$canon_run" post-commit || true',
       '  fi',
     ],
     'pre-push': [`  [ -x "$canon_run" ] || { ${NO_RUNNER}; exit 1; }`, '  "$canon_run" pre-push "$@" || exit $?'],
+    // After an amend, a rebase or a merge: check the notes they committed without the commit door
+    // and restamp them in a follow-up commit, or say what to run (ADR-0024). Never fails the road.
+    'post-rewrite': ['  if [ -x "$canon_run" ]; then "$canon_run" post-rewrite "$@" || true; fi'],
+    'post-merge': ['  if [ -x "$canon_run" ]; then "$canon_run" post-merge "$@" || true; fi'],
   };
   return renderLineBlock(['if [ "${CANON_HOOKS-}" != "0" ]; then', `  ${FIND_RUNNER}`, ...body[hook], 'fi']);
 }

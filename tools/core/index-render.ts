@@ -1,4 +1,5 @@
 import { NOTE_KINDS, type CanonConfig, type NoteKind } from './config.js';
+import { inertText } from './inert-text.js';
 import { trimSlashes } from './layout.js';
 
 /** One row of a folder's INDEX.md. */
@@ -24,10 +25,11 @@ const KIND_TITLES: Record<NoteKind, string> = {
 
 const SUMMARY_LIMIT = 160;
 
+/** A cell's text: inert (ADR-0023), so a control that got into a note shows in INDEX as `\x1b`. */
 function text(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (Array.isArray(value)) return value.map(text).join(', ');
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return inertText(typeof value === 'object' ? JSON.stringify(value) : String(value));
 }
 
 function cell(value: string): string {
@@ -38,7 +40,7 @@ function cell(value: string): string {
 export function indexRowFor(kind: NoteKind, fileName: string, id: string, data: Record<string, unknown>): IndexRow {
   const summary = text(data.summary).replace(/\s+/g, ' ').trim();
   return {
-    id,
+    id: inertText(id),
     file: fileName,
     title: text(data.title),
     person: text(kind === 'session' ? data.operator : data.owner),

@@ -4,12 +4,12 @@ import type { SessionFacts, WorkstreamFacts } from './resume-view.js';
 
 export const RESUME_CACHE_FILE = '.claude/state/resume-cache.json';
 /** Bump when what is extracted from a note changes: an older cache is then ignored and rebuilt. */
-export const RESUME_CACHE_VERSION = 1;
+export const RESUME_CACHE_VERSION = 2;
 export const CACHE_TAG = 'canon resume cache';
 
 /** What one note contributes. */
 export type Facts =
-  | { type: 'session'; operator: string | null; date: string | null; title: string | null }
+  | { type: 'session'; operator: string | null; date: string | null; title: string | null; ended_at: string | null }
   | { type: 'workstream'; title: string | null; owner: string | null; status: string | null; priority: string | null }
   | { type: 'stub' }
   | { type: 'problem'; message: string };
@@ -18,11 +18,11 @@ export type Facts =
  * The cache file, column-wise: 10,000 rows parse several times faster as a few long arrays than as
  * 10,000 small objects, and that parse is most of a warm run.
  *
- *     {"tool":"canon resume cache","version":1,
+ *     {"tool":"canon resume cache","version":2,
  *      "path":["docs/sessions/RT-260511-02.md",…], "key":["b:3b18e5…",…], "type":"sw…",
- *      "a":["roman",…], "b":["2026-05-11",…], "c":["Hook hardening",…], "d":[null,…]}
+ *      "a":["roman",…], "b":["2026-05-11",…], "c":["Hook hardening",…], "d":["2026-05-11T18:02:11Z",…]}
  *
- * `type` holds one letter per row: s session (a operator, b date, c title), w workstream (a owner,
+ * `type` holds one letter per row: s session (a operator, b date, c title, d ended_at), w workstream (a owner,
  * b status, c title, d priority), t claim stub, p problem (c the message).
  */
 export interface CacheFile {
@@ -50,7 +50,7 @@ export function encodeCache(rows: Array<{ path: string; key: string; facts: Fact
     file.path.push(rel);
     file.key.push(key);
     const [type, a, b, c, d] =
-      facts.type === 'session' ? ['s', facts.operator, facts.date, facts.title, null]
+      facts.type === 'session' ? ['s', facts.operator, facts.date, facts.title, facts.ended_at]
       : facts.type === 'workstream' ? ['w', facts.owner, facts.status, facts.title, facts.priority]
       : facts.type === 'stub' ? ['t', null, null, null, null]
       : ['p', null, null, facts.message, null];
@@ -94,7 +94,7 @@ const textAt = (column: (string | null)[], i: number) => {
 export function factsAt(file: CacheFile, i: number, rel: string): Facts {
   switch (file.type[i]) {
     case 's':
-      return { type: 'session', operator: textAt(file.a, i), date: textAt(file.b, i), title: textAt(file.c, i) };
+      return { type: 'session', operator: textAt(file.a, i), date: textAt(file.b, i), title: textAt(file.c, i), ended_at: textAt(file.d, i) };
     case 'w':
       return { type: 'workstream', owner: textAt(file.a, i), status: textAt(file.b, i), title: textAt(file.c, i), priority: textAt(file.d, i) };
     case 't':
@@ -114,7 +114,7 @@ export function cachedFacts(cached: CachedRows): { sessions: SessionFacts[]; wor
     const rel = file.path[i]!;
     const stem = rel.slice(rel.lastIndexOf('/') + 1).replace(/\.md$/, '');
     const facts = factsAt(file, i, rel);
-    if (facts.type === 'session') sessions.push({ id: stem, path: rel, operator: facts.operator, date: facts.date, title: facts.title });
+    if (facts.type === 'session') sessions.push({ id: stem, path: rel, operator: facts.operator, date: facts.date, title: facts.title, ended_at: facts.ended_at });
     else if (facts.type === 'workstream') {
       workstreams.push({ slug: stem, path: rel, title: facts.title, owner: facts.owner, status: facts.status, priority: facts.priority });
     }

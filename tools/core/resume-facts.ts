@@ -29,10 +29,10 @@ export function parseNoteFast(input: string): NoteParts | null {
   return { data: parsed.data, body: lineEnd === -1 ? '' : text.slice(lineEnd + 1) };
 }
 
-/** SPEC §3.3: `claimed_at`, `operator`, `kind: session` and nothing else, empty body. */
+/** SPEC §3.3: `claimed_at`, `operator`, `kind: session`, optionally `claimed_by` (ADR-0025), nothing else, empty body. */
 export function isClaimStubParts(parts: NoteParts): boolean {
   const keys = Object.keys(parts.data);
-  return keys.length === 3 && 'claimed_at' in parts.data && 'operator' in parts.data && parts.data.kind === 'session' && parts.body.trim() === '';
+  return keys.length === ('claimed_by' in parts.data ? 4 : 3) && 'claimed_at' in parts.data && 'operator' in parts.data && parts.data.kind === 'session' && parts.body.trim() === '';
 }
 
 /** Frontmatter is untyped input: only scalars become display text. */
@@ -43,7 +43,7 @@ export function textOf(value: unknown): string | null {
 }
 
 export function sessionFactsFrom(id: string, path: string, data: Record<string, unknown>): SessionFacts {
-  return { id, path, operator: textOf(data.operator), date: textOf(data.date), title: textOf(data.title) };
+  return { id, path, operator: textOf(data.operator), date: textOf(data.date), title: textOf(data.title), ended_at: textOf(data.ended_at) };
 }
 
 export function workstreamFactsFrom(slug: string, path: string, data: Record<string, unknown>): WorkstreamFacts {

@@ -1,3 +1,5 @@
+import { inertData } from './inert-text.js';
+
 /** Colour functions (identity when colour is off); output.ts's createPaint makes one. */
 export type Paint = Record<'bold' | 'dim' | 'red' | 'yellow' | 'green' | 'cyan', (text: string) => string>;
 
@@ -10,6 +12,8 @@ export interface SessionFacts {
   operator: string | null;
   date: string | null;
   title: string | null;
+  /** When the note was written (its `ended_at`): orders one day's sessions, whatever their NN. */
+  ended_at: string | null;
 }
 
 export interface WorkstreamFacts {
@@ -91,13 +95,28 @@ function sequence(id: string): number {
   return match ? Number(match[1]) : -1;
 }
 
-/** Newest first: by date, then NN, then id (numbers inside ids compared as numbers). Undated last. */
+/** `ended_at` as epoch ms, or -Infinity when absent or not a date-time (legacy notes, claim-time drafts). */
+function endedMs(session: SessionFacts): number {
+  if (session.ended_at === null) return -Infinity;
+  const ms = Date.parse(session.ended_at);
+  return Number.isNaN(ms) ? -Infinity : ms;
+}
+
+/**
+ * Newest first: by date, then by when the note was written (`ended_at`), then NN, then id (numbers
+ * inside ids compared as numbers). Undated last. NN alone is not an order in time: a claim takes the
+ * lowest free number, so after a stub is collected, or when another clone filled lower numbers
+ * later, a lower NN can be the newer session.
+ */
 export function compareSessions(a: SessionFacts, b: SessionFacts): number {
   if (a.date !== b.date) {
     if (a.date === null) return 1;
     if (b.date === null) return -1;
     return a.date < b.date ? 1 : -1;
   }
+  const ea = endedMs(a);
+  const eb = endedMs(b);
+  if (ea !== eb) return eb > ea ? 1 : -1;
   return sequence(b.id) - sequence(a.id) || compareNatural(b.id, a.id);
 }
 
@@ -257,13 +276,17 @@ export function wrapText(text: string, width: number): string {
     .join('\n');
 }
 
-/** The dashboard as text. Pure: colour comes in as `paint` (identity functions when colour is off). */
-export function renderResume(view: ResumeView, options: RenderOptions): string {
+/**
+ * The dashboard as text. Pure: colour comes in as `paint` (identity functions when colour is off).
+ * Titles, prompts and names are the notes' text, yours and your peers': shown inert (ADR-0023).
+ */
+export function renderResume(input: ResumeView, options: RenderOptions): string {
   const { paint } = options;
+  const view = inertData(input);
   const width = Math.max(40, options.width ?? 80);
   const out: string[] = [];
   const heading = (text: string) => out.push(paint.bold(paint.cyan(text)));
-  const who = options.name ? `${options.name} (${view.operator.slug}, ${view.operator.initials})` : `${view.operator.slug} (${view.operator.initials})`;
+  const who = options.name ? `${inertData(options.name)} (${view.operator.slug}, ${view.operator.initials})` : `${view.operator.slug} (${view.operator.initials})`;
   out.push(`${paint.bold('canon resume')} ${paint.dim('·')} ${fit(who, width - 15)}`);
   out.push('');
 

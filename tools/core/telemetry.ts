@@ -27,6 +27,15 @@ export interface TelemetryState {
   /** Journal lines folded so far (tool calls and session marks), so the first one sets `started_at`. */
   events_seen: number;
   journal_offset: number;
+  /** Time spent working, in ms: gaps between events up to ACTIVE_GAP_MS, never across a close (SessionEnd). */
+  active_ms: number;
+  /** The latest event seen, and whether the session was closed (SessionEnd) after it. */
+  last_event_at: string | null;
+  closed: boolean;
+  /** canon's own calls (the /handoff command's draft and Bash call): not the session's work, not counted above. */
+  own_calls: number;
+  /** The session this one replaced (`/clear` starts a new session id), from its SessionStart. */
+  replaces: string | null;
 }
 
 /** One counted tool call, as one line of the session's journal `session-<id>.jsonl`. */
@@ -40,17 +49,23 @@ export interface ToolEvent {
   cwd: string;
   /** Reported to PostToolUseFailure: the call failed, but it was still made. Absent when it succeeded. */
   failed?: true;
+  /** A call of canon's own /handoff (its draft under `.canon/`, its `canon handoff` Bash call). */
+  own?: true;
 }
 
-/** A session boundary seen by the SessionStart hook, as one journal line. */
-export interface SessionMark {
-  at: string;
-  mark: 'start';
-  /** SessionStart's `source`: startup, resume, clear, compact. */
-  source: string | null;
-  transcript: string | null;
-  cwd: string;
-}
+/** A session boundary seen by the SessionStart or SessionEnd hook, as one journal line. */
+export type SessionMark =
+  | {
+      at: string;
+      mark: 'start';
+      /** SessionStart's `source`: startup, resume, clear, compact. */
+      source: string | null;
+      transcript: string | null;
+      cwd: string;
+      /** With `source: clear`: the session `/clear` ended to start this one. */
+      replaces?: string;
+    }
+  | { at: string; mark: 'end'; cwd: string };
 
 export type JournalEvent = ToolEvent | SessionMark;
 
@@ -63,7 +78,12 @@ export interface HookInput {
   sessionId: string | null;
   cwd: string | null;
   toolName: string;
+  /** The file a writing tool wrote (counted in files_touched). */
   filePath: string | null;
+  /** The file any tool named (`tool_input.file_path`): tells canon's own draft calls apart. */
+  inputPath?: string | null;
+  /** A Bash call's command, its start only. */
+  command?: string | null;
   /** `hook_event_name` was PostToolUseFailure. */
   failed?: boolean;
 }
@@ -81,7 +101,15 @@ export const FILE_TOOLS: ReadonlyMap<string, string> = new Map([
 ]);
 /** A long session touches thousands of files; the note needs the gist, not an unbounded list. */
 export const MAX_FILES_TOUCHED = 200;
-
+/** A pause longer than this between two calls is time away, not work: active time counts this much of it. */
+export const ACTIVE_GAP_MS = 15 * 60 * 1000;
+/** Where /handoff drafts its note: calls on files here are canon's, not the session's work. */
+export const DRAFT_FOLDER = '.canon/';
+/**
+ * The Bash calls canon's /handoff command makes (`npm run handoff -- --from .canon/…`, `canon
+ * handoff --from .canon/…`, `canon session commits`, in any of the ways canon documents them).
+ */
+const OWN_COMMAND = /^\s*(?:OPERATOR=\S+\s+)?(?:npm\s+run\s+(?:--silent\s+)?(?:handoff|canon)\b|npx\s+(?:--no-install\s+)?canon-notes\b|(?:\S*\/)?canon\b|node\s+\S*canon\.js\b)(?:(?!&&|\|\||;|\|).)*?(?:--from\s+\S*\.canon\/|\bsession\s+commits\b)(?:(?!&&|\|\||;|\|).)*$/;
 const MAX_TOOL_NAME = 256;
 const MAX_SESSION_ID = 512;
 
@@ -118,8 +146,10 @@ export function parseHookInput(text: string): HookInputResult {
   const field = FILE_TOOLS.get(toolName);
   const toolInput = isRecord(raw.tool_input) ? raw.tool_input : {};
   const filePath = field === undefined ? null : nonEmptyString(toolInput[field], 4096);
+  const inputPath = nonEmptyString(toolInput.file_path, 4096);
+  const command = toolName === 'Bash' && typeof toolInput.command === 'string' ? toolInput.command.slice(0, 1024) : null;
   const failed = raw.hook_event_name === 'PostToolUseFailure';
-  return { ok: true, input: { sessionId, cwd: nonEmptyString(raw.cwd, 4096), toolName, filePath, failed } };
+  return { ok: true, input: { sessionId, cwd: nonEmptyString(raw.cwd, 4096), toolName, filePath, inputPath, command, failed } };
 }
 
 function describeGarbage(text: string): string {
@@ -219,6 +249,11 @@ export function createTelemetryState(sessionId: string, cwd: string, now: string
     transcript_path: null,
     events_seen: 0,
     journal_offset: 0,
+    active_ms: 0,
+    last_event_at: null,
+    closed: false,
+    own_calls: 0,
+    replaces: null,
   };
 }
 
@@ -242,11 +277,22 @@ export interface ToolCallContext {
   siblings: number;
 }
 
+/** Whether a call is canon's own /handoff at work: its draft under `.canon/`, or its Bash command. */
+export function isOwnCall(input: HookInput, root: string, cwd: string): boolean {
+  const named = input.inputPath ?? input.filePath;
+  if (named) {
+    const rel = repoRelativePath(root, cwd, named);
+    if (rel !== null && rel.startsWith(DRAFT_FOLDER)) return true;
+  }
+  return typeof input.command === 'string' && OWN_COMMAND.test(input.command);
+}
+
 /** The journal line of one call: everything the fold needs, nothing of the tool's input or output. */
 export function planToolEvent(input: HookInput, ctx: ToolCallContext): ToolEvent {
   const file = input.filePath === null ? null : repoRelativePath(ctx.root, ctx.cwd, input.filePath);
   const event: ToolEvent = { at: ctx.now, tool: input.toolName, file, siblings: ctx.siblings, cwd: ctx.cwd };
   if (input.failed) event.failed = true;
+  if (isOwnCall(input, ctx.root, ctx.cwd)) event.own = true;
   return event;
 }
 
@@ -283,27 +329,60 @@ function parseToolEvent(line: string): JournalEvent | null {
   if (!isRecord(raw) || typeof raw.at !== 'string' || typeof raw.cwd !== 'string') return null;
   if (raw.mark === 'start') {
     const text = (v: unknown) => (typeof v === 'string' ? v : null);
-    return { at: raw.at, mark: 'start', source: text(raw.source), transcript: text(raw.transcript), cwd: raw.cwd };
+    const mark: SessionMark = { at: raw.at, mark: 'start', source: text(raw.source), transcript: text(raw.transcript), cwd: raw.cwd };
+    const replaces = nonEmptyString(raw.replaces, MAX_SESSION_ID);
+    if (replaces !== null) mark.replaces = replaces;
+    return mark;
   }
+  if (raw.mark === 'end') return { at: raw.at, mark: 'end', cwd: raw.cwd };
   if (nonEmptyString(raw.tool, MAX_TOOL_NAME) === null || !isCount(raw.siblings)) return null;
   if (raw.file !== null && typeof raw.file !== 'string') return null;
   const event: ToolEvent = { at: raw.at, tool: raw.tool as string, file: raw.file, siblings: raw.siblings, cwd: raw.cwd };
   if (raw.failed === true) event.failed = true;
+  if (raw.own === true) event.own = true;
   return event;
+}
+
+/**
+ * Time spent working up to `at`: the gap since the last event, up to ACTIVE_GAP_MS, unless the
+ * session was closed in between (a resumed session does not count the time it was closed).
+ * Concurrent appends land slightly out of order: a negative gap adds nothing.
+ */
+function activeUpTo(state: TelemetryState, at: string, closedBefore: boolean): { active_ms: number; last_event_at: string } {
+  if (state.last_event_at === null) return { active_ms: state.active_ms, last_event_at: at };
+  const gap = Date.parse(at) - Date.parse(state.last_event_at);
+  const add = closedBefore || !(gap > 0) ? 0 : Math.min(gap, ACTIVE_GAP_MS);
+  return { active_ms: state.active_ms + add, last_event_at: gap > 0 ? at : state.last_event_at };
+}
+
+/** Active minutes of a session at `now` (the handoff's own time included, up to ACTIVE_GAP_MS). */
+export function activeMinutes(state: TelemetryState, now: string): number {
+  return Math.max(0, Math.round(activeUpTo(state, now, state.closed).active_ms / 60_000));
 }
 
 /** Fold one journal line into the state. Returns a new state; the input is not modified. */
 export function applyToolEvent(state: TelemetryState, event: JournalEvent, rule?: InvariantRule): TelemetryState {
+  if (isSessionMark(event) && event.mark === 'end') {
+    return { ...state, ...activeUpTo(state, event.at, state.closed), closed: true };
+  }
+  const active = activeUpTo(state, event.at, state.closed);
+  if (!isSessionMark(event) && event.own) {
+    // canon's own /handoff: time spent, but neither the session's start nor its work.
+    return { ...state, ...active, closed: false, own_calls: state.own_calls + 1 };
+  }
   // Appends from concurrent calls land in any order: keep the earliest start and the latest update.
   const first = state.events_seen === 0;
   const startedAt = first || event.at < state.started_at ? event.at : state.started_at;
   if (isSessionMark(event)) {
     return {
       ...state,
+      ...active,
+      closed: false,
       started_at: startedAt,
       cwd: first ? event.cwd : state.cwd,
       session_started_at: state.session_started_at === null || event.at < state.session_started_at ? event.at : state.session_started_at,
       transcript_path: event.transcript ?? state.transcript_path,
+      replaces: event.replaces ?? state.replaces,
       events_seen: state.events_seen + 1,
     };
   }
@@ -320,6 +399,8 @@ export function applyToolEvent(state: TelemetryState, event: JournalEvent, rule?
   if (event.file !== null && files.length < MAX_FILES_TOUCHED && !files.includes(event.file)) files = [...files, event.file];
   return {
     ...state,
+    ...active,
+    closed: false,
     started_at: startedAt,
     cwd: first ? event.cwd : state.cwd,
     updated_at: event.at > state.updated_at ? event.at : state.updated_at,
@@ -338,6 +419,37 @@ export function applyToolEvent(state: TelemetryState, event: JournalEvent, rule?
 export function applyToolEvents(state: TelemetryState, events: readonly JournalEvent[], consumed: number, rule?: InvariantRule): TelemetryState {
   const folded = events.reduce((acc, event) => applyToolEvent(acc, event, rule), state);
   return { ...folded, journal_offset: state.journal_offset + consumed };
+}
+
+/**
+ * One state for two sessions that are one piece of work (`/clear` ended `earlier` and started
+ * `later`): counters added, files and methods united, the earlier start, active time of both.
+ */
+export function mergeTelemetryStates(earlier: TelemetryState, later: TelemetryState): TelemetryState {
+  const add = (a: Record<string, number>, b: Record<string, number>) => {
+    const out = Object.assign(counterMap(), a);
+    for (const [k, n] of Object.entries(b)) out[k] = (out[k] ?? 0) + n;
+    return out;
+  };
+  const methods = Object.assign(Object.create(null) as Record<string, Record<string, number>>, earlier.tool_calls_breakdown_methods);
+  for (const [k, m] of Object.entries(later.tool_calls_breakdown_methods)) methods[k] = add(methods[k] ?? counterMap(), m);
+  const files = [...earlier.files_touched];
+  for (const f of later.files_touched) if (files.length < MAX_FILES_TOUCHED && !files.includes(f)) files.push(f);
+  const first = (a: string | null, b: string | null) => (a === null || a === '' ? b : b === null || b === '' ? a : a < b ? a : b);
+  return {
+    ...later,
+    started_at: first(earlier.started_at, later.started_at) ?? later.started_at,
+    session_started_at: first(earlier.session_started_at, later.session_started_at),
+    tool_calls_count: earlier.tool_calls_count + later.tool_calls_count,
+    tool_calls_breakdown: add(earlier.tool_calls_breakdown, later.tool_calls_breakdown),
+    tool_calls_breakdown_methods: methods,
+    subagents_dispatched: earlier.subagents_dispatched + later.subagents_dispatched,
+    parallel_terminals_observed: Math.max(earlier.parallel_terminals_observed, later.parallel_terminals_observed),
+    files_touched: files,
+    failed_calls: earlier.failed_calls + later.failed_calls,
+    active_ms: earlier.active_ms + later.active_ms,
+    own_calls: earlier.own_calls + later.own_calls,
+  };
 }
 
 function isCount(value: unknown): value is number {
@@ -380,10 +492,11 @@ export function parseTelemetryState(text: string): TelemetryState | null {
   }
   const strings = ['started_at', 'updated_at', 'cwd'] as const;
   if (strings.some((k) => raw[k] !== undefined && typeof raw[k] !== 'string')) return null;
-  const counts = ['subagents_dispatched', 'parallel_terminals_observed', 'failed_calls', 'events_seen'] as const;
+  const counts = ['subagents_dispatched', 'parallel_terminals_observed', 'failed_calls', 'events_seen', 'active_ms', 'own_calls'] as const;
   if (counts.some((k) => raw[k] !== undefined && !isCount(raw[k]))) return null;
   if (raw.journal_offset !== undefined && !isCount(raw.journal_offset)) return null;
-  const nullableStrings = ['session_started_at', 'transcript_path'] as const;
+  const nullableStrings = ['session_started_at', 'transcript_path', 'last_event_at', 'replaces'] as const;
+  if (raw.closed !== undefined && typeof raw.closed !== 'boolean') return null;
   if (nullableStrings.some((k) => raw[k] !== undefined && raw[k] !== null && typeof raw[k] !== 'string')) return null;
   const files = raw.files_touched ?? [];
   if (!Array.isArray(files) || !files.every((f) => typeof f === 'string')) return null;
@@ -404,6 +517,11 @@ export function parseTelemetryState(text: string): TelemetryState | null {
     // A state file from before `events_seen` existed: its calls were all events.
     events_seen: (raw.events_seen as number | undefined) ?? raw.tool_calls_count,
     journal_offset: (raw.journal_offset as number | undefined) ?? 0,
+    active_ms: (raw.active_ms as number | undefined) ?? 0,
+    last_event_at: (raw.last_event_at as string | null | undefined) ?? null,
+    closed: (raw.closed as boolean | undefined) ?? false,
+    own_calls: (raw.own_calls as number | undefined) ?? 0,
+    replaces: (raw.replaces as string | null | undefined) ?? null,
   };
 }
 

@@ -5,6 +5,7 @@ import { isClaimStub, type Note } from './frontmatter.js';
 import { externalIdFor } from './layout.js';
 import type { OperatorRegistry } from './operators.js';
 import { formatSchemaErrors } from './schema-errors.js';
+import { findTextControls } from './text-controls.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -35,7 +36,8 @@ export interface ValidationContext {
 
 /** The rules for one note, each small and independent; cross-file rules live in findDuplicateIds. */
 export function validateNote(ref: NoteRef, note: Note, ctx: ValidationContext): Issue[] {
-  const issues: Issue[] = [];
+  // Characters a terminal acts on are refused anywhere in the file, front matter or not (ADR-0023).
+  const issues: Issue[] = findTextControls(ref.rel, note);
   const add = (severity: Severity, pointer: string, message: string, rule: string) => {
     const { line, column } = note.locate(pointer);
     issues.push({ file: ref.rel, line, column, severity, pointer, message, rule });

@@ -20,7 +20,7 @@ import { cachedOperator } from '../io/operator-cache.js';
 import type { GitResult } from '../io/git.js';
 import { readFoldersUnchecked, readResumeSnapshot, startSnapshotCheck } from '../io/resume-snapshot.js';
 import { readStdinSync } from '../io/stdin.js';
-import { appendHookError, foldTelemetryState, listUnfinishedSessions, recordSessionEnd, recordSessionStart, telemetryJournalFile } from '../io/telemetry.js';
+import { appendHookError, foldTelemetryState, listUnfinishedSessions, recordSessionEnd, recordSessionStart, takeClearedSession, telemetryJournalFile } from '../io/telemetry.js';
 import { claudeMessages as m } from '../messages/claude.js';
 
 const STDIN_LIMIT_BYTES = 1024 * 1024;
@@ -53,6 +53,8 @@ interface SessionInput {
   sessionId: string | null;
   event: string | null;
   source: string | null;
+  /** SessionEnd's `reason`: clear, logout, prompt_input_exit, other. */
+  reason: string | null;
   transcript: string | null;
   cwd: string | null;
 }
@@ -65,7 +67,7 @@ function parseSessionInput(stdin: string): SessionInput | null {
   try {
     const raw = JSON.parse(stdin) as Record<string, unknown>;
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
-    return { sessionId: text(raw.session_id, 512), event: text(raw.hook_event_name, 64), source: text(raw.source, 64), transcript: text(raw.transcript_path), cwd: text(raw.cwd) };
+    return { sessionId: text(raw.session_id, 512), event: text(raw.hook_event_name, 64), source: text(raw.source, 64), reason: text(raw.reason, 64), transcript: text(raw.transcript_path), cwd: text(raw.cwd) };
   } catch {
     return null;
   }
@@ -183,7 +185,7 @@ export async function runSessionHook(run: SessionHookRun): Promise<SessionHookOu
   }
   if (input.event === 'SessionEnd') {
     try {
-      recordSessionEnd(root, sessionId, nowIso);
+      recordSessionEnd(root, sessionId, nowIso, { cwd: input.cwd ?? root, cleared: input.reason === 'clear' });
       // A session that already handed off has no journal left: nothing to fold, no empty state to leave.
       if (existsSync(telemetryJournalFile(root, sessionId))) foldTelemetryState(root, sessionId, nowIso);
     } catch (error) {
@@ -193,7 +195,9 @@ export async function runSessionHook(run: SessionHookRun): Promise<SessionHookOu
   }
   if (input.event !== 'SessionStart') return outcome;
   try {
-    recordSessionStart(root, sessionId, { at: nowIso, mark: 'start', source: input.source, transcript: input.transcript, cwd: input.cwd ?? root });
+    // `/clear` ends one session and starts another in the same breath: the new one names the old.
+    const replaces = input.source === 'clear' ? takeClearedSession(root, sessionId, now.getTime()) : null;
+    recordSessionStart(root, sessionId, { at: nowIso, mark: 'start', source: input.source, transcript: input.transcript, cwd: input.cwd ?? root, ...(replaces ? { replaces } : {}) });
   } catch (error) {
     log(`SessionStart: could not record the session start (${reasonOf(error)}).`);
   }

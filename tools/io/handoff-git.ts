@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { NoteKind } from '../core/config.js';
 import { GIT_LOG_FORMAT, NO_GIT_STATS, parseGitLog, type GitStats } from '../core/handoff-note.js';
+import { inertLine } from '../core/inert-text.js';
 import { readTextOrNull, writeFileSafely } from './fs.js';
 import { execGit, porcelain, porcelainResult, splitNul, type GitResult } from './git.js';
 
@@ -108,6 +109,25 @@ export async function readGitStats(
   return parseGitLog(result.stdout, { authors: options.authors, folders: options.folders });
 }
 
+/**
+ * Stats of exactly these commits (a session's, from its commit log), in the order given. Ids git
+ * no longer has (a commit dropped in a rebase and collected since) are skipped, not an error.
+ */
+export async function readCommitStats(
+  root: string,
+  shas: readonly string[],
+  options: { folders: Record<NoteKind, string>; env: NodeJS.ProcessEnv },
+): Promise<GitStats> {
+  if (shas.length === 0) return { ...NO_GIT_STATS, touched: { workstreams: [], plans: [], adrs: [] }, list: [] };
+  const result = await runner(root, options.env)(
+    ['-c', 'core.quotepath=off', 'log', '--no-walk=unsorted', '--ignore-missing', '--stdin', '--no-merges', '--no-renames', '--numstat', '-z', `--format=${GIT_LOG_FORMAT}`],
+    // Newest first, as `git log` lists a session's commits everywhere else.
+    `${[...shas].reverse().join('\n')}\n`,
+  );
+  if (result.code !== 0) return NO_GIT_STATS;
+  return parseGitLog(result.stdout, { authors: null, folders: options.folders });
+}
+
 /** The configured email of the committer, lower-cased (the author of this session's commits). */
 export async function readGitEmail(root: string, env: NodeJS.ProcessEnv): Promise<string | null> {
   const value = ((await (await porcelain(root, env)).getConfig('user.email')).value ?? '').trim().toLowerCase();
@@ -145,6 +165,8 @@ export async function readHeadText(root: string, rel: string, env: NodeJS.Proces
 export interface HandoffFile {
   rel: string;
   stagedText?: string;
+  /** Outside a sparse checkout's cone: staged as `stagedText` only, and marked skip-worktree again (ADR-0024). */
+  skipWorktree?: boolean;
 }
 
 /**
@@ -193,6 +215,11 @@ export async function stageFiles(root: string, files: readonly HandoffFile[], en
     const mode = /^(\d{6}) /.exec((await git(['ls-files', '-s', '--', file.rel])).stdout)?.[1] ?? '100644';
     const updated = await git(['update-index', '--add', '--cacheinfo', `${mode},${blob.stdout.trim()},${file.rel}`]);
     if (updated.code !== 0) return updated;
+    // A new index entry has no skip-worktree bit: without it git would take the absent file for a deletion.
+    if (file.skipWorktree) {
+      const marked = await git(['update-index', '--skip-worktree', '--', file.rel]);
+      if (marked.code !== 0) return marked;
+    }
   }
   return { code: 0, stdout: '', stderr: '' };
 }
@@ -222,8 +249,12 @@ export async function commitHandoff(
     const reset = await git(options.unborn ? ['read-tree', '--empty'] : ['reset', '-q']);
     if (reset.code !== 0) return { ok: false, reason: 'git', detail: tail(reset.stderr) };
   }
+  // `read-tree` drops the skip-worktree bits of a sparse checkout: note them to set them again.
+  const sparse = saved === null ? [] : splitNul((await git(['ls-files', '-t', '-z'])).stdout).filter((l) => l.startsWith('S ')).map((l) => l.slice(2));
   const restore = async () => {
-    if (saved !== null) await git(['read-tree', saved]);
+    if (saved === null) return;
+    await git(['read-tree', saved]);
+    if (sparse.length > 0) await git(['update-index', '--skip-worktree', '--stdin'], sparse.join('\n') + '\n');
   };
 
   const added = await stageFiles(root, files, options.env);
@@ -231,7 +262,8 @@ export async function commitHandoff(
     await restore();
     return { ok: false, reason: 'git', detail: tail(added.stderr) };
   }
-  const commit = await porcelainResult(root, options.env, (g) => g.commit(options.message));
+  // The subject holds a note's title: one line, inert (ADR-0023), whatever path it came by.
+  const commit = await porcelainResult(root, options.env, (g) => g.commit(inertLine(options.message)));
   if (commit.code !== 0) {
     await restore();
     const detail = tail(`${commit.stderr}\n${commit.stdout}`);

@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { handoffQueueMessages as m } from '../messages/handoff-queue.js';
 import { LockTimeoutError, parseLockOwner, readLockFile, waitForLock, type HeldLock, type LockOwner } from './lock.js';
 import { STATE_DIR } from './telemetry.js';
+import { cannotWriteError } from './writable.js';
 
 export const HANDOFF_LOCK = `${STATE_DIR}/handoff.lock`;
 /**
@@ -32,6 +33,8 @@ export async function lockHandoffs(root: string, say: (text: string) => void): P
       },
     });
   } catch (error) {
+    // A state folder that turned unwritable or full since the handoff checked it: one line, not a stack.
+    if (typeof (error as NodeJS.ErrnoException).code === 'string') throw cannotWriteError(STATE_DIR, error);
     if (!(error instanceof LockTimeoutError)) throw error;
     const seen = readLockFile(file);
     throw new UserError(m.timeout(WAIT_MS / 60_000, describe(seen ? parseLockOwner(seen.text) : null)), { hint: m.timeoutHint });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { CI_WORKFLOW, renderCiWorkflow } from '../core/ci-workflow.js';
 import { SKILLS_DIR, WRAPPER_MARKER } from '../core/command-wrappers.js';
 import { DEFAULT_CONFIG, NOTE_KINDS, type NoteKind } from '../core/config.js';
 import { CANON_HOOKS, mergeHookBlock } from '../core/hook-blocks.js';
@@ -124,7 +125,7 @@ function planFolders(root: string): Partial<Record<NoteKind, string>> {
 }
 
 /** Everything init would create or change, read from the repository as it is now. */
-export async function planInit(cwd: string, options: { notionWorkflow?: boolean; obsidian?: boolean } = {}): Promise<InstallPlan> {
+export async function planInit(cwd: string, options: { notionWorkflow?: boolean; obsidian?: boolean; ci?: boolean } = {}): Promise<InstallPlan> {
   const layout = await readCloneLayout(cwd);
   const root = layout.top;
   const pkgRoot = packageRoot();
@@ -212,6 +213,7 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
     }
   }
   if (options.notionWorkflow) copy('.github/workflows/notion-sync.yml', path.join(pkgRoot, '.github/workflows/notion-sync.yml'), 'scheduled Notion sync (GitHub Actions)');
+  if (options.ci) place(CI_WORKFLOW, renderCiWorkflow(), '`canon verify` on pull requests and pushes (GitHub Actions)');
 
   const gitConfig = [
     `core.hooksPath = ${path.join(layout.mainRoot ?? layout.top, hooks.dir, hooks.system === 'hooks-path' ? '' : '_')}`,

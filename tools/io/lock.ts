@@ -167,7 +167,17 @@ export function breakLock(file: string, judged: Seen): void {
  */
 function createLockFile(file: string, token: string): boolean {
   const temp = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
-  writeFileSync(temp, token, { flag: 'wx' });
+  try {
+    writeFileSync(temp, token, { flag: 'wx' });
+  } catch (error) {
+    // A full disk fails the write after the create: the empty temp file must not stay behind.
+    try {
+      unlinkSync(temp);
+    } catch {
+      // never created
+    }
+    throw error;
+  }
   try {
     linkSync(temp, file);
     return true;

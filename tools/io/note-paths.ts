@@ -1,9 +1,46 @@
-import { lstatSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync } from 'node:fs';
 import path from 'node:path';
-import { NOTE_KINDS, type CanonConfig } from '../core/config.js';
-import { trimSlashes } from '../core/layout.js';
-import { splitNul, gitOutput } from './git.js';
-import { listNotes } from './store.js';
+import { NOTE_KINDS, type CanonConfig, type NoteKind } from '../core/config.js';
+import { classifyPath, trimSlashes } from '../core/layout.js';
+import { execGitSync, splitNul, gitOutput } from './git.js';
+import { listNotes, loadNoteBytes, type LoadedNote } from './store.js';
+
+/**
+ * The notes a sparse checkout leaves out of the working tree (the index marks them skip-worktree,
+ * `S` in `git ls-files -t`), read from their blobs in the index: without them every whole-store
+ * view (INDEX rows, `index --check`) would take a note that is merely not checked out for a deleted
+ * one. Two git processes (ls-files, one cat-file --batch), and none of the reading when nothing is
+ * skipped. A note that is skip-worktree yet present on disk is the working tree's (listNotes reads it).
+ */
+export function readSkippedNotes(root: string, config: CanonConfig, kinds: readonly NoteKind[] = NOTE_KINDS): LoadedNote[] {
+  const folders = [...new Set(kinds.map((kind) => trimSlashes(config.folders[kind])))];
+  const listed = execGitSync(['ls-files', '-t', '-z', '--', ...folders.map((f) => `:(literal)${f}`)], { cwd: root });
+  if (listed.code !== 0) return [];
+  const refs = splitNul(listed.stdout)
+    .filter((line) => line.startsWith('S '))
+    .map((line) => line.slice(2))
+    .flatMap((rel) => {
+      const info = classifyPath(rel, config);
+      return info?.role === 'note' && kinds.includes(info.kind) && !existsSync(path.join(root, rel)) ? [{ rel, kind: info.kind, stem: info.stem }] : [];
+    });
+  if (refs.length === 0) return [];
+  const read = spawnSync('git', ['cat-file', '--batch'], { cwd: root, input: refs.map((r) => `:${r.rel}\n`).join(''), maxBuffer: 1024 * 1024 * 1024 });
+  const out = read.stdout ?? Buffer.alloc(0);
+  const notes: LoadedNote[] = [];
+  let pos = 0;
+  for (const ref of refs) {
+    const eol = out.indexOf(0x0a, pos);
+    if (eol === -1) break;
+    const header = out.subarray(pos, eol).toString('utf8');
+    pos = eol + 1;
+    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) continue;
+    const size = Number(header.split(' ')[2]);
+    notes.push(loadNoteBytes(ref, out.subarray(pos, pos + size), config));
+    pos += size + 1;
+  }
+  return notes;
+}
 
 /**
  * The note paths of the index (what the commit will hold, notes added in it included and notes

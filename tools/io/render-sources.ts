@@ -17,6 +17,8 @@ export interface RenderSource {
   entry: SourceEntry;
   /** The parsed note when this run read it; unread notes are read again only if their page is rendered. */
   note: Note | null;
+  /** Its text, when this run read and parsed it (for the commit door's checks). */
+  text?: string;
 }
 
 export function shaOf(bytes: Buffer | string): string {
@@ -41,7 +43,7 @@ function describe(ref: NoteRef, bytes: Buffer, config: CanonConfig, stat: { size
   const sha = shaOf(bytes);
   if (loaded.problem) return { ref, entry: [stat.size, mtimeMs, sha, null, null, null, loaded.problem], note: null };
   const facts = factsOf(ref, loaded.note);
-  return { ref, entry: [stat.size, mtimeMs, sha, facts?.month ?? null, facts?.ids ?? null, facts?.row ?? null, null], note: loaded.note };
+  return { ref, entry: [stat.size, mtimeMs, sha, facts?.month ?? null, facts?.ids ?? null, facts?.row ?? null, null], note: loaded.note, text: loaded.text };
 }
 
 /**

@@ -175,8 +175,8 @@ function factsOf(file: StoreFile, result: ReadNoteResult): Facts {
     return { type: 'workstream', title, owner, status, priority };
   }
   if (isClaimStubParts(result.parts)) return { type: 'stub' };
-  const { operator, date, title } = sessionFactsFrom(file.stem, file.rel, data);
-  return { type: 'session', operator, date, title };
+  const { operator, date, title, ended_at } = sessionFactsFrom(file.stem, file.rel, data);
+  return { type: 'session', operator, date, title, ended_at };
 }
 
 /**
@@ -231,7 +231,7 @@ export async function readResumeStore(root: string, config: CanonConfig, options
 function collect(store: ResumeStore, file: StoreFile, facts: Facts): void {
   switch (facts.type) {
     case 'session':
-      store.sessions.push({ id: file.stem, path: file.rel, operator: facts.operator, date: facts.date, title: facts.title });
+      store.sessions.push({ id: file.stem, path: file.rel, operator: facts.operator, date: facts.date, title: facts.title, ended_at: facts.ended_at });
       break;
     case 'workstream':
       store.workstreams.push({ slug: file.stem, path: file.rel, title: facts.title, owner: facts.owner, status: facts.status, priority: facts.priority });

@@ -20,6 +20,8 @@ import type { NoteProblem } from './resume-cache.js';
  */
 export const RESUME_SNAPSHOT_FILE = '.claude/state/resume-view.json';
 const RACY_MS = 2000;
+/** Part of every key: a snapshot written by a canon that ordered or extracted differently is not reused. */
+const SNAPSHOT_FORMAT = 'resume-view 2';
 
 interface Snapshot {
   key: string;
@@ -124,6 +126,7 @@ function keyOf(inputs: SnapshotInputs, untracked: readonly string[], nowMs: numb
   if (status.code !== 0) return null;
   const young = { value: false };
   const parts = [
+    SNAPSHOT_FORMAT,
     inputs.operator,
     String(inputs.limit),
     inputs.today,

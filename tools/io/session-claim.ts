@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
+import { formatClaimOwner } from '../core/claim-owner.js';
 import type { CanonConfig } from '../core/config.js';
 import { isClaimStub, parseNote } from '../core/frontmatter.js';
 import { trimSlashes } from '../core/layout.js';
@@ -8,6 +10,7 @@ import { formatLocalDate, formatSessionId, idPrefix, isFileProviderPath, MAX_SEQ
 import { UsageError, UserError } from '../errors.js';
 import { sessionMessages } from '../messages/session.js';
 import { execGit, splitNul } from './git.js';
+import { CLAIM_TEMP_PREFIX, sweepDeadTemps } from './temp-sweep.js';
 
 export interface ClaimOptions {
   operator: { slug: string; initials: string };
@@ -15,6 +18,11 @@ export interface ClaimOptions {
   date?: string;
   now: Date;
   env: NodeJS.ProcessEnv;
+  /**
+   * The stub names this process (`claimed_by`, ADR-0025): a handoff, which writes its note over the
+   * stub before it exits. Not for `canon session claim`, whose stub outlives the command on purpose.
+   */
+  owned?: boolean;
 }
 
 export interface Claim {
@@ -26,9 +34,9 @@ export interface Claim {
   warnings: string[];
 }
 
-/** The claim stub of SPEC §3.3. */
-export function renderClaimStub(slug: string, now: Date): string {
-  return `---\nclaimed_at: ${now.toISOString().replace(/\.\d{3}Z$/, 'Z')}\noperator: ${slug}\nkind: session\n---\n`;
+/** The claim stub of SPEC §3.3, with its owning process when it has one (ADR-0025). */
+export function renderClaimStub(slug: string, now: Date, owner?: string): string {
+  return `---\nclaimed_at: ${now.toISOString().replace(/\.\d{3}Z$/, 'Z')}\noperator: ${slug}\nkind: session\n${owner === undefined ? '' : `claimed_by: ${owner}\n`}---\n`;
 }
 
 /**
@@ -48,16 +56,19 @@ export async function claimSessionId(root: string, config: CanonConfig, options:
 
   const prefix = idPrefix(operator.initials, date);
   const taken = new Set([...(await listUpstreamSessionIds(root, folderRel, env)), ...listLocalIds(folder)].filter((id) => id.startsWith(prefix)));
-  const stub = renderClaimStub(operator.slug, now);
+  const stub = renderClaimStub(operator.slug, now, options.owned ? formatClaimOwner(process.pid, hostname()) : undefined);
 
   const fail = (error: unknown): never => {
     throw new UserError(sessionMessages.claim.cannotWrite(folderRel, describe(error)), { hint: sessionMessages.claim.cannotWriteHint, cause: error });
   };
-  const temp = path.join(folder, `.claim-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  const temp = path.join(folder, `${CLAIM_TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   try {
     mkdirSync(folder, { recursive: true });
+    sweepDeadTemps(folder, CLAIM_TEMP_PREFIX);
     writeFileSync(temp, stub, { flag: 'wx' });
   } catch (error) {
+    // A full disk fails the write after the create: the empty temp file goes too.
+    removeQuietly(temp);
     fail(error);
   }
   try {
@@ -85,11 +96,8 @@ export async function claimSessionId(root: string, config: CanonConfig, options:
       }
     }
   } finally {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already gone; `session gc` sweeps leftovers of killed processes
-    }
+    // A leftover of a killed claim is swept by the next claim (its pid is gone) and by `session gc`.
+    removeQuietly(temp);
   }
   throw new UserError(
     sessionMessages.claim.full(operator.initials, date, formatSessionId(operator.initials, date, 1), formatSessionId(operator.initials, date, MAX_SEQUENCE)),
@@ -97,13 +105,25 @@ export async function claimSessionId(root: string, config: CanonConfig, options:
   );
 }
 
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // never created, or already gone
+  }
+}
+
 function createExclusive(target: string, text: string): void {
   const fd = openSync(target, 'wx');
   try {
     writeSync(fd, text);
-  } finally {
+  } catch (error) {
+    // Half a stub is no claim: nobody else can have written to the file this process just created.
     closeSync(fd);
+    removeQuietly(target);
+    throw error;
   }
+  closeSync(fd);
 }
 
 /**

@@ -18,7 +18,7 @@ export interface ResolvedSessionId {
 }
 
 /** A usable id: non-empty, and not a `${CLAUDE_SESSION_ID}` left unsubstituted by an older client. */
-function given(value: string | undefined): string | null {
+export function givenSessionId(value: string | undefined): string | null {
   const trimmed = value?.trim() ?? '';
   if (trimmed === '' || /^\$\{?CLAUDE_(CODE_)?SESSION_ID\}?$/.test(trimmed)) return null;
   return trimmed;
@@ -30,11 +30,11 @@ function given(value: string | undefined): string | null {
  * Several candidates and no id: UsageError naming `--session-id`. None: `{ id: null }`.
  */
 export function resolveSessionIdFor(root: string, flag: string | undefined, env: NodeJS.ProcessEnv, now: Date = new Date()): ResolvedSessionId {
-  const fromFlag = given(flag);
+  const fromFlag = givenSessionId(flag);
   if (fromFlag !== null) return { id: fromFlag, source: 'flag' };
-  const fromClaudeCode = given(env.CLAUDE_CODE_SESSION_ID);
+  const fromClaudeCode = givenSessionId(env.CLAUDE_CODE_SESSION_ID);
   if (fromClaudeCode !== null) return { id: fromClaudeCode, source: 'env-claude-code' };
-  const fromClaude = given(env.CLAUDE_SESSION_ID);
+  const fromClaude = givenSessionId(env.CLAUDE_SESSION_ID);
   if (fromClaude !== null) return { id: fromClaude, source: 'env-claude' };
 
   const recent = listTelemetrySessions(root).filter((s) => now.getTime() - s.mtimeMs <= PARALLEL_WINDOW_MS);

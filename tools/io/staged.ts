@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { INDEX_FIXUPS } from '../core/hook-blocks.js';
-import { splitNul, gitOutput } from './git.js';
+import { execGit, splitNul, gitOutput } from './git.js';
 
 export interface StagedChange {
   status: 'A' | 'M' | 'D';
@@ -141,10 +141,35 @@ export async function writeIndexEntries(root: string, writes: readonly IndexWrit
 export interface IndexFixup {
   path: string;
   mode: string;
-  /** The blob git staged before the hook. */
+  /** The blob git staged before the hook ('' when the path was not in the index). */
   from: string;
-  /** The normalised blob the commit holds. */
+  /** The blob the commit holds ('' when the commit removed it: an emptied month page). */
   to: string;
+}
+
+/** Index entries (mode and blob) of some paths, as the index named by `env` holds them (`git ls-files -s`). */
+export async function indexEntries(root: string, paths: readonly string[], env?: NodeJS.ProcessEnv): Promise<Map<string, { mode: string; oid: string }>> {
+  const entries = new Map<string, { mode: string; oid: string }>();
+  if (paths.length === 0) return entries;
+  const out = await gitOutput(['ls-files', '-s', '-z', '--', ...paths], { cwd: root, ...(env ? { env } : {}) });
+  for (const line of splitNul(out)) {
+    const [mode = '', oid = ''] = line.slice(0, line.indexOf('\t')).split(' ');
+    entries.set(line.slice(line.indexOf('\t') + 1), { mode, oid });
+  }
+  return entries;
+}
+
+/** Tree entries (mode and blob) of some paths at a commit (`git ls-tree`); a path the commit lacks is absent. */
+export async function treeEntries(root: string, rev: string, paths: readonly string[]): Promise<Map<string, { mode: string; oid: string }>> {
+  const entries = new Map<string, { mode: string; oid: string }>();
+  if (paths.length === 0) return entries;
+  const result = await execGit(['ls-tree', '-z', '--full-tree', rev, '--', ...paths], { cwd: root });
+  if (result.code !== 0) return entries;
+  for (const line of splitNul(result.stdout)) {
+    const [mode = '', , oid = ''] = line.slice(0, line.indexOf('\t')).split(' ');
+    entries.set(line.slice(line.indexOf('\t') + 1), { mode, oid });
+  }
+  return entries;
 }
 
 export function isTemporaryCommitIndex(indexFile: string | undefined): boolean {
@@ -172,9 +197,23 @@ export async function applyIndexFixups(root: string, env: NodeJS.ProcessEnv): Pr
   rmSync(file, { force: true });
   // The real index, not the temporary one a surrounding hook environment may name.
   const realEnv = { ...env, GIT_INDEX_FILE: undefined };
-  const staged = await gitOutput(['ls-files', '-s', '-z', '--', ...fixups.map((f) => f.path)], { cwd: root, env: realEnv });
-  const current = new Map(splitNul(staged).map((line) => [line.slice(line.indexOf('\t') + 1), line.split(' ')[1] ?? '']));
-  const lines = fixups.filter((f) => current.get(f.path) === f.from).map((f) => `${f.mode} ${f.to}\t${f.path}`);
+  const current = await indexEntries(root, fixups.map((f) => f.path), realEnv);
+  // Only where the real index still holds what git staged before the hook: a path the user staged
+  // differently since (or had staged apart from this commit) is theirs and stays as it is.
+  const lines = fixups
+    .filter((f) => (current.get(f.path)?.oid ?? '') === f.from && f.from !== f.to)
+    .map((f) => (f.to === '' ? `0 ${'0'.repeat(f.from.length)}\t${f.path}` : `${f.mode} ${f.to}\t${f.path}`));
   if (lines.length > 0) await gitOutput(['update-index', '--index-info'], { cwd: root, env: realEnv, input: `${lines.join('\n')}\n` });
   return lines.length;
+}
+
+/**
+ * Paths among `paths` (or all, when none are given) that the index marks skip-worktree: outside a
+ * sparse checkout's cone, so absent from the working tree though tracked. `git ls-files -t` tags
+ * them `S`.
+ */
+export async function skipWorktreePaths(root: string, paths?: readonly string[]): Promise<Set<string>> {
+  if (paths !== undefined && paths.length === 0) return new Set();
+  const out = await gitOutput(['ls-files', '-t', '-z', '--', ...(paths ?? [])], { cwd: root });
+  return new Set(splitNul(out).filter((line) => line.startsWith('S ')).map((line) => line.slice(2)));
 }

@@ -312,10 +312,45 @@ export function recordSessionStart(root: string, sessionId: string, mark: Journa
   }
 }
 
-/** SessionEnd: the session is no longer live. The marker's mtime is when it ended. */
-export function recordSessionEnd(root: string, sessionId: string, endedAt: string): void {
+/** Written by SessionEnd on `/clear`, taken by the SessionStart that follows it within CLEAR_WINDOW_MS. */
+const CLEARED_FILE = 'cleared-session.json';
+const CLEAR_WINDOW_MS = 30_000;
+
+/**
+ * SessionEnd: the session is no longer live. The marker's mtime is when it ended; its journal gets an
+ * end mark (active time never spans a closed session). On `/clear`, the next SessionStart learns
+ * which session it replaces.
+ */
+export function recordSessionEnd(root: string, sessionId: string, endedAt: string, options: { cwd?: string; cleared?: boolean } = {}): void {
   mkdirSync(telemetryStateDir(root), { recursive: true });
   writeFileSync(sessionEndedFile(root, sessionId), `${endedAt}\n`);
+  if (existsSync(telemetryJournalFile(root, sessionId))) appendToolEvent(root, sessionId, { at: endedAt, mark: 'end', cwd: options.cwd ?? root });
+  if (options.cleared) {
+    const file = path.join(telemetryStateDir(root), CLEARED_FILE);
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, `${JSON.stringify({ session_id: sessionId, at: endedAt })}\n`);
+    renameSync(temp, file);
+  }
+}
+
+/**
+ * SessionStart after `/clear`: the session the `/clear` ended, if one ended so within the last
+ * CLEAR_WINDOW_MS (two terminals clearing in the same seconds is the one case this can mix up).
+ * The record is taken: a later start does not inherit it.
+ */
+export function takeClearedSession(root: string, sessionId: string, nowMs: number): string | null {
+  const file = path.join(telemetryStateDir(root), CLEARED_FILE);
+  const text = readTextOrNull(file);
+  if (text === null) return null;
+  try {
+    const raw = JSON.parse(text) as { session_id?: unknown; at?: unknown };
+    const at = typeof raw.at === 'string' ? Date.parse(raw.at) : NaN;
+    if (typeof raw.session_id !== 'string' || raw.session_id === sessionId || !(nowMs - at <= CLEAR_WINDOW_MS)) return null;
+    unlinkSync(file);
+    return raw.session_id;
+  } catch {
+    return null;
+  }
 }
 
 export interface SessionListing {
@@ -411,11 +446,50 @@ export function readTelemetryState(root: string, sessionId?: string): TelemetryS
   return findTelemetryState(root, sessionId)?.state ?? null;
 }
 
+/** One handoff of a session, kept after its telemetry is archived (a later handoff of it reads them). */
+export interface HandoffLedgerEntry {
+  /** The note's id. */
+  id: string;
+  at: string;
+  tool_calls: number;
+  /** The `mcp__*` counts of the calls that note covered: the invariant is the whole session's. */
+  mcp: Record<string, number>;
+}
+
+/** `handoffs-<id>.json`: not a `session-*` file, so nothing takes it for a session's telemetry. */
+function handoffLedgerFile(root: string, sessionId: string): string {
+  return path.join(telemetryStateDir(root), `handoffs-${sanitizeSessionId(sessionId)}.json`);
+}
+
+/** The earlier handoffs of a session, oldest first ([] when none, or when the file is unreadable). */
+export function readHandoffLedger(root: string, sessionId: string): HandoffLedgerEntry[] {
+  try {
+    const raw = JSON.parse(readFileSync(handoffLedgerFile(root, sessionId), 'utf8')) as { handoffs?: unknown };
+    if (!Array.isArray(raw.handoffs)) return [];
+    return raw.handoffs.filter(
+      (e): e is HandoffLedgerEntry =>
+        typeof e === 'object' && e !== null && typeof (e as HandoffLedgerEntry).id === 'string' && typeof (e as HandoffLedgerEntry).mcp === 'object' && (e as HandoffLedgerEntry).mcp !== null,
+    );
+  } catch {
+    return [];
+  }
+}
+
+function appendHandoffLedger(root: string, sessionId: string, entry: HandoffLedgerEntry): void {
+  const file = handoffLedgerFile(root, sessionId);
+  const handoffs = [...readHandoffLedger(root, sessionId).filter((e) => e.id !== entry.id), entry];
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify({ session_id: sessionId, handoffs }, null, 2)}\n`);
+  renameSync(temp, file);
+}
+
 /**
  * Move a session's telemetry into `.claude/state/archive/` (after handoff): the exact state, folded,
- * and its journal. Later calls of the same session start a fresh count. Returns the archived state file.
+ * and its journal. Later calls of the same session start a fresh count; the handoff (`handoffId`) is
+ * kept in the session's ledger, so a later handoff of the same session states the invariant for all
+ * of it. Returns the archived state file.
  */
-export function archiveTelemetryState(root: string, sessionId: string, now: Date = new Date()): string | null {
+export function archiveTelemetryState(root: string, sessionId: string, now: Date = new Date(), handoffId?: string): string | null {
   const file = telemetryStateFile(root, sessionId);
   const journal = telemetryJournalFile(root, sessionId);
   if (!existsSync(file) && !existsSync(journal)) return null;
@@ -434,6 +508,10 @@ export function archiveTelemetryState(root: string, sessionId: string, now: Date
     }
     const { state } = computeState(root, sessionId, now.toISOString(), null, archivedJournal);
     writeFileSync(target, serializeTelemetryState(state));
+    if (handoffId !== undefined) {
+      const mcp = Object.fromEntries(Object.entries(state.tool_calls_breakdown).filter(([k]) => k.startsWith('mcp__')));
+      appendHandoffLedger(root, sessionId, { id: handoffId, at: now.toISOString(), tool_calls: state.tool_calls_count, mcp });
+    }
     writeFileSync(sessionHandoffFile(root, sessionId), `${now.toISOString()}\n`);
     for (const done of [file, sessionEndedFile(root, sessionId)]) {
       try {

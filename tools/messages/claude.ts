@@ -30,6 +30,7 @@ export const claudeMessages = {
     `unfinished: ${n} session(s) with ${calls} tool call(s) and no note (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''}); hand off with \`npm run handoff -- --session-id <id>\`.`,
   commits: {
     none: (since: string) => `No commits since this session started (${since}).`,
+    noneRecorded: 'No commits by this session since it started or since its last handoff.',
     noStart: 'canon does not know when this session started (no telemetry for it); the last commits instead:',
   },
 } as const;

@@ -3,7 +3,9 @@ export const handoffQueueMessages = {
   help: `
 Handoffs in one clone run one at a time from writing the note to committing it (they queue on
 .claude/state/handoff.lock; a killed handoff does not keep it). A handoff killed after writing its
-note is finished by the next handoff: committed in its own commit, not written a second time.`,
+note is finished by the next handoff: committed in its own commit, not written a second time. A
+killed handoff's claim stub and temp files are removed by the next handoff (or \`canon doctor --fix\`),
+and a handoff commit that was not pushed is announced (handoff, resume, doctor) until \`git push\`.`,
   waiting: (holder: string) => `Waiting for another handoff in this clone to commit (${holder})…`,
   staleLock: (pid: number) => `Took over the handoff lock left by pid ${pid}, which is no longer running.`,
   timeout: (minutes: number, holder: string) =>

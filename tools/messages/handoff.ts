@@ -47,6 +47,8 @@ export const handoffMessages = {
   warn: {
     noTelemetry: (where: string) => `No telemetry recorded for this session (${where}); the note gets zeros. Is the PostToolUse hook registered in .claude/settings.json?`,
     noSessionStart: 'No session start is known (no telemetry, no earlier handoff of yours): git stats are left at zero.',
+    commitsByTime: (n: number) =>
+      `This clone has no record of which session made which commit, so the note counts your ${n} commit(s) since the session started, whichever terminal made them. canon's post-commit hook records them exactly: run \`npx canon-notes init --yes\` to update the hooks.`,
     workstreamMissing: (slug: string, rel: string) => `Workstream "${slug}" has no file (${rel}); the note names it anyway, but no Session Log was updated.`,
     workstreamUnreadable: (rel: string, reason: string) => `Could not update the Session Log of ${rel} (${reason}); the note was written anyway.`,
     changelogNotOurs: (rel: string) =>

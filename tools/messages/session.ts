@@ -33,6 +33,7 @@ export const sessionMessages = {
   gc: {
     badAge: (value: string, option = '--older-than') => `${option} "${value}" is not an age; use a number and a unit such as 90m, 24h or 7d.`,
     stale: (rel: string, age: string) => `${rel}  (claimed ${age} ago)`,
+    staleDead: (rel: string, age: string) => `${rel}  (claimed ${age} ago by a handoff that is gone)`,
     staleTelemetry: (rel: string, age: string) => `${rel}  (last written ${age} ago)`,
     none: (age: string, telemetry: string, archive: string) =>
       `No claim stubs older than ${age}, no telemetry untouched for ${telemetry}, no archived telemetry older than ${archive}.`,
