@@ -105,12 +105,15 @@ describe('kill -9 at random points of handoff', () => {
   test('20 seeded kills at increasing delays, then one handoff and gc: nothing is left behind', async () => {
     const { repo, env, origin } = store();
     const random = seededRandom(20_261_205);
-    // One whole handoff sets the scale: the kills fall from its first millisecond to its end.
-    const began = Date.now();
+    // A whole warm handoff sets the scale (the first one in a clone is slower: caches, the month
+    // page): the kills fall from its first millisecond to its end.
     const first = await runCliAsync(handoffArgs(0), { cwd: repo.dir, env });
     expect(first.stderr).not.toMatch(/internal error/);
     expect(first.code).toBe(0);
-    const span = Date.now() - began;
+    const began = Date.now();
+    const second = await runCliAsync(handoffArgs(100), { cwd: repo.dir, env });
+    expect(second.code).toBe(0);
+    let span = Date.now() - began;
 
     const KILLS = 20;
     let leftBehind = 0;
@@ -119,6 +122,8 @@ describe('kill -9 at random points of handoff', () => {
       const delay = Math.round((span * (i + random())) / KILLS);
       const finished = await Promise.race([run.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), delay))]);
       if (!finished) await run.kill();
+      // The machine got faster than the scale (load fell): later kills land inside the run again.
+      else span = Math.round(span * 0.8);
       expect(run.stderr()).not.toMatch(/internal error/);
       const dirty = repo.git(['status', '--porcelain']).stdout.trim() !== '';
       const ahead = repo.git(['rev-list', '--count', 'origin/main..HEAD']).stdout.trim() !== '0';
