@@ -9,6 +9,7 @@ import { NOTE_KINDS, type CanonConfig, type NoteKind } from './config.js';
 import { externalIdFor, NOT_NOTES, trimSlashes } from './layout.js';
 import { mayHoldLinks } from './markdown-lines.js';
 import type { Issue } from './validate-note.js';
+import { lineIndex } from './line-index.js';
 
 /**
  * Links between notes (issue 15.1). People and agents write wikilinks — `[[RT-260511-02]]`,
@@ -293,17 +294,10 @@ function closingBracket(body: string, open: number, end: number): number {
 /** 1-based file line and column (in characters, so an emoji counts once) of a body offset. */
 /** Positions of many offsets in one body: line starts found once, each lookup a binary search. */
 function createLocator(body: string, lineOffset: number): (offset: number) => { line: number; column: number } {
-  const starts = [0];
-  for (let i = body.indexOf('\n'); i !== -1; i = body.indexOf('\n', i + 1)) starts.push(i + 1);
+  const at = lineIndex(body);
   return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lineOffset + lo + 1, column: [...body.slice(starts[lo]!, offset)].length + 1 };
+    const { line, start } = at(offset);
+    return { line: lineOffset + line + 1, column: [...body.slice(start, offset)].length + 1 };
   };
 }
 

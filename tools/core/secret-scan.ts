@@ -5,6 +5,7 @@ import { renderDecodedFrontmatter, renderMarkdownEscapes } from './decoded-text.
 import { disguisesIn, undisguise, type Disguise } from './disguises.js';
 import { CANON_RULES, isDefaultUrlCredential } from './secret-rules.js';
 import { parseNote } from './frontmatter.js';
+import { lineIndex } from './line-index.js';
 import type { Issue } from './validate-note.js';
 import { messages } from '../messages/index.js';
 
@@ -94,17 +95,10 @@ async function findSecrets(text: string): Promise<Finding[]> {
 
 /** Line and column (1-based) of an offset of `text`; built once per text, each look-up a binary search. */
 function positions(text: string): (offset: number) => { line: number; column: number } {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const at = lineIndex(text);
   return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+    const { line, start } = at(offset);
+    return { line: line + 1, column: offset - start + 1 };
   };
 }
 
