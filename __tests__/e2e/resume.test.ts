@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { RESUME_CACHE_VERSION } from '../../tools/core/resume-cache-codec.js';
 import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 import { frontmatter, sessionNote, workstreamNote } from '../helpers/notes.js';
 
@@ -187,7 +188,7 @@ describe('canon resume', () => {
     const result = resume(['--operator', 'roman', '--json']);
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as View).last_session!.id).toBe(LAST);
-    expect(JSON.parse(repo.read('.claude/state/resume-cache.json'))).toMatchObject({ version: 1 });
+    expect(JSON.parse(repo.read('.claude/state/resume-cache.json'))).toMatchObject({ version: RESUME_CACHE_VERSION });
   });
 
   test('--no-cache gives the same answer', () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CANON_BIN, createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 import { npmTool } from '../helpers/team-repo.js';
@@ -166,7 +166,7 @@ describe("the team's prettier", () => {
     symlinkSync(path.join(tool, 'node_modules'), path.join(r.dir, 'node_modules'));
     expect(canon(r, ['init', '--yes']).code).toBe(0);
     const ignore = r.read('.prettierignore');
-    for (const f of ['/docs/sessions/TEMPLATE.md', '/.claude/commands/handoff.md', '/.claude/commands/resume.md', '/.claude/operators.yaml']) expect(ignore).toContain(f);
+    for (const f of ['/docs/sessions/TEMPLATE.md', '.claude/skills/handoff-*/', '.claude/skills/resume-*/', '/.claude/operators.yaml']) expect(ignore).toContain(f);
 
     const run = spawnSync(path.join(r.dir, 'node_modules/.bin/prettier'), ['--write', '.'], { cwd: r.dir, env: r.env, encoding: 'utf8' });
     expect(run.status).toBe(0);
@@ -177,7 +177,9 @@ describe("the team's prettier", () => {
     expect(again.code).toBe(0);
     expect(again.stderr).not.toMatch(/not canon's/);
     expect(canon(r, ['uninstall', '--yes']).code).toBe(0);
-    for (const f of ['docs/sessions/TEMPLATE.md', '.claude/commands/handoff.md', '.claude/commands/resume.md']) expect(existsSync(path.join(r.dir, f))).toBe(false);
+    expect(existsSync(path.join(r.dir, 'docs/sessions/TEMPLATE.md'))).toBe(false);
+    const skills = path.join(r.dir, '.claude/skills');
+    expect(existsSync(skills) ? readdirSync(skills).filter((n) => /^(handoff|resume)-/.test(n)) : []).toEqual([]);
   });
 });
 
