@@ -13,6 +13,7 @@ import {
   mergeLineBlock,
   mergePackageScripts,
   parseShortlog,
+  hasLineBlock,
   removeLineBlock,
   removePackageScripts,
   removeSettings,
@@ -95,6 +96,9 @@ function hasPrettier(root: string, pkg: Record<string, unknown>): boolean {
 
 /** node_modules is neither ignored nor tracked: `git add -A` after the install would commit it all. */
 async function needsNodeModulesIgnored(root: string): Promise<boolean> {
+  // An earlier init put it into canon's own block: it stays there (else a second init takes it out again).
+  const current = readTextOrNull(path.join(root, '.gitignore'));
+  if (current !== null && hasLineBlock(current) && /^node_modules\/$/m.test(current) && !/^node_modules\/$/m.test(removeLineBlock(current))) return true;
   // check-ignore answers by exit code: 0 ignored, 1 not.
   if ((await execGit(['check-ignore', '-q', '--no-index', 'node_modules/'], { cwd: root })).code === 0) return false;
   return (await execGit(['ls-files', '--', 'node_modules'], { cwd: root })).stdout.trim() === '';
