@@ -287,4 +287,21 @@ describe('handoff inside Claude Code', () => {
     expect(result.code).toBe(0);
     expect(noteOf(repo).data).toMatchObject({ commits: 1, lines_added: 2 });
   });
+
+  test('another terminal\'s claim stub, in flight, is not named among the files left out of the commit', async () => {
+    const { repo, handoff } = store();
+    await calls(repo, 'own', ['Bash']);
+    repo.git(['add', '-A']);
+    repo.git(['commit', '-qm', 'setup'], { env: { HUSKY: '0' } });
+    const other = runCli(['session', 'claim', '--operator', 'sergei', '--json'], { cwd: repo.dir, env: repo.env });
+    expect(other.code).toBe(0);
+    const stub = (JSON.parse(other.stdout) as { path: string }).path;
+    repo.write('notes.txt', 'a stray change of the user\n');
+    const result = handoff(['--session-id', 'own']);
+    expect(result.code).toBe(0);
+    const warnings = (JSON.parse(result.stdout) as { warnings: string[] }).warnings.join('\n');
+    expect(warnings).toContain('notes.txt');
+    expect(warnings).not.toContain(path.basename(stub));
+    expect(repo.exists(stub)).toBe(true); // still the other terminal's
+  });
 });

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { invariantServers, type CanonConfig } from '../core/config.js';
-import { createNote, isClaimStub, parseNote, serializeNote, type Note } from '../core/frontmatter.js';
+import { createNote, parseNote, serializeNote, type Note } from '../core/frontmatter.js';
 import {
   checkResumePrompt,
   completeDraft,
@@ -27,7 +27,7 @@ import {
   type ResumePromptProblem,
 } from '../core/handoff-note.js';
 import { activeMinutes, mergeTelemetryStates, type TelemetryState } from '../core/telemetry.js';
-import { classifyPath, trimSlashes } from '../core/layout.js';
+import { trimSlashes } from '../core/layout.js';
 import { normalizeNote } from '../core/normalize.js';
 import { formatLocalDate } from '../core/session-id.js';
 import { validateNote } from '../core/validate-note.js';
@@ -69,6 +69,7 @@ import { handoffQueueMessages as q } from '../messages/handoff-queue.js';
 import { createPaint } from '../output.js';
 import { addToChangelog } from './handoff-changelog.js';
 import { clearHandoffLeftovers, removeHandoffDraft } from './handoff-leftovers.js';
+import { listClaimStubs } from '../io/claim-stubs.js';
 import { logInWorkstream } from './handoff-session-log.js';
 import { checkHandoffText } from './handoff-text-check.js';
 import { finishUnfinishedHandoffs, isSameHandoff } from './handoff-unfinished.js';
@@ -300,7 +301,8 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     // Steps 6 and 7: stage exactly canon's files, commit, push.
     const ours = new Set(files.map((f) => f.rel));
     // Other handoffs' claim stubs are theirs, in flight: not this user's stray changes.
-    const others = (await listDirtyPaths(root, ctx.env)).filter((p) => !ours.has(p) && !isOtherClaimStub(root, config, p));
+    const inFlight = new Set(listClaimStubs(root, config).map((stub) => stub.rel));
+    const others = (await listDirtyPaths(root, ctx.env)).filter((p) => !ours.has(p) && !inFlight.has(p));
     if (others.length > 0) warn(m.warn.dirty(others));
     const paths = files.map((f) => f.rel);
     if (!commit) {
@@ -515,15 +517,6 @@ function readContinuedSession(root: string, state: TelemetryState, now: Date): {
   if (state.replaces === null) return null;
   const lookup = findTelemetryState(root, state.replaces, now);
   return lookup !== null && lookup.state.tool_calls_count > 0 ? { id: state.replaces, state: lookup.state } : null;
-}
-
-function isOtherClaimStub(root: string, config: CanonConfig, rel: string): boolean {
-  if (classifyPath(rel, config)?.kind !== 'session') return false;
-  try {
-    return isClaimStub(parseNote(readFileSync(path.join(root, rel), 'utf8')));
-  } catch {
-    return false;
-  }
 }
 
 function validIso(value: string | null | undefined): string | null {
