@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { checkPluginSettings, LEGACY_HOOK_BUNDLES } from '../core/claude-plugin-settings.js';
@@ -284,7 +284,9 @@ export async function diagnose(cwd: string, env: NodeJS.ProcessEnv): Promise<{ l
  * wrong. `--fix` runs `canon setup` when that repairs something, then checks again.
  */
 export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Promise<CommandOutcome<{ ok: boolean; fixed: number; problems: DoctorProblem[] }>> {
-  let { layout, problems } = await diagnose(ctx.cwd, ctx.env);
+  const diagnosis = await diagnose(ctx.cwd, ctx.env);
+  const { layout } = diagnosis;
+  let { problems } = diagnosis;
   let fixed = 0;
   if (options.fix && problems.some((p) => p.fixable)) {
     for (const { file, seen } of staleLocks(layout)) breakLock(file, seen);

@@ -2,14 +2,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { invariantServers, type CanonConfig } from '../core/config.js';
-import { createNote, parseNote, serializeNote, type Note } from '../core/frontmatter.js';
+import { createNote, parseNote, serializeNote } from '../core/frontmatter.js';
 import {
   checkResumePrompt,
   completeDraft,
   findInvariantBreaches,
   formatSessionLogEntry,
   hasFullSections,
-  insertSessionLogEntry,
   isoSeconds,
   isTrivialSession,
   mergeDrafts,

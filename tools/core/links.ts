@@ -258,7 +258,10 @@ function locateDestination(body: string, node: Nodes, start: number, end: number
       const c = body[urlEnd]!;
       if (c === '\\') urlEnd += 2;
       else if (/\s/.test(c)) break;
-      else if (c === '(') (depth++, urlEnd++);
+      else if (c === '(') {
+        depth++;
+        urlEnd++;
+      }
       else if (c === ')') {
         if (depth === 0) break;
         depth--;

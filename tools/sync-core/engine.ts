@@ -388,7 +388,7 @@ export function isTransientFailure(error: unknown): boolean {
 /** Send what the plan says, note by note, and hand each outcome to the sink. */
 export async function applySync(prepared: PreparedSync, options: ApplyOptions): Promise<AppliedSync> {
   const { api, sink, redact } = options;
-  const { plan, byFile, pages, previous, notePlans, dialect, source } = prepared;
+  const { plan, byFile, pages, previous, dialect, source } = prepared;
   const lookups = createLookups(api, options.target, options.propertyNames, options.warn);
   const sentOf = (a: PlannedAction) => (a.notion_page_id ? source.sent(a.notion_page_id) : null);
   // The schema is read before the first write, so a database that cannot hold canon's notes stops

@@ -384,7 +384,7 @@ async function readConfig(gh: GitHub, state: StateStore, entry: TreeEntry | unde
     try {
       user = JSON.parse(text) as Record<string, unknown>;
     } catch (error) {
-      throw new Error(`${CONFIG_FILE}: not valid JSON (${(error as Error).message})`);
+      throw new Error(`${CONFIG_FILE}: not valid JSON (${(error as Error).message})`, { cause: error });
     }
   }
   const config = resolveConfig(user as never);
