@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { findSecretRanges, findSecretsInNote, maskSecrets } from '../../tools/io/secrets.js';
+import { findSecretRanges, findSecretsInNote, maskSecrets } from '../../tools/core/secret-scan.js';
 import { cleanCorpus } from '../helpers/clean-corpus.js';
 import { sessionNote } from '../helpers/notes.js';
 import { CORPUS, columnOf, gen, KINDS } from '../helpers/secret-corpus.js';

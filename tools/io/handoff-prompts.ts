@@ -40,11 +40,6 @@ async function prompts() {
 
 const context = { output: process.stderr, clearPromptOnDone: false };
 
-/** Ctrl-C in a prompt: @inquirer rejects with this error name. */
-export function isPromptCancelled(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
-}
-
 export async function askConfirmOperator(message: string): Promise<boolean> {
   const { confirm } = await prompts();
   return confirm({ message, default: true }, context);

@@ -41,7 +41,7 @@ import {
   serializeToolEvent,
   type TelemetryState,
 } from '../core/telemetry.js';
-import { acquireLockSync, LockTimeoutError, withLockSync, type LockOptions } from './file-lock.js';
+import { acquireLockSync, LockTimeoutError, withLockSync, type LockOptions } from './lock.js';
 
 export const STATE_DIR = '.claude/state';
 export const HOOK_ERROR_LOG = 'hook-errors.log';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CanonConfig } from '../core/config.js';
 import type { TelemetryState } from '../core/telemetry.js';
-import { findSecretRanges, maskSecret } from './secrets.js';
+import { findSecretRanges, maskSecret } from '../core/secret-scan.js';
 import { claudeMessages } from '../messages/claude.js';
 import { telemetryStateDir } from './telemetry.js';
 
