@@ -53,7 +53,7 @@ export interface ResumeView {
   };
   peers: Array<{ id: string; operator: string; date: string; title: string | null }>;
   message: string | null;
-  /** Additive: Claude Code sessions of this clone that ended with tool calls and no handoff (issue 12). */
+  /** Additive: Claude Code sessions of this clone that ended with tool calls and no handoff (SPEC §8 step 5). */
   unfinished?: { sessions: number; tool_calls: number; ids: string[] };
 }
 

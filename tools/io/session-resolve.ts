@@ -1,4 +1,4 @@
-// Which Claude Code session a command run from inside it belongs to (issue 12, item 2).
+// Which Claude Code session a command run from inside it belongs to (SPEC §6 step 2).
 //
 // Claude Code hands the id to its children in several places: `$CLAUDE_CODE_SESSION_ID` (set for
 // hooks and Bash tool calls), `${CLAUDE_SESSION_ID}` substituted in command files (so /handoff passes
