@@ -26,7 +26,7 @@ const dialectOf = (v: string) => (v >= '2026-12-01' ? 'v2' : 'v1') as 'v1' | 'v2
 
 async function setup(files: Record<string, string>, options: FakeNotionOptions = {}) {
   fake = await startFakeNotion({ token: TOKEN, ...options });
-  // Local state is git-ignored in a canon repository (SPEC §2): sync keeps its sent-markdown record there.
+  // Local state is git-ignored in a canon repository (docs/contract.md §2): sync keeps its sent-markdown record there.
   repo = createGitRepo({ files: { '.gitignore': '.claude/state/*\n', 'canon.config.json': `${JSON.stringify({ notion: { version } })}\n`, ...files } });
   repo.git(['add', '-A']);
   repo.git(['commit', '-q', '-m', 'notes']);

@@ -20,7 +20,7 @@ import { lineIndex } from './line-index.js';
  * mdast (GFM) and only text outside those nodes is looked at.
  */
 
-/** The notes a link may name, built from their paths alone (ids come from file names, SPEC §2). */
+/** The notes a link may name, built from their paths alone (ids come from file names, docs/contract.md §2). */
 export interface NoteTable {
   /** external_id → repository-relative path. */
   byId: Map<string, string>;
