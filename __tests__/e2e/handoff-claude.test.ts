@@ -1,4 +1,4 @@
-// Handoff inside Claude Code (issue 12): which session's telemetry it reads, the transcript it keeps,
+// Handoff inside Claude Code (ADR-0027): which session's telemetry it reads, the transcript it keeps,
 // the commits it calls "this session's". Real git, real canon processes; the hook bundles write the
 // telemetry exactly as Claude Code would run them.
 import { afterEach, describe, expect, test } from '@jest/globals';

@@ -95,7 +95,7 @@ export interface HandoffOptions {
   readStdin?: () => Promise<string>;
 }
 
-/** SPEC §13: `--json` prints exactly this. */
+/** docs/contract.md §13: `--json` prints exactly this. */
 export interface HandoffResult {
   id: string | null;
   path: string | null;
@@ -105,7 +105,7 @@ export interface HandoffResult {
 }
 
 /**
- * `canon handoff` (SPEC §6): claim an id, gather content, telemetry and git stats, write the session
+ * `canon handoff` (docs/contract.md §6): claim an id, gather content, telemetry and git stats, write the session
  * note over the claim stub, log it in the workstream, commit exactly those files (the hooks normalise,
  * validate, scan and index), push, archive the telemetry. Everything that can refuse the handoff
  * without the user's content at stake (bad input, repository state, operator) is checked before the
@@ -452,7 +452,7 @@ function isFirstHandoff(root: string, config: CanonConfig, initials: string, id:
   }
 }
 
-/** SPEC §6 step 2, as io/session-resolve.ts decides: never a guess when an id is known or several sessions are live. */
+/** docs/contract.md §6 step 2, as io/session-resolve.ts decides: never a guess when an id is known or several sessions are live. */
 function readTelemetry(root: string, options: HandoffOptions, ctx: CommandContext, warn: (text: string) => void): TelemetryLookup | null {
   const id = resolveSessionIdFor(root, options.sessionId, ctx.env, ctx.now()).id ?? undefined;
   const lookup = id === undefined ? null : findTelemetryState(root, id, ctx.now());
@@ -469,7 +469,7 @@ function telemetryStem(lookup: TelemetryLookup): string {
 }
 
 /**
- * SPEC §6 step 3, exactly: the commits canon's post-commit recorded for this session since its last
+ * docs/contract.md §6 step 3, exactly: the commits canon's post-commit recorded for this session since its last
  * handoff (io/session-commits-log.ts). Only where this clone records none (hooks older than that, a
  * handoff outside Claude Code) the session is taken to start when the hook first counted a call, else
  * at the operator's last handoff, and its commits are the operator's since then.

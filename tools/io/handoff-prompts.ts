@@ -1,4 +1,4 @@
-// The terminal side of a handoff (SPEC §6 steps 0.5 and 1): @inquirer/prompts, loaded only when a
+// The terminal side of a handoff (docs/contract.md §6 steps 0.5 and 1): @inquirer/prompts, loaded only when a
 // person is at a TTY. Prompts draw on stderr so that stdout keeps only the result (`--json` included).
 import {
   countWords,

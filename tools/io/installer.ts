@@ -344,7 +344,7 @@ export async function applyInit(plan: InstallPlan, hooksPathBefore: string | nul
   return written;
 }
 
-/** canon's untracked folders in a worktree (SPEC §5 state, /handoff drafts). */
+/** canon's untracked folders in a worktree (docs/contract.md §5 state, /handoff drafts). */
 const LOCAL_STATE = ['.claude/state', '.canon'];
 
 export interface UninstallStep {

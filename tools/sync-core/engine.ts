@@ -192,7 +192,7 @@ export async function prepareSync(source: NoteSource, options: { dialect: Markdo
     if (candidate && isLinkTarget(candidate)) pages.set(action.file, action.notion_page_id);
   }
   // A note sent while a note it links to had no page yet (sync_status: pending) is sent again once
-  // every such link can be made (issue 14.2); until then it costs nothing.
+  // every such link can be made (docs/contract.md §3.6); until then it costs nothing.
   plan = plan.map((action) => {
     const item = byFile.get(action.file);
     if (action.action !== 'skip' || action.reason !== REASONS.unchanged || item?.candidate.data?.sync_status !== 'pending') return action;
