@@ -276,7 +276,7 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
       if (email) authors = [{ name: name ?? email, email, commits: 1 }];
     }
     if (authors.length > 0) add('.claude/operators.yaml', renderOperatorsYaml(authors), 'whole', 'operators seeded from git shortlog (check slugs and initials)');
-    else warnings.push('no commits and no git user: write .claude/operators.yaml by hand (README, "Operators")');
+    else warnings.push("no commits and no git user: write .claude/operators.yaml by hand (see docs/guides/operators.md in canon's repository)");
   }
   for (const kind of NOTE_KINDS) {
     const template = path.join(pkgRoot, 'templates', `${kind}.md`);
