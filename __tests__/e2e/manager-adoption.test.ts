@@ -103,7 +103,8 @@ const SETUPS: Setup[] = [
     cloneSetup: [['npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']]],
     damages: [
       { name: '`lefthook install` from a config without canon', damage: regenerateWithout('lefthook.yml', LEFTHOOK, (t) => [bin(t, 'lefthook'), ['install']]), problem: /lefthook\.yml has no canon block/ },
-      { name: 'core.hooksPath pointing elsewhere', damage: (t) => must(t.git(['config', 'core.hooksPath', '.husky/_'])), problem: /core\.hooksPath/ },
+      { name: 'core.hooksPath pointing elsewhere', damage: (t) => must(t.git(['config', 'core.hooksPath', '.husky/_'])), problem: /core\.hooksPath is \.husky\/_, but this repository's hooks \(lefthook\) are in \.git\/hooks/ },
+      { name: 'a deleted hook', damage: (t) => rmSync(path.join(t.dir, '.git/hooks/pre-push')), problem: /pre-push does not exist/ },
     ],
   },
   {
@@ -196,7 +197,7 @@ describe.each(SETUPS)('$name', (setup) => {
       // Wired: the adoption commit goes through the hooks, doctor passes.
       const init = t.canon(['init', '--yes']);
       expect(init.stderr).not.toMatch(/internal error|warning: run `/);
-      expect(init.code).toBe(0);
+      expect({ code: init.code, stderr: init.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
       t.git(['add', '-A']);
       must(t.git(['commit', '-qm', 'Adopt canon']));
       expect(t.git(['status', '--porcelain']).stdout).toBe('');
