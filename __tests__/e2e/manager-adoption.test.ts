@@ -265,6 +265,7 @@ describe.each(SETUPS)('$name', (setup) => {
       t.write('docs/sessions/AS-261202-03.md', note('AS-261202-03', { date: '2026-12-02' }), wt);
       t.git(['add', '-A'], wt);
       must(t.git(['commit', '-qm', 'valid in worktree'], wt));
+      expect(doctor(t, wt).stdout).toBe('');
       must(t.git(['worktree', 'remove', '--force', wt]));
 
       // 6. doctor tells the truth after each damage, and its printed fix, run as printed, repairs it.
