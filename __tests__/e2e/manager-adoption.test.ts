@@ -125,6 +125,7 @@ const SETUPS: Setup[] = [
         problem: /pre-commit has no canon block/,
       },
       { name: 'a deleted hook', damage: (t) => rmSync(path.join(t.dir, '.git/hooks/pre-push')), problem: /pre-push does not exist/ },
+      { name: 'core.hooksPath pointing elsewhere', damage: (t) => must(t.git(['config', 'core.hooksPath', '.husky/_'])), problem: /core\.hooksPath is \.husky\/_, but this repository's hooks \(simple-git-hooks\) are in \.git\/hooks/ },
     ],
   },
   {
