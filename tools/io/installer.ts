@@ -315,6 +315,15 @@ function readRecord(root: string): InstallRecord | null {
   return text ? (JSON.parse(text) as InstallRecord) : null;
 }
 
+/** How git ran hooks before the first init (the install record's), or null when there is no readable record. */
+export function recordedHooks(root: string): InstallRecord['hooks'] | null {
+  try {
+    return readRecord(root)?.hooks ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** A file canon wrote before (listed in the install record) and nobody changed since. */
 function isOurs(record: InstallRecord | null, rel: string, text: string): boolean {
   const entry = record?.files[rel];
