@@ -283,8 +283,9 @@ suite('issue 22 with the real Claude Code client: exact notes per session, resum
     const n2 = noteOf(store, 'HEAD');
     expect(n2.id).not.toBe(n1.id);
     // What the skill showed the model as this session's commits: r2's alone.
+    // (The resumed conversation holds the first handoff's text too: this handoff's is the last.)
     const expanded = api.requests.slice(seen).map((r) => r.raw).find((raw) => raw.includes('End this working session with a canon handoff'))!;
-    const listed = /This session's commits \(since it started\): ([^#]*?)\\n\\n/.exec(expanded)![1]!;
+    const listed = [...expanded.matchAll(/This session's commits \(since it started\): ([^#]*?)\\n\\n/g)].at(-1)![1]!;
     expect(listed).toContain('work r2');
     expect(listed).not.toContain('work r1');
     expect(listed).not.toContain(n1.id);
