@@ -1,5 +1,6 @@
-// Issue 22's "Done means", with the real Claude Code client: canon installed the documented per-user
-// plugin way (`claude plugin marketplace add` + `claude plugin install canon@canon-notes`), then
+// Exact session notes and what the user sees, with the real Claude Code client (ADR-0027, ADR-0028,
+// ADR-0034): canon installed the documented per-user plugin way (`claude plugin marketplace add` +
+// `claude plugin install canon@canon-notes`), then
 // sessions that commit and hand off through /canon:handoff — two in parallel, one resumed after a
 // handoff and handed off again, one that ran `/clear` and broke the Notion-silent invariant on the
 // interactive screen (tmux) — and resume and the SessionStart context after session numbers were
@@ -13,7 +14,7 @@ import path from 'node:path';
 import { parseNote } from '../../tools/core/frontmatter.js';
 import { ensureClaudeCode, runClaude, type ClaudeRun } from '../helpers/claude-client.js';
 import { claudeCli, hasTmux, linkCanonPackage, trustingHome } from '../helpers/claude-plugin.js';
-import { startFakeAnthropic, textOf, type Block, type FakeAnthropic } from '../helpers/fake-anthropic.js';
+import { startFakeAnthropic, type Block, type FakeAnthropic } from '../helpers/fake-anthropic.js';
 import { CANON_ROOT, createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 import { sessionNote } from '../helpers/notes.js';
 
@@ -102,10 +103,6 @@ function changelogCommits(store: Store, id: string): string[] {
   return items;
 }
 
-function subjectsOf(store: Store, shas: string[]): string[] {
-  return shas.map((sha) => store.repo.git(['log', '-1', '--format=%s', sha]).stdout.trim());
-}
-
 function commitOf(store: Store, subject: string): string {
   const sha = store.repo.git(['log', '--format=%H', '--fixed-strings', `--grep=${subject}`]).stdout.trim();
   expect(sha).toMatch(/^[0-9a-f]{40}$/);
@@ -171,7 +168,7 @@ function model(store: Store) {
   };
 }
 
-suite('issue 22 with the real Claude Code client: exact notes per session, resumed, cleared, on screen', () => {
+suite('with the real Claude Code client: exact notes per session, parallel, resumed, cleared, on screen', () => {
   let api: FakeAnthropic;
   let store: Store;
   /** Every note the handoffs committed, in the order they were written. */
