@@ -174,7 +174,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     const continued = telemetry === null ? null : readContinuedSession(root, telemetry.state, ctx.now());
     const sessionState = continued === null ? (telemetry?.state ?? null) : mergeTelemetryStates(continued.state, telemetry!.state);
     const earlier = sessionId === null ? [] : readHandoffLedger(root, sessionId);
-    const { stats, since } = await readStats(root, config, operator, { telemetry, sessionId }, ctx, warn);
+    const { stats, since } = await readStats(root, config, operator, { telemetry, sessionId, continued: continued?.id ?? null }, ctx, warn);
     if (since !== null) logger.step(m.steps.stats(stats.commits, stats.linesAdded, stats.linesRemoved, since));
 
     let draft = given.draft;
@@ -333,6 +333,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       }
       result.committed = true;
       if (sessionId !== null) await markSessionHandoff(root, sessionId, committed.sha, ctx.env).catch(() => undefined);
+      if (continued !== null) await markSessionHandoff(root, continued.id, committed.sha, ctx.env).catch(() => undefined);
       handoffLock.release();
       await pauseForTest('handoff:committed', ctx.env, (text) => logger.err(text));
       logger.step(m.steps.committed(committed.sha, subject));
@@ -478,15 +479,18 @@ async function readStats(
   root: string,
   config: CanonConfig,
   operator: ResolvedOperator,
-  session: { telemetry: TelemetryLookup | null; sessionId: string | null },
+  session: { telemetry: TelemetryLookup | null; sessionId: string | null; continued: string | null },
   ctx: CommandContext,
   warn: (text: string) => void,
 ) {
-  const { telemetry, sessionId } = session;
+  const { telemetry, sessionId, continued } = session;
   if (sessionId !== null) {
     const recorded = await readSessionCommits(root, sessionId, ctx.env);
     if (recorded.recording) {
-      const stats = await readCommitStats(root, recorded.shas, { folders: config.folders, env: ctx.env });
+      // After `/clear`, the commits of the session it ended are this work's too, as its calls are.
+      const before = continued === null ? [] : (await readSessionCommits(root, continued, ctx.env)).shas;
+      const shas = [...new Set([...before, ...recorded.shas])];
+      const stats = await readCommitStats(root, shas, { folders: config.folders, env: ctx.env });
       return { stats, since: validIso(telemetry?.state.started_at) ?? stats.firstCommitAt };
     }
   }

@@ -605,7 +605,7 @@ function renderTelemetrySection(plan: SessionNotePlan): string {
     lines.push(`- Subagents dispatched: ${t.subagents_dispatched}; parallel terminals observed: ${t.parallel_terminals_observed}`);
   }
   const earlier = plan.earlier ?? [];
-  if (plan.continues) lines.push(`- Continues session \`${plan.continues}\`, ended by /clear: its calls are counted here`);
+  if (plan.continues) lines.push(`- Continues session \`${plan.continues}\`, ended by /clear: its calls and commits are counted here`);
   if (earlier.length > 0) lines.push(`- Follows this session's earlier handoff${earlier.length > 1 ? 's' : ''} ${earlier.map((h) => h.id).join(', ')}: the counts above are the calls since`);
   const breaches = findInvariantBreaches(t, plan.forbiddenMcp, earlier);
   if (plan.forbiddenMcp.length > 0) {
