@@ -88,6 +88,7 @@ export function commandWords(pm: PackageManager): (text: string) => string {
 
 /** installMessages in the words of the repository's package manager (commandWords). */
 export function installMessagesFor(pm: PackageManager): typeof installMessages {
+  if (pm === 'npm' || pm === 'none') return installMessages;
   const words = commandWords(pm);
   const map = (value: unknown): unknown => {
     if (typeof value === 'string') return words(value);
