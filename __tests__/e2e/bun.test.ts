@@ -25,7 +25,7 @@ const BUN_ENV = { ...NPM_ENV, BUN_INSTALL_CACHE_DIR: path.join(CACHE, 'bun-insta
 const TEAM = {
   pkg: `${JSON.stringify({ name: 'team-app-bun', version: '1.0.0', private: true, scripts: { prepare: 'husky', test: 'echo ok' } }, null, 2)}\n`,
   // The team's own check: fails while a file named team-fail exists.
-  husky: '# the team\'s check\ntest ! -e team-fail\n',
+  husky: "# the team's check\ntest ! -e team-fail\n",
   gitignore: 'node_modules\n',
   index: 'export const x = 1;\n',
 };
@@ -111,7 +111,12 @@ function expectChecksHold(t: Team, cwd: string, id: string): void {
 suite('a team that uses bun (bun.lock, `bun install`)', () => {
   test('bun install runs prepare; init wires canon and speaks bun; the main worktree, fresh clones after `bun install` and a git worktree check every commit; doctor is truthful; uninstall gives every file back', () => {
     const t = team();
-    for (const [rel, text] of [['.husky/pre-commit', TEAM.husky], ['.gitignore', TEAM.gitignore], ['src/index.js', TEAM.index]] as const) t.write(rel, text);
+    for (const [rel, text] of [
+      ['.husky/pre-commit', TEAM.husky],
+      ['.gitignore', TEAM.gitignore],
+      ['src/index.js', TEAM.index],
+    ] as const)
+      t.write(rel, text);
     expect(t.git(['init', '-q', '-b', 'main']).code).toBe(0);
     t.git(['config', 'user.name', 'Alice Smith']);
     t.git(['config', 'user.email', 'alice@team.example']);
@@ -156,7 +161,10 @@ suite('a team that uses bun (bun.lock, `bun install`)', () => {
     expect(t.run(BUN, ['run', 'canon', 'doctor']).code).toBe(0);
 
     // Fresh clones: `bun install` (prepare) lays canon's hooks, with bun's hoisted and isolated node_modules alike.
-    for (const [name, install] of [['clone', ['install']], ['clone-isolated', ['install', '--linker', 'isolated']]] as const) {
+    for (const [name, install] of [
+      ['clone', ['install']],
+      ['clone-isolated', ['install', '--linker', 'isolated']],
+    ] as const) {
       const clone = path.join(base, name);
       expect(t.git(['clone', '-q', t.dir, clone], base).code).toBe(0);
       t.git(['config', 'user.name', 'Alice Smith'], clone);

@@ -26,7 +26,7 @@ const RESUME =
 /** package.json `engines.node` (`^20.17.0 || ^22.13.0 || >=23.5.0`) holds this version. */
 function enginesAllow(range: string, version: string): boolean {
   const parse = (v: string) => v.replace(/^v/, '').split('.').map(Number) as [number, number, number];
-  const atLeast = (a: number[], b: number[]) => a[0]! !== b[0]! ? a[0]! > b[0]! : a[1]! !== b[1]! ? a[1]! > b[1]! : a[2]! >= b[2]!;
+  const atLeast = (a: number[], b: number[]) => (a[0]! !== b[0]! ? a[0]! > b[0]! : a[1]! !== b[1]! ? a[1]! > b[1]! : a[2]! >= b[2]!);
   const v = parse(version);
   return range.split('||').some((part) => {
     const m = /^\s*(\^|>=)(\d+\.\d+\.\d+)\s*$/.exec(part);
@@ -37,7 +37,11 @@ function enginesAllow(range: string, version: string): boolean {
 }
 
 /** A process under the given node, stdin given, as Claude Code or git would start it. */
-function start(bin: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<{ code: number; stdout: string; stderr: string }> {
+function start(
+  bin: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; input?: string },
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(bin, args, { cwd: options.cwd, env: options.env });
     let stdout = '';
@@ -59,7 +63,7 @@ describe.each(MAJORS)('canon under Node %i', (major) => {
   }
   const bin = node.bin;
 
-  test('engines holds it; validate and verify on canon\'s own store; a commit through real hooks; handoff, resume and the Claude Code hook bundles', async () => {
+  test("engines holds it; validate and verify on canon's own store; a commit through real hooks; handoff, resume and the Claude Code hook bundles", async () => {
     const engines = (JSON.parse(readFileSync(path.join(CANON_ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
     expect([node.version, enginesAllow(engines, node.version)]).toEqual([node.version, true]);
     const cli = (args: string[], cwd: string, env: NodeJS.ProcessEnv) => {
@@ -120,7 +124,26 @@ describe.each(MAJORS)('canon under Node %i', (major) => {
       expect((JSON.parse(session.stdout) as { hookSpecificOutput: { hookEventName: string } }).hookSpecificOutput.hookEventName).toBe('SessionStart');
 
       // handoff commits its note through the same hooks; resume reads it back.
-      const handoff = cli(['handoff', '--yes', '--no-push', '--json', '--session-id', 'sess-1', '--title', `Node ${major}`, '--summary', `Checked canon under Node ${major}.`, '--workstream', 'matrix', '--resume-prompt', RESUME], repo.dir, { ...env, OPERATOR: 'roman' });
+      const handoff = cli(
+        [
+          'handoff',
+          '--yes',
+          '--no-push',
+          '--json',
+          '--session-id',
+          'sess-1',
+          '--title',
+          `Node ${major}`,
+          '--summary',
+          `Checked canon under Node ${major}.`,
+          '--workstream',
+          'matrix',
+          '--resume-prompt',
+          RESUME,
+        ],
+        repo.dir,
+        { ...env, OPERATOR: 'roman' },
+      );
       expect(handoff.stderr).not.toMatch(/internal error/);
       expect(handoff.code).toBe(0);
       const note = JSON.parse(handoff.stdout) as { id: string; path: string; committed: boolean };

@@ -23,7 +23,14 @@ function install(spec: string): string | { reason: string } {
     return npmTool(spec);
   } catch (error) {
     const said = (error as { stderr?: Buffer }).stderr?.toString() ?? (error as Error).message;
-    return { reason: `npm install ${spec} failed: ${said.trim().split('\n').find((l) => /ERR|error/i.test(l)) ?? said.trim().split('\n')[0]}` };
+    return {
+      reason: `npm install ${spec} failed: ${
+        said
+          .trim()
+          .split('\n')
+          .find((l) => /ERR|error/i.test(l)) ?? said.trim().split('\n')[0]
+      }`,
+    };
   }
 }
 
@@ -33,7 +40,11 @@ export function bunRuntime(): Runtime {
   if (typeof dir !== 'string') return { ok: false, reason: dir.reason };
   const oven = path.join(dir, 'node_modules/@oven');
   const arch = os.arch() === 'arm64' ? 'aarch64' : os.arch();
-  const names = existsSync(oven) ? readdirSync(oven).filter((n) => n.startsWith(`bun-${os.platform()}-${arch}`)).sort() : [];
+  const names = existsSync(oven)
+    ? readdirSync(oven)
+        .filter((n) => n.startsWith(`bun-${os.platform()}-${arch}`))
+        .sort()
+    : [];
   const bin = names.map((n) => path.join(oven, n, 'bin/bun')).find((f) => existsSync(f));
   if (!bin) return { ok: false, reason: `the bun package brought no binary for ${os.platform()}-${arch}` };
   return probe(bin);

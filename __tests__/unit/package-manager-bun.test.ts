@@ -24,7 +24,12 @@ describe('a bun repository', () => {
   });
 
   test("runs bun's commands, and canon through `bun run canon` (never a name the registry could answer with another package)", () => {
-    expect([installCommand('bun'), canonCommand('bun'), addCommand('bun'), removeCommand('bun')]).toEqual(['bun install', 'bun run canon', 'bun add -d canon-notes', 'bun remove canon-notes']);
+    expect([installCommand('bun'), canonCommand('bun'), addCommand('bun'), removeCommand('bun')]).toEqual([
+      'bun install',
+      'bun run canon',
+      'bun add -d canon-notes',
+      'bun remove canon-notes',
+    ]);
   });
 
   test("every install/doctor sentence speaks bun: no npx canon, no npm install; npm's stay as they were", () => {
