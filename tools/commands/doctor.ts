@@ -23,7 +23,8 @@ import { CLAIM_TEMP_PREFIX, listDeadTemps } from '../io/temp-sweep.js';
 import { findUnpushedHandoffs, type UnpushedRecord } from '../io/unpushed-handoffs.js';
 import { PROBE_PREFIX } from '../io/writable.js';
 import { faultMessages as f } from '../messages/faults.js';
-import { installMessages as m } from '../messages/install.js';
+import { commandWords, installMessages as m, installMessagesFor } from '../messages/install.js';
+import { readPackageManager } from '../io/package-manager.js';
 import { currentCliFile } from './setup.js';
 
 export interface DoctorOptions {
@@ -292,7 +293,9 @@ export async function diagnose(cwd: string, env: NodeJS.ProcessEnv): Promise<{ l
   await checkUnfinished(layout, env, problems);
   checkLocks(layout, problems);
   await checkLeftovers(layout, env, problems);
-  return { layout, problems };
+  // Each fix in the words of this repository's package manager (`bun run canon setup` in a bun repository).
+  const words = commandWords(readPackageManager(layout.top));
+  return { layout, problems: problems.map((p) => ({ ...p, fix: words(p.fix) })) };
 }
 
 /**
@@ -317,7 +320,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   else {
     if (fixed > 0) ctx.logger.err(m.fixed(fixed));
     for (const p of problems) ctx.logger.out(`✗ ${p.message}\n    fix: ${p.fix}`);
-    ctx.logger.err(problems.length === 0 ? m.ok(CHECKS) : m.problems(problems.length));
+    ctx.logger.err(problems.length === 0 ? m.ok(CHECKS) : installMessagesFor(readPackageManager(layout.top)).problems(problems.length));
   }
   return { exitCode: problems.length === 0 ? 0 : 1, result };
 }

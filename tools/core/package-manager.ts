@@ -39,3 +39,25 @@ export function installCommand(pm: PackageManager): string {
   const commands: Record<PackageManager, string> = { npm: 'npm install', pnpm: 'pnpm install', yarn: 'yarn install', bun: 'bun install', none: 'canon setup' };
   return commands[pm];
 }
+
+/**
+ * How a person runs canon's CLI in such a repository (the prefix of every command canon prints):
+ * the installed canon, never a bare name a runner could fetch from the registry (npm's `canon` is
+ * another package). bun: `bun run canon` runs package.json's `canon` script, else the installed bin.
+ */
+export function canonCommand(pm: PackageManager): string {
+  const commands: Record<PackageManager, string> = { npm: 'npx canon-notes', pnpm: 'npx canon-notes', yarn: 'npx canon-notes', bun: 'bun run canon', none: 'npx canon-notes' };
+  return commands[pm];
+}
+
+/** The command that adds canon as a dev dependency. */
+export function addCommand(pm: PackageManager): string {
+  const commands: Record<PackageManager, string> = { npm: 'npm install -D canon-notes', pnpm: 'npm install -D canon-notes', yarn: 'npm install -D canon-notes', bun: 'bun add -d canon-notes', none: 'npm install -D canon-notes' };
+  return commands[pm];
+}
+
+/** The command that removes the canon package again. */
+export function removeCommand(pm: PackageManager): string {
+  const commands: Record<PackageManager, string> = { npm: 'npm uninstall canon-notes', pnpm: 'npm uninstall canon-notes', yarn: 'npm uninstall canon-notes', bun: 'bun remove canon-notes', none: 'npm uninstall canon-notes' };
+  return commands[pm];
+}

@@ -1,3 +1,5 @@
+import { addCommand, canonCommand, installCommand, removeCommand, type PackageManager } from '../core/package-manager.js';
+
 /** What `canon setup` and `canon doctor` say. */
 export const installMessages = {
   notAGitRepo: 'canon setup: not inside a git repository; nothing to set up.',
@@ -71,3 +73,30 @@ export const installMessages = {
     done: 'canon uninstall: done. Your notes are still here; `npm uninstall canon-notes` removes the package.',
   },
 } as const;
+
+/**
+ * A sentence above with the commands of the repository's package manager in place of npm's (the
+ * rows of tools/core/package-manager.ts): `npx canon-notes doctor --fix` becomes `bun run canon
+ * doctor --fix` in a bun repository. Repositories without a package.json keep npm's words.
+ */
+export function commandWords(pm: PackageManager): (text: string) => string {
+  if (pm === 'npm' || pm === 'none') return (text) => text;
+  return (text) =>
+    text
+      .replaceAll('npm install -D canon-notes', addCommand(pm))
+      .replaceAll('npm uninstall canon-notes', removeCommand(pm))
+      .replaceAll('npx canon-notes', canonCommand(pm))
+      .replaceAll('npm install', installCommand(pm));
+}
+
+/** installMessages in the words of the repository's package manager (commandWords). */
+export function installMessagesFor(pm: PackageManager): typeof installMessages {
+  if (pm === 'npm' || pm === 'none') return installMessages;
+  const words = commandWords(pm);
+  const map = (value: unknown): unknown => {
+    if (typeof value === 'string') return words(value);
+    if (typeof value === 'function') return (...args: unknown[]) => words((value as (...a: unknown[]) => string)(...args));
+    return Object.fromEntries(Object.entries(value as object).map(([key, inner]) => [key, map(inner)]));
+  };
+  return map(installMessages) as typeof installMessages;
+}
