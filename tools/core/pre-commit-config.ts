@@ -51,7 +51,10 @@ export interface NodeHooks {
 /** The hook entries as canon's `.pre-commit-hooks.yaml` and a node `repo: local` entry share them. */
 export function renderNodeHooks(dependency: string | null): Array<Record<string, unknown>> {
   const deps = dependency === null ? {} : { additional_dependencies: [dependency] };
-  const hooks = CANON_HOOKS.map((hook) => ({ id: ID[hook], name: `canon ${hook}`, entry: `canon git-hook ${hook}`, language: 'node', ...deps, pass_filenames: false, always_run: true, stages: [STAGE[hook]] }));
+  // The framework shows a passing hook's output only when verbose: after a rewrite or a merge canon
+  // announces the follow-up commit it made, or says what to run.
+  const shown = (hook: CanonHook) => (hook === 'post-rewrite' || hook === 'post-merge' ? { verbose: true } : {});
+  const hooks = CANON_HOOKS.map((hook) => ({ id: ID[hook], name: `canon ${hook}`, entry: `canon git-hook ${hook}`, language: 'node', ...deps, pass_filenames: false, always_run: true, ...shown(hook), stages: [STAGE[hook]] }));
   return [...hooks, { id: SETUP_ID, name: 'canon setup', entry: 'canon git-hook setup', language: 'node', ...deps, pass_filenames: false, always_run: true, stages: ['manual'] }];
 }
 
