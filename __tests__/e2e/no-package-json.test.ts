@@ -182,13 +182,21 @@ describe('a repository with no package.json: canon as a node hook of the pre-com
     const clone = path.join(base, 'clone');
     ok(['clone', '-q', dir, clone], base);
     ok(['config', 'user.email', 'alice@team.example'], clone);
+    const unwired = canon(['doctor'], clone);
+    expect(unwired.code).toBe(1);
+    expect(unwired.out).toContain('fix: pre-commit install');
+    expect(unwired.out).toContain('fix: pre-commit run canon-setup --hook-stage manual');
     expect(run('pre-commit', ['install'], clone).code).toBe(0);
+    // The clone's wiring at once (else at its first hook), and doctor agrees.
+    expect(run('pre-commit', ['run', 'canon-setup', '--hook-stage', 'manual'], clone).code).toBe(0);
+    const wired = run('node', ['.canon/canon-notes/dist/canon.js', 'doctor'], clone);
+    expect(wired.out).toContain('checks passed');
+    expect(wired.code).toBe(0);
     write('docs/sessions/AS-261206-01.md', badNote('AS-261206-01'), clone);
     ok(['add', '-A'], clone);
     const cloneRefused = git(['commit', '-qm', 'bad note'], clone);
     expect(cloneRefused.code).not.toBe(0);
     expect(cloneRefused.out).toMatch(/AS-261206-01\.md:\d+:\d+: error/);
-    expect(lstatSync(path.join(clone, '.canon/canon-notes')).isSymbolicLink()).toBe(true);
     expect(git(['config', 'merge.canon-index.driver'], clone).out).toContain('.git/canon/run');
     // The push gate (the framework hands pre-push its refs in its environment).
     ok(['commit', '-qm', 'bad note, door skipped', '--no-verify'], clone);

@@ -31,7 +31,8 @@ export async function readRewrittenCommits(root: string, command: string | undef
   const at = entries.findIndex(([, subject]) => /^rebase( -i| \(interactive\))? \(start\)/.test(subject));
   if (at === -1 || !entries.slice(0, at).every(([, subject]) => subject.startsWith('rebase'))) return [];
   const start = entries[at]!;
-  const onto = start[0];
+  // The start line names where HEAD began (the upstream, or the last pick kept as it was): the new
+  // commits are those after it; the old ones are what the branch had and HEAD no longer holds.
   const commits = async (range: string[]) =>
     ((await git(['log', '--reverse', '--format=%H%x09%at%x09%s', ...range])) ?? '')
       .split('\n')
@@ -40,8 +41,28 @@ export async function readRewrittenCommits(root: string, command: string | undef
         const [sha, ...rest] = line.split('\t');
         return { sha: sha!, key: rest.join('\t') };
       });
-  const news = await commits([`${onto}..HEAD`]);
-  const olds = (await git(['rev-parse', '--verify', '-q', 'ORIG_HEAD'])) === null ? [] : await commits([`${onto}..ORIG_HEAD`]);
-  const byKey = new Map(olds.map((c) => [c.key, c.sha]));
-  return news.map((c) => [byKey.get(c.key) ?? c.sha, c.sha]);
+  const news = await commits([`${start[0]}..HEAD`]);
+  const olds = (await git(['rev-parse', '--verify', '-q', 'ORIG_HEAD'])) === null ? [] : await commits(['HEAD..ORIG_HEAD']);
+  return pairRewrites(olds, news);
+}
+
+/**
+ * Old and new commits paired the way git lists them: a pick keeps its author date and subject; an
+ * old commit with no such twin was squashed or fixed up into the commit before it; a new commit
+ * nobody maps to (reworded) stands for itself.
+ */
+function pairRewrites(olds: Array<{ sha: string; key: string }>, news: Array<{ sha: string; key: string }>): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  const used = new Set<string>();
+  let previous: string | null = null;
+  for (const old of olds) {
+    const twin = news.find((c) => c.key === old.key && !used.has(c.sha));
+    const target: string | null = twin?.sha ?? previous;
+    if (target === null) continue;
+    used.add(target);
+    pairs.push([old.sha, target]);
+    previous = target;
+  }
+  for (const c of news) if (!used.has(c.sha)) pairs.push([c.sha, c.sha]);
+  return pairs;
 }

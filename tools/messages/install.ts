@@ -21,6 +21,7 @@ export const installMessages = {
     unfinished: (rel: string) => `${rel} is an unfinished handoff (written, never committed)`,
     staleLock: (rel: string) => `${rel} is a lock whose owner is gone`,
     lintStaged: (hook: string) => `your ${hook} hook runs lint-staged, which is not installed in this worktree`,
+    linkMissing: (link: string) => `this worktree has no ${link} (no package.json here: Claude Code's plugin and the /handoff and /resume skills run canon through it)`,
     settingsInvalid: (reason: string) => `.claude/settings.json is not valid JSON: ${reason}`,
     settingsMissing: (event: string) => `.claude/settings.json does not run canon's ${event} hook, so Claude Code sessions are not counted there`,
     bundleMissing: (name: string) => `.claude/hooks/${name} is missing: Claude Code's hook has nothing to run`,
@@ -31,6 +32,7 @@ export const installMessages = {
   },
   fix: {
     setup: 'npx canon-notes setup   (or npm install)',
+    nonJsSetup: "pre-commit run canon-setup --hook-stage manual   (or any commit: canon's first hook lays it)",
     lefthook: 'lefthook install   (npx lefthook install where lefthook is an npm dependency)',
     simpleGitHooks: 'npx simple-git-hooks   (lays the hooks from its config, canon\'s blocks included)',
     preCommit: 'pre-commit install   (lays the hooks .pre-commit-config.yaml names, canon\'s included)',
