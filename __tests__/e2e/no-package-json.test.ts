@@ -102,7 +102,7 @@ describe('a repository with no package.json: canon as a node hook of the pre-com
     expect(read('.gitignore')).not.toContain('node_modules');
     noNodeProject(dir);
     // Claude Code: the plugin from the link to the installed canon, the skills run the CLI through it.
-    expect(JSON.parse(read('.claude/settings.json')).extraKnownMarketplaces['canon-notes'].source.path).toBe('./.canon/canon-notes');
+    expect(JSON.parse(read('.claude/settings.json')).extraKnownMarketplaces['canon-notes'].source.path).toBe('./.canon/claude-plugin');
     const resumeSkill = read('.claude/skills/resume-as/SKILL.md');
     const handoffSkill = read('.claude/skills/handoff-as/SKILL.md');
     expect(resumeSkill + handoffSkill).not.toContain('npm run');
@@ -112,7 +112,10 @@ describe('a repository with no package.json: canon as a node hook of the pre-com
     // The first hook pointed the clone's wiring at the canon the framework installed.
     const link = readlinkSync(path.join(dir, '.canon/canon-notes'));
     expect(link).toContain(path.join(CACHE, 'pre-commit'));
-    expect(existsSync(path.join(dir, '.canon/canon-notes/.claude-plugin/marketplace.json'))).toBe(true);
+    expect(existsSync(path.join(dir, '.canon/claude-plugin/.claude-plugin/marketplace.json'))).toBe(true);
+    expect(existsSync(path.join(dir, '.canon/claude-plugin/plugin/hooks/session.mjs'))).toBe(true);
+    const pluginResume = read('.canon/claude-plugin/plugin/skills/resume/SKILL.md');
+    expect(pluginResume + read('.canon/claude-plugin/plugin/skills/handoff/SKILL.md')).not.toContain('npm run');
     expect(read('.git/canon/run')).toContain(path.join(CACHE, 'pre-commit'));
     expect(git(['config', 'merge.canon-index.driver']).out).toContain('.git/canon/run');
 
@@ -169,6 +172,10 @@ describe('a repository with no package.json: canon as a node hook of the pre-com
     const resumed = run('sh', ['-c', `${resumeCommand} --json`], dir);
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.out.slice(resumed.out.indexOf('{'))).operator.slug).toBe('alice');
+    const pluginCommand = /^!`(.*)`$/m.exec(pluginResume)![1]!;
+    const pluginResumed = run('sh', ['-c', pluginCommand], dir, { OPERATOR: 'alice' });
+    expect(pluginResumed.code).toBe(0);
+    expect(JSON.parse(pluginResumed.out.slice(pluginResumed.out.indexOf('{'))).operator.slug).toBe('alice');
     const session = '0f0e0d0c-0b0a-4099-8877-665544332211';
     write(`.canon/handoff-${session}.json`, JSON.stringify({ title: 'Adopted canon', summary: 'canon runs from the pre-commit framework.', workstream: null, tags: ['canon'], shipped: ['the wiring'], decisions: [], open_questions: [], next_steps: [], resume_prompt: 'Carry on.', confidence: 'high', quick: false }));
     const handoffCommand = /^(OPERATOR=alice .* handoff --from .*)$/m.exec(handoffSkill)![1]!.replace(/\$\{CLAUDE_SESSION_ID\}/g, session).replace('$ARGUMENTS', '--no-push');

@@ -6,6 +6,7 @@ import { CANON_HOOKS } from '../../tools/core/hook-blocks.js';
 import { hasPreCommitHook, mergePreCommitConfig, removePreCommitConfig, renderPreCommitHooksFile } from '../../tools/core/pre-commit-config.js';
 import { installCommand, detectPackageManager } from '../../tools/core/package-manager.js';
 import { renderCommandWrappers } from '../../tools/core/command-wrappers.js';
+import { renderLinkedSkill } from '../../tools/core/linked-plugin.js';
 import { CANON_ROOT } from '../helpers/git-repo.js';
 
 type Hook = { id: string; entry: string; language: string; stages: string[]; additional_dependencies?: string[] };
@@ -66,5 +67,17 @@ describe('canon as a node hook of the pre-commit framework (no package.json, ADR
     for (const text of [resume, handoff]) expect(text).not.toContain('npm run');
     // With package.json the wrappers are as before.
     expect(renderCommandWrappers([op] as never).get('.claude/skills/resume-as/SKILL.md')).toContain('!`OPERATOR=alice npm run resume --silent`');
+  });
+
+  test("the plugin's own /handoff and /resume, laid for such a repository, run the CLI instead of npm scripts", () => {
+    const cli = 'node .canon/canon-notes/dist/canon.js';
+    const handoff = renderLinkedSkill(readFileSync(path.join(CANON_ROOT, 'plugin/skills/handoff/SKILL.md'), 'utf8'), cli);
+    const resume = renderLinkedSkill(readFileSync(path.join(CANON_ROOT, 'plugin/skills/resume/SKILL.md'), 'utf8'), cli);
+    for (const text of [handoff, resume]) expect(text).not.toMatch(/npm run/);
+    expect(handoff).toContain(`Bash(${cli} handoff --from:*), Bash(${cli} session commits:*)`);
+    expect(handoff).toContain(`!\`${cli} session commits --session-id \${CLAUDE_SESSION_ID}\``);
+    expect(handoff).toContain(`${cli} handoff --from .canon/handoff-\${CLAUDE_SESSION_ID}.json --session-id \${CLAUDE_SESSION_ID} --yes --json $ARGUMENTS`);
+    expect(resume).toContain(`allowed-tools: Bash(${cli} resume:*)`);
+    expect(resume).toContain(`!\`${cli} resume --json\``);
   });
 });

@@ -35,8 +35,8 @@ function detectIndent(text: string): string {
   return /^([ \t]+)"/m.exec(text)?.[1] ?? '  ';
 }
 
-/** Where a repository with no package.json has canon (a link to what the pre-commit framework installed; ADR-0031). */
-export const NON_JS_MARKETPLACE_PATH = './.canon/canon-notes';
+/** Where a repository with no package.json has canon's plugin (laid beside the link to what the pre-commit framework installed; ADR-0031). */
+export const NON_JS_MARKETPLACE_PATH = './.canon/claude-plugin';
 
 function sameSource(value: unknown): boolean {
   return isObject(value) && isObject(value.source) && value.source.source === PLUGIN_MARKETPLACE_SOURCE.source && (value.source.path === PLUGIN_MARKETPLACE_SOURCE.path || value.source.path === NON_JS_MARKETPLACE_PATH);
