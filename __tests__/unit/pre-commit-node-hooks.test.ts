@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { CANON_HOOKS } from '../../tools/core/hook-blocks.js';
-import { hasPreCommitHook, mergePreCommitConfig, removePreCommitConfig, renderPreCommitHooksFile } from '../../tools/core/pre-commit-config.js';
+import { hasNodeHooks, hasPreCommitHook, mergePreCommitConfig, removePreCommitConfig, renderPreCommitHooksFile } from '../../tools/core/pre-commit-config.js';
 import { installCommand, detectPackageManager } from '../../tools/core/package-manager.js';
 import { renderCommandWrappers } from '../../tools/core/command-wrappers.js';
 import { renderLinkedSkill } from '../../tools/core/linked-plugin.js';
@@ -35,6 +35,10 @@ describe('canon as a node hook of the pre-commit framework (no package.json, ADR
     // A new version replaces the entry where it stands.
     expect(mergePreCommitConfig(merged, { dependency: 'canon-notes@1.2.4' })).toContain('canon-notes@1.2.4');
     expect(mergePreCommitConfig(merged, { dependency: 'canon-notes@1.2.4' })).not.toContain('canon-notes@1.2.3');
+    // The route is told by the config: canon's node hooks, not the local `language: system` entry of a repository with package.json.
+    expect(hasNodeHooks(merged)).toBe(true);
+    expect(hasNodeHooks(mergePreCommitConfig(team))).toBe(false);
+    expect(hasNodeHooks(team)).toBe(false);
     const removed = removePreCommitConfig(merged);
     for (const hook of CANON_HOOKS) expect(hasPreCommitHook(removed, hook)).toBe(false);
     expect(removed).toContain('no-marker');

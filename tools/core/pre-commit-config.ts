@@ -77,6 +77,16 @@ function hookNode(doc: Document, hook: CanonHook) {
 
 const isCanonRepo = (item: unknown) => isMap(item) && item.get('repo') === 'local' && isSeq(item.get('hooks')) && (item.get('hooks') as { items: unknown[] }).items.some((h) => isMap(h) && h.get('id') === ID['pre-commit']);
 
+/** Whether the config runs canon as the framework's node hook (the route with no package.json). */
+export function hasNodeHooks(text: string): boolean {
+  try {
+    const repos = load(text).get('repos');
+    return isSeq(repos) && repos.items.some((item) => isCanonRepo(item) && ((item as YAMLMap).get('hooks') as { items: unknown[] }).items.some((h) => isMap(h) && h.get('id') === ID['pre-commit'] && h.get('language') === 'node'));
+  } catch {
+    return false;
+  }
+}
+
 /** Whether the config runs canon's step for this hook. */
 export function hasPreCommitHook(text: string, hook: CanonHook): boolean {
   const repos = load(text).get('repos');

@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderLinkedSkill } from '../core/linked-plugin.js';
+import { hasNodeHooks, PRE_COMMIT_CONFIG } from '../core/pre-commit-config.js';
 import { packageRoot } from './schemas.js';
 
 /**
@@ -10,6 +11,16 @@ import { packageRoot } from './schemas.js';
  * through it, and canon's plugin is laid beside it with its skills rewritten to do so.
  */
 export const PACKAGE_LINK = '.canon/canon-notes';
+
+/** This repository takes the route with no package.json: canon is the pre-commit framework's node hook. */
+export function usesPackageLink(top: string): boolean {
+  if (existsSync(path.join(top, 'package.json'))) return false;
+  try {
+    return hasNodeHooks(readFileSync(path.join(top, PRE_COMMIT_CONFIG), 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 /** The CLI through the link, as a command line relative to the worktree top. */
 export const LINKED_CLI = `node ${PACKAGE_LINK}/dist/canon.js`;
