@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isolatedEnv } from '../helpers/git-repo.js';
+import { createGitRepo, isolatedEnv, runCli } from '../helpers/git-repo.js';
 import { sessionNote } from '../helpers/notes.js';
 import { NPM_ENV, packCanon } from '../helpers/team-repo.js';
 
@@ -253,4 +253,24 @@ describe('a repository with no package.json: canon as a node hook of the pre-com
     ok(['add', 'src/app.py']);
     expect(git(['commit', '-qm', 'marker']).code).not.toBe(0);
   }, 900_000);
+});
+
+describe('a repository with no package.json whose hooks come from elsewhere', () => {
+  test.each([
+    ['lefthook.yml', { 'lefthook.yml': 'pre-commit:\n  commands:\n    lint:\n      run: ruff check\n' }],
+    ['core.hooksPath (.githooks)', { '.githooks/pre-commit': '#!/bin/sh\nruff check\n' }],
+  ])('%s: init says why and what to do, and changes nothing', (named, files) => {
+    const r = createGitRepo({ operators: false, files: { 'pyproject.toml': TEAM_FILES['pyproject.toml']!, ...files } });
+    try {
+      if ('.githooks/pre-commit' in files) r.git(['config', 'core.hooksPath', '.githooks']);
+      const before = r.git(['status', '--porcelain', '--untracked-files=all']).stdout;
+      const init = runCli(['init', '--yes'], { cwd: r.dir, env: r.env });
+      expect(init.code).toBe(2);
+      expect(init.stderr).toContain(`there is no package.json here and the hooks run from ${named}`);
+      expect(init.stderr).toContain('No files were changed.');
+      expect(r.git(['status', '--porcelain', '--untracked-files=all']).stdout).toBe(before);
+    } finally {
+      r.cleanup();
+    }
+  });
 });
