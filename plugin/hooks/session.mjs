@@ -1344,7 +1344,7 @@ async function viewFromCaches(root, env, now, early) {
   return buildResumeView({ operator, own, last, sessions, workstreams, today: localDate(now), limit: 5 });
 }
 function findCanonBin(root) {
-  for (const rel of ["node_modules/canon/dist/canon.js", "node_modules/.bin/canon", "dist/canon.js"]) {
+  for (const rel of ["node_modules/canon/dist/canon.js", "node_modules/.bin/canon", ".canon/canon-notes/dist/canon.js", "dist/canon.js"]) {
     const file = path4.join(root, rel);
     if (existsSync2(file)) return file;
   }

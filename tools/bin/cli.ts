@@ -181,6 +181,7 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .option('--notion-workflow', 'also add the GitHub Actions Notion sync workflow')
     .option('--ci', 'also add .github/workflows/canon.yml: `canon verify` on every pull request and push (never over a workflow canon did not write)')
     .option('--obsidian', 'also make the repository an Obsidian vault: .obsidian/ baseline, templates in docs/templates/, per-user files git-ignored')
+    .option('--package <spec>', 'with no package.json (canon as a node hook of the pre-commit framework): what the framework installs (default canon-notes@<this version>; a tarball or another registry spec)')
     .option('--json', 'print {dry_run, hook_system, files, git_config, warnings, applied, backfill} as JSON')
     .action(action(async () => (await import('../commands/init.js')).runInit as Runner));
 
@@ -205,6 +206,12 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .description("canon's pre-commit hook: normalise, validate and scan the staged notes in the index (with paths: check those files on disk)")
     .argument('[paths...]')
     .action(action(async () => (await import('../commands/pre-commit.js')).runPreCommit as Runner, paths));
+
+  program
+    .command('git-hook', { hidden: true })
+    .description("canon's git hooks as the pre-commit framework's node hooks run them (no package.json): lays this clone's wiring, then runs the hook")
+    .argument('<name>', 'pre-commit, post-commit, pre-push, post-rewrite, post-merge, or setup')
+    .action(action(async () => (await import('../commands/git-hook.js')).runGitHook as Runner, (args) => ({ name: args[0] })));
 
   program
     .command('post-commit', { hidden: true })

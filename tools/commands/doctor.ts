@@ -9,6 +9,7 @@ import { hasPreCommitHook, PRE_COMMIT_CONFIG } from '../core/pre-commit-config.j
 import { findLefthookConfig, findSimpleGitHooksConfig, recordedHooks } from '../io/installer.js';
 import { errorMessage } from '../errors.js';
 import { MERGE_DRIVER, mergeDriverCommand, readCloneLayout, runnerPath, setupClone, type CloneLayout } from '../io/clone-setup.js';
+import { PACKAGE_LINK, usesPackageLink, writePackageLink } from '../io/package-link.js';
 import { porcelain } from '../io/git.js';
 import { readTextOrNull } from '../io/fs.js';
 import { breakLock, isStale, readLockFile, type Seen } from '../io/lock.js';
@@ -293,6 +294,11 @@ export async function diagnose(cwd: string, env: NodeJS.ProcessEnv): Promise<{ l
   await checkUnfinished(layout, env, problems);
   checkLocks(layout, problems);
   await checkLeftovers(layout, env, problems);
+  // No package.json (ADR-0031): canon's first hook lays the clone's wiring; the framework runs it on demand.
+  if (usesPackageLink(layout.top)) {
+    for (const p of problems) if (p.fix === m.fix.setup) p.fix = m.fix.nonJsSetup;
+    if (!existsSync(path.join(layout.top, PACKAGE_LINK, 'dist/canon.js'))) problems.push({ check: 'runner', message: m.check.linkMissing(PACKAGE_LINK), fix: m.fix.nonJsSetup, fixable: true });
+  }
   // Each fix in the words of this repository's package manager (`bun run canon setup` in a bun repository).
   const words = commandWords(readPackageManager(layout.top));
   return { layout, problems: problems.map((p) => ({ ...p, fix: words(p.fix) })) };
@@ -310,7 +316,10 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   if (options.fix && problems.some((p) => p.fixable)) {
     for (const { file, seen } of staleLocks(layout)) breakLock(file, seen);
     if (problems.some((p) => p.check === 'leftovers')) await fixLeftovers(layout, ctx.env);
-    if (problems.some((p) => p.fixable && p.check !== 'locks' && p.check !== 'leftovers')) await setupClone(layout, { cliFile: currentCliFile(), husky: true });
+    if (problems.some((p) => p.fixable && p.check !== 'locks' && p.check !== 'leftovers')) {
+      await setupClone(layout, { cliFile: currentCliFile(), husky: true });
+      if (usesPackageLink(layout.top)) writePackageLink(layout.top);
+    }
     const before = problems.length;
     ({ problems } = await diagnose(ctx.cwd, ctx.env));
     fixed = before - problems.length;

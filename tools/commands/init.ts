@@ -4,6 +4,7 @@ import type { CommandContext, CommandOutcome } from '../context.js';
 import { errorMessage, UsageError } from '../errors.js';
 import { readCloneLayout, setupClone } from '../io/clone-setup.js';
 import { applyInit, applyUninstall, planInit, planUninstall, readHooksPath, runHookManager, type InstallPlan } from '../io/installer.js';
+import { writePackageLink } from '../io/package-link.js';
 import { openRepo } from '../io/repo.js';
 import { installMessages as m, installMessagesFor } from '../messages/install.js';
 import { readPackageManager } from '../io/package-manager.js';
@@ -19,6 +20,8 @@ export interface InitOptions {
   obsidian?: boolean;
   /** Also add the GitHub Actions workflow that runs `canon verify` (.github/workflows/canon.yml). */
   ci?: boolean;
+  /** With no package.json: what the pre-commit framework installs (default canon-notes@<this version>). */
+  package?: string;
   /** For tests: answer the confirmation prompt. */
   confirm?: (question: string) => Promise<boolean>;
 }
@@ -53,7 +56,7 @@ function describe(plan: InstallPlan): string[] {
  * `canon backfill` for the notes already there. A second run changes nothing.
  */
 export async function runInit(options: InitOptions, ctx: CommandContext): Promise<CommandOutcome<Record<string, unknown>>> {
-  const plan = await planInit(ctx.cwd, { notionWorkflow: options.notionWorkflow === true, obsidian: options.obsidian === true, ci: options.ci === true });
+  const plan = await planInit(ctx.cwd, { notionWorkflow: options.notionWorkflow === true, obsidian: options.obsidian === true, ci: options.ci === true, ...(options.package ? { dependency: options.package } : {}) });
   // The commands init prints, in the words of the repository's package manager.
   const said = installMessagesFor(readPackageManager(plan.root));
   const summary = {
@@ -88,6 +91,7 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
   await applyInit(plan, hooksPathBefore);
   const layout = await readCloneLayout(plan.root);
   await setupClone(layout, { cliFile: currentCliFile(), husky: plan.hookSystem === 'husky' || plan.hookSystem === 'new-husky' });
+  if (plan.nonJs) writePackageLink(layout.top);
   const managerLeft = await runHookManager(plan.root, plan.hookSystem);
   if (managerLeft !== null) ctx.logger.err(`canon init: warning: ${m.init.runManager(managerLeft)}`);
   try {
@@ -111,12 +115,14 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
   const report = backfill?.result;
   const changed = report?.changed ?? 0;
   const needHand = report?.files.filter((f) => f.problems.some((p) => p.severity === 'error')).length ?? 0;
-  if (!pkgHasCanon(plan.root)) plan.warnings.push(said.init.notADependency);
+  const route = plan.nonJs ? m.init.nonJs(options.package ?? 'canon-notes') : said.init.notADependency;
+  const lonely = plan.nonJs || !pkgHasCanon(plan.root);
+  if (lonely) plan.warnings.push(route);
   if (options.json) ctx.logger.out(JSON.stringify(summary, null, 2));
   else {
     ctx.logger.out(m.init.done(plan.files.length));
     ctx.logger.out(changed + needHand > 0 ? said.init.backfill(changed, report?.renamed ?? 0, needHand) : m.init.noBackfill);
-    if (!pkgHasCanon(plan.root)) ctx.logger.err(`canon init: warning: ${said.init.notADependency}`);
+    if (lonely) ctx.logger.err(`canon init: ${plan.nonJs ? '' : 'warning: '}${route}`);
     ctx.logger.out(m.init.commit);
   }
   return { exitCode: 0, result: summary };

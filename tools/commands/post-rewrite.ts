@@ -3,6 +3,7 @@ import { errorMessage } from '../errors.js';
 import { execGit } from '../io/git.js';
 import { openRepo } from '../io/repo.js';
 import { roadsMessages } from '../messages/roads.js';
+import { readRewrittenCommits } from '../io/rewritten-commits.js';
 import { remapSessionCommits } from '../io/session-commits-log.js';
 import { checkRewrittenNotes, inGitDir, type RewriteOutcome, type RewriteScope } from './rewritten-notes.js';
 
@@ -28,14 +29,17 @@ export async function runPostRewrite(options: PostRewriteOptions, ctx: CommandCo
   if (ctx.env.CANON_HOOKS === '0') return { exitCode: 0, result: null };
   try {
     const repo = openRepo(ctx.cwd);
-    const pairs = (options.input ?? '')
+    const given = (options.input ?? '')
       .split('\n')
       .map((line) => line.trim().split(/\s+/))
       .filter((parts) => parts.length >= 2 && /^[0-9a-f]{40,64}$/.test(parts[0]!) && /^[0-9a-f]{40,64}$/.test(parts[1]!));
+    // No list at all (the pre-commit framework passes none on): the reflog tells the same pairs.
+    const command = options.command || ctx.env.PRE_COMMIT_REWRITE_COMMAND;
+    const pairs = given.length === 0 && (options.input ?? '').trim() === '' ? await readRewrittenCommits(repo.root, command) : given;
     if (pairs.length === 0) return { exitCode: 0, result: null };
     // Commits a Claude Code session made stay its own under their new ids (ADR-0027).
     await remapSessionCommits(repo.root, new Map(pairs.map((p) => [p[0]!, p[1]!])), ctx.env).catch(() => 0);
-    const road = options.command === 'amend' ? 'amend' : 'rebase';
+    const road = command === 'amend' ? 'amend' : 'rebase';
     const olds = pairs.map((p) => p[0]!);
     const news = [...new Set(pairs.map((p) => p[1]!))];
     const autostash = road === 'rebase' && ((await inGitDir(repo, 'rebase-merge/autostash')) || (await inGitDir(repo, 'rebase-apply/autostash')));

@@ -35,21 +35,24 @@ function detectIndent(text: string): string {
   return /^([ \t]+)"/m.exec(text)?.[1] ?? '  ';
 }
 
+/** Where a repository with no package.json has canon's plugin (laid beside the link to what the pre-commit framework installed; ADR-0031). */
+export const NON_JS_MARKETPLACE_PATH = './.canon/claude-plugin';
+
 function sameSource(value: unknown): boolean {
-  return isObject(value) && isObject(value.source) && value.source.source === PLUGIN_MARKETPLACE_SOURCE.source && value.source.path === PLUGIN_MARKETPLACE_SOURCE.path;
+  return isObject(value) && isObject(value.source) && value.source.source === PLUGIN_MARKETPLACE_SOURCE.source && (value.source.path === PLUGIN_MARKETPLACE_SOURCE.path || value.source.path === NON_JS_MARKETPLACE_PATH);
 }
 
 /**
  * settings.json with canon's marketplace declared and its plugin enabled. A team's own entry under
  * either key (another source for the marketplace, the plugin switched off) is theirs and kept.
  */
-export function mergePluginSettings(existing: string | null): string {
+export function mergePluginSettings(existing: string | null, marketplacePath: string = PLUGIN_MARKETPLACE_SOURCE.path): string {
   const settings: Json = existing === null || existing.trim() === '' ? {} : (JSON.parse(existing) as Json);
   const markets = isObject(settings.extraKnownMarketplaces) ? settings.extraKnownMarketplaces : {};
   const enabled = isObject(settings.enabledPlugins) ? settings.enabledPlugins : {};
   let changed = existing === null;
   if (!(PLUGIN_MARKETPLACE in markets)) {
-    settings.extraKnownMarketplaces = { ...markets, [PLUGIN_MARKETPLACE]: { source: { ...PLUGIN_MARKETPLACE_SOURCE } } };
+    settings.extraKnownMarketplaces = { ...markets, [PLUGIN_MARKETPLACE]: { source: { ...PLUGIN_MARKETPLACE_SOURCE, path: marketplacePath } } };
     changed = true;
   }
   if (!(PLUGIN_ID in enabled)) {

@@ -19,13 +19,27 @@ export const LEGACY_COMMANDS_DIR = '.claude/commands';
 /** The name of a wrapper, as a skill folder or (without `.md`) a legacy command file. */
 export const WRAPPER_NAME = /^(handoff|resume)-[a-z]{2,4}$/;
 
+/**
+ * How a wrapper starts canon: `npm run` scripts where package.json has canon's scripts; with no
+ * package.json, the CLI itself by a command line relative to the repository (ADR-0031), e.g.
+ * `node .canon/canon-notes/dist/canon.js`.
+ */
+interface Launcher {
+  resume: string;
+  handoff: string;
+  canon: string;
+}
+const NPM_LAUNCHER: Launcher = { resume: 'npm run resume --silent', handoff: 'npm run handoff --', canon: 'npm run --silent canon --' };
+const cliLauncher = (cli: string): Launcher => ({ resume: `${cli} resume`, handoff: `${cli} handoff`, canon: cli });
+
 /** Repository path → text, for every operator: `.claude/skills/handoff-rt/SKILL.md`, `.claude/skills/resume-rt/SKILL.md`. */
-export function renderCommandWrappers(operators: readonly Operator[]): Map<string, string> {
+export function renderCommandWrappers(operators: readonly Operator[], cli: string | null = null): Map<string, string> {
+  const launcher = cli === null ? NPM_LAUNCHER : cliLauncher(cli);
   const files = new Map<string, string>();
   for (const op of [...operators].sort((a, b) => a.initials.localeCompare(b.initials))) {
     const tag = op.initials.toLowerCase();
-    files.set(`${SKILLS_DIR}/handoff-${tag}/SKILL.md`, renderHandoff(op, `handoff-${tag}`));
-    files.set(`${SKILLS_DIR}/resume-${tag}/SKILL.md`, renderResume(op, `resume-${tag}`));
+    files.set(`${SKILLS_DIR}/handoff-${tag}/SKILL.md`, renderHandoff(op, `handoff-${tag}`, launcher));
+    files.set(`${SKILLS_DIR}/resume-${tag}/SKILL.md`, renderResume(op, `resume-${tag}`, launcher));
   }
   return files;
 }
@@ -37,14 +51,14 @@ function who(op: Operator): string {
 
 // Claude Code runs a `!`-prefixed command itself before the model sees the prompt, so resume is a
 // literal command whose output is the context, not an instruction the model might paraphrase.
-function renderResume(op: Operator, name: string): string {
-  const command = `OPERATOR=${op.slug} npm run resume --silent`;
+function renderResume(op: Operator, name: string, launcher: Launcher): string {
+  const command = `OPERATOR=${op.slug} ${launcher.resume}`;
   return `---
 ${WRAPPER_MARKER}
 name: ${name}
 disable-model-invocation: true
 description: ${JSON.stringify(`Resume as ${who(op)}: last session and its Resume Prompt, workstreams, peers`)}
-allowed-tools: Bash(OPERATOR=${op.slug} npm run resume:*)
+allowed-tools: Bash(OPERATOR=${op.slug} ${launcher === NPM_LAUNCHER ? 'npm run resume' : launcher.resume}:*)
 ---
 !\`${command}\`
 
@@ -62,34 +76,34 @@ That is ${op.slug}'s dashboard from \`${command}\`. Continue from the Resume Pro
 export const HANDOFF_DRAFT = '.canon/handoff-${CLAUDE_SESSION_ID}.json';
 
 /** The allowed-tools entries /handoff needs in default permission mode (shared with the hand-written /handoff). */
-export function handoffAllowedTools(prefix: string): string {
+export function handoffAllowedTools(prefix: string, launcher: Launcher = NPM_LAUNCHER): string {
   return [
     // Edit rules cover every file-writing tool, Write included; a Write(path) rule matches nothing.
     // A Bash prefix rule matches whole words only: `--from .canon/:*` would match no command.
     'Edit(.canon/**)',
-    `Bash(${prefix}npm run handoff -- --from:*)`,
-    'Bash(npm run --silent canon -- session commits:*)',
+    `Bash(${prefix}${launcher.handoff} --from:*)`,
+    `Bash(${launcher.canon} session commits:*)`,
   ].join(', ');
 }
 
 /** The handoff command line /handoff runs, with the operator prefix of a wrapper (`OPERATOR=roman `) or none. */
-export function handoffCommand(prefix: string): string {
-  return `${prefix}npm run handoff -- --from ${HANDOFF_DRAFT} --session-id \${CLAUDE_SESSION_ID} --yes --json $ARGUMENTS`;
+export function handoffCommand(prefix: string, launcher: Launcher = NPM_LAUNCHER): string {
+  return `${prefix}${launcher.handoff} --from ${HANDOFF_DRAFT} --session-id \${CLAUDE_SESSION_ID} --yes --json $ARGUMENTS`;
 }
 
 // Handoff needs the note's content, which only the model knows: it writes the draft with the Write
 // tool (allowed below), then runs one literal command.
-function renderHandoff(op: Operator, name: string): string {
+function renderHandoff(op: Operator, name: string, launcher: Launcher): string {
   const prefix = `OPERATOR=${op.slug} `;
   return `---
 ${WRAPPER_MARKER}
 name: ${name}
 disable-model-invocation: true
 description: ${JSON.stringify(`Hand off as ${who(op)}: write, commit and push this session's note`)}
-allowed-tools: ${handoffAllowedTools(prefix)}
+allowed-tools: ${handoffAllowedTools(prefix, launcher)}
 argument-hint: "[--quick] [--no-push]"
 ---
-This session's commits: !\`npm run --silent canon -- session commits --session-id \${CLAUDE_SESSION_ID}\`
+This session's commits: !\`${launcher.canon} session commits --session-id \${CLAUDE_SESSION_ID}\`
 
 1. With the Write tool, write this session's note as JSON to \`${HANDOFF_DRAFT}\` in the repository root:
 
@@ -102,7 +116,7 @@ This session's commits: !\`npm run --silent canon -- session commits --session-i
 2. Then run exactly this Bash command:
 
 \`\`\`bash
-${handoffCommand(prefix)}
+${handoffCommand(prefix, launcher)}
 \`\`\`
 
 Report the \`id\`, \`path\`, \`committed\`, \`pushed\` and any \`warnings\` it prints; a Notion-silent \`WARNING\` first.

@@ -34,9 +34,13 @@ export function detectPackageManager(files: RepoFiles): PackageManager {
   return 'npm';
 }
 
-/** The command a clone runs to install its dependencies (and with them canon's per-clone wiring). */
+/**
+ * The command a clone runs to install its dependencies (and with them canon's per-clone wiring). With
+ * no package.json, canon is the pre-commit framework's node hook (ADR-0031): its install lays the
+ * hooks, and canon's first hook run lays the rest of the clone's wiring.
+ */
 export function installCommand(pm: PackageManager): string {
-  const commands: Record<PackageManager, string> = { npm: 'npm install', pnpm: 'pnpm install', yarn: 'yarn install', bun: 'bun install', none: 'canon setup' };
+  const commands: Record<PackageManager, string> = { npm: 'npm install', pnpm: 'pnpm install', yarn: 'yarn install', bun: 'bun install', none: 'pre-commit install' };
   return commands[pm];
 }
 

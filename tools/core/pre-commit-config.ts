@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, parseDocument, Scalar, type Document, type YAMLMap } from 'yaml';
+import { Document, isMap, isScalar, isSeq, parseDocument, Scalar, type YAMLMap } from 'yaml';
 import { CANON_HOOKS, renderHookCommand, type CanonHook } from './hook-blocks.js';
 
 /**
@@ -18,8 +18,8 @@ import { CANON_HOOKS, renderHookCommand, type CanonHook } from './hook-blocks.js
 export const PRE_COMMIT_CONFIG = '.pre-commit-config.yaml';
 
 // The framework's stage names for canon's hooks (`commit` and `push` are read by every 3.x and 4.x).
-// Its post-rewrite stage passes no list of rewritten commits: canon's check then has nothing to map,
-// and the push gate checks what a rewrite committed.
+// Its post-rewrite stage passes no list of rewritten commits: canon works them out from the reflog
+// (io/rewritten-commits.ts).
 const STAGE: Record<CanonHook, string> = { 'pre-commit': 'commit', 'post-commit': 'post-commit', 'pre-push': 'push', 'post-rewrite': 'post-rewrite', 'post-merge': 'post-merge' };
 const ID: Record<CanonHook, string> = {
   'pre-commit': 'canon',
@@ -37,6 +37,35 @@ function load(text: string): Document {
   return doc;
 }
 
+/**
+ * A repository with no package.json (ADR-0031): canon is a `language: node` hook the framework
+ * installs from the registry into its own environment (`additional_dependencies`), and each hook runs
+ * `canon git-hook <name>`, which also lays the clone's wiring. `canon-setup` is a manual stage for doing
+ * that before the first commit: `pre-commit run canon-setup --hook-stage manual`.
+ */
+export interface NodeHooks {
+  /** What the framework installs: `canon-notes@<version>` (or a tarball path). */
+  dependency: string;
+}
+
+/** The hook entries as canon's `.pre-commit-hooks.yaml` and a node `repo: local` entry share them. */
+export function renderNodeHooks(dependency: string | null): Array<Record<string, unknown>> {
+  const deps = dependency === null ? {} : { additional_dependencies: [dependency] };
+  // The framework shows a passing hook's output only when verbose: after a rewrite or a merge canon
+  // announces the follow-up commit it made, or says what to run.
+  const shown = (hook: CanonHook) => (hook === 'post-rewrite' || hook === 'post-merge' ? { verbose: true } : {});
+  const hooks = CANON_HOOKS.map((hook) => ({ id: ID[hook], name: `canon ${hook}`, entry: `canon git-hook ${hook}`, language: 'node', ...deps, pass_filenames: false, always_run: true, ...shown(hook), stages: [STAGE[hook]] }));
+  return [...hooks, { id: SETUP_ID, name: 'canon setup', entry: 'canon git-hook setup', language: 'node', ...deps, pass_filenames: false, always_run: true, stages: ['manual'] }];
+}
+
+const SETUP_ID = 'canon-setup';
+
+/** canon's `.pre-commit-hooks.yaml` (the file a `repo: <canon's git URL>` entry reads). */
+export function renderPreCommitHooksFile(): string {
+  const doc = new Document(renderNodeHooks(null));
+  return `# canon's hooks for the pre-commit framework (pre-commit.com); written from renderNodeHooks in tools/core/pre-commit-config.ts, a unit test keeps them equal.\n${String(doc)}`;
+}
+
 function hookNode(doc: Document, hook: CanonHook) {
   const script = hook === 'pre-push' ? renderHookCommand(hook, '"$PRE_COMMIT_REMOTE_NAME" "$PRE_COMMIT_REMOTE_URL"', PUSH_STDIN) : renderHookCommand(hook);
   const node = doc.createNode({ id: ID[hook], name: `canon ${hook}`, entry: 'sh -c', args: [script], language: 'system', pass_filenames: false, always_run: true, stages: [STAGE[hook]] }) as YAMLMap;
@@ -48,6 +77,16 @@ function hookNode(doc: Document, hook: CanonHook) {
 
 const isCanonRepo = (item: unknown) => isMap(item) && item.get('repo') === 'local' && isSeq(item.get('hooks')) && (item.get('hooks') as { items: unknown[] }).items.some((h) => isMap(h) && h.get('id') === ID['pre-commit']);
 
+/** Whether the config runs canon as the framework's node hook (the route with no package.json). */
+export function hasNodeHooks(text: string): boolean {
+  try {
+    const repos = load(text).get('repos');
+    return isSeq(repos) && repos.items.some((item) => isCanonRepo(item) && ((item as YAMLMap).get('hooks') as { items: unknown[] }).items.some((h) => isMap(h) && h.get('id') === ID['pre-commit'] && h.get('language') === 'node'));
+  } catch {
+    return false;
+  }
+}
+
 /** Whether the config runs canon's step for this hook. */
 export function hasPreCommitHook(text: string, hook: CanonHook): boolean {
   const repos = load(text).get('repos');
@@ -55,7 +94,7 @@ export function hasPreCommitHook(text: string, hook: CanonHook): boolean {
 }
 
 /** The config with canon's local repo entry (rewritten where it stands) and canon's hook types installed by default. */
-export function mergePreCommitConfig(text: string): string {
+export function mergePreCommitConfig(text: string, node: NodeHooks | null = null): string {
   const doc = load(text);
   let repos = doc.get('repos');
   if (!isSeq(repos)) {
@@ -65,7 +104,8 @@ export function mergePreCommitConfig(text: string): string {
   const seq = repos as { items: unknown[]; add(v: unknown): void };
   const entry = doc.createNode({ repo: 'local', hooks: [] }) as YAMLMap;
   const hooks = entry.get('hooks') as { add(v: unknown): void };
-  for (const hook of CANON_HOOKS) hooks.add(hookNode(doc, hook));
+  if (node === null) for (const hook of CANON_HOOKS) hooks.add(hookNode(doc, hook));
+  else for (const hook of renderNodeHooks(node.dependency)) hooks.add(doc.createNode(hook));
   const at = seq.items.findIndex(isCanonRepo);
   if (at === -1) seq.add(entry);
   else seq.items[at] = entry;

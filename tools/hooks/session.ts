@@ -146,9 +146,9 @@ async function viewFromCaches(root: string, env: NodeJS.ProcessEnv, now: Date, e
   return buildResumeView({ operator, own, last, sessions, workstreams, today: localDate(now), limit: 5 });
 }
 
-/** canon's CLI next to this repository: node_modules/.bin/canon (a store) or dist/canon.js (canon itself). */
+/** canon's CLI next to this repository: node_modules/.bin/canon (a store), the link a repository with no package.json has (ADR-0031), or dist/canon.js (canon itself). */
 function findCanonBin(root: string): string | null {
-  for (const rel of ['node_modules/canon/dist/canon.js', 'node_modules/.bin/canon', 'dist/canon.js']) {
+  for (const rel of ['node_modules/canon/dist/canon.js', 'node_modules/.bin/canon', '.canon/canon-notes/dist/canon.js', 'dist/canon.js']) {
     const file = path.join(root, rel);
     if (existsSync(file)) return file;
   }

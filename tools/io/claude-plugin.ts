@@ -16,8 +16,8 @@ export interface PluginRemoval {
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** settings.json as the plugin wants it: its two keys in, the hook entries of earlier versions out. */
-export function planPluginSettings(existing: string | null): string {
-  return mergePluginSettings(existing === null ? null : removeSettings(existing, LEGACY_HOOK_BUNDLES));
+export function planPluginSettings(existing: string | null, marketplacePath?: string): string {
+  return mergePluginSettings(existing === null ? null : removeSettings(existing, LEGACY_HOOK_BUNDLES), marketplacePath);
 }
 
 /**

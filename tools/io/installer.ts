@@ -25,11 +25,13 @@ import { classifyPath } from '../core/layout.js';
 import { OBSIDIAN_GITIGNORE, renderObsidianBaseline } from '../core/obsidian.js';
 import { UsageError } from '../errors.js';
 import { applyPluginMigration, planPluginMigration, planPluginSettings, type PluginRemoval } from './claude-plugin.js';
-import { LEGACY_HOOK_BUNDLES, removePluginSettings } from '../core/claude-plugin-settings.js';
+import { LEGACY_HOOK_BUNDLES, NON_JS_MARKETPLACE_PATH, removePluginSettings } from '../core/claude-plugin-settings.js';
 import { readCloneLayout, type CloneLayout } from './clone-setup.js';
 import { readTextOrNull, writeFileSafely } from './fs.js';
 import { execGit, porcelain } from './git.js';
 import { packageRoot } from './schemas.js';
+import { installMessages } from '../messages/install.js';
+import { PACKAGE_LINK } from './package-link.js';
 
 /** What init records of each file it touched, so uninstall can give the team's bytes back. */
 export const INSTALL_RECORD = '.claude/canon-install.json';
@@ -76,6 +78,8 @@ export interface InstallPlan {
   folders: Partial<Record<NoteKind, string>>;
   /** Files of earlier canon versions that init removes (tools/io/claude-plugin.ts). */
   removals: PluginRemoval[];
+  /** No package.json: canon runs as the pre-commit framework's node hook (ADR-0031). */
+  nonJs: boolean;
 }
 
 /** Where `canon init --obsidian` puts the note templates for Obsidian's Templates plugin (one folder). */
@@ -131,6 +135,18 @@ async function detectHooks(root: string, layout: CloneLayout): Promise<{ system:
   return { system: 'new-husky', dir: '.husky', hooksPath: null };
 }
 
+/**
+ * A repository with no package.json gets canon through the pre-commit framework (ADR-0031): its
+ * `pre-commit install` is what a fresh clone of a Python or Go team already runs. A hook manager of
+ * the npm world there, or a core.hooksPath the framework refuses to install under, is said plainly.
+ */
+async function detectNonJsHooks(root: string): Promise<{ system: HookSystem; dir: string; hooksPath: string | null }> {
+  const hooksPath = (await (await porcelain(root)).getConfig('core.hooksPath', 'local')).value;
+  const other = findLefthookConfig(root) ?? findSimpleGitHooksConfig(root) ?? (existsSync(path.join(root, '.husky')) ? '.husky' : null);
+  if (other !== null || hooksPath) throw new UsageError(installMessages.init.nonJsOtherHooks(other ?? `core.hooksPath (${hooksPath})`), installMessages.init.nonJsOtherHooksHint);
+  return { system: 'pre-commit', dir: PRE_COMMIT_CONFIG, hooksPath };
+}
+
 /** The team's lefthook config (repository-relative), or null. */
 export function findLefthookConfig(root: string): string | null {
   return LEFTHOOK_CONFIGS.find((name) => existsSync(path.join(root, name))) ?? null;
@@ -164,6 +180,11 @@ export async function runHookManager(root: string, system: HookSystem): Promise<
   return ok ? null : [bin, ...args].join(' ');
 }
 
+/** The version of the canon that runs now: what a node hook of the pre-commit framework pins. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 /** Folders canon would use whose files are of another kind: those kinds get a folder of their own. */
 function planFolders(root: string): Partial<Record<NoteKind, string>> {
   const moved: Partial<Record<NoteKind, string>> = {};
@@ -183,7 +204,7 @@ function planFolders(root: string): Partial<Record<NoteKind, string>> {
 }
 
 /** Everything init would create or change, read from the repository as it is now. */
-export async function planInit(cwd: string, options: { notionWorkflow?: boolean; obsidian?: boolean; ci?: boolean } = {}): Promise<InstallPlan> {
+export async function planInit(cwd: string, options: { notionWorkflow?: boolean; obsidian?: boolean; ci?: boolean; dependency?: string } = {}): Promise<InstallPlan> {
   const layout = await readCloneLayout(cwd);
   const root = layout.top;
   const pkgRoot = packageRoot();
@@ -203,15 +224,19 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   };
 
   const pkgText = readTextOrNull(path.join(root, 'package.json'));
-  if (pkgText === null) throw new UsageError('there is no package.json here: canon installs as a dev dependency of the repository.', 'Run `npm init -y`, then `npm install -D canon-notes` and `npx canon-notes init`. No files were changed.');
-  const pkg = JSON.parse(pkgText) as Record<string, unknown>;
-
-  const hooks = await detectHooks(root, layout);
-  // A clone whose hooks are not set up is told the install command of the team's own package manager.
   const pm = detectPackageManager({ packageJson: pkgText, has: (name) => existsSync(path.join(root, name)) });
+  const pkg = pkgText === null ? {} : (JSON.parse(pkgText) as Record<string, unknown>);
+
+  // No package.json (ADR-0031): canon comes as a node hook of the pre-commit framework, never as a dependency.
+  const hooks = pm === 'none' ? await detectNonJsHooks(root) : await detectHooks(root, layout);
+  // A clone whose hooks are not set up is told the install command of the team's own package manager.
   const words = { install: installCommand(pm), canon: canonCommand(pm) };
   const managed = hooks.system === 'lefthook' || hooks.system === 'simple-git-hooks' || hooks.system === 'pre-commit';
-  if (hooks.system === 'pre-commit') add(hooks.dir, mergePreCommitConfig(readTextOrNull(path.join(root, hooks.dir)) ?? ''), 'pre-commit', "canon's pre-commit, post-commit and pre-push hooks as a local repo (`pre-commit install` keeps them)");
+  const node = pm === 'none' ? { dependency: options.dependency ?? `canon-notes@${packageVersion()}` } : null;
+  if (hooks.system === 'pre-commit') {
+    const why = node ? `canon's hooks as a node hook the framework installs (${node.dependency}); \`pre-commit install\` lays them in every clone` : "canon's pre-commit, post-commit and pre-push hooks as a local repo (`pre-commit install` keeps them)";
+    add(hooks.dir, mergePreCommitConfig(readTextOrNull(path.join(root, hooks.dir)) ?? '', node), 'pre-commit', why);
+  }
   if (hooks.system === 'lefthook') add(hooks.dir, mergeLefthookConfig(readTextOrNull(path.join(root, hooks.dir)) ?? ''), 'lefthook', "canon's pre-commit, post-commit and pre-push commands (`lefthook install` keeps them)");
   if (hooks.system === 'simple-git-hooks' && hooks.dir !== 'package.json') add(hooks.dir, mergeSimpleGitHooks(readTextOrNull(path.join(root, hooks.dir)) ?? '{}', false), 'simple-git-hooks', "canon's pre-commit, post-commit and pre-push blocks (simple-git-hooks keeps them)");
   for (const hook of managed ? [] : CANON_HOOKS) {
@@ -223,11 +248,13 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
     add(rel, shebang + mergeHookBlock(before, hook, words), 'block', `canon's ${hook} block`, direct ? 0o755 : undefined);
   }
 
-  const wanted = { ...SCRIPTS, ...(options.notionWorkflow ? SYNC_SCRIPT : {}) };
-  const scripts = mergePackageScripts(pkgText, wanted);
-  for (const name of scripts.conflicts) warnings.push(`package.json already has a "${name}" script; canon's /${name} commands call \`npm run ${name}\` and expect \`${wanted[name as keyof typeof wanted]}\``);
-  const sghInPackage = hooks.system === 'simple-git-hooks' && hooks.dir === 'package.json';
-  add('package.json', sghInPackage ? mergeSimpleGitHooks(scripts.text, true) : scripts.text, 'package', `prepare runs \`canon setup\`; handoff, resume and canon scripts (the slash commands call them)${sghInPackage ? "; canon's blocks in the simple-git-hooks config" : ''}`);
+  if (pkgText !== null) {
+    const wanted = { ...SCRIPTS, ...(options.notionWorkflow ? SYNC_SCRIPT : {}) };
+    const scripts = mergePackageScripts(pkgText, wanted);
+    for (const name of scripts.conflicts) warnings.push(`package.json already has a "${name}" script; canon's /${name} commands call \`npm run ${name}\` and expect \`${wanted[name as keyof typeof wanted]}\``);
+    const sghInPackage = hooks.system === 'simple-git-hooks' && hooks.dir === 'package.json';
+    add('package.json', sghInPackage ? mergeSimpleGitHooks(scripts.text, true) : scripts.text, 'package', `prepare runs \`canon setup\`; handoff, resume and canon scripts (the slash commands call them)${sghInPackage ? "; canon's blocks in the simple-git-hooks config" : ''}`);
+  }
 
   const folders = planFolders(root);
   const config = { ...DEFAULT_CONFIG.folders, ...folders };
@@ -244,7 +271,7 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
     `INDEX files merge row by row, ${ownsChangelog ? 'the session changelog entry by entry, ' : ''}workstreams' Session Log lines as a set (canon's merge driver)`,
   );
   if (!ownsChangelog) warnings.push(`${changelogFile} is the team's own (no ${CHANGELOG_ANCHOR} line): canon leaves it to git's merge and does not write session entries into it`);
-  const ignoreNodeModules = await needsNodeModulesIgnored(root);
+  const ignoreNodeModules = pm !== 'none' && (await needsNodeModulesIgnored(root));
   add(
     '.gitignore',
     mergeLineBlock(readTextOrNull(path.join(root, '.gitignore')), renderLineBlock(['.claude/state/', '.canon/', '/site/', ...(ignoreNodeModules ? ['node_modules/'] : []), ...(options.obsidian ? OBSIDIAN_GITIGNORE : [])])),
@@ -266,7 +293,7 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   // Claude Code: canon's plugin (its skills and hooks), enabled for the team; what earlier versions
   // copied into .claude/ goes where canon wrote it (ADR-0028).
   const settingsRel = '.claude/settings.json';
-  add(settingsRel, planPluginSettings(readTextOrNull(path.join(root, settingsRel))), 'settings', `canon's Claude Code plugin (/canon:handoff, /canon:resume, its hooks) for everyone who opens the repository: extraKnownMarketplaces and enabledPlugins (the team's settings are kept)`);
+  add(settingsRel, planPluginSettings(readTextOrNull(path.join(root, settingsRel)), pm === 'none' ? NON_JS_MARKETPLACE_PATH : undefined), 'settings', `canon's Claude Code plugin (/canon:handoff, /canon:resume, its hooks) for everyone who opens the repository: extraKnownMarketplaces and enabledPlugins (the team's settings are kept)`);
   const removals = planPluginMigration(root, pkgRoot, record?.files ?? {});
 
   if (!existsSync(path.join(root, '.claude/operators.yaml'))) {
@@ -310,8 +337,9 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   if (hooks.system === 'hooks-path') gitConfig.shift();
   if (hooks.system === 'lefthook') gitConfig.splice(0, 1, 'lefthook install (lays the hooks that run canon\'s commands)');
   if (hooks.system === 'simple-git-hooks') gitConfig.splice(0, 1, 'simple-git-hooks (lays the hooks from its config, canon\'s blocks included)');
-  if (hooks.system === 'pre-commit') gitConfig.splice(0, 1, 'pre-commit install (lays the hooks from .pre-commit-config.yaml, canon\'s included)');
-  return { root, layout, hookSystem: hooks.system, hookDir: hooks.dir, files, gitConfig, warnings, folders, removals };
+  if (hooks.system === 'pre-commit') gitConfig.splice(0, 1, `${pm === 'none' ? installCommand('none') : 'pre-commit install'} (lays the hooks from .pre-commit-config.yaml, canon's included)`);
+  if (pm === 'none') gitConfig.push(`${PACKAGE_LINK} → the canon the framework installed (Claude Code's plugin and skills run it; git-ignored)`);
+  return { root, layout, hookSystem: hooks.system, hookDir: hooks.dir, files, gitConfig, warnings, folders, removals, nonJs: pm === 'none' };
 }
 
 function readRecord(root: string): InstallRecord | null {

@@ -3,6 +3,7 @@ import { addCommand, canonCommand, installCommand, removeCommand, type PackageMa
 /** What `canon setup` and `canon doctor` say. */
 export const installMessages = {
   notAGitRepo: 'canon setup: not inside a git repository; nothing to set up.',
+  hookUnknown: (name: string) => `canon git-hook: no hook named "${name}" (pre-commit, post-commit, pre-push, post-rewrite, post-merge or setup).`,
   ok: (checks: number) => `canon doctor: ${checks} checks passed.`,
   problems: (n: number) => `canon doctor: ${n} problem(s); each line above names the command that fixes it (\`npx canon-notes doctor --fix\` runs the safe ones).`,
   fixed: (n: number) => `canon doctor --fix: repaired ${n} problem(s) (canon setup, stale locks broken).`,
@@ -24,6 +25,7 @@ export const installMessages = {
     unfinished: (rel: string) => `${rel} is an unfinished handoff (written, never committed)`,
     staleLock: (rel: string) => `${rel} is a lock whose owner is gone`,
     lintStaged: (hook: string) => `your ${hook} hook runs lint-staged, which is not installed in this worktree`,
+    linkMissing: (link: string) => `this worktree has no ${link} (no package.json here: Claude Code's plugin and the /handoff and /resume skills run canon through it)`,
     settingsInvalid: (reason: string) => `.claude/settings.json is not valid JSON: ${reason}`,
     settingsMissing: (event: string) => `.claude/settings.json does not run canon's ${event} hook, so Claude Code sessions are not counted there`,
     bundleMissing: (name: string) => `.claude/hooks/${name} is missing: Claude Code's hook has nothing to run`,
@@ -34,6 +36,7 @@ export const installMessages = {
   },
   fix: {
     setup: 'npx canon-notes setup   (or npm install)',
+    nonJsSetup: "pre-commit run canon-setup --hook-stage manual   (or any commit: canon's first hook lays it)",
     lefthook: (local: boolean) => (local ? 'npx lefthook install   (lays the hooks from lefthook.yml, canon\'s commands included)' : 'lefthook install   (lays the hooks from lefthook.yml, canon\'s commands included)'),
     simpleGitHooks: 'npx simple-git-hooks   (lays the hooks from its config, canon\'s blocks included)',
     preCommit: 'pre-commit install   (lays the hooks .pre-commit-config.yaml names, canon\'s included)',
@@ -61,6 +64,10 @@ export const installMessages = {
       `Existing notes: backfill would bring ${changed} up to canon's frontmatter${renamed > 0 ? ` (${renamed} renamed to canon's file names)` : ''}${needHand > 0 ? `; ${needHand} need a hand first` : ''}. Review with \`npx canon-notes backfill\`, then apply with \`npx canon-notes backfill --apply\` (one commit).`,
     runManager: (command: string) => `run \`${command}\` so that git runs canon's new hook entries (it was not found here).`,
     notADependency: 'canon-notes is not in package.json: run `npm install -D canon-notes` so that every clone gets canon and its hooks.',
+    nonJs: (dependency: string) =>
+      `no package.json here, so canon is a node hook of the pre-commit framework (${dependency}, installed by the framework, not into this repository): every clone runs \`pre-commit install\`, and canon wires the clone at its first hook (or at once: \`pre-commit run canon-setup --hook-stage manual\`). A clone without the hooks is caught by \`canon verify\` in CI (\`canon init --ci\`).`,
+    nonJsOtherHooks: (what: string) => `there is no package.json here and the hooks run from ${what}: without a package.json canon comes through the pre-commit framework, which would replace them.`,
+    nonJsOtherHooksHint: 'Move the team\'s hooks into .pre-commit-config.yaml (pre-commit.com), or add a package.json and `npm install -D canon-notes`, then run canon init again. No files were changed.',
     noBackfill: 'Existing notes: nothing for backfill to do.',
     commit: 'Review with `git status` and `git diff`, then commit the wiring (canon\'s hooks check that commit too).',
   },
