@@ -201,6 +201,11 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .action(action(async () => (await import('../commands/doctor.js')).runDoctor as Runner));
 
   program
+    .command('probe', { hidden: true })
+    .description("load what canon's git hooks load (the CLI, its validators and their dependencies); `canon doctor` runs it through the hook runner")
+    .action(action(async () => (await import('../commands/probe.js')).runProbe as Runner));
+
+  program
     .command('pre-commit', { hidden: true })
     .description("canon's pre-commit hook: normalise, validate and scan the staged notes in the index (with paths: check those files on disk)")
     .argument('[paths...]')

@@ -6,9 +6,11 @@ import { readCloneLayout, setupClone } from '../io/clone-setup.js';
 import { applyInit, applyUninstall, planInit, planUninstall, readHooksPath, runHookManager, type InstallPlan } from '../io/installer.js';
 import { openRepo } from '../io/repo.js';
 import { installMessages as m } from '../messages/install.js';
+import { formatCommands } from '../core/package-manager.js';
+import { readPackageManager } from '../io/package-manager.js';
 import { generateCommandWrappers } from './commands-generate.js';
 import { changedIndexes, renderAllIndexes, writeIndexes } from './index-files.js';
-import { currentCliFile } from './setup.js';
+import { currentCliFile, underPnp } from './setup.js';
 
 export interface InitOptions {
   yes?: boolean;
@@ -32,6 +34,14 @@ function pkgHasCanon(root: string): boolean {
   }
 }
 
+/** The context with every command canon prints spelled as this repository's package manager runs it. */
+function spelledFor(ctx: CommandContext, root: string): CommandContext {
+  const pm = readPackageManager(root);
+  if (pm === 'npm') return ctx;
+  const { logger } = ctx;
+  return { ...ctx, logger: { color: logger.color, interactive: logger.interactive, out: (t) => logger.out(formatCommands(t, pm)), err: (t) => logger.err(formatCommands(t, pm)), step: (t) => logger.step(formatCommands(t, pm)) } };
+}
+
 async function confirmOnTty(question: string): Promise<boolean> {
   const { confirm } = await import('@inquirer/prompts');
   return confirm({ message: question, default: true });
@@ -51,8 +61,9 @@ function describe(plan: InstallPlan): string[] {
  * plan, asks on a TTY (or takes --yes), writes, lays the clone's wiring, and ends with a dry run of
  * `canon backfill` for the notes already there. A second run changes nothing.
  */
-export async function runInit(options: InitOptions, ctx: CommandContext): Promise<CommandOutcome<Record<string, unknown>>> {
-  const plan = await planInit(ctx.cwd, { notionWorkflow: options.notionWorkflow === true, obsidian: options.obsidian === true, ci: options.ci === true });
+export async function runInit(options: InitOptions, given: CommandContext): Promise<CommandOutcome<Record<string, unknown>>> {
+  const plan = await planInit(given.cwd, { notionWorkflow: options.notionWorkflow === true, obsidian: options.obsidian === true, ci: options.ci === true });
+  const ctx = spelledFor(given, plan.root);
   const summary = {
     dry_run: options.dryRun === true,
     hook_system: plan.hookSystem,
@@ -84,7 +95,7 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
   const hooksPathBefore = await readHooksPath(plan.root);
   await applyInit(plan, hooksPathBefore);
   const layout = await readCloneLayout(plan.root);
-  await setupClone(layout, { cliFile: currentCliFile(), husky: plan.hookSystem === 'husky' || plan.hookSystem === 'new-husky' });
+  await setupClone(layout, { cliFile: currentCliFile(), husky: plan.hookSystem === 'husky' || plan.hookSystem === 'new-husky', pnp: underPnp() });
   const managerLeft = await runHookManager(plan.root, plan.hookSystem);
   if (managerLeft !== null) ctx.logger.err(`canon init: warning: ${m.init.runManager(managerLeft)}`);
   try {
@@ -127,8 +138,9 @@ export interface UninstallOptions {
 }
 
 /** `canon uninstall`: take out exactly what init put in; the team's files come back as they were; notes stay. */
-export async function runUninstall(options: UninstallOptions, ctx: CommandContext): Promise<CommandOutcome<Record<string, unknown>>> {
-  const layout = await readCloneLayout(ctx.cwd);
+export async function runUninstall(options: UninstallOptions, given: CommandContext): Promise<CommandOutcome<Record<string, unknown>>> {
+  const layout = await readCloneLayout(given.cwd);
+  const ctx = spelledFor(given, layout.top);
   const plan = planUninstall(layout.top);
   const summary = { dry_run: options.dryRun === true, files: plan.steps.map((s) => ({ path: s.path, action: s.action })), applied: false };
   if (!plan.record) {

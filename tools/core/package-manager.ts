@@ -39,3 +39,59 @@ export function installCommand(pm: PackageManager): string {
   const commands: Record<PackageManager, string> = { npm: 'npm install', pnpm: 'pnpm install', yarn: 'yarn install', bun: 'bun install', none: 'canon setup' };
   return commands[pm];
 }
+
+/**
+ * The package.json script a manager runs in every clone on install, where canon's per-clone wiring
+ * (`canon setup`) goes: yarn 2 and later never run `prepare` for the project itself, only its
+ * `postinstall` (the route husky documents for yarn; yarn 1 runs both).
+ */
+export function setupScript(pm: PackageManager): 'prepare' | 'postinstall' {
+  return pm === 'yarn' ? 'postinstall' : 'prepare';
+}
+
+/**
+ * canon's printed commands, spelled for the repository's manager. Messages spell them the npm way
+ * (`npx canon-notes doctor`, `npm install`); under yarn `npx` finds no bin (Plug'n'Play has no
+ * node_modules/.bin) and fetches a copy from the registry, and `npm install` would ignore yarn.lock.
+ * Longest first: `npm install -D canon-notes` is not `npm install` plus words.
+ */
+const COMMAND_SPELLINGS: Partial<Record<PackageManager, Array<[RegExp, string]>>> = {
+  yarn: [
+    [/\bnpm install -D canon-notes\b/g, 'yarn add -D canon-notes'],
+    [/\bnpm uninstall canon-notes\b/g, 'yarn remove canon-notes'],
+    [/\bnpx canon-notes\b/g, 'yarn canon'],
+    [/\bnpx (lefthook|simple-git-hooks)\b/g, 'yarn $1'],
+    // yarn runs postinstall only when the install changed something: `yarn canon setup` is the fix.
+    [/ +\(or npm install\)/g, ''],
+    [/\bnpm install\b/g, 'yarn install'],
+    [/\bnpm run (--silent )?([\w:-]+)( --(?= ))?/g, 'yarn $2'],
+  ],
+};
+
+/** A message with its npm-spelled commands as the repository's manager spells them. */
+export function formatCommands(text: string, pm: PackageManager): string {
+  let out = text;
+  for (const [pattern, spelling] of COMMAND_SPELLINGS[pm] ?? []) out = out.replace(pattern, spelling);
+  return out;
+}
+
+/**
+ * The environment git gives a hook when the person types `git commit` in their shell, from the one
+ * a package manager gave canon (`yarn canon doctor`, `npm run canon -- doctor`): without what the
+ * manager's script runner adds. Under yarn that is Plug'n'Play's runtime in NODE_OPTIONS, sample:
+ *
+ *     NODE_OPTIONS=--require /src/app/.pnp.cjs --experimental-loader file:///src/app/.pnp.loader.mjs
+ *     PATH=/tmp/xfs-044558fe:/usr/local/bin:…   (BERRY_BIN_FOLDER=/tmp/xfs-044558fe)
+ *
+ * with which a runner that plain node cannot start would seem to work.
+ */
+export function normalizeHookEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(env)) if (!/^(npm_|BERRY_BIN_FOLDER$|INIT_CWD$|PROJECT_CWD$)/.test(key)) out[key] = value;
+  const options = (env.NODE_OPTIONS ?? '').replace(/(^|\s)(--require|-r|--experimental-loader|--loader|--import)[\s=]+\S*\.pnp\.(cjs|loader\.mjs)(?=\s|$)/g, '').trim();
+  if (options === '') delete out.NODE_OPTIONS;
+  else out.NODE_OPTIONS = options;
+  const added = (dir: string) => dir === env.BERRY_BIN_FOLDER || /\/node_modules\/\.bin$|\/node-gyp-bin$/.test(dir);
+  if (env.PATH !== undefined) out.PATH = env.PATH.split(':').filter((dir) => !added(dir)).join(':');
+  return out;
+}

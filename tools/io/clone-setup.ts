@@ -1,8 +1,10 @@
 import { chmodSync, existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { renderRunner, RUNNER_REL } from '../core/hook-blocks.js';
+import { installCommand } from '../core/package-manager.js';
 import { writeFileSafely } from './fs.js';
 import { porcelain } from './git.js';
+import { readPackageManager } from './package-manager.js';
 
 /**
  * Where one clone keeps what every worktree shares. Sample (a linked worktree of /src/app):
@@ -66,11 +68,13 @@ export interface SetupResult {
  * (the prepare step) lays again in every clone: the runner script, husky's hook folder with an
  * absolute core.hooksPath (husky's own relative `.husky/_` exists only in the worktree that ran
  * `npm install`, so a `git worktree add` checkout would commit with no hooks at all), and the
- * INDEX merge driver. Idempotent.
+ * INDEX merge driver. Idempotent. `pnp`: canon runs under yarn's Plug'n'Play runtime, so the runner
+ * must start node with it (core/hook-blocks.ts, renderRunner).
  */
-export async function setupClone(layout: CloneLayout, options: { cliFile: string; husky: boolean }): Promise<SetupResult> {
+export async function setupClone(layout: CloneLayout, options: { cliFile: string; husky: boolean; pnp?: boolean }): Promise<SetupResult> {
   const runner = runnerPath(layout);
-  const text = renderRunner({ cli: cliReference(layout.top, options.cliFile), mainRoot: layout.mainRoot });
+  const install = installCommand(readPackageManager(layout.mainRoot ?? layout.top));
+  const text = renderRunner({ cli: cliReference(layout.top, options.cliFile), mainRoot: layout.mainRoot, pnp: options.pnp === true, install });
   if (!existsSync(runner) || readFileSync(runner, 'utf8') !== text) await writeFileSafely(runner, text);
   chmodSync(runner, 0o755);
 
