@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sessionNote } from '../helpers/notes.js';
 import { packCanon } from '../helpers/team-repo.js';
-import { createYarnTeamRepo, obtainYarn, type Linker, type YarnTeamRepo } from '../helpers/yarn-repo.js';
+import { bumpTarball, createYarnTeamRepo, obtainYarn, type Linker, type YarnTeamRepo } from '../helpers/yarn-repo.js';
 
 /**
  * canon in a yarn 4 team's repository (issue 21), under Plug'n'Play — yarn's default, where canon's
@@ -129,6 +129,16 @@ withYarn.each(['pnp', 'node-modules'] as Linker[])('a yarn 4 team repository (%s
     expectRefused(t, clone, 'docs/sessions/AS-261201-07.md');
     const cloneDoctor = t.canon(['doctor'], clone);
     expect([cloneDoctor.code, cloneDoctor.stdout]).toEqual([0, '']);
+    if (linker === 'pnp') {
+      // An upgrade whose postinstall does not run (skip-build): canon is now in another zip, and the
+      // runner, which asks Plug'n'Play on every run, still reaches it.
+      const before = t.yarn(['node', '-p', 'require.resolve("canon-notes/dist/canon.js")'], clone).stdout.trim();
+      const upgrade = t.run('yarn', ['add', '-D', '--mode=skip-build', `canon-notes@file:${bumpTarball(tarball, '99.0.0')}`], { cwd: clone, env: { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' } });
+      expect(upgrade.code).toBe(0);
+      expect(t.yarn(['node', '-p', 'require.resolve("canon-notes/dist/canon.js")'], clone).stdout.trim()).not.toBe(before);
+      expect(t.run(path.join(clone, '.git/canon/run'), ['--version'], { cwd: clone }).stdout.trim()).toBe('99.0.0');
+      expectRefused(t, clone, 'docs/sessions/AS-261201-07.md');
+    }
 
     // A new worktree, with no install of its own: the runner reaches the main worktree's canon.
     const worktree = path.join(t.base, 'feature');

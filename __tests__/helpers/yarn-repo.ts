@@ -170,3 +170,17 @@ export function createYarnTeamRepo(linker: Linker, tarball: string, yarn: Yarn):
     cleanup: () => rmSync(base, { recursive: true, force: true }),
   };
 }
+
+/** The same canon under another version number, as a tarball of its own (an upgrade moves it to another zip). */
+export function bumpTarball(tarball: string, version: string): string {
+  const out = path.join(CACHE, `${path.basename(tarball, '.tgz')}-as-${version}.tgz`);
+  if (existsSync(out)) return out;
+  const tmp = mkdtempSync(path.join(CACHE, 'bump-'));
+  execFileSync('tar', ['-xzf', tarball, '-C', tmp]);
+  const pkgFile = path.join(tmp, 'package/package.json');
+  writeFileSync(pkgFile, readFileSync(pkgFile, 'utf8').replace(/"version": "[^"]*"/, `"version": "${version}"`));
+  execFileSync('tar', ['-czf', `${out}.tmp`, '-C', tmp, 'package']);
+  renameSync(`${out}.tmp`, out);
+  rmSync(tmp, { recursive: true, force: true });
+  return out;
+}
