@@ -169,7 +169,7 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
 
   program
     .command('setup')
-    .description("lay this clone's canon wiring: hook runner, husky hooks for every worktree, INDEX merge driver (npm install runs it)")
+    .description("lay this clone's canon wiring: hook runner, husky hooks for every worktree, INDEX merge driver (the package manager's install runs it: npm's prepare, yarn's postinstall)")
     .option('--json', 'print {runner, hooksPath, mergeDriver} as JSON')
     .action(action(async () => (await import('../commands/setup.js')).runSetup as Runner));
 
