@@ -3,7 +3,7 @@
  * it for canon: the command a fresh clone runs to install (and so to lay canon's hooks), and how a
  * person runs canon's CLI there. Pure: the caller reads the files.
  *
- * The rows of this table are extended as each manager's route is built and tested (issue 21):
+ * The rows of this table are extended as each manager's route is built and tested:
  * yarn 4 (Plug'n'Play and node-modules), bun, and repositories with no package.json at all.
  */
 export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun' | 'none';

@@ -281,7 +281,7 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
       if (email) authors = [{ name: name ?? email, email, commits: 1 }];
     }
     if (authors.length > 0) add('.claude/operators.yaml', renderOperatorsYaml(authors), 'whole', 'operators seeded from git shortlog (check slugs and initials)');
-    else warnings.push('no commits and no git user: write .claude/operators.yaml by hand (README, "Operators")');
+    else warnings.push("no commits and no git user: write .claude/operators.yaml by hand (see docs/guides/operators.md in canon's repository)");
   }
   for (const kind of NOTE_KINDS) {
     const template = path.join(pkgRoot, 'templates', `${kind}.md`);
@@ -320,6 +320,15 @@ function readRecord(root: string): InstallRecord | null {
   return text ? (JSON.parse(text) as InstallRecord) : null;
 }
 
+/** How git ran hooks before the first init (the install record's), or null when there is no readable record. */
+export function recordedHooks(root: string): InstallRecord['hooks'] | null {
+  try {
+    return readRecord(root)?.hooks ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** A file canon wrote before (listed in the install record) and nobody changed since. */
 function isOurs(record: InstallRecord | null, rel: string, text: string): boolean {
   const entry = record?.files[rel];
@@ -349,7 +358,7 @@ export async function applyInit(plan: InstallPlan, hooksPathBefore: string | nul
   return written;
 }
 
-/** canon's untracked folders in a worktree (SPEC §5 state, /handoff drafts). */
+/** canon's untracked folders in a worktree (docs/contract.md §5 state, /handoff drafts). */
 const LOCAL_STATE = ['.claude/state', '.canon'];
 
 export interface UninstallStep {

@@ -7,6 +7,8 @@ export const installMessages = {
   check: {
     hooksPathMissing: (dir: string) => `git hooks are not active in this worktree: the hooks folder ${dir} does not exist`,
     hookMissing: (hook: string, file: string) => `git hooks are not active in this worktree: ${file} does not exist, so ${hook} runs nothing`,
+    hooksPathMoved: (current: string | null, expected: string | null, system: string) =>
+      `core.hooksPath is ${current === null ? 'unset' : current}, but this repository's hooks (${system}) are in ${expected ?? '.git/hooks'}, so git runs none of canon's hooks`,
     hookNotExecutable: (file: string) => `${file} is not executable, so git skips it`,
     blockMissing: (hook: string, file: string) => `${file} has no canon block, so canon's ${hook} checks do not run`,
     runnerMissing: (file: string) => `this clone has no canon hook runner (${file}), so every canon hook refuses to run`,
@@ -30,9 +32,10 @@ export const installMessages = {
   },
   fix: {
     setup: 'npx canon-notes setup   (or npm install)',
-    lefthook: 'lefthook install   (npx lefthook install where lefthook is an npm dependency)',
+    lefthook: (local: boolean) => (local ? 'npx lefthook install   (lays the hooks from lefthook.yml, canon\'s commands included)' : 'lefthook install   (lays the hooks from lefthook.yml, canon\'s commands included)'),
     simpleGitHooks: 'npx simple-git-hooks   (lays the hooks from its config, canon\'s blocks included)',
     preCommit: 'pre-commit install   (lays the hooks .pre-commit-config.yaml names, canon\'s included)',
+    hooksPath: (expected: string | null) => (expected === null ? 'git config --unset core.hooksPath' : `git config core.hooksPath ${expected}`),
     chmod: (file: string) => `chmod +x ${file}`,
     init: 'npx canon-notes init',
     attributes: 'npx canon-notes init   (adds the .gitattributes lines)',
