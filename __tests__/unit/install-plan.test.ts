@@ -70,6 +70,16 @@ describe('package.json scripts', () => {
     expect(mergePackageScripts(text, { handoff: 'canon handoff' }).text).toBe(text);
     expect(removePackageScripts(text, { handoff: 'canon handoff', resume: 'canon resume' })).toBe(before);
   });
+
+  test("yarn's postinstall gains canon setup instead (yarn never runs prepare); removal restores", () => {
+    const before = '{\n  "name": "x",\n  "scripts": {\n    "postinstall": "husky",\n    "prepare": "tsc"\n  }\n}\n';
+    const { text } = mergePackageScripts(before, { canon: 'canon' }, 'postinstall');
+    expect(JSON.parse(text).scripts).toEqual({ postinstall: 'husky && canon setup', prepare: 'tsc', canon: 'canon' });
+    expect(mergePackageScripts(text, { canon: 'canon' }, 'postinstall').text).toBe(text);
+    expect(removePackageScripts(text, { canon: 'canon' })).toBe(before);
+    const bare = '{ "name": "x" }\n';
+    expect(JSON.parse(mergePackageScripts(bare, {}, 'postinstall').text).scripts).toEqual({ postinstall: 'canon setup' });
+  });
 });
 
 describe('operators from git shortlog', () => {

@@ -169,7 +169,7 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
 
   program
     .command('setup')
-    .description("lay this clone's canon wiring: hook runner, husky hooks for every worktree, INDEX merge driver (npm install runs it)")
+    .description("lay this clone's canon wiring: hook runner, husky hooks for every worktree, INDEX merge driver (the package manager's install runs it: npm's prepare, yarn's postinstall)")
     .option('--json', 'print {runner, hooksPath, mergeDriver} as JSON')
     .action(action(async () => (await import('../commands/setup.js')).runSetup as Runner));
 
@@ -200,6 +200,11 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .option('--json', 'print {ok, fixed, problems:[{check, message, fix, fixable}]} as JSON')
     .addHelpText('after', '\nExit codes:\n  0  everything is wired\n  1  at least one problem (each printed with the command that fixes it)\n  2  usage error')
     .action(action(async () => (await import('../commands/doctor.js')).runDoctor as Runner));
+
+  program
+    .command('probe', { hidden: true })
+    .description("load what canon's git hooks load (the CLI, its validators and their dependencies); `canon doctor` runs it through the hook runner")
+    .action(action(async () => (await import('../commands/probe.js')).runProbe as Runner));
 
   program
     .command('pre-commit', { hidden: true })

@@ -24,9 +24,10 @@ import { CLAIM_TEMP_PREFIX, listDeadTemps } from '../io/temp-sweep.js';
 import { findUnpushedHandoffs, type UnpushedRecord } from '../io/unpushed-handoffs.js';
 import { PROBE_PREFIX } from '../io/writable.js';
 import { faultMessages as f } from '../messages/faults.js';
-import { commandWords, installMessages as m, installMessagesFor } from '../messages/install.js';
+import { commandWords, installMessages as m } from '../messages/install.js';
+import { currentCliFile, underPnp } from './setup.js';
+import { normalizeHookEnv } from '../core/package-manager.js';
 import { readPackageManager } from '../io/package-manager.js';
-import { currentCliFile } from './setup.js';
 
 export interface DoctorOptions {
   fix?: boolean;
@@ -101,7 +102,7 @@ async function hooksPathMoved(layout: CloneLayout): Promise<DoctorProblem | null
   return { check: 'hooks', message: m.check.hooksPathMoved(current, recorded.hooksPath, recorded.system), fix: m.fix.hooksPath(recorded.hooksPath), fixable: false };
 }
 
-async function checkHooks(layout: CloneLayout, problems: DoctorProblem[]): Promise<void> {
+async function checkHooks(layout: CloneLayout, env: NodeJS.ProcessEnv, problems: DoctorProblem[]): Promise<void> {
   const moved = await hooksPathMoved(layout);
   if (moved !== null) problems.push(moved);
   const dir = await hooksDir(layout);
@@ -135,29 +136,36 @@ async function checkHooks(layout: CloneLayout, problems: DoctorProblem[]): Promi
     problems.push({ check: 'runner', message: m.check.runnerMissing(runner), fix: m.fix.setup, fixable: true });
     return;
   }
-  // The runner's own search, done here without starting node: the CLI in this worktree, else the main one.
+  // The runner's own search, done here without starting node: the CLI in this worktree, else the
+  // main one (under Plug'n'Play: a .pnp.cjs there, whose runtime finds canon).
   const value = (name: string) => /^(\w+)='(.*)'$/m.exec(runnerText.split('\n').find((l) => l.startsWith(`${name}=`)) ?? '')?.[2] ?? '';
   const cli = value('cli');
-  const candidates = cli.startsWith('/') ? [cli] : [path.join(layout.top, cli), ...(value('main') ? [path.join(value('main'), cli)] : [])];
+  const pnp = runnerText.includes('.pnp.cjs');
+  const folders = [layout.top, ...(value('main') ? [value('main')] : [])];
+  const candidates = pnp ? folders.map((d) => path.join(d, '.pnp.cjs')) : cli.startsWith('/') ? [cli] : folders.map((d) => path.join(d, cli));
   if (!cli || !candidates.some((f) => existsSync(f))) {
     problems.push({ check: 'runner', message: m.check.runnerStale(runner), fix: m.fix.setup, fixable: true });
     return;
   }
-  // What git will run, run once: a CLI that exists but cannot start (inside a zip, missing its
-  // dependencies) fails every commit while every file above looks right.
-  const ran = await runRunner(runner, layout.top);
+  // What git will run, run once, as git starts it: a CLI that exists but cannot start (inside a
+  // zip, missing its dependencies) fails every commit while every file above looks right.
+  const ran = await runRunner(runner, layout.top, env);
   if (ran !== null) problems.push({ check: 'runner', message: m.check.runnerFails(runner, ran), fix: m.fix.setup, fixable: true });
 }
 
-/** The runner's `--version`, as a hook would start it: null when it answers, else what it said. */
-async function runRunner(runner: string, cwd: string): Promise<string | null> {
+/**
+ * The runner's `probe` (canon's CLI and the validators every hook loads), started in the
+ * environment git gives a hook — not the one `yarn canon doctor` gave this process, whose
+ * Plug'n'Play runtime would carry a runner that plain git cannot. Null when it answers, else what it said.
+ */
+async function runRunner(runner: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string | null> {
   const { execFile } = await import('node:child_process');
   return new Promise((resolve) =>
-    execFile(runner, ['--version'], { cwd, timeout: 30_000 }, (error, _stdout, stderr) => {
+    execFile(runner, ['probe'], { cwd, env: normalizeHookEnv(env), timeout: 30_000 }, (error, _stdout, stderr) => {
       if (error === null) return resolve(null);
       // node ends a crash with its version line: the error line says more.
       const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-      resolve(lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? error.message);
+      resolve(lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? `it exited with code ${String(error.code ?? error.signal)} and said nothing`);
     }),
   );
 }
@@ -287,7 +295,7 @@ export async function diagnose(cwd: string, env: NodeJS.ProcessEnv): Promise<{ l
   const layout = await readCloneLayout(cwd);
   const problems: DoctorProblem[] = [];
   checkNode(problems);
-  await checkHooks(layout, problems);
+  await checkHooks(layout, env, problems);
   await checkMergeDriver(layout, problems);
   checkSettings(layout, problems);
   await checkOperator(layout, env, problems);
@@ -317,19 +325,23 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
     for (const { file, seen } of staleLocks(layout)) breakLock(file, seen);
     if (problems.some((p) => p.check === 'leftovers')) await fixLeftovers(layout, ctx.env);
     if (problems.some((p) => p.fixable && p.check !== 'locks' && p.check !== 'leftovers')) {
-      await setupClone(layout, { cliFile: currentCliFile(), husky: true });
+      await setupClone(layout, { cliFile: currentCliFile(), husky: true, pnp: underPnp() });
       if (usesPackageLink(layout.top)) writePackageLink(layout.top);
     }
     const before = problems.length;
     ({ problems } = await diagnose(ctx.cwd, ctx.env));
     fixed = before - problems.length;
   }
+  // Every command printed as this repository's package manager runs it (`yarn canon setup`).
+  const pm = readPackageManager(layout.mainRoot ?? layout.top);
+  const words = commandWords(pm);
+  problems = problems.map((p) => ({ ...p, message: words(p.message), fix: words(p.fix) }));
   const result = { ok: problems.length === 0, fixed, problems };
   if (options.json) ctx.logger.out(JSON.stringify(result, null, 2));
   else {
     if (fixed > 0) ctx.logger.err(m.fixed(fixed));
     for (const p of problems) ctx.logger.out(`✗ ${p.message}\n    fix: ${p.fix}`);
-    ctx.logger.err(problems.length === 0 ? m.ok(CHECKS) : installMessagesFor(readPackageManager(layout.top)).problems(problems.length));
+    ctx.logger.err(words(problems.length === 0 ? m.ok(CHECKS) : m.problems(problems.length)));
   }
   return { exitCode: problems.length === 0 ? 0 : 1, result };
 }

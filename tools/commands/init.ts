@@ -6,11 +6,12 @@ import { readCloneLayout, setupClone } from '../io/clone-setup.js';
 import { applyInit, applyUninstall, planInit, planUninstall, readHooksPath, runHookManager, type InstallPlan } from '../io/installer.js';
 import { writePackageLink } from '../io/package-link.js';
 import { openRepo } from '../io/repo.js';
-import { installMessages as m, installMessagesFor } from '../messages/install.js';
+import { installMessages as m } from '../messages/install.js';
+import { formatCommands } from '../core/package-manager.js';
 import { readPackageManager } from '../io/package-manager.js';
 import { generateCommandWrappers } from './commands-generate.js';
 import { changedIndexes, renderAllIndexes, writeIndexes } from './index-files.js';
-import { currentCliFile } from './setup.js';
+import { currentCliFile, underPnp } from './setup.js';
 
 export interface InitOptions {
   yes?: boolean;
@@ -36,6 +37,14 @@ function pkgHasCanon(root: string): boolean {
   }
 }
 
+/** The context with every command canon prints spelled as this repository's package manager runs it. */
+function spelledFor(ctx: CommandContext, root: string): CommandContext {
+  const pm = readPackageManager(root);
+  if (pm === 'npm') return ctx;
+  const { logger } = ctx;
+  return { ...ctx, logger: { color: logger.color, interactive: logger.interactive, out: (t) => logger.out(formatCommands(t, pm)), err: (t) => logger.err(formatCommands(t, pm)), step: (t) => logger.step(formatCommands(t, pm)) } };
+}
+
 async function confirmOnTty(question: string): Promise<boolean> {
   const { confirm } = await import('@inquirer/prompts');
   return confirm({ message: question, default: true });
@@ -55,10 +64,10 @@ function describe(plan: InstallPlan): string[] {
  * plan, asks on a TTY (or takes --yes), writes, lays the clone's wiring, and ends with a dry run of
  * `canon backfill` for the notes already there. A second run changes nothing.
  */
-export async function runInit(options: InitOptions, ctx: CommandContext): Promise<CommandOutcome<Record<string, unknown>>> {
-  const plan = await planInit(ctx.cwd, { notionWorkflow: options.notionWorkflow === true, obsidian: options.obsidian === true, ci: options.ci === true, ...(options.package ? { dependency: options.package } : {}) });
-  // The commands init prints, in the words of the repository's package manager.
-  const said = installMessagesFor(readPackageManager(plan.root));
+export async function runInit(options: InitOptions, given: CommandContext): Promise<CommandOutcome<Record<string, unknown>>> {
+  const plan = await planInit(given.cwd, { notionWorkflow: options.notionWorkflow === true, obsidian: options.obsidian === true, ci: options.ci === true, ...(options.package ? { dependency: options.package } : {}) });
+  // Everything init prints, in the words of the repository's package manager (`yarn canon …`).
+  const ctx = spelledFor(given, plan.root);
   const summary = {
     dry_run: options.dryRun === true,
     hook_system: plan.hookSystem,
@@ -70,12 +79,12 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
   };
   if (!options.json) {
     for (const line of describe(plan)) ctx.logger.out(line);
-    if (options.obsidian !== true && !existsSync(path.join(plan.root, '.obsidian'))) ctx.logger.out(said.init.offerObsidian);
+    if (options.obsidian !== true && !existsSync(path.join(plan.root, '.obsidian'))) ctx.logger.out(m.init.offerObsidian);
     for (const w of plan.warnings) ctx.logger.err(`canon init: warning: ${w}`);
   }
   if (options.dryRun) {
     if (options.json) ctx.logger.out(JSON.stringify(summary, null, 2));
-    else ctx.logger.err(said.init.dryRun);
+    else ctx.logger.err(m.init.dryRun);
     return { exitCode: 0, result: summary };
   }
   if (!options.yes) {
@@ -90,7 +99,7 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
   const hooksPathBefore = await readHooksPath(plan.root);
   await applyInit(plan, hooksPathBefore);
   const layout = await readCloneLayout(plan.root);
-  await setupClone(layout, { cliFile: currentCliFile(), husky: plan.hookSystem === 'husky' || plan.hookSystem === 'new-husky' });
+  await setupClone(layout, { cliFile: currentCliFile(), husky: plan.hookSystem === 'husky' || plan.hookSystem === 'new-husky', pnp: underPnp() });
   if (plan.nonJs) writePackageLink(layout.top);
   const managerLeft = await runHookManager(plan.root, plan.hookSystem);
   if (managerLeft !== null) ctx.logger.err(`canon init: warning: ${m.init.runManager(managerLeft)}`);
@@ -115,13 +124,13 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
   const report = backfill?.result;
   const changed = report?.changed ?? 0;
   const needHand = report?.files.filter((f) => f.problems.some((p) => p.severity === 'error')).length ?? 0;
-  const route = plan.nonJs ? m.init.nonJs(options.package ?? 'canon-notes') : said.init.notADependency;
+  const route = plan.nonJs ? m.init.nonJs(options.package ?? 'canon-notes') : m.init.notADependency;
   const lonely = plan.nonJs || !pkgHasCanon(plan.root);
   if (lonely) plan.warnings.push(route);
   if (options.json) ctx.logger.out(JSON.stringify(summary, null, 2));
   else {
     ctx.logger.out(m.init.done(plan.files.length));
-    ctx.logger.out(changed + needHand > 0 ? said.init.backfill(changed, report?.renamed ?? 0, needHand) : m.init.noBackfill);
+    ctx.logger.out(changed + needHand > 0 ? m.init.backfill(changed, report?.renamed ?? 0, needHand) : m.init.noBackfill);
     if (lonely) ctx.logger.err(`canon init: ${plan.nonJs ? '' : 'warning: '}${route}`);
     ctx.logger.out(m.init.commit);
   }
@@ -136,8 +145,9 @@ export interface UninstallOptions {
 }
 
 /** `canon uninstall`: take out exactly what init put in; the team's files come back as they were; notes stay. */
-export async function runUninstall(options: UninstallOptions, ctx: CommandContext): Promise<CommandOutcome<Record<string, unknown>>> {
-  const layout = await readCloneLayout(ctx.cwd);
+export async function runUninstall(options: UninstallOptions, given: CommandContext): Promise<CommandOutcome<Record<string, unknown>>> {
+  const layout = await readCloneLayout(given.cwd);
+  const ctx = spelledFor(given, layout.top);
   const plan = planUninstall(layout.top);
   const summary = { dry_run: options.dryRun === true, files: plan.steps.map((s) => ({ path: s.path, action: s.action })), applied: false };
   if (!plan.record) {
@@ -162,6 +172,6 @@ export async function runUninstall(options: UninstallOptions, ctx: CommandContex
   await applyUninstall(layout.top, layout, plan);
   summary.applied = true;
   if (options.json) ctx.logger.out(JSON.stringify(summary, null, 2));
-  else ctx.logger.out(installMessagesFor(readPackageManager(layout.top)).uninstall.done);
+  else ctx.logger.out(m.uninstall.done);
   return { exitCode: 0, result: summary };
 }

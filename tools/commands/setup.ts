@@ -15,7 +15,15 @@ export function currentCliFile(): string {
 }
 
 /**
- * `canon setup`: the per-clone wiring, run by `npm install` (prepare) in every clone; quiet on
+ * This process runs under yarn's Plug'n'Play runtime (`yarn canon …`, yarn's postinstall, or the
+ * runner's PnP route): canon's files are in a zip, and the hooks need that runtime too.
+ */
+export function underPnp(): boolean {
+  return process.versions.pnp !== undefined;
+}
+
+/**
+ * `canon setup`: the per-clone wiring, run in every clone by the package manager's install (npm's prepare, yarn's postinstall); quiet on
  * success like husky, and a no-op outside a git repository (an installed tarball, say).
  */
 export async function runSetup(options: SetupOptions, ctx: CommandContext): Promise<CommandOutcome<SetupResult | null>> {
@@ -24,7 +32,7 @@ export async function runSetup(options: SetupOptions, ctx: CommandContext): Prom
     return { exitCode: 0, result: null };
   }
   const layout = await readCloneLayout(ctx.cwd);
-  const result = await setupClone(layout, { cliFile: options.cliFile ?? currentCliFile(), husky: true });
+  const result = await setupClone(layout, { cliFile: options.cliFile ?? currentCliFile(), husky: true, pnp: underPnp() });
   if (options.json) ctx.logger.out(JSON.stringify(result, null, 2));
   return { exitCode: 0, result };
 }

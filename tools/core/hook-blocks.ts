@@ -96,24 +96,42 @@ export function mergeHookBlock(existing: string | null, hook: CanonHook, words: 
 }
 
 /**
+ * Under Plug'n'Play canon's CLI is a path inside a zip that plain node cannot open, and canon's own
+ * dependencies (ajv) resolve only through yarn's runtime. The runner starts node the way `yarn node`
+ * does (`--require .pnp.cjs`, the `.pnp.loader.mjs` ESM loader), without starting yarn itself, and
+ * asks PnP where canon-notes is on every run: `yarn up canon-notes` moves it to another zip, and yarn
+ * re-runs no postinstall that would rewrite a recorded path. The project folder comes as argv[1]
+ * and gives its place to the CLI, so canon sees the argv it always sees.
+ */
+const PNP_MAIN = `const p=process.argv[1];const f=require("module").createRequire(p+"/package.json").resolve("canon-notes/dist/canon.js");process.argv.splice(1,1,f);import(require("url").pathToFileURL(f).href)`;
+
+/**
  * The runner script: finds canon's CLI in this worktree, else in the main worktree (a new `git
  * worktree add` has no node_modules or dist of its own), and fails loudly when neither has it.
+ * With `pnp` (the clone installs with yarn's Plug'n'Play) the folders searched are those with a
+ * `.pnp.cjs`, whose runtime finds canon. `install` is the command that lays the wiring again.
  */
-export function renderRunner(options: { cli: string; mainRoot: string | null; install?: string }): string {
+export function renderRunner(options: { cli: string; mainRoot: string | null; pnp?: boolean; install?: string }): string {
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const absolute = options.cli.startsWith('/');
   const candidates = absolute ? ['"$cli"'] : ['"$top/$cli"', ...(options.mainRoot ? ['"$main/$cli"'] : [])];
+  const search = options.pnp
+    ? [
+        `for d in "$top"${options.mainRoot ? ' "$main"' : ''}; do`,
+        `  [ -f "$d/.pnp.cjs" ] && exec node --require "$d/.pnp.cjs" --experimental-loader "$d/.pnp.loader.mjs" -e ${quote(PNP_MAIN)} "$d" "$@"`,
+        'done',
+      ]
+    : [`for f in ${candidates.join(' ')}; do`, '  [ -f "$f" ] && exec node "$f" "$@"', 'done'];
+  const what = options.pnp ? "canon's CLI (canon-notes through yarn's Plug'n'Play, .pnp.cjs)" : "canon's CLI ($cli)";
   return [
     '#!/bin/sh',
-    "# Written by `canon setup` (npm install runs it): how this clone's git hooks and INDEX merge driver",
-    "# reach canon's CLI from any of its worktrees. Do not edit: `canon setup` rewrites it.",
-    `cli=${quote(options.cli)}`,
+    "# Written by `canon setup` (the package manager's install runs it): how this clone's git hooks and",
+    "# INDEX merge driver reach canon's CLI from any of its worktrees. Do not edit: `canon setup` rewrites it.",
+    `cli=${quote(options.pnp ? 'canon-notes' : options.cli)}`,
     `main=${quote(options.mainRoot ?? '')}`,
     'top=$(git rev-parse --show-toplevel 2>/dev/null)',
-    `for f in ${candidates.join(' ')}; do`,
-    '  [ -f "$f" ] && exec node "$f" "$@"',
-    'done',
-    `echo "canon: canon's CLI ($cli) is installed neither in \${top:-this worktree} nor in \${main:-the main worktree}: run ${options.install ?? 'npm install'}." >&2`,
+    ...search,
+    `echo "canon: ${what} is installed neither in \${top:-this worktree} nor in \${main:-the main worktree}: run ${options.install ?? 'npm install'}." >&2`,
     'exit 1',
     '',
   ].join('\n');

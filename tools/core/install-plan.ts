@@ -113,18 +113,21 @@ export function removeSettings(existing: string, bundles: readonly string[]): st
 
 export const SETUP_COMMAND = 'canon setup';
 
-/** The package.json scripts canon adds: prepare gains `canon setup`; handoff and resume, when free. */
-export function mergePackageScripts(existing: string, wanted: Record<string, string>): { text: string; conflicts: string[] } {
+/**
+ * The package.json scripts canon adds: `script` (the one the manager runs on install: prepare, or
+ * yarn's postinstall) gains `canon setup`; handoff and resume, when free.
+ */
+export function mergePackageScripts(existing: string, wanted: Record<string, string>, script: 'prepare' | 'postinstall' = 'prepare'): { text: string; conflicts: string[] } {
   const pkg = JSON.parse(existing) as { scripts?: Record<string, string> };
   const scripts = (pkg.scripts ??= {});
   const conflicts: string[] = [];
   let changed = false;
-  const prepare = scripts.prepare;
-  if (prepare === undefined) {
-    scripts.prepare = SETUP_COMMAND;
+  const current = scripts[script];
+  if (current === undefined) {
+    scripts[script] = SETUP_COMMAND;
     changed = true;
-  } else if (!prepare.includes(SETUP_COMMAND)) {
-    scripts.prepare = `${prepare} && ${SETUP_COMMAND}`;
+  } else if (!current.includes(SETUP_COMMAND)) {
+    scripts[script] = `${current} && ${SETUP_COMMAND}`;
     changed = true;
   }
   for (const [name, command] of Object.entries(wanted)) {
@@ -137,18 +140,20 @@ export function mergePackageScripts(existing: string, wanted: Record<string, str
   return { text: `${JSON.stringify(pkg, null, detectIndent(existing))}\n`, conflicts };
 }
 
-/** package.json with canon's scripts taken out again (prepare back to what it was). */
+/** package.json with canon's scripts taken out again (prepare and postinstall back to what they were). */
 export function removePackageScripts(existing: string, wanted: Record<string, string>): string {
   const pkg = JSON.parse(existing) as { scripts?: Record<string, string> };
   const scripts = pkg.scripts;
   if (!scripts) return existing;
   let changed = false;
-  if (scripts.prepare === SETUP_COMMAND) {
-    delete scripts.prepare;
-    changed = true;
-  } else if (scripts.prepare?.endsWith(` && ${SETUP_COMMAND}`)) {
-    scripts.prepare = scripts.prepare.slice(0, -` && ${SETUP_COMMAND}`.length);
-    changed = true;
+  for (const script of ['prepare', 'postinstall']) {
+    if (scripts[script] === SETUP_COMMAND) {
+      delete scripts[script];
+      changed = true;
+    } else if (scripts[script]?.endsWith(` && ${SETUP_COMMAND}`)) {
+      scripts[script] = scripts[script]!.slice(0, -` && ${SETUP_COMMAND}`.length);
+      changed = true;
+    }
   }
   for (const [name, command] of Object.entries(wanted)) {
     if (scripts[name] === command) {

@@ -73,11 +73,13 @@ export interface SetupResult {
  * (the prepare step) lays again in every clone: the runner script, husky's hook folder with an
  * absolute core.hooksPath (husky's own relative `.husky/_` exists only in the worktree that ran
  * `npm install`, so a `git worktree add` checkout would commit with no hooks at all), and the
- * INDEX merge driver. Idempotent.
+ * INDEX merge driver. Idempotent. `pnp`: canon runs under yarn's Plug'n'Play runtime, so the runner
+ * must start node with it (core/hook-blocks.ts, renderRunner).
  */
-export async function setupClone(layout: CloneLayout, options: { cliFile: string; husky: boolean }): Promise<SetupResult> {
+export async function setupClone(layout: CloneLayout, options: { cliFile: string; husky: boolean; pnp?: boolean }): Promise<SetupResult> {
   const runner = runnerPath(layout);
-  const text = renderRunner({ cli: cliReference(layout.top, options.cliFile), mainRoot: layout.mainRoot, install: runnerInstall(readPackageManager(layout.top)) });
+  const install = runnerInstall(readPackageManager(layout.mainRoot ?? layout.top));
+  const text = renderRunner({ cli: cliReference(layout.top, options.cliFile), mainRoot: layout.mainRoot, pnp: options.pnp === true, install });
   if (!existsSync(runner) || readFileSync(runner, 'utf8') !== text) await writeFileSafely(runner, text);
   chmodSync(runner, 0o755);
 

@@ -32,6 +32,8 @@ import { execGit, porcelain } from './git.js';
 import { packageRoot } from './schemas.js';
 import { installMessages } from '../messages/install.js';
 import { PACKAGE_LINK } from './package-link.js';
+import { readPackageManager } from './package-manager.js';
+import { setupScript } from '../core/package-manager.js';
 
 /** What init records of each file it touched, so uninstall can give the team's bytes back. */
 export const INSTALL_RECORD = '.claude/canon-install.json';
@@ -250,10 +252,13 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
 
   if (pkgText !== null) {
     const wanted = { ...SCRIPTS, ...(options.notionWorkflow ? SYNC_SCRIPT : {}) };
-    const scripts = mergePackageScripts(pkgText, wanted);
+    const setup = setupScript(readPackageManager(root));
+    const scripts = mergePackageScripts(pkgText, wanted, setup);
+    // A postinstall runs wherever the package is installed from a registry, not only in its clones (husky's pinst note).
+    if (setup === 'postinstall' && pkg.private !== true) warnings.push('package.json is not "private": its postinstall (`canon setup`) would also run in projects that install this package from a registry; mark it private, or keep postinstall out of the published package (pinst)');
     for (const name of scripts.conflicts) warnings.push(`package.json already has a "${name}" script; canon's /${name} commands call \`npm run ${name}\` and expect \`${wanted[name as keyof typeof wanted]}\``);
     const sghInPackage = hooks.system === 'simple-git-hooks' && hooks.dir === 'package.json';
-    add('package.json', sghInPackage ? mergeSimpleGitHooks(scripts.text, true) : scripts.text, 'package', `prepare runs \`canon setup\`; handoff, resume and canon scripts (the slash commands call them)${sghInPackage ? "; canon's blocks in the simple-git-hooks config" : ''}`);
+    add('package.json', sghInPackage ? mergeSimpleGitHooks(scripts.text, true) : scripts.text, 'package', `${setup} runs \`canon setup\`; handoff, resume and canon scripts (the slash commands call them)${sghInPackage ? "; canon's blocks in the simple-git-hooks config" : ''}`);
   }
 
   const folders = planFolders(root);

@@ -1,4 +1,4 @@
-import { addCommand, canonCommand, installCommand, removeCommand, type PackageManager } from '../core/package-manager.js';
+import { formatCommands, type PackageManager } from '../core/package-manager.js';
 
 /** What `canon setup` and `canon doctor` say. */
 export const installMessages = {
@@ -87,13 +87,7 @@ export const installMessages = {
  * doctor --fix` in a bun repository. Repositories without a package.json keep npm's words.
  */
 export function commandWords(pm: PackageManager): (text: string) => string {
-  if (pm === 'npm' || pm === 'none') return (text) => text;
-  return (text) =>
-    text
-      .replaceAll('npm install -D canon-notes', addCommand(pm))
-      .replaceAll('npm uninstall canon-notes', removeCommand(pm))
-      .replaceAll('npx canon-notes', canonCommand(pm))
-      .replaceAll('npm install', installCommand(pm));
+  return (text) => formatCommands(text, pm);
 }
 
 /** installMessages in the words of the repository's package manager (commandWords). */
