@@ -305,6 +305,10 @@ function extractResumePrompt(body) {
   return text2 === "" ? null : text2;
 }
 
+// tools/core/hook-blocks.ts
+var RUNNER_REL = "canon/run";
+var FIND_RUNNER = `canon_run="$(git rev-parse --git-common-dir)/${RUNNER_REL}"`;
+
 // tools/messages/claude.ts
 var claudeMessages = {
   resolve: {
@@ -1343,17 +1347,20 @@ async function viewFromCaches(root, env, now, early) {
   }
   return buildResumeView({ operator, own, last, sessions, workstreams, today: localDate(now), limit: 5 });
 }
-function findCanonBin(root) {
-  for (const rel of ["node_modules/canon/dist/canon.js", "node_modules/.bin/canon", ".canon/canon-notes/dist/canon.js", "dist/canon.js"]) {
+function findCanonCommand(root) {
+  for (const rel of ["node_modules/canon-notes/dist/canon.js", ".canon/canon-notes/dist/canon.js", "dist/canon.js"]) {
     const file = path4.join(root, rel);
-    if (existsSync2(file)) return file;
+    if (existsSync2(file)) return [process.execPath, [file]];
   }
-  return null;
+  const common = spawnSync2("git", ["rev-parse", "--git-common-dir"], { cwd: root, encoding: "utf8" });
+  const runner = common.status === 0 ? path4.resolve(root, common.stdout.trim(), RUNNER_REL) : null;
+  return runner !== null && existsSync2(runner) ? ["sh", [runner]] : null;
 }
 function viewFromCli(root, env) {
-  const bin = findCanonBin(root);
-  if (bin === null) throw new Error("canon is not installed in this repository (no node_modules/.bin/canon)");
-  const run = spawnSync2(process.execPath, [bin, "resume", "--json"], { cwd: root, env: { ...env, NO_COLOR: "1" }, encoding: "utf8", timeout: COLD_TIMEOUT_MS });
+  const command = findCanonCommand(root);
+  if (command === null) throw new Error("canon is not installed in this repository (no node_modules/canon-notes, no .git/canon/run)");
+  const [program, args] = command;
+  const run = spawnSync2(program, [...args, "resume", "--json"], { cwd: root, env: { ...env, NO_COLOR: "1" }, encoding: "utf8", timeout: COLD_TIMEOUT_MS });
   if (run.status !== 0) throw new Error((run.stderr || `canon resume exited ${run.status ?? run.signal}`).trim().split("\n")[0]);
   return JSON.parse(run.stdout);
 }

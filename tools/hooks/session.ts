@@ -14,6 +14,7 @@ import path from 'node:path';
 import { decodeCache, cachedFacts, RESUME_CACHE_FILE } from '../core/resume-cache-codec.js';
 import { parseNoteFast } from '../core/resume-facts.js';
 import { buildResumeView, extractResumePrompt, localDate, selectOwnSessions, type ResumeView } from '../core/resume-view.js';
+import { RUNNER_REL } from '../core/hook-blocks.js';
 import { renderSessionStartContext } from '../core/session-context.js';
 import { resolveSessionId } from '../core/telemetry.js';
 import { cachedOperator } from '../io/operator-cache.js';
@@ -147,18 +148,27 @@ async function viewFromCaches(root: string, env: NodeJS.ProcessEnv, now: Date, e
 }
 
 /** canon's CLI next to this repository: node_modules/.bin/canon (a store), the link a repository with no package.json has (ADR-0031), or dist/canon.js (canon itself). */
-function findCanonBin(root: string): string | null {
-  for (const rel of ['node_modules/canon/dist/canon.js', 'node_modules/.bin/canon', '.canon/canon-notes/dist/canon.js', 'dist/canon.js']) {
+/**
+ * How to start canon's CLI from the hook: the installed package's file (npm, pnpm, bun, yarn's
+ * node-modules linker), the pre-commit framework's link (ADR-0031), canon's own checkout — else the
+ * clone's runner, which also reaches canon under yarn's Plug'n'Play (ADR-0029). Only the cold path
+ * (no cache, no snapshot) comes here.
+ */
+function findCanonCommand(root: string): [string, string[]] | null {
+  for (const rel of ['node_modules/canon-notes/dist/canon.js', '.canon/canon-notes/dist/canon.js', 'dist/canon.js']) {
     const file = path.join(root, rel);
-    if (existsSync(file)) return file;
+    if (existsSync(file)) return [process.execPath, [file]];
   }
-  return null;
+  const common = spawnSync('git', ['rev-parse', '--git-common-dir'], { cwd: root, encoding: 'utf8' });
+  const runner = common.status === 0 ? path.resolve(root, common.stdout.trim(), RUNNER_REL) : null;
+  return runner !== null && existsSync(runner) ? ['sh', [runner]] : null;
 }
 
 function viewFromCli(root: string, env: NodeJS.ProcessEnv): ResumeView {
-  const bin = findCanonBin(root);
-  if (bin === null) throw new Error('canon is not installed in this repository (no node_modules/.bin/canon)');
-  const run = spawnSync(process.execPath, [bin, 'resume', '--json'], { cwd: root, env: { ...env, NO_COLOR: '1' }, encoding: 'utf8', timeout: COLD_TIMEOUT_MS });
+  const command = findCanonCommand(root);
+  if (command === null) throw new Error('canon is not installed in this repository (no node_modules/canon-notes, no .git/canon/run)');
+  const [program, args] = command;
+  const run = spawnSync(program, [...args, 'resume', '--json'], { cwd: root, env: { ...env, NO_COLOR: '1' }, encoding: 'utf8', timeout: COLD_TIMEOUT_MS });
   if (run.status !== 0) throw new Error((run.stderr || `canon resume exited ${run.status ?? run.signal}`).trim().split('\n')[0]!);
   return JSON.parse(run.stdout) as ResumeView;
 }
