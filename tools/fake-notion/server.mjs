@@ -20,7 +20,7 @@
 
 /**
  * @typedef {{ rps?: number, burst?: number }} RateLimit
- * @typedef {{ serverErrorRate?: number, seed?: number, dropAfterCreate?: number, rateLimitBurst?: number, failNext?: number, failCreates?: number }} Faults
+ * @typedef {{ serverErrorRate?: number, seed?: number, dropAfterCreate?: number, rateLimitBurst?: number, overloadBurst?: number, failNext?: number, failCreates?: number }} Faults
  * @typedef {{ type: string, options?: string[] }} PropertySpec
  * @typedef {{
  *   token?: string, version?: string, rateLimit?: RateLimit, faults?: Faults, retryAfterSeconds?: number,
@@ -580,6 +580,11 @@ export async function startFakeNotion(options = {}) {
     if (faults.rateLimitBurst > 0) {
       faults.rateLimitBurst -= 1;
       return fail(429, 'rate_limited', 'You have been rate limited. Please try again in a few minutes.', { 'retry-after': String(retryAfterSeconds) });
+    }
+    if (faults.overloadBurst > 0) {
+      // 529 service_overload: Notion's "handle like 429" answer, with its Retry-After.
+      faults.overloadBurst -= 1;
+      return fail(529, 'service_overload', 'Notion is overloaded. Please try again later.', { 'retry-after': String(retryAfterSeconds) });
     }
     if (!takeToken()) {
       const wait = Math.max(retryAfterSeconds, Math.ceil((1 - tokens) / rate.rps));

@@ -1,12 +1,14 @@
 import { APIResponseError, Client, isNotionClientError, RequestTimeoutError, UnknownHTTPResponseError } from '@notionhq/client';
 import { planAppendBatches, type BlockNode, type BlockRequest } from '../core/notion-blocks.js';
+import { classifyNotionStatus, createRetryPolicy, parseRetryAfter, type FailureKind } from './retry.js';
 
 /**
  * canon's adapter around @notionhq/client 5.x. The SDK's own retries are turned off: they cover 429
  * everywhere but 5xx only on GET/DELETE and never timeouts, and they would slip past canon's pacing.
- * Instead every HTTP attempt passes a token bucket (≤ N requests/s on average), and canon's policy
- * decides: 429 waits Retry-After; 5xx and network errors back off exponentially with jitter; a write
- * whose outcome is unknown (a create whose answer was lost) is never blindly repeated.
+ * Instead every HTTP attempt passes a token bucket (≤ N requests/s on average), and canon's one retry
+ * policy (retry.ts, ADR-0035) decides: 429 and 529 wait Retry-After (capped); 5xx and network errors
+ * back off briefly with jitter; no wait passes the run's deadline; a write whose outcome is unknown (a
+ * create whose answer was lost) is never blindly repeated.
  */
 export interface NotionOptions {
   token: string;
@@ -22,13 +24,17 @@ export interface NotionOptions {
   maxRateLimited?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** The longest Retry-After that is waited; a longer one fails the request (the next run retries). */
+  retryAfterCapMs?: number;
+  /** Epoch ms no retry wait may end after (the run's lease), or null. */
+  deadline?: () => number | null;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   clock?: () => number;
   fetch?: typeof fetch;
 }
 
-export type Failure = 'rate_limited' | 'transient' | 'fatal';
+export type Failure = FailureKind;
 
 export interface RateLimitedInfo {
   waitMs: number;
@@ -76,11 +82,7 @@ export class TokenBucket {
 
 /** What kind of failure an error is, and whether the request may have been applied anyway. */
 export function classifyError(error: unknown): Failure {
-  if (error instanceof APIResponseError || error instanceof UnknownHTTPResponseError) {
-    if (error.status === 429) return 'rate_limited';
-    if (error.status >= 500 || error.status === 409) return 'transient';
-    return 'fatal';
-  }
+  if (error instanceof APIResponseError || error instanceof UnknownHTTPResponseError) return classifyNotionStatus(error.status);
   if (error instanceof RequestTimeoutError) return 'transient';
   if (isNotionClientError(error)) return 'fatal';
   // fetch rejects with a TypeError ("fetch failed") for refused, reset or dropped connections. Checked
@@ -96,11 +98,7 @@ export function retryAfterMs(error: unknown, now: number): number | null {
   if (!(error instanceof APIResponseError)) return null;
   const headers = error.headers as { get?: (name: string) => string | null } | Record<string, string> | undefined;
   const raw = typeof headers?.get === 'function' ? headers.get('retry-after') : (headers as Record<string, string> | undefined)?.['retry-after'];
-  if (!raw) return null;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
+  return parseRetryAfter(raw, now);
 }
 
 export function describeError(error: unknown): string {
@@ -166,10 +164,16 @@ export function createNotionApi(options: NotionOptions): NotionApi {
   const random = options.random ?? Math.random;
   const clock = options.clock ?? Date.now;
   const bucket = new TokenBucket(options.requestsPerSecond, options.burst ?? Math.max(1, Math.floor(options.requestsPerSecond)), clock, sleep);
-  const maxAttempts = options.maxAttempts ?? 6;
-  const maxRateLimited = options.maxRateLimited ?? 12;
-  const baseDelay = options.baseDelayMs ?? 500;
-  const maxDelay = options.maxDelayMs ?? 30_000;
+  const policy = createRetryPolicy({
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.maxRateLimited !== undefined ? { maxRateLimited: options.maxRateLimited } : {}),
+    ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
+    ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
+    ...(options.retryAfterCapMs !== undefined ? { retryAfterCapMs: options.retryAfterCapMs } : {}),
+    ...(options.deadline ? { deadline: options.deadline } : {}),
+    random,
+    clock,
+  });
   const realFetch = options.fetch ?? globalThis.fetch;
   let requests = 0;
 
@@ -189,11 +193,13 @@ export function createNotionApi(options: NotionOptions): NotionApi {
     logger: () => undefined,
   });
 
-  const backoff = (attempt: number) => Math.min(maxDelay, baseDelay * 2 ** attempt) * (0.5 + random() / 2);
+  /** The wait before another look-then-try of a write whose answer was lost, or null: give up. */
+  const retryWait = (failures: number): number | null => policy.next({ kind: 'transient', failures }).waitMs ?? null;
 
   /**
    * Run one request under canon's policy. `idempotent` requests are repeated after 5xx or network
-   * errors; others throw UncertainWriteError so the caller can check before repeating.
+   * errors; others throw UncertainWriteError so the caller can check before repeating. A rate-limited
+   * answer (429, 529) was not applied, so any request waits and goes again.
    */
   async function call<T>(request: () => Promise<T>, idempotent: boolean): Promise<T> {
     let failures = 0;
@@ -203,21 +209,12 @@ export function createNotionApi(options: NotionOptions): NotionApi {
         return await request();
       } catch (error) {
         const kind = classifyError(error);
-        if (kind === 'rate_limited' && limited < maxRateLimited) {
-          limited += 1;
-          bucket.drain();
-          await sleep(retryAfterMs(error, clock()) ?? backoff(limited));
-          continue;
-        }
-        if (kind === 'transient') {
-          if (!idempotent) throw new UncertainWriteError(error);
-          failures += 1;
-          if (failures < maxAttempts) {
-            await sleep(backoff(failures));
-            continue;
-          }
-        }
-        throw error;
+        if (kind === 'fatal') throw error;
+        if (kind === 'transient' && !idempotent) throw new UncertainWriteError(error);
+        const decision = policy.next({ kind, failures: kind === 'rate_limited' ? ++limited : ++failures, serverWaitMs: retryAfterMs(error, clock()) });
+        if (decision.giveUp !== undefined) throw error;
+        if (kind === 'rate_limited') bucket.drain();
+        await sleep(decision.waitMs);
       }
     }
   }
@@ -320,8 +317,9 @@ export function createNotionApi(options: NotionOptions): NotionApi {
             false,
           );
         } catch (error) {
-          if (!(error instanceof UncertainWriteError) || ++failures >= maxAttempts) throw error instanceof UncertainWriteError ? error.original : error;
-          await sleep(backoff(failures));
+          const wait = error instanceof UncertainWriteError ? retryWait(++failures) : null;
+          if (wait === null) throw error instanceof UncertainWriteError ? error.original : error;
+          await sleep(wait);
           continue;
         }
         try {
@@ -363,10 +361,11 @@ export function createNotionApi(options: NotionOptions): NotionApi {
           const page = await call(() => client.pages.create({ parent: { data_source_id: dataSourceId }, properties: properties as never, markdown }), false);
           return { id: page.id, adopted: false };
         } catch (error) {
-          if (!(error instanceof UncertainWriteError) || ++failures >= maxAttempts) throw error instanceof UncertainWriteError ? error.original : error;
+          const wait = error instanceof UncertainWriteError ? retryWait(++failures) : null;
+          if (wait === null) throw error instanceof UncertainWriteError ? error.original : error;
+          // The answer was lost: the page may exist. Look for this one note before repeating the create.
+          await sleep(wait);
         }
-        // The answer was lost: the page may exist. Look for this one note before repeating the create.
-        await sleep(backoff(failures));
         const existing = await findPages(dataSourceId, idProperty, externalId);
         if (existing[0]) {
           await call(() => client.pages.update({ page_id: existing[0]!, properties: properties as never }), true);
@@ -402,8 +401,9 @@ export function createNotionApi(options: NotionOptions): NotionApi {
         return;
       } catch (error) {
         // An append whose answer was lost may have landed: start over from the page's real content.
-        if (!(error instanceof UncertainWriteError) || ++failures >= maxAttempts) throw error instanceof UncertainWriteError ? error.original : error;
-        await sleep(backoff(failures));
+        const wait = error instanceof UncertainWriteError ? retryWait(++failures) : null;
+        if (wait === null) throw error instanceof UncertainWriteError ? error.original : error;
+        await sleep(wait);
       }
     }
   }
