@@ -45,6 +45,28 @@ describe('Notion adapter against the fake server', () => {
     expect(fake!.pagesByExternalId('A-1')).toHaveLength(1);
   });
 
+  test('529 service_overload is a rate limit: Retry-After is waited and a create goes again with no lookup; a wait past the cap gives up', async () => {
+    const { api, sleeps, dataSourceId, props } = await setup({ retryAfterSeconds: 3 });
+    fake!.setFaults({ overloadCreates: 2 });
+    const origin = fake!.requests.length;
+    const before = sleeps.length;
+    const page = await api.createPage({ dataSourceId, idProperty: 'external_id', externalId: 'O-1', properties: props('O-1'), body: markdownToBlocks('hi') });
+    expect(page.adopted).toBe(false);
+    // The lookup before the first create only: a 529 was not applied, so nothing is looked up again.
+    expect(fake!.requests.slice(origin).map((r) => `${r.path.endsWith('/query') ? 'query' : r.path} ${r.status}`)).toEqual(['query 200', '/v1/pages 529', '/v1/pages 529', '/v1/pages 200']);
+    expect(sleeps.slice(before).filter((ms) => ms > 10)).toEqual([3000, 3000]); // (the bucket paces in ms after a rate limit)
+    expect(fake!.pagesByExternalId('O-1')).toHaveLength(1);
+
+    // Asked to wait longer than a run waits (60 s): the request fails at once, for the next run.
+    await fake!.close();
+    fake = undefined;
+    const slow = await setup({ retryAfterSeconds: 120 });
+    fake!.setFaults({ overloadBurst: 1 });
+    const waited = slow.sleeps.length;
+    await expect(slow.api.updateProperties('00000000-0000-4000-8000-000000000001', {})).rejects.toMatchObject({ status: 529, code: 'service_overload' });
+    expect(slow.sleeps.slice(waited)).toEqual([]);
+  });
+
   test('a create whose answer is lost is looked up, not repeated: one page', async () => {
     const { api, dataSourceId, props } = await setup();
     fake!.setFaults({ dropAfterCreate: 1 });

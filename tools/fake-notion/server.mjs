@@ -20,7 +20,7 @@
 
 /**
  * @typedef {{ rps?: number, burst?: number }} RateLimit
- * @typedef {{ serverErrorRate?: number, seed?: number, dropAfterCreate?: number, rateLimitBurst?: number, overloadBurst?: number, failNext?: number, failCreates?: number }} Faults
+ * @typedef {{ serverErrorRate?: number, seed?: number, dropAfterCreate?: number, rateLimitBurst?: number, overloadBurst?: number, overloadCreates?: number, failNext?: number, failCreates?: number }} Faults
  * @typedef {{ type: string, options?: string[] }} PropertySpec
  * @typedef {{
  *   token?: string, version?: string, rateLimit?: RateLimit, faults?: Faults, retryAfterSeconds?: number,
@@ -581,9 +581,11 @@ export async function startFakeNotion(options = {}) {
       faults.rateLimitBurst -= 1;
       return fail(429, 'rate_limited', 'You have been rate limited. Please try again in a few minutes.', { 'retry-after': String(retryAfterSeconds) });
     }
-    if (faults.overloadBurst > 0) {
+    const creating = method === 'POST' && url.pathname === '/v1/pages';
+    if (faults.overloadBurst > 0 || (creating && faults.overloadCreates > 0)) {
       // 529 service_overload: Notion's "handle like 429" answer, with its Retry-After.
-      faults.overloadBurst -= 1;
+      if (faults.overloadBurst > 0) faults.overloadBurst -= 1;
+      else faults.overloadCreates -= 1;
       return fail(529, 'service_overload', 'Notion is overloaded. Please try again later.', { 'retry-after': String(retryAfterSeconds) });
     }
     if (!takeToken()) {
