@@ -220,13 +220,22 @@ export async function prepareSync(source: NoteSource, options: { dialect: Markdo
     if (candidate && isLinkTarget(candidate)) pages.set(action.file, action.notion_page_id);
   }
   // A note sent while a note it links to had no page yet (sync_status: pending) is sent again once
-  // every such link can be made (issue 14.2); until then it costs nothing.
-  plan = plan.map((action) => {
-    const item = byFile.get(action.file);
-    if (action.action !== 'skip' || action.reason !== REASONS.unchanged || item?.candidate.data?.sync_status !== 'pending') return action;
-    const rendered = renderNotionMarkdown(item.candidate.body!, { dialect, resolveLink: linkResolver(action.file, pages) });
-    return rendered.pendingLinks.length === 0 ? { ...action, action: 'update' as const, reason: m.linksResolved } : action;
-  });
+  // every such link can be made (issue 14.2): its targets have pages, or get them in this run (they
+  // are sent first, ADR-0035); until then it costs nothing.
+  const sent = (action: PlannedAction) => action.action === 'create' || action.action === 'update';
+  for (let changed = true; changed; ) {
+    changed = false;
+    const sending = new Set(plan.filter(sent).map((a) => a.file));
+    plan = plan.map((action) => {
+      const item = byFile.get(action.file);
+      if (action.action !== 'skip' || action.reason !== REASONS.unchanged || item?.candidate.data?.sync_status !== 'pending') return action;
+      let waits = false;
+      renderNotionMarkdown(item.candidate.body!, { dialect, resolveLink: linkResolver(action.file, pages, (t) => (waits ||= !sending.has(t))) });
+      if (waits) return action;
+      changed = true;
+      return { ...action, action: 'update' as const, reason: m.linksResolved };
+    });
+  }
 
   const unordered = plan.filter((a) => a.action === 'create' || a.action === 'update');
   // Which notes each note links to that have no page yet but get one in this run.

@@ -80,8 +80,18 @@ export class TokenBucket {
   }
 }
 
+/** fetch rejected: no answer came (refused, reset or dropped connection). The request may have been applied. */
+export class NetworkError extends Error {
+  constructor(original: unknown) {
+    const inner = original as { message?: string; cause?: unknown } | undefined;
+    super(inner?.message ?? String(original), { cause: inner?.cause ?? original });
+    this.name = 'NetworkError';
+  }
+}
+
 /** What kind of failure an error is, and whether the request may have been applied anyway. */
 export function classifyError(error: unknown): Failure {
+  if (error instanceof NetworkError) return 'transient';
   if (error instanceof APIResponseError || error instanceof UnknownHTTPResponseError) return classifyNotionStatus(error.status);
   if (error instanceof RequestTimeoutError) return 'transient';
   if (isNotionClientError(error)) return 'fatal';
@@ -180,7 +190,13 @@ export function createNotionApi(options: NotionOptions): NotionApi {
   const pacedFetch: typeof fetch = async (input, init) => {
     await bucket.take();
     requests += 1;
-    return realFetch(input, init);
+    try {
+      return await realFetch(input, init);
+    } catch (error) {
+      // Whatever fetch rejects with is the network's doing (Node: TypeError "fetch failed"; workerd:
+      // Error "Network connection lost."): named here, where it is known, for classifyError.
+      throw new NetworkError(error);
+    }
   };
   const client = new Client({
     auth: options.token,

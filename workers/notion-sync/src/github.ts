@@ -74,7 +74,7 @@ function decodeBase64(text: string): Uint8Array {
 }
 
 export function createGitHub(options: GitHubOptions): GitHub {
-  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const doFetch = options.fetch ?? ((input: Parameters<typeof fetch>[0], init?: RequestInit) => fetch(input, init));
   const sleep = options.sleep ?? defaultSleep;
   const policy = createRetryPolicy(options.retry);
   const clock = options.retry?.clock ?? Date.now;
@@ -84,7 +84,7 @@ export function createGitHub(options: GitHubOptions): GitHub {
   async function call(method: string, path: string, body?: unknown, accept: number[] = []): Promise<{ status: number; json: any }> {
     let failures = 0;
     let limited = 0;
-    const where = `${method} ${path.split('?')[0]}`;
+    const where = `${method} ${path.split('?')[0] || `/repos/${options.repository}`}`;
     for (;;) {
       requests += 1;
       let response: Response;
