@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { markdownToBlocks } from '../../tools/core/notion-blocks.js';
 import { buildProperties, matchSchema } from '../../tools/core/notion-properties.js';
-import { createNotionApi, TokenBucket, type NotionApi } from '../../tools/io/notion.js';
+import { createNotionApi, isRefusedContent, isRefusedRequest, TokenBucket, type NotionApi } from '../../tools/io/notion.js';
 import { startFakeNotion, type FakeNotion, type FakeNotionOptions } from '../helpers/fake-notion.js';
 
 let fake: FakeNotion | undefined;
@@ -65,6 +65,18 @@ describe('Notion adapter against the fake server', () => {
     const waited = slow.sleeps.length;
     await expect(slow.api.updateProperties('00000000-0000-4000-8000-000000000001', {})).rejects.toMatchObject({ status: 529, code: 'service_overload' });
     expect(slow.sleeps.slice(waited)).toEqual([]);
+  });
+
+  test('a body past 500 KB on the wire is answered 413: refused content (the block path is next), not retried', async () => {
+    const { api, sleeps } = await setup();
+    const before = fake!.requests.length;
+    // 260,000 quotes: 260 KB of markdown, 520 KB as a JSON string.
+    const error = await api.replaceMarkdown('00000000-0000-4000-8000-000000000002', '"'.repeat(260_000)).catch((e: unknown) => e);
+    expect((error as { status?: number }).status).toBe(413);
+    expect(isRefusedContent(error)).toBe(true);
+    expect(isRefusedRequest(error)).toBe(true);
+    expect(fake!.requests.slice(before).map((r) => r.status)).toEqual([413]);
+    expect(sleeps.filter((ms) => ms > 10)).toEqual([]);
   });
 
   test('a create whose answer is lost is looked up, not repeated: one page', async () => {

@@ -39,7 +39,7 @@ export const NOTION_VERSION = '2026-03-11';
 export const NOTION_VERSIONS = ['2025-09-03', '2026-03-11', '2026-12-01'];
 /** Blocks one markdown request may create (the fake's model of what the markdown endpoints refuse). */
 const MARKDOWN_BLOCK_LIMIT = 1000;
-const MAX_BODY_BYTES = 500 * 1024;
+const MAX_BODY_BYTES = 500_000;
 const TEXT_LIMIT = 2000;
 const ARRAY_LIMIT = 100;
 const BLOCKS_PER_REQUEST = 1000;
@@ -605,7 +605,9 @@ export async function startFakeNotion(options = {}) {
         ? fail(500, 'internal_server_error', 'Unexpected error occurred.')
         : fail(503, 'service_unavailable', 'Notion is unavailable, please try again later.');
     }
-    if (size > MAX_BODY_BYTES) return fail(400, 'validation_error', `Request body too large: ${size} bytes; the limit is ${MAX_BODY_BYTES}.`);
+    // Measured on the wire, as Notion does: the JSON body's bytes, escapes included. (The body of
+    // Notion's 413 is not documented; canon reads the status.)
+    if (size > MAX_BODY_BYTES) return fail(413, 'payload_too_large', `Request body too large: ${size} bytes; the limit is ${MAX_BODY_BYTES}.`);
     let body = {};
     if (text.length > 0) {
       try {

@@ -436,11 +436,18 @@ export class PartialPageError extends Error {
   }
 }
 
+/** 413: the request body is past Notion's size limit (whatever body the answer has). */
+function isTooLarge(error: unknown): boolean {
+  return (error instanceof APIResponseError || error instanceof UnknownHTTPResponseError) && error.status === 413;
+}
+
 /**
- * Notion refused the request's content (400 validation_error): nothing was written, so another path
- * (the block API, or a whole replace instead of edits) may be tried.
+ * Notion refused the request's content (400 validation_error, or 413 too large): nothing was written,
+ * so another path (the block API, in requests of at most 100 blocks, or a whole replace instead of
+ * edits) may be tried.
  */
 export function isRefusedContent(error: unknown): boolean {
+  if (isTooLarge(error)) return true;
   return error instanceof APIResponseError && error.status === 400 && error.code === 'validation_error' && !/archived/i.test(error.message);
 }
 
@@ -449,6 +456,7 @@ export function isRefusedContent(error: unknown): boolean {
  * the same answer until the note changes. Auth, rate-limit, conflict and server errors are not this.
  */
 export function isRefusedRequest(error: unknown): boolean {
+  if (isTooLarge(error)) return true;
   return error instanceof APIResponseError && (error.status === 400 || error.status === 413 || error.status === 422) && !/archived/i.test(error.message);
 }
 
