@@ -341,8 +341,13 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     const file = 'docs/sessions/RT-260511-16.md';
     repo.write(file, repo.read(file).replace('Something shipped.', 'Changed.'));
     commitAll(repo);
+    const before = fake.requests.length;
     const result = await sync();
     expect(result.code).toBe(0);
+    // The edit is refused as "in the trash" (2026-03-11 renamed `archived`): known as a page that is gone,
+    // so it is created again at once — not taken for refused markdown and tried on the block path.
+    const sent = fake.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, '<id>')} ${r.status}`);
+    expect(sent).toEqual(['PATCH /v1/pages/<id>/markdown 400', 'GET /v1/databases/<id> 200', 'GET /v1/data_sources/<id> 200', 'POST /v1/data_sources/<id>/query 200', 'POST /v1/pages 200']);
     const pages = fake.pagesByExternalId('RT-260511-16');
     expect(pages).toHaveLength(1);
     expect(pages[0]!.id).not.toBe(page.id);

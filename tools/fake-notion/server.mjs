@@ -179,6 +179,15 @@ export async function startFakeNotion(options = {}) {
   const retryAfterSeconds = options.retryAfterSeconds ?? 1;
   let faults = { ...(options.faults ?? {}) };
   let random = seededRandom(faults.seed ?? 1);
+  /** The request being answered (its Notion-Version shapes page and block objects and messages). */
+  const answering = { version: '2026-03-11' };
+  /** Editing something in the trash: worded by version (`archived` was renamed `in_trash` in 2026-03-11). */
+  const trashed = () =>
+    invalid(
+      answering.version < '2026-03-11'
+        ? "Can't edit block that is archived. You must unarchive the block before editing."
+        : "Can't edit block that is in the trash. You must restore it (in_trash: false) before editing.",
+    );
   let rate = { rps: options.rateLimit?.rps ?? Infinity, burst: options.rateLimit?.burst ?? 3 };
   let tokens = rate.burst;
   let refilledAt = Date.now();
@@ -263,7 +272,8 @@ export async function startFakeNotion(options = {}) {
       icon: null,
       parent: { type: 'data_source_id', data_source_id: dataSourceId, database_id: databaseId },
       in_trash: page.in_trash,
-      archived: page.in_trash,
+      // 2026-03-11 renamed `archived` to `in_trash`: from then on only `in_trash` is answered.
+      ...(answering.version < '2026-03-11' ? { archived: page.in_trash } : {}),
       is_locked: false,
       properties: page.properties,
       url: `https://www.notion.so/${page.id.replaceAll('-', '')}`,
@@ -276,7 +286,7 @@ export async function startFakeNotion(options = {}) {
     return {
       object: 'block', id, parent, created_time, last_edited_time, created_by: user, last_edited_by: user,
       has_children: (children.get(id) ?? []).some((c) => !blocks.get(c)?.in_trash),
-      archived: in_trash, in_trash, type, [type]: data,
+      ...(answering.version < '2026-03-11' ? { archived: in_trash } : {}), in_trash, type, [type]: data,
     };
   }
 
@@ -344,7 +354,7 @@ export async function startFakeNotion(options = {}) {
   function livePage(id) {
     const page = pages.get(id);
     if (!page) throw notFound(id);
-    if (page.in_trash) throw invalid("Can't edit block that is archived. You must unarchive the block before editing.");
+    if (page.in_trash) throw trashed();
     return page;
   }
 
@@ -484,12 +494,11 @@ export async function startFakeNotion(options = {}) {
       if (!page) throw notFound(m[1]);
       return pageObject(page);
     }],
-    ['PATCH', /^\/v1\/pages\/([^/]+)$/, (m, body) => {
+    ['PATCH', /^\/v1\/pages\/([^/]+)$/, (m, body, _query, request) => {
       const page = pages.get(m[1]);
       if (!page) throw notFound(m[1]);
-      if (page.in_trash && body.in_trash !== false && body.archived !== false) {
-        throw invalid("Can't edit block that is archived. You must unarchive the block before editing.");
-      }
+      if (body.archived !== undefined && request.version >= '2026-03-11') throw invalid('body failed validation: body.archived is not a known parameter in this Notion-Version; use body.in_trash.');
+      if (page.in_trash && body.in_trash !== false && body.archived !== false) throw trashed();
       const next = { ...page.properties };
       writeProperties(next, body.properties);
       page.properties = next;
@@ -523,7 +532,7 @@ export async function startFakeNotion(options = {}) {
       }
       const block = blocks.get(m[1]);
       if (!block) throw notFound(m[1]);
-      if (block.in_trash) throw invalid("Can't edit block that is archived. You must unarchive the block before editing.");
+      if (block.in_trash) throw trashed();
       block.in_trash = true;
       block.last_edited_time = now();
       return blockObject(block);
@@ -576,6 +585,7 @@ export async function startFakeNotion(options = {}) {
     const given = req.headers['notion-version'];
     if (!given) return fail(400, 'missing_version', 'Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.');
     if (!versions.includes(given)) return fail(400, 'validation_error', `Notion-Version header failed validation: ${given} is not supported by this fake; use one of ${versions.join(', ')}.`);
+    answering.version = given;
     const request = { version: given, dialect: given >= '2026-12-01' ? 'v2' : 'v1', filterProperties: url.searchParams.getAll('filter_properties') };
     if (faults.rateLimitBurst > 0) {
       faults.rateLimitBurst -= 1;

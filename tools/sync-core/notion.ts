@@ -270,7 +270,7 @@ export function createNotionApi(options: NotionOptions): NotionApi {
       await call(() => client.blocks.delete({ block_id: id }), true);
     } catch (error) {
       // A repeated delete whose first answer was lost finds the block already in the trash: done.
-      if (error instanceof APIResponseError && error.status === 400 && /archived/i.test(error.message)) return;
+      if (isInTrash(error)) return;
       throw error;
     }
   }
@@ -436,6 +436,14 @@ export class PartialPageError extends Error {
   }
 }
 
+/**
+ * Notion refused an edit because the page or block is in the trash. Notion-Version 2026-03-11 renamed
+ * `archived` to `in_trash`; the message says "archived" before it and "trash" from it on, so both are read.
+ */
+export function isInTrash(error: unknown): boolean {
+  return error instanceof APIResponseError && error.status === 400 && /\barchived\b|\bin[ _]?(?:the )?trash\b|\btrashed\b/i.test(error.message);
+}
+
 /** 413: the request body is past Notion's size limit (whatever body the answer has). */
 function isTooLarge(error: unknown): boolean {
   return (error instanceof APIResponseError || error instanceof UnknownHTTPResponseError) && error.status === 413;
@@ -448,7 +456,7 @@ function isTooLarge(error: unknown): boolean {
  */
 export function isRefusedContent(error: unknown): boolean {
   if (isTooLarge(error)) return true;
-  return error instanceof APIResponseError && error.status === 400 && error.code === 'validation_error' && !/archived/i.test(error.message);
+  return error instanceof APIResponseError && error.status === 400 && error.code === 'validation_error' && !isInTrash(error);
 }
 
 /**
@@ -457,10 +465,10 @@ export function isRefusedContent(error: unknown): boolean {
  */
 export function isRefusedRequest(error: unknown): boolean {
   if (isTooLarge(error)) return true;
-  return error instanceof APIResponseError && (error.status === 400 || error.status === 413 || error.status === 422) && !/archived/i.test(error.message);
+  return error instanceof APIResponseError && (error.status === 400 || error.status === 413 || error.status === 422) && !isInTrash(error);
 }
 
 /** A page that is gone (deleted or in the trash in Notion): sync creates a new one instead. */
 export function isMissingPage(error: unknown): boolean {
-  return error instanceof APIResponseError && (error.status === 404 || (error.status === 400 && /archived/i.test(error.message)));
+  return error instanceof APIResponseError && (error.status === 404 || isInTrash(error));
 }
