@@ -72,6 +72,8 @@ export interface WriteBackSink {
 export interface NotePlan {
   markdown: string;
   pendingLinks: string[];
+  /** The files of the notes those pending links point at. */
+  pendingTargets: string[];
   requests: NoteRequestPlan;
 }
 
@@ -143,7 +145,8 @@ export function sendOrder(work: readonly PlannedAction[], targetsOf: ReadonlyMap
 /** The page body and request plan for one note, with links resolved against what is known now. */
 export function planNote(action: PlannedAction, item: LoadedNote, previous: Note | undefined, dialect: MarkdownDialect, pages: ReadonlyMap<string, string | null>, sent: SentMarkdown | null): NotePlan {
   const resolve = linkResolver(action.file, pages);
-  const current = renderNotionMarkdown(item.candidate.body!, { dialect, resolveLink: resolve });
+  const pendingTargets = new Set<string>();
+  const current = renderNotionMarkdown(item.candidate.body!, { dialect, resolveLink: linkResolver(action.file, pages, (t) => pendingTargets.add(t)) });
   const status = item.candidate.data!.sync_status;
   // What the page holds: the text canon last sent for it when that is on record for this version,
   // else the synced version rendered again. A note whose links were pending then cannot be rendered
@@ -161,7 +164,7 @@ export function planNote(action: PlannedAction, item: LoadedNote, previous: Note
     currentMarkdown: current.markdown,
     previous: previous ? { version: { data: previous.data, body: previous.body }, markdown: before } : null,
   });
-  return { markdown: current.markdown, pendingLinks: current.pendingLinks, requests };
+  return { markdown: current.markdown, pendingLinks: current.pendingLinks, pendingTargets: [...pendingTargets], requests };
 }
 
 /** The plan of a run: what each note needs, and the requests that costs. */
@@ -238,30 +241,23 @@ export async function prepareSync(source: NoteSource, options: { dialect: Markdo
   }
 
   const unordered = plan.filter((a) => a.action === 'create' || a.action === 'update');
-  // Which notes each note links to that have no page yet but get one in this run.
-  const sending = new Set(unordered.map((a) => a.file));
-  const targetsOf = new Map<string, string[]>();
-  for (const action of unordered) {
-    const targets = new Set<string>();
-    renderNotionMarkdown(byFile.get(action.file)!.candidate.body!, { dialect, resolveLink: linkResolver(action.file, pages, (t) => sending.has(t) && t !== action.file && targets.add(t)) });
-    targetsOf.set(action.file, [...targets]);
-  }
-  const { order: work, linkPass } = sendOrder(unordered, targetsOf);
   const previous = await source.syncedVersions(
-    work.flatMap((a) => {
+    unordered.flatMap((a) => {
       const hash = byFile.get(a.file)?.candidate.data?.synced_hash;
       return a.action === 'update' && typeof hash === 'string' ? [{ file: a.file, hash }] : [];
     }),
   );
   const sentOf = (a: PlannedAction) => (a.notion_page_id ? source.sent(a.notion_page_id) : null);
-  const notePlans = new Map(
-    work.map((a) => {
-      const notePlan = planNote(a, byFile.get(a.file)!, previous.get(a.file), dialect, pages, sentOf(a));
-      if (!linkPass.has(a.file)) return [a.file, notePlan];
-      const { requests } = notePlan;
-      return [a.file, { ...notePlan, requests: { ...requests, requests: requests.requests + 1, summary: `${requests.summary}; then ${m.linkPassPlan}` } }];
-    }),
-  );
+  const notePlans = new Map(unordered.map((a) => [a.file, planNote(a, byFile.get(a.file)!, previous.get(a.file), dialect, pages, sentOf(a))]));
+  // Which notes each note links to that have no page yet but get one in this run: sent first.
+  const sending = new Set(unordered.map((a) => a.file));
+  const targetsOf = new Map(unordered.map((a) => [a.file, notePlans.get(a.file)!.pendingTargets.filter((t) => sending.has(t) && t !== a.file)]));
+  const { order: work, linkPass } = sendOrder(unordered, targetsOf);
+  for (const file of linkPass) {
+    const notePlan = notePlans.get(file)!;
+    const { requests } = notePlan;
+    notePlans.set(file, { ...notePlan, requests: { ...requests, requests: requests.requests + 1, summary: `${requests.summary}; then ${m.linkPassPlan}` } });
+  }
   const needsTarget = [...notePlans.values()].some((p) => p.requests.create !== null || p.requests.properties !== null);
   const needsIndex = [...notePlans.values()].some((p) => p.requests.create !== null);
   const setup = (needsTarget ? (options.target.dataSourceId ? 1 : 2) : 0) + (needsIndex ? 1 : 0);
