@@ -86,7 +86,12 @@ export async function startFakeGitHub(options = {}) {
 
   const server = createServer(async (req, res) => {
     const chunks = [];
-    for await (const chunk of req) chunks.push(chunk);
+    try {
+      for await (const chunk of req) chunks.push(chunk);
+    } catch {
+      // The client went away mid-body (a runtime killed during a run): nothing to answer.
+      return;
+    }
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url, 'http://localhost');
     const entry = { method: req.method, path: url.pathname, status: 0 };

@@ -578,7 +578,15 @@ export async function startFakeNotion(options = {}) {
       log.status = status;
       error(res, status, code, message, headers);
     };
-    const { text, size } = await readBody(req);
+    let text;
+    let size;
+    try {
+      ({ text, size } = await readBody(req));
+    } catch {
+      // The client went away mid-body (a runtime killed during a run): nothing to answer.
+      log.status = -1;
+      return;
+    }
     // Opt-in: a test that must prove something never reached Notion reads every body sent.
     if (options.keepBodies) log.body = text;
     if (req.headers.authorization !== `Bearer ${token}`) return fail(401, 'unauthorized', 'API token is invalid.');

@@ -1,12 +1,12 @@
 import { APIResponseError, Client, isNotionClientError, RequestTimeoutError, UnknownHTTPResponseError } from '@notionhq/client';
 import { planAppendBatches, type BlockNode, type BlockRequest } from '../core/notion-blocks.js';
-import { classifyNotionStatus, createRetryPolicy, parseRetryAfter, type FailureKind } from './retry.js';
+import { classifyNotionStatus, createRetryPolicy, parseRetryAfter, type FailureKind } from './retry-policy.js';
 
 /**
  * canon's adapter around @notionhq/client 5.x. The SDK's own retries are turned off: they cover 429
  * everywhere but 5xx only on GET/DELETE and never timeouts, and they would slip past canon's pacing.
  * Instead every HTTP attempt passes a token bucket (≤ N requests/s on average), and canon's one retry
- * policy (retry.ts, ADR-0035) decides: 429 and 529 wait Retry-After (capped); 5xx and network errors
+ * policy (retry-policy.ts, ADR-0035) decides: 429 and 529 wait Retry-After (capped); 5xx and network errors
  * back off briefly with jitter; no wait passes the run's deadline; a write whose outcome is unknown (a
  * create whose answer was lost) is never blindly repeated.
  */

@@ -36,7 +36,7 @@ export interface RetryOptions {
   deadline?: () => number | null;
 }
 
-export interface Failure {
+export interface RetryFailure {
   kind: Exclude<FailureKind, 'fatal'>;
   /** Failures of this kind so far for this request, this one included (1 = the first). */
   failures: number;
@@ -49,7 +49,7 @@ export interface RetryPolicy {
   /** The jittered backoff after the n-th transient failure (1-based). */
   backoff(failures: number): number;
   /** How long to wait before trying again, or why not to (give up: the failure stands). */
-  next(failure: Failure): Decision;
+  next(failure: RetryFailure): Decision;
 }
 
 export type Decision = { waitMs: number; giveUp?: undefined } | { giveUp: string; waitMs?: undefined };
