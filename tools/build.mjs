@@ -87,7 +87,7 @@ for (const name of existsSync(chunks) ? readdirSync(chunks) : []) {
 }
 
 // Hook bundles import only Node built-ins and are committed, so a fresh clone works before any build
-// (Claude Code runs them as `node <file>`; see SPEC §5). The same bytes go to canon's own
+// (Claude Code runs them as `node <file>`; see docs/contract.md §5). The same bytes go to canon's own
 // .claude/hooks/ and to the Claude Code plugin's hooks/ folder (ADR-0028).
 for (const [entry, name] of [
   ['tools/bin/hook-post-tool-use.ts', 'post-tool-use.mjs'],

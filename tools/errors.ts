@@ -1,4 +1,4 @@
-/** Exit codes, the same for every command (SPEC §13). */
+/** Exit codes, the same for every command (docs/contract.md §13). */
 export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 import { workstreamNote } from '../helpers/notes.js';
 
-/** The session changelog (issue 15, item 5): written by the handoff, merged entry by entry by canon's driver. */
+/** The session changelog (ADR-0020): written by the handoff, merged entry by entry by canon's driver. */
 let repo: GitRepo | undefined;
 afterEach(() => repo?.cleanup());
 

@@ -6,7 +6,7 @@
 // when the client (or, for the screen, tmux) is not available.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureClaudeCode, runClaude, type ClaudeRun } from '../helpers/claude-client.js';
 import { claudeCli, hasTmux, installCanonPlugin, trustingHome } from '../helpers/claude-plugin.js';

@@ -1,4 +1,4 @@
-// canon with the real Claude Code client (issue 12, item 8): `@anthropic-ai/claude-code` (pinned) runs
+// canon with the real Claude Code client (docs/guides/claude-code.md, ADR-0028): `@anthropic-ai/claude-code` (pinned) runs
 // real sessions in a temporary store, against a local fake of the Messages API (scripted tool_use
 // turns, streamed) and a stdio MCP server standing in for Notion. Assertions are on what canon
 // recorded: telemetry state, the handoff note, its WARNING, the archived transcript, and what the

@@ -141,7 +141,7 @@ describe('a read-only note', () => {
   });
 
   (AS_ROOT && !CAN_MOUNT ? test.skip : test)('the pre-commit hook refuses the commit before git\'s index is rewritten', () => {
-    const { repo, env } = store();
+    const { repo } = store();
     const [a, b] = twoStaleNotes(repo);
     repo.git(['add', a, b]);
     const staged = repo.git(['ls-files', '-s', a, b]).stdout;

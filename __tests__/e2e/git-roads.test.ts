@@ -7,7 +7,7 @@ import { CANON_ROOT, createGitRepo, runCli, type GitRepo } from '../helpers/git-
 import { sessionNote, workstreamNote } from '../helpers/notes.js';
 
 /**
- * Every git road a note travels keeps the store consistent (issue 20, part 4; ADR-0024): real git,
+ * Every git road a note travels keeps the store consistent (ADR-0024): real git,
  * real hooks, asserting on what the commits hold and on a fresh clone.
  */
 

@@ -1,4 +1,4 @@
-// Handoff inside Claude Code (issue 12): which session's telemetry it reads, the transcript it keeps,
+// Handoff inside Claude Code (ADR-0027): which session's telemetry it reads, the transcript it keeps,
 // the commits it calls "this session's". Real git, real canon processes; the hook bundles write the
 // telemetry exactly as Claude Code would run them.
 import { afterEach, describe, expect, test } from '@jest/globals';
@@ -258,16 +258,31 @@ describe('handoff inside Claude Code', () => {
     const { repo, handoff } = store();
     await sessionEvent(repo, 'before-clear', 'SessionStart', { source: 'startup' });
     await calls(repo, 'before-clear', ['Bash', 'Edit', 'Bash']);
+    // A commit before /clear and one after, each from its session's Bash call (as the real client showed).
+    const commit = (file: string, session: string) => {
+      repo.write(file, 'one\n');
+      repo.git(['add', file]);
+      repo.git(['commit', '-q', '-m', `work ${file}`], { env: { CLAUDE_CODE_SESSION_ID: session } });
+    };
+    commit('before.txt', 'before-clear');
     await sessionEvent(repo, 'before-clear', 'SessionEnd', { reason: 'clear' });
     await sessionEvent(repo, 'after-clear', 'SessionStart', { source: 'clear' });
     await calls(repo, 'after-clear', ['Read', 'Bash']);
+    commit('after.txt', 'after-clear');
     const shown = JSON.parse(runCli(['telemetry', 'show', '--session-id', 'after-clear', '--json'], { cwd: repo.dir, env: repo.env }).stdout) as { replaces: string };
     expect(shown.replaces).toBe('before-clear');
+    // What /canon:handoff shows the model as this session's commits: both.
+    const listed = JSON.parse(runCli(['session', 'commits', '--session-id', 'after-clear', '--json'], { cwd: repo.dir, env: repo.env }).stdout) as { commits: Array<{ subject: string }> };
+    expect(listed.commits.map((c) => c.subject)).toEqual(['work after.txt', 'work before.txt']);
     const result = handoff(['--session-id', 'after-clear'], { CLAUDE_CODE_SESSION_ID: 'after-clear' });
     expect(result.code).toBe(0);
     const note = noteOf(repo);
-    expect(note.data).toMatchObject({ tool_calls_count: 5, tool_calls_breakdown: { Bash: 3, Edit: 1, Read: 1 } });
-    expect(note.body).toContain('Continues session `before-clear`, ended by /clear');
+    expect(note.data).toMatchObject({ tool_calls_count: 5, tool_calls_breakdown: { Bash: 3, Edit: 1, Read: 1 }, commits: 2, lines_added: 2 });
+    expect(note.body).toContain('Continues session `before-clear`, ended by /clear: its calls and commits are counted here');
+    expect(repo.read('CHANGELOG.md')).toMatch(/work before\.txt[\s\S]*work after\.txt|work after\.txt[\s\S]*work before\.txt/);
+    // The handoff closed both logs: a later handoff of either counts neither commit again.
+    const after = JSON.parse(runCli(['session', 'commits', '--session-id', 'before-clear', '--json'], { cwd: repo.dir, env: repo.env }).stdout) as { commits: unknown[] };
+    expect(after.commits).toEqual([]);
     // Both are handed off now: neither is left over as unfinished.
     const resume = JSON.parse(runCli(['resume', '--json', '--operator', 'roman'], { cwd: repo.dir, env: repo.env }).stdout) as { unfinished?: { sessions: number } };
     expect(resume.unfinished?.sessions ?? 0).toBe(0);

@@ -160,7 +160,7 @@ describe('a handoff killed at each of its steps', () => {
     const [stub] = stubs(repo);
     expect(stub).toMatch(/^RT-\d{6}-01\.md$/);
     expect(repo.read(`docs/sessions/${stub}`)).toMatch(/\nclaimed_by: \d+@/);
-    // The stub is valid as it is (SPEC §3.3 plus its owner).
+    // The stub is valid as it is (docs/contract.md §3.3 plus its owner).
     expect(runCli(['validate', `docs/sessions/${stub}`], { cwd: repo.dir, env }).code).toBe(0);
 
     // Another clone pushes the same id.

@@ -263,7 +263,7 @@ describe('canon handoff, end to end', () => {
     expect(repo.read('workstreams/hooks.md')).toContain(`- [${idFor(1)}](`);
     expect(repo.read('scratch.txt')).toBe('my notes\n');
     const status = repo.git(['status', '--porcelain']).stdout;
-    expect(status).toMatch(/^A  tools\/wip\.ts$/m);
+    expect(status).toMatch(/^A {2}tools\/wip\.ts$/m);
     expect(status).toMatch(/^\?\? scratch\.txt$/m);
     expect(status).toMatch(/^ M workstreams\/hooks\.md$/m);
   });

@@ -7,7 +7,7 @@ import { installHookBundle, runSessionHook } from '../helpers/hook.js';
 import { workstreamNote } from '../helpers/notes.js';
 
 /**
- * Text that reaches a terminal is inert (issue 20, part 5; ADR-0023): with real git, real hooks and
+ * Text that reaches a terminal is inert (ADR-0023): with real git, real hooks and
  * the built CLI. A title of `\e[2J\e[31mRED\e]0;pwned\a` is refused at the commit door; one that went
  * around it (`--no-verify`) reaches no terminal, INDEX, CHANGELOG or page raw.
  */

@@ -20,13 +20,13 @@ afterEach(async () => {
 
 const TOKEN = 'ntn_e2eTestToken0123456789abcdefghijklmnopqrstuvwxyzABCD';
 
-/** The Notion-Version under test: every sync test runs against both (issue 14.3). */
+/** The Notion-Version under test: every sync test runs against both (ADR-0012). */
 let version: '2026-03-11' | '2026-12-01' = '2026-03-11';
 const dialectOf = (v: string) => (v >= '2026-12-01' ? 'v2' : 'v1') as 'v1' | 'v2';
 
 async function setup(files: Record<string, string>, options: FakeNotionOptions = {}) {
   fake = await startFakeNotion({ token: TOKEN, ...options });
-  // Local state is git-ignored in a canon repository (SPEC §2): sync keeps its sent-markdown record there.
+  // Local state is git-ignored in a canon repository (docs/contract.md §2): sync keeps its sent-markdown record there.
   repo = createGitRepo({ files: { '.gitignore': '.claude/state/*\n', 'canon.config.json': `${JSON.stringify({ notion: { version } })}\n`, ...files } });
   repo.git(['add', '-A']);
   repo.git(['commit', '-q', '-m', 'notes']);
@@ -354,7 +354,7 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     expect(data(repo, file).notion_page_id).toBe(pages[0]!.id);
   });
 
-  test('sync sends the committed note; --commit commits only sync metadata on top of it and keeps the user\'s edits where they were (issue 11.7)', async () => {
+  test('sync sends the committed note; --commit commits only sync metadata on top of it and keeps the user\'s edits where they were (ADR-0013)', async () => {
     const file = 'docs/sessions/RT-260511-17.md';
     const other = 'docs/sessions/RT-260511-18.md';
     const { repo, fake, sync } = await setup({ [file]: sessionNote('RT-260511-17'), [other]: sessionNote('RT-260511-18') });

@@ -8,7 +8,7 @@ import { startFakeGitHub, type FakeGitHub } from '../../tools/fake-github/server
 import { startFakeNotion, type FakeNotion } from '../../tools/fake-notion/server.mjs';
 
 /**
- * Issue 16, item 7: `npx wrangler dev --config workers/notion-sync/wrangler.jsonc --test-scheduled`
+ * The Worker run locally (docs/guides/sync.md, "Deploy as a Cloudflare Worker"): `npx wrangler dev --config workers/notion-sync/wrangler.jsonc --test-scheduled`
  * with the configuration names as `--var` runs the Worker locally, and `GET /__scheduled` triggers a
  * run. The real wrangler (pinned to a release that runs on Node 20) against the loopback fakes.
  */

@@ -9,7 +9,7 @@ import { RUN_TOKEN, startWorker, workerBundle, workerdWorks, type WorkerHandle }
 
 /**
  * The Notion Worker in the real Workers runtime (workerd via miniflare) against a fake GitHub REST
- * API and the fake Notion, both on 127.0.0.1 (issue 16.6).
+ * API and the fake Notion, both on 127.0.0.1 (ADR-0017).
  */
 const unavailable = await workerdWorks();
 if (unavailable) console.log(`worker tests skipped: workerd cannot start here (${unavailable})`);

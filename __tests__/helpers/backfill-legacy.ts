@@ -2,7 +2,7 @@ import { createGitRepo, type GitRepo } from './git-repo.js';
 
 /**
  * A legacy store as teams have it before adopting canon: notes written by hand and by earlier
- * tools, each committed by its own author on its own date, with the classic traps (SPEC §9).
+ * tools, each committed by its own author on its own date, with the classic traps (docs/contract.md §9).
  */
 export interface LegacyFile {
   rel: string;

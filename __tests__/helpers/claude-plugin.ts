@@ -1,7 +1,7 @@
 // canon installed the plugin way into a test repository (ADR-0028), and a Claude Code home that
 // trusts it, as a user who accepted the trust dialog has it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { mergePluginSettings } from '../../tools/core/claude-plugin-settings.js';
 import { CANON_ROOT, type GitRepo } from './git-repo.js';
@@ -11,11 +11,27 @@ import { CANON_ROOT, type GitRepo } from './git-repo.js';
  * .claude-plugin/ are what npm pack ships), and settings.json as `canon init` writes it.
  */
 export function installCanonPlugin(repo: GitRepo): void {
-  mkdirSync(path.join(repo.dir, 'node_modules'), { recursive: true });
-  if (!existsSync(path.join(repo.dir, 'node_modules/canon-notes'))) symlinkSync(CANON_ROOT, path.join(repo.dir, 'node_modules/canon-notes'), 'dir');
+  linkCanonPackage(repo);
   const settings = path.join(repo.dir, '.claude/settings.json');
   mkdirSync(path.dirname(settings), { recursive: true });
   writeFileSync(settings, mergePluginSettings(existsSync(settings) ? readFileSync(settings, 'utf8') : null));
+}
+
+/**
+ * node_modules/canon-notes → this checkout, in a node_modules of the repository's own: the hooks'
+ * node_modules link (install-hooks.mjs) points at canon's, and a link made through it would land in
+ * canon's own node_modules, shared by every checkout (worktree) using it.
+ */
+export function linkCanonPackage(repo: GitRepo): void {
+  const dir = path.join(repo.dir, 'node_modules');
+  if (lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    const shared = realpathSync(dir);
+    unlinkSync(dir);
+    mkdirSync(dir);
+    for (const name of readdirSync(shared)) if (name !== 'canon-notes') symlinkSync(path.join(shared, name), path.join(dir, name));
+  }
+  mkdirSync(dir, { recursive: true });
+  if (lstatSync(path.join(dir, 'canon-notes'), { throwIfNoEntry: false }) === undefined) symlinkSync(CANON_ROOT, path.join(dir, 'canon-notes'), 'dir');
 }
 
 /** ~/.claude.json of a user past onboarding who trusted `dirs` and approved the test API key. */

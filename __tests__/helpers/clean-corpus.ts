@@ -1,5 +1,5 @@
 /**
- * The clean corpus of issue 20: ordinary notes (sessions, ADRs, workstreams) as a team writes them,
+ * The clean corpus (ADR-0021): ordinary notes (sessions, ADRs, workstreams) as a team writes them,
  * holding everything that looks a little like a secret and is not: commit ids, UUIDs, content
  * hashes, Notion page ids, documented example keys, placeholders, prose about passwords and API
  * keys, code reading secrets from the environment, URLs with users but no passwords, base64 images,

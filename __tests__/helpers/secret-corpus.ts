@@ -1,5 +1,5 @@
 /**
- * The secret corpus of issue 20: one realistic sample of each kind canon refuses (ADR-0021), as
+ * The secret corpus: one realistic sample of each kind canon refuses (ADR-0021), as
  * [kind, text holding it, the secret as a reader gets it, rule]. Tokens are built from a seeded
  * generator, so the file never holds a whole token and every run sees the same ones.
  */

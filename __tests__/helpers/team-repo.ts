@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -135,4 +135,85 @@ export function npmTool(spec: string): string {
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
   return dir;
+}
+
+/**
+ * A team repository of any shape, for the per-manager suites: its package.json (scripts, a
+ * simple-git-hooks config …), its dev dependencies installed with npm or pnpm together with canon
+ * from `npm pack`, cached under the test cache keyed by the shape's name and the tarball; then the
+ * team's files, the team's own wiring (`wire`, run in the new repository) and a first commit.
+ */
+export interface TeamShape {
+  /** The cache key of its node_modules (one per distinct package.json and dependency list). */
+  name: string;
+  pm: 'npm' | 'pnpm';
+  /** package.json without devDependencies (the install records them). */
+  packageJson: Record<string, unknown>;
+  devDependencies: string[];
+}
+
+/** pnpm from the npm registry, installed once under the test cache; its store lives there too. */
+export function pnpmBin(): string {
+  return path.join(npmTool('pnpm@9'), 'node_modules/.bin/pnpm');
+}
+export const PNPM_ENV = { npm_config_store_dir: path.join(CACHE, 'pnpm-store'), npm_config_package_import_method: 'copy' };
+
+function shapeTemplate(shape: TeamShape, tarball: string): string {
+  const dir = path.join(CACHE, `shape-${shape.name}-${path.basename(tarball, '.tgz')}`);
+  if (existsSync(path.join(dir, 'node_modules/.bin/canon'))) return dir;
+  const tmp = mkdtempSync(path.join(CACHE, `building-${shape.name}-`));
+  writeFileSync(path.join(tmp, 'package.json'), `${JSON.stringify(shape.packageJson, null, 2)}\n`);
+  const env = { ...process.env, HUSKY: '0', ...NPM_ENV, ...PNPM_ENV };
+  if (shape.pm === 'pnpm') execFileSync(pnpmBin(), ['add', '-D', '--ignore-scripts', ...shape.devDependencies, `file:${tarball}`], { cwd: tmp, stdio: 'pipe', env });
+  else execFileSync('npm', ['install', '-D', '--no-audit', '--no-fund', '--ignore-scripts', ...shape.devDependencies, tarball], { cwd: tmp, stdio: 'pipe', env });
+  // Both record the tarball relative to the project: make it absolute so copies and clones resolve it.
+  for (const name of ['package.json', 'package-lock.json', 'pnpm-lock.yaml']) {
+    const file = path.join(tmp, name);
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.split(`file:../${path.basename(tarball)}`).join(`file:${tarball}`));
+  }
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+  return dir;
+}
+
+/** A repository of this shape with the team's files, wired by the team (`wire`), committed; canon installed, not wired. */
+export function createShapedRepo(shape: TeamShape, tarball: string, files: Record<string, string>, wire: (t: TeamRepo) => void, executable: string[] = []): TeamRepo {
+  const base = mkdtempSync(path.join(os.tmpdir(), `canon-team-${shape.name}-`));
+  const home = path.join(base, 'home');
+  mkdirSync(home);
+  const dir = path.join(base, 'repo');
+  cpSync(shapeTemplate(shape, tarball), dir, { recursive: true, verbatimSymlinks: true });
+  const env = isolatedEnv(home, { ...NPM_ENV, ...PNPM_ENV });
+  const run: TeamRepo['run'] = (cmd, args, options = {}) => {
+    const r = spawnSync(cmd, args, { cwd: options.cwd ?? dir, env: { ...env, ...options.env }, encoding: 'utf8', input: '' });
+    return { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  };
+  const git: TeamRepo['git'] = (args, cwd) => run('git', args, { cwd: cwd ?? dir });
+  const write: TeamRepo['write'] = (rel, text, cwd) => {
+    const file = path.join(cwd ?? dir, rel);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  };
+  const t: TeamRepo = {
+    dir,
+    env,
+    run,
+    git,
+    canon: (args, cwd) => run(path.join(dir, 'node_modules/.bin/canon'), args, { cwd: cwd ?? dir }),
+    write,
+    read: (rel, cwd) => readFileSync(path.join(cwd ?? dir, rel), 'utf8'),
+    cleanup: () => rmSync(base, { recursive: true, force: true }),
+  };
+  git(['init', '-q', '-b', 'main']);
+  git(['config', 'user.name', 'Alice Smith']);
+  git(['config', 'user.email', 'alice@team.example']);
+  git(['config', 'commit.gpgsign', 'false']);
+  for (const [rel, text] of Object.entries(files)) write(rel, text);
+  for (const rel of executable) chmodSync(path.join(dir, rel), 0o755);
+  wire(t);
+  git(['add', '-A']);
+  git(['commit', '-qm', 'team repo']);
+  return t;
 }

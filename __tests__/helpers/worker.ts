@@ -65,9 +65,7 @@ export async function startWorker(vars: Record<string, string>, options: { persi
 export async function workerdWorks(): Promise<string | null> {
   try {
     const { Miniflare } = await import('miniflare');
-    let printed = '';
-  const collect = (stream: NodeJS.ReadableStream) => stream.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-  const mf = new Miniflare({ modules: true, script: 'export default { fetch() { return new Response("ok"); } }', compatibilityDate: '2025-09-01' });
+    const mf = new Miniflare({ modules: true, script: 'export default { fetch() { return new Response("ok"); } }', compatibilityDate: '2025-09-01' });
     const text = await (await mf.dispatchFetch('http://x/')).text();
     await mf.dispose();
     return text === 'ok' ? null : `workerd answered ${text}`;

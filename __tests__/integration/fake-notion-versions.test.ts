@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { startFakeNotion, type FakeNotion } from '../helpers/fake-notion.js';
 
 // The fake must model what differs between the Notion-Versions canon supports, or the sync suite
-// run against both would prove nothing (issue 14.3).
+// run against both would prove nothing (ADR-0012).
 let fake: FakeNotion | undefined;
 afterEach(async () => {
   await fake?.close();

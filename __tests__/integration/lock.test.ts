@@ -98,6 +98,8 @@ describe('waitForLock (queues: handoff)', () => {
     const waits: Array<number | undefined> = [];
     const held = await waitForLock(lock, { staleMs: 60_000, timeoutMs: 60_000, onWait: (owner) => waits.push(owner?.pid) });
     expect(waits).toEqual([holder.pid]);
+    // The holder releases the lock a moment before its process ends: wait for the end, then check it.
+    await exited(holder);
     expect(holder.exitCode).toBe(0);
     expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: process.pid });
     held.release();

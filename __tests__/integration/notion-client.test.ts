@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { markdownToBlocks } from '../../tools/core/notion-blocks.js';
 import { buildProperties, matchSchema } from '../../tools/core/notion-properties.js';
-import { createNotionApi, isRefusedContent, isRefusedRequest, TokenBucket, type NotionApi } from '../../tools/io/notion.js';
+import { createNotionApi, isRefusedContent, isRefusedRequest, TokenBucket, type NotionApi } from '../../tools/sync-core/notion.js';
 import { startFakeNotion, type FakeNotion, type FakeNotionOptions } from '../helpers/fake-notion.js';
 
 let fake: FakeNotion | undefined;

@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
-import { acquireLockSync, breakLock, LockTimeoutError, readLockFile, withLockSync } from '../../tools/io/file-lock.js';
+import { acquireLockSync, breakLock, LockTimeoutError, readLockFile, withLockSync } from '../../tools/io/lock.js';
 
 let dir: string;
 let lock: string;

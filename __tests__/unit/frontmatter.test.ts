@@ -133,7 +133,7 @@ describe('setFrontmatter', () => {
   });
 });
 
-describe('content_hash (SPEC §3.4)', () => {
+describe('content_hash (docs/contract.md §3.4)', () => {
   test('stable_json sorts keys at every depth and has no spaces', () => {
     expect(stableJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: 'x' } })).toBe('{"a":{"c":"x","d":[3,{"y":2,"z":1}]},"b":1}');
   });

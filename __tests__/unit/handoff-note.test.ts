@@ -48,7 +48,7 @@ function plan(over: Partial<SessionNotePlan> = {}): SessionNotePlan {
 }
 
 describe('parseHandoffJson', () => {
-  test('reads the SPEC §13 shape; lists become markdown lists; a Confidence line in the prompt is split off', () => {
+  test('reads the docs/contract.md §13 shape; lists become markdown lists; a Confidence line in the prompt is split off', () => {
     const r = parseHandoffJson(
       JSON.stringify({
         title: 'Hook hardening',

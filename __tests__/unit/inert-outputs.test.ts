@@ -14,7 +14,7 @@ import { createPaint } from '../../tools/output.js';
 
 /** Every character a terminal acts on, raw. */
 const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-/** issue 20's title, and a right-to-left override. */
+/** A title that clears the screen, colours and retitles the terminal, and a right-to-left override. */
 const EVIL = '\u001b[2J\u001b[31mRED\u001b]0;pwned\u0007 \u202eevil';
 const SHOWN = '\\x1b[2J\\x1b[31mRED\\x1b]0;pwned\\x07 \\u202eevil';
 

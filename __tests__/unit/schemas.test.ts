@@ -67,7 +67,7 @@ describe('schemas', () => {
   });
 });
 
-describe('config schema: the Claude Code integration (issue 12)', () => {
+describe('config schema: the Claude Code integration (ADR-0008)', () => {
   test('forbidden_mcp takes names and * globs, counter a plain server name; claude.* is bounded', async () => {
     const { getValidators } = await import('../../tools/io/schemas.js');
     const validate = getValidators().config;

@@ -1,10 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
-import { findSecretRanges, findSecretsInNote, maskSecrets } from '../../tools/io/secrets.js';
+import { findSecretRanges, findSecretsInNote, maskSecrets } from '../../tools/core/secret-scan.js';
 import { cleanCorpus } from '../helpers/clean-corpus.js';
 import { sessionNote } from '../helpers/notes.js';
 import { CORPUS, columnOf, gen, KINDS } from '../helpers/secret-corpus.js';
 
-// Issue 20 part 6, ADR-0021: secret coverage at least gitleaks', disguises undone, no false positives.
+// ADR-0021: secret coverage at least gitleaks', disguises undone, no false positives.
 
 const FILE = 'docs/sessions/RT-260511-01.md';
 const BODY_LINE = 9; // the first body line of sessionNote(): `---` closes its six-key frontmatter on line 8

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { secretLintProfiler } from '@secretlint/profiler';
-import { findSecretsInNote, maskSecrets, scanSecrets } from '../../tools/io/secrets.js';
+import { findSecretsInNote, maskSecrets, scanSecrets } from '../../tools/core/secret-scan.js';
 import { sessionNote } from '../helpers/notes.js';
 import { r, SAMPLES } from '../helpers/secret-samples.js';
 

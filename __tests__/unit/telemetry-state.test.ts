@@ -292,7 +292,7 @@ describe('the journal', () => {
 });
 
 describe('parseTelemetryState', () => {
-  test('round-trips what the hook writes, in the SPEC §5 key order', () => {
+  test('round-trips what the hook writes, in the docs/contract.md §5 key order', () => {
     const state = fold(['Bash', 'mcp__notion_offplan__API-post-page']);
     const text = serializeTelemetryState(state);
     expect(parseTelemetryState(text)).toEqual(state);

@@ -26,7 +26,7 @@ describe('text/control-character and text/bidi-control', () => {
     expect(`${issue!.line}:${issue!.column}`).toBe(positionOf(text, '\u001b'));
   });
 
-  test('the issue title of issue 20, written with YAML escapes, is caught in the parsed value and placed at the first escape', () => {
+  test('a title that clears the screen and retitles the terminal, written with YAML escapes, is caught in the parsed value and placed at the first escape', () => {
     const text = '---\nkind: session\ntitle: "\\e[2J\\e[31mRED\\e]0;pwned\\a"\nsummary: ok\n---\n';
     expect(parseNote(text).data.title).toBe('\u001b[2J\u001b[31mRED\u001b]0;pwned\u0007');
     const issues = check(text);

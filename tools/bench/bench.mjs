@@ -1,4 +1,4 @@
-// npm run bench [-- --sessions N] : the performance budgets of SPEC §11, measured on a seeded synthetic
+// npm run bench [-- --sessions N] : the performance budgets of docs/contract.md §11, measured on a seeded synthetic
 // store in temporary git repositories. Every figure is printed as a ratio to a baseline taken in the
 // same run, so the numbers mean the same on a fast or a slow machine.
 import { execFileSync, spawnSync } from 'node:child_process';

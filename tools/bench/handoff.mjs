@@ -1,4 +1,4 @@
-// canon's own time in /handoff on the bench store (SPEC §11): everything the command runs, without the
+// canon's own time in /handoff on the bench store (docs/contract.md §11): everything the command runs, without the
 // model and without `git push` — `canon session commits` (the command's pre-run) plus `canon handoff
 // --no-push` — ≤ 1.5 s; `canon session commits` alone ≤ 0.3 s. The session made two commits of its own
 // through the real hooks first (recorded against it by post-commit), and had tool calls counted by the

@@ -1,4 +1,4 @@
-// Bench of the PostToolUse hook (SPEC §11): median latency per call as a ratio to `node -e 0`, and a
+// Bench of the PostToolUse hook (docs/contract.md §11): median latency per call as a ratio to `node -e 0`, and a
 // 200-way concurrent run on one session, counted vs expected. Runs the committed bundle the way
 // Claude Code does; counts through `canon telemetry show --json` (what handoff reads).
 // Used by tools/bench/bench.mjs; also runnable alone: `node tools/bench/hook.mjs`.

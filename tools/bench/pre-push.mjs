@@ -1,4 +1,4 @@
-// The push gate (SPEC §11, ADR-0022): the pre-push hook's cost for 1 and for 100 pushed notes, in the
+// The push gate (docs/contract.md §11, ADR-0022): the pre-push hook's cost for 1 and for 100 pushed notes, in the
 // 10,000-note store and in a 100-note one. Its cost must follow the notes pushed, not the store: the
 // same push costs about the same in either store (≤ 1.2, as the commit door's figure). Each figure is
 // the whole `canon pre-push` process, fed the refs git would write on its stdin, median of interleaved

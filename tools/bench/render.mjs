@@ -1,4 +1,4 @@
-// `canon render` on the bench store (SPEC §11): the whole site from cold ≤ 10 s, one changed note
+// `canon render` on the bench store (docs/contract.md §11): the whole site from cold ≤ 10 s, one changed note
 // ≤ 1 s, whole-process wall time into a fresh out folder outside the repository.
 // Standalone: node tools/bench/render.mjs [--sessions N] builds its own store.
 import { spawnSync } from 'node:child_process';

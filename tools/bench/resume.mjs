@@ -1,4 +1,4 @@
-// `canon resume` on the bench store (SPEC §8, §11): cold (no resume cache) ≤ 1 s, warm ≤ 0.3 s,
+// `canon resume` on the bench store (docs/contract.md §8, §11): cold (no resume cache) ≤ 1 s, warm ≤ 0.3 s,
 // whole-process wall time, each also as a ratio to `node -e 0` measured in the same run.
 // Standalone: node tools/bench/resume.mjs [--sessions N] builds its own store.
 import { execFileSync, spawnSync } from 'node:child_process';

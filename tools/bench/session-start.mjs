@@ -1,4 +1,4 @@
-// The SessionStart hook (issue 12, item 5; SPEC §11): the resume context for the model, warm (the
+// The SessionStart hook (ADR-0008; docs/contract.md §11): the resume context for the model, warm (the
 // operator and resume caches exist, as after any canon command), whole-process wall time of
 // `node .claude/hooks/session.mjs` with the hook JSON on stdin, as a ratio to `node -e 0` (≤ 1.5).
 import { spawnSync } from 'node:child_process';

@@ -1,6 +1,6 @@
 // A seeded synthetic store for `npm run bench` (and the demo): sessions by three operators over many
 // days, plus workstreams. Notes are written in canonical key order with a current content_hash,
-// computed here independently of canon's TypeScript (the recipe of SPEC §3.4), so the store is
+// computed here independently of canon's TypeScript (the recipe of docs/contract.md §3.4), so the store is
 // already normal: `canon normalize --all --check` passes on it.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';

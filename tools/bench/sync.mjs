@@ -1,4 +1,4 @@
-// Bench: `canon sync` against the fake Notion server at Notion's real pace (3 req/s), issue 14's figures:
+// Bench: `canon sync` against the fake Notion server at Notion's real pace (3 req/s), the figures of ADR-0012:
 // - 100 new notes: ≤ 110 requests, and the run within 10 % of the floor that pace sets (requests ÷ 3 s);
 // - an unchanged store: 0 requests;
 // - a one-word edit in a 300-line note: ≤ 2 requests and ≤ 2 s;

@@ -283,7 +283,7 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .action(action(async () => (await import('../commands/session-gc.js')).runSessionGc as Runner));
   session
     .command('commits')
-    .description("this Claude Code session's commits: those canon's post-commit recorded for it since it started or since its last handoff (a clone with no record: every commit since the session started)")
+    .description("this Claude Code session's commits: those canon's post-commit recorded for it since it started or since its last handoff, with those of the session a /clear ended to start it (a clone with no record: every commit since the session started)")
     .option('--session-id <id>', 'Claude Code session id (default: $CLAUDE_CODE_SESSION_ID, $CLAUDE_SESSION_ID, the only live session)')
     .option('--json', 'print {session_id, since, source, commits:[{sha, subject}]} as JSON (source: recorded, since or recent)')
     .addHelpText('after', EXIT_CODES_HELP)

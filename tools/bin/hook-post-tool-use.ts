@@ -1,5 +1,5 @@
 // Standalone entry of the PostToolUse hook, bundled to .claude/hooks/post-tool-use.mjs and run by
-// Claude Code as `node "$CLAUDE_PROJECT_DIR"/.claude/hooks/post-tool-use.mjs` (SPEC §5): no commander,
+// Claude Code as `node "$CLAUDE_PROJECT_DIR"/.claude/hooks/post-tool-use.mjs` (docs/contract.md §5): no commander,
 // no canon CLI, only Node built-ins, so start-up costs about what `node -e 0` costs.
 import { runPostToolUseHookSync } from '../hooks/post-tool-use.js';
 

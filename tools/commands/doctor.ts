@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { checkPluginSettings, LEGACY_HOOK_BUNDLES } from '../core/claude-plugin-settings.js';
@@ -6,7 +6,7 @@ import { CANON_HOOKS, hasHookBlock, type CanonHook } from '../core/hook-blocks.j
 import { isCanonHookCommand } from '../core/install-plan.js';
 import { hasLefthookEntry } from '../core/lefthook-config.js';
 import { hasPreCommitHook, PRE_COMMIT_CONFIG } from '../core/pre-commit-config.js';
-import { findLefthookConfig, findSimpleGitHooksConfig } from '../io/installer.js';
+import { findLefthookConfig, findSimpleGitHooksConfig, recordedHooks } from '../io/installer.js';
 import { errorMessage } from '../errors.js';
 import { MERGE_DRIVER, mergeDriverCommand, readCloneLayout, runnerPath, setupClone, type CloneLayout } from '../io/clone-setup.js';
 import { porcelain } from '../io/git.js';
@@ -23,7 +23,8 @@ import { CLAIM_TEMP_PREFIX, listDeadTemps } from '../io/temp-sweep.js';
 import { findUnpushedHandoffs, type UnpushedRecord } from '../io/unpushed-handoffs.js';
 import { PROBE_PREFIX } from '../io/writable.js';
 import { faultMessages as f } from '../messages/faults.js';
-import { installMessages as m } from '../messages/install.js';
+import { commandWords, installMessages as m, installMessagesFor } from '../messages/install.js';
+import { readPackageManager } from '../io/package-manager.js';
 import { currentCliFile } from './setup.js';
 
 export interface DoctorOptions {
@@ -85,18 +86,34 @@ function managerBehind(layout: CloneLayout, text: string, hook: CanonHook): { fi
   }
 }
 
+/**
+ * A manager that lays its hooks where core.hooksPath was at init (lefthook, simple-git-hooks and the
+ * pre-commit framework in .git/hooks; a team's own scripts in their folder): core.hooksPath moved
+ * since (a husky left over, a fresh clone that never ran the team's `git config`), git runs none of them.
+ */
+async function hooksPathMoved(layout: CloneLayout): Promise<DoctorProblem | null> {
+  const recorded = recordedHooks(layout.top);
+  if (recorded === null || recorded.system === 'husky' || recorded.system === 'new-husky') return null;
+  const current = (await (await porcelain(layout.top)).getConfig('core.hooksPath', 'local')).value;
+  const where = (value: string | null) => (value === null ? null : path.resolve(layout.top, value));
+  if (where(current) === where(recorded.hooksPath)) return null;
+  return { check: 'hooks', message: m.check.hooksPathMoved(current, recorded.hooksPath, recorded.system), fix: m.fix.hooksPath(recorded.hooksPath), fixable: false };
+}
+
 async function checkHooks(layout: CloneLayout, problems: DoctorProblem[]): Promise<void> {
+  const moved = await hooksPathMoved(layout);
+  if (moved !== null) problems.push(moved);
   const dir = await hooksDir(layout);
-  if (!existsSync(dir)) {
+  if (moved === null && !existsSync(dir)) {
     problems.push({ check: 'hooks', message: m.check.hooksPathMissing(dir), fix: m.fix.setup, fixable: true });
     return;
   }
-  for (const hook of CANON_HOOKS) {
+  for (const hook of moved === null ? CANON_HOOKS : []) {
     const file = path.join(dir, hook);
     const text = readTextOrNull(file);
     if (text === null) {
       // A manager lays the hooks from its config: its own command brings the missing one back.
-      const fix = findLefthookConfig(layout.top) !== null ? m.fix.lefthook : findSimpleGitHooksConfig(layout.top) !== null ? m.fix.simpleGitHooks : existsSync(path.join(layout.top, PRE_COMMIT_CONFIG)) ? m.fix.preCommit : null;
+      const fix = findLefthookConfig(layout.top) !== null ? m.fix.lefthook(existsSync(path.join(layout.top, 'node_modules/.bin/lefthook'))) : findSimpleGitHooksConfig(layout.top) !== null ? m.fix.simpleGitHooks : existsSync(path.join(layout.top, PRE_COMMIT_CONFIG)) ? m.fix.preCommit : null;
       problems.push({ check: 'hooks', message: m.check.hookMissing(hook, file), fix: fix ?? m.fix.setup, fixable: fix === null });
       continue;
     }
@@ -276,7 +293,9 @@ export async function diagnose(cwd: string, env: NodeJS.ProcessEnv): Promise<{ l
   await checkUnfinished(layout, env, problems);
   checkLocks(layout, problems);
   await checkLeftovers(layout, env, problems);
-  return { layout, problems };
+  // Each fix in the words of this repository's package manager (`bun run canon setup` in a bun repository).
+  const words = commandWords(readPackageManager(layout.top));
+  return { layout, problems: problems.map((p) => ({ ...p, fix: words(p.fix) })) };
 }
 
 /**
@@ -284,7 +303,9 @@ export async function diagnose(cwd: string, env: NodeJS.ProcessEnv): Promise<{ l
  * wrong. `--fix` runs `canon setup` when that repairs something, then checks again.
  */
 export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Promise<CommandOutcome<{ ok: boolean; fixed: number; problems: DoctorProblem[] }>> {
-  let { layout, problems } = await diagnose(ctx.cwd, ctx.env);
+  const diagnosis = await diagnose(ctx.cwd, ctx.env);
+  const { layout } = diagnosis;
+  let { problems } = diagnosis;
   let fixed = 0;
   if (options.fix && problems.some((p) => p.fixable)) {
     for (const { file, seen } of staleLocks(layout)) breakLock(file, seen);
@@ -299,7 +320,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   else {
     if (fixed > 0) ctx.logger.err(m.fixed(fixed));
     for (const p of problems) ctx.logger.out(`✗ ${p.message}\n    fix: ${p.fix}`);
-    ctx.logger.err(problems.length === 0 ? m.ok(CHECKS) : m.problems(problems.length));
+    ctx.logger.err(problems.length === 0 ? m.ok(CHECKS) : installMessagesFor(readPackageManager(layout.top)).problems(problems.length));
   }
   return { exitCode: problems.length === 0 ? 0 : 1, result };
 }

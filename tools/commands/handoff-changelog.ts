@@ -27,7 +27,7 @@ export async function addToChangelog(
   const { path: notePath, ...rest } = entry;
   // Commit subjects and the title are other people's text: a token typed into `git commit -m` must
   // not be copied into a file that is committed and pushed. Masked as the commit door masks it.
-  const { maskSecrets } = await import('../io/secrets.js');
+  const { maskSecrets } = await import('../core/secret-scan.js');
   let masked = 0;
   const mask = async (text: string) => {
     const out = await maskSecrets(text);

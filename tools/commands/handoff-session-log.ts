@@ -35,7 +35,7 @@ export async function logInWorkstream(
     return null;
   }
   // The line is made from the session's summary: masked as the commit door would mask a secret in it.
-  const { maskSecrets } = await import('../io/secrets.js');
+  const { maskSecrets } = await import('../core/secret-scan.js');
   const masked = await maskSecrets(entry);
   if (masked.found > 0) warn(gateMessages.handoff.masked(rel, masked.found));
   const withEntry = (text: string): string => {

@@ -2,14 +2,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { invariantServers, type CanonConfig } from '../core/config.js';
-import { createNote, parseNote, serializeNote, type Note } from '../core/frontmatter.js';
+import { createNote, parseNote, serializeNote } from '../core/frontmatter.js';
 import {
   checkResumePrompt,
   completeDraft,
   findInvariantBreaches,
   formatSessionLogEntry,
   hasFullSections,
-  insertSessionLogEntry,
   isoSeconds,
   isTrivialSession,
   mergeDrafts,
@@ -96,7 +95,7 @@ export interface HandoffOptions {
   readStdin?: () => Promise<string>;
 }
 
-/** SPEC §13: `--json` prints exactly this. */
+/** docs/contract.md §13: `--json` prints exactly this. */
 export interface HandoffResult {
   id: string | null;
   path: string | null;
@@ -106,7 +105,7 @@ export interface HandoffResult {
 }
 
 /**
- * `canon handoff` (SPEC §6): claim an id, gather content, telemetry and git stats, write the session
+ * `canon handoff` (docs/contract.md §6): claim an id, gather content, telemetry and git stats, write the session
  * note over the claim stub, log it in the workstream, commit exactly those files (the hooks normalise,
  * validate, scan and index), push, archive the telemetry. Everything that can refuse the handoff
  * without the user's content at stake (bad input, repository state, operator) is checked before the
@@ -175,7 +174,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     const continued = telemetry === null ? null : readContinuedSession(root, telemetry.state, ctx.now());
     const sessionState = continued === null ? (telemetry?.state ?? null) : mergeTelemetryStates(continued.state, telemetry!.state);
     const earlier = sessionId === null ? [] : readHandoffLedger(root, sessionId);
-    const { stats, since } = await readStats(root, config, operator, { telemetry, sessionId }, ctx, warn);
+    const { stats, since } = await readStats(root, config, operator, { telemetry, sessionId, continued: continued?.id ?? null }, ctx, warn);
     if (since !== null) logger.step(m.steps.stats(stats.commits, stats.linesAdded, stats.linesRemoved, since));
 
     let draft = given.draft;
@@ -334,6 +333,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       }
       result.committed = true;
       if (sessionId !== null) await markSessionHandoff(root, sessionId, committed.sha, ctx.env).catch(() => undefined);
+      if (continued !== null) await markSessionHandoff(root, continued.id, committed.sha, ctx.env).catch(() => undefined);
       handoffLock.release();
       await pauseForTest('handoff:committed', ctx.env, (text) => logger.err(text));
       logger.step(m.steps.committed(committed.sha, subject));
@@ -453,7 +453,7 @@ function isFirstHandoff(root: string, config: CanonConfig, initials: string, id:
   }
 }
 
-/** SPEC §6 step 2, as io/session-resolve.ts decides: never a guess when an id is known or several sessions are live. */
+/** docs/contract.md §6 step 2, as io/session-resolve.ts decides: never a guess when an id is known or several sessions are live. */
 function readTelemetry(root: string, options: HandoffOptions, ctx: CommandContext, warn: (text: string) => void): TelemetryLookup | null {
   const id = resolveSessionIdFor(root, options.sessionId, ctx.env, ctx.now()).id ?? undefined;
   const lookup = id === undefined ? null : findTelemetryState(root, id, ctx.now());
@@ -470,7 +470,7 @@ function telemetryStem(lookup: TelemetryLookup): string {
 }
 
 /**
- * SPEC §6 step 3, exactly: the commits canon's post-commit recorded for this session since its last
+ * docs/contract.md §6 step 3, exactly: the commits canon's post-commit recorded for this session since its last
  * handoff (io/session-commits-log.ts). Only where this clone records none (hooks older than that, a
  * handoff outside Claude Code) the session is taken to start when the hook first counted a call, else
  * at the operator's last handoff, and its commits are the operator's since then.
@@ -479,15 +479,18 @@ async function readStats(
   root: string,
   config: CanonConfig,
   operator: ResolvedOperator,
-  session: { telemetry: TelemetryLookup | null; sessionId: string | null },
+  session: { telemetry: TelemetryLookup | null; sessionId: string | null; continued: string | null },
   ctx: CommandContext,
   warn: (text: string) => void,
 ) {
-  const { telemetry, sessionId } = session;
+  const { telemetry, sessionId, continued } = session;
   if (sessionId !== null) {
     const recorded = await readSessionCommits(root, sessionId, ctx.env);
     if (recorded.recording) {
-      const stats = await readCommitStats(root, recorded.shas, { folders: config.folders, env: ctx.env });
+      // After `/clear`, the commits of the session it ended are this work's too, as its calls are.
+      const before = continued === null ? [] : (await readSessionCommits(root, continued, ctx.env)).shas;
+      const shas = [...new Set([...before, ...recorded.shas])];
+      const stats = await readCommitStats(root, shas, { folders: config.folders, env: ctx.env });
       return { stats, since: validIso(telemetry?.state.started_at) ?? stats.firstCommitAt };
     }
   }

@@ -5,7 +5,8 @@ import { errorMessage, UsageError } from '../errors.js';
 import { readCloneLayout, setupClone } from '../io/clone-setup.js';
 import { applyInit, applyUninstall, planInit, planUninstall, readHooksPath, runHookManager, type InstallPlan } from '../io/installer.js';
 import { openRepo } from '../io/repo.js';
-import { installMessages as m } from '../messages/install.js';
+import { installMessages as m, installMessagesFor } from '../messages/install.js';
+import { readPackageManager } from '../io/package-manager.js';
 import { generateCommandWrappers } from './commands-generate.js';
 import { changedIndexes, renderAllIndexes, writeIndexes } from './index-files.js';
 import { currentCliFile } from './setup.js';
@@ -53,6 +54,8 @@ function describe(plan: InstallPlan): string[] {
  */
 export async function runInit(options: InitOptions, ctx: CommandContext): Promise<CommandOutcome<Record<string, unknown>>> {
   const plan = await planInit(ctx.cwd, { notionWorkflow: options.notionWorkflow === true, obsidian: options.obsidian === true, ci: options.ci === true });
+  // The commands init prints, in the words of the repository's package manager.
+  const said = installMessagesFor(readPackageManager(plan.root));
   const summary = {
     dry_run: options.dryRun === true,
     hook_system: plan.hookSystem,
@@ -64,12 +67,12 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
   };
   if (!options.json) {
     for (const line of describe(plan)) ctx.logger.out(line);
-    if (options.obsidian !== true && !existsSync(path.join(plan.root, '.obsidian'))) ctx.logger.out(m.init.offerObsidian);
+    if (options.obsidian !== true && !existsSync(path.join(plan.root, '.obsidian'))) ctx.logger.out(said.init.offerObsidian);
     for (const w of plan.warnings) ctx.logger.err(`canon init: warning: ${w}`);
   }
   if (options.dryRun) {
     if (options.json) ctx.logger.out(JSON.stringify(summary, null, 2));
-    else ctx.logger.err(m.init.dryRun);
+    else ctx.logger.err(said.init.dryRun);
     return { exitCode: 0, result: summary };
   }
   if (!options.yes) {
@@ -108,12 +111,12 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
   const report = backfill?.result;
   const changed = report?.changed ?? 0;
   const needHand = report?.files.filter((f) => f.problems.some((p) => p.severity === 'error')).length ?? 0;
-  if (!pkgHasCanon(plan.root)) plan.warnings.push(m.init.notADependency);
+  if (!pkgHasCanon(plan.root)) plan.warnings.push(said.init.notADependency);
   if (options.json) ctx.logger.out(JSON.stringify(summary, null, 2));
   else {
     ctx.logger.out(m.init.done(plan.files.length));
-    ctx.logger.out(changed + needHand > 0 ? m.init.backfill(changed, report?.renamed ?? 0, needHand) : m.init.noBackfill);
-    if (!pkgHasCanon(plan.root)) ctx.logger.err(`canon init: warning: ${m.init.notADependency}`);
+    ctx.logger.out(changed + needHand > 0 ? said.init.backfill(changed, report?.renamed ?? 0, needHand) : m.init.noBackfill);
+    if (!pkgHasCanon(plan.root)) ctx.logger.err(`canon init: warning: ${said.init.notADependency}`);
     ctx.logger.out(m.init.commit);
   }
   return { exitCode: 0, result: summary };
@@ -153,6 +156,6 @@ export async function runUninstall(options: UninstallOptions, ctx: CommandContex
   await applyUninstall(layout.top, layout, plan);
   summary.applied = true;
   if (options.json) ctx.logger.out(JSON.stringify(summary, null, 2));
-  else ctx.logger.out(m.uninstall.done);
+  else ctx.logger.out(installMessagesFor(readPackageManager(layout.top)).uninstall.done);
   return { exitCode: 0, result: summary };
 }

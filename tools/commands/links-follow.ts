@@ -34,7 +34,7 @@ function follow(text: string, rel: string, kind: NoteKind, renames: readonly Ren
 
 /**
  * Every note in the store that links to a renamed note: markdown links, reference definitions and
- * wikilinks (issue 15.2). Only notes that mention an old file name or id are parsed. The staged
+ * wikilinks (ADR-0018). Only notes that mention an old file name or id are parsed. The staged
  * version of each is built from its blob in the index, so a user's unstaged edits to the same file
  * never reach the index.
  */

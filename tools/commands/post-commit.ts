@@ -14,7 +14,7 @@ import { checkCherryPick } from './post-rewrite.js';
  * made it ($CLAUDE_CODE_SESSION_ID), puts the pre-commit hook's normalised blobs into the real index
  * after a `git commit <paths>`, checks the notes a cherry-pick committed (ADR-0024), and may refresh
  * local derived state under .claude/state/ only: editing a
- * tracked file here would leave the tree dirty after every commit (SPEC §14). The commit has already
+ * tracked file here would leave the tree dirty after every commit (docs/contract.md §14). The commit has already
  * happened, so nothing here may fail it: problems become one line on stderr and exit 0.
  */
 export async function runPostCommit(_options: Record<string, unknown>, ctx: CommandContext): Promise<CommandOutcome<{ resumeCache: boolean }>> {

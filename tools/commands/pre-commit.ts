@@ -11,7 +11,7 @@ import { writeFileSafely } from '../io/fs.js';
 import { checkWritableFiles } from '../io/writable.js';
 import { OPERATORS_FILE } from '../io/operators.js';
 import { openRepo, type Repo } from '../io/repo.js';
-import { scanSecrets } from '../io/secrets.js';
+import { scanSecrets } from '../core/secret-scan.js';
 import { indexEntries, isTemporaryCommitIndex, listStagedEntries, treeEntries, type IndexFixup, readBlobs, saveIndexFixups, SYMLINK_MODE, writeIndexEntries, type StagedEntry } from '../io/staged.js';
 import { loadNoteBytes, readNote, type LoadedNote } from '../io/store.js';
 import { messages } from '../messages/index.js';

@@ -143,7 +143,7 @@ async function refuseLikeTheDoor(repo: Repo, sources: RenderSource[]): Promise<n
   const fresh = sources.filter((s) => s.note !== null && s.text !== undefined && isPageSource(s.entry));
   if (fresh.length === 0) return 0;
   // Loaded only when a note was read: a run with nothing changed pays for neither the schemas nor the scanner.
-  const [{ validateNotes }, { scanSecrets }] = await Promise.all([import('./validate.js'), import('../io/secrets.js')]);
+  const [{ validateNotes }, { scanSecrets }] = await Promise.all([import('./validate.js'), import('../core/secret-scan.js')]);
   const loaded = fresh.map((s) => ({ ref: s.ref, text: s.text!, note: s.note! }));
   const found = new Map<string, Issue[]>();
   const add = (issue: Issue) => found.set(issue.file, [...(found.get(issue.file) ?? []), issue]);

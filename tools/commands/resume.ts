@@ -58,7 +58,7 @@ async function computeView(inputs: SnapshotInputs, operator: ResolvedOperator, u
   return { view, problems: store.problems };
 }
 
-/** SPEC §8: operator → sessions → last session and its Resume Prompt → workstreams → peers → dashboard. */
+/** docs/contract.md §8: operator → sessions → last session and its Resume Prompt → workstreams → peers → dashboard. */
 export async function runResume(options: ResumeOptions, ctx: CommandContext): Promise<CommandOutcome<ResumeView>> {
   const limit = parseLimit(options.limit);
   const { root, config } = openRepo(ctx.cwd);

@@ -10,7 +10,7 @@ import type { Issue, NoteRef } from '../core/validate-note.js';
 import { writeFileSafely } from '../io/fs.js';
 import { execGit, gitOutput, splitNul } from '../io/git.js';
 import type { Repo } from '../io/repo.js';
-import { scanSecrets } from '../io/secrets.js';
+import { scanSecrets } from '../core/secret-scan.js';
 import { gitDir, readBlobs, skipWorktreePaths, writeIndexEntries } from '../io/staged.js';
 import { loadNoteBytes, type LoadedNote } from '../io/store.js';
 import { roadsMessages } from '../messages/roads.js';

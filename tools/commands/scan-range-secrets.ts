@@ -1,6 +1,6 @@
 import type { Issue } from '../core/validate-note.js';
 import type { RangeBlob } from '../io/range-notes.js';
-import { scanSecrets } from '../io/secrets.js';
+import { scanSecrets } from '../core/secret-scan.js';
 import { readBlobs } from '../io/staged.js';
 
 /** An issue found in a commit's version of a note: the commit that put it there, and its subject. */

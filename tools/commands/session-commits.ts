@@ -39,9 +39,17 @@ export async function runSessionCommits(options: SessionCommitsOptions, ctx: Com
   const start = state?.session_started_at ?? (state && state.started_at !== '' ? state.started_at : null);
   const since = start !== null && !Number.isNaN(Date.parse(start)) ? start : null;
   const recorded = id === null ? null : await readSessionCommits(root, id, ctx.env);
+  // After `/clear`: the commits of the session it ended, as the handoff counts them (while its calls are unhanded).
+  const replaced = state?.replaces ?? null;
+  if (recorded?.recording && replaced !== null && (findTelemetryState(root, replaced, ctx.now())?.state.tool_calls_count ?? 0) > 0) {
+    recorded.shas = [...new Set([...(await readSessionCommits(root, replaced, ctx.env)).shas, ...recorded.shas])];
+  }
   const source = recorded?.recording ? 'recorded' : since === null ? 'recent' : 'since';
+  // None recorded since the last handoff: no `git log` (with nothing on its stdin it would list HEAD).
   const log =
-    recorded?.recording
+    recorded?.recording && recorded.shas.length === 0
+      ? { code: 0, stdout: '', stderr: '' }
+      : recorded?.recording
       ? await execGit(['log', '--no-walk=unsorted', '--ignore-missing', '--stdin', '--no-merges', '--format=%h%x09%s'], { cwd: root, env: ctx.env, input: [...recorded.shas].reverse().map((sha) => `${sha}\n`).join('') })
       : await execGit(['log', '--no-merges', '--format=%h%x09%s', ...(since === null ? [`-${FALLBACK_COUNT}`] : [`--since=${since}`]), '--'], { cwd: root, env: ctx.env });
   // An unborn branch has no log: no commits, not an error.

@@ -40,7 +40,7 @@ export interface SessionRenameResult {
  * arrived in unpushed commits, the rename is folded into the commit that added it (fixup + autosquash
  * onto the fork point, no upstream commits pulled in), so the old id never existed in local history
  * and `git pull --rebase` replays the note under its new name without an add/add conflict.
- * Every note that links to it follows (issue 15.2): in the rename's commit, or, when the rename is
+ * Every note that links to it follows (ADR-0018): in the rename's commit, or, when the rename is
  * folded into an earlier commit, in one commit on top (a later note's link cannot be folded into a
  * commit that came before it); staged only where the rename is, never with a user's unstaged edits.
  */

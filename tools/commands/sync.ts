@@ -13,7 +13,7 @@ import { readCommittedNotes, readSyncedVersions } from '../io/committed-notes.js
 import { writeFileSafely } from '../io/fs.js';
 import { porcelain } from '../io/git.js';
 import { acquireLock, LockHeldError } from '../io/lock.js';
-import { createNotionApi } from '../io/notion.js';
+import { createNotionApi } from '../sync-core/notion.js';
 import { openRepo } from '../io/repo.js';
 import { readSentMarkdown, writeSentMarkdown } from '../io/sent-markdown.js';
 import { commitMetadata, type MetadataWrite } from '../io/sync-commit.js';

@@ -11,7 +11,7 @@ import { errorMessage, UsageError, UserError } from '../errors.js';
 import { execGit, splitNul } from '../io/git.js';
 import { listRangeNoteBlobs } from '../io/range-notes.js';
 import { openRepo, type Repo } from '../io/repo.js';
-import { scanSecrets } from '../io/secrets.js';
+import { scanSecrets } from '../core/secret-scan.js';
 import { readBlobs, SYMLINK_MODE } from '../io/staged.js';
 import { gateMessages as g } from '../messages/gates.js';
 import { createPaint, type Logger } from '../output.js';

@@ -3,7 +3,7 @@ import { toKebab } from './kebab.js';
 import { proseLines } from './markdown-lines.js';
 
 /**
- * File names teams give their ADRs, and the `NNNN-<slug>` canon wants (SPEC §2): adr-tools writes
+ * File names teams give their ADRs, and the `NNNN-<slug>` canon wants (docs/contract.md §2): adr-tools writes
  * `0001-use-postgres.md`, older setups `001-use-postgres.md`, some `adr-001-use-postgres.md` or
  * `0001_use_postgres.md`. The number is padded to four digits; the rest becomes a kebab-case slug
  * (the title's, when the name has none). Null when the name carries no number canon can keep.

@@ -62,7 +62,7 @@ export interface BackfillPlan {
   note: Note;
 }
 
-/** A value that was converted, kept verbatim (SPEC §9: `legacy_notes`). */
+/** A value that was converted, kept verbatim (docs/contract.md §9: `legacy_notes`). */
 interface LegacyNote {
   key: string;
   value: unknown;

@@ -1,4 +1,4 @@
-// CHANGELOG.md, the store's running log of sessions (issue 15, item 5): one marked section per month,
+// CHANGELOG.md, the store's running log of sessions (ADR-0020): one marked section per month,
 // newest first, one entry per session with the commits it made. The handoff adds its entry; the INDEX
 // merge driver merges two branches' entries (mergeChangelog). Everything outside canon's marked
 // sections is the team's and is kept byte for byte. Pure: text in, text out.

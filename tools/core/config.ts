@@ -2,7 +2,7 @@
 export interface CanonConfig {
   folders: Record<NoteKind, string>;
   /**
-   * The Notion-silent invariant (SPEC §7): `forbidden_mcp` holds MCP server names or `*` globs, matched
+   * The Notion-silent invariant (docs/contract.md §7): `forbidden_mcp` holds MCP server names or `*` globs, matched
    * case-insensitively; calls to every matching server fold into the one counter `mcp__<counter>`.
    */
   invariant: { forbidden_mcp: string[]; counter: string };

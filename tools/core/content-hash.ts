@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 export const SYNC_KEYS = ['content_hash', 'sync_status', 'notion_page_id', 'synced_at', 'synced_hash', 'sync_error'] as const;
 const SYNC_KEY_SET: ReadonlySet<string> = new Set(SYNC_KEYS);
 
-/** JSON with object keys sorted at every depth and no spaces (SPEC §3.4). */
+/** JSON with object keys sorted at every depth and no spaces (docs/contract.md §3.4). */
 export function stableJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map((item) => stableJson(item)).join(',')}]`;

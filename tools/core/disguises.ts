@@ -80,7 +80,7 @@ function cleanLines(text: string): DisguisedText | null {
     length += piece.length;
     lastChar = piece[piece.length - 1]!;
   };
-  const special = /[\u200B\u200C\u200D\u2060\uFEFF\u00AD\u180E<*`~_%\n]/g;
+  const special = /[\u200B\u200C\u2060\uFEFF\u00AD\u180E<*`~_%\n]|\u200D/g;
   let i = 0;
   while (i < text.length) {
     special.lastIndex = i;

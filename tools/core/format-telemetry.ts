@@ -6,7 +6,7 @@ export interface FormatTelemetryOptions {
   paint: Paint;
   /** The state file, repository-relative, named in the heading. */
   file: string;
-  /** `invariant.forbidden_mcp`: servers whose calls break the Notion-silent invariant (SPEC §7). */
+  /** `invariant.forbidden_mcp`: servers whose calls break the Notion-silent invariant (docs/contract.md §7). */
   forbiddenMcp: readonly string[];
 }
 

@@ -82,7 +82,7 @@ function splitFrontmatter(text: string): { raw: string; body: string; hasFrontma
   let file: matter.GrayMatterFile<string>;
   try {
     // gray-matter caches results per input unless given options; an options object on every call
-    // keeps each parse independent (SPEC §14).
+    // keeps each parse independent (docs/contract.md §14).
     file = matter(text, {
       language: 'yaml',
       delimiters: '---',
@@ -333,7 +333,7 @@ export function createNote(data: Record<string, unknown>, body: string): Note {
 }
 
 /**
- * Claim stub (SPEC §3.3): `claimed_at`, `operator`, `kind: session`, optionally `claimed_by` (the
+ * Claim stub (docs/contract.md §3.3): `claimed_at`, `operator`, `kind: session`, optionally `claimed_by` (the
  * claiming process, ADR-0025), and nothing else, empty body.
  */
 export function isClaimStub(note: Pick<Note, 'data' | 'body'>): boolean {

@@ -1,4 +1,4 @@
-// Pure model of a handoff (SPEC §6, §3.5, §13): handoff input in, session note data and body out, plus
+// Pure model of a handoff (docs/contract.md §6, §3.5, §13): handoff input in, session note data and body out, plus
 // the Resume Prompt checks, the workstream Session Log entry and the git log parser. No fs, git or clock.
 import type { NoteKind } from './config.js';
 import { parseNote, NoteSyntaxError } from './frontmatter.js';
@@ -11,7 +11,7 @@ import type { TelemetryState } from './telemetry.js';
 export const CONFIDENCE_LEVELS = ['high', 'medium', 'low'] as const;
 export type Confidence = (typeof CONFIDENCE_LEVELS)[number];
 
-/** SPEC §3.5: long enough to start cold from, short enough to be read. */
+/** docs/contract.md §3.5: long enough to start cold from, short enough to be read. */
 export const RESUME_PROMPT_WORDS = { min: 80, max: 150 } as const;
 /** A session with no commits and at most this many tool calls is trivial: it gets the quick form. */
 export const TRIVIAL_MAX_TOOL_CALLS = 10;
@@ -53,7 +53,7 @@ const JSON_KEYS = ['title', 'summary', 'workstream', 'tags', 'shipped', 'decisio
 const LIST_KEYS = { shipped: 'shipped', decisions: 'decisions', open_questions: 'openQuestions', next_steps: 'nextSteps' } as const;
 
 /**
- * Parse the JSON handoff input of SPEC §13 (what the Claude Code command pipes in):
+ * Parse the JSON handoff input of docs/contract.md §13 (what the Claude Code command pipes in):
  *
  *     { "title": "…", "summary": "…", "workstream": "repo-flip", "tags": ["hooks"],
  *       "shipped": ["…"], "decisions": ["…"], "open_questions": ["…"], "next_steps": ["…"],
@@ -135,7 +135,7 @@ const SECTION_SLOTS: Record<string, keyof HandoffSections | 'resume'> = {
 
 /**
  * A markdown handoff: optional frontmatter (title, summary, workstream, tags, confidence, quick) and a
- * body with the sections of SPEC §3.5. A missing title is taken from a leading `# Heading`, a missing
+ * body with the sections of docs/contract.md §3.5. A missing title is taken from a leading `# Heading`, a missing
  * summary from the first paragraph of `## Summary`. Sections canon does not know are kept verbatim.
  */
 export function parseHandoffMarkdown(text: string): DraftResult {
@@ -318,7 +318,7 @@ export type ResumePromptProblem =
   | { rule: 'too-short' | 'too-long'; words: number }
   | { rule: 'no-confidence' };
 
-/** SPEC §3.5: 80–150 words and a final `Confidence:` line. Warnings only: a short prompt beats none. */
+/** docs/contract.md §3.5: 80–150 words and a final `Confidence:` line. Warnings only: a short prompt beats none. */
 export function checkResumePrompt(prompt: string | null, confidence: Confidence | null): ResumePromptProblem[] {
   if (prompt === null || prompt.trim() === '') return [{ rule: 'missing' }];
   const problems: ResumePromptProblem[] = [];
@@ -438,7 +438,7 @@ export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** SPEC §6 step 1: no commits and few tool calls. Unknown telemetry is not evidence of a trivial session. */
+/** docs/contract.md §6 step 1: no commits and few tool calls. Unknown telemetry is not evidence of a trivial session. */
 export function isTrivialSession(stats: GitStats, telemetry: Pick<TelemetryState, 'tool_calls_count'> | null): boolean {
   return telemetry !== null && stats.commits === 0 && telemetry.tool_calls_count <= TRIVIAL_MAX_TOOL_CALLS;
 }
@@ -460,7 +460,7 @@ export type NoteTelemetry = Pick<
 
 /**
  * The note's telemetry from the hook's state (zeros when none was recorded), with the invariant key
- * `mcp__<server>` of every forbidden server always present (SPEC §7) and keys sorted so the
+ * `mcp__<server>` of every forbidden server always present (docs/contract.md §7) and keys sorted so the
  * frontmatter diffs cleanly.
  */
 export function planNoteTelemetry(state: TelemetryState | null, forbiddenMcp: readonly string[]): NoteTelemetry {
@@ -487,7 +487,7 @@ export interface EarlierHandoff {
 }
 
 /**
- * Forbidden MCP servers this session called, with their counts (SPEC §7): the calls this note covers
+ * Forbidden MCP servers this session called, with their counts (docs/contract.md §7): the calls this note covers
  * plus those its earlier handoffs covered (the invariant is the whole session's), and which of those
  * earlier notes saw them.
  */
@@ -570,7 +570,7 @@ export function planSessionNote(plan: SessionNotePlan): { data: Record<string, u
 
 const NONE = '_None._';
 
-/** The body of SPEC §3.5: the full form's seven sections, or the quick form's two. */
+/** The body of docs/contract.md §3.5: the full form's seven sections, or the quick form's two. */
 export function renderSessionBody(plan: SessionNotePlan): string {
   const { content } = plan;
   const section = (heading: string, text: string) => `## ${heading}\n\n${text.trim() === '' ? NONE : text.trim()}\n`;
@@ -605,7 +605,7 @@ function renderTelemetrySection(plan: SessionNotePlan): string {
     lines.push(`- Subagents dispatched: ${t.subagents_dispatched}; parallel terminals observed: ${t.parallel_terminals_observed}`);
   }
   const earlier = plan.earlier ?? [];
-  if (plan.continues) lines.push(`- Continues session \`${plan.continues}\`, ended by /clear: its calls are counted here`);
+  if (plan.continues) lines.push(`- Continues session \`${plan.continues}\`, ended by /clear: its calls and commits are counted here`);
   if (earlier.length > 0) lines.push(`- Follows this session's earlier handoff${earlier.length > 1 ? 's' : ''} ${earlier.map((h) => h.id).join(', ')}: the counts above are the calls since`);
   const breaches = findInvariantBreaches(t, plan.forbiddenMcp, earlier);
   if (plan.forbiddenMcp.length > 0) {
@@ -648,7 +648,7 @@ export function formatSessionLogEntry(id: string, date: string, summary: string,
 }
 
 /**
- * Put `entry` first in the body's `## Session Log` (newest first, SPEC §3.5), creating the section at
+ * Put `entry` first in the body's `## Session Log` (newest first, docs/contract.md §3.5), creating the section at
  * the end when it is missing. An entry for the same id is replaced, so a repeated handoff of one
  * session never lists it twice.
  */

@@ -17,10 +17,20 @@ export const INDEX_FIXUPS = 'canon-index-fixups.json';
 export const RUNNER_REL = 'canon/run';
 
 const FIND_RUNNER = `canon_run="$(git rev-parse --git-common-dir)/${RUNNER_REL}"`;
-const NO_RUNNER = `echo "canon: this clone's canon hooks are not set up (no $canon_run): run your package manager's install (npm install), or npx canon-notes setup" >&2`;
+/** The commands a hook names when the clone is not set up: the repository's package manager's (core/package-manager.ts). */
+export interface SetupWords {
+  /** The install command that lays the runner (`npm install`, `bun install`). */
+  install: string;
+  /** How canon's CLI is run there (`npx canon-notes`, `bun run canon`). */
+  canon: string;
+}
+const NPM_WORDS: SetupWords = { install: 'npm install', canon: 'npx canon-notes' };
+
+const noRunner = (words: SetupWords) => `echo "canon: this clone's canon hooks are not set up (no $canon_run): run your package manager's install (${words.install}), or ${words.canon} setup" >&2`;
 
 /** What canon runs for one hook, as shell lines; `pushArgs` is how pre-push's two arguments are named. */
-function renderHookBody(hook: CanonHook, pushArgs: string, pushStdin = ''): string[] {
+function renderHookBody(hook: CanonHook, pushArgs: string, pushStdin = '', words: SetupWords = NPM_WORDS): string[] {
+  const NO_RUNNER = noRunner(words);
   const body: Record<CanonHook, string[]> = {
     // Guarding the commit door: a missing runner refuses the commit rather than letting notes in unchecked.
     'pre-commit': [`  [ -x "$canon_run" ] || { ${NO_RUNNER}; exit 1; }`, '  "$canon_run" pre-commit || exit $?'],
@@ -42,11 +52,11 @@ function renderHookBody(hook: CanonHook, pushArgs: string, pushStdin = ''): stri
 }
 
 /** The lines of canon's block for one hook. */
-export function renderHookBlock(hook: CanonHook): string {
+export function renderHookBlock(hook: CanonHook, words: SetupWords = NPM_WORDS): string {
   // The team's lines before the block may have failed in a script without `set -e` (lefthook's
   // `call_lefthook run`, a hand-written `#!/bin/sh`): their status is kept and handed on, so the
   // script ends as it would have without canon, and a failing team check still fails the hook.
-  return renderLineBlock(['canon_status=$?', ...renderHookBody(hook, '"$@"'), '[ "$canon_status" -eq 0 ] || (exit "$canon_status")']);
+  return renderLineBlock(['canon_status=$?', ...renderHookBody(hook, '"$@"', '', words), '[ "$canon_status" -eq 0 ] || (exit "$canon_status")']);
 }
 
 /**
@@ -71,8 +81,8 @@ const FINAL_LINE = /^\s*(exec|exit)(\s|$)/;
  * block goes last (after the team's formatters, so the hash covers their output) — or right before
  * a closing `exec`/`exit` line, which would never let it run. A new file gets only the block.
  */
-export function mergeHookBlock(existing: string | null, hook: CanonHook): string {
-  const block = renderHookBlock(hook);
+export function mergeHookBlock(existing: string | null, hook: CanonHook, words: SetupWords = NPM_WORDS): string {
+  const block = renderHookBlock(hook, words);
   if (existing === null || existing.trim() === '') return mergeLineBlock(null, block);
   if (hasLineBlock(existing)) return mergeLineBlock(existing, block);
   const lines = existing.split('\n');
@@ -89,7 +99,7 @@ export function mergeHookBlock(existing: string | null, hook: CanonHook): string
  * The runner script: finds canon's CLI in this worktree, else in the main worktree (a new `git
  * worktree add` has no node_modules or dist of its own), and fails loudly when neither has it.
  */
-export function renderRunner(options: { cli: string; mainRoot: string | null }): string {
+export function renderRunner(options: { cli: string; mainRoot: string | null; install?: string }): string {
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const absolute = options.cli.startsWith('/');
   const candidates = absolute ? ['"$cli"'] : ['"$top/$cli"', ...(options.mainRoot ? ['"$main/$cli"'] : [])];
@@ -103,7 +113,7 @@ export function renderRunner(options: { cli: string; mainRoot: string | null }):
     `for f in ${candidates.join(' ')}; do`,
     '  [ -f "$f" ] && exec node "$f" "$@"',
     'done',
-    `echo "canon: canon's CLI ($cli) is installed neither in \${top:-this worktree} nor in \${main:-the main worktree}: run npm install." >&2`,
+    `echo "canon: canon's CLI ($cli) is installed neither in \${top:-this worktree} nor in \${main:-the main worktree}: run ${options.install ?? 'npm install'}." >&2`,
     'exit 1',
     '',
   ].join('\n');

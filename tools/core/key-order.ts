@@ -1,7 +1,7 @@
 import type { NoteKind } from './config.js';
 import { SYNC_KEYS } from './content-hash.js';
 
-/** Group 1: what a person reads on a phone comes first (SPEC §3.1). */
+/** Group 1: what a person reads on a phone comes first (docs/contract.md §3.1). */
 const TOP: Record<NoteKind, readonly string[]> = {
   session: ['title', 'operator', 'summary', 'workstream', 'status', 'tags'],
   workstream: ['title', 'owner', 'summary', 'workstream', 'status', 'tags'],

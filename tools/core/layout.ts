@@ -1,6 +1,6 @@
 import { NOTE_KINDS, type CanonConfig, type NoteKind } from './config.js';
 
-/** Files inside a store folder that are not notes (SPEC §2). */
+/** Files inside a store folder that are not notes (docs/contract.md §2). */
 export const NOT_NOTES: ReadonlySet<string> = new Set(['TEMPLATE.md', 'INDEX.md', 'README.md']);
 
 export type PathRole = 'note' | 'index' | 'template' | 'other';
@@ -38,7 +38,7 @@ const ID_PREFIX: Record<Exclude<NoteKind, 'session' | 'adr'>, string> = {
   learning: 'LRN-',
 };
 
-/** The external_id a note's file name implies (SPEC §2), or null when the name cannot carry one. */
+/** The external_id a note's file name implies (docs/contract.md §2), or null when the name cannot carry one. */
 export function externalIdFor(kind: NoteKind, stem: string): string | null {
   switch (kind) {
     case 'session':

@@ -12,7 +12,7 @@ import type { Issue } from './validate-note.js';
 import { lineIndex } from './line-index.js';
 
 /**
- * Links between notes (issue 15.1). People and agents write wikilinks — `[[RT-260511-02]]`,
+ * Links between notes (ADR-0018). People and agents write wikilinks — `[[RT-260511-02]]`,
  * `[[RT-260511-02|the spike]]`, `[[RT-260511-02#Resume Prompt]]`, `[[repo-flip]]` (a workstream
  * slug), `[[WS-repo-flip]]`, `[[ADR-0003]]` — and canon turns them into relative markdown links
  * (`[RT-260511-02](../sessions/RT-260511-02.md)`), which GitHub, Obsidian, VS Code and the sync all
@@ -20,7 +20,7 @@ import { lineIndex } from './line-index.js';
  * mdast (GFM) and only text outside those nodes is looked at.
  */
 
-/** The notes a link may name, built from their paths alone (ids come from file names, SPEC §2). */
+/** The notes a link may name, built from their paths alone (ids come from file names, docs/contract.md §2). */
 export interface NoteTable {
   /** external_id → repository-relative path. */
   byId: Map<string, string>;
@@ -258,7 +258,10 @@ function locateDestination(body: string, node: Nodes, start: number, end: number
       const c = body[urlEnd]!;
       if (c === '\\') urlEnd += 2;
       else if (/\s/.test(c)) break;
-      else if (c === '(') (depth++, urlEnd++);
+      else if (c === '(') {
+        depth++;
+        urlEnd++;
+      }
       else if (c === ')') {
         if (depth === 0) break;
         depth--;

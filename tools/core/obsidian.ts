@@ -1,4 +1,4 @@
-// The `.obsidian/` baseline (issue 15, item 3) that makes a store a working Obsidian vault out of the
+// The `.obsidian/` baseline (`canon init --obsidian`, docs/guides/links-and-site.md) that makes a store a working Obsidian vault out of the
 // box: markdown links with relative paths, kept up to date on rename (what canon's commit door and
 // GitHub resolve too), new notes beside the note they are made from, templates from one folder, and
 // the folders that hold no notes kept out of search, the graph and the quick switcher. Per-user

@@ -33,7 +33,7 @@ interface Env {
   headings: string[];
 }
 
-/** The section the site highlights (SPEC §3.5: every session ends with one). */
+/** The section the site highlights (docs/contract.md §3.5: every session ends with one). */
 export const RESUME_PROMPT_ID = 'resume-prompt';
 
 /** `[[id]]`, `[[id#Heading]]`, `[[id|text]]`, `[[id#Heading|text]]`. */

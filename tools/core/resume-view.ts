@@ -41,7 +41,7 @@ export interface LastSession {
   path: string;
 }
 
-/** The `--json` shape of SPEC §13, plus `sessions`: the history the dashboard lists (`--limit`). */
+/** The `--json` shape of docs/contract.md §13, plus `sessions`: the history the dashboard lists (`--limit`). */
 export interface ResumeView {
   operator: { slug: string; initials: string };
   last_session: LastSession | null;
@@ -53,7 +53,7 @@ export interface ResumeView {
   };
   peers: Array<{ id: string; operator: string; date: string; title: string | null }>;
   message: string | null;
-  /** Additive: Claude Code sessions of this clone that ended with tool calls and no handoff (issue 12). */
+  /** Additive: Claude Code sessions of this clone that ended with tool calls and no handoff (docs/contract.md §8 step 5). */
   unfinished?: { sessions: number; tool_calls: number; ids: string[] };
 }
 
@@ -68,7 +68,7 @@ const OTHERS_SHOWN = 10;
 
 /**
  * A session is the operator's when its file carries their initials, or when it is a legacy
- * `CONV-*` / `LOCAL-*` note whose frontmatter names them (SPEC §8 step 1). Built once as a
+ * `CONV-*` / `LOCAL-*` note whose frontmatter names them (docs/contract.md §8 step 1). Built once as a
  * predicate: it runs over every session of a 10,000-note store.
  */
 function ownedBy(operator: ResumeOperator): (session: SessionFacts) => boolean {

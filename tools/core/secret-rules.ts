@@ -291,6 +291,6 @@ export const CANON_RULES: readonly SecretRule[] = [
     id: 'SECRET_ASSIGNMENT',
     keywords: ['secret', 'token', 'key', 'credential', 'auth'],
     patterns: [assignment(SECRET_KEY)],
-    accept: (secret, match) => isHighEntropy(secret) && !/^(?:sha\d+|md5|blake\d*)[:~-]/i.test(secret),
+    accept: (secret) => isHighEntropy(secret) && !/^(?:sha\d+|md5|blake\d*)[:~-]/i.test(secret),
   },
 ];

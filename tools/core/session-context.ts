@@ -1,4 +1,4 @@
-// The resume context the SessionStart hook hands the model (issue 12, item 5): the operator's last
+// The resume context the SessionStart hook hands the model (ADR-0008, docs/contract.md §5): the operator's last
 // Resume Prompt, their active workstreams, peers' sessions since then, unfinished sessions. Pure, and
 // bounded: the text never exceeds `maxChars`, whatever the store holds.
 import { claudeMessages as m } from '../messages/claude.js';

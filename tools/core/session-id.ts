@@ -1,4 +1,4 @@
-/** Session ids `<INITIALS>-YYMMDD-NN` (SPEC §4): formatting, parsing, candidates, local dates, ages. */
+/** Session ids `<INITIALS>-YYMMDD-NN` (docs/contract.md §4): formatting, parsing, candidates, local dates, ages. */
 
 export const MAX_SEQUENCE = 99;
 

@@ -1,10 +1,10 @@
-// Pure telemetry model of the PostToolUse hook (SPEC §5): parse the hook input, turn it into a
+// Pure telemetry model of the PostToolUse hook (docs/contract.md §5): parse the hook input, turn it into a
 // journal event, fold events into a session's state, parse a state file back. No fs, clock or env: the hook passes them in.
 // This module is bundled into the standalone hook, so it may import nothing but `node:path`.
 import path from 'node:path';
 
 /**
- * `.claude/state/session-<id>.json`: the shape of SPEC §5 (handoff reads it), plus `journal_offset`,
+ * `.claude/state/session-<id>.json`: the shape of docs/contract.md §5 (handoff reads it), plus `journal_offset`,
  * how much of the session's journal it already holds (see io/telemetry.ts).
  */
 export interface TelemetryState {
@@ -231,7 +231,7 @@ function counterMap(): Record<string, number> {
 
 export function createTelemetryState(sessionId: string, cwd: string, now: string, forbiddenMcp: readonly string[]): TelemetryState {
   const breakdown = counterMap();
-  // The Notion-silent invariant (SPEC §7) needs the key present at 0, not merely absent.
+  // The Notion-silent invariant (docs/contract.md §7) needs the key present at 0, not merely absent.
   for (const server of forbiddenMcp) breakdown[`mcp__${server}`] = 0;
   return {
     session_id: sessionId,

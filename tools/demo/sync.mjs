@@ -38,7 +38,7 @@ export async function run(ctx) {
         '---\ntitle: Hooks\nowner: roman\nstatus: active\nkind: workstream\nexternal_id: WS-hooks\n---\n## Goal\n\nHooks that never get in the way.\n',
       );
     }
-    // Sync sends what is committed (README, "What is sent"), so the demo commits its notes and edits.
+    // Sync sends what is committed (docs/guides/sync.md, "What is sent"), so the demo commits its notes and edits.
     const commit = (message) => {
       spawnSync('git', ['add', '-A', 'docs', 'workstreams'], { cwd: dir });
       spawnSync('git', ['-c', 'user.name=canon demo', '-c', 'user.email=demo@canon.invalid', 'commit', '-q', '-m', message], { cwd: dir });

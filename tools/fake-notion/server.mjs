@@ -44,7 +44,7 @@ const TEXT_LIMIT = 2000;
 const ARRAY_LIMIT = 100;
 const BLOCKS_PER_REQUEST = 1000;
 
-/** The database canon expects by default: title under its usual name, the rest named as in SPEC §10. */
+/** The database canon expects by default: title under its usual name, the rest named as in docs/contract.md §10. */
 export const DEFAULT_PROPERTIES = {
   Name: { type: 'title' },
   external_id: { type: 'rich_text' },

@@ -1,4 +1,4 @@
-// The PostToolUse hook (SPEC §5): count one tool call into the session's telemetry state.
+// The PostToolUse hook (docs/contract.md §5): count one tool call into the session's telemetry state.
 // Claude Code runs it after every tool call, synchronously, often several at once; so it imports only
 // Node built-ins (it ships as the standalone bundle .claude/hooks/post-tool-use.mjs), does everything
 // synchronously, and never fails: exit 0, problems go to .claude/state/hook-errors.log; stdout carries only a

@@ -1,4 +1,4 @@
-// The SessionStart and SessionEnd hooks (issue 12, items 5 and 7), one standalone bundle
+// The SessionStart and SessionEnd hooks (ADR-0008), one standalone bundle
 // (.claude/hooks/session.mjs) that dispatches on `hook_event_name`. Like the PostToolUse hook it
 // imports only Node built-ins and never fails the session: every problem goes to
 // .claude/state/hook-errors.log and the process exits 0.

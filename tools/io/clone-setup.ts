@@ -2,6 +2,8 @@ import { chmodSync, existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { renderRunner, RUNNER_REL } from '../core/hook-blocks.js';
 import { writeFileSafely } from './fs.js';
+import { installCommand, type PackageManager } from '../core/package-manager.js';
+import { readPackageManager } from './package-manager.js';
 import { porcelain } from './git.js';
 
 /**
@@ -26,6 +28,11 @@ export async function readCloneLayout(cwd: string): Promise<CloneLayout> {
   const [top = '', commonDir = ''] = out.split('\n');
   const bare = (await git.getConfig('core.bare')).value === 'true';
   return { top, commonDir, mainRoot: bare || path.basename(commonDir) !== '.git' ? null : path.dirname(commonDir) };
+}
+
+/** What the runner tells a worktree without canon's CLI to run: the package manager's install (npm's where there is none). */
+function runnerInstall(pm: PackageManager): string {
+  return pm === 'none' ? 'npm install' : installCommand(pm);
 }
 
 export const MERGE_DRIVER = 'canon-index';
@@ -70,7 +77,7 @@ export interface SetupResult {
  */
 export async function setupClone(layout: CloneLayout, options: { cliFile: string; husky: boolean }): Promise<SetupResult> {
   const runner = runnerPath(layout);
-  const text = renderRunner({ cli: cliReference(layout.top, options.cliFile), mainRoot: layout.mainRoot });
+  const text = renderRunner({ cli: cliReference(layout.top, options.cliFile), mainRoot: layout.mainRoot, install: runnerInstall(readPackageManager(layout.top)) });
   if (!existsSync(runner) || readFileSync(runner, 'utf8') !== text) await writeFileSafely(runner, text);
   chmodSync(runner, 0o755);
 

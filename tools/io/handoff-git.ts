@@ -1,4 +1,4 @@
-// The git steps of a handoff (SPEC §6 steps 3, 6, 7): repository state checks, session stats, staging
+// The git steps of a handoff (docs/contract.md §6 steps 3, 6, 7): repository state checks, session stats, staging
 // exactly canon's files, committing them without sweeping in anything the user staged, pushing, and
 // telling the failures apart so each gets an actionable message.
 import { existsSync } from 'node:fs';

@@ -19,7 +19,7 @@ function describe(owner: LockOwner | null): string {
   return owner ? `pid ${owner.pid} on ${owner.host}, since ${owner.since}` : 'a handoff starting';
 }
 
-/** Queue behind the other handoffs of this clone (SPEC §6 steps 4–6 run one at a time per clone). */
+/** Queue behind the other handoffs of this clone (docs/contract.md §6 steps 4–6 run one at a time per clone). */
 export async function lockHandoffs(root: string, say: (text: string) => void): Promise<HeldLock> {
   const file = path.join(root, HANDOFF_LOCK);
   try {

@@ -1,4 +1,4 @@
-// The terminal side of a handoff (SPEC §6 steps 0.5 and 1): @inquirer/prompts, loaded only when a
+// The terminal side of a handoff (docs/contract.md §6 steps 0.5 and 1): @inquirer/prompts, loaded only when a
 // person is at a TTY. Prompts draw on stderr so that stdout keeps only the result (`--json` included).
 import {
   countWords,
@@ -39,11 +39,6 @@ async function prompts() {
 }
 
 const context = { output: process.stderr, clearPromptOnDone: false };
-
-/** Ctrl-C in a prompt: @inquirer rejects with this error name. */
-export function isPromptCancelled(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
-}
 
 export async function askConfirmOperator(message: string): Promise<boolean> {
   const { confirm } = await prompts();

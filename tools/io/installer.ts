@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CI_WORKFLOW, renderCiWorkflow } from '../core/ci-workflow.js';
 import { SKILLS_DIR, WRAPPER_MARKER } from '../core/command-wrappers.js';
 import { DEFAULT_CONFIG, NOTE_KINDS, type NoteKind } from '../core/config.js';
 import { CHANGELOG_ANCHOR, isCanonChangelog } from '../core/changelog.js';
 import { CANON_HOOKS, mergeHookBlock } from '../core/hook-blocks.js';
+import { canonCommand, detectPackageManager, installCommand } from '../core/package-manager.js';
 import { mergePreCommitConfig, PRE_COMMIT_CONFIG, removePreCommitConfig } from '../core/pre-commit-config.js';
 import { LEFTHOOK_CONFIGS, mergeLefthookConfig, removeLefthookConfig } from '../core/lefthook-config.js';
 import { mergeSimpleGitHooks, removeSimpleGitHooks, SIMPLE_GIT_HOOKS_FILES, SIMPLE_GIT_HOOKS_KEY } from '../core/simple-git-hooks-config.js';
@@ -206,6 +207,9 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   const pkg = JSON.parse(pkgText) as Record<string, unknown>;
 
   const hooks = await detectHooks(root, layout);
+  // A clone whose hooks are not set up is told the install command of the team's own package manager.
+  const pm = detectPackageManager({ packageJson: pkgText, has: (name) => existsSync(path.join(root, name)) });
+  const words = { install: installCommand(pm), canon: canonCommand(pm) };
   const managed = hooks.system === 'lefthook' || hooks.system === 'simple-git-hooks' || hooks.system === 'pre-commit';
   if (hooks.system === 'pre-commit') add(hooks.dir, mergePreCommitConfig(readTextOrNull(path.join(root, hooks.dir)) ?? ''), 'pre-commit', "canon's pre-commit, post-commit and pre-push hooks as a local repo (`pre-commit install` keeps them)");
   if (hooks.system === 'lefthook') add(hooks.dir, mergeLefthookConfig(readTextOrNull(path.join(root, hooks.dir)) ?? ''), 'lefthook', "canon's pre-commit, post-commit and pre-push commands (`lefthook install` keeps them)");
@@ -216,7 +220,7 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
     // husky runs its scripts with `sh -e` (no shebang, no exec bit needed); git runs core.hooksPath scripts itself.
     const direct = hooks.system === 'hooks-path';
     const shebang = direct && before === null ? '#!/bin/sh\n' : '';
-    add(rel, shebang + mergeHookBlock(before, hook), 'block', `canon's ${hook} block`, direct ? 0o755 : undefined);
+    add(rel, shebang + mergeHookBlock(before, hook, words), 'block', `canon's ${hook} block`, direct ? 0o755 : undefined);
   }
 
   const wanted = { ...SCRIPTS, ...(options.notionWorkflow ? SYNC_SCRIPT : {}) };
@@ -276,7 +280,7 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
       if (email) authors = [{ name: name ?? email, email, commits: 1 }];
     }
     if (authors.length > 0) add('.claude/operators.yaml', renderOperatorsYaml(authors), 'whole', 'operators seeded from git shortlog (check slugs and initials)');
-    else warnings.push('no commits and no git user: write .claude/operators.yaml by hand (README, "Operators")');
+    else warnings.push("no commits and no git user: write .claude/operators.yaml by hand (see docs/guides/operators.md in canon's repository)");
   }
   for (const kind of NOTE_KINDS) {
     const template = path.join(pkgRoot, 'templates', `${kind}.md`);
@@ -315,6 +319,15 @@ function readRecord(root: string): InstallRecord | null {
   return text ? (JSON.parse(text) as InstallRecord) : null;
 }
 
+/** How git ran hooks before the first init (the install record's), or null when there is no readable record. */
+export function recordedHooks(root: string): InstallRecord['hooks'] | null {
+  try {
+    return readRecord(root)?.hooks ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** A file canon wrote before (listed in the install record) and nobody changed since. */
 function isOurs(record: InstallRecord | null, rel: string, text: string): boolean {
   const entry = record?.files[rel];
@@ -344,7 +357,7 @@ export async function applyInit(plan: InstallPlan, hooksPathBefore: string | nul
   return written;
 }
 
-/** canon's untracked folders in a worktree (SPEC §5 state, /handoff drafts). */
+/** canon's untracked folders in a worktree (docs/contract.md §5 state, /handoff drafts). */
 const LOCAL_STATE = ['.claude/state', '.canon'];
 
 export interface UninstallStep {
@@ -413,6 +426,17 @@ export async function applyUninstall(root: string, layout: CloneLayout, plan: Re
   // canon's local state and /handoff drafts, git-ignored by canon's block only: gone with it.
   for (const dir of LOCAL_STATE) {
     if ((await git.raw(['ls-files', '--', dir])).trim() === '') rmSync(path.join(root, dir), { recursive: true, force: true });
+  }
+  // Folders that held only canon's files (.claude/skills/, a .claude/ init created) go with them: git
+  // does not show an empty folder, but the team's tree had none there.
+  const emptied = new Set<string>([SKILLS_DIR, '.claude/commands']);
+  for (const step of plan.steps) if (step.action === 'delete') for (let dir = path.dirname(step.path); dir !== '.'; dir = path.dirname(dir)) emptied.add(dir);
+  for (const dir of [...emptied].sort((a, b) => b.split('/').length - a.split('/').length)) {
+    try {
+      rmdirSync(path.join(root, dir));
+    } catch {
+      // not empty, or not there
+    }
   }
 }
 

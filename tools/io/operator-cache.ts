@@ -1,4 +1,4 @@
-// The operator cache `.claude/state/operator.cache` (SPEC §4), read side, Node built-ins only: shared
+// The operator cache `.claude/state/operator.cache` (docs/contract.md §4), read side, Node built-ins only: shared
 // by whoami (io/whoami.ts) and the SessionStart hook bundle, which must resolve the operator without
 // loading YAML or the schema validators.
 import { readFileSync, statSync } from 'node:fs';

@@ -13,7 +13,7 @@ export interface Repo {
   config: CanonConfig;
 }
 
-/** The store is the git work tree that contains `cwd` (SPEC §13: `--cwd` overrides). */
+/** The store is the git work tree that contains `cwd` (docs/contract.md §13: `--cwd` overrides). */
 export function findRepoRoot(cwd: string): string {
   const found = findDotGit(cwd);
   if (found !== null) return found;

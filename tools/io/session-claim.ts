@@ -34,7 +34,7 @@ export interface Claim {
   warnings: string[];
 }
 
-/** The claim stub of SPEC §3.3, with its owning process when it has one (ADR-0025). */
+/** The claim stub of docs/contract.md §3.3, with its owning process when it has one (ADR-0025). */
 export function renderClaimStub(slug: string, now: Date, owner?: string): string {
   return `---\nclaimed_at: ${now.toISOString().replace(/\.\d{3}Z$/, 'Z')}\noperator: ${slug}\nkind: session\n${owner === undefined ? '' : `claimed_by: ${owner}\n`}---\n`;
 }

@@ -1,8 +1,8 @@
-// Which Claude Code session a command run from inside it belongs to (issue 12, item 2).
+// Which Claude Code session a command run from inside it belongs to (docs/contract.md §6 step 2).
 //
 // Claude Code hands the id to its children in several places: `$CLAUDE_CODE_SESSION_ID` (set for
 // hooks and Bash tool calls), `${CLAUDE_SESSION_ID}` substituted in command files (so /handoff passes
-// `--session-id <uuid>`), and `$CLAUDE_SESSION_ID` (older clients, SPEC §5). When any of them names a
+// `--session-id <uuid>`), and `$CLAUDE_SESSION_ID` (older clients, docs/contract.md §5). When any of them names a
 // session, that session is the answer, even if it recorded nothing: guessing from the newest state
 // file is how a handoff picked up another terminal's clean telemetry. Only when none is known does
 // canon look at what is in `.claude/state/`, and it refuses rather than pick one of several live ones.

@@ -1,7 +1,7 @@
 // Synchronous stdin for the hook: reading fd 0 directly costs nothing at start-up, where
 // `process.stdin` would load the stream machinery (a few ms on every tool call).
 import { fstatSync, readSync } from 'node:fs';
-import { sleepSync } from './file-lock.js';
+import { sleepSync } from './lock.js';
 
 export interface StdinRead {
   text: string;

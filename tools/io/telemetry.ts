@@ -1,4 +1,4 @@
-// Telemetry files in `.claude/state/` (SPEC §5). Bundled into the standalone hook: Node built-ins and
+// Telemetry files in `.claude/state/` (docs/contract.md §5). Bundled into the standalone hook: Node built-ins and
 // pure core only.
 //
 // Per session two files:
@@ -7,7 +7,7 @@
 //                       call, however many agents' hooks run at once and however long any of them is
 //                       descheduled (a lock with a bounded wait cannot promise that on a busy machine:
 //                       200 hooks on 2 cores lost half their counts in our first design).
-//   session-<id>.json   the state of SPEC §5, folded from the journal under a lock and written through
+//   session-<id>.json   the state of docs/contract.md §5, folded from the journal under a lock and written through
 //                       a temp file + rename. It records `journal_offset`, how much of the journal it
 //                       holds, in the same atomic write: so a fold that crashes, runs twice or races
 //                       another never double-counts or drops a line. Readers add the journal lines past
@@ -41,7 +41,7 @@ import {
   serializeToolEvent,
   type TelemetryState,
 } from '../core/telemetry.js';
-import { acquireLockSync, LockTimeoutError, withLockSync, type LockOptions } from './file-lock.js';
+import { acquireLockSync, LockTimeoutError, withLockSync, type LockOptions } from './lock.js';
 
 export const STATE_DIR = '.claude/state';
 export const HOOK_ERROR_LOG = 'hook-errors.log';

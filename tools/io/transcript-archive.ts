@@ -1,4 +1,4 @@
-// Transcripts kept (issue 12, item 6): at handoff, the session's Claude Code transcript and its
+// Transcripts kept (docs/contract.md §6 step 4): at handoff, the session's Claude Code transcript and its
 // subagents' transcripts are copied into one `<ID>.jsonl` next to the archived telemetry (or into
 // `claude.transcripts_dir`), with every secret the commit scan would refuse masked in the copy.
 // The note records only that it was archived and its size: never a path (it names a home folder).
@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CanonConfig } from '../core/config.js';
 import type { TelemetryState } from '../core/telemetry.js';
-import { findSecretRanges, maskSecret } from './secrets.js';
+import { findSecretRanges, maskSecret } from '../core/secret-scan.js';
 import { claudeMessages } from '../messages/claude.js';
 import { telemetryStateDir } from './telemetry.js';
 

@@ -17,7 +17,7 @@ export const messages = {
   },
   operators: {
     missing: (file: string) => `${file} does not exist: canon needs it to know who writes notes.`,
-    missingHint: 'Create it with one entry per person (see README, "Operators").',
+    missingHint: "Create it with one entry per person (see docs/guides/operators.md in canon's repository).",
     invalidYaml: (file: string, line: number, col: number, reason: string) => `${file}:${line}:${col}: invalid YAML: ${reason}`,
     invalid: (file: string, line: number, pointer: string, message: string) => `${file}:${line}: ${pointer} ${message}`,
     aliasBomb: (file: string, line: number, max: number) =>

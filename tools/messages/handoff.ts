@@ -1,4 +1,4 @@
-/** User-facing sentences of `canon handoff` (SPEC §6). */
+/** User-facing sentences of `canon handoff` (docs/contract.md §6). */
 export const handoffMessages = {
   steps: {
     operator: (who: string) => `Operator: ${who}`,

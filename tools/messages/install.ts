@@ -1,3 +1,5 @@
+import { addCommand, canonCommand, installCommand, removeCommand, type PackageManager } from '../core/package-manager.js';
+
 /** What `canon setup` and `canon doctor` say. */
 export const installMessages = {
   notAGitRepo: 'canon setup: not inside a git repository; nothing to set up.',
@@ -7,6 +9,8 @@ export const installMessages = {
   check: {
     hooksPathMissing: (dir: string) => `git hooks are not active in this worktree: the hooks folder ${dir} does not exist`,
     hookMissing: (hook: string, file: string) => `git hooks are not active in this worktree: ${file} does not exist, so ${hook} runs nothing`,
+    hooksPathMoved: (current: string | null, expected: string | null, system: string) =>
+      `core.hooksPath is ${current === null ? 'unset' : current}, but this repository's hooks (${system}) are in ${expected ?? '.git/hooks'}, so git runs none of canon's hooks`,
     hookNotExecutable: (file: string) => `${file} is not executable, so git skips it`,
     blockMissing: (hook: string, file: string) => `${file} has no canon block, so canon's ${hook} checks do not run`,
     runnerMissing: (file: string) => `this clone has no canon hook runner (${file}), so every canon hook refuses to run`,
@@ -30,9 +34,10 @@ export const installMessages = {
   },
   fix: {
     setup: 'npx canon-notes setup   (or npm install)',
-    lefthook: 'lefthook install   (npx lefthook install where lefthook is an npm dependency)',
+    lefthook: (local: boolean) => (local ? 'npx lefthook install   (lays the hooks from lefthook.yml, canon\'s commands included)' : 'lefthook install   (lays the hooks from lefthook.yml, canon\'s commands included)'),
     simpleGitHooks: 'npx simple-git-hooks   (lays the hooks from its config, canon\'s blocks included)',
     preCommit: 'pre-commit install   (lays the hooks .pre-commit-config.yaml names, canon\'s included)',
+    hooksPath: (expected: string | null) => (expected === null ? 'git config --unset core.hooksPath' : `git config core.hooksPath ${expected}`),
     chmod: (file: string) => `chmod +x ${file}`,
     init: 'npx canon-notes init',
     attributes: 'npx canon-notes init   (adds the .gitattributes lines)',
@@ -68,3 +73,30 @@ export const installMessages = {
     done: 'canon uninstall: done. Your notes are still here; `npm uninstall canon-notes` removes the package.',
   },
 } as const;
+
+/**
+ * A sentence above with the commands of the repository's package manager in place of npm's (the
+ * rows of tools/core/package-manager.ts): `npx canon-notes doctor --fix` becomes `bun run canon
+ * doctor --fix` in a bun repository. Repositories without a package.json keep npm's words.
+ */
+export function commandWords(pm: PackageManager): (text: string) => string {
+  if (pm === 'npm' || pm === 'none') return (text) => text;
+  return (text) =>
+    text
+      .replaceAll('npm install -D canon-notes', addCommand(pm))
+      .replaceAll('npm uninstall canon-notes', removeCommand(pm))
+      .replaceAll('npx canon-notes', canonCommand(pm))
+      .replaceAll('npm install', installCommand(pm));
+}
+
+/** installMessages in the words of the repository's package manager (commandWords). */
+export function installMessagesFor(pm: PackageManager): typeof installMessages {
+  if (pm === 'npm' || pm === 'none') return installMessages;
+  const words = commandWords(pm);
+  const map = (value: unknown): unknown => {
+    if (typeof value === 'string') return words(value);
+    if (typeof value === 'function') return (...args: unknown[]) => words((value as (...a: unknown[]) => string)(...args));
+    return Object.fromEntries(Object.entries(value as object).map(([key, inner]) => [key, map(inner)]));
+  };
+  return map(installMessages) as typeof installMessages;
+}

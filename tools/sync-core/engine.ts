@@ -223,7 +223,7 @@ export async function prepareSync(source: NoteSource, options: { dialect: Markdo
     if (candidate && isLinkTarget(candidate)) pages.set(action.file, action.notion_page_id);
   }
   // A note sent while a note it links to had no page yet (sync_status: pending) is sent again once
-  // every such link can be made (issue 14.2): its targets have pages, or get them in this run (they
+  // every such link can be made (docs/contract.md §3.6): its targets have pages, or get them in this run (they
   // are sent first, ADR-0035); until then it costs nothing.
   const sent = (action: PlannedAction) => action.action === 'create' || action.action === 'update';
   for (let changed = true; changed; ) {
@@ -456,7 +456,7 @@ export function isTransientFailure(error: unknown): boolean {
 /** Send what the plan says, note by note, and hand each outcome to the sink. */
 export async function applySync(prepared: PreparedSync, options: ApplyOptions): Promise<AppliedSync> {
   const { api, sink, redact } = options;
-  const { plan, byFile, pages, previous, notePlans, dialect, source } = prepared;
+  const { plan, byFile, pages, previous, dialect, source } = prepared;
   const lookups = createLookups(api, options.target, options.propertyNames, options.warn);
   const sentOf = (a: PlannedAction) => (a.notion_page_id ? source.sent(a.notion_page_id) : null);
   // The schema is read before the first write, so a database that cannot hold canon's notes stops

@@ -1,7 +1,7 @@
 import { SYNC_KEYS } from '../core/content-hash.js';
 import { parseNote, serializeNote, setFrontmatter, type Note } from '../core/frontmatter.js';
 
-/** Sync metadata goes last, in canonical order (SPEC §3.1); every other entry keeps its place and bytes. */
+/** Sync metadata goes last, in canonical order (docs/contract.md §3.1); every other entry keeps its place and bytes. */
 export function withSyncMetadata(note: Note, values: Record<string, unknown>): string {
   const updated = setFrontmatter(note, values);
   const rank = (key: string) => (SYNC_KEYS as readonly string[]).indexOf(key);

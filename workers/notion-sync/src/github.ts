@@ -81,6 +81,8 @@ export function createGitHub(options: GitHubOptions): GitHub {
   const base = `${options.apiUrl.replace(/\/+$/, '')}/repos/${options.repository}`;
   let requests = 0;
 
+  // GitHub's JSON is read field by field where it is used.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async function call(method: string, path: string, body?: unknown, accept: number[] = []): Promise<{ status: number; json: any }> {
     let failures = 0;
     let limited = 0;

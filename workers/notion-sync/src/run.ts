@@ -11,7 +11,7 @@ import { noteSecretFindings } from '../../../tools/sync-core/secrets.js';
 import { withSyncMetadata } from '../../../tools/sync-core/write-back.js';
 import { createGitHub, gitBlobSha, type GitHub, type NewFile, type TreeEntry } from './github.js';
 
-/** The Worker's configuration (wrangler vars and secrets; names as in issue 16, item 7). */
+/** The Worker's configuration (wrangler vars and secrets; names as in docs/guides/sync.md, "Deploy as a Cloudflare Worker"). */
 export interface SyncEnv {
   GITHUB_REPOSITORY: string;
   GITHUB_BRANCH?: string;
@@ -400,7 +400,7 @@ async function readConfig(gh: GitHub, state: StateStore, entry: TreeEntry | unde
     try {
       user = JSON.parse(text) as Record<string, unknown>;
     } catch (error) {
-      throw new Error(`${CONFIG_FILE}: not valid JSON (${(error as Error).message})`);
+      throw new Error(`${CONFIG_FILE}: not valid JSON (${(error as Error).message})`, { cause: error });
     }
   }
   const config = resolveConfig(user as never);
