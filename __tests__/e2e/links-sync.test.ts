@@ -86,4 +86,48 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('sync sees links between no
     expect(JSON.parse(last.stdout).counts).toMatchObject({ create: 0, update: 0 });
     expect(fake.requests.length).toBe(idle);
   });
+
+  test('one run mirrors the store: link targets are sent first, a cycle of links costs one more request, and every note ends synced', async () => {
+    fake = await startFakeNotion({ token: TOKEN });
+    repo = createGitRepo({ hooks: true, files: { '.gitignore': '.claude/state/*\n', 'canon.config.json': `${JSON.stringify({ notion: { version } })}\n` } });
+    const r = repo;
+    const id = (n: number) => `RT-260511-${30 + n}`;
+    const linkTo = (n: number) => `[session ${n}](${id(n)}.md)`;
+    // 1 → 2 (a chain, against file order); 3 ↔ 4 (a cycle); 5 links to nothing.
+    const bodies: Record<number, string> = { 1: `See ${linkTo(2)}.`, 2: 'The target.', 3: `Next: ${linkTo(4)}.`, 4: `Back: ${linkTo(3)}.`, 5: 'Alone.' };
+    for (const [n, text] of Object.entries(bodies)) r.write(`docs/sessions/${id(Number(n))}.md`, sessionNote(id(Number(n)), {}, `## Summary\n\n${text}\n`));
+    r.git(['add', '-A']);
+    expect(r.git(['commit', '-m', 'linked notes'], { allowFail: true }).code).toBe(0);
+    const env = { ...r.env, NOTION_TOKEN: TOKEN, NOTION_BASE_URL: fake.baseUrl, NOTION_DATABASE_ID: fake.databaseId, CANON_NOTION_RPS: '500', CANON_NOTION_RETRY_BASE_MS: '5' };
+
+    // The dry run counts the one request the cycle needs: 3 lookups + 5 creates + 1 link edit.
+    const dry = await runCliAsync(['sync', '--json'], { cwd: r.dir, env });
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout).planned_requests).toBe(9);
+
+    const run = await runCliAsync(['sync', '--apply', '--json'], { cwd: r.dir, env });
+    expect(run.stderr).not.toMatch(/internal error/);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.counts).toMatchObject({ create: 5, update: 0, error: 0 });
+    expect(result.requests).toBe(9);
+    expect(fake.requests.filter((q) => q.method === 'PATCH' && q.path.endsWith('/markdown'))).toHaveLength(1);
+    const page = (n: number) => fake!.pagesByExternalId(id(n));
+    for (const n of [1, 2, 3, 4, 5]) {
+      expect(page(n)).toHaveLength(1);
+      const data = parseNote(r.read(`docs/sessions/${id(n)}.md`)).data;
+      expect({ n, status: data.sync_status, page: data.notion_page_id }).toEqual({ n, status: 'synced', page: page(n)[0]!.id });
+    }
+    expect(storedLinks(fake.blockTree(page(1)[0]!.id))).toEqual([`session 2 -> ${pageUrl(page(2)[0]!.id)}`]);
+    expect(storedLinks(fake.blockTree(page(3)[0]!.id))).toEqual([`session 4 -> ${pageUrl(page(4)[0]!.id)}`]);
+    expect(storedLinks(fake.blockTree(page(4)[0]!.id))).toEqual([`session 3 -> ${pageUrl(page(3)[0]!.id)}`]);
+    expect(r.read('docs/sync/LAST_SYNC.md')).toContain('1 link(s) to notes created in this run added');
+
+    // Nothing is left for a later run.
+    const idle = fake.requests.length;
+    const again = await runCliAsync(['sync', '--apply', '--json'], { cwd: r.dir, env });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).counts).toMatchObject({ create: 0, update: 0, error: 0 });
+    expect(fake.requests.length).toBe(idle);
+  });
 });

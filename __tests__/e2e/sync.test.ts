@@ -127,8 +127,8 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     expect(JSON.parse(result.stdout).actions[0]).toMatchObject({ action: 'create', requests: expect.any(Number), path: 'markdown' });
   });
 
-  test('a note the markdown endpoints refuse falls back to the block path for that note only, with the reason in the report', async () => {
-    // 1,100 list items: the fake's markdown endpoints take at most 1,000 blocks per request.
+  test('a note past a request\'s 1000 blocks goes on the block path for that note only, counted before anything is sent, with the reason in the report', async () => {
+    // 1,100 list items: a request takes at most 1,000 blocks (the fake's markdown endpoints refuse more).
     const items = Array.from({ length: 1100 }, (_, i) => `- item ${i}`).join('\n');
     const { fake, sync } = await setup({
       'docs/sessions/RT-260511-21.md': sessionNote('RT-260511-21', {}, `## Summary\n\n${items}\n`),
@@ -138,7 +138,8 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     expect(result.code).toBe(0);
     const out = JSON.parse(result.stdout);
     const big = out.actions.find((a: { external_id: string }) => a.external_id === 'RT-260511-21');
-    expect(big).toMatchObject({ action: 'create', path: 'blocks', reason: expect.stringMatching(/block path: the markdown endpoint refused it .*1101 blocks/) });
+    expect(big).toMatchObject({ action: 'create', path: 'blocks', reason: expect.stringMatching(/block path: it holds 1101 blocks; a request takes at most 1000/) });
+    expect(fake.requests.filter((r) => r.status === 400 || r.status === 413)).toEqual([]);
     expect(out.actions.find((a: { external_id: string }) => a.external_id === 'RT-260511-22')).toMatchObject({ action: 'create', path: 'markdown', requests: 1 });
     const page = fake.pagesByExternalId('RT-260511-21')[0]!;
     expect(fake.pageText(page.id).split('\n')).toHaveLength(1101);
@@ -340,8 +341,13 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     const file = 'docs/sessions/RT-260511-16.md';
     repo.write(file, repo.read(file).replace('Something shipped.', 'Changed.'));
     commitAll(repo);
+    const before = fake.requests.length;
     const result = await sync();
     expect(result.code).toBe(0);
+    // The edit is refused as "in the trash" (2026-03-11 renamed `archived`): known as a page that is gone,
+    // so it is created again at once — not taken for refused markdown and tried on the block path.
+    const sent = fake.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, '<id>')} ${r.status}`);
+    expect(sent).toEqual(['PATCH /v1/pages/<id>/markdown 400', 'GET /v1/databases/<id> 200', 'GET /v1/data_sources/<id> 200', 'POST /v1/data_sources/<id>/query 200', 'POST /v1/pages 200']);
     const pages = fake.pagesByExternalId('RT-260511-16');
     expect(pages).toHaveLength(1);
     expect(pages[0]!.id).not.toBe(page.id);
@@ -501,7 +507,7 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     expect(tree.find((b) => b.type === 'bulleted_list_item' && b.children.length > 0)!.children[0]!.children).toHaveLength(1);
   });
 
-  test('a link to a note synced later becomes a link to its page on the next run', async () => {
+  test('a link to a note created in the same run is a link to its page at once: the target is sent first (ADR-0035)', async () => {
     const { repo, fake, sync } = await setup({
       'docs/sessions/RT-260511-25.md': sessionNote('RT-260511-25', {}, '## Summary\n\nFollows up [the next session](RT-260511-26.md) and [a file](../../README.md).\n'),
       'docs/sessions/RT-260511-26.md': sessionNote('RT-260511-26'),
@@ -510,13 +516,10 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     expect(first.code).toBe(0);
     const linking = fake.pagesByExternalId('RT-260511-25')[0]!;
     const target = fake.pagesByExternalId('RT-260511-26')[0]!;
-    expect(data(repo, 'docs/sessions/RT-260511-25.md').sync_status).toBe('pending');
-    expect(JSON.parse(first.stdout).actions[0].reason).toMatch(/1 link\(s\) to notes not in Notion yet/);
-    expect(fake.pageMarkdown(linking.id, dialectOf(version))).not.toContain('notion.so');
-    const second = await sync(['--apply', '--json']);
-    expect(JSON.parse(second.stdout).counts).toMatchObject({ update: 1, create: 0 });
-    expect(fake.pageMarkdown(linking.id, dialectOf(version))).toContain(`[the next session](https://www.notion.so/${target.id.replace(/-/g, '')})`);
     expect(data(repo, 'docs/sessions/RT-260511-25.md').sync_status).toBe('synced');
+    // Two creates and the three lookups: the order made the link, no extra request.
+    expect(JSON.parse(first.stdout).requests).toBe(5);
+    expect(fake.pageMarkdown(linking.id, dialectOf(version))).toContain(`[the next session](https://www.notion.so/${target.id.replace(/-/g, '')})`);
     const before = fake.requests.length;
     expect((await sync()).code).toBe(0);
     expect(fake.requests.length).toBe(before);

@@ -20,14 +20,23 @@ function note(i: number, extra = ''): [string, string] {
   return [`docs/sessions/${id}.md`, `---\ntitle: Session ${i}\noperator: roman\nsummary: Note ${i}.\ntags: [worker]\nkind: session\nexternal_id: ${id}\ndate: 2026-05-11\n---\n## Summary\n\nNote ${i}.${extra}\n`];
 }
 const store = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => note(i + 1)));
+/** n notes where `links` says which note links to which (1 → 2 is ` See [session 2](RT-260511-02.md).`). */
+const linkedStore = (n: number, links: [number, number][]) =>
+  Object.fromEntries(
+    Array.from({ length: n }, (_, i) => {
+      const to = links.filter(([from]) => from === i + 1).map(([, target]) => ` See [session ${target}](RT-260511-${String(target).padStart(2, '0')}.md).`);
+      return note(i + 1, to.join(''));
+    }),
+  );
+const pageUrl = (id: string) => `https://www.notion.so/${id.replace(/-/g, '')}`;
 
 let github: FakeGitHub;
 let notion: FakeNotion;
 let worker: WorkerHandle | null = null;
 const temps: string[] = [];
 
-async function setUp(n: number, vars: Record<string, string> = {}, persist?: string, keepBodies = false) {
-  github = await startFakeGitHub({ files: store(n) });
+async function setUp(n: number | Record<string, string>, vars: Record<string, string> = {}, persist?: string, keepBodies = false) {
+  github = await startFakeGitHub({ files: typeof n === 'number' ? store(n) : n });
   notion = await startFakeNotion({ token: 'ntn_worker_test_token', rateLimit: { rps: 10000, burst: 10000 }, keepBodies });
   worker = await startWorker(env(vars), persist ? { persist } : {});
 }
@@ -133,10 +142,11 @@ suite('the Notion Worker in workerd', () => {
     expect([...pagesPerNote().values()].every((n) => n === 1)).toBe(true);
   });
 
-  it('a run killed halfway leaves a lease that expires; the next run adopts the pages made, no duplicate', async () => {
+  it('a run killed halfway leaves a lease that expires; the next run takes the lock over and adopts the pages made, no duplicate', async () => {
     const persist = mkdtempSync(path.join(os.tmpdir(), 'canon-worker-state-'));
     temps.push(persist);
-    await setUp(10, { LOCK_LEASE_SECONDS: '5' }, persist);
+    // A lease longer than a loaded machine takes to start workerd again, so the lock is still held then.
+    await setUp(10, { LOCK_LEASE_SECONDS: '25' }, persist);
     // The runtime dies after the fourth page is created: no write-back reaches GitHub.
     let creates = 0;
     let killed: Promise<void> | null = null;
@@ -156,16 +166,18 @@ suite('the Notion Worker in workerd', () => {
     expect(made).toBeGreaterThanOrEqual(3);
     expect(made).toBeLessThan(10);
 
-    worker = await startWorker(env({ LOCK_LEASE_SECONDS: '5' }), { persist });
+    worker = await startWorker(env({ LOCK_LEASE_SECONDS: '25' }), { persist });
     const locked = await worker.post('/run');
     expect(locked.status).toBe(409);
-    await new Promise((r) => setTimeout(r, 5100));
+    // Once the lease has run out (no sooner), the lock of the run that is gone is taken over.
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(locked.body.until) - Date.now()) + 100));
     const resumed = await worker.post('/run');
     expect(resumed.status).toBe(200);
+    expect(worker.output()).toMatch(/the lock of a run that is gone \(its lease ended .*\) is taken over/);
     expect(pagesPerNote().size).toBe(10);
     expect([...pagesPerNote().values()].every((n) => n === 1)).toBe(true);
     expect(resumed.body.summary.counts.create + resumed.body.summary.counts.update).toBe(10);
-  });
+  }, 180_000);
 
   it('overlapping runs (a manual run during a cron tick) never create a page twice', async () => {
     await setUp(15);
@@ -220,6 +232,59 @@ suite('the Notion Worker in workerd', () => {
     expect(github.readFile('docs/sessions/RT-260511-08.md')).toContain('sync_status: synced');
     expect(github.requests.some((r) => r.status === 502)).toBe(true);
     expect(notion.requests.some((r) => r.status === 429)).toBe(true);
+  });
+
+  it('one run mirrors a store of linked notes: every note synced, every link made, a cycle costing one more request', async () => {
+    await setUp(linkedStore(5, [[1, 2], [3, 4], [4, 3]]));
+    const run = await worker!.post('/run');
+    expect(run.status).toBe(200);
+    expect(run.body.summary).toMatchObject({ left: 0, counts: { create: 5, update: 0, error: 0 } });
+    // 5 creates, 1 update_content for the cycle, and the 3 lookups (database, schema, pages).
+    expect(run.body.summary.requests.notion).toBe(9);
+    expect(notion.requests.filter((q) => q.method === 'PATCH' && q.path.endsWith('/markdown'))).toHaveLength(1);
+    const page = (i: number) => notion.pagesByExternalId(`RT-260511-0${i}`)[0]!.id;
+    for (const i of [1, 2, 3, 4, 5]) expect(github.readFile(`docs/sessions/RT-260511-0${i}.md`)).toContain(`sync_status: synced\nnotion_page_id: ${page(i)}\n`);
+    expect(notion.pageMarkdown(page(1))).toContain(pageUrl(page(2)));
+    expect(notion.pageMarkdown(page(3))).toContain(pageUrl(page(4)));
+    expect(notion.pageMarkdown(page(4))).toContain(pageUrl(page(3)));
+    // Done: the next run reads the head and sends nothing.
+    notion.requests.length = 0;
+    expect((await worker!.post('/run')).body.summary.requests).toEqual({ github: 1, notion: 0 });
+  });
+
+  it('under 20 % faults on both sides converges within 4 ticks: no tick skipped, one page per note, no write-back lost', async () => {
+    await setUp(linkedStore(8, [[1, 2], [3, 4], [4, 3], [5, 8]]));
+    // A GitHub outage: the run gives up after a short backoff (never GitHub's hourly reset) and
+    // releases the lock at once — the next call runs.
+    github.setFaults({ failNext: 40 });
+    const failed = await worker!.post('/run');
+    expect(failed.status).toBe(502);
+    expect(failed.body.error).toMatch(/GitHub answered 502 .*gave up after 6 failed tries/);
+    expect((await worker!.get('/status')).body.lease).toBeNull();
+
+    // 20 % on each side: GitHub 5xx and dropped answers (with its rate-limit headers on every one),
+    // Notion 5xx and a create applied whose answer is lost.
+    github.setFaults({ serverErrorRate: 0.1, dropRate: 0.1, seed: 11 });
+    notion.setFaults({ serverErrorRate: 0.2, seed: 13, dropAfterCreate: 1 });
+    const converged = () =>
+      [1, 2, 3, 4, 5, 6, 7, 8].every((i) => {
+        const pages = notion.pagesByExternalId(`RT-260511-0${i}`);
+        return pages.length === 1 && (github.readFile(`docs/sessions/RT-260511-0${i}.md`) ?? '').includes(`sync_status: synced\nnotion_page_id: ${pages[0]!.id}\n`);
+      });
+    let ticks = 0;
+    while (!converged() && ticks < 4) {
+      ticks += 1;
+      expect((await worker!.scheduled()).outcome).toBe('ok');
+    }
+    expect(converged()).toBe(true);
+    expect(worker!.output()).not.toContain('this tick is skipped');
+    expect(github.requests.some((q) => q.status === 502) && github.requests.some((q) => q.status === -1)).toBe(true);
+    expect(notion.requests.some((q) => q.status >= 500) && notion.requests.some((q) => q.status === -1)).toBe(true);
+    expect([...pagesPerNote().values()]).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+    const page = (i: number) => notion.pagesByExternalId(`RT-260511-0${i}`)[0]!.id;
+    expect(notion.pageMarkdown(page(4))).toContain(pageUrl(page(3)));
+    expect(notion.pageMarkdown(page(5))).toContain(pageUrl(page(8)));
+    expect(github.requests.some((q) => q.forced)).toBe(false);
   });
 
   it('refuses a note with a secret as canon sync does: nothing of it reaches Notion, the note and LAST_SYNC.md say why, masked', async () => {

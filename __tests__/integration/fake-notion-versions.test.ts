@@ -33,6 +33,21 @@ describe('fake Notion: the differences between versions', () => {
     expect(Object.keys(named.json.results[0].properties).sort()).toEqual(['Name', 'external_id']);
   });
 
+  test('2026-03-11 renamed `archived` to `in_trash`: answers carry only in_trash from then on, `archived` is refused, and an edit in the trash says so', async () => {
+    fake = await startFakeNotion();
+    const id = (await call(fake, '2026-03-11', 'POST', '/v1/pages', { parent: { data_source_id: fake.dataSourceId }, properties, markdown: 'Hi.\n' })).json.id;
+    const old = await call(fake, '2025-09-03', 'GET', `/v1/pages/${id}`);
+    expect(old.json).toMatchObject({ archived: false, in_trash: false });
+    const renamed = await call(fake, '2026-03-11', 'GET', `/v1/pages/${id}`);
+    expect(renamed.json.in_trash).toBe(false);
+    expect('archived' in renamed.json).toBe(false);
+    expect((await call(fake, '2026-03-11', 'PATCH', `/v1/pages/${id}`, { archived: true })).status).toBe(400);
+    expect((await call(fake, '2026-03-11', 'PATCH', `/v1/pages/${id}`, { in_trash: true })).json.in_trash).toBe(true);
+    const edit = await call(fake, '2026-03-11', 'PATCH', `/v1/pages/${id}`, { properties });
+    expect(edit).toMatchObject({ status: 400, json: { code: 'validation_error', message: expect.stringMatching(/in the trash/) } });
+    expect((await call(fake, '2025-09-03', 'PATCH', `/v1/pages/${id}`, { properties })).json.message).toMatch(/archived/);
+  });
+
   test('the markdown dialect follows the version; replace_content_range is refused on 2026-12-01; the markdown endpoints need 2026-03-11', async () => {
     fake = await startFakeNotion();
     const created = await call(fake, '2026-03-11', 'POST', '/v1/pages', { parent: { data_source_id: fake.dataSourceId }, properties, markdown: 'One.\n> Quote\n\tChild.\n' });

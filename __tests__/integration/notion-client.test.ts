@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { markdownToBlocks } from '../../tools/core/notion-blocks.js';
 import { buildProperties, matchSchema } from '../../tools/core/notion-properties.js';
-import { createNotionApi, TokenBucket, type NotionApi } from '../../tools/sync-core/notion.js';
+import { createNotionApi, isRefusedContent, isRefusedRequest, TokenBucket, type NotionApi } from '../../tools/sync-core/notion.js';
 import { startFakeNotion, type FakeNotion, type FakeNotionOptions } from '../helpers/fake-notion.js';
 
 let fake: FakeNotion | undefined;
@@ -43,6 +43,40 @@ describe('Notion adapter against the fake server', () => {
     expect(sleeps.slice(before).filter((ms) => ms === 2000)).toHaveLength(4);
     expect(fake!.requests.filter((r) => r.status === 429)).toHaveLength(4);
     expect(fake!.pagesByExternalId('A-1')).toHaveLength(1);
+  });
+
+  test('529 service_overload is a rate limit: Retry-After is waited and a create goes again with no lookup; a wait past the cap gives up', async () => {
+    const { api, sleeps, dataSourceId, props } = await setup({ retryAfterSeconds: 3 });
+    fake!.setFaults({ overloadCreates: 2 });
+    const origin = fake!.requests.length;
+    const before = sleeps.length;
+    const page = await api.createPage({ dataSourceId, idProperty: 'external_id', externalId: 'O-1', properties: props('O-1'), body: markdownToBlocks('hi') });
+    expect(page.adopted).toBe(false);
+    // The lookup before the first create only: a 529 was not applied, so nothing is looked up again.
+    expect(fake!.requests.slice(origin).map((r) => `${r.path.endsWith('/query') ? 'query' : r.path} ${r.status}`)).toEqual(['query 200', '/v1/pages 529', '/v1/pages 529', '/v1/pages 200']);
+    expect(sleeps.slice(before).filter((ms) => ms > 10)).toEqual([3000, 3000]); // (the bucket paces in ms after a rate limit)
+    expect(fake!.pagesByExternalId('O-1')).toHaveLength(1);
+
+    // Asked to wait longer than a run waits (60 s): the request fails at once, for the next run.
+    await fake!.close();
+    fake = undefined;
+    const slow = await setup({ retryAfterSeconds: 120 });
+    fake!.setFaults({ overloadBurst: 1 });
+    const waited = slow.sleeps.length;
+    await expect(slow.api.updateProperties('00000000-0000-4000-8000-000000000001', {})).rejects.toMatchObject({ status: 529, code: 'service_overload' });
+    expect(slow.sleeps.slice(waited)).toEqual([]);
+  });
+
+  test('a body past 500 KB on the wire is answered 413: refused content (the block path is next), not retried', async () => {
+    const { api, sleeps } = await setup();
+    const before = fake!.requests.length;
+    // 260,000 quotes: 260 KB of markdown, 520 KB as a JSON string.
+    const error = await api.replaceMarkdown('00000000-0000-4000-8000-000000000002', '"'.repeat(260_000)).catch((e: unknown) => e);
+    expect((error as { status?: number }).status).toBe(413);
+    expect(isRefusedContent(error)).toBe(true);
+    expect(isRefusedRequest(error)).toBe(true);
+    expect(fake!.requests.slice(before).map((r) => r.status)).toEqual([413]);
+    expect(sleeps.filter((ms) => ms > 10)).toEqual([]);
   });
 
   test('a create whose answer is lost is looked up, not repeated: one page', async () => {

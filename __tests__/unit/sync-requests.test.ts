@@ -60,6 +60,23 @@ describe('planNoteRequests', () => {
     const huge = 'word '.repeat(100_000);
     const plan = planNoteRequests({ ...base, mode: 'create', current: { data, body: huge }, currentMarkdown: md(huge), previous: null });
     expect(plan.create).toBe('blocks');
-    expect(plan.summary).toMatch(/block path: .*KB; the markdown endpoints take at most 391 KB/);
+    expect(plan.summary).toMatch(/block path: .*KB in a request body; a request takes at most 456 KB of it \(500 KB overall\)/);
+  });
+
+  test('the size is measured on the wire: markdown whose JSON escapes double it goes on the block path; 1000 blocks is the other limit', () => {
+    // 300 KB of text, but every quote and backslash is two bytes in the JSON body: 600 KB on the wire.
+    const escaped = `${'"\\'.repeat(50_000)}\n`.repeat(3);
+    expect(new TextEncoder().encode(escaped).length).toBeLessThan(400_000);
+    const wire = planNoteRequests({ ...base, mode: 'create', current: { data, body: escaped }, currentMarkdown: escaped, previous: null });
+    expect(wire.create).toBe('blocks');
+    expect(wire.summary).toMatch(/its markdown is \d+ KB in a request body/);
+    // The same bytes without escapes fit in one request.
+    const plain = `${'ab'.repeat(50_000)}\n`.repeat(3);
+    expect(planNoteRequests({ ...base, mode: 'create', current: { data, body: plain }, currentMarkdown: plain, previous: null }).create).toBe('markdown');
+    // 1001 list items: small, but past the block limit; 1000 fit.
+    const items = (n: number) => Array.from({ length: n }, (_, i) => `- ${i}`).join('\n');
+    const many = planNoteRequests({ ...base, mode: 'update', current: { data, body: items(1001) }, currentMarkdown: items(1001), previous: null });
+    expect(many.body).toEqual({ kind: 'blocks', reason: 'it holds 1001 blocks; a request takes at most 1000' });
+    expect(planNoteRequests({ ...base, mode: 'create', current: { data, body: items(1000) }, currentMarkdown: items(1000), previous: null }).create).toBe('markdown');
   });
 });

@@ -46,6 +46,12 @@ export interface SyncResult {
 
 export const LAST_SYNC_FILE = 'docs/sync/LAST_SYNC.md';
 const LOCK_FILE = '.claude/state/sync.lock';
+/**
+ * The sync lock's lease, renewed before each note (ADR-0035): a run that is gone (or frozen) loses the
+ * lock after this long, and no retry wait of a live run ends past it (less a margin).
+ */
+const LOCK_LEASE_MS = 15 * 60 * 1000;
+const LEASE_MARGIN_MS = 30_000;
 
 /** Markdown dialect per Notion-Version: each version's default, so no markdown_version is sent. */
 const DIALECTS: Record<NotionVersion, MarkdownDialect> = { '2026-03-11': 'v1', '2026-12-01': 'v2' };
@@ -204,7 +210,7 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
 
   let lock;
   try {
-    lock = acquireLock(path.join(repo.root, LOCK_FILE), { now: ctx.now });
+    lock = acquireLock(path.join(repo.root, LOCK_FILE), { now: ctx.now, staleMs: LOCK_LEASE_MS, releaseOnSignals: true });
   } catch (error) {
     if (error instanceof LockHeldError) {
       const holder = error.owner ? `pid ${error.owner.pid} on ${error.owner.host}, since ${error.owner.since}` : error.file;
@@ -213,8 +219,11 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
     throw error;
   }
   const started = ctx.now().getTime();
+  let renewedAt = Date.now();
+  const held = lock;
   try {
     const api = createNotionApi({
+      deadline: () => renewedAt + LOCK_LEASE_MS - LEASE_MARGIN_MS,
       token,
       notionVersion: version,
       ...(ctx.env.NOTION_BASE_URL ? { baseUrl: ctx.env.NOTION_BASE_URL } : {}),
@@ -239,6 +248,11 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
       sink: {
         note: (item, values) => writeBack(repo.root, sink, item, values),
         sent: (pageId, sent) => writeSentMarkdown(repo.root, pageId, sent),
+      },
+      // The lease is renewed before each note; a run that lost its lock (judged stale) sends nothing more.
+      checkpoint: async () => {
+        if (!held.renew()) throw new UserError(m.lockLost, { hint: m.lockLostHint });
+        renewedAt = Date.now();
       },
       onStart: (action) => {
         if (first) remaining = planned - api.requests;

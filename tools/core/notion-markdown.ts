@@ -349,5 +349,19 @@ function serializeV2(blocks: readonly Block[]): string {
   return blocks.length > 0 ? `${render(blocks)}\n` : '';
 }
 
-/** The page-markdown requests refuse bodies past this size; canon sends such a note on the block path. */
-export const MARKDOWN_MAX_BYTES = 400_000;
+/**
+ * Notion's limits per request: "1000 block elements and 500KB overall" (developers.notion.com,
+ * request limits). The size is the request body on the wire: JSON, so the markdown with its escapes
+ * (a quote, a backslash, a control character or a tab grows when escaped).
+ */
+export const REQUEST_MAX_BYTES = 500_000;
+export const REQUEST_MAX_BLOCKS = 1000;
+/** Room kept in a markdown request for the rest of it: properties (up to 2000 characters each), parent, keys. */
+export const REQUEST_ENVELOPE_BYTES = 32_768;
+/** The most bytes of markdown (as a JSON string) one request carries. */
+export const MARKDOWN_MAX_BYTES = REQUEST_MAX_BYTES - REQUEST_ENVELOPE_BYTES;
+
+/** The markdown's size in a request body: its JSON string in UTF-8 bytes. */
+export function markdownWireBytes(markdown: string): number {
+  return new TextEncoder().encode(JSON.stringify(markdown)).length;
+}

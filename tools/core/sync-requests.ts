@@ -1,6 +1,6 @@
 import type { NoteKind } from './config.js';
 import { markdownToBlocks, planAppendBatches } from './notion-blocks.js';
-import { MARKDOWN_MAX_BYTES } from './notion-markdown.js';
+import { MARKDOWN_MAX_BYTES, markdownWireBytes, REQUEST_MAX_BLOCKS } from './notion-markdown.js';
 import { diffProperties, type LogicalProperty } from './notion-properties.js';
 
 /** One old → new replacement in a page's markdown (Notion's update_content). */
@@ -82,13 +82,23 @@ export interface RequestPlanInput {
   previous: { version: NoteVersion; markdown: string } | null;
 }
 
+/** Block elements in a tree, children included (what Notion counts against a request's 1000). */
+function countBlocks(nodes: readonly { children: readonly unknown[] }[]): number {
+  return nodes.reduce((n, node) => n + 1 + countBlocks(node.children as { children: readonly unknown[] }[]), 0);
+}
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Decide, for one note, which requests bring its page up to date. Pure. */
 export function planNoteRequests(input: RequestPlanInput): NoteRequestPlan {
-  const bytes = new TextEncoder().encode(input.currentMarkdown).length;
-  const tooBig = bytes > MARKDOWN_MAX_BYTES;
-  const bigReason = `its markdown is ${Math.round(bytes / 1024)} KB; the markdown endpoints take at most ${Math.round(MARKDOWN_MAX_BYTES / 1024)} KB`;
+  const bytes = markdownWireBytes(input.currentMarkdown);
+  // Every block takes a line of markdown (or more), so only a long note can pass the block limit.
+  const blocks = input.currentMarkdown.split('\n').length > REQUEST_MAX_BLOCKS / 4 ? countBlocks(markdownToBlocks(input.current.body)) : 0;
+  const tooBig = bytes > MARKDOWN_MAX_BYTES || blocks > REQUEST_MAX_BLOCKS;
+  const bigReason =
+    bytes > MARKDOWN_MAX_BYTES
+      ? `its markdown is ${Math.round(bytes / 1024)} KB in a request body; a request takes at most ${Math.round(MARKDOWN_MAX_BYTES / 1024)} KB of it (500 KB overall)`
+      : `it holds ${blocks} blocks; a request takes at most ${REQUEST_MAX_BLOCKS}`;
   if (input.mode === 'create') {
     if (tooBig) {
       const requests = 1 + Math.max(0, planAppendBatches(markdownToBlocks(input.current.body)).length - 1);

@@ -7,6 +7,12 @@ export interface GitHubFaults {
   rateLimitBurst?: number;
   /** The next N requests are answered 502. */
   failNext?: number;
+  /** Share of requests whose connection drops after they are applied (no answer; seeded). */
+  dropRate?: number;
+  /** The next N requests are answered 403 with x-ratelimit-remaining: 0 (the primary limit reached). */
+  exhaustedBurst?: number;
+  /** With exhaustedBurst: x-ratelimit-reset this many seconds from now. */
+  resetInSeconds?: number;
 }
 export interface GitHubRequest {
   method: string;

@@ -5,8 +5,11 @@
 // (base64 in 60-column lines), POST …/git/trees (base_tree + entries with inline content), POST
 // …/git/commits, PATCH …/git/refs/heads/{branch} (422 "Update is not a fast forward" unless the new
 // commit descends from the head, or force). Blob ids are real git blob ids. Bearer auth is required.
-// Faults: 5xx at a seeded rate, 429 bursts with Retry-After, and a hook before each request (a person
-// pushing while a run goes). Plain ESM JavaScript so bench scripts import it without a build step.
+// Like GitHub, every answer carries the primary rate limit's headers (x-ratelimit-limit, -remaining,
+// -used, -resource, and -reset: an epoch second up to an hour away), whatever its status; an exhausted
+// limit is 403 with x-ratelimit-remaining: 0. Faults: 5xx at a seeded rate, dropped connections at a
+// seeded rate (the request applied, the answer lost), 429 bursts with Retry-After, an exhausted limit,
+// and a hook before each request (a person pushing while a run goes). Plain ESM JavaScript so bench scripts import it without a build step.
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { seededRandom } from '../seeded-random.mjs';
@@ -33,6 +36,8 @@ export async function startFakeGitHub(options = {}) {
   let faults = { ...(options.faults ?? {}) };
   let random = seededRandom(faults.seed ?? 1);
   let beforeRequest = null;
+  // The primary rate limit: 5000 an hour, its window reset about an hour after it starts.
+  const rateLimit = { limit: 5000, used: 0, reset: Math.floor(Date.now() / 1000) + 3600 };
 
   const putTree = (files) => {
     const listing = [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, e]) => `${e.mode} ${e.sha}\t${p}`).join('\n');
@@ -67,24 +72,50 @@ export async function startFakeGitHub(options = {}) {
   commitFiles(options.files ?? {}, 'initial');
 
   const send = (res, status, body, headers = {}) => {
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+    const limits = {
+      'x-ratelimit-limit': String(rateLimit.limit),
+      'x-ratelimit-remaining': String(Math.max(0, rateLimit.limit - rateLimit.used)),
+      'x-ratelimit-used': String(rateLimit.used),
+      'x-ratelimit-reset': String(rateLimit.reset),
+      'x-ratelimit-resource': 'core',
+    };
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...limits, ...headers });
     res.end(JSON.stringify(body));
   };
   const error = (res, status, message, headers) => send(res, status, { message, documentation_url: 'https://docs.github.com/rest', status: String(status) }, headers);
 
   const server = createServer(async (req, res) => {
     const chunks = [];
-    for await (const chunk of req) chunks.push(chunk);
+    try {
+      for await (const chunk of req) chunks.push(chunk);
+    } catch {
+      // The client went away mid-body (a runtime killed during a run): nothing to answer.
+      return;
+    }
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url, 'http://localhost');
     const entry = { method: req.method, path: url.pathname, status: 0 };
     requests.push(entry);
+    // A dropped connection (seeded): whatever the request did is done, but its answer never arrives.
+    const drop = Boolean(faults.dropRate) && random() < faults.dropRate;
     const answer = (status, body, headers) => {
       entry.status = status;
+      if (drop && status < 500) {
+        entry.status = -1;
+        res.socket?.destroy();
+        return;
+      }
       return status >= 400 ? error(res, status, body, headers) : send(res, status, body, headers);
     };
     if (beforeRequest) await beforeRequest(entry, api);
     if (req.headers.authorization !== `Bearer ${token}`) return answer(401, 'Bad credentials');
+    if (faults.exhaustedBurst > 0) {
+      faults.exhaustedBurst -= 1;
+      rateLimit.used = rateLimit.limit;
+      if (faults.resetInSeconds !== undefined) rateLimit.reset = Math.floor(Date.now() / 1000) + faults.resetInSeconds;
+      return answer(403, 'API rate limit exceeded for installation.');
+    }
+    rateLimit.used = Math.min(rateLimit.limit - 1, rateLimit.used + 1);
     if (faults.rateLimitBurst > 0) {
       faults.rateLimitBurst -= 1;
       return answer(429, 'API rate limit exceeded', { 'retry-after': String(options.retryAfterSeconds ?? 0) });

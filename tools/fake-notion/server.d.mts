@@ -14,6 +14,10 @@ export interface Faults {
   dropAfterCreate?: number;
   /** The next N requests are answered 429 with Retry-After. */
   rateLimitBurst?: number;
+  /** The next N requests are answered 529 service_overload with Retry-After (not applied). */
+  overloadBurst?: number;
+  /** The next N page creates are answered 529 service_overload with Retry-After (not applied). */
+  overloadCreates?: number;
   /** The next N page creates are answered 500 (and not applied). */
   failCreates?: number;
   /** The next N requests are answered 500. */

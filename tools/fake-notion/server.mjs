@@ -20,7 +20,7 @@
 
 /**
  * @typedef {{ rps?: number, burst?: number }} RateLimit
- * @typedef {{ serverErrorRate?: number, seed?: number, dropAfterCreate?: number, rateLimitBurst?: number, failNext?: number, failCreates?: number }} Faults
+ * @typedef {{ serverErrorRate?: number, seed?: number, dropAfterCreate?: number, rateLimitBurst?: number, overloadBurst?: number, overloadCreates?: number, failNext?: number, failCreates?: number }} Faults
  * @typedef {{ type: string, options?: string[] }} PropertySpec
  * @typedef {{
  *   token?: string, version?: string, rateLimit?: RateLimit, faults?: Faults, retryAfterSeconds?: number,
@@ -39,7 +39,7 @@ export const NOTION_VERSION = '2026-03-11';
 export const NOTION_VERSIONS = ['2025-09-03', '2026-03-11', '2026-12-01'];
 /** Blocks one markdown request may create (the fake's model of what the markdown endpoints refuse). */
 const MARKDOWN_BLOCK_LIMIT = 1000;
-const MAX_BODY_BYTES = 500 * 1024;
+const MAX_BODY_BYTES = 500_000;
 const TEXT_LIMIT = 2000;
 const ARRAY_LIMIT = 100;
 const BLOCKS_PER_REQUEST = 1000;
@@ -179,6 +179,15 @@ export async function startFakeNotion(options = {}) {
   const retryAfterSeconds = options.retryAfterSeconds ?? 1;
   let faults = { ...(options.faults ?? {}) };
   let random = seededRandom(faults.seed ?? 1);
+  /** The request being answered (its Notion-Version shapes page and block objects and messages). */
+  const answering = { version: '2026-03-11' };
+  /** Editing something in the trash: worded by version (`archived` was renamed `in_trash` in 2026-03-11). */
+  const trashed = () =>
+    invalid(
+      answering.version < '2026-03-11'
+        ? "Can't edit block that is archived. You must unarchive the block before editing."
+        : "Can't edit block that is in the trash. You must restore it (in_trash: false) before editing.",
+    );
   let rate = { rps: options.rateLimit?.rps ?? Infinity, burst: options.rateLimit?.burst ?? 3 };
   let tokens = rate.burst;
   let refilledAt = Date.now();
@@ -263,7 +272,8 @@ export async function startFakeNotion(options = {}) {
       icon: null,
       parent: { type: 'data_source_id', data_source_id: dataSourceId, database_id: databaseId },
       in_trash: page.in_trash,
-      archived: page.in_trash,
+      // 2026-03-11 renamed `archived` to `in_trash`: from then on only `in_trash` is answered.
+      ...(answering.version < '2026-03-11' ? { archived: page.in_trash } : {}),
       is_locked: false,
       properties: page.properties,
       url: `https://www.notion.so/${page.id.replaceAll('-', '')}`,
@@ -276,7 +286,7 @@ export async function startFakeNotion(options = {}) {
     return {
       object: 'block', id, parent, created_time, last_edited_time, created_by: user, last_edited_by: user,
       has_children: (children.get(id) ?? []).some((c) => !blocks.get(c)?.in_trash),
-      archived: in_trash, in_trash, type, [type]: data,
+      ...(answering.version < '2026-03-11' ? { archived: in_trash } : {}), in_trash, type, [type]: data,
     };
   }
 
@@ -344,7 +354,7 @@ export async function startFakeNotion(options = {}) {
   function livePage(id) {
     const page = pages.get(id);
     if (!page) throw notFound(id);
-    if (page.in_trash) throw invalid("Can't edit block that is archived. You must unarchive the block before editing.");
+    if (page.in_trash) throw trashed();
     return page;
   }
 
@@ -484,12 +494,11 @@ export async function startFakeNotion(options = {}) {
       if (!page) throw notFound(m[1]);
       return pageObject(page);
     }],
-    ['PATCH', /^\/v1\/pages\/([^/]+)$/, (m, body) => {
+    ['PATCH', /^\/v1\/pages\/([^/]+)$/, (m, body, _query, request) => {
       const page = pages.get(m[1]);
       if (!page) throw notFound(m[1]);
-      if (page.in_trash && body.in_trash !== false && body.archived !== false) {
-        throw invalid("Can't edit block that is archived. You must unarchive the block before editing.");
-      }
+      if (body.archived !== undefined && request.version >= '2026-03-11') throw invalid('body failed validation: body.archived is not a known parameter in this Notion-Version; use body.in_trash.');
+      if (page.in_trash && body.in_trash !== false && body.archived !== false) throw trashed();
       const next = { ...page.properties };
       writeProperties(next, body.properties);
       page.properties = next;
@@ -523,7 +532,7 @@ export async function startFakeNotion(options = {}) {
       }
       const block = blocks.get(m[1]);
       if (!block) throw notFound(m[1]);
-      if (block.in_trash) throw invalid("Can't edit block that is archived. You must unarchive the block before editing.");
+      if (block.in_trash) throw trashed();
       block.in_trash = true;
       block.last_edited_time = now();
       return blockObject(block);
@@ -569,17 +578,33 @@ export async function startFakeNotion(options = {}) {
       log.status = status;
       error(res, status, code, message, headers);
     };
-    const { text, size } = await readBody(req);
+    let text;
+    let size;
+    try {
+      ({ text, size } = await readBody(req));
+    } catch {
+      // The client went away mid-body (a runtime killed during a run): nothing to answer.
+      log.status = -1;
+      return;
+    }
     // Opt-in: a test that must prove something never reached Notion reads every body sent.
     if (options.keepBodies) log.body = text;
     if (req.headers.authorization !== `Bearer ${token}`) return fail(401, 'unauthorized', 'API token is invalid.');
     const given = req.headers['notion-version'];
     if (!given) return fail(400, 'missing_version', 'Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.');
     if (!versions.includes(given)) return fail(400, 'validation_error', `Notion-Version header failed validation: ${given} is not supported by this fake; use one of ${versions.join(', ')}.`);
+    answering.version = given;
     const request = { version: given, dialect: given >= '2026-12-01' ? 'v2' : 'v1', filterProperties: url.searchParams.getAll('filter_properties') };
     if (faults.rateLimitBurst > 0) {
       faults.rateLimitBurst -= 1;
       return fail(429, 'rate_limited', 'You have been rate limited. Please try again in a few minutes.', { 'retry-after': String(retryAfterSeconds) });
+    }
+    const creating = method === 'POST' && url.pathname === '/v1/pages';
+    if (faults.overloadBurst > 0 || (creating && faults.overloadCreates > 0)) {
+      // 529 service_overload: Notion's "handle like 429" answer, with its Retry-After.
+      if (faults.overloadBurst > 0) faults.overloadBurst -= 1;
+      else faults.overloadCreates -= 1;
+      return fail(529, 'service_overload', 'Notion is overloaded. Please try again later.', { 'retry-after': String(retryAfterSeconds) });
     }
     if (!takeToken()) {
       const wait = Math.max(retryAfterSeconds, Math.ceil((1 - tokens) / rate.rps));
@@ -598,7 +623,9 @@ export async function startFakeNotion(options = {}) {
         ? fail(500, 'internal_server_error', 'Unexpected error occurred.')
         : fail(503, 'service_unavailable', 'Notion is unavailable, please try again later.');
     }
-    if (size > MAX_BODY_BYTES) return fail(400, 'validation_error', `Request body too large: ${size} bytes; the limit is ${MAX_BODY_BYTES}.`);
+    // Measured on the wire, as Notion does: the JSON body's bytes, escapes included. (The body of
+    // Notion's 413 is not documented; canon reads the status.)
+    if (size > MAX_BODY_BYTES) return fail(413, 'payload_too_large', `Request body too large: ${size} bytes; the limit is ${MAX_BODY_BYTES}.`);
     let body = {};
     if (text.length > 0) {
       try {

@@ -5,7 +5,7 @@ import { renderNotionMarkdown, type LinkResolution, type MarkdownDialect } from 
 import { buildProperties, matchSchema, pickProperties, type PropertyMap, type SchemaProblem } from '../core/notion-properties.js';
 import { countActions, planSync, REASONS, type PlannedAction, type SyncCandidate } from '../core/sync-plan.js';
 import type { SyncActionResult } from '../core/sync-report.js';
-import { planNoteRequests, type NoteRequestPlan } from '../core/sync-requests.js';
+import { planMarkdownEdits, planNoteRequests, type NoteRequestPlan } from '../core/sync-requests.js';
 import { UsageError, UserError } from '../errors.js';
 import { syncMessages as m } from '../messages/sync.js';
 import { describeError, isMissingPage, isRefusedContent, isRefusedRequest, PartialPageError, UncertainWriteError, type NotionApi } from './notion.js';
@@ -72,6 +72,8 @@ export interface WriteBackSink {
 export interface NotePlan {
   markdown: string;
   pendingLinks: string[];
+  /** The files of the notes those pending links point at. */
+  pendingTargets: string[];
   requests: NoteRequestPlan;
 }
 
@@ -85,11 +87,6 @@ export function pageUrl(pageId: string): string {
   return `https://www.notion.so/${pageId.replace(/-/g, '')}`;
 }
 
-/**
- * Links between notes: a relative link whose target is a note becomes a link to that note's page
- * when it has one; until then only its text is sent and the note is marked `pending`, so the next
- * run adds the link. Other relative links keep their text (Notion refuses relative URLs).
- */
 /** A link's path as a file name: `%20` is a space; a malformed escape (`%zz`) is kept as written, never a crash. */
 function safeDecode(file: string): string {
   try {
@@ -104,20 +101,52 @@ export function isLinkTarget(candidate: SyncCandidate): boolean {
   return candidate.data !== undefined && !candidate.isStub && candidate.data.sync_status !== 'local-only';
 }
 
-export function linkResolver(file: string, notes: ReadonlyMap<string, string | null>): (url: string) => LinkResolution {
+/**
+ * Links between notes: a relative link whose target is a note becomes a link to that note's page
+ * when it has one; until then only its text is sent (the link is pending, `onPending` is told its
+ * target's file). Other relative links keep their text (Notion refuses relative URLs).
+ */
+export function linkResolver(file: string, notes: ReadonlyMap<string, string | null>, onPending?: (target: string) => void): (url: string) => LinkResolution {
   return (url) => {
     if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('#') || url.startsWith('/')) return { url: null };
     const target = joinNormalize(dirname(file), safeDecode(url.split(/[#?]/)[0]!));
     if (!notes.has(target)) return { url: null };
     const pageId = notes.get(target);
-    return pageId ? { url: pageUrl(pageId) } : { url: null, pending: true };
+    if (pageId) return { url: pageUrl(pageId) };
+    onPending?.(target);
+    return { url: null, pending: true };
   };
+}
+
+/**
+ * The order a run sends its notes in (ADR-0035): a note's link targets that get their page in this
+ * run go first, so its links are real when it is sent. Only notes in a cycle of links (A links B, B
+ * links A) are sent before a target; they get one more request once it has its page (`linkPass`).
+ */
+export function sendOrder(work: readonly PlannedAction[], targetsOf: ReadonlyMap<string, readonly string[]>): { order: PlannedAction[]; linkPass: Set<string> } {
+  const byFile = new Map(work.map((a) => [a.file, a]));
+  const seen = new Set<string>();
+  const order: PlannedAction[] = [];
+  const visit = (action: PlannedAction) => {
+    if (seen.has(action.file)) return;
+    seen.add(action.file);
+    for (const target of targetsOf.get(action.file) ?? []) {
+      const next = byFile.get(target);
+      if (next) visit(next);
+    }
+    order.push(action);
+  };
+  for (const action of work) visit(action);
+  const position = new Map(order.map((a, i) => [a.file, i]));
+  const linkPass = new Set(order.filter((a) => (targetsOf.get(a.file) ?? []).some((t) => (position.get(t) ?? -1) > position.get(a.file)!)).map((a) => a.file));
+  return { order, linkPass };
 }
 
 /** The page body and request plan for one note, with links resolved against what is known now. */
 export function planNote(action: PlannedAction, item: LoadedNote, previous: Note | undefined, dialect: MarkdownDialect, pages: ReadonlyMap<string, string | null>, sent: SentMarkdown | null): NotePlan {
   const resolve = linkResolver(action.file, pages);
-  const current = renderNotionMarkdown(item.candidate.body!, { dialect, resolveLink: resolve });
+  const pendingTargets = new Set<string>();
+  const current = renderNotionMarkdown(item.candidate.body!, { dialect, resolveLink: linkResolver(action.file, pages, (t) => pendingTargets.add(t)) });
   const status = item.candidate.data!.sync_status;
   // What the page holds: the text canon last sent for it when that is on record for this version,
   // else the synced version rendered again. A note whose links were pending then cannot be rendered
@@ -135,7 +164,7 @@ export function planNote(action: PlannedAction, item: LoadedNote, previous: Note
     currentMarkdown: current.markdown,
     previous: previous ? { version: { data: previous.data, body: previous.body }, markdown: before } : null,
   });
-  return { markdown: current.markdown, pendingLinks: current.pendingLinks, requests };
+  return { markdown: current.markdown, pendingLinks: current.pendingLinks, pendingTargets: [...pendingTargets], requests };
 }
 
 /** The plan of a run: what each note needs, and the requests that costs. */
@@ -145,8 +174,10 @@ export interface PreparedSync {
   byFile: Map<string, LoadedNote>;
   /** Page ids known now, per note file: what links between notes resolve to. */
   pages: Map<string, string | null>;
-  /** The notes that are created or updated. */
+  /** The notes that are created or updated, in the order they are sent (link targets first). */
   work: PlannedAction[];
+  /** Notes sent before a note they link to has its page (a cycle): one more request adds the links. */
+  linkPass: Set<string>;
   previous: Map<string, Note>;
   notePlans: Map<string, NotePlan>;
   needsTarget: boolean;
@@ -192,28 +223,46 @@ export async function prepareSync(source: NoteSource, options: { dialect: Markdo
     if (candidate && isLinkTarget(candidate)) pages.set(action.file, action.notion_page_id);
   }
   // A note sent while a note it links to had no page yet (sync_status: pending) is sent again once
-  // every such link can be made (docs/contract.md §3.6); until then it costs nothing.
-  plan = plan.map((action) => {
-    const item = byFile.get(action.file);
-    if (action.action !== 'skip' || action.reason !== REASONS.unchanged || item?.candidate.data?.sync_status !== 'pending') return action;
-    const rendered = renderNotionMarkdown(item.candidate.body!, { dialect, resolveLink: linkResolver(action.file, pages) });
-    return rendered.pendingLinks.length === 0 ? { ...action, action: 'update' as const, reason: m.linksResolved } : action;
-  });
+  // every such link can be made (docs/contract.md §3.6): its targets have pages, or get them in this run (they
+  // are sent first, ADR-0035); until then it costs nothing.
+  const sent = (action: PlannedAction) => action.action === 'create' || action.action === 'update';
+  for (let changed = true; changed; ) {
+    changed = false;
+    const sending = new Set(plan.filter(sent).map((a) => a.file));
+    plan = plan.map((action) => {
+      const item = byFile.get(action.file);
+      if (action.action !== 'skip' || action.reason !== REASONS.unchanged || item?.candidate.data?.sync_status !== 'pending') return action;
+      let waits = false;
+      renderNotionMarkdown(item.candidate.body!, { dialect, resolveLink: linkResolver(action.file, pages, (t) => (waits ||= !sending.has(t))) });
+      if (waits) return action;
+      changed = true;
+      return { ...action, action: 'update' as const, reason: m.linksResolved };
+    });
+  }
 
-  const work = plan.filter((a) => a.action === 'create' || a.action === 'update');
+  const unordered = plan.filter((a) => a.action === 'create' || a.action === 'update');
   const previous = await source.syncedVersions(
-    work.flatMap((a) => {
+    unordered.flatMap((a) => {
       const hash = byFile.get(a.file)?.candidate.data?.synced_hash;
       return a.action === 'update' && typeof hash === 'string' ? [{ file: a.file, hash }] : [];
     }),
   );
   const sentOf = (a: PlannedAction) => (a.notion_page_id ? source.sent(a.notion_page_id) : null);
-  const notePlans = new Map(work.map((a) => [a.file, planNote(a, byFile.get(a.file)!, previous.get(a.file), dialect, pages, sentOf(a))]));
+  const notePlans = new Map(unordered.map((a) => [a.file, planNote(a, byFile.get(a.file)!, previous.get(a.file), dialect, pages, sentOf(a))]));
+  // Which notes each note links to that have no page yet but get one in this run: sent first.
+  const sending = new Set(unordered.map((a) => a.file));
+  const targetsOf = new Map(unordered.map((a) => [a.file, notePlans.get(a.file)!.pendingTargets.filter((t) => sending.has(t) && t !== a.file)]));
+  const { order: work, linkPass } = sendOrder(unordered, targetsOf);
+  for (const file of linkPass) {
+    const notePlan = notePlans.get(file)!;
+    const { requests } = notePlan;
+    notePlans.set(file, { ...notePlan, requests: { ...requests, requests: requests.requests + 1, summary: `${requests.summary}; then ${m.linkPassPlan}` } });
+  }
   const needsTarget = [...notePlans.values()].some((p) => p.requests.create !== null || p.requests.properties !== null);
   const needsIndex = [...notePlans.values()].some((p) => p.requests.create !== null);
   const setup = (needsTarget ? (options.target.dataSourceId ? 1 : 2) : 0) + (needsIndex ? 1 : 0);
   const planned = setup + [...notePlans.values()].reduce((n, p) => n + p.requests.requests, 0);
-  return { dialect, plan, byFile, pages, work, previous, notePlans, needsTarget, needsIndex, setup, planned, source };
+  return { dialect, plan, byFile, pages, work, linkPass, previous, notePlans, needsTarget, needsIndex, setup, planned, source };
 }
 
 function describeProblems(problems: readonly SchemaProblem[]): string {
@@ -339,6 +388,20 @@ async function applyOne(api: NotionApi, action: PlannedAction, item: LoadedNote,
   }
 }
 
+/** Turn a page's markdown `before` (what was just sent) into `after` (its links made real): one edit, or one replace. */
+async function addLinks(api: NotionApi, pageId: string, before: string, after: string): Promise<void> {
+  const edits = planMarkdownEdits(before, after);
+  if (edits && edits.length > 0) {
+    try {
+      await api.editMarkdown(pageId, edits);
+      return;
+    } catch (error) {
+      if (!isRefusedContent(error) && !(error instanceof UncertainWriteError)) throw error;
+    }
+  }
+  await api.replaceMarkdown(pageId, after);
+}
+
 export function withPlan(result: SyncActionResult, plan: NotePlan | undefined): SyncActionResult {
   return plan ? { ...result, requests: plan.requests.requests, plan: plan.requests.summary } : result;
 }
@@ -357,6 +420,11 @@ export interface ApplyOptions {
   /** Masks the token in anything that reaches output or files. */
   redact: (text: string) => string;
   warn: (text: string) => void;
+  /**
+   * Awaited before each note is sent: a host renews its lock's lease here, and a throw (the lease is
+   * gone) stops the run before anything more is sent.
+   */
+  checkpoint?: () => Promise<void>;
   /** Called before and after each note that is sent (the CLI's progress bar). */
   onStart?: (action: PlannedAction) => void;
   onDone?: (action: PlannedAction) => void;
@@ -401,38 +469,80 @@ export async function applySync(prepared: PreparedSync, options: ApplyOptions): 
       throw new UserError(redact(m.connect(describeError(error))), { hint: m.connectHint });
     }
   }
-  const results: SyncActionResult[] = [];
+  const outcomes = new Map<string, SyncActionResult>();
   const transient = new Set<string>();
   for (const action of plan) {
     const item = byFile.get(action.file);
-    if (action.action !== 'create' && action.action !== 'update') {
-      results.push(toResult(action));
-      // A refused note (a secret in it) says so in its own frontmatter; an unreadable one cannot.
-      if (action.action === 'error' && item?.note) await sink.note(item, errorValues(action.reason, action.notion_page_id));
-      continue;
-    }
+    if (action.action === 'create' || action.action === 'update') continue;
+    outcomes.set(action.file, toResult(action));
+    // A refused note (a secret in it) says so in its own frontmatter; an unreadable one cannot.
+    if (action.action === 'error' && item?.note) await sink.note(item, errorValues(action.reason, action.notion_page_id));
+  }
+  /** Notes sent while a note they link to had no page: written back after the link pass. */
+  const waiting: { action: PlannedAction; item: LoadedNote; notePlan: NotePlan; done: Applied; result: SyncActionResult }[] = [];
+  for (const action of prepared.work) {
+    const item = byFile.get(action.file)!;
+    await options.checkpoint?.();
     options.onStart?.(action);
     const before = api.requests;
     // Planned again now: a note created earlier in this run turns its links into real ones.
-    const notePlan = planNote(action, item!, previous.get(action.file), dialect, pages, sentOf(action));
+    const notePlan = planNote(action, item, previous.get(action.file), dialect, pages, sentOf(action));
     try {
-      const done = await applyOne(api, action, item!, notePlan, lookups);
+      const done = await applyOne(api, action, item, notePlan, lookups);
       pages.set(action.file, done.pageId);
       await sink.sent(done.pageId, done.fallback ? null : { hash: action.content_hash!, dialect, markdown: notePlan.markdown });
-      const status = notePlan.pendingLinks.length > 0 ? 'pending' : 'synced';
-      const values = { sync_status: status, notion_page_id: done.pageId, synced_at: options.now().toISOString(), synced_hash: action.content_hash, sync_error: undefined };
-      if (!(await sink.note(item!, values))) options.onUnwritten?.(action.file);
-      const reason = [done.reason, done.fallback ? m.fellBack(done.fallback) : '', notePlan.pendingLinks.length > 0 ? m.linksPending(notePlan.pendingLinks.length) : ''].filter(Boolean).join('; ');
-      results.push({ ...withPlan(toResult(action), notePlan), action: done.action, reason, notion_page_id: done.pageId, requests: api.requests - before, path: done.fallback ? 'blocks' : 'markdown' });
+      const result: SyncActionResult = { ...withPlan(toResult(action), notePlan), action: done.action, reason: [done.reason, done.fallback ? m.fellBack(done.fallback) : ''].filter(Boolean).join('; '), notion_page_id: done.pageId, requests: api.requests - before, path: done.fallback ? 'blocks' : 'markdown' };
+      if (notePlan.pendingLinks.length > 0) waiting.push({ action, item, notePlan, done, result });
+      else {
+        await writeSynced(item, action, done.pageId, 'synced');
+        outcomes.set(action.file, result);
+      }
     } catch (error) {
       if (error instanceof UserError) throw error;
       const pageId = error instanceof PartialPageError ? error.pageId : action.notion_page_id;
       const reason = redact(describeError(error instanceof PartialPageError ? error.original : error));
-      await sink.note(item!, errorValues(reason, pageId));
+      await sink.note(item, errorValues(reason, pageId));
       if (isTransientFailure(error)) transient.add(action.file);
-      results.push({ ...withPlan(toResult(action), notePlan), action: 'error', reason, notion_page_id: pageId, requests: api.requests - before });
+      outcomes.set(action.file, { ...withPlan(toResult(action), notePlan), action: 'error', reason, notion_page_id: pageId, requests: api.requests - before });
     }
     options.onDone?.(action);
+  }
+
+  // The link pass: every page now exists that will exist this run, so the links that waited for one
+  // are added — one request per note (update_content), none on the block path (it carries no links
+  // between notes). A note whose target failed keeps `pending` and the next run adds the link.
+  for (const { action, item, notePlan, done, result } of waiting) {
+    const again = renderNotionMarkdown(item.candidate.body!, { dialect, resolveLink: linkResolver(action.file, pages) });
+    let status = again.pendingLinks.length > 0 ? 'pending' : 'synced';
+    const reasons = [result.reason];
+    if (again.pendingLinks.length < notePlan.pendingLinks.length && result.path === 'markdown') {
+      await options.checkpoint?.();
+      const before = api.requests;
+      try {
+        await addLinks(api, done.pageId, notePlan.markdown, again.markdown);
+        await sink.sent(done.pageId, { hash: action.content_hash!, dialect, markdown: again.markdown });
+        reasons.push(m.linksAdded(notePlan.pendingLinks.length - again.pendingLinks.length));
+      } catch (error) {
+        if (error instanceof UserError) throw error;
+        // The page holds the note with its links as text: `pending`, and the next run adds them.
+        status = 'pending';
+        const reason = redact(m.linksFailed(describeError(error)));
+        transient.add(action.file);
+        await writeSynced(item, action, done.pageId, status);
+        outcomes.set(action.file, { ...result, action: 'error', reason: `${result.reason}; ${reason}`, requests: (result.requests ?? 0) + api.requests - before });
+        continue;
+      }
+      result.requests = (result.requests ?? 0) + api.requests - before;
+    }
+    if (again.pendingLinks.length > 0) reasons.push(m.linksPending(again.pendingLinks.length));
+    await writeSynced(item, action, done.pageId, status);
+    outcomes.set(action.file, { ...result, reason: reasons.filter(Boolean).join('; ') });
+  }
+  const results = plan.map((a) => outcomes.get(a.file)!);
+
+  async function writeSynced(item: LoadedNote, action: PlannedAction, pageId: string, status: 'synced' | 'pending' | string): Promise<void> {
+    const values = { sync_status: status, notion_page_id: pageId, synced_at: options.now().toISOString(), synced_hash: action.content_hash, sync_error: undefined };
+    if (!(await sink.note(item, values))) options.onUnwritten?.(action.file);
   }
   const counts = countActions(results);
   const dataSource = prepared.needsTarget ? (await lookups.target()).dataSourceId : (options.target.dataSourceId ?? options.target.databaseId ?? '');

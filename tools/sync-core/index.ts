@@ -5,6 +5,7 @@
  */
 export * from './engine.js';
 export * from './notion.js';
+export * from './retry-policy.js';
 export * from './write-back.js';
 export { countActions, planSync, REASONS, type PlannedAction, type SyncCandidate } from '../core/sync-plan.js';
 export { formatPlanTable, renderLastSync, type SyncActionResult } from '../core/sync-report.js';

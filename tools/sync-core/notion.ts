@@ -1,12 +1,14 @@
 import { APIResponseError, Client, isNotionClientError, RequestTimeoutError, UnknownHTTPResponseError } from '@notionhq/client';
 import { planAppendBatches, type BlockNode, type BlockRequest } from '../core/notion-blocks.js';
+import { classifyNotionStatus, createRetryPolicy, parseRetryAfter, type FailureKind } from './retry-policy.js';
 
 /**
  * canon's adapter around @notionhq/client 5.x. The SDK's own retries are turned off: they cover 429
  * everywhere but 5xx only on GET/DELETE and never timeouts, and they would slip past canon's pacing.
- * Instead every HTTP attempt passes a token bucket (≤ N requests/s on average), and canon's policy
- * decides: 429 waits Retry-After; 5xx and network errors back off exponentially with jitter; a write
- * whose outcome is unknown (a create whose answer was lost) is never blindly repeated.
+ * Instead every HTTP attempt passes a token bucket (≤ N requests/s on average), and canon's one retry
+ * policy (retry-policy.ts, ADR-0035) decides: 429 and 529 wait Retry-After (capped); 5xx and network errors
+ * back off briefly with jitter; no wait passes the run's deadline; a write whose outcome is unknown (a
+ * create whose answer was lost) is never blindly repeated.
  */
 export interface NotionOptions {
   token: string;
@@ -22,13 +24,17 @@ export interface NotionOptions {
   maxRateLimited?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** The longest Retry-After that is waited; a longer one fails the request (the next run retries). */
+  retryAfterCapMs?: number;
+  /** Epoch ms no retry wait may end after (the run's lease), or null. */
+  deadline?: () => number | null;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   clock?: () => number;
   fetch?: typeof fetch;
 }
 
-export type Failure = 'rate_limited' | 'transient' | 'fatal';
+export type Failure = FailureKind;
 
 export interface RateLimitedInfo {
   waitMs: number;
@@ -74,13 +80,19 @@ export class TokenBucket {
   }
 }
 
+/** fetch rejected: no answer came (refused, reset or dropped connection). The request may have been applied. */
+export class NetworkError extends Error {
+  constructor(original: unknown) {
+    const inner = original as { message?: string; cause?: unknown } | undefined;
+    super(inner?.message ?? String(original), { cause: inner?.cause ?? original });
+    this.name = 'NetworkError';
+  }
+}
+
 /** What kind of failure an error is, and whether the request may have been applied anyway. */
 export function classifyError(error: unknown): Failure {
-  if (error instanceof APIResponseError || error instanceof UnknownHTTPResponseError) {
-    if (error.status === 429) return 'rate_limited';
-    if (error.status >= 500 || error.status === 409) return 'transient';
-    return 'fatal';
-  }
+  if (error instanceof NetworkError) return 'transient';
+  if (error instanceof APIResponseError || error instanceof UnknownHTTPResponseError) return classifyNotionStatus(error.status);
   if (error instanceof RequestTimeoutError) return 'transient';
   if (isNotionClientError(error)) return 'fatal';
   // fetch rejects with a TypeError ("fetch failed") for refused, reset or dropped connections. Checked
@@ -96,11 +108,7 @@ export function retryAfterMs(error: unknown, now: number): number | null {
   if (!(error instanceof APIResponseError)) return null;
   const headers = error.headers as { get?: (name: string) => string | null } | Record<string, string> | undefined;
   const raw = typeof headers?.get === 'function' ? headers.get('retry-after') : (headers as Record<string, string> | undefined)?.['retry-after'];
-  if (!raw) return null;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
+  return parseRetryAfter(raw, now);
 }
 
 export function describeError(error: unknown): string {
@@ -166,17 +174,29 @@ export function createNotionApi(options: NotionOptions): NotionApi {
   const random = options.random ?? Math.random;
   const clock = options.clock ?? Date.now;
   const bucket = new TokenBucket(options.requestsPerSecond, options.burst ?? Math.max(1, Math.floor(options.requestsPerSecond)), clock, sleep);
-  const maxAttempts = options.maxAttempts ?? 6;
-  const maxRateLimited = options.maxRateLimited ?? 12;
-  const baseDelay = options.baseDelayMs ?? 500;
-  const maxDelay = options.maxDelayMs ?? 30_000;
+  const policy = createRetryPolicy({
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.maxRateLimited !== undefined ? { maxRateLimited: options.maxRateLimited } : {}),
+    ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
+    ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
+    ...(options.retryAfterCapMs !== undefined ? { retryAfterCapMs: options.retryAfterCapMs } : {}),
+    ...(options.deadline ? { deadline: options.deadline } : {}),
+    random,
+    clock,
+  });
   const realFetch = options.fetch ?? globalThis.fetch;
   let requests = 0;
 
   const pacedFetch: typeof fetch = async (input, init) => {
     await bucket.take();
     requests += 1;
-    return realFetch(input, init);
+    try {
+      return await realFetch(input, init);
+    } catch (error) {
+      // Whatever fetch rejects with is the network's doing (Node: TypeError "fetch failed"; workerd:
+      // Error "Network connection lost."): named here, where it is known, for classifyError.
+      throw new NetworkError(error);
+    }
   };
   const client = new Client({
     auth: options.token,
@@ -189,11 +209,13 @@ export function createNotionApi(options: NotionOptions): NotionApi {
     logger: () => undefined,
   });
 
-  const backoff = (attempt: number) => Math.min(maxDelay, baseDelay * 2 ** attempt) * (0.5 + random() / 2);
+  /** The wait before another look-then-try of a write whose answer was lost, or null: give up. */
+  const retryWait = (failures: number): number | null => policy.next({ kind: 'transient', failures }).waitMs ?? null;
 
   /**
    * Run one request under canon's policy. `idempotent` requests are repeated after 5xx or network
-   * errors; others throw UncertainWriteError so the caller can check before repeating.
+   * errors; others throw UncertainWriteError so the caller can check before repeating. A rate-limited
+   * answer (429, 529) was not applied, so any request waits and goes again.
    */
   async function call<T>(request: () => Promise<T>, idempotent: boolean): Promise<T> {
     let failures = 0;
@@ -203,21 +225,12 @@ export function createNotionApi(options: NotionOptions): NotionApi {
         return await request();
       } catch (error) {
         const kind = classifyError(error);
-        if (kind === 'rate_limited' && limited < maxRateLimited) {
-          limited += 1;
-          bucket.drain();
-          await sleep(retryAfterMs(error, clock()) ?? backoff(limited));
-          continue;
-        }
-        if (kind === 'transient') {
-          if (!idempotent) throw new UncertainWriteError(error);
-          failures += 1;
-          if (failures < maxAttempts) {
-            await sleep(backoff(failures));
-            continue;
-          }
-        }
-        throw error;
+        if (kind === 'fatal') throw error;
+        if (kind === 'transient' && !idempotent) throw new UncertainWriteError(error);
+        const decision = policy.next({ kind, failures: kind === 'rate_limited' ? ++limited : ++failures, serverWaitMs: retryAfterMs(error, clock()) });
+        if (decision.giveUp !== undefined) throw error;
+        if (kind === 'rate_limited') bucket.drain();
+        await sleep(decision.waitMs);
       }
     }
   }
@@ -257,7 +270,7 @@ export function createNotionApi(options: NotionOptions): NotionApi {
       await call(() => client.blocks.delete({ block_id: id }), true);
     } catch (error) {
       // A repeated delete whose first answer was lost finds the block already in the trash: done.
-      if (error instanceof APIResponseError && error.status === 400 && /archived/i.test(error.message)) return;
+      if (isInTrash(error)) return;
       throw error;
     }
   }
@@ -320,8 +333,9 @@ export function createNotionApi(options: NotionOptions): NotionApi {
             false,
           );
         } catch (error) {
-          if (!(error instanceof UncertainWriteError) || ++failures >= maxAttempts) throw error instanceof UncertainWriteError ? error.original : error;
-          await sleep(backoff(failures));
+          const wait = error instanceof UncertainWriteError ? retryWait(++failures) : null;
+          if (wait === null) throw error instanceof UncertainWriteError ? error.original : error;
+          await sleep(wait);
           continue;
         }
         try {
@@ -363,10 +377,11 @@ export function createNotionApi(options: NotionOptions): NotionApi {
           const page = await call(() => client.pages.create({ parent: { data_source_id: dataSourceId }, properties: properties as never, markdown }), false);
           return { id: page.id, adopted: false };
         } catch (error) {
-          if (!(error instanceof UncertainWriteError) || ++failures >= maxAttempts) throw error instanceof UncertainWriteError ? error.original : error;
+          const wait = error instanceof UncertainWriteError ? retryWait(++failures) : null;
+          if (wait === null) throw error instanceof UncertainWriteError ? error.original : error;
+          // The answer was lost: the page may exist. Look for this one note before repeating the create.
+          await sleep(wait);
         }
-        // The answer was lost: the page may exist. Look for this one note before repeating the create.
-        await sleep(backoff(failures));
         const existing = await findPages(dataSourceId, idProperty, externalId);
         if (existing[0]) {
           await call(() => client.pages.update({ page_id: existing[0]!, properties: properties as never }), true);
@@ -402,8 +417,9 @@ export function createNotionApi(options: NotionOptions): NotionApi {
         return;
       } catch (error) {
         // An append whose answer was lost may have landed: start over from the page's real content.
-        if (!(error instanceof UncertainWriteError) || ++failures >= maxAttempts) throw error instanceof UncertainWriteError ? error.original : error;
-        await sleep(backoff(failures));
+        const wait = error instanceof UncertainWriteError ? retryWait(++failures) : null;
+        if (wait === null) throw error instanceof UncertainWriteError ? error.original : error;
+        await sleep(wait);
       }
     }
   }
@@ -421,11 +437,26 @@ export class PartialPageError extends Error {
 }
 
 /**
- * Notion refused the request's content (400 validation_error): nothing was written, so another path
- * (the block API, or a whole replace instead of edits) may be tried.
+ * Notion refused an edit because the page or block is in the trash. Notion-Version 2026-03-11 renamed
+ * `archived` to `in_trash`; the message says "archived" before it and "trash" from it on, so both are read.
+ */
+export function isInTrash(error: unknown): boolean {
+  return error instanceof APIResponseError && error.status === 400 && /\barchived\b|\bin[ _]?(?:the )?trash\b|\btrashed\b/i.test(error.message);
+}
+
+/** 413: the request body is past Notion's size limit (whatever body the answer has). */
+function isTooLarge(error: unknown): boolean {
+  return (error instanceof APIResponseError || error instanceof UnknownHTTPResponseError) && error.status === 413;
+}
+
+/**
+ * Notion refused the request's content (400 validation_error, or 413 too large): nothing was written,
+ * so another path (the block API, in requests of at most 100 blocks, or a whole replace instead of
+ * edits) may be tried.
  */
 export function isRefusedContent(error: unknown): boolean {
-  return error instanceof APIResponseError && error.status === 400 && error.code === 'validation_error' && !/archived/i.test(error.message);
+  if (isTooLarge(error)) return true;
+  return error instanceof APIResponseError && error.status === 400 && error.code === 'validation_error' && !isInTrash(error);
 }
 
 /**
@@ -433,10 +464,11 @@ export function isRefusedContent(error: unknown): boolean {
  * the same answer until the note changes. Auth, rate-limit, conflict and server errors are not this.
  */
 export function isRefusedRequest(error: unknown): boolean {
-  return error instanceof APIResponseError && (error.status === 400 || error.status === 413 || error.status === 422) && !/archived/i.test(error.message);
+  if (isTooLarge(error)) return true;
+  return error instanceof APIResponseError && (error.status === 400 || error.status === 413 || error.status === 422) && !isInTrash(error);
 }
 
 /** A page that is gone (deleted or in the trash in Notion): sync creates a new one instead. */
 export function isMissingPage(error: unknown): boolean {
-  return error instanceof APIResponseError && (error.status === 404 || (error.status === 400 && /archived/i.test(error.message)));
+  return error instanceof APIResponseError && (error.status === 404 || isInTrash(error));
 }

@@ -1,17 +1,24 @@
 /**
  * The few GitHub REST calls the Worker makes (ADR-0017): the branch head, its tree, changed blobs,
  * and a write-back commit through the Git Data API (tree → commit → fast-forward of the branch ref,
- * never forced). Every request is counted; 5xx, 429 and secondary rate limits are retried with
- * backoff (Retry-After / x-ratelimit-reset honoured); other failures throw GitHubError.
+ * never forced). Every request is counted and goes under canon's one retry policy
+ * (tools/sync-core/retry-policy.ts, ADR-0035): 5xx and network errors back off briefly with jitter; 429 and
+ * a reached rate limit wait what GitHub asks, up to a cap; x-ratelimit-reset is read only when the
+ * limit is reached (it is on every answer); no wait passes the run's deadline. Other failures, and
+ * retries given up, throw GitHubError.
  */
+import { classifyGitHubResponse, createRetryPolicy, type RetryOptions } from '../../../tools/sync-core/retry-policy.js';
+
 export interface GitHubOptions {
   apiUrl: string;
   repository: string;
   token: string;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
-  maxAttempts?: number;
-  baseDelayMs?: number;
+  /** A request that has no answer after this long fails as a network error (default 30 s). */
+  timeoutMs?: number;
+  /** The retry policy's knobs (tests: a seeded random, a fake clock, a deadline). */
+  retry?: RetryOptions;
 }
 
 export interface TreeEntry {
@@ -67,17 +74,20 @@ function decodeBase64(text: string): Uint8Array {
 }
 
 export function createGitHub(options: GitHubOptions): GitHub {
-  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const doFetch = options.fetch ?? ((input: Parameters<typeof fetch>[0], init?: RequestInit) => fetch(input, init));
   const sleep = options.sleep ?? defaultSleep;
-  const maxAttempts = options.maxAttempts ?? 6;
-  const baseDelay = options.baseDelayMs ?? 500;
+  const policy = createRetryPolicy(options.retry);
+  const clock = options.retry?.clock ?? Date.now;
   const base = `${options.apiUrl.replace(/\/+$/, '')}/repos/${options.repository}`;
   let requests = 0;
 
   // GitHub's JSON is read field by field where it is used.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async function call(method: string, path: string, body?: unknown, accept: number[] = []): Promise<{ status: number; json: any }> {
-    for (let attempt = 1; ; attempt++) {
+    let failures = 0;
+    let limited = 0;
+    const where = `${method} ${path.split('?')[0] || `/repos/${options.repository}`}`;
+    for (;;) {
       requests += 1;
       let response: Response;
       try {
@@ -91,32 +101,33 @@ export function createGitHub(options: GitHubOptions): GitHub {
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
         });
       } catch (error) {
-        if (attempt >= maxAttempts) throw new GitHubError(0, `could not reach GitHub: ${(error as Error).message}`);
-        await sleep(baseDelay * 2 ** (attempt - 1));
+        const decision = policy.next({ kind: 'transient', failures: ++failures });
+        if (decision.giveUp !== undefined) throw new GitHubError(0, `could not reach GitHub for ${where}: ${(error as Error).message} (${decision.giveUp})`);
+        await sleep(decision.waitMs);
         continue;
-      }
-      if (response.ok || accept.includes(response.status)) {
-        const text = await response.text();
-        return { status: response.status, json: text ? JSON.parse(text) : null };
       }
       const text = await response.text();
-      const limited = response.status === 429 || (response.status === 403 && (response.headers.get('retry-after') !== null || response.headers.get('x-ratelimit-remaining') === '0'));
-      if ((limited || response.status >= 500) && attempt < maxAttempts) {
-        const retryAfter = Number(response.headers.get('retry-after'));
-        const reset = Number(response.headers.get('x-ratelimit-reset'));
-        const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : reset > 0 ? Math.max(0, reset * 1000 - Date.now()) : baseDelay * 2 ** (attempt - 1);
-        await sleep(Math.min(wait, 60_000));
-        continue;
-      }
+      if (response.ok || accept.includes(response.status)) return { status: response.status, json: text ? JSON.parse(text) : null };
       let message = text.slice(0, 200);
       try {
         message = (JSON.parse(text) as { message?: string }).message ?? message;
       } catch {
         // not JSON: the start of the body says enough
       }
-      throw new GitHubError(response.status, `GitHub answered ${response.status} to ${method} ${path.split('?')[0]}: ${message}`);
+      const { kind, serverWaitMs } = classifyGitHubResponse(response.status, (name) => response.headers.get(name), clock(), message);
+      let gaveUp = '';
+      if (kind !== 'fatal') {
+        const decision = policy.next({ kind, failures: kind === 'rate_limited' ? ++limited : ++failures, serverWaitMs });
+        if (decision.giveUp === undefined) {
+          await sleep(decision.waitMs);
+          continue;
+        }
+        gaveUp = ` (${decision.giveUp})`;
+      }
+      throw new GitHubError(response.status, `GitHub answered ${response.status} to ${where}: ${message}${gaveUp}`);
     }
   }
 

@@ -1,10 +1,11 @@
 import { DurableObject } from 'cloudflare:workers';
-import { positive, runOnce, workerRedactor, type RunSummary, type StateStore, type SyncEnv } from './run.js';
+import { DEFAULT_LEASE_SECONDS, LeaseLostError, positive, runOnce, workerRedactor, type RunSummary, type StateStore, type SyncEnv } from './run.js';
 
 /**
  * canon's Notion mirror as a Cloudflare Worker (ADR-0017). A cron trigger (every 15 minutes by
  * default, wrangler.jsonc) and `POST /run` (Bearer RUN_TOKEN) both ask the one SyncRunner Durable
- * Object to run; it holds the lock (a lease a crashed run cannot keep) and the state between runs
+ * Object to run; it holds the lock (a lease, renewed before each note, that a run which is gone cannot
+ * keep past one tick: ADR-0035) and the state between runs
  * (the blob each note had, page ids, what was last sent). `GET /status` (same token) shows the last run.
  */
 export interface Env extends SyncEnv {
@@ -13,26 +14,39 @@ export interface Env extends SyncEnv {
 
 export type RunOutcome = { status: 'ran'; summary: RunSummary } | { status: 'locked'; until: string } | { status: 'failed'; error: string; summary?: RunSummary };
 
+/** A retry wait ends at least this long before the lease does. */
+const LEASE_MARGIN_MS = 30_000;
+
 interface Lease {
   owner: string;
   expires: number;
 }
 
 export class SyncRunner extends DurableObject<Env> {
-  private running = false;
-
   async run(trigger: string): Promise<RunOutcome> {
-    const leaseMs = positive(this.env.LOCK_LEASE_SECONDS, 900) * 1000;
-    // Checked and taken with no await in between: two calls into this object cannot both pass.
+    const leaseMs = positive(this.env.LOCK_LEASE_SECONDS, DEFAULT_LEASE_SECONDS) * 1000;
+    // Checked and taken with no other event in between (the object's input gate holds while storage
+    // answers): two calls into this object cannot both pass. The lease alone decides: one that ran
+    // out belongs to a run that is gone (crashed, evicted, or stuck past it), and is taken over.
     const lease = await this.ctx.storage.get<Lease>('lease');
-    if (this.running || (lease && lease.expires > Date.now())) return { status: 'locked', until: new Date(lease?.expires ?? Date.now() + leaseMs).toISOString() };
-    this.running = true;
+    if (lease && lease.expires > Date.now()) return { status: 'locked', until: new Date(lease.expires).toISOString() };
+    if (lease) console.log(`canon sync (${trigger}): the lock of a run that is gone (its lease ended ${new Date(lease.expires).toISOString()}) is taken over`);
     const owner = crypto.randomUUID();
+    let expires = Date.now() + leaseMs;
+    /** Renew the lease if it is still this run's; a run whose lease was taken over stops here. */
+    const heartbeat = async () => {
+      const now = await this.ctx.storage.get<Lease>('lease');
+      if (now?.owner !== owner || now.expires <= Date.now()) throw new LeaseLostError();
+      expires = Date.now() + leaseMs;
+      await this.ctx.storage.put('lease', { owner, expires } satisfies Lease);
+    };
     try {
-      await this.ctx.storage.put('lease', { owner, expires: Date.now() + leaseMs } satisfies Lease);
+      await this.ctx.storage.put('lease', { owner, expires } satisfies Lease);
       const summary = await runOnce(this.env, this.store(), {
         trigger,
-        heartbeat: () => this.ctx.storage.put('lease', { owner, expires: Date.now() + leaseMs } satisfies Lease),
+        heartbeat,
+        // No retry wait ends past the lease (less a margin for the request after it).
+        deadline: () => expires - Math.min(LEASE_MARGIN_MS, leaseMs / 4),
         log: (line) => console.log(line),
       });
       await this.ctx.storage.put('last', summary);
@@ -44,7 +58,7 @@ export class SyncRunner extends DurableObject<Env> {
       console.error(`canon sync (${trigger}) failed: ${message}`);
       return { status: 'failed', error: message };
     } finally {
-      this.running = false;
+      // A run that ends, failed or not, releases its lock at once (if it still holds it).
       const now = await this.ctx.storage.get<Lease>('lease');
       if (now?.owner === owner) await this.ctx.storage.delete('lease');
     }

@@ -25,7 +25,10 @@ export interface SyncEnv {
   SYNC_BATCH?: string;
   /** Requests per second to Notion (default: notion.requests_per_second of canon.config.json). */
   NOTION_RPS?: string;
-  /** How long a run's lock lasts without being renewed (a crashed run cannot keep it longer). */
+  /**
+   * How long a run's lock lasts without being renewed (renewed before each note; default 300, under
+   * the 15-minute tick, so the lock of a run that is gone is taken over on the next tick).
+   */
   LOCK_LEASE_SECONDS?: string;
   /** First backoff of a retried request, in ms (tests make it short). */
   RETRY_BASE_MS?: string;
@@ -74,6 +77,15 @@ export interface RunSummary {
 }
 
 export const CONFIG_FILE = 'canon.config.json';
+export const DEFAULT_LEASE_SECONDS = 300;
+
+/** The run's lease was taken over (it outlived it): it stops before sending or committing anything more. */
+export class LeaseLostError extends Error {
+  constructor() {
+    super('the run outlived its lock lease and another run took the lock over: this run stopped (the next run continues)');
+    this.name = 'LeaseLostError';
+  }
+}
 export const LAST_SYNC_FILE = 'docs/sync/LAST_SYNC.md';
 const DIALECTS: Record<NotionVersion, MarkdownDialect> = { '2026-03-11': 'v1', '2026-12-01': 'v2' };
 const BOOKKEEPING_STATUSES = new Set(['error', 'pending']);
@@ -117,8 +129,10 @@ function loadNote(entry: TreeEntry, kind: LoadedNote['candidate']['kind'], bytes
 
 export interface RunOptions {
   trigger: string;
-  /** Called as the run goes (renews the lock's lease). */
+  /** Called before each note and before the write-back: renews the lock's lease, throws if it is lost. */
   heartbeat?: () => Promise<void>;
+  /** Epoch ms no retry wait may end after (the lease's end), or null. */
+  deadline?: () => number | null;
   fetch?: typeof fetch;
   log?: (line: string) => void;
 }
@@ -133,7 +147,7 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     repository: env.GITHUB_REPOSITORY,
     token: env.GITHUB_TOKEN,
-    baseDelayMs: retryBase,
+    retry: { baseDelayMs: retryBase, ...(options.deadline ? { deadline: options.deadline } : {}) },
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   // The default branch is asked once, then remembered (GITHUB_BRANCH set: never asked).
@@ -254,6 +268,7 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
       ...(env.NOTION_BASE_URL ? { baseUrl: env.NOTION_BASE_URL } : {}),
       requestsPerSecond: positive(env.NOTION_RPS, config.notion.requests_per_second),
       baseDelayMs: retryBase,
+      ...(options.deadline ? { deadline: options.deadline } : {}),
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     });
     applied = await applySync(prepared, {
@@ -274,8 +289,8 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
           else sentDeletes.push(`sent:${pageId}`);
         },
       },
-      // The lease is renewed after every note; a failed renewal is logged, never an unhandled rejection.
-      onDone: () => void options.heartbeat?.().catch((error: unknown) => log(`the lock lease could not be renewed: ${String(error)}`)),
+      // The lease is renewed before every note; a run whose lease was taken over stops there.
+      ...(options.heartbeat ? { checkpoint: options.heartbeat } : {}),
     });
     notionRequests = applied.requests;
     summary.counts = applied.counts;
@@ -311,6 +326,7 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
       : null;
   let committedOn = head;
   if (lastSync !== null) {
+    await options.heartbeat?.();
     let parent = head;
     let base = tree;
     for (let attempt = 1; ; attempt++) {
