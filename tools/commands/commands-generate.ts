@@ -6,7 +6,7 @@ import { OperatorsError, parseOperators } from '../core/operators.js';
 import { UsageError } from '../errors.js';
 import { writeFileSafely } from '../io/fs.js';
 import { OPERATORS_FILE, readOperators } from '../io/operators.js';
-import { LINKED_CLI, usesPackageLink } from '../io/package-link.js';
+import { skillCli } from '../io/package-link.js';
 import { findRepoRoot } from '../io/repo.js';
 import { getValidators } from '../io/schemas.js';
 import { readBlobs, stageFiles } from '../io/staged.js';
@@ -49,7 +49,7 @@ export async function generateCommandWrappers(root: string, staged: boolean): Pr
   const options = { staged };
   const registry = options.staged ? await readStagedOperators(root) : readOperators(root)!;
   // No package.json, no `npm run`: the wrappers start canon through the worktree's link (ADR-0031).
-  const wanted = renderCommandWrappers(registry.operators, usesPackageLink(root) ? LINKED_CLI : null);
+  const wanted = renderCommandWrappers(registry.operators, skillCli(root));
 
   const written: string[] = [];
   const kept: string[] = [];

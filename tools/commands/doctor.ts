@@ -9,7 +9,7 @@ import { hasPreCommitHook, PRE_COMMIT_CONFIG } from '../core/pre-commit-config.j
 import { findLefthookConfig, findSimpleGitHooksConfig, recordedHooks } from '../io/installer.js';
 import { errorMessage } from '../errors.js';
 import { MERGE_DRIVER, mergeDriverCommand, readCloneLayout, runnerPath, setupClone, type CloneLayout } from '../io/clone-setup.js';
-import { PACKAGE_LINK, usesPackageLink, writePackageLink } from '../io/package-link.js';
+import { PACKAGE_LINK, usesPackageLink, usesPnp, writePackageLink, writePnpPlugin } from '../io/package-link.js';
 import { porcelain } from '../io/git.js';
 import { readTextOrNull } from '../io/fs.js';
 import { breakLock, isStale, readLockFile, type Seen } from '../io/lock.js';
@@ -327,6 +327,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
     if (problems.some((p) => p.fixable && p.check !== 'locks' && p.check !== 'leftovers')) {
       await setupClone(layout, { cliFile: currentCliFile(), husky: true, pnp: underPnp() });
       if (usesPackageLink(layout.top)) writePackageLink(layout.top);
+      else if (underPnp() && usesPnp(layout.top)) writePnpPlugin(layout.top);
     }
     const before = problems.length;
     ({ problems } = await diagnose(ctx.cwd, ctx.env));

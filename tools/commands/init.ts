@@ -4,7 +4,7 @@ import type { CommandContext, CommandOutcome } from '../context.js';
 import { errorMessage, UsageError } from '../errors.js';
 import { readCloneLayout, setupClone } from '../io/clone-setup.js';
 import { applyInit, applyUninstall, planInit, planUninstall, readHooksPath, runHookManager, type InstallPlan } from '../io/installer.js';
-import { writePackageLink } from '../io/package-link.js';
+import { usesPnp, writePackageLink, writePnpPlugin } from '../io/package-link.js';
 import { openRepo } from '../io/repo.js';
 import { installMessages as m } from '../messages/install.js';
 import { formatCommands } from '../core/package-manager.js';
@@ -101,6 +101,7 @@ export async function runInit(options: InitOptions, given: CommandContext): Prom
   const layout = await readCloneLayout(plan.root);
   await setupClone(layout, { cliFile: currentCliFile(), husky: plan.hookSystem === 'husky' || plan.hookSystem === 'new-husky', pnp: underPnp() });
   if (plan.nonJs) writePackageLink(layout.top);
+  else if (underPnp() && usesPnp(layout.top)) writePnpPlugin(layout.top);
   const managerLeft = await runHookManager(plan.root, plan.hookSystem);
   if (managerLeft !== null) ctx.logger.err(`canon init: warning: ${m.init.runManager(managerLeft)}`);
   try {

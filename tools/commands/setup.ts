@@ -1,4 +1,5 @@
 import type { CommandContext, CommandOutcome } from '../context.js';
+import { usesPnp, writePnpPlugin } from '../io/package-link.js';
 import { porcelain } from '../io/git.js';
 import { readCloneLayout, setupClone, type SetupResult } from '../io/clone-setup.js';
 import { installMessages } from '../messages/install.js';
@@ -33,6 +34,8 @@ export async function runSetup(options: SetupOptions, ctx: CommandContext): Prom
   }
   const layout = await readCloneLayout(ctx.cwd);
   const result = await setupClone(layout, { cliFile: options.cliFile ?? currentCliFile(), husky: true, pnp: underPnp() });
+  // Under Plug'n'Play the plugin Claude Code loads is a copy in .canon/ (ADR-0029), refreshed on every install.
+  if (underPnp() && usesPnp(layout.top)) writePnpPlugin(layout.top);
   if (options.json) ctx.logger.out(JSON.stringify(result, null, 2));
   return { exitCode: 0, result };
 }

@@ -31,7 +31,7 @@ import { readTextOrNull, writeFileSafely } from './fs.js';
 import { execGit, porcelain } from './git.js';
 import { packageRoot } from './schemas.js';
 import { installMessages } from '../messages/install.js';
-import { PACKAGE_LINK } from './package-link.js';
+import { PACKAGE_LINK, usesPnp } from './package-link.js';
 import { readPackageManager } from './package-manager.js';
 import { setupScript } from '../core/package-manager.js';
 
@@ -298,7 +298,7 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   // Claude Code: canon's plugin (its skills and hooks), enabled for the team; what earlier versions
   // copied into .claude/ goes where canon wrote it (ADR-0028).
   const settingsRel = '.claude/settings.json';
-  add(settingsRel, planPluginSettings(readTextOrNull(path.join(root, settingsRel)), pm === 'none' ? NON_JS_MARKETPLACE_PATH : undefined), 'settings', `canon's Claude Code plugin (/canon:handoff, /canon:resume, its hooks) for everyone who opens the repository: extraKnownMarketplaces and enabledPlugins (the team's settings are kept)`);
+  add(settingsRel, planPluginSettings(readTextOrNull(path.join(root, settingsRel)), pm === 'none' || usesPnp(root) ? NON_JS_MARKETPLACE_PATH : undefined), 'settings', `canon's Claude Code plugin (/canon:handoff, /canon:resume, its hooks) for everyone who opens the repository: extraKnownMarketplaces and enabledPlugins (the team's settings are kept)`);
   const removals = planPluginMigration(root, pkgRoot, record?.files ?? {});
 
   if (!existsSync(path.join(root, '.claude/operators.yaml'))) {

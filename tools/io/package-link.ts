@@ -34,14 +34,38 @@ export const LINKED_PLUGIN = '.canon/claude-plugin';
  */
 export function writePackageLink(top: string): boolean {
   const changed = linkPackage(top);
-  if (changed || !existsSync(path.join(top, LINKED_PLUGIN, SOURCE))) writeLinkedPlugin(top);
+  if (changed || !existsSync(path.join(top, LINKED_PLUGIN, SOURCE))) writeLinkedPlugin(top, LINKED_CLI);
   return changed;
+}
+
+/**
+ * yarn's Plug'n'Play (ADR-0029): canon is in a zip, so Claude Code finds no `node_modules/canon-notes`
+ * to load the plugin from, and `npm run handoff` finds no `canon` bin. Such a repository gets the
+ * plugin laid in `.canon/claude-plugin` like one without a package.json, its skills running canon
+ * through yarn, which resolves it.
+ */
+export function usesPnp(top: string): boolean {
+  return existsSync(path.join(top, '.pnp.cjs')) && existsSync(path.join(top, 'package.json'));
+}
+
+/** How the skills start canon under Plug'n'Play. */
+export const PNP_CLI = 'yarn canon';
+
+/** Lay (or refresh) the plugin copy for a Plug'n'Play repository; run by `canon setup` on every install. */
+export function writePnpPlugin(top: string): void {
+  writeLinkedPlugin(top, PNP_CLI);
+}
+
+/** The command line the per-operator skills start canon with, when it is not `npm run` (null). */
+export function skillCli(top: string): string | null {
+  if (usesPackageLink(top)) return LINKED_CLI;
+  return usesPnp(top) ? PNP_CLI : null;
 }
 
 /** Names the package the plugin copy was made from. */
 const SOURCE = '.canon-source';
 
-function writeLinkedPlugin(top: string): void {
+function writeLinkedPlugin(top: string, cli: string): void {
   const from = packageRoot();
   const to = path.join(top, LINKED_PLUGIN);
   rmSync(to, { recursive: true, force: true });
@@ -52,7 +76,7 @@ function writeLinkedPlugin(top: string): void {
   copy('.claude-plugin/marketplace.json');
   copy('plugin/.claude-plugin/plugin.json');
   for (const name of readdirSync(path.join(from, 'plugin/hooks'))) copy(`plugin/hooks/${name}`);
-  for (const name of readdirSync(path.join(from, 'plugin/skills'))) copy(`plugin/skills/${name}/SKILL.md`, (text) => renderLinkedSkill(text, LINKED_CLI));
+  for (const name of readdirSync(path.join(from, 'plugin/skills'))) copy(`plugin/skills/${name}/SKILL.md`, (text) => renderLinkedSkill(text, cli));
   writeFileSync(path.join(to, SOURCE), `${from}\n`);
 }
 
