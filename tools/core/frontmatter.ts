@@ -1,4 +1,3 @@
-import matter from 'gray-matter';
 import { Document, isMap, isScalar, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import { parseFrontmatterFast } from './frontmatter-fast.js';
 
@@ -60,61 +59,108 @@ export class NoteSyntaxError extends Error {
 /** YAML aliases beyond this many expansions are a resource-exhaustion attack (a "YAML bomb"). */
 const MAX_ALIAS_COUNT = 100;
 
-function rejectEngine(language: string) {
-  return {
-    parse(): never {
-      throw new NoteSyntaxError(
-        `front matter language "${language}" is not allowed: canon reads YAML front matter only and never evaluates code`,
-        'frontmatter/engine',
-      );
-    },
-    stringify(): never {
-      throw new NoteSyntaxError(`front matter language "${language}" is not allowed`, 'frontmatter/engine');
-    },
-  };
+type Engine = 'yaml' | 'json' | { code: string };
+
+/**
+ * gray-matter's engines as canon configured them: YAML read by canon's own parser, JSON, and the
+ * engines that would evaluate code, replaced by refusals. A plain object, looked up as gray-matter
+ * looks its engines up (so even a language named like an Object.prototype member resolves the same).
+ */
+const ENGINES: Record<string, Engine> = {
+  yaml: 'yaml',
+  json: 'json',
+  javascript: { code: 'javascript' },
+  js: { code: 'js' },
+  coffee: { code: 'coffee' },
+  coffeescript: { code: 'coffeescript' },
+};
+
+/** gray-matter's aliases: known names are matched without case, anything else as written. */
+function aliasOf(name: string): string {
+  switch (name.toLowerCase()) {
+    case 'js':
+    case 'javascript':
+      return 'javascript';
+    case 'coffee':
+    case 'coffeescript':
+    case 'cson':
+      return 'coffee';
+    case 'yaml':
+    case 'yml':
+      return 'yaml';
+    default:
+      return name;
+  }
 }
 
-/** Split a file into raw YAML and body with gray-matter; its code engines are replaced so nothing is ever evaluated. */
-function splitFrontmatter(text: string): { raw: string; body: string; hasFrontmatter: boolean } {
+function unknownLanguageError(text: string): NoteSyntaxError {
+  const lang = /^---\s*([^\s\n]+)/.exec(text)?.[1] ?? 'unknown';
+  return new NoteSyntaxError(`front matter language "${lang}" is not allowed: canon reads YAML front matter only`, 'frontmatter/engine');
+}
+
+/**
+ * What gray-matter's engine for `language` made of the block, as canon configured it: the block
+ * itself for YAML (canon parses it), '' when another engine read it; an error for a language with
+ * no engine, a block its engine refuses, or an engine that would evaluate code (never run).
+ */
+function engineRead(language: string, block: string, text: string): string {
+  const engine = (ENGINES[language] || ENGINES[aliasOf(language)]) as unknown;
+  if (engine === 'yaml') return block;
+  if (engine === 'json') {
+    try {
+      JSON.parse(block);
+    } catch {
+      throw unknownLanguageError(text);
+    }
+    return '';
+  }
+  if (engine !== null && typeof engine === 'object' && typeof (engine as { code?: unknown }).code === 'string') {
+    const name = (engine as { code: string }).code;
+    throw new NoteSyntaxError(`front matter language "${name}" is not allowed: canon reads YAML front matter only and never evaluates code`, 'frontmatter/engine');
+  }
+  // An Object.prototype member (`---toString`): gray-matter calls it as a parser, harmlessly.
+  if (typeof engine === 'function') {
+    try {
+      (engine as (this: unknown, ...args: unknown[]) => unknown).call({ parse: engine }, block, {});
+    } catch {
+      throw unknownLanguageError(text);
+    }
+    return '';
+  }
+  throw unknownLanguageError(text);
+}
+
+/**
+ * Split a file into raw YAML and body, exactly as gray-matter did for canon (delimiters `---`, a
+ * language named on the opening line, the closing line the first that starts with `---`), without
+ * loading it: gray-matter brought js-yaml and, where installed, esprima into every process that
+ * reads a note. Nothing is ever evaluated.
+ */
+export function splitFrontmatter(text: string): { raw: string; body: string; hasFrontmatter: boolean } {
   if (!/^---[^\n]*\n/.test(text) && text !== '---') return { raw: '', body: text, hasFrontmatter: false };
   let raw = '';
   let language = 'yaml';
-  let file: matter.GrayMatterFile<string>;
-  try {
-    // gray-matter caches results per input unless given options; an options object on every call
-    // keeps each parse independent (SPEC §14).
-    file = matter(text, {
-      language: 'yaml',
-      delimiters: '---',
-      excerpt: false,
-      engines: {
-        yaml: {
-          parse: (source: string) => {
-            raw = source;
-            return {};
-          },
-          stringify: () => '',
-        },
-        js: rejectEngine('js'),
-        javascript: rejectEngine('javascript'),
-        coffee: rejectEngine('coffee'),
-        coffeescript: rejectEngine('coffeescript'),
-      },
-    } as unknown as Parameters<typeof matter>[1]);
-    language = (file as unknown as { language?: string }).language ?? 'yaml';
-  } catch (error) {
-    if (error instanceof NoteSyntaxError) throw error;
-    const lang = /^---\s*([^\s\n]+)/.exec(text)?.[1] ?? 'unknown';
-    throw new NoteSyntaxError(
-      `front matter language "${lang}" is not allowed: canon reads YAML front matter only`,
-      'frontmatter/engine',
-    );
+  // `----…` is no delimiter to gray-matter: it reads nothing, and the closing check below decides.
+  if (text.charAt(3) !== '-') {
+    let rest = text.slice(3);
+    const length = rest.length;
+    const named = rest.slice(0, rest.search(/\r?\n/));
+    const name = named ? named.trim() : '';
+    if (name) {
+      language = name;
+      rest = rest.slice(named.length);
+    }
+    let close = rest.indexOf('\n---');
+    if (close === -1) close = length;
+    const block = rest.slice(0, close);
+    // A block of nothing but comments and blanks is handed to no engine.
+    if (block.replace(/^\s*#[^\n]+/gm, '').trim() !== '') raw = engineRead(language, block, text);
   }
   if (language !== 'yaml') {
     throw new NoteSyntaxError(`front matter language "${language}" is not allowed`, 'frontmatter/engine');
   }
-  // gray-matter hands the engine the text between the delimiter lines, starting with the newline
-  // that ends the opening line. Its closing-delimiter search also accepts `----`; canon does not.
+  // The block starts with the newline that ends the opening line. The closing search above also
+  // accepts `----`; canon does not.
   const yaml = raw.startsWith('\n') ? raw.slice(1) : raw;
   const openingLength = text.indexOf('\n') + 1;
   const closing = openingLength + yaml.length + (yaml.length > 0 ? 1 : 0);
@@ -123,8 +169,8 @@ function splitFrontmatter(text: string): { raw: string; body: string; hasFrontma
     const line = text.slice(0, Math.min(closing, text.length)).split('\n').length;
     throw new NoteSyntaxError('front matter is not closed by a `---` line', 'frontmatter/unclosed', line, 1);
   }
-  // The body starts after the closing line's newline. gray-matter's `content` would keep the rest of
-  // a closing line such as `--- ` (trailing blanks), adding a line to the body on every rewrite.
+  // The body starts after the closing line's newline (a closing line such as `--- ` with trailing
+  // blanks is not kept in the body, which would add a line on every rewrite).
   const bodyStart = closing + closingLine.length + 1;
   return { raw: yaml.length > 0 ? `${yaml}\n` : '', body: bodyStart > text.length ? '' : text.slice(bodyStart), hasFrontmatter: true };
 }
