@@ -151,6 +151,8 @@ function parseFrontmatterFast(raw) {
         value = map;
       }
       for (const l of nested) offset += l.length + 1;
+    } else if (rest.trimEnd() === "{}") {
+      value = {};
     } else if (rest.startsWith("[")) {
       value = flowList(rest);
       if (value === FAIL) return null;

@@ -228,6 +228,26 @@ describe('post-commit', () => {
       expect(statSync(cache).mtimeMs).toBeGreaterThan(before);
       expect(readFileSync(cache, 'utf8')).toContain('docs/sessions/RT-260511-01.md');
       expect(r.git(['status', '--porcelain']).stdout).toBe('');
+
+      // A handoff's commit carries CANON_POST_COMMIT_RESUME=0: post-commit leaves the cache to the
+      // handoff, which refreshes it once, after its commit (ADR-0033).
+      const stamp = statSync(cache).mtimeMs;
+      r.write('docs/sessions/RT-260511-02.md', frontmatter({ title: 'Other', operator: 'roman', summary: 'S.', kind: 'session', external_id: 'RT-260511-02', date: '2026-05-11' }));
+      r.git(['add', '-A']);
+      expect(r.git(['commit', '-m', 'by a handoff'], { allowFail: true, env: { CANON_POST_COMMIT_RESUME: '0' } }).code).toBe(0);
+      expect(statSync(cache).mtimeMs).toBe(stamp);
+      expect(readFileSync(cache, 'utf8')).not.toContain('docs/sessions/RT-260511-02.md');
+      const resumePrompt = Array.from({ length: 60 }, (_, i) => `step${i}`).join(' ');
+      const out = runCli(['handoff', '--yes', '--no-push', '--json', '--title', 'Handed off', '--summary', 'Handed off, in a sentence.', '--resume-prompt', resumePrompt], {
+        cwd: r.dir,
+        env: { ...r.env, OPERATOR: 'roman' },
+      });
+      expect(out.code).toBe(0);
+      const note = (JSON.parse(out.stdout) as { path: string }).path;
+      const text = readFileSync(cache, 'utf8');
+      expect(text).toContain(note);
+      expect(text).toContain('docs/sessions/RT-260511-02.md');
+      expect(r.git(['status', '--porcelain']).stdout).toBe('');
     } finally {
       r.cleanup();
     }

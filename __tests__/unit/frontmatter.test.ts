@@ -184,7 +184,7 @@ describe('the fast frontmatter path agrees with the yaml package', () => {
     'plain text', '"double \\" quoted"', "'single ''quoted'''", '2026-05-11', '2026-05-11T10:00:00Z', '12', '-7', '+3', '012',
     '0x1F', '0o17', '1.5', '.5', '1e3', '-2.5E-2', 'true', 'False', 'NULL', '~', '', 'yes', 'no', 'on', '1_000', 'a#b', 'sha256:abc',
     '[a, b, c]', '[]', '[1, 2.5, x-y]', '"unicode ✓"', 'trailing   ', '-foo', '.inf', '"\\u00e9"', 'x: y', 'a # c', '[a, [b]]',
-    "'open", '"bad \\x"', '|', '&anchor x', '*alias', '!tag x', '{a: 1}', '"tab\\tin"',
+    "'open", '"bad \\x"', '|', '&anchor x', '*alias', '!tag x', '{a: 1}', '"tab\\tin"', '{}', '{}  ', '{ }',
   ];
   test.each(values)('value %p', (value) => {
     const raw = `key: ${value}\nnested:\n  a: ${value}\nlist:\n  - ${value}\n`;
@@ -197,6 +197,10 @@ describe('the fast frontmatter path agrees with the yaml package', () => {
       return;
     }
     if (fast) expect(fast.data).toEqual(JSON.parse(JSON.stringify(expected)));
+  });
+
+  test('reads the empty mapping handoff writes (`tool_calls_breakdown_methods: {}`) without the full parser', () => {
+    expect(parseFrontmatterFast('a: 1\nm: {}\nb: x\n')?.data).toEqual({ a: 1, m: {}, b: 'x' });
   });
 
   test('declines what it does not handle, so the full parser decides', () => {

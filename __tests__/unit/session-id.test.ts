@@ -54,6 +54,17 @@ describe('session ids', () => {
     expect(formatLocalDate(now, 'Not/AZone')).toMatch(/^\d{4}-\d\d-\d\d$/);
   });
 
+  test('UTC and the runtime zone need no Intl, and give the same date', () => {
+    const now = new Date('2026-05-10T23:30:00Z');
+    for (const zone of ['Etc/UTC', 'GMT', 'UTC']) expect(formatLocalDate(now, zone, 'Asia/Tokyo')).toBe('2026-05-10');
+    // Another zone than the runtime's still goes through Intl.
+    expect(formatLocalDate(now, 'Asia/Tokyo', 'UTC')).toBe('2026-05-11');
+    expect(formatLocalDate(now, ':Asia/Tokyo', ':Asia/Tokyo')).toBe('2026-05-11');
+    // The runtime's zone: its local calendar date, as Node keeps it from TZ.
+    const local = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+    expect(formatLocalDate(now, 'Europe/Oslo', 'Europe/Oslo')).toBe(local);
+  });
+
   test.each([
     ['24h', 86_400_000],
     ['90m', 5_400_000],

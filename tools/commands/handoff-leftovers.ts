@@ -18,13 +18,13 @@ const DRAFT_MAX_AGE_MS = 7 * 24 * 3_600_000;
 /**
  * Before a handoff claims its id (ADR-0025): the state folder must take a write (else one line naming
  * it and the fix, and nothing is claimed); what killed handoffs left is cleared (their claim stubs and
- * temp files); handoff commits that never reached the remote are announced.
+ * temp files); handoff commits that never reached the remote are announced. Returns the stubs it removed.
  */
 export async function clearHandoffLeftovers(
   root: string,
   config: CanonConfig,
-  options: { pushBranch: string | null; ctx: CommandContext; warn: (text: string) => void },
-): Promise<void> {
+  options: { pushBranch: string | null; ctx: CommandContext; warn: (text: string) => void; sessionNames?: readonly string[] },
+): Promise<{ removedStubs: string[] }> {
   const { ctx, warn } = options;
   checkWritableFolder(root, STATE_DIR);
   const state = path.join(root, STATE_DIR);
@@ -32,18 +32,20 @@ export async function clearHandoffLeftovers(
   sweepDeadTemps(state, PROBE_PREFIX);
   // Note writes killed before their rename (the note, its workstream, the changelog) leave `X.md.<n>`.
   for (const folder of new Set([config.folders.session, config.folders.workstream, path.posix.dirname(config.changelog.file ?? '.')])) {
-    sweepAtomicWriteTemps(path.join(root, trimSlashes(folder)));
+    const listed = trimSlashes(folder) === trimSlashes(config.folders.session) ? options.sessionNames : undefined;
+    sweepAtomicWriteTemps(path.join(root, trimSlashes(folder)), Date.now(), listed);
   }
   const removed = await removeDeadClaims(root, config, ctx.env);
   if (removed.length > 0) ctx.logger.step(m.removedStubs(removed));
   sweepOldDrafts(root, ctx.now().getTime());
-  if (listUnpushedRecords(root).length === 0) return;
+  if (listUnpushedRecords(root).length === 0) return { removedStubs: removed };
   const unpushed = await findUnpushedHandoffs(root, ctx.env);
-  if (unpushed.length === 0) return;
+  if (unpushed.length === 0) return { removedStubs: removed };
   for (const branch of new Set(unpushed.map((u) => u.branch))) {
     const ids = unpushed.filter((u) => u.branch === branch).map((u) => u.id);
     warn(branch === options.pushBranch ? m.unpushedByThis(ids) : m.unpushed(ids, branch));
   }
+  return { removedStubs: removed };
 }
 
 /** The /handoff command's draft of a handoff that is done (or was run again and finished) is not kept. */

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { invariantServers, type CanonConfig } from '../core/config.js';
+import { POST_COMMIT_RESUME } from '../core/hook-blocks.js';
 import { createNote, parseNote, serializeNote } from '../core/frontmatter.js';
 import {
   checkResumePrompt,
@@ -68,7 +69,7 @@ import { handoffQueueMessages as q } from '../messages/handoff-queue.js';
 import { createPaint } from '../output.js';
 import { addToChangelog } from './handoff-changelog.js';
 import { clearHandoffLeftovers, removeHandoffDraft } from './handoff-leftovers.js';
-import { listClaimStubs } from '../io/claim-stubs.js';
+import { claimStubsAmong } from '../io/claim-stubs.js';
 import { logInWorkstream } from './handoff-session-log.js';
 import { checkHandoffText } from './handoff-text-check.js';
 import { finishUnfinishedHandoffs, isSameHandoff } from './handoff-unfinished.js';
@@ -153,11 +154,17 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
   logger.step(m.steps.operator(`${operator.initials} (${operator.slug}${operator.name ? `, ${operator.name}` : ''})${operator.email ? ` <${operator.email}>` : ''}`));
   if (logger.interactive && !options.yes) await confirmOperator(operator);
 
+  // The session folder is read once for the sweeps, the claim and the first-handoff question.
+  let sessionNames = listFolder(path.join(root, trimSlashes(config.folders.session)));
   // ADR-0025: a state folder that takes no write stops here; killed handoffs' stubs and temp files go.
-  await clearHandoffLeftovers(root, config, { pushBranch: commit && options.push !== false && git.upstream !== null ? git.branch : null, ctx, warn });
+  const { removedStubs } = await clearHandoffLeftovers(root, config, { pushBranch: commit && options.push !== false && git.upstream !== null ? git.branch : null, ctx, warn, sessionNames });
+  if (removedStubs.length > 0) {
+    const gone = new Set(removedStubs.map((rel) => path.posix.basename(rel)));
+    sessionNames = sessionNames.filter((name) => !gone.has(name));
+  }
   const now = ctx.now();
-  const date = formatLocalDate(now, ctx.env.TZ);
-  const claim = await claimSessionId(root, config, { operator, date, now, env: ctx.env, owned: true });
+  const date = formatLocalDate(now, ctx.env.TZ, process.env.TZ);
+  const claim = await claimSessionId(root, config, { operator, date, now, env: ctx.env, owned: true, listed: sessionNames });
   claim.warnings.forEach(warn);
   result.id = claim.id;
   result.path = claim.path;
@@ -166,7 +173,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
   let written = false;
   let handoffLock: HeldLock | null = null;
   try {
-    if (isFirstHandoff(root, config, operator.initials, claim.id)) logger.step(m.firstHandoff);
+    if (isFirstHandoff(sessionNames, operator.initials, claim.id)) logger.step(m.firstHandoff);
 
     const telemetry = readTelemetry(root, options, ctx, warn);
     const sessionId = telemetry !== null ? telemetryStem(telemetry) : resolveSessionIdFor(root, options.sessionId, ctx.env, ctx.now()).id;
@@ -281,6 +288,8 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       return finish(ExitCode.failed);
     }
 
+    // What else is uncommitted, for the warning below: git walks the tree while steps 5 and 5b run.
+    const dirtyPaths = listDirtyPaths(root, ctx.env);
     // Step 5: the workstream's Session Log.
     const files: HandoffFile[] = [{ rel: claim.path }];
     if (content.workstream !== null) {
@@ -300,8 +309,10 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     // Steps 6 and 7: stage exactly canon's files, commit, push.
     const ours = new Set(files.map((f) => f.rel));
     // Other handoffs' claim stubs are theirs, in flight: not this user's stray changes.
-    const inFlight = new Set(listClaimStubs(root, config).map((stub) => stub.rel));
-    const others = (await listDirtyPaths(root, ctx.env)).filter((p) => !ours.has(p) && !inFlight.has(p));
+    // The listing ran while this handoff wrote its files: their atomic-write temps (`CHANGELOG.md.<n>`) are ours too.
+    const dirty = (await dirtyPaths).filter((p) => !ours.has(p) && !ours.has(p.replace(/\.\d{1,10}$/, '')));
+    const inFlight = new Set(claimStubsAmong(root, config, dirty).map((stub) => stub.rel));
+    const others = dirty.filter((p) => !inFlight.has(p));
     if (others.length > 0) warn(m.warn.dirty(others));
     const paths = files.map((f) => f.rel);
     if (!commit) {
@@ -318,8 +329,10 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       // Until the push succeeds the commit may be local only: a kill from here on is announced (ADR-0025).
       if (options.push !== false && git.upstream !== null && git.branch !== null) recordUnpushed(root, { id: claim.id, path: claim.path, branch: git.branch });
       // The note's commit is marked as the session's handoff below: post-commit need not record it
-      // (nor start node for it), so the session id stays out of the commit's environment.
-      const { CLAUDE_CODE_SESSION_ID: _recordedBelow, ...commitEnv } = ctx.env;
+      // (nor start node for it), so the session id stays out of the commit's environment; nor refresh
+      // the resume cache, which this process does once it is done (step 8).
+      const { CLAUDE_CODE_SESSION_ID: _recordedBelow, ...sessionless } = ctx.env;
+      const commitEnv = { ...sessionless, [POST_COMMIT_RESUME]: '0' };
       const committed = await commitHandoff(root, files, { message: subject, unborn: git.unborn, env: commitEnv });
       if (!committed.ok) {
         clearUnpushed(root, [claim.id]);
@@ -332,8 +345,8 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
         return finish(ExitCode.failed);
       }
       result.committed = true;
-      if (sessionId !== null) await markSessionHandoff(root, sessionId, committed.sha, ctx.env).catch(() => undefined);
-      if (continued !== null) await markSessionHandoff(root, continued.id, committed.sha, ctx.env).catch(() => undefined);
+      if (sessionId !== null) await markSessionHandoff(root, sessionId, committed.fullSha || committed.sha, ctx.env).catch(() => undefined);
+      if (continued !== null) await markSessionHandoff(root, continued.id, committed.fullSha || committed.sha, ctx.env).catch(() => undefined);
       handoffLock.release();
       await pauseForTest('handoff:committed', ctx.env, (text) => logger.err(text));
       logger.step(m.steps.committed(committed.sha, subject));
@@ -445,11 +458,16 @@ async function confirmOperator(operator: ResolvedOperator): Promise<void> {
 }
 
 /** No session file of this operator but the one just claimed (names only: no file is read). */
-function isFirstHandoff(root: string, config: CanonConfig, initials: string, id: string): boolean {
+function isFirstHandoff(sessionNames: readonly string[], initials: string, id: string): boolean {
+  return !sessionNames.some((name) => name.startsWith(`${initials}-`) && name !== `${id}.md`);
+}
+
+/** A folder's names; none when it does not exist (yet). */
+function listFolder(dir: string): string[] {
   try {
-    return !readdirSync(path.join(root, trimSlashes(config.folders.session))).some((name) => name.startsWith(`${initials}-`) && name !== `${id}.md`);
+    return readdirSync(dir);
   } catch {
-    return true;
+    return [];
   }
 }
 

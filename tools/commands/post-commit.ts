@@ -1,13 +1,14 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
+import { INDEX_FIXUPS, POST_COMMIT_RESUME } from '../core/hook-blocks.js';
 import { errorMessage } from '../errors.js';
 import { openRepo } from '../io/repo.js';
-import { refreshResumeCache } from '../io/resume-cache.js';
 import { recordSessionCommit } from '../io/session-commits-log.js';
 import { givenSessionId } from '../io/session-resolve.js';
-import { applyIndexFixups } from '../io/staged.js';
+import { gitDir } from '../io/dot-git.js';
 import { resumeMessages } from '../messages/resume.js';
 import { roadsMessages } from '../messages/roads.js';
-import { checkCherryPick } from './post-rewrite.js';
 
 /**
  * Runs after every commit. It records the commit against the Claude Code session whose Bash call
@@ -23,9 +24,17 @@ export async function runPostCommit(_options: Record<string, unknown>, ctx: Comm
     const { root, config } = openRepo(ctx.cwd);
     const session = givenSessionId(ctx.env.CLAUDE_CODE_SESSION_ID);
     if (session !== null) await recordSessionCommit(root, session, ctx.env);
-    await applyIndexFixups(root, ctx.env);
-    await checkCherryPick(ctx).catch((error: unknown) => ctx.logger.err(roadsMessages.checkFailed(errorMessage(error))));
-    // Only an existing cache is refreshed: someone who never runs resume pays nothing per commit.
+    // Each step loads its code only when it has work: most commits need none of it.
+    const dir = await gitDir(root);
+    if (existsSync(path.join(dir, INDEX_FIXUPS))) await (await import('../io/staged.js')).applyIndexFixups(root, ctx.env);
+    if (existsSync(path.join(dir, 'CHERRY_PICK_HEAD'))) {
+      const { checkCherryPick } = await import('./post-rewrite.js');
+      await checkCherryPick(ctx).catch((error: unknown) => ctx.logger.err(roadsMessages.checkFailed(errorMessage(error))));
+    }
+    // Only an existing cache is refreshed: someone who never runs resume pays nothing per commit. A
+    // handoff refreshes it itself after its commit (CANON_POST_COMMIT_RESUME=0): once is enough.
+    if (ctx.env[POST_COMMIT_RESUME] === '0') return { exitCode: 0, result: { resumeCache: false } };
+    const { refreshResumeCache } = await import('../io/resume-cache.js');
     const resumeCache = await refreshResumeCache(root, config, ctx.now().getTime());
     return { exitCode: 0, result: { resumeCache } };
   } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * A fast path for the frontmatter canon itself writes: one `key: value` per line, where a value is a
- * plain, single- or double-quoted scalar on that line, a flow list of plain scalars (`[a, b]`), or a
- * one-level block mapping / list of such scalars on the following indented lines:
+ * plain, single- or double-quoted scalar on that line, a flow list of plain scalars (`[a, b]`), an
+ * empty flow mapping (`{}`), or a one-level block mapping / list of such scalars on the following
+ * indented lines:
  *
  *     title: "Hook hardening"
  *     tags: [hooks, telemetry]
@@ -129,6 +130,9 @@ export function parseFrontmatterFast(raw: string): FastResult | null {
         value = map;
       }
       for (const l of nested) offset += l.length + 1;
+    } else if (rest.trimEnd() === '{}') {
+      // An empty flow mapping, as canon writes a breakdown with nothing in it.
+      value = {};
     } else if (rest.startsWith('[')) {
       value = flowList(rest);
       if (value === FAIL) return null;

@@ -13,6 +13,12 @@ export type CanonHook = (typeof CANON_HOOKS)[number];
 /** Left by pre-commit in the worktree's git dir for post-commit after a `git commit <paths>` (io/staged.ts). */
 export const INDEX_FIXUPS = 'canon-index-fixups.json';
 
+/**
+ * Set to `0` by a command that commits and refreshes the resume cache itself right after (handoff):
+ * post-commit then leaves the cache alone, and with nothing else to do node is not started.
+ */
+export const POST_COMMIT_RESUME = 'CANON_POST_COMMIT_RESUME';
+
 /** The runner every block calls, in the clone's common git dir (so every worktree finds it). */
 export const RUNNER_REL = 'canon/run';
 
@@ -36,9 +42,10 @@ function renderHookBody(hook: CanonHook, pushArgs: string, pushStdin = '', words
     'pre-commit': [`  [ -x "$canon_run" ] || { ${NO_RUNNER}; exit 1; }`, '  "$canon_run" pre-commit || exit $?'],
     // After the commit nothing can be refused: record a Claude Code session's commit, fix the index
     // after `git commit <paths>`, check a cherry-pick's notes (ADR-0024), refresh the resume cache when
-    // there is one, never fail; with none of these to do, node is not even started.
+    // there is one (unless the committing handoff refreshes it), never fail; with none of these to do,
+    // node is not even started.
     'post-commit': [
-      `  if [ -x "$canon_run" ] && { [ -n "\${CLAUDE_CODE_SESSION_ID-}" ] || [ -f .claude/state/resume-cache.json ] || [ -f "$(git rev-parse --git-dir)/${INDEX_FIXUPS}" ] || [ -f "$(git rev-parse --git-dir)/CHERRY_PICK_HEAD" ]; }; then`,
+      `  if [ -x "$canon_run" ] && { [ -n "\${CLAUDE_CODE_SESSION_ID-}" ] || { [ -f .claude/state/resume-cache.json ] && [ "\${${POST_COMMIT_RESUME}-}" != "0" ]; } || [ -f "$(git rev-parse --git-dir)/${INDEX_FIXUPS}" ] || [ -f "$(git rev-parse --git-dir)/CHERRY_PICK_HEAD" ]; }; then`,
       '    "$canon_run" post-commit || true',
       '  fi',
     ],

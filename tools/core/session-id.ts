@@ -57,10 +57,15 @@ export function parseDate(value: string): string | null {
 /**
  * The calendar date of `now` in `timeZone` (an IANA name from `TZ`), YYYY-MM-DD. A missing or
  * unknown zone (POSIX strings like `UTC0` that Intl does not read) falls back to the runtime's own
- * local time, which is what Node itself derives from `TZ`.
+ * local time, which is what Node itself derives from `TZ`. `runtimeZone` is the TZ the runtime
+ * started with: when it is `timeZone`, the runtime's local time is that zone's already.
  */
-export function formatLocalDate(now: Date, timeZone: string | undefined): string {
-  if (timeZone) {
+export function formatLocalDate(now: Date, timeZone: string | undefined, runtimeZone?: string): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  // Intl's first DateTimeFormat loads the zone data (tens of ms): not needed for UTC, nor when the
+  // zone asked for is the runtime's own (`runtimeZone`, the process's TZ), whose local time Node keeps.
+  if (timeZone !== undefined && UTC_ZONES.has(timeZone)) return `${now.getUTCFullYear()}-${pad(now.getUTCMonth() + 1)}-${pad(now.getUTCDate())}`;
+  if (timeZone && !(timeZone === runtimeZone && !timeZone.startsWith(':'))) {
     try {
       const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timeZone.replace(/^:/, ''), year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
       const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
@@ -69,9 +74,10 @@ export function formatLocalDate(now: Date, timeZone: string | undefined): string
       // fall through to the runtime's local date
     }
   }
-  const pad = (n: number) => String(n).padStart(2, '0');
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
+
+const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Universal', 'Etc/Zulu', 'Zulu']);
 
 const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 

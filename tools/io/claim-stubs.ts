@@ -26,19 +26,25 @@ export interface ClaimStubFile {
 /** A stub is about 100 bytes; a file much larger holds more than a stub and is never read here. */
 const STUB_MAX_BYTES = 1024;
 
-/** Every claim stub in the session folder (its top level, where ids are claimed), with its owner's state. */
-export function listClaimStubs(root: string, config: CanonConfig): ClaimStubFile[] {
+/**
+ * Every claim stub in the session folder (its top level, where ids are claimed), with its owner's
+ * state; with `names`, only among those file names (each stat is a cost in a 10,000-note folder).
+ */
+export function listClaimStubs(root: string, config: CanonConfig, names?: readonly string[]): ClaimStubFile[] {
   const folderRel = trimSlashes(config.folders.session);
   const folder = path.join(root, folderRel);
-  let names: string[];
-  try {
-    names = readdirSync(folder).filter((n) => n.endsWith('.md'));
-  } catch {
-    return [];
+  let candidates: readonly string[];
+  if (names !== undefined) candidates = names.filter((n) => n.endsWith('.md') && !n.includes('/'));
+  else {
+    try {
+      candidates = readdirSync(folder).filter((n) => n.endsWith('.md'));
+    } catch {
+      return [];
+    }
   }
   const here = { host: hostname(), isAlive };
   const out: ClaimStubFile[] = [];
-  for (const name of names) {
+  for (const name of candidates) {
     const file = path.join(folder, name);
     let text: string;
     let mtimeMs: number;
@@ -62,6 +68,13 @@ export function listClaimStubs(root: string, config: CanonConfig): ClaimStubFile
     out.push({ rel: `${folderRel}/${name}`, text, claimedMs: Number.isNaN(claimed) ? mtimeMs : claimed, owner, state: judgeClaimOwner(owner, here) });
   }
   return out;
+}
+
+/** The claim stubs among these repository-relative paths (e.g. the dirty ones): only those are read. */
+export function claimStubsAmong(root: string, config: CanonConfig, rels: readonly string[]): ClaimStubFile[] {
+  const prefix = `${trimSlashes(config.folders.session)}/`;
+  const names = rels.filter((rel) => rel.startsWith(prefix)).map((rel) => rel.slice(prefix.length));
+  return names.length === 0 ? [] : listClaimStubs(root, config, names);
 }
 
 /**
@@ -97,11 +110,21 @@ export function removeClaimStub(root: string, stub: Pick<ClaimStubFile, 'rel' | 
   return same;
 }
 
-/** The stubs whose handoff is gone (its process on this machine no longer runs) that git does not track. */
+/**
+ * The stubs whose handoff is gone (its process on this machine no longer runs) that git does not
+ * track. A stub someone committed is the team's to remove (a commit), not a leftover: so only the
+ * files git lists as untracked are read, which spares a stat of every note of a large store.
+ */
 export async function listDeadClaims(root: string, config: CanonConfig, env: NodeJS.ProcessEnv): Promise<ClaimStubFile[]> {
+  const folderRel = trimSlashes(config.folders.session);
+  const untracked = await execGit(['ls-files', '--others', '-z', '--', `${folderRel === '' ? '.' : folderRel}/`], { cwd: root, env });
+  if (untracked.code === 0) {
+    const prefix = folderRel === '' ? '' : `${folderRel}/`;
+    const names = splitNul(untracked.stdout).filter((rel) => rel.startsWith(prefix)).map((rel) => rel.slice(prefix.length));
+    return listClaimStubs(root, config, names).filter((s) => s.state === 'dead');
+  }
   const dead = listClaimStubs(root, config).filter((s) => s.state === 'dead');
   if (dead.length === 0) return dead;
-  // A stub someone committed is the team's to remove (a commit), not a leftover.
   const tracked = await execGit(['ls-files', '-z', '--', ...dead.map((s) => s.rel)], { cwd: root, env });
   const inGit = new Set(tracked.code === 0 ? splitNul(tracked.stdout) : []);
   return dead.filter((s) => !inGit.has(s.rel));

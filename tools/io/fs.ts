@@ -25,10 +25,15 @@ export async function writeFileSafely(file: string, content: string): Promise<vo
   await writeFileAtomic(file, content, { encoding: 'utf8' });
 }
 
-export function writeFileSafelySync(file: string, content: string): void {
+/**
+ * `derived`: a cache canon can rebuild from the store. It is still replaced atomically, but not
+ * fsync'ed (a megabyte's fsync is paid on every handoff); after a crash it may read as garbage, and
+ * its reader then rebuilds it.
+ */
+export function writeFileSafelySync(file: string, content: string, options: { derived?: boolean } = {}): void {
   refuseSymlink(file);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileAtomic.sync(file, content, { encoding: 'utf8' });
+  writeFileAtomic.sync(file, content, { encoding: 'utf8', ...(options.derived ? { fsync: false } : {}) });
 }
 
 export function toPosix(p: string): string {

@@ -7,7 +7,7 @@ import type { NoteKind } from '../core/config.js';
 import { GIT_LOG_FORMAT, NO_GIT_STATS, parseGitLog, type GitStats } from '../core/handoff-note.js';
 import { inertLine } from '../core/inert-text.js';
 import { readTextOrNull, writeFileSafely } from './fs.js';
-import { execGit, porcelain, porcelainResult, splitNul, type GitResult } from './git.js';
+import { execGit, porcelainResult, splitNul, type GitResult } from './git.js';
 
 export type MidOperation = 'merge' | 'rebase' | 'cherry-pick' | 'revert';
 
@@ -67,15 +67,17 @@ export async function readGitState(root: string, env: NodeJS.ProcessEnv): Promis
 }
 
 async function readUpstream(root: string, branch: string, env: NodeJS.ProcessEnv): Promise<Upstream | null> {
-  const git = await porcelain(root, env);
+  const git = runner(root, env);
+  // `git config --get` answers the last value, as git itself uses it.
   const [remote, ref, name] = await Promise.all([
-    git.getConfig(`branch.${branch}.remote`),
-    git.getConfig(`branch.${branch}.merge`),
-    git.revparse(['--abbrev-ref', '--symbolic-full-name', '@{upstream}']).catch(() => null),
+    git(['config', '--get', `branch.${branch}.remote`]),
+    git(['config', '--get', `branch.${branch}.merge`]),
+    git(['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}']),
   ]);
-  if (!remote.value || !ref.value) return null;
-  const upstream = { remote: remote.value, ref: ref.value };
-  return { ...upstream, name: name ?? `${upstream.remote}/${upstream.ref.replace(/^refs\/heads\//, '')}` };
+  const value = (result: GitResult) => (result.code === 0 ? result.stdout.trim() : '');
+  if (!value(remote) || !value(ref)) return null;
+  const upstream = { remote: value(remote), ref: value(ref) };
+  return { ...upstream, name: value(name) || `${upstream.remote}/${upstream.ref.replace(/^refs\/heads\//, '')}` };
 }
 
 /**
@@ -130,7 +132,8 @@ export async function readCommitStats(
 
 /** The configured email of the committer, lower-cased (the author of this session's commits). */
 export async function readGitEmail(root: string, env: NodeJS.ProcessEnv): Promise<string | null> {
-  const value = ((await (await porcelain(root, env)).getConfig('user.email')).value ?? '').trim().toLowerCase();
+  const result = await runner(root, env)(['config', '--get', 'user.email']);
+  const value = (result.code === 0 ? result.stdout : '').trim().toLowerCase();
   return value !== '' ? value : null;
 }
 
@@ -143,7 +146,7 @@ export async function readGitEmail(root: string, env: NodeJS.ProcessEnv): Promis
  * (a rename or copy is followed by its source path, which is skipped).
  */
 export async function listDirtyPaths(root: string, env: NodeJS.ProcessEnv): Promise<string[]> {
-  const result = await porcelainResult(root, env, (git) => git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=all']));
+  const result = await runner(root, env)(['status', '--porcelain=v1', '-z', '--untracked-files=all']);
   if (result.code !== 0) return [];
   const records = splitNul(result.stdout);
   const paths: string[] = [];
@@ -205,7 +208,7 @@ export async function stageFiles(root: string, files: readonly HandoffFile[], en
   const git = runner(root, env);
   const whole = files.filter((f) => f.stagedText === undefined).map((f) => f.rel);
   if (whole.length > 0) {
-    const added = await porcelainResult(root, env, (g) => g.add(whole));
+    const added = await git(['add', '--', ...whole]);
     if (added.code !== 0) return added;
   }
   for (const file of files) {
@@ -225,7 +228,7 @@ export async function stageFiles(root: string, files: readonly HandoffFile[], en
 }
 
 export type CommitOutcome =
-  | { ok: true; sha: string; /** User-staged paths that the commit also changed: now unstaged. */ overlap: string[] }
+  | { ok: true; sha: string; fullSha: string; /** User-staged paths that the commit also changed: now unstaged. */ overlap: string[] }
   | { ok: false; reason: 'hook' | 'git'; detail: string };
 
 /**
@@ -263,18 +266,18 @@ export async function commitHandoff(
     return { ok: false, reason: 'git', detail: tail(added.stderr) };
   }
   // The subject holds a note's title: one line, inert (ADR-0023), whatever path it came by.
-  const commit = await porcelainResult(root, options.env, (g) => g.commit(inertLine(options.message)));
+  const commit = await git(['commit', '-m', inertLine(options.message)]);
   if (commit.code !== 0) {
     await restore();
     const detail = tail(`${commit.stderr}\n${commit.stdout}`);
     return { ok: false, reason: /hook|husky|lint-staged|✖/i.test(detail) ? 'hook' : 'git', detail };
   }
-  const sha = await (await porcelain(root, options.env)).revparse(['--short', 'HEAD']);
-  if (saved === null) return { ok: true, sha, overlap: [] };
+  const [full = '', sha = ''] = (await git(['rev-parse', 'HEAD', '--short', 'HEAD'])).stdout.trim().split('\n');
+  if (saved === null) return { ok: true, sha, fullSha: full, overlap: [] };
   await restore();
   const changed = splitNul((await git(['diff-tree', '--root', '--no-commit-id', '--name-only', '-r', '-z', '--no-renames', 'HEAD'])).stdout);
   if (changed.length > 0) await git(['reset', '-q', 'HEAD', '--', ...changed]);
-  return { ok: true, sha, overlap: staged.filter((p) => changed.includes(p)) };
+  return { ok: true, sha, fullSha: full, overlap: staged.filter((p) => changed.includes(p)) };
 }
 
 export type PushOutcome = { ok: true } | { ok: false; reason: 'rejected' | 'hook' | 'other'; detail: string };

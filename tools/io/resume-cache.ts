@@ -262,7 +262,7 @@ function identityOf(root: string, rel: string, blobs: Map<string, string>, nowMs
 
 function writeCache(root: string, rows: Array<{ path: string; key: string; facts: Facts }>): void {
   try {
-    writeFileSafelySync(path.join(root, RESUME_CACHE_FILE), JSON.stringify(encodeCache(rows)));
+    writeFileSafelySync(path.join(root, RESUME_CACHE_FILE), JSON.stringify(encodeCache(rows)), { derived: true });
   } catch {
     // A read-only checkout still gets its dashboard; it is just read cold every time.
   }

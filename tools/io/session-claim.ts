@@ -23,6 +23,8 @@ export interface ClaimOptions {
    * stub before it exits. Not for `canon session claim`, whose stub outlives the command on purpose.
    */
   owned?: boolean;
+  /** The session folder's names, when the caller has just read them (only a speed-up: a taken id is still refused by link(2)). */
+  listed?: readonly string[];
 }
 
 export interface Claim {
@@ -48,14 +50,14 @@ export function renderClaimStub(slug: string, now: Date, owner?: string): string
  */
 export async function claimSessionId(root: string, config: CanonConfig, options: ClaimOptions): Promise<Claim> {
   const { operator, now, env } = options;
-  const date = options.date === undefined ? formatLocalDate(now, env.TZ) : parseDate(options.date);
+  const date = options.date === undefined ? formatLocalDate(now, env.TZ, process.env.TZ) : parseDate(options.date);
   if (date === null) throw new UsageError(sessionMessages.claim.badDate(options.date ?? ''));
   const folderRel = trimSlashes(config.folders.session);
   const folder = path.join(root, folderRel);
   const warnings = isFileProviderPath(root) ? [sessionMessages.claim.fileProvider(root)] : [];
 
   const prefix = idPrefix(operator.initials, date);
-  const taken = new Set([...(await listUpstreamSessionIds(root, folderRel, env)), ...listLocalIds(folder)].filter((id) => id.startsWith(prefix)));
+  const taken = new Set([...(await listUpstreamSessionIds(root, folderRel, env)), ...listLocalIds(folder, options.listed)].filter((id) => id.startsWith(prefix)));
   const stub = renderClaimStub(operator.slug, now, options.owned ? formatClaimOwner(process.pid, hostname()) : undefined);
 
   const fail = (error: unknown): never => {
@@ -64,7 +66,7 @@ export async function claimSessionId(root: string, config: CanonConfig, options:
   const temp = path.join(folder, `${CLAIM_TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   try {
     mkdirSync(folder, { recursive: true });
-    sweepDeadTemps(folder, CLAIM_TEMP_PREFIX);
+    sweepDeadTemps(folder, CLAIM_TEMP_PREFIX, Date.now(), options.listed);
     writeFileSync(temp, stub, { flag: 'wx' });
   } catch (error) {
     // A full disk fails the write after the create: the empty temp file goes too.
@@ -145,9 +147,9 @@ export function releaseClaim(root: string, id: string, config?: CanonConfig): bo
 }
 
 /** Session ids (file stems) present in the working tree's session folder. */
-function listLocalIds(folder: string): string[] {
+function listLocalIds(folder: string, listed?: readonly string[]): string[] {
   try {
-    return readdirSync(folder)
+    return (listed ?? readdirSync(folder))
       .filter((name) => name.endsWith('.md'))
       .map((name) => name.slice(0, -3));
   } catch {

@@ -15,6 +15,7 @@
 // A rewrite (amend, rebase) maps old ids to new ones through post-rewrite (remapSessionCommits).
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readGitDirs } from './dot-git.js';
 import { execGit } from './git.js';
 
 const FOLDER = 'canon/sessions';
@@ -30,6 +31,8 @@ export interface SessionCommits {
 }
 
 async function commonDir(root: string, env: NodeJS.ProcessEnv): Promise<string | null> {
+  const dirs = readGitDirs(root, env);
+  if (dirs !== null) return dirs.commonDir;
   const result = await execGit(['rev-parse', '--git-common-dir'], { cwd: root, env });
   return result.code === 0 ? path.resolve(root, result.stdout.trim()) : null;
 }
@@ -47,8 +50,10 @@ function append(dir: string, sessionId: string, line: string): boolean {
   return true;
 }
 
-/** One git process: the common dir and the full id of `rev`. */
+/** The common dir and the full id of `rev`: one git process at most (none for a full id in a plain layout). */
 async function resolve(root: string, rev: string, env: NodeJS.ProcessEnv): Promise<{ dir: string; sha: string } | null> {
+  const dirs = SHA.test(rev) ? readGitDirs(root, env) : null;
+  if (dirs !== null) return { dir: dirs.commonDir, sha: rev };
   const result = await execGit(['rev-parse', '--git-common-dir', `${rev}^{commit}`], { cwd: root, env });
   if (result.code !== 0) return null;
   const [dir = '', sha = ''] = result.stdout.trim().split('\n');
@@ -61,7 +66,7 @@ export async function recordSessionCommit(root: string, sessionId: string, env: 
   return head !== null && append(head.dir, sessionId, `c ${head.sha}`);
 }
 
-/** handoff: the session's note is committed as `rev`; the next handoff of the session starts after it. */
+/** handoff: the session's note is committed as `rev` (best its full id); the next handoff of the session starts after it. */
 export async function markSessionHandoff(root: string, sessionId: string, rev: string, env: NodeJS.ProcessEnv): Promise<void> {
   const commit = await resolve(root, rev, env);
   if (commit !== null) append(commit.dir, sessionId, `h ${commit.sha}`);

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { INDEX_FIXUPS } from '../core/hook-blocks.js';
+import { gitDir } from './dot-git.js';
 import { execGit, splitNul, gitOutput } from './git.js';
 
 export interface StagedChange {
@@ -176,9 +177,7 @@ export function isTemporaryCommitIndex(indexFile: string | undefined): boolean {
   return indexFile !== undefined && /^next-index-.*\.lock$/.test(path.basename(indexFile));
 }
 
-export async function gitDir(root: string): Promise<string> {
-  return path.resolve(root, (await gitOutput(['rev-parse', '--git-dir'], { cwd: root })).trim());
-}
+export { gitDir } from './dot-git.js';
 
 export async function saveIndexFixups(root: string, fixups: readonly IndexFixup[]): Promise<void> {
   if (fixups.length === 0) return;

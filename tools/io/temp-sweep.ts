@@ -17,10 +17,10 @@ export const TEMP_MAX_AGE_MS = 3_600_000;
  * The temp files in `dir` named `<prefix><pid>-<random>[.stale].tmp` whose writer is gone (its pid
  * no longer runs here) or that are older than an hour. Folder-relative names.
  */
-export function listDeadTemps(dir: string, prefix: string, nowMs = Date.now()): string[] {
-  let names: string[];
+export function listDeadTemps(dir: string, prefix: string, nowMs = Date.now(), listed?: readonly string[]): string[] {
+  let names: readonly string[];
   try {
-    names = readdirSync(dir);
+    names = listed ?? readdirSync(dir);
   } catch {
     return [];
   }
@@ -39,10 +39,13 @@ export function listDeadTemps(dir: string, prefix: string, nowMs = Date.now()): 
   return out;
 }
 
-/** Remove what listDeadTemps finds; returns the names removed. Never fails: a sweep is housekeeping. */
-export function sweepDeadTemps(dir: string, prefix: string, nowMs = Date.now()): string[] {
+/**
+ * Remove what listDeadTemps finds; returns the names removed. Never fails: a sweep is housekeeping.
+ * `listed`: the folder's names when the caller has just read them (a 10,000-note folder is read once).
+ */
+export function sweepDeadTemps(dir: string, prefix: string, nowMs = Date.now(), listed?: readonly string[]): string[] {
   const removed: string[] = [];
-  for (const name of listDeadTemps(dir, prefix, nowMs)) {
+  for (const name of listDeadTemps(dir, prefix, nowMs, listed)) {
     try {
       unlinkSync(path.join(dir, name));
       removed.push(name);
@@ -59,10 +62,10 @@ const ATOMIC_TEMP = /\.md\.\d{1,10}$/;
 const ATOMIC_TEMP_MAX_AGE_MS = 60_000;
 
 /** Remove the temp files of note writes killed between create and rename (older than a minute). */
-export function sweepAtomicWriteTemps(dir: string, nowMs = Date.now()): string[] {
+export function sweepAtomicWriteTemps(dir: string, nowMs = Date.now(), listed?: readonly string[]): string[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => ATOMIC_TEMP.test(n));
+    names = (listed ?? readdirSync(dir)).filter((n) => ATOMIC_TEMP.test(n));
   } catch {
     return [];
   }
