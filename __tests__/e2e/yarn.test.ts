@@ -75,6 +75,19 @@ withYarn.each(['pnp', 'node-modules'] as Linker[])('a yarn 4 team repository (%s
     expect(scripts.postinstall).toBe(linker === 'pnp' ? 'husky && canon setup' : 'canon setup');
     expect(scripts.prepare).toBeUndefined();
     if (linker === 'pnp') expect(t.read('.husky/pre-commit').startsWith('echo team-check\n')).toBe(true);
+    // Claude Code: under PnP there is no node_modules/canon-notes to load the plugin from, nor a bin
+    // for `npm run handoff`: the plugin is laid in .canon/claude-plugin, its skills run `yarn canon`.
+    const settings = JSON.parse(t.read('.claude/settings.json')) as { extraKnownMarketplaces: Record<string, { source: { path: string } }> };
+    expect(settings.extraKnownMarketplaces['canon-notes']!.source.path).toBe(linker === 'pnp' ? './.canon/claude-plugin' : './node_modules/canon-notes');
+    if (linker === 'pnp') {
+      const skill = t.read('.canon/claude-plugin/plugin/skills/resume/SKILL.md');
+      expect(skill).toContain('!`yarn canon resume --json`');
+      expect(skill).not.toMatch(/npm run/);
+      expect(t.read('.canon/claude-plugin/plugin/skills/handoff/SKILL.md')).toContain('yarn canon handoff --from .canon/handoff-');
+      const resume = t.run('yarn', ['canon', 'resume', '--json']);
+      expect([resume.code, resume.stderr]).toEqual([0, '']);
+      expect(JSON.parse(resume.stdout)).toHaveProperty('operator');
+    }
     const runner = path.join(t.dir, '.git/canon/run');
 
     // The main worktree: an invalid note is refused, the wiring and a valid note commit.
