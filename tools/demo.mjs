@@ -30,7 +30,13 @@ function show(command, args, options = {}) {
     encoding: 'utf8',
   });
   const output = `${r.stdout}${r.stderr}`.replace(/\u001b\[[0-9;]*m/g, '').trimEnd();
-  if (output) console.log(output.split('\n').map((l) => `  ${l}`).join('\n'));
+  if (output)
+    console.log(
+      output
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n'),
+    );
   if (options.expectFail ? r.status === 0 : r.status !== 0) {
     throw new Error(`demo step failed: ${command} ${args.join(' ')} exited ${r.status}`);
   }
@@ -75,7 +81,10 @@ try {
   show('git', ['show', 'HEAD:docs/sessions/SK-261120-01.md'], {});
 
   step('The hook refuses a note that would leak a token (the secret is masked)');
-  write('docs/sessions/SK-261120-02.md', `---\ntitle: Oops\noperator: sergei\nsummary: Pasted a token.\nkind: session\nexternal_id: SK-261120-02\ndate: 2026-11-20\n---\nThe token is ntn_${'4f2Qx9Lm7T'.repeat(5)}\n`);
+  write(
+    'docs/sessions/SK-261120-02.md',
+    `---\ntitle: Oops\noperator: sergei\nsummary: Pasted a token.\nkind: session\nexternal_id: SK-261120-02\ndate: 2026-11-20\n---\nThe token is ntn_${'4f2Qx9Lm7T'.repeat(5)}\n`,
+  );
   show('git', ['add', 'docs/sessions/SK-261120-02.md']);
   show('git', ['commit', '-q', '-m', 'leak'], { expectFail: true });
   show('git', ['rm', '-q', '--cached', 'docs/sessions/SK-261120-02.md']);
@@ -128,7 +137,17 @@ try {
 
   step('Stakeholders read Notion: a one-way sync against a local fake Notion server (no account needed)');
   const { run: runSyncDemo } = await import('./demo/sync.mjs');
-  await runSyncDemo({ storeDir: dir, canonBin: CANON_BIN, log: (text) => console.log(text.split('\n').map((l) => `  ${l}`).join('\n')) });
+  await runSyncDemo({
+    storeDir: dir,
+    canonBin: CANON_BIN,
+    log: (text) =>
+      console.log(
+        text
+          .split('\n')
+          .map((l) => `  ${l}`)
+          .join('\n'),
+      ),
+  });
 
   step("The next session starts here: roman's dashboard, with the Resume Prompt to continue from");
   show('canon', ['resume', '--operator', 'roman']);

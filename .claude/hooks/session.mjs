@@ -50,7 +50,8 @@ function cachedFacts(cached) {
     const rel = file.path[i];
     const stem = rel.slice(rel.lastIndexOf("/") + 1).replace(/\.md$/, "");
     const facts = factsAt(file, i, rel);
-    if (facts.type === "session") sessions.push({ id: stem, path: rel, operator: facts.operator, date: facts.date, title: facts.title, ended_at: facts.ended_at });
+    if (facts.type === "session")
+      sessions.push({ id: stem, path: rel, operator: facts.operator, date: facts.date, title: facts.title, ended_at: facts.ended_at });
     else if (facts.type === "workstream") {
       workstreams.push({ slug: stem, path: rel, title: facts.title, owner: facts.owner, status: facts.status, priority: facts.priority });
     }
@@ -360,11 +361,14 @@ ${last.resume_prompt}`);
   }
   const active = view.workstreams.mine.filter((w) => w.status === "active").slice(0, WORKSTREAMS_SHOWN);
   if (active.length > 0) {
-    parts.push([claudeMessages.context.workstreams, ...active.map((w) => `- ${w.slug}${w.priority ? ` (${w.priority})` : ""}${w.title ? `: ${inertLine(w.title)}` : ""}`)].join("\n"));
+    parts.push(
+      [claudeMessages.context.workstreams, ...active.map((w) => `- ${w.slug}${w.priority ? ` (${w.priority})` : ""}${w.title ? `: ${inertLine(w.title)}` : ""}`)].join("\n")
+    );
   }
   const since = last?.date ?? null;
   const peers = view.peers.filter((p) => since === null || p.date >= since).slice(0, PEERS_SHOWN);
-  if (peers.length > 0) parts.push([claudeMessages.context.peers, ...peers.map((p) => `- ${p.id} (${p.operator}, ${p.date})${p.title ? `: ${inertLine(p.title)}` : ""}`)].join("\n"));
+  if (peers.length > 0)
+    parts.push([claudeMessages.context.peers, ...peers.map((p) => `- ${p.id} (${p.operator}, ${p.date})${p.title ? `: ${inertLine(p.title)}` : ""}`)].join("\n"));
   if (unfinished !== null && unfinished.sessions > 0) parts.push(claudeMessages.context.unfinished(unfinished.sessions, unfinished.tool_calls));
   return fit(parts.join("\n\n"), maxChars);
 }
@@ -416,7 +420,10 @@ function isForbiddenServer(server, forbidden) {
   return forbidden.some((pattern) => {
     let re = globCache.get(pattern);
     if (re === void 0) {
-      re = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
+      re = new RegExp(
+        `^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`,
+        "i"
+      );
       globCache.set(pattern, re);
     }
     return re.test(server);
@@ -810,7 +817,20 @@ async function readResumeSnapshot(inputs, nowMs, started) {
 import { fstatSync as fstatSync2, readSync } from "node:fs";
 
 // tools/io/lock.ts
-import { closeSync, fstatSync, linkSync, mkdirSync as mkdirSync2, openSync, readFileSync as readFileSync3, renameSync as renameSync2, statSync as statSync3, unlinkSync, utimesSync, writeFileSync as writeFileSync2, writeSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  linkSync,
+  mkdirSync as mkdirSync2,
+  openSync,
+  readFileSync as readFileSync3,
+  renameSync as renameSync2,
+  statSync as statSync3,
+  unlinkSync,
+  utimesSync,
+  writeFileSync as writeFileSync2,
+  writeSync
+} from "node:fs";
 import { hostname } from "node:os";
 var LockTimeoutError = class extends Error {
   constructor(file, waitedMs, holder) {
@@ -1284,7 +1304,14 @@ function parseSessionInput(stdin) {
   try {
     const raw = JSON.parse(stdin);
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return null;
-    return { sessionId: text(raw.session_id, 512), event: text(raw.hook_event_name, 64), source: text(raw.source, 64), reason: text(raw.reason, 64), transcript: text(raw.transcript_path), cwd: text(raw.cwd) };
+    return {
+      sessionId: text(raw.session_id, 512),
+      event: text(raw.hook_event_name, 64),
+      source: text(raw.source, 64),
+      reason: text(raw.reason, 64),
+      transcript: text(raw.transcript_path),
+      cwd: text(raw.cwd)
+    };
   } catch {
     return null;
   }
@@ -1314,7 +1341,11 @@ function sessionsFolder(root) {
 async function viewFromCaches(root, env, now, early) {
   const operator = await cachedOperator(root, {}, env);
   if (operator === null) return null;
-  const snapshot = await readResumeSnapshot({ root, config: readFoldersUnchecked(root), operator: operator.slug, limit: 5, today: localDate(now), env }, now.getTime(), early ?? void 0);
+  const snapshot = await readResumeSnapshot(
+    { root, config: readFoldersUnchecked(root), operator: operator.slug, limit: 5, today: localDate(now), env },
+    now.getTime(),
+    early ?? void 0
+  );
   if (snapshot !== null) return snapshot.view;
   const cacheFile = path4.join(root, RESUME_CACHE_FILE);
   let cacheText;
@@ -1345,7 +1376,14 @@ async function viewFromCaches(root, env, now, early) {
     }
     if (parts === null) return null;
     const str = (v) => typeof v === "string" ? v : null;
-    last = { id: s.id, date: str(parts.data.date), title: str(parts.data.title), summary: str(parts.data.summary), resume_prompt: extractResumePrompt(parts.body), path: s.path };
+    last = {
+      id: s.id,
+      date: str(parts.data.date),
+      title: str(parts.data.title),
+      summary: str(parts.data.summary),
+      resume_prompt: extractResumePrompt(parts.body),
+      path: s.path
+    };
   }
   return buildResumeView({ operator, own, last, sessions, workstreams, today: localDate(now), limit: 5 });
 }
@@ -1397,7 +1435,14 @@ async function runSessionHook(run) {
   if (input.event !== "SessionStart") return outcome;
   try {
     const replaces = input.source === "clear" ? takeClearedSession(root, sessionId, now.getTime()) : null;
-    recordSessionStart(root, sessionId, { at: nowIso, mark: "start", source: input.source, transcript: input.transcript, cwd: input.cwd ?? root, ...replaces ? { replaces } : {} });
+    recordSessionStart(root, sessionId, {
+      at: nowIso,
+      mark: "start",
+      source: input.source,
+      transcript: input.transcript,
+      cwd: input.cwd ?? root,
+      ...replaces ? { replaces } : {}
+    });
   } catch (error) {
     log(`SessionStart: could not record the session start (${reasonOf(error)}).`);
   }

@@ -31,7 +31,7 @@ function expectClean(t: TeamRepo, cwd?: string) {
 }
 
 describe.each(['cjs', 'esm'] as const)('a %s team repository', (flavour) => {
-  test('init wires canon, merging with the team\'s files; commits are checked and prettier runs first; a second init changes nothing', () => {
+  test("init wires canon, merging with the team's files; commits are checked and prettier runs first; a second init changes nothing", () => {
     team = createTeamRepo(flavour, tarball);
     const t = team;
     const dry = t.canon(['init', '--dry-run']);
@@ -44,13 +44,24 @@ describe.each(['cjs', 'esm'] as const)('a %s team repository', (flavour) => {
     const hook = t.read('.husky/pre-commit');
     expect(hook.startsWith(TEAM_FILES.husky)).toBe(true);
     expect(hook).toContain('# >>> canon >>>');
-    const settings = JSON.parse(t.read('.claude/settings.json')) as { hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>>; enabledPlugins: Record<string, boolean> };
-    const commands = Object.values(settings.hooks).flat().flatMap((g) => g.hooks.map((h) => h.command));
+    const settings = JSON.parse(t.read('.claude/settings.json')) as {
+      hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>>;
+      enabledPlugins: Record<string, boolean>;
+    };
+    const commands = Object.values(settings.hooks)
+      .flat()
+      .flatMap((g) => g.hooks.map((h) => h.command));
     expect(commands).toContain('echo team-hook');
     // Claude Code gets canon as a plugin, from the package npm installed (ADR-0028).
     expect(settings.enabledPlugins['canon@canon-notes']).toBe(true);
     expect(commands.some((c) => c.includes('.claude/hooks/'))).toBe(false);
-    for (const rel of ['.claude-plugin/marketplace.json', 'plugin/.claude-plugin/plugin.json', 'plugin/hooks/hooks.json', 'plugin/hooks/post-tool-use.mjs', 'plugin/skills/handoff/SKILL.md']) {
+    for (const rel of [
+      '.claude-plugin/marketplace.json',
+      'plugin/.claude-plugin/plugin.json',
+      'plugin/hooks/hooks.json',
+      'plugin/hooks/post-tool-use.mjs',
+      'plugin/skills/handoff/SKILL.md',
+    ]) {
       expect(existsSync(path.join(t.dir, 'node_modules/canon-notes', rel))).toBe(true);
     }
     expect(t.read('.gitattributes').startsWith(TEAM_FILES.gitattributes)).toBe(true);
@@ -219,7 +230,12 @@ describe('canon init --obsidian', () => {
     const commit = t.git(['commit', '-qm', 'Adopt canon as a vault']);
     expect(commit.code).toBe(0);
     expect(t.git(['ls-files', '.obsidian', 'docs/templates']).stdout.trim().split('\n').sort()).toEqual(
-      ['.obsidian/app.json', '.obsidian/core-plugins.json', '.obsidian/templates.json', ...['adr', 'learning', 'plan', 'session', 'workstream'].map((k) => `docs/templates/${k}.md`)].sort(),
+      [
+        '.obsidian/app.json',
+        '.obsidian/core-plugins.json',
+        '.obsidian/templates.json',
+        ...['adr', 'learning', 'plan', 'session', 'workstream'].map((k) => `docs/templates/${k}.md`),
+      ].sort(),
     );
     // The templates are not notes: the store's check (which still lists the team's legacy note for backfill) never names them.
     const validate = t.canon(['validate', '--all', '--json']);

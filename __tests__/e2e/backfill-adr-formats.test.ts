@@ -27,7 +27,7 @@ function expectedBody(rel: string): string {
   return body;
 }
 
-describe('canon backfill on a team\'s ADRs written for adr-tools, MADR and log4brains', () => {
+describe("canon backfill on a team's ADRs written for adr-tools, MADR and log4brains", () => {
   test('a dry run proposes the renames, the link updates and the statuses from the bodies, and changes nothing', () => {
     repo = createAdrRepo();
     const head = repo.head();
@@ -92,13 +92,37 @@ describe('canon backfill on a team\'s ADRs written for adr-tools, MADR and log4b
 
     for (const file of ADR_FILES) expect(parseNote(repo.read(renamed(file.rel))).body).toBe(expectedBody(file.rel));
 
-    expect(data(repo, 'docs/adr/0001-use-postgres.md')).toMatchObject({ title: 'Use Postgres', kind: 'adr', external_id: 'ADR-0001', status: 'superseded', date: '2024-03-01', legacy_notes: [] });
-    expect(data(repo, 'docs/adr/0002-use-madr.md')).toMatchObject({ title: 'Use MADR for decisions', external_id: 'ADR-0002', status: 'accepted', date: '2024-03-05', deciders: ['Roman', 'Sergei'] });
-    expect(data(repo, 'docs/adr/0003-use-cockroachdb.md')).toMatchObject({ title: 'Use CockroachDB', status: 'accepted', date: '2024-04-01', supersedes: 'ADR-0001' });
+    expect(data(repo, 'docs/adr/0001-use-postgres.md')).toMatchObject({
+      title: 'Use Postgres',
+      kind: 'adr',
+      external_id: 'ADR-0001',
+      status: 'superseded',
+      date: '2024-03-01',
+      legacy_notes: [],
+    });
+    expect(data(repo, 'docs/adr/0002-use-madr.md')).toMatchObject({
+      title: 'Use MADR for decisions',
+      external_id: 'ADR-0002',
+      status: 'accepted',
+      date: '2024-03-05',
+      deciders: ['Roman', 'Sergei'],
+    });
+    expect(data(repo, 'docs/adr/0003-use-cockroachdb.md')).toMatchObject({
+      title: 'Use CockroachDB',
+      status: 'accepted',
+      date: '2024-04-01',
+      supersedes: 'ADR-0001',
+    });
     const redis = data(repo, 'docs/adr/0004-drop-redis.md');
     expect(redis).toMatchObject({ status: 'deprecated', status_original: 'rejected', date: '2024-05-01', deciders: ['Roman'], 'decision-makers': 'Roman' });
     expect(redis.legacy_notes).toEqual([{ key: 'status', value: 'rejected' }]);
-    expect(data(repo, 'docs/adr/0005-use-log4brains.md')).toMatchObject({ status: 'proposed', status_original: 'draft', date: '2024-06-01', deciders: ['Sergei'], tags: ['docs', 'process'] });
+    expect(data(repo, 'docs/adr/0005-use-log4brains.md')).toMatchObject({
+      status: 'proposed',
+      status_original: 'draft',
+      date: '2024-06-01',
+      deciders: ['Sergei'],
+      tags: ['docs', 'process'],
+    });
     // The fenced `Date: 1999-01-01` in ADR 3 is prose, not its date.
     expect(repo.read('docs/adr/0003-use-cockroachdb.md')).toContain('```\nDate: 1999-01-01\nsee (001-use-postgres.md)\n```\n');
 
@@ -120,7 +144,12 @@ describe('canon backfill on a team\'s ADRs written for adr-tools, MADR and log4b
   });
 
   test('a rename onto an existing file, or two ADRs that would share a number, is reported and nothing of them is written', () => {
-    const canonical = { rel: 'docs/adr/0001-use-postgres.md', author: 'sergei@example.com', date: '2024-03-03', text: '# 1. Use Postgres again\n\n## Status\n\nAccepted\n' };
+    const canonical = {
+      rel: 'docs/adr/0001-use-postgres.md',
+      author: 'sergei@example.com',
+      date: '2024-03-03',
+      text: '# 1. Use Postgres again\n\n## Status\n\nAccepted\n',
+    };
     repo = createAdrRepo({ files: [...ADR_FILES, canonical] });
     const result = cli(repo, ['--apply']);
     expect(result.code).toBe(1);
@@ -135,7 +164,12 @@ describe('canon backfill on a team\'s ADRs written for adr-tools, MADR and log4b
   });
 
   test('a status canon has no word for is reported, never guessed', () => {
-    const wip = { rel: 'docs/adr/0001-try-kafka.md', author: 'roman@example.com', date: '2024-02-01', text: '# 1. Try Kafka\n\nDate: 2024-02-01\n\n## Status\n\nWIP\n' };
+    const wip = {
+      rel: 'docs/adr/0001-try-kafka.md',
+      author: 'roman@example.com',
+      date: '2024-02-01',
+      text: '# 1. Try Kafka\n\nDate: 2024-02-01\n\n## Status\n\nWIP\n',
+    };
     repo = createAdrRepo({ files: [wip] });
     const result = cli(repo, ['--apply']);
     expect(result.code).toBe(1);
@@ -144,7 +178,7 @@ describe('canon backfill on a team\'s ADRs written for adr-tools, MADR and log4b
     expect(repo.read(wip.rel)).toBe(wip.text);
   });
 
-  test('through canon\'s hooks: backfill commits; a new ADR in the old format is refused with a hint naming canon backfill, and backfill then takes it', () => {
+  test("through canon's hooks: backfill commits; a new ADR in the old format is refused with a hint naming canon backfill, and backfill then takes it", () => {
     repo = createAdrRepo({ hooks: true });
     const applied = cli(repo, ['--apply']);
     expect(applied.stderr).toMatch(/Backfilled 6 note\(s\)/);
@@ -158,7 +192,9 @@ describe('canon backfill on a team\'s ADRs written for adr-tools, MADR and log4b
     repo.git(['add', '--', 'docs/adr/0006-use-kafka.md']);
     const refused = repo.git(['commit', '-q', '-m', 'adr 6'], { allowFail: true });
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toMatch(/docs\/adr\/0006-use-kafka\.md:1:1: error has no front matter .*ADR in the adr-tools, MADR or log4brains format, run `canon backfill`/);
+    expect(refused.stderr).toMatch(
+      /docs\/adr\/0006-use-kafka\.md:1:1: error has no front matter .*ADR in the adr-tools, MADR or log4brains format, run `canon backfill`/,
+    );
     expect(repo.head()).toBe(head);
     expect(repo.read('docs/adr/0006-use-kafka.md')).toBe(text);
 

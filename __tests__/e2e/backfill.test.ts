@@ -41,7 +41,12 @@ describe('canon backfill on a legacy store with real history', () => {
     const head = repo.head();
     const result = cli(repo, ['--json']);
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout) as { dry_run: boolean; changed: number; commit: null; files: Array<{ file: string; changes: Array<Record<string, unknown>> }> };
+    const report = JSON.parse(result.stdout) as {
+      dry_run: boolean;
+      changed: number;
+      commit: null;
+      files: Array<{ file: string; changes: Array<Record<string, unknown>> }>;
+    };
     expect(report.dry_run).toBe(true);
     expect(report.changed).toBe(LEGACY_FILES.length + 1);
     const buyer = report.files.find((f) => f.file === 'docs/sessions/CONV-30-buyer-journey.md')!;
@@ -110,11 +115,18 @@ describe('canon backfill on a legacy store with real history', () => {
   });
 
   test('a workstream whose author maps to nobody is reported, left as it is, and the rest is committed', () => {
-    const stranger = { rel: 'workstreams/mystery.md', author: 'dave@elsewhere.com', date: '2026-02-05', text: '---\ntitle: Mystery\n---\n## Goal\n\nUnknown.\n' };
+    const stranger = {
+      rel: 'workstreams/mystery.md',
+      author: 'dave@elsewhere.com',
+      date: '2026-02-05',
+      text: '---\ntitle: Mystery\n---\n## Goal\n\nUnknown.\n',
+    };
     repo = createLegacyRepo({ extra: [stranger] });
     const dry = cli(repo, []);
     expect(dry.code).toBe(1);
-    expect(dry.stdout).toMatch(/workstreams\/mystery\.md:\d+:1: error \/owner is missing and the file's original author dave@elsewhere\.com is not in \.claude\/operators\.yaml/);
+    expect(dry.stdout).toMatch(
+      /workstreams\/mystery\.md:\d+:1: error \/owner is missing and the file's original author dave@elsewhere\.com is not in \.claude\/operators\.yaml/,
+    );
 
     const result = cli(repo, ['--apply', '--json']);
     expect(result.code).toBe(1);

@@ -22,10 +22,13 @@ function store(): GitRepo {
 }
 
 function handoff(r: GitRepo, operator: string, title: string, workstream: string[] = ['--workstream', 'vault']) {
-  const out = runCli(['handoff', '--yes', '--no-push', '--json', '--title', title, '--summary', `${title}, in a sentence.`, ...workstream, '--resume-prompt', RESUME], {
-    cwd: r.dir,
-    env: { ...r.env, OPERATOR: operator },
-  });
+  const out = runCli(
+    ['handoff', '--yes', '--no-push', '--json', '--title', title, '--summary', `${title}, in a sentence.`, ...workstream, '--resume-prompt', RESUME],
+    {
+      cwd: r.dir,
+      env: { ...r.env, OPERATOR: operator },
+    },
+  );
   expect(out.stderr).not.toMatch(/internal error/);
   expect(out.code).toBe(0);
   return JSON.parse(out.stdout) as { id: string; path: string; warnings: string[] };
@@ -49,7 +52,10 @@ describe('CHANGELOG.md', () => {
     expect(repo.git(['status', '--porcelain']).stdout).toBe('');
     expect(runCli(['index', '--check'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
     // The workstream holds both lines, newest first, with a content_hash that matches it.
-    const log = repo.read('workstreams/vault.md').split('\n').filter((l) => l.startsWith('- ['));
+    const log = repo
+      .read('workstreams/vault.md')
+      .split('\n')
+      .filter((l) => l.startsWith('- ['));
     expect(log.map((l) => /^- \[([^\]]+)\]/.exec(l)![1]).sort()).toEqual([ours.id, theirs.id].sort());
     expect(runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
   });

@@ -22,7 +22,35 @@ if (install.ok && !tmux) console.log('claude-plugin-real: the interactive-screen
 
 const FAKE_MCP = path.join(CANON_ROOT, '__tests__/helpers/fake-mcp-notion.mjs');
 /** Claude Code's own commands a plugin or project file must never shadow (the interactive ones too). */
-const BUILT_INS = ['resume', 'clear', 'help', 'exit', 'compact', 'config', 'init', 'login', 'logout', 'model', 'status', 'doctor', 'memory', 'review', 'cost', 'agents', 'mcp', 'permissions', 'plugin', 'hooks', 'rewind', 'context', 'export', 'add-dir', 'bug', 'usage', 'skills'];
+const BUILT_INS = [
+  'resume',
+  'clear',
+  'help',
+  'exit',
+  'compact',
+  'config',
+  'init',
+  'login',
+  'logout',
+  'model',
+  'status',
+  'doctor',
+  'memory',
+  'review',
+  'cost',
+  'agents',
+  'mcp',
+  'permissions',
+  'plugin',
+  'hooks',
+  'rewind',
+  'context',
+  'export',
+  'add-dir',
+  'bug',
+  'usage',
+  'skills',
+];
 const NOTE = {
   title: 'Plugin handoff',
   summary: 'A session handed off through /canon:handoff from the canon plugin.',
@@ -57,13 +85,29 @@ function createStore(): Store {
   const home = path.join(path.dirname(repo.dir), 'claude-home');
   trustingHome(home, [repo.dir]);
   const mcpConfig = path.join(path.dirname(repo.dir), 'mcp.json');
-  writeFileSync(mcpConfig, JSON.stringify({ mcpServers: { notion: { type: 'stdio', command: process.execPath, args: [FAKE_MCP], env: { FAKE_MCP_LOG: path.join(path.dirname(repo.dir), 'mcp.log') } } } }));
+  writeFileSync(
+    mcpConfig,
+    JSON.stringify({
+      mcpServers: {
+        notion: { type: 'stdio', command: process.execPath, args: [FAKE_MCP], env: { FAKE_MCP_LOG: path.join(path.dirname(repo.dir), 'mcp.log') } },
+      },
+    }),
+  );
   return { repo, home, mcpConfig };
 }
 
 /** Work sessions skip permission prompts (no one is there to answer); /canon:handoff runs in the default mode. */
 function claude(store: Store, api: FakeAnthropic, prompt: string, extra: { resume?: string } = {}): Promise<ClaudeRun> {
-  return runClaude({ bin, cwd: store.repo.dir, home: store.home, apiUrl: api.url, prompt, mcpConfig: store.mcpConfig, skipPermissions: !prompt.startsWith('/'), ...extra });
+  return runClaude({
+    bin,
+    cwd: store.repo.dir,
+    home: store.home,
+    apiUrl: api.url,
+    prompt,
+    mcpConfig: store.mcpConfig,
+    skipPermissions: !prompt.startsWith('/'),
+    ...extra,
+  });
 }
 
 /** The messages Claude Code showed the user from hooks (`systemMessage`), as stream-json has them. */
@@ -137,7 +181,10 @@ suite('canon as a Claude Code plugin, with the real client', () => {
     // The documented per-user way, in a home of its own.
     const home = path.join(path.dirname(store.repo.dir), 'user-home');
     trustingHome(home, []);
-    const add = claudeCli(bin, ['plugin', 'marketplace', 'add', path.join(store.repo.dir, 'node_modules/canon-notes'), '--json'], { cwd: store.repo.dir, home });
+    const add = claudeCli(bin, ['plugin', 'marketplace', 'add', path.join(store.repo.dir, 'node_modules/canon-notes'), '--json'], {
+      cwd: store.repo.dir,
+      home,
+    });
     expect(add.code).toBe(0);
     expect(JSON.parse(add.stdout.trim().split('\n').at(-1)!)).toMatchObject({ outcome: 'ok', marketplace: 'canon-notes' });
     const add2 = claudeCli(bin, ['plugin', 'install', 'canon@canon-notes', '--json'], { cwd: store.repo.dir, home });
@@ -149,7 +196,10 @@ suite('canon as a Claude Code plugin, with the real client', () => {
 
   test("the team's settings.json brings the plugin of the installed canon; nothing canon installs has a built-in's name", async () => {
     expect(warmup?.result?.subtype).toBe('success');
-    const known = JSON.parse(readFileSync(path.join(store.home, '.claude/plugins/known_marketplaces.json'), 'utf8')) as Record<string, { installLocation: string }>;
+    const known = JSON.parse(readFileSync(path.join(store.home, '.claude/plugins/known_marketplaces.json'), 'utf8')) as Record<
+      string,
+      { installLocation: string }
+    >;
     expect(known['canon-notes']?.installLocation).toBe(path.join(store.repo.dir, 'node_modules/canon-notes'));
 
     const run = await claude(store, api, 'SCENARIO clean second');
@@ -158,7 +208,9 @@ suite('canon as a Claude Code plugin, with the real client', () => {
     expect(init.plugins).toContainEqual(expect.objectContaining({ name: 'canon', path: path.join(store.repo.dir, 'node_modules/canon-notes/plugin') }));
     expect(init.slash_commands).toEqual(expect.arrayContaining(['canon:handoff', 'canon:resume']));
     // The hooks ran: the session was counted.
-    const state = JSON.parse(runCli(['telemetry', 'show', '--session-id', run.sessionId!, '--json'], { cwd: store.repo.dir, env: store.repo.env }).stdout) as { tool_calls_count: number };
+    const state = JSON.parse(runCli(['telemetry', 'show', '--session-id', run.sessionId!, '--json'], { cwd: store.repo.dir, env: store.repo.env }).stdout) as {
+      tool_calls_count: number;
+    };
     expect(state.tool_calls_count).toBe(1);
 
     // Every command canon puts in front of the user: the plugin's (namespaced) and the project's own files.
@@ -166,7 +218,9 @@ suite('canon as a Claude Code plugin, with the real client', () => {
     const ours = [
       ...readdirSync(path.join(CANON_ROOT, 'plugin/skills')).map((n) => `canon:${n}`),
       ...readdirSync(path.join(store.repo.dir, '.claude/skills')),
-      ...(existsSync(path.join(store.repo.dir, '.claude/commands')) ? readdirSync(path.join(store.repo.dir, '.claude/commands')).map((n) => n.replace(/\.md$/, '')) : []),
+      ...(existsSync(path.join(store.repo.dir, '.claude/commands'))
+        ? readdirSync(path.join(store.repo.dir, '.claude/commands')).map((n) => n.replace(/\.md$/, ''))
+        : []),
     ];
     expect(ours.sort()).toEqual(['canon:handoff', 'canon:resume', 'handoff-rt', 'handoff-sk', 'resume-rt', 'resume-sk']);
     const bare = await claude({ ...store, repo: { ...store.repo, dir: path.dirname(store.repo.dir) } }, api, 'SCENARIO clean bare');
@@ -183,11 +237,16 @@ suite('canon as a Claude Code plugin, with the real client', () => {
     expect(run.result?.subtype).toBe('success');
     expect(run.result?.permission_denials).toEqual([]);
     // The skill reached the model with this session's id substituted and no empty argument echo.
-    const expanded = api.requests.map((r) => r.raw).find((raw) => raw.includes('End this working session with a canon handoff') && raw.includes(work.sessionId!))!;
+    const expanded = api.requests
+      .map((r) => r.raw)
+      .find((raw) => raw.includes('End this working session with a canon handoff') && raw.includes(work.sessionId!))!;
     expect(expanded).toContain(`.canon/handoff-${work.sessionId}.json`);
 
     expect(store.repo.head()).not.toBe(before);
-    const notePath = store.repo.git(['show', '--name-only', '--format=', 'HEAD']).stdout.split('\n').find((f) => /^docs\/sessions\/RT-\d{6}-\d{2}\.md$/.test(f))!;
+    const notePath = store.repo
+      .git(['show', '--name-only', '--format=', 'HEAD'])
+      .stdout.split('\n')
+      .find((f) => /^docs\/sessions\/RT-\d{6}-\d{2}\.md$/.test(f))!;
     const note = store.repo.read(notePath);
     expect(note).toMatch(/^ {2}mcp__notion_offplan: 1$/m);
     // The work session's echo and Notion call; the handoff's own Write and Bash are not the session's work.
@@ -209,7 +268,11 @@ suite('canon as a Claude Code plugin, with the real client', () => {
   }, 240_000);
 
   test('/canon:resume runs the dashboard in the default mode; arguments reach the model only when given', async () => {
-    const expandedOf = (run: ClaudeRun, seen: number) => api.requests.slice(seen).map((r) => r.raw).find((raw) => raw.includes("operator's resume dashboard as JSON"));
+    const expandedOf = (run: ClaudeRun, seen: number) =>
+      api.requests
+        .slice(seen)
+        .map((r) => r.raw)
+        .find((raw) => raw.includes("operator's resume dashboard as JSON"));
     let seen = api.requests.length;
     const bare = await claude(store, api, '/canon:resume');
     expect(bare.result?.subtype).toBe('success');
@@ -223,40 +286,64 @@ suite('canon as a Claude Code plugin, with the real client', () => {
     expect(expandedOf(bare, seen)).toMatch(/\\nARGUMENTS: --limit 2/);
   }, 120_000);
 
-  (tmux ? test : test.skip)('on the interactive screen: the WARNING is on the screen, and /resume is the built-in conversation picker', async () => {
-    const server = `canon-${process.pid}`;
-    const script = path.join(path.dirname(store.repo.dir), 'claude-tty.sh');
-    const env = { HOME: store.home, ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'test', IS_SANDBOX: '1', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_TELEMETRY: '1', DISABLE_ERROR_REPORTING: '1', TERM: 'xterm-256color', TZ: 'UTC', LANG: 'C.UTF-8' };
-    writeFileSync(script, `#!/bin/sh\ncd '${store.repo.dir}'\n${Object.entries(env).map(([k, v]) => `export ${k}='${v}'`).join('\n')}\nexec '${bin}' --mcp-config '${store.mcpConfig}' --strict-mcp-config --permission-mode default --allowedTools 'Bash(echo:*),mcp__notion'\n`, { mode: 0o755 });
-    const tm = (...args: string[]) => spawnSync('tmux', ['-L', server, ...args], { encoding: 'utf8' });
-    const screen = () => tm('capture-pane', '-p', '-J', '-t', 'cc', '-S', '-200').stdout;
-    const waitFor = async (pattern: RegExp, ms = 60_000): Promise<string> => {
-      for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 300))) {
-        const text = screen();
-        if (pattern.test(text)) return text;
+  (tmux ? test : test.skip)(
+    'on the interactive screen: the WARNING is on the screen, and /resume is the built-in conversation picker',
+    async () => {
+      const server = `canon-${process.pid}`;
+      const script = path.join(path.dirname(store.repo.dir), 'claude-tty.sh');
+      const env = {
+        HOME: store.home,
+        ANTHROPIC_BASE_URL: api.url,
+        ANTHROPIC_API_KEY: 'test',
+        IS_SANDBOX: '1',
+        DISABLE_AUTOUPDATER: '1',
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        DISABLE_TELEMETRY: '1',
+        DISABLE_ERROR_REPORTING: '1',
+        TERM: 'xterm-256color',
+        TZ: 'UTC',
+        LANG: 'C.UTF-8',
+      };
+      writeFileSync(
+        script,
+        `#!/bin/sh\ncd '${store.repo.dir}'\n${Object.entries(env)
+          .map(([k, v]) => `export ${k}='${v}'`)
+          .join(
+            '\n',
+          )}\nexec '${bin}' --mcp-config '${store.mcpConfig}' --strict-mcp-config --permission-mode default --allowedTools 'Bash(echo:*),mcp__notion'\n`,
+        { mode: 0o755 },
+      );
+      const tm = (...args: string[]) => spawnSync('tmux', ['-L', server, ...args], { encoding: 'utf8' });
+      const screen = () => tm('capture-pane', '-p', '-J', '-t', 'cc', '-S', '-200').stdout;
+      const waitFor = async (pattern: RegExp, ms = 60_000): Promise<string> => {
+        for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 300))) {
+          const text = screen();
+          if (pattern.test(text)) return text;
+        }
+        throw new Error(`the screen never showed ${pattern}:\n${screen()}`);
+      };
+      try {
+        expect(tm('new-session', '-d', '-s', 'cc', '-x', '160', '-y', '50', script).status).toBe(0);
+        await waitFor(/❯/);
+        // Autocomplete lists every command that starts with it; the one named exactly /resume is Claude Code's.
+        tm('send-keys', '-t', 'cc', '-l', '/resume');
+        const picker = await waitFor(/\/canon:resume/);
+        const exact = picker.split('\n').filter((line) => /^\s*❯?\s*\/resume\s{2,}\S/.test(line));
+        expect(exact).toHaveLength(1);
+        expect(exact[0]).not.toMatch(/Resume Prompt|canon/);
+        tm('send-keys', '-t', 'cc', 'C-u');
+        tm('send-keys', '-t', 'cc', '-l', 'SCENARIO notion gamma');
+        tm('send-keys', '-t', 'cc', 'Enter');
+        await waitFor(/done gamma/);
+        tm('send-keys', '-t', 'cc', '-l', '/canon:handoff --no-push');
+        await waitFor(/canon:handoff/);
+        tm('send-keys', '-t', 'cc', 'Enter');
+        const shown = await waitFor(/Handed off\./, 120_000);
+        expect(shown).toMatch(/PostToolUse:Bash says: WARNING: this session broke the Notion-silent\s*invariant/);
+      } finally {
+        tm('kill-server');
       }
-      throw new Error(`the screen never showed ${pattern}:\n${screen()}`);
-    };
-    try {
-      expect(tm('new-session', '-d', '-s', 'cc', '-x', '160', '-y', '50', script).status).toBe(0);
-      await waitFor(/❯/);
-      // Autocomplete lists every command that starts with it; the one named exactly /resume is Claude Code's.
-      tm('send-keys', '-t', 'cc', '-l', '/resume');
-      const picker = await waitFor(/\/canon:resume/);
-      const exact = picker.split('\n').filter((line) => /^\s*❯?\s*\/resume\s{2,}\S/.test(line));
-      expect(exact).toHaveLength(1);
-      expect(exact[0]).not.toMatch(/Resume Prompt|canon/);
-      tm('send-keys', '-t', 'cc', 'C-u');
-      tm('send-keys', '-t', 'cc', '-l', 'SCENARIO notion gamma');
-      tm('send-keys', '-t', 'cc', 'Enter');
-      await waitFor(/done gamma/);
-      tm('send-keys', '-t', 'cc', '-l', '/canon:handoff --no-push');
-      await waitFor(/canon:handoff/);
-      tm('send-keys', '-t', 'cc', 'Enter');
-      const shown = await waitFor(/Handed off\./, 120_000);
-      expect(shown).toMatch(/PostToolUse:Bash says: WARNING: this session broke the Notion-silent\s*invariant/);
-    } finally {
-      tm('kill-server');
-    }
-  }, 240_000);
+    },
+    240_000,
+  );
 });

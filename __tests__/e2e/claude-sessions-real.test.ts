@@ -27,7 +27,35 @@ if (install.ok && !tmux) console.log('claude-sessions-real: the /clear test on t
 
 const FAKE_MCP = path.join(CANON_ROOT, '__tests__/helpers/fake-mcp-notion.mjs');
 /** Claude Code's own commands (the interactive ones too) that nothing canon installs may be named. */
-const BUILT_INS = ['resume', 'clear', 'help', 'exit', 'compact', 'config', 'init', 'login', 'logout', 'model', 'status', 'doctor', 'memory', 'review', 'cost', 'agents', 'mcp', 'permissions', 'plugin', 'hooks', 'rewind', 'context', 'export', 'add-dir', 'bug', 'usage', 'skills'];
+const BUILT_INS = [
+  'resume',
+  'clear',
+  'help',
+  'exit',
+  'compact',
+  'config',
+  'init',
+  'login',
+  'logout',
+  'model',
+  'status',
+  'doctor',
+  'memory',
+  'review',
+  'cost',
+  'agents',
+  'mcp',
+  'permissions',
+  'plugin',
+  'hooks',
+  'rewind',
+  'context',
+  'export',
+  'add-dir',
+  'bug',
+  'usage',
+  'skills',
+];
 const TODAY = new Date().toISOString().slice(0, 10);
 const YYMMDD = TODAY.slice(2).replaceAll('-', '');
 /** A note another clone wrote early today under a high number: the highest NN, not the latest. */
@@ -57,19 +85,38 @@ function createStore(): Store {
   repo.write('package.json', `${JSON.stringify(pkg, null, 2)}\n`);
   repo.write('.gitignore', 'node_modules\n.claude/state/\n.canon/\n');
   repo.write('README.md', '# store\n');
-  repo.write(`docs/sessions/${OLD_ID}.md`, sessionNote(OLD_ID, { date: TODAY, ended_at: `${TODAY}T00:00:01Z` }, `## Summary\n\nEarly work.\n\n## Resume Prompt\n\n${OLD_PROMPT}\n`));
+  repo.write(
+    `docs/sessions/${OLD_ID}.md`,
+    sessionNote(OLD_ID, { date: TODAY, ended_at: `${TODAY}T00:00:01Z` }, `## Summary\n\nEarly work.\n\n## Resume Prompt\n\n${OLD_PROMPT}\n`),
+  );
   repo.git(['add', '-A']);
   repo.git(['commit', '-qm', 'store']);
   const home = path.join(path.dirname(repo.dir), 'claude-home');
   trustingHome(home, [repo.dir]);
   const mcpConfig = path.join(path.dirname(repo.dir), 'mcp.json');
-  writeFileSync(mcpConfig, JSON.stringify({ mcpServers: { notion: { type: 'stdio', command: process.execPath, args: [FAKE_MCP], env: { FAKE_MCP_LOG: path.join(path.dirname(repo.dir), 'mcp.log') } } } }));
+  writeFileSync(
+    mcpConfig,
+    JSON.stringify({
+      mcpServers: {
+        notion: { type: 'stdio', command: process.execPath, args: [FAKE_MCP], env: { FAKE_MCP_LOG: path.join(path.dirname(repo.dir), 'mcp.log') } },
+      },
+    }),
+  );
   return { repo, home, mcpConfig };
 }
 
 /** Work sessions skip permission prompts (no one is there to answer); /canon:handoff runs in the default mode. */
 function claude(store: Store, api: FakeAnthropic, prompt: string, resume?: string): Promise<ClaudeRun> {
-  return runClaude({ bin, cwd: store.repo.dir, home: store.home, apiUrl: api.url, prompt, mcpConfig: store.mcpConfig, skipPermissions: !prompt.startsWith('/'), ...(resume ? { resume } : {}) });
+  return runClaude({
+    bin,
+    cwd: store.repo.dir,
+    home: store.home,
+    apiUrl: api.url,
+    prompt,
+    mcpConfig: store.mcpConfig,
+    skipPermissions: !prompt.startsWith('/'),
+    ...(resume ? { resume } : {}),
+  });
 }
 
 /** The messages Claude Code showed the user from hooks (`systemMessage`), as stream-json has them. */
@@ -83,7 +130,10 @@ function initEvent(run: ClaudeRun): { slash_commands: string[]; plugins: Array<{
 
 /** The note a commit added (docs/sessions/RT-…), parsed from the commit, not from the working tree. */
 function noteOf(store: Store, rev: string): Note {
-  const rel = store.repo.git(['show', '--name-only', '--format=', rev]).stdout.split('\n').find((f) => /^docs\/sessions\/RT-\d{6}-\d{2}\.md$/.test(f));
+  const rel = store.repo
+    .git(['show', '--name-only', '--format=', rev])
+    .stdout.split('\n')
+    .find((f) => /^docs\/sessions\/RT-\d{6}-\d{2}\.md$/.test(f));
   if (rel === undefined) throw new Error(`${rev} added no session note`);
   const parsed = parseNote(store.repo.git(['show', `${rev}:${rel}`]).stdout);
   return { path: rel, id: path.basename(rel, '.md'), data: parsed.data as Record<string, unknown>, body: parsed.body };
@@ -195,15 +245,22 @@ suite('with the real Claude Code client: exact notes per session, parallel, resu
   });
 
   test('`claude plugin marketplace add` + `claude plugin install` from the package; nothing it installs has a built-in name', async () => {
-    const add = claudeCli(bin, ['plugin', 'marketplace', 'add', path.join(store.repo.dir, 'node_modules/canon-notes'), '--json'], { cwd: store.repo.dir, home: store.home });
+    const add = claudeCli(bin, ['plugin', 'marketplace', 'add', path.join(store.repo.dir, 'node_modules/canon-notes'), '--json'], {
+      cwd: store.repo.dir,
+      home: store.home,
+    });
     expect(add.code).toBe(0);
     const installed = claudeCli(bin, ['plugin', 'install', 'canon@canon-notes', '--json'], { cwd: store.repo.dir, home: store.home });
     expect(installed.code).toBe(0);
 
     // What the client installed (a copy under the user's plugin cache): every skill and command in it.
-    const record = JSON.parse(readFileSync(path.join(store.home, '.claude/plugins/installed_plugins.json'), 'utf8')) as { plugins: Record<string, Array<{ installPath: string }>> };
+    const record = JSON.parse(readFileSync(path.join(store.home, '.claude/plugins/installed_plugins.json'), 'utf8')) as {
+      plugins: Record<string, Array<{ installPath: string }>>;
+    };
     const dir = record.plugins['canon@canon-notes']![0]!.installPath;
-    const names = ['skills', 'commands'].flatMap((sub) => (existsSync(path.join(dir, sub)) ? readdirSync(path.join(dir, sub)).map((n) => `canon:${n.replace(/\.md$/, '')}`) : []));
+    const names = ['skills', 'commands'].flatMap((sub) =>
+      existsSync(path.join(dir, sub)) ? readdirSync(path.join(dir, sub)).map((n) => `canon:${n.replace(/\.md$/, '')}`) : [],
+    );
     expect(names.sort()).toEqual(['canon:handoff', 'canon:resume']);
 
     // A session with the plugin lists exactly those, and the operators' own skills canon generates in
@@ -241,7 +298,10 @@ suite('with the real Claude Code client: exact notes per session, parallel, resu
       expect(run.result?.permission_denials).toEqual([]);
     }
     // The two handoff commits, oldest first, each with its note.
-    const revs = store.repo.git(['rev-list', '--reverse', `${before}..HEAD`]).stdout.trim().split('\n');
+    const revs = store.repo
+      .git(['rev-list', '--reverse', `${before}..HEAD`])
+      .stdout.trim()
+      .split('\n');
     expect(revs).toHaveLength(2);
     const notes = revs.map((rev) => noteOf(store, rev));
     for (const note of notes) {
@@ -250,7 +310,9 @@ suite('with the real Claude Code client: exact notes per session, parallel, resu
       expect(note.data.first_commit_at).toBe(note.data.last_commit_at);
       expect(changelogCommits(store, note.id)).toEqual([`work ${tag}`]);
       const sha = own[tag];
-      expect(note.data.first_commit_at).toBe(new Date(store.repo.git(['log', '-1', '--format=%cI', sha]).stdout.trim()).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+      expect(note.data.first_commit_at).toBe(
+        new Date(store.repo.git(['log', '-1', '--format=%cI', sha]).stdout.trim()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      );
       written.push(note);
     }
     expect(new Set(notes.map((n) => String(n.data.title))).size).toBe(2);
@@ -281,7 +343,10 @@ suite('with the real Claude Code client: exact notes per session, parallel, resu
     expect(n2.id).not.toBe(n1.id);
     // What the skill showed the model as this session's commits: r2's alone.
     // (The resumed conversation holds the first handoff's text too: this handoff's is the last.)
-    const expanded = api.requests.slice(seen).map((r) => r.raw).find((raw) => raw.includes('End this working session with a canon handoff'))!;
+    const expanded = api.requests
+      .slice(seen)
+      .map((r) => r.raw)
+      .find((raw) => raw.includes('End this working session with a canon handoff'))!;
     const listed = [...expanded.matchAll(/This session's commits \(since it started\): ([^#]*?)\\n\\n/g)].at(-1)![1]!;
     expect(listed).toContain('work r2');
     expect(listed).not.toContain('work r1');
@@ -289,14 +354,22 @@ suite('with the real Claude Code client: exact notes per session, parallel, resu
     // This handoff's own draft, not the first one's (the Write tool overwrote it).
     expect(n2.data.title).toBe('Handoff after r2');
     // Only what followed the first handoff: r2's commit and call, not r1's, not the first note's commit.
-    expect(n2.data).toMatchObject({ commits: 1, lines_added: 2, tool_calls_count: 1, tool_calls_failed: 0, tool_calls_breakdown: { mcp__notion_offplan: 0, Bash: 1 } });
+    expect(n2.data).toMatchObject({
+      commits: 1,
+      lines_added: 2,
+      tool_calls_count: 1,
+      tool_calls_failed: 0,
+      tool_calls_breakdown: { mcp__notion_offplan: 0, Bash: 1 },
+    });
     expect(changelogCommits(store, n2.id)).toEqual(['work r2']);
     // Time covered once: the second part starts after the first note was written and ends at its own.
     expect(Date.parse(String(n2.data.started_at))).toBeGreaterThanOrEqual(Date.parse(String(n1.data.ended_at)));
     expect(Date.parse(String(n2.data.started_at))).toBeLessThanOrEqual(Date.parse(String(n2.data.first_commit_at)));
     const span = (Date.parse(String(n2.data.ended_at)) - Date.parse(String(n2.data.started_at))) / 60_000;
     expect(Number(n2.data.active_min_estimate)).toBeLessThanOrEqual(Math.ceil(span));
-    expect(Number(n1.data.active_min_estimate)).toBeLessThanOrEqual(Math.ceil((Date.parse(String(n1.data.ended_at)) - Date.parse(String(n1.data.started_at))) / 60_000));
+    expect(Number(n1.data.active_min_estimate)).toBeLessThanOrEqual(
+      Math.ceil((Date.parse(String(n1.data.ended_at)) - Date.parse(String(n1.data.started_at))) / 60_000),
+    );
     // The invariant, for the whole session: the Notion call before the first handoff still counts.
     expect(n2.body).toContain(`Follows this session's earlier handoff ${n1.id}`);
     expect(n2.body).toMatch(new RegExp(`Notion-silent: \\*\\*NO\\*\\* \\(mcp__notion_offplan called 1 time\\(s\\) in this session, some before ${n1.id}\\)`));
@@ -304,72 +377,102 @@ suite('with the real Claude Code client: exact notes per session, parallel, resu
     written.push(n1, n2);
   }, 360_000);
 
-  (tmux ? test : test.skip)('on the interactive screen: work, /clear, more work, /canon:handoff — the note continues the cleared session, and the WARNING is on the screen', async () => {
-    const server = `canon-s-${process.pid}`;
-    const script = path.join(path.dirname(store.repo.dir), 'claude-tty.sh');
-    const env = { HOME: store.home, ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'test', IS_SANDBOX: '1', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_TELEMETRY: '1', DISABLE_ERROR_REPORTING: '1', TERM: 'xterm-256color', TZ: 'UTC', LANG: 'C.UTF-8', GIT_CONFIG_NOSYSTEM: '1' };
-    writeFileSync(script, `#!/bin/sh\ncd '${store.repo.dir}'\n${Object.entries(env).map(([k, v]) => `export ${k}='${v}'`).join('\n')}\nexec '${bin}' --mcp-config '${store.mcpConfig}' --strict-mcp-config --permission-mode default --allowedTools 'Bash(git commit:*),mcp__notion'\n`, { mode: 0o755 });
-    const tm = (...args: string[]) => spawnSync('tmux', ['-L', server, ...args], { encoding: 'utf8' });
-    const screen = () => tm('capture-pane', '-p', '-J', '-t', 'cc', '-S', '-200').stdout;
-    const waitFor = async <T>(what: string, probe: () => T | null | false, ms = 90_000): Promise<T> => {
-      for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 300))) {
-        const found = probe();
-        if (found !== null && found !== false) return found;
-      }
-      throw new Error(`never saw ${what}:\n${screen()}`);
-    };
-    const onScreen = (pattern: RegExp, ms?: number) => waitFor(String(pattern), () => pattern.test(screen()) && screen(), ms);
-    const stateDir = path.join(store.repo.dir, '.claude/state');
-    const journals = () => new Set(readdirSync(stateDir).filter((n) => /^session-.+\.jsonl$/.test(n)));
-    const known = journals();
-    const before = store.repo.head();
-    try {
-      expect(tm('new-session', '-d', '-s', 'cc', '-x', '160', '-y', '50', script).status).toBe(0);
-      await onScreen(/❯/);
-      tm('send-keys', '-t', 'cc', '-l', 'SCENARIO tty c1 notion');
-      tm('send-keys', '-t', 'cc', 'Enter');
-      await onScreen(/done c1/);
-      const cleared = await waitFor('the first session journal', () => [...journals()].find((n) => !known.has(n)) ?? null);
-      const clearedId = cleared.replace(/^session-/, '').replace(/\.jsonl$/, '');
-      tm('send-keys', '-t', 'cc', '-l', '/clear');
-      await onScreen(/\/clear/);
-      tm('send-keys', '-t', 'cc', 'Enter');
-      // The new session's SessionStart (source clear) named the session it replaces.
-      const next = await waitFor('the session after /clear', () =>
-        [...journals()].find((n) => !known.has(n) && n !== cleared && readFileSync(path.join(stateDir, n), 'utf8').includes(`"replaces":"${clearedId}"`)) ?? null,
+  (tmux ? test : test.skip)(
+    'on the interactive screen: work, /clear, more work, /canon:handoff — the note continues the cleared session, and the WARNING is on the screen',
+    async () => {
+      const server = `canon-s-${process.pid}`;
+      const script = path.join(path.dirname(store.repo.dir), 'claude-tty.sh');
+      const env = {
+        HOME: store.home,
+        ANTHROPIC_BASE_URL: api.url,
+        ANTHROPIC_API_KEY: 'test',
+        IS_SANDBOX: '1',
+        DISABLE_AUTOUPDATER: '1',
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        DISABLE_TELEMETRY: '1',
+        DISABLE_ERROR_REPORTING: '1',
+        TERM: 'xterm-256color',
+        TZ: 'UTC',
+        LANG: 'C.UTF-8',
+        GIT_CONFIG_NOSYSTEM: '1',
+      };
+      writeFileSync(
+        script,
+        `#!/bin/sh\ncd '${store.repo.dir}'\n${Object.entries(env)
+          .map(([k, v]) => `export ${k}='${v}'`)
+          .join(
+            '\n',
+          )}\nexec '${bin}' --mcp-config '${store.mcpConfig}' --strict-mcp-config --permission-mode default --allowedTools 'Bash(git commit:*),mcp__notion'\n`,
+        { mode: 0o755 },
       );
-      const nextId = next.replace(/^session-/, '').replace(/\.jsonl$/, '');
-      tm('send-keys', '-t', 'cc', '-l', 'SCENARIO tty c2 clean');
-      tm('send-keys', '-t', 'cc', 'Enter');
-      await onScreen(/done c2/);
-      tm('send-keys', '-t', 'cc', '-l', '/canon:handoff --no-push');
-      await onScreen(/canon:handoff --no-push/);
-      tm('send-keys', '-t', 'cc', 'Enter');
-      const shown = await onScreen(/Handed off\./, 150_000);
-      // What the user must see, on the screen: the Notion call before /clear broke the invariant.
-      expect(shown).toMatch(/PostToolUse:Bash says: WARNING: this session broke the Notion-silent\s*invariant/);
+      const tm = (...args: string[]) => spawnSync('tmux', ['-L', server, ...args], { encoding: 'utf8' });
+      const screen = () => tm('capture-pane', '-p', '-J', '-t', 'cc', '-S', '-200').stdout;
+      const waitFor = async <T>(what: string, probe: () => T | null | false, ms = 90_000): Promise<T> => {
+        for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 300))) {
+          const found = probe();
+          if (found !== null && found !== false) return found;
+        }
+        throw new Error(`never saw ${what}:\n${screen()}`);
+      };
+      const onScreen = (pattern: RegExp, ms?: number) => waitFor(String(pattern), () => pattern.test(screen()) && screen(), ms);
+      const stateDir = path.join(store.repo.dir, '.claude/state');
+      const journals = () => new Set(readdirSync(stateDir).filter((n) => /^session-.+\.jsonl$/.test(n)));
+      const known = journals();
+      const before = store.repo.head();
+      try {
+        expect(tm('new-session', '-d', '-s', 'cc', '-x', '160', '-y', '50', script).status).toBe(0);
+        await onScreen(/❯/);
+        tm('send-keys', '-t', 'cc', '-l', 'SCENARIO tty c1 notion');
+        tm('send-keys', '-t', 'cc', 'Enter');
+        await onScreen(/done c1/);
+        const cleared = await waitFor('the first session journal', () => [...journals()].find((n) => !known.has(n)) ?? null);
+        const clearedId = cleared.replace(/^session-/, '').replace(/\.jsonl$/, '');
+        tm('send-keys', '-t', 'cc', '-l', '/clear');
+        await onScreen(/\/clear/);
+        tm('send-keys', '-t', 'cc', 'Enter');
+        // The new session's SessionStart (source clear) named the session it replaces.
+        const next = await waitFor(
+          'the session after /clear',
+          () =>
+            [...journals()].find((n) => !known.has(n) && n !== cleared && readFileSync(path.join(stateDir, n), 'utf8').includes(`"replaces":"${clearedId}"`)) ??
+            null,
+        );
+        const nextId = next.replace(/^session-/, '').replace(/\.jsonl$/, '');
+        tm('send-keys', '-t', 'cc', '-l', 'SCENARIO tty c2 clean');
+        tm('send-keys', '-t', 'cc', 'Enter');
+        await onScreen(/done c2/);
+        tm('send-keys', '-t', 'cc', '-l', '/canon:handoff --no-push');
+        await onScreen(/canon:handoff --no-push/);
+        tm('send-keys', '-t', 'cc', 'Enter');
+        const shown = await onScreen(/Handed off\./, 150_000);
+        // What the user must see, on the screen: the Notion call before /clear broke the invariant.
+        expect(shown).toMatch(/PostToolUse:Bash says: WARNING: this session broke the Notion-silent\s*invariant/);
 
-      expect(store.repo.head()).not.toBe(before);
-      const note = noteOf(store, 'HEAD');
-      expect(note.data.title).toBe('Handoff after c2');
-      // The note knows the session /clear ended, and counts its call and commit with this one's.
-      expect(note.body).toContain(`Continues session \`${clearedId}\`, ended by /clear`);
-      expect(note.body).toContain('Notion-silent: **NO**');
-      expect(note.data).toMatchObject({ tool_calls_count: 3, tool_calls_breakdown: { mcp__notion_offplan: 1, Bash: 2 }, commits: 2 });
-      expect(changelogCommits(store, note.id).sort()).toEqual(['work c1', 'work c2']);
-      expect(nextId).not.toBe(clearedId);
-      written.push(note);
-    } finally {
-      tm('kill-server');
-    }
-  }, 400_000);
+        expect(store.repo.head()).not.toBe(before);
+        const note = noteOf(store, 'HEAD');
+        expect(note.data.title).toBe('Handoff after c2');
+        // The note knows the session /clear ended, and counts its call and commit with this one's.
+        expect(note.body).toContain(`Continues session \`${clearedId}\`, ended by /clear`);
+        expect(note.body).toContain('Notion-silent: **NO**');
+        expect(note.data).toMatchObject({ tool_calls_count: 3, tool_calls_breakdown: { mcp__notion_offplan: 1, Bash: 2 }, commits: 2 });
+        expect(changelogCommits(store, note.id).sort()).toEqual(['work c1', 'work c2']);
+        expect(nextId).not.toBe(clearedId);
+        written.push(note);
+      } finally {
+        tm('kill-server');
+      }
+    },
+    400_000,
+  );
 
   test('resume and the SessionStart context name the latest note by ended_at, not the highest number', async () => {
     expect(written.length).toBeGreaterThanOrEqual(4);
     const latest = written.reduce((a, b) => (Date.parse(String(b.data.ended_at)) >= Date.parse(String(a.data.ended_at)) ? b : a));
     // The numbers were filled below the early note's: it has the highest NN, and is the oldest.
     expect(written.every((n) => n.id < OLD_ID)).toBe(true);
-    const view = JSON.parse(runCli(['resume', '--json'], { cwd: store.repo.dir, env: store.repo.env }).stdout) as { last_session: { id: string; resume_prompt: string } };
+    const view = JSON.parse(runCli(['resume', '--json'], { cwd: store.repo.dir, env: store.repo.env }).stdout) as {
+      last_session: { id: string; resume_prompt: string };
+    };
     expect(view.last_session.id).toBe(latest.id);
     expect(view.last_session.resume_prompt).toContain(`PROMPTOF-${/Handoff after (\S+)/.exec(String(latest.data.title))![1]}`);
 

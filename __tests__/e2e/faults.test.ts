@@ -72,7 +72,18 @@ function store(): { repo: GitRepo; env: NodeJS.ProcessEnv } {
   return { repo, env: { ...repo.env, OPERATOR: 'roman' } };
 }
 
-const handoff = ['handoff', '--yes', '--quick', '--no-push', '--title', 'Faulty disk', '--summary', 'Tried a full disk.', '--resume-prompt', 'Carry on. Confidence: high'];
+const handoff = [
+  'handoff',
+  '--yes',
+  '--quick',
+  '--no-push',
+  '--title',
+  'Faulty disk',
+  '--summary',
+  'Tried a full disk.',
+  '--resume-prompt',
+  'Carry on. Confidence: high',
+];
 
 function expectOneLine(stderr: string, line: RegExp): void {
   expect(stderr).not.toMatch(/internal error|report it|\n\s+at /);
@@ -88,7 +99,12 @@ describe('a state folder canon cannot write', () => {
     const head = repo.head();
     const r = runCli(handoff, { cwd: repo.dir, env });
     expect(r.code).toBe(1);
-    expectOneLine(r.stderr, CAN_MOUNT ? /Cannot write to \.claude\/state: the file system is read-only\. Nothing was written\./ : /Cannot write to \.claude\/state: permission denied\. Nothing was written\./);
+    expectOneLine(
+      r.stderr,
+      CAN_MOUNT
+        ? /Cannot write to \.claude\/state: the file system is read-only\. Nothing was written\./
+        : /Cannot write to \.claude\/state: permission denied\. Nothing was written\./,
+    );
     expect(r.stderr).toMatch(CAN_MOUNT ? /remount it read-write/ : /chmod u\+w \.claude\/state/);
     expect(sessionFiles(repo)).toEqual([]);
     expect(repo.head()).toBe(head);
@@ -140,7 +156,7 @@ describe('a read-only note', () => {
     expect([repo.read(a), repo.read(b)]).toEqual(before);
   });
 
-  (AS_ROOT && !CAN_MOUNT ? test.skip : test)('the pre-commit hook refuses the commit before git\'s index is rewritten', () => {
+  (AS_ROOT && !CAN_MOUNT ? test.skip : test)("the pre-commit hook refuses the commit before git's index is rewritten", () => {
     const { repo } = store();
     const [a, b] = twoStaleNotes(repo);
     repo.git(['add', a, b]);

@@ -65,7 +65,12 @@ function expectCleanClone(r: GitRepo) {
 }
 
 function indexRow(r: GitRepo, rev: string, file: string, id: string): string {
-  return (r.git(['show', `${rev}:${file}`]).stdout.split('\n').find((l) => l.includes(`[${id}]`)) ?? '');
+  return (
+    r
+      .git(['show', `${rev}:${file}`])
+      .stdout.split('\n')
+      .find((l) => l.includes(`[${id}]`)) ?? ''
+  );
 }
 
 describe('git commit <paths>', () => {
@@ -188,7 +193,11 @@ describe('a rebase whose note conflict is resolved by hand', () => {
     const at = lines.findIndex((l) => l.startsWith('When that is settled, run:'));
     expect(at).toBeGreaterThan(-1);
     for (const line of lines.slice(at + 1, at + 3)) {
-      const shell = spawnSync('sh', ['-c', line.trim().replace(/npx canon(?:-notes)?/g, `node ${path.join(CANON_ROOT, 'dist/canon.js')}`)], { cwd: r.dir, env: r.env, encoding: 'utf8' });
+      const shell = spawnSync('sh', ['-c', line.trim().replace(/npx canon(?:-notes)?/g, `node ${path.join(CANON_ROOT, 'dist/canon.js')}`)], {
+        cwd: r.dir,
+        env: r.env,
+        encoding: 'utf8',
+      });
       expect(shell.status).toBe(0);
     }
     expect(head()).not.toBe(before);
@@ -244,7 +253,11 @@ describe('cherry-pick, amend and merge', () => {
     const commands = lines.flatMap((line, i) => (line.startsWith('When that is settled, run:') ? lines.slice(i + 1, i + 3) : []));
     expect(commands).toHaveLength(4);
     for (const line of commands) {
-      const shell = spawnSync('sh', ['-c', line.trim().replace(/npx canon(?:-notes)?/g, `node ${path.join(CANON_ROOT, 'dist/canon.js')}`)], { cwd: r.dir, env: r.env, encoding: 'utf8' });
+      const shell = spawnSync('sh', ['-c', line.trim().replace(/npx canon(?:-notes)?/g, `node ${path.join(CANON_ROOT, 'dist/canon.js')}`)], {
+        cwd: r.dir,
+        env: r.env,
+        encoding: 'utf8',
+      });
       expect(shell.status).toBe(0);
     }
     expect(indexRow(r, 'HEAD', 'docs/sessions/index/2026-12.md', 'RT-261204-06')).toContain('First picked.');
@@ -362,7 +375,19 @@ describe('a sparse checkout', () => {
     expect(canon(r, ['index', '--check']).code).toBe(0);
 
     // handoff finds the workstream that is not checked out: its Session Log line is committed, the file stays out of the working tree.
-    r.write('draft.json', JSON.stringify({ title: 'Sparse work', summary: 'Worked in a sparse checkout.', workstream: 'hooks', tags: ['sparse'], shipped: ['x'], next_steps: ['y'], confidence: 'high', quick: false }));
+    r.write(
+      'draft.json',
+      JSON.stringify({
+        title: 'Sparse work',
+        summary: 'Worked in a sparse checkout.',
+        workstream: 'hooks',
+        tags: ['sparse'],
+        shipped: ['x'],
+        next_steps: ['y'],
+        confidence: 'high',
+        quick: false,
+      }),
+    );
     // With something else staged, handoff sets the index aside and back: the sparse bits come back too.
     r.write('staged.txt', 'mine\n');
     ok(r, ['add', 'staged.txt']);

@@ -46,7 +46,8 @@ function store(): { repo: GitRepo; handoff: (args: string[], env?: NodeJS.Proces
   repo.git(['commit', '-q', '-m', 'init'], { env: { HUSKY: '0' } });
   return {
     repo,
-    handoff: (args, env = {}) => runCli(['handoff', '--from', 'draft.json', '--yes', '--no-push', '--json', ...args], { cwd: repo.dir, env: { ...repo.env, OPERATOR: 'roman', ...env } }),
+    handoff: (args, env = {}) =>
+      runCli(['handoff', '--from', 'draft.json', '--yes', '--no-push', '--json', ...args], { cwd: repo.dir, env: { ...repo.env, OPERATOR: 'roman', ...env } }),
   };
 }
 
@@ -77,7 +78,7 @@ describe('handoff inside Claude Code', () => {
     expect(existsSync(path.join(repo.dir, '.claude/state/session-noisy.jsonl'))).toBe(false);
   });
 
-  test('an id that is known but recorded nothing gets zeros and a warning, never another session\'s counts', async () => {
+  test("an id that is known but recorded nothing gets zeros and a warning, never another session's counts", async () => {
     const { repo, handoff } = store();
     await calls(repo, 'other', ['mcp__notion__notion-search']);
     const result = handoff(['--session-id', 'quiet']);
@@ -112,14 +113,17 @@ describe('handoff inside Claude Code', () => {
     expect(noteOf(repo).data.tool_calls_breakdown).toEqual({ Read: 1, mcp__notion_offplan: 0 });
   });
 
-  test('the transcript (and its subagents\') is archived as <ID>.jsonl with secrets masked; the note keeps its size, not its path', async () => {
+  test("the transcript (and its subagents') is archived as <ID>.jsonl with secrets masked; the note keeps its size, not its path", async () => {
     const { repo, handoff } = store();
     const projects = path.join(repo.env.HOME!, '.claude', 'projects', 'p');
     const transcript = path.join(projects, 'tsess.jsonl');
     const line = (text: string) => `${JSON.stringify({ type: 'user', message: { role: 'user', content: text } })}\n`;
     repo.write(path.relative(repo.dir, transcript), line('first') + line(`token ${SECRET} here`));
     repo.write(path.relative(repo.dir, path.join(projects, 'tsess', 'subagents', 'agent-1.jsonl')), line('from the subagent'));
-    const start = await runSessionHook(repo, JSON.stringify({ session_id: 'tsess', hook_event_name: 'SessionStart', source: 'startup', transcript_path: transcript, cwd: repo.dir }));
+    const start = await runSessionHook(
+      repo,
+      JSON.stringify({ session_id: 'tsess', hook_event_name: 'SessionStart', source: 'startup', transcript_path: transcript, cwd: repo.dir }),
+    );
     expect(start.code).toBe(0);
     await calls(repo, 'tsess', ['Bash']);
     const result = handoff(['--session-id', 'tsess']);
@@ -173,7 +177,7 @@ describe('handoff inside Claude Code', () => {
     expect(none.stdout).toContain('canon does not know when this session started');
   });
 
-  test('two terminals hand off minutes apart: each note counts exactly its own session\'s commits and changelog lines', async () => {
+  test("two terminals hand off minutes apart: each note counts exactly its own session's commits and changelog lines", async () => {
     const { repo, handoff } = store();
     repo.write('CHANGELOG.md', '# Changelog\n\n<!-- canon:changelog -->\n');
     repo.git(['add', 'CHANGELOG.md']);
@@ -217,7 +221,14 @@ describe('handoff inside Claude Code', () => {
   const sessionEvent = (repo: GitRepo, session: string, event: 'SessionStart' | 'SessionEnd', extra: Record<string, unknown> = {}) =>
     runSessionHook(repo, JSON.stringify({ session_id: session, hook_event_name: event, cwd: repo.dir, transcript_path: '/nowhere/t.jsonl', ...extra }));
   const ownBash = (repo: GitRepo, session: string) =>
-    runHook(repo, hookInput('Bash', { session_id: session, cwd: repo.dir, tool_input: { command: `npm run handoff -- --from .canon/handoff-${session}.json --session-id ${session} --yes --json` } }));
+    runHook(
+      repo,
+      hookInput('Bash', {
+        session_id: session,
+        cwd: repo.dir,
+        tool_input: { command: `npm run handoff -- --from .canon/handoff-${session}.json --session-id ${session} --yes --json` },
+      }),
+    );
 
   test('/handoff, /exit, claude --resume, more work, /handoff: each note counts its own calls once, and its own time', async () => {
     const { repo, handoff } = store();
@@ -269,10 +280,14 @@ describe('handoff inside Claude Code', () => {
     await sessionEvent(repo, 'after-clear', 'SessionStart', { source: 'clear' });
     await calls(repo, 'after-clear', ['Read', 'Bash']);
     commit('after.txt', 'after-clear');
-    const shown = JSON.parse(runCli(['telemetry', 'show', '--session-id', 'after-clear', '--json'], { cwd: repo.dir, env: repo.env }).stdout) as { replaces: string };
+    const shown = JSON.parse(runCli(['telemetry', 'show', '--session-id', 'after-clear', '--json'], { cwd: repo.dir, env: repo.env }).stdout) as {
+      replaces: string;
+    };
     expect(shown.replaces).toBe('before-clear');
     // What /canon:handoff shows the model as this session's commits: both.
-    const listed = JSON.parse(runCli(['session', 'commits', '--session-id', 'after-clear', '--json'], { cwd: repo.dir, env: repo.env }).stdout) as { commits: Array<{ subject: string }> };
+    const listed = JSON.parse(runCli(['session', 'commits', '--session-id', 'after-clear', '--json'], { cwd: repo.dir, env: repo.env }).stdout) as {
+      commits: Array<{ subject: string }>;
+    };
     expect(listed.commits.map((c) => c.subject)).toEqual(['work after.txt', 'work before.txt']);
     const result = handoff(['--session-id', 'after-clear'], { CLAUDE_CODE_SESSION_ID: 'after-clear' });
     expect(result.code).toBe(0);
@@ -281,14 +296,18 @@ describe('handoff inside Claude Code', () => {
     expect(note.body).toContain('Continues session `before-clear`, ended by /clear: its calls and commits are counted here');
     expect(repo.read('CHANGELOG.md')).toMatch(/work before\.txt[\s\S]*work after\.txt|work after\.txt[\s\S]*work before\.txt/);
     // The handoff closed both logs: a later handoff of either counts neither commit again.
-    const after = JSON.parse(runCli(['session', 'commits', '--session-id', 'before-clear', '--json'], { cwd: repo.dir, env: repo.env }).stdout) as { commits: unknown[] };
+    const after = JSON.parse(runCli(['session', 'commits', '--session-id', 'before-clear', '--json'], { cwd: repo.dir, env: repo.env }).stdout) as {
+      commits: unknown[];
+    };
     expect(after.commits).toEqual([]);
     // Both are handed off now: neither is left over as unfinished.
-    const resume = JSON.parse(runCli(['resume', '--json', '--operator', 'roman'], { cwd: repo.dir, env: repo.env }).stdout) as { unfinished?: { sessions: number } };
+    const resume = JSON.parse(runCli(['resume', '--json', '--operator', 'roman'], { cwd: repo.dir, env: repo.env }).stdout) as {
+      unfinished?: { sessions: number };
+    };
     expect(resume.unfinished?.sessions ?? 0).toBe(0);
   });
 
-  test('an amended commit is still the session\'s, counted once (post-rewrite maps the new id)', async () => {
+  test("an amended commit is still the session's, counted once (post-rewrite maps the new id)", async () => {
     const { repo, handoff } = store();
     await calls(repo, 'sessA', ['Bash']);
     const env = { CLAUDE_CODE_SESSION_ID: 'sessA' };
@@ -303,7 +322,7 @@ describe('handoff inside Claude Code', () => {
     expect(noteOf(repo).data).toMatchObject({ commits: 1, lines_added: 2 });
   });
 
-  test('another terminal\'s claim stub, in flight, is not named among the files left out of the commit', async () => {
+  test("another terminal's claim stub, in flight, is not named among the files left out of the commit", async () => {
     const { repo, handoff } = store();
     await calls(repo, 'own', ['Bash']);
     repo.git(['add', '-A']);

@@ -18,7 +18,20 @@ afterEach(() => {
 const RESUME_PROMPT = 'Pick up where this session stopped: run the kill test again and read what the next handoff said. Confidence: high';
 
 function handoffArgs(n: number, extra: string[] = []): string[] {
-  return ['handoff', '--yes', '--quick', '--workstream', 'hooks', '--title', `Kill ${n}`, '--summary', `Session ${n} shipped its part.`, '--resume-prompt', RESUME_PROMPT, ...extra];
+  return [
+    'handoff',
+    '--yes',
+    '--quick',
+    '--workstream',
+    'hooks',
+    '--title',
+    `Kill ${n}`,
+    '--summary',
+    `Session ${n} shipped its part.`,
+    '--resume-prompt',
+    RESUME_PROMPT,
+    ...extra,
+  ];
 }
 
 interface Store {
@@ -61,7 +74,7 @@ function start(cwd: string, env: NodeJS.ProcessEnv, argv: string[]) {
       }
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error('the killed handoff\'s git processes did not finish within 30 s');
+    throw new Error("the killed handoff's git processes did not finish within 30 s");
   };
   return {
     exited,
@@ -85,7 +98,8 @@ function start(cwd: string, env: NodeJS.ProcessEnv, argv: string[]) {
 }
 
 const sessionNames = (repo: GitRepo) => readdirSync(path.join(repo.dir, 'docs/sessions'));
-const stubs = (repo: GitRepo) => sessionNames(repo).filter((n) => n.endsWith('.md') && /^---\nclaimed_at: /.test(readFileSync(path.join(repo.dir, 'docs/sessions', n), 'utf8')));
+const stubs = (repo: GitRepo) =>
+  sessionNames(repo).filter((n) => n.endsWith('.md') && /^---\nclaimed_at: /.test(readFileSync(path.join(repo.dir, 'docs/sessions', n), 'utf8')));
 const temps = (repo: GitRepo) => [
   ...sessionNames(repo).filter((n) => n.endsWith('.tmp')),
   ...(existsSync(path.join(repo.dir, '.claude/state')) ? readdirSync(path.join(repo.dir, '.claude/state')).filter((n) => n.endsWith('.tmp')) : []),
@@ -185,7 +199,7 @@ describe('a handoff killed at each of its steps', () => {
     expect(repo.read(`docs/sessions/${stub}`)).toContain('title: Kill 2');
   }, 120_000);
 
-  test('a live handoff\'s stub is never touched by gc or doctor --fix; once it is gone, doctor --fix removes it', async () => {
+  test("a live handoff's stub is never touched by gc or doctor --fix; once it is gone, doctor --fix removes it", async () => {
     const { repo, env } = store();
     const run = start(repo.dir, { ...env, CANON_TEST_PAUSE_AT: 'handoff:locked' }, handoffArgs(1));
     cleanups.push(() => void run.kill());

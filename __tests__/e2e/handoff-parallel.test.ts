@@ -63,7 +63,10 @@ function commitsAfterInit(repo: GitRepo): Array<{ sha: string; subject: string; 
 }
 
 function sessionLogLines(repo: GitRepo, rev = 'HEAD'): string[] {
-  return repo.git(['show', `${rev}:workstreams/hooks.md`]).stdout.split('\n').filter((l) => /^- \[[A-Z]{2}-\d{6}-\d{2}\]\(/.test(l));
+  return repo
+    .git(['show', `${rev}:workstreams/hooks.md`])
+    .stdout.split('\n')
+    .filter((l) => /^- \[[A-Z]{2}-\d{6}-\d{2}\]\(/.test(l));
 }
 
 /** Start a handoff that stops (as if the machine froze) at a named point; resolves once it got there. */
@@ -119,7 +122,9 @@ describe('parallel handoffs in one clone', () => {
       // Exactly its own Session Log line was added by its commit.
       const before = sessionLogLines(repo, `${own[0]!.sha}~1`);
       const after = sessionLogLines(repo, own[0]!.sha);
-      expect(after.filter((l) => !before.includes(l))).toEqual([expect.stringMatching(new RegExp(`^- \\[${out.id}\\]\\([^)]*\\) \\(${today()}\\): Terminal ${n} shipped`))]);
+      expect(after.filter((l) => !before.includes(l))).toEqual([
+        expect.stringMatching(new RegExp(`^- \\[${out.id}\\]\\([^)]*\\) \\(${today()}\\): Terminal ${n} shipped`)),
+      ]);
     }
     expect(sessionLogLines(repo)).toHaveLength(10);
     expect(repo.git(['status', '--porcelain']).stdout).toBe('');
@@ -147,7 +152,10 @@ describe('parallel handoffs in one clone', () => {
   }, 120_000);
 });
 
-const sessionFiles = (repo: GitRepo) => readdirSync(path.join(repo.dir, 'docs/sessions')).filter((f) => /^[A-Z]{2}-\d{6}-\d{2}\.md$/.test(f)).sort();
+const sessionFiles = (repo: GitRepo) =>
+  readdirSync(path.join(repo.dir, 'docs/sessions'))
+    .filter((f) => /^[A-Z]{2}-\d{6}-\d{2}\.md$/.test(f))
+    .sort();
 
 describe('a handoff killed halfway (note and Session Log written, nothing committed)', () => {
   async function killHalfway(repo: GitRepo, env: NodeJS.ProcessEnv, input: string) {

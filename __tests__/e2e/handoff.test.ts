@@ -66,7 +66,8 @@ function store(options: { remote?: boolean; keep?: boolean } = {}): Store {
     repo,
     remote,
     env,
-    handoff: (args, opts = {}) => runCli(['handoff', ...args], { cwd: repo.dir, env: { ...env, ...opts.env }, ...(opts.input === undefined ? {} : { input: opts.input }) }),
+    handoff: (args, opts = {}) =>
+      runCli(['handoff', ...args], { cwd: repo.dir, env: { ...env, ...opts.env }, ...(opts.input === undefined ? {} : { input: opts.input }) }),
     json: (result) => JSON.parse(result.stdout) as ReturnType<Store['json']>,
   };
 }
@@ -123,7 +124,9 @@ describe('canon handoff, end to end', () => {
     expect(s.json(result)).toEqual({ id, path: rel, committed: true, pushed: true, warnings: [] });
 
     // Committed with the workstream and INDEX, and pushed: the remote's main is our HEAD.
-    expect(committedFiles(repo)).toEqual(['CHANGELOG.md', 'docs/sessions/INDEX.md', rel, `docs/sessions/index/${today().slice(0, 7)}.md`, 'workstreams/hooks.md'].sort());
+    expect(committedFiles(repo)).toEqual(
+      ['CHANGELOG.md', 'docs/sessions/INDEX.md', rel, `docs/sessions/index/${today().slice(0, 7)}.md`, 'workstreams/hooks.md'].sort(),
+    );
     expect(repo.git(['rev-parse', 'HEAD']).stdout).toBe(execFileSync('git', ['--git-dir', s.remote, 'rev-parse', 'main'], { encoding: 'utf8' }));
     expect(repo.git(['status', '--porcelain']).stdout).toBe('');
 
@@ -151,12 +154,20 @@ describe('canon handoff, end to end', () => {
     expect(note.data.started_at).toBe(startedAt.replace(/\.\d{3}Z$/, 'Z'));
     expect(note.data.content_hash).toBe(computeContentHash(note.data, note.body));
     expect(note.body.match(/^## .+$/gm)).toEqual([
-      '## Summary', '## What shipped', '## Decisions', '## Open questions', '## Next steps', '## Resume Prompt', '## Telemetry',
+      '## Summary',
+      '## What shipped',
+      '## Decisions',
+      '## Open questions',
+      '## Next steps',
+      '## Resume Prompt',
+      '## Telemetry',
     ]);
     expect(note.body).toMatch(/## Resume Prompt\n\nPick up the telemetry[^]*\n\nConfidence: high\n/);
     expect(runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: s.env }).code).toBe(0);
     expect(repo.read(`docs/sessions/index/${today().slice(0, 7)}.md`)).toContain(`| [${id}](../${id}.md) | Hook hardening | roman |`);
-    expect(repo.read('workstreams/hooks.md')).toContain(`## Session Log\n\n- [${id}](../docs/sessions/${id}.md) (${today()}): Made the PostToolUse hook exact under 200-way concurrency.\n`);
+    expect(repo.read('workstreams/hooks.md')).toContain(
+      `## Session Log\n\n- [${id}](../docs/sessions/${id}.md) (${today()}): Made the PostToolUse hook exact under 200-way concurrency.\n`,
+    );
     // The changelog lists the session with this operator's commits since the session started (not the colleague's).
     const changelog = repo.git(['show', 'HEAD:CHANGELOG.md']).stdout;
     const [workSha, draftSha] = ['HEAD~3', 'HEAD~2'].map((rev) => repo.git(['rev-parse', '--short=7', rev]).stdout.trim());
@@ -196,9 +207,12 @@ describe('canon handoff, end to end', () => {
     const s = store({ remote: false });
     // git log --since has one-second resolution: start the session clearly after the set-up commit.
     writeState(s.repo, 'tiny', { Read: 3 }, new Date(Date.now() + 2000).toISOString());
-    const result = s.handoff(['--title', 'Looked around', '--summary', 'Read the hook code.', '--resume-prompt', 'Read more.', '--confidence', 'low', '--yes', '--json'], {
-      env: { CLAUDE_SESSION_ID: 'tiny' },
-    });
+    const result = s.handoff(
+      ['--title', 'Looked around', '--summary', 'Read the hook code.', '--resume-prompt', 'Read more.', '--confidence', 'low', '--yes', '--json'],
+      {
+        env: { CLAUDE_SESSION_ID: 'tiny' },
+      },
+    );
     expect(result.code).toBe(0);
     const out = s.json(result);
     expect(parseNote(s.repo.read(out.path!)).data.mode).toBe('quick');
@@ -224,8 +238,12 @@ describe('canon handoff, end to end', () => {
     const other = path.join(path.dirname(s.repo.dir), 'other');
     execFileSync('git', ['clone', '-q', s.remote, other], { env: s.repo.env });
     mkdirSync(path.join(other, 'docs/sessions'), { recursive: true });
-    writeFileSync(path.join(other, 'docs/sessions', `${idFor(1)}.md`), `---\ntitle: Elsewhere\noperator: roman\nsummary: x\nkind: session\nexternal_id: ${idFor(1)}\ndate: ${today()}\n---\nx\n`);
-    const inOther = (args: string[]) => execFileSync('git', ['-c', 'user.email=roman@example.com', '-c', 'user.name=R', ...args], { cwd: other, env: { ...s.repo.env, HUSKY: '0' } });
+    writeFileSync(
+      path.join(other, 'docs/sessions', `${idFor(1)}.md`),
+      `---\ntitle: Elsewhere\noperator: roman\nsummary: x\nkind: session\nexternal_id: ${idFor(1)}\ndate: ${today()}\n---\nx\n`,
+    );
+    const inOther = (args: string[]) =>
+      execFileSync('git', ['-c', 'user.email=roman@example.com', '-c', 'user.name=R', ...args], { cwd: other, env: { ...s.repo.env, HUSKY: '0' } });
     inOther(['add', '-A']);
     inOther(['commit', '-q', '-m', 'elsewhere']);
     inOther(['push', '-q']);
@@ -254,7 +272,15 @@ describe('canon handoff, end to end', () => {
     expect(result.code).toBe(0);
     const out = s.json(result);
     expect(out.warnings.join('\n')).toMatch(/Left out of the commit.*scratch\.txt/);
-    expect(committedFiles(repo)).toEqual(['CHANGELOG.md', 'docs/sessions/INDEX.md', `docs/sessions/${idFor(1)}.md`, `docs/sessions/index/${today().slice(0, 7)}.md`, 'workstreams/hooks.md'].sort());
+    expect(committedFiles(repo)).toEqual(
+      [
+        'CHANGELOG.md',
+        'docs/sessions/INDEX.md',
+        `docs/sessions/${idFor(1)}.md`,
+        `docs/sessions/index/${today().slice(0, 7)}.md`,
+        'workstreams/hooks.md',
+      ].sort(),
+    );
     const committedWs = repo.git(['show', 'HEAD:workstreams/hooks.md']).stdout;
     expect(committedWs).toContain(`- [${idFor(1)}](`);
     expect(committedWs).not.toContain('being rewritten');
@@ -291,7 +317,11 @@ describe('canon handoff, end to end', () => {
     expect(result.code).toBe(0);
     expect(s.json(result)).toMatchObject({ committed: false, pushed: false });
     expect(s.repo.head()).toBe(head);
-    expect(s.repo.git(['diff', '--cached', '--name-only']).stdout.trim().split('\n').sort()).toEqual(['CHANGELOG.md', `docs/sessions/${idFor(1)}.md`, 'workstreams/hooks.md']);
+    expect(s.repo.git(['diff', '--cached', '--name-only']).stdout.trim().split('\n').sort()).toEqual([
+      'CHANGELOG.md',
+      `docs/sessions/${idFor(1)}.md`,
+      'workstreams/hooks.md',
+    ]);
   });
 });
 
@@ -331,7 +361,12 @@ describe('canon handoff refuses bad input before it claims anything', () => {
     s.repo.write('workstreams/hooks.md', plain);
     const result = s.handoff(['--from', '-', '--yes', '--json', '--no-commit'], { input: draft() });
     expect(result.code).toBe(0);
-    expect(s.repo.read('workstreams/hooks.md')).toBe(plain.replace('## Session Log\n\n', `## Session Log\n\n- [${idFor(1)}](../docs/sessions/${idFor(1)}.md) (${today()}): Made the PostToolUse hook exact under 200-way concurrency.\n`));
+    expect(s.repo.read('workstreams/hooks.md')).toBe(
+      plain.replace(
+        '## Session Log\n\n',
+        `## Session Log\n\n- [${idFor(1)}](../docs/sessions/${idFor(1)}.md) (${today()}): Made the PostToolUse hook exact under 200-way concurrency.\n`,
+      ),
+    );
   });
 
   test('a markdown --from is taken as the body, with its frontmatter', () => {
@@ -389,7 +424,10 @@ describe('canon handoff refuses bad input before it claims anything', () => {
     const s = store({ remote: false });
     const outside = path.join(path.dirname(s.repo.dir), 'plain');
     mkdirSync(outside);
-    const result = runCli(['handoff', '--title', 'x', '--summary', 'y', '--yes'], { cwd: outside, env: isolatedEnv(path.join(path.dirname(s.repo.dir), 'home'), { OPERATOR: 'roman' }) });
+    const result = runCli(['handoff', '--title', 'x', '--summary', 'y', '--yes'], {
+      cwd: outside,
+      env: isolatedEnv(path.join(path.dirname(s.repo.dir), 'home'), { OPERATOR: 'roman' }),
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/not .*git repository/i);
   });

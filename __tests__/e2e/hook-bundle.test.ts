@@ -64,12 +64,16 @@ describe('.claude/settings.json', () => {
 describe("the Claude Code plugin's hooks (ADR-0028)", () => {
   test('plugin/hooks/ ships the same committed bundles, and hooks.json runs exactly those', () => {
     for (const [, bundle] of BUNDLES) expect(readFileSync(path.join(CANON_ROOT, 'plugin/hooks', path.basename(bundle)), 'utf8')).toBe(committed(bundle));
-    const config = JSON.parse(readFileSync(path.join(CANON_ROOT, 'plugin/hooks/hooks.json'), 'utf8')) as { hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> };
+    const config = JSON.parse(readFileSync(path.join(CANON_ROOT, 'plugin/hooks/hooks.json'), 'utf8')) as {
+      hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>>;
+    };
     expect(Object.keys(config.hooks).sort()).toEqual(['PostToolUse', 'PostToolUseFailure', 'SessionEnd', 'SessionStart']);
     for (const [event, groups] of Object.entries(config.hooks)) {
       const bundle = event.startsWith('Session') ? 'session.mjs' : 'post-tool-use.mjs';
       for (const command of groups.flatMap((g) => g.hooks.map((h) => h.command))) {
-        expect(command).toBe(`f="$CLAUDE_PROJECT_DIR/node_modules/canon-notes/plugin/hooks/${bundle}"; [ -f "$f" ] || f="\${CLAUDE_PLUGIN_ROOT}/hooks/${bundle}"; exec node "$f"`);
+        expect(command).toBe(
+          `f="$CLAUDE_PROJECT_DIR/node_modules/canon-notes/plugin/hooks/${bundle}"; [ -f "$f" ] || f="\${CLAUDE_PLUGIN_ROOT}/hooks/${bundle}"; exec node "$f"`,
+        );
       }
     }
   });

@@ -46,47 +46,58 @@ describe('lefthook', () => {
   }, 180_000);
 
   test.each([
-    ['commands', 'pre-commit:\n  commands:\n    # the team\'s own check\n    team-check:\n      run: test ! -e team-fail\n'],
+    ['commands', "pre-commit:\n  commands:\n    # the team's own check\n    team-check:\n      run: test ! -e team-fail\n"],
     ['jobs', 'pre-commit:\n  jobs:\n    - name: team-check\n      run: test ! -e team-fail\n'],
-  ])("init adds canon's entries to lefthook.yml (%s); lefthook install keeps them; the team's failing check still refuses; uninstall gives the file back", (_shape, config) => {
-    const r = (repo = createGitRepo({ files: { 'package.json': '{\n  "name": "team-app",\n  "private": true\n}\n', '.gitignore': 'node_modules\n', 'lefthook.yml': config, 'src/index.js': 'x\n' } }));
-    symlinkSync(path.join(tool, 'node_modules'), path.join(r.dir, 'node_modules'));
-    const lefthook = (args: string[]) => spawnSync(path.join(r.dir, 'node_modules/.bin/lefthook'), args, { cwd: r.dir, env: r.env, encoding: 'utf8' });
-    expect(lefthook(['install']).status).toBe(0);
-    r.git(['add', '-A']);
-    r.git(['commit', '-qm', 'team repo']);
+  ])(
+    "init adds canon's entries to lefthook.yml (%s); lefthook install keeps them; the team's failing check still refuses; uninstall gives the file back",
+    (_shape, config) => {
+      const r = (repo = createGitRepo({
+        files: {
+          'package.json': '{\n  "name": "team-app",\n  "private": true\n}\n',
+          '.gitignore': 'node_modules\n',
+          'lefthook.yml': config,
+          'src/index.js': 'x\n',
+        },
+      }));
+      symlinkSync(path.join(tool, 'node_modules'), path.join(r.dir, 'node_modules'));
+      const lefthook = (args: string[]) => spawnSync(path.join(r.dir, 'node_modules/.bin/lefthook'), args, { cwd: r.dir, env: r.env, encoding: 'utf8' });
+      expect(lefthook(['install']).status).toBe(0);
+      r.git(['add', '-A']);
+      r.git(['commit', '-qm', 'team repo']);
 
-    const init = runCli(['init', '--yes'], { cwd: r.dir, env: r.env });
-    expect(init.stderr).not.toMatch(/internal error|warning: run `lefthook install`/);
-    expect(init.code).toBe(0);
-    for (const line of config.split('\n').filter((l) => l.trim() !== '')) expect(r.read('lefthook.yml')).toContain(line.trim());
-    expect(r.exists('.husky')).toBe(false);
-    // lefthook laid the hooks canon's entries need, post-commit and pre-push included.
-    for (const hook of ['pre-commit', 'post-commit', 'pre-push']) expect(r.read(`.git/hooks/${hook}`)).toMatch(/lefthook/);
-    r.git(['add', '-A']);
-    expect(commit(r, 'Adopt canon').code).toBe(0);
-    expect(runCli(['doctor'], { cwd: r.dir, env: r.env }).code).toBe(0);
-    expectChecksHold(r);
+      const init = runCli(['init', '--yes'], { cwd: r.dir, env: r.env });
+      expect(init.stderr).not.toMatch(/internal error|warning: run `lefthook install`/);
+      expect(init.code).toBe(0);
+      for (const line of config.split('\n').filter((l) => l.trim() !== '')) expect(r.read('lefthook.yml')).toContain(line.trim());
+      expect(r.exists('.husky')).toBe(false);
+      // lefthook laid the hooks canon's entries need, post-commit and pre-push included.
+      for (const hook of ['pre-commit', 'post-commit', 'pre-push']) expect(r.read(`.git/hooks/${hook}`)).toMatch(/lefthook/);
+      r.git(['add', '-A']);
+      expect(commit(r, 'Adopt canon').code).toBe(0);
+      expect(runCli(['doctor'], { cwd: r.dir, env: r.env }).code).toBe(0);
+      expectChecksHold(r);
 
-    // The manager regenerates its hooks from the config: canon is still there.
-    expect(lefthook(['install', '--force']).status).toBe(0);
-    r.write('docs/sessions/RT-261201-02.md', sessionNote('RT-261201-02', { operator: 'nobody' }));
-    r.git(['add', '-A']);
-    expect(commit(r, 'invalid again').code).not.toBe(0);
-    r.git(['reset', '-q', '--hard']);
-    r.git(['clean', '-qfd']);
+      // The manager regenerates its hooks from the config: canon is still there.
+      expect(lefthook(['install', '--force']).status).toBe(0);
+      r.write('docs/sessions/RT-261201-02.md', sessionNote('RT-261201-02', { operator: 'nobody' }));
+      r.git(['add', '-A']);
+      expect(commit(r, 'invalid again').code).not.toBe(0);
+      r.git(['reset', '-q', '--hard']);
+      r.git(['clean', '-qfd']);
 
-    // doctor reads what git runs: a config without canon's entry is named.
-    const text = r.read('lefthook.yml');
-    r.write('lefthook.yml', config);
-    const doctor = runCli(['doctor'], { cwd: r.dir, env: r.env });
-    expect(doctor.code).toBe(1);
-    expect(doctor.stdout).toMatch(/lefthook\.yml has no canon block, so canon's pre-commit checks do not run/);
-    r.write('lefthook.yml', text);
+      // doctor reads what git runs: a config without canon's entry is named.
+      const text = r.read('lefthook.yml');
+      r.write('lefthook.yml', config);
+      const doctor = runCli(['doctor'], { cwd: r.dir, env: r.env });
+      expect(doctor.code).toBe(1);
+      expect(doctor.stdout).toMatch(/lefthook\.yml has no canon block, so canon's pre-commit checks do not run/);
+      r.write('lefthook.yml', text);
 
-    expect(runCli(['uninstall', '--yes'], { cwd: r.dir, env: r.env }).code).toBe(0);
-    expect(r.read('lefthook.yml')).toBe(config);
-  }, 120_000);
+      expect(runCli(['uninstall', '--yes'], { cwd: r.dir, env: r.env }).code).toBe(0);
+      expect(r.read('lefthook.yml')).toBe(config);
+    },
+    120_000,
+  );
 });
 
 describe('simple-git-hooks', () => {
@@ -127,13 +138,16 @@ describe('simple-git-hooks', () => {
   }, 120_000);
 });
 
-describe('the pre-commit framework (Debian\'s pre-commit package)', () => {
+describe("the pre-commit framework (Debian's pre-commit package)", () => {
   const available = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' }).status === 0;
   if (!available) test.skip('pre-commit is not installed (apt-get install pre-commit): skipped', () => undefined);
   else
     test("init adds canon as a local repo in .pre-commit-config.yaml; pre-commit install keeps it; the team's failing hook still refuses; uninstall gives the file back", () => {
-      const config = '# team hooks\nrepos:\n  - repo: local\n    hooks:\n      - id: team-check\n        name: team check\n        entry: sh -c \'test ! -e team-fail\'\n        language: system\n        pass_filenames: false\n        always_run: true\n';
-      const r = (repo = createGitRepo({ files: { 'package.json': '{\n  "name": "team-app",\n  "private": true\n}\n', '.pre-commit-config.yaml': config, 'src/index.js': 'x\n' } }));
+      const config =
+        "# team hooks\nrepos:\n  - repo: local\n    hooks:\n      - id: team-check\n        name: team check\n        entry: sh -c 'test ! -e team-fail'\n        language: system\n        pass_filenames: false\n        always_run: true\n";
+      const r = (repo = createGitRepo({
+        files: { 'package.json': '{\n  "name": "team-app",\n  "private": true\n}\n', '.pre-commit-config.yaml': config, 'src/index.js': 'x\n' },
+      }));
       const preCommit = (args: string[]) => spawnSync('pre-commit', args, { cwd: r.dir, env: r.env, encoding: 'utf8' });
       expect(preCommit(['install']).status).toBe(0);
       r.git(['add', '-A']);

@@ -41,40 +41,44 @@ function toolNames(n: number): string[] {
 }
 
 describe('the PostToolUse hook under concurrency (real processes, one session)', () => {
-  test.each([50, 200])('%i concurrent calls are all counted, MCP calls folded per server', async (n) => {
-    const r = setup();
-    const names = toolNames(n);
-    const results = await Promise.all(
-      names.map((name, i) => runHook(r, hookInput(name, { cwd: r.dir, tool_input: { file_path: path.join(r.dir, `src/f${i % 5}.ts`) } }))),
-    );
-    expectQuiet(results);
-    const state = readState(r);
-    const count = (name: string) => names.filter((x) => x === name).length;
-    expect(state.tool_calls_count).toBe(n);
-    expect(state.tool_calls_breakdown).toEqual({
-      mcp__notion_offplan: count('mcp__notion_offplan__API-post-page') + count('mcp__notion_offplan__API-get-self'),
-      Bash: count('Bash'),
-      Read: count('Read'),
-      Edit: count('Edit'),
-      Agent: count('Agent'),
-      Task: count('Task'),
-      Grep: count('Grep'),
-    });
-    expect(state.tool_calls_breakdown_methods).toEqual({
-      mcp__notion_offplan: { 'API-post-page': count('mcp__notion_offplan__API-post-page'), 'API-get-self': count('mcp__notion_offplan__API-get-self') },
-    });
-    expect(state.subagents_dispatched).toBe(count('Agent') + count('Task'));
-    expect(new Set(state.files_touched).size).toBe(state.files_touched.length);
-    expect(state.files_touched.every((f) => /^src\/f[0-4]\.ts$/.test(f))).toBe(true);
-    expect(journalLines(r)).toBe(n);
-    // The state file holds every call the folds got to; the next call folds the rest.
-    expect(stateOnDisk(r)!.tool_calls_count).toBeLessThanOrEqual(n);
-    expectQuiet([await runHook(r, hookInput('Bash'))]);
-    expect(stateOnDisk(r)!.tool_calls_count).toBe(n + 1);
-    // Nothing left behind: no lock, no temp file, no error.
-    expect(stateFiles(r)).toEqual(['session-sess-1.json', 'session-sess-1.jsonl']);
-    // It asserts counts, never time: 200 node processes on a loaded 2-core machine may take minutes.
-  }, 600_000);
+  test.each([50, 200])(
+    '%i concurrent calls are all counted, MCP calls folded per server',
+    async (n) => {
+      const r = setup();
+      const names = toolNames(n);
+      const results = await Promise.all(
+        names.map((name, i) => runHook(r, hookInput(name, { cwd: r.dir, tool_input: { file_path: path.join(r.dir, `src/f${i % 5}.ts`) } }))),
+      );
+      expectQuiet(results);
+      const state = readState(r);
+      const count = (name: string) => names.filter((x) => x === name).length;
+      expect(state.tool_calls_count).toBe(n);
+      expect(state.tool_calls_breakdown).toEqual({
+        mcp__notion_offplan: count('mcp__notion_offplan__API-post-page') + count('mcp__notion_offplan__API-get-self'),
+        Bash: count('Bash'),
+        Read: count('Read'),
+        Edit: count('Edit'),
+        Agent: count('Agent'),
+        Task: count('Task'),
+        Grep: count('Grep'),
+      });
+      expect(state.tool_calls_breakdown_methods).toEqual({
+        mcp__notion_offplan: { 'API-post-page': count('mcp__notion_offplan__API-post-page'), 'API-get-self': count('mcp__notion_offplan__API-get-self') },
+      });
+      expect(state.subagents_dispatched).toBe(count('Agent') + count('Task'));
+      expect(new Set(state.files_touched).size).toBe(state.files_touched.length);
+      expect(state.files_touched.every((f) => /^src\/f[0-4]\.ts$/.test(f))).toBe(true);
+      expect(journalLines(r)).toBe(n);
+      // The state file holds every call the folds got to; the next call folds the rest.
+      expect(stateOnDisk(r)!.tool_calls_count).toBeLessThanOrEqual(n);
+      expectQuiet([await runHook(r, hookInput('Bash'))]);
+      expect(stateOnDisk(r)!.tool_calls_count).toBe(n + 1);
+      // Nothing left behind: no lock, no temp file, no error.
+      expect(stateFiles(r)).toEqual(['session-sess-1.json', 'session-sess-1.jsonl']);
+      // It asserts counts, never time: 200 node processes on a loaded 2-core machine may take minutes.
+    },
+    600_000,
+  );
 });
 
 describe('the PostToolUse hook as registered', () => {
@@ -229,7 +233,11 @@ describe('the PostToolUse hook never fails the agent', () => {
     mkdirSync(path.join(r.dir, STATE, 'session-sess-1.json', 'x'), { recursive: true });
     expectQuiet([await runHook(r, hookInput('Bash'))]);
     expect(errorLog(r)).toMatch(/recorded in the journal, but the state file could not be updated \(.*\)/);
-    expect(readFileSync(path.join(r.dir, STATE, 'hook-errors.log'), 'utf8').split('\n').filter(Boolean)).toHaveLength(1);
+    expect(
+      readFileSync(path.join(r.dir, STATE, 'hook-errors.log'), 'utf8')
+        .split('\n')
+        .filter(Boolean),
+    ).toHaveLength(1);
     expect(journalLines(r)).toBe(1);
   });
 

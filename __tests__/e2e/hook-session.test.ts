@@ -40,7 +40,7 @@ function contextOf(stdout: string): string {
 const errorsOf = (repo: GitRepo) => (repo.exists('.claude/state/hook-errors.log') ? repo.read('.claude/state/hook-errors.log') : '');
 
 describe('the SessionStart hook', () => {
-  test('hands the model the operator\'s last Resume Prompt and peers, cold (via canon) and warm (from the caches), the same', async () => {
+  test("hands the model the operator's last Resume Prompt and peers, cold (via canon) and warm (from the caches), the same", async () => {
     const repo = store();
     const env = { OPERATOR: 'roman' };
     const cold = await runSessionHook(repo, start('s1', repo), env);
@@ -83,7 +83,10 @@ describe('the SessionStart hook', () => {
     repo.write('docs/sessions/RT-260512-07.md', note('RT-260512-07', "'2026-05-12T14:00:00Z'", 'PROMPT-SEVEN'));
     repo.git(['add', '-A']);
     repo.git(['commit', '-q', '-m', 'out of order'], { env: { HUSKY: '0' } });
-    const json = JSON.parse(runCli(['resume', '--json', '--operator', 'roman'], { cwd: repo.dir, env: repo.env }).stdout) as { last_session: { id: string; resume_prompt: string }; sessions: Array<{ id: string }> };
+    const json = JSON.parse(runCli(['resume', '--json', '--operator', 'roman'], { cwd: repo.dir, env: repo.env }).stdout) as {
+      last_session: { id: string; resume_prompt: string };
+      sessions: Array<{ id: string }>;
+    };
     expect(json.last_session).toMatchObject({ id: 'RT-260512-05', resume_prompt: 'PROMPT-FIVE' });
     expect(json.sessions.map((s) => s.id).slice(0, 3)).toEqual(['RT-260512-05', 'RT-260512-07', 'RT-260512-20']);
     // Warm (snapshot) and cold (no cache) answers agree.
@@ -123,8 +126,11 @@ describe('the SessionEnd hook', () => {
     await call('a');
     await call('b');
     const parallel = (session: string) =>
-      (JSON.parse(runCli(['telemetry', 'show', '--session-id', session, '--json'], { cwd: repo.dir, env: repo.env }).stdout) as { parallel_terminals_observed: number })
-        .parallel_terminals_observed;
+      (
+        JSON.parse(runCli(['telemetry', 'show', '--session-id', session, '--json'], { cwd: repo.dir, env: repo.env }).stdout) as {
+          parallel_terminals_observed: number;
+        }
+      ).parallel_terminals_observed;
     expect(parallel('b')).toBe(1); // a was live
     const end = await runSessionHook(repo, JSON.stringify({ session_id: 'a', hook_event_name: 'SessionEnd', reason: 'other', cwd: repo.dir }));
     expect(end).toMatchObject({ code: 0, stdout: '' });
@@ -138,12 +144,18 @@ describe('the SessionEnd hook', () => {
     // Resumed (SessionStart again): live once more, no longer unfinished.
     await runSessionHook(repo, JSON.stringify({ session_id: 'a', hook_event_name: 'SessionStart', source: 'resume', cwd: repo.dir }), { OPERATOR: 'roman' });
     expect(existsSync(path.join(repo.dir, '.claude/state/session-a.ended'))).toBe(false);
-    expect((JSON.parse(runCli(['resume', '--json'], { cwd: repo.dir, env: { ...repo.env, OPERATOR: 'roman' } }).stdout) as { unfinished: { sessions: number } }).unfinished.sessions).toBe(0);
+    expect(
+      (JSON.parse(runCli(['resume', '--json'], { cwd: repo.dir, env: { ...repo.env, OPERATOR: 'roman' } }).stdout) as { unfinished: { sessions: number } })
+        .unfinished.sessions,
+    ).toBe(0);
   });
 
   test('failed calls (PostToolUseFailure) count like any other, and are marked failed', async () => {
     const repo = store();
-    await runHook(repo, hookInput('mcp__notion__notion-create-pages', { session_id: 'f', cwd: repo.dir, hook_event_name: 'PostToolUseFailure', error: 'denied' }));
+    await runHook(
+      repo,
+      hookInput('mcp__notion__notion-create-pages', { session_id: 'f', cwd: repo.dir, hook_event_name: 'PostToolUseFailure', error: 'denied' }),
+    );
     await runHook(repo, hookInput('Bash', { session_id: 'f', cwd: repo.dir, hook_event_name: 'PostToolUseFailure', error: 'Exit code 1' }));
     const state = JSON.parse(readFileSync(path.join(repo.dir, '.claude/state/session-f.json'), 'utf8')) as Record<string, unknown>;
     expect(state).toMatchObject({ tool_calls_count: 2, failed_calls: 2, tool_calls_breakdown: { mcp__notion_offplan: 1, Bash: 1 } });

@@ -24,13 +24,19 @@ interface Shape {
 
 const SHAPES: Shape[] = [
   { name: 'plain sh, no set -e', file: '.githooks/pre-commit', hooksPath: '.githooks', script: '#!/bin/sh\necho "team check ran" >&2\n[ ! -e team-fail ]\n' },
-  { name: 'sh ending with false', file: '.githooks/pre-commit', hooksPath: '.githooks', script: '#!/bin/sh\nif [ -e team-fail ]; then\n  echo "index.js: TO-DO marker not allowed" >&2\n  false\nfi\n' },
+  {
+    name: 'sh ending with false',
+    file: '.githooks/pre-commit',
+    hooksPath: '.githooks',
+    script: '#!/bin/sh\nif [ -e team-fail ]; then\n  echo "index.js: TO-DO marker not allowed" >&2\n  false\nfi\n',
+  },
   { name: 'bash without set -e', file: '.githooks/pre-commit', hooksPath: '.githooks', script: '#!/usr/bin/env bash\n[[ ! -e team-fail ]]\n' },
   {
     name: "lefthook's generated script",
     file: '.githooks/pre-commit',
     hooksPath: '.githooks',
-    script: '#!/bin/sh\n\nif [ "$LEFTHOOK_VERBOSE" = "1" ]; then\n  set -x\nfi\n\ncall_lefthook()\n{\n  [ ! -e team-fail ]\n}\n\ncall_lefthook run "pre-commit" "$@"\n',
+    script:
+      '#!/bin/sh\n\nif [ "$LEFTHOOK_VERBOSE" = "1" ]; then\n  set -x\nfi\n\ncall_lefthook()\n{\n  [ ! -e team-fail ]\n}\n\ncall_lefthook run "pre-commit" "$@"\n',
   },
   { name: 'a script ending in exec', file: '.githooks/pre-commit', hooksPath: '.githooks', script: "#!/bin/sh\nexec sh -c '[ ! -e team-fail ]'\n" },
   { name: 'husky (sh -e)', file: '.husky/pre-commit', hooksPath: null, script: '[ ! -e team-fail ]\n' },

@@ -74,7 +74,9 @@ describe('the commit door', () => {
     const json = cli(repo, ['validate', '--json', `docs/sessions/${raw}.md`]);
     expect(json.stdout).not.toMatch(RAW);
     const issues = (JSON.parse(json.stdout) as { issues: Array<{ pointer: string; rule: string; line: number; column: number }> }).issues;
-    expect(issues.filter((i) => i.rule.startsWith('text/'))).toEqual([expect.objectContaining({ pointer: '/k\u202e', rule: 'text/bidi-control', line: 5, column: 2 })]);
+    expect(issues.filter((i) => i.rule.startsWith('text/'))).toEqual([
+      expect.objectContaining({ pointer: '/k\u202e', rule: 'text/bidi-control', line: 5, column: 2 }),
+    ]);
   });
 
   test('a note with a control character is refused even when precommit.mode is "warn"', () => {
@@ -96,12 +98,17 @@ describe('a note that went around the door (--no-verify) reaches every output in
     repo = store();
     const mine = idFor('RT', 1);
     const peer = idFor('SK', 1);
-    repo.write(`docs/sessions/${mine}.md`, session(mine, 'roman', ESCAPED_TITLE, `## Summary\n\nDid it.\n\n## Resume Prompt\n\nGo on \u001b]0;x\u0007 here.\n`));
+    repo.write(
+      `docs/sessions/${mine}.md`,
+      session(mine, 'roman', ESCAPED_TITLE, `## Summary\n\nDid it.\n\n## Resume Prompt\n\nGo on \u001b]0;x\u0007 here.\n`),
+    );
     repo.write(`docs/sessions/${peer}.md`, session(peer, 'sergei', 'peer \u202eevil\u001b[5m'));
     const hourAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString();
     repo.git(['add', '-A']);
     repo.git(['commit', '-q', '--no-verify', '-m', 'sneak'], { env: { GIT_COMMITTER_DATE: hourAgo(2), GIT_AUTHOR_DATE: hourAgo(2) } });
-    repo.git(['commit', '-q', '--no-verify', '--allow-empty', '-m', 'rotate \u001b[31mred\u001b[0m \u202eflip'], { env: { GIT_COMMITTER_DATE: hourAgo(1), GIT_AUTHOR_DATE: hourAgo(1) } });
+    repo.git(['commit', '-q', '--no-verify', '--allow-empty', '-m', 'rotate \u001b[31mred\u001b[0m \u202eflip'], {
+      env: { GIT_COMMITTER_DATE: hourAgo(1), GIT_AUTHOR_DATE: hourAgo(1) },
+    });
 
     // The dashboard: own title, the prompt, the peer's title; no raw byte a terminal acts on.
     const resume = cli(repo, ['resume']);
@@ -133,7 +140,20 @@ describe('a note that went around the door (--no-verify) reaches every output in
     repo.git(['commit', '-q', '--no-verify', '-m', 'index']);
 
     // A clean handoff: its CHANGELOG entry lists the session's commits, the bad subject shown inert.
-    const handoff = cli(repo, ['handoff', '--yes', '--no-push', '--json', '--title', 'Clean title', '--summary', 'A clean summary.', '--workstream', 'vault', '--resume-prompt', RESUME]);
+    const handoff = cli(repo, [
+      'handoff',
+      '--yes',
+      '--no-push',
+      '--json',
+      '--title',
+      'Clean title',
+      '--summary',
+      'A clean summary.',
+      '--workstream',
+      'vault',
+      '--resume-prompt',
+      RESUME,
+    ]);
     expect(handoff.stderr).not.toMatch(/internal error/);
     expect(handoff.code).toBe(0);
     expect(handoff.stderr).not.toMatch(RAW);
@@ -159,7 +179,11 @@ describe('a note that went around the door (--no-verify) reaches every output in
   test('the handoff commit subject is written inert whatever title it is given (the unfinished-handoff path reads it from a note)', async () => {
     repo = store();
     repo.write('docs/notes.txt', 'x\n');
-    const result = await commitHandoff(repo.dir, [{ rel: 'docs/notes.txt' }], { message: `session RT-1: ${TITLE_VALUE} \u202eflip`, unborn: false, env: { ...repo.env, CANON_HOOKS: '0' } });
+    const result = await commitHandoff(repo.dir, [{ rel: 'docs/notes.txt' }], {
+      message: `session RT-1: ${TITLE_VALUE} \u202eflip`,
+      unborn: false,
+      env: { ...repo.env, CANON_HOOKS: '0' },
+    });
     expect(result.ok).toBe(true);
     const subject = repo.git(['log', '-1', '--format=%s']).stdout.trim();
     expect(subject).toBe(`session RT-1: ${SHOWN} \\u202eflip`);
@@ -187,7 +211,7 @@ describe('the push gate', () => {
 });
 
 describe('the SessionStart hook bundle', () => {
-  test('hands the model the last title, its Resume Prompt and peers\' titles inert, cold and warm', async () => {
+  test("hands the model the last title, its Resume Prompt and peers' titles inert, cold and warm", async () => {
     repo = store();
     installHookBundle(repo);
     const mine = idFor('RT', 1);
@@ -196,7 +220,8 @@ describe('the SessionStart hook bundle', () => {
     repo.write(`docs/sessions/${peer}.md`, session(peer, 'sergei', 'peer \u202eevil\u0085'));
     repo.git(['add', '-A']);
     repo.git(['commit', '-q', '--no-verify', '-m', 'sneak']);
-    const input = (id: string) => JSON.stringify({ session_id: id, transcript_path: '/nowhere/t.jsonl', cwd: repo!.dir, hook_event_name: 'SessionStart', source: 'startup' });
+    const input = (id: string) =>
+      JSON.stringify({ session_id: id, transcript_path: '/nowhere/t.jsonl', cwd: repo!.dir, hook_event_name: 'SessionStart', source: 'startup' });
     for (const id of ['s1', 's2']) {
       const result = await runSessionHook(repo, input(id), { OPERATOR: 'roman' });
       expect(result.code).toBe(0);
@@ -224,11 +249,31 @@ describe('handoff refuses a bad input field before it claims an id', () => {
   const sessions = (r: GitRepo) => (r.exists('docs/sessions') ? readdirSync(path.join(r.dir, 'docs/sessions')).sort() : []);
 
   test.each([
-    ['an ESC in --title', ['--title', 'Fix \u001b[2J now', '--summary', 'ok'], undefined, /^canon: --title holds U\+001B \(ESC\) at character 5, a control character/m],
-    ['a bidi override in --summary', ['--title', 'ok', '--summary', 'line one\nline \u202etwo'], undefined, /^canon: --summary holds U\+202E \(RLO, right-to-left override\) at line 2, column 6, a bidi control/m],
+    [
+      'an ESC in --title',
+      ['--title', 'Fix \u001b[2J now', '--summary', 'ok'],
+      undefined,
+      /^canon: --title holds U\+001B \(ESC\) at character 5, a control character/m,
+    ],
+    [
+      'a bidi override in --summary',
+      ['--title', 'ok', '--summary', 'line one\nline \u202etwo'],
+      undefined,
+      /^canon: --summary holds U\+202E \(RLO, right-to-left override\) at line 2, column 6, a bidi control/m,
+    ],
     ['a DEL in --tags', ['--title', 'ok', '--summary', 'ok', '--tags', 'a,b\u007f'], undefined, /^canon: --tags holds U\+007F \(DEL\) at character 2/m],
-    ['a NUL in the title on stdin', ['--from', '-'], JSON.stringify({ title: 'a\u0000b', summary: 'ok' }), /^canon: "title" on stdin holds U\+0000 \(NUL\) at character 2/m],
-    ['a C1 CSI in next_steps on stdin', ['--from', '-'], JSON.stringify({ title: 'ok', summary: 'ok', next_steps: ['fine', 'x\u009b1m'] }), /^canon: "next_steps" on stdin holds U\+009B \(CSI\) at line 2, column 4/m],
+    [
+      'a NUL in the title on stdin',
+      ['--from', '-'],
+      JSON.stringify({ title: 'a\u0000b', summary: 'ok' }),
+      /^canon: "title" on stdin holds U\+0000 \(NUL\) at character 2/m,
+    ],
+    [
+      'a C1 CSI in next_steps on stdin',
+      ['--from', '-'],
+      JSON.stringify({ title: 'ok', summary: 'ok', next_steps: ['fine', 'x\u009b1m'] }),
+      /^canon: "next_steps" on stdin holds U\+009B \(CSI\) at line 2, column 4/m,
+    ],
     ['an escaped ESC in a --from markdown title', ['--from', 'draft.md'], undefined, /^canon: "title" in draft\.md holds U\+001B \(ESC\) at character 1/m],
   ])('%s: exit 2, no id claimed, nothing written', (_name, args, input, message) => {
     const r = sharedStore();
@@ -246,5 +291,7 @@ describe('handoff refuses a bad input field before it claims an id', () => {
 
 function listFiles(dir: string, prefix = ''): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? listFiles(path.join(dir, d.name), `${prefix}${d.name}/`) : [`${prefix}${d.name}`]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? listFiles(path.join(dir, d.name), `${prefix}${d.name}/`) : [`${prefix}${d.name}`],
+  );
 }

@@ -144,7 +144,10 @@ describe('normalise, edit, stage and commit in any order', () => {
     expect(repo.git(['status', '--porcelain']).stdout).toBe('');
     expect(runCli(['index', '--check'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
     const rows = repo.git(['grep', '-c', '^| \\[RT-', 'HEAD', '--', 'docs/sessions/index']).stdout;
-    const total = rows.trim().split('\n').reduce((n, line) => n + Number(line.split(':').at(-1)), 0);
+    const total = rows
+      .trim()
+      .split('\n')
+      .reduce((n, line) => n + Number(line.split(':').at(-1)), 0);
     expect(total).toBe(count);
     expect(runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
   }, 120_000);

@@ -33,12 +33,15 @@ function storedLinks(blocks: readonly FakeBlock[]): string[] {
 const pageUrl = (id: string) => `https://www.notion.so/${id.replace(/-/g, '')}`;
 
 describe.each(['2026-03-11', '2026-12-01'] as const)('sync sees links between notes (Notion-Version %s)', (version) => {
-  test('links written as wikilinks, from any folder and with anchors, become links to the other notes\' pages; a note synced later is linked on the next run', async () => {
+  test("links written as wikilinks, from any folder and with anchors, become links to the other notes' pages; a note synced later is linked on the next run", async () => {
     fake = await startFakeNotion({ token: TOKEN });
     repo = createGitRepo({ hooks: true, files: { '.gitignore': '.claude/state/*\n', 'canon.config.json': `${JSON.stringify({ notion: { version } })}\n` } });
     const r = repo;
     r.write('docs/sessions/RT-260511-26.md', sessionNote('RT-260511-26', {}, '## Summary\n\nDone.\n\n## Resume Prompt\n\nGo on.\n'));
-    r.write('docs/adr/0001-notes-in-git.md', frontmatter({ title: 'Notes in git', status: 'accepted', date: '2026-05-11', kind: 'adr', external_id: 'ADR-0001' }, '## Decision\n\nGit.\n'));
+    r.write(
+      'docs/adr/0001-notes-in-git.md',
+      frontmatter({ title: 'Notes in git', status: 'accepted', date: '2026-05-11', kind: 'adr', external_id: 'ADR-0001' }, '## Decision\n\nGit.\n'),
+    );
     r.write(
       'workstreams/repo-flip.md',
       workstreamNote('repo-flip').replace('A goal.', 'A goal: see [[RT-260511-26#Resume Prompt]], [[ADR-0001|the decision]] and [a bad escape](%zz.md).'),
@@ -49,7 +52,14 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('sync sees links between no
     expect(r.read('workstreams/repo-flip.md')).toContain('[RT-260511-26 > Resume Prompt](../docs/sessions/RT-260511-26.md#resume-prompt)');
     expect(r.read('workstreams/repo-flip.md')).toContain('[the decision](../docs/adr/0001-notes-in-git.md)');
 
-    const env = { ...r.env, NOTION_TOKEN: TOKEN, NOTION_BASE_URL: fake.baseUrl, NOTION_DATABASE_ID: fake.databaseId, CANON_NOTION_RPS: '500', CANON_NOTION_RETRY_BASE_MS: '5' };
+    const env = {
+      ...r.env,
+      NOTION_TOKEN: TOKEN,
+      NOTION_BASE_URL: fake.baseUrl,
+      NOTION_DATABASE_ID: fake.databaseId,
+      CANON_NOTION_RPS: '500',
+      CANON_NOTION_RETRY_BASE_MS: '5',
+    };
     const sync = (args: string[]) => runCliAsync(['sync', '--apply', '--json', ...args], { cwd: r.dir, env });
     const commitWriteBacks = () => {
       r.git(['add', '-A']);
@@ -76,7 +86,9 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('sync sees links between no
     expect(third.code).toBe(0);
     expect(JSON.parse(third.stdout).counts).toMatchObject({ create: 0, update: 1 });
     expect(fake.requests.length - before).toBe(1);
-    expect(storedLinks(fake.blockTree(ws.id)).sort()).toEqual([`RT-260511-26 > Resume Prompt -> ${pageUrl(session.id)}`, `the decision -> ${pageUrl(adr.id)}`].sort());
+    expect(storedLinks(fake.blockTree(ws.id)).sort()).toEqual(
+      [`RT-260511-26 > Resume Prompt -> ${pageUrl(session.id)}`, `the decision -> ${pageUrl(adr.id)}`].sort(),
+    );
     expect(parseNote(r.read('workstreams/repo-flip.md')).data.sync_status).toBe('synced');
     commitWriteBacks();
 
@@ -98,7 +110,14 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('sync sees links between no
     for (const [n, text] of Object.entries(bodies)) r.write(`docs/sessions/${id(Number(n))}.md`, sessionNote(id(Number(n)), {}, `## Summary\n\n${text}\n`));
     r.git(['add', '-A']);
     expect(r.git(['commit', '-m', 'linked notes'], { allowFail: true }).code).toBe(0);
-    const env = { ...r.env, NOTION_TOKEN: TOKEN, NOTION_BASE_URL: fake.baseUrl, NOTION_DATABASE_ID: fake.databaseId, CANON_NOTION_RPS: '500', CANON_NOTION_RETRY_BASE_MS: '5' };
+    const env = {
+      ...r.env,
+      NOTION_TOKEN: TOKEN,
+      NOTION_BASE_URL: fake.baseUrl,
+      NOTION_DATABASE_ID: fake.databaseId,
+      CANON_NOTION_RPS: '500',
+      CANON_NOTION_RETRY_BASE_MS: '5',
+    };
 
     // The dry run counts the one request the cycle needs: 3 lookups + 5 creates + 1 link edit.
     const dry = await runCliAsync(['sync', '--json'], { cwd: r.dir, env });

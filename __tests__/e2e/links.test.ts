@@ -8,7 +8,8 @@ let repo: GitRepo | undefined;
 afterEach(() => repo?.cleanup());
 
 const commit = (r: GitRepo, message: string) => r.git(['commit', '-m', message], { allowFail: true });
-const planNote = (slug: string, body: string) => frontmatter({ title: `Plan ${slug}`, owner: 'roman', status: 'draft', kind: 'plan', external_id: `PLAN-${slug}` }, body);
+const planNote = (slug: string, body: string) =>
+  frontmatter({ title: `Plan ${slug}`, owner: 'roman', status: 'draft', kind: 'plan', external_id: `PLAN-${slug}` }, body);
 const hashIsCurrent = (text: string) => {
   const note = parseNote(text);
   return note.data.content_hash === computeContentHash(note.data, note.body);
@@ -50,7 +51,9 @@ describe('links at the commit door', () => {
     expect(result.stderr).not.toMatch(/error/);
     expect(result.code).toBe(0);
     const committed = r.git(['show', 'HEAD:docs/plans/vault.md']).stdout;
-    expect(committed).toContain('Follows [the first session](../sessions/RT-260511-01.md) (see [RT-260511-01 > Resume Prompt](../sessions/RT-260511-01.md#resume-prompt)) for [repo-flip](../../workstreams/repo-flip.md).');
+    expect(committed).toContain(
+      'Follows [the first session](../sessions/RT-260511-01.md) (see [RT-260511-01 > Resume Prompt](../sessions/RT-260511-01.md#resume-prompt)) for [repo-flip](../../workstreams/repo-flip.md).',
+    );
     expect(committed).toContain('Literally: `[[RT-260511-01]]`.');
     expect(committed).toContain('```md\n[[RT-260511-01]]\n```');
     expect(committed).toContain('| [second](../sessions/RT-260511-02.md) | it followed |');
@@ -70,7 +73,9 @@ describe('links at the commit door', () => {
     const result = commit(r, 'bad link');
     expect(result.code).not.toBe(0);
     // Line 11 of the file (8 lines of frontmatter, then the heading and a blank line); column of the second `[[`.
-    expect(result.stderr).toMatch(/docs\/sessions\/RT-260511-03\.md:11:32: error \[\[RT-260511-20\]\] names no note in the store; nearest: RT-260511-01, RT-260511-02/);
+    expect(result.stderr).toMatch(
+      /docs\/sessions\/RT-260511-03\.md:11:32: error \[\[RT-260511-20\]\] names no note in the store; nearest: RT-260511-01, RT-260511-02/,
+    );
     expect(r.head()).toBe(head);
     expect(r.read('docs/sessions/RT-260511-03.md')).toBe(text);
   });
@@ -110,7 +115,13 @@ describe('links at the commit door', () => {
     // The unstaged hunk is the user's and stays unstaged; its links are rewritten, the unknown one left as written.
     expect(working).toContain('not ready yet, see [one](RT-260511-01.md) and [[nothing-yet]]');
     expect(r.git(['status', '--porcelain']).stdout).toBe(` M ${rel}\n`);
-    expect(r.git(['diff']).stdout.split('\n').filter((l) => /^[-+](?![-+]{2} )/.test(l)).join('\n')).not.toContain('Something shipped');
+    expect(
+      r
+        .git(['diff'])
+        .stdout.split('\n')
+        .filter((l) => /^[-+](?![-+]{2} )/.test(l))
+        .join('\n'),
+    ).not.toContain('Something shipped');
   });
 
   test('a CRLF note with unicode: links rewritten, positions right, committed with LF', () => {
@@ -156,7 +167,10 @@ describe('links at the commit door', () => {
   test('a broken relative link is a warning and the commit goes ahead', () => {
     repo = seeded();
     const r = repo;
-    r.write('docs/sessions/RT-260511-03.md', sessionNote('RT-260511-03', {}, '## Summary\n\nSee [the design](../design/missing.md) and [ok](RT-260511-01.md).\n'));
+    r.write(
+      'docs/sessions/RT-260511-03.md',
+      sessionNote('RT-260511-03', {}, '## Summary\n\nSee [the design](../design/missing.md) and [ok](RT-260511-01.md).\n'),
+    );
     r.git(['add', '-A']);
     const result = commit(r, 'warn');
     expect(result.code).toBe(0);
@@ -222,7 +236,10 @@ describe('links follow renames', () => {
     repo = seeded();
     const r = repo;
     // RT-260511-02 taken elsewhere meanwhile is what a rename is for; here it just moves to the next free id.
-    r.write('docs/plans/vault.md', planNote('vault', '## Why\n\nSee [[RT-260511-02]], [its summary](../sessions/RT-260511-02.md#summary) and `RT-260511-02.md`.\n'));
+    r.write(
+      'docs/plans/vault.md',
+      planNote('vault', '## Why\n\nSee [[RT-260511-02]], [its summary](../sessions/RT-260511-02.md#summary) and `RT-260511-02.md`.\n'),
+    );
     r.write('docs/sessions/RT-260511-01.md', r.read('docs/sessions/RT-260511-01.md').replace('First.', 'First, then [[RT-260511-02|the next]].'));
     r.git(['add', '-A']);
     expect(commit(r, 'links').code).toBe(0);
@@ -265,7 +282,7 @@ describe('links follow renames', () => {
     expect(r.git(['status', '--porcelain']).stdout).toBe('');
   });
 
-  test('a staged note: only the link edits are staged in the linking note, never the user\'s unstaged edit to it', () => {
+  test("a staged note: only the link edits are staged in the linking note, never the user's unstaged edit to it", () => {
     repo = seeded();
     const r = repo;
     r.write('docs/plans/vault.md', planNote('vault', '## Why\n\nSee [[RT-260511-03]].\n\n## Later\n\nTBD.\n'));
@@ -274,7 +291,15 @@ describe('links follow renames', () => {
     expect(commit(r, 'plan and note').code).toBe(0);
     // A new session, staged; the plan links to it (committed), then the user edits the plan without staging.
     r.write('docs/sessions/RT-260511-04.md', sessionNote('RT-260511-04'));
-    r.write('docs/plans/vault.md', r.read('docs/plans/vault.md').replace('See [RT-260511-03](../sessions/RT-260511-03.md).', 'See [RT-260511-03](../sessions/RT-260511-03.md) and [RT-260511-04](../sessions/RT-260511-04.md).'));
+    r.write(
+      'docs/plans/vault.md',
+      r
+        .read('docs/plans/vault.md')
+        .replace(
+          'See [RT-260511-03](../sessions/RT-260511-03.md).',
+          'See [RT-260511-03](../sessions/RT-260511-03.md) and [RT-260511-04](../sessions/RT-260511-04.md).',
+        ),
+    );
     r.git(['add', '-A']);
     r.write('docs/plans/vault.md', r.read('docs/plans/vault.md').replace('TBD.', 'Not staged yet.'));
     const out = rename(r, 'RT-260511-04');
@@ -287,7 +312,10 @@ describe('links follow renames', () => {
     const working = r.read('docs/plans/vault.md');
     expect(working).toContain('[RT-260511-05](../sessions/RT-260511-05.md)');
     expect(working).toContain('Not staged yet.');
-    const unstaged = r.git(['diff', '--', 'docs/plans/vault.md']).stdout.split('\n').filter((l) => /^[-+](?![-+]{2} )/.test(l));
+    const unstaged = r
+      .git(['diff', '--', 'docs/plans/vault.md'])
+      .stdout.split('\n')
+      .filter((l) => /^[-+](?![-+]{2} )/.test(l));
     expect(unstaged).toEqual(expect.arrayContaining(['-TBD.', '+Not staged yet.']));
     expect(unstaged.join('\n')).not.toMatch(/RT-260511-0[45]/);
     expect(commit(r, 'renamed').code).toBe(0);

@@ -80,15 +80,28 @@ function regenerateWithout(file: string, original: string, command: (t: TeamRepo
 
 const huskyShape = (pm: 'npm' | 'pnpm'): Setup => ({
   name: `husky with ${pm}`,
-  shape: { name: `husky-${pm}`, pm, packageJson: { name: 'team-app', version: '1.0.0', private: true, scripts: { prepare: 'husky' } }, devDependencies: ['husky@9'] },
+  shape: {
+    name: `husky-${pm}`,
+    pm,
+    packageJson: { name: 'team-app', version: '1.0.0', private: true, scripts: { prepare: 'husky' } },
+    devDependencies: ['husky@9'],
+  },
   files: { '.husky/pre-commit': `${TEAM_CHECK}\n`, 'CHANGELOG.md': CHANGELOG, '.gitignore': GITIGNORE, 'src/index.js': 'x\n' },
   wire: (t) => must(t.run(bin(t, 'husky'), [])),
   cloneSetup: [pm === 'pnpm' ? ['pnpm', ['install', '--prefer-offline']] : ['npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']]],
-  damages: [{ name: 'core.hooksPath pointing elsewhere', damage: (t) => must(t.git(['config', 'core.hooksPath', '.git/hooks'])), problem: /pre-commit does not exist/ }],
+  damages: [
+    { name: 'core.hooksPath pointing elsewhere', damage: (t) => must(t.git(['config', 'core.hooksPath', '.git/hooks'])), problem: /pre-commit does not exist/ },
+  ],
 });
 
 const LEFTHOOK = `pre-commit:\n  commands:\n    # the team's own check\n    team-check:\n      run: ${TEAM_CHECK}\n`;
-const SGH_PACKAGE = { name: 'team-app', version: '1.0.0', private: true, scripts: { postinstall: 'simple-git-hooks' }, 'simple-git-hooks': { 'pre-commit': TEAM_CHECK } };
+const SGH_PACKAGE = {
+  name: 'team-app',
+  version: '1.0.0',
+  private: true,
+  scripts: { postinstall: 'simple-git-hooks' },
+  'simple-git-hooks': { 'pre-commit': TEAM_CHECK },
+};
 const PRE_COMMIT = `# team hooks\nrepos:\n  - repo: local\n    hooks:\n      - id: team-check\n        name: team check\n        entry: sh -c '${TEAM_CHECK}'\n        language: system\n        pass_filenames: false\n        always_run: true\n`;
 const preCommitAvailable = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' }).status === 0;
 
@@ -102,8 +115,16 @@ const SETUPS: Setup[] = [
     wire: (t) => must(t.run(bin(t, 'lefthook'), ['install'])),
     cloneSetup: [['npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']]],
     damages: [
-      { name: '`lefthook install` from a config without canon', damage: regenerateWithout('lefthook.yml', LEFTHOOK, (t) => [bin(t, 'lefthook'), ['install']]), problem: /lefthook\.yml has no canon block/ },
-      { name: 'core.hooksPath pointing elsewhere', damage: (t) => must(t.git(['config', 'core.hooksPath', '.husky/_'])), problem: /core\.hooksPath is \.husky\/_, but this repository's hooks \(lefthook\) are in \.git\/hooks/ },
+      {
+        name: '`lefthook install` from a config without canon',
+        damage: regenerateWithout('lefthook.yml', LEFTHOOK, (t) => [bin(t, 'lefthook'), ['install']]),
+        problem: /lefthook\.yml has no canon block/,
+      },
+      {
+        name: 'core.hooksPath pointing elsewhere',
+        damage: (t) => must(t.git(['config', 'core.hooksPath', '.husky/_'])),
+        problem: /core\.hooksPath is \.husky\/_, but this repository's hooks \(lefthook\) are in \.git\/hooks/,
+      },
       { name: 'a deleted hook', damage: (t) => rmSync(path.join(t.dir, '.git/hooks/pre-push')), problem: /pre-push does not exist/ },
     ],
   },
@@ -125,13 +146,27 @@ const SETUPS: Setup[] = [
         problem: /pre-commit has no canon block/,
       },
       { name: 'a deleted hook', damage: (t) => rmSync(path.join(t.dir, '.git/hooks/pre-push')), problem: /pre-push does not exist/ },
-      { name: 'core.hooksPath pointing elsewhere', damage: (t) => must(t.git(['config', 'core.hooksPath', '.husky/_'])), problem: /core\.hooksPath is \.husky\/_, but this repository's hooks \(simple-git-hooks\) are in \.git\/hooks/ },
+      {
+        name: 'core.hooksPath pointing elsewhere',
+        damage: (t) => must(t.git(['config', 'core.hooksPath', '.husky/_'])),
+        problem: /core\.hooksPath is \.husky\/_, but this repository's hooks \(simple-git-hooks\) are in \.git\/hooks/,
+      },
     ],
   },
   {
     name: 'hand-written core.hooksPath scripts',
-    shape: { name: 'hooks-path', pm: 'npm', packageJson: { name: 'team-app', version: '1.0.0', private: true, scripts: { prepare: 'git config core.hooksPath .githooks' } }, devDependencies: [] },
-    files: { '.githooks/pre-commit': `#!/bin/sh\necho "team check ran" >&2\n[ ! -e team-fail ]\n`, 'CHANGELOG.md': CHANGELOG, '.gitignore': GITIGNORE, 'src/index.js': 'x\n' },
+    shape: {
+      name: 'hooks-path',
+      pm: 'npm',
+      packageJson: { name: 'team-app', version: '1.0.0', private: true, scripts: { prepare: 'git config core.hooksPath .githooks' } },
+      devDependencies: [],
+    },
+    files: {
+      '.githooks/pre-commit': `#!/bin/sh\necho "team check ran" >&2\n[ ! -e team-fail ]\n`,
+      'CHANGELOG.md': CHANGELOG,
+      '.gitignore': GITIGNORE,
+      'src/index.js': 'x\n',
+    },
     executable: ['.githooks/pre-commit'],
     wire: (t) => must(t.git(['config', 'core.hooksPath', '.githooks'])),
     cloneSetup: [['npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']]],
@@ -147,7 +182,11 @@ const SETUPS: Setup[] = [
       ['pre-commit', ['install']],
     ],
     damages: [
-      { name: 'the config without canon, hooks laid again', damage: regenerateWithout('.pre-commit-config.yaml', PRE_COMMIT, () => ['pre-commit', ['install']]), problem: /\.pre-commit-config\.yaml has no canon block/ },
+      {
+        name: 'the config without canon, hooks laid again',
+        damage: regenerateWithout('.pre-commit-config.yaml', PRE_COMMIT, () => ['pre-commit', ['install']]),
+        problem: /\.pre-commit-config\.yaml has no canon block/,
+      },
       { name: 'core.hooksPath pointing elsewhere', damage: (t) => must(t.git(['config', 'core.hooksPath', '.husky/_'])), problem: /core\.hooksPath/ },
     ],
   },
@@ -187,7 +226,7 @@ function hookFile(t: TeamRepo, hook: string): string {
 describe.each(SETUPS)('$name', (setup) => {
   const skip = setup.name.startsWith('the pre-commit framework') && !preCommitAvailable;
   (skip ? test.skip : test)(
-    'main worktree, fresh clone after the team\'s setup, git worktree; team check; changelog; doctor and its fixes; uninstall byte for byte',
+    "main worktree, fresh clone after the team's setup, git worktree; team check; changelog; doctor and its fixes; uninstall byte for byte",
     () => {
       team = createShapedRepo(setup.shape, tarball, setup.files, setup.wire, setup.executable);
       const t = team;
@@ -273,7 +312,11 @@ describe.each(SETUPS)('$name', (setup) => {
       const damages = [
         ...setup.damages,
         { name: 'a deleted runner', damage: (r: TeamRepo) => rmSync(path.join(r.dir, '.git/canon/run')), problem: /no canon hook runner/ },
-        { name: 'a hook script left non-executable', damage: (r: TeamRepo) => chmodSync(hookFile(r, 'pre-commit'), 0o644), problem: /is not executable, so git skips it/ },
+        {
+          name: 'a hook script left non-executable',
+          damage: (r: TeamRepo) => chmodSync(hookFile(r, 'pre-commit'), 0o644),
+          problem: /is not executable, so git skips it/,
+        },
       ];
       for (const [i, d] of damages.entries()) {
         d.damage(t);
@@ -293,7 +336,8 @@ describe.each(SETUPS)('$name', (setup) => {
       expect(uninstall.code).toBe(0);
       const changedTeamFiles = t.git(['diff', '--name-only', teamCommit, '--', ...teamFiles.filter((f) => f !== 'CHANGELOG.md')]).stdout;
       expect(changedTeamFiles).toBe('');
-      for (const rel of teamFiles.filter((f) => f !== 'CHANGELOG.md')) expect(readFileSync(path.join(t.dir, rel), 'utf8')).toBe(t.git(['show', `${teamCommit}:${rel}`]).stdout);
+      for (const rel of teamFiles.filter((f) => f !== 'CHANGELOG.md'))
+        expect(readFileSync(path.join(t.dir, rel), 'utf8')).toBe(t.git(['show', `${teamCommit}:${rel}`]).stdout);
       const hooksPathAfter = t.git(['config', '--local', 'core.hooksPath']);
       expect({ code: hooksPathAfter.code, value: hooksPathAfter.stdout }).toEqual({ code: hooksPathBefore.code, value: hooksPathBefore.stdout });
       expect(t.git(['status', '--porcelain', '--untracked-files=all']).stdout).not.toMatch(/^\?\?/m);

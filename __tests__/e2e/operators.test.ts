@@ -8,7 +8,11 @@ afterEach(() => repo?.cleanup());
 
 describe('a malformed operators.yaml is a configuration error (exit 2) naming its line', () => {
   test.each([
-    ['a tab in the indentation', 'operators:\n  - slug: roman\n\tinitials: RT\n    emails: [roman@example.com]\n', '.claude/operators.yaml:3:1: invalid YAML: Tabs are not allowed as indentation'],
+    [
+      'a tab in the indentation',
+      'operators:\n  - slug: roman\n\tinitials: RT\n    emails: [roman@example.com]\n',
+      '.claude/operators.yaml:3:1: invalid YAML: Tabs are not allowed as indentation',
+    ],
     ['a bad indent', 'operators:\n  - slug: roman\n    initials: RT\n   emails: [roman@example.com]\n', '.claude/operators.yaml:4:'],
     [
       'duplicate initials',
@@ -20,16 +24,28 @@ describe('a malformed operators.yaml is a configuration error (exit 2) naming it
       `${OPERATORS_YAML}  - slug: roman\n    initials: RO\n    emails: [other@example.com]\n`,
       '.claude/operators.yaml:10: slug "roman" is used by more than one operator',
     ],
-    ['initials that are not 2-4 capitals', 'operators:\n  - slug: roman\n    initials: Rt\n    emails: [roman@example.com]\n', '.claude/operators.yaml:3: /operators/0/initials must be 2 to 4 capital letters'],
+    [
+      'initials that are not 2-4 capitals',
+      'operators:\n  - slug: roman\n    initials: Rt\n    emails: [roman@example.com]\n',
+      '.claude/operators.yaml:3: /operators/0/initials must be 2 to 4 capital letters',
+    ],
     [
       'a YAML alias bomb',
       `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n${OPERATORS_YAML}`,
       '.claude/operators.yaml:2:',
     ],
-    ['initials too long', 'operators:\n  - slug: roman\n    initials: ROMAN\n    emails: [roman@example.com]\n', '.claude/operators.yaml:3: /operators/0/initials'],
+    [
+      'initials too long',
+      'operators:\n  - slug: roman\n    initials: ROMAN\n    emails: [roman@example.com]\n',
+      '.claude/operators.yaml:3: /operators/0/initials',
+    ],
   ])('%s', (_name, yaml, message) => {
     repo = createGitRepo({ files: { '.claude/operators.yaml': yaml } });
-    for (const args of [['session', 'whoami'], ['session', 'claim', '--operator', 'roman'], ['commands', 'generate']]) {
+    for (const args of [
+      ['session', 'whoami'],
+      ['session', 'claim', '--operator', 'roman'],
+      ['commands', 'generate'],
+    ]) {
       const r = runCli(args, { cwd: repo.dir, env: repo.env });
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(message);
@@ -65,7 +81,9 @@ describe('commands generate: per-operator Claude Code wrappers', () => {
     const handoff = repo.read('.claude/skills/handoff-sk/SKILL.md');
     expect(handoff).toContain('allowed-tools: Edit(.canon/**), Bash(OPERATOR=sergei npm run handoff -- --from:*)');
     // Default permission mode: the model writes the draft with the Write tool, then runs one literal command (no heredoc).
-    expect(handoff).toMatch(/^OPERATOR=sergei npm run handoff -- --from \.canon\/handoff-\$\{CLAUDE_SESSION_ID\}\.json --session-id \$\{CLAUDE_SESSION_ID\} --yes --json \$ARGUMENTS$/m);
+    expect(handoff).toMatch(
+      /^OPERATOR=sergei npm run handoff -- --from \.canon\/handoff-\$\{CLAUDE_SESSION_ID\}\.json --session-id \$\{CLAUDE_SESSION_ID\} --yes --json \$ARGUMENTS$/m,
+    );
     expect(handoff).not.toContain('<<');
     // The generated marker is a YAML comment in the frontmatter, which Claude Code never sends to the model.
     const [, frontmatter, body] = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(handoff)!;
@@ -86,7 +104,7 @@ describe('commands generate: per-operator Claude Code wrappers', () => {
     expect(commands(repo)).toEqual(['handoff-rt', 'resume-rt', 'resume-zz']);
   });
 
-  test('never overwrites a hand-written file that has a wrapper\'s name; says so and writes the rest', () => {
+  test("never overwrites a hand-written file that has a wrapper's name; says so and writes the rest", () => {
     repo = createGitRepo();
     repo.write('.claude/skills/handoff-rt/SKILL.md', 'my own handoff command\n');
     const r = runCli(['commands', 'generate', '--json'], { cwd: repo.dir, env: repo.env });

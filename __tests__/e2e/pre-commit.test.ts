@@ -27,7 +27,16 @@ describe('pre-commit through husky + lint-staged', () => {
     const committed = repo.git(['show', 'HEAD:docs/sessions/RT-260511-01.md']).stdout;
     const note = parseNote(committed);
     expect(note.entries.map((e) => e.key)).toEqual([
-      'title', 'operator', 'summary', 'workstream', 'tags', 'kind', 'external_id', 'date', 'why_note', 'content_hash',
+      'title',
+      'operator',
+      'summary',
+      'workstream',
+      'tags',
+      'kind',
+      'external_id',
+      'date',
+      'why_note',
+      'content_hash',
     ]);
     expect(note.data.content_hash).toBe(computeContentHash(note.data, note.body));
     const files = repo.git(['show', '--name-only', '--format=', 'HEAD']).stdout.trim().split('\n').sort();
@@ -130,7 +139,8 @@ describe('the commit door, continued', () => {
     repo = seeded();
     const r = repo;
     // Staged: keys out of order (normalisation will move them). Unstaged on top: an edit of a moved key.
-    const scrambled = '---\ndate: 2026-05-11\nexternal_id: RT-260511-02\nkind: session\nsummary: First take.\noperator: roman\ntitle: Scrambled\n---\n## Summary\n\nBody.\n';
+    const scrambled =
+      '---\ndate: 2026-05-11\nexternal_id: RT-260511-02\nkind: session\nsummary: First take.\noperator: roman\ntitle: Scrambled\n---\n## Summary\n\nBody.\n';
     r.write('docs/sessions/RT-260511-02.md', scrambled);
     r.git(['add', 'docs/sessions/RT-260511-02.md']);
     const edited = scrambled.replace('summary: First take.', 'summary: Second take, not staged.');
@@ -155,7 +165,10 @@ describe('the commit door, continued', () => {
     expect(repo.git(['show', 'HEAD:docs/sessions/INDEX.md']).stdout).not.toContain('2026-05');
   });
 
-  test.each([['HUSKY', '0'], ['CANON_HOOKS', '0']])('%s=0 skips canon\'s hook work', (name, value) => {
+  test.each([
+    ['HUSKY', '0'],
+    ['CANON_HOOKS', '0'],
+  ])("%s=0 skips canon's hook work", (name, value) => {
     repo = seeded();
     repo.write('docs/sessions/RT-260511-02.md', sessionNote('RT-260511-02', { operator: 'nobody' }));
     repo.git(['add', '-A']);
@@ -183,8 +196,8 @@ describe('the commit door, continued', () => {
   });
 });
 
-describe('the team\'s own lint-staged entries', () => {
-  test('run from the team\'s own hook line, before canon\'s block, and their failure refuses the commit', () => {
+describe("the team's own lint-staged entries", () => {
+  test("run from the team's own hook line, before canon's block, and their failure refuses the commit", () => {
     repo = createGitRepo({ hooks: true });
     // The team's hook runs lint-staged (wherever it finds its config); canon's block runs after it.
     repo.write('.husky/pre-commit', `npx lint-staged\n${repo.read('.husky/pre-commit')}`);
@@ -202,7 +215,7 @@ describe('the team\'s own lint-staged entries', () => {
     expect(repo.head()).toBe(head);
   });
 
-  test('canon\'s checks run whatever the lint-staged config says: an empty one lets no invalid note in', () => {
+  test("canon's checks run whatever the lint-staged config says: an empty one lets no invalid note in", () => {
     repo = createGitRepo({ hooks: true });
     repo.write('.husky/pre-commit', `npx lint-staged --allow-empty\n${repo.read('.husky/pre-commit')}`);
     repo.write('.lintstagedrc.json', JSON.stringify({ '*.js': 'node -e 0' }));

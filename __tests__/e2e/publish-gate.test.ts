@@ -120,10 +120,25 @@ describe('canon handoff', () => {
       'Pick up the key rotation: the old token was revoked and the new one lives in the vault only. Start with the deploy check, ' +
       'then confirm the CI secret was replaced, and that no log still prints it. Keep the rotation notes short and link the ' +
       'runbook; the next step is the audit of who can read the vault, then closing the incident. Confidence: high';
-    const out = runCli(['handoff', '--yes', '--json', '--title', 'Key rotation', '--summary', `Rotated the key (was ${TOKEN.slice(0, 4)}…).`, '--workstream', 'vault', '--resume-prompt', resume], {
-      cwd: repo.dir,
-      env: { ...repo.env, OPERATOR: 'roman' },
-    });
+    const out = runCli(
+      [
+        'handoff',
+        '--yes',
+        '--json',
+        '--title',
+        'Key rotation',
+        '--summary',
+        `Rotated the key (was ${TOKEN.slice(0, 4)}…).`,
+        '--workstream',
+        'vault',
+        '--resume-prompt',
+        resume,
+      ],
+      {
+        cwd: repo.dir,
+        env: { ...repo.env, OPERATOR: 'roman' },
+      },
+    );
     expect(out.stderr).not.toMatch(/internal error/);
     expect(out.code).toBe(0);
     const result = JSON.parse(out.stdout) as { committed: boolean; pushed: boolean; warnings: string[] };
@@ -140,16 +155,32 @@ describe('canon handoff', () => {
     expect(repo.git(['--git-dir', bare, 'grep', '-I', TOKEN.slice(4, 16), 'main'], { allowFail: true }).code).toBe(1);
   });
 
-  test('a token in the summary reaches the Session Log line masked, with a warning (the note itself is the door\'s to refuse)', () => {
+  test("a token in the summary reaches the Session Log line masked, with a warning (the note itself is the door's to refuse)", () => {
     const repo = store();
     const resume =
       'Pick up the key rotation: the old token was revoked and the new one lives in the vault only. Start with the deploy check, ' +
       'then confirm the CI secret was replaced, and that no log still prints it. Keep the rotation notes short and link the ' +
       'runbook; the next step is the audit of who can read the vault, then closing the incident. Confidence: high';
-    const out = runCli(['handoff', '--yes', '--no-commit', '--json', '--title', 'Key rotation', '--summary', `Rotated ${TOKEN} today.`, '--workstream', 'vault', '--resume-prompt', resume], {
-      cwd: repo.dir,
-      env: { ...repo.env, OPERATOR: 'roman' },
-    });
+    const out = runCli(
+      [
+        'handoff',
+        '--yes',
+        '--no-commit',
+        '--json',
+        '--title',
+        'Key rotation',
+        '--summary',
+        `Rotated ${TOKEN} today.`,
+        '--workstream',
+        'vault',
+        '--resume-prompt',
+        resume,
+      ],
+      {
+        cwd: repo.dir,
+        env: { ...repo.env, OPERATOR: 'roman' },
+      },
+    );
     expect(out.stderr).not.toMatch(/internal error/);
     const result = JSON.parse(out.stdout) as { warnings: string[] };
     expect(result.warnings.join('\n')).toMatch(/1 secret\(s\) in the text for workstreams\/vault\.md were masked/);

@@ -32,7 +32,8 @@ function setup(): Setup {
   repo.git(['commit', '-q', '-m', 'store']);
   repo.git(['remote', 'add', 'origin', bare]);
   repo.git(['push', '-q', '-u', 'origin', 'main']);
-  const remoteHead = (branch = 'main') => repo.git(['--git-dir', bare, 'rev-parse', '-q', '--verify', `refs/heads/${branch}`], { allowFail: true }).stdout.trim();
+  const remoteHead = (branch = 'main') =>
+    repo.git(['--git-dir', bare, 'rev-parse', '-q', '--verify', `refs/heads/${branch}`], { allowFail: true }).stdout.trim();
   return { repo, bare, remoteHead };
 }
 
@@ -56,7 +57,11 @@ describe('the push gate', () => {
   test('a token committed with --no-verify is refused at push, naming the commit and path:line:col, masked; the remote is unchanged', () => {
     const { repo, remoteHead } = setup();
     const before = remoteHead();
-    const sha = commitNoVerify(repo, { 'docs/sessions/RT-260511-02.md': sessionNote('RT-260511-02', {}, `## Summary\n\nDone.\n\nleaked ${TOKEN} here\n`) }, 'add a note with a token');
+    const sha = commitNoVerify(
+      repo,
+      { 'docs/sessions/RT-260511-02.md': sessionNote('RT-260511-02', {}, `## Summary\n\nDone.\n\nleaked ${TOKEN} here\n`) },
+      'add a note with a token',
+    );
     const push = repo.git(['push'], { allowFail: true });
     expect(push.code).not.toBe(0);
     expect(push.stderr).toContain(`commit ${sha.slice(0, 7)} "add a note with a token":`);
@@ -85,9 +90,23 @@ describe('the push gate', () => {
   });
 
   test.each([
-    ['a schema error', (repo: GitRepo) => ({ 'docs/sessions/RT-260511-02.md': normalisedNote(repo, 'RT-260511-02').replace(/^operator: roman$/m, 'operator: 42') }), /RT-260511-02\.md:\d+:\d+: error .*\[(schema|operator)\//],
-    ['a stale content_hash', (repo: GitRepo) => ({ 'docs/sessions/RT-260511-01.md': repo.read('docs/sessions/RT-260511-01.md').replace(/^summary: .*$/m, 'summary: Edited without the door.') }), /RT-260511-01\.md:\d+:\d+: error .*\[hash\/stale\]/],
-    ['a missing INDEX row', (repo: GitRepo) => ({ 'docs/sessions/RT-260511-02.md': normalisedNote(repo, 'RT-260511-02') }), /docs\/sessions\/index\/2026-05\.md:\d+:1: error .*\[index\/stale\]/],
+    [
+      'a schema error',
+      (repo: GitRepo) => ({ 'docs/sessions/RT-260511-02.md': normalisedNote(repo, 'RT-260511-02').replace(/^operator: roman$/m, 'operator: 42') }),
+      /RT-260511-02\.md:\d+:\d+: error .*\[(schema|operator)\//,
+    ],
+    [
+      'a stale content_hash',
+      (repo: GitRepo) => ({
+        'docs/sessions/RT-260511-01.md': repo.read('docs/sessions/RT-260511-01.md').replace(/^summary: .*$/m, 'summary: Edited without the door.'),
+      }),
+      /RT-260511-01\.md:\d+:\d+: error .*\[hash\/stale\]/,
+    ],
+    [
+      'a missing INDEX row',
+      (repo: GitRepo) => ({ 'docs/sessions/RT-260511-02.md': normalisedNote(repo, 'RT-260511-02') }),
+      /docs\/sessions\/index\/2026-05\.md:\d+:1: error .*\[index\/stale\]/,
+    ],
     [
       'a note changed without its INDEX row',
       (repo: GitRepo) => ({ 'docs/sessions/RT-260511-01.md': normalisedNote(repo, 'RT-260511-01', { title: 'Renamed behind the door' }) }),

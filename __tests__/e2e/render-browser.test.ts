@@ -58,7 +58,16 @@ suite('canon render in a headless browser', () => {
     context = await chromium.launchPersistentContext(path.join(temp, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 900, height: 1100 },
     });
     context.on('request', (request) => requests.push(request.url()));
@@ -129,7 +138,9 @@ suite('canon render in a headless browser', () => {
     // A phone: no sideways scrolling of the page itself (tables and code scroll inside their boxes).
     await page.setViewportSize({ width: 375, height: 812 });
     await page.goto(`${base}/docs/sessions/RT-260511-02.html`);
-    const widths = await page.evaluate<{ scroll: number; client: number }>('({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })');
+    const widths = await page.evaluate<{ scroll: number; client: number }>(
+      '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
+    );
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
 
     await page.setViewportSize({ width: 900, height: 1100 });

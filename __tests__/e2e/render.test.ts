@@ -90,7 +90,9 @@ describe('canon render: the pages', () => {
     // Hostile input stays text: raw HTML, a script URL, markup in frontmatter; a remote image is a link, not loaded.
     const hostile = page(repo, 'docs/learnings/hostile-input.html');
     expect(hostile).toContain('<title>Escaping &amp; the &lt;script&gt; tag · LRN-hostile-input</title>');
-    expect(hostile).toContain('<meta name="description" content="Notes are written in a hurry; &quot;quotes&quot; &amp; &lt;tags&gt; in frontmatter stay text.">');
+    expect(hostile).toContain(
+      '<meta name="description" content="Notes are written in a hurry; &quot;quotes&quot; &amp; &lt;tags&gt; in frontmatter stay text.">',
+    );
     expect(hostile).toContain('&lt;b&gt;raw html&lt;/b&gt; and &lt;script&gt;alert(1)&lt;/script&gt; and [a script](javascript:alert(1)) stay text.');
     expect(hostile).toContain('<a class="image-link external" href="https://example.com/chart.png">a remote chart</a>');
     expect(hostile).not.toMatch(/<script|<b>|href="javascript:|<img/);
@@ -113,7 +115,9 @@ describe('canon render: the pages', () => {
     expect(html).toContain('<span class="link-outside" title="tools/build.mjs is not part of the site">tools/build.mjs</span>');
     expect(html).toContain('<code>[[RT-260511-01]]</code>');
     expect(html).toContain('<h2 id="resume-prompt">Resume Prompt</h2>');
-    expect(html).toMatch(/<section class="resume-prompt" aria-labelledby="resume-prompt">\n<h2 id="resume-prompt">Resume Prompt<\/h2>[\s\S]*Confidence: high<\/p>\n<\/section>/);
+    expect(html).toMatch(
+      /<section class="resume-prompt" aria-labelledby="resume-prompt">\n<h2 id="resume-prompt">Resume Prompt<\/h2>[\s\S]*Confidence: high<\/p>\n<\/section>/,
+    );
     // The target anchors exist where the links point.
     expect(page(repo, 'docs/sessions/RT-260511-01.html')).toContain('<h2 id="resume-prompt">');
     expect(page(repo, 'docs/adr/0001-one-bundle.html')).toContain('<h2 id="decision">');
@@ -173,7 +177,13 @@ describe('canon render: incremental', () => {
     repo = createRenderStore();
     render(repo);
     const missing = 'docs/sessions/RT-260511-09.md';
-    repo.write(missing, repo.read('docs/sessions/RT-260511-01.md').replace(/RT-260511-01/g, 'RT-260511-09').replace('2026-05-10', '2026-05-12'));
+    repo.write(
+      missing,
+      repo
+        .read('docs/sessions/RT-260511-01.md')
+        .replace(/RT-260511-01/g, 'RT-260511-09')
+        .replace('2026-05-10', '2026-05-12'),
+    );
     const added = render(repo).json!;
     expect(added.written.sort()).toEqual(['docs/sessions/RT-260511-02.html', 'docs/sessions/RT-260511-09.html', 'docs/sessions/index/2026-05.html']);
     expect(page(repo, 'docs/sessions/RT-260511-02.html')).toContain('<a href="RT-260511-09.html">this</a>');
@@ -182,7 +192,9 @@ describe('canon render: incremental', () => {
     const removed = render(repo).json!;
     expect(removed.removed).toEqual(['docs/sessions/RT-260511-09.html']);
     expect(removed.written.sort()).toEqual(['docs/sessions/RT-260511-02.html', 'docs/sessions/index/2026-05.html']);
-    expect(page(repo, 'docs/sessions/RT-260511-02.html')).toContain('<span class="link-missing" title="docs/sessions/RT-260511-09.md: no such note in the store">this</span>');
+    expect(page(repo, 'docs/sessions/RT-260511-02.html')).toContain(
+      '<span class="link-missing" title="docs/sessions/RT-260511-09.md: no such note in the store">this</span>',
+    );
     expect(existsSync(path.join(repo.dir, 'site/docs/sessions/RT-260511-09.html'))).toBe(false);
   });
 
@@ -202,7 +214,7 @@ describe('canon render: incremental', () => {
     expect(render(repo, ['--force']).json!.written).toHaveLength(14);
   });
 
-  test("a session stub (claimed, not written) has no page and no row", () => {
+  test('a session stub (claimed, not written) has no page and no row', () => {
     repo = createRenderStore({ 'docs/sessions/RT-260512-01.md': '---\nclaimed_at: 2026-05-12T09:00:00Z\noperator: roman\nkind: session\n---\n' });
     const r = render(repo).json!;
     expect(r.written).not.toContain('docs/sessions/RT-260512-01.html');

@@ -95,7 +95,8 @@ describe('resume from its snapshot', () => {
 });
 
 describe("the entry's warm resume (bin/canon.ts) answers exactly as the full command would", () => {
-  const run = (r: GitRepo, args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: r.dir, env: { ...r.env, OPERATOR: 'roman', NO_COLOR: '1', ...env } });
+  const run = (r: GitRepo, args: string[], env: Record<string, string> = {}) =>
+    runCli(args, { cwd: r.dir, env: { ...r.env, OPERATOR: 'roman', NO_COLOR: '1', ...env } });
 
   test('text and JSON from the snapshot equal the rebuilt dashboard, for every plain form of the arguments', () => {
     repo = store();
@@ -105,7 +106,12 @@ describe("the entry's warm resume (bin/canon.ts) answers exactly as the full com
     age(repo.dir);
     run(repo, ['resume', '--limit', '1']); // leaves the snapshot for --limit 1
     rmSync(path.join(repo.dir, CACHE));
-    for (const args of [['resume', '--limit', '1'], ['resume', '--limit=1'], ['resume', '--operator', 'roman', '--limit', '1'], ['resume', '--debug', '--limit=1']]) {
+    for (const args of [
+      ['resume', '--limit', '1'],
+      ['resume', '--limit=1'],
+      ['resume', '--operator', 'roman', '--limit', '1'],
+      ['resume', '--debug', '--limit=1'],
+    ]) {
       const warm = run(repo, args);
       expect({ args, code: warm.code, stdout: warm.stdout, stderr: warm.stderr }).toEqual({ args, code: 0, stdout: cold.stdout, stderr: cold.stderr });
     }

@@ -221,7 +221,10 @@ describe('post-commit', () => {
       expect(runCli(['resume', '--operator', 'roman'], { cwd: r.dir, env: r.env }).code).toBe(0);
       const cache = path.join(r.dir, '.claude/state/resume-cache.json');
       const before = statSync(cache).mtimeMs;
-      r.write('docs/sessions/RT-260511-01.md', frontmatter({ title: 'New', operator: 'roman', summary: 'S.', kind: 'session', external_id: 'RT-260511-01', date: '2026-05-11' }));
+      r.write(
+        'docs/sessions/RT-260511-01.md',
+        frontmatter({ title: 'New', operator: 'roman', summary: 'S.', kind: 'session', external_id: 'RT-260511-01', date: '2026-05-11' }),
+      );
       r.git(['add', '-A']);
       const commit = r.git(['commit', '-m', 'session'], { allowFail: true });
       expect(commit.code).toBe(0);
@@ -232,16 +235,22 @@ describe('post-commit', () => {
       // A handoff's commit carries CANON_POST_COMMIT_RESUME=0: post-commit leaves the cache to the
       // handoff, which refreshes it once, after its commit (ADR-0033).
       const stamp = statSync(cache).mtimeMs;
-      r.write('docs/sessions/RT-260511-02.md', frontmatter({ title: 'Other', operator: 'roman', summary: 'S.', kind: 'session', external_id: 'RT-260511-02', date: '2026-05-11' }));
+      r.write(
+        'docs/sessions/RT-260511-02.md',
+        frontmatter({ title: 'Other', operator: 'roman', summary: 'S.', kind: 'session', external_id: 'RT-260511-02', date: '2026-05-11' }),
+      );
       r.git(['add', '-A']);
       expect(r.git(['commit', '-m', 'by a handoff'], { allowFail: true, env: { CANON_POST_COMMIT_RESUME: '0' } }).code).toBe(0);
       expect(statSync(cache).mtimeMs).toBe(stamp);
       expect(readFileSync(cache, 'utf8')).not.toContain('docs/sessions/RT-260511-02.md');
       const resumePrompt = Array.from({ length: 60 }, (_, i) => `step${i}`).join(' ');
-      const out = runCli(['handoff', '--yes', '--no-push', '--json', '--title', 'Handed off', '--summary', 'Handed off, in a sentence.', '--resume-prompt', resumePrompt], {
-        cwd: r.dir,
-        env: { ...r.env, OPERATOR: 'roman' },
-      });
+      const out = runCli(
+        ['handoff', '--yes', '--no-push', '--json', '--title', 'Handed off', '--summary', 'Handed off, in a sentence.', '--resume-prompt', resumePrompt],
+        {
+          cwd: r.dir,
+          env: { ...r.env, OPERATOR: 'roman' },
+        },
+      );
       expect(out.code).toBe(0);
       const note = (JSON.parse(out.stdout) as { path: string }).path;
       const text = readFileSync(cache, 'utf8');

@@ -18,7 +18,10 @@ function repoFor(options: Parameters<typeof createGitRepo>[0] = {}): GitRepo {
   return repo;
 }
 
-const sessions = (repo: GitRepo) => readdirSync(path.join(repo.dir, 'docs/sessions')).filter((n) => n.endsWith('.md')).sort();
+const sessions = (repo: GitRepo) =>
+  readdirSync(path.join(repo.dir, 'docs/sessions'))
+    .filter((n) => n.endsWith('.md'))
+    .sort();
 
 describe('session claim', () => {
   test('50 parallel claims for one operator and day get 50 distinct ids 01..50, each a valid stub', async () => {
@@ -200,7 +203,12 @@ describe('session rename', () => {
     expect(runCli(['normalize', '--all'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
     expect(runCli(['index'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
     const shard = 'docs/sessions/index/2026-05.md';
-    expect(repo.git(['diff', '--name-only']).stdout.trim().split('\n').sort()).toEqual(['docs/sessions/RT-260511-02.md', 'docs/sessions/RT-260511-03.md', shard, 'workstreams/hooks.md']);
+    expect(repo.git(['diff', '--name-only']).stdout.trim().split('\n').sort()).toEqual([
+      'docs/sessions/RT-260511-02.md',
+      'docs/sessions/RT-260511-03.md',
+      shard,
+      'workstreams/hooks.md',
+    ]);
 
     const r = runCli(['session', 'rename', 'RT-260511-03', '--json'], { cwd: repo.dir, env: repo.env });
     expect(r.stderr).not.toMatch(/internal error/);

@@ -58,7 +58,11 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
 
   test('first run creates one page per note; second run sends nothing; one edit updates exactly that page', async () => {
     const { repo, fake, sync } = await setup({
-      'docs/sessions/RT-260511-01.md': sessionNote('RT-260511-01', { tags: ['hooks', 'sync'], content_hash: 'sha256:' + 'a'.repeat(64) }, '## Summary\n\nShipped **the hook**.\n\n- one\n- two\n'),
+      'docs/sessions/RT-260511-01.md': sessionNote(
+        'RT-260511-01',
+        { tags: ['hooks', 'sync'], content_hash: 'sha256:' + 'a'.repeat(64) },
+        '## Summary\n\nShipped **the hook**.\n\n- one\n- two\n',
+      ),
       'docs/sessions/RT-260511-02.md': sessionNote('RT-260511-02'),
       'workstreams/hooks.md': workstreamNote('hooks'),
     });
@@ -87,7 +91,11 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     // Write-back never changes content_hash, even a stale one.
     expect(written.content_hash).toBe('sha256:' + 'a'.repeat(64));
     expect(fake.propertyText(page!, 'content_hash')).toBe(written.synced_hash);
-    expect(parseNote(repo.read('docs/sessions/RT-260511-01.md')).entries.slice(-5).map((e) => e.key)).toEqual(['content_hash', 'sync_status', 'notion_page_id', 'synced_at', 'synced_hash']);
+    expect(
+      parseNote(repo.read('docs/sessions/RT-260511-01.md'))
+        .entries.slice(-5)
+        .map((e) => e.key),
+    ).toEqual(['content_hash', 'sync_status', 'notion_page_id', 'synced_at', 'synced_hash']);
     expect(repo.read('docs/sync/LAST_SYNC.md')).toMatch(/created 3, updated 0, unchanged 0, failed 0/);
 
     const count = fake.requests.length;
@@ -103,7 +111,10 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     const result = JSON.parse(third.stdout);
     expect(result.counts).toEqual({ create: 0, update: 1, skip: 2, error: 0 });
     const touched = new Set(
-      fake.requests.slice(count).filter((r) => r.method === 'PATCH' && r.path.startsWith('/v1/pages/')).map((r) => r.path.split('/')[3]),
+      fake.requests
+        .slice(count)
+        .filter((r) => r.method === 'PATCH' && r.path.startsWith('/v1/pages/'))
+        .map((r) => r.path.split('/')[3]),
     );
     const updated = fake.pagesByExternalId('RT-260511-02')[0]!;
     expect([...touched]).toEqual([updated.id]);
@@ -127,7 +138,7 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     expect(JSON.parse(result.stdout).actions[0]).toMatchObject({ action: 'create', requests: expect.any(Number), path: 'markdown' });
   });
 
-  test('a note past a request\'s 1000 blocks goes on the block path for that note only, counted before anything is sent, with the reason in the report', async () => {
+  test("a note past a request's 1000 blocks goes on the block path for that note only, counted before anything is sent, with the reason in the report", async () => {
     // 1,100 list items: a request takes at most 1,000 blocks (the fake's markdown endpoints refuse more).
     const items = Array.from({ length: 1100 }, (_, i) => `- item ${i}`).join('\n');
     const { fake, sync } = await setup({
@@ -138,9 +149,17 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     expect(result.code).toBe(0);
     const out = JSON.parse(result.stdout);
     const big = out.actions.find((a: { external_id: string }) => a.external_id === 'RT-260511-21');
-    expect(big).toMatchObject({ action: 'create', path: 'blocks', reason: expect.stringMatching(/block path: it holds 1101 blocks; a request takes at most 1000/) });
+    expect(big).toMatchObject({
+      action: 'create',
+      path: 'blocks',
+      reason: expect.stringMatching(/block path: it holds 1101 blocks; a request takes at most 1000/),
+    });
     expect(fake.requests.filter((r) => r.status === 400 || r.status === 413)).toEqual([]);
-    expect(out.actions.find((a: { external_id: string }) => a.external_id === 'RT-260511-22')).toMatchObject({ action: 'create', path: 'markdown', requests: 1 });
+    expect(out.actions.find((a: { external_id: string }) => a.external_id === 'RT-260511-22')).toMatchObject({
+      action: 'create',
+      path: 'markdown',
+      requests: 1,
+    });
     const page = fake.pagesByExternalId('RT-260511-21')[0]!;
     expect(fake.pageText(page.id).split('\n')).toHaveLength(1101);
     expect(fake.pagesByExternalId('RT-260511-21')).toHaveLength(1);
@@ -148,7 +167,12 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
 
   test('under 20 % injected 5xx and a dropped connection after a create, repeated runs converge: one page per note, all synced', async () => {
     const files: Record<string, string> = {};
-    for (let i = 1; i <= 12; i++) files[`docs/sessions/RT-260512-${String(i).padStart(2, '0')}.md`] = sessionNote(`RT-260512-${String(i).padStart(2, '0')}`, {}, `## Summary\n\nNote ${i}.\n\n- a\n  - b\n    - c\n`);
+    for (let i = 1; i <= 12; i++)
+      files[`docs/sessions/RT-260512-${String(i).padStart(2, '0')}.md`] = sessionNote(
+        `RT-260512-${String(i).padStart(2, '0')}`,
+        {},
+        `## Summary\n\nNote ${i}.\n\n- a\n  - b\n    - c\n`,
+      );
     const { repo, fake, sync } = await setup(files, { faults: { serverErrorRate: 0.2, seed: 42, dropAfterCreate: 2 } });
     let runs = 0;
     let last;
@@ -209,7 +233,10 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     const token = `ghp_${'Zy9Xw8Vu7T'.repeat(3)}abcdef`;
     const good = 'docs/sessions/RT-260511-20.md';
     const bad = 'docs/sessions/RT-260511-21.md';
-    const { repo, fake, sync } = await setup({ [good]: sessionNote('RT-260511-20'), [bad]: sessionNote('RT-260511-21', {}, `## Summary\n\nleaked ${token} here\n`) });
+    const { repo, fake, sync } = await setup({
+      [good]: sessionNote('RT-260511-20'),
+      [bad]: sessionNote('RT-260511-21', {}, `## Summary\n\nleaked ${token} here\n`),
+    });
     const head = () => repo.git(['rev-parse', 'HEAD']).stdout.trim();
     const first = await sync(['--apply', '--commit']);
     expect(first.code).toBe(1);
@@ -347,14 +374,20 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     // The edit is refused as "in the trash" (2026-03-11 renamed `archived`): known as a page that is gone,
     // so it is created again at once — not taken for refused markdown and tried on the block path.
     const sent = fake.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, '<id>')} ${r.status}`);
-    expect(sent).toEqual(['PATCH /v1/pages/<id>/markdown 400', 'GET /v1/databases/<id> 200', 'GET /v1/data_sources/<id> 200', 'POST /v1/data_sources/<id>/query 200', 'POST /v1/pages 200']);
+    expect(sent).toEqual([
+      'PATCH /v1/pages/<id>/markdown 400',
+      'GET /v1/databases/<id> 200',
+      'GET /v1/data_sources/<id> 200',
+      'POST /v1/data_sources/<id>/query 200',
+      'POST /v1/pages 200',
+    ]);
     const pages = fake.pagesByExternalId('RT-260511-16');
     expect(pages).toHaveLength(1);
     expect(pages[0]!.id).not.toBe(page.id);
     expect(data(repo, file).notion_page_id).toBe(pages[0]!.id);
   });
 
-  test('sync sends the committed note; --commit commits only sync metadata on top of it and keeps the user\'s edits where they were (ADR-0013)', async () => {
+  test("sync sends the committed note; --commit commits only sync metadata on top of it and keeps the user's edits where they were (ADR-0013)", async () => {
     const file = 'docs/sessions/RT-260511-17.md';
     const other = 'docs/sessions/RT-260511-18.md';
     const { repo, fake, sync } = await setup({ [file]: sessionNote('RT-260511-17'), [other]: sessionNote('RT-260511-18') });
@@ -484,12 +517,46 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     expect((await spent()).requests).toHaveLength(0);
   });
 
-  test('round trip: what Notion answers to retrieveMarkdown for a synced page is the converter\'s output', async () => {
+  test("round trip: what Notion answers to retrieveMarkdown for a synced page is the converter's output", async () => {
     const body = [
-      '## Summary', '', 'Shipped **the hook**, *fast*, ~~slow~~ and `code`; see [the web](https://example.com/a?b=c).', '',
-      '##### A fifth-level heading', '', '- one', '- two', '  - nested *item*', '    - deeper', '- [x] done', '- [ ] todo', '',
-      '1. first', '2. second', '', '> [!WARNING]', '> Mind the $5 {braces} | pipes ^ and <tags>.', '', '> A quote', '>', '> with a second paragraph', '',
-      '```ts', 'const a = 1;', '', 'console.log(a);', '```', '', '| name | value |', '| --- | --- |', '| a | **1** |', '| b | 2 |', '', '---', '', 'The end.', '',
+      '## Summary',
+      '',
+      'Shipped **the hook**, *fast*, ~~slow~~ and `code`; see [the web](https://example.com/a?b=c).',
+      '',
+      '##### A fifth-level heading',
+      '',
+      '- one',
+      '- two',
+      '  - nested *item*',
+      '    - deeper',
+      '- [x] done',
+      '- [ ] todo',
+      '',
+      '1. first',
+      '2. second',
+      '',
+      '> [!WARNING]',
+      '> Mind the $5 {braces} | pipes ^ and <tags>.',
+      '',
+      '> A quote',
+      '>',
+      '> with a second paragraph',
+      '',
+      '```ts',
+      'const a = 1;',
+      '',
+      'console.log(a);',
+      '```',
+      '',
+      '| name | value |',
+      '| --- | --- |',
+      '| a | **1** |',
+      '| b | 2 |',
+      '',
+      '---',
+      '',
+      'The end.',
+      '',
     ].join('\n');
     const { fake, sync } = await setup({ 'docs/sessions/RT-260511-24.md': sessionNote('RT-260511-24', {}, body) });
     expect((await sync()).code).toBe(0);
@@ -509,7 +576,11 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
 
   test('a link to a note created in the same run is a link to its page at once: the target is sent first (ADR-0035)', async () => {
     const { repo, fake, sync } = await setup({
-      'docs/sessions/RT-260511-25.md': sessionNote('RT-260511-25', {}, '## Summary\n\nFollows up [the next session](RT-260511-26.md) and [a file](../../README.md).\n'),
+      'docs/sessions/RT-260511-25.md': sessionNote(
+        'RT-260511-25',
+        {},
+        '## Summary\n\nFollows up [the next session](RT-260511-26.md) and [a file](../../README.md).\n',
+      ),
       'docs/sessions/RT-260511-26.md': sessionNote('RT-260511-26'),
     });
     const first = await sync(['--apply', '--json']);
@@ -587,13 +658,20 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
 
   test('under 20 % injected 5xx, updates converge too: every page ends exactly as its note', async () => {
     const files: Record<string, string> = {};
-    for (let i = 1; i <= 8; i++) files[`docs/sessions/RT-260513-0${i}.md`] = sessionNote(`RT-260513-0${i}`, {}, `## Summary\n\nNote ${i}.\n\nSecond paragraph ${i}.\n`);
+    for (let i = 1; i <= 8; i++)
+      files[`docs/sessions/RT-260513-0${i}.md`] = sessionNote(`RT-260513-0${i}`, {}, `## Summary\n\nNote ${i}.\n\nSecond paragraph ${i}.\n`);
     const { repo, fake, sync } = await setup(files);
     expect((await sync()).code).toBe(0);
     commitAll(repo, 'write-back');
     for (let i = 1; i <= 8; i++) {
       const file = `docs/sessions/RT-260513-0${i}.md`;
-      repo.write(file, repo.read(file).replace(`Second paragraph ${i}.`, `Second paragraph ${i}, edited.`).replace(`title: Session RT-260513-0${i}`, `title: Session ${i} renamed`));
+      repo.write(
+        file,
+        repo
+          .read(file)
+          .replace(`Second paragraph ${i}.`, `Second paragraph ${i}, edited.`)
+          .replace(`title: Session RT-260513-0${i}`, `title: Session ${i} renamed`),
+      );
     }
     commitAll(repo);
     fake.setFaults({ serverErrorRate: 0.2, seed: 7 });

@@ -57,7 +57,7 @@ function mergeBranches(r: GitRepo, rel: string, edit: (text: string, side: 'a' |
 const addEntry = (text: string, side: 'a' | 'b') => text.replace('### Added\n\n', `### Added\n\n- Feature ${side.toUpperCase()}.\n`);
 
 describe("a team's own CHANGELOG.md", () => {
-  test('init does not route it to canon\'s merge driver; two branches adding an entry conflict with markers and both entries', () => {
+  test("init does not route it to canon's merge driver; two branches adding an entry conflict with markers and both entries", () => {
     const r = teamRepo({ 'CHANGELOG.md': KEEP_A_CHANGELOG });
     const init = canon(r, ['init', '--yes']);
     expect(init.code).toBe(0);
@@ -95,7 +95,12 @@ describe("a team's own CHANGELOG.md", () => {
     // Edits that do not touch each other merge cleanly, as git's own merge would.
     r.git(['merge', '--abort']);
     r.git(['reset', '-q', '--hard', 'HEAD~1']);
-    const clean = mergeBranches(r, 'CHANGELOG.md', (text, side) => (side === 'a' ? text.replace('- First release.', '- First release, A.') : text.replace('- Initial import.', '- Initial import, B.')), 'a2');
+    const clean = mergeBranches(
+      r,
+      'CHANGELOG.md',
+      (text, side) => (side === 'a' ? text.replace('- First release.', '- First release, A.') : text.replace('- Initial import.', '- Initial import, B.')),
+      'a2',
+    );
     expect(clean.code).toBe(0);
     expect(r.read('CHANGELOG.md')).toContain('- First release, A.');
     expect(r.read('CHANGELOG.md')).toContain('- Initial import, B.');
@@ -103,7 +108,8 @@ describe("a team's own CHANGELOG.md", () => {
 
   test("canon's changelog with a real conflict in the team's text: markers, and both new entries kept", () => {
     const entry = (id: string, date: string) => `- [${id}](docs/sessions/${id}.md) · ${date} · Work ${id}`;
-    const section = (...entries: string[]) => `<!-- canon:changelog 2026-12 -->\n## December 2026\n\n${entries.join('\n')}\n<!-- /canon:changelog 2026-12 -->\n`;
+    const section = (...entries: string[]) =>
+      `<!-- canon:changelog 2026-12 -->\n## December 2026\n\n${entries.join('\n')}\n<!-- /canon:changelog 2026-12 -->\n`;
     const changelog = (title: string, ...entries: string[]) => `# ${title}\n\nWhat each session did.\n\n<!-- canon:changelog -->\n\n${section(...entries)}`;
     const r = teamRepo({ 'CHANGELOG.md': changelog('Changelog', entry('RT-261201-01', '2026-12-01')) });
     expect(canon(r, ['init', '--yes']).code).toBe(0);
@@ -112,7 +118,9 @@ describe("a team's own CHANGELOG.md", () => {
     r.git(['commit', '-qm', 'Adopt canon']);
 
     const merge = mergeBranches(r, 'CHANGELOG.md', (_text, side) =>
-      side === 'a' ? changelog('Changelog of A', entry('RT-261202-01', '2026-12-02'), entry('RT-261201-01', '2026-12-01')) : changelog('Changelog of B', entry('RT-261203-01', '2026-12-03'), entry('RT-261201-01', '2026-12-01')),
+      side === 'a'
+        ? changelog('Changelog of A', entry('RT-261202-01', '2026-12-02'), entry('RT-261201-01', '2026-12-01'))
+        : changelog('Changelog of B', entry('RT-261203-01', '2026-12-03'), entry('RT-261201-01', '2026-12-01')),
     );
     expect(merge.code).not.toBe(0);
     const text = r.read('CHANGELOG.md');
@@ -166,7 +174,8 @@ describe("the team's prettier", () => {
     symlinkSync(path.join(tool, 'node_modules'), path.join(r.dir, 'node_modules'));
     expect(canon(r, ['init', '--yes']).code).toBe(0);
     const ignore = r.read('.prettierignore');
-    for (const f of ['/docs/sessions/TEMPLATE.md', '.claude/skills/handoff-*/', '.claude/skills/resume-*/', '/.claude/operators.yaml']) expect(ignore).toContain(f);
+    for (const f of ['/docs/sessions/TEMPLATE.md', '.claude/skills/handoff-*/', '.claude/skills/resume-*/', '/.claude/operators.yaml'])
+      expect(ignore).toContain(f);
 
     const run = spawnSync(path.join(r.dir, 'node_modules/.bin/prettier'), ['--write', '.'], { cwd: r.dir, env: r.env, encoding: 'utf8' });
     expect(run.status).toBe(0);
@@ -204,12 +213,12 @@ describe('a repository with no commits and no remote', () => {
 });
 
 describe('doctor runs what git runs', () => {
-  test("a runner whose CLI exists but cannot start (a zip path, a missing dependency) is named, not passed", () => {
+  test('a runner whose CLI exists but cannot start (a zip path, a missing dependency) is named, not passed', () => {
     const r = teamRepo({});
     expect(canon(r, ['init', '--yes']).code).toBe(0);
     expect(canon(r, ['doctor']).code).toBe(0);
     const runner = path.join(r.dir, '.git/canon/run');
-    r.write('broken/canon.js', "throw new Error(\"Cannot find module 'ajv/dist/2020.js'\");\n");
+    r.write('broken/canon.js', 'throw new Error("Cannot find module \'ajv/dist/2020.js\'");\n');
     const text = r.read('.git/canon/run').replace(/^cli=.*$/m, `cli='${path.join(r.dir, 'broken/canon.js')}'`);
     writeFileSync(runner, text);
     const doctor = canon(r, ['doctor']);

@@ -56,7 +56,19 @@ describe('the user notice of canon handoff', () => {
       const counted = await runHook(repo, hookInput(`mcp__notion__${name}`, { session_id: 'sess-N', cwd: repo.dir }));
       expect(counted.stdout).toBe('');
     }
-    const draft = { title: 'Notion was called', summary: 'A session that called Notion.', workstream: null, tags: [], shipped: [], decisions: [], open_questions: [], next_steps: [], resume_prompt: null, confidence: 'low', quick: true };
+    const draft = {
+      title: 'Notion was called',
+      summary: 'A session that called Notion.',
+      workstream: null,
+      tags: [],
+      shipped: [],
+      decisions: [],
+      open_questions: [],
+      next_steps: [],
+      resume_prompt: null,
+      confidence: 'low',
+      quick: true,
+    };
     writeFileSync(path.join(repo.dir, 'draft.json'), JSON.stringify(draft));
     const run = runCli(['handoff', '--from', 'draft.json', '--session-id', 'sess-N', '--yes', '--no-push', '--json'], { cwd: repo.dir, env: repo.env });
     expect(run.code).toBe(0);

@@ -50,11 +50,36 @@ describe('canon verify', () => {
   });
 
   test.each([
-    ['validate', 'a schema error', () => ({ 'docs/sessions/RT-260511-01.md': repo.read('docs/sessions/RT-260511-01.md').replace(/^date: .*$/m, 'date: yesterday') }), /^schema\//],
-    ['validate', 'a stale content_hash', () => ({ 'docs/sessions/RT-260511-01.md': repo.read('docs/sessions/RT-260511-01.md').replace(/^summary: .*$/m, 'summary: Changed.') }), /^hash\/stale$/],
-    ['normalize', 'keys out of canonical order', () => ({ 'docs/sessions/RT-260511-01.md': repo.read('docs/sessions/RT-260511-01.md').replace(/^(title: .*)\n(operator: .*)$/m, '$2\n$1') }), /^normalize\/changed$/],
-    ['index', 'a stale INDEX row', () => ({ 'docs/sessions/index/2026-05.md': repo.read('docs/sessions/index/2026-05.md').replace('Session RT-260511-01', 'Other') }), /^index\/stale$/],
-    ['links', 'a wikilink left in a note', () => ({ 'workstreams/hooks.md': repo.read('workstreams/hooks.md').replace('A goal.', 'A goal, see [[RT-260511-01]].') }), /^link\/wikilink$/],
+    [
+      'validate',
+      'a schema error',
+      () => ({ 'docs/sessions/RT-260511-01.md': repo.read('docs/sessions/RT-260511-01.md').replace(/^date: .*$/m, 'date: yesterday') }),
+      /^schema\//,
+    ],
+    [
+      'validate',
+      'a stale content_hash',
+      () => ({ 'docs/sessions/RT-260511-01.md': repo.read('docs/sessions/RT-260511-01.md').replace(/^summary: .*$/m, 'summary: Changed.') }),
+      /^hash\/stale$/,
+    ],
+    [
+      'normalize',
+      'keys out of canonical order',
+      () => ({ 'docs/sessions/RT-260511-01.md': repo.read('docs/sessions/RT-260511-01.md').replace(/^(title: .*)\n(operator: .*)$/m, '$2\n$1') }),
+      /^normalize\/changed$/,
+    ],
+    [
+      'index',
+      'a stale INDEX row',
+      () => ({ 'docs/sessions/index/2026-05.md': repo.read('docs/sessions/index/2026-05.md').replace('Session RT-260511-01', 'Other') }),
+      /^index\/stale$/,
+    ],
+    [
+      'links',
+      'a wikilink left in a note',
+      () => ({ 'workstreams/hooks.md': repo.read('workstreams/hooks.md').replace('A goal.', 'A goal, see [[RT-260511-01]].') }),
+      /^link\/wikilink$/,
+    ],
     ['secrets', 'a token', () => ({ 'docs/sessions/RT-260511-02.md': sessionNote('RT-260511-02', { why_note: TOKEN }) }), /^secret\/GITHUB_TOKEN$/],
   ])('%s: %s committed without the door is exit 1 with JSON naming it', (check, _name, files, rule) => {
     reset();
@@ -71,7 +96,10 @@ describe('canon verify', () => {
 
   test('--since finds a secret added and deleted again inside the range, naming the commit; without it HEAD is clean', () => {
     reset();
-    const leak = commitNoVerify({ 'docs/sessions/RT-260511-01.md': repo.read('docs/sessions/RT-260511-01.md').replace('Something shipped.', `Something shipped with ${TOKEN}.`) }, 'leak');
+    const leak = commitNoVerify(
+      { 'docs/sessions/RT-260511-01.md': repo.read('docs/sessions/RT-260511-01.md').replace('Something shipped.', `Something shipped with ${TOKEN}.`) },
+      'leak',
+    );
     repo.git(['reset', '-q', base, '--', 'docs/sessions/RT-260511-01.md']);
     repo.git(['checkout', '-q', '--', 'docs/sessions/RT-260511-01.md']);
     repo.git(['commit', '-q', '--no-verify', '-m', 'take it out again']);

@@ -61,7 +61,12 @@ describe('session whoami: the resolution chain', () => {
   test.each([
     ['--email', ['--email', 'nobody@example.com'], {}, 'The email nobody@example.com (from --email) belongs to no operator'],
     ['$CLAUDE_USER_EMAIL', [], { CLAUDE_USER_EMAIL: 'nobody@example.com' }, 'The email nobody@example.com (from $CLAUDE_USER_EMAIL)'],
-    ['$OPERATOR', [], { OPERATOR: 'nobody' }, '$OPERATOR "nobody" is neither a slug nor initials in .claude/operators.yaml.\nKnown operators: roman (RT), sergei (SK).'],
+    [
+      '$OPERATOR',
+      [],
+      { OPERATOR: 'nobody' },
+      '$OPERATOR "nobody" is neither a slug nor initials in .claude/operators.yaml.\nKnown operators: roman (RT), sergei (SK).',
+    ],
   ])('an input that names nobody (%s) halts instead of falling through to git config', (_name, args, env, message) => {
     repo = createGitRepo();
     const r = whoami(repo, args, env);

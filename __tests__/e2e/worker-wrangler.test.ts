@@ -29,7 +29,10 @@ function freePort(): Promise<number> {
 
 const note = (i: number) => {
   const id = `RT-260511-${String(i).padStart(2, '0')}`;
-  return [`docs/sessions/${id}.md`, `---\ntitle: Session ${i}\noperator: roman\nsummary: Note ${i}.\ntags: [worker]\nkind: session\nexternal_id: ${id}\ndate: 2026-05-11\n---\n## Summary\n\nNote ${i}.\n`];
+  return [
+    `docs/sessions/${id}.md`,
+    `---\ntitle: Session ${i}\noperator: roman\nsummary: Note ${i}.\ntags: [worker]\nkind: session\nexternal_id: ${id}\ndate: 2026-05-11\n---\n## Summary\n\nNote ${i}.\n`,
+  ];
 };
 
 let github: FakeGitHub;
@@ -58,10 +61,30 @@ beforeAll(async () => {
     NOTION_TOKEN: notion.token,
     RUN_TOKEN,
   };
-  const args = ['dev', '--config', CONFIG, '--test-scheduled', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', path.join(temp, 'state'), '--show-interactive-dev-session=false'];
+  const args = [
+    'dev',
+    '--config',
+    CONFIG,
+    '--test-scheduled',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--persist-to',
+    path.join(temp, 'state'),
+    '--show-interactive-dev-session=false',
+  ];
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
   child = spawn(WRANGLER, args, {
-    env: { ...process.env, HOME: temp, XDG_CONFIG_HOME: path.join(temp, 'config'), WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1', WRANGLER_LOG_PATH: path.join(temp, 'logs') },
+    env: {
+      ...process.env,
+      HOME: temp,
+      XDG_CONFIG_HOME: path.join(temp, 'config'),
+      WRANGLER_SEND_METRICS: 'false',
+      CI: 'true',
+      NO_COLOR: '1',
+      WRANGLER_LOG_PATH: path.join(temp, 'logs'),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -105,7 +128,12 @@ describe('npx wrangler dev --test-scheduled', () => {
     expect((await fetch(`${base}/run`, { method: 'POST' })).status).toBe(401);
     const scheduled = await fetch(`${base}/__scheduled?cron=${encodeURIComponent('*/15 * * * *')}`);
     expect(scheduled.status).toBe(200);
-    const pages = () => notion.pages().filter((p) => !p.in_trash).map((p) => notion.propertyText(p, 'external_id')).sort();
+    const pages = () =>
+      notion
+        .pages()
+        .filter((p) => !p.in_trash)
+        .map((p) => notion.propertyText(p, 'external_id'))
+        .sort();
     for (let i = 0; i < 120 && pages().length < 3; i++) await new Promise((r) => setTimeout(r, 250));
     expect(pages()).toEqual(['RT-260511-01', 'RT-260511-02', 'RT-260511-03']);
     // The write-back commit landed on the fake branch, and no token reached what wrangler printed.

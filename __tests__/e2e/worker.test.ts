@@ -17,7 +17,10 @@ const suite = unavailable ? describe.skip : describe;
 
 function note(i: number, extra = ''): [string, string] {
   const id = `RT-260511-${String(i).padStart(2, '0')}`;
-  return [`docs/sessions/${id}.md`, `---\ntitle: Session ${i}\noperator: roman\nsummary: Note ${i}.\ntags: [worker]\nkind: session\nexternal_id: ${id}\ndate: 2026-05-11\n---\n## Summary\n\nNote ${i}.${extra}\n`];
+  return [
+    `docs/sessions/${id}.md`,
+    `---\ntitle: Session ${i}\noperator: roman\nsummary: Note ${i}.\ntags: [worker]\nkind: session\nexternal_id: ${id}\ndate: 2026-05-11\n---\n## Summary\n\nNote ${i}.${extra}\n`,
+  ];
 }
 const store = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => note(i + 1)));
 /** n notes where `links` says which note links to which (1 → 2 is ` See [session 2](RT-260511-02.md).`). */
@@ -93,7 +96,9 @@ suite('the Notion Worker in workerd', () => {
     expect(log[0]!.message).toMatch(/^sync: 20 created, 0 updated, 0 failed in Notion$/);
     expect(log[0]!.author?.name).toBe('canon-sync[bot]');
     expect(github.readFile('docs/sessions/RT-260511-03.md')).toMatch(/sync_status: synced\nnotion_page_id: [0-9a-f-]{36}\n/);
-    expect(github.readFile('docs/sync/LAST_SYNC.md')).toMatch(/created 20, updated 0, unchanged 0, failed 0[\s\S]*- left: 0 changed note\(s\) for the next run/);
+    expect(github.readFile('docs/sync/LAST_SYNC.md')).toMatch(
+      /created 20, updated 0, unchanged 0, failed 0[\s\S]*- left: 0 changed note\(s\) for the next run/,
+    );
     expect(github.requests.some((r) => r.forced)).toBe(false);
 
     // Nothing changed: the branch head is all it reads.
@@ -190,7 +195,7 @@ suite('the Notion Worker in workerd', () => {
     expect(again.body.summary.counts.create).toBe(0);
   });
 
-  it('rebuilds its commit on a branch that moved during the run, keeping a person\'s newer edit', async () => {
+  it("rebuilds its commit on a branch that moved during the run, keeping a person's newer edit", async () => {
     await setUp(6);
     const [edited] = note(2);
     const [other] = note(5);
@@ -198,7 +203,10 @@ suite('the Notion Worker in workerd', () => {
     github.onRequest((request, gh) => {
       if (!pushed && request.method === 'POST' && request.path.endsWith('/git/trees')) {
         pushed = true;
-        gh.commitFiles({ [edited]: gh.readFile(edited)!.replace('\n\nNote 2.\n', '\n\nNote 2, edited by a person.\n'), 'README.md': 'hello\n' }, 'a person pushes');
+        gh.commitFiles(
+          { [edited]: gh.readFile(edited)!.replace('\n\nNote 2.\n', '\n\nNote 2, edited by a person.\n'), 'README.md': 'hello\n' },
+          'a person pushes',
+        );
       }
     });
     const run = await worker!.post('/run');
@@ -235,7 +243,13 @@ suite('the Notion Worker in workerd', () => {
   });
 
   it('one run mirrors a store of linked notes: every note synced, every link made, a cycle costing one more request', async () => {
-    await setUp(linkedStore(5, [[1, 2], [3, 4], [4, 3]]));
+    await setUp(
+      linkedStore(5, [
+        [1, 2],
+        [3, 4],
+        [4, 3],
+      ]),
+    );
     const run = await worker!.post('/run');
     expect(run.status).toBe(200);
     expect(run.body.summary).toMatchObject({ left: 0, counts: { create: 5, update: 0, error: 0 } });
@@ -253,7 +267,14 @@ suite('the Notion Worker in workerd', () => {
   });
 
   it('under 20 % faults on both sides converges within 4 ticks: no tick skipped, one page per note, no write-back lost', async () => {
-    await setUp(linkedStore(8, [[1, 2], [3, 4], [4, 3], [5, 8]]));
+    await setUp(
+      linkedStore(8, [
+        [1, 2],
+        [3, 4],
+        [4, 3],
+        [5, 8],
+      ]),
+    );
     // A GitHub outage: the run gives up after a short backoff (never GitHub's hourly reset) and
     // releases the lock at once — the next call runs.
     github.setFaults({ failNext: 40 });
@@ -269,7 +290,9 @@ suite('the Notion Worker in workerd', () => {
     const converged = () =>
       [1, 2, 3, 4, 5, 6, 7, 8].every((i) => {
         const pages = notion.pagesByExternalId(`RT-260511-0${i}`);
-        return pages.length === 1 && (github.readFile(`docs/sessions/RT-260511-0${i}.md`) ?? '').includes(`sync_status: synced\nnotion_page_id: ${pages[0]!.id}\n`);
+        return (
+          pages.length === 1 && (github.readFile(`docs/sessions/RT-260511-0${i}.md`) ?? '').includes(`sync_status: synced\nnotion_page_id: ${pages[0]!.id}\n`)
+        );
       });
     let ticks = 0;
     while (!converged() && ticks < 4) {
@@ -294,7 +317,10 @@ suite('the Notion Worker in workerd', () => {
     const token = `ghp_${r('a1B2c3D4e5', 36)}`;
     const [edited] = note(2);
     const [fresh, freshText] = note(4, ` Deploy with ${token} today.`);
-    github.commitFiles({ [edited]: github.readFile(edited)!.replace('\n\nNote 2.\n', `\n\nNote 2, token: ${token}\n`), [fresh]: freshText }, 'a person commits with HUSKY=0');
+    github.commitFiles(
+      { [edited]: github.readFile(edited)!.replace('\n\nNote 2.\n', `\n\nNote 2, token: ${token}\n`), [fresh]: freshText },
+      'a person commits with HUSKY=0',
+    );
     notion.requests.length = 0;
     const run = await worker!.post('/run');
     expect(run.status).toBe(200);
@@ -306,7 +332,10 @@ suite('the Notion Worker in workerd', () => {
     expect(notion.requests.filter((q) => q.method !== 'GET' && !q.path.endsWith('/query'))).toEqual([]);
 
     // Written back as the CLI does for a refused note: sync_status error, sync_error naming line and rule, masked.
-    for (const [file, line] of [[edited, 16], [fresh, 12]] as const) {
+    for (const [file, line] of [
+      [edited, 16],
+      [fresh, 12],
+    ] as const) {
       const text = github.readFile(file)!;
       expect(text).toContain(token); // the person's text is theirs to fix
       expect(text).toMatch(/\nsync_status: error\n/);
@@ -359,7 +388,9 @@ suite('the Notion Worker in workerd', () => {
     expect(notion.requests.filter((q) => q.method !== 'GET' && !q.path.endsWith('/query'))).toEqual([]);
     for (const [i, , line, mask, rule] of cases) {
       const [file] = note(i);
-      expect(github.readFile(file)).toMatch(new RegExp(`\\nsync_error: "not sent: ${file.replace(/[.]/g, '\\.')}:${line}: holds a secret[^"]*\\(${mask}\\*{8}, ${rule}\\)`));
+      expect(github.readFile(file)).toMatch(
+        new RegExp(`\\nsync_error: "not sent: ${file.replace(/[.]/g, '\\.')}:${line}: holds a secret[^"]*\\(${mask}\\*{8}, ${rule}\\)`),
+      );
     }
     const everything = [JSON.stringify(run.body), github.readFile('docs/sync/LAST_SYNC.md')!, github.log()[0]!.message, worker!.output()].join('\n');
     for (const secret of [gitlab.slice(4), ghp.slice(4), password.slice(4)]) expect(everything).not.toContain(secret);

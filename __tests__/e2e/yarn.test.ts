@@ -114,7 +114,11 @@ withYarn.each(['pnp', 'node-modules'] as Linker[])('a yarn 4 team repository (%s
       mkdirSync(path.dirname(cli));
       copyFileSync(resolved, cli);
     }
-    writeFileSync(runner, `#!/bin/sh\ncli='${cli}'\nfor f in "$cli"; do\n  [ -f "$f" ] && exec node "$f" "$@"\ndone\necho "canon: canon's CLI ($cli) is installed nowhere: run npm install." >&2\nexit 1\n`, { mode: 0o755 });
+    writeFileSync(
+      runner,
+      `#!/bin/sh\ncli='${cli}'\nfor f in "$cli"; do\n  [ -f "$f" ] && exec node "$f" "$@"\ndone\necho "canon: canon's CLI ($cli) is installed nowhere: run npm install." >&2\nexit 1\n`,
+      { mode: 0o755 },
+    );
     t.write('docs/sessions/AS-261201-02.md', good('AS-261201-02'));
     t.git(['add', '-A']);
     expect(t.git(['commit', '-qm', 'blocked by the broken runner']).code).not.toBe(0);
@@ -146,7 +150,10 @@ withYarn.each(['pnp', 'node-modules'] as Linker[])('a yarn 4 team repository (%s
       // An upgrade whose postinstall does not run (skip-build): canon is now in another zip, and the
       // runner, which asks Plug'n'Play on every run, still reaches it.
       const before = t.yarn(['node', '-p', 'require.resolve("canon-notes/dist/canon.js")'], clone).stdout.trim();
-      const upgrade = t.run('yarn', ['add', '-D', '--mode=skip-build', `canon-notes@file:${bumpTarball(tarball, '99.0.0')}`], { cwd: clone, env: { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' } });
+      const upgrade = t.run('yarn', ['add', '-D', '--mode=skip-build', `canon-notes@file:${bumpTarball(tarball, '99.0.0')}`], {
+        cwd: clone,
+        env: { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' },
+      });
       expect(upgrade.code).toBe(0);
       expect(t.yarn(['node', '-p', 'require.resolve("canon-notes/dist/canon.js")'], clone).stdout.trim()).not.toBe(before);
       expect(t.run(path.join(clone, '.git/canon/run'), ['--version'], { cwd: clone }).stdout.trim()).toBe('99.0.0');

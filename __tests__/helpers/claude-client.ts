@@ -38,11 +38,15 @@ export function ensureClaudeCode(): ClaudeInstall {
     rmSync(CACHE, { recursive: true, force: true });
     mkdirSync(CACHE, { recursive: true });
     writeFileSync(path.join(CACHE, 'package.json'), '{"name":"canon-claude-code-cache","private":true}\n');
-    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}`], {
-      cwd: CACHE,
-      encoding: 'utf8',
-      timeout: 240_000,
-    });
+    const install = spawnSync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}`],
+      {
+        cwd: CACHE,
+        encoding: 'utf8',
+        timeout: 240_000,
+      },
+    );
     if (install.status !== 0) {
       const detail = `${install.stderr ?? ''}${install.error?.message ?? ''}`.trim().split('\n').filter(Boolean).at(-1) ?? `exit ${install.status}`;
       return { ok: false, reason: `npm install @anthropic-ai/claude-code@${CLAUDE_CODE_VERSION} failed (${detail})` };

@@ -33,8 +33,7 @@ const OBJECTS = [
 ];
 
 // A 1×1 PNG, as a note embeds a screenshot inline (data: URL).
-const PNG_1x1 =
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+const PNG_1x1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 /** Paragraphs that talk about secrets without holding one. */
 const PROSE = [
@@ -64,8 +63,7 @@ const PROSE = [
   'In the table below, "secret" marks fields that are masked in logs.',
   'Check the PASSWORD_MIN_LENGTH constant and the `passwordStrength()` helper.',
   'We store only the SHA-256 of the token (`token_sha256`), never the token itself.',
-]
-;
+];
 
 const CODE_BLOCKS = [
   '```ts\nconst token = process.env.NOTION_TOKEN;\nif (!token) throw new Error("NOTION_TOKEN is not set");\nconst apiKey = config.apiKey ?? process.env.API_KEY;\n```',
@@ -122,16 +120,56 @@ function frontmatterOf(kind: 'session' | 'adr' | 'workstream', n: number): strin
   const sync = next() < 0.6 ? [`notion_page_id: ${uuid()}`, `synced_hash: sha256:${hex(64)}`, 'sync_status: synced'] : [];
   const folded =
     next() < 0.3
-      ? ['why_note: >', `  The ${topic} change needed a note because ${pick(OBJECTS)} behaved`, `  differently on ${pick(['Windows', 'macOS', 'a sparse checkout', 'a shallow clone'])}; see ${hex(7)}.`]
+      ? [
+          'why_note: >',
+          `  The ${topic} change needed a note because ${pick(OBJECTS)} behaved`,
+          `  differently on ${pick(['Windows', 'macOS', 'a sparse checkout', 'a shallow clone'])}; see ${hex(7)}.`,
+        ]
       : [];
   if (kind === 'session') {
     const id = `${pick(['RT', 'AN', 'LW', 'SM'])}-26${pad(int(1, 12))}${pad(int(1, 28))}-${pad((n % 99) + 1)}`;
-    return ['---', ...base, `operator: ${pick(OPERATORS)}`, 'kind: session', `external_id: ${id}`, `date: ${date}`, `workstream: ${topic}`, `commits: [${hex(7)}, ${hex(7)}]`, ...folded, ...sync, `content_hash: sha256:${hex(64)}`, '---'].join('\n');
+    return [
+      '---',
+      ...base,
+      `operator: ${pick(OPERATORS)}`,
+      'kind: session',
+      `external_id: ${id}`,
+      `date: ${date}`,
+      `workstream: ${topic}`,
+      `commits: [${hex(7)}, ${hex(7)}]`,
+      ...folded,
+      ...sync,
+      `content_hash: sha256:${hex(64)}`,
+      '---',
+    ].join('\n');
   }
   if (kind === 'adr') {
-    return ['---', ...base, 'status: accepted', 'kind: adr', `external_id: ADR-${String(n).padStart(4, '0')}`, `date: ${date}`, 'deciders: [canon-dev]', ...folded, ...sync, `content_hash: sha256:${hex(64)}`, '---'].join('\n');
+    return [
+      '---',
+      ...base,
+      'status: accepted',
+      'kind: adr',
+      `external_id: ADR-${String(n).padStart(4, '0')}`,
+      `date: ${date}`,
+      'deciders: [canon-dev]',
+      ...folded,
+      ...sync,
+      `content_hash: sha256:${hex(64)}`,
+      '---',
+    ].join('\n');
   }
-  return ['---', ...base, `owner: ${pick(OPERATORS)}`, `status: ${pick(['active', 'paused', 'done'])}`, 'kind: workstream', `external_id: WS-${topic}-${n}`, ...folded, ...sync, `content_hash: sha256:${hex(64)}`, '---'].join('\n');
+  return [
+    '---',
+    ...base,
+    `owner: ${pick(OPERATORS)}`,
+    `status: ${pick(['active', 'paused', 'done'])}`,
+    'kind: workstream',
+    `external_id: WS-${topic}-${n}`,
+    ...folded,
+    ...sync,
+    `content_hash: sha256:${hex(64)}`,
+    '---',
+  ].join('\n');
 }
 
 function sessionBody(): string {
@@ -191,9 +229,25 @@ function adrBody(): string {
 function workstreamBody(): string {
   const log = Array.from(
     { length: int(3, 9) },
-    () => `- [${pick(['RT', 'AN', 'LW'])}-26${pad(int(1, 12))}${pad(int(1, 28))}-0${int(1, 9)}](../sessions/x.md) (2026-${pad(int(1, 12))}-${pad(int(1, 28))}): ${pick(VERBS)} ${pick(OBJECTS)} in ${hex(7)}`,
+    () =>
+      `- [${pick(['RT', 'AN', 'LW'])}-26${pad(int(1, 12))}${pad(int(1, 28))}-0${int(1, 9)}](../sessions/x.md) (2026-${pad(int(1, 12))}-${pad(int(1, 28))}): ${pick(VERBS)} ${pick(OBJECTS)} in ${hex(7)}`,
   );
-  return ['## Goal', '', `${pick(PROSE)}`, '', '## Open questions', '', `- ${pick(PROSE)}`, `- ${pick(PROSE)}`, '', urls(), '', '## Session Log', '', ...log].join('\n');
+  return [
+    '## Goal',
+    '',
+    `${pick(PROSE)}`,
+    '',
+    '## Open questions',
+    '',
+    `- ${pick(PROSE)}`,
+    `- ${pick(PROSE)}`,
+    '',
+    urls(),
+    '',
+    '## Session Log',
+    '',
+    ...log,
+  ].join('\n');
 }
 
 export interface CleanNote {

@@ -88,9 +88,20 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
         if (blocks !== null) break;
       }
       blocks ??= [{ type: 'text', text: 'ok' }];
-      const content = blocks.map((b) => (b.type === 'text' ? b : { type: 'tool_use', id: `toolu_${String(++ids).padStart(6, '0')}`, name: b.name, input: b.input }));
+      const content = blocks.map((b) =>
+        b.type === 'text' ? b : { type: 'tool_use', id: `toolu_${String(++ids).padStart(6, '0')}`, name: b.name, input: b.input },
+      );
       const stopReason = content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn';
-      const message = { id: `msg_${++ids}`, type: 'message', role: 'assistant', model: body.model ?? 'claude-test', content: [] as unknown[], stop_reason: null, stop_sequence: null, usage: { input_tokens: 100, output_tokens: 1 } };
+      const message = {
+        id: `msg_${++ids}`,
+        type: 'message',
+        role: 'assistant',
+        model: body.model ?? 'claude-test',
+        content: [] as unknown[],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 100, output_tokens: 1 },
+      };
       if (!body.stream) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ ...message, content, stop_reason: stopReason, usage: { input_tokens: 100, output_tokens: 10 } }));

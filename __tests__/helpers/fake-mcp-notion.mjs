@@ -28,7 +28,10 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   if (id === undefined) return; // a notification (notifications/initialized, cancelled, …)
   switch (method) {
     case 'initialize':
-      return send({ id, result: { protocolVersion: params?.protocolVersion ?? '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'notion', version: '0.0.1' } } });
+      return send({
+        id,
+        result: { protocolVersion: params?.protocolVersion ?? '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'notion', version: '0.0.1' } },
+      });
     case 'ping':
       return send({ id, result: {} });
     case 'tools/list':
@@ -36,7 +39,8 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     case 'tools/call': {
       if (log) appendFileSync(log, `${params?.name}\n`);
       if (params?.name === 'notion-search') return send({ id, result: { content: [{ type: 'text', text: 'no pages found' }] } });
-      if (params?.name === 'notion-create-pages') return send({ id, result: { content: [{ type: 'text', text: 'permission denied by the workspace' }], isError: true } });
+      if (params?.name === 'notion-create-pages')
+        return send({ id, result: { content: [{ type: 'text', text: 'permission denied by the workspace' }], isError: true } });
       return send({ id, error: { code: -32603, message: 'notion-fetch exploded' } });
     }
     default:

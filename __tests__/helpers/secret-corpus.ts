@@ -74,7 +74,13 @@ export const CORPUS: SecretSample[] = [
   bare('GitLab pipeline trigger token', `glptt-${h(40)}`, 'GITLAB_TOKEN'),
   bare('GitLab runner registration token', `GR1348941${gen(URLSAFE, 20)}`, 'GITLAB_TOKEN'),
   bare('Hugging Face token', `hf_${gen('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', 34)}`, 'HUGGINGFACE_TOKEN'),
-  inLine('Azure storage connection string', `AZURE_STORAGE=DefaultEndpointsProtocol=https;AccountName=canonnotes;AccountKey=`, `${gen(B64, 86)}==`, ';EndpointSuffix=core.windows.net', 'AZURE_STORAGE_KEY'),
+  inLine(
+    'Azure storage connection string',
+    `AZURE_STORAGE=DefaultEndpointsProtocol=https;AccountName=canonnotes;AccountKey=`,
+    `${gen(B64, 86)}==`,
+    ';EndpointSuffix=core.windows.net',
+    'AZURE_STORAGE_KEY',
+  ),
   bare('Azure AD client secret', `${gen(ALNUM, 3)}8Q~${gen(`${ALNUM}_~.-`, 31)}${a(3)}`, 'AZURE_AD_CLIENT_SECRET'),
   bare('Twilio API key', `SK${h(32)}`, 'TWILIO_KEY'),
   bare('Twilio account SID', `AC${h(32)}`, 'TWILIO_KEY'),
@@ -124,7 +130,11 @@ export const CORPUS: SecretSample[] = [
   bare('Octopus Deploy key', `API-${gen(UPPER_ALNUM, 26)}`, 'OCTOPUS_DEPLOY_KEY'),
   bare('Readme token', `rdme_${gen(LOWER_ALNUM, 70)}`, 'README_TOKEN'),
   bare('Microsoft Teams webhook', `https://contoso.webhook.office.com/webhookb2/${uuid()}@${uuid()}/IncomingWebhook/${h(32)}/${uuid()}`, 'TEAMS_WEBHOOK'),
-  bare('1Password secret key', `A3-${gen(UPPER_ALNUM, 6)}-${gen(UPPER_ALNUM, 11)}-${gen(UPPER_ALNUM, 5)}-${gen(UPPER_ALNUM, 5)}-${gen(UPPER_ALNUM, 5)}`, 'ONEPASSWORD_SECRET'),
+  bare(
+    '1Password secret key',
+    `A3-${gen(UPPER_ALNUM, 6)}-${gen(UPPER_ALNUM, 11)}-${gen(UPPER_ALNUM, 5)}-${gen(UPPER_ALNUM, 5)}-${gen(UPPER_ALNUM, 5)}`,
+    'ONEPASSWORD_SECRET',
+  ),
   inLine('curl Authorization header', `curl -H "Authorization: Bearer `, gen(URLSAFE, 40), `" https://api.example.test/v1/me`, 'AUTHORIZATION_HEADER'),
 
   // Secret-named assignments (.env, YAML, JSON, shell) and passwords in URLs.

@@ -26,4 +26,3 @@ export const SAMPLES: Array<[string, string, string]> = [
   ['JWT', `eyJ${r('hbGciOiJIUzI1NiJ9', 17)}.eyJ${r('zdWIiOiIxMjM0NTY3ODkwIn0', 24)}.${r('SflKxwRJSMeKKF2QT4fw', 43)}`, 'JWT'],
   ['npm token', `npm_${r('A1b2C3d4E5', 36)}`, 'NPM_ACCESS_TOKEN'],
 ];
-

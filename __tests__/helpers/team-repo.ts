@@ -23,7 +23,10 @@ export function packCanon(): string {
   const out = mkdtempSync(path.join(CACHE, 'pack-'));
   execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', out], { cwd: CANON_ROOT, stdio: 'pipe' });
   const tarball = readdirSync(out).find((n) => n.endsWith('.tgz'))!;
-  const digest = createHash('sha256').update(readFileSync(path.join(out, tarball))).digest('hex').slice(0, 16);
+  const digest = createHash('sha256')
+    .update(readFileSync(path.join(out, tarball)))
+    .digest('hex')
+    .slice(0, 16);
   const kept = path.join(CACHE, `canon-${digest}.tgz`);
   if (!existsSync(kept)) renameSync(path.join(out, tarball), kept);
   rmSync(out, { recursive: true, force: true });
@@ -32,7 +35,8 @@ export function packCanon(): string {
 
 export const TEAM_FILES = {
   husky: 'npx lint-staged\n',
-  settings: '{\n  "hooks": {\n    "PostToolUse": [\n      { "matcher": "Bash", "hooks": [ { "type": "command", "command": "echo team-hook" } ] }\n    ]\n  }\n}\n',
+  settings:
+    '{\n  "hooks": {\n    "PostToolUse": [\n      { "matcher": "Bash", "hooks": [ { "type": "command", "command": "echo team-hook" } ] }\n    ]\n  }\n}\n',
   gitattributes: '*.png binary\n',
   gitignore: 'node_modules\n',
   adr: '# 1. Use Postgres\n\nDate: 2024-03-01\n\n## Status\n\nAccepted\n\n## Context\n\nWe need a database.\n',
@@ -53,7 +57,11 @@ function template(flavour: Flavour, tarball: string): string {
   if (existsSync(path.join(dir, 'node_modules/.bin/canon'))) return dir;
   const tmp = mkdtempSync(path.join(CACHE, `building-${flavour}-`));
   writeFileSync(path.join(tmp, 'package.json'), packageJson(flavour));
-  execFileSync('npm', ['install', '-D', '--no-audit', '--no-fund', '--ignore-scripts', 'husky@9', 'lint-staged@16', 'prettier@3', tarball], { cwd: tmp, stdio: 'pipe', env: { ...process.env, HUSKY: '0', ...NPM_ENV } });
+  execFileSync('npm', ['install', '-D', '--no-audit', '--no-fund', '--ignore-scripts', 'husky@9', 'lint-staged@16', 'prettier@3', tarball], {
+    cwd: tmp,
+    stdio: 'pipe',
+    env: { ...process.env, HUSKY: '0', ...NPM_ENV },
+  });
   // npm records the tarball relative to the project: make it absolute so copies and clones resolve it.
   for (const name of ['package.json', 'package-lock.json']) {
     const file = path.join(tmp, name);
@@ -164,8 +172,10 @@ function shapeTemplate(shape: TeamShape, tarball: string): string {
   const tmp = mkdtempSync(path.join(CACHE, `building-${shape.name}-`));
   writeFileSync(path.join(tmp, 'package.json'), `${JSON.stringify(shape.packageJson, null, 2)}\n`);
   const env = { ...process.env, HUSKY: '0', ...NPM_ENV, ...PNPM_ENV };
-  if (shape.pm === 'pnpm') execFileSync(pnpmBin(), ['add', '-D', '--ignore-scripts', ...shape.devDependencies, `file:${tarball}`], { cwd: tmp, stdio: 'pipe', env });
-  else execFileSync('npm', ['install', '-D', '--no-audit', '--no-fund', '--ignore-scripts', ...shape.devDependencies, tarball], { cwd: tmp, stdio: 'pipe', env });
+  if (shape.pm === 'pnpm')
+    execFileSync(pnpmBin(), ['add', '-D', '--ignore-scripts', ...shape.devDependencies, `file:${tarball}`], { cwd: tmp, stdio: 'pipe', env });
+  else
+    execFileSync('npm', ['install', '-D', '--no-audit', '--no-fund', '--ignore-scripts', ...shape.devDependencies, tarball], { cwd: tmp, stdio: 'pipe', env });
   // Both record the tarball relative to the project: make it absolute so copies and clones resolve it.
   for (const name of ['package.json', 'package-lock.json', 'pnpm-lock.yaml']) {
     const file = path.join(tmp, name);
@@ -179,7 +189,13 @@ function shapeTemplate(shape: TeamShape, tarball: string): string {
 }
 
 /** A repository of this shape with the team's files, wired by the team (`wire`), committed; canon installed, not wired. */
-export function createShapedRepo(shape: TeamShape, tarball: string, files: Record<string, string>, wire: (t: TeamRepo) => void, executable: string[] = []): TeamRepo {
+export function createShapedRepo(
+  shape: TeamShape,
+  tarball: string,
+  files: Record<string, string>,
+  wire: (t: TeamRepo) => void,
+  executable: string[] = [],
+): TeamRepo {
   const base = mkdtempSync(path.join(os.tmpdir(), `canon-team-${shape.name}-`));
   const home = path.join(base, 'home');
   mkdirSync(home);

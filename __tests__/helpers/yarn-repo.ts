@@ -24,7 +24,11 @@ export interface Yarn {
 
 function registry(): string {
   try {
-    return execFileSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8', env: { ...process.env, ...NPM_ENV } }).trim().replace(/\/$/, '') || 'https://registry.npmjs.org';
+    return (
+      execFileSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8', env: { ...process.env, ...NPM_ENV } })
+        .trim()
+        .replace(/\/$/, '') || 'https://registry.npmjs.org'
+    );
   } catch {
     return 'https://registry.npmjs.org';
   }
@@ -57,14 +61,28 @@ export function obtainYarn(): Yarn | string {
     const env = yarnEnv(shims, npmRegistry);
     // The newest yarn 4, asked of the registry once and then kept: later runs need no lookup.
     const known = path.join(CACHE, 'corepack-yarn-version');
-    const pinned = existsSync(known) ? readFileSync(known, 'utf8').trim() : execFileSync('corepack', ['yarn@4', '--version'], { cwd: CACHE, encoding: 'utf8', stdio: 'pipe', env: { ...process.env, ...env }, timeout: 180_000 }).trim();
+    const pinned = existsSync(known)
+      ? readFileSync(known, 'utf8').trim()
+      : execFileSync('corepack', ['yarn@4', '--version'], {
+          cwd: CACHE,
+          encoding: 'utf8',
+          stdio: 'pipe',
+          env: { ...process.env, ...env },
+          timeout: 180_000,
+        }).trim();
     if (/^4\.\d+\.\d+$/.test(pinned)) {
       writeFileSync(known, `${pinned}\n`);
       return { version: pinned, env };
     }
     reasons.push(`corepack gave yarn ${pinned}`);
   } catch (error) {
-    reasons.push(`corepack: ${String((error as { stderr?: Buffer }).stderr ?? error).trim().split('\n')[0]}`);
+    reasons.push(
+      `corepack: ${
+        String((error as { stderr?: Buffer }).stderr ?? error)
+          .trim()
+          .split('\n')[0]
+      }`,
+    );
   }
   // The npm package yarn publishes its CLI as, behind a `yarn` shim of our own.
   try {
@@ -84,7 +102,8 @@ export function obtainYarn(): Yarn | string {
 }
 
 /** The `.gitignore` `yarn init` writes for a project without zero-installs. */
-export const YARN_GITIGNORE = '.yarn/*\n!.yarn/patches\n!.yarn/plugins\n!.yarn/releases\n!.yarn/sdks\n!.yarn/versions\n\n# Swap the comments on the following lines if you wish to use zero-installs\n.pnp.*\nnode_modules\n';
+export const YARN_GITIGNORE =
+  '.yarn/*\n!.yarn/patches\n!.yarn/plugins\n!.yarn/releases\n!.yarn/sdks\n!.yarn/versions\n\n# Swap the comments on the following lines if you wish to use zero-installs\n.pnp.*\nnode_modules\n';
 
 /**
  * The two teams: Plug'n'Play with husky laid by postinstall (the route husky documents for yarn 2+)
@@ -107,7 +126,12 @@ function template(linker: Linker, tarball: string, yarn: Yarn): string {
   if (linker === 'node-modules') writeFileSync(path.join(tmp, '.yarnrc.yml'), 'nodeLinker: node-modules\n');
   writeFileSync(path.join(tmp, 'yarn.lock'), '');
   const deps = linker === 'pnp' ? ['husky@9', `canon-notes@file:${tarball}`] : [`canon-notes@file:${tarball}`];
-  execFileSync('yarn', ['add', '-D', ...deps], { cwd: tmp, stdio: 'pipe', env: { ...process.env, ...yarn.env, HUSKY: '0', CI: '', YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' }, timeout: 600_000 });
+  execFileSync('yarn', ['add', '-D', ...deps], {
+    cwd: tmp,
+    stdio: 'pipe',
+    env: { ...process.env, ...yarn.env, HUSKY: '0', CI: '', YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' },
+    timeout: 600_000,
+  });
   const out = mkdtempSync(path.join(CACHE, `building-yarn-${linker}-`));
   for (const name of ['package.json', 'yarn.lock', '.yarnrc.yml']) if (existsSync(path.join(tmp, name))) renameSync(path.join(tmp, name), path.join(out, name));
   rmSync(tmp, { recursive: true, force: true });
@@ -144,7 +168,8 @@ export function createYarnTeamRepo(linker: Linker, tarball: string, yarn: Yarn):
     writeFileSync(file, text);
   };
   const yarnRun: YarnTeamRepo['yarn'] = (args, cwd) => run('yarn', args, { cwd: cwd ?? dir });
-  for (const name of ['package.json', 'yarn.lock', '.yarnrc.yml']) if (existsSync(path.join(from, name))) write(name, readFileSync(path.join(from, name), 'utf8'));
+  for (const name of ['package.json', 'yarn.lock', '.yarnrc.yml'])
+    if (existsSync(path.join(from, name))) write(name, readFileSync(path.join(from, name), 'utf8'));
   git(['init', '-q', '-b', 'main']);
   git(['config', 'user.name', 'Alice Smith']);
   git(['config', 'user.email', 'alice@team.example']);

@@ -122,7 +122,11 @@ describe('createProgress', () => {
   });
 
   test('silent when not a TTY, when disabled (--json) and for small jobs', () => {
-    for (const [s, enabled, total] of [[stream(false), true, 1000], [stream(true), false, 1000], [stream(true), true, 10]] as const) {
+    for (const [s, enabled, total] of [
+      [stream(false), true, 1000],
+      [stream(true), false, 1000],
+      [stream(true), true, 10],
+    ] as const) {
       const bar = createProgress('x', total, { enabled, stream: s, minItems: 100 });
       bar.tick();
       bar.done();

@@ -50,7 +50,11 @@ describe('fake Notion: the differences between versions', () => {
 
   test('the markdown dialect follows the version; replace_content_range is refused on 2026-12-01; the markdown endpoints need 2026-03-11', async () => {
     fake = await startFakeNotion();
-    const created = await call(fake, '2026-03-11', 'POST', '/v1/pages', { parent: { data_source_id: fake.dataSourceId }, properties, markdown: 'One.\n> Quote\n\tChild.\n' });
+    const created = await call(fake, '2026-03-11', 'POST', '/v1/pages', {
+      parent: { data_source_id: fake.dataSourceId },
+      properties,
+      markdown: 'One.\n> Quote\n\tChild.\n',
+    });
     const id = created.json.id;
     expect((await call(fake, '2026-03-11', 'GET', `/v1/pages/${id}/markdown`)).json.markdown).toBe('One.\n> Quote\n\tChild.\n');
     expect((await call(fake, '2026-12-01', 'GET', `/v1/pages/${id}/markdown`)).json.markdown).toBe('One.\n\n<quote>\nQuote\n\nChild.\n</quote>\n');
@@ -63,9 +67,21 @@ describe('fake Notion: the differences between versions', () => {
 
   test('update_content is all or nothing: one edit that does not match leaves the page as it was', async () => {
     fake = await startFakeNotion();
-    const created = await call(fake, '2026-03-11', 'POST', '/v1/pages', { parent: { data_source_id: fake.dataSourceId }, properties, markdown: 'One.\nTwo.\n' });
+    const created = await call(fake, '2026-03-11', 'POST', '/v1/pages', {
+      parent: { data_source_id: fake.dataSourceId },
+      properties,
+      markdown: 'One.\nTwo.\n',
+    });
     const id = created.json.id;
-    const edits = { type: 'update_content', update_content: { content_updates: [{ old_str: 'One.', new_str: 'Uno.' }, { old_str: 'Three.', new_str: 'Tres.' }] } };
+    const edits = {
+      type: 'update_content',
+      update_content: {
+        content_updates: [
+          { old_str: 'One.', new_str: 'Uno.' },
+          { old_str: 'Three.', new_str: 'Tres.' },
+        ],
+      },
+    };
     expect((await call(fake, '2026-03-11', 'PATCH', `/v1/pages/${id}/markdown`, edits)).status).toBe(400);
     expect(fake.pageMarkdown(id)).toBe('One.\nTwo.\n');
   });

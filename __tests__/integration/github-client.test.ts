@@ -32,7 +32,7 @@ async function setup(faults: GitHubFaults = {}, deadline?: () => number | null):
   return { gh, sleeps, now: () => clock };
 }
 
-describe('the Worker\'s GitHub client under the one retry policy', () => {
+describe("the Worker's GitHub client under the one retry policy", () => {
   test('a 5xx backs off briefly, never waiting for the hourly x-ratelimit-reset every answer carries', async () => {
     const { gh, sleeps } = await setup({ failNext: 4 });
     expect(await gh.head('main')).toBe(fake!.head());
@@ -64,7 +64,7 @@ describe('the Worker\'s GitHub client under the one retry policy', () => {
     expect(fake!.requests).toHaveLength(1);
   });
 
-  test('no wait ends past the run\'s deadline', async () => {
+  test("no wait ends past the run's deadline", async () => {
     let deadline = 0;
     const { gh, sleeps, now } = await setup({ failNext: 50 }, () => deadline);
     deadline = now() + 1200;
@@ -76,7 +76,13 @@ describe('the Worker\'s GitHub client under the one retry policy', () => {
     const { gh } = await setup({ dropRate: 0.3, seed: 5 });
     const head = await gh.head('main');
     const tree = await gh.tree(head);
-    const sha = await gh.commit({ parent: head, baseTree: tree.sha, files: [{ path: 'b.md', mode: '100644', content: 'b\n' }], message: 'write-back', author: { name: 'bot', email: 'bot@example.com' } });
+    const sha = await gh.commit({
+      parent: head,
+      baseTree: tree.sha,
+      files: [{ path: 'b.md', mode: '100644', content: 'b\n' }],
+      message: 'write-back',
+      author: { name: 'bot', email: 'bot@example.com' },
+    });
     expect(await gh.advance('main', sha)).toBe(true);
     expect(fake!.requests.some((r) => r.status === -1)).toBe(true);
     expect(fake!.head()).toBe(sha);

@@ -56,7 +56,7 @@ describe('claim stubs and their owners', () => {
 });
 
 describe('temp files of killed writers', () => {
-  test('a gone pid\'s temp goes at once, a live one\'s stays, any older than an hour goes', () => {
+  test("a gone pid's temp goes at once, a live one's stays, any older than an hour goes", () => {
     const dir = folder();
     const gone = gonePid();
     writeFileSync(path.join(dir, `.claim-${gone}-9f0c1ab2e3d4.tmp`), '');

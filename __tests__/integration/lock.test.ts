@@ -60,7 +60,8 @@ function holderProcess(holdMs: number, staleMs = 60_000): Promise<ChildProcess> 
   });
 }
 
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.on('exit', () => resolve())));
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.on('exit', () => resolve())));
 
 describe('acquireLock (refuses when held: sync, backfill)', () => {
   test('a live holder is named; a dead one on this machine is broken and reported', () => {

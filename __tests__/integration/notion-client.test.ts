@@ -11,7 +11,9 @@ afterEach(async () => {
 });
 
 /** The real @notionhq/client against the fake server; sleeps are recorded, not waited. */
-async function setup(options: FakeNotionOptions = {}): Promise<{ api: NotionApi; sleeps: number[]; dataSourceId: string; props: (id: string) => Record<string, unknown> }> {
+async function setup(
+  options: FakeNotionOptions = {},
+): Promise<{ api: NotionApi; sleeps: number[]; dataSourceId: string; props: (id: string) => Record<string, unknown> }> {
   fake = await startFakeNotion(options);
   const sleeps: number[] = [];
   const api = createNotionApi({
@@ -24,7 +26,8 @@ async function setup(options: FakeNotionOptions = {}): Promise<{ api: NotionApi;
   });
   const dataSourceId = await api.resolveDataSource({ databaseId: fake.databaseId });
   const { map } = matchSchema(await api.readSchema(dataSourceId), {});
-  const props = (id: string) => buildProperties({ kind: 'session', externalId: id, contentHash: 'sha256:x', data: { title: `Note ${id}`, operator: 'roman' } }, map);
+  const props = (id: string) =>
+    buildProperties({ kind: 'session', externalId: id, contentHash: 'sha256:x', data: { title: `Note ${id}`, operator: 'roman' } }, map);
   return { api, sleeps, dataSourceId, props };
 }
 
@@ -53,7 +56,12 @@ describe('Notion adapter against the fake server', () => {
     const page = await api.createPage({ dataSourceId, idProperty: 'external_id', externalId: 'O-1', properties: props('O-1'), body: markdownToBlocks('hi') });
     expect(page.adopted).toBe(false);
     // The lookup before the first create only: a 529 was not applied, so nothing is looked up again.
-    expect(fake!.requests.slice(origin).map((r) => `${r.path.endsWith('/query') ? 'query' : r.path} ${r.status}`)).toEqual(['query 200', '/v1/pages 529', '/v1/pages 529', '/v1/pages 200']);
+    expect(fake!.requests.slice(origin).map((r) => `${r.path.endsWith('/query') ? 'query' : r.path} ${r.status}`)).toEqual([
+      'query 200',
+      '/v1/pages 529',
+      '/v1/pages 529',
+      '/v1/pages 200',
+    ]);
     expect(sleeps.slice(before).filter((ms) => ms > 10)).toEqual([3000, 3000]); // (the bucket paces in ms after a rate limit)
     expect(fake!.pagesByExternalId('O-1')).toHaveLength(1);
 
@@ -82,7 +90,13 @@ describe('Notion adapter against the fake server', () => {
   test('a create whose answer is lost is looked up, not repeated: one page', async () => {
     const { api, dataSourceId, props } = await setup();
     fake!.setFaults({ dropAfterCreate: 1 });
-    const page = await api.createPage({ dataSourceId, idProperty: 'external_id', externalId: 'B-1', properties: props('B-1'), body: markdownToBlocks('body text') });
+    const page = await api.createPage({
+      dataSourceId,
+      idProperty: 'external_id',
+      externalId: 'B-1',
+      properties: props('B-1'),
+      body: markdownToBlocks('body text'),
+    });
     expect(page.adopted).toBe(true);
     expect(fake!.pagesByExternalId('B-1').map((p) => p.id)).toEqual([page.id]);
     expect(fake!.pageText(page.id)).toBe('body text');
@@ -96,12 +110,18 @@ describe('Notion adapter against the fake server', () => {
     const origin = fake!.requests.length;
     await api.createPage({ dataSourceId, idProperty: 'external_id', externalId: 'C-1', properties: props('C-1'), body: [] });
     expect(fake!.pagesByExternalId('C-1')).toHaveLength(1);
-    expect(fake!.requests.slice(origin).map((r) => r.path.endsWith('/query') ? 'query' : r.path)).toEqual(['query', '/v1/pages', 'query', '/v1/pages']);
+    expect(fake!.requests.slice(origin).map((r) => (r.path.endsWith('/query') ? 'query' : r.path))).toEqual(['query', '/v1/pages', 'query', '/v1/pages']);
   });
 
   test('under 20 % injected 5xx, body replacement ends with exactly the new body', async () => {
     const { api, dataSourceId, props } = await setup();
-    const first = await api.createPage({ dataSourceId, idProperty: 'external_id', externalId: 'D-1', properties: props('D-1'), body: markdownToBlocks('- a\n- b\n  - c\n') });
+    const first = await api.createPage({
+      dataSourceId,
+      idProperty: 'external_id',
+      externalId: 'D-1',
+      properties: props('D-1'),
+      body: markdownToBlocks('- a\n- b\n  - c\n'),
+    });
     fake!.setFaults({ serverErrorRate: 0.2, seed: 7 });
     const body = markdownToBlocks(Array.from({ length: 150 }, (_, i) => `- new ${i}`).join('\n'));
     let done = false;
@@ -129,10 +149,15 @@ describe('TokenBucket', () => {
   test('lets a burst through, then paces to the rate', async () => {
     let now = 0;
     const waits: number[] = [];
-    const bucket = new TokenBucket(3, 3, () => now, async (ms) => {
-      waits.push(ms);
-      now += ms;
-    });
+    const bucket = new TokenBucket(
+      3,
+      3,
+      () => now,
+      async (ms) => {
+        waits.push(ms);
+        now += ms;
+      },
+    );
     for (let i = 0; i < 9; i++) await bucket.take();
     // 3 at once, then 6 more at 3/s: two seconds of waiting in all.
     expect(now).toBeGreaterThanOrEqual(1999);
@@ -154,17 +179,28 @@ describe('the fake server holds clients to Notion rules', () => {
 
   test('Notion-Version, page_size, text length, nesting and language are checked with Notion error shapes', async () => {
     fake = await startFakeNotion();
-    expect(await call(`/v1/databases/${fake.databaseId}`, { version: null })).toMatchObject({ status: 400, body: { object: 'error', code: 'missing_version' } });
+    expect(await call(`/v1/databases/${fake.databaseId}`, { version: null })).toMatchObject({
+      status: 400,
+      body: { object: 'error', code: 'missing_version' },
+    });
     const query = await call(`/v1/data_sources/${fake.dataSourceId}/query`, { method: 'POST', body: { page_size: 101 } });
     expect(query).toMatchObject({ status: 400, body: { code: 'validation_error' } });
     const page = await call('/v1/pages', { method: 'POST', body: { parent: { data_source_id: fake.dataSourceId }, properties: {} } });
     const id = page.body.id as string;
-    const paragraph = (text: string, children?: unknown[]) => ({ type: 'paragraph', paragraph: { rich_text: [{ type: 'text', text: { content: text } }], ...(children ? { children } : {}) } });
+    const paragraph = (text: string, children?: unknown[]) => ({
+      type: 'paragraph',
+      paragraph: { rich_text: [{ type: 'text', text: { content: text } }], ...(children ? { children } : {}) },
+    });
     const long = await call(`/v1/blocks/${id}/children`, { method: 'PATCH', body: { children: [paragraph('x'.repeat(2001))] } });
-    expect(long.body.message).toBe('body failed validation: body.children[0].paragraph.rich_text[0].text.content.length should be ≤ `2000`, instead was `2001`.');
+    expect(long.body.message).toBe(
+      'body failed validation: body.children[0].paragraph.rich_text[0].text.content.length should be ≤ `2000`, instead was `2001`.',
+    );
     const deep = await call(`/v1/blocks/${id}/children`, { method: 'PATCH', body: { children: [paragraph('a', [paragraph('b', [paragraph('c')])])] } });
     expect(deep).toMatchObject({ status: 400, body: { message: expect.stringContaining('children should be not present') } });
-    const code = await call(`/v1/blocks/${id}/children`, { method: 'PATCH', body: { children: [{ type: 'code', code: { rich_text: [], language: 'klingon' } }] } });
+    const code = await call(`/v1/blocks/${id}/children`, {
+      method: 'PATCH',
+      body: { children: [{ type: 'code', code: { rich_text: [], language: 'klingon' } }] },
+    });
     expect(code.status).toBe(400);
     const many = await call(`/v1/blocks/${id}/children`, { method: 'PATCH', body: { children: Array.from({ length: 101 }, () => paragraph('p')) } });
     expect(many.status).toBe(400);
@@ -175,7 +211,13 @@ describe('the fake server holds clients to Notion rules', () => {
     const api = createNotionApi({ token: fake.token, baseUrl: fake.baseUrl, requestsPerSecond: 1000 });
     const dataSourceId = await api.resolveDataSource({ databaseId: fake.databaseId });
     const body = markdownToBlocks(Array.from({ length: 250 }, (_, i) => `${i + 1}. n${i}`).join('\n'));
-    const page = await api.createPage({ dataSourceId, idProperty: 'external_id', externalId: 'E-1', properties: { external_id: { rich_text: [{ type: 'text', text: { content: 'E-1', link: null } }] } }, body });
+    const page = await api.createPage({
+      dataSourceId,
+      idProperty: 'external_id',
+      externalId: 'E-1',
+      properties: { external_id: { rich_text: [{ type: 'text', text: { content: 'E-1', link: null } }] } },
+      body,
+    });
     const first = await call(`/v1/blocks/${page.id}/children`);
     expect(first.body).toMatchObject({ object: 'list', has_more: true });
     expect((first.body.results as unknown[]).length).toBe(100);

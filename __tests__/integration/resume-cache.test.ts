@@ -103,15 +103,44 @@ describe('resume cache', () => {
     ['another version', JSON.stringify({ tool: 'canon resume cache', version: 999, path: [], key: [], type: '', a: [], b: [], c: [], d: [] })],
     ['a foreign JSON file', JSON.stringify({ entries: { 'docs/sessions/RT-260511-01.md': { key: 'x' } } })],
     // Version 1 had no ended_at column: its rows would order one day's sessions by NN alone.
-    ['the previous version', JSON.stringify({ tool: 'canon resume cache', version: 1, path: ['docs/sessions/RT-260511-01.md'], key: ['x'], type: 's', a: ['roman'], b: ['2026-05-11'], c: ['old'], d: [null] })],
-    ['columns of the wrong length', JSON.stringify({ tool: 'canon resume cache', version: RESUME_CACHE_VERSION, path: ['docs/sessions/RT-260511-01.md'], key: [], type: 's', a: [], b: [], c: [], d: [] })],
+    [
+      'the previous version',
+      JSON.stringify({
+        tool: 'canon resume cache',
+        version: 1,
+        path: ['docs/sessions/RT-260511-01.md'],
+        key: ['x'],
+        type: 's',
+        a: ['roman'],
+        b: ['2026-05-11'],
+        c: ['old'],
+        d: [null],
+      }),
+    ],
+    [
+      'columns of the wrong length',
+      JSON.stringify({
+        tool: 'canon resume cache',
+        version: RESUME_CACHE_VERSION,
+        path: ['docs/sessions/RT-260511-01.md'],
+        key: [],
+        type: 's',
+        a: [],
+        b: [],
+        c: [],
+        d: [],
+      }),
+    ],
   ])('a cache holding %s is ignored and rebuilt', async (_name, text) => {
     repo = committedStore();
     repo.write(RESUME_CACHE_FILE, text);
     const store = await read(repo);
     expect(store.stats).toMatchObject({ cache: 'cold', read: 5 });
     expect(store.sessions).toHaveLength(3);
-    expect(JSON.parse(readFileSync(path.join(repo.dir, RESUME_CACHE_FILE), 'utf8'))).toMatchObject({ tool: 'canon resume cache', version: RESUME_CACHE_VERSION });
+    expect(JSON.parse(readFileSync(path.join(repo.dir, RESUME_CACHE_FILE), 'utf8'))).toMatchObject({
+      tool: 'canon resume cache',
+      version: RESUME_CACHE_VERSION,
+    });
     expect((await read(repo)).stats.read).toBe(0);
   });
 

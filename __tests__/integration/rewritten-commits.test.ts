@@ -37,7 +37,7 @@ describe('the rewritten commits, from the reflog', () => {
     expect(await readRewrittenCommits(r.dir, 'amend')).toEqual([]);
   });
 
-  test('a rebase: picks paired with their old selves, a fixup\'s commits with the one they went into, a reworded commit with itself', async () => {
+  test("a rebase: picks paired with their old selves, a fixup's commits with the one they went into, a reworded commit with itself", async () => {
     const r = repo();
     r.git(['checkout', '-qb', 'feature']);
     commit(r, 'b.txt', 'b\n', 'feature one');

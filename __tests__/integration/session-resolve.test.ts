@@ -31,15 +31,36 @@ describe('resolveSessionIdFor', () => {
     expect(resolveSessionIdFor(dir, 'flag', env)).toEqual({ id: 'flag', source: 'flag' });
     expect(resolveSessionIdFor(dir, undefined, env)).toEqual({ id: 'code', source: 'env-claude-code' });
     expect(resolveSessionIdFor(dir, ' ', { CLAUDE_SESSION_ID: 'old' })).toEqual({ id: 'old', source: 'env-claude' });
-    expect(resolveSessionIdFor(dir, '${CLAUDE_SESSION_ID}', { CLAUDE_CODE_SESSION_ID: '$CLAUDE_CODE_SESSION_ID' })).toEqual({ id: 'newest', source: 'only-session' });
+    expect(resolveSessionIdFor(dir, '${CLAUDE_SESSION_ID}', { CLAUDE_CODE_SESSION_ID: '$CLAUDE_CODE_SESSION_ID' })).toEqual({
+      id: 'newest',
+      source: 'only-session',
+    });
   });
 
   test('no id: the one live session; a live one beats ended ones; several live ones are refused; stale ones are nobody', () => {
-    expect(resolveSessionIdFor(withSessions([{ id: 'a', ageMin: 5 }, { id: 'b', ageMin: 1, ended: true }]), undefined, {}).id).toBe('a');
+    expect(
+      resolveSessionIdFor(
+        withSessions([
+          { id: 'a', ageMin: 5 },
+          { id: 'b', ageMin: 1, ended: true },
+        ]),
+        undefined,
+        {},
+      ).id,
+    ).toBe('a');
     rmSync(root, { recursive: true, force: true });
     expect(resolveSessionIdFor(withSessions([{ id: 'b', ageMin: 1, ended: true }]), undefined, {}).id).toBe('b');
     rmSync(root, { recursive: true, force: true });
-    expect(() => resolveSessionIdFor(withSessions([{ id: 'a', ageMin: 5 }, { id: 'c', ageMin: 2 }]), undefined, {})).toThrow(UsageError);
+    expect(() =>
+      resolveSessionIdFor(
+        withSessions([
+          { id: 'a', ageMin: 5 },
+          { id: 'c', ageMin: 2 },
+        ]),
+        undefined,
+        {},
+      ),
+    ).toThrow(UsageError);
     rmSync(root, { recursive: true, force: true });
     expect(resolveSessionIdFor(withSessions([{ id: 'old', ageMin: 24 * 60 }]), undefined, {})).toEqual({ id: null, source: 'none' });
   });
@@ -51,8 +72,17 @@ describe('renderSessionStartContext', () => {
     last_session: { id: 'RT-260511-01', date: '2026-05-11', title: 'T', summary: null, resume_prompt: prompt, path: 'docs/sessions/RT-260511-01.md' },
     sessions_count: 1,
     sessions: [],
-    workstreams: { mine: [{ slug: 'hooks', title: 'Hooks', status: 'active', priority: 'P1' }, { slug: 'old', title: null, status: 'paused', priority: null }], others: [] },
-    peers: [{ id: 'SK-260510-01', operator: 'sergei', date: '2026-05-10', title: 'before' }, { id: 'SK-260512-01', operator: 'sergei', date: '2026-05-12', title: 'after' }],
+    workstreams: {
+      mine: [
+        { slug: 'hooks', title: 'Hooks', status: 'active', priority: 'P1' },
+        { slug: 'old', title: null, status: 'paused', priority: null },
+      ],
+      others: [],
+    },
+    peers: [
+      { id: 'SK-260510-01', operator: 'sergei', date: '2026-05-10', title: 'before' },
+      { id: 'SK-260512-01', operator: 'sergei', date: '2026-05-12', title: 'after' },
+    ],
     message: null,
   });
 

@@ -85,7 +85,11 @@ describe('acquireLockSync', () => {
   });
 
   test('withLockSync releases the lock when the work throws', () => {
-    expect(() => withLockSync(lock, patient, () => { throw new Error('boom'); })).toThrow('boom');
+    expect(() =>
+      withLockSync(lock, patient, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(existsSync(lock)).toBe(false);
   });
 });

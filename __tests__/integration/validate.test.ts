@@ -18,12 +18,24 @@ describe('canon validate', () => {
   });
 
   test.each([
-    ['missing required key', sessionNote('RT-260511-01').replace('summary: Work of RT-260511-01.\n', ''), /RT-260511-01\.md:2:1: error \/summary is required but missing \[schema\/required\]/],
+    [
+      'missing required key',
+      sessionNote('RT-260511-01').replace('summary: Work of RT-260511-01.\n', ''),
+      /RT-260511-01\.md:2:1: error \/summary is required but missing \[schema\/required\]/,
+    ],
     ['wrong type with its line', sessionNote('RT-260511-01', { tags: 'hooks' }), /RT-260511-01\.md:8:1: error \/tags must be a list/],
     ['malformed YAML', '---\ntitle: [unclosed\nkind: session\n---\n', /RT-260511-01\.md:\d+:\d+: error invalid YAML.*\[frontmatter\/yaml\]/],
     ['---js front matter', '---js\nprocess.exit(42)\n---\n', /front matter language "js" is not allowed.*\[frontmatter\/engine\]/],
-    ['path-traversal id', sessionNote('RT-260511-01', { external_id: '../../x' }), /\/external_id is "..\/..\/x" but the file name says "RT-260511-01" \[id\/filename\]/],
-    ['unknown operator', sessionNote('RT-260511-01', { operator: 'mallory' }), /:3:1: error \/operator is "mallory", which is not a slug in .claude\/operators.yaml \[operator\/unknown\]/],
+    [
+      'path-traversal id',
+      sessionNote('RT-260511-01', { external_id: '../../x' }),
+      /\/external_id is "..\/..\/x" but the file name says "RT-260511-01" \[id\/filename\]/,
+    ],
+    [
+      'unknown operator',
+      sessionNote('RT-260511-01', { operator: 'mallory' }),
+      /:3:1: error \/operator is "mallory", which is not a slug in .claude\/operators.yaml \[operator\/unknown\]/,
+    ],
     ['binary bytes', '---\ntitle: x\u0000\n---\n', /holds binary data.*\[file\/binary\]/],
     ['a 10 MB note', `${sessionNote('RT-260511-01')}${'x'.repeat(10 * 1024 * 1024)}\n`, /is 10\.0 MB; a note may hold at most 1024 KB.*\[file\/too-large\]/],
     ['no front matter', '# Just a heading\n', /:1:1: error has no front matter.*\[frontmatter\/missing\]/],
@@ -75,7 +87,9 @@ describe('canon validate', () => {
   });
 
   test('an unknown workstream is a warning; a stale hash is an error only with --strict', () => {
-    repo = createGitRepo({ files: { 'docs/sessions/RT-260511-01.md': sessionNote('RT-260511-01', { workstream: 'nowhere', content_hash: `sha256:${'0'.repeat(64)}` }) } });
+    repo = createGitRepo({
+      files: { 'docs/sessions/RT-260511-01.md': sessionNote('RT-260511-01', { workstream: 'nowhere', content_hash: `sha256:${'0'.repeat(64)}` }) },
+    });
     const loose = validate(repo, '--all');
     expect(loose.code).toBe(0);
     expect(loose.stdout).toMatch(/warning \/workstream names workstream "nowhere".*\[workstream\/unknown\]/);
@@ -86,7 +100,12 @@ describe('canon validate', () => {
 
   test('--strict warns about a non-zero Notion-silent counter and requires the invariant key', () => {
     const text = sessionNote('RT-260511-01').replace('---\n## Summary', 'tool_calls_breakdown:\n  Bash: 2\n  mcp__notion_offplan: 3\n---\n## Summary');
-    repo = createGitRepo({ files: { 'docs/sessions/RT-260511-01.md': text, 'docs/sessions/RT-260511-02.md': text.replace(/RT-260511-01/g, 'RT-260511-02').replace('  mcp__notion_offplan: 3\n', '') } });
+    repo = createGitRepo({
+      files: {
+        'docs/sessions/RT-260511-01.md': text,
+        'docs/sessions/RT-260511-02.md': text.replace(/RT-260511-01/g, 'RT-260511-02').replace('  mcp__notion_offplan: 3\n', ''),
+      },
+    });
     const result = validate(repo, '--all', '--strict');
     expect(result.stdout).toMatch(/RT-260511-01\.md:\d+:\d+: warning \/tool_calls_breakdown\/mcp__notion_offplan is 3.*\[invariant\/forbidden-mcp\]/);
     expect(result.stdout).toMatch(/RT-260511-02\.md:\d+:1: error \/tool_calls_breakdown must contain the invariant key "mcp__notion_offplan"/);
@@ -105,7 +124,9 @@ describe('canon validate', () => {
   });
 
   test('a malformed operators.yaml is a configuration error with its line (exit 2)', () => {
-    repo = createGitRepo({ files: { 'docs/sessions/RT-260511-01.md': sessionNote('RT-260511-01'), '.claude/operators.yaml': 'operators:\n  - slug: roman\n\tinitials: RT\n' } });
+    repo = createGitRepo({
+      files: { 'docs/sessions/RT-260511-01.md': sessionNote('RT-260511-01'), '.claude/operators.yaml': 'operators:\n  - slug: roman\n\tinitials: RT\n' },
+    });
     const result = validate(repo, '--all');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/\.claude\/operators\.yaml:3:\d+: invalid YAML/);

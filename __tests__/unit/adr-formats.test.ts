@@ -4,7 +4,8 @@ import { planAdrStem, rewriteLinks } from '../../tools/core/adr-renames.js';
 
 describe('parseAdrBody', () => {
   test('adr-tools / Nygard: Date line, first paragraph of ## Status, Supersedes link', () => {
-    const body = '# 2. Use Postgres\n\nDate: 2024-03-01\n\n## Status\n\nAccepted\n\nSupersedes [1. Use MySQL](0001-use-mysql.md)\n\n## Context\n\nDate: 1999-01-01\n';
+    const body =
+      '# 2. Use Postgres\n\nDate: 2024-03-01\n\n## Status\n\nAccepted\n\nSupersedes [1. Use MySQL](0001-use-mysql.md)\n\n## Context\n\nDate: 1999-01-01\n';
     expect(parseAdrBody(body)).toEqual({
       status: { text: 'Accepted', from: 'section' },
       date: { text: '2024-03-01', from: 'line' },
@@ -15,7 +16,8 @@ describe('parseAdrBody', () => {
   });
 
   test('MADR 2 bullets, with HTML comments and template placeholders dropped', () => {
-    const body = '# Use MADR\n\n* Status: accepted <!-- optional -->\n* Deciders: [list everyone involved in the decision]\n* Date: 2024-03-05\n\n## Context and Problem Statement\n\n* Status: rejected\n';
+    const body =
+      '# Use MADR\n\n* Status: accepted <!-- optional -->\n* Deciders: [list everyone involved in the decision]\n* Date: 2024-03-05\n\n## Context and Problem Statement\n\n* Status: rejected\n';
     const facts = parseAdrBody(body);
     expect(facts.status).toEqual({ text: 'accepted', from: 'line' });
     expect(facts.date).toEqual({ text: '2024-03-05', from: 'line' });
@@ -32,7 +34,7 @@ describe('parseAdrBody', () => {
     });
   });
 
-  test('lines inside fenced code and after the first section are not the ADR\'s metadata', () => {
+  test("lines inside fenced code and after the first section are not the ADR's metadata", () => {
     const facts = parseAdrBody('# X\n\n```\nStatus: accepted\n```\n\n## Decision\n\nDate: 2024-01-01\n');
     expect(facts.status).toBeNull();
     expect(facts.date).toBeNull();

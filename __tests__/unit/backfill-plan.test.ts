@@ -1,5 +1,15 @@
 import { describe, expect, test } from '@jest/globals';
-import { convertValue, dateFromStem, firstHeading, firstParagraph, planBackfill, toIsoDate, toKebab, type KindSchema, type NoteOrigin } from '../../tools/core/backfill-plan.js';
+import {
+  convertValue,
+  dateFromStem,
+  firstHeading,
+  firstParagraph,
+  planBackfill,
+  toIsoDate,
+  toKebab,
+  type KindSchema,
+  type NoteOrigin,
+} from '../../tools/core/backfill-plan.js';
 import { parseNote } from '../../tools/core/frontmatter.js';
 import { classifyPath } from '../../tools/core/layout.js';
 import { DEFAULT_CONFIG, NOTE_KINDS, type NoteKind } from '../../tools/core/config.js';
@@ -41,10 +51,20 @@ describe('planBackfill', () => {
   });
 
   test('converts what has one obvious spelling and keeps the original in legacy_notes', () => {
-    const result = plan('docs/sessions/CONV-31.md', '---\ntitle: 2026\noperator: Roman T.\nsummary: S\ndate: 2026/5/1\ntags: "Notion Sync, hooks, hooks"\nworkstream: Repo Flip\ntool_calls_count: "12"\n---\nBody\n');
+    const result = plan(
+      'docs/sessions/CONV-31.md',
+      '---\ntitle: 2026\noperator: Roman T.\nsummary: S\ndate: 2026/5/1\ntags: "Notion Sync, hooks, hooks"\nworkstream: Repo Flip\ntool_calls_count: "12"\n---\nBody\n',
+    );
     expect(result.problems).toEqual([]);
     const data = parseNote(result.text!).data;
-    expect(data).toMatchObject({ title: '2026', operator: 'roman', date: '2026-05-01', tags: ['notion-sync', 'hooks'], workstream: 'repo-flip', tool_calls_count: 12 });
+    expect(data).toMatchObject({
+      title: '2026',
+      operator: 'roman',
+      date: '2026-05-01',
+      tags: ['notion-sync', 'hooks'],
+      workstream: 'repo-flip',
+      tool_calls_count: 12,
+    });
     expect(data.legacy_notes).toEqual([
       { key: 'operator', value: 'Roman T.' },
       { key: 'title', value: 2026 },
@@ -57,7 +77,10 @@ describe('planBackfill', () => {
 
   test('appends to an existing legacy_notes list instead of replacing it', () => {
     const result = plan('workstreams/w.md', '---\ntitle: W\nowner: roman\nstatus: Done\nlegacy_notes:\n  - key: old\n    value: 1\n---\nB\n');
-    expect(parseNote(result.text!).data.legacy_notes).toEqual([{ key: 'old', value: 1 }, { key: 'status', value: 'Done' }]);
+    expect(parseNote(result.text!).data.legacy_notes).toEqual([
+      { key: 'old', value: 1 },
+      { key: 'status', value: 'Done' },
+    ]);
   });
 
   test('never guesses: unknown values, unmappable authors and missing history are problems, and the text is left', () => {
@@ -153,7 +176,13 @@ describe('planBackfill on ADRs written for other tools', () => {
   test('takes title, date, status and supersedes from the body before the defaults; planning its output again changes nothing', () => {
     const first = plan('docs/adr/0002-use-postgres.md', nygard, null);
     expect(first.problems).toEqual([]);
-    expect(parseNote(first.text!).data).toMatchObject({ title: 'Use Postgres', date: '2024-03-01', status: 'accepted', supersedes: 'ADR-0001', legacy_notes: [] });
+    expect(parseNote(first.text!).data).toMatchObject({
+      title: 'Use Postgres',
+      date: '2024-03-01',
+      status: 'accepted',
+      supersedes: 'ADR-0001',
+      legacy_notes: [],
+    });
     expect(parseNote(first.text!).body).toBe(nygard);
     expect(plan('docs/adr/0002-use-postgres.md', first.text!, null).text).toBeNull();
   });
@@ -161,7 +190,11 @@ describe('planBackfill on ADRs written for other tools', () => {
   test('a front-matter status in MADR words is mapped, the original kept twice (legacy_notes and status_original)', () => {
     const result = plan('docs/adr/0003-x.md', '---\ntitle: X\nstatus: Rejected\ndate: 2024-01-01\n---\nBody\n');
     expect(result.problems).toEqual([]);
-    expect(parseNote(result.text!).data).toMatchObject({ status: 'deprecated', status_original: 'rejected', legacy_notes: [{ key: 'status', value: 'Rejected' }] });
+    expect(parseNote(result.text!).data).toMatchObject({
+      status: 'deprecated',
+      status_original: 'rejected',
+      legacy_notes: [{ key: 'status', value: 'Rejected' }],
+    });
   });
 
   test('a key the note holds wins over its body; the date falls back to the first commit only when the body has none', () => {

@@ -22,7 +22,13 @@ describe('the changelog', () => {
 
   test('entries are newest first in their month, months newest first; a repeated id is replaced', () => {
     let text = newChangelog();
-    for (const [id, date] of [['RT-261130-01', '2026-11-30'], ['RT-261201-01', '2026-12-01'], ['SK-261201-01', '2026-12-01'], ['RT-261201-02', '2026-12-01'], ['RT-261015-01', '2026-10-15']] as const) {
+    for (const [id, date] of [
+      ['RT-261130-01', '2026-11-30'],
+      ['RT-261201-01', '2026-12-01'],
+      ['SK-261201-01', '2026-12-01'],
+      ['RT-261201-02', '2026-12-01'],
+      ['RT-261015-01', '2026-10-15'],
+    ] as const) {
       text = upsertChangelogEntry(text, entry(id, date))!;
     }
     expect(months(text)).toEqual(['2026-12', '2026-11', '2026-10']);
@@ -43,13 +49,19 @@ describe('the changelog', () => {
   });
 
   test('titles and subjects cannot break the list: markdown characters are escaped, lines joined', () => {
-    const text = upsertChangelogEntry(newChangelog(), entry('RT-261201-01', '2026-12-01', { title: 'a [link](x) and *b*\nc', commits: [{ sha: 'def5678', subject: 'use `code` <b>' }] }))!;
+    const text = upsertChangelogEntry(
+      newChangelog(),
+      entry('RT-261201-01', '2026-12-01', { title: 'a [link](x) and *b*\nc', commits: [{ sha: 'def5678', subject: 'use `code` <b>' }] }),
+    )!;
     expect(text).toContain('· a \\[link\\](x) and \\*b\\* c\n  - `def5678` use \\`code\\` \\<b\\>\n');
   });
 
   test('merge: both sides add entries (same month and new months); one side removes or changes one', () => {
     const base = upsertChangelogEntry(upsertChangelogEntry(newChangelog(), entry('RT-261130-01', '2026-11-30'))!, entry('RT-261201-01', '2026-12-01'))!;
-    const ours = upsertChangelogEntry(upsertChangelogEntry(base, entry('RT-261201-02', '2026-12-01'))!, entry('RT-261201-01', '2026-12-01', { title: 'Ours changed it' }))!;
+    const ours = upsertChangelogEntry(
+      upsertChangelogEntry(base, entry('RT-261201-02', '2026-12-01'))!,
+      entry('RT-261201-01', '2026-12-01', { title: 'Ours changed it' }),
+    )!;
     let theirs = upsertChangelogEntry(base, entry('SK-261201-01', '2026-12-01'))!;
     theirs = upsertChangelogEntry(theirs, entry('SK-270102-01', '2027-01-02'))!;
     const merged = mergeChangelog(base, ours, theirs)!;

@@ -6,12 +6,13 @@ describe('the owner of a claim stub (ADR-0025)', () => {
   test('round-trips pid and host, with the host made a plain YAML scalar', () => {
     expect(formatClaimOwner(4242, 'dev-1.local')).toBe('4242@dev-1.local');
     expect(parseClaimOwner(formatClaimOwner(4242, 'dev-1.local'))).toEqual({ pid: 4242, host: 'dev-1.local' });
-    expect(formatClaimOwner(7, 'Ro man\'s: Mac')).toBe('7@Ro-man-s--Mac');
-    expect(parseClaimOwner(formatClaimOwner(7, 'Ro man\'s: Mac'))).toEqual({ pid: 7, host: 'Ro-man-s--Mac' });
+    expect(formatClaimOwner(7, "Ro man's: Mac")).toBe('7@Ro-man-s--Mac');
+    expect(parseClaimOwner(formatClaimOwner(7, "Ro man's: Mac"))).toEqual({ pid: 7, host: 'Ro-man-s--Mac' });
   });
 
   test('anything else is no owner', () => {
-    for (const value of [undefined, null, 4242, '', '4242', '@dev', '0@dev', '-1@dev', 'x@dev', '4242@dev 1', '4242@']) expect(parseClaimOwner(value)).toBeNull();
+    for (const value of [undefined, null, 4242, '', '4242', '@dev', '0@dev', '-1@dev', 'x@dev', '4242@dev 1', '4242@'])
+      expect(parseClaimOwner(value)).toBeNull();
   });
 
   test('a live pid here is live, a gone one dead; no owner or another host: judged by age only', () => {
@@ -25,8 +26,14 @@ describe('the owner of a claim stub (ADR-0025)', () => {
   });
 });
 
-describe('a killed handoff\'s changelog entry, finished by the next handoff', () => {
-  const entry = (commits: ChangelogEntry['commits']): ChangelogEntry => ({ id: 'RT-261205-03', href: 'docs/sessions/RT-261205-03.md', date: '2026-12-05', title: 'Killed', commits });
+describe("a killed handoff's changelog entry, finished by the next handoff", () => {
+  const entry = (commits: ChangelogEntry['commits']): ChangelogEntry => ({
+    id: 'RT-261205-03',
+    href: 'docs/sessions/RT-261205-03.md',
+    date: '2026-12-05',
+    title: 'Killed',
+    commits,
+  });
 
   test('the entry as written is found and staged unchanged on top of the committed text', () => {
     const committed = newChangelog();

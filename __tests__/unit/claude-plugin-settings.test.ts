@@ -19,7 +19,10 @@ describe("canon's plugin in settings.json", () => {
   });
 
   test("a team's own choice under either key is kept: another source for the marketplace, the plugin switched off", () => {
-    const own = JSON.stringify({ extraKnownMarketplaces: { 'canon-notes': { source: { source: 'github', repo: 'team/canon' } } }, enabledPlugins: { [PLUGIN_ID]: false } });
+    const own = JSON.stringify({
+      extraKnownMarketplaces: { 'canon-notes': { source: { source: 'github', repo: 'team/canon' } } },
+      enabledPlugins: { [PLUGIN_ID]: false },
+    });
     expect(mergePluginSettings(own)).toBe(own);
     expect(removePluginSettings(own)).toBe(own);
     expect(checkPluginSettings(own)).toEqual(['enabled']);

@@ -11,7 +11,10 @@ import { CANON_ROOT } from '../helpers/git-repo.js';
 
 type Version = [number, number, number];
 const parse = (v: string): Version => {
-  const [a = 0, b = 0, c = 0] = v.replace(/^v/, '').split('.').map((x) => (x === '*' || x === 'x' ? 0 : Number(x)));
+  const [a = 0, b = 0, c = 0] = v
+    .replace(/^v/, '')
+    .split('.')
+    .map((x) => (x === '*' || x === 'x' ? 0 : Number(x)));
   return [a, b, c];
 };
 const cmp = (a: Version, b: Version) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
@@ -20,7 +23,11 @@ const cmp = (a: Version, b: Version) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2
 function satisfies(version: string, range: string): boolean {
   const v = parse(version);
   return range.split('||').some((alternative) => {
-    const comparators = alternative.trim().replace(/(>=|<=|>|<|\^|~|=)\s+/g, '$1').split(/\s+/).filter(Boolean);
+    const comparators = alternative
+      .trim()
+      .replace(/(>=|<=|>|<|\^|~|=)\s+/g, '$1')
+      .split(/\s+/)
+      .filter(Boolean);
     return comparators.every((c) => {
       const m = /^(>=|<=|>|<|\^|~|=)?(.*)$/.exec(c)!;
       const op = m[1] ?? '';

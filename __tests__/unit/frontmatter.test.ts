@@ -97,7 +97,9 @@ describe('parseNote', () => {
     expect(isClaimStub(parseNote(NOTE))).toBe(false);
     // A handoff's stub names its process (ADR-0025); one key more than that is no stub.
     expect(isClaimStub(parseNote('---\nclaimed_at: 2026-05-11T10:00:00Z\noperator: roman\nkind: session\nclaimed_by: 4242@dev-1\n---\n'))).toBe(true);
-    expect(isClaimStub(parseNote('---\nclaimed_at: 2026-05-11T10:00:00Z\noperator: roman\nkind: session\nclaimed_by: 4242@dev-1\ntitle: x\n---\n'))).toBe(false);
+    expect(isClaimStub(parseNote('---\nclaimed_at: 2026-05-11T10:00:00Z\noperator: roman\nkind: session\nclaimed_by: 4242@dev-1\ntitle: x\n---\n'))).toBe(
+      false,
+    );
     expect(isClaimStub(parseNote('---\nclaimed_at: 2026-05-11T10:00:00Z\noperator: roman\nkind: session\ntitle: x\n---\n'))).toBe(false);
   });
 });
@@ -160,9 +162,17 @@ describe('content_hash (docs/contract.md §3.4)', () => {
 
 describe('normalize', () => {
   test('puts keys in canonical order, unknown keys kept in place between identity and telemetry', () => {
-    expect(
-      orderKeys('session', ['sync_status', 'zeta', 'tool_calls_count', 'date', 'alpha', 'title', 'kind', 'operator', 'content_hash']),
-    ).toEqual(['title', 'operator', 'kind', 'date', 'zeta', 'alpha', 'tool_calls_count', 'content_hash', 'sync_status']);
+    expect(orderKeys('session', ['sync_status', 'zeta', 'tool_calls_count', 'date', 'alpha', 'title', 'kind', 'operator', 'content_hash'])).toEqual([
+      'title',
+      'operator',
+      'kind',
+      'date',
+      'zeta',
+      'alpha',
+      'tool_calls_count',
+      'content_hash',
+      'sync_status',
+    ]);
     expect(orderKeys('workstream', ['status', 'owner', 'title'])).toEqual(['title', 'owner', 'status']);
   });
 
@@ -181,10 +191,54 @@ describe('normalize', () => {
 
 describe('the fast frontmatter path agrees with the yaml package', () => {
   const values = [
-    'plain text', '"double \\" quoted"', "'single ''quoted'''", '2026-05-11', '2026-05-11T10:00:00Z', '12', '-7', '+3', '012',
-    '0x1F', '0o17', '1.5', '.5', '1e3', '-2.5E-2', 'true', 'False', 'NULL', '~', '', 'yes', 'no', 'on', '1_000', 'a#b', 'sha256:abc',
-    '[a, b, c]', '[]', '[1, 2.5, x-y]', '"unicode ✓"', 'trailing   ', '-foo', '.inf', '"\\u00e9"', 'x: y', 'a # c', '[a, [b]]',
-    "'open", '"bad \\x"', '|', '&anchor x', '*alias', '!tag x', '{a: 1}', '"tab\\tin"', '{}', '{}  ', '{ }',
+    'plain text',
+    '"double \\" quoted"',
+    "'single ''quoted'''",
+    '2026-05-11',
+    '2026-05-11T10:00:00Z',
+    '12',
+    '-7',
+    '+3',
+    '012',
+    '0x1F',
+    '0o17',
+    '1.5',
+    '.5',
+    '1e3',
+    '-2.5E-2',
+    'true',
+    'False',
+    'NULL',
+    '~',
+    '',
+    'yes',
+    'no',
+    'on',
+    '1_000',
+    'a#b',
+    'sha256:abc',
+    '[a, b, c]',
+    '[]',
+    '[1, 2.5, x-y]',
+    '"unicode ✓"',
+    'trailing   ',
+    '-foo',
+    '.inf',
+    '"\\u00e9"',
+    'x: y',
+    'a # c',
+    '[a, [b]]',
+    "'open",
+    '"bad \\x"',
+    '|',
+    '&anchor x',
+    '*alias',
+    '!tag x',
+    '{a: 1}',
+    '"tab\\tin"',
+    '{}',
+    '{}  ',
+    '{ }',
   ];
   test.each(values)('value %p', (value) => {
     const raw = `key: ${value}\nnested:\n  a: ${value}\nlist:\n  - ${value}\n`;

@@ -133,7 +133,10 @@ describe('drafts', () => {
   test('completeDraft requires title and summary and checks slugs and tags', () => {
     expect(completeDraft({})).toEqual({ ok: false, problems: ['a title is required', 'a summary is required'] });
     const bad = completeDraft({ title: 't', summary: 's', workstream: 'Not A Slug', tags: ['ok', 'Bad Tag'] });
-    expect(!bad.ok && bad.problems).toEqual(['workstream "Not A Slug" is not a kebab-case slug like repo-flip', 'tags must be kebab-case like notion-sync: "Bad Tag"']);
+    expect(!bad.ok && bad.problems).toEqual([
+      'workstream "Not A Slug" is not a kebab-case slug like repo-flip',
+      'tags must be kebab-case like notion-sync: "Bad Tag"',
+    ]);
     const good = completeDraft({ title: ' multi\nline ', summary: 's', workstream: '', tags: ['a', 'a'] });
     expect(good.ok && good.content).toMatchObject({ title: 'multi line', workstream: null, tags: ['a'], quick: null, resumePrompt: null });
   });
@@ -159,7 +162,9 @@ describe('the Resume Prompt', () => {
 
   test('the draft is built from the answers and names the edited files', () => {
     const c = content({ workstream: 'hooks', sections: { ...content().sections, nextSteps: '- ship it' } });
-    expect(draftResumePrompt(c, ['a.ts', 'b.ts'])).toBe('Continue the hooks workstream: T. Where it stands: S. Already done: a. Start with: ship it. Files this session edited: a.ts, b.ts.');
+    expect(draftResumePrompt(c, ['a.ts', 'b.ts'])).toBe(
+      'Continue the hooks workstream: T. Where it stands: S. Already done: a. Start with: ship it. Files this session edited: a.ts, b.ts.',
+    );
   });
 });
 
@@ -168,7 +173,15 @@ describe('the note', () => {
     const { data, body } = planSessionNote(plan());
     expect(Object.keys(data).slice(0, 8)).toEqual(['title', 'operator', 'summary', 'workstream', 'tags', 'kind', 'external_id', 'date']);
     expect(data.tool_calls_breakdown).toEqual({ mcp__notion_offplan: 0 });
-    expect(body.match(/^## .+$/gm)).toEqual(['## Summary', '## What shipped', '## Decisions', '## Open questions', '## Next steps', '## Resume Prompt', '## Telemetry']);
+    expect(body.match(/^## .+$/gm)).toEqual([
+      '## Summary',
+      '## What shipped',
+      '## Decisions',
+      '## Open questions',
+      '## Next steps',
+      '## Resume Prompt',
+      '## Telemetry',
+    ]);
     expect(body).toContain('## Open questions\n\n_None._\n');
     expect(body).toMatch(/\n\nConfidence: high\n\n## Telemetry\n\n- No tool-call telemetry was recorded/);
   });
@@ -260,12 +273,18 @@ describe('parseGitLog', () => {
   const rec = (hash: string, date: string, email: string, files: string[], subject = `subject of ${hash}`) =>
     `\x1e${hash}\x1f${date}\x1f${email}\x1f${subject}\0\n${files.map((f) => `${f}\0`).join('')}`;
   const output = [
-    rec('c3aaaaaaaa', '2026-05-11T12:30:00+02:00', 'Roman@Example.com', ['3\t1\tworkstreams/hooks.md', '-\t-\tlogo.png', '10\t0\tdocs/adr/0004-journal.md'], 'Journal: fold on SessionEnd'),
+    rec(
+      'c3aaaaaaaa',
+      '2026-05-11T12:30:00+02:00',
+      'Roman@Example.com',
+      ['3\t1\tworkstreams/hooks.md', '-\t-\tlogo.png', '10\t0\tdocs/adr/0004-journal.md'],
+      'Journal: fold on SessionEnd',
+    ),
     rec('c2', '2026-05-11T09:00:00Z', 'sergei@example.com', ['100\t100\tdocs/plans/other.md']),
     rec('c1', '2026-05-11T10:00:00Z', 'roman@example.com', ['1\t2\tdocs/plans/flip.md', '5\t0\tworkstreams/INDEX.md', '1\t0\tsrc/a b.ts']),
   ].join('');
 
-  test('counts this operator\'s commits, lines (binary files skipped) and the notes they touched', () => {
+  test("counts this operator's commits, lines (binary files skipped) and the notes they touched", () => {
     expect(parseGitLog(output, { authors: new Set(['roman@example.com']), folders: DEFAULT_CONFIG.folders })).toEqual({
       commits: 2,
       linesAdded: 3 + 10 + 1 + 5 + 1,

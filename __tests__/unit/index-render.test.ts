@@ -1,6 +1,18 @@
 import { describe, expect, test } from '@jest/globals';
 import { seededRandom } from '../../tools/seeded-random.mjs';
-import { mergeIndexRows, mergeMonthLists, monthOf, monthTitle, parseIndex, parseMonthList, renderIndex, renderMonthList, shardRowFile, spliceIndex, type IndexRow } from '../../tools/core/index-render.js';
+import {
+  mergeIndexRows,
+  mergeMonthLists,
+  monthOf,
+  monthTitle,
+  parseIndex,
+  parseMonthList,
+  renderIndex,
+  renderMonthList,
+  shardRowFile,
+  spliceIndex,
+  type IndexRow,
+} from '../../tools/core/index-render.js';
 
 function row(id: string, date: string, extra: Partial<IndexRow> = {}): IndexRow {
   return baseRow(id, date, extra);
@@ -15,7 +27,12 @@ describe('INDEX rendering', () => {
     const rows = [row('RT-260511-01', '2026-05-11'), row('SK-260512-01', '2026-05-12'), row('RT-260511-02', '2026-05-11')];
     const text = renderIndex('session', rows);
     expect(renderIndex('session', [...rows].reverse())).toBe(text);
-    expect(text.split('\n').filter((l) => l.startsWith('| [')).map((l) => l.slice(3, 15))).toEqual(['SK-260512-01', 'RT-260511-02', 'RT-260511-01']);
+    expect(
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('| ['))
+        .map((l) => l.slice(3, 15)),
+    ).toEqual(['SK-260512-01', 'RT-260511-02', 'RT-260511-01']);
     expect(parseIndex(text)).toEqual(expect.arrayContaining(rows));
     expect(parseIndex('# hand-written\n')).toBeNull();
   });
@@ -24,7 +41,9 @@ describe('INDEX rendering', () => {
     const rand = seededRandom(7);
     // Session rows live on month pages, one folder below the notes.
     const row = (id: string, date: string) => (kind === 'session' ? baseRow(id, date, { file: `../${id}.md` }) : baseRow(id, date));
-    let rows: IndexRow[] = Array.from({ length: 60 }, (_, i) => row(`RT-2605${String(10 + (i % 20)).padStart(2, '0')}-${String(i).padStart(2, '0')}`, `2026-05-${String(10 + (i % 20)).padStart(2, '0')}`));
+    let rows: IndexRow[] = Array.from({ length: 60 }, (_, i) =>
+      row(`RT-2605${String(10 + (i % 20)).padStart(2, '0')}-${String(i).padStart(2, '0')}`, `2026-05-${String(10 + (i % 20)).padStart(2, '0')}`),
+    );
     let text = renderIndex(kind, rows);
     for (let step = 0; step < 200; step++) {
       const upserts: IndexRow[] = [];
@@ -33,7 +52,8 @@ describe('INDEX rendering', () => {
         const pick = rows[Math.floor(rand() * rows.length)];
         const choice = rand();
         if (choice < 0.3 && pick) removals.push(pick.file);
-        else if (choice < 0.6 && pick) upserts.push({ ...pick, title: `edited ${step}`, date: `2026-06-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}` });
+        else if (choice < 0.6 && pick)
+          upserts.push({ ...pick, title: `edited ${step}`, date: `2026-06-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}` });
         else upserts.push(row(`SK-${step}-${k}`, `2026-0${1 + Math.floor(rand() * 9)}-15`));
       }
       const files = new Set([...removals, ...upserts.map((u) => u.file)]);
@@ -67,7 +87,11 @@ describe('the sessions month list', () => {
   });
 
   test('merges three ways: additions from both sides, removals from either', () => {
-    expect(mergeMonthLists(['2026-05', '2026-06'], ['2026-05', '2026-07'], ['2026-05', '2026-06', '2026-08']).sort()).toEqual(['2026-05', '2026-07', '2026-08']);
+    expect(mergeMonthLists(['2026-05', '2026-06'], ['2026-05', '2026-07'], ['2026-05', '2026-06', '2026-08']).sort()).toEqual([
+      '2026-05',
+      '2026-07',
+      '2026-08',
+    ]);
   });
 });
 
@@ -76,7 +100,9 @@ describe('session month pages link their notes one folder up', () => {
     const row = { id: 'RT-261201-01', file: '../RT-261201-01.md', title: 'T', person: 'roman', date: '2026-12-01', status: 'done', summary: 'S' };
     const page = renderIndex('session', [row], monthTitle('2026-12'));
     expect(page).toContain('| [RT-261201-01](../RT-261201-01.md) |');
-    expect(spliceIndex('session', page, [{ ...row, id: 'RT-261201-02', file: '../RT-261201-02.md' }], [], monthTitle('2026-12'))).toContain('(../RT-261201-02.md)');
+    expect(spliceIndex('session', page, [{ ...row, id: 'RT-261201-02', file: '../RT-261201-02.md' }], [], monthTitle('2026-12'))).toContain(
+      '(../RT-261201-02.md)',
+    );
     const legacy = page.replace('(../RT-261201-01.md)', '(RT-261201-01.md)');
     expect(spliceIndex('session', legacy, [{ ...row, id: 'RT-261201-02', file: '../RT-261201-02.md' }], [], monthTitle('2026-12'))).toBeNull();
     expect(shardRowFile('RT-261201-01.md')).toBe('../RT-261201-01.md');

@@ -18,15 +18,29 @@ const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]
 const EVIL = '\u001b[2J\u001b[31mRED\u001b]0;pwned\u0007 \u202eevil';
 const SHOWN = '\\x1b[2J\\x1b[31mRED\\x1b]0;pwned\\x07 \\u202eevil';
 
-const session = (id: string, operator: string, date: string, title: string): SessionFacts => ({ id, path: `docs/sessions/${id}.md`, operator, date, title, ended_at: null });
+const session = (id: string, operator: string, date: string, title: string): SessionFacts => ({
+  id,
+  path: `docs/sessions/${id}.md`,
+  operator,
+  date,
+  title,
+  ended_at: null,
+});
 
 describe('every output shows controls that got into a note as visible escapes', () => {
-  test('the resume dashboard: own and peers\' titles, the summary and the Resume Prompt', () => {
+  test("the resume dashboard: own and peers' titles, the summary and the Resume Prompt", () => {
     const operator = { slug: 'roman', initials: 'RT', name: 'Roman\u001b]0;x\u0007' };
     const view = buildResumeView({
       operator,
       own: [session('RT-261205-02', 'roman', '2026-12-05', EVIL), session('RT-261205-01', 'roman', '2026-12-05', 'plain')],
-      last: { id: 'RT-261205-02', date: '2026-12-05', title: EVIL, summary: `sum ${EVIL}`, resume_prompt: `Go on.\n\n${EVIL}`, path: 'docs/sessions/RT-261205-02.md' },
+      last: {
+        id: 'RT-261205-02',
+        date: '2026-12-05',
+        title: EVIL,
+        summary: `sum ${EVIL}`,
+        resume_prompt: `Go on.\n\n${EVIL}`,
+        path: 'docs/sessions/RT-261205-02.md',
+      },
       sessions: [session('SK-261205-01', 'sergei', '2026-12-05', `peer ${EVIL}`)],
       workstreams: [{ slug: 'flip', path: 'workstreams/flip.md', title: `ws ${EVIL}`, owner: 'roman', status: 'active', priority: 'P1' }],
       today: '2026-12-05',
@@ -68,7 +82,13 @@ describe('every output shows controls that got into a note as visible escapes', 
   });
 
   test('a CHANGELOG entry: title and commit subjects', () => {
-    const lines = renderChangelogEntry({ id: 'RT-261205-01', href: 'docs/sessions/RT-261205-01.md', date: '2026-12-05', title: EVIL, commits: [{ sha: 'abc1234', subject: `fix ${EVIL}` }] });
+    const lines = renderChangelogEntry({
+      id: 'RT-261205-01',
+      href: 'docs/sessions/RT-261205-01.md',
+      date: '2026-12-05',
+      title: EVIL,
+      commits: [{ sha: 'abc1234', subject: `fix ${EVIL}` }],
+    });
     expect(lines.join('\n')).not.toMatch(RAW);
     expect(lines[0]).toContain('\\x1b\\[2J');
     expect(lines[1]).toContain('fix \\x1b\\[2J');
@@ -96,7 +116,15 @@ describe('every output shows controls that got into a note as visible escapes', 
   });
 
   test('an issue line quotes a file, a key and a value inertly', () => {
-    const issue = { file: 'docs/sessions/x\u001b.md', line: 2, column: 1, severity: 'error' as const, pointer: '/k\u0007', message: `is "${EVIL}"`, rule: 'x/y' };
+    const issue = {
+      file: 'docs/sessions/x\u001b.md',
+      line: 2,
+      column: 1,
+      severity: 'error' as const,
+      pointer: '/k\u0007',
+      message: `is "${EVIL}"`,
+      rule: 'x/y',
+    };
     expect(formatIssue(issue, createPaint(false))).toBe(`docs/sessions/x\\x1b.md:2:1: error /k\\x07 is "${SHOWN}" [x/y]`);
   });
 
@@ -113,9 +141,27 @@ describe('every output shows controls that got into a note as visible escapes', 
     const content = completeDraft({ title: 't', summary: 's' });
     if (!content.ok) throw new Error('draft');
     const body = renderSessionBody({
-      id: 'RT-261205-01', operator: 'roman', date: '2026-12-05', content: content.content, mode: 'full', telemetry, telemetryRecorded: true,
-      stats: { commits: 0, linesAdded: 0, linesRemoved: 0, firstCommitAt: null, lastCommitAt: null, touched: { workstreams: [], plans: [], adrs: [] }, list: [] },
-      startedAt: null, endedAt: '2026-12-05T10:00:00Z', activeMinutes: null, writeMinutes: null, forbiddenMcp: ['notion'],
+      id: 'RT-261205-01',
+      operator: 'roman',
+      date: '2026-12-05',
+      content: content.content,
+      mode: 'full',
+      telemetry,
+      telemetryRecorded: true,
+      stats: {
+        commits: 0,
+        linesAdded: 0,
+        linesRemoved: 0,
+        firstCommitAt: null,
+        lastCommitAt: null,
+        touched: { workstreams: [], plans: [], adrs: [] },
+        list: [],
+      },
+      startedAt: null,
+      endedAt: '2026-12-05T10:00:00Z',
+      activeMinutes: null,
+      writeMinutes: null,
+      forbiddenMcp: ['notion'],
     });
     expect(body).not.toMatch(RAW);
     expect(body).toContain(`src/${SHOWN}.ts`);
@@ -125,7 +171,15 @@ describe('every output shows controls that got into a note as visible escapes', 
 describe('handoff input', () => {
   test('findDraftTextControls names each text field holding a control, with its position', () => {
     expect(findDraftTextControls({ title: 'ok', summary: 'fine\n\ttabbed', tags: ['a', 'b'] })).toEqual([]);
-    expect(findDraftTextControls({ title: 'a\u0000b', summary: 'one\ntwo\u202e', tags: ['x', 'y\u001b'], resumePrompt: 'p', sections: { nextSteps: '- a\n- \u0085' } })).toEqual([
+    expect(
+      findDraftTextControls({
+        title: 'a\u0000b',
+        summary: 'one\ntwo\u202e',
+        tags: ['x', 'y\u001b'],
+        resumePrompt: 'p',
+        sections: { nextSteps: '- a\n- \u0085' },
+      }),
+    ).toEqual([
       { field: 'title', line: 1, column: 2, code: 0, multiline: false },
       { field: 'summary', line: 2, column: 4, code: 0x202e, multiline: true },
       { field: 'tags', line: 1, column: 2, code: 0x1b, multiline: false },

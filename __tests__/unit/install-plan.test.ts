@@ -48,9 +48,10 @@ describe('marked blocks', () => {
 });
 
 describe('settings.json', () => {
-  const team = '{\n    "hooks": {\n        "PostToolUse": [\n            { "matcher": "Bash", "hooks": [{ "type": "command", "command": "echo team" }] }\n        ]\n    },\n    "model": "x"\n}\n';
+  const team =
+    '{\n    "hooks": {\n        "PostToolUse": [\n            { "matcher": "Bash", "hooks": [{ "type": "command", "command": "echo team" }] }\n        ]\n    },\n    "model": "x"\n}\n';
   const canon = { PostToolUse: [{ matcher: '*', hooks: [{ type: 'command', command: 'node "$CLAUDE_PROJECT_DIR"/.claude/hooks/post-tool-use.mjs' }] }] };
-  test('canon entries are appended, the team\'s kept, in the file\'s own indentation; twice is once; removal keeps the team\'s', () => {
+  test("canon entries are appended, the team's kept, in the file's own indentation; twice is once; removal keeps the team's", () => {
     const merged = mergeSettings(team, canon, ['post-tool-use.mjs']);
     expect(merged).toContain('        "PostToolUse"');
     const parsed = JSON.parse(merged);
@@ -84,7 +85,9 @@ describe('package.json scripts', () => {
 
 describe('operators from git shortlog', () => {
   test('one operator per person, every email grouped, unique slugs and initials', () => {
-    const authors = parseShortlog('    12\tRoman T. <roman@example.com>\n     3\tRoman T. <RT@example.net>\n     2\tRosa Tan <rosa@example.com>\n     1\tbot <bot@ci.example>\n');
+    const authors = parseShortlog(
+      '    12\tRoman T. <roman@example.com>\n     3\tRoman T. <RT@example.net>\n     2\tRosa Tan <rosa@example.com>\n     1\tbot <bot@ci.example>\n',
+    );
     const yaml = renderOperatorsYaml(authors);
     expect(yaml).toContain('  - slug: roman\n    initials: RT\n    name: "Roman T."\n    emails: ["roman@example.com", "rt@example.net"]');
     expect(yaml).toMatch(/slug: rosa\n\s+initials: RT[A-Z]/);

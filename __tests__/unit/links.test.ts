@@ -1,6 +1,17 @@
 import { describe, expect, test } from '@jest/globals';
 import { DEFAULT_CONFIG } from '../../tools/core/config.js';
-import { bodyLineOffset, brokenLinkIssues, candidatePaths, findLinks, indexNotePaths, linksTo, planLinks, resolveNoteName, resolvesExactly, retargetLinks } from '../../tools/core/links.js';
+import {
+  bodyLineOffset,
+  brokenLinkIssues,
+  candidatePaths,
+  findLinks,
+  indexNotePaths,
+  linksTo,
+  planLinks,
+  resolveNoteName,
+  resolvesExactly,
+  retargetLinks,
+} from '../../tools/core/links.js';
 
 const table = indexNotePaths(
   [
@@ -18,7 +29,7 @@ const table = indexNotePaths(
 const plan = (body: string, noteRel = 'docs/adr/0003-use-postgres.md') => planLinks(body, { noteRel, table, lineOffset: 0 });
 
 describe('wikilinks', () => {
-  test('every form resolves to a relative markdown link from the note\'s own folder', () => {
+  test("every form resolves to a relative markdown link from the note's own folder", () => {
     const body = [
       'See [[RT-260511-02]], [[RT-260511-02|the spike]] and [[RT-260511-02#Resume Prompt]].',
       'Work: [[repo-flip]], [[WS-repo-flip]], [[PLAN-vault]], [[ADR-3]], [[LRN-git-hooks]], [[#Decision]].',
@@ -40,14 +51,33 @@ describe('wikilinks', () => {
   test('an unknown name is an error at line:col with the nearest ids; an ambiguous stem names its notes', () => {
     const result = plan('---\n\nText ü 🙂 [[RT-260511-05]]\n\nand [[vault]]\n');
     expect(result.issues).toEqual([
-      expect.objectContaining({ line: 3, column: 10, severity: 'error', rule: 'link/unknown', message: expect.stringContaining('nearest: RT-260511-02, RT-260511-03') }),
+      expect.objectContaining({
+        line: 3,
+        column: 10,
+        severity: 'error',
+        rule: 'link/unknown',
+        message: expect.stringContaining('nearest: RT-260511-02, RT-260511-03'),
+      }),
       expect.objectContaining({ line: 5, column: 5, rule: 'link/ambiguous', message: expect.stringContaining('PLAN-vault, LRN-vault') }),
     ]);
     expect(result.body).toBeNull();
   });
 
   test('code spans, fences, indented code and HTML are never touched; escaped brackets and embeds stay', () => {
-    const body = ['`[[RT-260511-02]]`', '', '```', '[[RT-260511-02]]', '```', '', '    [[RT-260511-02]]', '', '<div>[[RT-260511-02]]</div>', '', '\\[[RT-260511-02]] ![[RT-260511-02]]', ''].join('\n');
+    const body = [
+      '`[[RT-260511-02]]`',
+      '',
+      '```',
+      '[[RT-260511-02]]',
+      '```',
+      '',
+      '    [[RT-260511-02]]',
+      '',
+      '<div>[[RT-260511-02]]</div>',
+      '',
+      '\\[[RT-260511-02]] ![[RT-260511-02]]',
+      '',
+    ].join('\n');
     expect(findLinks(body).wiki).toEqual([]);
     expect(plan(body).body).toBeNull();
   });
@@ -74,7 +104,7 @@ describe('wikilinks', () => {
   });
 });
 
-describe('the commit door\'s few-paths lookup', () => {
+describe("the commit door's few-paths lookup", () => {
   test('an id or slug names the paths to look up; a partial table answers only what it answers exactly', () => {
     expect(candidatePaths('RT-260511-02', DEFAULT_CONFIG)).toEqual({ paths: ['docs/sessions/RT-260511-02.md', 'workstreams/RT-260511-02.md'], globs: [] });
     expect(candidatePaths('PLAN-vault', DEFAULT_CONFIG).paths).toContain('docs/plans/vault.md');
@@ -114,7 +144,12 @@ describe('relative links', () => {
     ].join('\n');
     const found = findLinks(body).markdown.map((l) => `${l.kind}:${l.url}`);
     expect(found).toEqual(['link:one.md', 'image:img/x.png', 'link:a_(b).md', 'definition:two.md#frag']);
-    expect(plan(body, 'docs/plans/vault.md').targets.map((t) => t.rel)).toEqual(['docs/plans/one.md', 'docs/plans/img/x.png', 'docs/plans/a_(b).md', 'docs/plans/two.md']);
+    expect(plan(body, 'docs/plans/vault.md').targets.map((t) => t.rel)).toEqual([
+      'docs/plans/one.md',
+      'docs/plans/img/x.png',
+      'docs/plans/a_(b).md',
+      'docs/plans/two.md',
+    ]);
   });
 
   test('a malformed percent escape does not throw', () => {
@@ -125,7 +160,8 @@ describe('relative links', () => {
 describe('renames', () => {
   const rename = { fromRel: 'docs/sessions/RT-260511-02.md', toRel: 'docs/sessions/RT-260511-04.md', fromId: 'RT-260511-02', toId: 'RT-260511-04' };
   test('links, definitions and wikilinks follow; text that was the id follows; code and other links stay', () => {
-    const body = '[RT-260511-02](../sessions/RT-260511-02.md#resume-prompt) [the spike](<../sessions/RT-260511-02.md>) `../sessions/RT-260511-02.md` [[RT-260511-02|x]] [[RT-260511-03]]\n\n[r]: ../sessions/RT-260511-02.md\n';
+    const body =
+      '[RT-260511-02](../sessions/RT-260511-02.md#resume-prompt) [the spike](<../sessions/RT-260511-02.md>) `../sessions/RT-260511-02.md` [[RT-260511-02|x]] [[RT-260511-03]]\n\n[r]: ../sessions/RT-260511-02.md\n';
     const out = retargetLinks(body, 'docs/plans/vault.md', [rename]);
     expect(out.body).toBe(
       '[RT-260511-04](../sessions/RT-260511-04.md#resume-prompt) [the spike](<../sessions/RT-260511-04.md>) `../sessions/RT-260511-02.md` [[RT-260511-04|x]] [[RT-260511-03]]\n\n[r]: ../sessions/RT-260511-04.md\n',

@@ -65,7 +65,11 @@ describe('markdown → Notion blocks', () => {
     const rich = blocks[0]!.data.rich_text as { text: { content: string } }[];
     expect(rich).toHaveLength(5);
     expect(rich.every((r) => r.text.content.length <= 2000)).toBe(true);
-    expect(simulate(blocks).tree.map((b) => textOf([b])).join('')).toBe(text);
+    expect(
+      simulate(blocks)
+        .tree.map((b) => textOf([b]))
+        .join(''),
+    ).toBe(text);
   });
 
   test('a 300,000-character paragraph continues in further paragraphs (≤ 100 items, bounded size each)', () => {
@@ -135,7 +139,16 @@ describe('markdown → Notion blocks', () => {
 
   test('headings 4-6, quotes, task lists, dividers, links and annotations', () => {
     const md = [
-      '# One', '#### Four', '###### Six', '> quoted **bold**', '', '- [x] done', '- [ ] open', '', '---', '',
+      '# One',
+      '#### Four',
+      '###### Six',
+      '> quoted **bold**',
+      '',
+      '- [x] done',
+      '- [ ] open',
+      '',
+      '---',
+      '',
       'A [site](https://example.com), a [relative](notes.md) link, *it*, ~~gone~~ and `code`.',
     ].join('\n');
     const blocks = markdownToBlocks(md);

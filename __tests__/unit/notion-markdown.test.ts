@@ -53,11 +53,14 @@ describe('renderNotionMarkdown', () => {
   });
 
   test('tables become <table> with a header row', () => {
-    expect(v2('| a | b |\n| - | - |\n| 1 | **2** |\n')).toBe('<table header-row="true">\n<tr>\n<td>a</td>\n<td>b</td>\n</tr>\n<tr>\n<td>1</td>\n<td>**2**</td>\n</tr>\n</table>\n');
+    expect(v2('| a | b |\n| - | - |\n| 1 | **2** |\n')).toBe(
+      '<table header-row="true">\n<tr>\n<td>a</td>\n<td>b</td>\n</tr>\n<tr>\n<td>1</td>\n<td>**2**</td>\n</tr>\n</table>\n',
+    );
   });
 
   test('links: absolute ones stay; links to notes resolve to their pages or wait; other relative links keep their text', () => {
-    const resolveLink = (url: string) => (url === 'B.md' ? { url: 'https://www.notion.so/abc' } : url === 'C.md' ? { url: null, pending: true } : { url: null });
+    const resolveLink = (url: string) =>
+      url === 'B.md' ? { url: 'https://www.notion.so/abc' } : url === 'C.md' ? { url: null, pending: true } : { url: null };
     const out = renderNotionMarkdown('See [web](https://x.dev/a_(b)), [B](B.md), [C](C.md) and [file](../x.txt).\n', { dialect: 'v1', resolveLink });
     expect(out.markdown).toBe('See [web](https://x.dev/a_%28b%29), [B](https://www.notion.so/abc), C and file.\n');
     expect(out.pendingLinks).toEqual(['C.md']);
@@ -70,10 +73,39 @@ describe('renderNotionMarkdown', () => {
 
   test("what canon writes, the fake's independent model of both dialects parses back to the same text", () => {
     const body = [
-      '## Summary', '', 'Shipped **the hook**, *fast*, ~~slow~~, ***both*** and `co`de`; see [web](https://example.com).', '',
-      '- one', '- two', '  - nested *item*', '    - deeper', '- [x] done', '', '1. first', '2. second', '',
-      '> [!NOTE]', '> Mind $5 {x} | y ^ <z>.', '', '> A quote', '>', '> second paragraph', '',
-      '```ts', 'const a = 1;', '', '```', '', '| a | b |', '| - | - |', '| 1 | 2 |', '', '---', '', '\\# hash', '',
+      '## Summary',
+      '',
+      'Shipped **the hook**, *fast*, ~~slow~~, ***both*** and `co`de`; see [web](https://example.com).',
+      '',
+      '- one',
+      '- two',
+      '  - nested *item*',
+      '    - deeper',
+      '- [x] done',
+      '',
+      '1. first',
+      '2. second',
+      '',
+      '> [!NOTE]',
+      '> Mind $5 {x} | y ^ <z>.',
+      '',
+      '> A quote',
+      '>',
+      '> second paragraph',
+      '',
+      '```ts',
+      'const a = 1;',
+      '',
+      '```',
+      '',
+      '| a | b |',
+      '| - | - |',
+      '| 1 | 2 |',
+      '',
+      '---',
+      '',
+      '\\# hash',
+      '',
     ].join('\n');
     for (const dialect of ['v1', 'v2'] as const) {
       const markdown = renderNotionMarkdown(body, { dialect }).markdown;

@@ -20,8 +20,10 @@ describe('yarn', () => {
     expect(formatCommands(m.init.notADependency, 'yarn')).toMatch(/run `yarn add -D canon-notes` so that/);
     expect(formatCommands(m.uninstall.done, 'yarn')).toMatch(/`yarn remove canon-notes` removes the package/);
     expect(formatCommands(m.fix.simpleGitHooks, 'yarn')).toMatch(/^yarn simple-git-hooks/);
-    expect(formatCommands('call `npm run handoff -- --from x` and `npm run --silent canon -- session commits`', 'yarn')).toBe('call `yarn handoff --from x` and `yarn canon session commits`');
-    for (const text of [...Object.values(m.fix) as unknown[], m.init.dryRun].filter((t): t is string => typeof t === "string")) {
+    expect(formatCommands('call `npm run handoff -- --from x` and `npm run --silent canon -- session commits`', 'yarn')).toBe(
+      'call `yarn handoff --from x` and `yarn canon session commits`',
+    );
+    for (const text of [...(Object.values(m.fix) as unknown[]), m.init.dryRun].filter((t): t is string => typeof t === 'string')) {
       expect(formatCommands(text, 'yarn')).not.toMatch(/\bnpx canon|\bnpm (install|run|uninstall)\b/);
       expect(formatCommands(text, 'npm')).toBe(text);
     }
@@ -42,7 +44,12 @@ describe('yarn', () => {
   });
 
   test("the Plug'n'Play runner starts node with yarn's runtime from this worktree or the main one, and names yarn's install", () => {
-    const runner = renderRunner({ cli: '/home/alice/.yarn/berry/cache/canon-notes-npm-0.1.0-abc.zip/node_modules/canon-notes/dist/canon.js', mainRoot: '/src/app', pnp: true, install: 'yarn install' });
+    const runner = renderRunner({
+      cli: '/home/alice/.yarn/berry/cache/canon-notes-npm-0.1.0-abc.zip/node_modules/canon-notes/dist/canon.js',
+      mainRoot: '/src/app',
+      pnp: true,
+      install: 'yarn install',
+    });
     expect(runner).toContain('for d in "$top" "$main"; do');
     expect(runner).toContain('exec node --require "$d/.pnp.cjs" --experimental-loader "$d/.pnp.loader.mjs" -e ');
     // Resolved on every run, never a recorded zip path: an upgrade moves canon to another zip.

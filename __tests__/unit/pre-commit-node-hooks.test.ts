@@ -13,7 +13,8 @@ type Hook = { id: string; entry: string; language: string; stages: string[]; add
 
 describe('canon as a node hook of the pre-commit framework (no package.json, ADR-0031)', () => {
   test("the config gets canon's node hooks pinned to the package, its hook types installed by default; the team's lines stay; twice is once; removal takes it out", () => {
-    const team = '# team\nrepos:\n  - repo: local\n    hooks:\n      - id: no-marker\n        name: no marker\n        entry: "! grep -rq FORBIDDEN src"\n        language: system\n        pass_filenames: false\n';
+    const team =
+      '# team\nrepos:\n  - repo: local\n    hooks:\n      - id: no-marker\n        name: no marker\n        entry: "! grep -rq FORBIDDEN src"\n        language: system\n        pass_filenames: false\n';
     const merged = mergePreCommitConfig(team, { dependency: 'canon-notes@1.2.3' });
     expect(merged.startsWith(team.split('repos:')[0]!)).toBe(true);
     for (const hook of CANON_HOOKS) expect(hasPreCommitHook(merged, hook)).toBe(true);

@@ -39,7 +39,12 @@ describe('render-links', () => {
 
   test('what a link is: page, anchor, external, missing note, outside the site', () => {
     const r = (href: string) => resolveHref(href, ctx.fromRel, ctx.fromPage, ctx.site);
-    expect(r('RT-1.md#resume-prompt')).toEqual({ kind: 'page', href: 'RT-1.html#resume-prompt', dep: 'path:docs/sessions/RT-1.md', target: 'docs/sessions/RT-1.md' });
+    expect(r('RT-1.md#resume-prompt')).toEqual({
+      kind: 'page',
+      href: 'RT-1.html#resume-prompt',
+      dep: 'path:docs/sessions/RT-1.md',
+      target: 'docs/sessions/RT-1.md',
+    });
     expect(r('./')).toMatchObject({ kind: 'page', href: 'INDEX.html', dep: 'folder:docs/sessions' });
     expect(r('../../workstreams/')).toEqual({ kind: 'outside', target: 'workstreams' });
     expect(r('#summary')).toEqual({ kind: 'anchor', href: '#summary' });
@@ -69,18 +74,24 @@ describe('render-markdown', () => {
   test('raw HTML is text, script URLs are not links, remote images are links, not loads', () => {
     expect(html('<img src=x onerror=alert(1)> <script>x</script>')).toBe('<p>&lt;img src=x onerror=alert(1)&gt; &lt;script&gt;x&lt;/script&gt;</p>\n');
     expect(html('[x](javascript:alert(1)) [y](vbscript:x) [z](data:text/html,x)')).not.toContain('href');
-    expect(html('![chart "q"](https://example.com/c.png)')).toBe('<p><a class="image-link external" href="https://example.com/c.png">chart &quot;q&quot;</a></p>\n');
+    expect(html('![chart "q"](https://example.com/c.png)')).toBe(
+      '<p><a class="image-link external" href="https://example.com/c.png">chart &quot;q&quot;</a></p>\n',
+    );
     expect(html('![local](pic.png)')).toBe('<p><span class="image-outside" title="image docs/sessions/pic.png is not part of the site">local</span></p>\n');
   });
 
   test('heading ids are GitHub slugs, deduplicated; the Resume Prompt section is wrapped up to the next heading of its level', () => {
     const out = renderMarkdown('## Summary\n\nx\n\n## Résumé: *Prompt* `a`\n\n## Resume Prompt\n\np\n\n### Detail\n\nd\n\n## Summary\n\nz\n', ctx);
     expect(out.headings).toEqual(['summary', 'résumé-prompt-a', 'resume-prompt', 'detail', 'summary-1']);
-    expect(out.html).toContain('<section class="resume-prompt" aria-labelledby="resume-prompt">\n<h2 id="resume-prompt">Resume Prompt</h2>\n<p>p</p>\n<h3 id="detail">Detail</h3>\n<p>d</p>\n</section>\n<h2 id="summary-1">');
+    expect(out.html).toContain(
+      '<section class="resume-prompt" aria-labelledby="resume-prompt">\n<h2 id="resume-prompt">Resume Prompt</h2>\n<p>p</p>\n<h3 id="detail">Detail</h3>\n<p>d</p>\n</section>\n<h2 id="summary-1">',
+    );
   });
 
   test('task lists get disabled checkboxes; tables scroll in their own box', () => {
-    expect(html('- [ ] a\n- [x] b\n')).toBe('<ul>\n<li class="task"><input type="checkbox" disabled> a</li>\n<li class="task"><input type="checkbox" disabled checked> b</li>\n</ul>\n');
+    expect(html('- [ ] a\n- [x] b\n')).toBe(
+      '<ul>\n<li class="task"><input type="checkbox" disabled> a</li>\n<li class="task"><input type="checkbox" disabled checked> b</li>\n</ul>\n',
+    );
     expect(html('| a |\n| - |\n| 1 |\n')).toMatch(/^<div class="table-wrap"><table>\n[\s\S]*<\/table><\/div>\n$/);
   });
 });
@@ -103,8 +114,12 @@ describe('render-plan', () => {
     const base = { previous, key: 'k', force: false, pages, site: site(), missingFiles: new Set<string>() };
     const names = (plan: ReturnType<typeof planRender>) => ({ render: plan.render.map((p) => p.page), remove: plan.remove });
     expect(names(planRender(base))).toEqual({ render: [], remove: ['gone.html'] });
-    expect(names(planRender({ ...base, site: site(new Map([...PAGES, ['docs/sessions/RT-9.md', 'docs/sessions/RT-9.html']])) }))).toMatchObject({ render: ['b.html'] });
-    expect(names(planRender({ ...base, site: site(new Map([...PAGES].filter(([k]) => k !== 'docs/sessions/RT-1.md'))) }))).toMatchObject({ render: ['a.html'] });
+    expect(names(planRender({ ...base, site: site(new Map([...PAGES, ['docs/sessions/RT-9.md', 'docs/sessions/RT-9.html']])) }))).toMatchObject({
+      render: ['b.html'],
+    });
+    expect(names(planRender({ ...base, site: site(new Map([...PAGES].filter(([k]) => k !== 'docs/sessions/RT-1.md'))) }))).toMatchObject({
+      render: ['a.html'],
+    });
     expect(names(planRender({ ...base, pages: [{ ...pages[0]!, sha: 'new' }, ...pages.slice(1)] }))).toMatchObject({ render: ['a.html'] });
     expect(names(planRender({ ...base, missingFiles: new Set(['c.html']) }))).toMatchObject({ render: ['c.html'] });
     expect(names(planRender({ ...base, key: 'other' })).render).toHaveLength(3);
@@ -116,7 +131,15 @@ describe('render-plan', () => {
     const m = manifest({ 'a.html': ['a.md', 's', ['id:x', null]] });
     m.sources['a.md'] = [10, 123.5, 'sha', '', ['LRN-a', 'a'], '["t","p","","",""]', null];
     expect(parseManifest(serializeManifest(m))).toEqual(m);
-    for (const bad of [null, '', '{', '[]', '{"format":2}', JSON.stringify({ ...m, pages: { 'a.html': { source: 'a.md' } } }), JSON.stringify({ ...m, sources: { x: [1] } })]) {
+    for (const bad of [
+      null,
+      '',
+      '{',
+      '[]',
+      '{"format":2}',
+      JSON.stringify({ ...m, pages: { 'a.html': { source: 'a.md' } } }),
+      JSON.stringify({ ...m, sources: { x: [1] } }),
+    ]) {
       expect(parseManifest(bad)).toBeNull();
     }
   });

@@ -66,7 +66,9 @@ describe('own sessions', () => {
   });
 
   test('ties without NN fall back to the id, numbers compared as numbers', () => {
-    const sorted = [session('CONV-9', 'roman', '2026-01-01'), session('CONV-30', 'roman', '2026-01-01'), session('CONV-100', 'roman', '2026-01-01')].sort(compareSessions);
+    const sorted = [session('CONV-9', 'roman', '2026-01-01'), session('CONV-30', 'roman', '2026-01-01'), session('CONV-100', 'roman', '2026-01-01')].sort(
+      compareSessions,
+    );
     expect(sorted.map((s) => s.id)).toEqual(['CONV-100', 'CONV-30', 'CONV-9']);
   });
 });
@@ -145,8 +147,18 @@ describe('rendering', () => {
   const prompt = `Continue from RT-260511-02: ${'wire the resume cache into post-commit and measure it again '.repeat(4)}then https://example.com/${'a'.repeat(90)}\n\nConfidence: high`;
   const view = buildResumeView({
     operator: roman,
-    own: [session('RT-260511-02', 'roman', '2026-05-11', `A title that is far too long to fit ${'x'.repeat(80)}`), session('RT-260510-01', 'roman', '2026-05-10')],
-    last: { id: 'RT-260511-02', date: '2026-05-11', title: 'Hook hardening', summary: 'Hardened the hook.', resume_prompt: prompt, path: 'docs/sessions/RT-260511-02.md' },
+    own: [
+      session('RT-260511-02', 'roman', '2026-05-11', `A title that is far too long to fit ${'x'.repeat(80)}`),
+      session('RT-260510-01', 'roman', '2026-05-10'),
+    ],
+    last: {
+      id: 'RT-260511-02',
+      date: '2026-05-11',
+      title: 'Hook hardening',
+      summary: 'Hardened the hook.',
+      resume_prompt: prompt,
+      path: 'docs/sessions/RT-260511-02.md',
+    },
     sessions: [session('SK-260511-01', 'sergei', '2026-05-11')],
     workstreams: [ws('flip', 'roman', 'active', 'P1'), ws('sync', 'sergei', 'active')],
     today: '2026-05-11',
@@ -170,7 +182,15 @@ describe('rendering', () => {
   });
 
   test('no sessions: the message, still the workstreams and peers', () => {
-    const empty = buildResumeView({ operator: roman, own: [], last: null, sessions: [session('SK-260511-01', 'sergei', '2026-05-11')], workstreams: [ws('flip', 'roman', 'active')], today: '2026-05-11', limit: 5 });
+    const empty = buildResumeView({
+      operator: roman,
+      own: [],
+      last: null,
+      sessions: [session('SK-260511-01', 'sergei', '2026-05-11')],
+      workstreams: [ws('flip', 'roman', 'active')],
+      today: '2026-05-11',
+      limit: 5,
+    });
     expect(empty.message).toBe('no prior sessions for roman');
     expect(empty.last_session).toBeNull();
     const text = renderResume(empty, { paint: createPaint(false) });
@@ -201,7 +221,12 @@ describe('rendering', () => {
     const line = `- ${'word '.repeat(40).trim()}`;
     const wrapped = wrapText(line, 30);
     expect(wrapped.split('\n').every((l) => l.length <= 30)).toBe(true);
-    expect(wrapped.split('\n').slice(1).every((l) => l.startsWith('  word'))).toBe(true);
+    expect(
+      wrapped
+        .split('\n')
+        .slice(1)
+        .every((l) => l.startsWith('  word')),
+    ).toBe(true);
     expect(wrapped.replace(/\n +/g, ' ')).toBe(line);
   });
 });

@@ -29,9 +29,11 @@ describe('schemas', () => {
 
   test('every kind requires title, kind and external_id', () => {
     for (const kind of NOTE_KINDS) {
-      expect(issuesFor(kind, {}).filter((i) => i.rule === 'schema/required').map((i) => i.pointer)).toEqual(
-        expect.arrayContaining(['/title', '/kind', '/external_id']),
-      );
+      expect(
+        issuesFor(kind, {})
+          .filter((i) => i.rule === 'schema/required')
+          .map((i) => i.pointer),
+      ).toEqual(expect.arrayContaining(['/title', '/kind', '/external_id']));
     }
   });
 
@@ -56,7 +58,9 @@ describe('schemas', () => {
   });
 
   test('unknown keys are allowed: they are kept forever', () => {
-    expect(issuesFor('session', { title: 'T', operator: 'roman', summary: 'S', kind: 'session', external_id: 'X', date: '2026-05-11', notion_session_id_note: 'x' })).toEqual([]);
+    expect(
+      issuesFor('session', { title: 'T', operator: 'roman', summary: 'S', kind: 'session', external_id: 'X', date: '2026-05-11', notion_session_id_note: 'x' }),
+    ).toEqual([]);
   });
 
   test('the committed schemas are the contract: a change here must be deliberate', () => {

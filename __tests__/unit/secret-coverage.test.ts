@@ -112,7 +112,16 @@ describe('disguises: the token a reader gets is refused, at its place in the fil
   /** [name, note body line, column of the finding, rule, how the message names the disguise] */
   const cases: Array<[string, string, number, string, RegExp]> = [
     ['base64-wrapped', `config: ${btoa(`GITHUB_TOKEN=${token}`)}`, 9, 'GITHUB_TOKEN', /hidden by base64/],
-    ['base64url in a URL', `https://app.example.org/cb?state=${btoa(JSON.stringify({ t: token })).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}`, 34, 'GITHUB_TOKEN', /base64/],
+    [
+      'base64url in a URL',
+      `https://app.example.org/cb?state=${btoa(JSON.stringify({ t: token }))
+        .replace(/=+$/, '')
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_')}`,
+      34,
+      'GITHUB_TOKEN',
+      /base64/,
+    ],
     ['percent-encoded in a URL', `https://app.example.org/cb?code=%67hp%5F${token.slice(4)}&x=1`, 33, 'GITHUB_TOKEN', /percent-encoding/],
     ['split by U+200B', `token ${token.slice(0, 9)}\u200B${token.slice(9)}`, 7, 'GITHUB_TOKEN', /zero-width/],
     ['split by U+200C', `token ${token.slice(0, 9)}\u200C${token.slice(9)}`, 7, 'GITHUB_TOKEN', /zero-width/],
@@ -186,7 +195,8 @@ describe('the clean corpus: ordinary notes hold no findings', () => {
   test('no note of it has a finding', async () => {
     const found: string[] = [];
     for (const note of notes) {
-      for (const issue of await findSecretsInNote(note.text, note.file)) found.push(`${issue.file}:${issue.line}:${issue.column} ${issue.rule} ${issue.message}`);
+      for (const issue of await findSecretsInNote(note.text, note.file))
+        found.push(`${issue.file}:${issue.line}:${issue.column} ${issue.rule} ${issue.message}`);
     }
     expect(found).toEqual([]);
   });

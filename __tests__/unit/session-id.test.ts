@@ -89,7 +89,8 @@ describe('session ids', () => {
 });
 
 describe('replaceInSessionLog', () => {
-  const body = '## Goal\n\nRT-260511-01 is mentioned here.\n\n## Session Log\n- RT-260511-011 (2026-05-11): other\n- RT-260511-01 (2026-05-11): mine\n\n## Notes\nRT-260511-01\n';
+  const body =
+    '## Goal\n\nRT-260511-01 is mentioned here.\n\n## Session Log\n- RT-260511-011 (2026-05-11): other\n- RT-260511-01 (2026-05-11): mine\n\n## Notes\nRT-260511-01\n';
   test('replaces whole ids inside the Session Log only', () => {
     expect(replaceInSessionLog(body, 'RT-260511-01', 'RT-260511-02')).toBe(body.replace('- RT-260511-01 (', '- RT-260511-02 ('));
   });
@@ -126,7 +127,12 @@ describe('renderCommandWrappers', () => {
       { slug: 'sergei', initials: 'SK', name: null, emails: [] },
       { slug: 'roman', initials: 'RT', name: 'Roman T.', emails: [] },
     ]);
-    expect([...files.keys()]).toEqual(['.claude/skills/handoff-rt/SKILL.md', '.claude/skills/resume-rt/SKILL.md', '.claude/skills/handoff-sk/SKILL.md', '.claude/skills/resume-sk/SKILL.md']);
+    expect([...files.keys()]).toEqual([
+      '.claude/skills/handoff-rt/SKILL.md',
+      '.claude/skills/resume-rt/SKILL.md',
+      '.claude/skills/handoff-sk/SKILL.md',
+      '.claude/skills/resume-sk/SKILL.md',
+    ]);
     expect(files.get('.claude/skills/resume-sk/SKILL.md')).toContain('OPERATOR=sergei npm run resume --silent');
     expect(files.get('.claude/skills/handoff-rt/SKILL.md')).toContain('description: "Hand off as Roman T. (RT): write, commit and push this session\'s note"');
     for (const text of files.values()) {

@@ -16,7 +16,9 @@ describe('merging Session Logs', () => {
   test('entries from both sides, newest first; one removed on one side stays removed; a changed one takes the change', () => {
     const base = splitSessionLog(note([line('RT-261130-01', '2026-11-30'), line('RT-261129-01', '2026-11-29')])).entries;
     const ours = splitSessionLog(note([line('RT-261201-01', '2026-12-01'), line('RT-261130-01', '2026-11-30')])).entries;
-    const theirs = splitSessionLog(note([line('SK-261202-01', '2026-12-02'), line('RT-261130-01', '2026-11-30').replace('work of', 'reworded'), line('RT-261129-01', '2026-11-29')])).entries;
+    const theirs = splitSessionLog(
+      note([line('SK-261202-01', '2026-12-02'), line('RT-261130-01', '2026-11-30').replace('work of', 'reworded'), line('RT-261129-01', '2026-11-29')]),
+    ).entries;
     const merged = mergeEntries(base, ours, theirs);
     expect(merged.map((l) => /\[([^\]]+)\]/.exec(l)![1])).toEqual(['SK-261202-01', 'RT-261201-01', 'RT-261130-01']);
     expect(merged[2]).toContain('reworded');

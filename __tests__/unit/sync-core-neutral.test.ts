@@ -53,7 +53,9 @@ describe('the sync core is host-neutral', () => {
     expect(unexpected).toEqual([]);
     // canon's own files in the core: none of them names a Node built-in or a Node-only global.
     const own = Object.keys(result.metafile!.inputs).filter((file) => file.startsWith('tools/'));
-    expect(own).toEqual(expect.arrayContaining(['tools/sync-core/engine.ts', 'tools/sync-core/notion.ts', 'tools/core/sync-plan.ts', 'tools/core/notion-markdown.ts']));
+    expect(own).toEqual(
+      expect.arrayContaining(['tools/sync-core/engine.ts', 'tools/sync-core/notion.ts', 'tools/core/sync-plan.ts', 'tools/core/notion-markdown.ts']),
+    );
     const { readFileSync } = await import('node:fs');
     for (const file of own) {
       const text = readFileSync(file, 'utf8');

@@ -14,10 +14,16 @@ describe('sendOrder', () => {
     expect([...linkPass]).toEqual([]);
   });
 
-  it('sends a chain\'s targets first, so no note needs a second request', () => {
+  it("sends a chain's targets first, so no note needs a second request", () => {
     const work = ['a', 'b', 'c', 'd'].map(action);
     // a → b → c; d alone.
-    const { order, linkPass } = sendOrder(work, new Map([['a', ['b']], ['b', ['c']]]));
+    const { order, linkPass } = sendOrder(
+      work,
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+      ]),
+    );
     expect(files(order)).toEqual(['c', 'b', 'a', 'd']);
     expect([...linkPass]).toEqual([]);
   });
@@ -25,11 +31,27 @@ describe('sendOrder', () => {
   it('breaks a cycle: exactly one note of it is sent before its target and gets the link pass', () => {
     const work = ['a', 'b', 'c', 'x'].map(action);
     // a → b → c → a, and x → a.
-    const { order, linkPass } = sendOrder(work, new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['x', ['a']]]));
+    const { order, linkPass } = sendOrder(
+      work,
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+        ['x', ['a']],
+      ]),
+    );
     expect(files(order)).toEqual(['c', 'b', 'a', 'x']);
     expect([...linkPass]).toEqual(['c']);
     // Two notes linking each other: one extra request, not two.
-    expect([...sendOrder(['p', 'q'].map(action), new Map([['p', ['q']], ['q', ['p']]])).linkPass]).toEqual(['q']);
+    expect([
+      ...sendOrder(
+        ['p', 'q'].map(action),
+        new Map([
+          ['p', ['q']],
+          ['q', ['p']],
+        ]),
+      ).linkPass,
+    ]).toEqual(['q']);
   });
 
   it('ignores targets that are not sent in this run', () => {

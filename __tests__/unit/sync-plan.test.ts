@@ -8,7 +8,11 @@ const body = '## Summary\n\nDone.\n';
 const data = { title: 'T', operator: 'roman', kind: 'session', external_id: 'RT-260511-01', date: '2026-05-11' };
 const hash = computeContentHash(data, body);
 const note = (extra: Record<string, unknown> = {}, more: Partial<SyncCandidate> = {}): SyncCandidate => ({
-  file: 'docs/sessions/RT-260511-01.md', kind: 'session', data: { ...data, ...extra }, body, ...more,
+  file: 'docs/sessions/RT-260511-01.md',
+  kind: 'session',
+  data: { ...data, ...extra },
+  body,
+  ...more,
 });
 const plan = (c: SyncCandidate) => planSync([c])[0]!;
 
@@ -36,9 +40,15 @@ describe('planSync', () => {
     expect(plan(note({}, { isStub: true })).action).toBe('skip');
   });
   test('unreadable notes, notes without external_id and notes holding a secret are errors', () => {
-    expect(plan({ file: 'docs/sessions/x.md', kind: 'session', problem: 'x.md:2:1: invalid YAML' })).toMatchObject({ action: 'error', reason: 'x.md:2:1: invalid YAML' });
+    expect(plan({ file: 'docs/sessions/x.md', kind: 'session', problem: 'x.md:2:1: invalid YAML' })).toMatchObject({
+      action: 'error',
+      reason: 'x.md:2:1: invalid YAML',
+    });
     expect(plan(note({ external_id: undefined })).action).toBe('error');
-    expect(plan(note({}, { secrets: ['x.md:4: holds a secret (ghp_********, github)'] }))).toMatchObject({ action: 'error', reason: expect.stringMatching(/^not sent: .*ghp_\*/) });
+    expect(plan(note({}, { secrets: ['x.md:4: holds a secret (ghp_********, github)'] }))).toMatchObject({
+      action: 'error',
+      reason: expect.stringMatching(/^not sent: .*ghp_\*/),
+    });
   });
   test('counts', () => {
     expect(countActions([{ action: 'create' }, { action: 'skip' }, { action: 'skip' }])).toEqual({ create: 1, update: 0, skip: 2, error: 0 });
@@ -49,8 +59,15 @@ describe('planSync', () => {
 
 describe('Notion properties', () => {
   const schema = {
-    Title: { type: 'title' }, external_id: { type: 'rich_text' }, kind: { type: 'select' }, operator: { type: 'select' },
-    status: { type: 'select' }, tags: { type: 'multi_select' }, date: { type: 'date' }, summary: { type: 'rich_text' }, content_hash: { type: 'rich_text' },
+    Title: { type: 'title' },
+    external_id: { type: 'rich_text' },
+    kind: { type: 'select' },
+    operator: { type: 'select' },
+    status: { type: 'select' },
+    tags: { type: 'multi_select' },
+    date: { type: 'date' },
+    summary: { type: 'rich_text' },
+    content_hash: { type: 'rich_text' },
   };
   test('the title property is found by its type, whatever its name', () => {
     const { map, problems } = matchSchema(schema, {});
@@ -73,7 +90,12 @@ describe('Notion properties', () => {
   test('values: operator from owner for workstreams, no commas in options, long summary cut', () => {
     const { map } = matchSchema(schema, {});
     const props = buildProperties(
-      { kind: 'workstream', externalId: 'WS-x', contentHash: hash, data: { title: 'X', owner: 'sergei', status: 'active', tags: ['a', 'a', 'b,c'], started: '2026-01-02', summary: 's'.repeat(5000) } },
+      {
+        kind: 'workstream',
+        externalId: 'WS-x',
+        contentHash: hash,
+        data: { title: 'X', owner: 'sergei', status: 'active', tags: ['a', 'a', 'b,c'], started: '2026-01-02', summary: 's'.repeat(5000) },
+      },
       map,
     );
     expect(props.operator).toEqual({ select: { name: 'sergei' } });

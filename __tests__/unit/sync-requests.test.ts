@@ -47,7 +47,13 @@ describe('planNoteRequests', () => {
     expect(property).toMatchObject({ properties: ['tags'], body: { kind: 'none' }, requests: 1 });
     const both = planNoteRequests({ ...base, mode: 'update', current: { data: tagged, body: edited }, currentMarkdown: md(edited), previous });
     expect(both.requests).toBe(2);
-    const neither = planNoteRequests({ ...base, mode: 'update', current: { data: { ...data, unknown_key: 1 }, body: long }, currentMarkdown: md(long), previous });
+    const neither = planNoteRequests({
+      ...base,
+      mode: 'update',
+      current: { data: { ...data, unknown_key: 1 }, body: long },
+      currentMarkdown: md(long),
+      previous,
+    });
     expect(neither.requests).toBe(0);
   });
 
@@ -77,6 +83,8 @@ describe('planNoteRequests', () => {
     const items = (n: number) => Array.from({ length: n }, (_, i) => `- ${i}`).join('\n');
     const many = planNoteRequests({ ...base, mode: 'update', current: { data, body: items(1001) }, currentMarkdown: items(1001), previous: null });
     expect(many.body).toEqual({ kind: 'blocks', reason: 'it holds 1001 blocks; a request takes at most 1000' });
-    expect(planNoteRequests({ ...base, mode: 'create', current: { data, body: items(1000) }, currentMarkdown: items(1000), previous: null }).create).toBe('markdown');
+    expect(planNoteRequests({ ...base, mode: 'create', current: { data, body: items(1000) }, currentMarkdown: items(1000), previous: null }).create).toBe(
+      'markdown',
+    );
   });
 });

@@ -35,7 +35,9 @@ describe('the retry policy', () => {
     expect(policy.next({ kind: 'rate_limited', failures: 1, serverWaitMs: 2000 })).toEqual({ waitMs: 2000 });
     expect(policy.next({ kind: 'rate_limited', failures: 1, serverWaitMs: 60_000 })).toEqual({ waitMs: 60_000 });
     expect(policy.next({ kind: 'rate_limited', failures: 1, serverWaitMs: 0 })).toEqual({ waitMs: 0 });
-    expect(policy.next({ kind: 'rate_limited', failures: 1, serverWaitMs: 3_000_000 }).giveUp).toMatch(/asked to wait 3000 s, longer than a run waits \(60 s\)/);
+    expect(policy.next({ kind: 'rate_limited', failures: 1, serverWaitMs: 3_000_000 }).giveUp).toMatch(
+      /asked to wait 3000 s, longer than a run waits \(60 s\)/,
+    );
     // A 503 with Retry-After waits for it too; without one it backs off.
     expect(policy.next({ kind: 'transient', failures: 1, serverWaitMs: 3000 })).toEqual({ waitMs: 3000 });
     expect(policy.next({ kind: 'transient', failures: 1, serverWaitMs: null }).waitMs).toBeLessThanOrEqual(500);
@@ -44,7 +46,7 @@ describe('the retry policy', () => {
     expect(policy.next({ kind: 'rate_limited', failures: 13, serverWaitMs: 1000 }).giveUp).toMatch(/13 rate-limited answers/);
   });
 
-  it('no wait ends past the deadline (the run\'s lease), which moves when the lease is renewed', () => {
+  it("no wait ends past the deadline (the run's lease), which moves when the lease is renewed", () => {
     let now = NOW;
     let deadline = NOW + 10_000;
     const policy = createRetryPolicy({ random: () => 0.5, clock: () => now, deadline: () => deadline });
@@ -68,28 +70,57 @@ describe('the retry policy', () => {
   });
 });
 
-describe('what each host\'s answer is', () => {
+describe("what each host's answer is", () => {
   it('Notion: 429 and 529 are rate limits, 5xx, 409 and network errors pass, the rest stands', () => {
     expect([429, 529, 500, 502, 503, 504, 409, 0, 400, 401, 403, 404, 413, 422].map(classifyNotionStatus)).toEqual([
-      'rate_limited', 'rate_limited', 'transient', 'transient', 'transient', 'transient', 'transient', 'transient',
-      'fatal', 'fatal', 'fatal', 'fatal', 'fatal', 'fatal',
+      'rate_limited',
+      'rate_limited',
+      'transient',
+      'transient',
+      'transient',
+      'transient',
+      'transient',
+      'transient',
+      'fatal',
+      'fatal',
+      'fatal',
+      'fatal',
+      'fatal',
+      'fatal',
     ]);
   });
 
   it('GitHub: the rate-limit reset is read only when the limit is reached, never for a 5xx', () => {
     const reset = String(Math.floor(NOW / 1000) + 3000);
     // Every GitHub answer carries x-ratelimit-reset; a 503 with plenty remaining backs off briefly.
-    expect(classifyGitHubResponse(503, headers({ 'x-ratelimit-remaining': '4990', 'x-ratelimit-reset': reset }), NOW)).toEqual({ kind: 'transient', serverWaitMs: null });
-    expect(classifyGitHubResponse(502, headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }), NOW)).toEqual({ kind: 'transient', serverWaitMs: null });
+    expect(classifyGitHubResponse(503, headers({ 'x-ratelimit-remaining': '4990', 'x-ratelimit-reset': reset }), NOW)).toEqual({
+      kind: 'transient',
+      serverWaitMs: null,
+    });
+    expect(classifyGitHubResponse(502, headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }), NOW)).toEqual({
+      kind: 'transient',
+      serverWaitMs: null,
+    });
     expect(classifyGitHubResponse(503, headers({ 'retry-after': '2' }), NOW)).toEqual({ kind: 'transient', serverWaitMs: 2000 });
     // The limit reached: 403 with remaining 0 waits for the reset (past the cap here: the policy gives up).
-    expect(classifyGitHubResponse(403, headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }), NOW)).toEqual({ kind: 'rate_limited', serverWaitMs: 3_001_000 });
+    expect(classifyGitHubResponse(403, headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }), NOW)).toEqual({
+      kind: 'rate_limited',
+      serverWaitMs: 3_001_000,
+    });
     expect(classifyGitHubResponse(429, headers({ 'retry-after': '5', 'x-ratelimit-reset': reset }), NOW)).toEqual({ kind: 'rate_limited', serverWaitMs: 5000 });
-    expect(classifyGitHubResponse(429, headers({ 'x-ratelimit-remaining': '12', 'x-ratelimit-reset': reset }), NOW)).toEqual({ kind: 'rate_limited', serverWaitMs: null });
+    expect(classifyGitHubResponse(429, headers({ 'x-ratelimit-remaining': '12', 'x-ratelimit-reset': reset }), NOW)).toEqual({
+      kind: 'rate_limited',
+      serverWaitMs: null,
+    });
     // A secondary limit without headers: at least a minute, as GitHub documents.
-    expect(classifyGitHubResponse(403, headers({ 'x-ratelimit-remaining': '4000' }), NOW, 'You have exceeded a secondary rate limit')).toEqual({ kind: 'rate_limited', serverWaitMs: 60_000 });
+    expect(classifyGitHubResponse(403, headers({ 'x-ratelimit-remaining': '4000' }), NOW, 'You have exceeded a secondary rate limit')).toEqual({
+      kind: 'rate_limited',
+      serverWaitMs: 60_000,
+    });
     // A 403 that is not a limit is a permission error; 404, 422 stand; a network error passes.
-    expect(classifyGitHubResponse(403, headers({ 'x-ratelimit-remaining': '4000', 'x-ratelimit-reset': reset }), NOW, 'Resource not accessible by integration').kind).toBe('fatal');
+    expect(
+      classifyGitHubResponse(403, headers({ 'x-ratelimit-remaining': '4000', 'x-ratelimit-reset': reset }), NOW, 'Resource not accessible by integration').kind,
+    ).toBe('fatal');
     expect(classifyGitHubResponse(404, headers({}), NOW).kind).toBe('fatal');
     expect(classifyGitHubResponse(422, headers({}), NOW).kind).toBe('fatal');
     expect(classifyGitHubResponse(0, headers({}), NOW).kind).toBe('transient');

@@ -54,7 +54,13 @@ describe('parseHookInput', () => {
   });
 
   test('a PostToolUseFailure input is a call too, marked failed', () => {
-    const text = JSON.stringify({ session_id: 's', hook_event_name: 'PostToolUseFailure', tool_name: 'mcp__notion__notion-search', tool_input: {}, error: 'boom' });
+    const text = JSON.stringify({
+      session_id: 's',
+      hook_event_name: 'PostToolUseFailure',
+      tool_name: 'mcp__notion__notion-search',
+      tool_input: {},
+      error: 'boom',
+    });
     expect(parseHookInput(text)).toMatchObject({ ok: true, input: { toolName: 'mcp__notion__notion-search', failed: true } });
   });
 
@@ -145,11 +151,23 @@ describe('applyToolCall', () => {
   });
 
   test('a SessionStart mark sets the session start and transcript, counts no call', () => {
-    const mark = { at: '2026-05-11T09:00:00.000Z', mark: 'start' as const, source: 'startup', transcript: '/home/u/.claude/projects/p/s.jsonl', cwd: '/work/repo' };
+    const mark = {
+      at: '2026-05-11T09:00:00.000Z',
+      mark: 'start' as const,
+      source: 'startup',
+      transcript: '/home/u/.claude/projects/p/s.jsonl',
+      cwd: '/work/repo',
+    };
     const parsed = parseToolEvents(serializeToolEvent(mark)).events;
     expect(parsed).toEqual([mark]);
     const state = applyToolEvents(fresh(), [...parsed, planToolEvent(call('Bash'), ctx)], 0);
-    expect(state).toMatchObject({ tool_calls_count: 1, started_at: '2026-05-11T09:00:00.000Z', session_started_at: mark.at, transcript_path: mark.transcript, events_seen: 2 });
+    expect(state).toMatchObject({
+      tool_calls_count: 1,
+      started_at: '2026-05-11T09:00:00.000Z',
+      session_started_at: mark.at,
+      transcript_path: mark.transcript,
+      events_seen: 2,
+    });
   });
 
   test('Agent and Task count as subagents', () => {
@@ -173,7 +191,8 @@ describe('applyToolCall', () => {
       ['NotebookEdit', '/work/repo/n/x.ipynb'],
       ['Edit', '/etc/passwd'],
       ['Write', '../outside.ts'],
-    ] as const) state = applyToolCall(state, call(tool, file), ctx);
+    ] as const)
+      state = applyToolCall(state, call(tool, file), ctx);
     expect(state.files_touched).toEqual(['a.ts', 'b.ts', 'n/x.ipynb']);
     for (let i = 0; i < MAX_FILES_TOUCHED + 10; i++) state = applyToolCall(state, call('Write', `f${i}.ts`), ctx);
     expect(state.files_touched).toHaveLength(MAX_FILES_TOUCHED);
@@ -190,7 +209,7 @@ describe('applyToolCall', () => {
   });
 });
 
-describe('canon\'s own /handoff calls', () => {
+describe("canon's own /handoff calls", () => {
   const bash = (command: string): HookInput => ({ sessionId: 's', cwd: '/work/repo', toolName: 'Bash', filePath: null, command });
   test.each([
     'npm run handoff -- --from .canon/handoff-abc.json --session-id abc --yes --json',
@@ -199,7 +218,7 @@ describe('canon\'s own /handoff calls', () => {
     'npx canon-notes handoff --from .canon/handoff-abc.json --json',
     'node_modules/.bin/canon handoff --from .canon/handoff-abc.json',
     'canon session commits',
-  ])('%s is canon\'s own', (command) => {
+  ])("%s is canon's own", (command) => {
     expect(isOwnCall(bash(command), '/work/repo', '/work/repo')).toBe(true);
   });
   test.each([
@@ -208,10 +227,10 @@ describe('canon\'s own /handoff calls', () => {
     'npm run handoff -- --from notes.json',
     'npm run handoff -- --from .canon/handoff-abc.json && rm -rf build',
     'echo canon session commits',
-  ])('%s is the session\'s work', (command) => {
+  ])("%s is the session's work", (command) => {
     expect(isOwnCall(bash(command), '/work/repo', '/work/repo')).toBe(false);
   });
-  test('the draft\'s Read and Write are canon\'s; the session\'s files are not', () => {
+  test("the draft's Read and Write are canon's; the session's files are not", () => {
     const read = { sessionId: 's', cwd: '/work/repo', toolName: 'Read', filePath: null, inputPath: '/work/repo/.canon/handoff-abc.json' };
     const write = { sessionId: 's', cwd: '/work/repo', toolName: 'Write', filePath: '.canon/handoff-abc.json' };
     expect(isOwnCall(read, '/work/repo', '/work/repo')).toBe(true);
@@ -250,8 +269,24 @@ describe('active time', () => {
 
 describe('mergeTelemetryStates (a session /clear replaced)', () => {
   test('adds counts, unites files and methods, keeps the earlier start', () => {
-    const a = applyToolEvents(fresh(), [{ at: '2026-05-11T09:00:00.000Z', tool: 'mcp__notion__search', file: null, siblings: 1, cwd: '/w' }, { at: '2026-05-11T09:01:00.000Z', tool: 'Edit', file: 'a.ts', siblings: 0, cwd: '/w' }], 0, DEFAULT_INVARIANT_RULE);
-    const b = applyToolEvents(fresh(), [{ at: '2026-05-11T10:00:00.000Z', tool: 'Edit', file: 'b.ts', siblings: 0, cwd: '/w' }, { at: '2026-05-11T10:01:00.000Z', tool: 'Edit', file: 'a.ts', siblings: 0, cwd: '/w' }], 0, DEFAULT_INVARIANT_RULE);
+    const a = applyToolEvents(
+      fresh(),
+      [
+        { at: '2026-05-11T09:00:00.000Z', tool: 'mcp__notion__search', file: null, siblings: 1, cwd: '/w' },
+        { at: '2026-05-11T09:01:00.000Z', tool: 'Edit', file: 'a.ts', siblings: 0, cwd: '/w' },
+      ],
+      0,
+      DEFAULT_INVARIANT_RULE,
+    );
+    const b = applyToolEvents(
+      fresh(),
+      [
+        { at: '2026-05-11T10:00:00.000Z', tool: 'Edit', file: 'b.ts', siblings: 0, cwd: '/w' },
+        { at: '2026-05-11T10:01:00.000Z', tool: 'Edit', file: 'a.ts', siblings: 0, cwd: '/w' },
+      ],
+      0,
+      DEFAULT_INVARIANT_RULE,
+    );
     const merged = mergeTelemetryStates(a, b);
     expect(merged).toMatchObject({
       tool_calls_count: 4,
@@ -297,10 +332,26 @@ describe('parseTelemetryState', () => {
     const text = serializeTelemetryState(state);
     expect(parseTelemetryState(text)).toEqual(state);
     expect(Object.keys(JSON.parse(text) as object)).toEqual([
-      'session_id', 'started_at', 'updated_at', 'cwd', 'tool_calls_count', 'tool_calls_breakdown',
-      'tool_calls_breakdown_methods', 'subagents_dispatched', 'parallel_terminals_observed', 'files_touched',
-      'failed_calls', 'session_started_at', 'transcript_path', 'events_seen', 'journal_offset',
-      'active_ms', 'last_event_at', 'closed', 'own_calls', 'replaces',
+      'session_id',
+      'started_at',
+      'updated_at',
+      'cwd',
+      'tool_calls_count',
+      'tool_calls_breakdown',
+      'tool_calls_breakdown_methods',
+      'subagents_dispatched',
+      'parallel_terminals_observed',
+      'files_touched',
+      'failed_calls',
+      'session_started_at',
+      'transcript_path',
+      'events_seen',
+      'journal_offset',
+      'active_ms',
+      'last_event_at',
+      'closed',
+      'own_calls',
+      'replaces',
     ]);
   });
 

@@ -21,7 +21,14 @@ describe('text/control-character and text/bidi-control', () => {
     const text = '---\ntitle: Fix \u001b[31mred\n---\nbody\n';
     const [issue, ...rest] = check(text);
     expect(rest).toEqual([]);
-    expect(issue).toMatchObject({ file: 'docs/sessions/RT-261205-01.md', line: 2, column: 12, pointer: '/title', severity: 'error', rule: 'text/control-character' });
+    expect(issue).toMatchObject({
+      file: 'docs/sessions/RT-261205-01.md',
+      line: 2,
+      column: 12,
+      pointer: '/title',
+      severity: 'error',
+      rule: 'text/control-character',
+    });
     expect(issue!.message).toContain('U+001B (ESC)');
     expect(`${issue!.line}:${issue!.column}`).toBe(positionOf(text, '\u001b'));
   });
@@ -38,20 +45,35 @@ describe('text/control-character and text/bidi-control', () => {
 
   test('\\x, \\u and \\U escapes, and escapes in keys and nested values (full YAML path), are all found', () => {
     const text = '---\n# a comment keeps this on the full parser\ntitle: "a\\x1b"\nsummary: "b\\u202E"\ntags: ["ok", "c\\U0000009b"]\n"k\\x07": v\n---\n';
-    expect(where(text)).toEqual(['3:10 /title text/control-character', '4:12 /summary text/bidi-control', '5:16 /tags text/control-character', '6:3 /k\u0007 text/control-character']);
+    expect(where(text)).toEqual([
+      '3:10 /title text/control-character',
+      '4:12 /summary text/bidi-control',
+      '5:16 /tags text/control-character',
+      '6:3 /k\u0007 text/control-character',
+    ]);
   });
 
   test('a backslash that is no escape (plain or single-quoted scalars, an escaped backslash) is not a control', () => {
-    expect(check("---\ntitle: C:\\e\\x1b\nsummary: 'C:\\e'\nx: \"\\\\e and \\t\"\n---\n")).toEqual([]);
+    expect(check('---\ntitle: C:\\e\\x1b\nsummary: \'C:\\e\'\nx: "\\\\e and \\t"\n---\n')).toEqual([]);
   });
 
   test('C1 (NEL, CSI), DEL and bidi overrides and isolates are refused raw, each with its name', () => {
     const text = '---\ntitle: a\u0085b\nsummary: c\u007f\nowner: d\u202ee\nstatus: f\u2066g\n---\n';
-    expect(where(text)).toEqual(['2:9 /title text/control-character', '3:11 /summary text/control-character', '4:9 /owner text/bidi-control', '5:10 /status text/bidi-control']);
-    expect(check(text).map((i) => /U\+\w{4} \([^)]*\)/.exec(i.message)![0])).toEqual(['U+0085 (NEL)', 'U+007F (DEL)', 'U+202E (RLO, right-to-left override)', 'U+2066 (LRI, left-to-right isolate)']);
+    expect(where(text)).toEqual([
+      '2:9 /title text/control-character',
+      '3:11 /summary text/control-character',
+      '4:9 /owner text/bidi-control',
+      '5:10 /status text/bidi-control',
+    ]);
+    expect(check(text).map((i) => /U\+\w{4} \([^)]*\)/.exec(i.message)![0])).toEqual([
+      'U+0085 (NEL)',
+      'U+007F (DEL)',
+      'U+202E (RLO, right-to-left override)',
+      'U+2066 (LRI, left-to-right isolate)',
+    ]);
   });
 
-  test('the body: one issue a line, at the first control, counting the rest; line numbers are the file\'s', () => {
+  test("the body: one issue a line, at the first control, counting the rest; line numbers are the file's", () => {
     const text = '---\ntitle: ok\nsummary: |\n  two\n  lines\n---\n## Log\n\nplain\n\u001b[1mbold\u001b[0m and \u0007\n\u202eevil\n';
     const issues = check(text);
     expect(issues.map((i) => `${i.line}:${i.column} ${i.rule}`)).toEqual(['10:1 text/control-character', '11:1 text/bidi-control']);

@@ -73,7 +73,10 @@ function isForbiddenServer(server, forbidden) {
   return forbidden.some((pattern) => {
     let re = globCache.get(pattern);
     if (re === void 0) {
-      re = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
+      re = new RegExp(
+        `^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`,
+        "i"
+      );
       globCache.set(pattern, re);
     }
     return re.test(server);
@@ -313,7 +316,20 @@ function serializeTelemetryState(state) {
 import { fstatSync as fstatSync2, readSync } from "node:fs";
 
 // tools/io/lock.ts
-import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+  writeSync
+} from "node:fs";
 import { hostname } from "node:os";
 var LockTimeoutError = class extends Error {
   constructor(file, waitedMs, holder) {

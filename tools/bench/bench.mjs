@@ -67,7 +67,9 @@ export function installHooks(dir) {
  * hook, and with HUSKY=0, interleaved run by run so that drift on a shared machine hits all three.
  */
 function precommitOverhead(dir, runs, { wikilink = false } = {}) {
-  const sessions = readdirSync(path.join(dir, 'docs/sessions')).filter((n) => /^[A-Z]{2}-\d{6}-\d{2}\.md$/.test(n)).sort((a, b) => (a.slice(3) < b.slice(3) ? 1 : -1));
+  const sessions = readdirSync(path.join(dir, 'docs/sessions'))
+    .filter((n) => /^[A-Z]{2}-\d{6}-\d{2}\.md$/.test(n))
+    .sort((a, b) => (a.slice(3) < b.slice(3) ? 1 : -1));
   const newest = sessions[0];
   // With `wikilink`, every commit's note holds `[[<another session>]]` for the door to resolve and rewrite.
   const link = wikilink ? `\nFollows [[${sessions[1].slice(0, -3)}]] and [[ws-001]].\n` : '';
@@ -118,56 +120,62 @@ async function main() {
     // validate --all: whole-process time, start-up included.
     const files = SESSIONS + WORKSTREAMS;
     if (wanted('validate')) {
-    const validateMs = median(Array.from({ length: 3 }, () => timeMs(() => execFileSync(process.execPath, [CANON_BIN, 'validate', '--all'], { cwd: store, env, stdio: 'ignore' }))));
-    const rate = files / (validateMs / 1000);
-    line('validate --all throughput', `${Math.round(rate)} notes/s (${files} notes in ${validateMs.toFixed(0)} ms)`, '≥ 5,000 notes/s', rate >= 5000);
+      const validateMs = median(
+        Array.from({ length: 3 }, () => timeMs(() => execFileSync(process.execPath, [CANON_BIN, 'validate', '--all'], { cwd: store, env, stdio: 'ignore' }))),
+      );
+      const rate = files / (validateMs / 1000);
+      line('validate --all throughput', `${Math.round(rate)} notes/s (${files} notes in ${validateMs.toFixed(0)} ms)`, '≥ 5,000 notes/s', rate >= 5000);
     }
 
     if (wanted('precommit')) {
-
-    installHooks(store);
-    installHooks(small);
-    const runs = 11;
-    const large = precommitOverhead(store, runs);
-    const little = precommitOverhead(small, runs);
-    const ratio = large.canon / large.bare;
-    line(
-      'pre-commit overhead, 1 staged note ÷ bare husky + lint-staged no-op',
-      `${ratio.toFixed(2)} (canon ${large.canon.toFixed(0)} ms, bare ${large.bare.toFixed(0)} ms)`,
-      '≤ 2',
-      ratio <= 2,
-    );
-    console.log(
-      `     lint-staged's own share grows with the repository (bare: ${large.bare.toFixed(0)} ms vs ${little.bare.toFixed(0)} ms); ` +
-        `canon's work above it: ${(large.canon - large.bare).toFixed(0)} ms vs ${(little.canon - little.bare).toFixed(0)} ms`,
-    );
-    const growth = large.canon / little.canon;
-    line(
-      `pre-commit overhead, ${SESSIONS}-note store ÷ 100-note store`,
-      `${growth.toFixed(2)} (${large.canon.toFixed(0)} ms vs ${little.canon.toFixed(0)} ms)`,
-      '≤ 1.2',
-      growth <= 1.2,
-    );
+      installHooks(store);
+      installHooks(small);
+      const runs = 11;
+      const large = precommitOverhead(store, runs);
+      const little = precommitOverhead(small, runs);
+      const ratio = large.canon / large.bare;
+      line(
+        'pre-commit overhead, 1 staged note ÷ bare husky + lint-staged no-op',
+        `${ratio.toFixed(2)} (canon ${large.canon.toFixed(0)} ms, bare ${large.bare.toFixed(0)} ms)`,
+        '≤ 2',
+        ratio <= 2,
+      );
+      console.log(
+        `     lint-staged's own share grows with the repository (bare: ${large.bare.toFixed(0)} ms vs ${little.bare.toFixed(0)} ms); ` +
+          `canon's work above it: ${(large.canon - large.bare).toFixed(0)} ms vs ${(little.canon - little.bare).toFixed(0)} ms`,
+      );
+      const growth = large.canon / little.canon;
+      line(
+        `pre-commit overhead, ${SESSIONS}-note store ÷ 100-note store`,
+        `${growth.toFixed(2)} (${large.canon.toFixed(0)} ms vs ${little.canon.toFixed(0)} ms)`,
+        '≤ 1.2',
+        growth <= 1.2,
+      );
     }
 
     if (wanted('precommit-links')) {
-    // The same commit, but the note holds wikilinks: the markdown parser loads and the note ids are listed.
-    if (!wanted('precommit')) {
-      installHooks(store);
-      installHooks(small);
-    }
-    const runs = 11;
-    const large = precommitOverhead(store, runs, { wikilink: true });
-    const little = precommitOverhead(small, runs, { wikilink: true });
-    const ratio = large.canon / large.bare;
-    line('pre-commit overhead, 1 staged note with 2 wikilinks ÷ bare husky + lint-staged no-op', `${ratio.toFixed(2)} (canon ${large.canon.toFixed(0)} ms, bare ${large.bare.toFixed(0)} ms)`, '≤ 2', ratio <= 2);
-    const growth = large.canon / little.canon;
-    line(
-      `pre-commit overhead with wikilinks, ${SESSIONS}-note store ÷ 100-note store`,
-      `${growth.toFixed(2)} (${large.canon.toFixed(0)} ms vs ${little.canon.toFixed(0)} ms; commits without hooks ${large.plain.toFixed(0)} ms vs ${little.plain.toFixed(0)} ms)`,
-      '≤ 1.2',
-      growth <= 1.2,
-    );
+      // The same commit, but the note holds wikilinks: the markdown parser loads and the note ids are listed.
+      if (!wanted('precommit')) {
+        installHooks(store);
+        installHooks(small);
+      }
+      const runs = 11;
+      const large = precommitOverhead(store, runs, { wikilink: true });
+      const little = precommitOverhead(small, runs, { wikilink: true });
+      const ratio = large.canon / large.bare;
+      line(
+        'pre-commit overhead, 1 staged note with 2 wikilinks ÷ bare husky + lint-staged no-op',
+        `${ratio.toFixed(2)} (canon ${large.canon.toFixed(0)} ms, bare ${large.bare.toFixed(0)} ms)`,
+        '≤ 2',
+        ratio <= 2,
+      );
+      const growth = large.canon / little.canon;
+      line(
+        `pre-commit overhead with wikilinks, ${SESSIONS}-note store ÷ 100-note store`,
+        `${growth.toFixed(2)} (${large.canon.toFixed(0)} ms vs ${little.canon.toFixed(0)} ms; commits without hooks ${large.plain.toFixed(0)} ms vs ${little.plain.toFixed(0)} ms)`,
+        '≤ 1.2',
+        growth <= 1.2,
+      );
     }
 
     // Figures owned by other parts of canon, each in its own module.
@@ -176,7 +184,8 @@ async function main() {
       const file = path.join(CANON_ROOT, 'tools/bench', `${name}.mjs`);
       if (!existsSync(file)) continue;
       const mod = await import(file);
-      if (typeof mod.run === 'function') await mod.run({ storeDir: store, smallDir: small, canonBin: CANON_BIN, nodeBaselineMs: node, log: (text) => console.log(text), line });
+      if (typeof mod.run === 'function')
+        await mod.run({ storeDir: store, smallDir: small, canonBin: CANON_BIN, nodeBaselineMs: node, log: (text) => console.log(text), line });
     }
   } finally {
     for (const dir of [store, small, home]) rmSync(dir, { recursive: true, force: true });

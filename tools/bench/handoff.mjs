@@ -29,7 +29,8 @@ export async function run({ storeDir, canonBin, log, line }) {
   const env = { ...process.env, OPERATOR: 'roman', NO_COLOR: '1', TZ: 'UTC', HUSKY: undefined, CANON_HOOKS: undefined };
   delete env.HUSKY;
   delete env.CANON_HOOKS;
-  const git = (args, extra = {}) => execFileSync('git', args, { cwd: storeDir, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const git = (args, extra = {}) =>
+    execFileSync('git', args, { cwd: storeDir, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   if (!existsSync(path.join(storeDir, '.husky'))) {
     installCanonHooks(storeDir, env);
     git(['add', '-A']);
@@ -64,11 +65,15 @@ export async function run({ storeDir, canonBin, log, line }) {
       if (r.status !== 0 || !r.stdout.includes(`bench work ${i}.2`)) throw new Error(`canon session commits failed: ${r.stderr}${r.stdout}`);
     });
     const handoff = timeMs(() => {
-      const r = spawnSync(process.execPath, [canonBin, 'handoff', '--from', `.canon/handoff-${session}.json`, '--session-id', session, '--yes', '--json', '--no-push'], {
-        cwd: storeDir,
-        env: sessionEnv,
-        encoding: 'utf8',
-      });
+      const r = spawnSync(
+        process.execPath,
+        [canonBin, 'handoff', '--from', `.canon/handoff-${session}.json`, '--session-id', session, '--yes', '--json', '--no-push'],
+        {
+          cwd: storeDir,
+          env: sessionEnv,
+          encoding: 'utf8',
+        },
+      );
       if (r.status !== 0) throw new Error(`canon handoff failed (exit ${r.status}): ${r.stderr}`);
       const out = JSON.parse(r.stdout.trim().split('\n').at(-1));
       const note = readFileSync(path.join(storeDir, out.path), 'utf8');
@@ -81,6 +86,11 @@ export async function run({ storeDir, canonBin, log, line }) {
   const commands = median(commandsMs);
   const total = median(totalMs);
   line('canon session commits', `${commands.toFixed(0)} ms`, '≤ 300 ms', commands <= 300);
-  line("canon's own time in /handoff (session commits + handoff --no-push)", `${total.toFixed(0)} ms (handoff ${median(handoffMs).toFixed(0)} ms)`, '≤ 1500 ms', total <= 1500);
+  line(
+    "canon's own time in /handoff (session commits + handoff --no-push)",
+    `${total.toFixed(0)} ms (handoff ${median(handoffMs).toFixed(0)} ms)`,
+    '≤ 1500 ms',
+    total <= 1500,
+  );
   log(`     each run: 3 tool calls, 2 commits of the session, one note committed through the real hooks`);
 }

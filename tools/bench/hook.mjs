@@ -70,9 +70,7 @@ export async function benchHook({ runs = 40, concurrent = 200 } = {}) {
 
     const tools = ['Bash', 'Read', 'Edit', 'mcp__notion_offplan__API-post-page', 'Agent'];
     const started = process.hrtime.bigint();
-    const results = await Promise.all(
-      Array.from({ length: concurrent }, (_, i) => runAsync(env, input('burst', tools[i % tools.length]))),
-    );
+    const results = await Promise.all(Array.from({ length: concurrent }, (_, i) => runAsync(env, input('burst', tools[i % tools.length]))));
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     const misbehaved = results.filter((r) => r.code !== 0 || r.stdout !== '').length;
     const counted = readCount(dir, 'burst');

@@ -45,7 +45,12 @@ function pushedCommit(dir, canonBin, env, base, count, label) {
 function gateMs(dir, canonBin, env, sha, base) {
   let result;
   const ms = timeMs(() => {
-    result = spawnSync(process.execPath, [canonBin, 'pre-push', 'bench', '/dev/null/bench.git'], { cwd: dir, env, input: `refs/heads/main ${sha} refs/heads/main ${base}\n`, encoding: 'utf8' });
+    result = spawnSync(process.execPath, [canonBin, 'pre-push', 'bench', '/dev/null/bench.git'], {
+      cwd: dir,
+      env,
+      input: `refs/heads/main ${sha} refs/heads/main ${base}\n`,
+      encoding: 'utf8',
+    });
   });
   if (result.status !== 0) throw new Error(`canon pre-push refused a clean push (exit ${result.status}): ${result.stderr}`);
   return ms;

@@ -17,7 +17,12 @@ export async function run({ storeDir, canonBin, nodeBaselineMs, log, line }) {
   const outParent = mkdtempSync(path.join(os.tmpdir(), 'canon-bench-site-'));
   const out = path.join(outParent, 'site');
   const render = (extra = []) => {
-    const result = spawnSync(process.execPath, [canonBin, 'render', '--out', out, '--json', ...extra], { cwd: storeDir, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const result = spawnSync(process.execPath, [canonBin, 'render', '--out', out, '--json', ...extra], {
+      cwd: storeDir,
+      env,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
     if (result.status !== 0) throw new Error(`canon render failed (exit ${result.status}): ${result.stderr}`);
     return JSON.parse(result.stdout);
   };
@@ -36,7 +41,9 @@ export async function run({ storeDir, canonBin, nodeBaselineMs, log, line }) {
     await new Promise((r) => setTimeout(r, 2100));
     render();
     const sessions = path.join(storeDir, 'docs/sessions');
-    const newest = readdirSync(sessions).filter((n) => /^[A-Z]{2}-\d{6}-\d{2}\.md$/.test(n)).sort((a, b) => (a.slice(3) < b.slice(3) ? 1 : -1))[0];
+    const newest = readdirSync(sessions)
+      .filter((n) => /^[A-Z]{2}-\d{6}-\d{2}\.md$/.test(n))
+      .sort((a, b) => (a.slice(3) < b.slice(3) ? 1 : -1))[0];
     const file = path.join(sessions, newest);
     const original = readFileSync(file, 'utf8');
     let last;

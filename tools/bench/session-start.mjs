@@ -11,7 +11,13 @@ const RUNS = 15;
 export async function run({ storeDir, canonBin, nodeBaselineMs, log, line }) {
   const env = { ...process.env, OPERATOR: 'roman', NO_COLOR: '1', TZ: 'UTC', CLAUDE_PROJECT_DIR: storeDir };
   const bundle = path.join(CANON_ROOT, '.claude/hooks/session.mjs');
-  const input = JSON.stringify({ session_id: 'bench-session-start', transcript_path: '/nowhere.jsonl', cwd: storeDir, hook_event_name: 'SessionStart', source: 'startup' });
+  const input = JSON.stringify({
+    session_id: 'bench-session-start',
+    transcript_path: '/nowhere.jsonl',
+    cwd: storeDir,
+    hook_event_name: 'SessionStart',
+    source: 'startup',
+  });
   // Warm the caches the way a session's first canon command (or the post-commit hook) does, on files
   // older than the two-second racy window, as in any real clone (the bench store was written moments ago).
   await new Promise((r) => setTimeout(r, 2100));

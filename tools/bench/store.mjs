@@ -17,12 +17,17 @@ const SYNC_KEYS = new Set(['content_hash', 'sync_status', 'notion_page_id', 'syn
 export function stableJson(v) {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(',')}}`;
+  return `{${Object.keys(v)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`)
+    .join(',')}}`;
 }
 export function contentHash(data, body) {
   const f = Object.fromEntries(Object.entries(data).filter(([k]) => !SYNC_KEYS.has(k)));
   const b = body.replace(/\r\n?/g, '\n').replace(/\n*$/, '') + '\n';
-  return `sha256:${createHash('sha256').update(`${stableJson(f)}\n${b}`, 'utf8').digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update(`${stableJson(f)}\n${b}`, 'utf8')
+    .digest('hex')}`;
 }
 
 function yamlValue(v) {
@@ -38,7 +43,9 @@ export function renderNote(data, body) {
   const full = { ...data, content_hash: contentHash(data, body) };
   const lines = Object.entries(full).map(([k, v]) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? `${k}:\n${Object.entries(v).map(([mk, mv]) => `  ${mk}: ${mv}`).join('\n')}`
+      ? `${k}:\n${Object.entries(v)
+          .map(([mk, mv]) => `  ${mk}: ${mv}`)
+          .join('\n')}`
       : `${k}: ${yamlValue(v)}`,
   );
   return `---\n${lines.join('\n')}\n---\n${body}`;

@@ -18,7 +18,10 @@ const BUDGET = { github: 6, notion: 2, seconds: 2 };
 
 function note(i) {
   const id = `RT-26${String(Math.floor((i - 1) / 99) + 1).padStart(2, '0')}11-${String(((i - 1) % 99) + 1).padStart(2, '0')}`;
-  return [`docs/sessions/${id}.md`, `---\ntitle: Bench session ${i}\noperator: roman\nsummary: Synthetic note ${i}.\ntags: [bench]\nkind: session\nexternal_id: ${id}\ndate: 2026-05-11\n---\n## Summary\n\nSynthetic note ${i}, with **some** text.\n\n- one\n- two\n`];
+  return [
+    `docs/sessions/${id}.md`,
+    `---\ntitle: Bench session ${i}\noperator: roman\nsummary: Synthetic note ${i}.\ntags: [bench]\nkind: session\nexternal_id: ${id}\ndate: 2026-05-11\n---\n## Summary\n\nSynthetic note ${i}, with **some** text.\n\n- one\n- two\n`,
+  ];
 }
 
 /** @param {{ log: (line: string) => void }} ctx */
@@ -59,7 +62,8 @@ export async function run(ctx) {
     });
     const post = async () => (await mf.dispatchFetch('http://worker/run', { method: 'POST', headers: { authorization: 'Bearer bench' } })).json();
     const first = await post();
-    if (first.status !== 'ran' || first.summary.counts.create !== NOTES) throw new Error(`the first run did not mirror the store: ${JSON.stringify(first).slice(0, 300)}`);
+    if (first.status !== 'ran' || first.summary.counts.create !== NOTES)
+      throw new Error(`the first run did not mirror the store: ${JSON.stringify(first).slice(0, 300)}`);
     const [file] = note(500);
     github.commitFiles({ [file]: github.readFile(file).replace('with **some** text.', 'with **some** more text.') }, 'edit one note');
     github.requests.length = 0;
@@ -69,8 +73,11 @@ export async function run(ctx) {
     const seconds = (performance.now() - started) / 1000;
     const gh = github.requests.length;
     const nt = notion.requests.length;
-    const ok = incremental.status === 'ran' && incremental.summary.counts.update === 1 && gh <= BUDGET.github && nt <= BUDGET.notion && seconds <= BUDGET.seconds;
-    log(`${ok ? 'PASS' : 'FAIL'} worker incremental (1 changed of 1,000): ${gh} GitHub + ${nt} Notion requests, ${seconds.toFixed(2)} s (budget ≤ ${BUDGET.github} GitHub + ≤ ${BUDGET.notion} Notion, ≤ ${BUDGET.seconds} s)`);
+    const ok =
+      incremental.status === 'ran' && incremental.summary.counts.update === 1 && gh <= BUDGET.github && nt <= BUDGET.notion && seconds <= BUDGET.seconds;
+    log(
+      `${ok ? 'PASS' : 'FAIL'} worker incremental (1 changed of 1,000): ${gh} GitHub + ${nt} Notion requests, ${seconds.toFixed(2)} s (budget ≤ ${BUDGET.github} GitHub + ≤ ${BUDGET.notion} Notion, ≤ ${BUDGET.seconds} s)`,
+    );
     if (!ok) process.exitCode = 1;
   } finally {
     await mf?.dispose();

@@ -141,7 +141,10 @@ ${EXIT_CODES_HELP}`,
     .command('verify')
     .description('check the committed store as CI sees it: validate --strict, normalize --check, index --check, links --check and the secret scan, in one run')
     .option('--since <ref>', 'also scan every note blob the commits <ref>..HEAD add or change (a secret added and deleted again in the range is still found)')
-    .option('--json', 'print {ok, checks:{validate, normalize, index, links, secrets}, issues:[{file, line, column, severity, rule, message, commit?}]} as JSON')
+    .option(
+      '--json',
+      'print {ok, checks:{validate, normalize, index, links, secrets}, issues:[{file, line, column, severity, rule, message, commit?}]} as JSON',
+    )
     .addHelpText(
       'after',
       `
@@ -169,19 +172,26 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
 
   program
     .command('setup')
-    .description("lay this clone's canon wiring: hook runner, husky hooks for every worktree, INDEX merge driver (the package manager's install runs it: npm's prepare, yarn's postinstall)")
+    .description(
+      "lay this clone's canon wiring: hook runner, husky hooks for every worktree, INDEX merge driver (the package manager's install runs it: npm's prepare, yarn's postinstall)",
+    )
     .option('--json', 'print {runner, hooksPath, mergeDriver} as JSON')
     .action(action(async () => (await import('../commands/setup.js')).runSetup as Runner));
 
   program
     .command('init')
-    .description('wire canon into this repository: hooks (merged into yours), merge driver, the Claude Code plugin (migrating .claude/commands of earlier versions), operators, store folders')
+    .description(
+      'wire canon into this repository: hooks (merged into yours), merge driver, the Claude Code plugin (migrating .claude/commands of earlier versions), operators, store folders',
+    )
     .option('--yes', 'apply without asking')
     .option('--dry-run', 'print the plan only')
     .option('--notion-workflow', 'also add the GitHub Actions Notion sync workflow')
     .option('--ci', 'also add .github/workflows/canon.yml: `canon verify` on every pull request and push (never over a workflow canon did not write)')
     .option('--obsidian', 'also make the repository an Obsidian vault: .obsidian/ baseline, templates in docs/templates/, per-user files git-ignored')
-    .option('--package <spec>', 'with no package.json (canon as a node hook of the pre-commit framework): what the framework installs (default canon-notes@<this version>; a tarball or another registry spec)')
+    .option(
+      '--package <spec>',
+      'with no package.json (canon as a node hook of the pre-commit framework): what the framework installs (default canon-notes@<this version>; a tarball or another registry spec)',
+    )
     .option('--json', 'print {dry_run, hook_system, files, git_config, warnings, applied, backfill} as JSON')
     .action(action(async () => (await import('../commands/init.js')).runInit as Runner));
 
@@ -216,7 +226,12 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .command('git-hook', { hidden: true })
     .description("canon's git hooks as the pre-commit framework's node hooks run them (no package.json): lays this clone's wiring, then runs the hook")
     .argument('<name>', 'pre-commit, post-commit, pre-push, post-rewrite, post-merge, or setup')
-    .action(action(async () => (await import('../commands/git-hook.js')).runGitHook as Runner, (args) => ({ name: args[0] })));
+    .action(
+      action(
+        async () => (await import('../commands/git-hook.js')).runGitHook as Runner,
+        (args) => ({ name: args[0] }),
+      ),
+    );
 
   program
     .command('post-commit', { hidden: true })
@@ -252,7 +267,9 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
 
   program
     .command('pre-push', { hidden: true })
-    .description('the push gate: refuse a push whose commits hold a note the commit door would refuse (a secret in any pushed version; invalid, unnormalised, badly linked or wrongly indexed at the tip), or a session id that already exists upstream with other content')
+    .description(
+      'the push gate: refuse a push whose commits hold a note the commit door would refuse (a secret in any pushed version; invalid, unnormalised, badly linked or wrongly indexed at the tip), or a session id that already exists upstream with other content',
+    )
     .argument('[remote]')
     .argument('[url]')
     .action(
@@ -286,7 +303,11 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
   session
     .command('gc')
     .description('list (or remove with --apply) claim stubs of handoffs that are gone or old, telemetry of ended sessions, and archived telemetry')
-    .option('--older-than <age>', 'claim stubs claimed longer ago than this (such as 24h, 90m, 7d); a stub whose handoff is gone goes at once, one whose handoff runs never', '24h')
+    .option(
+      '--older-than <age>',
+      'claim stubs claimed longer ago than this (such as 24h, 90m, 7d); a stub whose handoff is gone goes at once, one whose handoff runs never',
+      '24h',
+    )
     .option('--telemetry-older-than <age>', 'session journals/state files (.claude/state/session-*) not written for this long', '7d')
     .option('--archive-older-than <age>', 'archived telemetry (.claude/state/archive/*) older than this', '30d')
     .option('--apply', 'remove them (without it, only list them)')
@@ -295,7 +316,9 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .action(action(async () => (await import('../commands/session-gc.js')).runSessionGc as Runner));
   session
     .command('commits')
-    .description("this Claude Code session's commits: those canon's post-commit recorded for it since it started or since its last handoff, with those of the session a /clear ended to start it (a clone with no record: every commit since the session started)")
+    .description(
+      "this Claude Code session's commits: those canon's post-commit recorded for it since it started or since its last handoff, with those of the session a /clear ended to start it (a clone with no record: every commit since the session started)",
+    )
     .option('--session-id <id>', 'Claude Code session id (default: $CLAUDE_CODE_SESSION_ID, $CLAUDE_SESSION_ID, the only live session)')
     .option('--json', 'print {session_id, since, source, commits:[{sha, subject}]} as JSON (source: recorded, since or recent)')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -335,7 +358,10 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .option('--tags <a,b>', 'comma-separated kebab-case tags')
     .option('--resume-prompt <text>', 'the Resume Prompt (80-150 words)')
     .addOption(new Option('--confidence <level>', 'confidence of the Resume Prompt').choices(['high', 'medium', 'low']))
-    .option('--session-id <id>', 'Claude Code session id whose telemetry to read (default: $CLAUDE_CODE_SESSION_ID, $CLAUDE_SESSION_ID, else the one live session; several live: refused)')
+    .option(
+      '--session-id <id>',
+      'Claude Code session id whose telemetry to read (default: $CLAUDE_CODE_SESSION_ID, $CLAUDE_SESSION_ID, else the one live session; several live: refused)',
+    )
     .option('--yes', 'do not ask for confirmation')
     .option('--no-commit', 'write and stage only')
     .option('--no-push', 'commit but do not push')
@@ -362,7 +388,9 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
 
   program
     .command('backfill')
-    .description('bring a legacy store up to the schemas, reading adr-tools, MADR and log4brains ADRs and renaming them to NNNN-<slug>.md (dry run unless --apply)')
+    .description(
+      'bring a legacy store up to the schemas, reading adr-tools, MADR and log4brains ADRs and renaming them to NNNN-<slug>.md (dry run unless --apply)',
+    )
     .option('--apply', 'write the files, git mv the renames, and make one commit')
     .option('--json', 'print {dry_run, changed, renamed, commit, files} as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -440,4 +468,3 @@ export async function main(): Promise<void> {
     process.exitCode = ExitCode.failed;
   }
 }
-

@@ -8,7 +8,6 @@ export interface PlainResumeArgs {
   operator?: string;
 }
 
-
 export function plainResumeArgs(args: readonly string[]): PlainResumeArgs | null {
   if (args[0] !== 'resume') return null;
   const out: PlainResumeArgs = { json: false, debug: false, limit: '5' };

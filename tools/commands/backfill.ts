@@ -91,7 +91,9 @@ async function backfill(repo: Repo, operators: OperatorRegistry, options: Backfi
 
   // An interrupted --apply leaves files written but uncommitted; those (and only those) are picked
   // up again, planned from their committed version, so running again simply finishes the job.
-  const { texts: fromHead, renames: renamedBefore } = apply ? await checkWorkingTree(repo, planner, ctx) : { texts: new Map<string, string>(), renames: new Map<string, string>() };
+  const { texts: fromHead, renames: renamedBefore } = apply
+    ? await checkWorkingTree(repo, planner, ctx)
+    : { texts: new Map<string, string>(), renames: new Map<string, string>() };
   if (fromHead.size > 0) ctx.logger.err(`canon: ${m.leftovers(fromHead.size)}`);
   const renamedFrom = new Map([...renamedBefore].map(([from, to]) => [to, from]));
 
@@ -132,7 +134,9 @@ async function backfill(repo: Repo, operators: OperatorRegistry, options: Backfi
     changed: toWrite.length,
     renamed: toWrite.filter((p) => p.renameTo !== null).length,
     commit: null,
-    files: plans.filter((p) => p.text !== null || p.renameTo !== null || p.problems.length > 0).map(({ file, changes, problems }) => ({ file, changes, problems })),
+    files: plans
+      .filter((p) => p.text !== null || p.renameTo !== null || p.problems.length > 0)
+      .map(({ file, changes, problems }) => ({ file, changes, problems })),
   };
 
   let commitFailure: string | null = null;
@@ -140,7 +144,8 @@ async function backfill(repo: Repo, operators: OperatorRegistry, options: Backfi
     // `git mv` first, so git records a rename (history follows) before the new name gets its text.
     for (const plan of toWrite.filter((p) => p.renameTo !== null && !renamedBefore.has(p.file))) {
       const moved = await porcelainResult(repo.root, ctx.env, (git) => git.mv(plan.ref.rel, plan.renameTo!));
-      if (moved.code !== 0) throw new UserError(m.renameFailed(plan.ref.rel, plan.renameTo!, (moved.stderr || moved.stdout).trim()), { hint: m.renameFailedHint });
+      if (moved.code !== 0)
+        throw new UserError(m.renameFailed(plan.ref.rel, plan.renameTo!, (moved.stderr || moved.stdout).trim()), { hint: m.renameFailedHint });
     }
     const writing = createProgress(m.progress.writing, toWrite.length, { enabled: showProgress, stream: progressStream, minItems: 100 });
     // Each atomic write waits on an fsync; a few in flight overlap those waits (a 5,200-note --apply: 17 s → 7 s).
@@ -155,7 +160,12 @@ async function backfill(repo: Repo, operators: OperatorRegistry, options: Backfi
     };
     await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
     writing.done();
-    const outcome = await commitFiles(repo, toWrite.map((p) => p.renameTo ?? p.ref.rel), m.commitMessage(toWrite.length), ctx);
+    const outcome = await commitFiles(
+      repo,
+      toWrite.map((p) => p.renameTo ?? p.ref.rel),
+      m.commitMessage(toWrite.length),
+      ctx,
+    );
     if (typeof outcome === 'string') result.commit = outcome;
     else commitFailure = outcome.detail;
   }
@@ -176,9 +186,18 @@ function createPlanner(validation: ValidationContext, operators: OperatorRegistr
       if (loaded.problem) return { ref, file: ref.rel, changes: [], problems: [loaded.problem], text: null, externalId: null, renameTo: null };
       const input = { ref, text: loaded.text, note: loaded.note, origin: origins.get(ref.rel) ?? null, renameTo: rename?.to ?? null, renames };
       const plan = planBackfill(input, { validation, operators, schemas });
-      if (rename?.problem) plan.problems.unshift({ file: ref.rel, line: 1, column: 1, severity: 'error', pointer: '', message: rename.problem, rule: 'backfill/rename' });
+      if (rename?.problem)
+        plan.problems.unshift({ file: ref.rel, line: 1, column: 1, severity: 'error', pointer: '', message: rename.problem, rule: 'backfill/rename' });
       const id = plan.note.data.external_id;
-      return { ref, file: ref.rel, changes: plan.changes, problems: plan.problems, text: plan.text, externalId: typeof id === 'string' ? id : null, renameTo: rename?.to.rel ?? null };
+      return {
+        ref,
+        file: ref.rel,
+        changes: plan.changes,
+        problems: plan.problems,
+        text: plan.text,
+        externalId: typeof id === 'string' ? id : null,
+        renameTo: rename?.to.rel ?? null,
+      };
     },
   };
 }
@@ -261,7 +280,10 @@ async function checkWorkingTree(repo: Repo, planner: Planner, ctx: CommandContex
     else if ((code === 'A ' || code === 'AM') && ref?.kind === 'adr') added.set(rel, ref);
     else dirty.add(rel);
   }
-  const blobs = await readBlobs(repo.root, [...candidates, ...deleted, ...moves.map((mv) => mv.from)].map((ref) => `HEAD:${ref.rel}`));
+  const blobs = await readBlobs(
+    repo.root,
+    [...candidates, ...deleted, ...moves.map((mv) => mv.from)].map((ref) => `HEAD:${ref.rel}`),
+  );
   const committedText = (ref: NoteRef) => blobs.get(`HEAD:${ref.rel}`) ?? null;
   for (const from of deleted) {
     const blob = committedText(from);
@@ -355,7 +377,8 @@ function report(result: BackfillResult, needHand: number, total: number, options
     for (const change of file.changes) ctx.logger.out(`  ${formatChange(change)}`);
     for (const problem of file.problems) ctx.logger.out(`  ${formatIssue(problem, paint)}`);
   }
-  if (result.dry_run) ctx.logger.err(result.changed === 0 && needHand === 0 ? m.nothing(total) : m.dryRunSummary(result.changed, total, needHand, result.renamed));
+  if (result.dry_run)
+    ctx.logger.err(result.changed === 0 && needHand === 0 ? m.nothing(total) : m.dryRunSummary(result.changed, total, needHand, result.renamed));
   else if (result.commit) ctx.logger.err(m.applied(result.changed, result.commit, result.renamed));
   else if (result.changed === 0 && needHand === 0) ctx.logger.err(m.nothing(total));
   if (!result.dry_run && needHand > 0) ctx.logger.err(m.problemsLeft(needHand));

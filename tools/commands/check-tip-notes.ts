@@ -26,7 +26,13 @@ import type { CommitIssue } from './scan-range-secrets.js';
  *
  * An issue names the last commit of the range that changed its note (INDEX issues: the tip).
  */
-export async function checkTipNotes(repo: Repo, tip: string, tipSubject: string, blobs: readonly RangeBlob[], indexes: readonly RangeBlob[] = []): Promise<CommitIssue[]> {
+export async function checkTipNotes(
+  repo: Repo,
+  tip: string,
+  tipSubject: string,
+  blobs: readonly RangeBlob[],
+  indexes: readonly RangeBlob[] = [],
+): Promise<CommitIssue[]> {
   const { root, config } = repo;
   // Per path: the last commit that changed it, and its version before the range (for a session's old month).
   const touched = new Map<string, { last: RangeBlob; before: string | null }>();
@@ -80,21 +86,34 @@ export async function checkTipNotes(repo: Repo, tip: string, tipSubject: string,
     }
     const { changes } = await fixer.fix(item.ref, item.text, item.note, true);
     for (const change of changes) {
-      issues.push({ file: item.ref.rel, line: change.line, column: change.column, severity: 'error', pointer: '', message: m.push.wikilink(change.from, change.to), rule: 'link/wikilink' });
+      issues.push({
+        file: item.ref.rel,
+        line: change.line,
+        column: change.column,
+        severity: 'error',
+        pointer: '',
+        message: m.push.wikilink(change.from, change.to),
+        rule: 'link/wikilink',
+      });
     }
   }
   issues.push(...(await fixer.issues()));
 
   const rowAt = (ref: NoteRef, bytes: Buffer | null | undefined) => (bytes ? rowOf(loadNoteBytes(ref, bytes, config)) : null);
-  const indexIssues = await checkIndexRows(repo, tip, extraRemovals, [...refs.values()].map((ref) => {
-    const entry = atTip.get(ref.rel);
-    const before = touched.get(ref.rel)!.before;
-    return {
-      ref,
-      row: entry && entry.mode !== SYMLINK_MODE ? rowAt(ref, blobBytes.get(entry.oid)) : null,
-      old: ref.kind === 'session' && before !== null ? rowAt(ref, blobBytes.get(before)) : null,
-    };
-  }));
+  const indexIssues = await checkIndexRows(
+    repo,
+    tip,
+    extraRemovals,
+    [...refs.values()].map((ref) => {
+      const entry = atTip.get(ref.rel);
+      const before = touched.get(ref.rel)!.before;
+      return {
+        ref,
+        row: entry && entry.mode !== SYMLINK_MODE ? rowAt(ref, blobBytes.get(entry.oid)) : null,
+        old: ref.kind === 'session' && before !== null ? rowAt(ref, blobBytes.get(before)) : null,
+      };
+    }),
+  );
 
   return [
     ...issues.filter((i) => i.severity === 'error').map((i) => ({ ...i, ...blame(i.file) })),
@@ -107,7 +126,12 @@ export async function checkTipNotes(repo: Repo, tip: string, tipSubject: string,
  * splices them: each must come out unchanged. A session's old row (from its version before the
  * range) is removed from the month page it was on.
  */
-async function checkIndexRows(repo: Repo, tip: string, extraRemovals: ReadonlyArray<{ month: string; file: string }>, notes: Array<{ ref: NoteRef; row: IndexRow | null; old: IndexRow | null }>): Promise<Issue[]> {
+async function checkIndexRows(
+  repo: Repo,
+  tip: string,
+  extraRemovals: ReadonlyArray<{ month: string; file: string }>,
+  notes: Array<{ ref: NoteRef; row: IndexRow | null; old: IndexRow | null }>,
+): Promise<Issue[]> {
   const byKind = new Map<NoteKind, RowChanges>();
   const byMonth = new Map<string, RowChanges>();
   for (const { month, file } of extraRemovals) changesFor(byMonth, month).removals.push(file);
@@ -125,12 +149,16 @@ async function checkIndexRows(repo: Repo, tip: string, extraRemovals: ReadonlyAr
   const { config } = repo;
   const wanted = [...byKind.keys()].map((kind) => indexPath(config, kind));
   if (byMonth.size > 0) wanted.push(indexPath(config, 'session'), ...[...byMonth.keys()].map((month) => shardPath(config, month)));
-  const texts = await readBlobs(repo.root, wanted.map((rel) => `${tip}:${rel}`));
+  const texts = await readBlobs(
+    repo.root,
+    wanted.map((rel) => `${tip}:${rel}`),
+  );
   const read = new Map(wanted.map((rel) => [rel, texts.get(`${tip}:${rel}`)?.toString('utf8') ?? null]));
   const readOnce = (rel: string) => read.get(rel) ?? null;
 
   const issues: Issue[] = [];
-  const issue = (file: string, line: number, message: string, rule: string) => issues.push({ file, line, column: 1, severity: 'error', pointer: '', message, rule });
+  const issue = (file: string, line: number, message: string, rule: string) =>
+    issues.push({ file, line, column: 1, severity: 'error', pointer: '', message, rule });
   const expected: IndexFiles = new Map();
   for (const [kind, { upserts, removals }] of byKind) {
     const rel = indexPath(config, kind);
@@ -164,7 +192,12 @@ async function checkIndexRows(repo: Repo, tip: string, extraRemovals: ReadonlyAr
  * The rows an INDEX file changed between its version before the range and the tip: their notes
  * join `touched` (blamed on the INDEX's last commit), and for a month page the removals to splice.
  */
-async function readEditedRows(repo: Repo, tip: string, indexes: readonly RangeBlob[], touched: Map<string, { last: RangeBlob; before: string | null }>): Promise<Array<{ month: string; file: string }>> {
+async function readEditedRows(
+  repo: Repo,
+  tip: string,
+  indexes: readonly RangeBlob[],
+  touched: Map<string, { last: RangeBlob; before: string | null }>,
+): Promise<Array<{ month: string; file: string }>> {
   const edited = new Map<string, { last: RangeBlob; before: string | null }>();
   for (const blob of indexes) edited.set(blob.path, { last: blob, before: edited.get(blob.path)?.before ?? blob.before });
   if (edited.size === 0) return [];
@@ -205,7 +238,8 @@ function firstDifference(actual: string, expected: string): { line: number; what
   while (i < a.length && i < e.length && a[i] === e[i]) i++;
   const got = a[i] ?? '';
   const want = e[i] ?? '';
-  const what = want === '' ? `line ${i + 1} should not be there: ${clip(got)}` : got === '' ? `missing ${clip(want)}` : `has ${clip(got)}, expected ${clip(want)}`;
+  const what =
+    want === '' ? `line ${i + 1} should not be there: ${clip(got)}` : got === '' ? `missing ${clip(want)}` : `has ${clip(got)}, expected ${clip(want)}`;
   return { line: i + 1, what };
 }
 

@@ -51,7 +51,6 @@ function isExecutable(file: string): boolean {
   }
 }
 
-
 /** The hooks folder git uses in this worktree (core.hooksPath, relative to the worktree top, or .git/hooks). */
 async function hooksDir(layout: CloneLayout): Promise<string> {
   const out = await (await porcelain(layout.top)).revparse(['--git-path', 'hooks']);
@@ -99,7 +98,12 @@ async function hooksPathMoved(layout: CloneLayout): Promise<DoctorProblem | null
   const current = (await (await porcelain(layout.top)).getConfig('core.hooksPath', 'local')).value;
   const where = (value: string | null) => (value === null ? null : path.resolve(layout.top, value));
   if (where(current) === where(recorded.hooksPath)) return null;
-  return { check: 'hooks', message: m.check.hooksPathMoved(current, recorded.hooksPath, recorded.system), fix: m.fix.hooksPath(recorded.hooksPath), fixable: false };
+  return {
+    check: 'hooks',
+    message: m.check.hooksPathMoved(current, recorded.hooksPath, recorded.system),
+    fix: m.fix.hooksPath(recorded.hooksPath),
+    fixable: false,
+  };
 }
 
 async function checkHooks(layout: CloneLayout, env: NodeJS.ProcessEnv, problems: DoctorProblem[]): Promise<void> {
@@ -115,7 +119,14 @@ async function checkHooks(layout: CloneLayout, env: NodeJS.ProcessEnv, problems:
     const text = readTextOrNull(file);
     if (text === null) {
       // A manager lays the hooks from its config: its own command brings the missing one back.
-      const fix = findLefthookConfig(layout.top) !== null ? m.fix.lefthook(existsSync(path.join(layout.top, 'node_modules/.bin/lefthook'))) : findSimpleGitHooksConfig(layout.top) !== null ? m.fix.simpleGitHooks : existsSync(path.join(layout.top, PRE_COMMIT_CONFIG)) ? m.fix.preCommit : null;
+      const fix =
+        findLefthookConfig(layout.top) !== null
+          ? m.fix.lefthook(existsSync(path.join(layout.top, 'node_modules/.bin/lefthook')))
+          : findSimpleGitHooksConfig(layout.top) !== null
+            ? m.fix.simpleGitHooks
+            : existsSync(path.join(layout.top, PRE_COMMIT_CONFIG))
+              ? m.fix.preCommit
+              : null;
       problems.push({ check: 'hooks', message: m.check.hookMissing(hook, file), fix: fix ?? m.fix.setup, fixable: fix === null });
       continue;
     }
@@ -124,7 +135,8 @@ async function checkHooks(layout: CloneLayout, env: NodeJS.ProcessEnv, problems:
     const manager = managerBehind(layout, text, hook);
     if (manager !== null) {
       if (!manager.runsCanon) problems.push({ check: 'hooks', message: m.check.blockMissing(hook, manager.file), fix: m.fix.init, fixable: false });
-    } else if (script.text === null || !hasHookBlock(script.text)) problems.push({ check: 'hooks', message: m.check.blockMissing(hook, script.file), fix: m.fix.init, fixable: false });
+    } else if (script.text === null || !hasHookBlock(script.text))
+      problems.push({ check: 'hooks', message: m.check.blockMissing(hook, script.file), fix: m.fix.init, fixable: false });
     // The team's own lines: husky puts this worktree's node_modules/.bin on PATH, and a new worktree has none.
     if (script.text !== null && /\blint-staged\b/.test(script.text) && !existsSync(path.join(layout.top, 'node_modules/.bin/lint-staged'))) {
       problems.push({ check: 'lint-staged', message: m.check.lintStaged(hook), fix: m.fix.npmInstall, fixable: false });
@@ -164,7 +176,10 @@ async function runRunner(runner: string, cwd: string, env: NodeJS.ProcessEnv): P
     execFile(runner, ['probe'], { cwd, env: normalizeHookEnv(env), timeout: 30_000 }, (error, _stdout, stderr) => {
       if (error === null) return resolve(null);
       // node ends a crash with its version line: the error line says more.
-      const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+      const lines = stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
       resolve(lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? `it exited with code ${String(error.code ?? error.signal)} and said nothing`);
     }),
   );
@@ -187,7 +202,13 @@ function checkSettings(layout: CloneLayout, problems: DoctorProblem[]): void {
   }
   if (missing.length === 0) return;
   const legacy = ['PostToolUse', 'PostToolUseFailure', 'SessionStart', 'SessionEnd'].every((event) =>
-    (have[event] ?? []).some((g) => g.hooks?.some((h) => isCanonHookCommand(h.command ?? '', LEGACY_HOOK_BUNDLES) && existsSync(path.join(layout.top, '.claude/hooks', LEGACY_HOOK_BUNDLES.find((b) => h.command?.includes(b)) ?? '')))),
+    (have[event] ?? []).some((g) =>
+      g.hooks?.some(
+        (h) =>
+          isCanonHookCommand(h.command ?? '', LEGACY_HOOK_BUNDLES) &&
+          existsSync(path.join(layout.top, '.claude/hooks', LEGACY_HOOK_BUNDLES.find((b) => h.command?.includes(b)) ?? '')),
+      ),
+    ),
   );
   if (legacy) return;
   for (const key of missing) problems.push({ check: 'settings', message: m.check.pluginMissing(key), fix: m.fix.init, fixable: false });
@@ -196,9 +217,11 @@ function checkSettings(layout: CloneLayout, problems: DoctorProblem[]): void {
 async function checkMergeDriver(layout: CloneLayout, problems: DoctorProblem[]): Promise<void> {
   const driver = (await (await porcelain(layout.top)).getConfig(`merge.${MERGE_DRIVER}.driver`)).value ?? '';
   if (!driver) problems.push({ check: 'merge-driver', message: m.check.driverMissing, fix: m.fix.setup, fixable: true });
-  else if (driver !== mergeDriverCommand(layout)) problems.push({ check: 'merge-driver', message: m.check.driverStale(driver), fix: m.fix.setup, fixable: true });
+  else if (driver !== mergeDriverCommand(layout))
+    problems.push({ check: 'merge-driver', message: m.check.driverStale(driver), fix: m.fix.setup, fixable: true });
   const attributes = readTextOrNull(path.join(layout.top, '.gitattributes')) ?? '';
-  if (!/^\S*INDEX\.md\s+merge=canon-index\b/m.test(attributes)) problems.push({ check: 'merge-driver', message: m.check.attributesMissing, fix: m.fix.attributes, fixable: false });
+  if (!/^\S*INDEX\.md\s+merge=canon-index\b/m.test(attributes))
+    problems.push({ check: 'merge-driver', message: m.check.attributesMissing, fix: m.fix.attributes, fixable: false });
 }
 
 async function checkOperator(layout: CloneLayout, env: NodeJS.ProcessEnv, problems: DoctorProblem[]): Promise<void> {
@@ -227,7 +250,14 @@ async function checkUnfinished(layout: CloneLayout, env: NodeJS.ProcessEnv, prob
 /** Lock files whose owner is gone (or whose lease ran out): the next run breaks them; --fix does it now. */
 function staleLocks(layout: CloneLayout): Array<{ file: string; seen: Seen }> {
   const state = path.join(layout.top, '.claude/state');
-  const files = [path.join(layout.top, 'BACKFILL_LOCK'), ...(existsSync(state) ? readdirSync(state).filter((n) => n.endsWith('.lock')).map((n) => path.join(state, n)) : [])];
+  const files = [
+    path.join(layout.top, 'BACKFILL_LOCK'),
+    ...(existsSync(state)
+      ? readdirSync(state)
+          .filter((n) => n.endsWith('.lock'))
+          .map((n) => path.join(state, n))
+      : []),
+  ];
   const out: Array<{ file: string; seen: Seen }> = [];
   for (const file of files) {
     const seen = readLockFile(file);
@@ -272,7 +302,15 @@ async function checkLeftovers(layout: CloneLayout, env: NodeJS.ProcessEnv, probl
   }
   for (const rel of temps) problems.push({ check: 'leftovers', message: f.tempLeft(rel), fix: f.tempLeftFix, fixable: true });
   for (const branch of new Set(unpushed.map((u) => u.branch))) {
-    problems.push({ check: 'unpushed', message: f.unpushed(unpushed.filter((u) => u.branch === branch).map((u) => u.id), branch), fix: f.unpushedFix, fixable: false });
+    problems.push({
+      check: 'unpushed',
+      message: f.unpushed(
+        unpushed.filter((u) => u.branch === branch).map((u) => u.id),
+        branch,
+      ),
+      fix: f.unpushedFix,
+      fixable: false,
+    });
   }
 }
 
@@ -305,7 +343,8 @@ export async function diagnose(cwd: string, env: NodeJS.ProcessEnv): Promise<{ l
   // No package.json (ADR-0031): canon's first hook lays the clone's wiring; the framework runs it on demand.
   if (usesPackageLink(layout.top)) {
     for (const p of problems) if (p.fix === m.fix.setup) p.fix = m.fix.nonJsSetup;
-    if (!existsSync(path.join(layout.top, PACKAGE_LINK, 'dist/canon.js'))) problems.push({ check: 'runner', message: m.check.linkMissing(PACKAGE_LINK), fix: m.fix.nonJsSetup, fixable: true });
+    if (!existsSync(path.join(layout.top, PACKAGE_LINK, 'dist/canon.js')))
+      problems.push({ check: 'runner', message: m.check.linkMissing(PACKAGE_LINK), fix: m.fix.nonJsSetup, fixable: true });
   }
   // Each fix in the words of this repository's package manager (`bun run canon setup` in a bun repository).
   const words = commandWords(readPackageManager(layout.top));
@@ -316,7 +355,10 @@ export async function diagnose(cwd: string, env: NodeJS.ProcessEnv): Promise<{ l
  * `canon doctor`: one line per problem with the command that fixes it; exit 1 when anything is
  * wrong. `--fix` runs `canon setup` when that repairs something, then checks again.
  */
-export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Promise<CommandOutcome<{ ok: boolean; fixed: number; problems: DoctorProblem[] }>> {
+export async function runDoctor(
+  options: DoctorOptions,
+  ctx: CommandContext,
+): Promise<CommandOutcome<{ ok: boolean; fixed: number; problems: DoctorProblem[] }>> {
   const diagnosis = await diagnose(ctx.cwd, ctx.env);
   const { layout } = diagnosis;
   let { problems } = diagnosis;

@@ -39,7 +39,11 @@ export async function runHandoffWithNotice(options: HandoffOptions, ctx: Command
       // Outside a repository, or .claude/state/ unwritable: the model still has the output.
     }
   };
-  const detail = (extra: string[] = []) => [...errLines.filter((l) => !INVARIANT_WARNING.test(l)), ...extra].filter((l) => l.trim() !== '').slice(-MAX_LINES).join('\n');
+  const detail = (extra: string[] = []) =>
+    [...errLines.filter((l) => !INVARIANT_WARNING.test(l)), ...extra]
+      .filter((l) => l.trim() !== '')
+      .slice(-MAX_LINES)
+      .join('\n');
   try {
     const outcome = await runHandoff(options, { ...ctx, logger });
     const notices = outcome.result.warnings.filter((w) => INVARIANT_WARNING.test(w));

@@ -4,7 +4,13 @@ import { UsageError } from '../errors.js';
 import { textMessages as m } from '../messages/text.js';
 
 /** The flags that set a draft's text fields (each named as the field), and the fields' keys in a `--from` file. */
-const FLAG_NAMES: Record<string, string> = { title: '--title', summary: '--summary', workstream: '--workstream', tags: '--tags', resumePrompt: '--resume-prompt' };
+const FLAG_NAMES: Record<string, string> = {
+  title: '--title',
+  summary: '--summary',
+  workstream: '--workstream',
+  tags: '--tags',
+  resumePrompt: '--resume-prompt',
+};
 type TextFlags = { title?: string; summary?: string; workstream?: string; tags?: string; resumePrompt?: string };
 const KEYS: Record<string, string> = {
   resumePrompt: 'resume_prompt',

@@ -64,10 +64,18 @@ export async function finishUnfinishedHandoffs(
     }
     if (handoff.date !== null) {
       // The commits were listed by the killed run if it got that far; a new entry cannot know them.
-      const changelog = await addToChangelog(root, config, { id: handoff.id, path: handoff.path, date: handoff.date, title: handoff.title ?? handoff.id, commits: null }, ctx, warn, { keepExisting: true });
+      const changelog = await addToChangelog(
+        root,
+        config,
+        { id: handoff.id, path: handoff.path, date: handoff.date, title: handoff.title ?? handoff.id, commits: null },
+        ctx,
+        warn,
+        { keepExisting: true },
+      );
       if (changelog) files.push(changelog);
     }
-    if (options.push !== false && git.upstream !== null && git.branch !== null) recordUnpushed(root, { id: handoff.id, path: handoff.path, branch: git.branch });
+    if (options.push !== false && git.upstream !== null && git.branch !== null)
+      recordUnpushed(root, { id: handoff.id, path: handoff.path, branch: git.branch });
     const outcome = await commitHandoff(root, files, { message: `session ${handoff.id}: ${handoff.title ?? handoff.id}`, unborn: git.unborn, env: ctx.env });
     if (!outcome.ok) clearUnpushed(root, [handoff.id]);
     const holds = outcome.ok && (await commitHoldsFile(root, outcome.sha, handoff.path, ctx.env));

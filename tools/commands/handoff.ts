@@ -151,13 +151,20 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
   checkRepositoryState(git, commit);
 
   const operator = await resolveOperator(root, options.operator === undefined ? {} : { operator: options.operator }, ctx.env);
-  logger.step(m.steps.operator(`${operator.initials} (${operator.slug}${operator.name ? `, ${operator.name}` : ''})${operator.email ? ` <${operator.email}>` : ''}`));
+  logger.step(
+    m.steps.operator(`${operator.initials} (${operator.slug}${operator.name ? `, ${operator.name}` : ''})${operator.email ? ` <${operator.email}>` : ''}`),
+  );
   if (logger.interactive && !options.yes) await confirmOperator(operator);
 
   // The session folder is read once for the sweeps, the claim and the first-handoff question.
   let sessionNames = listFolder(path.join(root, trimSlashes(config.folders.session)));
   // ADR-0025: a state folder that takes no write stops here; killed handoffs' stubs and temp files go.
-  const { removedStubs } = await clearHandoffLeftovers(root, config, { pushBranch: commit && options.push !== false && git.upstream !== null ? git.branch : null, ctx, warn, sessionNames });
+  const { removedStubs } = await clearHandoffLeftovers(root, config, {
+    pushBranch: commit && options.push !== false && git.upstream !== null ? git.branch : null,
+    ctx,
+    warn,
+    sessionNames,
+  });
   if (removedStubs.length > 0) {
     const gone = new Set(removedStubs.map((rel) => path.posix.basename(rel)));
     sessionNames = sessionNames.filter((name) => !gone.has(name));
@@ -218,7 +225,9 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     await pauseForTest('handoff:locked', ctx.env, (text) => logger.err(text));
     telemetrySession = telemetry === null ? null : telemetryStem(telemetry);
     const unfinished = await finishUnfinishedHandoffs(root, config, { commit, push: options.push !== false, git, ctx, warn });
-    const same = unfinished.find((u) => isSameHandoff(u.handoff, { operator: operator.slug, telemetrySession, title: content.title, summary: content.summary }));
+    const same = unfinished.find((u) =>
+      isSameHandoff(u.handoff, { operator: operator.slug, telemetrySession, title: content.title, summary: content.summary }),
+    );
     if (same !== undefined) {
       // Run again after a kill: the note it wrote is this handoff's; a second one would be a duplicate.
       releaseClaim(root, claim.id, config);
@@ -260,7 +269,13 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     const note = normalizeNote(createNote(planned.data, planned.body), 'session');
     const text = serializeNote(note);
     try {
-      recordPendingHandoff(root, { id: claim.id, path: claim.path, started_at: ctx.now().toISOString(), operator: operator.slug, telemetry_session: telemetrySession });
+      recordPendingHandoff(root, {
+        id: claim.id,
+        path: claim.path,
+        started_at: ctx.now().toISOString(),
+        operator: operator.slug,
+        telemetry_session: telemetrySession,
+      });
     } catch (error) {
       throw cannotWriteError(HANDOFF_RECORDS_DIR, error);
     }
@@ -293,7 +308,15 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     // Step 5: the workstream's Session Log.
     const files: HandoffFile[] = [{ rel: claim.path }];
     if (content.workstream !== null) {
-      const logged = await logInWorkstream(root, config, content.workstream, formatSessionLogEntry(claim.id, date, content.summary, path.posix.relative(trimSlashes(config.folders.workstream), claim.path)), claim.id, ctx, warn);
+      const logged = await logInWorkstream(
+        root,
+        config,
+        content.workstream,
+        formatSessionLogEntry(claim.id, date, content.summary, path.posix.relative(trimSlashes(config.folders.workstream), claim.path)),
+        claim.id,
+        ctx,
+        warn,
+      );
       if (logged) {
         files.push(logged);
         logger.step(m.steps.sessionLog(logged.rel));
@@ -373,7 +396,9 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
 
     logger.step(m.steps.done(claim.id, claim.path));
     if (!options.json) {
-      logger.out(`${claim.id}  ${claim.path}  ${result.committed ? 'committed' : 'not committed'}${result.committed ? (result.pushed ? ', pushed' : ', not pushed') : ''}`);
+      logger.out(
+        `${claim.id}  ${claim.path}  ${result.committed ? 'committed' : 'not committed'}${result.committed ? (result.pushed ? ', pushed' : ', not pushed') : ''}`,
+      );
     }
     return finish(ExitCode.ok);
   } catch (error) {
@@ -414,7 +439,10 @@ async function readGivenContent(options: HandoffOptions, ctx: CommandContext, wa
     try {
       text = stdin ? await (options.readStdin ?? (async () => ''))() : readFileSync(path.resolve(ctx.cwd, options.from), 'utf8');
     } catch (error) {
-      throw new UsageError(m.input.unreadable(options.from, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(error)), m.input.invalidHint);
+      throw new UsageError(
+        m.input.unreadable(options.from, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(error)),
+        m.input.invalidHint,
+      );
     }
     const parsed: DraftResult = looksLikeJson(options.from, text) ? parseHandoffJson(text) : parseHandoffMarkdown(text);
     if (!parsed.ok) throw new UsageError(m.input.invalid(source, parsed.problems), m.input.invalidHint);
@@ -611,7 +639,12 @@ async function push(
   const pushed = await pushHandoff(root, git.upstream, ctx.env);
   if (pushed.ok) {
     // The branch is on its upstream now, with every earlier handoff commit of it.
-    clearUnpushed(root, listUnpushedRecords(root).filter((r) => r.branch === git.branch).map((r) => r.id));
+    clearUnpushed(
+      root,
+      listUnpushedRecords(root)
+        .filter((r) => r.branch === git.branch)
+        .map((r) => r.id),
+    );
     ctx.logger.step(m.steps.pushed(git.upstream.name));
     return true;
   }

@@ -164,7 +164,10 @@ async function renderStagedIndexes(repo: Repo, staged?: readonly StagedChange[])
   // concurrent commit may have left different): one cat-file process reads them all.
   const wanted = [...[...byKind.keys()].map((kind) => indexPath(repo.config, kind))];
   if (byMonth.size > 0) wanted.push(indexPath(repo.config, 'session'), ...[...byMonth.keys()].map((month) => shardPath(repo.config, month)));
-  const stagedIndexes = await readBlobs(repo.root, wanted.map((rel) => `:${rel}`));
+  const stagedIndexes = await readBlobs(
+    repo.root,
+    wanted.map((rel) => `:${rel}`),
+  );
   for (const rel of wanted) read.set(rel, stagedIndexes.get(`:${rel}`)?.toString('utf8') ?? null);
   const readOnce = (rel: string) => {
     if (!read.has(rel)) read.set(rel, readText(repo, rel));
@@ -197,7 +200,8 @@ export function spliceMonths(repo: Repo, byMonth: Map<string, RowChanges>, readO
     const target = shardPath(repo.config, month);
     const existing = readOnce(target);
     if (existing === null && removals.length > 0 && upserts.length === 0) continue; // nothing indexed there to remove
-    const text = existing === null ? renderIndex('session', upserts, monthTitle(month)) : spliceIndex('session', existing, upserts, removals, monthTitle(month));
+    const text =
+      existing === null ? renderIndex('session', upserts, monthTitle(month)) : spliceIndex('session', existing, upserts, removals, monthTitle(month));
     if (text === null) return false;
     const empty = !text.includes('\n| [');
     files.set(target, empty ? null : text);
@@ -221,7 +225,10 @@ export async function updateStagedIndexes(repo: Repo, staged?: readonly StagedCh
   }
   // Index first (one atomic update), then the working files: a kill in between leaves a commit
   // that has not happened yet and working files that `canon index` rewrites the same way.
-  await writeIndexEntries(repo.root, [...changed].map(([rel, text]) => ({ path: rel, text })));
+  await writeIndexEntries(
+    repo.root,
+    [...changed].map(([rel, text]) => ({ path: rel, text })),
+  );
   await writeIndexes(repo, changed);
   return [...changed.keys()];
 }

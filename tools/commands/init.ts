@@ -42,7 +42,16 @@ function spelledFor(ctx: CommandContext, root: string): CommandContext {
   const pm = readPackageManager(root);
   if (pm === 'npm') return ctx;
   const { logger } = ctx;
-  return { ...ctx, logger: { color: logger.color, interactive: logger.interactive, out: (t) => logger.out(formatCommands(t, pm)), err: (t) => logger.err(formatCommands(t, pm)), step: (t) => logger.step(formatCommands(t, pm)) } };
+  return {
+    ...ctx,
+    logger: {
+      color: logger.color,
+      interactive: logger.interactive,
+      out: (t) => logger.out(formatCommands(t, pm)),
+      err: (t) => logger.err(formatCommands(t, pm)),
+      step: (t) => logger.step(formatCommands(t, pm)),
+    },
+  };
 }
 
 async function confirmOnTty(question: string): Promise<boolean> {
@@ -65,13 +74,21 @@ function describe(plan: InstallPlan): string[] {
  * `canon backfill` for the notes already there. A second run changes nothing.
  */
 export async function runInit(options: InitOptions, given: CommandContext): Promise<CommandOutcome<Record<string, unknown>>> {
-  const plan = await planInit(given.cwd, { notionWorkflow: options.notionWorkflow === true, obsidian: options.obsidian === true, ci: options.ci === true, ...(options.package ? { dependency: options.package } : {}) });
+  const plan = await planInit(given.cwd, {
+    notionWorkflow: options.notionWorkflow === true,
+    obsidian: options.obsidian === true,
+    ci: options.ci === true,
+    ...(options.package ? { dependency: options.package } : {}),
+  });
   // Everything init prints, in the words of the repository's package manager (`yarn canon …`).
   const ctx = spelledFor(given, plan.root);
   const summary = {
     dry_run: options.dryRun === true,
     hook_system: plan.hookSystem,
-    files: [...plan.files.map((f) => ({ path: f.path, action: f.before === null ? 'create' : 'change', why: f.why })), ...plan.removals.map((r) => ({ path: r.path, action: 'remove', why: r.why }))],
+    files: [
+      ...plan.files.map((f) => ({ path: f.path, action: f.before === null ? 'create' : 'change', why: f.why })),
+      ...plan.removals.map((r) => ({ path: r.path, action: 'remove', why: r.why })),
+    ],
     git_config: plan.gitConfig,
     warnings: plan.warnings,
     applied: false,

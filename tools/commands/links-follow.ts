@@ -49,7 +49,10 @@ export async function planFollowLinks(repo: Repo, renames: readonly Rename[]): P
   if (candidates.length === 0) return [];
   const listed = await gitOutput(['ls-files', '-s', '-z', '--', ...candidates.map((c) => `:(literal)${c.rel}`)], { cwd: repo.root });
   const modes = new Map(splitNul(listed).map((line) => [line.slice(line.indexOf('\t') + 1), line.split(' ')[0] ?? '100644']));
-  const blobs = await readBlobs(repo.root, candidates.filter((c) => modes.has(c.rel)).map((c) => `:${c.rel}`));
+  const blobs = await readBlobs(
+    repo.root,
+    candidates.filter((c) => modes.has(c.rel)).map((c) => `:${c.rel}`),
+  );
   const edits: FollowEdit[] = [];
   for (const c of candidates) {
     const working = c.working === null ? null : follow(c.working, c.rel, c.kind, renames);
@@ -66,7 +69,11 @@ export async function planFollowLinks(repo: Repo, renames: readonly Rename[]): P
  * (one atomic index update). Returns the files changed.
  */
 export async function applyFollowLinks(repo: Repo, edits: readonly FollowEdit[], stage: boolean): Promise<string[]> {
-  if (stage) await writeIndexEntries(repo.root, edits.filter((e) => e.staged !== null).map((e) => ({ path: e.rel, text: e.staged, mode: e.mode })));
+  if (stage)
+    await writeIndexEntries(
+      repo.root,
+      edits.filter((e) => e.staged !== null).map((e) => ({ path: e.rel, text: e.staged, mode: e.mode })),
+    );
   for (const edit of edits) if (edit.working !== null) await writeFileSafely(path.join(repo.root, edit.rel), edit.working);
   return edits.map((e) => e.rel);
 }

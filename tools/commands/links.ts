@@ -71,7 +71,15 @@ async function checkOrFix(repo: Repo, fix: boolean, options: LinksOptions, ctx: 
       if (text !== null) await writeFileSafely(path.join(repo.root, ref.rel), text);
     } else {
       for (const change of changes) {
-        left.push({ file: ref.rel, line: change.line, column: change.column, severity: 'error', pointer: '', message: m.unrewritten(change.from, change.to), rule: 'link/wikilink' });
+        left.push({
+          file: ref.rel,
+          line: change.line,
+          column: change.column,
+          severity: 'error',
+          pointer: '',
+          message: m.unrewritten(change.from, change.to),
+          rule: 'link/wikilink',
+        });
       }
     }
   }
@@ -91,7 +99,10 @@ async function checkOrFix(repo: Repo, fix: boolean, options: LinksOptions, ctx: 
 
 async function backlinks(repo: Repo, id: string, options: LinksOptions, ctx: CommandContext): Promise<CommandOutcome<BacklinksResult>> {
   const refs = listNotes(repo.root, repo.config);
-  const table = indexNotePaths(refs.map((r) => r.rel), repo.config);
+  const table = indexNotePaths(
+    refs.map((r) => r.rel),
+    repo.config,
+  );
   const target = resolveNoteName(table, id.replace(/\.md$/, '').split('/').pop() ?? id);
   if (!target.ok) {
     if (target.reason === 'ambiguous') throw new UsageError(m.ambiguousId(id, target.candidates), m.idHint);

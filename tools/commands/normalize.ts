@@ -23,7 +23,10 @@ export async function runNormalize(options: NormalizeOptions, ctx: CommandContex
   const repo = openRepo(ctx.cwd);
   const paths = options.paths ?? [];
   const links: string[] = [];
-  const refs = options.all || paths.length === 0 ? listNotes(repo.root, repo.config, undefined, links) : resolveNoteArgs(repo.root, ctx.cwd, resolvePathArgs(ctx.cwd, paths, repo.root), repo.config).refs;
+  const refs =
+    options.all || paths.length === 0
+      ? listNotes(repo.root, repo.config, undefined, links)
+      : resolveNoteArgs(repo.root, ctx.cwd, resolvePathArgs(ctx.cwd, paths, repo.root), repo.config).refs;
   const changed: string[] = [];
   const writes: Array<{ rel: string; text: string }> = [];
   const problems: Issue[] = links.map(skippedLinkIssue);
@@ -40,7 +43,10 @@ export async function runNormalize(options: NormalizeOptions, ctx: CommandContex
   }
   if (!options.check && writes.length > 0) {
     // All or nothing: a read-only note stops the run before any note is rewritten.
-    checkWritableFiles(repo.root, writes.map((w) => w.rel));
+    checkWritableFiles(
+      repo.root,
+      writes.map((w) => w.rel),
+    );
     for (const { rel, text } of writes) {
       try {
         await writeFileSafely(path.join(repo.root, rel), text);

@@ -43,7 +43,11 @@ export function createLinkFixer(root: string, config: CanonConfig, view: LinkVie
   const load = async () => (links ??= await import('../core/links.js'));
   const wholeTable = async (lib: typeof Links) => {
     full ??= lib.indexNotePaths(
-      typeof view === 'object' ? await listTreeNotePaths(root, config, view.tree) : view === 'index' ? await listIndexedNotePaths(root, config) : listWorkingNotePaths(root, config),
+      typeof view === 'object'
+        ? await listTreeNotePaths(root, config, view.tree)
+        : view === 'index'
+          ? await listIndexedNotePaths(root, config)
+          : listWorkingNotePaths(root, config),
       config,
     );
     return full;
@@ -54,7 +58,12 @@ export function createLinkFixer(root: string, config: CanonConfig, view: LinkVie
     const missing = named.filter((n) => !partial || !lib.resolvesExactly(partial, n));
     if (missing.length > 0) {
       const candidates = missing.map((n) => lib.candidatePaths(n, config));
-      for (const rel of await listIndexedMatches(root, candidates.flatMap((c) => c.paths), candidates.flatMap((c) => c.globs))) found.add(rel);
+      for (const rel of await listIndexedMatches(
+        root,
+        candidates.flatMap((c) => c.paths),
+        candidates.flatMap((c) => c.globs),
+      ))
+        found.add(rel);
       partial = lib.indexNotePaths(found, config);
     }
     return named.every((n) => lib.resolvesExactly(partial!, n)) ? partial! : wholeTable(lib);
@@ -64,7 +73,13 @@ export function createLinkFixer(root: string, config: CanonConfig, view: LinkVie
       if (!mayHoldLinks(note.body)) return { note, changes: [] };
       const lib = await load();
       const links = lib.findLinks(note.body);
-      const table = links.wiki.length > 0 ? await tableFor(lib, links.wiki.map((w) => w.name)) : lib.indexNotePaths([], config);
+      const table =
+        links.wiki.length > 0
+          ? await tableFor(
+              lib,
+              links.wiki.map((w) => w.name),
+            )
+          : lib.indexNotePaths([], config);
       const plan = lib.planLinks(note.body, { noteRel: ref.rel, table, lineOffset: lib.bodyLineOffset(text, note.body), found: links });
       if (report) {
         errors.push(...plan.issues);
@@ -77,7 +92,11 @@ export function createLinkFixer(root: string, config: CanonConfig, view: LinkVie
       const lib = await load();
       const rels = targets.flatMap((t) => t.targets.flatMap((x) => (x.rel === null ? [] : [x.rel])));
       const exists =
-        typeof view === 'object' ? await listTreePaths(root, view.tree, rels) : view === 'index' ? await listIndexedPaths(root, rels) : new Set(rels.filter((rel) => workingPathExists(root, rel)));
+        typeof view === 'object'
+          ? await listTreePaths(root, view.tree, rels)
+          : view === 'index'
+            ? await listIndexedPaths(root, rels)
+            : new Set(rels.filter((rel) => workingPathExists(root, rel)));
       return [...errors, ...targets.flatMap((t) => lib.brokenLinkIssues(t.file, t.targets, (rel) => exists.has(rel)))];
     },
   };

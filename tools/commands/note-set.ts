@@ -20,7 +20,8 @@ export function resolvePathArgs(cwd: string, args: readonly string[], root?: str
   return args.map((arg) => {
     const found = findPathArg(cwd, arg);
     // A file outside the repository is no note of this store: checking "0 files" would say all is well.
-    if (root !== undefined && isOutside(root, path.resolve(cwd, found))) throw new UsageError(faultMessages.outsideRepo(arg, root), faultMessages.outsideRepoHint);
+    if (root !== undefined && isOutside(root, path.resolve(cwd, found)))
+      throw new UsageError(faultMessages.outsideRepo(arg, root), faultMessages.outsideRepoHint);
     return found;
   });
 }
@@ -76,7 +77,13 @@ export function createValidationContext(root: string, config: CanonConfig, stric
     validators,
     operators: readOperators(root, { optional: true }),
     workstreamExists: (slug) => {
-      workstreams ??= existsSync(folder) ? new Set(readdirSync(folder).filter((n) => n.endsWith('.md')).map((n) => n.slice(0, -3))) : new Set();
+      workstreams ??= existsSync(folder)
+        ? new Set(
+            readdirSync(folder)
+              .filter((n) => n.endsWith('.md'))
+              .map((n) => n.slice(0, -3)),
+          )
+        : new Set();
       if (workstreams.has(slug)) return true;
       // A sparse checkout may leave the workstream out of the working tree: the index still has it.
       const rel = `${trimSlashes(config.folders.workstream)}/${slug}.md`;

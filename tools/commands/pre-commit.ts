@@ -12,7 +12,18 @@ import { checkWritableFiles } from '../io/writable.js';
 import { OPERATORS_FILE } from '../io/operators.js';
 import { openRepo, type Repo } from '../io/repo.js';
 import { scanSecrets } from '../core/secret-scan.js';
-import { indexEntries, isTemporaryCommitIndex, listStagedEntries, treeEntries, type IndexFixup, readBlobs, saveIndexFixups, SYMLINK_MODE, writeIndexEntries, type StagedEntry } from '../io/staged.js';
+import {
+  indexEntries,
+  isTemporaryCommitIndex,
+  listStagedEntries,
+  treeEntries,
+  type IndexFixup,
+  readBlobs,
+  saveIndexFixups,
+  SYMLINK_MODE,
+  writeIndexEntries,
+  type StagedEntry,
+} from '../io/staged.js';
 import { loadNoteBytes, readNote, type LoadedNote } from '../io/store.js';
 import { messages } from '../messages/index.js';
 import { createPaint } from '../output.js';
@@ -39,7 +50,8 @@ function judge(repo: Repo, issues: Issue[], ctx: CommandContext): Checked {
   const secrets = errors.filter((i) => i.rule.startsWith('secret/'));
   // Secrets are refused even in warn mode: warn mode is for schema migrations, not for leaking tokens
   // (nor for characters a terminal acts on, ADR-0023).
-  const blocking = repo.config.precommit.mode === 'warn' ? [...secrets, ...errors.filter((i) => i.rule === 'file/symlink' || i.rule.startsWith('text/'))] : errors;
+  const blocking =
+    repo.config.precommit.mode === 'warn' ? [...secrets, ...errors.filter((i) => i.rule === 'file/symlink' || i.rule.startsWith('text/'))] : errors;
   if (blocking.length > 0) ctx.logger.err(secrets.length > 0 ? messages.secrets.refused : messages.validate.refused);
   else if (errors.length > 0) ctx.logger.err(messages.validate.warnMode);
   return { issues, refuse: blocking.length > 0 };
@@ -124,19 +136,29 @@ async function runHook(repo: Repo, ctx: CommandContext): Promise<CommandOutcome<
   }
   const links = notes.filter((n) => n.entry.mode === SYMLINK_MODE);
   const files = notes.filter((n) => n.entry.mode !== SYMLINK_MODE);
-  const blobs = await readBlobs(repo.root, files.map((n) => n.entry.oid));
+  const blobs = await readBlobs(
+    repo.root,
+    files.map((n) => n.entry.oid),
+  );
   const loaded = files.map(({ ref, entry }) => loadNoteBytes(ref, blobs.get(entry.oid) ?? Buffer.alloc(0), repo.config));
   const fixer = createLinkFixer(repo.root, repo.config, 'index');
   const { texts, checked } = await normalizeAll(loaded, fixer);
   const issues = [...(await fixer.issues()), ...(await checkLoaded(repo, checked, loaded))];
-  for (const { ref } of links) issues.push({ file: ref.rel, line: 1, column: 1, severity: 'error', pointer: '', message: messages.store.symlinkRefused, rule: 'file/symlink' });
+  for (const { ref } of links)
+    issues.push({ file: ref.rel, line: 1, column: 1, severity: 'error', pointer: '', message: messages.store.symlinkRefused, rule: 'file/symlink' });
   const verdict = judge(repo, issues, ctx);
   if (verdict.refuse) return { exitCode: 1, result: { issues } };
 
   const changed = files.flatMap(({ ref, entry }, i) => (texts[i] === null ? [] : [{ ref, entry, text: texts[i]! }]));
   // A note canon cannot rewrite stops the commit here, before git's index or any file changes.
-  checkWritableFiles(repo.root, changed.map(({ ref }) => ref.rel));
-  const oids = await writeIndexEntries(repo.root, changed.map(({ ref, entry, text }) => ({ path: ref.rel, text, mode: entry.mode })));
+  checkWritableFiles(
+    repo.root,
+    changed.map(({ ref }) => ref.rel),
+  );
+  const oids = await writeIndexEntries(
+    repo.root,
+    changed.map(({ ref, entry, text }) => ({ path: ref.rel, text, mode: entry.mode })),
+  );
   for (const [i, { ref, entry }] of files.entries()) {
     const text = await workingRewrite(repo, ref, blobs.get(entry.oid) ?? Buffer.alloc(0), texts[i] ?? null, fixer);
     if (text !== null) await writeFileSafely(path.join(repo.root, ref.rel), text);

@@ -46,7 +46,10 @@ export function parsePushRefs(text: string): Array<{ localRef: string; localSha:
  * then stop on an add/add conflict in a note. Both use what the last fetch brought, never the
  * network; the collision check lets the push go when it cannot tell (no tracking ref, a bare URL).
  */
-export async function runPrePush(options: PrePushOptions, ctx: CommandContext): Promise<CommandOutcome<{ collisions: PrePushCollision[]; issues: CommitIssue[] }>> {
+export async function runPrePush(
+  options: PrePushOptions,
+  ctx: CommandContext,
+): Promise<CommandOutcome<{ collisions: PrePushCollision[]; issues: CommitIssue[] }>> {
   if (ctx.env.CANON_HOOKS === '0') return { exitCode: 0, result: { collisions: [], issues: [] } };
   const repo = openRepo(ctx.cwd);
   const issues = await checkPushedNotes(repo, options, ctx);

@@ -89,7 +89,10 @@ export async function runRender(options: RenderOptions, ctx: CommandContext): Pr
     force: Boolean(options.force),
     pages: planned,
     site: siteMap,
-    missingFiles: listMissingFiles(site, planned.map((p) => p.page).filter((p) => previous?.pages[p] !== undefined)),
+    missingFiles: listMissingFiles(
+      site,
+      planned.map((p) => p.page).filter((p) => previous?.pages[p] !== undefined),
+    ),
   });
 
   const pages: Record<string, PageEntry> = {};
@@ -128,7 +131,8 @@ export async function runRender(options: RenderOptions, ctx: CommandContext): Pr
     for (const p of problems) ctx.logger.err(renderMessages.problem(p.file, p.line, p.column, p.message));
     ctx.logger.out(renderMessages.summary(written.length, plan.unchanged.length, removed.length, site.display));
   }
-  if (problems.length > 0 && !options.json) ctx.logger.err(refused > 0 ? gateMessages.render.refused(problems.length) : renderMessages.problemsHint(problems.length));
+  if (problems.length > 0 && !options.json)
+    ctx.logger.err(refused > 0 ? gateMessages.render.refused(problems.length) : renderMessages.problemsHint(problems.length));
   return { exitCode: problems.length > 0 ? 1 : 0, result };
 }
 
@@ -158,14 +162,26 @@ async function refuseLikeTheDoor(repo: Repo, sources: RenderSource[]): Promise<n
     if (!issues) continue;
     const first = issues.find((i) => i.rule.startsWith('secret/')) ?? issues[0]!;
     const [size, mtimeMs, sha] = source.entry;
-    source.entry = [size, mtimeMs, sha, null, null, null, { ...first, message: gateMessages.render.notPublished(first.message, issues.length - 1, source.ref.rel, first.rule) }];
+    source.entry = [
+      size,
+      mtimeMs,
+      sha,
+      null,
+      null,
+      null,
+      { ...first, message: gateMessages.render.notPublished(first.message, issues.length - 1, source.ref.rel, first.rule) },
+    ];
     source.note = null;
   }
   return found.size;
 }
 
 /** Which repository paths are pages, and which ids and folders name them. */
-function buildSiteMap(notes: ReadonlyArray<RenderSource & { entry: PageSourceEntry }>, indexes: readonly IndexSource[], folders: Record<NoteKind, string>): SiteMap {
+function buildSiteMap(
+  notes: ReadonlyArray<RenderSource & { entry: PageSourceEntry }>,
+  indexes: readonly IndexSource[],
+  folders: Record<NoteKind, string>,
+): SiteMap {
   const notePages = new Set(notes.map((s) => s.ref.rel));
   const indexPages = new Map(indexes.map((i) => [i.rel, i.page]));
   // The id maps are built on first use: a run that renders no wikilink never needs them.

@@ -45,7 +45,8 @@ export function printResume(root: string, view: ResumeView, problems: readonly N
   }
   const paint = createPaint(ctx.logger.color);
   ctx.logger.out(renderResume(view, { paint, width: 80, name }));
-  if (unfinished.length > 0) ctx.logger.out(paint.yellow(inertText(claudeMessages.unfinished(view.unfinished.sessions, view.unfinished.tool_calls, view.unfinished.ids))));
+  if (unfinished.length > 0)
+    ctx.logger.out(paint.yellow(inertText(claudeMessages.unfinished(view.unfinished.sessions, view.unfinished.tool_calls, view.unfinished.ids))));
 }
 
 /**
@@ -57,7 +58,14 @@ export async function announceUnpushed(root: string, ctx: CommandContext): Promi
   const unpushed = await findUnpushedHandoffs(root, ctx.env);
   const paint = createPaint(ctx.logger.color);
   for (const branch of new Set(unpushed.map((u) => u.branch))) {
-    ctx.logger.err(paint.yellow(faultMessages.unpushed(unpushed.filter((u) => u.branch === branch).map((u) => u.id), branch)));
+    ctx.logger.err(
+      paint.yellow(
+        faultMessages.unpushed(
+          unpushed.filter((u) => u.branch === branch).map((u) => u.id),
+          branch,
+        ),
+      ),
+    );
   }
 }
 

@@ -1,6 +1,14 @@
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { textOf } from '../core/resume-facts.js';
-import { buildResumeView, extractResumePrompt, localDate, selectOwnSessions, type LastSession, type ResumeView, type SessionFacts } from '../core/resume-view.js';
+import {
+  buildResumeView,
+  extractResumePrompt,
+  localDate,
+  selectOwnSessions,
+  type LastSession,
+  type ResumeView,
+  type SessionFacts,
+} from '../core/resume-view.js';
 import { UsageError } from '../errors.js';
 import type { NoteProblem, readNoteParts as ReadNoteParts } from '../io/resume-cache.js';
 import { openRepo } from '../io/repo.js';
@@ -25,7 +33,12 @@ function parseLimit(value: string | number | undefined): number {
 }
 
 /** The last session is read from its file on every run, so its Resume Prompt is never a cached copy. */
-async function readLastSession(root: string, session: SessionFacts, config: Parameters<typeof ReadNoteParts>[2], readNoteParts: typeof ReadNoteParts): Promise<LastSession> {
+async function readLastSession(
+  root: string,
+  session: SessionFacts,
+  config: Parameters<typeof ReadNoteParts>[2],
+  readNoteParts: typeof ReadNoteParts,
+): Promise<LastSession> {
   const fallback: LastSession = { id: session.id, date: session.date, title: session.title, summary: null, resume_prompt: null, path: session.path };
   let read;
   try {
@@ -46,7 +59,12 @@ async function readLastSession(root: string, session: SessionFacts, config: Para
 }
 
 /** The dashboard from the store (through the resume cache), kept as a snapshot for the next run. */
-async function computeView(inputs: SnapshotInputs, operator: ResolvedOperator, useCache: boolean, nowMs: number): Promise<{ view: ResumeView; problems: NoteProblem[] }> {
+async function computeView(
+  inputs: SnapshotInputs,
+  operator: ResolvedOperator,
+  useCache: boolean,
+  nowMs: number,
+): Promise<{ view: ResumeView; problems: NoteProblem[] }> {
   const { root, config, today, limit } = inputs;
   // Loaded only here: the warm path (a snapshot) never compiles the cache's code.
   const { readNoteParts, readResumeStore } = await import('../io/resume-cache.js');

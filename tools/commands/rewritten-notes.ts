@@ -83,10 +83,7 @@ export async function checkRewrittenNotes(repo: Repo, scope: RewriteScope, ctx: 
     return { rel, kind: info.kind, stem: info.stem };
   });
   const sessions = refs.filter((r) => r.kind === 'session');
-  const blobs = await readBlobs(root, [
-    ...refs.map((r) => `HEAD:${r.rel}`),
-    ...scope.before.flatMap((rev) => sessions.map((r) => `${rev}:${r.rel}`)),
-  ]);
+  const blobs = await readBlobs(root, [...refs.map((r) => `HEAD:${r.rel}`), ...scope.before.flatMap((rev) => sessions.map((r) => `${rev}:${r.rel}`))]);
   const head = (rel: string) => blobs.get(`HEAD:${rel}`) ?? null;
 
   // The notes as HEAD holds them, normalised the way the commit door would have.
@@ -144,7 +141,10 @@ export async function checkRewrittenNotes(repo: Repo, scope: RewriteScope, ctx: 
   }
   const wanted = [...byKind.keys()].map((kind) => indexPath(config, kind as NoteRef['kind']));
   if (byMonth.size > 0) wanted.push(indexPath(config, 'session'), ...[...byMonth.keys()].map((m) => shardPath(config, m)));
-  const indexBlobs = await readBlobs(root, wanted.map((rel) => `HEAD:${rel}`));
+  const indexBlobs = await readBlobs(
+    root,
+    wanted.map((rel) => `HEAD:${rel}`),
+  );
   const read = new Map<string, string | null>(wanted.map((rel) => [rel, indexBlobs.get(`HEAD:${rel}`)?.toString('utf8') ?? null]));
   const readOnce = (rel: string) => (read.has(rel) ? read.get(rel)! : null);
   const files: IndexFiles = new Map();

@@ -50,8 +50,18 @@ export async function runSessionCommits(options: SessionCommitsOptions, ctx: Com
     recorded?.recording && recorded.shas.length === 0
       ? { code: 0, stdout: '', stderr: '' }
       : recorded?.recording
-      ? await execGit(['log', '--no-walk=unsorted', '--ignore-missing', '--stdin', '--no-merges', '--format=%h%x09%s'], { cwd: root, env: ctx.env, input: [...recorded.shas].reverse().map((sha) => `${sha}\n`).join('') })
-      : await execGit(['log', '--no-merges', '--format=%h%x09%s', ...(since === null ? [`-${FALLBACK_COUNT}`] : [`--since=${since}`]), '--'], { cwd: root, env: ctx.env });
+        ? await execGit(['log', '--no-walk=unsorted', '--ignore-missing', '--stdin', '--no-merges', '--format=%h%x09%s'], {
+            cwd: root,
+            env: ctx.env,
+            input: [...recorded.shas]
+              .reverse()
+              .map((sha) => `${sha}\n`)
+              .join(''),
+          })
+        : await execGit(['log', '--no-merges', '--format=%h%x09%s', ...(since === null ? [`-${FALLBACK_COUNT}`] : [`--since=${since}`]), '--'], {
+            cwd: root,
+            env: ctx.env,
+          });
   // An unborn branch has no log: no commits, not an error.
   if (log.code !== 0 && !/does not have any commits|bad default revision/.test(log.stderr)) throw new UserError(log.stderr.trim());
   const commits = log.stdout

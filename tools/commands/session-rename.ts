@@ -66,7 +66,12 @@ export async function runSessionRename(options: SessionRenameOptions, ctx: Comma
   const text = readFileSync(oldFile, 'utf8');
   const note = parseNote(text);
   const slug = typeof note.data.operator === 'string' ? note.data.operator : 'unknown';
-  const claim = await claimSessionId(repo.root, repo.config, { operator: { slug, initials: parsed.initials }, date: parsed.date, now: ctx.now(), env: ctx.env });
+  const claim = await claimSessionId(repo.root, repo.config, {
+    operator: { slug, initials: parsed.initials },
+    date: parsed.date,
+    now: ctx.now(),
+    env: ctx.env,
+  });
   const to = claim.id;
   const files = [oldRel, claim.path];
   try {
@@ -224,7 +229,13 @@ async function stageRename(
       const info = classifyIndexFile(rel, repo.config);
       // The month list and the root map do not change: the note keeps its date, so its month.
       if (info?.kind === 'session' && !info.monthList && text.includes(`](${encodeURI(shardRowFile(`${from}.md`))}) |`)) {
-        updated = spliceIndex('session', text, [indexRowFor('session', shardRowFile(`${to}.md`), to, moved.data)], [shardRowFile(`${from}.md`)], info.month === null ? undefined : monthTitle(info.month));
+        updated = spliceIndex(
+          'session',
+          text,
+          [indexRowFor('session', shardRowFile(`${to}.md`), to, moved.data)],
+          [shardRowFile(`${from}.md`)],
+          info.month === null ? undefined : monthTitle(info.month),
+        );
       }
     }
     if (updated !== null && updated !== text) blobs.push({ rel, stagedText: updated });
@@ -234,4 +245,3 @@ async function stageRename(
   const added = await stageFiles(repo.root, blobs, ctx.env);
   if (added.code !== 0) fail(blobs.map((b) => b.rel).join(', '), added.stderr);
 }
-

@@ -58,7 +58,10 @@ const DIALECTS: Record<NotionVersion, MarkdownDialect> = { '2026-03-11': 'v1', '
 
 function parseKinds(value: string | undefined): NoteKind[] {
   if (!value) return [...NOTE_KINDS];
-  const kinds = value.split(',').map((k) => k.trim()).filter(Boolean);
+  const kinds = value
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   for (const kind of kinds) if (!(NOTE_KINDS as readonly string[]).includes(kind)) throw new UsageError(m.unknownKind(kind, NOTE_KINDS));
   return kinds as NoteKind[];
 }
@@ -151,7 +154,8 @@ function resolveRate(config: CanonConfig, env: NodeJS.ProcessEnv, flag: string |
 }
 
 async function who(root: string, env: NodeJS.ProcessEnv): Promise<string> {
-  if (env.GITHUB_ACTIONS === 'true') return `GitHub Actions (${env.GITHUB_WORKFLOW ?? 'workflow'}, run ${env.GITHUB_RUN_ID ?? '?'}, by ${env.GITHUB_ACTOR ?? '?'})`;
+  if (env.GITHUB_ACTIONS === 'true')
+    return `GitHub Actions (${env.GITHUB_WORKFLOW ?? 'workflow'}, run ${env.GITHUB_RUN_ID ?? '?'}, by ${env.GITHUB_ACTOR ?? '?'})`;
   const git = await porcelain(root);
   const name = ((await git.getConfig('user.name')).value ?? '').trim();
   const email = ((await git.getConfig('user.email')).value ?? '').trim();
@@ -274,7 +278,15 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
     const recorded = counts.create + counts.update > 0 || sink.workingChanged || (options.commit === true && sink.committedChanged);
     if (recorded) {
       const seconds = (ctx.now().getTime() - started) / 1000;
-      const audit = renderLastSync({ at: ctx.now().toISOString(), who: await who(repo.root, ctx.env), dataSource: applied.dataSource, counts, requests: api.requests, seconds, actions: results });
+      const audit = renderLastSync({
+        at: ctx.now().toISOString(),
+        who: await who(repo.root, ctx.env),
+        dataSource: applied.dataSource,
+        counts,
+        requests: api.requests,
+        seconds,
+        actions: results,
+      });
       await writeFileSafely(path.join(repo.root, LAST_SYNC_FILE), redact(audit));
       sink.commits.push({ file: LAST_SYNC_FILE, committed: redact(audit), applyTo: () => redact(audit) });
     }
@@ -296,7 +308,13 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
 }
 
 /** Refusals that last until the note changes are kept by content hash; any other outcome clears one. */
-async function rememberRefusals(root: string, refusals: Map<string, Refusal>, plan: readonly PlannedAction[], results: readonly SyncActionResult[], transient: ReadonlySet<string>): Promise<void> {
+async function rememberRefusals(
+  root: string,
+  refusals: Map<string, Refusal>,
+  plan: readonly PlannedAction[],
+  results: readonly SyncActionResult[],
+  transient: ReadonlySet<string>,
+): Promise<void> {
   const hashes = new Map(plan.map((a) => [a.file, a.content_hash]));
   let dirty = false;
   for (const r of results) {
@@ -312,7 +330,13 @@ async function rememberRefusals(root: string, refusals: Map<string, Refusal>, pl
 }
 
 /** One commit holding canon's write-backs on top of the committed notes, and nothing the user changed. */
-async function commitWrites(root: string, writes: readonly MetadataWrite[], counts: SyncResult['counts'], ctx: CommandContext, quiet: boolean): Promise<boolean> {
+async function commitWrites(
+  root: string,
+  writes: readonly MetadataWrite[],
+  counts: SyncResult['counts'],
+  ctx: CommandContext,
+  quiet: boolean,
+): Promise<boolean> {
   if (writes.length === 0) {
     if (!quiet) ctx.logger.err(m.nothingToCommit);
     return true;

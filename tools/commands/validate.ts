@@ -82,7 +82,10 @@ export async function loadStaged(repo: Repo): Promise<LoadedNote[]> {
     const info = classifyPath(change.path, repo.config);
     if (info?.role === 'note') refs.push({ rel: change.path, kind: info.kind, stem: info.stem });
   }
-  const blobs = await readBlobs(repo.root, refs.map((r) => `:${r.rel}`));
+  const blobs = await readBlobs(
+    repo.root,
+    refs.map((r) => `:${r.rel}`),
+  );
   return refs.map((ref) => loadNoteBytes(ref, blobs.get(`:${ref.rel}`) ?? Buffer.alloc(0), repo.config));
 }
 
@@ -96,7 +99,10 @@ export async function runValidate(options: ValidateOptions, ctx: CommandContext)
   const links: string[] = [];
   if (options.staged) loaded = await loadStaged(repo);
   else {
-    const refs = options.all || paths.length === 0 ? listNotes(repo.root, repo.config, undefined, links) : resolveNoteArgs(repo.root, ctx.cwd, resolvePathArgs(ctx.cwd, paths, repo.root), repo.config).refs;
+    const refs =
+      options.all || paths.length === 0
+        ? listNotes(repo.root, repo.config, undefined, links)
+        : resolveNoteArgs(repo.root, ctx.cwd, resolvePathArgs(ctx.cwd, paths, repo.root), repo.config).refs;
     loaded = refs.map((ref) => readNote(repo.root, ref, repo.config));
   }
   const wholeStore = !options.staged && (options.all === true || paths.length === 0);

@@ -165,10 +165,24 @@ function toVerifyIssue(issue: CommitIssue): VerifyIssue {
  */
 async function listDirtyStorePaths(repo: Repo, env: NodeJS.ProcessEnv): Promise<number> {
   const folders = [...new Set(NOTE_KINDS.map((k) => trimSlashes(repo.config.folders[k])))];
-  const r = await execGit(['status', '--porcelain', '-z', '--untracked-files=all', '--ignored=matching', '--no-renames', '--', ...folders, 'canon.config.json', '.claude/operators.yaml'], {
-    cwd: repo.root,
-    env,
-  });
+  const r = await execGit(
+    [
+      'status',
+      '--porcelain',
+      '-z',
+      '--untracked-files=all',
+      '--ignored=matching',
+      '--no-renames',
+      '--',
+      ...folders,
+      'canon.config.json',
+      '.claude/operators.yaml',
+    ],
+    {
+      cwd: repo.root,
+      env,
+    },
+  );
   if (r.code !== 0) return 0;
   return splitNul(r.stdout)
     .map((record) => record.slice(3))
@@ -180,7 +194,12 @@ async function listDirtyStorePaths(repo: Repo, env: NodeJS.ProcessEnv): Promise<
  * then every note blob of `<since>..HEAD` not already scanned. Read from git objects, never the
  * working tree.
  */
-async function scanCommitted(repo: Repo, head: string, since: string | null, env: NodeJS.ProcessEnv): Promise<{ issues: CommitIssue[]; facts: Record<string, unknown> }> {
+async function scanCommitted(
+  repo: Repo,
+  head: string,
+  since: string | null,
+  env: NodeJS.ProcessEnv,
+): Promise<{ issues: CommitIssue[]; facts: Record<string, unknown> }> {
   const { root, config } = repo;
   const folders = [...new Set(NOTE_KINDS.map((k) => trimSlashes(config.folders[k])))];
   const changelog = config.changelog.file;

@@ -97,7 +97,10 @@ function sectionParagraphs(lines: readonly string[], name: string): string[] {
 
 /** Drop HTML comments, emphasis markers and template placeholders (`[list everyone involved]`, `{YYYY-MM-DD}`). */
 function cleanValue(text: string): string {
-  const value = text.replace(/<!--.*?-->/g, '').replace(/^(?:\*\*|__|\*|_|`)+|(?:\*\*|__|\*|_|`)+$/g, '').trim();
+  const value = text
+    .replace(/<!--.*?-->/g, '')
+    .replace(/^(?:\*\*|__|\*|_|`)+|(?:\*\*|__|\*|_|`)+$/g, '')
+    .trim();
   if (/^\[[^\]]*\]$/.test(value) || /^\{.*\}$/.test(value)) return '';
   return value;
 }

@@ -45,10 +45,11 @@ export function rewriteLinks(body: string, noteRel: string, renames: ReadonlyMap
     return next;
   };
   for (let i = 0; i < lines.length; i++) {
-    if (prose[i] === '' || !lines[i]!.includes('](') && !/^\s{0,3}\[[^\]]+\]:/.test(lines[i]!)) continue;
-    lines[i] = lines[i]!
-      .replace(/(\]\(\s*<?)([^)\s>]+)/g, (_, open: string, target: string) => open + retarget(target))
-      .replace(/^(\s{0,3}\[[^\]]+\]:\s*<?)([^\s>]+)/, (_, open: string, target: string) => open + retarget(target));
+    if (prose[i] === '' || (!lines[i]!.includes('](') && !/^\s{0,3}\[[^\]]+\]:/.test(lines[i]!))) continue;
+    lines[i] = lines[i]!.replace(/(\]\(\s*<?)([^)\s>]+)/g, (_, open: string, target: string) => open + retarget(target)).replace(
+      /^(\s{0,3}\[[^\]]+\]:\s*<?)([^\s>]+)/,
+      (_, open: string, target: string) => open + retarget(target),
+    );
   }
   return { body: lines.join('\n'), links };
 }

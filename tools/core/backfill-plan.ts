@@ -72,8 +72,23 @@ const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** Section headings canon itself writes: never a note's title. */
 const SECTION_NAMES = new Set([
-  'summary', 'what shipped', 'decisions', 'open questions', 'next steps', 'resume prompt', 'telemetry',
-  'goal', 'tasks', "what's next", 'key context', 'session log', 'changelog', 'context', 'decision', 'consequences', 'status',
+  'summary',
+  'what shipped',
+  'decisions',
+  'open questions',
+  'next steps',
+  'resume prompt',
+  'telemetry',
+  'goal',
+  'tasks',
+  "what's next",
+  'key context',
+  'session log',
+  'changelog',
+  'context',
+  'decision',
+  'consequences',
+  'status',
 ]);
 
 /** Keys a legacy note may already hold a date in, in order of preference. */
@@ -178,7 +193,11 @@ export function planBackfill(input: BackfillInput, env: BackfillEnv): BackfillPl
     }
   } else if (backfilled && !('legacy_notes' in note.data)) add('legacy_notes', [], m.source.legacyEmpty);
 
-  const keyOrder = (n: Note) => n.entries.map((e) => e.key).filter((k) => k !== 'content_hash').join('\n');
+  const keyOrder = (n: Note) =>
+    n.entries
+      .map((e) => e.key)
+      .filter((k) => k !== 'content_hash')
+      .join('\n');
   const before = keyOrder(note);
   note = normalizeNote(note, ref.kind);
   if (original.hasFrontmatter && keyOrder(note) !== before) changes.push({ action: 'order' });
@@ -190,7 +209,13 @@ export function planBackfill(input: BackfillInput, env: BackfillEnv): BackfillPl
   const own = new Set(problems.map((p) => p.pointer));
   const remaining = validateNote(target, note, { ...validation, strict: true }).filter((i) => i.severity === 'error' && !own.has(i.pointer));
   for (const issue of remaining) {
-    problems.push({ ...issue, file, line: original.locate(issue.pointer).line, column: 1, message: issue.rule.startsWith('schema/') ? m.problem.cannotConvert(issue.message) : issue.message });
+    problems.push({
+      ...issue,
+      file,
+      line: original.locate(issue.pointer).line,
+      column: 1,
+      message: issue.rule.startsWith('schema/') ? m.problem.cannotConvert(issue.message) : issue.message,
+    });
   }
   return { file, changes, problems, text: text === input.text ? null : text, note };
 
@@ -245,7 +270,13 @@ export function planBackfill(input: BackfillInput, env: BackfillEnv): BackfillPl
       if (list.length > 0) add('deciders', list, text !== null ? m.source.key('decision-makers') : adrSource('deciders', facts.deciders!));
     }
     if (!('tags' in note.data) && facts.tags) {
-      const tags = [...new Set(splitList(facts.tags.text).map(toKebab).filter((t) => t !== ''))];
+      const tags = [
+        ...new Set(
+          splitList(facts.tags.text)
+            .map(toKebab)
+            .filter((t) => t !== ''),
+        ),
+      ];
       if (tags.length > 0) add('tags', tags, adrSource('tags', facts.tags));
     }
     if (isBlank(note.data.supersedes) && facts.supersedes) {
@@ -276,7 +307,10 @@ function adrSource(key: string, fact: AdrFact): string {
 
 /** `Roman, Sergei; Ana` → [Roman, Sergei, Ana]. */
 function splitList(text: string): string[] {
-  return text.split(/[,;]/).map((s) => s.trim()).filter((s) => s !== '');
+  return text
+    .split(/[,;]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 function isBlank(value: unknown): boolean {
@@ -428,7 +462,11 @@ export function convertValue(schema: PropertySchema | undefined, value: unknown)
     case 'number':
       return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined;
     case 'list':
-      if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      if (typeof value === 'string')
+        return value
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
       return undefined;
     default:
       return undefined;

@@ -30,7 +30,13 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 /** One entry: a list item linking the note, then one indented item per commit. */
 export function renderChangelogEntry(entry: ChangelogEntry): string[] {
   // Titles and commit subjects are written inert (ADR-0023): `\x1b`, never a raw ESC.
-  const text = (s: string) => inertText(s.replace(/\s+/g, ' ').trim().replace(/([\\`*_[\]<>])/g, '\\$1'));
+  const text = (s: string) =>
+    inertText(
+      s
+        .replace(/\s+/g, ' ')
+        .trim()
+        .replace(/([\\`*_[\]<>])/g, '\\$1'),
+    );
   const lines = [`- [${entry.id}](${encodeURI(entry.href)}) · ${entry.date} · ${text(entry.title)}`];
   if (entry.commits?.length === 0) lines.push('  - no commits');
   for (const c of entry.commits ?? []) lines.push(`  - \`${c.sha}\` ${text(c.subject)}`);

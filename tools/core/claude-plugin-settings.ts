@@ -39,7 +39,12 @@ function detectIndent(text: string): string {
 export const NON_JS_MARKETPLACE_PATH = './.canon/claude-plugin';
 
 function sameSource(value: unknown): boolean {
-  return isObject(value) && isObject(value.source) && value.source.source === PLUGIN_MARKETPLACE_SOURCE.source && (value.source.path === PLUGIN_MARKETPLACE_SOURCE.path || value.source.path === NON_JS_MARKETPLACE_PATH);
+  return (
+    isObject(value) &&
+    isObject(value.source) &&
+    value.source.source === PLUGIN_MARKETPLACE_SOURCE.source &&
+    (value.source.path === PLUGIN_MARKETPLACE_SOURCE.path || value.source.path === NON_JS_MARKETPLACE_PATH)
+  );
 }
 
 /**

@@ -37,12 +37,7 @@ export interface FrontmatterEntry {
   line: number;
 }
 
-export type NoteSyntaxRule =
-  | 'frontmatter/yaml'
-  | 'frontmatter/engine'
-  | 'frontmatter/alias-bomb'
-  | 'frontmatter/not-a-mapping'
-  | 'frontmatter/unclosed';
+export type NoteSyntaxRule = 'frontmatter/yaml' | 'frontmatter/engine' | 'frontmatter/alias-bomb' | 'frontmatter/not-a-mapping' | 'frontmatter/unclosed';
 
 /** The file is not a readable note. Carries the file position for `path:line:col` reporting. */
 export class NoteSyntaxError extends Error {
@@ -105,10 +100,7 @@ function splitFrontmatter(text: string): { raw: string; body: string; hasFrontma
   } catch (error) {
     if (error instanceof NoteSyntaxError) throw error;
     const lang = /^---\s*([^\s\n]+)/.exec(text)?.[1] ?? 'unknown';
-    throw new NoteSyntaxError(
-      `front matter language "${lang}" is not allowed: canon reads YAML front matter only`,
-      'frontmatter/engine',
-    );
+    throw new NoteSyntaxError(`front matter language "${lang}" is not allowed: canon reads YAML front matter only`, 'frontmatter/engine');
   }
   if (language !== 'yaml') {
     throw new NoteSyntaxError(`front matter language "${language}" is not allowed`, 'frontmatter/engine');
@@ -189,12 +181,7 @@ function parseYaml(raw: string): ParsedYaml {
     data = (doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown> | null) ?? {};
   } catch (error) {
     if (error instanceof ReferenceError || /alias/i.test(String(error))) {
-      throw new NoteSyntaxError(
-        `YAML aliases expand beyond ${MAX_ALIAS_COUNT} nodes (a YAML bomb); refusing to read it`,
-        'frontmatter/alias-bomb',
-        2,
-        1,
-      );
+      throw new NoteSyntaxError(`YAML aliases expand beyond ${MAX_ALIAS_COUNT} nodes (a YAML bomb); refusing to read it`, 'frontmatter/alias-bomb', 2, 1);
     }
     throw error;
   }

@@ -69,7 +69,8 @@ export function parseHandoffJson(text: string): DraftResult {
   } catch (error) {
     return { ok: false, problems: [`is not valid JSON (${error instanceof Error ? error.message : String(error)})`] };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, problems: ['must be a JSON object like {"title": "…", "summary": "…"}'] };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, problems: ['must be a JSON object like {"title": "…", "summary": "…"}'] };
   const input = value as Record<string, unknown>;
   const problems: string[] = [];
   const draft: HandoffDraft = {};
@@ -175,7 +176,11 @@ export function parseHandoffMarkdown(text: string): DraftResult {
   }
   const h1 = /^#[ \t]+(.+?)[ \t#]*$/m.exec(preamble);
   if (draft.title === undefined && h1) draft.title = h1[1]!;
-  if (draft.summary === undefined && sections.summary) draft.summary = sections.summary.split(/\n\s*\n/)[0]!.replace(/\s+/g, ' ').trim();
+  if (draft.summary === undefined && sections.summary)
+    draft.summary = sections.summary
+      .split(/\n\s*\n/)[0]!
+      .replace(/\s+/g, ' ')
+      .trim();
   if (extra.length > 0) sections.extra = extra.join('\n\n');
   if (Object.keys(sections).length > 0) draft.sections = sections;
   if (problems.length > 0) return { ok: false, problems };
@@ -255,7 +260,8 @@ export function completeDraft(draft: HandoffDraft): { ok: true; content: Handoff
   const tags = [...new Set((draft.tags ?? []).map((t) => t.trim()).filter((t) => t !== ''))];
   const badTags = tags.filter((t) => !SLUG.test(t));
   if (badTags.length > 0) problems.push(`tags must be kebab-case like notion-sync: ${badTags.map((t) => `"${inertText(t)}"`).join(', ')}`);
-  for (const c of findDraftTextControls(draft)) problems.push(textMessages.handoff.refused(c.field, describeCharacter(c.code), textMessages.handoff.position(c), isBidiControl(c.code)));
+  for (const c of findDraftTextControls(draft))
+    problems.push(textMessages.handoff.refused(c.field, describeCharacter(c.code), textMessages.handoff.position(c), isBidiControl(c.code)));
   if (problems.length > 0) return { ok: false, problems };
   const s = draft.sections ?? {};
   const prompt = draft.resumePrompt?.trim() ?? '';
@@ -297,7 +303,13 @@ export function renderList(items: readonly string[]): string {
   return items
     .map((item) => item.trim())
     .filter((item) => item !== '')
-    .map((item) => `- ${item.replace(/^[-*]\s+/, '').split('\n').join('\n  ')}`)
+    .map(
+      (item) =>
+        `- ${item
+          .replace(/^[-*]\s+/, '')
+          .split('\n')
+          .join('\n  ')}`,
+    )
     .join('\n');
 }
 
@@ -313,10 +325,7 @@ export function countWords(text: string): number {
   return text.split(/\s+/).filter((w) => w !== '').length;
 }
 
-export type ResumePromptProblem =
-  | { rule: 'missing' }
-  | { rule: 'too-short' | 'too-long'; words: number }
-  | { rule: 'no-confidence' };
+export type ResumePromptProblem = { rule: 'missing' } | { rule: 'too-short' | 'too-long'; words: number } | { rule: 'no-confidence' };
 
 /** docs/contract.md §3.5: 80–150 words and a final `Confidence:` line. Warnings only: a short prompt beats none. */
 export function checkResumePrompt(prompt: string | null, confidence: Confidence | null): ResumePromptProblem[] {
@@ -397,10 +406,7 @@ export const GIT_LOG_FORMAT = '%x1e%H%x1f%cI%x1f%ae%x1f%s';
  * Only commits by `authors` (lower-case emails) count when given: after a `git pull`, colleagues'
  * commits of the same hours are not this session's work.
  */
-export function parseGitLog(
-  output: string,
-  options: { authors: ReadonlySet<string> | null; folders: Record<NoteKind, string> },
-): GitStats {
+export function parseGitLog(output: string, options: { authors: ReadonlySet<string> | null; folders: Record<NoteKind, string> }): GitStats {
   const config = { folders: options.folders } as Parameters<typeof classifyPath>[1];
   const stats: GitStats = { ...NO_GIT_STATS, touched: { workstreams: [], plans: [], adrs: [] }, list: [] };
   const touched = { workstream: new Set<string>(), plan: new Set<string>(), adr: new Set<string>() };
@@ -472,7 +478,13 @@ export function planNoteTelemetry(state: TelemetryState | null, forbiddenMcp: re
   return {
     tool_calls_count: state?.tool_calls_count ?? 0,
     tool_calls_breakdown: sortKeys(inertData(breakdown)),
-    tool_calls_breakdown_methods: inertData(Object.fromEntries(Object.keys(methods).sort().map((k) => [k, sortKeys(methods[k]!)]))),
+    tool_calls_breakdown_methods: inertData(
+      Object.fromEntries(
+        Object.keys(methods)
+          .sort()
+          .map((k) => [k, sortKeys(methods[k]!)]),
+      ),
+    ),
     tool_calls_failed: state?.failed_calls ?? 0,
     subagents_dispatched: state?.subagents_dispatched ?? 0,
     parallel_terminals_observed: state?.parallel_terminals_observed ?? 0,
@@ -506,7 +518,11 @@ export function findInvariantBreaches(
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]!]));
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((k) => [k, record[k]!]),
+  );
 }
 
 export interface SessionNotePlan {
@@ -601,12 +617,17 @@ function renderTelemetrySection(plan: SessionNotePlan): string {
       .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
       .slice(0, 8)
       .map(([k, n]) => `${k} ${n}`);
-    lines.push(`- Tool calls: ${t.tool_calls_count}${top.length > 0 ? ` (${top.join(', ')})` : ''}${t.tool_calls_failed > 0 ? `; ${t.tool_calls_failed} failed` : ''}`);
+    lines.push(
+      `- Tool calls: ${t.tool_calls_count}${top.length > 0 ? ` (${top.join(', ')})` : ''}${t.tool_calls_failed > 0 ? `; ${t.tool_calls_failed} failed` : ''}`,
+    );
     lines.push(`- Subagents dispatched: ${t.subagents_dispatched}; parallel terminals observed: ${t.parallel_terminals_observed}`);
   }
   const earlier = plan.earlier ?? [];
   if (plan.continues) lines.push(`- Continues session \`${plan.continues}\`, ended by /clear: its calls and commits are counted here`);
-  if (earlier.length > 0) lines.push(`- Follows this session's earlier handoff${earlier.length > 1 ? 's' : ''} ${earlier.map((h) => h.id).join(', ')}: the counts above are the calls since`);
+  if (earlier.length > 0)
+    lines.push(
+      `- Follows this session's earlier handoff${earlier.length > 1 ? 's' : ''} ${earlier.map((h) => h.id).join(', ')}: the counts above are the calls since`,
+    );
   const breaches = findInvariantBreaches(t, plan.forbiddenMcp, earlier);
   if (plan.forbiddenMcp.length > 0) {
     lines.push(

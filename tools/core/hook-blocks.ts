@@ -6,7 +6,6 @@ import { hasLineBlock, mergeLineBlock, renderLineBlock } from './install-plan.js
  * removes the lines between its markers, so the team's lines and their order are kept byte for byte.
  */
 
-
 export const CANON_HOOKS = ['pre-commit', 'post-commit', 'pre-push', 'post-rewrite', 'post-merge'] as const;
 export type CanonHook = (typeof CANON_HOOKS)[number];
 
@@ -32,7 +31,8 @@ export interface SetupWords {
 }
 const NPM_WORDS: SetupWords = { install: 'npm install', canon: 'npx canon-notes' };
 
-const noRunner = (words: SetupWords) => `echo "canon: this clone's canon hooks are not set up (no $canon_run): run your package manager's install (${words.install}), or ${words.canon} setup" >&2`;
+const noRunner = (words: SetupWords) =>
+  `echo "canon: this clone's canon hooks are not set up (no $canon_run): run your package manager's install (${words.install}), or ${words.canon} setup" >&2`;
 
 /** What canon runs for one hook, as shell lines; `pushArgs` is how pre-push's two arguments are named. */
 function renderHookBody(hook: CanonHook, pushArgs: string, pushStdin = '', words: SetupWords = NPM_WORDS): string[] {

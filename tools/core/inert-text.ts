@@ -15,7 +15,12 @@ const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g');
 
 /** Whether a UTF-16 code unit is one canon never lets through raw. */
 export function isUnsafeCharacter(code: number): boolean {
-  return (code <= 0x1f && code !== 0x09 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f) || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+  return (
+    (code <= 0x1f && code !== 0x09 && code !== 0x0a) ||
+    (code >= 0x7f && code <= 0x9f) ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
 }
 
 /** `\x1b` for a code point up to U+00FF, `\u202e` above: what JavaScript, Python and Rust all read back. */

@@ -117,7 +117,11 @@ export const SETUP_COMMAND = 'canon setup';
  * The package.json scripts canon adds: `script` (the one the manager runs on install: prepare, or
  * yarn's postinstall) gains `canon setup`; handoff and resume, when free.
  */
-export function mergePackageScripts(existing: string, wanted: Record<string, string>, script: 'prepare' | 'postinstall' = 'prepare'): { text: string; conflicts: string[] } {
+export function mergePackageScripts(
+  existing: string,
+  wanted: Record<string, string>,
+  script: 'prepare' | 'postinstall' = 'prepare',
+): { text: string; conflicts: string[] } {
   const pkg = JSON.parse(existing) as { scripts?: Record<string, string> };
   const scripts = (pkg.scripts ??= {});
   const conflicts: string[] = [];
@@ -204,17 +208,34 @@ export function renderOperatorsYaml(authors: ReturnType<typeof parseShortlog>): 
   const initialsTaken = new Set<string>();
   const lines = ['operators:'];
   for (const person of [...people.values()].sort((a, b) => b.commits - a.commits)) {
-    const words = ascii(person.name).toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-    const base = words[0] ?? (ascii(person.emails[0]!.split('@')[0]!).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'operator');
+    const words = ascii(person.name)
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean);
+    const base =
+      words[0] ??
+      (ascii(person.emails[0]!.split('@')[0]!)
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '') ||
+        'operator');
     let slug = base;
     for (let i = 1; slugs.has(slug); i++) slug = words[i] && i === 1 ? `${base}-${words[i]}` : `${base}-${i + 1}`;
     slugs.add(slug);
-    const letters = (words.length > 1 ? `${words[0]![0]}${words.at(-1)![0]}` : `${base.slice(0, 2)}`).toUpperCase().replace(/[^A-Z]/g, 'X').padEnd(2, 'X');
+    const letters = (words.length > 1 ? `${words[0]![0]}${words.at(-1)![0]}` : `${base.slice(0, 2)}`)
+      .toUpperCase()
+      .replace(/[^A-Z]/g, 'X')
+      .padEnd(2, 'X');
     let initials = letters;
     const pool = `${words.join('')}XYZ`.toUpperCase().replace(/[^A-Z]/g, '');
     for (let i = 1; initialsTaken.has(initials) && i < pool.length; i++) initials = `${letters}${pool[i]}`.slice(0, 3);
     initialsTaken.add(initials);
-    lines.push(`  - slug: ${slug}`, `    initials: ${initials}`, `    name: ${JSON.stringify(person.name)}`, `    emails: [${person.emails.map((e) => JSON.stringify(e)).join(', ')}]`);
+    lines.push(
+      `  - slug: ${slug}`,
+      `    initials: ${initials}`,
+      `    name: ${JSON.stringify(person.name)}`,
+      `    emails: [${person.emails.map((e) => JSON.stringify(e)).join(', ')}]`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -56,8 +56,7 @@ function ranks(kind: NoteKind) {
 /** Canonical order of the given keys; unknown keys keep their relative order between groups 2 and 4. */
 export function orderKeys(kind: NoteKind, keys: readonly string[]): string[] {
   const { head, tail } = ranks(kind);
-  const known = (m: Map<string, number>) =>
-    keys.filter((k) => m.has(k)).sort((a, b) => m.get(a)! - m.get(b)!);
+  const known = (m: Map<string, number>) => keys.filter((k) => m.has(k)).sort((a, b) => m.get(a)! - m.get(b)!);
   const unknown = keys.filter((k) => !head.has(k) && !tail.has(k));
   return [...known(head), ...unknown, ...known(tail)];
 }

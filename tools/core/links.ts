@@ -120,7 +120,10 @@ export function nearestIds(table: NoteTable, name: string, count = 3): string[] 
   };
   for (const id of table.byId.keys()) score(id, id);
   for (const [slug, rel] of table.slugs) score(slug, table.byPath.get(rel)!);
-  return [...best].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).slice(0, count).map(([id]) => id);
+  return [...best]
+    .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, count)
+    .map(([id]) => id);
 }
 
 /** A `[[…]]` in the body; offsets are into the body string. */
@@ -152,7 +155,6 @@ export interface FoundLinks {
   wiki: WikiLink[];
   markdown: MarkdownLink[];
 }
-
 
 function parseBody(body: string): Nodes {
   return fromMarkdown(body, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
@@ -261,8 +263,7 @@ function locateDestination(body: string, node: Nodes, start: number, end: number
       else if (c === '(') {
         depth++;
         urlEnd++;
-      }
-      else if (c === ')') {
+      } else if (c === ')') {
         if (depth === 0) break;
         depth--;
         urlEnd++;
@@ -443,7 +444,8 @@ export function brokenLinkIssues(file: string, targets: readonly RelativeTarget[
   const issues: Issue[] = [];
   for (const target of targets) {
     if (target.rel !== null && exists(target.rel)) continue;
-    const message = target.rel === null ? `link ${target.url} points outside the repository` : `link ${target.url} points at ${target.rel}, which does not exist`;
+    const message =
+      target.rel === null ? `link ${target.url} points outside the repository` : `link ${target.url} points at ${target.rel}, which does not exist`;
     issues.push({ file, line: target.line, column: target.column, severity: 'warning', pointer: '', message, rule: 'link/broken' });
   }
   return issues;
@@ -462,7 +464,8 @@ export interface Rename {
  * new one), and wikilinks that name the old id. URLs, code and everything else stay as they are.
  */
 export function retargetLinks(body: string, noteRel: string, renames: readonly Rename[]): { body: string | null; changes: LinkChange[] } {
-  if (renames.length === 0 || !renames.some((r) => body.includes(posix.basename(r.fromRel, '.md')) || body.includes(r.fromId))) return { body: null, changes: [] };
+  if (renames.length === 0 || !renames.some((r) => body.includes(posix.basename(r.fromRel, '.md')) || body.includes(r.fromId)))
+    return { body: null, changes: [] };
   const { wiki, markdown } = findLinks(body);
   const byPath = new Map(renames.map((r) => [r.fromRel, r]));
   const byName = new Map(renames.flatMap((r) => [[r.fromId, r] as const, [posix.basename(r.fromRel, '.md'), r] as const]));
@@ -498,7 +501,12 @@ export function retargetLinks(body: string, noteRel: string, renames: readonly R
 }
 
 /** Ids of the notes a body links to (markdown links and resolvable wikilinks), with where. */
-export function linksTo(body: string, noteRel: string, table: NoteTable, lineOffset: number): Array<{ rel: string; line: number; column: number; text: string }> {
+export function linksTo(
+  body: string,
+  noteRel: string,
+  table: NoteTable,
+  lineOffset: number,
+): Array<{ rel: string; line: number; column: number; text: string }> {
   const { wiki, markdown } = findLinks(body);
   const at = createLocator(body, lineOffset);
   const out: Array<{ rel: string; line: number; column: number; text: string }> = [];
@@ -513,4 +521,3 @@ export function linksTo(body: string, noteRel: string, table: NoteTable, lineOff
   }
   return out.sort((a, b) => a.line - b.line || a.column - b.column);
 }
-

@@ -8,7 +8,10 @@ export function normalizeNote(note: Note, kind: NoteKind): Note {
   if (isClaimStub(note)) return note;
   const hash = computeContentHash(note.data, note.body);
   const stamped = note.data.content_hash === hash ? note : setFrontmatter(note, { content_hash: hash });
-  const order = orderKeys(kind, stamped.entries.map((e) => e.key));
+  const order = orderKeys(
+    kind,
+    stamped.entries.map((e) => e.key),
+  );
   const byKey = new Map(stamped.entries.map((e) => [e.key, e]));
   return { ...stamped, entries: order.map((k) => byKey.get(k)!) };
 }

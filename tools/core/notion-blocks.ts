@@ -54,26 +54,150 @@ export type BlockRequest = { object: 'block'; type: string } & Record<string, un
 
 /** Notion's code languages (LanguageRequest in @notionhq/client 5.x); anything else is "plain text". */
 const LANGUAGES: ReadonlySet<string> = new Set([
-  'abap', 'abc', 'agda', 'arduino', 'ascii art', 'assembly', 'bash', 'basic', 'bnf', 'c', 'c#', 'c++',
-  'clojure', 'coffeescript', 'coq', 'css', 'dart', 'dhall', 'diff', 'docker', 'ebnf', 'elixir', 'elm',
-  'erlang', 'f#', 'flow', 'fortran', 'gherkin', 'glsl', 'go', 'graphql', 'groovy', 'haskell', 'hcl', 'html',
-  'idris', 'java', 'javascript', 'json', 'julia', 'kotlin', 'latex', 'less', 'lisp', 'livescript', 'llvm ir',
-  'lua', 'makefile', 'markdown', 'markup', 'matlab', 'mathematica', 'mermaid', 'nix', 'notion formula',
-  'objective-c', 'ocaml', 'pascal', 'perl', 'php', 'plain text', 'powershell', 'prolog', 'protobuf',
-  'purescript', 'python', 'r', 'racket', 'reason', 'ruby', 'rust', 'sass', 'scala', 'scheme', 'scss',
-  'shell', 'smalltalk', 'solidity', 'sql', 'swift', 'toml', 'typescript', 'vb.net', 'verilog', 'vhdl',
-  'visual basic', 'webassembly', 'xml', 'yaml', 'java/c/c++/c#',
+  'abap',
+  'abc',
+  'agda',
+  'arduino',
+  'ascii art',
+  'assembly',
+  'bash',
+  'basic',
+  'bnf',
+  'c',
+  'c#',
+  'c++',
+  'clojure',
+  'coffeescript',
+  'coq',
+  'css',
+  'dart',
+  'dhall',
+  'diff',
+  'docker',
+  'ebnf',
+  'elixir',
+  'elm',
+  'erlang',
+  'f#',
+  'flow',
+  'fortran',
+  'gherkin',
+  'glsl',
+  'go',
+  'graphql',
+  'groovy',
+  'haskell',
+  'hcl',
+  'html',
+  'idris',
+  'java',
+  'javascript',
+  'json',
+  'julia',
+  'kotlin',
+  'latex',
+  'less',
+  'lisp',
+  'livescript',
+  'llvm ir',
+  'lua',
+  'makefile',
+  'markdown',
+  'markup',
+  'matlab',
+  'mathematica',
+  'mermaid',
+  'nix',
+  'notion formula',
+  'objective-c',
+  'ocaml',
+  'pascal',
+  'perl',
+  'php',
+  'plain text',
+  'powershell',
+  'prolog',
+  'protobuf',
+  'purescript',
+  'python',
+  'r',
+  'racket',
+  'reason',
+  'ruby',
+  'rust',
+  'sass',
+  'scala',
+  'scheme',
+  'scss',
+  'shell',
+  'smalltalk',
+  'solidity',
+  'sql',
+  'swift',
+  'toml',
+  'typescript',
+  'vb.net',
+  'verilog',
+  'vhdl',
+  'visual basic',
+  'webassembly',
+  'xml',
+  'yaml',
+  'java/c/c++/c#',
 ]);
 
 const LANGUAGE_ALIASES: Record<string, string> = {
-  js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'javascript', node: 'javascript',
-  ts: 'typescript', tsx: 'typescript', mts: 'typescript', py: 'python', python3: 'python', rb: 'ruby',
-  sh: 'shell', zsh: 'shell', console: 'shell', shellsession: 'shell', yml: 'yaml', md: 'markdown',
-  cpp: 'c++', cxx: 'c++', hpp: 'c++', cs: 'c#', csharp: 'c#', fsharp: 'f#', dockerfile: 'docker', golang: 'go',
-  jsonc: 'json', json5: 'json', text: 'plain text', txt: 'plain text', plaintext: 'plain text', kt: 'kotlin',
-  rs: 'rust', objc: 'objective-c', make: 'makefile', proto: 'protobuf', tf: 'hcl', terraform: 'hcl',
-  ps1: 'powershell', pwsh: 'powershell', ex: 'elixir', exs: 'elixir', hs: 'haskell', ml: 'ocaml', pl: 'perl',
-  svg: 'xml', vue: 'html', svelte: 'html', wasm: 'webassembly', tex: 'latex', gql: 'graphql', patch: 'diff',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  jsx: 'javascript',
+  node: 'javascript',
+  ts: 'typescript',
+  tsx: 'typescript',
+  mts: 'typescript',
+  py: 'python',
+  python3: 'python',
+  rb: 'ruby',
+  sh: 'shell',
+  zsh: 'shell',
+  console: 'shell',
+  shellsession: 'shell',
+  yml: 'yaml',
+  md: 'markdown',
+  cpp: 'c++',
+  cxx: 'c++',
+  hpp: 'c++',
+  cs: 'c#',
+  csharp: 'c#',
+  fsharp: 'f#',
+  dockerfile: 'docker',
+  golang: 'go',
+  jsonc: 'json',
+  json5: 'json',
+  text: 'plain text',
+  txt: 'plain text',
+  plaintext: 'plain text',
+  kt: 'kotlin',
+  rs: 'rust',
+  objc: 'objective-c',
+  make: 'makefile',
+  proto: 'protobuf',
+  tf: 'hcl',
+  terraform: 'hcl',
+  ps1: 'powershell',
+  pwsh: 'powershell',
+  ex: 'elixir',
+  exs: 'elixir',
+  hs: 'haskell',
+  ml: 'ocaml',
+  pl: 'perl',
+  svg: 'xml',
+  vue: 'html',
+  svelte: 'html',
+  wasm: 'webassembly',
+  tex: 'latex',
+  gql: 'graphql',
+  patch: 'diff',
 };
 
 export function notionLanguage(lang: string | null | undefined): string {
@@ -100,8 +224,13 @@ interface Segment {
 }
 
 function sameStyle(a: Segment, b: Segment): boolean {
-  return a.link === b.link && a.annotations.bold === b.annotations.bold && a.annotations.italic === b.annotations.italic &&
-    a.annotations.strikethrough === b.annotations.strikethrough && a.annotations.code === b.annotations.code;
+  return (
+    a.link === b.link &&
+    a.annotations.bold === b.annotations.bold &&
+    a.annotations.italic === b.annotations.italic &&
+    a.annotations.strikethrough === b.annotations.strikethrough &&
+    a.annotations.code === b.annotations.code
+  );
 }
 
 function collectSegments(nodes: readonly PhrasingContent[], annotations: Annotations, link: string | null, out: Segment[]): void {
@@ -252,7 +381,13 @@ function convertNode(node: RootContent): BlockNode[] {
     case 'paragraph': {
       const only = node.children.length === 1 ? node.children[0] : undefined;
       if (only?.type === 'image' && acceptedLink(only.url) && /^https?:/i.test(only.url)) {
-        return [{ type: 'image', data: { type: 'external', external: { url: only.url }, caption: plainRichText(only.alt ?? '').slice(0, NOTION_LIMITS.arrayItems) }, children: [] }];
+        return [
+          {
+            type: 'image',
+            data: { type: 'external', external: { url: only.url }, caption: plainRichText(only.alt ?? '').slice(0, NOTION_LIMITS.arrayItems) },
+            children: [],
+          },
+        ];
       }
       return textBlocks('paragraph', inlineToRichText(node.children));
     }
@@ -353,10 +488,7 @@ export function planAppendBatches(nodes: readonly BlockNode[], limits: { request
     }
     const block = toBlockRequest(node, inline);
     const count = 1 + inline.length;
-    const full =
-      current.blocks.length >= NOTION_LIMITS.arrayItems ||
-      elements + count > NOTION_LIMITS.blocksPerRequest ||
-      bytes + size > maxBytes;
+    const full = current.blocks.length >= NOTION_LIMITS.arrayItems || elements + count > NOTION_LIMITS.blocksPerRequest || bytes + size > maxBytes;
     if (current.blocks.length > 0 && full) {
       batches.push(current);
       current = { blocks: [], deferred: [] };

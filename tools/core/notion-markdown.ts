@@ -148,7 +148,8 @@ export function renderNotionMarkdown(body: string, options: NotionMarkdownOption
     }
   }
 
-  const same = (a: Style, b: Style) => !!a.bold === !!b.bold && !!a.italic === !!b.italic && !!a.strike === !!b.strike && !!a.code === !!b.code && (a.link ?? null) === (b.link ?? null);
+  const same = (a: Style, b: Style) =>
+    !!a.bold === !!b.bold && !!a.italic === !!b.italic && !!a.strike === !!b.strike && !!a.code === !!b.code && (a.link ?? null) === (b.link ?? null);
 
   function inline(nodes: readonly PhrasingContent[]): string {
     const raw: Segment[] = [];

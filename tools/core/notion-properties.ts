@@ -38,10 +38,7 @@ export interface SchemaProblem {
  *
  * The title property is found by its type, whatever the database calls it.
  */
-export function matchSchema(
-  schema: Record<string, { type?: unknown }>,
-  names: Record<string, string>,
-): { map: PropertyMap; problems: SchemaProblem[] } {
+export function matchSchema(schema: Record<string, { type?: unknown }>, names: Record<string, string>): { map: PropertyMap; problems: SchemaProblem[] } {
   const problems: SchemaProblem[] = [];
   const title = Object.entries(schema).find(([, spec]) => spec.type === 'title')?.[0];
   if (!title) problems.push({ property: names.title ?? 'Name', logical: 'title', expected: 'title', actual: null, fatal: true });
@@ -93,7 +90,16 @@ export function buildProperties(input: PropertyInput, map: PropertyMap): Record<
   set('operator', { select: who ? { name: optionName(who) } : null });
   const status = asString(data.status);
   set('status', { select: status ? { name: optionName(status) } : null });
-  const tags = Array.isArray(data.tags) ? [...new Set(data.tags.filter((t): t is string => typeof t === 'string').map(optionName).filter(Boolean))] : [];
+  const tags = Array.isArray(data.tags)
+    ? [
+        ...new Set(
+          data.tags
+            .filter((t): t is string => typeof t === 'string')
+            .map(optionName)
+            .filter(Boolean),
+        ),
+      ]
+    : [];
   set('tags', { multi_select: tags.slice(0, NOTION_LIMITS.arrayItems).map((name) => ({ name })) });
   const date = asString(data.date) ?? asString(data.started);
   set('date', { date: date && /^\d{4}-\d{2}-\d{2}/.test(date) && !Number.isNaN(Date.parse(date)) ? { start: date } : null });
@@ -112,14 +118,23 @@ const LOGICAL_MAP: PropertyMap = {
  * The logical properties whose values differ between two versions of a note (content_hash left out:
  * it differs whenever anything does). `title` stands for the title property.
  */
-export function diffProperties(kind: NoteKind, externalId: string, before: Record<string, unknown>, after: Record<string, unknown>): (LogicalProperty | 'title')[] {
+export function diffProperties(
+  kind: NoteKind,
+  externalId: string,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): (LogicalProperty | 'title')[] {
   const a = buildProperties({ kind, externalId, contentHash: '', data: before }, LOGICAL_MAP);
   const b = buildProperties({ kind, externalId, contentHash: '', data: after }, LOGICAL_MAP);
   return (Object.keys(b) as (LogicalProperty | 'title')[]).filter((k) => k !== 'content_hash' && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 
 /** Keep only the named logical properties (plus content_hash) of a built property set. */
-export function pickProperties(properties: Record<string, unknown>, map: PropertyMap, logical: readonly (LogicalProperty | 'title')[]): Record<string, unknown> {
+export function pickProperties(
+  properties: Record<string, unknown>,
+  map: PropertyMap,
+  logical: readonly (LogicalProperty | 'title')[],
+): Record<string, unknown> {
   const names = new Set(logical.map((l) => (l === 'title' ? map.title : map.properties[l])).filter((n): n is string => Boolean(n)));
   const hash = map.properties.content_hash;
   if (hash) names.add(hash);

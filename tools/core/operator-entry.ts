@@ -12,13 +12,28 @@ export function formatOperatorEntry(email: string, name: string | null, registry
     .replace(/[\u0300-\u036f]/g, '')
     .split(/[^A-Za-z0-9]+/)
     .filter((w) => w.length > 0);
-  const slug = unique(words.join('-').toLowerCase().replace(/^[^a-z]+/, '') || 'operator', (s) => registry?.bySlug.has(s) ?? false, (s, n) => `${s}-${n}`);
+  const slug = unique(
+    words
+      .join('-')
+      .toLowerCase()
+      .replace(/^[^a-z]+/, '') || 'operator',
+    (s) => registry?.bySlug.has(s) ?? false,
+    (s, n) => `${s}-${n}`,
+  );
   const letters = words.filter((w) => /^[A-Za-z]/.test(w)).map((w) => w[0]!.toUpperCase());
   let initials = letters.slice(0, 4).join('');
-  if (initials.length < 2) initials = (words[0] ?? 'XX').replace(/[^A-Za-z]/g, '').slice(0, 2).toUpperCase().padEnd(2, 'X');
+  if (initials.length < 2)
+    initials = (words[0] ?? 'XX')
+      .replace(/[^A-Za-z]/g, '')
+      .slice(0, 2)
+      .toUpperCase()
+      .padEnd(2, 'X');
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-  initials = unique(initials, (s) => registry?.byInitials.has(s) ?? false, (s, n) =>
-    s.length < 4 ? s + alphabet[(n - 2) % 26] : s.slice(0, 3) + alphabet[(n - 2) % 26]);
+  initials = unique(
+    initials,
+    (s) => registry?.byInitials.has(s) ?? false,
+    (s, n) => (s.length < 4 ? s + alphabet[(n - 2) % 26] : s.slice(0, 3) + alphabet[(n - 2) % 26]),
+  );
   const lines = [`  - slug: ${slug}`, `    initials: ${initials}`];
   if (name?.trim()) lines.push(`    name: ${JSON.stringify(name.trim())}`);
   lines.push(`    emails: [${email}]`);

@@ -40,7 +40,13 @@ export function detectPackageManager(files: RepoFiles): PackageManager {
  * hooks, and canon's first hook run lays the rest of the clone's wiring.
  */
 export function installCommand(pm: PackageManager): string {
-  const commands: Record<PackageManager, string> = { npm: 'npm install', pnpm: 'pnpm install', yarn: 'yarn install', bun: 'bun install', none: 'pre-commit install' };
+  const commands: Record<PackageManager, string> = {
+    npm: 'npm install',
+    pnpm: 'pnpm install',
+    yarn: 'yarn install',
+    bun: 'bun install',
+    none: 'pre-commit install',
+  };
   return commands[pm];
 }
 
@@ -50,19 +56,37 @@ export function installCommand(pm: PackageManager): string {
  * another package). bun: `bun run canon` runs package.json's `canon` script, else the installed bin.
  */
 export function canonCommand(pm: PackageManager): string {
-  const commands: Record<PackageManager, string> = { npm: 'npx canon-notes', pnpm: 'npx canon-notes', yarn: 'yarn canon', bun: 'bun run canon', none: 'npx canon-notes' };
+  const commands: Record<PackageManager, string> = {
+    npm: 'npx canon-notes',
+    pnpm: 'npx canon-notes',
+    yarn: 'yarn canon',
+    bun: 'bun run canon',
+    none: 'npx canon-notes',
+  };
   return commands[pm];
 }
 
 /** The command that adds canon as a dev dependency. */
 export function addCommand(pm: PackageManager): string {
-  const commands: Record<PackageManager, string> = { npm: 'npm install -D canon-notes', pnpm: 'pnpm add -D canon-notes', yarn: 'yarn add -D canon-notes', bun: 'bun add -d canon-notes', none: 'npm install -D canon-notes' };
+  const commands: Record<PackageManager, string> = {
+    npm: 'npm install -D canon-notes',
+    pnpm: 'pnpm add -D canon-notes',
+    yarn: 'yarn add -D canon-notes',
+    bun: 'bun add -d canon-notes',
+    none: 'npm install -D canon-notes',
+  };
   return commands[pm];
 }
 
 /** The command that removes the canon package again. */
 export function removeCommand(pm: PackageManager): string {
-  const commands: Record<PackageManager, string> = { npm: 'npm uninstall canon-notes', pnpm: 'pnpm remove canon-notes', yarn: 'yarn remove canon-notes', bun: 'bun remove canon-notes', none: 'npm uninstall canon-notes' };
+  const commands: Record<PackageManager, string> = {
+    npm: 'npm uninstall canon-notes',
+    pnpm: 'pnpm remove canon-notes',
+    yarn: 'yarn remove canon-notes',
+    bun: 'bun remove canon-notes',
+    none: 'npm uninstall canon-notes',
+  };
   return commands[pm];
 }
 
@@ -120,10 +144,15 @@ export function formatCommands(text: string, pm: PackageManager): string {
 export function normalizeHookEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(env)) if (!/^(npm_|BERRY_BIN_FOLDER$|INIT_CWD$|PROJECT_CWD$)/.test(key)) out[key] = value;
-  const options = (env.NODE_OPTIONS ?? '').replace(/(^|\s)(--require|-r|--experimental-loader|--loader|--import)[\s=]+\S*\.pnp\.(cjs|loader\.mjs)(?=\s|$)/g, '').trim();
+  const options = (env.NODE_OPTIONS ?? '')
+    .replace(/(^|\s)(--require|-r|--experimental-loader|--loader|--import)[\s=]+\S*\.pnp\.(cjs|loader\.mjs)(?=\s|$)/g, '')
+    .trim();
   if (options === '') delete out.NODE_OPTIONS;
   else out.NODE_OPTIONS = options;
   const added = (dir: string) => dir === env.BERRY_BIN_FOLDER || /\/node_modules\/\.bin$|\/node-gyp-bin$/.test(dir);
-  if (env.PATH !== undefined) out.PATH = env.PATH.split(':').filter((dir) => !added(dir)).join(':');
+  if (env.PATH !== undefined)
+    out.PATH = env.PATH.split(':')
+      .filter((dir) => !added(dir))
+      .join(':');
   return out;
 }

@@ -20,7 +20,13 @@ export const PRE_COMMIT_CONFIG = '.pre-commit-config.yaml';
 // The framework's stage names for canon's hooks (`commit` and `push` are read by every 3.x and 4.x).
 // Its post-rewrite stage passes no list of rewritten commits: canon works them out from the reflog
 // (io/rewritten-commits.ts).
-const STAGE: Record<CanonHook, string> = { 'pre-commit': 'commit', 'post-commit': 'post-commit', 'pre-push': 'push', 'post-rewrite': 'post-rewrite', 'post-merge': 'post-merge' };
+const STAGE: Record<CanonHook, string> = {
+  'pre-commit': 'commit',
+  'post-commit': 'post-commit',
+  'pre-push': 'push',
+  'post-rewrite': 'post-rewrite',
+  'post-merge': 'post-merge',
+};
 const ID: Record<CanonHook, string> = {
   'pre-commit': 'canon',
   'post-commit': 'canon-post-commit',
@@ -54,8 +60,30 @@ export function renderNodeHooks(dependency: string | null): Array<Record<string,
   // The framework shows a passing hook's output only when verbose: after a rewrite or a merge canon
   // announces the follow-up commit it made, or says what to run.
   const shown = (hook: CanonHook) => (hook === 'post-rewrite' || hook === 'post-merge' ? { verbose: true } : {});
-  const hooks = CANON_HOOKS.map((hook) => ({ id: ID[hook], name: `canon ${hook}`, entry: `canon git-hook ${hook}`, language: 'node', ...deps, pass_filenames: false, always_run: true, ...shown(hook), stages: [STAGE[hook]] }));
-  return [...hooks, { id: SETUP_ID, name: 'canon setup', entry: 'canon git-hook setup', language: 'node', ...deps, pass_filenames: false, always_run: true, stages: ['manual'] }];
+  const hooks = CANON_HOOKS.map((hook) => ({
+    id: ID[hook],
+    name: `canon ${hook}`,
+    entry: `canon git-hook ${hook}`,
+    language: 'node',
+    ...deps,
+    pass_filenames: false,
+    always_run: true,
+    ...shown(hook),
+    stages: [STAGE[hook]],
+  }));
+  return [
+    ...hooks,
+    {
+      id: SETUP_ID,
+      name: 'canon setup',
+      entry: 'canon git-hook setup',
+      language: 'node',
+      ...deps,
+      pass_filenames: false,
+      always_run: true,
+      stages: ['manual'],
+    },
+  ];
 }
 
 const SETUP_ID = 'canon-setup';
@@ -68,20 +96,42 @@ export function renderPreCommitHooksFile(): string {
 
 function hookNode(doc: Document, hook: CanonHook) {
   const script = hook === 'pre-push' ? renderHookCommand(hook, '"$PRE_COMMIT_REMOTE_NAME" "$PRE_COMMIT_REMOTE_URL"', PUSH_STDIN) : renderHookCommand(hook);
-  const node = doc.createNode({ id: ID[hook], name: `canon ${hook}`, entry: 'sh -c', args: [script], language: 'system', pass_filenames: false, always_run: true, stages: [STAGE[hook]] }) as YAMLMap;
+  const node = doc.createNode({
+    id: ID[hook],
+    name: `canon ${hook}`,
+    entry: 'sh -c',
+    args: [script],
+    language: 'system',
+    pass_filenames: false,
+    always_run: true,
+    stages: [STAGE[hook]],
+  }) as YAMLMap;
   const args = node.get('args', true);
   const first = isSeq(args) ? args.items[0] : null;
   if (isScalar(first)) first.type = Scalar.BLOCK_LITERAL;
   return node;
 }
 
-const isCanonRepo = (item: unknown) => isMap(item) && item.get('repo') === 'local' && isSeq(item.get('hooks')) && (item.get('hooks') as { items: unknown[] }).items.some((h) => isMap(h) && h.get('id') === ID['pre-commit']);
+const isCanonRepo = (item: unknown) =>
+  isMap(item) &&
+  item.get('repo') === 'local' &&
+  isSeq(item.get('hooks')) &&
+  (item.get('hooks') as { items: unknown[] }).items.some((h) => isMap(h) && h.get('id') === ID['pre-commit']);
 
 /** Whether the config runs canon as the framework's node hook (the route with no package.json). */
 export function hasNodeHooks(text: string): boolean {
   try {
     const repos = load(text).get('repos');
-    return isSeq(repos) && repos.items.some((item) => isCanonRepo(item) && ((item as YAMLMap).get('hooks') as { items: unknown[] }).items.some((h) => isMap(h) && h.get('id') === ID['pre-commit'] && h.get('language') === 'node'));
+    return (
+      isSeq(repos) &&
+      repos.items.some(
+        (item) =>
+          isCanonRepo(item) &&
+          ((item as YAMLMap).get('hooks') as { items: unknown[] }).items.some(
+            (h) => isMap(h) && h.get('id') === ID['pre-commit'] && h.get('language') === 'node',
+          ),
+      )
+    );
   } catch {
     return false;
   }
@@ -90,7 +140,12 @@ export function hasNodeHooks(text: string): boolean {
 /** Whether the config runs canon's step for this hook. */
 export function hasPreCommitHook(text: string, hook: CanonHook): boolean {
   const repos = load(text).get('repos');
-  return isSeq(repos) && repos.items.some((item) => isMap(item) && isSeq(item.get('hooks')) && (item.get('hooks') as { items: unknown[] }).items.some((h) => isMap(h) && h.get('id') === ID[hook]));
+  return (
+    isSeq(repos) &&
+    repos.items.some(
+      (item) => isMap(item) && isSeq(item.get('hooks')) && (item.get('hooks') as { items: unknown[] }).items.some((h) => isMap(h) && h.get('id') === ID[hook]),
+    )
+  );
 }
 
 /** The config with canon's local repo entry (rewritten where it stands) and canon's hook types installed by default. */

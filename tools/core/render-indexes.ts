@@ -70,7 +70,13 @@ export function planIndexSources(config: CanonConfig, notes: readonly IndexedNot
     for (const [month, monthNotes] of byMonth) {
       const shard = `${trimSlashes(config.folders.session)}/${SESSION_SHARD_DIR}/${month}.md`;
       const rows = () => rowsOf(monthNotes).map((row) => ({ ...row, file: `../${row.file}` }));
-      sources.push({ kind, rel: shard, page: page(shard), fingerprint: fingerprintOf(`session ${month}`, monthNotes), markdown: () => renderIndex('session', rows(), monthTitle(month)) });
+      sources.push({
+        kind,
+        rel: shard,
+        page: page(shard),
+        fingerprint: fingerprintOf(`session ${month}`, monthNotes),
+        markdown: () => renderIndex('session', rows(), monthTitle(month)),
+      });
     }
   }
   const rootDir = ROOT_INDEX.slice(0, ROOT_INDEX.lastIndexOf('/'));

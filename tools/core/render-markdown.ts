@@ -116,8 +116,16 @@ function linkTokens(state: StateCore, target: LinkTarget, label: string): Token[
 function markUnlinked(open: Token, close: Token, target: LinkTarget): void {
   open.tag = 'span';
   close.tag = 'span';
-  if (target.kind === 'missing') open.attrs = [['class', 'link-missing'], ['title', `${target.target}: no such note in the store`]];
-  else if (target.kind === 'outside') open.attrs = [['class', 'link-outside'], ['title', `${target.target} is not part of the site`]];
+  if (target.kind === 'missing')
+    open.attrs = [
+      ['class', 'link-missing'],
+      ['title', `${target.target}: no such note in the store`],
+    ];
+  else if (target.kind === 'outside')
+    open.attrs = [
+      ['class', 'link-outside'],
+      ['title', `${target.target} is not part of the site`],
+    ];
 }
 
 /** Relative links to notes and INDEX files become links to their pages. */

@@ -39,7 +39,15 @@ export const MANIFEST_FORMAT = 1;
  * sessions, '' otherwise) and `row` (its INDEX row as JSON text, hashed as is and parsed only for an
  * INDEX page being rendered) are null when the note is not a page: a claim stub, or one with a problem.
  */
-export type SourceEntry = [size: number, mtimeMs: number | null, sha: string, month: string | null, ids: string[] | null, row: string | null, problem: Issue | null];
+export type SourceEntry = [
+  size: number,
+  mtimeMs: number | null,
+  sha: string,
+  month: string | null,
+  ids: string[] | null,
+  row: string | null,
+  problem: Issue | null,
+];
 
 /** A page written: its source, the hash it was made from, and its dependency keys with what each resolved to, flat. */
 export type PageEntry = [source: string, sha: string, deps: Array<string | null>];
@@ -100,11 +108,7 @@ export function planRender(input: {
     current.add(planned.page);
     const before = fresh ? undefined : previous.pages[planned.page];
     const same =
-      before !== undefined &&
-      before[1] === planned.sha &&
-      before[0] === planned.source &&
-      !input.missingFiles.has(planned.page) &&
-      depsHold(before[2], site);
+      before !== undefined && before[1] === planned.sha && before[0] === planned.source && !input.missingFiles.has(planned.page) && depsHold(before[2], site);
     (same ? unchanged : render).push(planned);
   }
   const remove = previous === null ? [] : Object.keys(previous.pages).filter((page) => !current.has(page));

@@ -50,10 +50,13 @@ export function encodeCache(rows: Array<{ path: string; key: string; facts: Fact
     file.path.push(rel);
     file.key.push(key);
     const [type, a, b, c, d] =
-      facts.type === 'session' ? ['s', facts.operator, facts.date, facts.title, facts.ended_at]
-      : facts.type === 'workstream' ? ['w', facts.owner, facts.status, facts.title, facts.priority]
-      : facts.type === 'stub' ? ['t', null, null, null, null]
-      : ['p', null, null, facts.message, null];
+      facts.type === 'session'
+        ? ['s', facts.operator, facts.date, facts.title, facts.ended_at]
+        : facts.type === 'workstream'
+          ? ['w', facts.owner, facts.status, facts.title, facts.priority]
+          : facts.type === 'stub'
+            ? ['t', null, null, null, null]
+            : ['p', null, null, facts.message, null];
     types.push(type);
     file.a.push(a);
     file.b.push(b);
@@ -104,7 +107,6 @@ export function factsAt(file: CacheFile, i: number, rel: string): Facts {
   }
 }
 
-
 /** Every session and workstream row of a decoded cache, as resume's facts. */
 export function cachedFacts(cached: CachedRows): { sessions: SessionFacts[]; workstreams: WorkstreamFacts[] } {
   const sessions: SessionFacts[] = [];
@@ -114,7 +116,8 @@ export function cachedFacts(cached: CachedRows): { sessions: SessionFacts[]; wor
     const rel = file.path[i]!;
     const stem = rel.slice(rel.lastIndexOf('/') + 1).replace(/\.md$/, '');
     const facts = factsAt(file, i, rel);
-    if (facts.type === 'session') sessions.push({ id: stem, path: rel, operator: facts.operator, date: facts.date, title: facts.title, ended_at: facts.ended_at });
+    if (facts.type === 'session')
+      sessions.push({ id: stem, path: rel, operator: facts.operator, date: facts.date, title: facts.title, ended_at: facts.ended_at });
     else if (facts.type === 'workstream') {
       workstreams.push({ slug: stem, path: rel, title: facts.title, owner: facts.owner, status: facts.status, priority: facts.priority });
     }

@@ -32,7 +32,13 @@ export function parseNoteFast(input: string): NoteParts | null {
 /** docs/contract.md §3.3: `claimed_at`, `operator`, `kind: session`, optionally `claimed_by` (ADR-0025), nothing else, empty body. */
 export function isClaimStubParts(parts: NoteParts): boolean {
   const keys = Object.keys(parts.data);
-  return keys.length === ('claimed_by' in parts.data ? 4 : 3) && 'claimed_at' in parts.data && 'operator' in parts.data && parts.data.kind === 'session' && parts.body.trim() === '';
+  return (
+    keys.length === ('claimed_by' in parts.data ? 4 : 3) &&
+    'claimed_at' in parts.data &&
+    'operator' in parts.data &&
+    parts.data.kind === 'session' &&
+    parts.body.trim() === ''
+  );
 }
 
 /** Frontmatter is untyped input: only scalars become display text. */

@@ -220,7 +220,11 @@ export function extractResumePrompt(body: string): string | null {
       break;
     }
   }
-  const text = lines.slice(start + 1, end).join('\n').replace(/^\s*\n/, '').trimEnd();
+  const text = lines
+    .slice(start + 1, end)
+    .join('\n')
+    .replace(/^\s*\n/, '')
+    .trimEnd();
   return text === '' ? null : text;
 }
 
@@ -238,7 +242,12 @@ export interface RenderOptions {
 function fit(text: string, width: number): string {
   const chars = [...text.replace(/\s+/g, ' ').trim()];
   if (chars.length <= width) return chars.join('');
-  return width <= 1 ? '…'.slice(0, width) : `${chars.slice(0, width - 1).join('').trimEnd()}…`;
+  return width <= 1
+    ? '…'.slice(0, width)
+    : `${chars
+        .slice(0, width - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 function pad(text: string, width: number): string {
@@ -286,7 +295,9 @@ export function renderResume(input: ResumeView, options: RenderOptions): string 
   const width = Math.max(40, options.width ?? 80);
   const out: string[] = [];
   const heading = (text: string) => out.push(paint.bold(paint.cyan(text)));
-  const who = options.name ? `${inertData(options.name)} (${view.operator.slug}, ${view.operator.initials})` : `${view.operator.slug} (${view.operator.initials})`;
+  const who = options.name
+    ? `${inertData(options.name)} (${view.operator.slug}, ${view.operator.initials})`
+    : `${view.operator.slug} (${view.operator.initials})`;
   out.push(`${paint.bold('canon resume')} ${paint.dim('·')} ${fit(who, width - 15)}`);
   out.push('');
 
@@ -297,7 +308,12 @@ export function renderResume(input: ResumeView, options: RenderOptions): string 
     heading('Last session');
     out.push(`  ${paint.bold(last.id)}${last.date ? paint.dim(`  ${last.date}`) : ''}`);
     if (last.title) out.push(`  ${fit(last.title, width - 2)}`);
-    if (last.summary) out.push(...wrapText(last.summary.replace(/\s+/g, ' ').trim(), width - 2).split('\n').map((l) => `  ${paint.dim(l)}`));
+    if (last.summary)
+      out.push(
+        ...wrapText(last.summary.replace(/\s+/g, ' ').trim(), width - 2)
+          .split('\n')
+          .map((l) => `  ${paint.dim(l)}`),
+      );
     out.push('');
     heading('Resume Prompt');
     out.push(last.resume_prompt === null ? paint.yellow(`  (${last.id} has no "## Resume Prompt" section)`) : wrapText(last.resume_prompt, width));

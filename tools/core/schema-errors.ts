@@ -88,7 +88,7 @@ function sentence(error: ErrorObject): string {
 
 function describeAnyOf(error: ErrorObject): string {
   const branches = ((error.schema as Array<{ type?: string; description?: string; $ref?: string }>) ?? []).map(
-    (b) => b.description ?? (b.type ? TYPE_NAMES[b.type] ?? b.type : b.$ref ? refName(b.$ref) : 'valid'),
+    (b) => b.description ?? (b.type ? (TYPE_NAMES[b.type] ?? b.type) : b.$ref ? refName(b.$ref) : 'valid'),
   );
   return branches.join(' or ');
 }

@@ -70,7 +70,8 @@ export function isPlaceholder(raw: string): boolean {
   if (/^(?:your|my|the|some|a|an|insert|replace|enter|put|add|paste|fill)[-_ ]?/i.test(v) && /[-_]/.test(v) && !/\d/.test(v)) return true;
   if (/(?:example|sample|dummy|placeholder|redacted|changeme|goes[-_]?here|_here$|-here$)/i.test(v)) return true;
   // Code and references: process.env.X, os.environ["X"], getenv("X"), ENV['X'], secrets.X, vault paths, file paths.
-  if (/^[A-Za-z_$][\w$.]*\s*[([]/.test(v) || /^(?:process\.env|os\.environ|import\.meta\.env|env\.|secrets\.|vars\.|vault:|ref\+|file:|arn:)/i.test(v)) return true;
+  if (/^[A-Za-z_$][\w$.]*\s*[([]/.test(v) || /^(?:process\.env|os\.environ|import\.meta\.env|env\.|secrets\.|vars\.|vault:|ref\+|file:|arn:)/i.test(v))
+    return true;
   if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return true;
   // A dotted identifier path (config.apiKey, settings.DB_PASSWORD): a reference, not a value.
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v) && !/\d{3}/.test(v)) return true;
@@ -128,24 +129,26 @@ function keyOf(match: RegExpMatchArray): string {
 const URL_PLACEHOLDER = /^(?:pass(?:word)?|pwd|pw|secret|token|x-oauth-basic|x-access-token|oauth2|anonymous|guest|user(?:name)?)$/i;
 
 const URL_PASSWORD_RULE: SecretRule = {
-    // The password of `scheme://user:password@host` (redis, amqp, ssh, postgres, mongodb+srv, https …).
-    id: 'URL_PASSWORD',
-    keywords: ['://'],
-    patterns: [/(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/(?<user>[^\s:/?#@"'`<>[\]]{0,200}):(?<secret>[^\s/?#@"'`<>]{1,300})@(?<host>[A-Za-z0-9[][A-Za-z0-9.:\]-]{0,100})/dg],
-    accept: (secret, match) => {
-      let v = secret;
-      try {
-        v = decodeURIComponent(secret);
-      } catch {
-        // keep it as written
-      }
-      if (isPlaceholder(v) || URL_PLACEHOLDER.test(v) || v.length < 3) return false;
-      if (v === match.groups?.user) return false; // postgres:postgres@, admin:admin@: a default, not a secret
-      // A short lower-case word for a service on this machine or a compose network (app:app@db): a default.
-      const host = (match.groups?.host ?? '').toLowerCase();
-      return !(/^[a-z]{1,8}$/.test(v) && (/^(?:localhost|127\.|0\.0\.0\.0|\[::1\])/.test(host) || /^[a-z][a-z0-9-]*(?::\d+)?$/.test(host)));
-    },
-  };
+  // The password of `scheme://user:password@host` (redis, amqp, ssh, postgres, mongodb+srv, https …).
+  id: 'URL_PASSWORD',
+  keywords: ['://'],
+  patterns: [
+    /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/(?<user>[^\s:/?#@"'`<>[\]]{0,200}):(?<secret>[^\s/?#@"'`<>]{1,300})@(?<host>[A-Za-z0-9[][A-Za-z0-9.:\]-]{0,100})/dg,
+  ],
+  accept: (secret, match) => {
+    let v = secret;
+    try {
+      v = decodeURIComponent(secret);
+    } catch {
+      // keep it as written
+    }
+    if (isPlaceholder(v) || URL_PLACEHOLDER.test(v) || v.length < 3) return false;
+    if (v === match.groups?.user) return false; // postgres:postgres@, admin:admin@: a default, not a secret
+    // A short lower-case word for a service on this machine or a compose network (app:app@db): a default.
+    const host = (match.groups?.host ?? '').toLowerCase();
+    return !(/^[a-z]{1,8}$/.test(v) && (/^(?:localhost|127\.|0\.0\.0\.0|\[::1\])/.test(host) || /^[a-z][a-z0-9-]*(?::\d+)?$/.test(host)));
+  },
+};
 
 /**
  * A URL credential another rule found (the preset's BasicAuth and connection-string rules) whose
@@ -206,7 +209,12 @@ export const CANON_RULES: readonly SecretRule[] = [
   rule('DIGITALOCEAN_TOKEN', ['_v1_'], `${B}do[opr]_v1_[a-f0-9]{64}${E}`),
   rule('HEROKU_API_KEY', ['hrku-'], `${B}HRKU-AA[A-Za-z0-9_-]{58}${E}`),
   rule('ALIBABA_ACCESS_KEY', ['ltai'], `${B}LTAI[A-Za-z0-9]{20}${E}`),
-  rule('AWS_BEDROCK_KEY', ['absk', 'bedrock-api-key-'], `${B}ABSK[A-Za-z0-9+/]{109,269}={0,2}`, `${B}bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/=_-]{0,2000}`),
+  rule(
+    'AWS_BEDROCK_KEY',
+    ['absk', 'bedrock-api-key-'],
+    `${B}ABSK[A-Za-z0-9+/]{109,269}={0,2}`,
+    `${B}bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/=_-]{0,2000}`,
+  ),
   rule('CLOUDFLARE_ORIGIN_CA_KEY', ['v1.0-'], `${B}v1\\.0-[a-f0-9]{24}-[a-f0-9]{146}${E}`),
   rule('DATABRICKS_TOKEN', ['dapi'], `${B}dapi[a-f0-9]{32}(?:-\\d)?${E}`),
   rule('PLANETSCALE_TOKEN', ['pscale_'], `${B}pscale_(?:tkn|oauth|pw)_[A-Za-z0-9_=.-]{32,64}${E}`),
@@ -267,7 +275,12 @@ export const CANON_RULES: readonly SecretRule[] = [
   rule('ADOBE_CLIENT_SECRET', ['p8e-'], `${B}p8e-[A-Za-z0-9]{32}${E}`),
   rule('YANDEX_API_KEY', ['aqvn'], `${B}AQVN[A-Za-z0-9_-]{35,38}${E}`),
   rule('SETTLEMINT_TOKEN', ['sm_'], `${B}sm_(?:aat|pat|sat)_[A-Za-z0-9]{16}${E}`),
-  rule('ONEPASSWORD_SECRET', ['a3-', 'ops_ey'], `${B}A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}${E}`, `${B}ops_eyJ[A-Za-z0-9+/]{250,2000}={0,3}`),
+  rule(
+    'ONEPASSWORD_SECRET',
+    ['a3-', 'ops_ey'],
+    `${B}A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}${E}`,
+    `${B}ops_eyJ[A-Za-z0-9+/]{250,2000}={0,3}`,
+  ),
   rule('AGE_SECRET_KEY', ['age-secret-key-1'], `AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}`),
 
   // — Structure rather than a prefix —
@@ -275,7 +288,9 @@ export const CANON_RULES: readonly SecretRule[] = [
     // `Authorization: Bearer …` in a curl line, an HTTP exchange or a header table.
     id: 'AUTHORIZATION_HEADER',
     keywords: ['authorization', 'bearer'],
-    patterns: [/(?:Authorization|authorization|AUTHORIZATION)["']?\s{0,20}[:=]\s{0,20}["']?(?:Bearer|Basic|Token|token|Bot|bearer|basic)[ \t]{1,20}(?<secret>[A-Za-z0-9._~+/=-]{16,2000})/dg],
+    patterns: [
+      /(?:Authorization|authorization|AUTHORIZATION)["']?\s{0,20}[:=]\s{0,20}["']?(?:Bearer|Basic|Token|token|Bot|bearer|basic)[ \t]{1,20}(?<secret>[A-Za-z0-9._~+/=-]{16,2000})/dg,
+    ],
     accept: (secret) => isHighEntropy(secret),
   },
   URL_PASSWORD_RULE,

@@ -47,9 +47,7 @@ const DROPPED_RULES = new Set(['@secretlint/secretlint-rule-filter-comments']);
 // The preset's rules are registered one by one: secretlint ignores `disabled` inside a preset.
 const presetRules = (presetRecommend as unknown as { rules: Array<{ meta: { id: string } }> }).rules;
 const config = {
-  rules: [
-    ...presetRules.filter((rule) => !DROPPED_RULES.has(rule.meta.id)).map((rule) => ({ id: rule.meta.id, rule, options: PRESET_OPTIONS[rule.meta.id] })),
-  ],
+  rules: [...presetRules.filter((rule) => !DROPPED_RULES.has(rule.meta.id)).map((rule) => ({ id: rule.meta.id, rule, options: PRESET_OPTIONS[rule.meta.id] }))],
 };
 
 /** Show just enough of a secret to find it: its first four characters. */

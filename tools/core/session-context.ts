@@ -26,11 +26,14 @@ export function renderSessionStartContext(input: ResumeView, unfinished: Unfinis
   }
   const active = view.workstreams.mine.filter((w) => w.status === 'active').slice(0, WORKSTREAMS_SHOWN);
   if (active.length > 0) {
-    parts.push([m.context.workstreams, ...active.map((w) => `- ${w.slug}${w.priority ? ` (${w.priority})` : ''}${w.title ? `: ${inertLine(w.title)}` : ''}`)].join('\n'));
+    parts.push(
+      [m.context.workstreams, ...active.map((w) => `- ${w.slug}${w.priority ? ` (${w.priority})` : ''}${w.title ? `: ${inertLine(w.title)}` : ''}`)].join('\n'),
+    );
   }
   const since = last?.date ?? null;
   const peers = view.peers.filter((p) => since === null || p.date >= since).slice(0, PEERS_SHOWN);
-  if (peers.length > 0) parts.push([m.context.peers, ...peers.map((p) => `- ${p.id} (${p.operator}, ${p.date})${p.title ? `: ${inertLine(p.title)}` : ''}`)].join('\n'));
+  if (peers.length > 0)
+    parts.push([m.context.peers, ...peers.map((p) => `- ${p.id} (${p.operator}, ${p.date})${p.title ? `: ${inertLine(p.title)}` : ''}`)].join('\n'));
   if (unfinished !== null && unfinished.sessions > 0) parts.push(m.context.unfinished(unfinished.sessions, unfinished.tool_calls));
   return fit(parts.join('\n\n'), maxChars);
 }

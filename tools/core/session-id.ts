@@ -67,7 +67,9 @@ export function formatLocalDate(now: Date, timeZone: string | undefined, runtime
   if (timeZone !== undefined && UTC_ZONES.has(timeZone)) return `${now.getUTCFullYear()}-${pad(now.getUTCMonth() + 1)}-${pad(now.getUTCDate())}`;
   if (timeZone && !(timeZone === runtimeZone && !timeZone.startsWith(':'))) {
     try {
-      const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timeZone.replace(/^:/, ''), year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+      const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timeZone.replace(/^:/, ''), year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(
+        now,
+      );
       const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
       return `${get('year')}-${get('month')}-${get('day')}`;
     } catch {

@@ -63,7 +63,11 @@ export function mergeEntries(base: Map<string, string>, ours: Map<string, string
  * section, which the text merge kept). null when the merged text has no place for them.
  */
 export function joinSessionLog(merged: string, entries: readonly string[]): string | null {
-  if (entries.length === 0) return merged.split('\n').filter((l) => l !== SESSION_LOG_SLOT).join('\n');
+  if (entries.length === 0)
+    return merged
+      .split('\n')
+      .filter((l) => l !== SESSION_LOG_SLOT)
+      .join('\n');
   const lines = merged.split('\n');
   const slot = lines.indexOf(SESSION_LOG_SLOT);
   if (slot !== -1) {

@@ -29,7 +29,10 @@ export interface LastSyncInput {
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The plan as a table a person reads in a terminal: one row per note that is not skipped, plus counts. */
-export function formatPlanTable(actions: readonly (Pick<PlannedAction, 'file' | 'action' | 'reason' | 'external_id'> & { plan?: string })[], options: { showSkipped?: boolean } = {}): string {
+export function formatPlanTable(
+  actions: readonly (Pick<PlannedAction, 'file' | 'action' | 'reason' | 'external_id'> & { plan?: string })[],
+  options: { showSkipped?: boolean } = {},
+): string {
   const rows = actions.filter((a) => options.showSkipped || a.action !== 'skip');
   if (rows.length === 0) return '';
   const width = Math.max(...rows.map((a) => a.action.length), 6);

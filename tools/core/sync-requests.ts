@@ -45,11 +45,7 @@ export function planMarkdownEdits(before: string, after: string): MarkdownEdit[]
   }
 }
 
-export type BodyStep =
-  | { kind: 'none' }
-  | { kind: 'edit'; edits: MarkdownEdit[] }
-  | { kind: 'replace' }
-  | { kind: 'blocks'; reason: string };
+export type BodyStep = { kind: 'none' } | { kind: 'edit'; edits: MarkdownEdit[] } | { kind: 'replace' } | { kind: 'blocks'; reason: string };
 
 export interface NoteRequestPlan {
   /** How the page comes to be: created with its markdown body, created on the block path, or already there. */
@@ -102,7 +98,13 @@ export function planNoteRequests(input: RequestPlanInput): NoteRequestPlan {
   if (input.mode === 'create') {
     if (tooBig) {
       const requests = 1 + Math.max(0, planAppendBatches(markdownToBlocks(input.current.body)).length - 1);
-      return { create: 'blocks', properties: null, body: { kind: 'blocks', reason: bigReason }, requests, summary: `create on the block path: ${plural(requests, 'request')} (${bigReason})` };
+      return {
+        create: 'blocks',
+        properties: null,
+        body: { kind: 'blocks', reason: bigReason },
+        requests,
+        summary: `create on the block path: ${plural(requests, 'request')} (${bigReason})`,
+      };
     }
     return { create: 'markdown', properties: null, body: { kind: 'none' }, requests: 1, summary: 'create page with its markdown body: 1 request' };
   }

@@ -109,7 +109,8 @@ export const DRAFT_FOLDER = '.canon/';
  * The Bash calls canon's /handoff command makes (`npm run handoff -- --from .canon/…`, `canon
  * handoff --from .canon/…`, `canon session commits`, in any of the ways canon documents them).
  */
-const OWN_COMMAND = /^\s*(?:OPERATOR=\S+\s+)?(?:npm\s+run\s+(?:--silent\s+)?(?:handoff|canon)\b|npx\s+(?:--no-install\s+)?canon-notes\b|(?:\S*\/)?canon\b|node\s+\S*canon\.js\b)(?:(?!&&|\|\||;|\|).)*?(?:--from\s+\S*\.canon\/|\bsession\s+commits\b)(?:(?!&&|\|\||;|\|).)*$/;
+const OWN_COMMAND =
+  /^\s*(?:OPERATOR=\S+\s+)?(?:npm\s+run\s+(?:--silent\s+)?(?:handoff|canon)\b|npx\s+(?:--no-install\s+)?canon-notes\b|(?:\S*\/)?canon\b|node\s+\S*canon\.js\b)(?:(?!&&|\|\||;|\|).)*?(?:--from\s+\S*\.canon\/|\bsession\s+commits\b)(?:(?!&&|\|\||;|\|).)*$/;
 const MAX_TOOL_NAME = 256;
 const MAX_SESSION_ID = 512;
 
@@ -200,7 +201,13 @@ export function isForbiddenServer(server: string, forbidden: readonly string[]):
   return forbidden.some((pattern) => {
     let re = globCache.get(pattern);
     if (re === undefined) {
-      re = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+      re = new RegExp(
+        `^${pattern
+          .split('*')
+          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+        'i',
+      );
       globCache.set(pattern, re);
     }
     return re.test(server);

@@ -59,7 +59,12 @@ export function validateNote(ref: NoteRef, note: Note, ctx: ValidationContext): 
 
   const expected = externalIdFor(ref.kind, ref.stem);
   if (expected === null) {
-    add('error', '/external_id', `cannot be derived from the file name "${ref.stem}.md": ADR files are named NNNN-<slug>.md (\`canon backfill\` proposes the rename)`, 'id/filename');
+    add(
+      'error',
+      '/external_id',
+      `cannot be derived from the file name "${ref.stem}.md": ADR files are named NNNN-<slug>.md (\`canon backfill\` proposes the rename)`,
+      'id/filename',
+    );
   } else if (typeof data.external_id === 'string' && data.external_id !== expected) {
     add('error', '/external_id', `is "${data.external_id}" but the file name says "${expected}"`, 'id/filename');
   }
@@ -84,7 +89,12 @@ export function validateNote(ref: NoteRef, note: Note, ctx: ValidationContext): 
       if (count === undefined) {
         add('error', '/tool_calls_breakdown', `must contain the invariant key "${key}" (0 when the session never called it)`, 'invariant/missing-key');
       } else if (ctx.strict && typeof count === 'number' && count !== 0) {
-        add('warning', `/tool_calls_breakdown/${key}`, `is ${count}: this session called a forbidden MCP server ${count} time(s) (counted under "${key}")`, 'invariant/forbidden-mcp');
+        add(
+          'warning',
+          `/tool_calls_breakdown/${key}`,
+          `is ${count}: this session called a forbidden MCP server ${count} time(s) (counted under "${key}")`,
+          'invariant/forbidden-mcp',
+        );
       }
     }
   }
@@ -132,8 +142,19 @@ export function findDuplicateIds(occurrences: readonly IdOccurrence[]): Issue[] 
   for (const [id, list] of byId) {
     if (list.length < 2) continue;
     for (const occ of list) {
-      const others = list.filter((o) => o !== occ).map((o) => o.rel).join(', ');
-      issues.push({ file: occ.rel, line: occ.line(), column: 1, severity: 'error', pointer: '/external_id', message: `"${id}" is also the id of ${others}`, rule: 'id/duplicate' });
+      const others = list
+        .filter((o) => o !== occ)
+        .map((o) => o.rel)
+        .join(', ');
+      issues.push({
+        file: occ.rel,
+        line: occ.line(),
+        column: 1,
+        severity: 'error',
+        pointer: '/external_id',
+        message: `"${id}" is also the id of ${others}`,
+        rule: 'id/duplicate',
+      });
     }
   }
   return issues;

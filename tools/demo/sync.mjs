@@ -46,12 +46,18 @@ export async function run(ctx) {
     if (owned) commit('notes');
     const env = { ...process.env, NOTION_TOKEN: fake.token, NOTION_BASE_URL: fake.baseUrl, NOTION_DATABASE_ID: fake.databaseId, NO_COLOR: '1' };
     ctx.log(`fake Notion server on ${fake.baseUrl} (3 req/s, like Notion)`);
-    for (const [title, args] of [['dry run', ['sync']], ['apply', ['sync', '--apply']], ['again: nothing changed', ['sync', '--apply']]]) {
+    for (const [title, args] of [
+      ['dry run', ['sync']],
+      ['apply', ['sync', '--apply']],
+      ['again: nothing changed', ['sync', '--apply']],
+    ]) {
       ctx.log(`\n$ canon ${args.join(' ')}    # ${title}`);
       ctx.log((await canon(ctx.canonBin, dir, env, args)).output.trimEnd());
     }
     // Edit one session note (the newest) after the first sync: only that page is updated.
-    const sessions = readdirSync(path.join(dir, 'docs/sessions')).filter((n) => /^[A-Z]{2,4}-\d{6}-\d{2}\.md$/.test(n)).sort();
+    const sessions = readdirSync(path.join(dir, 'docs/sessions'))
+      .filter((n) => /^[A-Z]{2,4}-\d{6}-\d{2}\.md$/.test(n))
+      .sort();
     const file = path.join(dir, 'docs/sessions', sessions.at(-1));
     writeFileSync(file, readFileSync(file, 'utf8').replace(/\n*$/, '\n\n- [x] one more box ticked after the first sync\n'));
     commit(`edit ${path.basename(file)}`);

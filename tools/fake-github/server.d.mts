@@ -44,4 +44,12 @@ export interface FakeGitHub {
   close(): Promise<void>;
 }
 export declare function blobSha(content: string): string;
-export declare function startFakeGitHub(options?: { token?: string; owner?: string; repo?: string; branch?: string; files?: Record<string, string>; faults?: GitHubFaults; retryAfterSeconds?: number }): Promise<FakeGitHub>;
+export declare function startFakeGitHub(options?: {
+  token?: string;
+  owner?: string;
+  repo?: string;
+  branch?: string;
+  files?: Record<string, string>;
+  faults?: GitHubFaults;
+  retryAfterSeconds?: number;
+}): Promise<FakeGitHub>;

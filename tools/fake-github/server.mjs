@@ -17,7 +17,9 @@ import { seededRandom } from '../seeded-random.mjs';
 const sha1 = (text) => createHash('sha1').update(text).digest('hex');
 export const blobSha = (content) => {
   const bytes = Buffer.from(content, 'utf8');
-  return createHash('sha1').update(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes])).digest('hex');
+  return createHash('sha1')
+    .update(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]))
+    .digest('hex');
 };
 
 /**
@@ -40,7 +42,10 @@ export async function startFakeGitHub(options = {}) {
   const rateLimit = { limit: 5000, used: 0, reset: Math.floor(Date.now() / 1000) + 3600 };
 
   const putTree = (files) => {
-    const listing = [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, e]) => `${e.mode} ${e.sha}\t${p}`).join('\n');
+    const listing = [...files]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([p, e]) => `${e.mode} ${e.sha}\t${p}`)
+      .join('\n');
     const sha = sha1(`tree ${listing}`);
     trees.set(sha, new Map(files));
     return sha;
@@ -82,7 +87,8 @@ export async function startFakeGitHub(options = {}) {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...limits, ...headers });
     res.end(JSON.stringify(body));
   };
-  const error = (res, status, message, headers) => send(res, status, { message, documentation_url: 'https://docs.github.com/rest', status: String(status) }, headers);
+  const error = (res, status, message, headers) =>
+    send(res, status, { message, documentation_url: 'https://docs.github.com/rest', status: String(status) }, headers);
 
   const server = createServer(async (req, res) => {
     const chunks = [];

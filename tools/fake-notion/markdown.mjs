@@ -92,7 +92,11 @@ function parseInlineInto(s, style, out) {
       }
     }
     let matched = false;
-    for (const [delim, key] of [['**', 'bold'], ['~~', 'strike'], ['*', 'italic']]) {
+    for (const [delim, key] of [
+      ['**', 'bold'],
+      ['~~', 'strike'],
+      ['*', 'italic'],
+    ]) {
       if (!s.startsWith(delim, i)) continue;
       const close = findClose(s, i + delim.length, delim);
       if (close <= i + delim.length) continue;

@@ -58,19 +58,111 @@ export const DEFAULT_PROPERTIES = {
 };
 
 const LANGUAGES = new Set([
-  'abap', 'abc', 'agda', 'arduino', 'ascii art', 'assembly', 'bash', 'basic', 'bnf', 'c', 'c#', 'c++', 'clojure',
-  'coffeescript', 'coq', 'css', 'dart', 'dhall', 'diff', 'docker', 'ebnf', 'elixir', 'elm', 'erlang', 'f#', 'flow',
-  'fortran', 'gherkin', 'glsl', 'go', 'graphql', 'groovy', 'haskell', 'hcl', 'html', 'idris', 'java', 'javascript',
-  'json', 'julia', 'kotlin', 'latex', 'less', 'lisp', 'livescript', 'llvm ir', 'lua', 'makefile', 'markdown',
-  'markup', 'matlab', 'mathematica', 'mermaid', 'nix', 'notion formula', 'objective-c', 'ocaml', 'pascal', 'perl',
-  'php', 'plain text', 'powershell', 'prolog', 'protobuf', 'purescript', 'python', 'r', 'racket', 'reason', 'ruby',
-  'rust', 'sass', 'scala', 'scheme', 'scss', 'shell', 'smalltalk', 'solidity', 'sql', 'swift', 'toml', 'typescript',
-  'vb.net', 'verilog', 'vhdl', 'visual basic', 'webassembly', 'xml', 'yaml', 'java/c/c++/c#',
+  'abap',
+  'abc',
+  'agda',
+  'arduino',
+  'ascii art',
+  'assembly',
+  'bash',
+  'basic',
+  'bnf',
+  'c',
+  'c#',
+  'c++',
+  'clojure',
+  'coffeescript',
+  'coq',
+  'css',
+  'dart',
+  'dhall',
+  'diff',
+  'docker',
+  'ebnf',
+  'elixir',
+  'elm',
+  'erlang',
+  'f#',
+  'flow',
+  'fortran',
+  'gherkin',
+  'glsl',
+  'go',
+  'graphql',
+  'groovy',
+  'haskell',
+  'hcl',
+  'html',
+  'idris',
+  'java',
+  'javascript',
+  'json',
+  'julia',
+  'kotlin',
+  'latex',
+  'less',
+  'lisp',
+  'livescript',
+  'llvm ir',
+  'lua',
+  'makefile',
+  'markdown',
+  'markup',
+  'matlab',
+  'mathematica',
+  'mermaid',
+  'nix',
+  'notion formula',
+  'objective-c',
+  'ocaml',
+  'pascal',
+  'perl',
+  'php',
+  'plain text',
+  'powershell',
+  'prolog',
+  'protobuf',
+  'purescript',
+  'python',
+  'r',
+  'racket',
+  'reason',
+  'ruby',
+  'rust',
+  'sass',
+  'scala',
+  'scheme',
+  'scss',
+  'shell',
+  'smalltalk',
+  'solidity',
+  'sql',
+  'swift',
+  'toml',
+  'typescript',
+  'vb.net',
+  'verilog',
+  'vhdl',
+  'visual basic',
+  'webassembly',
+  'xml',
+  'yaml',
+  'java/c/c++/c#',
 ]);
 
 const RICH_TEXT_BLOCKS = new Set([
-  'paragraph', 'heading_1', 'heading_2', 'heading_3', 'heading_4', 'bulleted_list_item', 'numbered_list_item', 'to_do',
-  'toggle', 'quote', 'callout', 'code',
+  'paragraph',
+  'heading_1',
+  'heading_2',
+  'heading_3',
+  'heading_4',
+  'bulleted_list_item',
+  'numbered_list_item',
+  'to_do',
+  'toggle',
+  'quote',
+  'callout',
+  'code',
 ]);
 const BLOCK_TYPES = new Set([...RICH_TEXT_BLOCKS, 'divider', 'table', 'table_row', 'image', 'bookmark', 'equation']);
 
@@ -97,7 +189,12 @@ function fullRichText(items) {
       type: 'text',
       text: { content, link },
       annotations: {
-        bold: false, italic: false, strikethrough: false, underline: false, code: false, color: 'default',
+        bold: false,
+        italic: false,
+        strikethrough: false,
+        underline: false,
+        code: false,
+        color: 'default',
         ...(item.annotations ?? {}),
       },
       plain_text: content,
@@ -138,7 +235,8 @@ function validateBlocks(blocks, where, depth, counter, parentType) {
     counter.count += 1;
     const at = `${where}[${i}]`;
     const type = block?.type ?? Object.keys(block ?? {}).find((k) => BLOCK_TYPES.has(k));
-    if (!type || !BLOCK_TYPES.has(type)) throw invalid(`body failed validation: ${at}.type should be a known block type, instead was \`${JSON.stringify(block?.type)}\`.`);
+    if (!type || !BLOCK_TYPES.has(type))
+      throw invalid(`body failed validation: ${at}.type should be a known block type, instead was \`${JSON.stringify(block?.type)}\`.`);
     const data = block[type];
     if (!data || typeof data !== 'object') throw invalid(`body failed validation: ${at}.${type} should be defined, instead was \`undefined\`.`);
     if (type === 'table_row' && parentType !== 'table') throw invalid(`body failed validation: ${at}: table_row blocks can only be children of a table.`);
@@ -147,8 +245,10 @@ function validateBlocks(blocks, where, depth, counter, parentType) {
       throw invalid(`body failed validation: ${at}.code.language should be one of the supported languages, instead was \`${JSON.stringify(data.language)}\`.`);
     }
     if (type === 'table') {
-      if (!Number.isInteger(data.table_width) || data.table_width < 1) throw invalid(`body failed validation: ${at}.table.table_width should be a positive integer.`);
-      if (!Array.isArray(data.children) || data.children.length === 0) throw invalid(`body failed validation: ${at}.table.children should be defined, instead was \`undefined\`.`);
+      if (!Number.isInteger(data.table_width) || data.table_width < 1)
+        throw invalid(`body failed validation: ${at}.table.table_width should be a positive integer.`);
+      if (!Array.isArray(data.children) || data.children.length === 0)
+        throw invalid(`body failed validation: ${at}.table.children should be defined, instead was \`undefined\`.`);
     }
     if (type === 'table_row') {
       if (!Array.isArray(data.cells)) throw invalid(`body failed validation: ${at}.table_row.cells should be an array.`);
@@ -205,9 +305,10 @@ export async function startFakeNotion(options = {}) {
   function schemaObject() {
     const properties = {};
     for (const [name, spec] of Object.entries(schema)) {
-      const config = spec.type === 'select' || spec.type === 'multi_select'
-        ? { options: [...options_.get(name)].map(([n, id]) => ({ id, name: n, color: 'default', description: null })) }
-        : {};
+      const config =
+        spec.type === 'select' || spec.type === 'multi_select'
+          ? { options: [...options_.get(name)].map(([n, id]) => ({ id, name: n, color: 'default', description: null })) }
+          : {};
       properties[name] = { id: propertyIds.get(name), name, description: null, type: spec.type, [spec.type]: config };
     }
     return properties;
@@ -284,9 +385,18 @@ export async function startFakeNotion(options = {}) {
   function blockObject(block) {
     const { id, parent, type, data, in_trash, created_time, last_edited_time } = block;
     return {
-      object: 'block', id, parent, created_time, last_edited_time, created_by: user, last_edited_by: user,
+      object: 'block',
+      id,
+      parent,
+      created_time,
+      last_edited_time,
+      created_by: user,
+      last_edited_by: user,
       has_children: (children.get(id) ?? []).some((c) => !blocks.get(c)?.in_trash),
-      ...(answering.version < '2026-03-11' ? { archived: in_trash } : {}), in_trash, type, [type]: data,
+      ...(answering.version < '2026-03-11' ? { archived: in_trash } : {}),
+      in_trash,
+      type,
+      [type]: data,
     };
   }
 
@@ -305,7 +415,11 @@ export async function startFakeNotion(options = {}) {
       const block = {
         id: randomUUID(),
         parent: parentIsPage ? { type: 'page_id', page_id: parentId } : { type: 'block_id', block_id: parentId },
-        type, data, in_trash: false, created_time: now(), last_edited_time: now(),
+        type,
+        data,
+        in_trash: false,
+        created_time: now(),
+        last_edited_time: now(),
       };
       blocks.set(block.id, block);
       list.push(block.id);
@@ -370,7 +484,8 @@ export async function startFakeNotion(options = {}) {
     if (typeof markdown !== 'string') throw invalid('body failed validation: body.markdown should be a string.');
     const parsed = parseBlocks(markdown, request.dialect);
     const count = countBlocks(parsed);
-    if (count > MARKDOWN_BLOCK_LIMIT) throw invalid(`body failed validation: the markdown holds ${count} blocks; at most ${MARKDOWN_BLOCK_LIMIT} are allowed per request.`);
+    if (count > MARKDOWN_BLOCK_LIMIT)
+      throw invalid(`body failed validation: the markdown holds ${count} blocks; at most ${MARKDOWN_BLOCK_LIMIT} are allowed per request.`);
     return parsed;
   }
 
@@ -394,149 +509,226 @@ export async function startFakeNotion(options = {}) {
   }
 
   const routes = [
-    ['GET', /^\/v1\/databases\/([^/]+)$/, (m) => {
-      if (m[1] !== databaseId) throw notFound(m[1]);
-      return {
-        object: 'database', id: databaseId, title: fullRichText([{ text: { content: 'canon notes' } }]), description: [],
-        parent: { type: 'workspace', workspace: true }, is_inline: false, in_trash: false, is_locked: false,
-        created_time: now(), last_edited_time: now(), data_sources: [{ id: dataSourceId, name: 'canon notes' }],
-        icon: null, cover: null, url: `https://www.notion.so/${databaseId.replaceAll('-', '')}`, public_url: null,
-      };
-    }],
-    ['GET', /^\/v1\/data_sources\/([^/]+)$/, (m) => {
-      if (m[1] !== dataSourceId) throw notFound(m[1]);
-      return {
-        object: 'data_source', id: dataSourceId, title: fullRichText([{ text: { content: 'canon notes' } }]), description: [],
-        parent: { type: 'database_id', database_id: databaseId }, database_parent: { type: 'workspace', workspace: true },
-        is_inline: false, in_trash: false, archived: false, created_time: now(), last_edited_time: now(),
-        created_by: user, last_edited_by: user, properties: schemaObject(), icon: null, cover: null,
-        url: `https://www.notion.so/${dataSourceId.replaceAll('-', '')}`, public_url: null,
-      };
-    }],
-    ['POST', /^\/v1\/data_sources\/([^/]+)\/query$/, (m, body, _query, request) => {
-      if (m[1] !== dataSourceId) throw notFound(m[1]);
-      const found = [...pages.values()].filter((p) => !p.in_trash && matches(p, body.filter)).map((p) => listedPage(p, request));
-      return { ...paginate(found, body), type: 'page_or_data_source', page_or_data_source: {} };
-    }],
-    ['POST', /^\/v1\/pages$/, (_m, body, _query, request) => {
-      const parent = body.parent ?? {};
-      const parentId = parent.data_source_id ?? parent.database_id;
-      if (parentId !== dataSourceId && parentId !== databaseId) throw notFound(parentId);
-      if (body.children !== undefined) validateBlockRequests(body.children);
-      let fromMarkdown;
-      if (body.markdown !== undefined) {
-        requireMarkdownVersion(request);
-        if (body.children !== undefined) throw invalid('body failed validation: markdown and children cannot both be given.');
-        fromMarkdown = markdownBlocks(body.markdown, request);
-      }
-      const page = { id: randomUUID(), properties: {}, in_trash: false, created_time: now(), last_edited_time: now() };
-      writeProperties(page.properties, body.properties);
-      for (const [name, spec] of Object.entries(schema)) {
-        if (!page.properties[name]) {
-          const empty = spec.type === 'title' || spec.type === 'rich_text' || spec.type === 'multi_select' ? [] : null;
-          page.properties[name] = { id: propertyIds.get(name), type: spec.type, [spec.type]: empty };
+    [
+      'GET',
+      /^\/v1\/databases\/([^/]+)$/,
+      (m) => {
+        if (m[1] !== databaseId) throw notFound(m[1]);
+        return {
+          object: 'database',
+          id: databaseId,
+          title: fullRichText([{ text: { content: 'canon notes' } }]),
+          description: [],
+          parent: { type: 'workspace', workspace: true },
+          is_inline: false,
+          in_trash: false,
+          is_locked: false,
+          created_time: now(),
+          last_edited_time: now(),
+          data_sources: [{ id: dataSourceId, name: 'canon notes' }],
+          icon: null,
+          cover: null,
+          url: `https://www.notion.so/${databaseId.replaceAll('-', '')}`,
+          public_url: null,
+        };
+      },
+    ],
+    [
+      'GET',
+      /^\/v1\/data_sources\/([^/]+)$/,
+      (m) => {
+        if (m[1] !== dataSourceId) throw notFound(m[1]);
+        return {
+          object: 'data_source',
+          id: dataSourceId,
+          title: fullRichText([{ text: { content: 'canon notes' } }]),
+          description: [],
+          parent: { type: 'database_id', database_id: databaseId },
+          database_parent: { type: 'workspace', workspace: true },
+          is_inline: false,
+          in_trash: false,
+          archived: false,
+          created_time: now(),
+          last_edited_time: now(),
+          created_by: user,
+          last_edited_by: user,
+          properties: schemaObject(),
+          icon: null,
+          cover: null,
+          url: `https://www.notion.so/${dataSourceId.replaceAll('-', '')}`,
+          public_url: null,
+        };
+      },
+    ],
+    [
+      'POST',
+      /^\/v1\/data_sources\/([^/]+)\/query$/,
+      (m, body, _query, request) => {
+        if (m[1] !== dataSourceId) throw notFound(m[1]);
+        const found = [...pages.values()].filter((p) => !p.in_trash && matches(p, body.filter)).map((p) => listedPage(p, request));
+        return { ...paginate(found, body), type: 'page_or_data_source', page_or_data_source: {} };
+      },
+    ],
+    [
+      'POST',
+      /^\/v1\/pages$/,
+      (_m, body, _query, request) => {
+        const parent = body.parent ?? {};
+        const parentId = parent.data_source_id ?? parent.database_id;
+        if (parentId !== dataSourceId && parentId !== databaseId) throw notFound(parentId);
+        if (body.children !== undefined) validateBlockRequests(body.children);
+        let fromMarkdown;
+        if (body.markdown !== undefined) {
+          requireMarkdownVersion(request);
+          if (body.children !== undefined) throw invalid('body failed validation: markdown and children cannot both be given.');
+          fromMarkdown = markdownBlocks(body.markdown, request);
         }
-      }
-      pages.set(page.id, page);
-      children.set(page.id, []);
-      if (body.children) insertBlocks(page.id, body.children);
-      if (fromMarkdown) insertBlocks(page.id, fromMarkdown);
-      return pageObject(page);
-    }],
-    ['GET', /^\/v1\/pages\/([^/]+)\/markdown$/, (m, _body, _query, request) => {
-      requireMarkdownVersion(request);
-      const page = livePage(m[1]);
-      return { object: 'page_markdown', id: page.id, markdown: renderBlocks(tree(page.id), request.dialect), truncated: false, unknown_block_ids: [] };
-    }],
-    ['PATCH', /^\/v1\/pages\/([^/]+)\/markdown$/, (m, body, _query, request) => {
-      requireMarkdownVersion(request);
-      const page = livePage(m[1]);
-      const current = renderBlocks(tree(page.id), request.dialect);
-      let next;
-      switch (body.type) {
-        case 'replace_content':
-          if (typeof body.replace_content?.new_str !== 'string') throw invalid('body failed validation: body.replace_content.new_str should be a string.');
-          next = body.replace_content.new_str;
-          break;
-        case 'update_content': {
-          const updates = body.update_content?.content_updates;
-          if (!Array.isArray(updates) || updates.length === 0) throw invalid('body failed validation: body.update_content.content_updates should be a non-empty array.');
-          next = current;
-          for (const [i, update] of updates.entries()) {
-            const { old_str: oldStr, new_str: newStr, replace_all_matches: all } = update ?? {};
-            if (typeof oldStr !== 'string' || oldStr === '' || typeof newStr !== 'string') throw invalid(`body failed validation: body.update_content.content_updates[${i}] needs old_str and new_str.`);
-            const count = next.split(oldStr).length - 1;
-            if (count === 0) throw invalid(`content_updates[${i}].old_str was not found in the page content.`);
-            if (count > 1 && !all) throw invalid(`content_updates[${i}].old_str matches ${count} places; make it unique or set replace_all_matches.`);
-            next = all ? next.split(oldStr).join(newStr) : next.replace(oldStr, () => newStr);
+        const page = { id: randomUUID(), properties: {}, in_trash: false, created_time: now(), last_edited_time: now() };
+        writeProperties(page.properties, body.properties);
+        for (const [name, spec] of Object.entries(schema)) {
+          if (!page.properties[name]) {
+            const empty = spec.type === 'title' || spec.type === 'rich_text' || spec.type === 'multi_select' ? [] : null;
+            page.properties[name] = { id: propertyIds.get(name), type: spec.type, [spec.type]: empty };
           }
-          break;
         }
-        case 'insert_content':
-          if (typeof body.insert_content?.content !== 'string') throw invalid('body failed validation: body.insert_content.content should be a string.');
-          next = `${current}${current && !current.endsWith('\n') ? '\n' : ''}${body.insert_content.content}`;
-          break;
-        case 'replace_content_range':
-          if (request.version >= '2026-12-01') throw invalid('replace_content_range is not supported in Notion-Version 2026-12-01; use update_content.');
-          throw invalid('replace_content_range is not modelled by this fake; use update_content or replace_content.');
-        default:
-          throw invalid(`body failed validation: body.type should be one of insert_content, update_content, replace_content, instead was \`${JSON.stringify(body.type)}\`.`);
-      }
-      // Parse before touching anything: a refused update leaves the page as it was, never half.
-      const blocksNext = markdownBlocks(next, request);
-      for (const id of livingChildren(page.id)) blocks.get(id).in_trash = true;
-      insertBlocks(page.id, blocksNext);
-      page.last_edited_time = now();
-      return { object: 'page_markdown', id: page.id, markdown: renderBlocks(tree(page.id), request.dialect), truncated: false, unknown_block_ids: [] };
-    }],
-    ['GET', /^\/v1\/pages\/([^/]+)$/, (m) => {
-      const page = pages.get(m[1]);
-      if (!page) throw notFound(m[1]);
-      return pageObject(page);
-    }],
-    ['PATCH', /^\/v1\/pages\/([^/]+)$/, (m, body, _query, request) => {
-      const page = pages.get(m[1]);
-      if (!page) throw notFound(m[1]);
-      if (body.archived !== undefined && request.version >= '2026-03-11') throw invalid('body failed validation: body.archived is not a known parameter in this Notion-Version; use body.in_trash.');
-      if (page.in_trash && body.in_trash !== false && body.archived !== false) throw trashed();
-      const next = { ...page.properties };
-      writeProperties(next, body.properties);
-      page.properties = next;
-      if (typeof body.in_trash === 'boolean') page.in_trash = body.in_trash;
-      else if (typeof body.archived === 'boolean') page.in_trash = body.archived;
-      page.last_edited_time = now();
-      return pageObject(page);
-    }],
-    ['GET', /^\/v1\/blocks\/([^/]+)\/children$/, (m, _body, query) => {
-      requireContainer(m[1]);
-      const list = livingChildren(m[1]).map((id) => blockObject(blocks.get(id)));
-      return { ...paginate(list, query), type: 'block', block: {} };
-    }],
-    ['PATCH', /^\/v1\/blocks\/([^/]+)\/children$/, (m, body) => {
-      requireContainer(m[1]);
-      const parentType = blocks.get(m[1])?.type ?? 'page';
-      validateBlockRequests(body.children, 'body.children', parentType);
-      const created = insertBlocks(m[1], body.children);
-      return { object: 'list', results: created.map(blockObject), next_cursor: null, has_more: false, type: 'block', block: {} };
-    }],
-    ['GET', /^\/v1\/blocks\/([^/]+)$/, (m) => {
-      const block = blocks.get(m[1]);
-      if (!block) throw notFound(m[1]);
-      return blockObject(block);
-    }],
-    ['DELETE', /^\/v1\/blocks\/([^/]+)$/, (m) => {
-      const page = pages.get(m[1]);
-      if (page) {
-        page.in_trash = true;
+        pages.set(page.id, page);
+        children.set(page.id, []);
+        if (body.children) insertBlocks(page.id, body.children);
+        if (fromMarkdown) insertBlocks(page.id, fromMarkdown);
         return pageObject(page);
-      }
-      const block = blocks.get(m[1]);
-      if (!block) throw notFound(m[1]);
-      if (block.in_trash) throw trashed();
-      block.in_trash = true;
-      block.last_edited_time = now();
-      return blockObject(block);
-    }],
+      },
+    ],
+    [
+      'GET',
+      /^\/v1\/pages\/([^/]+)\/markdown$/,
+      (m, _body, _query, request) => {
+        requireMarkdownVersion(request);
+        const page = livePage(m[1]);
+        return { object: 'page_markdown', id: page.id, markdown: renderBlocks(tree(page.id), request.dialect), truncated: false, unknown_block_ids: [] };
+      },
+    ],
+    [
+      'PATCH',
+      /^\/v1\/pages\/([^/]+)\/markdown$/,
+      (m, body, _query, request) => {
+        requireMarkdownVersion(request);
+        const page = livePage(m[1]);
+        const current = renderBlocks(tree(page.id), request.dialect);
+        let next;
+        switch (body.type) {
+          case 'replace_content':
+            if (typeof body.replace_content?.new_str !== 'string') throw invalid('body failed validation: body.replace_content.new_str should be a string.');
+            next = body.replace_content.new_str;
+            break;
+          case 'update_content': {
+            const updates = body.update_content?.content_updates;
+            if (!Array.isArray(updates) || updates.length === 0)
+              throw invalid('body failed validation: body.update_content.content_updates should be a non-empty array.');
+            next = current;
+            for (const [i, update] of updates.entries()) {
+              const { old_str: oldStr, new_str: newStr, replace_all_matches: all } = update ?? {};
+              if (typeof oldStr !== 'string' || oldStr === '' || typeof newStr !== 'string')
+                throw invalid(`body failed validation: body.update_content.content_updates[${i}] needs old_str and new_str.`);
+              const count = next.split(oldStr).length - 1;
+              if (count === 0) throw invalid(`content_updates[${i}].old_str was not found in the page content.`);
+              if (count > 1 && !all) throw invalid(`content_updates[${i}].old_str matches ${count} places; make it unique or set replace_all_matches.`);
+              next = all ? next.split(oldStr).join(newStr) : next.replace(oldStr, () => newStr);
+            }
+            break;
+          }
+          case 'insert_content':
+            if (typeof body.insert_content?.content !== 'string') throw invalid('body failed validation: body.insert_content.content should be a string.');
+            next = `${current}${current && !current.endsWith('\n') ? '\n' : ''}${body.insert_content.content}`;
+            break;
+          case 'replace_content_range':
+            if (request.version >= '2026-12-01') throw invalid('replace_content_range is not supported in Notion-Version 2026-12-01; use update_content.');
+            throw invalid('replace_content_range is not modelled by this fake; use update_content or replace_content.');
+          default:
+            throw invalid(
+              `body failed validation: body.type should be one of insert_content, update_content, replace_content, instead was \`${JSON.stringify(body.type)}\`.`,
+            );
+        }
+        // Parse before touching anything: a refused update leaves the page as it was, never half.
+        const blocksNext = markdownBlocks(next, request);
+        for (const id of livingChildren(page.id)) blocks.get(id).in_trash = true;
+        insertBlocks(page.id, blocksNext);
+        page.last_edited_time = now();
+        return { object: 'page_markdown', id: page.id, markdown: renderBlocks(tree(page.id), request.dialect), truncated: false, unknown_block_ids: [] };
+      },
+    ],
+    [
+      'GET',
+      /^\/v1\/pages\/([^/]+)$/,
+      (m) => {
+        const page = pages.get(m[1]);
+        if (!page) throw notFound(m[1]);
+        return pageObject(page);
+      },
+    ],
+    [
+      'PATCH',
+      /^\/v1\/pages\/([^/]+)$/,
+      (m, body, _query, request) => {
+        const page = pages.get(m[1]);
+        if (!page) throw notFound(m[1]);
+        if (body.archived !== undefined && request.version >= '2026-03-11')
+          throw invalid('body failed validation: body.archived is not a known parameter in this Notion-Version; use body.in_trash.');
+        if (page.in_trash && body.in_trash !== false && body.archived !== false) throw trashed();
+        const next = { ...page.properties };
+        writeProperties(next, body.properties);
+        page.properties = next;
+        if (typeof body.in_trash === 'boolean') page.in_trash = body.in_trash;
+        else if (typeof body.archived === 'boolean') page.in_trash = body.archived;
+        page.last_edited_time = now();
+        return pageObject(page);
+      },
+    ],
+    [
+      'GET',
+      /^\/v1\/blocks\/([^/]+)\/children$/,
+      (m, _body, query) => {
+        requireContainer(m[1]);
+        const list = livingChildren(m[1]).map((id) => blockObject(blocks.get(id)));
+        return { ...paginate(list, query), type: 'block', block: {} };
+      },
+    ],
+    [
+      'PATCH',
+      /^\/v1\/blocks\/([^/]+)\/children$/,
+      (m, body) => {
+        requireContainer(m[1]);
+        const parentType = blocks.get(m[1])?.type ?? 'page';
+        validateBlockRequests(body.children, 'body.children', parentType);
+        const created = insertBlocks(m[1], body.children);
+        return { object: 'list', results: created.map(blockObject), next_cursor: null, has_more: false, type: 'block', block: {} };
+      },
+    ],
+    [
+      'GET',
+      /^\/v1\/blocks\/([^/]+)$/,
+      (m) => {
+        const block = blocks.get(m[1]);
+        if (!block) throw notFound(m[1]);
+        return blockObject(block);
+      },
+    ],
+    [
+      'DELETE',
+      /^\/v1\/blocks\/([^/]+)$/,
+      (m) => {
+        const page = pages.get(m[1]);
+        if (page) {
+          page.in_trash = true;
+          return pageObject(page);
+        }
+        const block = blocks.get(m[1]);
+        if (!block) throw notFound(m[1]);
+        if (block.in_trash) throw trashed();
+        block.in_trash = true;
+        block.last_edited_time = now();
+        return blockObject(block);
+      },
+    ],
   ];
 
   function takeToken() {
@@ -591,8 +783,14 @@ export async function startFakeNotion(options = {}) {
     if (options.keepBodies) log.body = text;
     if (req.headers.authorization !== `Bearer ${token}`) return fail(401, 'unauthorized', 'API token is invalid.');
     const given = req.headers['notion-version'];
-    if (!given) return fail(400, 'missing_version', 'Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.');
-    if (!versions.includes(given)) return fail(400, 'validation_error', `Notion-Version header failed validation: ${given} is not supported by this fake; use one of ${versions.join(', ')}.`);
+    if (!given)
+      return fail(400, 'missing_version', 'Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.');
+    if (!versions.includes(given))
+      return fail(
+        400,
+        'validation_error',
+        `Notion-Version header failed validation: ${given} is not supported by this fake; use one of ${versions.join(', ')}.`,
+      );
     answering.version = given;
     const request = { version: given, dialect: given >= '2026-12-01' ? 'v2' : 'v1', filterProperties: url.searchParams.getAll('filter_properties') };
     if (faults.rateLimitBurst > 0) {
@@ -687,8 +885,7 @@ export async function startFakeNotion(options = {}) {
     requests,
     /** Live pages (not in trash), as API page objects. */
     pages: () => [...pages.values()].filter((p) => !p.in_trash).map(pageObject),
-    pagesByExternalId: (externalId) =>
-      [...pages.values()].filter((p) => !p.in_trash && plainOf(p.properties.external_id) === externalId).map(pageObject),
+    pagesByExternalId: (externalId) => [...pages.values()].filter((p) => !p.in_trash && plainOf(p.properties.external_id) === externalId).map(pageObject),
     /** The page body as a block tree ({type, data, children}). */
     blockTree: (pageId) => tree(pageId),
     /** The page body as Notion would answer GET /v1/pages/{id}/markdown in a dialect ('v1' | 'v2'). */

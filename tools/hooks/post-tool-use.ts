@@ -32,7 +32,7 @@ export interface HookOutcome {
 
 /** The nearest directory at or above `dir` that holds `.git`, else `dir` itself. */
 function findRoot(dir: string): string {
-  for (let current = dir; ; ) {
+  for (let current = dir; ;) {
     if (existsSync(path.join(current, '.git'))) return current;
     const parent = path.dirname(current);
     if (parent === current) return dir;
@@ -56,9 +56,7 @@ export function recordToolCall(run: HookRun): HookOutcome {
   const problems: string[] = [];
   const now = run.now();
   const nowIso = now.toISOString();
-  const parsed = run.stdinTruncated
-    ? ({ ok: false, problem: m.hook.tooLarge(STDIN_LIMIT_BYTES), sessionId: null } as const)
-    : parseHookInput(run.stdin);
+  const parsed = run.stdinTruncated ? ({ ok: false, problem: m.hook.tooLarge(STDIN_LIMIT_BYTES), sessionId: null } as const) : parseHookInput(run.stdin);
   const stdinCwd = parsed.ok ? parsed.input.cwd : null;
   const root = resolveRoot(run.env, stdinCwd, run.cwd);
   const sessionId = resolveSessionId(parsed.ok ? parsed.input.sessionId : parsed.sessionId, run.env.CLAUDE_SESSION_ID, run.ppid);

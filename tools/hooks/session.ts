@@ -21,7 +21,15 @@ import { cachedOperator } from '../io/operator-cache.js';
 import type { GitResult } from '../io/git.js';
 import { readFoldersUnchecked, readResumeSnapshot, startSnapshotCheck } from '../io/resume-snapshot.js';
 import { readStdinSync } from '../io/stdin.js';
-import { appendHookError, foldTelemetryState, listUnfinishedSessions, recordSessionEnd, recordSessionStart, takeClearedSession, telemetryJournalFile } from '../io/telemetry.js';
+import {
+  appendHookError,
+  foldTelemetryState,
+  listUnfinishedSessions,
+  recordSessionEnd,
+  recordSessionStart,
+  takeClearedSession,
+  telemetryJournalFile,
+} from '../io/telemetry.js';
 import { claudeMessages as m } from '../messages/claude.js';
 
 const STDIN_LIMIT_BYTES = 1024 * 1024;
@@ -68,14 +76,21 @@ function parseSessionInput(stdin: string): SessionInput | null {
   try {
     const raw = JSON.parse(stdin) as Record<string, unknown>;
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
-    return { sessionId: text(raw.session_id, 512), event: text(raw.hook_event_name, 64), source: text(raw.source, 64), reason: text(raw.reason, 64), transcript: text(raw.transcript_path), cwd: text(raw.cwd) };
+    return {
+      sessionId: text(raw.session_id, 512),
+      event: text(raw.hook_event_name, 64),
+      source: text(raw.source, 64),
+      reason: text(raw.reason, 64),
+      transcript: text(raw.transcript_path),
+      cwd: text(raw.cwd),
+    };
   } catch {
     return null;
   }
 }
 
 function findRoot(dir: string): string {
-  for (let current = dir; ; ) {
+  for (let current = dir; ;) {
     if (existsSync(path.join(current, '.git'))) return current;
     const parent = path.dirname(current);
     if (parent === current) return dir;
@@ -110,7 +125,11 @@ async function viewFromCaches(root: string, env: NodeJS.ProcessEnv, now: Date, e
   const operator = await cachedOperator(root, {}, env);
   if (operator === null) return null;
   // The dashboard `canon resume` left, while nothing it was computed from has changed: exact and small.
-  const snapshot = await readResumeSnapshot({ root, config: readFoldersUnchecked(root), operator: operator.slug, limit: 5, today: localDate(now), env }, now.getTime(), early ?? undefined);
+  const snapshot = await readResumeSnapshot(
+    { root, config: readFoldersUnchecked(root), operator: operator.slug, limit: 5, today: localDate(now), env },
+    now.getTime(),
+    early ?? undefined,
+  );
   if (snapshot !== null) return snapshot.view;
   const cacheFile = path.join(root, RESUME_CACHE_FILE);
   let cacheText: string;
@@ -142,7 +161,14 @@ async function viewFromCaches(root: string, env: NodeJS.ProcessEnv, now: Date, e
     }
     if (parts === null) return null; // not the simple shape canon writes: the CLI reads it
     const str = (v: unknown) => (typeof v === 'string' ? v : null);
-    last = { id: s.id, date: str(parts.data.date), title: str(parts.data.title), summary: str(parts.data.summary), resume_prompt: extractResumePrompt(parts.body), path: s.path };
+    last = {
+      id: s.id,
+      date: str(parts.data.date),
+      title: str(parts.data.title),
+      summary: str(parts.data.summary),
+      resume_prompt: extractResumePrompt(parts.body),
+      path: s.path,
+    };
   }
   return buildResumeView({ operator, own, last, sessions, workstreams, today: localDate(now), limit: 5 });
 }
@@ -207,7 +233,14 @@ export async function runSessionHook(run: SessionHookRun): Promise<SessionHookOu
   try {
     // `/clear` ends one session and starts another in the same breath: the new one names the old.
     const replaces = input.source === 'clear' ? takeClearedSession(root, sessionId, now.getTime()) : null;
-    recordSessionStart(root, sessionId, { at: nowIso, mark: 'start', source: input.source, transcript: input.transcript, cwd: input.cwd ?? root, ...(replaces ? { replaces } : {}) });
+    recordSessionStart(root, sessionId, {
+      at: nowIso,
+      mark: 'start',
+      source: input.source,
+      transcript: input.transcript,
+      cwd: input.cwd ?? root,
+      ...(replaces ? { replaces } : {}),
+    });
   } catch (error) {
     log(`SessionStart: could not record the session start (${reasonOf(error)}).`);
   }

@@ -120,7 +120,9 @@ export async function listDeadClaims(root: string, config: CanonConfig, env: Nod
   const untracked = await execGit(['ls-files', '--others', '-z', '--', `${folderRel === '' ? '.' : folderRel}/`], { cwd: root, env });
   if (untracked.code === 0) {
     const prefix = folderRel === '' ? '' : `${folderRel}/`;
-    const names = splitNul(untracked.stdout).filter((rel) => rel.startsWith(prefix)).map((rel) => rel.slice(prefix.length));
+    const names = splitNul(untracked.stdout)
+      .filter((rel) => rel.startsWith(prefix))
+      .map((rel) => rel.slice(prefix.length));
     return listClaimStubs(root, config, names).filter((s) => s.state === 'dead');
   }
   const dead = listClaimStubs(root, config).filter((s) => s.state === 'dead');

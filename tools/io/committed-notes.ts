@@ -41,7 +41,11 @@ export const UNSENT = {
  *     100644 blob 3b18e512dba79e4c8300dd08aeb37f8e728b8dad\tdocs/sessions/RT-260511-01.md\0
  *     120000 blob 1f2a…\tdocs/sessions/LINK.md\0
  */
-export async function readCommittedNotes(root: string, config: CanonConfig, kinds: readonly NoteKind[]): Promise<{ notes: CommittedNote[]; unsent: UnsentNote[] }> {
+export async function readCommittedNotes(
+  root: string,
+  config: CanonConfig,
+  kinds: readonly NoteKind[],
+): Promise<{ notes: CommittedNote[]; unsent: UnsentNote[] }> {
   const folders = [...new Set(kinds.map((k) => trimSlashes(config.folders[k])))];
   const listing = await execGit(['ls-tree', '-r', '-z', '--full-tree', 'HEAD', '--', ...folders], { cwd: root });
   const entries: { ref: NoteRef; oid: string; mode: string }[] = [];
@@ -61,7 +65,10 @@ export async function readCommittedNotes(root: string, config: CanonConfig, kind
     if (e.mode === '120000') unsent.push({ ref: e.ref, reason: UNSENT.symlink });
     return e.mode === '100644' || e.mode === '100755';
   });
-  const blobs = await readBlobs(root, regular.map((e) => e.oid));
+  const blobs = await readBlobs(
+    root,
+    regular.map((e) => e.oid),
+  );
   const notes: CommittedNote[] = regular.map((e) => {
     const bytes = blobs.get(e.oid) ?? Buffer.alloc(0);
     return { ...e, head: loadNoteBytes(e.ref, bytes, config), working: readWorking(root, e.ref, config) };
@@ -93,7 +100,10 @@ export async function readSyncedVersions(root: string, wanted: readonly { file: 
   for (const { file, hash } of wanted) {
     const log = await execGit(['log', `-n${depth}`, '--format=%H', 'HEAD', '--', file], { cwd: root });
     if (log.code !== 0) continue;
-    const specs = log.stdout.split('\n').filter(Boolean).map((sha) => `${sha}:${file}`);
+    const specs = log.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((sha) => `${sha}:${file}`);
     const blobs = await readBlobs(root, specs);
     for (const spec of specs) {
       const bytes = blobs.get(spec);

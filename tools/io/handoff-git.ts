@@ -39,8 +39,7 @@ const MID_MARKERS: Array<[string, MidOperation]> = [
 ];
 
 function runner(root: string, env: NodeJS.ProcessEnv) {
-  return (args: readonly string[], input?: string): Promise<GitResult> =>
-    execGit(args, input === undefined ? { cwd: root, env } : { cwd: root, env, input });
+  return (args: readonly string[], input?: string): Promise<GitResult> => execGit(args, input === undefined ? { cwd: root, env } : { cwd: root, env, input });
 }
 
 /** What a handoff must know before it claims anything: where HEAD is, whether git can commit, the upstream. */
@@ -95,17 +94,10 @@ export async function readGitStats(
   root: string,
   options: { since: string; authors: ReadonlySet<string> | null; folders: Record<NoteKind, string>; env: NodeJS.ProcessEnv },
 ): Promise<GitStats> {
-  const result = await runner(root, options.env)([
-    '-c',
-    'core.quotepath=off',
-    'log',
-    `--since=${options.since}`,
-    '--no-merges',
-    '--no-renames',
-    '--numstat',
-    '-z',
-    `--format=${GIT_LOG_FORMAT}`,
-  ]);
+  const result = await runner(
+    root,
+    options.env,
+  )(['-c', 'core.quotepath=off', 'log', `--since=${options.since}`, '--no-merges', '--no-renames', '--numstat', '-z', `--format=${GIT_LOG_FORMAT}`]);
   // An unborn branch has no log: no commits yet is the honest answer.
   if (result.code !== 0) return NO_GIT_STATS;
   return parseGitLog(result.stdout, { authors: options.authors, folders: options.folders });
@@ -122,7 +114,19 @@ export async function readCommitStats(
 ): Promise<GitStats> {
   if (shas.length === 0) return { ...NO_GIT_STATS, touched: { workstreams: [], plans: [], adrs: [] }, list: [] };
   const result = await runner(root, options.env)(
-    ['-c', 'core.quotepath=off', 'log', '--no-walk=unsorted', '--ignore-missing', '--stdin', '--no-merges', '--no-renames', '--numstat', '-z', `--format=${GIT_LOG_FORMAT}`],
+    [
+      '-c',
+      'core.quotepath=off',
+      'log',
+      '--no-walk=unsorted',
+      '--ignore-missing',
+      '--stdin',
+      '--no-merges',
+      '--no-renames',
+      '--numstat',
+      '-z',
+      `--format=${GIT_LOG_FORMAT}`,
+    ],
     // Newest first, as `git log` lists a session's commits everywhere else.
     `${[...shas].reverse().join('\n')}\n`,
   );
@@ -253,7 +257,12 @@ export async function commitHandoff(
     if (reset.code !== 0) return { ok: false, reason: 'git', detail: tail(reset.stderr) };
   }
   // `read-tree` drops the skip-worktree bits of a sparse checkout: note them to set them again.
-  const sparse = saved === null ? [] : splitNul((await git(['ls-files', '-t', '-z'])).stdout).filter((l) => l.startsWith('S ')).map((l) => l.slice(2));
+  const sparse =
+    saved === null
+      ? []
+      : splitNul((await git(['ls-files', '-t', '-z'])).stdout)
+          .filter((l) => l.startsWith('S '))
+          .map((l) => l.slice(2));
   const restore = async () => {
     if (saved === null) return;
     await git(['read-tree', saved]);

@@ -109,7 +109,15 @@ export async function askHandoffContent(options: AskContentOptions): Promise<Han
   let resumePrompt = d.resumePrompt;
   let confidence: Confidence | undefined = d.confidence ?? undefined;
   if (resumePrompt === undefined) {
-    const draft = draftResumePrompt({ title, summary, workstream: workstream ?? null, sections: { summary: '', shipped: '', decisions: '', openQuestions: '', nextSteps: '', extra: '', ...sections } }, options.filesTouched);
+    const draft = draftResumePrompt(
+      {
+        title,
+        summary,
+        workstream: workstream ?? null,
+        sections: { summary: '', shipped: '', decisions: '', openQuestions: '', nextSteps: '', extra: '', ...sections },
+      },
+      options.filesTouched,
+    );
     options.show(`${m.prompt.resumeDraft(countWords(draft))}\n\n${draft}\n`);
     const choice = await select(
       {

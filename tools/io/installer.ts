@@ -89,7 +89,6 @@ const OBSIDIAN_TEMPLATES = 'docs/templates';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
-
 // The slash commands call these (`npm run handoff`, `npm run resume`, `npm run canon -- session commits`).
 const SCRIPTS = { handoff: 'canon handoff', resume: 'canon resume', canon: 'canon' };
 const SYNC_SCRIPT = { sync: 'canon sync' };
@@ -126,13 +125,20 @@ async function detectHooks(root: string, layout: CloneLayout): Promise<{ system:
   if (hooksPath) {
     const abs = path.resolve(root, hooksPath);
     const rel = path.relative(root, abs);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new UsageError(`core.hooksPath is ${hooksPath}, outside this repository: canon cannot add its hooks to files git does not carry to other clones.`, 'Point core.hooksPath at a folder in the repository (or remove it), then run canon init again. No files were changed.');
+    if (rel.startsWith('..') || path.isAbsolute(rel))
+      throw new UsageError(
+        `core.hooksPath is ${hooksPath}, outside this repository: canon cannot add its hooks to files git does not carry to other clones.`,
+        'Point core.hooksPath at a folder in the repository (or remove it), then run canon init again. No files were changed.',
+      );
     return { system: 'hooks-path', dir: rel.split(path.sep).join('/'), hooksPath };
   }
   const own = path.join(layout.commonDir, 'hooks');
   const live = existsSync(own) ? readdirSync(own).filter((n) => (CANON_HOOKS as readonly string[]).includes(n)) : [];
   if (live.length > 0) {
-    throw new UsageError(`this clone runs its own hooks from ${path.join(own, live[0]!)}, which git does not share with other clones or with canon.`, 'Move them into husky (.husky/) or a tracked core.hooksPath folder, then run canon init again. No files were changed.');
+    throw new UsageError(
+      `this clone runs its own hooks from ${path.join(own, live[0]!)}, which git does not share with other clones or with canon.`,
+      'Move them into husky (.husky/) or a tracked core.hooksPath folder, then run canon init again. No files were changed.',
+    );
   }
   return { system: 'new-husky', dir: '.husky', hooksPath: null };
 }
@@ -145,7 +151,8 @@ async function detectHooks(root: string, layout: CloneLayout): Promise<{ system:
 async function detectNonJsHooks(root: string): Promise<{ system: HookSystem; dir: string; hooksPath: string | null }> {
   const hooksPath = (await (await porcelain(root)).getConfig('core.hooksPath', 'local')).value;
   const other = findLefthookConfig(root) ?? findSimpleGitHooksConfig(root) ?? (existsSync(path.join(root, '.husky')) ? '.husky' : null);
-  if (other !== null || hooksPath) throw new UsageError(installMessages.init.nonJsOtherHooks(other ?? `core.hooksPath (${hooksPath})`), installMessages.init.nonJsOtherHooksHint);
+  if (other !== null || hooksPath)
+    throw new UsageError(installMessages.init.nonJsOtherHooks(other ?? `core.hooksPath (${hooksPath})`), installMessages.init.nonJsOtherHooksHint);
   return { system: 'pre-commit', dir: PRE_COMMIT_CONFIG, hooksPath };
 }
 
@@ -172,7 +179,11 @@ export function findSimpleGitHooksConfig(root: string): string | null {
  * copies the commands into the scripts). The command to run by hand when the manager is not found.
  */
 export async function runHookManager(root: string, system: HookSystem): Promise<string | null> {
-  const commands: Partial<Record<HookSystem, [string, string[]]>> = { lefthook: ['lefthook', ['install']], 'simple-git-hooks': ['simple-git-hooks', []], 'pre-commit': ['pre-commit', ['install']] };
+  const commands: Partial<Record<HookSystem, [string, string[]]>> = {
+    lefthook: ['lefthook', ['install']],
+    'simple-git-hooks': ['simple-git-hooks', []],
+    'pre-commit': ['pre-commit', ['install']],
+  };
   const command = commands[system];
   if (!command) return null;
   const [bin, args] = command;
@@ -206,7 +217,10 @@ function planFolders(root: string): Partial<Record<NoteKind, string>> {
 }
 
 /** Everything init would create or change, read from the repository as it is now. */
-export async function planInit(cwd: string, options: { notionWorkflow?: boolean; obsidian?: boolean; ci?: boolean; dependency?: string } = {}): Promise<InstallPlan> {
+export async function planInit(
+  cwd: string,
+  options: { notionWorkflow?: boolean; obsidian?: boolean; ci?: boolean; dependency?: string } = {},
+): Promise<InstallPlan> {
   const layout = await readCloneLayout(cwd);
   const root = layout.top;
   const pkgRoot = packageRoot();
@@ -221,7 +235,8 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   /** A whole file of canon's: never over a different file canon did not write. */
   const place = (rel: string, text: string, why: string) => {
     const before = readTextOrNull(path.join(root, rel));
-    if (before !== null && before !== text && !isOurs(record, rel, before)) warnings.push(`${rel} exists and is not canon's: kept as it is (canon's version was not installed)`);
+    if (before !== null && before !== text && !isOurs(record, rel, before))
+      warnings.push(`${rel} exists and is not canon's: kept as it is (canon's version was not installed)`);
     else add(rel, text, 'whole', why);
   };
 
@@ -236,11 +251,25 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   const managed = hooks.system === 'lefthook' || hooks.system === 'simple-git-hooks' || hooks.system === 'pre-commit';
   const node = pm === 'none' ? { dependency: options.dependency ?? `canon-notes@${packageVersion()}` } : null;
   if (hooks.system === 'pre-commit') {
-    const why = node ? `canon's hooks as a node hook the framework installs (${node.dependency}); \`pre-commit install\` lays them in every clone` : "canon's pre-commit, post-commit and pre-push hooks as a local repo (`pre-commit install` keeps them)";
+    const why = node
+      ? `canon's hooks as a node hook the framework installs (${node.dependency}); \`pre-commit install\` lays them in every clone`
+      : "canon's pre-commit, post-commit and pre-push hooks as a local repo (`pre-commit install` keeps them)";
     add(hooks.dir, mergePreCommitConfig(readTextOrNull(path.join(root, hooks.dir)) ?? '', node), 'pre-commit', why);
   }
-  if (hooks.system === 'lefthook') add(hooks.dir, mergeLefthookConfig(readTextOrNull(path.join(root, hooks.dir)) ?? ''), 'lefthook', "canon's pre-commit, post-commit and pre-push commands (`lefthook install` keeps them)");
-  if (hooks.system === 'simple-git-hooks' && hooks.dir !== 'package.json') add(hooks.dir, mergeSimpleGitHooks(readTextOrNull(path.join(root, hooks.dir)) ?? '{}', false), 'simple-git-hooks', "canon's pre-commit, post-commit and pre-push blocks (simple-git-hooks keeps them)");
+  if (hooks.system === 'lefthook')
+    add(
+      hooks.dir,
+      mergeLefthookConfig(readTextOrNull(path.join(root, hooks.dir)) ?? ''),
+      'lefthook',
+      "canon's pre-commit, post-commit and pre-push commands (`lefthook install` keeps them)",
+    );
+  if (hooks.system === 'simple-git-hooks' && hooks.dir !== 'package.json')
+    add(
+      hooks.dir,
+      mergeSimpleGitHooks(readTextOrNull(path.join(root, hooks.dir)) ?? '{}', false),
+      'simple-git-hooks',
+      "canon's pre-commit, post-commit and pre-push blocks (simple-git-hooks keeps them)",
+    );
   for (const hook of managed ? [] : CANON_HOOKS) {
     const rel = `${hooks.dir}/${hook}`;
     const before = readTextOrNull(path.join(root, rel));
@@ -255,10 +284,21 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
     const setup = setupScript(readPackageManager(root));
     const scripts = mergePackageScripts(pkgText, wanted, setup);
     // A postinstall runs wherever the package is installed from a registry, not only in its clones (husky's pinst note).
-    if (setup === 'postinstall' && pkg.private !== true) warnings.push('package.json is not "private": its postinstall (`canon setup`) would also run in projects that install this package from a registry; mark it private, or keep postinstall out of the published package (pinst)');
-    for (const name of scripts.conflicts) warnings.push(`package.json already has a "${name}" script; canon's /${name} commands call \`npm run ${name}\` and expect \`${wanted[name as keyof typeof wanted]}\``);
+    if (setup === 'postinstall' && pkg.private !== true)
+      warnings.push(
+        'package.json is not "private": its postinstall (`canon setup`) would also run in projects that install this package from a registry; mark it private, or keep postinstall out of the published package (pinst)',
+      );
+    for (const name of scripts.conflicts)
+      warnings.push(
+        `package.json already has a "${name}" script; canon's /${name} commands call \`npm run ${name}\` and expect \`${wanted[name as keyof typeof wanted]}\``,
+      );
     const sghInPackage = hooks.system === 'simple-git-hooks' && hooks.dir === 'package.json';
-    add('package.json', sghInPackage ? mergeSimpleGitHooks(scripts.text, true) : scripts.text, 'package', `${setup} runs \`canon setup\`; handoff, resume and canon scripts (the slash commands call them)${sghInPackage ? "; canon's blocks in the simple-git-hooks config" : ''}`);
+    add(
+      'package.json',
+      sghInPackage ? mergeSimpleGitHooks(scripts.text, true) : scripts.text,
+      'package',
+      `${setup} runs \`canon setup\`; handoff, resume and canon scripts (the slash commands call them)${sghInPackage ? "; canon's blocks in the simple-git-hooks config" : ''}`,
+    );
   }
 
   const folders = planFolders(root);
@@ -271,15 +311,35 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   const ownsChangelog = changelog === null || isCanonChangelog(changelog);
   add(
     '.gitattributes',
-    mergeLineBlock(readTextOrNull(path.join(root, '.gitattributes')), renderLineBlock(['INDEX.md merge=canon-index', `${shard}*.md merge=canon-index`, ...(ownsChangelog ? [`/${changelogFile} merge=canon-index`] : []), `${config.workstream}/*.md merge=canon-index`])),
+    mergeLineBlock(
+      readTextOrNull(path.join(root, '.gitattributes')),
+      renderLineBlock([
+        'INDEX.md merge=canon-index',
+        `${shard}*.md merge=canon-index`,
+        ...(ownsChangelog ? [`/${changelogFile} merge=canon-index`] : []),
+        `${config.workstream}/*.md merge=canon-index`,
+      ]),
+    ),
     'block',
     `INDEX files merge row by row, ${ownsChangelog ? 'the session changelog entry by entry, ' : ''}workstreams' Session Log lines as a set (canon's merge driver)`,
   );
-  if (!ownsChangelog) warnings.push(`${changelogFile} is the team's own (no ${CHANGELOG_ANCHOR} line): canon leaves it to git's merge and does not write session entries into it`);
+  if (!ownsChangelog)
+    warnings.push(
+      `${changelogFile} is the team's own (no ${CHANGELOG_ANCHOR} line): canon leaves it to git's merge and does not write session entries into it`,
+    );
   const ignoreNodeModules = pm !== 'none' && (await needsNodeModulesIgnored(root));
   add(
     '.gitignore',
-    mergeLineBlock(readTextOrNull(path.join(root, '.gitignore')), renderLineBlock(['.claude/state/', '.canon/', '/site/', ...(ignoreNodeModules ? ['node_modules/'] : []), ...(options.obsidian ? OBSIDIAN_GITIGNORE : [])])),
+    mergeLineBlock(
+      readTextOrNull(path.join(root, '.gitignore')),
+      renderLineBlock([
+        '.claude/state/',
+        '.canon/',
+        '/site/',
+        ...(ignoreNodeModules ? ['node_modules/'] : []),
+        ...(options.obsidian ? OBSIDIAN_GITIGNORE : []),
+      ]),
+    ),
     'block',
     `canon's local state, /handoff drafts and the site of canon render stay out of git${ignoreNodeModules ? ', and node_modules' : ''}${options.obsidian ? ", and Obsidian's per-user files" : ''}`,
   );
@@ -289,7 +349,20 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
     const owned = [...templates, '.claude/operators.yaml'];
     add(
       '.prettierignore',
-      mergeLineBlock(readTextOrNull(path.join(root, '.prettierignore')), renderLineBlock(['**/INDEX.md', shard, '.claude/skills/handoff-*/', '.claude/skills/resume-*/', '.claude/canon-install.json', 'docs/sync/', '.canon/', ...owned.map((f) => `/${f}`), ...(options.obsidian ? [`${OBSIDIAN_TEMPLATES}/`] : [])])),
+      mergeLineBlock(
+        readTextOrNull(path.join(root, '.prettierignore')),
+        renderLineBlock([
+          '**/INDEX.md',
+          shard,
+          '.claude/skills/handoff-*/',
+          '.claude/skills/resume-*/',
+          '.claude/canon-install.json',
+          'docs/sync/',
+          '.canon/',
+          ...owned.map((f) => `/${f}`),
+          ...(options.obsidian ? [`${OBSIDIAN_TEMPLATES}/`] : []),
+        ]),
+      ),
       'block',
       "generated files and canon's templates, skills and operators file are not reformatted by prettier",
     );
@@ -298,7 +371,12 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
   // Claude Code: canon's plugin (its skills and hooks), enabled for the team; what earlier versions
   // copied into .claude/ goes where canon wrote it (ADR-0028).
   const settingsRel = '.claude/settings.json';
-  add(settingsRel, planPluginSettings(readTextOrNull(path.join(root, settingsRel)), pm === 'none' || usesPnp(root) ? NON_JS_MARKETPLACE_PATH : undefined), 'settings', `canon's Claude Code plugin (/canon:handoff, /canon:resume, its hooks) for everyone who opens the repository: extraKnownMarketplaces and enabledPlugins (the team's settings are kept)`);
+  add(
+    settingsRel,
+    planPluginSettings(readTextOrNull(path.join(root, settingsRel)), pm === 'none' || usesPnp(root) ? NON_JS_MARKETPLACE_PATH : undefined),
+    'settings',
+    `canon's Claude Code plugin (/canon:handoff, /canon:resume, its hooks) for everyone who opens the repository: extraKnownMarketplaces and enabledPlugins (the team's settings are kept)`,
+  );
   const removals = planPluginMigration(root, pkgRoot, record?.files ?? {});
 
   if (!existsSync(path.join(root, '.claude/operators.yaml'))) {
@@ -311,7 +389,8 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
       const name = (await git.getConfig('user.name')).value;
       if (email) authors = [{ name: name ?? email, email, commits: 1 }];
     }
-    if (authors.length > 0) add('.claude/operators.yaml', renderOperatorsYaml(authors), 'whole', 'operators seeded from git shortlog (check slugs and initials)');
+    if (authors.length > 0)
+      add('.claude/operators.yaml', renderOperatorsYaml(authors), 'whole', 'operators seeded from git shortlog (check slugs and initials)');
     else warnings.push("no commits and no git user: write .claude/operators.yaml by hand (see docs/guides/operators.md in canon's repository)");
   }
   for (const kind of NOTE_KINDS) {
@@ -322,16 +401,25 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
     const current = readTextOrNull(path.join(root, 'canon.config.json'));
     const parsed = current ? (JSON.parse(current) as { folders?: Record<string, string> }) : {};
     const next = { ...parsed, folders: { ...folders, ...parsed.folders } };
-    add('canon.config.json', `${JSON.stringify(next, null, 2)}\n`, current ? 'package' : 'whole', `folders of another kind of file are left alone: ${Object.entries(folders).map(([k, f]) => `${k} notes go to ${f}`).join(', ')}`);
+    add(
+      'canon.config.json',
+      `${JSON.stringify(next, null, 2)}\n`,
+      current ? 'package' : 'whole',
+      `folders of another kind of file are left alone: ${Object.entries(folders)
+        .map(([k, f]) => `${k} notes go to ${f}`)
+        .join(', ')}`,
+    );
   }
   if (options.obsidian) {
-    for (const [rel, text] of Object.entries(renderObsidianBaseline({ folders: config, templates: OBSIDIAN_TEMPLATES }))) place(rel, text, 'Obsidian vault: markdown links with relative paths, updated on rename; non-note folders excluded');
+    for (const [rel, text] of Object.entries(renderObsidianBaseline({ folders: config, templates: OBSIDIAN_TEMPLATES })))
+      place(rel, text, 'Obsidian vault: markdown links with relative paths, updated on rename; non-note folders excluded');
     for (const kind of NOTE_KINDS) {
       const template = path.join(pkgRoot, 'templates', `${kind}.md`);
       if (existsSync(template)) copy(`${OBSIDIAN_TEMPLATES}/${kind}.md`, template, `Obsidian template for ${kind} notes`);
     }
   }
-  if (options.notionWorkflow) copy('.github/workflows/notion-sync.yml', path.join(pkgRoot, '.github/workflows/notion-sync.yml'), 'scheduled Notion sync (GitHub Actions)');
+  if (options.notionWorkflow)
+    copy('.github/workflows/notion-sync.yml', path.join(pkgRoot, '.github/workflows/notion-sync.yml'), 'scheduled Notion sync (GitHub Actions)');
   if (options.ci) place(CI_WORKFLOW, renderCiWorkflow(), '`canon verify` on pull requests and pushes (GitHub Actions)');
 
   const gitConfig = [
@@ -340,9 +428,10 @@ export async function planInit(cwd: string, options: { notionWorkflow?: boolean;
     `${path.join(layout.commonDir, 'canon/run')} (the runner every hook calls)`,
   ];
   if (hooks.system === 'hooks-path') gitConfig.shift();
-  if (hooks.system === 'lefthook') gitConfig.splice(0, 1, 'lefthook install (lays the hooks that run canon\'s commands)');
-  if (hooks.system === 'simple-git-hooks') gitConfig.splice(0, 1, 'simple-git-hooks (lays the hooks from its config, canon\'s blocks included)');
-  if (hooks.system === 'pre-commit') gitConfig.splice(0, 1, `${pm === 'none' ? installCommand('none') : 'pre-commit install'} (lays the hooks from .pre-commit-config.yaml, canon's included)`);
+  if (hooks.system === 'lefthook') gitConfig.splice(0, 1, "lefthook install (lays the hooks that run canon's commands)");
+  if (hooks.system === 'simple-git-hooks') gitConfig.splice(0, 1, "simple-git-hooks (lays the hooks from its config, canon's blocks included)");
+  if (hooks.system === 'pre-commit')
+    gitConfig.splice(0, 1, `${pm === 'none' ? installCommand('none') : 'pre-commit install'} (lays the hooks from .pre-commit-config.yaml, canon's included)`);
   if (pm === 'none') gitConfig.push(`${PACKAGE_LINK} → the canon the framework installed (Claude Code's plugin and skills run it; git-ignored)`);
   return { root, layout, hookSystem: hooks.system, hookDir: hooks.dir, files, gitConfig, warnings, folders, removals, nonJs: pm === 'none' };
 }
@@ -380,7 +469,9 @@ export async function applyInit(plan: InstallPlan, hooksPathBefore: string | nul
       ...(previous?.original !== undefined ? { original: previous.original } : step.before !== null && !previous ? { original: step.before } : {}),
       written: sha(step.after),
       strip: step.strip,
-      ...(previous?.newline ?? (step.strip === 'block' && step.before !== null && step.before !== '' && removeLineBlock(step.after) !== step.before) ? { newline: true } : {}),
+      ...((previous?.newline ?? (step.strip === 'block' && step.before !== null && step.before !== '' && removeLineBlock(step.after) !== step.before))
+        ? { newline: true }
+        : {}),
     };
     written.push(step.path);
   }
@@ -410,21 +501,26 @@ export function planUninstall(root: string): { steps: UninstallStep[]; record: I
     const untouched = sha(current) === entry.written;
     if (untouched) {
       // A settings.json from before init may hold an earlier canon's hook entries (ADR-0028): not given back.
-      const original = entry.strip === 'settings' && entry.original ? removePluginSettings(removeSettings(entry.original, LEGACY_HOOK_BUNDLES)) : (entry.original ?? '');
+      const original =
+        entry.strip === 'settings' && entry.original ? removePluginSettings(removeSettings(entry.original, LEGACY_HOOK_BUNDLES)) : (entry.original ?? '');
       steps.push(entry.created ? { path: rel, action: 'delete', after: null } : { path: rel, action: 'restore', after: original });
       continue;
     }
     const bundles = readdirSync(path.join(packageRoot(), '.claude/hooks')).filter((n) => n.endsWith('.mjs'));
     const stripped =
-      entry.strip === 'block' ? removeLineBlock(current, entry.newline) : entry.strip === 'settings' ? removePluginSettings(removeSettings(current, bundles)) : entry.strip === 'package'
-          ? removeSimpleGitHooks(removePackageScripts(current, { ...SCRIPTS, ...SYNC_SCRIPT }), true)
-          : entry.strip === 'lefthook'
-            ? removeLefthookConfig(current)
-            : entry.strip === 'simple-git-hooks'
-              ? removeSimpleGitHooks(current, false)
-              : entry.strip === 'pre-commit'
-                ? removePreCommitConfig(current)
-                : null;
+      entry.strip === 'block'
+        ? removeLineBlock(current, entry.newline)
+        : entry.strip === 'settings'
+          ? removePluginSettings(removeSettings(current, bundles))
+          : entry.strip === 'package'
+            ? removeSimpleGitHooks(removePackageScripts(current, { ...SCRIPTS, ...SYNC_SCRIPT }), true)
+            : entry.strip === 'lefthook'
+              ? removeLefthookConfig(current)
+              : entry.strip === 'simple-git-hooks'
+                ? removeSimpleGitHooks(current, false)
+                : entry.strip === 'pre-commit'
+                  ? removePreCommitConfig(current)
+                  : null;
     if (stripped === null) steps.push({ path: rel, action: 'keep', after: current });
     else if (entry.created && stripped.trim() === '') steps.push({ path: rel, action: 'delete', after: null });
     else steps.push({ path: rel, action: 'strip', after: stripped });
@@ -446,7 +542,8 @@ export async function applyUninstall(root: string, layout: CloneLayout, plan: Re
   }
   const skills = path.join(root, SKILLS_DIR);
   for (const name of existsSync(skills) ? readdirSync(skills) : []) {
-    if ((readTextOrNull(path.join(skills, name, 'SKILL.md')) ?? '').includes(WRAPPER_MARKER)) applyPluginMigration(root, [{ path: `${SKILLS_DIR}/${name}/SKILL.md`, why: '' }]);
+    if ((readTextOrNull(path.join(skills, name, 'SKILL.md')) ?? '').includes(WRAPPER_MARKER))
+      applyPluginMigration(root, [{ path: `${SKILLS_DIR}/${name}/SKILL.md`, why: '' }]);
   }
   const git = await porcelain(root, undefined, { wiring: true });
   await git.raw(['config', '--remove-section', 'merge.canon-index']).catch(() => undefined);

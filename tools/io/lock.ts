@@ -10,7 +10,20 @@
 // folder. Each call site names what it guards (telemetry fold, handoff, backfill, sync) and its lease.
 //
 // It imports only Node built-ins: the telemetry hook bundle uses it and must stay fast and dependency-free.
-import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 

@@ -15,17 +15,20 @@ export async function readNoteOrigins(root: string, folders: readonly string[], 
   const origins = new Map<string, NoteOrigin>();
   const head = await gitOutput(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: root, env }).catch(() => '');
   if (head.trim() === '') return origins;
-  const out = await gitOutput(
-    ['log', '--reverse', '-M', '--diff-filter=AR', '--name-status', '-z', '--format=%x01%ae%x09%as', '--', ...folders],
-    { cwd: root, env },
-  );
+  const out = await gitOutput(['log', '--reverse', '-M', '--diff-filter=AR', '--name-status', '-z', '--format=%x01%ae%x09%as', '--', ...folders], {
+    cwd: root,
+    env,
+  });
   for (const record of out.split('\x01')) {
     if (record === '') continue;
     const end = record.indexOf('\0');
     const [email = '', date = ''] = record.slice(0, end).split('\t');
     const commit: NoteOrigin = { email, date };
-    const fields = record.slice(end + 1).replace(/^\n/, '').split('\0');
-    for (let i = 0; i < fields.length; ) {
+    const fields = record
+      .slice(end + 1)
+      .replace(/^\n/, '')
+      .split('\0');
+    for (let i = 0; i < fields.length;) {
       const status = fields[i] ?? '';
       if (status.startsWith('R')) {
         const from = fields[i + 1]!;

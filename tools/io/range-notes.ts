@@ -34,7 +34,19 @@ export async function listRangeNoteBlobs(
 ): Promise<{ commits: number; blobs: RangeBlob[]; indexes: RangeBlob[] }> {
   const folders = [...new Set(NOTE_KINDS.map((k) => trimSlashes(config.folders[k])))];
   const r = await execGit(
-    ['log', '--reverse', '--format=%x01%H%x00%s', '--raw', '-z', '--no-renames', '--no-abbrev', '--diff-merges=combined', ...revs, '--', ...folders.map((f) => `${f}/`)],
+    [
+      'log',
+      '--reverse',
+      '--format=%x01%H%x00%s',
+      '--raw',
+      '-z',
+      '--no-renames',
+      '--no-abbrev',
+      '--diff-merges=combined',
+      ...revs,
+      '--',
+      ...folders.map((f) => `${f}/`),
+    ],
     { cwd: root, env },
   );
   if (r.code !== 0) throw new Error(`git log ${revs.join(' ')} failed: ${r.stderr.trim()}`);

@@ -55,4 +55,3 @@ export function openRepo(cwd: string): Repo {
   const root = findRepoRoot(cwd);
   return { root, config: readConfig(root) };
 }
-

@@ -53,7 +53,9 @@ function listResumeFiles(root: string, config: CanonConfig): StoreFile[] {
     let names: string[];
     try {
       // A directory named like a note (`x.md/`) is not one: reading it would crash resume.
-      names = readdirSync(path.join(root, folder), { withFileTypes: true }).filter((d) => !d.isDirectory()).map((d) => d.name);
+      names = readdirSync(path.join(root, folder), { withFileTypes: true })
+        .filter((d) => !d.isDirectory())
+        .map((d) => d.name);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') continue;
@@ -87,7 +89,7 @@ async function readBlobIds(root: string, folders: string[]): Promise<Map<string,
   if (listed.code !== 0 || status.code !== 0) return blobs;
   // Scanned in place rather than split twice: 10,000 records make the difference measurable.
   const out = listed.stdout;
-  for (let start = 0; start < out.length; ) {
+  for (let start = 0; start < out.length;) {
     const end = out.indexOf('\0', start);
     const stop = end === -1 ? out.length : end;
     const tab = out.indexOf('\t', start);

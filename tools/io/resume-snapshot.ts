@@ -99,7 +99,8 @@ export function readFoldersUnchecked(root: string): CanonConfig {
   } catch {
     // the defaults
   }
-  const pick = (kind: 'session' | 'workstream') => (typeof folders[kind] === 'string' && folders[kind] !== '' ? (folders[kind] as string) : DEFAULT_CONFIG.folders[kind]);
+  const pick = (kind: 'session' | 'workstream') =>
+    typeof folders[kind] === 'string' && folders[kind] !== '' ? (folders[kind] as string) : DEFAULT_CONFIG.folders[kind];
   return { ...DEFAULT_CONFIG, folders: { ...DEFAULT_CONFIG.folders, session: pick('session'), workstream: pick('workstream') } };
 }
 
@@ -115,7 +116,12 @@ export function prestartSnapshotCheck(root: string): void {
   prestarted.set(`${root}\n${foldersOf(config).join('\n')}`, started);
 }
 
-async function fingerprint(inputs: SnapshotInputs, untracked: readonly string[], nowMs: number, started?: Promise<GitResult>): Promise<{ key: string; young: boolean } | null> {
+async function fingerprint(
+  inputs: SnapshotInputs,
+  untracked: readonly string[],
+  nowMs: number,
+  started?: Promise<GitResult>,
+): Promise<{ key: string; young: boolean } | null> {
   return keyOf(inputs, untracked, nowMs, await (started ?? startSnapshotCheck(inputs.root, inputs.config)));
 }
 
@@ -142,7 +148,11 @@ function keyOf(inputs: SnapshotInputs, untracked: readonly string[], nowMs: numb
 }
 
 /** The dashboard of the last full run, when nothing it was computed from has changed since. */
-export async function readResumeSnapshot(inputs: SnapshotInputs, nowMs: number, started?: Promise<GitResult>): Promise<{ view: ResumeView; problems: NoteProblem[] } | null> {
+export async function readResumeSnapshot(
+  inputs: SnapshotInputs,
+  nowMs: number,
+  started?: Promise<GitResult>,
+): Promise<{ view: ResumeView; problems: NoteProblem[] } | null> {
   let snapshot: Snapshot;
   try {
     snapshot = JSON.parse(readFileSync(path.join(inputs.root, RESUME_SNAPSHOT_FILE), 'utf8')) as Snapshot;
@@ -155,7 +165,13 @@ export async function readResumeSnapshot(inputs: SnapshotInputs, nowMs: number, 
 }
 
 /** Keep this run's dashboard for the next one (never when a part is too young to trust). */
-export async function writeResumeSnapshot(inputs: SnapshotInputs, untracked: readonly string[], view: ResumeView, problems: NoteProblem[], nowMs: number): Promise<void> {
+export async function writeResumeSnapshot(
+  inputs: SnapshotInputs,
+  untracked: readonly string[],
+  view: ResumeView,
+  problems: NoteProblem[],
+  nowMs: number,
+): Promise<void> {
   const now = await fingerprint(inputs, untracked, nowMs);
   if (now === null || now.young) return;
   try {

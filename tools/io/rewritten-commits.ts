@@ -21,7 +21,10 @@ export async function readRewrittenCommits(root: string, command: string | undef
     return r.code === 0 ? r.stdout : null;
   };
   const log = (await git(['log', '-g', '-n', '1000', '--format=%H%x09%gs', 'HEAD'])) ?? '';
-  const entries = log.split('\n').filter(Boolean).map((line) => line.split('\t') as [string, string]);
+  const entries = log
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split('\t') as [string, string]);
   if (entries.length === 0) return [];
   if (command === 'amend') {
     if (!entries[0]![1].startsWith('commit (amend)') || entries.length < 2) return [];

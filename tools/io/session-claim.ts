@@ -57,7 +57,9 @@ export async function claimSessionId(root: string, config: CanonConfig, options:
   const warnings = isFileProviderPath(root) ? [sessionMessages.claim.fileProvider(root)] : [];
 
   const prefix = idPrefix(operator.initials, date);
-  const taken = new Set([...(await listUpstreamSessionIds(root, folderRel, env)), ...listLocalIds(folder, options.listed)].filter((id) => id.startsWith(prefix)));
+  const taken = new Set(
+    [...(await listUpstreamSessionIds(root, folderRel, env)), ...listLocalIds(folder, options.listed)].filter((id) => id.startsWith(prefix)),
+  );
   const stub = renderClaimStub(operator.slug, now, options.owned ? formatClaimOwner(process.pid, hostname()) : undefined);
 
   const fail = (error: unknown): never => {
@@ -149,9 +151,7 @@ export function releaseClaim(root: string, id: string, config?: CanonConfig): bo
 /** Session ids (file stems) present in the working tree's session folder. */
 function listLocalIds(folder: string, listed?: readonly string[]): string[] {
   try {
-    return (listed ?? readdirSync(folder))
-      .filter((name) => name.endsWith('.md'))
-      .map((name) => name.slice(0, -3));
+    return (listed ?? readdirSync(folder)).filter((name) => name.endsWith('.md')).map((name) => name.slice(0, -3));
   } catch {
     return [];
   }

@@ -199,7 +199,11 @@ export function listMissingFiles(site: SiteFolder, pages: Iterable<string>): Set
     let files = listings.get(dir);
     if (files === undefined) {
       try {
-        files = new Set(readdirSync(path.join(site.dir, ...dir.split('/')), { withFileTypes: true }).filter((d) => d.isFile()).map((d) => d.name));
+        files = new Set(
+          readdirSync(path.join(site.dir, ...dir.split('/')), { withFileTypes: true })
+            .filter((d) => d.isFile())
+            .map((d) => d.name),
+        );
       } catch {
         files = null;
       }

@@ -65,7 +65,6 @@ export async function stageFiles(root: string, files: readonly string[]): Promis
   await gitOutput(['add', '--', ...files], { cwd: root });
 }
 
-
 /** A staged entry with its mode and blob id (from `git diff --cached --raw`). */
 export interface StagedEntry extends StagedChange {
   mode: string;
@@ -196,7 +195,11 @@ export async function applyIndexFixups(root: string, env: NodeJS.ProcessEnv): Pr
   rmSync(file, { force: true });
   // The real index, not the temporary one a surrounding hook environment may name.
   const realEnv = { ...env, GIT_INDEX_FILE: undefined };
-  const current = await indexEntries(root, fixups.map((f) => f.path), realEnv);
+  const current = await indexEntries(
+    root,
+    fixups.map((f) => f.path),
+    realEnv,
+  );
   // Only where the real index still holds what git staged before the hook: a path the user staged
   // differently since (or had staged apart from this commit) is theirs and stays as it is.
   const lines = fixups
@@ -214,5 +217,9 @@ export async function applyIndexFixups(root: string, env: NodeJS.ProcessEnv): Pr
 export async function skipWorktreePaths(root: string, paths?: readonly string[]): Promise<Set<string>> {
   if (paths !== undefined && paths.length === 0) return new Set();
   const out = await gitOutput(['ls-files', '-t', '-z', '--', ...(paths ?? [])], { cwd: root });
-  return new Set(splitNul(out).filter((line) => line.startsWith('S ')).map((line) => line.slice(2)));
+  return new Set(
+    splitNul(out)
+      .filter((line) => line.startsWith('S '))
+      .map((line) => line.slice(2)),
+  );
 }

@@ -70,7 +70,11 @@ export function loadNoteBytes(ref: NoteRef, bytes: Buffer, config: CanonConfig):
     return { ref, text, note: parseNote(text) };
   } catch (error) {
     if (error instanceof NoteSyntaxError) {
-      return { ref, text, problem: { file: ref.rel, line: error.line, column: error.column, severity: 'error', pointer: '', message: error.message, rule: error.rule } };
+      return {
+        ref,
+        text,
+        problem: { file: ref.rel, line: error.line, column: error.column, severity: 'error', pointer: '', message: error.message, rule: error.rule },
+      };
     }
     throw error;
   }

@@ -30,7 +30,8 @@ export type MetadataCommit = { ok: true; sha: string } | { ok: false; reason: st
  * INDEX row) and docs/sync/LAST_SYNC.md.
  */
 export async function commitMetadata(root: string, writes: readonly MetadataWrite[], message: string): Promise<MetadataCommit> {
-  const git = (args: string[], env?: NodeJS.ProcessEnv, input?: string) => gitOutput(args, { cwd: root, ...(env ? { env } : {}), ...(input !== undefined ? { input } : {}) });
+  const git = (args: string[], env?: NodeJS.ProcessEnv, input?: string) =>
+    gitOutput(args, { cwd: root, ...(env ? { env } : {}), ...(input !== undefined ? { input } : {}) });
   const files = writes.map((w) => w.file);
   try {
     const head = (await git(['rev-parse', '--verify', 'HEAD'])).trim();
@@ -64,7 +65,10 @@ async function alignIndex(root: string, writes: readonly MetadataWrite[], before
   const staged = parseEntries(await git(['ls-files', '-s', '-z', '--', ...writes.map((w) => w.file)]), 'index');
   const lines: string[] = [];
   const differing = writes.filter((w) => staged.has(w.file) && staged.get(w.file)!.oid !== before.get(w.file)?.oid);
-  const blobs = await readBlobs(root, differing.map((w) => staged.get(w.file)!.oid));
+  const blobs = await readBlobs(
+    root,
+    differing.map((w) => staged.get(w.file)!.oid),
+  );
   for (const w of writes) {
     const entry = staged.get(w.file);
     const old = before.get(w.file);
@@ -106,4 +110,3 @@ function parseEntries(output: string, from: 'tree' | 'index'): Map<string, Entry
   }
   return entries;
 }
-

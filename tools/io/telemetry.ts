@@ -468,7 +468,11 @@ export function readHandoffLedger(root: string, sessionId: string): HandoffLedge
     if (!Array.isArray(raw.handoffs)) return [];
     return raw.handoffs.filter(
       (e): e is HandoffLedgerEntry =>
-        typeof e === 'object' && e !== null && typeof (e as HandoffLedgerEntry).id === 'string' && typeof (e as HandoffLedgerEntry).mcp === 'object' && (e as HandoffLedgerEntry).mcp !== null,
+        typeof e === 'object' &&
+        e !== null &&
+        typeof (e as HandoffLedgerEntry).id === 'string' &&
+        typeof (e as HandoffLedgerEntry).mcp === 'object' &&
+        (e as HandoffLedgerEntry).mcp !== null,
     );
   } catch {
     return [];

@@ -44,9 +44,7 @@ function subagentTranscripts(transcript: string): string[] {
   } catch {
     return [];
   }
-  return names
-    .map((n) => path.join(dir, n))
-    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs || (a < b ? -1 : 1));
+  return names.map((n) => path.join(dir, n)).sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs || (a < b ? -1 : 1));
 }
 
 export function transcriptArchiveDir(root: string, config: CanonConfig): string {

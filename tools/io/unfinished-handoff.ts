@@ -84,7 +84,9 @@ function listRecords(root: string): Array<{ file: string; record: PendingHandoff
   const dir = path.join(root, HANDOFF_RECORDS_DIR);
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
   } catch {
     return [];
   }

@@ -57,7 +57,9 @@ export function clearUnpushed(root: string, ids: readonly string[]): void {
 export function listUnpushedRecords(root: string): UnpushedRecord[] {
   let names: string[];
   try {
-    names = readdirSync(path.join(root, UNPUSHED_DIR)).filter((n) => n.endsWith('.json')).sort();
+    names = readdirSync(path.join(root, UNPUSHED_DIR))
+      .filter((n) => n.endsWith('.json'))
+      .sort();
   } catch {
     return [];
   }

@@ -69,12 +69,7 @@ export async function resolveOperator(root: string, input: OperatorInput, env: N
   return resolved;
 }
 
-async function resolveFromRegistry(
-  root: string,
-  registry: OperatorRegistry,
-  input: OperatorInput,
-  env: NodeJS.ProcessEnv,
-): Promise<ResolvedOperator> {
+async function resolveFromRegistry(root: string, registry: OperatorRegistry, input: OperatorInput, env: NodeJS.ProcessEnv): Promise<ResolvedOperator> {
   if (present(input.operator)) return byName(registry, input.operator, 'flag', '--operator');
   if (present(input.email)) return byEmail(root, registry, input.email, 'flag', '--email', env);
   if (present(env.OPERATOR)) return byName(registry, env.OPERATOR, 'env-operator', '$OPERATOR');
@@ -125,7 +120,9 @@ function present(value: string | undefined): value is string {
 }
 
 function writeCache(root: string, fingerprint: string, key: string, entry: CacheEntry, previous: CacheFile | null): void {
-  const kept = Object.entries(previous?.entries ?? {}).filter(([k]) => k !== key).slice(-(CACHE_ENTRIES - 1));
+  const kept = Object.entries(previous?.entries ?? {})
+    .filter(([k]) => k !== key)
+    .slice(-(CACHE_ENTRIES - 1));
   const data: CacheFile = { version: CACHE_VERSION, operators: fingerprint, entries: Object.fromEntries([...kept, [key, entry]]) };
   try {
     writeFileSafelySync(path.join(root, OPERATOR_CACHE), `${JSON.stringify(data)}\n`);

@@ -21,15 +21,15 @@ export const backfillMessages = {
     externalIdFromName: (stem: string) =>
       `cannot be derived from the file name "${stem}.md": ADR files are named NNNN-<slug>.md and this name holds no number (or no slug and no title); rename the file and run backfill again`,
     renameTaken: (to: string) => `would be renamed to ${to}, but that file already exists; rename one of them by hand and run backfill again`,
-    renameClash: (to: string, other: string) => `would be renamed to ${to}, like ${other}; two ADRs cannot share a number: renumber one by hand and run backfill again`,
+    renameClash: (to: string, other: string) =>
+      `would be renamed to ${to}, like ${other}; two ADRs cannot share a number: renumber one by hand and run backfill again`,
     adrStatusUnknown: (text: string, source: string) =>
       `is missing and ${source} says "${text}", which is none of proposed, accepted, superseded, deprecated (or rejected, draft); set \`status\` by hand`,
     personNoHistory: (key: string) =>
       `is missing and the file has no commit in git history, so canon cannot tell who wrote it; set \`${key}\` by hand (a slug from .claude/operators.yaml)`,
     personUnknownAuthor: (key: string, email: string) =>
       `is missing and the file's original author ${email} is not in .claude/operators.yaml; add them there (or set \`${key}\` by hand) and run backfill again`,
-    personUnknownValue: (value: string) =>
-      `is "${value}", which matches no operator's slug, initials, email or name in .claude/operators.yaml; fix it by hand`,
+    personUnknownValue: (value: string) => `is "${value}", which matches no operator's slug, initials, email or name in .claude/operators.yaml; fix it by hand`,
     dateUnknown: 'is missing and neither the file name, the note nor git history gives a date; set it by hand (YYYY-MM-DD)',
     cannotConvert: (message: string) => `${message}; canon cannot convert it without guessing, fix it by hand`,
   },
@@ -62,8 +62,7 @@ export const backfillMessages = {
   nothing: (total: number) => `Nothing to backfill: all ${total} note(s) are up to the schemas.`,
   applied: (changed: number, sha: string, renamed: number) =>
     `Backfilled ${changed} note(s)${renamed > 0 ? ` (${renamed} renamed with git mv)` : ''} in one commit ${sha.slice(0, 12)}.`,
-  problemsLeft: (count: number) =>
-    `${count} note(s) need a hand (see above); they were left as they are. Fix them and run backfill again.`,
+  problemsLeft: (count: number) => `${count} note(s) need a hand (see above); they were left as they are. Fix them and run backfill again.`,
   commitMessage: (changed: number) => `canon backfill: bring ${changed} legacy note(s) up to the schemas`,
   renameFailed: (from: string, to: string, detail: string) => `git mv ${from} ${to} failed:\n${detail}`,
   renameFailedHint:

@@ -3,8 +3,7 @@ export const claudeMessages = {
   resolve: {
     ambiguous: (ids: string[]) =>
       `${ids.length} Claude Code sessions are live in this repository (${ids.join(', ')}), and nothing says which one this handoff is for.`,
-    ambiguousHint:
-      'Run it again with --session-id <id> (inside Claude Code, /canon:handoff passes it for you; the id is also in $CLAUDE_CODE_SESSION_ID).',
+    ambiguousHint: 'Run it again with --session-id <id> (inside Claude Code, /canon:handoff passes it for you; the id is also in $CLAUDE_CODE_SESSION_ID).',
   },
   hook: {
     contextFailed: (reason: string) => `SessionStart: no resume context for the model (${reason}).`,

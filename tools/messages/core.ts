@@ -20,14 +20,11 @@ export const messages = {
     missingHint: "Create it with one entry per person (see docs/guides/operators.md in canon's repository).",
     invalidYaml: (file: string, line: number, col: number, reason: string) => `${file}:${line}:${col}: invalid YAML: ${reason}`,
     invalid: (file: string, line: number, pointer: string, message: string) => `${file}:${line}: ${pointer} ${message}`,
-    aliasBomb: (file: string, line: number, max: number) =>
-      `${file}:${line}: YAML aliases expand beyond ${max} nodes (a YAML bomb); refusing to read it`,
-    duplicate: (file: string, line: number, field: string, value: string) =>
-      `${file}:${line}: ${field} "${value}" is used by more than one operator`,
+    aliasBomb: (file: string, line: number, max: number) => `${file}:${line}: YAML aliases expand beyond ${max} nodes (a YAML bomb); refusing to read it`,
+    duplicate: (file: string, line: number, field: string, value: string) => `${file}:${line}: ${field} "${value}" is used by more than one operator`,
   },
   validate: {
-    summary: (files: number, errors: number, warnings: number) =>
-      `${files} file(s) checked: ${errors} error(s), ${warnings} warning(s)`,
+    summary: (files: number, errors: number, warnings: number) => `${files} file(s) checked: ${errors} error(s), ${warnings} warning(s)`,
     noFiles: 'No notes to validate.',
     refused: 'The commit was refused: fix the notes above, stage them again and commit. Nothing was committed.',
     warnMode: 'precommit.mode is "warn": the commit goes ahead with the problems above.',

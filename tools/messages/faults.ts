@@ -9,10 +9,10 @@ export const faultMessages = {
     denied: (rel: string) => `Give yourself write permission (e.g. \`chmod u+w ${rel}\`), then run the command again.`,
     other: 'Fix the folder (it must be a writable folder), then run the command again.',
   },
-  notWritable: (rels: string[], reason: string) =>
-    `Cannot rewrite ${rels.join(', ')}: ${reason}. Nothing was changed: neither the notes nor the git index.`,
+  notWritable: (rels: string[], reason: string) => `Cannot rewrite ${rels.join(', ')}: ${reason}. Nothing was changed: neither the notes nor the git index.`,
   notWritableHint: (rel: string) => `Make the file writable (e.g. \`chmod u+w ${rel}\`, or remount its file system read-write), then commit again.`,
-  deadStub: (rel: string, owner: string) => `${rel} is a claim stub left by a handoff that is gone (${owner}); it blocks \`git pull\` once another clone pushes that id.`,
+  deadStub: (rel: string, owner: string) =>
+    `${rel} is a claim stub left by a handoff that is gone (${owner}); it blocks \`git pull\` once another clone pushes that id.`,
   deadStubFix: 'canon doctor --fix (or canon session gc --apply) removes it',
   tempLeft: (rel: string) => `${rel} is a temp file left by a killed canon process.`,
   tempLeftFix: 'canon doctor --fix removes it',

@@ -15,7 +15,8 @@ export const gateMessages = {
         : `  The secret is in commit ${short(sha)}; a later commit that deletes it still pushes it. Rewrite that commit:\n    git rebase -i ${short(sha)}^     (mark ${short(sha)} as "edit")\n    … remove the secret from ${files.join(', ')} …\n    git add ${files.join(' ')} && git commit --amend --no-edit && git rebase --continue\n  and rotate the secret if it was ever pushed anywhere.`,
     noteFix: (files: string[]) =>
       `  Fix the note as the commit door would, then commit the fix (or amend the tip):\n    canon normalize ${files.join(' ')} && canon index && git add -A ${files.join(' ')} && git commit --amend --no-edit\n  (errors canon cannot fix, such as a schema error or a link to no note, are yours to edit first).`,
-    indexFix: '  The INDEX rows as committed do not match the notes: run `canon index`, then `git add` the INDEX files and `git commit --amend --no-edit` (or a new commit).',
+    indexFix:
+      '  The INDEX rows as committed do not match the notes: run `canon index`, then `git add` the INDEX files and `git commit --amend --no-edit` (or a new commit).',
     indexStale: (what: string) => `does not hold the rows of the pushed notes as they are (${what}): run \`canon index\``,
     indexMissing: 'is missing, but pushed notes belong in it: run `canon index`',
     indexUnreadable: 'is not an INDEX canon can check row by row: run `canon index`',
@@ -35,13 +36,17 @@ export const gateMessages = {
     indexStale: 'is out of date with the notes: run `canon index`',
     notNormal: 'is not in canonical form (key order, content_hash): run `canon normalize`',
     noCheckout: (detail: string) => `could not check out HEAD to verify it: ${detail}`,
-    dirty: (n: number) => `${n} path(s) of the store differ from HEAD: checking HEAD in a temporary checkout (untracked and changed files are not what CI sees).`,
+    dirty: (n: number) =>
+      `${n} path(s) of the store differ from HEAD: checking HEAD in a temporary checkout (untracked and changed files are not what CI sees).`,
   },
   render: {
-    notPublished: (message: string, more: number, rel: string, rule: string) => `not published: ${message}${more > 0 ? ` (and ${more} more: \`canon validate ${rel}\`)` : ''} [${rule}]`,
-    refused: (count: number) => `${count} note(s) were left out of the site: the commit door would refuse them. Fix them (the lines above say where), commit, and render again.`,
+    notPublished: (message: string, more: number, rel: string, rule: string) =>
+      `not published: ${message}${more > 0 ? ` (and ${more} more: \`canon validate ${rel}\`)` : ''} [${rule}]`,
+    refused: (count: number) =>
+      `${count} note(s) were left out of the site: the commit door would refuse them. Fix them (the lines above say where), commit, and render again.`,
   },
   handoff: {
-    masked: (where: string, count: number) => `${count} secret(s) in the text for ${where} were masked before writing it (commit subjects, the summary); rotate them if they were pushed.`,
+    masked: (where: string, count: number) =>
+      `${count} secret(s) in the text for ${where} were masked before writing it (commit subjects, the summary); rotate them if they were pushed.`,
   },
 } as const;

@@ -24,13 +24,12 @@ export const handoffMessages = {
   },
   telemetryFrom: (file: string, calls: number) => `${calls} tool call(s) from ${file}`,
   confirm: (initials: string, email: string | null, slug: string) => `You are ${initials}${email ? ` — ${email}` : ''} (${slug}) — right?`,
-  notConfirmed:
-    'Handoff stopped: you said canon has the wrong operator. Nothing was claimed or written.',
+  notConfirmed: 'Handoff stopped: you said canon has the wrong operator. Nothing was claimed or written.',
   notConfirmedHint: 'Run again with `--operator <slug>` or `OPERATOR=<slug>`, or fix your email in .claude/operators.yaml.',
   cancelled: (released: boolean, id: string | null) =>
     `Handoff cancelled. ${id === null ? 'Nothing was claimed or written.' : released ? `No note was written; the claim on ${id} was released.` : 'No note was written.'}`,
   firstHandoff:
-    "First handoff? A good note lets a teammate (or you, tomorrow) pick up cold: a title that says what changed, a summary a phone can show, what shipped and what was decided (with the why), the open questions, the next steps — and a Resume Prompt of 80–150 words that says where things stand, what to do first, which files matter and what to avoid, ending with `Confidence: high|medium|low`.",
+    'First handoff? A good note lets a teammate (or you, tomorrow) pick up cold: a title that says what changed, a summary a phone can show, what shipped and what was decided (with the why), the open questions, the next steps — and a Resume Prompt of 80–150 words that says where things stand, what to do first, which files matter and what to avoid, ending with `Confidence: high|medium|low`.',
   quickAuto: (calls: number) => `This looks like a short session (no commits, ${calls} tool call(s)): writing the quick form (Summary + Resume Prompt).`,
   quickDrops: (sections: string) => `The quick form has no place for ${sections}; they were left out. Drop --quick to keep them.`,
   input: {
@@ -45,7 +44,8 @@ export const handoffMessages = {
     badFlagTags: (tags: string) => `--tags "${tags}" is not a comma-separated list of kebab-case tags.`,
   },
   warn: {
-    noTelemetry: (where: string) => `No telemetry recorded for this session (${where}); the note gets zeros. Is the PostToolUse hook registered in .claude/settings.json?`,
+    noTelemetry: (where: string) =>
+      `No telemetry recorded for this session (${where}); the note gets zeros. Is the PostToolUse hook registered in .claude/settings.json?`,
     noSessionStart: 'No session start is known (no telemetry, no earlier handoff of yours): git stats are left at zero.',
     commitsByTime: (n: number) =>
       `This clone has no record of which session made which commit, so the note counts your ${n} commit(s) since the session started, whichever terminal made them. canon's post-commit hook records them exactly: run \`npx canon-notes init --yes\` to update the hooks.`,
@@ -90,7 +90,9 @@ export const handoffMessages = {
   pre: {
     midOperation: (what: string) => `The repository is in the middle of a ${what}; a handoff commit now would mix into it. Nothing was claimed or written.`,
     midOperationHint: (what: string) =>
-      what === 'rebase' ? 'Finish it (`git rebase --continue`) or abort it (`git rebase --abort`), then hand off.' : `Finish the ${what} (commit it) or abort it (\`git ${what} --abort\`), then hand off.`,
+      what === 'rebase'
+        ? 'Finish it (`git rebase --continue`) or abort it (`git rebase --abort`), then hand off.'
+        : `Finish the ${what} (commit it) or abort it (\`git ${what} --abort\`), then hand off.`,
     detached: 'HEAD is detached: a handoff commit here would belong to no branch. Nothing was claimed or written.',
     detachedHint: 'Switch to your branch first (`git switch <branch>`), or run with --no-commit.',
     noIdentity: 'git does not know who you are (no user.email / user.name), so it cannot commit. Nothing was claimed or written.',

@@ -5,7 +5,8 @@ export const installMessages = {
   notAGitRepo: 'canon setup: not inside a git repository; nothing to set up.',
   hookUnknown: (name: string) => `canon git-hook: no hook named "${name}" (pre-commit, post-commit, pre-push, post-rewrite, post-merge or setup).`,
   ok: (checks: number) => `canon doctor: ${checks} checks passed.`,
-  problems: (n: number) => `canon doctor: ${n} problem(s); each line above names the command that fixes it (\`npx canon-notes doctor --fix\` runs the safe ones).`,
+  problems: (n: number) =>
+    `canon doctor: ${n} problem(s); each line above names the command that fixes it (\`npx canon-notes doctor --fix\` runs the safe ones).`,
   fixed: (n: number) => `canon doctor --fix: repaired ${n} problem(s) (canon setup, stale locks broken).`,
   check: {
     hooksPathMissing: (dir: string) => `git hooks are not active in this worktree: the hooks folder ${dir} does not exist`,
@@ -19,13 +20,14 @@ export const installMessages = {
     runnerStale: (file: string) => `${file} does not find canon's CLI from this worktree`,
     driverMissing: 'the INDEX merge driver (merge.canon-index.driver) is not registered in this clone',
     driverStale: (driver: string) => `the INDEX merge driver points at a runner that does not exist: ${driver}`,
-    attributesMissing: '.gitattributes does not route INDEX.md to canon\'s merge driver (INDEX.md merge=canon-index)',
+    attributesMissing: ".gitattributes does not route INDEX.md to canon's merge driver (INDEX.md merge=canon-index)",
     node: (version: string) => `Node ${version} is not one canon runs on (20.17+ of Node 20, 22.13+ of Node 22, or 23.5 and later)`,
     operators: (reason: string) => `operators: ${reason}`,
     unfinished: (rel: string) => `${rel} is an unfinished handoff (written, never committed)`,
     staleLock: (rel: string) => `${rel} is a lock whose owner is gone`,
     lintStaged: (hook: string) => `your ${hook} hook runs lint-staged, which is not installed in this worktree`,
-    linkMissing: (link: string) => `this worktree has no ${link} (no package.json here: Claude Code's plugin and the /handoff and /resume skills run canon through it)`,
+    linkMissing: (link: string) =>
+      `this worktree has no ${link} (no package.json here: Claude Code's plugin and the /handoff and /resume skills run canon through it)`,
     settingsInvalid: (reason: string) => `.claude/settings.json is not valid JSON: ${reason}`,
     settingsMissing: (event: string) => `.claude/settings.json does not run canon's ${event} hook, so Claude Code sessions are not counted there`,
     bundleMissing: (name: string) => `.claude/hooks/${name} is missing: Claude Code's hook has nothing to run`,
@@ -37,9 +39,12 @@ export const installMessages = {
   fix: {
     setup: 'npx canon-notes setup   (or npm install)',
     nonJsSetup: "pre-commit run canon-setup --hook-stage manual   (or any commit: canon's first hook lays it)",
-    lefthook: (local: boolean) => (local ? 'npx lefthook install   (lays the hooks from lefthook.yml, canon\'s commands included)' : 'lefthook install   (lays the hooks from lefthook.yml, canon\'s commands included)'),
-    simpleGitHooks: 'npx simple-git-hooks   (lays the hooks from its config, canon\'s blocks included)',
-    preCommit: 'pre-commit install   (lays the hooks .pre-commit-config.yaml names, canon\'s included)',
+    lefthook: (local: boolean) =>
+      local
+        ? "npx lefthook install   (lays the hooks from lefthook.yml, canon's commands included)"
+        : "lefthook install   (lays the hooks from lefthook.yml, canon's commands included)",
+    simpleGitHooks: "npx simple-git-hooks   (lays the hooks from its config, canon's blocks included)",
+    preCommit: "pre-commit install   (lays the hooks .pre-commit-config.yaml names, canon's included)",
     hooksPath: (expected: string | null) => (expected === null ? 'git config --unset core.hooksPath' : `git config core.hooksPath ${expected}`),
     chmod: (file: string) => `chmod +x ${file}`,
     init: 'npx canon-notes init',
@@ -66,17 +71,19 @@ export const installMessages = {
     notADependency: 'canon-notes is not in package.json: run `npm install -D canon-notes` so that every clone gets canon and its hooks.',
     nonJs: (dependency: string) =>
       `no package.json here, so canon is a node hook of the pre-commit framework (${dependency}, installed by the framework, not into this repository): every clone runs \`pre-commit install\`, and canon wires the clone at its first hook (or at once: \`pre-commit run canon-setup --hook-stage manual\`). A clone without the hooks is caught by \`canon verify\` in CI (\`canon init --ci\`).`,
-    nonJsOtherHooks: (what: string) => `there is no package.json here and the hooks run from ${what}: without a package.json canon comes through the pre-commit framework, which would replace them.`,
-    nonJsOtherHooksHint: 'Move the team\'s hooks into .pre-commit-config.yaml (pre-commit.com), or add a package.json and `npm install -D canon-notes`, then run canon init again. No files were changed.',
+    nonJsOtherHooks: (what: string) =>
+      `there is no package.json here and the hooks run from ${what}: without a package.json canon comes through the pre-commit framework, which would replace them.`,
+    nonJsOtherHooksHint:
+      "Move the team's hooks into .pre-commit-config.yaml (pre-commit.com), or add a package.json and `npm install -D canon-notes`, then run canon init again. No files were changed.",
     noBackfill: 'Existing notes: nothing for backfill to do.',
-    commit: 'Review with `git status` and `git diff`, then commit the wiring (canon\'s hooks check that commit too).',
+    commit: "Review with `git status` and `git diff`, then commit the wiring (canon's hooks check that commit too).",
   },
   uninstall: {
     heading: (root: string) => `canon uninstall will take canon's wiring out of ${root} (notes are kept):`,
     git: (dir: string) => `remove merge.canon-index.*, restore core.hooksPath, delete ${dir}`,
     nothing: 'canon uninstall: there is no record of canon init here (.claude/canon-install.json); nothing to do.',
     needYes: 'canon uninstall changes files: run it in a terminal to confirm, or pass --yes. No files were changed.',
-    question: 'Remove canon\'s wiring?',
+    question: "Remove canon's wiring?",
     done: 'canon uninstall: done. Your notes are still here; `npm uninstall canon-notes` removes the package.',
   },
 } as const;

@@ -24,7 +24,8 @@ export const roadsMessages = {
       '  Rotate the secret, remove it from the note, then rewrite the commits that hold it:',
       `  ${rewrite}`,
     ].join('\n'),
-  checkFailed: (reason: string) => `canon: could not check the notes this git command committed (${reason}); \`npx canon-notes validate --all --strict\` and \`npx canon-notes index --check\` do.`,
+  checkFailed: (reason: string) =>
+    `canon: could not check the notes this git command committed (${reason}); \`npx canon-notes validate --all --strict\` and \`npx canon-notes index --check\` do.`,
   notInIndex: (rel: string) => `${rel} is outside the sparse checkout and not in the index`,
   rewriteAmend: 'git commit --amend   (when only the last commit holds it)',
   rewriteRebase: (base: string) => `git rebase -i ${base}   (mark the commits that hold it "edit", fix the note, git commit --amend, git rebase --continue)`,

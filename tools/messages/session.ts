@@ -5,8 +5,7 @@ export const sessionMessages = {
     nobodyHint: 'Set one, e.g. `OPERATOR=<your slug> canon session whoami` or `git config user.email you@example.com`.',
     unknownOperator: (name: string, origin: string, file: string) => `${origin} "${name}" is neither a slug nor initials in ${file}.`,
     knownOperators: (known: string[]) => `Known operators: ${known.join(', ')}.`,
-    unknownEmail: (email: string, origin: string, file: string) =>
-      `The email ${email} (from ${origin}) belongs to no operator in ${file}.`,
+    unknownEmail: (email: string, origin: string, file: string) => `The email ${email} (from ${origin}) belongs to no operator in ${file}.`,
     pasteEntry: (file: string, entry: string) =>
       `If that is you, add the email to your entry, or paste this under \`operators:\` in ${file} (and commit it):\n\n${entry}`,
     sourceLabel: {

@@ -6,8 +6,7 @@ export const syncMessages = {
   noTokenHint:
     'Create an internal integration at https://www.notion.so/profile/integrations, share the database with it, and export NOTION_TOKEN=<its secret> (in CI: a repository secret). Nothing was sent; no files were changed.',
   noDatabase: 'No Notion database is configured.',
-  noDatabaseHint:
-    'Set NOTION_DATABASE_ID, or notion.database_id (or notion.data_source_id) in canon.config.json. Nothing was sent; no files were changed.',
+  noDatabaseHint: 'Set NOTION_DATABASE_ID, or notion.database_id (or notion.data_source_id) in canon.config.json. Nothing was sent; no files were changed.',
   badRate: (source: string, value: string) => `${source} must be a number above 0, not "${value}".`,
   locked: (holder: string) => `another sync is running (${holder}); one sync at a time keeps Notion free of duplicates.`,
   lockedHint: 'Wait for it to finish. If no sync is running, the lock is stale: it is broken automatically once its process is gone.',

@@ -123,7 +123,10 @@ export function linkResolver(file: string, notes: ReadonlyMap<string, string | n
  * run go first, so its links are real when it is sent. Only notes in a cycle of links (A links B, B
  * links A) are sent before a target; they get one more request once it has its page (`linkPass`).
  */
-export function sendOrder(work: readonly PlannedAction[], targetsOf: ReadonlyMap<string, readonly string[]>): { order: PlannedAction[]; linkPass: Set<string> } {
+export function sendOrder(
+  work: readonly PlannedAction[],
+  targetsOf: ReadonlyMap<string, readonly string[]>,
+): { order: PlannedAction[]; linkPass: Set<string> } {
   const byFile = new Map(work.map((a) => [a.file, a]));
   const seen = new Set<string>();
   const order: PlannedAction[] = [];
@@ -143,7 +146,14 @@ export function sendOrder(work: readonly PlannedAction[], targetsOf: ReadonlyMap
 }
 
 /** The page body and request plan for one note, with links resolved against what is known now. */
-export function planNote(action: PlannedAction, item: LoadedNote, previous: Note | undefined, dialect: MarkdownDialect, pages: ReadonlyMap<string, string | null>, sent: SentMarkdown | null): NotePlan {
+export function planNote(
+  action: PlannedAction,
+  item: LoadedNote,
+  previous: Note | undefined,
+  dialect: MarkdownDialect,
+  pages: ReadonlyMap<string, string | null>,
+  sent: SentMarkdown | null,
+): NotePlan {
   const resolve = linkResolver(action.file, pages);
   const pendingTargets = new Set<string>();
   const current = renderNotionMarkdown(item.candidate.body!, { dialect, resolveLink: linkResolver(action.file, pages, (t) => pendingTargets.add(t)) });
@@ -226,7 +236,7 @@ export async function prepareSync(source: NoteSource, options: { dialect: Markdo
   // every such link can be made (docs/contract.md §3.6): its targets have pages, or get them in this run (they
   // are sent first, ADR-0035); until then it costs nothing.
   const sent = (action: PlannedAction) => action.action === 'create' || action.action === 'update';
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const sending = new Set(plan.filter(sent).map((a) => a.file));
     plan = plan.map((action) => {
@@ -336,7 +346,13 @@ async function applyOne(api: NotionApi, action: PlannedAction, item: LoadedNote,
         return { pageId: page.id, action: 'create', reason };
       } catch (error) {
         if (!isRefusedContent(error)) throw error;
-        const page = await api.createPage({ dataSourceId, idProperty, externalId: action.external_id!, properties, body: markdownToBlocks(item.candidate.body!) });
+        const page = await api.createPage({
+          dataSourceId,
+          idProperty,
+          externalId: action.external_id!,
+          properties,
+          body: markdownToBlocks(item.candidate.body!),
+        });
         return { pageId: page.id, action: 'create', reason, fallback: m.markdownRefused(describeError(error)) };
       }
     }
@@ -491,7 +507,14 @@ export async function applySync(prepared: PreparedSync, options: ApplyOptions): 
       const done = await applyOne(api, action, item, notePlan, lookups);
       pages.set(action.file, done.pageId);
       await sink.sent(done.pageId, done.fallback ? null : { hash: action.content_hash!, dialect, markdown: notePlan.markdown });
-      const result: SyncActionResult = { ...withPlan(toResult(action), notePlan), action: done.action, reason: [done.reason, done.fallback ? m.fellBack(done.fallback) : ''].filter(Boolean).join('; '), notion_page_id: done.pageId, requests: api.requests - before, path: done.fallback ? 'blocks' : 'markdown' };
+      const result: SyncActionResult = {
+        ...withPlan(toResult(action), notePlan),
+        action: done.action,
+        reason: [done.reason, done.fallback ? m.fellBack(done.fallback) : ''].filter(Boolean).join('; '),
+        notion_page_id: done.pageId,
+        requests: api.requests - before,
+        path: done.fallback ? 'blocks' : 'markdown',
+      };
       if (notePlan.pendingLinks.length > 0) waiting.push({ action, item, notePlan, done, result });
       else {
         await writeSynced(item, action, done.pageId, 'synced');
@@ -529,7 +552,12 @@ export async function applySync(prepared: PreparedSync, options: ApplyOptions): 
         const reason = redact(m.linksFailed(describeError(error)));
         transient.add(action.file);
         await writeSynced(item, action, done.pageId, status);
-        outcomes.set(action.file, { ...result, action: 'error', reason: `${result.reason}; ${reason}`, requests: (result.requests ?? 0) + api.requests - before });
+        outcomes.set(action.file, {
+          ...result,
+          action: 'error',
+          reason: `${result.reason}; ${reason}`,
+          requests: (result.requests ?? 0) + api.requests - before,
+        });
         continue;
       }
       result.requests = (result.requests ?? 0) + api.requests - before;
@@ -541,7 +569,13 @@ export async function applySync(prepared: PreparedSync, options: ApplyOptions): 
   const results = plan.map((a) => outcomes.get(a.file)!);
 
   async function writeSynced(item: LoadedNote, action: PlannedAction, pageId: string, status: 'synced' | 'pending' | string): Promise<void> {
-    const values = { sync_status: status, notion_page_id: pageId, synced_at: options.now().toISOString(), synced_hash: action.content_hash, sync_error: undefined };
+    const values = {
+      sync_status: status,
+      notion_page_id: pageId,
+      synced_at: options.now().toISOString(),
+      synced_hash: action.content_hash,
+      sync_error: undefined,
+    };
     if (!(await sink.note(item, values))) options.onUnwritten?.(action.file);
   }
   const counts = countActions(results);

@@ -141,7 +141,13 @@ export interface NotionApi {
   /** Live pages whose `property` (rich text) equals `externalId`, oldest first. */
   findPages(dataSourceId: string, property: string, externalId: string): Promise<string[]>;
   /** Create a page with its whole body; the last-chance lookup happens first and after any lost answer. */
-  createPage(input: { dataSourceId: string; idProperty: string; externalId: string; properties: Record<string, unknown>; body: BlockNode[] }): Promise<{ id: string; adopted: boolean }>;
+  createPage(input: {
+    dataSourceId: string;
+    idProperty: string;
+    externalId: string;
+    properties: Record<string, unknown>;
+    body: BlockNode[];
+  }): Promise<{ id: string; adopted: boolean }>;
   updateProperties(pageId: string, properties: Record<string, unknown>): Promise<void>;
   /** Replace a page's body: delete its top-level blocks, append the new ones. */
   replaceBody(pageId: string, body: BlockNode[]): Promise<void>;
@@ -151,7 +157,13 @@ export interface NotionApi {
    */
   listPages(dataSourceId: string, idProperty: string, filterProperties: readonly string[]): Promise<ListedPage[]>;
   /** Create a page with properties and a markdown body in one request; the lost-create guard applies. */
-  createMarkdownPage(input: { dataSourceId: string; idProperty: string; externalId: string; properties: Record<string, unknown>; markdown: string }): Promise<{ id: string; adopted: boolean }>;
+  createMarkdownPage(input: {
+    dataSourceId: string;
+    idProperty: string;
+    externalId: string;
+    properties: Record<string, unknown>;
+    markdown: string;
+  }): Promise<{ id: string; adopted: boolean }>;
   /** Change a page's body with page-markdown edits (exact old → new strings), all or nothing. */
   editMarkdown(pageId: string, edits: readonly MarkdownEdit[]): Promise<void>;
   /** Replace a page's whole body with markdown, in one request. */
@@ -360,7 +372,11 @@ export function createNotionApi(options: NotionOptions): NotionApi {
 
     async listPages(dataSourceId, idProperty, filterProperties) {
       const pages: ListedPage[] = [];
-      const results = await queryAll({ data_source_id: dataSourceId, filter: { property: idProperty, rich_text: { is_not_empty: true } }, filter_properties: [...filterProperties] });
+      const results = await queryAll({
+        data_source_id: dataSourceId,
+        filter: { property: idProperty, rich_text: { is_not_empty: true } },
+        filter_properties: [...filterProperties],
+      });
       for (const result of results) {
         if (result.object !== 'page' || !('properties' in result)) continue;
         const value = (result.properties as Record<string, { type?: string; rich_text?: { plain_text?: string }[] }>)[idProperty];
@@ -392,7 +408,10 @@ export function createNotionApi(options: NotionOptions): NotionApi {
     },
 
     async editMarkdown(pageId, edits) {
-      await call(() => client.pages.updateMarkdown({ page_id: pageId, type: 'update_content', update_content: { content_updates: edits.map((e) => ({ ...e })) } }), false);
+      await call(
+        () => client.pages.updateMarkdown({ page_id: pageId, type: 'update_content', update_content: { content_updates: edits.map((e) => ({ ...e })) } }),
+        false,
+      );
     },
 
     replaceMarkdown: (pageId, markdown) => replaceMarkdown(pageId, markdown),

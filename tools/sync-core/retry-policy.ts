@@ -83,7 +83,8 @@ export function createRetryPolicy(options: RetryOptions = {}): RetryPolicy {
       if (failures > limit) return { giveUp: `gave up after ${failures} ${kind === 'rate_limited' ? 'rate-limited answers' : 'failed tries'}` };
       let waitMs: number;
       if (serverWaitMs !== undefined && serverWaitMs !== null) {
-        if (serverWaitMs > cap) return { giveUp: `asked to wait ${Math.ceil(serverWaitMs / 1000)} s, longer than a run waits (${Math.ceil(cap / 1000)} s): the next run continues` };
+        if (serverWaitMs > cap)
+          return { giveUp: `asked to wait ${Math.ceil(serverWaitMs / 1000)} s, longer than a run waits (${Math.ceil(cap / 1000)} s): the next run continues` };
         waitMs = Math.max(0, Math.ceil(serverWaitMs));
       } else waitMs = backoff(failures);
       const deadline = options.deadline?.() ?? null;

@@ -143,7 +143,11 @@ export function createGitHub(options: GitHubOptions): GitHub {
     },
     async tree(commit) {
       const { json } = await call('GET', `/git/trees/${commit}?recursive=1`);
-      return { sha: String(json.sha), truncated: Boolean(json.truncated), entries: (json.tree as TreeEntry[]).map((e) => ({ path: e.path, mode: e.mode, type: e.type, sha: e.sha })) };
+      return {
+        sha: String(json.sha),
+        truncated: Boolean(json.truncated),
+        entries: (json.tree as TreeEntry[]).map((e) => ({ path: e.path, mode: e.mode, type: e.type, sha: e.sha })),
+      };
     },
     async blob(sha) {
       const { json } = await call('GET', `/git/blobs/${sha}`);
@@ -151,8 +155,16 @@ export function createGitHub(options: GitHubOptions): GitHub {
       return new TextEncoder().encode(String(json.content));
     },
     async commit({ parent, baseTree, files, message, author }) {
-      const tree = await call('POST', '/git/trees', { base_tree: baseTree, tree: files.map((f) => ({ path: f.path, mode: f.mode, type: 'blob', content: f.content })) });
-      const commit = await call('POST', '/git/commits', { message, tree: tree.json.sha, parents: [parent], author: { ...author, date: new Date().toISOString() } });
+      const tree = await call('POST', '/git/trees', {
+        base_tree: baseTree,
+        tree: files.map((f) => ({ path: f.path, mode: f.mode, type: 'blob', content: f.content })),
+      });
+      const commit = await call('POST', '/git/commits', {
+        message,
+        tree: tree.json.sha,
+        parents: [parent],
+        author: { ...author, date: new Date().toISOString() },
+      });
       return String(commit.json.sha);
     },
     async advance(branch, sha) {

@@ -12,7 +12,8 @@ export interface Env extends SyncEnv {
   SYNC: DurableObjectNamespace<SyncRunner>;
 }
 
-export type RunOutcome = { status: 'ran'; summary: RunSummary } | { status: 'locked'; until: string } | { status: 'failed'; error: string; summary?: RunSummary };
+export type RunOutcome =
+  { status: 'ran'; summary: RunSummary } | { status: 'locked'; until: string } | { status: 'failed'; error: string; summary?: RunSummary };
 
 /** A retry wait ends at least this long before the lease does. */
 const LEASE_MARGIN_MS = 30_000;
@@ -50,7 +51,9 @@ export class SyncRunner extends DurableObject<Env> {
         log: (line) => console.log(line),
       });
       await this.ctx.storage.put('last', summary);
-      console.log(`canon sync (${trigger}): ${summary.counts.create} created, ${summary.counts.update} updated, ${summary.counts.error} failed, left ${summary.left}; ${summary.requests.github} GitHub + ${summary.requests.notion} Notion requests`);
+      console.log(
+        `canon sync (${trigger}): ${summary.counts.create} created, ${summary.counts.update} updated, ${summary.counts.error} failed, left ${summary.left}; ${summary.requests.github} GitHub + ${summary.requests.notion} Notion requests`,
+      );
       return { status: 'ran', summary };
     } catch (error) {
       const message = workerRedactor(this.env)((error as Error).message ?? String(error));
@@ -85,14 +88,13 @@ export class SyncRunner extends DurableObject<Env> {
       async delete(keys) {
         for (let i = 0; i < keys.length; i += 128) await storage.delete(keys.slice(i, i + 128));
       },
-      list: async <T,>(prefix: string) => {
+      list: async <T>(prefix: string) => {
         const found = await storage.list<T>({ prefix });
         return new Map([...found].map(([k, v]) => [k.slice(prefix.length), v]));
       },
     };
   }
 }
-
 
 /** Constant-time comparison of the bearer token. */
 function authorized(request: Request, token: string | undefined): boolean {

@@ -109,7 +109,10 @@ export function positive(raw: string | undefined, fallback: number): number {
 function loadNote(entry: TreeEntry, kind: LoadedNote['candidate']['kind'], bytes: Uint8Array, config: CanonConfig): LoadedNote {
   const file = entry.path;
   const problem = (message: string, line = 1, column = 1) => ({ candidate: { file, kind, problem: `${file}:${line}:${column}: ${message} (as committed)` } });
-  if (bytes.length > config.limits.max_note_bytes) return problem(`is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; a note may hold at most ${Math.round(config.limits.max_note_bytes / 1024)} KB (limits.max_note_bytes in canon.config.json)`);
+  if (bytes.length > config.limits.max_note_bytes)
+    return problem(
+      `is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; a note may hold at most ${Math.round(config.limits.max_note_bytes / 1024)} KB (limits.max_note_bytes in canon.config.json)`,
+    );
   if (bytes.includes(0)) return problem('holds binary data (a NUL byte); a note is UTF-8 text');
   let text: string;
   try {
@@ -157,7 +160,17 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
     await state.put('default-branch', branch);
   }
   const head = await gh.head(branch);
-  const summary: RunSummary = { at: new Date().toISOString(), trigger: options.trigger, head, commit: null, counts: { create: 0, update: 0, skip: 0, error: 0 }, left: 0, deferred: [], requests: { github: 0, notion: 0 }, seconds: 0 };
+  const summary: RunSummary = {
+    at: new Date().toISOString(),
+    trigger: options.trigger,
+    head,
+    commit: null,
+    counts: { create: 0, update: 0, skip: 0, error: 0 },
+    left: 0,
+    deferred: [],
+    requests: { github: 0, notion: 0 },
+    seconds: 0,
+  };
   const finish = (notion: number) => {
     summary.requests = { github: gh.requests, notion };
     summary.seconds = (Date.now() - started) / 1000;
@@ -168,7 +181,11 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
 
   const tree = await gh.tree(head);
   if (tree.truncated) throw new Error(`the tree of ${env.GITHUB_REPOSITORY}@${branch} is too large for one GitHub tree request (truncated)`);
-  const config = await readConfig(gh, state, tree.entries.find((e) => e.path === CONFIG_FILE));
+  const config = await readConfig(
+    gh,
+    state,
+    tree.entries.find((e) => e.path === CONFIG_FILE),
+  );
   const files = await state.list<FileState>('file:');
   const batch = positive(env.SYNC_BATCH, 100);
 
@@ -228,7 +245,9 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
   }
 
   const dialect = DIALECTS[config.notion.version];
-  const target = env.NOTION_DATABASE_ID?.trim() ? { databaseId: env.NOTION_DATABASE_ID.trim(), dataSourceId: null } : { databaseId: config.notion.database_id, dataSourceId: config.notion.data_source_id };
+  const target = env.NOTION_DATABASE_ID?.trim()
+    ? { databaseId: env.NOTION_DATABASE_ID.trim(), dataSourceId: null }
+    : { databaseId: config.notion.database_id, dataSourceId: config.notion.data_source_id };
   const prepared = await prepareSync(
     {
       notes,
@@ -261,7 +280,8 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
   const sentDeletes: string[] = [];
   if (prepared.work.length > 0 || prepared.plan.some((a) => a.action === 'error')) {
     if (!env.NOTION_TOKEN) throw new Error('NOTION_TOKEN is not set (wrangler secret put NOTION_TOKEN)');
-    if (!target.databaseId && !target.dataSourceId) throw new Error('No Notion database is configured: set NOTION_DATABASE_ID (a var) or notion.database_id in canon.config.json');
+    if (!target.databaseId && !target.dataSourceId)
+      throw new Error('No Notion database is configured: set NOTION_DATABASE_ID (a var) or notion.database_id in canon.config.json');
     const api = createNotionApi({
       token: env.NOTION_TOKEN,
       notionVersion: config.notion.version,
@@ -342,7 +362,13 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
       list.push({ path: LAST_SYNC_FILE, mode: '100644', content: lastSync });
       const c = summary.counts;
       const message = `sync: ${c.create} created, ${c.update} updated, ${c.error} failed in Notion${summary.left > 0 ? ` (${summary.left} left for the next run)` : ''}`;
-      const commit = await gh.commit({ parent, baseTree: base.sha, files: list, message, author: { name: env.SYNC_AUTHOR_NAME || 'canon-sync[bot]', email: env.SYNC_AUTHOR_EMAIL || 'canon-sync@users.noreply.github.com' } });
+      const commit = await gh.commit({
+        parent,
+        baseTree: base.sha,
+        files: list,
+        message,
+        author: { name: env.SYNC_AUTHOR_NAME || 'canon-sync[bot]', email: env.SYNC_AUTHOR_EMAIL || 'canon-sync@users.noreply.github.com' },
+      });
       if (await gh.advance(branch, commit)) {
         summary.commit = commit;
         committedOn = parent;
@@ -377,7 +403,8 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
       linkable,
       ...(refused !== undefined ? { refused } : {}),
     } satisfies FileState;
-    if (values?.sync_status && values.sync_status !== 'error' && action?.content_hash && item.text) updates[`synced:${file}`] = { hash: action.content_hash, text: item.text };
+    if (values?.sync_status && values.sync_status !== 'error' && action?.content_hash && item.text)
+      updates[`synced:${file}`] = { hash: action.content_hash, text: item.text };
   }
   if (Object.keys(updates).length > 0) await state.putMany(updates);
   const gone = [...files.keys()].filter((file) => !seen.has(file));
