@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureClaudeCode, runClaude, type ClaudeRun } from '../helpers/claude-client.js';
-import { claudeCli, hasTmux, installCanonPlugin, trustingHome } from '../helpers/claude-plugin.js';
+import { claudeCli, hasTmux, installCanonPlugin, trustingHome, BUILT_INS, FAKE_MCP } from '../helpers/claude-plugin.js';
 import { startFakeAnthropic, textOf, type FakeAnthropic } from '../helpers/fake-anthropic.js';
 import { CANON_ROOT, createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 
@@ -20,37 +20,6 @@ const bin = install.ok ? install.bin : '';
 const tmux = install.ok && hasTmux();
 if (install.ok && !tmux) console.log('claude-plugin-real: the interactive-screen test is skipped: tmux is not installed');
 
-const FAKE_MCP = path.join(CANON_ROOT, '__tests__/helpers/fake-mcp-notion.mjs');
-/** Claude Code's own commands a plugin or project file must never shadow (the interactive ones too). */
-const BUILT_INS = [
-  'resume',
-  'clear',
-  'help',
-  'exit',
-  'compact',
-  'config',
-  'init',
-  'login',
-  'logout',
-  'model',
-  'status',
-  'doctor',
-  'memory',
-  'review',
-  'cost',
-  'agents',
-  'mcp',
-  'permissions',
-  'plugin',
-  'hooks',
-  'rewind',
-  'context',
-  'export',
-  'add-dir',
-  'bug',
-  'usage',
-  'skills',
-];
 const NOTE = {
   title: 'Plugin handoff',
   summary: 'A session handed off through /canon:handoff from the canon plugin.',

@@ -13,9 +13,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseNote } from '../../tools/core/frontmatter.js';
 import { ensureClaudeCode, runClaude, type ClaudeRun } from '../helpers/claude-client.js';
-import { claudeCli, hasTmux, linkCanonPackage, trustingHome } from '../helpers/claude-plugin.js';
+import { claudeCli, hasTmux, linkCanonPackage, trustingHome, BUILT_INS, FAKE_MCP } from '../helpers/claude-plugin.js';
 import { startFakeAnthropic, type Block, type FakeAnthropic } from '../helpers/fake-anthropic.js';
-import { CANON_ROOT, createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
+import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 import { sessionNote } from '../helpers/notes.js';
 
 const install = ensureClaudeCode();
@@ -25,37 +25,6 @@ const bin = install.ok ? install.bin : '';
 const tmux = install.ok && hasTmux();
 if (install.ok && !tmux) console.log('claude-sessions-real: the /clear test on the interactive screen is skipped: tmux is not installed');
 
-const FAKE_MCP = path.join(CANON_ROOT, '__tests__/helpers/fake-mcp-notion.mjs');
-/** Claude Code's own commands (the interactive ones too) that nothing canon installs may be named. */
-const BUILT_INS = [
-  'resume',
-  'clear',
-  'help',
-  'exit',
-  'compact',
-  'config',
-  'init',
-  'login',
-  'logout',
-  'model',
-  'status',
-  'doctor',
-  'memory',
-  'review',
-  'cost',
-  'agents',
-  'mcp',
-  'permissions',
-  'plugin',
-  'hooks',
-  'rewind',
-  'context',
-  'export',
-  'add-dir',
-  'bug',
-  'usage',
-  'skills',
-];
 const TODAY = new Date().toISOString().slice(0, 10);
 const YYMMDD = TODAY.slice(2).replaceAll('-', '');
 /** A note another clone wrote early today under a high number: the highest NN, not the latest. */

@@ -69,3 +69,37 @@ export function claudeCli(bin: string, args: string[], options: { cwd: string; h
 export function hasTmux(): boolean {
   return spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
 }
+
+/** The stand-in Notion MCP server the real-client tests give Claude Code. */
+export const FAKE_MCP = path.join(CANON_ROOT, '__tests__/helpers/fake-mcp-notion.mjs');
+
+/** Claude Code's own commands (the interactive ones too) that nothing canon installs may be named. */
+export const BUILT_INS = [
+  'resume',
+  'clear',
+  'help',
+  'exit',
+  'compact',
+  'config',
+  'init',
+  'login',
+  'logout',
+  'model',
+  'status',
+  'doctor',
+  'memory',
+  'review',
+  'cost',
+  'agents',
+  'mcp',
+  'permissions',
+  'plugin',
+  'hooks',
+  'rewind',
+  'context',
+  'export',
+  'add-dir',
+  'bug',
+  'usage',
+  'skills',
+];
