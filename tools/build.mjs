@@ -11,6 +11,7 @@ import standaloneModule from 'ajv/dist/standalone/index.js';
 import { readFileSync } from 'node:fs';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { HOOK_BUNDLES, hookBundleOptions } from './hook-bundles.mjs';
 
 // Bundled CommonJS dependencies expect require/__filename/__dirname; ESM output provides none of them.
 const requireShim = [
@@ -89,12 +90,9 @@ for (const name of existsSync(chunks) ? readdirSync(chunks) : []) {
 // Hook bundles import only Node built-ins and are committed, so a fresh clone works before any build
 // (Claude Code runs them as `node <file>`; see docs/contract.md §5). The same bytes go to canon's own
 // .claude/hooks/ and to the Claude Code plugin's hooks/ folder (ADR-0028).
-for (const [entry, name] of [
-  ['tools/bin/hook-post-tool-use.ts', 'post-tool-use.mjs'],
-  ['tools/bin/hook-session.ts', 'session.mjs'],
-]) {
+for (const [entry, name] of HOOK_BUNDLES) {
   if (!existsSync(entry)) continue;
-  const hook = await build({ ...common, entryPoints: [entry], outfile: `.claude/hooks/${name}`, packages: 'external' });
+  const hook = await build(hookBundleOptions(entry, `.claude/hooks/${name}`));
   for (const out of hook.outputFiles) {
     writeAtomically(out.path, out.contents);
     writeAtomically(path.resolve('plugin/hooks', name), out.contents);

@@ -5,6 +5,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { CANON_ROOT } from '../helpers/git-repo.js';
 import { HOOK_BUNDLE, SESSION_HOOK_BUNDLE } from '../helpers/hook.js';
+import { hookBundleOptions } from '../../tools/hook-bundles.mjs';
 
 const BUNDLES: Array<[entry: string, bundle: string]> = [
   ['tools/bin/hook-post-tool-use.ts', HOOK_BUNDLE],
@@ -14,20 +15,8 @@ const committed = (bundle: string) => readFileSync(path.join(CANON_ROOT, bundle)
 
 describe.each(BUNDLES)('the committed hook bundle of %s', (entry, bundle) => {
   test(`${bundle} is what a fresh build produces (run \`npm run build\` and commit it)`, async () => {
-    // The same options as tools/build.mjs; a fresh clone runs the committed file before any build.
-    const result = await build({
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      legalComments: 'none',
-      logLevel: 'silent',
-      write: false,
-      absWorkingDir: CANON_ROOT,
-      entryPoints: [entry],
-      outfile: bundle,
-      packages: 'external',
-    });
+    // tools/build.mjs's own options; a fresh clone runs the committed file before any build.
+    const result = await build({ ...hookBundleOptions(entry, bundle), logLevel: 'silent', absWorkingDir: CANON_ROOT });
     expect(result.outputFiles[0]!.text).toBe(committed(bundle));
   });
 

@@ -1,0 +1,4 @@
+import type { BuildOptions } from 'esbuild';
+
+export declare const HOOK_BUNDLES: Array<[entry: string, name: string]>;
+export declare function hookBundleOptions(entry: string, outfile: string): BuildOptions & { write: false };
