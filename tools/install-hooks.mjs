@@ -3,7 +3,7 @@
 // hook runner, the INDEX merge driver), and node_modules + dist linked from this checkout (nothing
 // is downloaded). Used by the tests, the bench and the demo, which all work in temporary repositories.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +16,15 @@ export const CANON_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 export function installCanonHooks(dir, env) {
   for (const rel of ['.husky', '.gitattributes']) {
     cpSync(path.join(CANON_ROOT, rel), path.join(dir, rel), { recursive: true });
+  }
+  // canon's own hook files hold lines of canon's repository before canon's block (lint-staged on its
+  // sources): a store gets only the block, as `canon init` writes it into a repository with no hooks.
+  for (const name of readdirSync(path.join(dir, '.husky'))) {
+    const file = path.join(dir, '.husky', name);
+    if (!statSync(file).isFile()) continue;
+    const text = readFileSync(file, 'utf8');
+    const block = text.indexOf('# >>> canon >>>');
+    if (block > 0) writeFileSync(file, text.slice(block));
   }
   // The store has no sources to build: its prepare is canon's without the build step.
   const prepare = 'node dist/canon.js setup';
