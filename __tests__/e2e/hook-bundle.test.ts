@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
@@ -11,7 +12,9 @@ const BUNDLES: Array<[entry: string, bundle: string]> = [
   ['tools/bin/hook-post-tool-use.ts', HOOK_BUNDLE],
   ['tools/bin/hook-session.ts', SESSION_HOOK_BUNDLE],
 ];
-const committed = (bundle: string) => readFileSync(path.join(CANON_ROOT, bundle), 'utf8');
+// The bundle as git has it (the index: committed, or staged for the next commit), not the working
+// file, which `npm run build` (and so `npm test`'s pretest) has just rewritten.
+const committed = (bundle: string) => execFileSync('git', ['show', `:${bundle}`], { cwd: CANON_ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
 
 describe.each(BUNDLES)('the committed hook bundle of %s', (entry, bundle) => {
   test(`${bundle} is what a fresh build produces (run \`npm run build\` and commit it)`, async () => {
