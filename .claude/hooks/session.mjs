@@ -2,8 +2,8 @@
 
 // tools/hooks/session.ts
 import { spawnSync as spawnSync2 } from "node:child_process";
-import { existsSync as existsSync2, readFileSync as readFileSync5, statSync as statSync5 } from "node:fs";
-import path4 from "node:path";
+import { existsSync as existsSync3, readFileSync as readFileSync6, statSync as statSync6 } from "node:fs";
+import path5 from "node:path";
 
 // tools/core/resume-cache-codec.ts
 var RESUME_CACHE_FILE = ".claude/state/resume-cache.json";
@@ -640,8 +640,8 @@ function serializeTelemetryState(state) {
 `;
 }
 
-// tools/io/operator-cache.ts
-import { readFileSync, statSync } from "node:fs";
+// tools/io/dot-git.ts
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 // tools/io/git.ts
@@ -664,7 +664,32 @@ function splitNul(output) {
   return output.split("\0").filter((s) => s.length > 0);
 }
 
+// tools/io/dot-git.ts
+function readGitDirs(root, env = process.env) {
+  if (env.GIT_DIR || env.GIT_WORK_TREE || env.GIT_COMMON_DIR || process.env.GIT_DIR || process.env.GIT_WORK_TREE || process.env.GIT_COMMON_DIR) return null;
+  const dotGit = path.join(root, ".git");
+  try {
+    let gitDir = dotGit;
+    if (!statSync(dotGit).isDirectory()) {
+      const match = /^gitdir: (.+)$/.exec(readFileSync(dotGit, "utf8").split("\n")[0].replace(/\r$/, ""));
+      if (match === null) return null;
+      gitDir = path.resolve(root, match[1]);
+    }
+    let commonDir = gitDir;
+    try {
+      commonDir = path.resolve(gitDir, readFileSync(path.join(gitDir, "commondir"), "utf8").trim());
+    } catch (error) {
+      if (error.code !== "ENOENT") return null;
+    }
+    return statSync(commonDir).isDirectory() ? { gitDir, commonDir } : null;
+  } catch {
+    return null;
+  }
+}
+
 // tools/io/operator-cache.ts
+import { readFileSync as readFileSync2, statSync as statSync2 } from "node:fs";
+import path2 from "node:path";
 var OPERATOR_CACHE = ".claude/state/operator.cache";
 var CACHE_VERSION = 2;
 var OPERATORS_FILE = ".claude/operators.yaml";
@@ -677,7 +702,7 @@ function inputKey(input, env) {
 }
 function operatorsFingerprint(root) {
   try {
-    const s = statSync(path.join(root, OPERATORS_FILE), { bigint: true });
+    const s = statSync2(path2.join(root, OPERATORS_FILE), { bigint: true });
     return `${s.mtimeNs}:${s.ctimeNs}:${s.size}:${s.ino}`;
   } catch {
     return null;
@@ -685,7 +710,7 @@ function operatorsFingerprint(root) {
 }
 function readOperatorCache(root, fingerprint3) {
   try {
-    const data = JSON.parse(readFileSync(path.join(root, OPERATOR_CACHE), "utf8"));
+    const data = JSON.parse(readFileSync2(path2.join(root, OPERATOR_CACHE), "utf8"));
     if (data.version !== CACHE_VERSION || data.operators !== fingerprint3 || typeof data.entries !== "object" || data.entries === null) return null;
     return data;
   } catch {
@@ -704,8 +729,8 @@ async function cachedOperator(root, input, env) {
 }
 
 // tools/io/resume-snapshot.ts
-import { mkdirSync, readFileSync as readFileSync2, renameSync, statSync as statSync2, writeFileSync } from "node:fs";
-import path2 from "node:path";
+import { mkdirSync, readFileSync as readFileSync3, renameSync, statSync as statSync3, writeFileSync } from "node:fs";
+import path3 from "node:path";
 
 // tools/core/config.ts
 var DEFAULT_FORBIDDEN_MCP = ["*notion*"];
@@ -738,18 +763,18 @@ var RACY_MS = 2e3;
 var SNAPSHOT_FORMAT = "resume-view 2";
 function indexFile(root, env) {
   if (env.GIT_INDEX_FILE || env.GIT_DIR) return null;
-  const dotGit = path2.join(root, ".git");
+  const dotGit = path3.join(root, ".git");
   try {
-    if (statSync2(dotGit).isDirectory()) return path2.join(dotGit, "index");
-    const target = /^gitdir: (.+)$/m.exec(readFileSync2(dotGit, "utf8"))?.[1]?.trim();
-    return target ? path2.join(path2.resolve(root, target), "index") : null;
+    if (statSync3(dotGit).isDirectory()) return path3.join(dotGit, "index");
+    const target = /^gitdir: (.+)$/m.exec(readFileSync3(dotGit, "utf8"))?.[1]?.trim();
+    return target ? path3.join(path3.resolve(root, target), "index") : null;
   } catch {
     return null;
   }
 }
 function stamp(file, nowMs, young) {
   try {
-    const s = statSync2(file, { bigint: true });
+    const s = statSync3(file, { bigint: true });
     if (nowMs - Number(s.mtimeMs) < RACY_MS) young.value = true;
     return `${s.ino}:${s.size}:${s.mtimeNs}`;
   } catch {
@@ -774,7 +799,7 @@ var prestarted = /* @__PURE__ */ new Map();
 function readFoldersUnchecked(root) {
   let folders = {};
   try {
-    folders = JSON.parse(readFileSync2(path2.join(root, "canon.config.json"), "utf8")).folders ?? {};
+    folders = JSON.parse(readFileSync3(path3.join(root, "canon.config.json"), "utf8")).folders ?? {};
   } catch {
   }
   const pick = (kind) => typeof folders[kind] === "string" && folders[kind] !== "" ? folders[kind] : DEFAULT_CONFIG.folders[kind];
@@ -795,18 +820,18 @@ function keyOf(inputs, untracked, nowMs, status) {
     String(inputs.limit),
     inputs.today,
     stamp(index, nowMs, young),
-    ...folders.map((f) => `${f}=${stamp(path2.join(inputs.root, f), nowMs, young)}`),
-    `config=${stamp(path2.join(inputs.root, "canon.config.json"), nowMs, young)}`,
-    `operators=${stamp(path2.join(inputs.root, ".claude/operators.yaml"), nowMs, young)}`,
-    ...splitNul(status.stdout).map((rel) => `${rel}=${stamp(path2.join(inputs.root, rel), nowMs, young)}`),
-    ...untracked.map((rel) => `${rel}=${stamp(path2.join(inputs.root, rel), nowMs, young)}`)
+    ...folders.map((f) => `${f}=${stamp(path3.join(inputs.root, f), nowMs, young)}`),
+    `config=${stamp(path3.join(inputs.root, "canon.config.json"), nowMs, young)}`,
+    `operators=${stamp(path3.join(inputs.root, ".claude/operators.yaml"), nowMs, young)}`,
+    ...splitNul(status.stdout).map((rel) => `${rel}=${stamp(path3.join(inputs.root, rel), nowMs, young)}`),
+    ...untracked.map((rel) => `${rel}=${stamp(path3.join(inputs.root, rel), nowMs, young)}`)
   ];
   return { key: parts.join("\n"), young: young.value };
 }
 async function readResumeSnapshot(inputs, nowMs, started) {
   let snapshot;
   try {
-    snapshot = JSON.parse(readFileSync2(path2.join(inputs.root, RESUME_SNAPSHOT_FILE), "utf8"));
+    snapshot = JSON.parse(readFileSync3(path3.join(inputs.root, RESUME_SNAPSHOT_FILE), "utf8"));
   } catch {
     return null;
   }
@@ -825,9 +850,9 @@ import {
   linkSync,
   mkdirSync as mkdirSync2,
   openSync,
-  readFileSync as readFileSync3,
+  readFileSync as readFileSync4,
   renameSync as renameSync2,
-  statSync as statSync3,
+  statSync as statSync4,
   unlinkSync,
   utimesSync,
   writeFileSync as writeFileSync2,
@@ -866,8 +891,8 @@ function isAlive(pid) {
 }
 function readLockFile(file) {
   try {
-    const stat = statSync3(file);
-    const text2 = readFileSync3(file, "utf8");
+    const stat = statSync4(file);
+    const text2 = readFileSync4(file, "utf8");
     return { text: text2, identity: `${stat.ino}:${stat.mtimeMs}:${text2}`, ageMs: Date.now() - stat.mtimeMs };
   } catch (error) {
     if (errorCode(error) === "ENOENT") return null;
@@ -894,7 +919,7 @@ function breakLock(file, judged) {
     let moved;
     try {
       const stat = fstatSync(fd);
-      moved = `${stat.ino}:${stat.mtimeMs}:${readFileSync3(fd, "utf8")}`;
+      moved = `${stat.ino}:${stat.mtimeMs}:${readFileSync4(fd, "utf8")}`;
     } finally {
       closeSync(fd);
     }
@@ -981,7 +1006,7 @@ function acquireLockSync(file, options) {
 function heldLock(file, owner, token) {
   const stillHeld = () => {
     try {
-      return readFileSync3(file, "utf8") === token;
+      return readFileSync4(file, "utf8") === token;
     } catch {
       return false;
     }
@@ -1051,19 +1076,19 @@ function readStdinSync(limitBytes, deadlineMs = 2e3) {
 import {
   appendFileSync,
   closeSync as closeSync2,
-  existsSync,
+  existsSync as existsSync2,
   fstatSync as fstatSync3,
   mkdirSync as mkdirSync3,
   openSync as openSync2,
   readdirSync,
-  readFileSync as readFileSync4,
+  readFileSync as readFileSync5,
   readSync as readSync2,
   renameSync as renameSync3,
-  statSync as statSync4,
+  statSync as statSync5,
   unlinkSync as unlinkSync2,
   writeFileSync as writeFileSync3
 } from "node:fs";
-import path3 from "node:path";
+import path4 from "node:path";
 var STATE_DIR = ".claude/state";
 var HOOK_ERROR_LOG = "hook-errors.log";
 var HOOK_ERROR_LOG_MAX_BYTES = 64 * 1024;
@@ -1074,19 +1099,19 @@ var SESSION_FILE = /^session-(.+)\.jsonl?$/;
 var ENDED_FILE = /^session-(.+)\.ended$/;
 var HANDOFF_FILE = /^session-(.+)\.handoff$/;
 function telemetryStateDir(root) {
-  return path3.join(root, STATE_DIR);
+  return path4.join(root, STATE_DIR);
 }
 function telemetryStateFile(root, sessionId) {
-  return path3.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.json`);
+  return path4.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.json`);
 }
 function telemetryJournalFile(root, sessionId) {
   return `${telemetryStateFile(root, sessionId)}l`;
 }
 function sessionHandoffFile(root, sessionId) {
-  return path3.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.handoff`);
+  return path4.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.handoff`);
 }
 function sessionEndedFile(root, sessionId) {
-  return path3.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.ended`);
+  return path4.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.ended`);
 }
 function fileStamp(iso) {
   return iso.replace(/[:.]/g, "-");
@@ -1096,7 +1121,7 @@ function errorCode2(error) {
 }
 function readTextOrNull(file) {
   try {
-    return readFileSync4(file, "utf8");
+    return readFileSync5(file, "utf8");
   } catch (error) {
     if (errorCode2(error) === "ENOENT") return null;
     throw error;
@@ -1178,9 +1203,9 @@ function foldTelemetryState(root, sessionId, now, lockOptions = FOLD_LOCK) {
 function appendHookError(root, line) {
   const dir = telemetryStateDir(root);
   mkdirSync3(dir, { recursive: true });
-  const log = path3.join(dir, HOOK_ERROR_LOG);
+  const log = path4.join(dir, HOOK_ERROR_LOG);
   try {
-    if (statSync4(log).size > HOOK_ERROR_LOG_MAX_BYTES) renameSync3(log, `${log}.1`);
+    if (statSync5(log).size > HOOK_ERROR_LOG_MAX_BYTES) renameSync3(log, `${log}.1`);
   } catch (error) {
     if (errorCode2(error) !== "ENOENT") throw error;
   }
@@ -1189,7 +1214,7 @@ function appendHookError(root, line) {
 }
 function readInvariantRule(root) {
   try {
-    const text2 = readTextOrNull(path3.join(root, "canon.config.json"));
+    const text2 = readTextOrNull(path4.join(root, "canon.config.json"));
     if (text2 === null) return DEFAULT_INVARIANT_RULE;
     const invariant = JSON.parse(text2).invariant;
     const list = invariant?.forbidden_mcp;
@@ -1217,9 +1242,9 @@ function recordSessionEnd(root, sessionId, endedAt, options = {}) {
   mkdirSync3(telemetryStateDir(root), { recursive: true });
   writeFileSync3(sessionEndedFile(root, sessionId), `${endedAt}
 `);
-  if (existsSync(telemetryJournalFile(root, sessionId))) appendToolEvent(root, sessionId, { at: endedAt, mark: "end", cwd: options.cwd ?? root });
+  if (existsSync2(telemetryJournalFile(root, sessionId))) appendToolEvent(root, sessionId, { at: endedAt, mark: "end", cwd: options.cwd ?? root });
   if (options.cleared) {
-    const file = path3.join(telemetryStateDir(root), CLEARED_FILE);
+    const file = path4.join(telemetryStateDir(root), CLEARED_FILE);
     const temp = `${file}.${process.pid}.tmp`;
     writeFileSync3(temp, `${JSON.stringify({ session_id: sessionId, at: endedAt })}
 `);
@@ -1227,7 +1252,7 @@ function recordSessionEnd(root, sessionId, endedAt, options = {}) {
   }
 }
 function takeClearedSession(root, sessionId, nowMs) {
-  const file = path3.join(telemetryStateDir(root), CLEARED_FILE);
+  const file = path4.join(telemetryStateDir(root), CLEARED_FILE);
   const text2 = readTextOrNull(file);
   if (text2 === null) return null;
   try {
@@ -1259,7 +1284,7 @@ function listTelemetrySessions(root) {
     }
     const endedStem = ENDED_FILE.exec(name)?.[1];
     if (endedStem !== void 0) {
-      const text2 = readTextOrNull(path3.join(dir, name))?.trim() ?? "";
+      const text2 = readTextOrNull(path4.join(dir, name))?.trim() ?? "";
       endedStems.set(endedStem, Number.isNaN(Date.parse(text2)) ? (/* @__PURE__ */ new Date(0)).toISOString() : text2);
       continue;
     }
@@ -1267,7 +1292,7 @@ function listTelemetrySessions(root) {
     if (stem === void 0) continue;
     let mtimeMs;
     try {
-      mtimeMs = statSync4(path3.join(dir, name)).mtimeMs;
+      mtimeMs = statSync5(path4.join(dir, name)).mtimeMs;
     } catch {
       continue;
     }
@@ -1320,8 +1345,8 @@ function parseSessionInput(stdin) {
 }
 function findRoot(dir) {
   for (let current = dir; ; ) {
-    if (existsSync2(path4.join(current, ".git"))) return current;
-    const parent = path4.dirname(current);
+    if (existsSync3(path5.join(current, ".git"))) return current;
+    const parent = path5.dirname(current);
     if (parent === current) return dir;
     current = parent;
   }
@@ -1331,7 +1356,7 @@ function reasonOf(error) {
 }
 function readMaxChars(root) {
   try {
-    const value = JSON.parse(readFileSync5(path4.join(root, "canon.config.json"), "utf8")).claude?.session_start_max_chars;
+    const value = JSON.parse(readFileSync6(path5.join(root, "canon.config.json"), "utf8")).claude?.session_start_max_chars;
     return typeof value === "number" && Number.isInteger(value) && value >= 200 ? value : DEFAULT_MAX_CHARS;
   } catch {
     return DEFAULT_MAX_CHARS;
@@ -1349,17 +1374,17 @@ async function viewFromCaches(root, env, now, early) {
     early ?? void 0
   );
   if (snapshot !== null) return snapshot.view;
-  const cacheFile = path4.join(root, RESUME_CACHE_FILE);
+  const cacheFile = path5.join(root, RESUME_CACHE_FILE);
   let cacheText;
   let cacheMtime;
   try {
-    cacheMtime = statSync5(cacheFile).mtimeMs;
-    cacheText = readFileSync5(cacheFile, "utf8");
+    cacheMtime = statSync6(cacheFile).mtimeMs;
+    cacheText = readFileSync6(cacheFile, "utf8");
   } catch {
     return null;
   }
   try {
-    if (statSync5(path4.join(root, sessionsFolder(root))).mtimeMs > cacheMtime) return null;
+    if (statSync6(path5.join(root, sessionsFolder(root))).mtimeMs > cacheMtime) return null;
   } catch {
     return null;
   }
@@ -1372,7 +1397,7 @@ async function viewFromCaches(root, env, now, early) {
     const s = own[0];
     let parts = null;
     try {
-      parts = parseNoteFast(readFileSync5(path4.join(root, s.path), "utf8"));
+      parts = parseNoteFast(readFileSync6(path5.join(root, s.path), "utf8"));
     } catch {
       return null;
     }
@@ -1391,12 +1416,16 @@ async function viewFromCaches(root, env, now, early) {
 }
 function findCanonCommand(root) {
   for (const rel of ["node_modules/canon-notes/dist/canon.js", ".canon/canon-notes/dist/canon.js", "dist/canon.js"]) {
-    const file = path4.join(root, rel);
-    if (existsSync2(file)) return [process.execPath, [file]];
+    const file = path5.join(root, rel);
+    if (existsSync3(file)) return [process.execPath, [file]];
   }
-  const common = spawnSync2("git", ["rev-parse", "--git-common-dir"], { cwd: root, encoding: "utf8" });
-  const runner = common.status === 0 ? path4.resolve(root, common.stdout.trim(), RUNNER_REL) : null;
-  return runner !== null && existsSync2(runner) ? ["sh", [runner]] : null;
+  let common = readGitDirs(root)?.commonDir ?? null;
+  if (common === null) {
+    const asked = spawnSync2("git", ["rev-parse", "--git-common-dir"], { cwd: root, encoding: "utf8" });
+    common = asked.status === 0 ? path5.resolve(root, asked.stdout.trim()) : null;
+  }
+  const runner = common !== null ? path5.join(common, RUNNER_REL) : null;
+  return runner !== null && existsSync3(runner) ? ["sh", [runner]] : null;
 }
 function viewFromCli(root, env) {
   const command = findCanonCommand(root);
@@ -1411,7 +1440,7 @@ async function runSessionHook(run) {
   const nowIso = now.toISOString();
   const input = parseSessionInput(run.stdin);
   const project = run.env.CLAUDE_PROJECT_DIR;
-  const root = project !== void 0 && project.trim() !== "" ? path4.resolve(run.cwd, project) : findRoot(path4.resolve(run.cwd, input?.cwd ?? "."));
+  const root = project !== void 0 && project.trim() !== "" ? path5.resolve(run.cwd, project) : findRoot(path5.resolve(run.cwd, input?.cwd ?? "."));
   const sessionId = resolveSessionId(input?.sessionId ?? null, run.env.CLAUDE_CODE_SESSION_ID ?? run.env.CLAUDE_SESSION_ID, run.ppid);
   const outcome = { event: input?.event ?? null, root, sessionId, stdout: "", problems: [], contextFrom: null };
   const log = (message) => {
@@ -1428,7 +1457,7 @@ async function runSessionHook(run) {
   if (input.event === "SessionEnd") {
     try {
       recordSessionEnd(root, sessionId, nowIso, { cwd: input.cwd ?? root, cleared: input.reason === "clear" });
-      if (existsSync2(telemetryJournalFile(root, sessionId))) foldTelemetryState(root, sessionId, nowIso);
+      if (existsSync3(telemetryJournalFile(root, sessionId))) foldTelemetryState(root, sessionId, nowIso);
     } catch (error) {
       log(claudeMessages.hook.endFailed(reasonOf(error)));
     }
@@ -1472,7 +1501,7 @@ async function runSessionHook(run) {
 async function runSessionHookMain() {
   if (process.env.CANON_HOOKS === "0") return;
   const project = process.env.CLAUDE_PROJECT_DIR;
-  const early = project !== void 0 && project.trim() !== "" ? startSnapshotCheck(path4.resolve(project), readFoldersUnchecked(path4.resolve(project))) : null;
+  const early = project !== void 0 && project.trim() !== "" ? startSnapshotCheck(path5.resolve(project), readFoldersUnchecked(path5.resolve(project))) : null;
   early?.catch(() => void 0);
   let stdin = "";
   try {

@@ -346,9 +346,8 @@ export async function diagnose(cwd: string, env: NodeJS.ProcessEnv): Promise<{ l
     if (!existsSync(path.join(layout.top, PACKAGE_LINK, 'dist/canon.js')))
       problems.push({ check: 'runner', message: m.check.linkMissing(PACKAGE_LINK), fix: m.fix.nonJsSetup, fixable: true });
   }
-  // Each fix in the words of this repository's package manager (`bun run canon setup` in a bun repository).
-  const words = commandWords(readPackageManager(layout.top));
-  return { layout, problems: problems.map((p) => ({ ...p, fix: words(p.fix) })) };
+  // runDoctor spells every fix in the words of the repository's package manager.
+  return { layout, problems };
 }
 
 /**

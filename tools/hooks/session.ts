@@ -17,6 +17,7 @@ import { buildResumeView, extractResumePrompt, localDate, selectOwnSessions, typ
 import { RUNNER_REL } from '../core/hook-blocks.js';
 import { renderSessionStartContext } from '../core/session-context.js';
 import { resolveSessionId } from '../core/telemetry.js';
+import { readGitDirs } from '../io/dot-git.js';
 import { cachedOperator } from '../io/operator-cache.js';
 import type { GitResult } from '../io/git.js';
 import { readFoldersUnchecked, readResumeSnapshot, startSnapshotCheck } from '../io/resume-snapshot.js';
@@ -185,8 +186,13 @@ function findCanonCommand(root: string): [string, string[]] | null {
     const file = path.join(root, rel);
     if (existsSync(file)) return [process.execPath, [file]];
   }
-  const common = spawnSync('git', ['rev-parse', '--git-common-dir'], { cwd: root, encoding: 'utf8' });
-  const runner = common.status === 0 ? path.resolve(root, common.stdout.trim(), RUNNER_REL) : null;
+  // The common git dir read from `.git` (io/dot-git.ts), else as git answers it (GIT_DIR and the like set).
+  let common = readGitDirs(root)?.commonDir ?? null;
+  if (common === null) {
+    const asked = spawnSync('git', ['rev-parse', '--git-common-dir'], { cwd: root, encoding: 'utf8' });
+    common = asked.status === 0 ? path.resolve(root, asked.stdout.trim()) : null;
+  }
+  const runner = common !== null ? path.join(common, RUNNER_REL) : null;
   return runner !== null && existsSync(runner) ? ['sh', [runner]] : null;
 }
 
