@@ -42,6 +42,8 @@ export interface SyncResult {
   /** Requests the plan expects, setup lookups included (retries and 429s not counted). */
   planned_requests: number;
   actions: SyncActionResult[];
+  /** Set when Notion's rate limit stopped the run: why; the notes not sent are pending (ADR-0041). */
+  stopped?: string;
 }
 
 export const LAST_SYNC_FILE = 'docs/sync/LAST_SYNC.md';
@@ -270,8 +272,16 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
     const results = applied.results;
 
     const counts = applied.counts;
-    const result: SyncResult = { dry_run: false, notion_version: version, counts, requests: api.requests, planned_requests: planned, actions: results };
-    const changed = counts.create + counts.update + counts.error > 0;
+    const result: SyncResult = {
+      dry_run: false,
+      notion_version: version,
+      counts,
+      requests: api.requests,
+      planned_requests: planned,
+      actions: results,
+      ...(applied.stopped !== null ? { stopped: applied.stopped } : {}),
+    };
+    const changed = counts.create + counts.update + counts.error > 0 || applied.stopped !== null;
     await rememberRefusals(repo.root, refusals, plan, results, applied.transient);
     // A run that would change nothing but LAST_SYNC.md's timestamp (the same notes refused again)
     // leaves it, and makes no commit.
@@ -301,7 +311,11 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
       ctx.logger.out(changed ? m.summary(counts, api.requests) : m.nothingToDo);
       if (counts.error > 0) ctx.logger.err(m.failedHint);
     }
-    return { exitCode: counts.error > 0 || commitFailed ? ExitCode.failed : ExitCode.ok, result };
+    if (applied.stopped !== null) {
+      ctx.logger.err(`canon: ${m.rateLimitStop(results.filter((r) => r.action === 'skip' && applied.transient.has(r.file)).length, applied.stopped)}`);
+      ctx.logger.err(m.rateLimitStopHint);
+    }
+    return { exitCode: counts.error > 0 || commitFailed || applied.stopped !== null ? ExitCode.failed : ExitCode.ok, result };
   } finally {
     lock.release();
   }

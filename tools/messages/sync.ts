@@ -43,6 +43,18 @@ export const syncMessages = {
   commitFailedHint: 'The write-backs and docs/sync/LAST_SYNC.md are in the working tree; commit them yourself.',
   nothingToCommit: 'nothing to commit: no note changed.',
   changedDuringSync: (file: string) => `${file} could not be read back after the sync; its sync metadata was not written.`,
+  rateLimitWhy: (answer: string, limit: string | null, waitSeconds: number | null, why: string) =>
+    `${answer}${limit ? ` (limit reached: ${limit})` : ''}${waitSeconds !== null ? `, Retry-After ${waitSeconds} s` : ''}; ${why}`,
+  rateLimitPending: (why: string) => `not sent: Notion's rate limit stopped the run (${why}); it stays pending and the next run sends it`,
+  linksStopped: (why: string) => `its links wait for the next run: Notion's rate limit stopped this one (${why})`,
+  rateLimitStop: (pending: number, why: string) => `Notion's rate limit stopped this run before every note was sent (${why}); ${pending} note(s) left pending.`,
+  rateLimitStopHint: 'Run sync again once the limit has passed: the notes sent so far are synced, and no page is made twice.',
+  restricted: (answer: string) =>
+    `${answer} — the integration may not change this page: share the database (or the page) with it, and give it the insert and update content capabilities; the next run tries again`,
+  conflict: (answer: string) => `${answer} — Notion refused the change twice as a conflict (an edit at the same moment); the next run tries again`,
+  outcomeUnknown: (answer: string) => `${answer} — whether Notion applied the write is unknown; the next run looks the page up before it writes again`,
+  childContent: (titles: readonly string[]) =>
+    `its Notion page holds child pages or databases added in Notion${titles.length > 0 ? ` (${titles.join(', ')})` : ''}, which replacing the body would delete; canon never deletes them (it sends no allow_deleting_content): move them out of the page and the next run updates it`,
   adopted: 'adopted the existing page with this external_id',
   recreated: 'its page was gone from Notion; created a new one',
 } as const;

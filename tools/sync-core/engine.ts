@@ -8,7 +8,17 @@ import type { SyncActionResult } from '../core/sync-report.js';
 import { planMarkdownEdits, planNoteRequests, type NoteRequestPlan } from '../core/sync-requests.js';
 import { UsageError, UserError } from '../errors.js';
 import { syncMessages as m } from '../messages/sync.js';
-import { describeError, isMissingPage, isRefusedContent, isRefusedRequest, PartialPageError, UncertainWriteError, type NotionApi } from './notion.js';
+import {
+  ChildContentError,
+  describeError,
+  isMissingPage,
+  isRefusedContent,
+  isRefusedRequest,
+  PartialPageError,
+  RateLimitStopError,
+  UncertainWriteError,
+  type NotionApi,
+} from './notion.js';
 import { dirname, joinNormalize } from './paths.js';
 import { errorValues } from './write-back.js';
 
@@ -450,6 +460,11 @@ export interface ApplyOptions {
 
 export interface AppliedSync {
   results: SyncActionResult[];
+  /**
+   * Why a rate limit stopped the run before every note was sent (ADR-0041), or null: the notes it
+   * did not send are `pending` (reported as skipped, with the reason) and the next run sends them.
+   */
+  stopped: string | null;
   counts: ReturnType<typeof countActions>;
   requests: number;
   /** The data source written to (for LAST_SYNC.md). */
@@ -461,6 +476,26 @@ export interface AppliedSync {
    * changes, so a host may remember it by content and not retry it.
    */
   transient: Set<string>;
+}
+
+/** What a note's failure says (masked by the caller): Notion's answer, and what to do about it. */
+export function explainFailure(error: unknown): string {
+  const original = error instanceof PartialPageError ? error.original : error;
+  if (original instanceof ChildContentError) return m.childContent(original.titles);
+  const inner = original instanceof UncertainWriteError ? original.original : original;
+  const status = (inner as { status?: unknown } | undefined)?.status;
+  const code = (inner as { code?: unknown } | undefined)?.code;
+  const said = describeError(inner);
+  if (status === 403 && code === 'restricted_resource') return m.restricted(said);
+  if (status === 409) return m.conflict(said);
+  if (status === 504 || original instanceof UncertainWriteError) return m.outcomeUnknown(said);
+  return said;
+}
+
+/** The rate limit that stopped a run, if this failure is one (a partly made page included). */
+function stopOf(error: unknown): RateLimitStopError | null {
+  const original = error instanceof PartialPageError ? error.original : error;
+  return original instanceof RateLimitStopError ? original : null;
 }
 
 /** Whether a failed request may succeed if simply sent again later. */
@@ -475,18 +510,30 @@ export async function applySync(prepared: PreparedSync, options: ApplyOptions): 
   const { plan, byFile, pages, previous, dialect, source } = prepared;
   const lookups = createLookups(api, options.target, options.propertyNames, options.warn);
   const sentOf = (a: PlannedAction) => (a.notion_page_id ? source.sent(a.notion_page_id) : null);
+  const outcomes = new Map<string, SyncActionResult>();
+  const transient = new Set<string>();
   // The schema is read before the first write, so a database that cannot hold canon's notes stops
   // the run with nothing sent (exit 2).
+  /** Set once a rate limit this run cannot wait out is reached: nothing more is sent. */
+  let stopped: string | null = null;
+  const stop = (error: RateLimitStopError) =>
+    (stopped ??= redact(m.rateLimitWhy(describeError(error.original), error.limit, error.waitMs === null ? null : Math.ceil(error.waitMs / 1000), error.why)));
   if (prepared.needsTarget) {
     try {
       await lookups.target();
     } catch (error) {
       if (error instanceof UserError) throw error;
-      throw new UserError(redact(m.connect(describeError(error))), { hint: m.connectHint });
+      if (error instanceof RateLimitStopError) stop(error);
+      else throw new UserError(redact(m.connect(describeError(error))), { hint: m.connectHint });
     }
   }
-  const outcomes = new Map<string, SyncActionResult>();
-  const transient = new Set<string>();
+  /** A note the run did not get to send (or finish): `pending`, with the rate limit as its reason. */
+  const leavePending = async (action: PlannedAction, item: LoadedNote, pageId: string | null, notePlan?: NotePlan) => {
+    transient.add(action.file);
+    const values = { sync_status: 'pending', sync_error: undefined, ...(pageId ? { notion_page_id: pageId } : {}) };
+    if (item.note && !(await sink.note(item, values))) options.onUnwritten?.(action.file);
+    outcomes.set(action.file, { ...withPlan(toResult(action), notePlan), action: 'skip', reason: m.rateLimitPending(stopped!), notion_page_id: pageId });
+  };
   for (const action of plan) {
     const item = byFile.get(action.file);
     if (action.action === 'create' || action.action === 'update') continue;
@@ -498,6 +545,10 @@ export async function applySync(prepared: PreparedSync, options: ApplyOptions): 
   const waiting: { action: PlannedAction; item: LoadedNote; notePlan: NotePlan; done: Applied; result: SyncActionResult }[] = [];
   for (const action of prepared.work) {
     const item = byFile.get(action.file)!;
+    if (stopped !== null) {
+      await leavePending(action, item, action.notion_page_id);
+      continue;
+    }
     await options.checkpoint?.();
     options.onStart?.(action);
     const before = api.requests;
@@ -523,7 +574,14 @@ export async function applySync(prepared: PreparedSync, options: ApplyOptions): 
     } catch (error) {
       if (error instanceof UserError) throw error;
       const pageId = error instanceof PartialPageError ? error.pageId : action.notion_page_id;
-      const reason = redact(describeError(error instanceof PartialPageError ? error.original : error));
+      const limit = stopOf(error);
+      if (limit) {
+        stop(limit);
+        await leavePending(action, item, pageId, notePlan);
+        options.onDone?.(action);
+        continue;
+      }
+      const reason = redact(explainFailure(error));
       await sink.note(item, errorValues(reason, pageId));
       if (isTransientFailure(error)) transient.add(action.file);
       outcomes.set(action.file, { ...withPlan(toResult(action), notePlan), action: 'error', reason, notion_page_id: pageId, requests: api.requests - before });
@@ -538,6 +596,13 @@ export async function applySync(prepared: PreparedSync, options: ApplyOptions): 
     const again = renderNotionMarkdown(item.candidate.body!, { dialect, resolveLink: linkResolver(action.file, pages) });
     let status = again.pendingLinks.length > 0 ? 'pending' : 'synced';
     const reasons = [result.reason];
+    if (stopped !== null && again.pendingLinks.length < notePlan.pendingLinks.length && result.path === 'markdown') {
+      // The run stopped on a rate limit: the page holds the note, its links wait for the next run.
+      transient.add(action.file);
+      await writeSynced(item, action, done.pageId, 'pending');
+      outcomes.set(action.file, { ...result, reason: [result.reason, m.linksStopped(stopped)].join('; ') });
+      continue;
+    }
     if (again.pendingLinks.length < notePlan.pendingLinks.length && result.path === 'markdown') {
       await options.checkpoint?.();
       const before = api.requests;
@@ -547,11 +612,21 @@ export async function applySync(prepared: PreparedSync, options: ApplyOptions): 
         reasons.push(m.linksAdded(notePlan.pendingLinks.length - again.pendingLinks.length));
       } catch (error) {
         if (error instanceof UserError) throw error;
+        const limit = stopOf(error);
         // The page holds the note with its links as text: `pending`, and the next run adds them.
         status = 'pending';
-        const reason = redact(m.linksFailed(describeError(error)));
         transient.add(action.file);
         await writeSynced(item, action, done.pageId, status);
+        if (limit) {
+          stop(limit);
+          outcomes.set(action.file, {
+            ...result,
+            reason: `${result.reason}; ${m.linksStopped(stopped!)}`,
+            requests: (result.requests ?? 0) + api.requests - before,
+          });
+          continue;
+        }
+        const reason = redact(m.linksFailed(explainFailure(error)));
         outcomes.set(action.file, {
           ...result,
           action: 'error',
@@ -580,7 +655,7 @@ export async function applySync(prepared: PreparedSync, options: ApplyOptions): 
   }
   const counts = countActions(results);
   const dataSource = prepared.needsTarget ? (await lookups.target()).dataSourceId : (options.target.dataSourceId ?? options.target.databaseId ?? '');
-  return { results, counts, requests: api.requests, dataSource, transient };
+  return { results, counts, requests: api.requests, dataSource, transient, stopped };
 }
 
 /** Never let the token reach output, files or logs, whatever an error message carries. */

@@ -40,6 +40,11 @@ export interface RateLimitedInfo {
   waitMs: number;
 }
 
+/** Block types that are pages or databases of their own: canon never deletes them. */
+const CHILD_CONTENT = new Set(['child_page', 'child_database']);
+/** How many levels of `unknown_block_ids` a read follows before it gives up on the page. */
+const MAX_UNKNOWN_DEPTH = 4;
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A token bucket: `take()` resolves when a request may go. Time comes in through `clock`/`sleep`. */
@@ -128,6 +133,84 @@ export class UncertainWriteError extends Error {
   }
 }
 
+/**
+ * A rate limit this run cannot wait out (ADR-0041): Notion asked for a wait longer than a run waits
+ * (the per-workspace limit's Retry-After can pass a minute), or one that would end past the run's
+ * lease, or kept answering 429/529. Nothing of the refused request was applied; the run stops here
+ * and leaves the notes it did not send `pending` for the next run.
+ */
+export class RateLimitStopError extends Error {
+  constructor(
+    readonly original: unknown,
+    /** Why the wait is not waited (the retry policy's words). */
+    readonly why: string,
+    /** What Notion asked to wait (ms), when it said. */
+    readonly waitMs: number | null,
+    /** `additional_data.rate_limit_reason`: which limit was reached, when Notion said. */
+    readonly limit: string | null,
+  ) {
+    super(`${describeError(original)}${limit ? ` (${limit})` : ''}: ${why}`);
+    this.name = 'RateLimitStopError';
+  }
+}
+
+/**
+ * The page holds child pages or databases (someone added them in Notion): replacing its body would
+ * delete them. canon never sends `allow_deleting_content` (it makes no child pages or databases, so
+ * they are never its own) and never deletes them on the block path either (ADR-0041).
+ */
+export class ChildContentError extends Error {
+  constructor(
+    readonly pageId: string,
+    /** Titles of the child pages or databases, when known (the block path reads them). */
+    readonly titles: readonly string[],
+    readonly original?: unknown,
+  ) {
+    super(original ? describeError(original) : `the page holds ${titles.length} child page(s) or database(s): ${titles.join(', ')}`);
+    this.name = 'ChildContentError';
+  }
+}
+
+/** Notion's documented refusal of an update that would delete child pages or databases without allow_deleting_content. */
+export function isChildContentRefusal(error: unknown): boolean {
+  return (
+    error instanceof APIResponseError &&
+    error.status === 400 &&
+    error.code === 'validation_error' &&
+    /allow_deleting_content|child pages? or databases?/i.test(error.message)
+  );
+}
+
+/** Which rate limit a 429 reached (`additional_data.rate_limit_reason`), or null. */
+export function rateLimitReason(error: unknown): string | null {
+  if (!(error instanceof APIResponseError)) return null;
+  const value = error.additional_data?.rate_limit_reason;
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** A page_markdown answer: the text, and whether Notion left parts of a large page out. */
+export interface PageMarkdownAnswer {
+  markdown: string;
+  truncated?: boolean;
+  unknown_block_ids?: readonly string[];
+}
+
+/**
+ * Put the blocks Notion left out of a large page (`<unknown url="…#id" …/>` tags, their ids in
+ * `unknown_block_ids`) back in place, from what `fetched` returned for each id. Null when a tag
+ * cannot be found or an id was not fetched: the text is not the page, and nothing may be planned on it.
+ */
+export function spliceUnknownBlocks(markdown: string, fetched: ReadonlyMap<string, string>): string | null {
+  let out = markdown;
+  for (const [id, text] of fetched) {
+    const bare = id.replace(/-/g, '');
+    const tag = new RegExp(`<unknown\\b[^>]*\\burl="[^"]*(?:${id}|${bare})[^"]*"[^>]*/?>(?:</unknown>)?`, 'i');
+    if (!tag.test(out)) return null;
+    out = out.replace(tag, () => text.replace(/\n+$/, ''));
+  }
+  return /<unknown\b/i.test(out) ? null : out;
+}
+
 interface PageRef {
   id: string;
 }
@@ -168,7 +251,13 @@ export interface NotionApi {
   editMarkdown(pageId: string, edits: readonly MarkdownEdit[]): Promise<void>;
   /** Replace a page's whole body with markdown, in one request. */
   replaceMarkdown(pageId: string, markdown: string): Promise<void>;
-  retrieveMarkdown(pageId: string): Promise<string>;
+  /**
+   * The page's body as Notion renders it, whole: a large page's truncated answer is completed from
+   * its `unknown_block_ids` (one request each). Null when it cannot be made whole: plan nothing on it.
+   */
+  retrieveMarkdown(pageId: string): Promise<string | null>;
+  /** Complete a page_markdown answer (GET or PATCH) the same way: the whole text, or null. */
+  completeMarkdown(answer: PageMarkdownAnswer): Promise<string | null>;
 }
 
 export interface MarkdownEdit {
@@ -232,15 +321,28 @@ export function createNotionApi(options: NotionOptions): NotionApi {
   async function call<T>(request: () => Promise<T>, idempotent: boolean): Promise<T> {
     let failures = 0;
     let limited = 0;
+    let conflicts = 0;
     for (;;) {
       try {
         return await request();
       } catch (error) {
+        // 409 conflict_error: "the transaction could not be completed … try again" — nothing was
+        // applied, so any request goes once more after a short backoff; a second 409 stands (ADR-0041).
+        if (error instanceof APIResponseError && error.status === 409) {
+          if (++conflicts > 1) throw error;
+          await sleep(policy.backoff(conflicts));
+          continue;
+        }
         const kind = classifyError(error);
         if (kind === 'fatal') throw error;
         if (kind === 'transient' && !idempotent) throw new UncertainWriteError(error);
-        const decision = policy.next({ kind, failures: kind === 'rate_limited' ? ++limited : ++failures, serverWaitMs: retryAfterMs(error, clock()) });
-        if (decision.giveUp !== undefined) throw error;
+        const serverWaitMs = retryAfterMs(error, clock());
+        const decision = policy.next({ kind, failures: kind === 'rate_limited' ? ++limited : ++failures, serverWaitMs });
+        if (decision.giveUp !== undefined) {
+          // A limit this run cannot wait out stops the run (the caller leaves the rest pending).
+          if (kind === 'rate_limited') throw new RateLimitStopError(error, decision.giveUp, serverWaitMs, rateLimitReason(error));
+          throw error;
+        }
         if (kind === 'rate_limited') bucket.drain();
         await sleep(decision.waitMs);
       }
@@ -266,15 +368,19 @@ export function createNotionApi(options: NotionOptions): NotionApi {
     return results.filter((r) => r.object === 'page').map((r) => r.id);
   }
 
-  async function listChildren(blockId: string): Promise<string[]> {
-    const ids: string[] = [];
+  async function listChildren(blockId: string): Promise<{ id: string; type: string; title: string }[]> {
+    const found: { id: string; type: string; title: string }[] = [];
     let cursor: string | undefined;
     do {
       const page = await call(() => client.blocks.children.list({ block_id: blockId, page_size: 100, ...(cursor ? { start_cursor: cursor } : {}) }), true);
-      ids.push(...page.results.map((b) => b.id));
+      for (const block of page.results as { id: string; type?: string; [key: string]: unknown }[]) {
+        const type = block.type ?? '';
+        const title = (block[type] as { title?: unknown } | undefined)?.title;
+        found.push({ id: block.id, type, title: typeof title === 'string' ? title : '' });
+      }
       cursor = page.has_more && page.next_cursor ? page.next_cursor : undefined;
     } while (cursor);
-    return ids;
+    return found;
   }
 
   async function deleteBlock(id: string): Promise<void> {
@@ -408,30 +514,81 @@ export function createNotionApi(options: NotionOptions): NotionApi {
     },
 
     async editMarkdown(pageId, edits) {
-      await call(
-        () => client.pages.updateMarkdown({ page_id: pageId, type: 'update_content', update_content: { content_updates: edits.map((e) => ({ ...e })) } }),
-        false,
+      await guardChildren(pageId, () =>
+        call(
+          () => client.pages.updateMarkdown({ page_id: pageId, type: 'update_content', update_content: { content_updates: edits.map((e) => ({ ...e })) } }),
+          false,
+        ),
       );
     },
 
     replaceMarkdown: (pageId, markdown) => replaceMarkdown(pageId, markdown),
 
     async retrieveMarkdown(pageId) {
-      const page = await call(() => client.pages.retrieveMarkdown({ page_id: pageId }), true);
-      return page.markdown;
+      return completeMarkdown(await call(() => client.pages.retrieveMarkdown({ page_id: pageId }), true));
     },
+
+    completeMarkdown: (answer) => completeMarkdown(answer),
   };
+
+  /**
+   * A large page's markdown comes back `truncated`, the blocks left out as `<unknown>` tags whose ids
+   * are in `unknown_block_ids`; GET /v1/pages/{id}/markdown takes those ids and answers their subtrees
+   * (developers.notion.com/reference/retrieve-page-markdown). Fetched and put in place, a few levels
+   * deep; what still cannot be had makes the answer null.
+   */
+  async function completeMarkdown(answer: PageMarkdownAnswer, depth = 0): Promise<string | null> {
+    const ids = answer.unknown_block_ids ?? [];
+    if (ids.length === 0) return answer.truncated ? null : answer.markdown;
+    if (depth >= MAX_UNKNOWN_DEPTH) return null;
+    const fetched = new Map<string, string>();
+    for (const id of ids) {
+      let part: PageMarkdownAnswer;
+      try {
+        part = await call(() => client.pages.retrieveMarkdown({ page_id: id }), true);
+      } catch (error) {
+        // A subtree Notion will not give (gone, or not a page's block): the page cannot be read whole.
+        if (error instanceof APIResponseError && (error.status === 404 || error.status === 400)) return null;
+        throw error;
+      }
+      const whole = await completeMarkdown(part, depth + 1);
+      if (whole === null) return null;
+      fetched.set(id, whole);
+    }
+    return spliceUnknownBlocks(answer.markdown, fetched);
+  }
+
+  /** Notion's refusal to delete child pages or databases, as canon's own error (never a fallback). */
+  async function guardChildren<T>(pageId: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (isChildContentRefusal(error)) throw new ChildContentError(pageId, [], error);
+      throw error;
+    }
+  }
 
   /** replace_content sets the whole body: repeating it after a lost answer lands on the same page. */
   async function replaceMarkdown(pageId: string, markdown: string): Promise<void> {
-    await call(() => client.pages.updateMarkdown({ page_id: pageId, type: 'replace_content', replace_content: { new_str: markdown } }), true);
+    await guardChildren(pageId, () =>
+      call(() => client.pages.updateMarkdown({ page_id: pageId, type: 'replace_content', replace_content: { new_str: markdown } }), true),
+    );
   }
 
   async function replace(pageId: string, body: BlockNode[]): Promise<void> {
     let failures = 0;
     for (;;) {
       try {
-        for (const id of await listChildren(pageId)) await deleteBlock(id);
+        const present = await listChildren(pageId);
+        // Deleting a child_page or child_database block trashes that page or database: never canon's
+        // to delete (ADR-0041). The page is left as it is and the note says why.
+        const foreign = present.filter((b) => CHILD_CONTENT.has(b.type));
+        if (foreign.length > 0)
+          throw new ChildContentError(
+            pageId,
+            foreign.map((b) => b.title || b.type),
+          );
+        for (const { id } of present) await deleteBlock(id);
         await appendTree(pageId, body);
         return;
       } catch (error) {
@@ -475,7 +632,7 @@ function isTooLarge(error: unknown): boolean {
  */
 export function isRefusedContent(error: unknown): boolean {
   if (isTooLarge(error)) return true;
-  return error instanceof APIResponseError && error.status === 400 && error.code === 'validation_error' && !isInTrash(error);
+  return error instanceof APIResponseError && error.status === 400 && error.code === 'validation_error' && !isInTrash(error) && !isChildContentRefusal(error);
 }
 
 /**
@@ -484,7 +641,12 @@ export function isRefusedContent(error: unknown): boolean {
  */
 export function isRefusedRequest(error: unknown): boolean {
   if (isTooLarge(error)) return true;
-  return error instanceof APIResponseError && (error.status === 400 || error.status === 413 || error.status === 422) && !isInTrash(error);
+  return (
+    error instanceof APIResponseError &&
+    (error.status === 400 || error.status === 413 || error.status === 422) &&
+    !isInTrash(error) &&
+    !isChildContentRefusal(error)
+  );
 }
 
 /** A page that is gone (deleted or in the trash in Notion): sync creates a new one instead. */

@@ -54,6 +54,8 @@ export class SyncRunner extends DurableObject<Env> {
       console.log(
         `canon sync (${trigger}): ${summary.counts.create} created, ${summary.counts.update} updated, ${summary.counts.error} failed, left ${summary.left}; ${summary.requests.github} GitHub + ${summary.requests.notion} Notion requests`,
       );
+      if (summary.stopped)
+        console.log(`canon sync (${trigger}): Notion's rate limit stopped the run (${summary.stopped}); the notes not sent stay pending for the next run`);
       return { status: 'ran', summary };
     } catch (error) {
       const message = workerRedactor(this.env)((error as Error).message ?? String(error));

@@ -74,6 +74,8 @@ export interface RunSummary {
   requests: { github: number; notion: number };
   seconds: number;
   error?: string;
+  /** Set when Notion's rate limit stopped the run: why; the notes not sent stay pending for the next run (ADR-0041). */
+  stopped?: string;
 }
 
 export const CONFIG_FILE = 'canon.config.json';
@@ -314,6 +316,7 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
     });
     notionRequests = applied.requests;
     summary.counts = applied.counts;
+    if (applied.stopped !== null) summary.stopped = applied.stopped;
   } else {
     for (const a of prepared.plan) summary.counts[a.action] += 1;
   }
