@@ -1,7 +1,17 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { markdownToBlocks } from '../../tools/core/notion-blocks.js';
 import { buildProperties, matchSchema } from '../../tools/core/notion-properties.js';
-import { createNotionApi, isRefusedContent, isRefusedRequest, TokenBucket, type NotionApi } from '../../tools/sync-core/notion.js';
+import {
+  ChildContentError,
+  createNotionApi,
+  isRefusedContent,
+  isRefusedRequest,
+  RateLimitStopError,
+  spliceUnknownBlocks,
+  TokenBucket,
+  type NotionApi,
+} from '../../tools/sync-core/notion.js';
+import { RATE_LIMIT_REASONS } from '../../tools/fake-notion/server.mjs';
 import { startFakeNotion, type FakeNotion, type FakeNotionOptions } from '../helpers/fake-notion.js';
 
 let fake: FakeNotion | undefined;
@@ -13,6 +23,7 @@ afterEach(async () => {
 /** The real @notionhq/client against the fake server; sleeps are recorded, not waited. */
 async function setup(
   options: FakeNotionOptions = {},
+  adapter: { realSleep?: boolean; deadline?: () => number | null; notionVersion?: string } = {},
 ): Promise<{ api: NotionApi; sleeps: number[]; dataSourceId: string; props: (id: string) => Record<string, unknown> }> {
   fake = await startFakeNotion(options);
   const sleeps: number[] = [];
@@ -20,8 +31,12 @@ async function setup(
     token: fake.token,
     baseUrl: fake.baseUrl,
     requestsPerSecond: 1000,
+    ...(adapter.deadline ? { deadline: adapter.deadline } : {}),
+    ...(adapter.notionVersion ? { notionVersion: adapter.notionVersion } : {}),
     sleep: async (ms) => {
       sleeps.push(ms);
+      // A window limit is kept in real time by the fake: its Retry-After must really pass.
+      if (adapter.realSleep) await new Promise((resolve) => setTimeout(resolve, ms));
     },
   });
   const dataSourceId = await api.resolveDataSource({ databaseId: fake.databaseId });
@@ -71,7 +86,10 @@ describe('Notion adapter against the fake server', () => {
     const slow = await setup({ retryAfterSeconds: 120 });
     fake!.setFaults({ overloadBurst: 1 });
     const waited = slow.sleeps.length;
-    await expect(slow.api.updateProperties('00000000-0000-4000-8000-000000000001', {})).rejects.toMatchObject({ status: 529, code: 'service_overload' });
+    const stop = await slow.api.updateProperties('00000000-0000-4000-8000-000000000001', {}).catch((e: unknown) => e);
+    expect(stop).toBeInstanceOf(RateLimitStopError);
+    expect((stop as RateLimitStopError).original).toMatchObject({ status: 529, code: 'service_overload' });
+    expect((stop as RateLimitStopError).waitMs).toBe(120_000);
     expect(slow.sleeps.slice(waited)).toEqual([]);
   });
 
@@ -142,6 +160,138 @@ describe('Notion adapter against the fake server', () => {
     const api = createNotionApi({ token: 'wrong', baseUrl: fake.baseUrl, requestsPerSecond: 1000, sleep: async () => undefined });
     await expect(api.resolveDataSource({ databaseId: fake.databaseId })).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
     expect(fake.requests).toHaveLength(1);
+  });
+});
+
+describe('Notion limits and error codes as documented (ADR-0041), against the fake', () => {
+  const V = '2026-03-11';
+  const trail = (from: number) => fake!.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{32,36}/g, '<id>')} ${r.status}`);
+
+  test('the per-connection window: Retry-After (≤ the window) is waited and every request goes through; the body says which limit', async () => {
+    const { api, sleeps, dataSourceId } = await setup({ connectionLimit: { requests: 4, windowSeconds: 1 } }, { realSleep: true, notionVersion: V });
+    const origin = fake!.requests.length;
+    for (let i = 0; i < 6; i++) await api.findPages(dataSourceId, 'external_id', `X-${i}`);
+    const limited = fake!.requests.slice(origin).filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThanOrEqual(1);
+    expect(fake!.requests.slice(origin).filter((r) => r.status === 200)).toHaveLength(6);
+    // Each wait is what Retry-After said: whole seconds, never more than the window.
+    expect(sleeps.filter((ms) => ms >= 1000)).toEqual(limited.map(() => 1000));
+  });
+
+  test('the per-workspace limit, spent by another connection, asks for more than a run waits: the request stops the run, nothing waited', async () => {
+    const { api, sleeps, dataSourceId } = await setup(
+      { otherTokens: ['ntn_other_integration'], workspaceLimit: { requests: 5, retryAfterSeconds: 120 } },
+      { notionVersion: V },
+    );
+    // The setup read the database and its schema (2 of 5); the other integration spends the rest.
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${fake!.baseUrl}/v1/data_sources/${dataSourceId}`, {
+        headers: { authorization: 'Bearer ntn_other_integration', 'notion-version': '2026-03-11' },
+      });
+      expect(res.status).toBe(200);
+    }
+    const before = sleeps.length;
+    const stop = await api.findPages(dataSourceId, 'external_id', 'W-1').catch((e: unknown) => e);
+    expect(stop).toBeInstanceOf(RateLimitStopError);
+    expect(stop).toMatchObject({ limit: RATE_LIMIT_REASONS.workspace, waitMs: 120_000 });
+    expect((stop as Error).message).toMatch(/429 rate_limited.*\(workspace_rate_limit\); asked to wait 120 s, longer than a run waits \(60 s\)/);
+    expect(sleeps.slice(before)).toEqual([]);
+  });
+
+  test("a wait that would end past the run's lease is not waited: the run stops", async () => {
+    const { api, sleeps, dataSourceId } = await setup(
+      { connectionLimit: { requests: 3, windowSeconds: 30 } },
+      { deadline: () => Date.now() + 5_000, notionVersion: V },
+    );
+    await api.findPages(dataSourceId, 'external_id', 'L-1');
+    const stop = await api.findPages(dataSourceId, 'external_id', 'L-2').catch((e: unknown) => e);
+    expect(stop).toBeInstanceOf(RateLimitStopError);
+    expect(stop).toMatchObject({ limit: RATE_LIMIT_REASONS.connection });
+    expect((stop as RateLimitStopError).waitMs).toBeLessThanOrEqual(30_000);
+    expect((stop as Error).message).toMatch(/lease ends before the wait would/);
+    expect(sleeps.filter((ms) => ms > 10)).toEqual([]);
+  });
+
+  test('409 conflict_error is tried once more, a create included (nothing was applied), and a second 409 stands', async () => {
+    const { api, dataSourceId, props } = await setup({}, { notionVersion: V });
+    fake!.setFaults({ errors: [{ method: 'POST', path: '/v1/pages', status: 409, code: 'conflict_error' }] });
+    let origin = fake!.requests.length;
+    await api.createMarkdownPage({ dataSourceId, idProperty: 'external_id', externalId: 'K-1', properties: props('K-1'), markdown: 'Hi.\n' });
+    expect(trail(origin)).toEqual(['POST /v1/pages 409', 'POST /v1/pages 200']);
+    expect(fake!.pagesByExternalId('K-1')).toHaveLength(1);
+    fake!.setFaults({ errors: [{ method: 'POST', path: '/v1/pages', status: 409, code: 'conflict_error', times: 2 }] });
+    origin = fake!.requests.length;
+    const error = await api
+      .createMarkdownPage({ dataSourceId, idProperty: 'external_id', externalId: 'K-2', properties: props('K-2'), markdown: 'Hi.\n' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 409, code: 'conflict_error' });
+    expect(trail(origin)).toEqual(['POST /v1/pages 409', 'POST /v1/pages 409']);
+    expect(fake!.pagesByExternalId('K-2')).toHaveLength(0);
+  });
+
+  test('504 gateway_timeout after the create was applied: the page is looked up, not made twice', async () => {
+    const { api, dataSourceId, props } = await setup({}, { notionVersion: V });
+    fake!.setFaults({ errors: [{ method: 'POST', path: '/v1/pages', status: 504, code: 'gateway_timeout', apply: true }] });
+    const origin = fake!.requests.length;
+    const page = await api.createMarkdownPage({ dataSourceId, idProperty: 'external_id', externalId: 'G-1', properties: props('G-1'), markdown: 'Body.\n' });
+    expect(fake!.pagesByExternalId('G-1').map((p) => p.id)).toEqual([page.id]);
+    expect(trail(origin)).toEqual([
+      'POST /v1/pages 504',
+      'POST /v1/data_sources/<id>/query 200',
+      'PATCH /v1/pages/<id> 200',
+      'PATCH /v1/pages/<id>/markdown 200',
+    ]);
+    expect(fake!.pageMarkdown(page.id)).toBe('Body.\n');
+  });
+
+  test('403 restricted_resource is not retried', async () => {
+    const { api, dataSourceId, props } = await setup({}, { notionVersion: V });
+    const page = await api.createMarkdownPage({ dataSourceId, idProperty: 'external_id', externalId: 'R-1', properties: props('R-1'), markdown: 'One.\n' });
+    fake!.setFaults({ errors: [{ path: '/markdown', status: 403, code: 'restricted_resource' }] });
+    const origin = fake!.requests.length;
+    await expect(api.replaceMarkdown(page.id, 'Two.\n')).rejects.toMatchObject({ status: 403, code: 'restricted_resource' });
+    expect(trail(origin)).toEqual(['PATCH /v1/pages/<id>/markdown 403']);
+  });
+
+  test('child pages added in Notion are never deleted: no allow_deleting_content, and the block path refuses before deleting anything', async () => {
+    const { api, dataSourceId, props } = await setup({ keepBodies: true }, { notionVersion: V });
+    const page = await api.createMarkdownPage({
+      dataSourceId,
+      idProperty: 'external_id',
+      externalId: 'P-1',
+      properties: props('P-1'),
+      markdown: 'One.\nTwo.\n',
+    });
+    fake!.addChildPage(page.id, 'Meeting notes');
+    const before = fake!.pageMarkdown(page.id);
+    expect(before).toMatch(/^One\.\nTwo\.\n<page url="https:\/\/www\.notion\.so\/[0-9a-f]{32}">Meeting notes<\/page>\n$/);
+    const refused = await api.replaceMarkdown(page.id, 'Three.\n').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ChildContentError);
+    expect(isRefusedContent(refused)).toBe(false);
+    expect(isRefusedRequest(refused)).toBe(false);
+    const origin = fake!.requests.length;
+    const blocked = await api.replaceBody(page.id, markdownToBlocks('Three.')).catch((e: unknown) => e);
+    expect(blocked).toMatchObject({ name: 'ChildContentError', titles: ['Meeting notes'] });
+    expect(trail(origin)).toEqual(['GET /v1/blocks/<id>/children 200']);
+    expect(fake!.pageMarkdown(page.id)).toBe(before);
+    // An edit that leaves the child page alone goes through and keeps it.
+    await api.editMarkdown(page.id, [{ old_str: 'One.', new_str: 'Uno.' }]);
+    expect(fake!.pageMarkdown(page.id)).toBe(before.replace('One.', 'Uno.'));
+    expect(fake!.requests.filter((r) => r.body?.includes('allow_deleting_content'))).toEqual([]);
+  });
+
+  test('a truncated read of a large page is completed from unknown_block_ids; one that cannot be is null', async () => {
+    const { api, dataSourceId, props } = await setup({ markdownRecordLimit: 4 }, { notionVersion: V });
+    const text = Array.from({ length: 7 }, (_, i) => `Paragraph ${i + 1}.`).join('\n') + '\n';
+    const page = await api.createMarkdownPage({ dataSourceId, idProperty: 'external_id', externalId: 'T-1', properties: props('T-1'), markdown: text });
+    let origin = fake!.requests.length;
+    expect(await api.retrieveMarkdown(page.id)).toBe(text);
+    expect(trail(origin)).toEqual(Array.from({ length: 4 }, () => 'GET /v1/pages/<id>/markdown 200'));
+    fake!.setFaults({ errors: [{ method: 'GET', path: '/markdown', status: 404, code: 'object_not_found', skip: 1 }] });
+    origin = fake!.requests.length;
+    expect(await api.retrieveMarkdown(page.id)).toBeNull();
+    expect(spliceUnknownBlocks('a\n<unknown url="https://www.notion.so/p#abc" alt="paragraph"/>\n', new Map([['abc', 'b\n']]))).toBe('a\nb\n');
+    expect(spliceUnknownBlocks('a\n<unknown url="https://www.notion.so/p#abc" alt="paragraph"/>\n', new Map())).toBeNull();
   });
 });
 

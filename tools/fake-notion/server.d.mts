@@ -22,7 +22,37 @@ export interface Faults {
   failCreates?: number;
   /** The next N requests are answered 500. */
   failNext?: number;
+  /** Errors answered to the requests they match, in order (each `times`, default 1, after `skip` matches). */
+  errors?: ScriptedError[];
 }
+/** One scripted answer (ADR-0041): any documented error code, for requests matching method and path. */
+export interface ScriptedError {
+  method?: string;
+  /** A substring of the request path, or a pattern. */
+  path?: string | RegExp;
+  status: number;
+  code: string;
+  /** Default: Notion's example message for the code. */
+  message?: string;
+  /** Retry-After, in seconds. */
+  retryAfter?: number;
+  /** additional_data.rate_limit_reason. */
+  rateLimitReason?: string;
+  /** Apply the request first, then answer the error (a 504 after the write: the outcome is unknown). */
+  apply?: boolean;
+  /** Let this many matching requests through first. */
+  skip?: number;
+  times?: number;
+}
+/** A budget of requests per fixed window (Notion's per-connection and per-workspace limits). */
+export interface WindowLimit {
+  requests: number;
+  /** Default 60. */
+  windowSeconds?: number;
+  /** What Retry-After says (default: the time until the window resets). */
+  retryAfterSeconds?: number;
+}
+export declare const RATE_LIMIT_REASONS: { connection: string; workspace: string };
 export interface RateLimit {
   rps?: number;
   burst?: number;
@@ -39,6 +69,14 @@ export interface FakeNotionOptions {
   port?: number;
   /** Keep each request's body in the log (LoggedRequest.body). */
   keepBodies?: boolean;
+  /** Each connection's (token's) budget per window: 429 with Retry-After ≤ the window. */
+  connectionLimit?: WindowLimit | null;
+  /** The workspace's budget, shared by every connection (token) it accepts. */
+  workspaceLimit?: WindowLimit | null;
+  /** Other integration tokens of the same workspace. */
+  otherTokens?: string[];
+  /** Blocks a markdown read renders before the rest is `<unknown>` (truncated). Default: no limit. */
+  markdownRecordLimit?: number;
 }
 export interface LoggedRequest {
   method: string;
@@ -75,6 +113,9 @@ export interface FakeNotion {
   writeCount(): number;
   setFaults(faults: Faults): void;
   setRateLimit(rate: RateLimit): void;
+  setLimits(limits: { connection?: WindowLimit | null; workspace?: WindowLimit | null }): void;
+  /** A child page (or database) added to a page as a person would in Notion; its block id. */
+  addChildPage(pageId: string, title: string, kind?: 'page' | 'database'): string;
   close(): Promise<void>;
 }
 export declare function startFakeNotion(options?: FakeNotionOptions): Promise<FakeNotion>;

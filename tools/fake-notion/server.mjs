@@ -12,6 +12,15 @@
 // refused with 400 validation_error and Notion's own wording; lists paginate (page_size ≤ 100); a
 // token bucket answers 429 rate_limited with an integer Retry-After; and faults can be injected
 // (5xx at a seeded rate, 429 bursts, a dropped connection after a create has been applied).
+// The rate limits of the current "Request limits" page (ADR-0041), each opt-in: a per-connection
+// budget of requests per 60-second window (429, Retry-After = the time until the window resets, so
+// ≤ 60 s) and a per-workspace budget shared by every connection (token) of the workspace, whose
+// Retry-After can pass a minute; both say which limit in `additional_data.rate_limit_reason`. Error
+// codes are scriptable per request (`faults.errors`: 403 restricted_resource, 409 conflict_error,
+// 504 gateway_timeout — optionally after the request was applied —, anything else); a page can hold
+// child pages (`addChildPage`), which a markdown update may delete only with allow_deleting_content;
+// and a page past `markdownRecordLimit` blocks is read `truncated`, with `<unknown>` tags and
+// `unknown_block_ids` that GET /v1/pages/{block id}/markdown answers.
 // Plain ESM JavaScript so demo and bench scripts import it without a build step.
 //
 // Limits and error shapes: developers.notion.com/reference/request-limits, /reference/status-codes.
@@ -20,7 +29,9 @@
 
 /**
  * @typedef {{ rps?: number, burst?: number }} RateLimit
- * @typedef {{ serverErrorRate?: number, seed?: number, dropAfterCreate?: number, rateLimitBurst?: number, overloadBurst?: number, overloadCreates?: number, failNext?: number, failCreates?: number }} Faults
+ * @typedef {{ requests: number, windowSeconds?: number, retryAfterSeconds?: number }} WindowLimit
+ * @typedef {{ method?: string, path?: string | RegExp, status: number, code: string, message?: string, retryAfter?: number, rateLimitReason?: string, apply?: boolean, skip?: number, times?: number }} ScriptedError
+ * @typedef {{ serverErrorRate?: number, seed?: number, dropAfterCreate?: number, rateLimitBurst?: number, overloadBurst?: number, overloadCreates?: number, failNext?: number, failCreates?: number, errors?: ScriptedError[] }} Faults
  * @typedef {{ type: string, options?: string[] }} PropertySpec
  * @typedef {{
  *   token?: string, version?: string, rateLimit?: RateLimit, faults?: Faults, retryAfterSeconds?: number,
@@ -43,6 +54,26 @@ const MAX_BODY_BYTES = 500_000;
 const TEXT_LIMIT = 2000;
 const ARRAY_LIMIT = 100;
 const BLOCKS_PER_REQUEST = 1000;
+/**
+ * `additional_data.rate_limit_reason` of the two documented limits. The stored copy of Notion's page
+ * names the field and says other values can appear; canon reads it only to say which limit was hit.
+ */
+export const RATE_LIMIT_REASONS = { connection: 'connection_rate_limit', workspace: 'workspace_rate_limit' };
+/** Default messages of the error codes a script can answer (developers.notion.com/reference/status-codes). */
+const ERROR_MESSAGES = {
+  restricted_resource: 'API token does not have access to this resource.',
+  conflict_error: 'Conflict occurred while saving. Please try again.',
+  gateway_timeout: 'Notion timed out while attempting to complete this request. Please try again later.',
+  rate_limited: 'You have been rate limited. Please try again in a few minutes.',
+  service_overload: 'Notion is overloaded. Please try again later.',
+  object_not_found: 'Could not find the requested object. Make sure the relevant pages and databases are shared with your integration.',
+  internal_server_error: 'Unexpected error occurred.',
+  service_unavailable: 'Notion is unavailable, please try again later.',
+  validation_error: 'body failed validation.',
+};
+/** Block types that are a page or database of their own (`<page>` / `<database>` in page markdown). */
+const CHILD_CONTENT = new Set(['child_page', 'child_database']);
+const notionUrl = (id) => `https://www.notion.so/${id.replaceAll('-', '')}`;
 
 /** The database canon expects by default: title under its usual name, the rest named as in docs/contract.md §10. */
 export const DEFAULT_PROPERTIES = {
@@ -277,7 +308,9 @@ export async function startFakeNotion(options = {}) {
   const dataSourceId = options.dataSourceId ?? randomUUID();
   const schema = options.properties ?? DEFAULT_PROPERTIES;
   const retryAfterSeconds = options.retryAfterSeconds ?? 1;
-  let faults = { ...(options.faults ?? {}) };
+  /** Scripted errors are copied: a script given to two fakes plays out in each. */
+  const copyScript = (f) => (f.errors ? { ...f, errors: f.errors.map((e) => ({ ...e })) } : f);
+  let faults = copyScript({ ...(options.faults ?? {}) });
   let random = seededRandom(faults.seed ?? 1);
   /** The request being answered (its Notion-Version shapes page and block objects and messages). */
   const answering = { version: '2026-03-11' };
@@ -291,6 +324,14 @@ export async function startFakeNotion(options = {}) {
   let rate = { rps: options.rateLimit?.rps ?? Infinity, burst: options.rateLimit?.burst ?? 3 };
   let tokens = rate.burst;
   let refilledAt = Date.now();
+  /** The per-connection budget per window, and the per-workspace one shared by every token. */
+  let connectionLimit = options.connectionLimit ?? null;
+  let workspaceLimit = options.workspaceLimit ?? null;
+  /** token → { start, used } of its current window; 'workspace' → the workspace's. */
+  const windows = new Map();
+  /** Other connections (integration tokens) of the same workspace: they share its limit. */
+  const tokens_ = new Set([token, ...(options.otherTokens ?? [])]);
+  const recordLimit = () => options.markdownRecordLimit ?? Infinity;
 
   /** @type {LoggedRequest[]} */
   const requests = [];
@@ -508,6 +549,123 @@ export async function startFakeNotion(options = {}) {
     if (!block || block.in_trash) throw notFound(id);
   }
 
+  /** Nodes with their block ids (tree() leaves ids out: tests compare trees across fakes). */
+  function nodesOf(id) {
+    return livingChildren(id).map((childId) => {
+      const block = blocks.get(childId);
+      return { id: childId, type: block.type, data: block.data, children: nodesOf(childId) };
+    });
+  }
+
+  const records = (nodes) => nodes.reduce((n, node) => n + 1 + records(node.children), 0);
+  const childTag = (node) =>
+    node.type === 'child_page'
+      ? `<page url="${notionUrl(node.id)}">${node.data.title ?? ''}</page>`
+      : `<database url="${notionUrl(node.id)}">${node.data.title ?? ''}</database>`;
+
+  /**
+   * Page markdown the way GET and PATCH /v1/pages/{id}/markdown answer it: child pages and databases
+   * as `<page>` / `<database>` tags, and past `markdownRecordLimit` blocks the rest of the top-level
+   * blocks as `<unknown>` tags whose ids are listed (truncated). `root` is a page or a block id.
+   */
+  function markdownAnswer(rootId, request) {
+    const block = blocks.get(rootId);
+    const nodes = pages.has(rootId) ? nodesOf(rootId) : [{ id: rootId, type: block.type, data: block.data, children: nodesOf(rootId) }];
+    const limit = request.whole ? Infinity : recordLimit();
+    const parts = [];
+    const unknown = [];
+    let run = [];
+    let used = 0;
+    const flush = () => {
+      if (run.length) parts.push(renderBlocks(run, request.dialect).replace(/\n$/, ''));
+      run = [];
+    };
+    for (const node of nodes) {
+      used += 1 + records(node.children);
+      if (used > limit && unknown.length + parts.length + run.length > 0) {
+        flush();
+        unknown.push(node.id);
+        parts.push(`<unknown url="${notionUrl(rootId)}#${node.id.replaceAll('-', '')}" alt="${node.type}"/>`);
+      } else if (CHILD_CONTENT.has(node.type)) {
+        flush();
+        parts.push(childTag(node));
+      } else run.push(node);
+    }
+    flush();
+    const markdown = parts.length ? `${parts.join(request.dialect === 'v1' ? '\n' : '\n\n')}\n` : '';
+    return { object: 'page_markdown', id: rootId, markdown, truncated: unknown.length > 0, unknown_block_ids: unknown };
+  }
+
+  /**
+   * Set a page's body from markdown (a PATCH's result). Child pages and databases whose tag the new
+   * text keeps stay (same block, same place); one it drops is deleted only with allow_deleting_content —
+   * without it the update is refused, as Notion documents, and nothing changes.
+   */
+  function setPageMarkdown(page, next, request, allowDeleting) {
+    const children_ = nodesOf(page.id).filter((n) => CHILD_CONTENT.has(n.type));
+    const tag = /^<(page|database) url="([^"]+)">.*<\/(?:page|database)>$/gm;
+    const keptUrls = new Set([...next.matchAll(tag)].map((match) => match[2]));
+    const dropped = children_.filter((n) => !keptUrls.has(notionUrl(n.id)));
+    if (dropped.length > 0 && !allowDeleting)
+      throw invalid(
+        `This update would delete ${dropped.length} child page(s) or database(s) (${dropped.map((n) => n.data.title).join(', ')}). Set allow_deleting_content: true to allow it.`,
+      );
+    // Segments of new text between the kept tags; parsed before anything changes (all or nothing).
+    const byUrl = new Map(children_.map((n) => [notionUrl(n.id), n.id]));
+    const segments = [];
+    let last = 0;
+    for (const match of next.matchAll(tag)) {
+      segments.push({ text: next.slice(last, match.index) });
+      if (byUrl.has(match[2])) segments.push({ keep: byUrl.get(match[2]) });
+      last = match.index + match[0].length;
+    }
+    segments.push({ text: next.slice(last) });
+    const parsed = segments.map((segment) =>
+      segment.keep ? segment : { blocks: markdownBlocks(segment.text.replace(/^\n+/, '').replace(/\n*$/, segment.text.trim() ? '\n' : ''), request) },
+    );
+    const count = parsed.reduce((n, segment) => n + (segment.blocks ? countBlocks(segment.blocks) : 0), 0);
+    if (count > MARKDOWN_BLOCK_LIMIT)
+      throw invalid(`body failed validation: the markdown holds ${count} blocks; at most ${MARKDOWN_BLOCK_LIMIT} are allowed per request.`);
+    const kept = new Set(parsed.filter((segment) => segment.keep).map((segment) => segment.keep));
+    for (const id of livingChildren(page.id)) if (!kept.has(id)) blocks.get(id).in_trash = true;
+    const list = children.get(page.id).filter((id) => !kept.has(id));
+    children.set(page.id, list);
+    for (const segment of parsed) {
+      if (segment.keep) list.push(segment.keep);
+      else insertBlocks(page.id, segment.blocks);
+    }
+  }
+
+  /** A scripted error for this request, if one matches (consumed as it answers). */
+  function scripted(method, path) {
+    for (const entry of faults.errors ?? []) {
+      if ((entry.times ?? 1) <= 0) continue;
+      if (entry.method && entry.method !== method) continue;
+      if (entry.path !== undefined && !(entry.path instanceof RegExp ? entry.path.test(path) : path.includes(entry.path))) continue;
+      if ((entry.skip ?? 0) > 0) {
+        entry.skip -= 1;
+        continue;
+      }
+      entry.times = (entry.times ?? 1) - 1;
+      return entry;
+    }
+    return null;
+  }
+
+  /** Spend one request of a fixed-window budget; the seconds until it resets when it is spent. */
+  function spend(key, limit) {
+    const windowMs = (limit.windowSeconds ?? 60) * 1000;
+    const t = Date.now();
+    let current = windows.get(key);
+    if (!current || t - current.start >= windowMs) {
+      current = { start: t, used: 0 };
+      windows.set(key, current);
+    }
+    if (current.used >= limit.requests) return Math.max(1, Math.ceil((current.start + windowMs - t) / 1000));
+    current.used += 1;
+    return 0;
+  }
+
   const routes = [
     [
       'GET',
@@ -603,8 +761,10 @@ export async function startFakeNotion(options = {}) {
       /^\/v1\/pages\/([^/]+)\/markdown$/,
       (m, _body, _query, request) => {
         requireMarkdownVersion(request);
+        // A block id from unknown_block_ids answers that block's subtree.
+        if (!pages.has(m[1]) && blocks.has(m[1]) && !blocks.get(m[1]).in_trash) return markdownAnswer(m[1], request);
         const page = livePage(m[1]);
-        return { object: 'page_markdown', id: page.id, markdown: renderBlocks(tree(page.id), request.dialect), truncated: false, unknown_block_ids: [] };
+        return markdownAnswer(page.id, request);
       },
     ],
     [
@@ -613,7 +773,7 @@ export async function startFakeNotion(options = {}) {
       (m, body, _query, request) => {
         requireMarkdownVersion(request);
         const page = livePage(m[1]);
-        const current = renderBlocks(tree(page.id), request.dialect);
+        const current = markdownAnswer(page.id, { ...request, whole: true }).markdown;
         let next;
         switch (body.type) {
           case 'replace_content':
@@ -649,11 +809,9 @@ export async function startFakeNotion(options = {}) {
             );
         }
         // Parse before touching anything: a refused update leaves the page as it was, never half.
-        const blocksNext = markdownBlocks(next, request);
-        for (const id of livingChildren(page.id)) blocks.get(id).in_trash = true;
-        insertBlocks(page.id, blocksNext);
+        setPageMarkdown(page, next, request, body[body.type]?.allow_deleting_content === true);
         page.last_edited_time = now();
-        return { object: 'page_markdown', id: page.id, markdown: renderBlocks(tree(page.id), request.dialect), truncated: false, unknown_block_ids: [] };
+        return markdownAnswer(page.id, request);
       },
     ],
     [
@@ -781,7 +939,8 @@ export async function startFakeNotion(options = {}) {
     }
     // Opt-in: a test that must prove something never reached Notion reads every body sent.
     if (options.keepBodies) log.body = text;
-    if (req.headers.authorization !== `Bearer ${token}`) return fail(401, 'unauthorized', 'API token is invalid.');
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!bearer || !tokens_.has(bearer)) return fail(401, 'unauthorized', 'API token is invalid.');
     const given = req.headers['notion-version'];
     if (!given)
       return fail(400, 'missing_version', 'Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.');
@@ -793,6 +952,47 @@ export async function startFakeNotion(options = {}) {
       );
     answering.version = given;
     const request = { version: given, dialect: given >= '2026-12-01' ? 'v2' : 'v1', filterProperties: url.searchParams.getAll('filter_properties') };
+    /** An error body as Notion sends it, with `additional_data` when there is any. */
+    const failWith = (status, code, message, headers, additional) => {
+      log.status = status;
+      send(res, status, { object: 'error', status, code, message, request_id: randomUUID(), ...(additional ? { additional_data: additional } : {}) }, headers);
+    };
+    const answerScript = (entry) =>
+      failWith(
+        entry.status,
+        entry.code,
+        entry.message ?? ERROR_MESSAGES[entry.code] ?? 'Unexpected error occurred.',
+        entry.retryAfter !== undefined ? { 'retry-after': String(entry.retryAfter) } : {},
+        entry.rateLimitReason ? { rate_limit_reason: entry.rateLimitReason } : undefined,
+      );
+    // The documented limits: the workspace's (shared by its connections), then this connection's window.
+    if (workspaceLimit) {
+      const wait = spend('workspace', workspaceLimit);
+      if (wait > 0)
+        return failWith(
+          429,
+          'rate_limited',
+          ERROR_MESSAGES.rate_limited,
+          { 'retry-after': String(workspaceLimit.retryAfterSeconds ?? wait) },
+          {
+            rate_limit_reason: RATE_LIMIT_REASONS.workspace,
+          },
+        );
+    }
+    if (connectionLimit) {
+      const wait = spend(`connection:${bearer}`, connectionLimit);
+      if (wait > 0)
+        return failWith(
+          429,
+          'rate_limited',
+          ERROR_MESSAGES.rate_limited,
+          { 'retry-after': String(wait) },
+          { rate_limit_reason: RATE_LIMIT_REASONS.connection },
+        );
+    }
+    // A scripted answer for this request (after it is applied when `apply`: an answer lost after the write).
+    const script = scripted(method, url.pathname);
+    if (script && !script.apply) return answerScript(script);
     if (faults.rateLimitBurst > 0) {
       faults.rateLimitBurst -= 1;
       return fail(429, 'rate_limited', 'You have been rate limited. Please try again in a few minutes.', { 'retry-after': String(retryAfterSeconds) });
@@ -838,6 +1038,8 @@ export async function startFakeNotion(options = {}) {
       if (!match) continue;
       try {
         const result = handler(match, body, query, request);
+        // Applied, but the answer is an error (a 504 after the write): the client cannot know.
+        if (script) return answerScript(script);
         if (method === 'POST' && url.pathname === '/v1/pages' && faults.dropAfterCreate > 0) {
           // The page now exists, but the client never hears so: the crash canon must not duplicate.
           faults.dropAfterCreate -= 1;
@@ -889,14 +1091,39 @@ export async function startFakeNotion(options = {}) {
     /** The page body as a block tree ({type, data, children}). */
     blockTree: (pageId) => tree(pageId),
     /** The page body as Notion would answer GET /v1/pages/{id}/markdown in a dialect ('v1' | 'v2'). */
-    pageMarkdown: (pageId, dialect = 'v1') => renderBlocks(tree(pageId), dialect),
+    pageMarkdown: (pageId, dialect = 'v1') => markdownAnswer(pageId, { dialect, whole: true }).markdown,
     /** The page body's text, one line per block, in reading order. */
     pageText: (pageId) => textOf(tree(pageId)).join('\n'),
     propertyText: (page, name) => plainOf(page.properties[name]),
     writeCount: () => requests.filter((r) => r.method !== 'GET' && !r.path.endsWith('/query')).length,
     setFaults: (next) => {
-      faults = { ...faults, ...next };
+      faults = { ...faults, ...copyScript(next) };
       if (next.seed !== undefined) random = seededRandom(next.seed);
+    },
+    /** Limits of the current Request limits page (null turns one off); budgets start afresh. */
+    setLimits: (next) => {
+      if (next.connection !== undefined) connectionLimit = next.connection;
+      if (next.workspace !== undefined) workspaceLimit = next.workspace;
+      windows.clear();
+    },
+    /** Add a child page (or database) to a page, the way a person does in Notion; returns its block id. */
+    addChildPage: (pageId, title, kind = 'page') => {
+      if (!pages.has(pageId)) throw new Error(`no page ${pageId}`);
+      const type = kind === 'database' ? 'child_database' : 'child_page';
+      const block = {
+        id: randomUUID(),
+        parent: { type: 'page_id', page_id: pageId },
+        type,
+        data: { title },
+        in_trash: false,
+        created_time: now(),
+        last_edited_time: now(),
+      };
+      blocks.set(block.id, block);
+      const list = children.get(pageId) ?? [];
+      list.push(block.id);
+      children.set(pageId, list);
+      return block.id;
     },
     setRateLimit: (next) => {
       rate = { ...rate, ...next };

@@ -44,7 +44,7 @@ export const syncMessages = {
   nothingToCommit: 'nothing to commit: no note changed.',
   changedDuringSync: (file: string) => `${file} could not be read back after the sync; its sync metadata was not written.`,
   rateLimitWhy: (answer: string, limit: string | null, waitSeconds: number | null, why: string) =>
-    `${answer}${limit ? ` (limit reached: ${limit})` : ''}${waitSeconds !== null ? `, Retry-After ${waitSeconds} s` : ''}; ${why}`,
+    `${answer.replace(/\.$/, '')}${limit ? ` (limit reached: ${limit})` : ''}${waitSeconds !== null ? `, Retry-After ${waitSeconds} s` : ''}; ${why}`,
   rateLimitPending: (why: string) => `not sent: Notion's rate limit stopped the run (${why}); it stays pending and the next run sends it`,
   linksStopped: (why: string) => `its links wait for the next run: Notion's rate limit stopped this one (${why})`,
   rateLimitStop: (pending: number, why: string) => `Notion's rate limit stopped this run before every note was sent (${why}); ${pending} note(s) left pending.`,

@@ -149,7 +149,7 @@ export class RateLimitStopError extends Error {
     /** `additional_data.rate_limit_reason`: which limit was reached, when Notion said. */
     readonly limit: string | null,
   ) {
-    super(`${describeError(original)}${limit ? ` (${limit})` : ''}: ${why}`);
+    super(`${describeError(original).replace(/\.$/, '')}${limit ? ` (${limit})` : ''}; ${why}`);
     this.name = 'RateLimitStopError';
   }
 }
