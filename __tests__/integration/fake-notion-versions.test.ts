@@ -86,3 +86,96 @@ describe('fake Notion: the differences between versions', () => {
     expect(fake.pageMarkdown(id)).toBe('One.\nTwo.\n');
   });
 });
+
+describe.each(['2025-09-03', '2026-03-11', '2026-12-01'])('fake Notion, Notion-Version %s: the request limits and error codes of ADR-0041', (version) => {
+  const get = (f: FakeNotion, token: string) =>
+    fetch(`${f.baseUrl}/v1/data_sources/${f.dataSourceId}`, { headers: { authorization: `Bearer ${token}`, 'notion-version': version } });
+
+  test("a connection's budget per window: 429 rate_limited, Retry-After until the window resets (≤ 60 s), the limit named in additional_data", async () => {
+    fake = await startFakeNotion({ connectionLimit: { requests: 2 }, otherTokens: ['ntn_other'] });
+    expect((await get(fake, fake.token)).status).toBe(200);
+    expect((await get(fake, fake.token)).status).toBe(200);
+    const limited = await get(fake, fake.token);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(await limited.json()).toMatchObject({
+      object: 'error',
+      status: 429,
+      code: 'rate_limited',
+      additional_data: { rate_limit_reason: 'connection_rate_limit' },
+    });
+    // Another connection of the workspace has its own budget.
+    expect((await get(fake, 'ntn_other')).status).toBe(200);
+  });
+
+  test("the workspace's budget is shared by its connections, and its Retry-After can pass a minute", async () => {
+    fake = await startFakeNotion({ workspaceLimit: { requests: 2, retryAfterSeconds: 90 }, otherTokens: ['ntn_other'] });
+    expect((await get(fake, 'ntn_other')).status).toBe(200);
+    expect((await get(fake, 'ntn_other')).status).toBe(200);
+    const limited = await get(fake, fake.token);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('90');
+    expect((await limited.json()).additional_data).toEqual({ rate_limit_reason: 'workspace_rate_limit' });
+  });
+
+  test('scripted errors answer with Notion codes and messages; a 504 can come after the write was applied', async () => {
+    fake = await startFakeNotion();
+    fake.setFaults({
+      errors: [
+        { method: 'GET', path: '/v1/data_sources', status: 403, code: 'restricted_resource' },
+        { method: 'GET', path: '/v1/data_sources', status: 409, code: 'conflict_error' },
+        { method: 'POST', path: '/v1/pages', status: 504, code: 'gateway_timeout', apply: true },
+      ],
+    });
+    expect(await (await get(fake, fake.token)).json()).toMatchObject({
+      status: 403,
+      code: 'restricted_resource',
+      message: 'API token does not have access to this resource.',
+    });
+    expect(await (await get(fake, fake.token)).json()).toMatchObject({ status: 409, code: 'conflict_error' });
+    expect((await get(fake, fake.token)).status).toBe(200);
+    const created = await call(fake, version, 'POST', '/v1/pages', { parent: { data_source_id: fake.dataSourceId }, properties });
+    expect(created).toMatchObject({ status: 504, json: { code: 'gateway_timeout' } });
+    expect(fake.pagesByExternalId('RT-260511-01')).toHaveLength(1);
+  });
+});
+
+describe.each(['2026-03-11', '2026-12-01'])('fake Notion, Notion-Version %s: child pages and large pages in page markdown', (version) => {
+  test('a child page is a <page> tag; an update that drops it is refused without allow_deleting_content, keeps it when the tag stays, deletes it with the flag', async () => {
+    fake = await startFakeNotion();
+    const id = (await call(fake, version, 'POST', '/v1/pages', { parent: { data_source_id: fake.dataSourceId }, properties, markdown: 'One.\n' })).json.id;
+    const child = fake.addChildPage(id, 'Minutes');
+    const tag = `<page url="https://www.notion.so/${child.replaceAll('-', '')}">Minutes</page>`;
+    const sep = version >= '2026-12-01' ? '\n\n' : '\n';
+    const read = await call(fake, version, 'GET', `/v1/pages/${id}/markdown`);
+    expect(read.json.markdown).toBe(`One.${sep}${tag}\n`);
+    const replace = (new_str: string, allow?: boolean) =>
+      call(fake!, version, 'PATCH', `/v1/pages/${id}/markdown`, {
+        type: 'replace_content',
+        replace_content: { new_str, ...(allow ? { allow_deleting_content: true } : {}) },
+      });
+    const refused = await replace('Two.\n');
+    expect(refused).toMatchObject({ status: 400, json: { code: 'validation_error', message: expect.stringMatching(/allow_deleting_content/) } });
+    expect(fake.pageMarkdown(id, version >= '2026-12-01' ? 'v2' : 'v1')).toBe(`One.${sep}${tag}\n`);
+    expect((await replace(`${tag}${sep}Two.\n`)).status).toBe(200);
+    expect(fake.pageMarkdown(id, version >= '2026-12-01' ? 'v2' : 'v1')).toBe(`${tag}${sep}Two.\n`);
+    expect((await replace('Three.\n', true)).status).toBe(200);
+    expect(fake.pageMarkdown(id, version >= '2026-12-01' ? 'v2' : 'v1')).toBe('Three.\n');
+  });
+
+  test('past the record limit a read is truncated: <unknown> tags, their ids listed, each answered by GET /v1/pages/{block id}/markdown', async () => {
+    fake = await startFakeNotion({ markdownRecordLimit: 2 });
+    const id = (await call(fake, version, 'POST', '/v1/pages', { parent: { data_source_id: fake.dataSourceId }, properties, markdown: 'A.\n\nB.\n\nC.\n' }))
+      .json.id;
+    const read = await call(fake, version, 'GET', `/v1/pages/${id}/markdown`);
+    expect(read.json).toMatchObject({ truncated: true, unknown_block_ids: [expect.any(String)] });
+    const [unknown] = read.json.unknown_block_ids as string[];
+    expect(read.json.markdown).toContain(`<unknown url="https://www.notion.so/${id.replaceAll('-', '')}#${unknown!.replaceAll('-', '')}" alt="paragraph"/>`);
+    expect((await call(fake, version, 'GET', `/v1/pages/${unknown}/markdown`)).json).toMatchObject({
+      markdown: 'C.\n',
+      truncated: false,
+      unknown_block_ids: [],
+    });
+  });
+});
