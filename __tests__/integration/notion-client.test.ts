@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { markdownToBlocks } from '../../tools/core/notion-blocks.js';
+import { parseNote } from '../../tools/core/frontmatter.js';
 import { buildProperties, matchSchema } from '../../tools/core/notion-properties.js';
+import { applySync, prepareSync, type AppliedSync, type LoadedNote, type SentMarkdown } from '../../tools/sync-core/engine.js';
+import { withSyncMetadata } from '../../tools/sync-core/write-back.js';
+import { syncMessages } from '../../tools/messages/sync.js';
+import { sessionNote } from '../helpers/notes.js';
 import {
   ChildContentError,
   createNotionApi,
@@ -292,6 +297,116 @@ describe('Notion limits and error codes as documented (ADR-0041), against the fa
     expect(await api.retrieveMarkdown(page.id)).toBeNull();
     expect(spliceUnknownBlocks('a\n<unknown url="https://www.notion.so/p#abc" alt="paragraph"/>\n', new Map([['abc', 'b\n']]))).toBe('a\nb\n');
     expect(spliceUnknownBlocks('a\n<unknown url="https://www.notion.so/p#abc" alt="paragraph"/>\n', new Map())).toBeNull();
+  });
+});
+
+/**
+ * The engine's per-note outcomes (ADR-0041), in-process: a store held in memory (its write-backs
+ * applied to the texts, as the hosts do), the real adapter and the fake.
+ */
+describe('sync outcomes for limits and error codes', () => {
+  const ids = ['RT-260511-01', 'RT-260511-02', 'RT-260511-03', 'RT-260511-04'];
+  function memoryStore(texts: Map<string, string>) {
+    const sent = new Map<string, SentMarkdown>();
+    const load = (): LoadedNote[] =>
+      [...texts].map(([file, text]) => {
+        const note = parseNote(text);
+        return { note, text, candidate: { file, kind: 'session', data: { ...note.data }, body: note.body, isStub: false } };
+      });
+    const run = async (options: { deadline?: () => number | null } = {}): Promise<AppliedSync> => {
+      const api = createNotionApi({
+        token: fake!.token,
+        baseUrl: fake!.baseUrl,
+        notionVersion: '2026-03-11',
+        requestsPerSecond: 1000,
+        ...(options.deadline ? { deadline: options.deadline } : {}),
+        sleep: async () => undefined,
+      });
+      const target = { databaseId: fake!.databaseId, dataSourceId: null };
+      const prepared = await prepareSync(
+        { notes: load(), syncedVersions: async () => new Map(), sent: (pageId) => sent.get(pageId) ?? null },
+        { dialect: 'v1', target },
+      );
+      return applySync(prepared, {
+        api,
+        target,
+        propertyNames: {},
+        now: () => new Date('2026-12-06T01:00:00Z'),
+        redact: (t) => t,
+        warn: () => undefined,
+        sink: {
+          note: async (item, values) => {
+            texts.set(item.candidate.file, withSyncMetadata(parseNote(texts.get(item.candidate.file)!), values));
+            return true;
+          },
+          sent: async (pageId, record) => {
+            if (record) sent.set(pageId, record);
+            else sent.delete(pageId);
+          },
+        },
+      });
+    };
+    return { run, data: (file: string) => parseNote(texts.get(file)!).data };
+  }
+  const files = ids.map((id) => `docs/sessions/${id}.md`);
+
+  test('a workspace limit the run cannot wait out stops it: the notes not sent stay pending with the reason, and the next run sends them, one page each', async () => {
+    fake = await startFakeNotion({ workspaceLimit: { requests: 6, retryAfterSeconds: 300 }, otherTokens: ['ntn_other'] });
+    const store = memoryStore(new Map(ids.map((id, i) => [files[i]!, sessionNote(id)])));
+    const first = await store.run();
+    // 6 requests: the database, its schema, canon's pages, then one create each for the first three notes.
+    expect(first.results.map((r) => r.action)).toEqual(['create', 'create', 'create', 'skip']);
+    expect(first.stopped).toMatch(/429 rate_limited: .*limit reached: workspace_rate_limit.*Retry-After 300 s; asked to wait 300 s, longer than a run waits/);
+    expect(first.results[3]!.reason).toBe(syncMessages.rateLimitPending(first.stopped!));
+    expect(first.transient.has(files[3]!)).toBe(true);
+    expect(store.data(files[3]!)).toMatchObject({ sync_status: 'pending' });
+    expect(store.data(files[3]!).sync_error).toBeUndefined();
+    expect(store.data(files[0]!)).toMatchObject({ sync_status: 'synced' });
+    fake.setLimits({ workspace: null });
+    const second = await store.run();
+    expect(second.stopped).toBeNull();
+    expect(second.results.map((r) => r.action)).toEqual(['skip', 'skip', 'skip', 'create']);
+    for (const id of ids) expect(fake.pagesByExternalId(id)).toHaveLength(1);
+    for (const file of files) expect(store.data(file)).toMatchObject({ sync_status: 'synced' });
+  });
+
+  test('403, a second 409 and a page holding child pages: each note fails alone with a clear reason, is tried again next run, and no child page is deleted', async () => {
+    fake = await startFakeNotion();
+    const store = memoryStore(new Map(ids.slice(0, 3).map((id, i) => [files[i]!, sessionNote(id)])));
+    await store.run();
+    const pageOf = (i: number) => fake!.pagesByExternalId(ids[i]!)[0]!.id;
+    fake.addChildPage(pageOf(2), 'Minutes');
+    const texts = new Map(files.slice(0, 3).map((file, i) => [file, sessionNote(ids[i]!, {}, '## Summary\n\nSomething else shipped.\n')]));
+    // Keep the write-backs (page ids, synced hashes): only the bodies change.
+    const edited = memoryStore(
+      new Map(
+        [...texts].map(([file, text]) => {
+          const before = store.data(file);
+          return [
+            file,
+            withSyncMetadata(parseNote(text), { sync_status: before.sync_status, notion_page_id: before.notion_page_id, synced_hash: before.synced_hash }),
+          ];
+        }),
+      ),
+    );
+    fake.setFaults({
+      errors: [
+        { path: `/v1/pages/${pageOf(0)}/markdown`, status: 403, code: 'restricted_resource' },
+        { path: `/v1/pages/${pageOf(1)}/markdown`, status: 409, code: 'conflict_error', times: 2 },
+      ],
+    });
+    const result = await edited.run();
+    expect(result.results.map((r) => r.action)).toEqual(['error', 'error', 'error']);
+    expect(result.results[0]!.reason).toMatch(/403 restricted_resource.*share the database/);
+    expect(result.results[1]!.reason).toMatch(/409 conflict_error.*refused the change twice/);
+    expect(result.results[2]!.reason).toBe(syncMessages.childContent(['Minutes']));
+    expect([...result.transient].sort()).toEqual(files.slice(0, 3));
+    expect(fake.pageMarkdown(pageOf(2))).toMatch(/<page url="[^"]+">Minutes<\/page>/);
+    expect(fake.requests.filter((r) => r.method === 'DELETE')).toEqual([]);
+    // The 403 and 409 pass: the next run updates those two; the page with a child page waits for a person.
+    const again = await edited.run();
+    expect(again.results.map((r) => r.action)).toEqual(['update', 'update', 'error']);
+    expect(fake.pageMarkdown(pageOf(0))).toContain('Something else shipped.');
   });
 });
 

@@ -563,8 +563,12 @@ export function createNotionApi(options: NotionOptions): NotionApi {
     try {
       return await write();
     } catch (error) {
-      if (isChildContentRefusal(error)) throw new ChildContentError(pageId, [], error);
-      throw error;
+      if (!isChildContentRefusal(error)) throw error;
+      // One read names them in the note's reason (best effort: the refusal stands either way).
+      const titles = await listChildren(pageId)
+        .then((found) => found.filter((b) => CHILD_CONTENT.has(b.type)).map((b) => b.title || b.type))
+        .catch(() => []);
+      throw new ChildContentError(pageId, titles, error);
     }
   }
 
