@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startFakeGitHub, type FakeGitHub } from '../../tools/fake-github/server.mjs';
 import { startFakeNotion, type FakeNotion } from '../../tools/fake-notion/server.mjs';
+import { createGitRepo, runCliAsync } from '../helpers/git-repo.js';
 import { r } from '../helpers/secret-samples.js';
 import { RUN_TOKEN, startWorker, workerBundle, workerdWorks, type WorkerHandle } from '../helpers/worker.js';
 
@@ -32,6 +33,25 @@ const linkedStore = (n: number, links: [number, number][]) =>
     }),
   );
 const pageUrl = (id: string) => `https://www.notion.so/${id.replace(/-/g, '')}`;
+
+/**
+ * What a fake Notion stores, comparable across two fakes: per page (by external_id) its properties as
+ * values and its block tree, every page id (in links too) and option id named by what it stands for.
+ */
+function stored(f: FakeNotion) {
+  const names = new Map<string, string>();
+  for (const page of f.pages()) {
+    const id = f.propertyText(page, 'external_id');
+    names.set(page.id, id);
+    names.set(page.id.replace(/-/g, ''), id);
+  }
+  const uuid = /[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}/g;
+  const named = (value: unknown) => JSON.parse(JSON.stringify(value).replace(uuid, (id) => `<${names.get(id) ?? 'option'}>`)) as unknown;
+  return f
+    .pages()
+    .map((page) => ({ external_id: f.propertyText(page, 'external_id'), properties: named(page.properties), body: named(f.blockTree(page.id)) }))
+    .sort((a, b) => (a.external_id < b.external_id ? -1 : 1));
+}
 
 let github: FakeGitHub;
 let notion: FakeNotion;
@@ -75,6 +95,63 @@ suite('the Notion Worker in workerd', () => {
   });
   afterAll(() => {
     for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the CLI and the Worker mirror the same store into the same Notion content, through a 504 after a create and a 409 (ADR-0041)', async () => {
+    const extra = [
+      ' See [session 2](RT-260511-02.md).\n\n```ts\nconst a = 1;\n```\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\n- [x] done\n- [ ] todo',
+      ' Back to [session 1](RT-260511-01.md).',
+      '\n\n> A quote with **bold** and `code`.',
+    ];
+    const files: Record<string, string> = {
+      '.gitignore': '.claude/state/*\n',
+      'canon.config.json': `${JSON.stringify({ notion: { version: '2026-03-11' } })}\n`,
+      ...Object.fromEntries(extra.map((tail, i) => note(i + 1, tail))),
+    };
+    // The same faults for both, each fake playing its own copy: a create applied but answered 504, a 409 on a body write.
+    const faults = {
+      errors: [
+        { method: 'POST', path: '/v1/pages', status: 504, code: 'gateway_timeout', apply: true },
+        { method: 'PATCH', path: '/markdown', status: 409, code: 'conflict_error' },
+      ],
+    };
+    await setUp(files);
+    notion.setFaults(faults);
+    const run = await worker!.post('/run');
+    expect(run.body.summary.counts).toMatchObject({ create: 3, error: 0 });
+
+    const cliNotion = await startFakeNotion({ token: 'ntn_cli_test_token', faults });
+    const repo = createGitRepo({ files, operators: false });
+    try {
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'notes']);
+      const cli = await runCliAsync(['sync', '--apply'], {
+        cwd: repo.dir,
+        env: {
+          ...repo.env,
+          NOTION_TOKEN: cliNotion.token,
+          NOTION_BASE_URL: cliNotion.baseUrl,
+          NOTION_DATABASE_ID: cliNotion.databaseId,
+          CANON_NOTION_RPS: '1000',
+          CANON_NOTION_RETRY_BASE_MS: '5',
+        },
+      });
+      expect(cli.stderr).not.toMatch(/failed|error/i);
+      expect(cli.code).toBe(0);
+      // Both met the same faults and got past them.
+      for (const f of [notion, cliNotion]) expect(f.requests.map((q) => q.status).filter((st) => st === 504 || st === 409)).toEqual([504, 409]);
+      expect(stored(cliNotion)).toEqual(stored(notion));
+      expect(stored(notion).map((p) => p.external_id)).toEqual(['RT-260511-01', 'RT-260511-02', 'RT-260511-03']);
+      expect(JSON.stringify(stored(notion)[0]!.body)).toContain('https://www.notion.so/<RT-260511-02>');
+      // And the write-backs agree: every note synced, on the page of its own fake.
+      for (const [file] of Object.entries(files).filter(([f]) => f.startsWith('docs/sessions/'))) {
+        expect(repo.read(file)).toMatch(/sync_status: synced\n/);
+        expect(github.readFile(file)).toMatch(/sync_status: synced\n/);
+      }
+    } finally {
+      repo.cleanup();
+      await cliNotion.close();
+    }
   });
 
   it('needs the bearer token for POST /run', async () => {

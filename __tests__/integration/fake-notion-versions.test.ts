@@ -116,7 +116,7 @@ describe.each(['2025-09-03', '2026-03-11', '2026-12-01'])('fake Notion, Notion-V
     const limited = await get(fake, fake.token);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('90');
-    expect((await limited.json()).additional_data).toEqual({ rate_limit_reason: 'workspace_rate_limit' });
+    expect(((await limited.json()) as { additional_data?: unknown }).additional_data).toEqual({ rate_limit_reason: 'workspace_rate_limit' });
   });
 
   test('scripted errors answer with Notion codes and messages; a 504 can come after the write was applied', async () => {
