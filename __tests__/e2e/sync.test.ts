@@ -201,6 +201,29 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     expect(fake.pagesByExternalId('RT-260511-04')).toHaveLength(1);
   });
 
+  test('a per-workspace limit past what a run waits stops it cleanly (exit 1): the rest stays pending with the reason, and the next run finishes, no page twice (ADR-0041)', async () => {
+    const notes = Object.fromEntries(['01', '02', '03'].map((n) => [`docs/sessions/RT-260511-${n}.md`, sessionNote(`RT-260511-${n}`)]));
+    // 4 requests: the database, its schema, canon's pages and one create; then Retry-After 300 s.
+    const { fake, sync, repo } = await setup(notes, { workspaceLimit: { requests: 4, retryAfterSeconds: 300 } });
+    const first = await sync();
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(
+      /Notion's rate limit stopped this run before every note was sent \(.*workspace_rate_limit.*Retry-After 300 s.*\); 2 note\(s\) left pending\./,
+    );
+    expect(first.stderr).not.toMatch(/Error|at .*\.js/);
+    expect(first.stdout).toMatch(/skip\s+RT-260511-02 .*not sent: Notion's rate limit stopped the run/);
+    expect(data(repo, 'docs/sessions/RT-260511-02.md')).toMatchObject({ sync_status: 'pending' });
+    expect(data(repo, 'docs/sessions/RT-260511-01.md')).toMatchObject({ sync_status: 'synced' });
+    expect(repo.read('docs/sync/LAST_SYNC.md')).toMatch(/stopped by Notion's rate limit .*: 2 note\(s\) left pending for the next run/);
+    fake.setLimits({ workspace: null });
+    const second = await sync();
+    expect(second.code).toBe(0);
+    for (const n of ['01', '02', '03']) {
+      expect(fake.pagesByExternalId(`RT-260511-${n}`)).toHaveLength(1);
+      expect(data(repo, `docs/sessions/RT-260511-${n}.md`)).toMatchObject({ sync_status: 'synced' });
+    }
+  });
+
   test('a failing note is stamped error with sync_error, the run goes on and exits 1; the next run clears it', async () => {
     const { repo, fake, sync } = await setup({
       'docs/sessions/RT-260511-05.md': sessionNote('RT-260511-05'),

@@ -305,6 +305,28 @@ suite('the Notion Worker in workerd', () => {
     expect(notion.pageMarkdown(notion.pagesByExternalId('RT-260511-02')[0]!.id)).toContain('edited by a person');
   });
 
+  it("a Notion rate limit whose Retry-After passes the run's lease stops the run cleanly: the notes not sent stay pending with the reason; the next run sends them, one page each (ADR-0041)", async () => {
+    await setUp(5, { LOCK_LEASE_SECONDS: '20' });
+    // 6 requests per 60-second window: the database, its schema, canon's pages and 3 creates.
+    notion.setLimits({ connection: { requests: 6 } });
+    const run = await worker!.post('/run');
+    expect(run.status).toBe(200);
+    expect(run.body.status).toBe('ran');
+    expect(run.body.summary.counts).toEqual({ create: 3, update: 0, skip: 2, error: 0 });
+    expect(run.body.summary.stopped).toMatch(/429 rate_limited.*connection_rate_limit.*lease ends before the wait would/);
+    for (const i of [4, 5]) expect(github.readFile(`docs/sessions/RT-260511-0${i}.md`)).toMatch(/sync_status: pending\n/);
+    expect(github.readFile('docs/sync/LAST_SYNC.md')).toMatch(/RT-260511-04 \| skip \|.*not sent: Notion's rate limit stopped the run/);
+    expect(worker!.output()).toMatch(/Notion's rate limit stopped the run/);
+    // The lock was released at once: the next run goes, and finishes the store.
+    notion.setLimits({ connection: null });
+    const next = await worker!.post('/run');
+    expect(next.body.summary).toMatchObject({ counts: { create: 2, error: 0 } });
+    expect(next.body.summary.stopped).toBeUndefined();
+    expect(pagesPerNote().size).toBe(5);
+    expect([...pagesPerNote().values()].every((n) => n === 1)).toBe(true);
+    for (const i of [1, 2, 3, 4, 5]) expect(github.readFile(`docs/sessions/RT-260511-0${i}.md`)).toMatch(/sync_status: synced\n/);
+  });
+
   it('rides out a 5xx/429 storm on both APIs', async () => {
     await setUp(8);
     github.setFaults({ serverErrorRate: 0.3, seed: 7, rateLimitBurst: 3 });

@@ -296,6 +296,7 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
         requests: api.requests,
         seconds,
         actions: results,
+        stopped: applied.stopped,
       });
       await writeFileSafely(path.join(repo.root, LAST_SYNC_FILE), redact(audit));
       sink.commits.push({ file: LAST_SYNC_FILE, committed: redact(audit), applyTo: () => redact(audit) });
@@ -312,7 +313,7 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
       if (counts.error > 0) ctx.logger.err(m.failedHint);
     }
     if (applied.stopped !== null) {
-      ctx.logger.err(`canon: ${m.rateLimitStop(results.filter((r) => r.action === 'skip' && applied.transient.has(r.file)).length, applied.stopped)}`);
+      ctx.logger.err(`canon: ${m.rateLimitStop(results.filter((r) => r.pending).length, applied.stopped)}`);
       ctx.logger.err(m.rateLimitStopHint);
     }
     return { exitCode: counts.error > 0 || commitFailed || applied.stopped !== null ? ExitCode.failed : ExitCode.ok, result };

@@ -12,6 +12,8 @@ export interface SyncActionResult {
   plan?: string;
   /** How the body travelled: the markdown endpoints, or the block API as a fallback. */
   path?: 'markdown' | 'blocks';
+  /** Not sent because a rate limit stopped the run: left `pending` for the next run (ADR-0041). */
+  pending?: boolean;
 }
 
 export interface LastSyncInput {
@@ -24,16 +26,18 @@ export interface LastSyncInput {
   actions: readonly SyncActionResult[];
   /** Changed notes a bounded run (the Worker's batch) left for the next run. */
   left?: number;
+  /** Why a rate limit stopped the run (its unsent notes are pending), when it did. */
+  stopped?: string | null;
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The plan as a table a person reads in a terminal: one row per note that is not skipped, plus counts. */
 export function formatPlanTable(
-  actions: readonly (Pick<PlannedAction, 'file' | 'action' | 'reason' | 'external_id'> & { plan?: string })[],
+  actions: readonly (Pick<PlannedAction, 'file' | 'action' | 'reason' | 'external_id'> & { plan?: string; pending?: boolean })[],
   options: { showSkipped?: boolean } = {},
 ): string {
-  const rows = actions.filter((a) => options.showSkipped || a.action !== 'skip');
+  const rows = actions.filter((a) => options.showSkipped || a.action !== 'skip' || a.pending);
   if (rows.length === 0) return '';
   const width = Math.max(...rows.map((a) => a.action.length), 6);
   const idWidth = Math.min(40, Math.max(...rows.map((a) => (a.external_id ?? '-').length), 11));
@@ -58,9 +62,12 @@ export function renderLastSync(input: LastSyncInput): string {
     `- created ${counts.create}, updated ${counts.update}, unchanged ${counts.skip}, failed ${counts.error}`,
     `- ${input.requests} request(s) in ${input.seconds.toFixed(1)} s`,
     ...(input.left !== undefined ? [`- left: ${input.left} changed note(s) for the next run`] : []),
+    ...(input.stopped
+      ? [`- stopped by Notion's rate limit (${input.stopped}): ${input.actions.filter((a) => a.pending).length} note(s) left pending for the next run`]
+      : []),
     '',
   ];
-  const rows = input.actions.filter((a) => a.action !== 'skip');
+  const rows = input.actions.filter((a) => a.action !== 'skip' || a.pending);
   if (rows.length > 0) {
     lines.push('| file | external_id | action | notion_page_id | requests | reason |', '| --- | --- | --- | --- | --- | --- |');
     for (const a of rows) {

@@ -532,7 +532,13 @@ export async function applySync(prepared: PreparedSync, options: ApplyOptions): 
     transient.add(action.file);
     const values = { sync_status: 'pending', sync_error: undefined, ...(pageId ? { notion_page_id: pageId } : {}) };
     if (item.note && !(await sink.note(item, values))) options.onUnwritten?.(action.file);
-    outcomes.set(action.file, { ...withPlan(toResult(action), notePlan), action: 'skip', reason: m.rateLimitPending(stopped!), notion_page_id: pageId });
+    outcomes.set(action.file, {
+      ...withPlan(toResult(action), notePlan),
+      action: 'skip',
+      reason: m.rateLimitPending(stopped!),
+      notion_page_id: pageId,
+      pending: true,
+    });
   };
   for (const action of plan) {
     const item = byFile.get(action.file);

@@ -344,6 +344,7 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
             seconds: (Date.now() - started) / 1000,
             actions: applied.results,
             left: summary.left,
+            stopped: applied.stopped,
           }),
         )
       : null;
