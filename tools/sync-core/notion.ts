@@ -8,7 +8,9 @@ import { classifyNotionStatus, createRetryPolicy, parseRetryAfter, type FailureK
  * Instead every HTTP attempt passes a token bucket (≤ N requests/s on average), and canon's one retry
  * policy (retry-policy.ts, ADR-0035) decides: 429 and 529 wait Retry-After (capped); 5xx and network errors
  * back off briefly with jitter; no wait passes the run's deadline; a write whose outcome is unknown (a
- * create whose answer was lost) is never blindly repeated.
+ * create whose answer was lost, a 504) is never blindly repeated. ADR-0041: a rate limit the run cannot
+ * wait out is a RateLimitStopError (the run stops, the rest stays pending); a 409 goes once more; a
+ * refusal to delete child pages is a ChildContentError (never a fallback that would delete them).
  */
 export interface NotionOptions {
   token: string;
