@@ -478,9 +478,14 @@ export function renderNotionMarkdown(body: string, options: NotionMarkdownOption
     return out;
   }
 
+  /** A paragraph holding an equation block or media, which cannot be a block's own (inline) text. */
+  const splits = (children: readonly PhrasingContent[]) =>
+    children.some((c) => (c.type === 'text' && BLOCK_MATH.test(c.value)) || (c.type === 'image' && absoluteUrl(restore(c.url)) !== null));
+
+  /** A container's own text (its first paragraph) and the blocks that are its children. */
   function lead(children: readonly RootContent[]): { text: string; rest: readonly RootContent[] } {
     const first = children[0];
-    if (first?.type === 'paragraph') return { text: inline(first.children), rest: children.slice(1) };
+    if (first?.type === 'paragraph' && !splits(first.children)) return { text: inline(first.children), rest: children.slice(1) };
     return { text: '', rest: children };
   }
 
