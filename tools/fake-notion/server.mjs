@@ -422,6 +422,7 @@ export async function startFakeNotion(options = {}) {
       const data = RICH_TEXT_BLOCKS.has(type) ? { ...rest, rich_text: fullRichText(rest.rich_text) } : { ...rest };
       if (type === 'table_row') data.cells = rest.cells.map((cell) => fullRichText(cell));
       if (type === 'code' && !data.caption) data.caption = [];
+      if (Array.isArray(rest.caption)) data.caption = fullRichText(rest.caption);
       const block = {
         id: randomUUID(),
         parent: parentIsPage ? { type: 'page_id', page_id: parentId } : { type: 'block_id', block_id: parentId },
