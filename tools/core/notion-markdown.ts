@@ -1,6 +1,8 @@
 import type { Blockquote, Image, List, ListItem, PhrasingContent, RootContent, Table } from 'mdast';
 import type { NotionVersion } from './config.js';
-import { notionLanguage, parseMarkdown } from './notion-blocks.js';
+import { ALERT_ALIASES, ALERT_PATTERN, ALERTS, mediaKind, notionLanguage, parseMarkdown } from './notion-blocks.js';
+
+export { mediaKind };
 
 /**
  * canon's markdown (GFM, parsed to mdast) → the markdown dialect of Notion's page-markdown endpoints
@@ -97,33 +99,6 @@ interface Segment {
   style: Style;
 }
 
-/** GitHub's alerts, and the Obsidian names for them (`> [!info]`, `> [!danger]`, …). */
-const ALERTS: Record<string, { icon: string; color: string }> = {
-  NOTE: { icon: 'ℹ️', color: 'blue_bg' },
-  TIP: { icon: '💡', color: 'green_bg' },
-  IMPORTANT: { icon: '❗', color: 'purple_bg' },
-  WARNING: { icon: '⚠️', color: 'yellow_bg' },
-  CAUTION: { icon: '🛑', color: 'red_bg' },
-};
-const ALERT_ALIASES: Record<string, string> = {
-  INFO: 'NOTE',
-  TODO: 'NOTE',
-  ABSTRACT: 'NOTE',
-  SUMMARY: 'NOTE',
-  TLDR: 'NOTE',
-  HINT: 'TIP',
-  SUCCESS: 'TIP',
-  CHECK: 'TIP',
-  DONE: 'TIP',
-  ATTENTION: 'WARNING',
-  QUESTION: 'WARNING',
-  DANGER: 'CAUTION',
-  ERROR: 'CAUTION',
-  BUG: 'CAUTION',
-  FAILURE: 'CAUTION',
-};
-const ALERT_PATTERN = new RegExp(`^\\[!(${[...Object.keys(ALERTS), ...Object.keys(ALERT_ALIASES)].join('|')})\\][+-]?[ \\t]*\\n?`, 'i');
-
 function absoluteUrl(url: string): string | null {
   if (!/^(https?:\/\/|mailto:)/i.test(url) || url.length > 2000) return null;
   try {
@@ -133,29 +108,6 @@ function absoluteUrl(url: string): string | null {
   } catch {
     return null;
   }
-}
-
-/** Notion's media blocks, chosen by the URL of a standalone `![caption](url)`. */
-type Media = 'image' | 'video' | 'audio' | 'pdf' | 'file';
-const MEDIA_EXTENSIONS: Record<string, Media> = Object.fromEntries([
-  ...['mp4', 'webm', 'mov', 'm4v', 'ogv', 'avi', 'mkv', 'wmv'].map((e) => [e, 'video'] as const),
-  ...['mp3', 'wav', 'ogg', 'oga', 'm4a', 'flac', 'aac', 'opus', 'wma'].map((e) => [e, 'audio'] as const),
-  ['pdf', 'pdf'] as const,
-  ...['zip', 'gz', 'tgz', 'tar', '7z', 'rar', 'csv', 'tsv', 'xls', 'xlsx', 'doc', 'docx', 'ppt', 'pptx', 'txt', 'json', 'xml', 'yaml', 'yml'].map(
-    (e) => [e, 'file'] as const,
-  ),
-]);
-
-export function mediaKind(url: string): Media {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'image';
-  }
-  if (/(^|\.)(youtube\.com|youtu\.be|vimeo\.com|loom\.com)$/i.test(parsed.hostname)) return 'video';
-  const ext = /\.([a-z0-9]{1,5})$/i.exec(parsed.pathname)?.[1]?.toLowerCase();
-  return (ext && MEDIA_EXTENSIONS[ext]) || 'image';
 }
 
 // ------------------------------------------------------------------ equations
