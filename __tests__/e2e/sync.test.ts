@@ -5,6 +5,7 @@ import path from 'node:path';
 import { computeContentHash } from '../../tools/core/content-hash.js';
 import { parseNote } from '../../tools/core/frontmatter.js';
 import { renderNotionMarkdown } from '../../tools/core/notion-markdown.js';
+import { parseBlocks } from '../../tools/fake-notion/markdown.mjs';
 import { createGitRepo, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
 import { DEFAULT_PROPERTIES, startFakeNotion, type FakeNotion, type FakeNotionOptions } from '../helpers/fake-notion.js';
 import { sessionNote, workstreamNote } from '../helpers/notes.js';
@@ -22,7 +23,8 @@ const TOKEN = 'ntn_e2eTestToken0123456789abcdefghijklmnopqrstuvwxyzABCD';
 
 /** The Notion-Version under test: every sync test runs against both (ADR-0012). */
 let version: '2026-03-11' | '2026-12-01' = '2026-03-11';
-const dialectOf = (v: string) => (v >= '2026-12-01' ? 'v2' : 'v1') as 'v1' | 'v2';
+/** canon speaks Notion-flavored Markdown v2 to both, with markdown_version on every markdown request (ADR-0036). */
+const dialectOf = (_v: string) => 'v2' as const;
 
 async function setup(files: Record<string, string>, options: FakeNotionOptions = {}) {
   fake = await startFakeNotion({ token: TOKEN, ...options });
@@ -540,7 +542,7 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
     expect((await spent()).requests).toHaveLength(0);
   });
 
-  test("round trip: what Notion answers to retrieveMarkdown for a synced page is the converter's output", async () => {
+  test("round trip: canon sends v2 with markdown_version; what Notion answers (normalised) stands for the same blocks as the converter's output", async () => {
     const body = [
       '## Summary',
       '',
@@ -581,13 +583,18 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('canon sync against the fak
       'The end.',
       '',
     ].join('\n');
-    const { fake, sync } = await setup({ 'docs/sessions/RT-260511-24.md': sessionNote('RT-260511-24', {}, body) });
+    const { fake, sync } = await setup({ 'docs/sessions/RT-260511-24.md': sessionNote('RT-260511-24', {}, body) }, { keepBodies: true });
     expect((await sync()).code).toBe(0);
+    const create = fake.requests.find((r) => r.method === 'POST' && r.path === '/v1/pages')!;
+    expect(JSON.parse(create.body!)).toMatchObject({ markdown_version: 'v2' });
     const page = fake.pagesByExternalId('RT-260511-24')[0]!;
-    const answer = await fetch(`${fake.baseUrl}/v1/pages/${page.id}/markdown`, { headers: { authorization: `Bearer ${TOKEN}`, 'notion-version': version } });
+    const answer = await fetch(`${fake.baseUrl}/v1/pages/${page.id}/markdown?markdown_version=v2`, {
+      headers: { authorization: `Bearer ${TOKEN}`, 'notion-version': version },
+    });
     const retrieved = ((await answer.json()) as { markdown: string }).markdown;
-    const expected = renderNotionMarkdown(body, { dialect: dialectOf(version) }).markdown;
-    expect(retrieved).toBe(expected);
+    const expected = renderNotionMarkdown(body, { dialect: 'v2' }).markdown;
+    expect(retrieved).not.toBe(expected);
+    expect(parseBlocks(retrieved, 'v2')).toEqual(parseBlocks(expected, 'v2'));
     expect(expected).toContain('#### A fifth-level heading');
     expect(expected).toContain('<callout icon="⚠️" color="yellow_bg">');
     expect(expected).toContain('\\$5 \\{braces\\} \\| pipes \\^ and \\<tags\\>');

@@ -48,7 +48,7 @@ describe('fake Notion: the differences between versions', () => {
     expect((await call(fake, '2025-09-03', 'PATCH', `/v1/pages/${id}`, { properties })).json.message).toMatch(/archived/);
   });
 
-  test('the markdown dialect follows the version; replace_content_range is refused on 2026-12-01; the markdown endpoints need 2026-03-11', async () => {
+  test("without markdown_version the dialect is the version's default; replace_content_range is refused on 2026-12-01; the markdown endpoints need 2026-03-11", async () => {
     fake = await startFakeNotion();
     const created = await call(fake, '2026-03-11', 'POST', '/v1/pages', {
       parent: { data_source_id: fake.dataSourceId },
@@ -63,6 +63,48 @@ describe('fake Notion: the differences between versions', () => {
     expect(refused.status).toBe(400);
     expect(refused.json.message).toMatch(/replace_content_range is not supported in Notion-Version 2026-12-01/);
     expect((await call(fake, '2025-09-03', 'GET', `/v1/pages/${id}/markdown`)).status).toBe(400);
+  });
+
+  test('markdown_version: accepted by 2026-03-11 (v1 or v2, default v1), only "v2" by 2026-12-01; a body parameter, a query parameter on GET, never without markdown', async () => {
+    fake = await startFakeNotion();
+    const parent = { data_source_id: fake.dataSourceId };
+    const v2Text = 'One.\n\n- a\n\n- b\n\n| x |\n\n<toggle>\nMore\n\nInside.\n</toggle>\n';
+    const created = await call(fake, '2026-03-11', 'POST', '/v1/pages', { parent, properties, markdown: v2Text, markdown_version: 'v2' });
+    expect(created.status).toBe(200);
+    const id = created.json.id;
+    expect(fake.blockTree(id).map((b) => b.type)).toEqual(['paragraph', 'bulleted_list_item', 'bulleted_list_item', 'paragraph', 'toggle']);
+    // Read back normalised: the list tight; v1 (the default of 2026-03-11) writes the toggle as <details>.
+    const asV2 = await call(fake, '2026-03-11', 'GET', `/v1/pages/${id}/markdown?markdown_version=v2`);
+    expect(asV2.json.markdown).toBe('One.\n\n- a\n- b\n\n\\| x \\|\n\n<toggle>\nMore\n\nInside.\n</toggle>\n');
+    const asV1 = await call(fake, '2026-03-11', 'GET', `/v1/pages/${id}/markdown`);
+    expect(asV1.json.markdown).toBe('One.\n- a\n- b\n\\| x \\|\n<details>\n<summary>More</summary>\n\tInside.\n</details>\n');
+    // The same text read as v1 (no markdown_version on 2026-03-11) is other blocks: one per line, the tags as text.
+    const asDefault = await call(fake, '2026-03-11', 'POST', '/v1/pages', { parent, properties, markdown: v2Text });
+    expect(fake.blockTree(asDefault.json.id).map((b) => b.type)).not.toEqual(fake.blockTree(id).map((b) => b.type));
+    // 2026-12-01 refuses v1 wherever markdown_version goes, and takes v2.
+    const refusedCreate = await call(fake, '2026-12-01', 'POST', '/v1/pages', { parent, properties, markdown: 'Hi.\n', markdown_version: 'v1' });
+    expect(refusedCreate).toMatchObject({
+      status: 400,
+      json: { code: 'validation_error', message: expect.stringMatching(/markdown_version "v1" is not supported/) },
+    });
+    const replace = { type: 'replace_content', replace_content: { new_str: 'Hi.\n' } };
+    expect((await call(fake, '2026-12-01', 'PATCH', `/v1/pages/${id}/markdown`, { ...replace, markdown_version: 'v1' })).status).toBe(400);
+    expect((await call(fake, '2026-12-01', 'GET', `/v1/pages/${id}/markdown?markdown_version=v1`)).status).toBe(400);
+    expect((await call(fake, '2026-12-01', 'GET', `/v1/pages/${id}/markdown?markdown_version=v2`)).json.markdown).toBe(asV2.json.markdown);
+    expect((await call(fake, '2026-03-11', 'GET', `/v1/pages/${id}/markdown?markdown_version=v3`)).status).toBe(400);
+    // Only with markdown: with children it is a validation error.
+    const withChildren = await call(fake, '2026-03-11', 'POST', '/v1/pages', { parent, properties, children: [], markdown_version: 'v2' });
+    expect(withChildren).toMatchObject({ status: 400, json: { message: expect.stringMatching(/only be sent with markdown/) } });
+    // A PATCH answers with the page's markdown as Notion renders it (normalised), in the request's dialect.
+    const patched = await call(fake, '2026-12-01', 'PATCH', `/v1/pages/${id}/markdown`, {
+      type: 'replace_content',
+      replace_content: { new_str: '| a |\n\n<table header-row="true">\n<tr>\n<td>k</td>\n</tr>\n</table>\n' },
+      markdown_version: 'v2',
+    });
+    expect(patched.json).toMatchObject({
+      object: 'page_markdown',
+      markdown: '\\| a \\|\n\n<table header-row="true" header-column="false">\n<tr>\n<td>k</td>\n</tr>\n</table>\n',
+    });
   });
 
   test('update_content is all or nothing: one edit that does not match leaves the page as it was', async () => {

@@ -166,6 +166,18 @@ describe('markdown → Notion blocks', () => {
     simulate(blocks);
   });
 
+  test('on the block path too: alerts become callouts, ```math an equation, a standalone media link its block by URL (ADR-0036)', () => {
+    const blocks = markdownToBlocks(
+      '> [!WARNING]\n> Mind it.\n>\n> - step\n\n```math\nx^2\n```\n\n![clip](https://x.dev/c.mp4)\n\n![doc](https://x.dev/a.pdf)\n\n![pic](https://x.dev/p.png)\n',
+    );
+    const { tree } = simulate(blocks);
+    expect(tree.map((b) => b.type)).toEqual(['callout', 'equation', 'video', 'pdf', 'image']);
+    expect(tree[0]!.data).toMatchObject({ icon: { type: 'emoji', emoji: '⚠️' }, color: 'yellow_background' });
+    expect(tree[0]!.children.map((c) => c.type)).toEqual(['bulleted_list_item']);
+    expect(tree[1]!.data).toEqual({ expression: 'x^2' });
+    expect(tree[2]!.data).toMatchObject({ type: 'external', external: { url: 'https://x.dev/c.mp4' } });
+  });
+
   test('text is never cut inside a surrogate pair', () => {
     const text = `${'a'.repeat(1999)}😀b`;
     const parts = splitText(text, 2000);

@@ -11,8 +11,31 @@ describe('planMarkdownEdits', () => {
     const before = md(long);
     const after = md(long.replace('Line 150 says', 'Line 150 shouts'));
     const edits = planMarkdownEdits(before, after)!;
-    expect(edits).toEqual([{ old_str: 'Line 150 says something.', new_str: 'Line 150 shouts something.' }]);
+    expect(edits).toEqual([{ old_str: '150 says something', new_str: '150 shouts something' }]);
     expect(before.replace(edits[0]!.old_str, edits[0]!.new_str)).toBe(after);
+  });
+
+  test("planned against Notion's own text: the edit must occur once there too; where Notion's text differs at the change, replace (null)", () => {
+    const table = '| k | v |\n| - | - |\n| 1 | one |\n';
+    const before = renderNotionMarkdown(`Intro words here.\n\n${table}\n- a\n- b\n`, { dialect: 'v2' }).markdown;
+    const after = renderNotionMarkdown(`Intro words there.\n\n${table}\n- a\n- b\n`, { dialect: 'v2' }).markdown;
+    // Notion answers the table with both header attributes and the list tight.
+    const page = before.replace('<table header-row="true">', '<table header-row="true" header-column="false">').replace('- a\n\n- b', '- a\n- b');
+    expect(page).not.toBe(before);
+    const edits = planMarkdownEdits(before, after, page)!;
+    expect(edits).toEqual([{ old_str: 'here', new_str: 'there' }]);
+    expect(page.replace(edits[0]!.old_str, edits[0]!.new_str)).toBe(
+      after.replace('<table header-row="true">', '<table header-row="true" header-column="false">').replace('- a\n\n- b', '- a\n- b'),
+    );
+    // A change inside what Notion re-spaced: no old_str can be found in Notion's text.
+    const listEdit = renderNotionMarkdown(`Intro words here.\n\n${table}\n- a\n- c\n- b\n`, { dialect: 'v2' }).markdown;
+    const inserted = planMarkdownEdits(before, listEdit, page);
+    if (inserted) expect(page.split(inserted[0]!.old_str)).toHaveLength(2);
+    // A word that is once in canon's text but twice in Notion's: widened until unique in both.
+    const text = 'one two three four five six seven eight\n';
+    const twice = planMarkdownEdits(text, text.replace('two', 'TWO'), `${text}\ntwo\n`);
+    expect(twice).toEqual([{ old_str: 'one two three', new_str: 'one TWO three' }]);
+    expect(planMarkdownEdits('a b c d e f\n', 'a b X d e f\n', 'a b C d e f\n')).toBeNull();
   });
 
   test('a changed line that occurs twice is widened with context until it is unique', () => {

@@ -5,7 +5,7 @@ import { planSync } from '../core/sync-plan.js';
 import { NOTE_KINDS, type CanonConfig, type NoteKind, type NotionVersion } from '../core/config.js';
 import { SYNC_KEYS } from '../core/content-hash.js';
 import { isClaimStub } from '../core/frontmatter.js';
-import type { MarkdownDialect } from '../core/notion-markdown.js';
+import { markdownDialect, markdownVersionParam } from '../core/notion-markdown.js';
 import { countActions, type PlannedAction } from '../core/sync-plan.js';
 import { formatPlanTable, renderLastSync, type SyncActionResult } from '../core/sync-report.js';
 import { ExitCode, UsageError, UserError } from '../errors.js';
@@ -54,9 +54,6 @@ const LOCK_FILE = '.claude/state/sync.lock';
  */
 const LOCK_LEASE_MS = 15 * 60 * 1000;
 const LEASE_MARGIN_MS = 30_000;
-
-/** Markdown dialect per Notion-Version: each version's default, so no markdown_version is sent. */
-const DIALECTS: Record<NotionVersion, MarkdownDialect> = { '2026-03-11': 'v1', '2026-12-01': 'v2' };
 
 function parseKinds(value: string | undefined): NoteKind[] {
   if (!value) return [...NOTE_KINDS];
@@ -170,7 +167,8 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
   const repo = openRepo(ctx.cwd);
   const rate = resolveRate(repo.config, ctx.env, options.rps);
   const version = repo.config.notion.version;
-  const dialect = DIALECTS[version];
+  // Notion-flavored Markdown v2 with `markdown_version` on every markdown request (ADR-0036).
+  const dialect = markdownDialect(version);
   // One read of the store. With --kinds, the notes of the other kinds are link targets still (a
   // workstream's link to a session stays a link, or stays pending until the session has a page).
   const all = await readCandidates(repo.root, repo.config, [...NOTE_KINDS]);
@@ -232,6 +230,7 @@ export async function runSync(options: SyncOptions, ctx: CommandContext): Promis
       deadline: () => renewedAt + LOCK_LEASE_MS - LEASE_MARGIN_MS,
       token,
       notionVersion: version,
+      ...(markdownVersionParam(version) ? { markdownVersion: markdownVersionParam(version)! } : {}),
       ...(ctx.env.NOTION_BASE_URL ? { baseUrl: ctx.env.NOTION_BASE_URL } : {}),
       requestsPerSecond: rate,
       ...(ctx.env.CANON_NOTION_RETRY_BASE_MS ? { baseDelayMs: Number(ctx.env.CANON_NOTION_RETRY_BASE_MS) } : {}),

@@ -206,6 +206,29 @@ export function notionLanguage(lang: string | null | undefined): string {
   return LANGUAGE_ALIASES[key] ?? 'plain text';
 }
 
+/** Notion's media blocks, chosen by the URL of a standalone `![caption](url)`. */
+export type Media = 'image' | 'video' | 'audio' | 'pdf' | 'file';
+const MEDIA_EXTENSIONS: Record<string, Media> = Object.fromEntries([
+  ...['mp4', 'webm', 'mov', 'm4v', 'ogv', 'avi', 'mkv', 'wmv'].map((e) => [e, 'video'] as const),
+  ...['mp3', 'wav', 'ogg', 'oga', 'm4a', 'flac', 'aac', 'opus', 'wma'].map((e) => [e, 'audio'] as const),
+  ['pdf', 'pdf'] as const,
+  ...['zip', 'gz', 'tgz', 'tar', '7z', 'rar', 'csv', 'tsv', 'xls', 'xlsx', 'doc', 'docx', 'ppt', 'pptx', 'txt', 'json', 'xml', 'yaml', 'yml'].map(
+    (e) => [e, 'file'] as const,
+  ),
+]);
+
+export function mediaKind(url: string): Media {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'image';
+  }
+  if (/(^|\.)(youtube\.com|youtu\.be|vimeo\.com|loom\.com)$/i.test(parsed.hostname)) return 'video';
+  const ext = /\.([a-z0-9]{1,5})$/i.exec(parsed.pathname)?.[1]?.toLowerCase();
+  return (ext && MEDIA_EXTENSIONS[ext]) || 'image';
+}
+
 /** Notion refuses relative or malformed link URLs ("Invalid URL for link"), so only absolute ones survive. */
 function acceptedLink(url: string): string | null {
   if (url.length > NOTION_LIMITS.textChars || !/^(https?:\/\/|mailto:)/i.test(url)) return null;
@@ -369,6 +392,45 @@ function convertTable(table: Table): BlockNode[] {
   return [{ type: 'table', data: { table_width: width, has_column_header: true, has_row_header: false }, children: rows }];
 }
 
+/** GitHub's alerts (and Obsidian's names for them): the callout's icon and colour. */
+export const ALERTS: Record<string, { icon: string; color: string }> = {
+  NOTE: { icon: 'ℹ️', color: 'blue_bg' },
+  TIP: { icon: '💡', color: 'green_bg' },
+  IMPORTANT: { icon: '❗', color: 'purple_bg' },
+  WARNING: { icon: '⚠️', color: 'yellow_bg' },
+  CAUTION: { icon: '🛑', color: 'red_bg' },
+};
+export const ALERT_ALIASES: Record<string, string> = {
+  INFO: 'NOTE',
+  TODO: 'NOTE',
+  ABSTRACT: 'NOTE',
+  SUMMARY: 'NOTE',
+  TLDR: 'NOTE',
+  HINT: 'TIP',
+  SUCCESS: 'TIP',
+  CHECK: 'TIP',
+  DONE: 'TIP',
+  ATTENTION: 'WARNING',
+  QUESTION: 'WARNING',
+  DANGER: 'CAUTION',
+  ERROR: 'CAUTION',
+  BUG: 'CAUTION',
+  FAILURE: 'CAUTION',
+};
+export const ALERT_PATTERN = new RegExp(`^\\[!(${[...Object.keys(ALERTS), ...Object.keys(ALERT_ALIASES)].join('|')})\\][+-]?[ \\t]*\\n?`, 'i');
+
+/** A blockquote that is a GitHub alert: its callout's icon and colour, and its content without the marker. */
+function alertOf(children: readonly RootContent[]): { icon: string; color: string; children: RootContent[] } | null {
+  const first = children[0];
+  if (first?.type !== 'paragraph' || first.children[0]?.type !== 'text') return null;
+  const match = ALERT_PATTERN.exec(first.children[0].value);
+  if (!match) return null;
+  const name = match[1]!.toUpperCase();
+  const rest = { ...first.children[0], value: first.children[0].value.slice(match[0].length) };
+  const paragraph = { ...first, children: [rest, ...first.children.slice(1)] };
+  return { ...ALERTS[ALERT_ALIASES[name] ?? name]!, children: [paragraph, ...children.slice(1)] };
+}
+
 /** The first paragraph of a container becomes its text; everything after it becomes its children. */
 function splitLead(children: readonly RootContent[]): { lead: RichText[]; rest: readonly RootContent[] } {
   const first = children[0];
@@ -383,7 +445,7 @@ function convertNode(node: RootContent): BlockNode[] {
       if (only?.type === 'image' && acceptedLink(only.url) && /^https?:/i.test(only.url)) {
         return [
           {
-            type: 'image',
+            type: mediaKind(only.url),
             data: { type: 'external', external: { url: only.url }, caption: plainRichText(only.alt ?? '').slice(0, NOTION_LIMITS.arrayItems) },
             children: [],
           },
@@ -399,6 +461,11 @@ function convertNode(node: RootContent): BlockNode[] {
     case 'thematicBreak':
       return [{ type: 'divider', data: {}, children: [] }];
     case 'blockquote': {
+      const alert = alertOf(node.children);
+      if (alert) {
+        const { lead, rest } = splitLead(alert.children);
+        return textBlocks('callout', lead, { icon: { type: 'emoji', emoji: alert.icon }, color: alert.color.replace(/_bg$/, '_background') }, convertAll(rest));
+      }
       const { lead, rest } = splitLead(node.children);
       return textBlocks('quote', lead, {}, convertAll(rest));
     }
@@ -410,6 +477,7 @@ function convertNode(node: RootContent): BlockNode[] {
         return textBlocks(node.ordered ? 'numbered_list_item' : 'bulleted_list_item', lead, {}, children);
       });
     case 'code': {
+      if (node.lang?.toLowerCase() === 'math') return [{ type: 'equation', data: { expression: node.value.slice(0, NOTION_LIMITS.textChars) }, children: [] }];
       const language = notionLanguage(node.lang);
       return textBlocks('code', plainRichText(node.value), { language });
     }

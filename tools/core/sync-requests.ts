@@ -9,39 +9,66 @@ export interface MarkdownEdit {
   new_str: string;
 }
 
+const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}_]/u.test(c);
+const isHighSurrogate = (c: string | undefined) => c !== undefined && /[\uD800-\uDBFF]/.test(c);
+const isLowSurrogate = (c: string | undefined) => c !== undefined && /[\uDC00-\uDFFF]/.test(c);
+
+/** One word (and what separates it) further left of `at`. */
+function wordLeft(text: string, at: number): number {
+  let i = at;
+  while (i > 0 && !isWordChar(text[i - 1])) i -= 1;
+  while (i > 0 && isWordChar(text[i - 1])) i -= 1;
+  return i;
+}
+
+/** One word (and what separates it) further right of `at`. */
+function wordRight(text: string, at: number): number {
+  let i = at;
+  while (i < text.length && !isWordChar(text[i])) i += 1;
+  while (i < text.length && isWordChar(text[i])) i += 1;
+  return i;
+}
+
+const occurrences = (text: string, part: string) => text.split(part).length - 1;
+
 /**
- * The smallest single edit that turns `before` into `after`: the changed lines, widened by
- * neighbouring lines until `old_str` occurs exactly once in `before`. Null when no such edit is
- * smaller than sending `after` whole (or `before` is empty), which means: replace the content.
+ * The smallest single edit that turns `before` into `after` (canon's rendering of the version Notion
+ * holds, and of the one to send) and that Notion can apply to `page`, the text Notion itself answers
+ * for the page (its rendering may differ from what canon sent: tables gain attributes, blocks are
+ * re-spaced; ADR-0036). The changed characters, widened to whole words and then word by word until
+ * `old_str` occurs exactly once in both texts. Null when there is no such edit, or none smaller than
+ * sending `after` whole: replace the content.
  */
-export function planMarkdownEdits(before: string, after: string): MarkdownEdit[] | null {
+export function planMarkdownEdits(before: string, after: string, page: string = before): MarkdownEdit[] | null {
   if (before === after) return [];
-  if (before === '') return null;
-  const a = before.split('\n');
-  const b = after.split('\n');
+  if (before === '' || page === '') return null;
   let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head += 1;
+  const shorter = Math.min(before.length, after.length);
+  while (head < shorter && before[head] === after[head]) head += 1;
   let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail += 1;
+  while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail += 1;
+  const delta = after.length - before.length;
   let start = head;
-  let endA = a.length - tail;
-  let endB = b.length - tail;
-  const occurrences = (text: string) => before.split(text).length - 1;
+  let end = before.length - tail;
+  // Whole words (and never half a surrogate pair): an edit reads as what it changes.
+  while (start > 0 && (isWordChar(before[start - 1]) || isLowSurrogate(before[start]))) start -= 1;
+  while (end < before.length && (isWordChar(before[end]) || isHighSurrogate(before[end - 1]))) end += 1;
   for (;;) {
-    const oldStr = a.slice(start, endA).join('\n');
-    if (oldStr.trim() !== '' && occurrences(oldStr) === 1) {
-      const newStr = b.slice(start, endB).join('\n');
-      const edit = { old_str: oldStr, new_str: newStr };
-      // Exact: applied the way Notion applies it (first and only match), it must give `after`.
-      if (before.replace(oldStr, () => newStr) !== after) return null;
-      return oldStr.length + newStr.length < after.length ? [edit] : null;
+    const oldStr = before.slice(start, end);
+    if (oldStr.trim() !== '') {
+      const inPage = occurrences(page, oldStr);
+      // Notion's text differs right where the change is: a wider old_str cannot be found either.
+      if (inPage === 0) return null;
+      if (inPage === 1 && occurrences(before, oldStr) === 1) {
+        const newStr = after.slice(start, end + delta);
+        // Exact: applied the way Notion applies it (first and only match), it must give `after`.
+        if (before.replace(oldStr, () => newStr) !== after) return null;
+        return oldStr.length + newStr.length < after.length ? [{ old_str: oldStr, new_str: newStr }] : null;
+      }
     }
-    if (start === 0 && endA === a.length) return null;
-    if (start > 0) start -= 1;
-    if (endA < a.length) {
-      endA += 1;
-      endB += 1;
-    }
+    if (start === 0 && end === before.length) return null;
+    start = wordLeft(before, start);
+    end = wordRight(before, end);
   }
 }
 
@@ -73,9 +100,10 @@ export interface RequestPlanInput {
   currentMarkdown: string;
   /**
    * The version Notion holds, when canon knows it exactly (the committed version whose hash is the
-   * note's synced_hash, rendered the same way). Null: unknown, so everything is sent.
+   * note's synced_hash, rendered the same way), and `page`: the page's markdown as Notion answered it
+   * after the last write, when known (else the same as `markdown`). Null: unknown, so everything is sent.
    */
-  previous: { version: NoteVersion; markdown: string } | null;
+  previous: { version: NoteVersion; markdown: string; page?: string } | null;
 }
 
 /** Block elements in a tree, children included (what Notion counts against a request's 1000). */
@@ -115,7 +143,7 @@ export function planNoteRequests(input: RequestPlanInput): NoteRequestPlan {
   if (previous && previous.markdown === input.currentMarkdown) body = { kind: 'none' };
   else if (tooBig) body = { kind: 'blocks', reason: bigReason };
   else {
-    const edits = previous ? planMarkdownEdits(previous.markdown, input.currentMarkdown) : null;
+    const edits = previous ? planMarkdownEdits(previous.markdown, input.currentMarkdown, previous.page ?? previous.markdown) : null;
     body = edits && edits.length > 0 ? { kind: 'edit', edits } : { kind: 'replace' };
   }
   const parts: string[] = [];

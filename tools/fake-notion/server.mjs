@@ -3,7 +3,8 @@
 // It serves the endpoints canon's sync uses with the shapes of Notion-Versions 2025-09-03, 2026-03-11
 // and 2026-12-01 (full page, block, database and data source objects; the page-markdown endpoints,
 // which store what they are sent as blocks and answer GET /v1/pages/{id}/markdown from what they
-// stored, in dialect v1 for 2026-03-11 and v2 for 2026-12-01, see markdown.mjs), and modelling the
+// stored, normalised, in the dialect `markdown_version` asks for: v1 or v2 on 2026-03-11 (default v1),
+// only v2 on 2026-12-01 (default v2; "v1" is refused); see markdown.mjs), and modelling the
 // differences that matter: 2026-12-01 lists only the title property in query results unless
 // filter_properties names more, and refuses replace_content_range; the markdown endpoints need
 // 2026-03-11 or later. It behaves like the real service where it matters to a client:
@@ -43,7 +44,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { seededRandom } from '../seeded-random.mjs';
-import { parseBlocks, renderBlocks } from './markdown.mjs';
+import { MARKDOWN_VERSIONS, parseBlocks, renderBlocks } from './markdown.mjs';
 
 /** The version canon sends by default; the fake answers every version in NOTION_VERSIONS. */
 export const NOTION_VERSION = '2026-03-11';
@@ -195,7 +196,7 @@ const RICH_TEXT_BLOCKS = new Set([
   'callout',
   'code',
 ]);
-const BLOCK_TYPES = new Set([...RICH_TEXT_BLOCKS, 'divider', 'table', 'table_row', 'image', 'bookmark', 'equation']);
+const BLOCK_TYPES = new Set([...RICH_TEXT_BLOCKS, 'divider', 'table', 'table_row', 'image', 'video', 'audio', 'file', 'pdf', 'bookmark', 'equation']);
 
 class ApiError extends Error {
   constructor(status, code, message) {
@@ -214,6 +215,11 @@ const user = { object: 'user', id: '00000000-0000-4000-8000-00000000c0de' };
 
 function fullRichText(items) {
   return items.map((item) => {
+    if (item.type === 'equation') {
+      const expression = item.equation?.expression ?? '';
+      const annotations = { bold: false, italic: false, strikethrough: false, underline: false, code: false, color: 'default', ...(item.annotations ?? {}) };
+      return { type: 'equation', equation: { expression }, annotations, plain_text: expression, href: null };
+    }
     const content = item.text?.content ?? '';
     const link = item.text?.link ?? null;
     return {
@@ -238,6 +244,10 @@ function validateRichText(items, where) {
   if (!Array.isArray(items)) throw invalid(`body failed validation: ${where} should be an array, instead was \`${JSON.stringify(items)}\`.`);
   if (items.length > ARRAY_LIMIT) throw invalid(`body failed validation: ${where}.length should be ≤ \`${ARRAY_LIMIT}\`, instead was \`${items.length}\`.`);
   items.forEach((item, i) => {
+    if (item?.type === 'equation') {
+      if (typeof item.equation?.expression !== 'string') throw invalid(`body failed validation: ${where}[${i}].equation.expression should be a string.`);
+      return;
+    }
     const content = item?.text?.content;
     if (typeof content !== 'string') throw invalid(`body failed validation: ${where}[${i}].text.content should be defined, instead was \`undefined\`.`);
     if (content.length > TEXT_LIMIT) {
@@ -453,6 +463,7 @@ export async function startFakeNotion(options = {}) {
       const data = RICH_TEXT_BLOCKS.has(type) ? { ...rest, rich_text: fullRichText(rest.rich_text) } : { ...rest };
       if (type === 'table_row') data.cells = rest.cells.map((cell) => fullRichText(cell));
       if (type === 'code' && !data.caption) data.caption = [];
+      if (Array.isArray(rest.caption)) data.caption = fullRichText(rest.caption);
       const block = {
         id: randomUUID(),
         parent: parentIsPage ? { type: 'page_id', page_id: parentId } : { type: 'block_id', block_id: parentId },
@@ -513,8 +524,23 @@ export async function startFakeNotion(options = {}) {
     return page;
   }
 
-  function requireMarkdownVersion(request) {
+  /**
+   * The markdown endpoints exist from 2026-03-11 on; `markdown_version` (a body parameter, a query
+   * parameter on GET) picks the dialect of the whole request, input and answer. Without it each
+   * version uses its default; 2026-12-01 refuses "v1" ("Migrate to Notion-flavored Markdown (v2)").
+   */
+  function requireMarkdownVersion(request, given) {
     if (request.version < '2026-03-11') throw invalid(`The markdown endpoints need Notion-Version 2026-03-11 or later, not ${request.version}.`);
+    const known = MARKDOWN_VERSIONS[request.version];
+    if (given === undefined) {
+      request.dialect = known.default;
+      return;
+    }
+    if (given !== 'v1' && given !== 'v2')
+      throw invalid(`body failed validation: markdown_version should be "v1" or "v2", instead was \`${JSON.stringify(given)}\`.`);
+    if (!known.accepts.includes(given))
+      throw invalid(`markdown_version "${given}" is not supported in Notion-Version ${request.version}; use "v2" (Notion-flavored Markdown).`);
+    request.dialect = given;
   }
 
   function countBlocks(list) {
@@ -736,8 +762,10 @@ export async function startFakeNotion(options = {}) {
         if (parentId !== dataSourceId && parentId !== databaseId) throw notFound(parentId);
         if (body.children !== undefined) validateBlockRequests(body.children);
         let fromMarkdown;
+        if (body.markdown_version !== undefined && body.markdown === undefined)
+          throw invalid('body failed validation: markdown_version can only be sent with markdown.');
         if (body.markdown !== undefined) {
-          requireMarkdownVersion(request);
+          requireMarkdownVersion(request, body.markdown_version);
           if (body.children !== undefined) throw invalid('body failed validation: markdown and children cannot both be given.');
           fromMarkdown = markdownBlocks(body.markdown, request);
         }
@@ -759,8 +787,8 @@ export async function startFakeNotion(options = {}) {
     [
       'GET',
       /^\/v1\/pages\/([^/]+)\/markdown$/,
-      (m, _body, _query, request) => {
-        requireMarkdownVersion(request);
+      (m, _body, query, request) => {
+        requireMarkdownVersion(request, query.markdown_version);
         // A block id from unknown_block_ids answers that block's subtree.
         if (!pages.has(m[1]) && blocks.has(m[1]) && !blocks.get(m[1]).in_trash) return markdownAnswer(m[1], request);
         const page = livePage(m[1]);
@@ -771,7 +799,7 @@ export async function startFakeNotion(options = {}) {
       'PATCH',
       /^\/v1\/pages\/([^/]+)\/markdown$/,
       (m, body, _query, request) => {
-        requireMarkdownVersion(request);
+        requireMarkdownVersion(request, body.markdown_version);
         const page = livePage(m[1]);
         const current = markdownAnswer(page.id, { ...request, whole: true }).markdown;
         let next;

@@ -5,11 +5,13 @@ import { writeFileSafely } from './fs.js';
 
 /**
  * What canon last sent as a page's markdown body, kept in `.claude/state/sync-sent/<page id>.json`
- * (git-ignored): the exact text Notion holds, so the next update can be planned as an edit without
- * parsing the old version again. Only a hint: a miss (a fresh clone, CI) re-renders the synced
- * version from git, and a page edited in Notion since then is put right by one replace_content.
+ * (git-ignored), with the page's markdown as Notion answered it after the write when that differs
+ * (`rendered`; Notion normalises: tables gain attributes, blocks are re-spaced), so the next update
+ * is planned as an edit Notion can apply, without parsing the old version again (ADR-0036). Only a
+ * hint: a miss (a fresh clone, CI) re-renders the synced version from git, and a page edited in
+ * Notion since then is put right by one replace_content.
  *
- *     {"hash":"sha256:…","dialect":"v1","markdown":"## Summary\n…"}
+ *     {"hash":"sha256:…","dialect":"v2","markdown":"## Summary\n\n…","rendered":"## Summary\n\n…"}
  */
 export type { SentMarkdown };
 
@@ -24,7 +26,12 @@ export function readSentMarkdown(root: string, pageId: string): SentMarkdown | n
   if (!file) return null;
   try {
     const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<SentMarkdown>;
-    return typeof value.hash === 'string' && typeof value.dialect === 'string' && typeof value.markdown === 'string' ? (value as SentMarkdown) : null;
+    const valid =
+      typeof value.hash === 'string' &&
+      typeof value.dialect === 'string' &&
+      typeof value.markdown === 'string' &&
+      (value.rendered === undefined || typeof value.rendered === 'string');
+    return valid ? (value as SentMarkdown) : null;
   } catch {
     return null;
   }

@@ -39,13 +39,25 @@ export interface LoadedNote {
 }
 
 /**
- * What canon last sent as a page's markdown body (the exact text Notion holds), so the next update
- * can be planned as an edit. Only a hint: a miss costs one replace_content.
+ * What canon last sent as a page's markdown body, and what Notion answered it holds, so the next
+ * update can be planned as an edit Notion can apply (ADR-0036). Only a hint: a miss costs one
+ * replace_content.
  */
 export interface SentMarkdown {
   hash: string;
   dialect: string;
+  /** canon's rendering of the note at `hash`: what the next edit is computed from. */
   markdown: string;
+  /**
+   * The page's markdown as Notion rendered it after the last write (the answer of PATCH …/markdown),
+   * when it differs from `markdown`; absent: not known (after a create) or the same.
+   */
+  rendered?: string;
+}
+
+/** The record of a body Notion now holds: `rendered` is kept only when it says something `markdown` does not. */
+export function sentRecord(hash: string, dialect: string, markdown: string, rendered: string | null): SentMarkdown {
+  return { hash, dialect, markdown, ...(rendered !== null && rendered !== markdown ? { rendered } : {}) };
 }
 
 export interface NoteSource {
@@ -81,6 +93,8 @@ export interface WriteBackSink {
 
 export interface NotePlan {
   markdown: string;
+  /** The page's markdown as Notion last answered it, when known and the body is unchanged since. */
+  page: string | null;
   pendingLinks: string[];
   /** The files of the notes those pending links point at. */
   pendingTargets: string[];
@@ -171,10 +185,14 @@ export function planNote(
   // What the page holds: the text canon last sent for it when that is on record for this version,
   // else the synced version rendered again. A note whose links were pending then cannot be rendered
   // as it was, so without the record its body is replaced rather than edited.
+  // Edits are computed from that text and must apply to the page's text as Notion answered it.
   let before = '';
+  let page: string | null = null;
   if (previous && status !== 'error') {
-    if (sent && sent.hash === item.candidate.data!.synced_hash && sent.dialect === dialect) before = sent.markdown;
-    else if (status !== 'pending') before = renderNotionMarkdown(previous.body, { dialect, resolveLink: resolve }).markdown;
+    if (sent && sent.hash === item.candidate.data!.synced_hash && sent.dialect === dialect) {
+      before = sent.markdown;
+      page = sent.rendered ?? null;
+    } else if (status !== 'pending') before = renderNotionMarkdown(previous.body, { dialect, resolveLink: resolve }).markdown;
   }
   const requests = planNoteRequests({
     kind: action.kind,
@@ -182,9 +200,9 @@ export function planNote(
     mode: action.action === 'create' || !action.notion_page_id ? 'create' : 'update',
     current: { data: item.candidate.data!, body: item.candidate.body! },
     currentMarkdown: current.markdown,
-    previous: previous ? { version: { data: previous.data, body: previous.body }, markdown: before } : null,
+    previous: previous ? { version: { data: previous.data, body: previous.body }, markdown: before, page: page ?? before } : null,
   });
-  return { markdown: current.markdown, pendingLinks: current.pendingLinks, pendingTargets: [...pendingTargets], requests };
+  return { markdown: current.markdown, page, pendingLinks: current.pendingLinks, pendingTargets: [...pendingTargets], requests };
 }
 
 /** The plan of a run: what each note needs, and the requests that costs. */
@@ -333,6 +351,8 @@ interface Applied {
   reason: string;
   /** Set when the note went (all or partly) through the block API, with why. */
   fallback?: string;
+  /** The page's markdown as Notion answered it after the body was written; null: not known. */
+  rendered: string | null;
 }
 
 async function applyOne(api: NotionApi, action: PlannedAction, item: LoadedNote, plan: NotePlan, lookups: Lookups): Promise<Applied> {
@@ -346,14 +366,14 @@ async function applyOne(api: NotionApi, action: PlannedAction, item: LoadedNote,
     if (existing) {
       // A page made by a run that crashed before writing back (or by hand): adopt it, send it all.
       await api.updateProperties(existing, properties);
-      const fallback = await replaceBody(existing);
-      return { pageId: existing, action: 'update', reason: m.adopted, ...(fallback ? { fallback } : {}) };
+      const { fallback, rendered } = await replaceBody(existing);
+      return { pageId: existing, action: 'update', reason: m.adopted, rendered, ...(fallback ? { fallback } : {}) };
     }
     const idProperty = map.properties.external_id!;
     if (plan.requests.create !== 'blocks') {
       try {
         const page = await api.createMarkdownPage({ dataSourceId, idProperty, externalId: action.external_id!, properties, markdown: plan.markdown });
-        return { pageId: page.id, action: 'create', reason };
+        return { pageId: page.id, action: 'create', reason, rendered: page.markdown };
       } catch (error) {
         if (!isRefusedContent(error)) throw error;
         const page = await api.createPage({
@@ -363,26 +383,31 @@ async function applyOne(api: NotionApi, action: PlannedAction, item: LoadedNote,
           properties,
           body: markdownToBlocks(item.candidate.body!),
         });
-        return { pageId: page.id, action: 'create', reason, fallback: m.markdownRefused(describeError(error)) };
+        return { pageId: page.id, action: 'create', reason, rendered: null, fallback: m.markdownRefused(describeError(error)) };
       }
     }
     const page = await api.createPage({ dataSourceId, idProperty, externalId: action.external_id!, properties, body: markdownToBlocks(item.candidate.body!) });
-    return { pageId: page.id, action: 'create', reason, fallback: plan.requests.body.kind === 'blocks' ? plan.requests.body.reason : 'block path' };
+    return {
+      pageId: page.id,
+      action: 'create',
+      reason,
+      rendered: null,
+      fallback: plan.requests.body.kind === 'blocks' ? plan.requests.body.reason : 'block path',
+    };
   };
 
   /** One replace_content; if Notion refuses the markdown, the block path for this note. */
-  const replaceBody = async (pageId: string): Promise<string | undefined> => {
+  const replaceBody = async (pageId: string): Promise<{ fallback?: string; rendered: string | null }> => {
     if (plan.requests.body.kind === 'blocks') {
       await api.replaceBody(pageId, markdownToBlocks(item.candidate.body!));
-      return plan.requests.body.reason;
+      return { fallback: plan.requests.body.reason, rendered: null };
     }
     try {
-      await api.replaceMarkdown(pageId, plan.markdown);
-      return undefined;
+      return { rendered: await api.replaceMarkdown(pageId, plan.markdown) };
     } catch (error) {
       if (!isRefusedContent(error)) throw error;
       await api.replaceBody(pageId, markdownToBlocks(item.candidate.body!));
-      return m.markdownRefused(describeError(error));
+      return { fallback: m.markdownRefused(describeError(error)), rendered: null };
     }
   };
 
@@ -396,36 +421,40 @@ async function applyOne(api: NotionApi, action: PlannedAction, item: LoadedNote,
       await api.updateProperties(pageId, wanted === 'all' ? properties : pickProperties(properties, map, wanted));
     }
     const body = plan.requests.body;
-    let fallback: string | undefined;
+    // An unchanged body: Notion still holds what it answered last time.
+    let written: { fallback?: string; rendered: string | null } = { rendered: plan.page };
     if (body.kind === 'edit') {
       try {
-        await api.editMarkdown(pageId, body.edits);
+        written = { rendered: await api.editMarkdown(pageId, body.edits) };
       } catch (error) {
         // The page is not what canon last sent (edited in Notion) or the answer was lost: an
         // update_content is all or nothing, so one whole replace puts the page right either way.
         if (!isRefusedContent(error) && !(error instanceof UncertainWriteError)) throw error;
-        fallback = await replaceBody(pageId);
+        written = await replaceBody(pageId);
       }
-    } else if (body.kind === 'replace' || body.kind === 'blocks') fallback = await replaceBody(pageId);
-    return { pageId, action: 'update', reason: action.reason, ...(fallback ? { fallback } : {}) };
+    } else if (body.kind === 'replace' || body.kind === 'blocks') written = await replaceBody(pageId);
+    const { fallback, rendered } = written;
+    return { pageId, action: 'update', reason: action.reason, rendered, ...(fallback ? { fallback } : {}) };
   } catch (error) {
     if (isMissingPage(error)) return create(m.recreated);
     throw error;
   }
 }
 
-/** Turn a page's markdown `before` (what was just sent) into `after` (its links made real): one edit, or one replace. */
-async function addLinks(api: NotionApi, pageId: string, before: string, after: string): Promise<void> {
-  const edits = planMarkdownEdits(before, after);
+/**
+ * Turn a page's markdown `before` (what was just sent; Notion answered `page` for it, when known) into
+ * `after` (its links made real): one edit, or one replace. Returns Notion's rendering of the result.
+ */
+async function addLinks(api: NotionApi, pageId: string, before: string, page: string | null, after: string): Promise<string | null> {
+  const edits = planMarkdownEdits(before, after, page ?? before);
   if (edits && edits.length > 0) {
     try {
-      await api.editMarkdown(pageId, edits);
-      return;
+      return await api.editMarkdown(pageId, edits);
     } catch (error) {
       if (!isRefusedContent(error) && !(error instanceof UncertainWriteError)) throw error;
     }
   }
-  await api.replaceMarkdown(pageId, after);
+  return api.replaceMarkdown(pageId, after);
 }
 
 export function withPlan(result: SyncActionResult, plan: NotePlan | undefined): SyncActionResult {
@@ -563,7 +592,7 @@ export async function applySync(prepared: PreparedSync, options: ApplyOptions): 
     try {
       const done = await applyOne(api, action, item, notePlan, lookups);
       pages.set(action.file, done.pageId);
-      await sink.sent(done.pageId, done.fallback ? null : { hash: action.content_hash!, dialect, markdown: notePlan.markdown });
+      await sink.sent(done.pageId, done.fallback ? null : sentRecord(action.content_hash!, dialect, notePlan.markdown, done.rendered));
       const result: SyncActionResult = {
         ...withPlan(toResult(action), notePlan),
         action: done.action,
@@ -613,8 +642,8 @@ export async function applySync(prepared: PreparedSync, options: ApplyOptions): 
       await options.checkpoint?.();
       const before = api.requests;
       try {
-        await addLinks(api, done.pageId, notePlan.markdown, again.markdown);
-        await sink.sent(done.pageId, { hash: action.content_hash!, dialect, markdown: again.markdown });
+        const rendered = await addLinks(api, done.pageId, notePlan.markdown, done.rendered, again.markdown);
+        await sink.sent(done.pageId, sentRecord(action.content_hash!, dialect, again.markdown, rendered));
         reasons.push(m.linksAdded(notePlan.pendingLinks.length - again.pendingLinks.length));
       } catch (error) {
         if (error instanceof UserError) throw error;

@@ -1,5 +1,6 @@
 import { APIResponseError, Client, isNotionClientError, RequestTimeoutError, UnknownHTTPResponseError } from '@notionhq/client';
 import { planAppendBatches, type BlockNode, type BlockRequest } from '../core/notion-blocks.js';
+import type { MarkdownDialect } from '../core/notion-markdown.js';
 import { classifyNotionStatus, createRetryPolicy, parseRetryAfter, type FailureKind } from './retry-policy.js';
 
 /**
@@ -16,6 +17,11 @@ export interface NotionOptions {
   token: string;
   /** The Notion-Version header (the SDK's default, 2025-09-03, has no markdown endpoints). */
   notionVersion?: string;
+  /**
+   * `markdown_version` sent on every markdown request (POST /v1/pages with markdown, PATCH and GET
+   * /v1/pages/{id}/markdown; ADR-0036); unset: none is sent and the version's default applies.
+   */
+  markdownVersion?: MarkdownDialect;
   baseUrl?: string;
   requestsPerSecond: number;
   /** Requests the bucket lets through at once before pacing starts. */
@@ -217,6 +223,15 @@ interface PageRef {
   id: string;
 }
 
+/** The answer of GET and PATCH /v1/pages/{id}/markdown. */
+interface PageMarkdown {
+  object: 'page_markdown';
+  id: string;
+  markdown: string;
+  truncated?: boolean;
+  unknown_block_ids?: string[];
+}
+
 export interface NotionApi {
   /** HTTP requests sent so far (every attempt, 429s included). */
   readonly requests: number;
@@ -241,18 +256,25 @@ export interface NotionApi {
    * the properties named (2026-12-01 returns only the title unless `filter_properties` names more).
    */
   listPages(dataSourceId: string, idProperty: string, filterProperties: readonly string[]): Promise<ListedPage[]>;
-  /** Create a page with properties and a markdown body in one request; the lost-create guard applies. */
+  /**
+   * Create a page with properties and a markdown body in one request; the lost-create guard applies.
+   * `markdown`: the body as Notion rendered it, when a request answered with it (POST answers with a
+   * page object, so only after an adoption); null when not known.
+   */
   createMarkdownPage(input: {
     dataSourceId: string;
     idProperty: string;
     externalId: string;
     properties: Record<string, unknown>;
     markdown: string;
-  }): Promise<{ id: string; adopted: boolean }>;
-  /** Change a page's body with page-markdown edits (exact old → new strings), all or nothing. */
-  editMarkdown(pageId: string, edits: readonly MarkdownEdit[]): Promise<void>;
-  /** Replace a page's whole body with markdown, in one request. */
-  replaceMarkdown(pageId: string, markdown: string): Promise<void>;
+  }): Promise<{ id: string; adopted: boolean; markdown: string | null }>;
+  /**
+   * Change a page's body with page-markdown edits (exact old → new strings), all or nothing. Returns
+   * the page's markdown as Notion answers it after the edit (null if it cannot be had whole).
+   */
+  editMarkdown(pageId: string, edits: readonly MarkdownEdit[]): Promise<string | null>;
+  /** Replace a page's whole body with markdown, in one request; returns Notion's rendering as editMarkdown does. */
+  replaceMarkdown(pageId: string, markdown: string): Promise<string | null>;
   /**
    * The page's body as Notion renders it, whole: a large page's truncated answer is completed from
    * its `unknown_block_ids` (one request each). Null when it cannot be made whole: plan nothing on it.
@@ -288,6 +310,18 @@ export function createNotionApi(options: NotionOptions): NotionApi {
     clock,
   });
   const realFetch = options.fetch ?? globalThis.fetch;
+  // @notionhq/client 5.26 drops parameters it does not know (markdown_version arrives in 5.29), so the
+  // markdown requests go through its generic `request`, which sends the body as given.
+  const markdownBody = (body: Record<string, unknown>) => (options.markdownVersion ? { ...body, markdown_version: options.markdownVersion } : body);
+  /** A page_markdown answer: its markdown, unless Notion cut it short. */
+  const rendered = (page: PageMarkdown) => (page.truncated || typeof page.markdown !== 'string' ? null : page.markdown);
+  const patchMarkdown = (pageId: string, body: Record<string, unknown>) =>
+    client.request<PageMarkdown>({ path: `pages/${pageId}/markdown`, method: 'patch', body: markdownBody(body) });
+  /** GET /v1/pages/{id}/markdown (a page or, for a truncated answer's left-out blocks, a block id). */
+  const getMarkdown = (id: string) => {
+    const query = options.markdownVersion ? { markdown_version: options.markdownVersion } : undefined;
+    return call(() => client.request<PageMarkdown>({ path: `pages/${id}/markdown`, method: 'get', ...(query ? { query } : {}) }), true);
+  };
   let requests = 0;
 
   const pacedFetch: typeof fetch = async (input, init) => {
@@ -498,8 +532,16 @@ export function createNotionApi(options: NotionOptions): NotionApi {
       let failures = 0;
       for (;;) {
         try {
-          const page = await call(() => client.pages.create({ parent: { data_source_id: dataSourceId }, properties: properties as never, markdown }), false);
-          return { id: page.id, adopted: false };
+          const page = await call(
+            () =>
+              client.request<PageRef>({
+                path: 'pages',
+                method: 'post',
+                body: markdownBody({ parent: { data_source_id: dataSourceId }, properties, markdown }),
+              }),
+            false,
+          );
+          return { id: page.id, adopted: false, markdown: null };
         } catch (error) {
           const wait = error instanceof UncertainWriteError ? retryWait(++failures) : null;
           if (wait === null) throw error instanceof UncertainWriteError ? error.original : error;
@@ -509,25 +551,23 @@ export function createNotionApi(options: NotionOptions): NotionApi {
         const existing = await findPages(dataSourceId, idProperty, externalId);
         if (existing[0]) {
           await call(() => client.pages.update({ page_id: existing[0]!, properties: properties as never }), true);
-          await replaceMarkdown(existing[0], markdown);
-          return { id: existing[0], adopted: false };
+          const answered = await replaceMarkdown(existing[0], markdown);
+          return { id: existing[0], adopted: false, markdown: answered };
         }
       }
     },
 
     async editMarkdown(pageId, edits) {
-      await guardChildren(pageId, () =>
-        call(
-          () => client.pages.updateMarkdown({ page_id: pageId, type: 'update_content', update_content: { content_updates: edits.map((e) => ({ ...e })) } }),
-          false,
-        ),
+      const page = await guardChildren(pageId, () =>
+        call(() => patchMarkdown(pageId, { type: 'update_content', update_content: { content_updates: edits.map((e) => ({ ...e })) } }), false),
       );
+      return rendered(page);
     },
 
     replaceMarkdown: (pageId, markdown) => replaceMarkdown(pageId, markdown),
 
     async retrieveMarkdown(pageId) {
-      return completeMarkdown(await call(() => client.pages.retrieveMarkdown({ page_id: pageId }), true));
+      return completeMarkdown(await getMarkdown(pageId));
     },
 
     completeMarkdown: (answer) => completeMarkdown(answer),
@@ -547,7 +587,7 @@ export function createNotionApi(options: NotionOptions): NotionApi {
     for (const id of ids) {
       let part: PageMarkdownAnswer;
       try {
-        part = await call(() => client.pages.retrieveMarkdown({ page_id: id }), true);
+        part = await getMarkdown(id);
       } catch (error) {
         // A subtree Notion will not give (gone, or not a page's block): the page cannot be read whole.
         if (error instanceof APIResponseError && (error.status === 404 || error.status === 400)) return null;
@@ -575,10 +615,11 @@ export function createNotionApi(options: NotionOptions): NotionApi {
   }
 
   /** replace_content sets the whole body: repeating it after a lost answer lands on the same page. */
-  async function replaceMarkdown(pageId: string, markdown: string): Promise<void> {
-    await guardChildren(pageId, () =>
-      call(() => client.pages.updateMarkdown({ page_id: pageId, type: 'replace_content', replace_content: { new_str: markdown } }), true),
+  async function replaceMarkdown(pageId: string, markdown: string): Promise<string | null> {
+    const page = await guardChildren(pageId, () =>
+      call(() => patchMarkdown(pageId, { type: 'replace_content', replace_content: { new_str: markdown } }), true),
     );
+    return rendered(page);
   }
 
   async function replace(pageId: string, body: BlockNode[]): Promise<void> {

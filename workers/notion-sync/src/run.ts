@@ -1,8 +1,8 @@
-import { resolveConfig, type CanonConfig, type NotionVersion } from '../../../tools/core/config.js';
+import { resolveConfig, type CanonConfig } from '../../../tools/core/config.js';
 import { computeContentHash } from '../../../tools/core/content-hash.js';
 import { isClaimStub, NoteSyntaxError, parseNote, type Note } from '../../../tools/core/frontmatter.js';
 import { classifyPath } from '../../../tools/core/layout.js';
-import type { MarkdownDialect } from '../../../tools/core/notion-markdown.js';
+import { markdownDialect, markdownVersionParam } from '../../../tools/core/notion-markdown.js';
 import { REASONS } from '../../../tools/core/sync-plan.js';
 import { renderLastSync } from '../../../tools/core/sync-report.js';
 import { applySync, isLinkTarget, prepareSync, redactor, type LoadedNote, type SentMarkdown } from '../../../tools/sync-core/engine.js';
@@ -89,7 +89,6 @@ export class LeaseLostError extends Error {
   }
 }
 export const LAST_SYNC_FILE = 'docs/sync/LAST_SYNC.md';
-const DIALECTS: Record<NotionVersion, MarkdownDialect> = { '2026-03-11': 'v1', '2026-12-01': 'v2' };
 const BOOKKEEPING_STATUSES = new Set(['error', 'pending']);
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -246,7 +245,7 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
     }
   }
 
-  const dialect = DIALECTS[config.notion.version];
+  const dialect = markdownDialect(config.notion.version);
   const target = env.NOTION_DATABASE_ID?.trim()
     ? { databaseId: env.NOTION_DATABASE_ID.trim(), dataSourceId: null }
     : { databaseId: config.notion.database_id, dataSourceId: config.notion.data_source_id };
@@ -287,6 +286,7 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
     const api = createNotionApi({
       token: env.NOTION_TOKEN,
       notionVersion: config.notion.version,
+      ...(markdownVersionParam(config.notion.version) ? { markdownVersion: markdownVersionParam(config.notion.version)! } : {}),
       ...(env.NOTION_BASE_URL ? { baseUrl: env.NOTION_BASE_URL } : {}),
       requestsPerSecond: positive(env.NOTION_RPS, config.notion.requests_per_second),
       baseDelayMs: retryBase,
