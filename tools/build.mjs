@@ -11,7 +11,7 @@ import standaloneModule from 'ajv/dist/standalone/index.js';
 import { readFileSync } from 'node:fs';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { HOOK_BUNDLES, hookBundleOptions } from './hook-bundles.mjs';
+import { fsWithoutFacade, HOOK_BUNDLES, hookBundleOptions } from './hook-bundles.mjs';
 
 // Bundled CommonJS dependencies expect require/__filename/__dirname; ESM output provides none of them.
 const requireShim = [
@@ -38,6 +38,8 @@ const entry = await build({
   outfile: 'dist/canon.js',
   banner: { js: requireShim },
   external: ['./cli.js'],
+  // fs without an ESM facade, as in the hook bundles (tools/hook-bundles.mjs).
+  plugins: [fsWithoutFacade],
 });
 const cli = await build({
   ...common,
