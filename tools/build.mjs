@@ -11,7 +11,7 @@ import standaloneModule from 'ajv/dist/standalone/index.js';
 import { readFileSync } from 'node:fs';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { HOOK_BUNDLES, hookBundleOptions } from './hook-bundles.mjs';
+import { fsWithoutFacade, HOOK_BUNDLES, hookBundleOptions } from './hook-bundles.mjs';
 
 // Bundled CommonJS dependencies expect require/__filename/__dirname; ESM output provides none of them.
 const requireShim = [
@@ -32,12 +32,15 @@ function writeAtomically(file, contents, mode = 0o644) {
 
 // The entry (dist/canon.js) is one file: the plain `canon resume` runs from it alone, without
 // loading a dozen chunks (ADR-0016); every other command imports the code-split command line.
+// No require shim: nothing the entry bundles calls require, and importing node:module for it costs
+// the warm resume (ADR-0040); a dependency that needs one fails the entry's tests at once.
 const entry = await build({
   ...common,
   entryPoints: ['tools/bin/canon.ts'],
   outfile: 'dist/canon.js',
-  banner: { js: requireShim },
   external: ['./cli.js'],
+  // fs without an ESM facade, as in the hook bundles (tools/hook-bundles.mjs).
+  plugins: [fsWithoutFacade],
 });
 const cli = await build({
   ...common,

@@ -8,6 +8,7 @@ import {
   renderResume,
   selectOwnSessions,
   selectPeerSessions,
+  selectWatchedNotes,
   shiftDate,
   wrapText,
   type SessionFacts,
@@ -228,5 +229,34 @@ describe('rendering', () => {
         .every((l) => l.startsWith('  word')),
     ).toBe(true);
     expect(wrapped.replace(/\n +/g, ' ')).toBe(line);
+  });
+});
+
+describe('what a snapshot watches (ADR-0040)', () => {
+  test('the listed sessions, every workstream, the peer window and the extra notes; older notes nothing shows are left out', () => {
+    const sessions = [
+      session('RT-260511-03', 'roman', '2026-05-11'),
+      session('RT-260511-02', 'roman', '2026-05-11'),
+      session('RT-260401-01', 'roman', '2026-04-01'),
+      session('SK-260505-01', 'sergei', '2026-05-05'),
+      session('SK-260504-01', 'sergei', '2026-05-04'),
+      session('SK-260301-01', 'sergei', '2026-03-01'),
+      session('SK-260601-01', 'sergei', '2026-06-01'),
+      session('CONV-9', null, null),
+    ];
+    const own = selectOwnSessions(sessions, roman);
+    const workstreams = [ws('flip', 'roman', 'done'), ws('flop', 'sergei', 'active')];
+    const watch = selectWatchedNotes({ own, sessions, workstreams, today: '2026-05-11', limit: 1, extra: ['docs/sessions/broken.md', 'workstreams/flip.md'] });
+    expect(watch).toEqual([
+      'docs/sessions/RT-260511-02.md',
+      'docs/sessions/RT-260511-03.md',
+      'docs/sessions/SK-260505-01.md',
+      'docs/sessions/SK-260601-01.md',
+      'docs/sessions/broken.md',
+      'workstreams/flip.md',
+      'workstreams/flop.md',
+    ]);
+    // --limit lists more of the operator's own sessions, and so watches them.
+    expect(selectWatchedNotes({ own, sessions, workstreams: [], today: '2026-05-11', limit: 3, extra: [] })).toContain('docs/sessions/RT-260401-01.md');
   });
 });

@@ -381,7 +381,7 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .description("print the operator's dashboard: last session and Resume Prompt, workstreams, peers")
     .option('--operator <slug>', 'operator slug or initials (default: whoami)')
     .option('--limit <n>', 'how many of your sessions to list', '5')
-    .option('--no-cache', 'ignore and rebuild the cache')
+    .option('--no-cache', 'read the whole store: ignore the snapshot and rebuild the cache')
     .option('--json', 'print the dashboard data as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(action(async () => (await import('../commands/resume.js')).runResume as Runner));

@@ -9,7 +9,7 @@ import { localDate, renderResume, type ResumeView } from '../core/resume-view.js
 import { findDotGit } from '../io/dot-git.js';
 import { cachedOperator } from '../io/operator-cache.js';
 import type { NoteProblem } from '../io/resume-cache.js';
-import { readFoldersUnchecked, readResumeSnapshot, startSnapshotCheck } from '../io/resume-snapshot.js';
+import { readFoldersUnchecked, readResumeSnapshot } from '../io/resume-snapshot.js';
 import { listUnfinishedSessions } from '../io/telemetry.js';
 import { findUnpushedHandoffs, listUnpushedRecords } from '../io/unpushed-handoffs.js';
 import { claudeMessages } from '../messages/claude.js';
@@ -74,13 +74,11 @@ export async function runWarmResume(args: WarmResumeArgs, ctx: CommandContext): 
   const root = findDotGit(ctx.cwd);
   if (root === null || !/^\d+$/.test(args.limit.trim()) || Number(args.limit) < 1) return null;
   const config = readFoldersUnchecked(root);
-  const check = startSnapshotCheck(root, config);
-  check.catch(() => undefined);
   const operator = await cachedOperator(root, args.operator === undefined ? {} : { operator: args.operator }, ctx.env);
   if (operator === null) return null;
   const now = ctx.now();
   const inputs = { root, config, operator: operator.slug, limit: Number(args.limit), today: localDate(now), env: ctx.env };
-  const snapshot = await readResumeSnapshot(inputs, now.getTime(), check);
+  const snapshot = readResumeSnapshot(inputs);
   if (snapshot === null) return null;
   printResume(root, snapshot.view, snapshot.problems, args.json, operator.name, ctx);
   await announceUnpushed(root, ctx);

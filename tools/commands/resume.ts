@@ -5,6 +5,7 @@ import {
   extractResumePrompt,
   localDate,
   selectOwnSessions,
+  selectWatchedNotes,
   type LastSession,
   type ResumeView,
   type SessionFacts,
@@ -13,7 +14,7 @@ import { UsageError } from '../errors.js';
 import type { NoteProblem, readNoteParts as ReadNoteParts } from '../io/resume-cache.js';
 import { openRepo } from '../io/repo.js';
 import { resolveOperator, type ResolvedOperator } from '../io/whoami.js';
-import { readResumeSnapshot, startSnapshotCheck, writeResumeSnapshot, type SnapshotInputs } from '../io/resume-snapshot.js';
+import { readResumeSnapshot, writeResumeSnapshot, type SnapshotInputs } from '../io/resume-snapshot.js';
 import { resumeMessages } from '../messages/resume.js';
 import { announceUnpushed, printResume } from './resume-warm.js';
 
@@ -72,7 +73,9 @@ async function computeView(
   const own = selectOwnSessions(store.sessions, operator);
   const last = own[0] ? await readLastSession(root, own[0], config, readNoteParts) : null;
   const view = buildResumeView({ operator, own, last, sessions: store.sessions, workstreams: store.workstreams, today, limit });
-  await writeResumeSnapshot(inputs, store.untracked, view, store.problems, nowMs);
+  const extra = [...store.untracked, ...store.problems.flatMap((p) => (p.path === undefined ? [] : [p.path]))];
+  const watch = selectWatchedNotes({ own, sessions: store.sessions, workstreams: store.workstreams, today, limit, extra });
+  writeResumeSnapshot(inputs, watch, view, store.problems, nowMs);
   return { view, problems: store.problems };
 }
 
@@ -83,10 +86,9 @@ export async function runResume(options: ResumeOptions, ctx: CommandContext): Pr
   const nowMs = ctx.now().getTime();
   const today = localDate(ctx.now());
   const useCache = options.cache !== false;
-  const check = useCache ? startSnapshotCheck(root, config) : undefined;
   const operator = await resolveOperator(root, options.operator === undefined ? {} : { operator: options.operator }, ctx.env);
   const inputs = { root, config, operator: operator.slug, limit, today, env: ctx.env };
-  const { view, problems } = (check ? await readResumeSnapshot(inputs, nowMs, check) : null) ?? (await computeView(inputs, operator, useCache, nowMs));
+  const { view, problems } = (useCache ? readResumeSnapshot(inputs) : null) ?? (await computeView(inputs, operator, useCache, nowMs));
 
   printResume(root, view, problems, Boolean(options.json), operator.name, ctx);
   await announceUnpushed(root, ctx);

@@ -371,3 +371,25 @@ export function renderResume(input: ResumeView, options: RenderOptions): string 
   }
   return `${out.join('\n')}\n`;
 }
+
+/**
+ * The notes a snapshot of this dashboard stats on every warm run (ADR-0040): the sessions it lists
+ * (the last one first), every workstream (any of them can enter the partition), every session dated
+ * within the peer window or later (the peers, and this operator's recent work), and the notes named
+ * in `extra` (untracked or modified ones, those that could not be read). Sorted, each once.
+ */
+export function selectWatchedNotes(input: {
+  own: readonly SessionFacts[];
+  sessions: readonly SessionFacts[];
+  workstreams: readonly WorkstreamFacts[];
+  today: string;
+  limit: number;
+  extra: readonly string[];
+}): string[] {
+  const since = shiftDate(input.today, PEER_WINDOW_DAYS - 1);
+  const watch = new Set(input.extra);
+  for (const s of input.own.slice(0, Math.max(1, input.limit))) watch.add(s.path);
+  for (const s of input.sessions) if (s.date !== null && s.date >= since) watch.add(s.path);
+  for (const w of input.workstreams) watch.add(w.path);
+  return [...watch].sort();
+}

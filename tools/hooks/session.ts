@@ -8,7 +8,6 @@
 // the operator cache and the resume cache. When either cache cannot answer, canon's CLI computes it
 // once (`canon resume --json`, which also warms both caches for next time).
 // SessionEnd: `session-<id>.ended` marks the session no longer live (parallel terminals, unfinished).
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { decodeCache, cachedFacts, RESUME_CACHE_FILE } from '../core/resume-cache-codec.js';
@@ -18,9 +17,10 @@ import { RUNNER_REL } from '../core/hook-blocks.js';
 import { renderSessionStartContext } from '../core/session-context.js';
 import { resolveSessionId } from '../core/telemetry.js';
 import { readGitDirs } from '../io/dot-git.js';
+import { execGitSync } from '../io/git.js';
 import { cachedOperator } from '../io/operator-cache.js';
-import type { GitResult } from '../io/git.js';
-import { readFoldersUnchecked, readResumeSnapshot, startSnapshotCheck } from '../io/resume-snapshot.js';
+import { readFoldersUnchecked, readResumeSnapshot } from '../io/resume-snapshot.js';
+import { writeFdSync } from '../io/fd-write.js';
 import { readStdinSync } from '../io/stdin.js';
 import {
   appendHookError,
@@ -44,8 +44,6 @@ export interface SessionHookRun {
   cwd: string;
   ppid: number;
   now: () => Date;
-  /** The snapshot check's git process, started before stdin was read (it is most of the hook's time). */
-  early?: Promise<GitResult> | null;
 }
 
 export interface SessionHookOutcome {
@@ -122,15 +120,11 @@ function sessionsFolder(root: string): string {
  * The resume view from the caches alone, or null when they cannot answer (no cached operator for
  * these inputs, no resume cache, or notes added or removed since it was written).
  */
-async function viewFromCaches(root: string, env: NodeJS.ProcessEnv, now: Date, early: Promise<GitResult> | null): Promise<ResumeView | null> {
+async function viewFromCaches(root: string, env: NodeJS.ProcessEnv, now: Date): Promise<ResumeView | null> {
   const operator = await cachedOperator(root, {}, env);
   if (operator === null) return null;
   // The dashboard `canon resume` left, while nothing it was computed from has changed: exact and small.
-  const snapshot = await readResumeSnapshot(
-    { root, config: readFoldersUnchecked(root), operator: operator.slug, limit: 5, today: localDate(now), env },
-    now.getTime(),
-    early ?? undefined,
-  );
+  const snapshot = readResumeSnapshot({ root, config: readFoldersUnchecked(root), operator: operator.slug, limit: 5, today: localDate(now), env });
   if (snapshot !== null) return snapshot.view;
   const cacheFile = path.join(root, RESUME_CACHE_FILE);
   let cacheText: string;
@@ -189,8 +183,8 @@ function findCanonCommand(root: string): [string, string[]] | null {
   // The common git dir read from `.git` (io/dot-git.ts), else as git answers it (GIT_DIR and the like set).
   let common = readGitDirs(root)?.commonDir ?? null;
   if (common === null) {
-    const asked = spawnSync('git', ['rev-parse', '--git-common-dir'], { cwd: root, encoding: 'utf8' });
-    common = asked.status === 0 ? path.resolve(root, asked.stdout.trim()) : null;
+    const asked = execGitSync(['rev-parse', '--git-common-dir'], { cwd: root });
+    common = asked.code === 0 ? path.resolve(root, asked.stdout.trim()) : null;
   }
   const runner = common !== null ? path.join(common, RUNNER_REL) : null;
   return runner !== null && existsSync(runner) ? ['sh', [runner]] : null;
@@ -200,6 +194,8 @@ function viewFromCli(root: string, env: NodeJS.ProcessEnv): ResumeView {
   const command = findCanonCommand(root);
   if (command === null) throw new Error('canon is not installed in this repository (no node_modules/canon-notes, no .git/canon/run)');
   const [program, args] = command;
+  // node:child_process is loaded only here, on the cold path: the warm one never starts a process.
+  const { spawnSync } = process.getBuiltinModule('node:child_process');
   const run = spawnSync(program, [...args, 'resume', '--json'], { cwd: root, env: { ...env, NO_COLOR: '1' }, encoding: 'utf8', timeout: COLD_TIMEOUT_MS });
   if (run.status !== 0) throw new Error((run.stderr || `canon resume exited ${run.status ?? run.signal}`).trim().split('\n')[0]!);
   return JSON.parse(run.stdout) as ResumeView;
@@ -251,7 +247,7 @@ export async function runSessionHook(run: SessionHookRun): Promise<SessionHookOu
     log(`SessionStart: could not record the session start (${reasonOf(error)}).`);
   }
   try {
-    let view = await viewFromCaches(root, run.env, now, run.early ?? null);
+    let view = await viewFromCaches(root, run.env, now);
     outcome.contextFrom = 'cache';
     if (view === null) {
       view = viewFromCli(root, run.env);
@@ -274,19 +270,16 @@ export async function runSessionHook(run: SessionHookRun): Promise<SessionHookOu
 /** Entry point of the standalone bundle. */
 export async function runSessionHookMain(): Promise<void> {
   if (process.env.CANON_HOOKS === '0') return;
-  const project = process.env.CLAUDE_PROJECT_DIR;
-  const early = project !== undefined && project.trim() !== '' ? startSnapshotCheck(path.resolve(project), readFoldersUnchecked(path.resolve(project))) : null;
-  early?.catch(() => undefined);
   let stdin = '';
   try {
     stdin = readStdinSync(STDIN_LIMIT_BYTES).text;
   } catch {
     // treated as garbage below
   }
-  const outcome = await runSessionHook({ stdin, env: process.env, cwd: process.cwd(), ppid: process.ppid, now: () => new Date(), early });
+  const outcome = await runSessionHook({ stdin, env: process.env, cwd: process.cwd(), ppid: process.ppid, now: () => new Date() });
   if (outcome.stdout !== '') {
     try {
-      process.stdout.write(outcome.stdout);
+      writeFdSync(1, outcome.stdout);
     } catch {
       // a closed stdout is not the session's problem
     }

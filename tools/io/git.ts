@@ -1,5 +1,10 @@
-import { execFile, spawnSync } from 'node:child_process';
 import type { SimpleGit } from 'simple-git';
+
+/**
+ * node:child_process, loaded on first use: it brings node's streams, net and dgram with it, several
+ * milliseconds that the paths which never start git (the warm resume, the hooks) should not pay.
+ */
+const childProcess = () => process.getBuiltinModule('node:child_process');
 
 export interface GitResult {
   code: number;
@@ -16,7 +21,7 @@ export interface GitOptions {
 /** The one place canon runs git. Never throws for a non-zero exit: callers decide what it means. */
 export function execGit(args: readonly string[], options: GitOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(
+    const child = childProcess().execFile(
       'git',
       args,
       { cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' },
@@ -31,7 +36,7 @@ export function execGit(args: readonly string[], options: GitOptions): Promise<G
 
 /** Synchronous variant, for the few start-up questions (repository root) asked before anything else. */
 export function execGitSync(args: readonly string[], options: GitOptions): GitResult {
-  const result = spawnSync('git', args, {
+  const result = childProcess().spawnSync('git', args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
     input: options.input,

@@ -21,6 +21,8 @@ const RACY_WINDOW_MS = 3000;
 export interface NoteProblem {
   /** `path:line:col: message`, ready to print. */
   text: string;
+  /** The note's repository-relative path (a snapshot watches it, so a fix is seen at once). */
+  path?: string;
 }
 
 export interface ResumeStore {
@@ -239,7 +241,7 @@ function collect(store: ResumeStore, file: StoreFile, facts: Facts): void {
       store.workstreams.push({ slug: file.stem, path: file.rel, title: facts.title, owner: facts.owner, status: facts.status, priority: facts.priority });
       break;
     case 'problem':
-      store.problems.push({ text: facts.message });
+      store.problems.push({ text: facts.message, path: file.rel });
       break;
     case 'stub':
       break;

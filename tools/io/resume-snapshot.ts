@@ -3,29 +3,37 @@ import path from 'node:path';
 import { DEFAULT_CONFIG, type CanonConfig } from '../core/config.js';
 import { trimSlashes } from '../core/layout.js';
 import type { ResumeView } from '../core/resume-view.js';
-import { execGit, execGitSync, splitNul, type GitResult } from './git.js';
+import { readGitDirs } from './dot-git.js';
 import type { NoteProblem } from './resume-cache.js';
 
 /**
- * The warm path of `canon resume`: the dashboard of the last full run, reused while a fingerprint
- * of everything it was computed from is unchanged. The resume cache (resume-cache.ts) already makes
- * a full run re-read only changed notes, but it still walks 10,000 rows; this skips the walk.
+ * The warm path of `canon resume` and of the SessionStart hook: the dashboard of the last full run,
+ * reused while a fingerprint of what it was computed from is unchanged (ADR-0016, ADR-0040). The
+ * resume cache (resume-cache.ts) already makes a full run re-read only changed notes, but it still
+ * walks 10,000 rows; this skips the walk.
  *
- * The fingerprint is exact for the working tree resume reads: the index file (any `git add`,
- * commit, checkout, merge or reset of tracked notes rewrites it), the two folders' mtimes (a note
- * added, removed or renamed), `git diff-files` over the folders (a tracked note edited in place)
- * with each listed file's stat, the stat of every untracked note (edited in place), the config and
- * operators files, the operator, the limit and the local date. A part that changed within the last
+ * The fingerprint is read without starting git, from a few dozen stats (ADR-0040):
+ * - the index file (any `git add`, commit, checkout, merge, rebase, pull or reset rewrites it), and
+ *   HEAD with the ref it names;
+ * - the two folders (a note added, removed or renamed, which includes every editor or tool that
+ *   saves through a temporary file and a rename, canon's own writes among them);
+ * - `canon.config.json`, `.claude/operators.yaml`, the operator, the limit and the local date;
+ * - each note the full run named to watch (commands/resume.ts, selectWatchedNotes): the notes the
+ *   dashboard shows, every workstream, every session of the peer window, and every note that was
+ *   untracked, modified or unreadable then — an in-place edit of any of them is seen at once.
+ * An in-place edit of an older tracked note that nothing shows waits for the next of those changes
+ * (or the next day); `canon resume --no-cache` always reads the store. A part changed within the last
  * two seconds is too young to trust (the racy-git rule): no snapshot is written then.
  */
 export const RESUME_SNAPSHOT_FILE = '.claude/state/resume-view.json';
 const RACY_MS = 2000;
-/** Part of every key: a snapshot written by a canon that ordered or extracted differently is not reused. */
-const SNAPSHOT_FORMAT = 'resume-view 2';
+/** Part of every key: a snapshot written by a canon that fingerprinted, ordered or extracted differently is not reused. */
+const SNAPSHOT_FORMAT = 'resume-view 3';
 
 interface Snapshot {
   key: string;
-  untracked: string[];
+  /** Repository-relative notes whose stats are in the key. */
+  watch: string[];
   view: ResumeView;
   problems: NoteProblem[];
 }
@@ -39,24 +47,21 @@ export interface SnapshotInputs {
   env: NodeJS.ProcessEnv;
 }
 
-/** This worktree's index file: `.git/index`, or the one a linked worktree's `.git` file points to. */
-function indexFile(root: string, env: NodeJS.ProcessEnv): string | null {
-  if (env.GIT_INDEX_FILE || env.GIT_DIR) return null; // someone else's index: no snapshot
-  const dotGit = path.join(root, '.git');
-  try {
-    if (statSync(dotGit).isDirectory()) return path.join(dotGit, 'index');
-    const target = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1]?.trim();
-    return target ? path.join(path.resolve(root, target), 'index') : null;
-  } catch {
-    return null;
-  }
+/**
+ * A file's identity: inode, size, mtime and ctime (ctime moves even when an edit restores the mtime).
+ * `sinceMs` is when the run began reading: a part whose mtime is later than two seconds before it is
+ * young (git's racy rule, on the mtime as git has it).
+ */
+function stamp(file: string, sinceMs: number, young: { value: boolean }): string {
+  const s = statSync(file, { throwIfNoEntry: false });
+  if (s === undefined) return '-';
+  if (sinceMs - s.mtimeMs < RACY_MS) young.value = true;
+  return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
 }
 
-function stamp(file: string, nowMs: number, young: { value: boolean }): string {
+function readOrDash(file: string): string {
   try {
-    const s = statSync(file, { bigint: true });
-    if (nowMs - Number(s.mtimeMs) < RACY_MS) young.value = true;
-    return `${s.ino}:${s.size}:${s.mtimeNs}`;
+    return readFileSync(file, 'utf8').trim();
   } catch {
     return '-';
   }
@@ -67,30 +72,49 @@ function foldersOf(config: CanonConfig): string[] {
 }
 
 /**
- * Tracked notes whose working file differs from the index by stat (`git diff-files`: the working-tree
- * half of `git status`; the index half is the index file's own stat). Raw: `path\0path\0`.
+ * HEAD and the commit its branch names, read as git stores them:
+ *
+ *     .git/HEAD              `ref: refs/heads/main`   (or a commit id when detached)
+ *     .git/refs/heads/main   `3b18e512dba79e4c8300dd08aeb37f8e728b8dad`
+ *
+ * A branch that lives only in packed-refs is stood for by that file's stat.
  */
-const DIFF_FILES = (config: CanonConfig) => ['--no-optional-locks', 'diff-files', '--name-only', '-z', '--', ...foldersOf(config)];
-
-/**
- * Start the one git process the fingerprint needs, so it runs while the caller resolves the
- * operator (resume's warm path is mostly waiting on processes).
- */
-export function startSnapshotCheck(root: string, config: CanonConfig): Promise<GitResult> {
-  const key = `${root}\n${foldersOf(config).join('\n')}`;
-  const early = prestarted.get(key);
-  if (early) {
-    prestarted.delete(key);
-    return early;
-  }
-  return execGit(DIFF_FILES(config), { cwd: root });
+function headOf(gitDir: string, commonDir: string, sinceMs: number, young: { value: boolean }): string {
+  const head = readOrDash(path.join(gitDir, 'HEAD'));
+  const ref = /^ref: (refs\/.+)$/.exec(head)?.[1];
+  if (ref === undefined) return head;
+  const loose = readOrDash(path.join(commonDir, ref));
+  return `${head} ${loose === '-' ? `packed=${stamp(path.join(commonDir, 'packed-refs'), sinceMs, young)}` : loose}`;
 }
 
-const prestarted = new Map<string, Promise<GitResult>>();
+function keyOf(inputs: SnapshotInputs, watch: readonly string[], sinceMs: number): { key: string; young: boolean } | null {
+  // Someone else's index or repository layout (GIT_INDEX_FILE, GIT_DIR and their kin): no snapshot.
+  if (inputs.env.GIT_INDEX_FILE || process.env.GIT_INDEX_FILE) return null;
+  const dirs = readGitDirs(inputs.root, inputs.env);
+  if (dirs === null) return null;
+  const young = { value: false };
+  // Joined by hand: path.join's normalisation, a few hundred times over, is most of this function.
+  const at = (rel: string) => stamp(`${inputs.root}/${rel}`, sinceMs, young);
+  const parts = [
+    SNAPSHOT_FORMAT,
+    inputs.operator,
+    String(inputs.limit),
+    inputs.today,
+    `index=${stamp(path.join(dirs.gitDir, 'index'), sinceMs, young)}`,
+    `HEAD=${headOf(dirs.gitDir, dirs.commonDir, sinceMs, young)}`,
+    ...foldersOf(inputs.config).map((f) => `${f}/=${at(f === '' ? '.' : f)}`),
+    `config=${at('canon.config.json')}`,
+    `operators=${at('.claude/operators.yaml')}`,
+    // The watched notes' paths are in the snapshot beside the key, in the same order.
+    ...watch.map(at),
+  ];
+  // The parts themselves are the key: no hashing, so the hook never loads node:crypto.
+  return { key: parts.join('\n'), young: young.value };
+}
 
 /**
  * The session and workstream folders from canon.config.json over the defaults, without the schema
- * check (for the hooks and the pre-start, which load no validator); a malformed file gives the defaults.
+ * check (for the hooks and the warm resume, which load no validator); a malformed file gives the defaults.
  */
 export function readFoldersUnchecked(root: string): CanonConfig {
   let folders: Record<string, unknown> = {};
@@ -104,75 +128,27 @@ export function readFoldersUnchecked(root: string): CanonConfig {
   return { ...DEFAULT_CONFIG, folders: { ...DEFAULT_CONFIG.folders, session: pick('session'), workstream: pick('workstream') } };
 }
 
-/**
- * `canon resume` calls this before anything else loads (commander, the command's modules): the git
- * process then runs while node compiles the rest. Folders come from canon.config.json unchecked;
- * when the checked config names others, startSnapshotCheck simply starts its own.
- */
-export function prestartSnapshotCheck(root: string): void {
-  const config = readFoldersUnchecked(root);
-  const started = execGit(DIFF_FILES(config), { cwd: root });
-  started.catch(() => undefined);
-  prestarted.set(`${root}\n${foldersOf(config).join('\n')}`, started);
-}
-
-async function fingerprint(
-  inputs: SnapshotInputs,
-  untracked: readonly string[],
-  nowMs: number,
-  started?: Promise<GitResult>,
-): Promise<{ key: string; young: boolean } | null> {
-  return keyOf(inputs, untracked, nowMs, await (started ?? startSnapshotCheck(inputs.root, inputs.config)));
-}
-
-function keyOf(inputs: SnapshotInputs, untracked: readonly string[], nowMs: number, status: GitResult): { key: string; young: boolean } | null {
-  const index = indexFile(inputs.root, inputs.env);
-  if (index === null) return null;
-  const folders = foldersOf(inputs.config);
-  if (status.code !== 0) return null;
-  const young = { value: false };
-  const parts = [
-    SNAPSHOT_FORMAT,
-    inputs.operator,
-    String(inputs.limit),
-    inputs.today,
-    stamp(index, nowMs, young),
-    ...folders.map((f) => `${f}=${stamp(path.join(inputs.root, f), nowMs, young)}`),
-    `config=${stamp(path.join(inputs.root, 'canon.config.json'), nowMs, young)}`,
-    `operators=${stamp(path.join(inputs.root, '.claude/operators.yaml'), nowMs, young)}`,
-    ...splitNul(status.stdout).map((rel) => `${rel}=${stamp(path.join(inputs.root, rel), nowMs, young)}`),
-    ...untracked.map((rel) => `${rel}=${stamp(path.join(inputs.root, rel), nowMs, young)}`),
-  ];
-  // The parts themselves are the key (a few KB): no hashing, so the hook never loads node:crypto.
-  return { key: parts.join('\n'), young: young.value };
-}
-
 /** The dashboard of the last full run, when nothing it was computed from has changed since. */
-export async function readResumeSnapshot(
-  inputs: SnapshotInputs,
-  nowMs: number,
-  started?: Promise<GitResult>,
-): Promise<{ view: ResumeView; problems: NoteProblem[] } | null> {
+export function readResumeSnapshot(inputs: SnapshotInputs): { view: ResumeView; problems: NoteProblem[] } | null {
   let snapshot: Snapshot;
   try {
     snapshot = JSON.parse(readFileSync(path.join(inputs.root, RESUME_SNAPSHOT_FILE), 'utf8')) as Snapshot;
   } catch {
     return null;
   }
-  const now = await fingerprint(inputs, snapshot.untracked ?? [], nowMs, started);
+  // A snapshot of an earlier format has no `watch`: its key cannot match (the format is its first part).
+  if (typeof snapshot?.key !== 'string' || !Array.isArray(snapshot.watch) || !snapshot.key.startsWith(`${SNAPSHOT_FORMAT}\n`)) return null;
+  const now = keyOf(inputs, snapshot.watch, Infinity); // reading: nothing is young
   if (now === null || now.key !== snapshot.key) return null;
   return { view: snapshot.view, problems: snapshot.problems };
 }
 
-/** Keep this run's dashboard for the next one (never when a part is too young to trust). */
-export async function writeResumeSnapshot(
-  inputs: SnapshotInputs,
-  untracked: readonly string[],
-  view: ResumeView,
-  problems: NoteProblem[],
-  nowMs: number,
-): Promise<void> {
-  const now = await fingerprint(inputs, untracked, nowMs);
+/**
+ * Keep this run's dashboard for the next one; `startedMs` is when the run began reading the store.
+ * Never when a part changed within two seconds of that: an edit during the run must not hide behind it.
+ */
+export function writeResumeSnapshot(inputs: SnapshotInputs, watch: readonly string[], view: ResumeView, problems: NoteProblem[], startedMs: number): void {
+  const now = keyOf(inputs, watch, startedMs);
   if (now === null || now.young) return;
   try {
     const { unfinished: _unfinished, ...stable } = view;
@@ -180,25 +156,9 @@ export async function writeResumeSnapshot(
     const file = path.join(inputs.root, RESUME_SNAPSHOT_FILE);
     mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify({ key: now.key, untracked: [...untracked], view: stable, problems } satisfies Snapshot)}\n`);
+    writeFileSync(tmp, `${JSON.stringify({ key: now.key, watch: [...watch], view: stable, problems } satisfies Snapshot)}\n`);
     renameSync(tmp, file);
   } catch {
     // A snapshot only saves time: an unwritable state folder must not fail resume.
   }
-}
-
-/**
- * The SessionStart hook's read: the snapshot's view when its fingerprint still holds, else null
- * (synchronous, built-ins only; the hook then falls back to the resume cache or the CLI).
- */
-export function readResumeSnapshotSync(inputs: SnapshotInputs, nowMs: number): ResumeView | null {
-  let snapshot: Snapshot;
-  try {
-    snapshot = JSON.parse(readFileSync(path.join(inputs.root, RESUME_SNAPSHOT_FILE), 'utf8')) as Snapshot;
-  } catch {
-    return null;
-  }
-  const status = execGitSync(DIFF_FILES(inputs.config), { cwd: inputs.root });
-  const now = keyOf(inputs, snapshot.untracked ?? [], nowMs, status);
-  return now !== null && now.key === snapshot.key ? snapshot.view : null;
 }
