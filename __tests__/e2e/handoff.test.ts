@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { computeContentHash } from '../../tools/core/content-hash.js';
 import { parseNote } from '../../tools/core/frontmatter.js';
@@ -91,6 +91,15 @@ function writeState(repo: GitRepo, sessionId: string, breakdown: Record<string, 
   );
 }
 
+/** Wrap the clone's hook runner so each hook that starts canon's CLI leaves its name in a log. */
+function spyOnRunner(repo: GitRepo): () => string[] {
+  const run = path.join(repo.dir, '.git/canon/run');
+  const log = path.join(repo.dir, '.git/canon/calls.log');
+  renameSync(run, `${run}.real`);
+  writeFileSync(run, `#!/bin/sh\necho "$1" >> '${log}'\nexec sh '${run}.real' "$@"\n`, { mode: 0o755 });
+  return () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
+}
+
 const committedFiles = (repo: GitRepo, rev = 'HEAD') => repo.git(['show', '--name-only', '--format=', rev]).stdout.trim().split('\n').sort();
 
 describe('canon handoff, end to end', () => {
@@ -116,9 +125,12 @@ describe('canon handoff, end to end', () => {
     repo.git(['add', 'theirs.txt']);
     repo.git(['-c', 'user.email=sergei@example.com', 'commit', '-q', '-m', 'theirs'], { env: at(4) });
 
+    const calls = spyOnRunner(repo);
     const result = s.handoff(['--from', 'draft.json', '--yes', '--json'], { env: { CLAUDE_SESSION_ID: 'claude-abc' } });
     expect(result.stderr).not.toMatch(/internal error/);
     expect(result.code).toBe(0);
+    // The handoff did the pre-commit hook's work on what it staged (ADR-0037): the hook started no node for it.
+    expect(calls()).not.toContain('pre-commit');
     const id = idFor(1);
     const rel = `docs/sessions/${id}.md`;
     expect(s.json(result)).toEqual({ id, path: rel, committed: true, pushed: true, warnings: [] });
@@ -298,8 +310,11 @@ describe('canon handoff, end to end', () => {
     const s = store({ remote: false });
     const head = s.repo.head();
     s.repo.write('draft.json', draft({ summary: `Rotated the token ghp_${'a1B2c3D4e5'.repeat(3)}abcdef today.` }));
+    const calls = spyOnRunner(s.repo);
     const result = s.handoff(['--from', 'draft.json', '--yes', '--json']);
     expect(result.code).toBe(1);
+    // What the handoff's own check refused, the hook checked and refused itself.
+    expect(calls()).toContain('pre-commit');
     expect(result.stderr).toMatch(/commit was refused/);
     expect(result.stderr).toMatch(/was kept on disk/);
     expect(result.stderr).not.toContain('a1B2c3D4e5a1B2c3D4e5');

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { computeContentHash } from '../../tools/core/content-hash.js';
 import { parseNote } from '../../tools/core/frontmatter.js';
 import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
@@ -64,6 +66,45 @@ describe('pre-commit through husky + lint-staged', () => {
     expect(result.stderr).not.toContain('a1B2c3D4e5a1B2c3D4e5');
     expect(repo.head()).toBe(head);
     expect(repo.exists('PWNED')).toBe(false);
+  });
+});
+
+/** Wrap the clone's hook runner so each hook that starts canon's CLI leaves its name in a log. */
+function spyOnRunner(r: GitRepo): () => string[] {
+  const run = path.join(r.dir, '.git/canon/run');
+  const log = path.join(r.dir, '.git/canon/calls.log');
+  renameSync(run, `${run}.real`);
+  writeFileSync(run, `#!/bin/sh\necho "$1" >> '${log}'\nexec sh '${run}.real' "$@"\n`, { mode: 0o755 });
+  return () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
+}
+
+describe('what a handoff checked itself (CANON_PRECOMMIT_CHECKED, ADR-0037)', () => {
+  test('names exactly one HEAD and staged tree: only that content skips the check, anything else is checked as always', () => {
+    repo = createGitRepo({ hooks: true });
+    repo.write('README.md', 'store\n');
+    repo.git(['add', '-A']);
+    expect(commit(repo, 'init').code).toBe(0);
+    const calls = spyOnRunner(repo);
+    const checked = () => `${repo!.head()}:${repo!.git(['write-tree']).stdout.trim()}`;
+
+    // The staged state it names: the hook starts no node for it.
+    repo.write('notes.txt', 'plain\n');
+    repo.git(['add', 'notes.txt']);
+    const digest = checked();
+    expect(repo.git(['commit', '-q', '-m', 'named'], { env: { CANON_PRECOMMIT_CHECKED: digest } }).code).toBe(0);
+    expect(calls()).not.toContain('pre-commit');
+
+    // A digest of other content (here the same tree on the HEAD before, then an older tree) is checked, and refused.
+    const head = repo.head();
+    repo.write('docs/sessions/RT-260511-02.md', sessionNote('RT-260511-02', {}, `## Summary\n\ntoken ghp_${'a1B2c3D4e5'.repeat(3)}abcdef\n`));
+    repo.git(['add', '-A']);
+    for (const stale of [digest, `${head}:${digest.split(':')[1]}`, `${digest.split(':')[0]}:${repo.git(['write-tree']).stdout.trim()}`]) {
+      const refused = repo.git(['commit', '-m', 'unchecked'], { allowFail: true, env: { CANON_PRECOMMIT_CHECKED: stale } });
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/secret.*ghp_\*{8}/);
+      expect(repo.head()).toBe(head);
+    }
+    expect(calls().filter((c) => c === 'pre-commit')).toHaveLength(3);
   });
 });
 

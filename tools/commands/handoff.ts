@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { invariantServers, type CanonConfig } from '../core/config.js';
-import { POST_COMMIT_RESUME } from '../core/hook-blocks.js';
+import { POST_COMMIT_RESUME, PRECOMMIT_CHECKED, RUNNER_REL } from '../core/hook-blocks.js';
 import { createNote, parseNote, serializeNote } from '../core/frontmatter.js';
 import {
   checkResumePrompt,
@@ -32,10 +32,10 @@ import { normalizeNote } from '../core/normalize.js';
 import { formatLocalDate } from '../core/session-id.js';
 import { validateNote } from '../core/validate-note.js';
 import { errorMessage, ExitCode, UsageError, UserError } from '../errors.js';
+import { readGitDirs } from '../io/dot-git.js';
 import { writeFileSafely } from '../io/fs.js';
 import {
   commitHandoff,
-  commitHoldsFile,
   fetchAndFindUpstreamFile,
   listDirtyPaths,
   pushHandoff,
@@ -356,14 +356,19 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       // the resume cache, which this process does once it is done (step 8).
       const { CLAUDE_CODE_SESSION_ID: _recordedBelow, ...sessionless } = ctx.env;
       const commitEnv = { ...sessionless, [POST_COMMIT_RESUME]: '0' };
-      const committed = await commitHandoff(root, files, { message: subject, unborn: git.unborn, env: commitEnv });
+      const committed = await commitHandoff(root, files, {
+        message: subject,
+        unborn: git.unborn,
+        env: commitEnv,
+        beforeCommit: prechecksCommit(root, ctx.env) ? () => precheck(root, config, ctx) : undefined,
+      });
       if (!committed.ok) {
         clearUnpushed(root, [claim.id]);
         logger.err(`canon: ${m.fail.commitRefused(claim.path, committed.detail)}`);
         logger.err(m.fail.commitRefusedHint(paths));
         return finish(ExitCode.failed);
       }
-      if (!(await commitHoldsFile(root, committed.sha, claim.path, ctx.env))) {
+      if (!committed.changed.includes(claim.path)) {
         logger.err(`canon: ${m.fail.commitRefused(claim.path, q.commitMissesNote(committed.sha, claim.path))}`);
         return finish(ExitCode.failed);
       }
@@ -413,6 +418,35 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
     if (reported && written) settlePendingHandoff(root, claim.id);
     handoffLock?.release();
   }
+}
+
+/** Where canon's pre-commit block is written (husky's, lefthook's, git's own hooks folder). */
+const PRECOMMIT_HOOK_FILES = ['.husky/pre-commit', 'lefthook.yml', '.lefthook.yml', 'lefthook.yaml', '.lefthook.yaml'];
+
+/**
+ * Whether canon's pre-commit block will run for the handoff's commit in this clone and honours
+ * PRECOMMIT_CHECKED (its runner is set up, nothing turns the hooks off, a hook file holds the
+ * current block), so that doing its work here first saves starting node there. Elsewhere (the
+ * pre-commit framework, an older block) the hook does it all, as before.
+ */
+function prechecksCommit(root: string, env: NodeJS.ProcessEnv): boolean {
+  if (env.CANON_HOOKS === '0' || env.HUSKY === '0' || env.GIT_INDEX_FILE !== undefined) return false;
+  const dirs = readGitDirs(root, env);
+  if (dirs === null || !existsSync(path.join(dirs.commonDir, RUNNER_REL))) return false;
+  return [...PRECOMMIT_HOOK_FILES.map((rel) => path.join(root, rel)), path.join(dirs.commonDir, 'hooks/pre-commit')].some((file) => {
+    try {
+      return readFileSync(file, 'utf8').includes(PRECOMMIT_CHECKED);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** ADR-0037: the pre-commit hook's work, done in this process on what is staged; the commit's hook then skips it for exactly that content. */
+async function precheck(root: string, config: CanonConfig, ctx: CommandContext): Promise<NodeJS.ProcessEnv> {
+  const { precheckCommit } = await import('./pre-commit.js');
+  const checked = await precheckCommit({ root, config }, ctx.env, ctx.now);
+  return checked === null ? {} : { [PRECOMMIT_CHECKED]: checked };
 }
 
 function isCancelled(error: unknown): boolean {

@@ -19,6 +19,7 @@ import {
   treeEntries,
   type IndexFixup,
   readBlobs,
+  readStagedState,
   saveIndexFixups,
   SYMLINK_MODE,
   writeIndexEntries,
@@ -171,6 +172,28 @@ async function runHook(repo: Repo, ctx: CommandContext): Promise<CommandOutcome<
   }
   if (staged.some((c) => c.path === OPERATORS_FILE && c.status !== 'D')) await generateCommandWrappers(repo.root, true);
   return { exitCode: 0, result: { issues } };
+}
+
+/**
+ * The hook's work done ahead of `git commit` by a command that commits notes it wrote (handoff,
+ * ADR-0037), in its own process: the same checks and fixes as runHook, on what is staged now. When
+ * they pass, the answer is the HEAD and staged tree they covered, for PRECOMMIT_CHECKED: the hook
+ * then starts no node for exactly that content. null when anything is refused or fails: nothing is
+ * said here (the hook says it, in the commit, as it always does).
+ */
+export async function precheckCommit(repo: Repo, env: NodeJS.ProcessEnv, now: () => Date): Promise<string | null> {
+  const quiet: CommandContext = {
+    cwd: repo.root,
+    env,
+    now,
+    logger: { out: () => undefined, err: () => undefined, step: () => undefined, color: false, interactive: false },
+  };
+  try {
+    if ((await runHook(repo, quiet)).exitCode !== 0) return null;
+    return await readStagedState(repo.root, env);
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -18,6 +18,14 @@ export const INDEX_FIXUPS = 'canon-index-fixups.json';
  */
 export const POST_COMMIT_RESUME = 'CANON_POST_COMMIT_RESUME';
 
+/**
+ * Set by a command that ran canon's pre-commit work itself, in its own process, on exactly what it
+ * staged (handoff, ADR-0037): `<HEAD>:<tree of the index>` as it checked them. The pre-commit block
+ * starts no node when HEAD and the index still name exactly those (any other content, or none
+ * given, is checked as always).
+ */
+export const PRECOMMIT_CHECKED = 'CANON_PRECOMMIT_CHECKED';
+
 /** The runner every block calls, in the clone's common git dir (so every worktree finds it). */
 export const RUNNER_REL = 'canon/run';
 
@@ -45,7 +53,7 @@ function renderHookBody(hook: CanonHook, pushArgs: string, pushStdin = '', words
     // there is one (unless the committing handoff refreshes it), never fail; with none of these to do,
     // node is not even started.
     'post-commit': [
-      `  if [ -x "$canon_run" ] && { [ -n "\${CLAUDE_CODE_SESSION_ID-}" ] || { [ -f .claude/state/resume-cache.json ] && [ "\${${POST_COMMIT_RESUME}-}" != "0" ]; } || [ -f "$(git rev-parse --git-dir)/${INDEX_FIXUPS}" ] || [ -f "$(git rev-parse --git-dir)/CHERRY_PICK_HEAD" ]; }; then`,
+      `  if [ -x "$canon_run" ] && { [ -n "\${CLAUDE_CODE_SESSION_ID-}" ] || { [ -f .claude/state/resume-cache.json ] && [ "\${${POST_COMMIT_RESUME}-}" != "0" ]; } || { canon_git_dir="$(git rev-parse --git-dir)"; [ -f "$canon_git_dir/${INDEX_FIXUPS}" ] || [ -f "$canon_git_dir/CHERRY_PICK_HEAD" ]; }; }; then`,
       '    "$canon_run" post-commit || true',
       '  fi',
     ],
@@ -55,6 +63,17 @@ function renderHookBody(hook: CanonHook, pushArgs: string, pushStdin = '', words
     'post-rewrite': ['  if [ -x "$canon_run" ]; then "$canon_run" post-rewrite "$@" || true; fi'],
     'post-merge': ['  if [ -x "$canon_run" ]; then "$canon_run" post-merge "$@" || true; fi'],
   };
+  if (hook === 'pre-commit') {
+    // What a handoff already checked in its own process (PRECOMMIT_CHECKED) is not checked twice:
+    // only when HEAD and the staged tree are exactly those it names; anything else runs the check.
+    return [
+      'if [ "${CANON_HOOKS-}" != "0" ]; then',
+      `  if [ -z "\${${PRECOMMIT_CHECKED}-}" ] || [ "$(git rev-parse -q --verify HEAD):$(git write-tree 2>/dev/null)" != "$${PRECOMMIT_CHECKED}" ]; then`,
+      ...[FIND_RUNNER, ...body[hook].map((line) => line.slice(2))].map((line) => `    ${line}`),
+      '  fi',
+      'fi',
+    ];
+  }
   return ['if [ "${CANON_HOOKS-}" != "0" ]; then', `  ${FIND_RUNNER}`, ...body[hook], 'fi'];
 }
 

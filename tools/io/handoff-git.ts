@@ -1,11 +1,12 @@
 // The git steps of a handoff (docs/contract.md §6 steps 3, 6, 7): repository state checks, session stats, staging
 // exactly canon's files, committing them without sweeping in anything the user staged, pushing, and
 // telling the failures apart so each gets an actionable message.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NoteKind } from '../core/config.js';
 import { GIT_LOG_FORMAT, NO_GIT_STATS, parseGitLog, type GitStats } from '../core/handoff-note.js';
 import { inertLine } from '../core/inert-text.js';
+import { readGitDirs } from './dot-git.js';
 import { readTextOrNull, writeFileSafely } from './fs.js';
 import { execGit, porcelainResult, splitNul, type GitResult } from './git.js';
 
@@ -42,41 +43,86 @@ function runner(root: string, env: NodeJS.ProcessEnv) {
   return (args: readonly string[], input?: string): Promise<GitResult> => execGit(args, input === undefined ? { cwd: root, env } : { cwd: root, env, input });
 }
 
-/** What a handoff must know before it claims anything: where HEAD is, whether git can commit, the upstream. */
+/**
+ * What a handoff must know before it claims anything: where HEAD is, whether git can commit, the
+ * upstream. One wave of git processes: the upstream is asked for the branch `.git/HEAD` names, and
+ * asked again only when git's own answer differs (a reftable store, GIT_DIR set).
+ *
+ *     git rev-parse --git-path rebase-merge … --git-path REVERT_HEAD --symbolic-full-name HEAD --
+ *     .git/rebase-merge\n…\n.git/REVERT_HEAD\nrefs/heads/main\n--\n    (detached: `HEAD`; unborn: exit 128)
+ */
 export async function readGitState(root: string, env: NodeJS.ProcessEnv): Promise<GitState> {
   const git = runner(root, env);
-  const [symbolic, head, markers, author, committer] = await Promise.all([
-    git(['symbolic-ref', '-q', '--short', 'HEAD']),
-    git(['rev-parse', '-q', '--verify', 'HEAD']),
-    // Paths of in-progress markers as git lays them out (worktrees and GIT_DIR overrides included).
-    git(['rev-parse', ...MID_MARKERS.flatMap(([marker]) => ['--git-path', marker])]),
+  const guess = readHeadBranch(root, env);
+  const [where, author, committer, guessed] = await Promise.all([
+    // Paths of in-progress markers as git lays them out (worktrees and GIT_DIR overrides included), then HEAD.
+    git(['rev-parse', ...MID_MARKERS.flatMap(([marker]) => ['--git-path', marker]), '--symbolic-full-name', 'HEAD', '--']),
     git(['var', 'GIT_AUTHOR_IDENT']),
     git(['var', 'GIT_COMMITTER_IDENT']),
+    guess === null ? Promise.resolve(null) : readUpstream(root, guess, env),
   ]);
-  const markerPaths = markers.stdout.split('\n').filter((p) => p !== '');
-  const mid = MID_MARKERS.find((_, i) => markerPaths[i] !== undefined && existsSync(path.resolve(root, markerPaths[i]!)));
-  const branch = symbolic.code === 0 ? symbolic.stdout.trim() : null;
+  const lines = where.stdout.split('\n');
+  const markerPaths = lines.slice(0, MID_MARKERS.length);
+  const mid = MID_MARKERS.find((_, i) => markerPaths[i] !== undefined && markerPaths[i] !== '' && existsSync(path.resolve(root, markerPaths[i]!)));
+  let branch: string | null;
+  let unborn = false;
+  if (where.code === 0) {
+    const head = lines[MID_MARKERS.length] ?? '';
+    branch = head.startsWith('refs/heads/') ? head.slice('refs/heads/'.length) : null;
+  } else {
+    // No commit yet (HEAD names a branch that does not exist): the branch is what HEAD names.
+    unborn = true;
+    const symbolic = await git(['symbolic-ref', '-q', '--short', 'HEAD']);
+    branch = symbolic.code === 0 ? symbolic.stdout.trim() : null;
+  }
   return {
     branch,
-    unborn: head.code !== 0,
+    unborn,
     midOperation: mid?.[1] ?? null,
     identity: author.code === 0 && committer.code === 0,
-    upstream: branch === null ? null : await readUpstream(root, branch, env),
+    upstream: branch === null ? null : branch === guess ? guessed : await readUpstream(root, branch, env),
   };
 }
 
+/** The branch `.git/HEAD` names (`ref: refs/heads/<branch>`), read as git lays it out; null when it names none or git must say. */
+function readHeadBranch(root: string, env: NodeJS.ProcessEnv): string | null {
+  const dirs = readGitDirs(root, env);
+  if (dirs === null) return null;
+  try {
+    const match = /^ref: refs\/heads\/(.+)$/.exec(readFileSync(path.join(dirs.gitDir, 'HEAD'), 'utf8').trim());
+    return match?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The branch's upstream as `git config --get` reads it (the last value of each key), and its name
+ * as git abbreviates it:
+ *
+ *     git config -z --get-regexp '^branch\.main\.(remote|merge)$'
+ *     branch.main.remote\norigin\0branch.main.merge\nrefs/heads/main\0
+ */
 async function readUpstream(root: string, branch: string, env: NodeJS.ProcessEnv): Promise<Upstream | null> {
   const git = runner(root, env);
-  // `git config --get` answers the last value, as git itself uses it.
-  const [remote, ref, name] = await Promise.all([
-    git(['config', '--get', `branch.${branch}.remote`]),
-    git(['config', '--get', `branch.${branch}.merge`]),
-    git(['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}']),
+  const key = `branch.${branch}.`;
+  const [config, name] = await Promise.all([
+    git(['config', '-z', '--get-regexp', `^${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(remote|merge)$`]),
+    git(['rev-parse', '--abbrev-ref', '--symbolic-full-name', `${branch}@{upstream}`]),
   ]);
-  const value = (result: GitResult) => (result.code === 0 ? result.stdout.trim() : '');
-  if (!value(remote) || !value(ref)) return null;
-  const upstream = { remote: value(remote), ref: value(ref) };
-  return { ...upstream, name: value(name) || `${upstream.remote}/${upstream.ref.replace(/^refs\/heads\//, '')}` };
+  const values = new Map<string, string>();
+  if (config.code === 0) {
+    for (const record of splitNul(config.stdout)) {
+      const newline = record.indexOf('\n');
+      // A key given with no value (`[branch "x"] remote`) has no newline: git's --get answers it as empty.
+      values.set(newline === -1 ? record : record.slice(0, newline), newline === -1 ? '' : record.slice(newline + 1));
+    }
+  }
+  const remote = values.get(`${key}remote`) ?? '';
+  const ref = values.get(`${key}merge`) ?? '';
+  if (!remote || !ref) return null;
+  const upstreamName = name.code === 0 ? name.stdout.trim() : '';
+  return { remote, ref, name: upstreamName || `${remote}/${ref.replace(/^refs\/heads\//, '')}` };
 }
 
 /**
@@ -232,7 +278,15 @@ export async function stageFiles(root: string, files: readonly HandoffFile[], en
 }
 
 export type CommitOutcome =
-  | { ok: true; sha: string; fullSha: string; /** User-staged paths that the commit also changed: now unstaged. */ overlap: string[] }
+  | {
+      ok: true;
+      sha: string;
+      fullSha: string;
+      /** User-staged paths that the commit also changed: now unstaged. */
+      overlap: string[];
+      /** Every path the commit changed. */
+      changed: string[];
+    }
   | { ok: false; reason: 'hook' | 'git'; detail: string };
 
 /**
@@ -244,7 +298,13 @@ export type CommitOutcome =
 export async function commitHandoff(
   root: string,
   files: readonly HandoffFile[],
-  options: { message: string; unborn: boolean; env: NodeJS.ProcessEnv },
+  options: {
+    message: string;
+    unborn: boolean;
+    env: NodeJS.ProcessEnv;
+    /** Runs once canon's files are staged, right before `git commit`: more environment for the commit. */
+    beforeCommit?: () => Promise<NodeJS.ProcessEnv>;
+  },
 ): Promise<CommitOutcome> {
   const git = runner(root, options.env);
   const staged = splitNul((await git(['diff', '--cached', '--name-only', '-z', '--no-renames'])).stdout);
@@ -274,19 +334,34 @@ export async function commitHandoff(
     await restore();
     return { ok: false, reason: 'git', detail: tail(added.stderr) };
   }
+  const extra = options.beforeCommit === undefined ? {} : await options.beforeCommit();
   // The subject holds a note's title: one line, inert (ADR-0023), whatever path it came by.
-  const commit = await git(['commit', '-m', inertLine(options.message)]);
+  const commit = await execGit(['commit', '-m', inertLine(options.message)], { cwd: root, env: { ...options.env, ...extra } });
   if (commit.code !== 0) {
     await restore();
     const detail = tail(`${commit.stderr}\n${commit.stdout}`);
     return { ok: false, reason: /hook|husky|lint-staged|✖/i.test(detail) ? 'hook' : 'git', detail };
   }
-  const [full = '', sha = ''] = (await git(['rev-parse', 'HEAD', '--short', 'HEAD'])).stdout.trim().split('\n');
-  if (saved === null) return { ok: true, sha, fullSha: full, overlap: [] };
+  const { full, sha, changed } = await readHeadCommit(root, options.env);
+  if (saved === null) return { ok: true, sha, fullSha: full, overlap: [], changed };
   await restore();
-  const changed = splitNul((await git(['diff-tree', '--root', '--no-commit-id', '--name-only', '-r', '-z', '--no-renames', 'HEAD'])).stdout);
   if (changed.length > 0) await git(['reset', '-q', 'HEAD', '--', ...changed]);
-  return { ok: true, sha, fullSha: full, overlap: staged.filter((p) => changed.includes(p)) };
+  return { ok: true, sha, fullSha: full, overlap: staged.filter((p) => changed.includes(p)), changed };
+}
+
+/**
+ * HEAD's full and short ids and the paths it changed, in one process:
+ *
+ *     git log -1 -z --name-only --no-renames --format=%H%x00%h HEAD
+ *     4e57ff1fe7ff…0d\04e57ff1\0\ndocs/sessions/RT-260511-01.md\0CHANGELOG.md\0
+ */
+async function readHeadCommit(root: string, env: NodeJS.ProcessEnv): Promise<{ full: string; sha: string; changed: string[] }> {
+  const shown = await runner(
+    root,
+    env,
+  )(['-c', 'log.showRoot=true', 'log', '-1', '-z', '--no-show-signature', '--name-only', '--no-renames', '--format=%H%x00%h', 'HEAD']);
+  const [full = '', sha = '', ...names] = shown.stdout.split('\0');
+  return { full, sha, changed: names.map((name) => name.replace(/^\n/, '')).filter((name) => name !== '') };
 }
 
 export type PushOutcome = { ok: true } | { ok: false; reason: 'rejected' | 'hook' | 'other'; detail: string };

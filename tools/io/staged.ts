@@ -178,6 +178,17 @@ export function isTemporaryCommitIndex(indexFile: string | undefined): boolean {
 
 export { gitDir } from './dot-git.js';
 
+/**
+ * What a commit made now would hold, as canon's pre-commit block compares it (core/hook-blocks.ts
+ * PRECOMMIT_CHECKED): `<HEAD>:<tree of the index>`, HEAD empty on an unborn branch. null when the
+ * index cannot be written as a tree (an unmerged or intent-to-add entry).
+ */
+export async function readStagedState(root: string, env: NodeJS.ProcessEnv): Promise<string | null> {
+  const [head, tree] = await Promise.all([execGit(['rev-parse', '-q', '--verify', 'HEAD'], { cwd: root, env }), execGit(['write-tree'], { cwd: root, env })]);
+  if (tree.code !== 0 || tree.stdout.trim() === '') return null;
+  return `${head.code === 0 ? head.stdout.trim() : ''}:${tree.stdout.trim()}`;
+}
+
 export async function saveIndexFixups(root: string, fixups: readonly IndexFixup[]): Promise<void> {
   if (fixups.length === 0) return;
   writeFileSync(path.join(await gitDir(root), INDEX_FIXUPS), `${JSON.stringify(fixups)}\n`);
