@@ -100,7 +100,6 @@ const huskyShape = (pm: 'npm' | 'pnpm'): Setup => ({
   },
   files: { '.husky/pre-commit': `${TEAM_CHECK}\n`, 'CHANGELOG.md': CHANGELOG, '.gitignore': GITIGNORE, 'src/index.js': 'x\n' },
   wire: (t) => must(t.run(bin(t, 'husky'), [])),
-  regenerate: (t) => must(t.run(bin(t, 'husky'), [])),
   cloneSetup: [pm === 'pnpm' ? ['pnpm', ['install', '--prefer-offline']] : ['npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']]],
   damages: [
     { name: 'core.hooksPath pointing elsewhere', damage: (t) => must(t.git(['config', 'core.hooksPath', '.git/hooks'])), problem: /pre-commit does not exist/ },
@@ -399,9 +398,13 @@ describe.each(SETUPS)('$name', (setup) => {
       const hooksPathAfter = t.git(['config', '--local', 'core.hooksPath']);
       expect({ code: hooksPathAfter.code, value: hooksPathAfter.stdout }).toEqual({ code: hooksPathBefore.code, value: hooksPathBefore.stdout });
       expect(t.git(['status', '--porcelain', '--untracked-files=all']).stdout).not.toMatch(/^\?\?/m);
+      // (What canon writes: its marked block, its runner, its package; the repository's temp path may say canon too.)
       for (const hook of ['pre-commit', 'post-commit', 'pre-push']) {
         const file = hookFile(t, hook);
-        expect({ hook, text: existsSync(file) ? readFileSync(file, 'utf8') : '' }).toEqual({ hook, text: expect.not.stringMatching(/canon/) });
+        expect({ hook, text: existsSync(file) ? readFileSync(file, 'utf8') : '' }).toEqual({
+          hook,
+          text: expect.not.stringMatching(/>>> canon|canon\/run|canon-notes/),
+        });
       }
       // canon is gone from what git runs: the team's hooks run, nothing calls canon.
       t.write('src/index.js', 'after uninstall\n');
