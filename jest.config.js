@@ -1,4 +1,10 @@
-/** Jest runs the TypeScript sources as native ESM through @swc/jest (SPEC §14). */
+import { availableParallelism } from 'node:os';
+
+/**
+ * Jest runs the TypeScript sources as native ESM through @swc/jest (SPEC §14).
+ * At least four files at once, even on two cores: most end-to-end time is spent waiting on child
+ * processes (git, npm, node startup), so one worker per core leaves the cores idle (ADR-0039).
+ */
 export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
@@ -8,5 +14,6 @@ export default {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
   },
+  maxWorkers: Math.max(4, availableParallelism()),
   testTimeout: 60000,
 };

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isolatedEnv } from '../helpers/git-repo.js';
 import { sessionNote } from '../helpers/notes.js';
 import { bunRuntime, withRuntimeOnPath } from '../helpers/runtimes.js';
 import { NPM_ENV, packCanon } from '../helpers/team-repo.js';
+import { CACHE, cachedDir } from '../helpers/test-cache.js';
 
 /**
  * A team that uses bun as its package manager (bun.lock, `bun install`), with husky and its own
@@ -15,7 +16,6 @@ import { NPM_ENV, packCanon } from '../helpers/team-repo.js';
  * and the commands it prints, uninstall giving every file back. bun comes from the npm registry's
  * `bun` package; where it cannot be installed the suite skips with one line.
  */
-const CACHE = path.join(os.tmpdir(), 'canon-test-cache');
 const bun = bunRuntime();
 if (!bun.ok) console.log(`bun: skipped, bun could not be installed from the npm registry: ${bun.reason}`);
 const suite = bun.ok ? describe : describe.skip;
@@ -32,16 +32,15 @@ const TEAM = {
 
 /** The team's package.json, bun.lock and node_modules, installed once per canon tarball. */
 function template(tarball: string): string {
-  const dir = path.join(CACHE, `team-bun-${path.basename(tarball, '.tgz')}`);
-  if (existsSync(path.join(dir, 'node_modules/.bin/canon'))) return dir;
-  mkdirSync(CACHE, { recursive: true });
-  const tmp = mkdtempSync(path.join(CACHE, 'building-bun-'));
-  writeFileSync(path.join(tmp, 'package.json'), TEAM.pkg);
-  const r = spawnSync(BUN, ['add', '-d', '--ignore-scripts', 'husky@9', tarball], { cwd: tmp, env: { ...process.env, ...BUN_ENV }, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`bun add failed: ${r.stderr}`);
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
-  return dir;
+  return cachedDir(
+    `team-bun-${path.basename(tarball, '.tgz')}`,
+    (dir) => existsSync(path.join(dir, 'node_modules/.bin/canon')),
+    (tmp) => {
+      writeFileSync(path.join(tmp, 'package.json'), TEAM.pkg);
+      const r = spawnSync(BUN, ['add', '-d', '--ignore-scripts', 'husky@9', tarball], { cwd: tmp, env: { ...process.env, ...BUN_ENV }, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`bun add failed: ${r.stderr}`);
+    },
+  );
 }
 
 interface Team {

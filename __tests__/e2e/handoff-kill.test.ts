@@ -127,7 +127,8 @@ describe('kill -9 at random points of handoff', () => {
     const began = Date.now();
     const second = await runCliAsync(handoffArgs(100), { cwd: repo.dir, env });
     expect(second.code).toBe(0);
-    let span = Date.now() - began;
+    const measured = Date.now() - began;
+    let span = measured;
 
     const KILLS = 20;
     let leftBehind = 0;
@@ -142,6 +143,9 @@ describe('kill -9 at random points of handoff', () => {
       const dirty = repo.git(['status', '--porcelain']).stdout.trim() !== '';
       const ahead = repo.git(['rev-list', '--count', 'origin/main..HEAD']).stdout.trim() !== '0';
       if (stubs(repo).length > 0 || dirty || ahead) leftBehind++;
+      // Killed before it had done anything: the machine got slower than the scale (load rose, other
+      // jest workers), so later kills move further into the run instead of all landing in Node's startup.
+      else if (!finished) span = Math.min(Math.round(span * 1.25), 3 * measured);
     }
 
     // Kills did leave work behind for the next run (else this test proves nothing): a stub, an
@@ -162,7 +166,8 @@ describe('kill -9 at random points of handoff', () => {
     const doctor = runCli(['doctor', '--json'], { cwd: repo.dir, env });
     const problems = (JSON.parse(doctor.stdout) as { problems: Array<{ check: string }> }).problems;
     expect(problems.filter((p) => ['leftovers', 'unpushed', 'handoffs'].includes(p.check))).toEqual([]);
-  }, 240_000);
+    // Minutes: 20 partial handoffs and their git processes, on a machine other jest workers share.
+  }, 600_000);
 });
 
 describe('a handoff killed at each of its steps', () => {

@@ -13,7 +13,10 @@ import { createShapedRepo, packCanon, pnpmBin, type TeamRepo, type TeamShape } f
  * and in a `git worktree add` checkout; the team's failing check still refuses the commit; the
  * team's Keep-a-Changelog CHANGELOG.md merges with git's markers and both entries; `canon doctor`
  * passes when wired and, after the damage a real user causes, prints a fix that — run as printed —
- * repairs it; uninstall gives back every team file byte for byte and core.hooksPath exactly.
+ * repairs it; the manager laying its hooks again from the config keeps canon; uninstall gives back
+ * every team file byte for byte and core.hooksPath exactly, and no hook git runs mentions canon.
+ * (This file took in the former hook-managers.test.ts: lefthook's `jobs` form, the hooks each
+ * manager lays, its regeneration, simple-git-hooks' config.)
  */
 let tarball = '';
 let team: TeamRepo | undefined;
@@ -61,6 +64,15 @@ interface Setup {
   cloneSetup: Array<[string, string[]]>;
   /** Damage a real user causes to this manager's wiring, and what doctor says about it. */
   damages: Array<{ name: string; damage(t: TeamRepo): void; problem: RegExp }>;
+  /** What init left in the team's config and the hooks the manager laid, checked right after init. */
+  afterInit?(t: TeamRepo): void;
+  /** The manager laying its hooks again from the committed config (its install, its postinstall). */
+  regenerate?(t: TeamRepo): void;
+  /**
+   * Only the main worktree, the team's check, regeneration, this manager's own damages and uninstall:
+   * for a second config form of a manager whose clone, worktree and changelog another setup covers.
+   */
+  short?: boolean;
 }
 
 const bin = (t: TeamRepo, name: string) => path.join(t.dir, 'node_modules/.bin', name);
@@ -95,6 +107,43 @@ const huskyShape = (pm: 'npm' | 'pnpm'): Setup => ({
 });
 
 const LEFTHOOK = `pre-commit:\n  commands:\n    # the team's own check\n    team-check:\n      run: ${TEAM_CHECK}\n`;
+const LEFTHOOK_JOBS = `pre-commit:\n  jobs:\n    - name: team-check\n      run: ${TEAM_CHECK}\n`;
+/** The hooks canon needs (pre-commit, post-commit, pre-push) as the manager laid them. */
+const laidHooks = (t: TeamRepo, mark: RegExp) => {
+  for (const hook of ['pre-commit', 'post-commit', 'pre-push'])
+    expect({ hook, text: readFileSync(hookFile(t, hook), 'utf8') }).toEqual({ hook, text: expect.stringMatching(mark) });
+};
+const lefthookSetup = (form: 'commands' | 'jobs', config: string): Setup => ({
+  name: form === 'commands' ? 'lefthook' : 'lefthook, jobs form',
+  shape: { name: 'lefthook', pm: 'npm', packageJson: { name: 'team-app', version: '1.0.0', private: true }, devDependencies: ['lefthook@2'] },
+  files: { 'lefthook.yml': config, 'CHANGELOG.md': CHANGELOG, '.gitignore': GITIGNORE, 'src/index.js': 'x\n' },
+  wire: (t) => must(t.run(bin(t, 'lefthook'), ['install'])),
+  cloneSetup: [['npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']]],
+  afterInit: (t) => {
+    for (const line of config.split('\n').filter((l) => l.trim() !== '')) expect(t.read('lefthook.yml')).toContain(line.trim());
+    expect(existsSync(path.join(t.dir, '.husky'))).toBe(false);
+    laidHooks(t, /lefthook/);
+  },
+  regenerate: (t) => must(t.run(bin(t, 'lefthook'), ['install', '--force'])),
+  short: form === 'jobs',
+  damages: [
+    {
+      name: '`lefthook install` from a config without canon',
+      damage: regenerateWithout('lefthook.yml', config, (t) => [bin(t, 'lefthook'), ['install']]),
+      problem: /lefthook\.yml has no canon block, so canon's pre-commit checks do not run/,
+    },
+    ...(form === 'jobs'
+      ? []
+      : [
+          {
+            name: 'core.hooksPath pointing elsewhere',
+            damage: (t: TeamRepo) => must(t.git(['config', 'core.hooksPath', '.husky/_'])),
+            problem: /core\.hooksPath is \.husky\/_, but this repository's hooks \(lefthook\) are in \.git\/hooks/,
+          },
+          { name: 'a deleted hook', damage: (t: TeamRepo) => rmSync(path.join(t.dir, '.git/hooks/pre-push')), problem: /pre-push does not exist/ },
+        ]),
+  ],
+});
 const SGH_PACKAGE = {
   name: 'team-app',
   version: '1.0.0',
@@ -108,32 +157,23 @@ const preCommitAvailable = spawnSync('pre-commit', ['--version'], { encoding: 'u
 const SETUPS: Setup[] = [
   huskyShape('npm'),
   huskyShape('pnpm'),
-  {
-    name: 'lefthook',
-    shape: { name: 'lefthook', pm: 'npm', packageJson: { name: 'team-app', version: '1.0.0', private: true }, devDependencies: ['lefthook@2'] },
-    files: { 'lefthook.yml': LEFTHOOK, 'CHANGELOG.md': CHANGELOG, '.gitignore': GITIGNORE, 'src/index.js': 'x\n' },
-    wire: (t) => must(t.run(bin(t, 'lefthook'), ['install'])),
-    cloneSetup: [['npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']]],
-    damages: [
-      {
-        name: '`lefthook install` from a config without canon',
-        damage: regenerateWithout('lefthook.yml', LEFTHOOK, (t) => [bin(t, 'lefthook'), ['install']]),
-        problem: /lefthook\.yml has no canon block/,
-      },
-      {
-        name: 'core.hooksPath pointing elsewhere',
-        damage: (t) => must(t.git(['config', 'core.hooksPath', '.husky/_'])),
-        problem: /core\.hooksPath is \.husky\/_, but this repository's hooks \(lefthook\) are in \.git\/hooks/,
-      },
-      { name: 'a deleted hook', damage: (t) => rmSync(path.join(t.dir, '.git/hooks/pre-push')), problem: /pre-push does not exist/ },
-    ],
-  },
+  lefthookSetup('commands', LEFTHOOK),
+  lefthookSetup('jobs', LEFTHOOK_JOBS),
   {
     name: 'simple-git-hooks',
     shape: { name: 'simple-git-hooks', pm: 'npm', packageJson: SGH_PACKAGE, devDependencies: ['simple-git-hooks@2'] },
     files: { 'CHANGELOG.md': CHANGELOG, '.gitignore': GITIGNORE, 'src/index.js': 'x\n' },
     wire: (t) => must(t.run(bin(t, 'simple-git-hooks'), [])),
     cloneSetup: [['npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']]],
+    afterInit: (t) => {
+      const config = (JSON.parse(t.read('package.json')) as { 'simple-git-hooks': Record<string, string> })['simple-git-hooks'];
+      expect(config['pre-commit']!.startsWith(`${TEAM_CHECK}\n# >>> canon >>>`)).toBe(true);
+      laidHooks(t, /# >>> canon >>>/);
+    },
+    regenerate: (t) => {
+      must(t.run(bin(t, 'simple-git-hooks'), []));
+      laidHooks(t, /# >>> canon >>>/);
+    },
     damages: [
       {
         name: 'simple-git-hooks regenerating from a config without canon',
@@ -177,6 +217,11 @@ const SETUPS: Setup[] = [
     shape: { name: 'pre-commit', pm: 'npm', packageJson: { name: 'team-app', version: '1.0.0', private: true }, devDependencies: [] },
     files: { '.pre-commit-config.yaml': PRE_COMMIT, 'CHANGELOG.md': CHANGELOG, '.gitignore': GITIGNORE, 'src/index.js': 'x\n' },
     wire: (t) => must(t.run('pre-commit', ['install'])),
+    afterInit: (t) => {
+      expect(t.read('.pre-commit-config.yaml').startsWith('# team hooks\n')).toBe(true);
+      laidHooks(t, /File generated by pre-commit/);
+    },
+    regenerate: (t) => must(t.run('pre-commit', ['install', '--overwrite'])),
     cloneSetup: [
       ['npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']],
       ['pre-commit', ['install']],
@@ -189,6 +234,16 @@ const SETUPS: Setup[] = [
       },
       { name: 'core.hooksPath pointing elsewhere', damage: (t) => must(t.git(['config', 'core.hooksPath', '.husky/_'])), problem: /core\.hooksPath/ },
     ],
+  },
+];
+
+/** Damage to what canon itself lays, the same under every manager. */
+const GENERIC_DAMAGES: Setup['damages'] = [
+  { name: 'a deleted runner', damage: (r) => rmSync(path.join(r.dir, '.git/canon/run')), problem: /no canon hook runner/ },
+  {
+    name: 'a hook script left non-executable',
+    damage: (r) => chmodSync(hookFile(r, 'pre-commit'), 0o644),
+    problem: /is not executable, so git skips it/,
   },
 ];
 
@@ -238,6 +293,7 @@ describe.each(SETUPS)('$name', (setup) => {
       const init = t.canon(['init', '--yes']);
       expect(init.stderr).not.toMatch(/internal error|warning: run `/);
       expect({ code: init.code, stderr: init.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+      setup.afterInit?.(t);
       t.git(['add', '-A']);
       must(t.git(['commit', '-qm', 'Adopt canon']));
       expect(t.git(['status', '--porcelain']).stdout).toBe('');
@@ -262,62 +318,63 @@ describe.each(SETUPS)('$name', (setup) => {
       rmSync(path.join(t.dir, 'team-fail'));
       t.git(['reset', '-q', '--hard']);
 
-      // 5. The team's changelog keeps git's merge: a real conflict has markers and both entries.
-      expect(t.git(['check-attr', 'merge', 'CHANGELOG.md']).stdout).toMatch(/merge: unspecified/);
-      const addEntry = (side: string) => t.write('CHANGELOG.md', CHANGELOG.replace('### Added\n\n', `### Added\n\n- Feature ${side}.\n`));
-      must(t.git(['checkout', '-qb', 'entry-a']));
-      addEntry('A');
-      must(t.git(['commit', '-qam', 'entry A']));
-      must(t.git(['checkout', '-q', 'main']));
-      addEntry('B');
-      must(t.git(['commit', '-qam', 'entry B']));
-      const merge = t.git(['merge', '--no-edit', 'entry-a']);
-      expect(merge.code).not.toBe(0);
-      expect(merge.stdout).toMatch(/CONFLICT \(content\): Merge conflict in CHANGELOG\.md/);
-      const merged = t.read('CHANGELOG.md');
-      expect(merged).toMatch(/^<<<<<<< /m);
-      expect(merged).toMatch(/^>>>>>>> /m);
-      expect(merged).toContain('- Feature A.');
-      expect(merged).toContain('- Feature B.');
-      // The developer keeps both, as the markers invite.
-      t.write('CHANGELOG.md', merged.replace(/^(<<<<<<<|=======|>>>>>>>).*\n/gm, ''));
-      t.git(['add', 'CHANGELOG.md']);
-      must(t.git(['commit', '-qm', 'merge entry-a', '--no-edit']));
-      expect(t.read('CHANGELOG.md')).toMatch(/- Feature B\.\n- Feature A\.\n/);
+      // The manager lays its hooks again from the config, as its install does: canon still checks.
+      if (setup.regenerate) {
+        setup.regenerate(t);
+        expect(t.git(['status', '--porcelain']).stdout).toBe('');
+        expectRefused(t, 'AS-261201-03');
+      }
 
-      // 2. A fresh clone after the team's own setup command refuses an invalid note.
-      const base = mkdtempSync(path.join(os.tmpdir(), 'canon-managers-'));
-      extra.push(base);
-      const clone = path.join(base, 'clone');
-      must(t.git(['clone', '-q', t.dir, clone], base));
-      must(t.git(['config', 'user.email', 'alice@team.example'], clone));
-      must(t.git(['config', 'user.name', 'Alice Smith'], clone));
-      for (const [cmd, args] of setup.cloneSetup) must(t.run(cmd === 'pnpm' ? pnpmBin() : cmd, args, { cwd: clone, env: DEVELOPER }));
-      expectRefused(t, 'AS-261202-01', clone);
-      const cloneDoctor = doctor(t, clone);
-      expect(cloneDoctor.stdout).toBe('');
+      if (!setup.short) {
+        // 5. The team's changelog keeps git's merge: a real conflict has markers and both entries.
+        expect(t.git(['check-attr', 'merge', 'CHANGELOG.md']).stdout).toMatch(/merge: unspecified/);
+        const addEntry = (side: string) => t.write('CHANGELOG.md', CHANGELOG.replace('### Added\n\n', `### Added\n\n- Feature ${side}.\n`));
+        must(t.git(['checkout', '-qb', 'entry-a']));
+        addEntry('A');
+        must(t.git(['commit', '-qam', 'entry A']));
+        must(t.git(['checkout', '-q', 'main']));
+        addEntry('B');
+        must(t.git(['commit', '-qam', 'entry B']));
+        const merge = t.git(['merge', '--no-edit', 'entry-a']);
+        expect(merge.code).not.toBe(0);
+        expect(merge.stdout).toMatch(/CONFLICT \(content\): Merge conflict in CHANGELOG\.md/);
+        const merged = t.read('CHANGELOG.md');
+        expect(merged).toMatch(/^<<<<<<< /m);
+        expect(merged).toMatch(/^>>>>>>> /m);
+        expect(merged).toContain('- Feature A.');
+        expect(merged).toContain('- Feature B.');
+        // The developer keeps both, as the markers invite.
+        t.write('CHANGELOG.md', merged.replace(/^(<<<<<<<|=======|>>>>>>>).*\n/gm, ''));
+        t.git(['add', 'CHANGELOG.md']);
+        must(t.git(['commit', '-qm', 'merge entry-a', '--no-edit']));
+        expect(t.read('CHANGELOG.md')).toMatch(/- Feature B\.\n- Feature A\.\n/);
 
-      // 3. A `git worktree add` checkout (no install of its own) refuses an invalid note.
-      const wt = path.join(base, 'wt');
-      must(t.git(['worktree', 'add', '-q', '-b', 'wt', wt]));
-      expect(existsSync(path.join(wt, 'node_modules'))).toBe(false);
-      expectRefused(t, 'AS-261202-02', wt);
-      t.write('docs/sessions/AS-261202-03.md', note('AS-261202-03', { date: '2026-12-02' }), wt);
-      t.git(['add', '-A'], wt);
-      must(t.git(['commit', '-qm', 'valid in worktree'], wt));
-      expect(doctor(t, wt).stdout).toBe('');
-      must(t.git(['worktree', 'remove', '--force', wt]));
+        // 2. A fresh clone after the team's own setup command refuses an invalid note.
+        const base = mkdtempSync(path.join(os.tmpdir(), 'canon-managers-'));
+        extra.push(base);
+        const clone = path.join(base, 'clone');
+        must(t.git(['clone', '-q', t.dir, clone], base));
+        must(t.git(['config', 'user.email', 'alice@team.example'], clone));
+        must(t.git(['config', 'user.name', 'Alice Smith'], clone));
+        for (const [cmd, args] of setup.cloneSetup) must(t.run(cmd === 'pnpm' ? pnpmBin() : cmd, args, { cwd: clone, env: DEVELOPER }));
+        expectRefused(t, 'AS-261202-01', clone);
+        const cloneDoctor = doctor(t, clone);
+        expect(cloneDoctor.stdout).toBe('');
+
+        // 3. A `git worktree add` checkout (no install of its own) refuses an invalid note.
+        const wt = path.join(base, 'wt');
+        must(t.git(['worktree', 'add', '-q', '-b', 'wt', wt]));
+        expect(existsSync(path.join(wt, 'node_modules'))).toBe(false);
+        expectRefused(t, 'AS-261202-02', wt);
+        t.write('docs/sessions/AS-261202-03.md', note('AS-261202-03', { date: '2026-12-02' }), wt);
+        t.git(['add', '-A'], wt);
+        must(t.git(['commit', '-qm', 'valid in worktree'], wt));
+        expect(doctor(t, wt).stdout).toBe('');
+        must(t.git(['worktree', 'remove', '--force', wt]));
+      }
 
       // 6. doctor tells the truth after each damage, and its printed fix, run as printed, repairs it.
-      const damages = [
-        ...setup.damages,
-        { name: 'a deleted runner', damage: (r: TeamRepo) => rmSync(path.join(r.dir, '.git/canon/run')), problem: /no canon hook runner/ },
-        {
-          name: 'a hook script left non-executable',
-          damage: (r: TeamRepo) => chmodSync(hookFile(r, 'pre-commit'), 0o644),
-          problem: /is not executable, so git skips it/,
-        },
-      ];
+      const damages = [...setup.damages, ...(setup.short ? [] : GENERIC_DAMAGES)];
       for (const [i, d] of damages.entries()) {
         d.damage(t);
         const broken = doctor(t);
@@ -341,6 +398,14 @@ describe.each(SETUPS)('$name', (setup) => {
       const hooksPathAfter = t.git(['config', '--local', 'core.hooksPath']);
       expect({ code: hooksPathAfter.code, value: hooksPathAfter.stdout }).toEqual({ code: hooksPathBefore.code, value: hooksPathBefore.stdout });
       expect(t.git(['status', '--porcelain', '--untracked-files=all']).stdout).not.toMatch(/^\?\?/m);
+      // (What canon writes: its marked block, its runner, its package; the repository's temp path may say canon too.)
+      for (const hook of ['pre-commit', 'post-commit', 'pre-push']) {
+        const file = hookFile(t, hook);
+        expect({ hook, text: existsSync(file) ? readFileSync(file, 'utf8') : '' }).toEqual({
+          hook,
+          text: expect.not.stringMatching(/>>> canon|canon\/run|canon-notes/),
+        });
+      }
       // canon is gone from what git runs: the team's hooks run, nothing calls canon.
       t.write('src/index.js', 'after uninstall\n');
       t.git(['add', '-A']);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createGitRepo, isolatedEnv, runCli } from '../helpers/git-repo.js';
 import { sessionNote } from '../helpers/notes.js';
 import { NPM_ENV, packCanon } from '../helpers/team-repo.js';
+import { CACHE } from '../helpers/test-cache.js';
 
 /**
  * A Python team's repository (pyproject.toml, the pre-commit framework, no package.json) adopts canon
@@ -15,7 +16,6 @@ import { NPM_ENV, packCanon } from '../helpers/team-repo.js';
  * the test cache (PRE_COMMIT_HOME), keyed by the tarball, so only a suite's first run builds them.
  */
 const available = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' }).status === 0;
-const CACHE = path.join(os.tmpdir(), 'canon-test-cache');
 
 const TEAM_CONFIG = `# the team's hooks
 repos:

@@ -2,15 +2,13 @@
 // version, installed once into a cache under os.tmpdir() and reused by later runs. The native binary
 // comes in its platform package (an optional dependency), so no postinstall is needed.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { cachedDir } from './test-cache.js';
 
 export const CLAUDE_CODE_VERSION = '2.1.332';
 
 export type ClaudeInstall = { ok: true; bin: string } | { ok: false; reason: string };
-
-const CACHE = path.join(os.tmpdir(), 'canon-test-cache', `claude-${CLAUDE_CODE_VERSION}`);
 
 /** The platform binary itself: no Node wrapper in between (the package wants Node 22 for its wrapper). */
 function binaryIn(dir: string): string | null {
@@ -32,29 +30,31 @@ function works(bin: string): boolean {
 /** Install (or reuse) the pinned client. Never throws: a failure is a reason to skip. */
 export function ensureClaudeCode(): ClaudeInstall {
   if (process.env.CANON_TEST_NO_CLAUDE === '1') return { ok: false, reason: 'CANON_TEST_NO_CLAUDE=1' };
-  const cached = binaryIn(CACHE);
-  if (cached !== null && works(cached)) return { ok: true, bin: cached };
   try {
-    rmSync(CACHE, { recursive: true, force: true });
-    mkdirSync(CACHE, { recursive: true });
-    writeFileSync(path.join(CACHE, 'package.json'), '{"name":"canon-claude-code-cache","private":true}\n');
-    const install = spawnSync(
-      'npm',
-      ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}`],
-      {
-        cwd: CACHE,
-        encoding: 'utf8',
-        timeout: 240_000,
+    // Several files use the client and jest runs them at once: cachedDir builds it aside and renames it into place.
+    const dir = cachedDir(
+      `claude-${CLAUDE_CODE_VERSION}`,
+      (d) => {
+        const bin = binaryIn(d);
+        return bin !== null && works(bin);
+      },
+      (tmp) => {
+        writeFileSync(path.join(tmp, 'package.json'), '{"name":"canon-claude-code-cache","private":true}\n');
+        const install = spawnSync(
+          'npm',
+          ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}`],
+          { cwd: tmp, encoding: 'utf8', timeout: 240_000 },
+        );
+        if (install.status !== 0) {
+          const detail = `${install.stderr ?? ''}${install.error?.message ?? ''}`.trim().split('\n').filter(Boolean).at(-1) ?? `exit ${install.status}`;
+          throw new Error(`npm install @anthropic-ai/claude-code@${CLAUDE_CODE_VERSION} failed (${detail})`);
+        }
+        const bin = binaryIn(tmp);
+        if (bin === null) throw new Error(`@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION} has no binary for ${process.platform}-${process.arch}`);
+        if (!works(bin)) throw new Error(`${bin} --version did not answer ${CLAUDE_CODE_VERSION}`);
       },
     );
-    if (install.status !== 0) {
-      const detail = `${install.stderr ?? ''}${install.error?.message ?? ''}`.trim().split('\n').filter(Boolean).at(-1) ?? `exit ${install.status}`;
-      return { ok: false, reason: `npm install @anthropic-ai/claude-code@${CLAUDE_CODE_VERSION} failed (${detail})` };
-    }
-    const bin = binaryIn(CACHE);
-    if (bin === null) return { ok: false, reason: `@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION} has no binary for ${process.platform}-${process.arch}` };
-    if (!works(bin)) return { ok: false, reason: `${bin} --version did not answer ${CLAUDE_CODE_VERSION}` };
-    return { ok: true, bin };
+    return { ok: true, bin: binaryIn(dir)! };
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : String(error) };
   }

@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { CANON_ROOT, isolatedEnv } from './git-repo.js';
+import { CACHE, cachedDir, digestOf } from './test-cache.js';
 
 /**
  * Team repositories as adopters have them: their own package.json (CommonJS or ESM), husky 9 with a
@@ -13,22 +13,23 @@ import { CANON_ROOT, isolatedEnv } from './git-repo.js';
  */
 export type Flavour = 'cjs' | 'esm';
 
-const CACHE = path.join(os.tmpdir(), 'canon-test-cache');
 /** One npm cache for every install the tests make (the isolated HOME would start an empty one). */
 export const NPM_ENV = { npm_config_cache: path.join(CACHE, 'npm'), npm_config_update_notifier: 'false' };
 
-/** canon as a tarball, the way a team installs it (dist is already built by `npm test`'s pretest). */
+/**
+ * canon as a tarball, the way a team installs it (dist is already built by `npm test`'s pretest).
+ * Keyed by what `npm pack` reads (package.json, its `files`, README and LICENSE), so the files of
+ * one run share one `npm pack`, and the templates built from it, until one of those files changes.
+ */
 export function packCanon(): string {
+  const pkg = JSON.parse(readFileSync(path.join(CANON_ROOT, 'package.json'), 'utf8')) as { files?: string[] };
+  const kept = path.join(CACHE, `canon-${digestOf(CANON_ROOT, ['package.json', 'README.md', 'LICENSE', ...(pkg.files ?? [])])}.tgz`);
+  if (existsSync(kept)) return kept;
   mkdirSync(CACHE, { recursive: true });
   const out = mkdtempSync(path.join(CACHE, 'pack-'));
   execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', out], { cwd: CANON_ROOT, stdio: 'pipe' });
   const tarball = readdirSync(out).find((n) => n.endsWith('.tgz'))!;
-  const digest = createHash('sha256')
-    .update(readFileSync(path.join(out, tarball)))
-    .digest('hex')
-    .slice(0, 16);
-  const kept = path.join(CACHE, `canon-${digest}.tgz`);
-  if (!existsSync(kept)) renameSync(path.join(out, tarball), kept);
+  renameSync(path.join(out, tarball), kept);
   rmSync(out, { recursive: true, force: true });
   return kept;
 }
@@ -51,26 +52,29 @@ function packageJson(flavour: Flavour): string {
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
 
-/** The template of one flavour with its node_modules, installed once per tarball. */
-function template(flavour: Flavour, tarball: string): string {
-  const dir = path.join(CACHE, `team-${flavour}-${path.basename(tarball, '.tgz')}`);
-  if (existsSync(path.join(dir, 'node_modules/.bin/canon'))) return dir;
-  const tmp = mkdtempSync(path.join(CACHE, `building-${flavour}-`));
-  writeFileSync(path.join(tmp, 'package.json'), packageJson(flavour));
-  execFileSync('npm', ['install', '-D', '--no-audit', '--no-fund', '--ignore-scripts', 'husky@9', 'lint-staged@16', 'prettier@3', tarball], {
-    cwd: tmp,
-    stdio: 'pipe',
-    env: { ...process.env, HUSKY: '0', ...NPM_ENV },
-  });
-  // npm records the tarball relative to the project: make it absolute so copies and clones resolve it.
-  for (const name of ['package.json', 'package-lock.json']) {
-    const file = path.join(tmp, name);
+/** package.json and the lockfiles record the tarball relative to the project: make it absolute so copies and clones resolve it. */
+function absoluteTarball(dir: string, tarball: string): void {
+  for (const name of ['package.json', 'package-lock.json', 'pnpm-lock.yaml']) {
+    const file = path.join(dir, name);
+    if (!existsSync(file)) continue;
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.split(`file:../${path.basename(tarball)}`).join(`file:${tarball}`));
   }
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
-  return dir;
+}
+
+const hasCanonBin = (dir: string) => existsSync(path.join(dir, 'node_modules/.bin/canon'));
+
+/** The template of one flavour with its node_modules, installed once per tarball. */
+function template(flavour: Flavour, tarball: string): string {
+  return cachedDir(`team-${flavour}-${path.basename(tarball, '.tgz')}`, hasCanonBin, (tmp) => {
+    writeFileSync(path.join(tmp, 'package.json'), packageJson(flavour));
+    execFileSync('npm', ['install', '-D', '--no-audit', '--no-fund', '--ignore-scripts', 'husky@9', 'lint-staged@16', 'prettier@3', tarball], {
+      cwd: tmp,
+      stdio: 'pipe',
+      env: { ...process.env, HUSKY: '0', ...NPM_ENV },
+    });
+    absoluteTarball(tmp, tarball);
+  });
 }
 
 export interface TeamRepo {
@@ -84,49 +88,65 @@ export interface TeamRepo {
   cleanup(): void;
 }
 
-/** A fresh team repository of the given flavour, committed, with canon installed but not yet wired. */
-export function createTeamRepo(flavour: Flavour, tarball: string): TeamRepo {
-  const base = mkdtempSync(path.join(os.tmpdir(), `canon-team-${flavour}-`));
+/**
+ * The one constructor of a team repository's handle (npm, pnpm and yarn teams alike): a temp base
+ * with an isolated HOME, the repository folder (a copy of `from`, a cached template, else empty),
+ * `git init` with the team's identity; commands run there with the team's environment.
+ */
+export function newTeamRepo(
+  label: string,
+  extraEnv: NodeJS.ProcessEnv,
+  options: { from?: string; timeout?: number } = {},
+): TeamRepo & { base: string; home: string } {
+  const base = mkdtempSync(path.join(os.tmpdir(), `canon-${label}-`));
   const home = path.join(base, 'home');
   mkdirSync(home);
   const dir = path.join(base, 'repo');
-  cpSync(template(flavour, tarball), dir, { recursive: true, verbatimSymlinks: true });
-  const env = isolatedEnv(home, NPM_ENV);
-  const run: TeamRepo['run'] = (cmd, args, options = {}) => {
-    const r = spawnSync(cmd, args, { cwd: options.cwd ?? dir, env: { ...env, ...options.env }, encoding: 'utf8', input: '' });
+  if (options.from) cpSync(options.from, dir, { recursive: true, verbatimSymlinks: true });
+  else mkdirSync(dir);
+  const env = isolatedEnv(home, extraEnv);
+  const run: TeamRepo['run'] = (cmd, args, opts = {}) => {
+    const r = spawnSync(cmd, args, { cwd: opts.cwd ?? dir, env: { ...env, ...opts.env }, encoding: 'utf8', input: '', timeout: options.timeout });
     return { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   };
   const git: TeamRepo['git'] = (args, cwd) => run('git', args, { cwd: cwd ?? dir });
-  const write: TeamRepo['write'] = (rel, text, cwd) => {
-    const file = path.join(cwd ?? dir, rel);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, text);
-  };
   git(['init', '-q', '-b', 'main']);
   git(['config', 'user.name', 'Alice Smith']);
   git(['config', 'user.email', 'alice@team.example']);
   git(['config', 'commit.gpgsign', 'false']);
-  write('.husky/pre-commit', TEAM_FILES.husky);
-  write('.claude/settings.json', TEAM_FILES.settings);
-  write('.gitattributes', TEAM_FILES.gitattributes);
-  write('.gitignore', TEAM_FILES.gitignore);
-  write('docs/adr/001-use-postgres.md', TEAM_FILES.adr);
-  write('src/index.js', flavour === 'esm' ? 'export const x = 1;\n' : 'module.exports = { x: 1 };\n');
-  if (flavour === 'esm') write('lint-staged.config.js', "export default { '*.{js,md}': 'prettier --write' };\n");
-  // The team's own husky, as `npm install` lays it (relative core.hooksPath, .husky/_ in this worktree only).
-  run('npx', ['husky']);
-  git(['add', '-A']);
-  git(['commit', '-qm', 'team repo']);
   return {
     dir,
+    base,
+    home,
     env,
     run,
     git,
     canon: (args, cwd) => run(path.join(dir, 'node_modules/.bin/canon'), args, { cwd: cwd ?? dir }),
-    write,
+    write: (rel, text, cwd) => {
+      const file = path.join(cwd ?? dir, rel);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, text);
+    },
     read: (rel, cwd) => readFileSync(path.join(cwd ?? dir, rel), 'utf8'),
     cleanup: () => rmSync(base, { recursive: true, force: true }),
   };
+}
+
+/** A fresh team repository of the given flavour, committed, with canon installed but not yet wired. */
+export function createTeamRepo(flavour: Flavour, tarball: string): TeamRepo {
+  const t = newTeamRepo(`team-${flavour}`, NPM_ENV, { from: template(flavour, tarball) });
+  t.write('.husky/pre-commit', TEAM_FILES.husky);
+  t.write('.claude/settings.json', TEAM_FILES.settings);
+  t.write('.gitattributes', TEAM_FILES.gitattributes);
+  t.write('.gitignore', TEAM_FILES.gitignore);
+  t.write('docs/adr/001-use-postgres.md', TEAM_FILES.adr);
+  t.write('src/index.js', flavour === 'esm' ? 'export const x = 1;\n' : 'module.exports = { x: 1 };\n');
+  if (flavour === 'esm') t.write('lint-staged.config.js', "export default { '*.{js,md}': 'prettier --write' };\n");
+  // The team's own husky, as `npm install` lays it (relative core.hooksPath, .husky/_ in this worktree only).
+  t.run('npx', ['husky']);
+  t.git(['add', '-A']);
+  t.git(['commit', '-qm', 'team repo']);
+  return t;
 }
 
 /**
@@ -134,15 +154,14 @@ export function createTeamRepo(flavour: Flavour, tarball: string): TeamRepo {
  * by its spec: the folder holding its node_modules (and node_modules/.bin).
  */
 export function npmTool(spec: string): string {
-  const dir = path.join(CACHE, `tool-${spec.replace(/[^a-z0-9.@-]+/gi, '_')}`);
-  if (existsSync(path.join(dir, 'node_modules/.bin'))) return dir;
-  mkdirSync(CACHE, { recursive: true });
-  const tmp = mkdtempSync(path.join(CACHE, 'building-tool-'));
-  writeFileSync(path.join(tmp, 'package.json'), '{ "name": "tool", "private": true }\n');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', spec], { cwd: tmp, stdio: 'pipe', env: { ...process.env, ...NPM_ENV } });
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
-  return dir;
+  return cachedDir(
+    `tool-${spec.replace(/[^a-z0-9.@-]+/gi, '_')}`,
+    (dir) => existsSync(path.join(dir, 'node_modules/.bin')),
+    (tmp) => {
+      writeFileSync(path.join(tmp, 'package.json'), '{ "name": "tool", "private": true }\n');
+      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', spec], { cwd: tmp, stdio: 'pipe', env: { ...process.env, ...NPM_ENV } });
+    },
+  );
 }
 
 /**
@@ -167,25 +186,19 @@ export function pnpmBin(): string {
 export const PNPM_ENV = { npm_config_store_dir: path.join(CACHE, 'pnpm-store'), npm_config_package_import_method: 'copy' };
 
 function shapeTemplate(shape: TeamShape, tarball: string): string {
-  const dir = path.join(CACHE, `shape-${shape.name}-${path.basename(tarball, '.tgz')}`);
-  if (existsSync(path.join(dir, 'node_modules/.bin/canon'))) return dir;
-  const tmp = mkdtempSync(path.join(CACHE, `building-${shape.name}-`));
-  writeFileSync(path.join(tmp, 'package.json'), `${JSON.stringify(shape.packageJson, null, 2)}\n`);
-  const env = { ...process.env, HUSKY: '0', ...NPM_ENV, ...PNPM_ENV };
-  if (shape.pm === 'pnpm')
-    execFileSync(pnpmBin(), ['add', '-D', '--ignore-scripts', ...shape.devDependencies, `file:${tarball}`], { cwd: tmp, stdio: 'pipe', env });
-  else
-    execFileSync('npm', ['install', '-D', '--no-audit', '--no-fund', '--ignore-scripts', ...shape.devDependencies, tarball], { cwd: tmp, stdio: 'pipe', env });
-  // Both record the tarball relative to the project: make it absolute so copies and clones resolve it.
-  for (const name of ['package.json', 'package-lock.json', 'pnpm-lock.yaml']) {
-    const file = path.join(tmp, name);
-    if (!existsSync(file)) continue;
-    const text = readFileSync(file, 'utf8');
-    writeFileSync(file, text.split(`file:../${path.basename(tarball)}`).join(`file:${tarball}`));
-  }
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
-  return dir;
+  return cachedDir(`shape-${shape.name}-${path.basename(tarball, '.tgz')}`, hasCanonBin, (tmp) => {
+    writeFileSync(path.join(tmp, 'package.json'), `${JSON.stringify(shape.packageJson, null, 2)}\n`);
+    const env = { ...process.env, HUSKY: '0', ...NPM_ENV, ...PNPM_ENV };
+    if (shape.pm === 'pnpm')
+      execFileSync(pnpmBin(), ['add', '-D', '--ignore-scripts', ...shape.devDependencies, `file:${tarball}`], { cwd: tmp, stdio: 'pipe', env });
+    else
+      execFileSync('npm', ['install', '-D', '--no-audit', '--no-fund', '--ignore-scripts', ...shape.devDependencies, tarball], {
+        cwd: tmp,
+        stdio: 'pipe',
+        env,
+      });
+    absoluteTarball(tmp, tarball);
+  });
 }
 
 /** A repository of this shape with the team's files, wired by the team (`wire`), committed; canon installed, not wired. */
@@ -196,40 +209,11 @@ export function createShapedRepo(
   wire: (t: TeamRepo) => void,
   executable: string[] = [],
 ): TeamRepo {
-  const base = mkdtempSync(path.join(os.tmpdir(), `canon-team-${shape.name}-`));
-  const home = path.join(base, 'home');
-  mkdirSync(home);
-  const dir = path.join(base, 'repo');
-  cpSync(shapeTemplate(shape, tarball), dir, { recursive: true, verbatimSymlinks: true });
-  const env = isolatedEnv(home, { ...NPM_ENV, ...PNPM_ENV });
-  const run: TeamRepo['run'] = (cmd, args, options = {}) => {
-    const r = spawnSync(cmd, args, { cwd: options.cwd ?? dir, env: { ...env, ...options.env }, encoding: 'utf8', input: '' });
-    return { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
-  };
-  const git: TeamRepo['git'] = (args, cwd) => run('git', args, { cwd: cwd ?? dir });
-  const write: TeamRepo['write'] = (rel, text, cwd) => {
-    const file = path.join(cwd ?? dir, rel);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, text);
-  };
-  const t: TeamRepo = {
-    dir,
-    env,
-    run,
-    git,
-    canon: (args, cwd) => run(path.join(dir, 'node_modules/.bin/canon'), args, { cwd: cwd ?? dir }),
-    write,
-    read: (rel, cwd) => readFileSync(path.join(cwd ?? dir, rel), 'utf8'),
-    cleanup: () => rmSync(base, { recursive: true, force: true }),
-  };
-  git(['init', '-q', '-b', 'main']);
-  git(['config', 'user.name', 'Alice Smith']);
-  git(['config', 'user.email', 'alice@team.example']);
-  git(['config', 'commit.gpgsign', 'false']);
-  for (const [rel, text] of Object.entries(files)) write(rel, text);
-  for (const rel of executable) chmodSync(path.join(dir, rel), 0o755);
+  const t = newTeamRepo(`team-${shape.name}`, { ...NPM_ENV, ...PNPM_ENV }, { from: shapeTemplate(shape, tarball) });
+  for (const [rel, text] of Object.entries(files)) t.write(rel, text);
+  for (const rel of executable) chmodSync(path.join(t.dir, rel), 0o755);
   wire(t);
-  git(['add', '-A']);
-  git(['commit', '-qm', 'team repo']);
+  t.git(['add', '-A']);
+  t.git(['commit', '-qm', 'team repo']);
   return t;
 }

@@ -1,9 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { isolatedEnv } from './git-repo.js';
-import { NPM_ENV, npmTool, type TeamRepo } from './team-repo.js';
+import { newTeamRepo, NPM_ENV, npmTool, type TeamRepo } from './team-repo.js';
+import { CACHE, cachedDir } from './test-cache.js';
 
 /**
  * yarn 4 team repositories, Plug'n'Play (yarn's default) or `nodeLinker: node-modules`, with canon
@@ -12,7 +11,6 @@ import { NPM_ENV, npmTool, type TeamRepo } from './team-repo.js';
  * home, yarn's global cache and each team's lockfile are kept under the test cache, so only the
  * first run pays for the downloads.
  */
-const CACHE = path.join(os.tmpdir(), 'canon-test-cache');
 export type Linker = 'pnp' | 'node-modules';
 
 export interface Yarn {
@@ -119,25 +117,28 @@ export const TEAM_HUSKY = 'echo team-check\n';
 
 /** package.json, yarn.lock (and .yarnrc.yml) of one team with canon added, resolved once per tarball and yarn version. */
 function template(linker: Linker, tarball: string, yarn: Yarn): string {
-  const dir = path.join(CACHE, `yarn-${yarn.version}-${linker}-${path.basename(tarball, '.tgz')}`);
-  if (existsSync(path.join(dir, 'yarn.lock'))) return dir;
-  const tmp = mkdtempSync(path.join(CACHE, `building-yarn-${linker}-`));
-  writeFileSync(path.join(tmp, 'package.json'), packageJson(linker, yarn));
-  if (linker === 'node-modules') writeFileSync(path.join(tmp, '.yarnrc.yml'), 'nodeLinker: node-modules\n');
-  writeFileSync(path.join(tmp, 'yarn.lock'), '');
-  const deps = linker === 'pnp' ? ['husky@9', `canon-notes@file:${tarball}`] : [`canon-notes@file:${tarball}`];
-  execFileSync('yarn', ['add', '-D', ...deps], {
-    cwd: tmp,
-    stdio: 'pipe',
-    env: { ...process.env, ...yarn.env, HUSKY: '0', CI: '', YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' },
-    timeout: 600_000,
-  });
-  const out = mkdtempSync(path.join(CACHE, `building-yarn-${linker}-`));
-  for (const name of ['package.json', 'yarn.lock', '.yarnrc.yml']) if (existsSync(path.join(tmp, name))) renameSync(path.join(tmp, name), path.join(out, name));
-  rmSync(tmp, { recursive: true, force: true });
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(out, dir);
-  return dir;
+  return cachedDir(
+    `yarn-${yarn.version}-${linker}-${path.basename(tarball, '.tgz')}`,
+    (dir) => existsSync(path.join(dir, 'yarn.lock')),
+    (out) => {
+      // yarn resolves in a project of its own; the template keeps only what the team commits.
+      const project = path.join(out, 'project');
+      mkdirSync(project);
+      writeFileSync(path.join(project, 'package.json'), packageJson(linker, yarn));
+      if (linker === 'node-modules') writeFileSync(path.join(project, '.yarnrc.yml'), 'nodeLinker: node-modules\n');
+      writeFileSync(path.join(project, 'yarn.lock'), '');
+      const deps = linker === 'pnp' ? ['husky@9', `canon-notes@file:${tarball}`] : [`canon-notes@file:${tarball}`];
+      execFileSync('yarn', ['add', '-D', ...deps], {
+        cwd: project,
+        stdio: 'pipe',
+        env: { ...process.env, ...yarn.env, HUSKY: '0', CI: '', YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' },
+        timeout: 600_000,
+      });
+      for (const name of ['package.json', 'yarn.lock', '.yarnrc.yml'])
+        if (existsSync(path.join(project, name))) renameSync(path.join(project, name), path.join(out, name));
+      rmSync(project, { recursive: true, force: true });
+    },
+  );
 }
 
 export interface YarnTeamRepo extends TeamRepo {
@@ -150,50 +151,18 @@ export interface YarnTeamRepo extends TeamRepo {
 /** A committed yarn team repository after its own `yarn install`, canon in its devDependencies but not wired. */
 export function createYarnTeamRepo(linker: Linker, tarball: string, yarn: Yarn): YarnTeamRepo {
   const from = template(linker, tarball, yarn);
-  const base = mkdtempSync(path.join(os.tmpdir(), `canon-yarn-${linker}-`));
-  const home = path.join(base, 'home');
-  mkdirSync(home);
-  const dir = path.join(base, 'repo');
-  mkdirSync(dir);
-  const env = isolatedEnv(home, { ...NPM_ENV, ...yarn.env });
-  delete env.NODE_OPTIONS;
-  const run: TeamRepo['run'] = (cmd, args, options = {}) => {
-    const r = spawnSync(cmd, args, { cwd: options.cwd ?? dir, env: { ...env, ...options.env }, encoding: 'utf8', input: '', timeout: 300_000 });
-    return { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
-  };
-  const git: TeamRepo['git'] = (args, cwd) => run('git', args, { cwd: cwd ?? dir });
-  const write: TeamRepo['write'] = (rel, text, cwd) => {
-    const file = path.join(cwd ?? dir, rel);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, text);
-  };
-  const yarnRun: YarnTeamRepo['yarn'] = (args, cwd) => run('yarn', args, { cwd: cwd ?? dir });
+  const t = newTeamRepo(`yarn-${linker}`, { ...NPM_ENV, ...yarn.env, NODE_OPTIONS: undefined }, { timeout: 300_000 });
+  const yarnRun: YarnTeamRepo['yarn'] = (args, cwd) => t.run('yarn', args, { cwd: cwd ?? t.dir });
   for (const name of ['package.json', 'yarn.lock', '.yarnrc.yml'])
-    if (existsSync(path.join(from, name))) write(name, readFileSync(path.join(from, name), 'utf8'));
-  git(['init', '-q', '-b', 'main']);
-  git(['config', 'user.name', 'Alice Smith']);
-  git(['config', 'user.email', 'alice@team.example']);
-  git(['config', 'commit.gpgsign', 'false']);
-  write('.gitignore', YARN_GITIGNORE);
-  write('src/index.js', 'module.exports = { x: 1 };\n');
-  if (linker === 'pnp') write('.husky/pre-commit', TEAM_HUSKY);
+    if (existsSync(path.join(from, name))) t.write(name, readFileSync(path.join(from, name), 'utf8'));
+  t.write('.gitignore', YARN_GITIGNORE);
+  t.write('src/index.js', 'module.exports = { x: 1 };\n');
+  if (linker === 'pnp') t.write('.husky/pre-commit', TEAM_HUSKY);
   const installed = yarnRun(['install']);
   if (installed.code !== 0) throw new Error(`yarn install failed in the team repository: ${installed.stdout}${installed.stderr}`);
-  git(['add', '-A']);
-  git(['commit', '-qm', 'team repo']);
-  return {
-    dir,
-    base,
-    env,
-    run,
-    git,
-    yarn: yarnRun,
-    canon: (args, cwd) => yarnRun(['canon', ...args], cwd),
-    write,
-    read: (rel, cwd) => readFileSync(path.join(cwd ?? dir, rel), 'utf8'),
-    teamCommit: git(['rev-parse', 'HEAD']).stdout.trim(),
-    cleanup: () => rmSync(base, { recursive: true, force: true }),
-  };
+  t.git(['add', '-A']);
+  t.git(['commit', '-qm', 'team repo']);
+  return { ...t, yarn: yarnRun, canon: (args, cwd) => yarnRun(['canon', ...args], cwd), teamCommit: t.git(['rev-parse', 'HEAD']).stdout.trim() };
 }
 
 /** The same canon under another version number, as a tarball of its own (an upgrade moves it to another zip). */

@@ -40,17 +40,19 @@ function writeLock(owner: object, ageMs = 0): void {
 }
 
 /**
- * Another process that takes the lock with waitForLock (the handoff's form) and holds it until killed
- * or for `holdMs`; resolves once it holds it.
+ * Another process that takes the lock with waitForLock (the handoff's form) and holds it until killed,
+ * for `holdMs`, or (holdMs null) until the test writes a line to its stdin; resolves once it holds it.
  */
-function holderProcess(holdMs: number, staleMs = 60_000): Promise<ChildProcess> {
+function holderProcess(holdMs: number | null, staleMs = 60_000): Promise<ChildProcess> {
+  const release = holdMs === null ? "process.stdin.once('data', done)" : `setTimeout(done, ${holdMs})`;
   const script = `
     const { waitForLock } = await import(${JSON.stringify(built)});
     const held = await waitForLock(${JSON.stringify(lock)}, { staleMs: ${staleMs}, timeoutMs: 30000 });
     process.stdout.write('held\\n');
-    setTimeout(() => { held.release(); process.exit(0); }, ${holdMs});
+    const done = () => { held.release(); process.exit(0); };
+    ${release};
   `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     let err = '';
@@ -95,9 +97,17 @@ describe('acquireLock (refuses when held: sync, backfill)', () => {
 
 describe('waitForLock (queues: handoff)', () => {
   test('waits for a live holder in another process, says so once, and gets the lock when it is released', async () => {
-    const holder = await holderProcess(1500);
+    // The holder lets go only once the waiter has said it waits: no race with a loaded machine's clock.
+    const holder = await holderProcess(null);
     const waits: Array<number | undefined> = [];
-    const held = await waitForLock(lock, { staleMs: 60_000, timeoutMs: 60_000, onWait: (owner) => waits.push(owner?.pid) });
+    const held = await waitForLock(lock, {
+      staleMs: 60_000,
+      timeoutMs: 120_000,
+      onWait: (owner) => {
+        waits.push(owner?.pid);
+        holder.stdin!.write('release\n');
+      },
+    });
     expect(waits).toEqual([holder.pid]);
     // The holder releases the lock a moment before its process ends: wait for the end, then check it.
     await exited(holder);
@@ -105,7 +115,7 @@ describe('waitForLock (queues: handoff)', () => {
     expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: process.pid });
     held.release();
     expect(existsSync(lock)).toBe(false);
-  }, 60_000);
+  }, 180_000);
 
   test('a holder killed with -9 does not keep it: the next waiter breaks it at once', async () => {
     const holder = await holderProcess(60_000);
@@ -114,7 +124,7 @@ describe('waitForLock (queues: handoff)', () => {
     expect(existsSync(lock)).toBe(true);
     const stale: Array<number | undefined> = [];
     // A wait bound far below the holder's hold time: getting the lock proves it was broken, not waited out.
-    const held = await waitForLock(lock, { staleMs: 60_000, timeoutMs: 5_000, onStale: (owner) => stale.push(owner?.pid) });
+    const held = await waitForLock(lock, { staleMs: 60_000, timeoutMs: 30_000, onStale: (owner) => stale.push(owner?.pid) });
     expect(stale).toEqual([holder.pid]);
     held.release();
   }, 60_000);
