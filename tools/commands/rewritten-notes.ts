@@ -15,7 +15,7 @@ import { gitDir, readBlobs, skipWorktreePaths, writeIndexEntries } from '../io/s
 import { loadNoteBytes, type LoadedNote } from '../io/store.js';
 import { roadsMessages } from '../messages/roads.js';
 import { createPaint } from '../output.js';
-import { changesFor, indexPath, rowFile, rowOf, shardPath, spliceMonths, type IndexFiles, type RowChanges } from './index-files.js';
+import { changesFor, indexPath, rowFile, rowOf, shardPath, spliceMonths, type IndexFiles, type RowChanges } from './note-indexes.js';
 import { createLinkFixer } from './note-links.js';
 import { validateNotes } from './validate.js';
 
