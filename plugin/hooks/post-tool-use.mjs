@@ -314,18 +314,55 @@ function serializeTelemetryState(state) {
 `;
 }
 
-// tools/io/stdin.ts
-import { fstatSync as fstatSync2, readSync } from "node:fs";
+// tools/io/user-notice.ts
+import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import path2 from "node:path";
+var STATE_DIR = ".claude/state";
+function userNoticeFile(root, sessionId) {
+  return path2.join(root, STATE_DIR, `notice-${sanitizeSessionId(sessionId)}.txt`);
+}
+function takeUserNotice(root, sessionId) {
+  const file = userNoticeFile(root, sessionId);
+  const taken = `${file}.${process.pid}`;
+  try {
+    renameSync(file, taken);
+  } catch {
+    return null;
+  }
+  try {
+    return readFileSync(taken, "utf8").trimEnd();
+  } finally {
+    rmSync(taken, { force: true });
+  }
+}
+
+// tools/io/telemetry.ts
+import {
+  appendFileSync as appendFileSync2,
+  closeSync as closeSync2,
+  existsSync,
+  fstatSync as fstatSync2,
+  mkdirSync as mkdirSync3,
+  openSync as openSync2,
+  readdirSync,
+  readFileSync as readFileSync3,
+  readSync,
+  renameSync as renameSync3,
+  statSync as statSync2,
+  unlinkSync as unlinkSync2,
+  writeFileSync as writeFileSync2
+} from "node:fs";
+import path3 from "node:path";
 
 // tools/io/lock.ts
 import {
   closeSync,
   fstatSync,
   linkSync,
-  mkdirSync,
+  mkdirSync as mkdirSync2,
   openSync,
-  readFileSync,
-  renameSync,
+  readFileSync as readFileSync2,
+  renameSync as renameSync2,
   statSync,
   unlinkSync,
   utimesSync,
@@ -366,7 +403,7 @@ function isAlive(pid) {
 function readLockFile(file) {
   try {
     const stat = statSync(file);
-    const text = readFileSync(file, "utf8");
+    const text = readFileSync2(file, "utf8");
     return { text, identity: `${stat.ino}:${stat.mtimeMs}:${text}`, ageMs: Date.now() - stat.mtimeMs };
   } catch (error) {
     if (errorCode(error) === "ENOENT") return null;
@@ -383,7 +420,7 @@ function isStale(seen, staleMs) {
 function breakLock(file, judged) {
   const grave = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.stale.tmp`;
   try {
-    renameSync(file, grave);
+    renameSync2(file, grave);
   } catch (error) {
     if (errorCode(error) === "ENOENT") return;
     throw error;
@@ -393,7 +430,7 @@ function breakLock(file, judged) {
     let moved;
     try {
       const stat = fstatSync(fd);
-      moved = `${stat.ino}:${stat.mtimeMs}:${readFileSync(fd, "utf8")}`;
+      moved = `${stat.ino}:${stat.mtimeMs}:${readFileSync2(fd, "utf8")}`;
     } finally {
       closeSync(fd);
     }
@@ -480,7 +517,7 @@ function acquireLockSync(file, options) {
 function heldLock(file, owner, token) {
   const stillHeld = () => {
     try {
-      return readFileSync(file, "utf8") === token;
+      return readFileSync2(file, "utf8") === token;
     } catch {
       return false;
     }
@@ -515,76 +552,7 @@ function heldLock(file, owner, token) {
   };
 }
 
-// tools/io/stdin.ts
-function readStdinSync(limitBytes, deadlineMs = 2e3) {
-  if (fstatSync2(0).isCharacterDevice()) return { text: "", truncated: false };
-  const chunks = [];
-  let total = 0;
-  const started = Date.now();
-  const buffer = Buffer.allocUnsafe(64 * 1024);
-  for (; ; ) {
-    let n;
-    try {
-      n = readSync(0, buffer, 0, buffer.length, null);
-    } catch (error) {
-      const code = error.code;
-      if (code === "EAGAIN" && Date.now() - started < deadlineMs) {
-        sleepSync(1);
-        continue;
-      }
-      if (code === "EOF" || code === "EAGAIN") break;
-      throw error;
-    }
-    if (n === 0) break;
-    if (total + n > limitBytes) {
-      chunks.push(Buffer.from(buffer.subarray(0, limitBytes - total)));
-      return { text: Buffer.concat(chunks).toString("utf8"), truncated: true };
-    }
-    chunks.push(Buffer.from(buffer.subarray(0, n)));
-    total += n;
-  }
-  return { text: Buffer.concat(chunks).toString("utf8"), truncated: false };
-}
-
-// tools/io/user-notice.ts
-import { appendFileSync, mkdirSync as mkdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync } from "node:fs";
-import path2 from "node:path";
-var STATE_DIR = ".claude/state";
-function userNoticeFile(root, sessionId) {
-  return path2.join(root, STATE_DIR, `notice-${sanitizeSessionId(sessionId)}.txt`);
-}
-function takeUserNotice(root, sessionId) {
-  const file = userNoticeFile(root, sessionId);
-  const taken = `${file}.${process.pid}`;
-  try {
-    renameSync2(file, taken);
-  } catch {
-    return null;
-  }
-  try {
-    return readFileSync2(taken, "utf8").trimEnd();
-  } finally {
-    rmSync(taken, { force: true });
-  }
-}
-
 // tools/io/telemetry.ts
-import {
-  appendFileSync as appendFileSync2,
-  closeSync as closeSync2,
-  existsSync,
-  fstatSync as fstatSync3,
-  mkdirSync as mkdirSync3,
-  openSync as openSync2,
-  readdirSync,
-  readFileSync as readFileSync3,
-  readSync as readSync2,
-  renameSync as renameSync3,
-  statSync as statSync2,
-  unlinkSync as unlinkSync2,
-  writeFileSync as writeFileSync2
-} from "node:fs";
-import path3 from "node:path";
 var STATE_DIR2 = ".claude/state";
 var HOOK_ERROR_LOG = "hook-errors.log";
 var HOOK_ERROR_LOG_MAX_BYTES = 64 * 1024;
@@ -628,12 +596,12 @@ function readJournalTail(journal, offset) {
     throw error;
   }
   try {
-    const size = fstatSync3(fd).size;
+    const size = fstatSync2(fd).size;
     if (size < offset) return null;
     const buffer = Buffer.alloc(size - offset);
     let read = 0;
     while (read < buffer.length) {
-      const n = readSync2(fd, buffer, read, buffer.length - read, offset + read);
+      const n = readSync(fd, buffer, read, buffer.length - read, offset + read);
       if (n === 0) break;
       read += n;
     }
@@ -801,7 +769,7 @@ function recordToolCall(run) {
       appendHookError(root, `${nowIso} session ${JSON.stringify(sessionId)}: ${message}`);
     } catch (error) {
       try {
-        process.stderr.write(`${telemetryMessages.hook.noLog(`${message} ${reasonOf(error)}`)}
+        run.stderr(`${telemetryMessages.hook.noLog(`${message} ${reasonOf(error)}`)}
 `);
       } catch {
       }
@@ -829,29 +797,74 @@ function recordToolCall(run) {
   }
   return { counted, root, sessionId, problems };
 }
-function runPostToolUseHookSync() {
-  if (process.env.CANON_HOOKS === "0") return;
+function runPostToolUseHook(ctx) {
+  if (ctx.env.CANON_HOOKS === "0") return;
   let stdin = "";
   let stdinTruncated = false;
   try {
-    ({ text: stdin, truncated: stdinTruncated } = readStdinSync(STDIN_LIMIT_BYTES));
+    ({ text: stdin, truncated: stdinTruncated } = ctx.readStdin(STDIN_LIMIT_BYTES));
   } catch {
   }
-  const outcome = recordToolCall({ stdin, stdinTruncated, env: process.env, cwd: process.cwd(), ppid: process.ppid, now: () => /* @__PURE__ */ new Date() });
-  showUserNotice(outcome);
+  const outcome = recordToolCall({ stdin, stdinTruncated, env: ctx.env, cwd: ctx.cwd, ppid: ctx.ppid, now: ctx.now, stderr: ctx.stderr });
+  showUserNotice(outcome, ctx);
 }
-function showUserNotice(outcome) {
+function showUserNotice(outcome, ctx) {
   try {
     const notice = outcome.sessionId === null ? null : takeUserNotice(outcome.root, outcome.sessionId);
-    if (notice) process.stdout.write(`${JSON.stringify({ systemMessage: notice })}
+    if (notice) ctx.stdout(`${JSON.stringify({ systemMessage: notice })}
 `);
   } catch {
   }
 }
 
+// tools/io/stdin.ts
+import { fstatSync as fstatSync3, readSync as readSync2 } from "node:fs";
+function readStdinSync(limitBytes, deadlineMs = 2e3) {
+  if (fstatSync3(0).isCharacterDevice()) return { text: "", truncated: false };
+  const chunks = [];
+  let total = 0;
+  const started = Date.now();
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  for (; ; ) {
+    let n;
+    try {
+      n = readSync2(0, buffer, 0, buffer.length, null);
+    } catch (error) {
+      const code = error.code;
+      if (code === "EAGAIN" && Date.now() - started < deadlineMs) {
+        sleepSync(1);
+        continue;
+      }
+      if (code === "EOF" || code === "EAGAIN") break;
+      throw error;
+    }
+    if (n === 0) break;
+    if (total + n > limitBytes) {
+      chunks.push(Buffer.from(buffer.subarray(0, limitBytes - total)));
+      return { text: Buffer.concat(chunks).toString("utf8"), truncated: true };
+    }
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+    total += n;
+  }
+  return { text: Buffer.concat(chunks).toString("utf8"), truncated: false };
+}
+
+// tools/bin/hook-context.ts
+function processHookContext() {
+  return {
+    readStdin: (limitBytes) => readStdinSync(limitBytes),
+    env: process.env,
+    cwd: process.cwd(),
+    ppid: process.ppid,
+    now: () => /* @__PURE__ */ new Date(),
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text)
+  };
+}
+
 // tools/bin/hook-post-tool-use.ts
 try {
-  runPostToolUseHookSync();
+  runPostToolUseHook(processHookContext());
 } catch {
 }
 process.exitCode = 0;
