@@ -75,7 +75,7 @@ function canonVersion(): string {
   }
 }
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command('canon')
     .description('The git repository as the canonical store of AI-coding-session notes.')
     .option('--cwd <dir>', 'run as if canon was started in <dir>')

@@ -329,7 +329,7 @@ function show(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
 }
 
-export function formatChange(change: BackfillChange): string {
+function formatChange(change: BackfillChange): string {
   switch (change.action) {
     case 'add':
       return m.change.add(change.key, show(change.value), change.source);

@@ -48,7 +48,7 @@ export interface RewriteOutcome {
 }
 
 /** Note paths the commits changed, each commit against its first parent (`git diff-tree --stdin`). */
-export async function changedNotePaths(repo: Repo, commits: readonly string[]): Promise<string[]> {
+async function changedNotePaths(repo: Repo, commits: readonly string[]): Promise<string[]> {
   if (commits.length === 0) return [];
   const out = await gitOutput(['diff-tree', '-r', '-z', '--name-only', '--no-commit-id', '-m', '--first-parent', '--no-renames', '--stdin'], {
     cwd: repo.root,
