@@ -16,7 +16,7 @@ export interface LoggerOptions {
   quiet?: boolean;
 }
 
-function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
   return stream.isTTY === true;
