@@ -1,7 +1,8 @@
 // Lay canon's hooks into a store repository the way `npm install` does in a real one: the hook
 // files, a package.json whose `prepare` runs `canon setup` (husky's hooks for every worktree, the
 // hook runner, the INDEX merge driver), and node_modules + dist linked from this checkout (nothing
-// is downloaded). Used by the tests, the bench and the demo, which all work in temporary repositories.
+// is downloaded). Used by the tests, the bench and the demo, which all work in temporary repositories:
+// it lives in tools/, not __tests__/helpers, because `npm run bench` and `npm run demo` need it (ADR-0038).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -22,7 +22,7 @@ function etaOf(done: number, total: number, elapsedMs: number): string {
   return done === 0 || done === total ? '' : ` ETA ${Math.ceil(((elapsedMs / done) * (total - done)) / 1000)}s`;
 }
 
-export function formatProgress(label: string, done: number, total: number, elapsedMs: number, width: number, item = ''): string {
+function formatProgress(label: string, done: number, total: number, elapsedMs: number, width: number, item = ''): string {
   const filled = filledOf(done, total, width);
   return `${label} [${'█'.repeat(filled)}${'·'.repeat(width - filled)}] ${done}/${total}${etaOf(done, total, elapsedMs)}${item ? ` ${item}` : ''}`;
 }

@@ -1,6 +1,7 @@
 /**
  * mulberry32: a small, fast, seeded PRNG. Synthetic stores, fault injection in the fake Notion
- * server and randomized tests use it so that "random" runs repeat exactly.
+ * server and randomized tests use it so that "random" runs repeat exactly. It lives in tools/, not
+ * __tests__/helpers, because `npm run bench` generates its stores with it (ADR-0038).
  * @param {number} seed
  * @returns {() => number} a function returning numbers in [0, 1)
  */

@@ -317,6 +317,30 @@ function serializeTelemetryState(state) {
 `;
 }
 
+// tools/io/user-notice.ts
+import path2 from "node:path";
+var STATE_DIR = ".claude/state";
+function userNoticeFile(root, sessionId) {
+  return path2.join(root, STATE_DIR, `notice-${sanitizeSessionId(sessionId)}.txt`);
+}
+function takeUserNotice(root, sessionId) {
+  const file = userNoticeFile(root, sessionId);
+  const taken = `${file}.${process.pid}`;
+  try {
+    renameSync(file, taken);
+  } catch {
+    return null;
+  }
+  try {
+    return readFileSync(taken, "utf8").trimEnd();
+  } finally {
+    rmSync(taken, { force: true });
+  }
+}
+
+// tools/io/telemetry.ts
+import path3 from "node:path";
+
 // tools/io/lock.ts
 import { hostname } from "node:os";
 var LockTimeoutError = class extends Error {
@@ -501,60 +525,7 @@ function heldLock(file, owner, token) {
   };
 }
 
-// tools/io/stdin.ts
-function readStdinSync(limitBytes, deadlineMs = 2e3) {
-  if (fstatSync(0).isCharacterDevice()) return { text: "", truncated: false };
-  const chunks = [];
-  let total = 0;
-  const started = Date.now();
-  const buffer = Buffer.allocUnsafe(64 * 1024);
-  for (; ; ) {
-    let n;
-    try {
-      n = readSync(0, buffer, 0, buffer.length, null);
-    } catch (error) {
-      const code = error.code;
-      if (code === "EAGAIN" && Date.now() - started < deadlineMs) {
-        sleepSync(1);
-        continue;
-      }
-      if (code === "EOF" || code === "EAGAIN") break;
-      throw error;
-    }
-    if (n === 0) break;
-    if (total + n > limitBytes) {
-      chunks.push(Buffer.from(buffer.subarray(0, limitBytes - total)));
-      return { text: Buffer.concat(chunks).toString("utf8"), truncated: true };
-    }
-    chunks.push(Buffer.from(buffer.subarray(0, n)));
-    total += n;
-  }
-  return { text: Buffer.concat(chunks).toString("utf8"), truncated: false };
-}
-
-// tools/io/user-notice.ts
-import path2 from "node:path";
-var STATE_DIR = ".claude/state";
-function userNoticeFile(root, sessionId) {
-  return path2.join(root, STATE_DIR, `notice-${sanitizeSessionId(sessionId)}.txt`);
-}
-function takeUserNotice(root, sessionId) {
-  const file = userNoticeFile(root, sessionId);
-  const taken = `${file}.${process.pid}`;
-  try {
-    renameSync(file, taken);
-  } catch {
-    return null;
-  }
-  try {
-    return readFileSync(taken, "utf8").trimEnd();
-  } finally {
-    rmSync(taken, { force: true });
-  }
-}
-
 // tools/io/telemetry.ts
-import path3 from "node:path";
 var STATE_DIR2 = ".claude/state";
 var HOOK_ERROR_LOG = "hook-errors.log";
 var HOOK_ERROR_LOG_MAX_BYTES = 64 * 1024;
@@ -771,7 +742,7 @@ function recordToolCall(run) {
       appendHookError(root, `${nowIso} session ${JSON.stringify(sessionId)}: ${message}`);
     } catch (error) {
       try {
-        process.stderr.write(`${telemetryMessages.hook.noLog(`${message} ${reasonOf(error)}`)}
+        run.stderr(`${telemetryMessages.hook.noLog(`${message} ${reasonOf(error)}`)}
 `);
       } catch {
       }
@@ -799,29 +770,73 @@ function recordToolCall(run) {
   }
   return { counted, root, sessionId, problems };
 }
-function runPostToolUseHookSync() {
-  if (process.env.CANON_HOOKS === "0") return;
+function runPostToolUseHook(ctx) {
+  if (ctx.env.CANON_HOOKS === "0") return;
   let stdin = "";
   let stdinTruncated = false;
   try {
-    ({ text: stdin, truncated: stdinTruncated } = readStdinSync(STDIN_LIMIT_BYTES));
+    ({ text: stdin, truncated: stdinTruncated } = ctx.readStdin(STDIN_LIMIT_BYTES));
   } catch {
   }
-  const outcome = recordToolCall({ stdin, stdinTruncated, env: process.env, cwd: process.cwd(), ppid: process.ppid, now: () => /* @__PURE__ */ new Date() });
-  showUserNotice(outcome);
+  const outcome = recordToolCall({ stdin, stdinTruncated, env: ctx.env, cwd: ctx.cwd, ppid: ctx.ppid, now: ctx.now, stderr: ctx.stderr });
+  showUserNotice(outcome, ctx);
 }
-function showUserNotice(outcome) {
+function showUserNotice(outcome, ctx) {
   try {
     const notice = outcome.sessionId === null ? null : takeUserNotice(outcome.root, outcome.sessionId);
-    if (notice) process.stdout.write(`${JSON.stringify({ systemMessage: notice })}
+    if (notice) ctx.stdout(`${JSON.stringify({ systemMessage: notice })}
 `);
   } catch {
   }
 }
 
+// tools/io/stdin.ts
+function readStdinSync(limitBytes, deadlineMs = 2e3) {
+  if (fstatSync(0).isCharacterDevice()) return { text: "", truncated: false };
+  const chunks = [];
+  let total = 0;
+  const started = Date.now();
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  for (; ; ) {
+    let n;
+    try {
+      n = readSync(0, buffer, 0, buffer.length, null);
+    } catch (error) {
+      const code = error.code;
+      if (code === "EAGAIN" && Date.now() - started < deadlineMs) {
+        sleepSync(1);
+        continue;
+      }
+      if (code === "EOF" || code === "EAGAIN") break;
+      throw error;
+    }
+    if (n === 0) break;
+    if (total + n > limitBytes) {
+      chunks.push(Buffer.from(buffer.subarray(0, limitBytes - total)));
+      return { text: Buffer.concat(chunks).toString("utf8"), truncated: true };
+    }
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+    total += n;
+  }
+  return { text: Buffer.concat(chunks).toString("utf8"), truncated: false };
+}
+
+// tools/bin/hook-context.ts
+function processHookContext() {
+  return {
+    readStdin: (limitBytes) => readStdinSync(limitBytes),
+    env: process.env,
+    cwd: process.cwd(),
+    ppid: process.ppid,
+    now: () => /* @__PURE__ */ new Date(),
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text)
+  };
+}
+
 // tools/bin/hook-post-tool-use.ts
 try {
-  runPostToolUseHookSync();
+  runPostToolUseHook(processHookContext());
 } catch {
 }
 process.exitCode = 0;

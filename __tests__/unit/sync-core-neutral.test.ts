@@ -41,7 +41,9 @@ describe('the sync core is host-neutral', () => {
           setup(b) {
             b.onResolve({ filter: /.*/ }, (args) => {
               if (!BUILTINS.has(args.path)) return undefined;
-              found.push({ name: args.path, importer: path.relative(process.cwd(), args.importer) });
+              // A dependency is named from node_modules/ on, wherever that folder really is (a worktree may link it).
+              const importer = path.relative(process.cwd(), args.importer).replace(/^(?:\.\.\/)+.*?\/node_modules\//, 'node_modules/');
+              found.push({ name: args.path, importer });
               return { path: args.path, external: true };
             });
           },

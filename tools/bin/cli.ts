@@ -75,7 +75,7 @@ function canonVersion(): string {
   }
 }
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command('canon')
     .description('The git repository as the canonical store of AI-coding-session notes.')
     .option('--cwd <dir>', 'run as if canon was started in <dir>')
@@ -428,8 +428,8 @@ ever replaced or removed. A note that cannot be read is reported as file:line:co
     .command('post-tool-use')
     .description('count a tool call, successful or failed (PostToolUse, PostToolUseFailure; reads the hook JSON on stdin; always exits 0)')
     .action(async () => {
-      const { runPostToolUseHook } = await import('../hooks/post-tool-use.js');
-      await runPostToolUseHook();
+      const [{ runPostToolUseHook }, { processHookContext }] = await Promise.all([import('../hooks/post-tool-use.js'), import('./hook-context.js')]);
+      runPostToolUseHook(processHookContext());
       process.exitCode = 0;
     });
   hook

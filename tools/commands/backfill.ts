@@ -11,7 +11,7 @@ import { compareIssues, findDuplicateIds, type IdOccurrence, type Issue, type No
 import { UserError } from '../errors.js';
 import { acquireBackfillLock } from '../io/backfill-lock.js';
 import { writeFileSafely } from '../io/fs.js';
-import { execGit, gitOutput, porcelain, porcelainResult, splitNul } from '../io/git.js';
+import { commitExactFiles, moveTracked, readNoteFolderStatus } from '../io/backfill-git.js';
 import { readNoteOrigins } from '../io/note-origins.js';
 import { readOperators } from '../io/operators.js';
 import { readSchema } from '../io/schemas.js';
@@ -143,9 +143,8 @@ async function backfill(repo: Repo, operators: OperatorRegistry, options: Backfi
   if (apply && toWrite.length > 0) {
     // `git mv` first, so git records a rename (history follows) before the new name gets its text.
     for (const plan of toWrite.filter((p) => p.renameTo !== null && !renamedBefore.has(p.file))) {
-      const moved = await porcelainResult(repo.root, ctx.env, (git) => git.mv(plan.ref.rel, plan.renameTo!));
-      if (moved.code !== 0)
-        throw new UserError(m.renameFailed(plan.ref.rel, plan.renameTo!, (moved.stderr || moved.stdout).trim()), { hint: m.renameFailedHint });
+      const refused = await moveTracked(repo.root, ctx.env, plan.ref.rel, plan.renameTo!);
+      if (refused !== null) throw new UserError(m.renameFailed(plan.ref.rel, plan.renameTo!, refused), { hint: m.renameFailedHint });
     }
     const writing = createProgress(m.progress.writing, toWrite.length, { enabled: showProgress, stream: progressStream, minItems: 100 });
     // Each atomic write waits on an fsync; a few in flight overlap those waits (a 5,200-note --apply: 17 s → 7 s).
@@ -160,11 +159,11 @@ async function backfill(repo: Repo, operators: OperatorRegistry, options: Backfi
     };
     await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
     writing.done();
-    const outcome = await commitFiles(
-      repo,
+    const outcome = await commitExactFiles(
+      repo.root,
+      ctx.env,
       toWrite.map((p) => p.renameTo ?? p.ref.rel),
       m.commitMessage(toWrite.length),
-      ctx,
     );
     if (typeof outcome === 'string') result.commit = outcome;
     else commitFailure = outcome.detail;
@@ -247,16 +246,12 @@ function currentText(file: string): string | null {
  * --apply commits only its own files, so the store folders must be clean and nothing else staged.
  * Returns the committed text of files an interrupted backfill already rewrote (their current bytes
  * are exactly what backfill makes of the committed version), keyed by their committed path, and
- * the renames it already staged (old → new). `git status --porcelain=v1 -z`:
- *
- *     " M docs/sessions/CONV-30.md\0?? workstreams/new.md\0R  docs/adr/0001-x.md\0docs/adr/001-x.md\0"
- *
+ * the renames it already staged (old → new), from the status io/backfill-git.ts reads.
  * A rename git does not recognise as one (a short file that changed a lot) shows as `D ` + `A `.
  */
 async function checkWorkingTree(repo: Repo, planner: Planner, ctx: CommandContext): Promise<{ texts: Map<string, string>; renames: Map<string, string> }> {
   const folders = NOTE_KINDS.map((kind) => trimSlashes(repo.config.folders[kind]));
-  const status = splitNul(await (await porcelain(repo.root, ctx.env)).raw(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...folders]));
-  const staged = splitNul(await gitOutput(['diff', '--cached', '--name-only', '--no-renames', '-z'], { cwd: repo.root, env: ctx.env }));
+  const { status, staged } = await readNoteFolderStatus(repo.root, ctx.env, folders);
   const dirty = new Set<string>(staged);
   const candidates: NoteRef[] = [];
   const moves: Array<{ from: NoteRef; to: NoteRef }> = [];
@@ -329,22 +324,12 @@ async function checkWorkingTree(repo: Repo, planner: Planner, ctx: CommandContex
   return { texts, renames };
 }
 
-/** Stage exactly these files and commit them through the repository's hooks. */
-async function commitFiles(repo: Repo, files: readonly string[], message: string, ctx: CommandContext): Promise<string | { detail: string }> {
-  const input = files.map((f) => `${f}\0`).join('');
-  const add = await execGit(['add', '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd: repo.root, env: ctx.env, input });
-  if (add.code !== 0) return { detail: (add.stderr || add.stdout).trim() };
-  const commit = await porcelainResult(repo.root, ctx.env, (git) => git.commit(message));
-  if (commit.code !== 0) return { detail: `${commit.stdout}${commit.stderr}`.trim() || `git commit exited ${commit.code}` };
-  return (await porcelain(repo.root, ctx.env)).revparse(['HEAD']);
-}
-
 function show(value: unknown): string {
   if (typeof value === 'string') return /^[\w@.+/:-]+$/.test(value) ? value : JSON.stringify(value);
   return JSON.stringify(value) ?? 'undefined';
 }
 
-export function formatChange(change: BackfillChange): string {
+function formatChange(change: BackfillChange): string {
   switch (change.action) {
     case 'add':
       return m.change.add(change.key, show(change.value), change.source);

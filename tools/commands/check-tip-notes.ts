@@ -10,7 +10,7 @@ import type { Repo } from '../io/repo.js';
 import { readBlobs, SYMLINK_MODE } from '../io/staged.js';
 import { loadNoteBytes, type LoadedNote } from '../io/store.js';
 import { gateMessages as m } from '../messages/gates.js';
-import { changesFor, indexPath, rowFile, rowOf, shardPath, spliceMonths, type IndexFiles, type RowChanges } from './index-files.js';
+import { changesFor, indexPath, rowFile, rowOf, shardPath, spliceMonths, type IndexFiles, type RowChanges } from './note-indexes.js';
 import { createLinkFixer } from './note-links.js';
 import { validateNotes } from './validate.js';
 import type { CommitIssue } from './scan-range-secrets.js';

@@ -25,8 +25,6 @@ export interface CommandsGenerateResult {
   kept: string[];
 }
 
-export const COMMANDS_DIR = SKILLS_DIR;
-
 export async function runCommandsGenerate(options: CommandsGenerateOptions, ctx: CommandContext): Promise<CommandOutcome<CommandsGenerateResult>> {
   const result = await generateCommandWrappers(findRepoRoot(ctx.cwd), options.staged === true);
   const { written, removed, kept } = result;

@@ -329,7 +329,7 @@ async function fixLeftovers(layout: CloneLayout, env: NodeJS.ProcessEnv): Promis
 /** Node, hooks, lint-staged, runner, merge driver, Claude Code settings, operators, unfinished handoffs, locks, leftovers of killed handoffs. */
 const CHECKS = 10;
 
-export async function diagnose(cwd: string, env: NodeJS.ProcessEnv): Promise<{ layout: CloneLayout; problems: DoctorProblem[] }> {
+async function diagnose(cwd: string, env: NodeJS.ProcessEnv): Promise<{ layout: CloneLayout; problems: DoctorProblem[] }> {
   const layout = await readCloneLayout(cwd);
   const problems: DoctorProblem[] = [];
   checkNode(problems);

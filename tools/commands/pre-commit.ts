@@ -30,7 +30,7 @@ import { messages } from '../messages/index.js';
 import { createPaint } from '../output.js';
 import { generateCommandWrappers } from './commands-generate.js';
 import { createLinkFixer, type LinkFixer } from './note-links.js';
-import { updateStagedIndexes } from './index-files.js';
+import { updateStagedIndexes } from './note-indexes.js';
 import { resolveNoteArgs } from './note-set.js';
 import { validateNotes } from './validate.js';
 

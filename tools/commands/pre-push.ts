@@ -30,7 +30,7 @@ const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
  *
  *     refs/heads/main 67f4c1e… refs/heads/main 0b2e5d9…
  */
-export function parsePushRefs(text: string): Array<{ localRef: string; localSha: string; remoteRef: string; remoteSha: string }> {
+function parsePushRefs(text: string): Array<{ localRef: string; localSha: string; remoteRef: string; remoteSha: string }> {
   return text
     .split('\n')
     .map((line) => line.trim().split(/\s+/))

@@ -15,7 +15,7 @@ import { gitDir, readBlobs, skipWorktreePaths, writeIndexEntries } from '../io/s
 import { loadNoteBytes, type LoadedNote } from '../io/store.js';
 import { roadsMessages } from '../messages/roads.js';
 import { createPaint } from '../output.js';
-import { changesFor, indexPath, rowFile, rowOf, shardPath, spliceMonths, type IndexFiles, type RowChanges } from './index-files.js';
+import { changesFor, indexPath, rowFile, rowOf, shardPath, spliceMonths, type IndexFiles, type RowChanges } from './note-indexes.js';
 import { createLinkFixer } from './note-links.js';
 import { validateNotes } from './validate.js';
 
@@ -48,7 +48,7 @@ export interface RewriteOutcome {
 }
 
 /** Note paths the commits changed, each commit against its first parent (`git diff-tree --stdin`). */
-export async function changedNotePaths(repo: Repo, commits: readonly string[]): Promise<string[]> {
+async function changedNotePaths(repo: Repo, commits: readonly string[]): Promise<string[]> {
   if (commits.length === 0) return [];
   const out = await gitOutput(['diff-tree', '-r', '-z', '--name-only', '--no-commit-id', '-m', '--first-parent', '--no-renames', '--stdin'], {
     cwd: repo.root,

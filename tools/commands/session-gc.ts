@@ -27,9 +27,9 @@ export interface SessionGcResult {
 }
 
 /** Telemetry of a session untouched this long is of a session that ended without a handoff. */
-export const TELEMETRY_MAX_AGE = '7d';
+const TELEMETRY_MAX_AGE = '7d';
 /** Archived telemetry (moved there at handoff) is kept this long. */
-export const ARCHIVE_MAX_AGE = '30d';
+const ARCHIVE_MAX_AGE = '30d';
 
 function parseBound(option: string, value: string): number {
   const ms = parseAge(value);

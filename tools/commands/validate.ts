@@ -75,7 +75,7 @@ function adrSiblings(repo: Repo, loaded: readonly LoadedNote[]): IdOccurrence[] 
   return out;
 }
 
-export async function loadStaged(repo: Repo): Promise<LoadedNote[]> {
+async function loadStaged(repo: Repo): Promise<LoadedNote[]> {
   const refs: NoteRef[] = [];
   for (const change of await listStagedChanges(repo.root)) {
     if (change.status === 'D') continue;

@@ -21,7 +21,7 @@ export function formatClaimOwner(pid: number, host: string): string {
   return `${pid}@${sanitizeHost(host)}`;
 }
 
-export function sanitizeHost(host: string): string {
+function sanitizeHost(host: string): string {
   return host.replace(/[^A-Za-z0-9._-]/g, '-') || 'unknown';
 }
 

@@ -8,10 +8,10 @@
 
 /** The marketplace canon's package is (its `.claude-plugin/marketplace.json`), and the plugin in it. */
 export const PLUGIN_MARKETPLACE = 'canon-notes';
-export const PLUGIN_NAME = 'canon';
+const PLUGIN_NAME = 'canon';
 export const PLUGIN_ID = `${PLUGIN_NAME}@${PLUGIN_MARKETPLACE}`;
 /** The installed package itself: each repository runs the canon version it installed. */
-export const PLUGIN_MARKETPLACE_SOURCE = { source: 'directory', path: './node_modules/canon-notes' } as const;
+const PLUGIN_MARKETPLACE_SOURCE = { source: 'directory', path: './node_modules/canon-notes' } as const;
 
 /** Files earlier versions of canon wrote into `.claude/commands/`, by sha256 of their exact bytes. */
 export const LEGACY_COMMAND_SHA256: Readonly<Record<string, readonly string[]>> = {

@@ -32,9 +32,9 @@ export const NOTE_KINDS = ['session', 'workstream', 'plan', 'adr', 'learning'] a
 export type NoteKind = (typeof NOTE_KINDS)[number];
 
 /** Every MCP server whose name contains "notion": the hosted `notion`, `claude_ai_Notion`, `notion_offplan`, … */
-export const DEFAULT_FORBIDDEN_MCP: readonly string[] = ['*notion*'];
-export const DEFAULT_INVARIANT_COUNTER = 'notion_offplan';
-export const DEFAULT_SESSION_START_MAX_CHARS = 2000;
+const DEFAULT_FORBIDDEN_MCP: readonly string[] = ['*notion*'];
+const DEFAULT_INVARIANT_COUNTER = 'notion_offplan';
+const DEFAULT_SESSION_START_MAX_CHARS = 2000;
 
 /**
  * The servers whose `mcp__<server>` key the invariant checks: the one counter, or none when nothing

@@ -248,7 +248,7 @@ export function pointerToPath(pointer: string): string[] {
 }
 
 /** Render one `key: value` entry the way canon writes new values: flow style for lists of scalars. */
-export function renderEntry(key: string, value: unknown): string {
+function renderEntry(key: string, value: unknown): string {
   const doc = new Document({ [key]: value }, { schema: 'core' });
   visit(doc, {
     Seq(_, node) {

@@ -8,13 +8,13 @@ import { textMessages } from '../messages/text.js';
 import { classifyPath, externalIdFor } from './layout.js';
 import type { TelemetryState } from './telemetry.js';
 
-export const CONFIDENCE_LEVELS = ['high', 'medium', 'low'] as const;
+const CONFIDENCE_LEVELS = ['high', 'medium', 'low'] as const;
 export type Confidence = (typeof CONFIDENCE_LEVELS)[number];
 
 /** docs/contract.md §3.5: long enough to start cold from, short enough to be read. */
-export const RESUME_PROMPT_WORDS = { min: 80, max: 150 } as const;
+const RESUME_PROMPT_WORDS = { min: 80, max: 150 } as const;
 /** A session with no commits and at most this many tool calls is trivial: it gets the quick form. */
-export const TRIVIAL_MAX_TOOL_CALLS = 10;
+const TRIVIAL_MAX_TOOL_CALLS = 10;
 /** A Session Log line is read in a list; the note itself holds the whole summary. */
 const LOG_SUMMARY_MAX = 200;
 
@@ -294,7 +294,7 @@ export function splitTags(text: string): string[] {
     .filter((t) => t !== '');
 }
 
-export function isConfidence(value: unknown): value is Confidence {
+function isConfidence(value: unknown): value is Confidence {
   return typeof value === 'string' && (CONFIDENCE_LEVELS as readonly string[]).includes(value);
 }
 

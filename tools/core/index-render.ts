@@ -51,13 +51,13 @@ export function indexRowFor(kind: NoteKind, fileName: string, id: string, data: 
 }
 
 /** Sessions newest first (date, then id); everything else by id. Deterministic for equal input. */
-export function compareRows(kind: NoteKind): (a: IndexRow, b: IndexRow) => number {
+function compareRows(kind: NoteKind): (a: IndexRow, b: IndexRow) => number {
   const byId = (a: IndexRow, b: IndexRow) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
   if (kind !== 'session') return byId;
   return (a, b) => (a.date !== b.date ? (a.date < b.date ? 1 : -1) : -byId(a, b));
 }
 
-export function sortRows(kind: NoteKind, rows: IndexRow[]): IndexRow[] {
+function sortRows(kind: NoteKind, rows: IndexRow[]): IndexRow[] {
   return [...rows].sort(compareRows(kind));
 }
 
@@ -271,7 +271,7 @@ export function monthTitle(month: string): string {
 }
 
 /** Newest month first; undated last. */
-export function sortMonths(months: Iterable<string>): string[] {
+function sortMonths(months: Iterable<string>): string[] {
   return [...new Set(months)].sort((a, b) => (a === 'undated' ? 1 : b === 'undated' ? -1 : a < b ? 1 : a > b ? -1 : 0));
 }
 

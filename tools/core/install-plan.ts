@@ -5,8 +5,8 @@
  * so it can always be taken out again without touching the team's own lines.
  */
 
-export const LINE_BLOCK_BEGIN = '# >>> canon >>> (managed by canon; `canon uninstall` removes this block)';
-export const LINE_BLOCK_END = '# <<< canon <<<';
+const LINE_BLOCK_BEGIN = '# >>> canon >>> (managed by canon; `canon uninstall` removes this block)';
+const LINE_BLOCK_END = '# <<< canon <<<';
 
 export function renderLineBlock(lines: readonly string[]): string {
   return [LINE_BLOCK_BEGIN, ...lines, LINE_BLOCK_END].join('\n') + '\n';
@@ -111,7 +111,7 @@ export function removeSettings(existing: string, bundles: readonly string[]): st
 
 // --- package.json -----------------------------------------------------------------------------
 
-export const SETUP_COMMAND = 'canon setup';
+const SETUP_COMMAND = 'canon setup';
 
 /**
  * The package.json scripts canon adds: `script` (the one the manager runs on install: prepare, or

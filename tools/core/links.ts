@@ -111,7 +111,7 @@ export function resolveNoteName(table: NoteTable, name: string): Resolution {
 }
 
 /** The ids closest to `name` by edit distance, ignoring case (a workstream also by its slug). */
-export function nearestIds(table: NoteTable, name: string, count = 3): string[] {
+function nearestIds(table: NoteTable, name: string, count = 3): string[] {
   const lower = name.toLowerCase();
   const best = new Map<string, number>();
   const score = (key: string, id: string) => {
@@ -315,7 +315,7 @@ export function bodyLineOffset(text: string, body: string): number {
 }
 
 /** A relative link destination for `target` from the note at `from`, safe inside `(…)`. */
-export function relativeUrl(from: string, target: string): string {
+function relativeUrl(from: string, target: string): string {
   const rel = posix.relative(posix.dirname(from), target) || posix.basename(target);
   return encodeURI(rel).replace(/[()]/g, (c) => (c === '(' ? '%28' : '%29'));
 }
@@ -424,7 +424,7 @@ export function planLinks(body: string, input: LinkPlanInput): LinkPlan {
  * The repository path a link destination names from the note at `noteRel`: undefined for URLs,
  * anchors, root-relative and empty links; null when it climbs out of the repository.
  */
-export function resolveRelative(noteRel: string, url: string): string | null | undefined {
+function resolveRelative(noteRel: string, url: string): string | null | undefined {
   if (url === '' || url.startsWith('#') || url.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(url)) return undefined;
   const file = url.split(/[?#]/)[0]!;
   if (file === '') return undefined;

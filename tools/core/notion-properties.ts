@@ -2,7 +2,7 @@ import type { NoteKind } from './config.js';
 import { NOTION_LIMITS, plainRichText, type RichText } from './notion-blocks.js';
 
 /** The properties canon writes (docs/contract.md §10), by their default names, with the Notion type each needs. */
-export const NOTION_PROPERTIES = {
+const NOTION_PROPERTIES = {
   external_id: 'rich_text',
   kind: 'select',
   operator: 'select',

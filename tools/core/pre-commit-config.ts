@@ -55,7 +55,7 @@ export interface NodeHooks {
 }
 
 /** The hook entries as canon's `.pre-commit-hooks.yaml` and a node `repo: local` entry share them. */
-export function renderNodeHooks(dependency: string | null): Array<Record<string, unknown>> {
+function renderNodeHooks(dependency: string | null): Array<Record<string, unknown>> {
   const deps = dependency === null ? {} : { additional_dependencies: [dependency] };
   // The framework shows a passing hook's output only when verbose: after a rewrite or a merge canon
   // announces the follow-up commit it made, or says what to run.

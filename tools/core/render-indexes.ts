@@ -25,8 +25,8 @@ export interface IndexedNote {
   row: () => IndexRow;
 }
 
-export const HOME_REL = 'index.md';
-export const HOME_PAGE = 'index.html';
+const HOME_REL = 'index.md';
+const HOME_PAGE = 'index.html';
 
 /**
  * The site's navigation, built from the notes being rendered with the same functions `canon index`

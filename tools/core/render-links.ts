@@ -32,7 +32,7 @@ export function pathDep(rel: string): string {
   return `path:${rel}`;
 }
 
-export function idDep(id: string): string {
+function idDep(id: string): string {
   return `id:${id}`;
 }
 

@@ -5,7 +5,7 @@ import type { SessionFacts, WorkstreamFacts } from './resume-view.js';
 export const RESUME_CACHE_FILE = '.claude/state/resume-cache.json';
 /** Bump when what is extracted from a note changes: an older cache is then ignored and rebuilt. */
 export const RESUME_CACHE_VERSION = 2;
-export const CACHE_TAG = 'canon resume cache';
+const CACHE_TAG = 'canon resume cache';
 
 /** What one note contributes. */
 export type Facts =

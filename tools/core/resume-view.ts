@@ -61,7 +61,7 @@ const LEGACY_PREFIXES = ['CONV-', 'LOCAL-'];
 /** `<INITIALS>-YYMMDD-NN`: NN orders sessions of one day. */
 const SESSION_NN = /^[A-Za-z]+-\d{6}-(\d+)$/;
 const MY_STATUSES = ['active', 'blocked', 'paused'] as const;
-export const PEER_WINDOW_DAYS = 7;
+const PEER_WINDOW_DAYS = 7;
 /** Your own workstreams are all shown; others' and the peer footer stay short on a busy team (--json has all). */
 const PEERS_SHOWN = 10;
 const OTHERS_SHOWN = 10;
@@ -181,7 +181,7 @@ export interface ResumeInput {
   limit: number;
 }
 
-export function noSessionsMessage(slug: string): string {
+function noSessionsMessage(slug: string): string {
   return `no prior sessions for ${slug}`;
 }
 

@@ -30,7 +30,7 @@ function rule(id: string, keywords: string[], ...sources: string[]): SecretRule 
 }
 
 /** Shannon entropy of `s`, in bits per character. */
-export function entropy(s: string): number {
+function entropy(s: string): number {
   const counts = new Map<string, number>();
   for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   let bits = 0;
@@ -56,7 +56,7 @@ const PLACEHOLDER_WORDS = new Set(
   ).split(' '),
 );
 
-export function isPlaceholder(raw: string): boolean {
+function isPlaceholder(raw: string): boolean {
   const v = raw.trim();
   if (v.length === 0) return true;
   const lower = v.toLowerCase();
@@ -81,14 +81,14 @@ export function isPlaceholder(raw: string): boolean {
 }
 
 /** A token-like value of a secret-named key: long, mixed and random enough to be a credential. */
-export function isHighEntropy(v: string): boolean {
+function isHighEntropy(v: string): boolean {
   if (v.length < 16 || isPlaceholder(v)) return false;
   if (!/[0-9]/.test(v) || !/[A-Za-z]/.test(v)) return false;
   return entropy(v) >= 3;
 }
 
 /** A password value: not a placeholder, and not a bare lower-case word (`postgres`, `admin`). */
-export function isPasswordValue(v: string): boolean {
+function isPasswordValue(v: string): boolean {
   if (v.length < 6 || isPlaceholder(v)) return false;
   if (/^[a-z]+$/.test(v) && v.length < 12) return false;
   if (/^\d+$/.test(v) && v.length < 8) return false; // port numbers, counts

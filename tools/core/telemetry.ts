@@ -69,7 +69,7 @@ export type SessionMark =
 
 export type JournalEvent = ToolEvent | SessionMark;
 
-export function isSessionMark(event: JournalEvent): event is SessionMark {
+function isSessionMark(event: JournalEvent): event is SessionMark {
   return (event as SessionMark).mark !== undefined;
 }
 
@@ -91,9 +91,9 @@ export interface HookInput {
 export type HookInputResult = { ok: true; input: HookInput } | { ok: false; problem: string; sessionId: string | null };
 
 /** Tools that dispatch a subagent (`Task` is the older name of `Agent`). */
-export const SUBAGENT_TOOLS: ReadonlySet<string> = new Set(['Agent', 'Task']);
+const SUBAGENT_TOOLS: ReadonlySet<string> = new Set(['Agent', 'Task']);
 /** Tools that write a file, and the tool_input field that names it. */
-export const FILE_TOOLS: ReadonlyMap<string, string> = new Map([
+const FILE_TOOLS: ReadonlyMap<string, string> = new Map([
   ['Edit', 'file_path'],
   ['Write', 'file_path'],
   ['MultiEdit', 'file_path'],
@@ -102,9 +102,9 @@ export const FILE_TOOLS: ReadonlyMap<string, string> = new Map([
 /** A long session touches thousands of files; the note needs the gist, not an unbounded list. */
 export const MAX_FILES_TOUCHED = 200;
 /** A pause longer than this between two calls is time away, not work: active time counts this much of it. */
-export const ACTIVE_GAP_MS = 15 * 60 * 1000;
+const ACTIVE_GAP_MS = 15 * 60 * 1000;
 /** Where /handoff drafts its note: calls on files here are canon's, not the session's work. */
-export const DRAFT_FOLDER = '.canon/';
+const DRAFT_FOLDER = '.canon/';
 /**
  * The Bash calls canon's /handoff command makes (`npm run handoff -- --from .canon/…`, `canon
  * handoff --from .canon/…`, `canon session commits`, in any of the ways canon documents them).

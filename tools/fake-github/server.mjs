@@ -1,4 +1,5 @@
-// A fake GitHub REST API on loopback HTTP, for the Worker's tests and `tools/bench/worker.mjs`.
+// A fake GitHub REST API on loopback HTTP, for the Worker's tests and `tools/bench/worker.mjs`. It lives in
+// tools/, not __tests__/helpers, because `npm run bench` runs it too (ADR-0038).
 //
 // It serves what canon's Notion Worker uses, with GitHub's shapes: GET /repos/{o}/{r} (default_branch),
 // GET …/git/ref/heads/{branch}, GET …/git/trees/{commit or tree}?recursive=1, GET …/git/blobs/{sha}

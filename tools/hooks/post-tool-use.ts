@@ -6,10 +6,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseHookInput, planToolEvent, resolveSessionId } from '../core/telemetry.js';
-import { readStdinSync } from '../io/stdin.js';
 import { takeUserNotice } from '../io/user-notice.js';
 import { appendHookError, appendToolEvent, foldTelemetryState, observeStateDir, telemetryStateDir, telemetryStateFile } from '../io/telemetry.js';
 import { telemetryMessages as m } from '../messages/telemetry.js';
+import type { HookContext } from './context.js';
 
 /** Tool responses can be large (a Read of a big file); beyond this the call is not worth parsing. */
 export const STDIN_LIMIT_BYTES = 32 * 1024 * 1024;
@@ -21,6 +21,8 @@ export interface HookRun {
   cwd: string;
   ppid: number;
   now: () => Date;
+  /** Where a problem goes when the log file cannot be written. */
+  stderr: (text: string) => void;
 }
 
 export interface HookOutcome {
@@ -68,7 +70,7 @@ export function recordToolCall(run: HookRun): HookOutcome {
       // Nowhere left to write (the state folder itself is unusable): stderr, which Claude Code
       // does not show the agent on exit 0.
       try {
-        process.stderr.write(`${m.hook.noLog(`${message} ${reasonOf(error)}`)}\n`);
+        run.stderr(`${m.hook.noLog(`${message} ${reasonOf(error)}`)}\n`);
       } catch {
         // stderr closed too; nothing more can be done without failing the agent.
       }
@@ -98,18 +100,22 @@ export function recordToolCall(run: HookRun): HookOutcome {
   return { counted, root, sessionId, problems };
 }
 
-/** Entry point of the standalone bundle: synchronous, so nothing waits on the event loop. */
-export function runPostToolUseHookSync(): void {
-  if (process.env.CANON_HOOKS === '0') return;
+/**
+ * The PostToolUse hook: count the call and show a notice a command left for the user. Synchronous,
+ * so nothing waits on the event loop; the bundle (tools/bin/hook-post-tool-use.ts) and `canon hook
+ * post-tool-use` both run it with the process's context.
+ */
+export function runPostToolUseHook(ctx: HookContext): void {
+  if (ctx.env.CANON_HOOKS === '0') return;
   let stdin = '';
   let stdinTruncated = false;
   try {
-    ({ text: stdin, truncated: stdinTruncated } = readStdinSync(STDIN_LIMIT_BYTES));
+    ({ text: stdin, truncated: stdinTruncated } = ctx.readStdin(STDIN_LIMIT_BYTES));
   } catch {
     // An unreadable stdin is treated like an empty one: logged below as "stdin was empty".
   }
-  const outcome = recordToolCall({ stdin, stdinTruncated, env: process.env, cwd: process.cwd(), ppid: process.ppid, now: () => new Date() });
-  showUserNotice(outcome);
+  const outcome = recordToolCall({ stdin, stdinTruncated, env: ctx.env, cwd: ctx.cwd, ppid: ctx.ppid, now: ctx.now, stderr: ctx.stderr });
+  showUserNotice(outcome, ctx);
 }
 
 /**
@@ -117,16 +123,11 @@ export function runPostToolUseHookSync(): void {
  * printed as the hook's systemMessage: Claude Code shows it on the user's screen. One rename when
  * there is none; never fails the agent.
  */
-function showUserNotice(outcome: HookOutcome): void {
+function showUserNotice(outcome: HookOutcome, ctx: HookContext): void {
   try {
     const notice = outcome.sessionId === null ? null : takeUserNotice(outcome.root, outcome.sessionId);
-    if (notice) process.stdout.write(`${JSON.stringify({ systemMessage: notice })}\n`);
+    if (notice) ctx.stdout(`${JSON.stringify({ systemMessage: notice })}\n`);
   } catch {
     // An unreadable notice or a closed stdout: the model still has the command's own output.
   }
-}
-
-/** Entry point of `canon hook post-tool-use` (the same work, behind the CLI's async action). */
-export async function runPostToolUseHook(): Promise<void> {
-  runPostToolUseHookSync();
 }

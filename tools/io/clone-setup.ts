@@ -36,7 +36,7 @@ function runnerInstall(pm: PackageManager): string {
 }
 
 export const MERGE_DRIVER = 'canon-index';
-export const HUSKY_DIR = '.husky';
+const HUSKY_DIR = '.husky';
 
 export function runnerPath(layout: CloneLayout): string {
   return path.join(layout.commonDir, RUNNER_REL);
@@ -58,7 +58,7 @@ export function mergeDriverCommand(layout: CloneLayout): string {
 }
 
 /** husky's hook folder for this clone: the main worktree's `.husky/_`, by absolute path, so linked worktrees share it. */
-export function huskyHooksPath(layout: CloneLayout): string {
+function huskyHooksPath(layout: CloneLayout): string {
   return path.join(layout.mainRoot ?? layout.top, HUSKY_DIR, '_');
 }
 

@@ -30,7 +30,7 @@ export interface UnsentNote {
   reason: string;
 }
 
-export const UNSENT = {
+const UNSENT = {
   uncommitted: 'not committed yet: sync sends the committed version; commit it and sync again',
   symlink: 'is a symlink in git; canon never syncs through a symlink',
 } as const;

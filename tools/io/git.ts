@@ -18,7 +18,13 @@ export interface GitOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** The one place canon runs git. Never throws for a non-zero exit: callers decide what it means. */
+/**
+ * The one place canon runs git. Never throws for a non-zero exit: callers decide what it means.
+ * The rule: porcelain (add, commit, push, status, config, worktree questions) goes through
+ * simple-git (`porcelain`, `porcelainResult` below); plumbing on a measured hot path goes through
+ * execGit and its byte and sync variants. Commands call named functions in io/ that use these,
+ * never child_process.
+ */
 export function execGit(args: readonly string[], options: GitOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = childProcess().execFile(
@@ -54,6 +60,65 @@ export async function gitOutput(args: readonly string[], options: GitOptions): P
     throw new Error(`git ${args.join(' ')} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
   }
   return result.stdout;
+}
+
+export interface GitBytesResult {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** execGit for plumbing whose output is bytes (`cat-file --batch`): stdout as a Buffer. */
+export function execGitBytes(args: readonly string[], options: GitOptions): Promise<GitBytesResult> {
+  return new Promise((resolve, reject) => {
+    const child = childProcess().execFile(
+      'git',
+      args,
+      { cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 1024 * 1024 * 1024, encoding: 'buffer' },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') return reject(error);
+        resolve({ code: error ? (error.code as number) : 0, stdout, stderr: stderr.toString('utf8') });
+      },
+    );
+    if (options.input !== undefined) child.stdin?.end(options.input);
+  });
+}
+
+/** Synchronous execGitBytes, for the readers that are synchronous (the skipped notes of a sparse checkout). */
+export function execGitBytesSync(args: readonly string[], options: GitOptions): GitBytesResult {
+  const result = childProcess().spawnSync('git', args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    input: options.input,
+    maxBuffer: 1024 * 1024 * 1024,
+  });
+  if (result.error) throw result.error;
+  return { code: result.status ?? 1, stdout: result.stdout ?? Buffer.alloc(0), stderr: result.stderr?.toString('utf8') ?? '' };
+}
+
+/**
+ * Parse `git cat-file --batch` output for the names asked, in order: the object's bytes, or null for a
+ * name git reports missing (or ambiguous). Per object:
+ *
+ *     "3b18e512dba79e4c8300dd08aeb37f8e728b8dad blob 12\nhello world\n\n"   or   ":docs/x.md missing\n"
+ */
+export function parseCatFileBatch(out: Buffer, names: readonly string[]): Map<string, Buffer | null> {
+  const result = new Map<string, Buffer | null>();
+  let pos = 0;
+  for (const name of names) {
+    const eol = out.indexOf(0x0a, pos);
+    if (eol === -1) break;
+    const header = out.subarray(pos, eol).toString('utf8');
+    pos = eol + 1;
+    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+      result.set(name, null);
+      continue;
+    }
+    const size = Number(header.split(' ')[2]);
+    result.set(name, out.subarray(pos, pos + size));
+    pos += size + 1;
+  }
+  return result;
 }
 
 /** Parse `-z` output (NUL-separated records). */

@@ -36,7 +36,7 @@ import { readPackageManager } from './package-manager.js';
 import { setupScript } from '../core/package-manager.js';
 
 /** What init records of each file it touched, so uninstall can give the team's bytes back. */
-export const INSTALL_RECORD = '.claude/canon-install.json';
+const INSTALL_RECORD = '.claude/canon-install.json';
 
 interface RecordEntry {
   /** The file did not exist before canon. */

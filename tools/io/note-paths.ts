@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { NOTE_KINDS, type CanonConfig, type NoteKind } from '../core/config.js';
 import { classifyPath, trimSlashes } from '../core/layout.js';
-import { execGitSync, splitNul, gitOutput } from './git.js';
+import { execGitBytesSync, execGitSync, parseCatFileBatch, splitNul, gitOutput } from './git.js';
 import { listNotes, loadNoteBytes, type LoadedNote } from './store.js';
 
 /**
@@ -25,20 +24,13 @@ export function readSkippedNotes(root: string, config: CanonConfig, kinds: reado
       return info?.role === 'note' && kinds.includes(info.kind) && !existsSync(path.join(root, rel)) ? [{ rel, kind: info.kind, stem: info.stem }] : [];
     });
   if (refs.length === 0) return [];
-  const read = spawnSync('git', ['cat-file', '--batch'], { cwd: root, input: refs.map((r) => `:${r.rel}\n`).join(''), maxBuffer: 1024 * 1024 * 1024 });
-  const out = read.stdout ?? Buffer.alloc(0);
+  const names = refs.map((r) => `:${r.rel}`);
+  const blobs = parseCatFileBatch(execGitBytesSync(['cat-file', '--batch'], { cwd: root, input: names.map((n) => `${n}\n`).join('') }).stdout, names);
   const notes: LoadedNote[] = [];
-  let pos = 0;
-  for (const ref of refs) {
-    const eol = out.indexOf(0x0a, pos);
-    if (eol === -1) break;
-    const header = out.subarray(pos, eol).toString('utf8');
-    pos = eol + 1;
-    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) continue;
-    const size = Number(header.split(' ')[2]);
-    notes.push(loadNoteBytes(ref, out.subarray(pos, pos + size), config));
-    pos += size + 1;
-  }
+  refs.forEach((ref, n) => {
+    const blob = blobs.get(names[n]!);
+    if (blob) notes.push(loadNoteBytes(ref, blob, config));
+  });
   return notes;
 }
 

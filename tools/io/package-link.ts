@@ -23,10 +23,10 @@ export function usesPackageLink(top: string): boolean {
 }
 
 /** The CLI through the link, as a command line relative to the worktree top. */
-export const LINKED_CLI = `node ${PACKAGE_LINK}/dist/canon.js`;
+const LINKED_CLI = `node ${PACKAGE_LINK}/dist/canon.js`;
 
 /** canon's plugin as Claude Code loads it here: its marketplace, hooks, and skills that run {@link LINKED_CLI}. */
-export const LINKED_PLUGIN = '.canon/claude-plugin';
+const LINKED_PLUGIN = '.canon/claude-plugin';
 
 /**
  * Point the worktree's link at the canon that runs now, and lay the plugin beside it; true when the
@@ -49,7 +49,7 @@ export function usesPnp(top: string): boolean {
 }
 
 /** How the skills start canon under Plug'n'Play. */
-export const PNP_CLI = 'yarn canon';
+const PNP_CLI = 'yarn canon';
 
 /** Lay (or refresh) the plugin copy for a Plug'n'Play repository; run by `canon setup` on every install. */
 export function writePnpPlugin(top: string): void {

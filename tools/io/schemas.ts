@@ -19,7 +19,7 @@ export function packageRoot(): string {
   }
 }
 
-export const SCHEMA_NAMES = ['common', ...NOTE_KINDS, 'config', 'operators'] as const;
+const SCHEMA_NAMES = ['common', ...NOTE_KINDS, 'config', 'operators'] as const;
 
 export function readSchema(name: (typeof SCHEMA_NAMES)[number]): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(packageRoot(), 'schemas', `${name}.schema.json`), 'utf8')) as Record<string, unknown>;

@@ -37,7 +37,7 @@ export interface Claim {
 }
 
 /** The claim stub of docs/contract.md §3.3, with its owning process when it has one (ADR-0025). */
-export function renderClaimStub(slug: string, now: Date, owner?: string): string {
+function renderClaimStub(slug: string, now: Date, owner?: string): string {
   return `---\nclaimed_at: ${now.toISOString().replace(/\.\d{3}Z$/, 'Z')}\noperator: ${slug}\nkind: session\n${owner === undefined ? '' : `claimed_by: ${owner}\n`}---\n`;
 }
 
@@ -164,7 +164,7 @@ function listLocalIds(folder: string, listed?: readonly string[]): string[] {
  *     git ls-tree -z --name-only @{upstream} -- docs/sessions/
  *     docs/sessions/RT-260511-01.md\0docs/sessions/INDEX.md\0
  */
-export async function listUpstreamSessionIds(root: string, folderRel: string, env: NodeJS.ProcessEnv): Promise<string[]> {
+async function listUpstreamSessionIds(root: string, folderRel: string, env: NodeJS.ProcessEnv): Promise<string[]> {
   const result = await execGit(['ls-tree', '-z', '--name-only', '@{upstream}', '--', `${folderRel}/`], { cwd: root, env });
   if (result.code !== 0) return [];
   return splitNul(result.stdout)

@@ -73,7 +73,7 @@ export async function markSessionHandoff(root: string, sessionId: string, rev: s
 }
 
 /** Parse a session log (the format above); unknown lines are skipped. */
-export function parseSessionCommitsLog(text: string): string[] {
+function parseSessionCommitsLog(text: string): string[] {
   let shas: string[] = [];
   for (const line of text.split('\n')) {
     const [kind, sha = ''] = line.trim().split(/\s+/);

@@ -78,7 +78,7 @@ export function openSiteFolder(root: string, config: CanonConfig, cwd: string, o
   return { dir, display, checked: new Set() };
 }
 
-export const DEFAULT_OUT = 'site';
+const DEFAULT_OUT = 'site';
 
 /** A site path as an absolute file, after checking it is one canon render may touch. */
 function fileOf(site: SiteFolder, page: string): string {

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { INDEX_FIXUPS } from '../core/hook-blocks.js';
 import { gitDir } from './dot-git.js';
-import { execGit, splitNul, gitOutput } from './git.js';
+import { execGit, execGitBytes, parseCatFileBatch, splitNul, gitOutput } from './git.js';
 
 export interface StagedChange {
   status: 'A' | 'M' | 'D';
@@ -32,32 +31,9 @@ export async function listStagedChanges(root: string): Promise<StagedChange[]> {
  * Output per object: `<oid> blob <size>\n<bytes>\n`, or `<name> missing\n`.
  */
 export async function readBlobs(root: string, specs: readonly string[]): Promise<Map<string, Buffer | null>> {
-  const result = new Map<string, Buffer | null>();
-  if (specs.length === 0) return result;
-  const child = spawn('git', ['cat-file', '--batch'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-  const chunks: Buffer[] = [];
-  child.stdout.on('data', (c: Buffer) => chunks.push(c));
-  child.stdin.end(specs.map((s) => `${s}\n`).join(''));
-  await new Promise<void>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', () => resolve());
-  });
-  const out = Buffer.concat(chunks);
-  let pos = 0;
-  for (const spec of specs) {
-    const eol = out.indexOf(0x0a, pos);
-    if (eol === -1) break;
-    const header = out.subarray(pos, eol).toString('utf8');
-    pos = eol + 1;
-    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
-      result.set(spec, null);
-      continue;
-    }
-    const size = Number(header.split(' ')[2]);
-    result.set(spec, out.subarray(pos, pos + size));
-    pos += size + 1;
-  }
-  return result;
+  if (specs.length === 0) return new Map();
+  const read = await execGitBytes(['cat-file', '--batch'], { cwd: root, input: specs.map((s) => `${s}\n`).join('') });
+  return parseCatFileBatch(read.stdout, specs);
 }
 
 export async function stageFiles(root: string, files: readonly string[]): Promise<void> {

@@ -44,11 +44,11 @@ import {
 import { acquireLockSync, LockTimeoutError, withLockSync, type LockOptions } from './lock.js';
 
 export const STATE_DIR = '.claude/state';
-export const HOOK_ERROR_LOG = 'hook-errors.log';
+const HOOK_ERROR_LOG = 'hook-errors.log';
 /** The error log rotates to `hook-errors.log.1` past this size: at most twice this on disk. */
 export const HOOK_ERROR_LOG_MAX_BYTES = 64 * 1024;
 /** Temp files and moved-aside stale locks older than this were left by killed processes. */
-export const SWEEP_AFTER_MS = 60 * 60 * 1000;
+const SWEEP_AFTER_MS = 60 * 60 * 1000;
 /** A sibling session counts as a parallel terminal if it recorded a call within this window. */
 export const PARALLEL_WINDOW_MS = 60 * 60 * 1000;
 
@@ -57,7 +57,7 @@ export const PARALLEL_WINDOW_MS = 60 * 60 * 1000;
  * The hook waits at most 250 ms for it: its call is already safe in the journal, and whoever holds the
  * lock, the next call or the reader folds it.
  */
-export const FOLD_LOCK: LockOptions = { staleMs: 2000, timeoutMs: 250 };
+const FOLD_LOCK: LockOptions = { staleMs: 2000, timeoutMs: 250 };
 const ARCHIVE_LOCK: LockOptions = { staleMs: 2000, timeoutMs: 10_000 };
 
 const SESSION_FILE = /^session-(.+)\.jsonl?$/;
@@ -79,12 +79,12 @@ export function telemetryJournalFile(root: string, sessionId: string): string {
 }
 
 /** The handoff marker of a session: the calls left after it (the handoff's own Bash call) are not unfinished work. */
-export function sessionHandoffFile(root: string, sessionId: string): string {
+function sessionHandoffFile(root: string, sessionId: string): string {
   return path.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.handoff`);
 }
 
 /** The SessionEnd marker of a session: its presence says the session ended; its mtime says when. */
-export function sessionEndedFile(root: string, sessionId: string): string {
+function sessionEndedFile(root: string, sessionId: string): string {
   return path.join(telemetryStateDir(root), `session-${sanitizeSessionId(sessionId)}.ended`);
 }
 

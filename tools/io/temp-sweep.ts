@@ -11,7 +11,7 @@ import { isAlive } from './lock.js';
 
 export const CLAIM_TEMP_PREFIX = '.claim-';
 /** Older than this, a temp file is a leftover whoever wrote it (a write and a link take milliseconds). */
-export const TEMP_MAX_AGE_MS = 3_600_000;
+const TEMP_MAX_AGE_MS = 3_600_000;
 
 /**
  * The temp files in `dir` named `<prefix><pid>-<random>[.stale].tmp` whose writer is gone (its pid

@@ -21,14 +21,14 @@ export interface ArchivedTranscript {
 }
 
 /** Claude Code keeps a project's transcripts in ~/.claude/projects/<cwd with every non-alphanumeric as '-'>/. */
-export function defaultTranscriptPath(root: string, sessionId: string, env: NodeJS.ProcessEnv): string {
+function defaultTranscriptPath(root: string, sessionId: string, env: NodeJS.ProcessEnv): string {
   const home = env.HOME && env.HOME !== '' ? env.HOME : os.homedir();
   const config = env.CLAUDE_CONFIG_DIR && env.CLAUDE_CONFIG_DIR !== '' ? env.CLAUDE_CONFIG_DIR : path.join(home, '.claude');
   return path.join(config, 'projects', root.replace(/[^A-Za-z0-9]/g, '-'), `${sessionId}.jsonl`);
 }
 
 /** The session's transcript: what the hooks recorded, else where Claude Code puts it by default. */
-export function locateTranscript(root: string, sessionId: string, state: TelemetryState | null, env: NodeJS.ProcessEnv): string | null {
+function locateTranscript(root: string, sessionId: string, state: TelemetryState | null, env: NodeJS.ProcessEnv): string | null {
   for (const candidate of [state?.transcript_path ?? null, defaultTranscriptPath(root, sessionId, env)]) {
     if (candidate !== null && existsSync(candidate)) return candidate;
   }
@@ -47,14 +47,14 @@ function subagentTranscripts(transcript: string): string[] {
   return names.map((n) => path.join(dir, n)).sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs || (a < b ? -1 : 1));
 }
 
-export function transcriptArchiveDir(root: string, config: CanonConfig): string {
+function transcriptArchiveDir(root: string, config: CanonConfig): string {
   const configured = config.claude.transcripts_dir;
   if (configured === null) return path.join(telemetryStateDir(root), 'archive');
   return path.resolve(root, configured.replace(/^~(?=$|\/)/, os.homedir()));
 }
 
 /** Copy, mask and write `<ID>.jsonl` atomically. null when no transcript exists. */
-export async function archiveTranscript(
+async function archiveTranscript(
   root: string,
   config: CanonConfig,
   noteId: string,

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { execGit } from './git.js';
 import { isAlive } from './lock.js';
 
-export const UNPUSHED_DIR = '.claude/state/unpushed';
+const UNPUSHED_DIR = '.claude/state/unpushed';
 
 export interface UnpushedRecord {
   id: string;

@@ -9,7 +9,7 @@ import { sanitizeSessionId } from '../core/telemetry.js';
 
 const STATE_DIR = '.claude/state';
 
-export function userNoticeFile(root: string, sessionId: string): string {
+function userNoticeFile(root: string, sessionId: string): string {
   return path.join(root, STATE_DIR, `notice-${sanitizeSessionId(sessionId)}.txt`);
 }
 

@@ -130,7 +130,7 @@ export function isLinkTarget(candidate: SyncCandidate): boolean {
  * when it has one; until then only its text is sent (the link is pending, `onPending` is told its
  * target's file). Other relative links keep their text (Notion refuses relative URLs).
  */
-export function linkResolver(file: string, notes: ReadonlyMap<string, string | null>, onPending?: (target: string) => void): (url: string) => LinkResolution {
+function linkResolver(file: string, notes: ReadonlyMap<string, string | null>, onPending?: (target: string) => void): (url: string) => LinkResolution {
   return (url) => {
     if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('#') || url.startsWith('/')) return { url: null };
     const target = joinNormalize(dirname(file), safeDecode(url.split(/[#?]/)[0]!));
@@ -313,7 +313,7 @@ export interface Lookups {
   pages(): Promise<Map<string, string>>;
 }
 
-export function createLookups(api: NotionApi, ids: NotionTarget, names: Record<string, string>, warn: (text: string) => void): Lookups {
+function createLookups(api: NotionApi, ids: NotionTarget, names: Record<string, string>, warn: (text: string) => void): Lookups {
   let target: Promise<{ dataSourceId: string; map: PropertyMap }> | undefined;
   let pages: Promise<Map<string, string>> | undefined;
   let filter: string[] = [];
@@ -528,7 +528,7 @@ function stopOf(error: unknown): RateLimitStopError | null {
 }
 
 /** Whether a failed request may succeed if simply sent again later. */
-export function isTransientFailure(error: unknown): boolean {
+function isTransientFailure(error: unknown): boolean {
   const original = error instanceof PartialPageError ? error.original : error;
   return !isRefusedRequest(original instanceof UncertainWriteError ? original.original : original);
 }
