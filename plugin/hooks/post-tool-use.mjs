@@ -790,6 +790,25 @@ function showUserNotice(outcome, ctx) {
   }
 }
 
+// tools/io/fd-write.ts
+function writeFdSync(fd, text) {
+  const bytes = Buffer.from(text, "utf8");
+  for (let offset = 0; offset < bytes.length; ) {
+    try {
+      offset += writeSync(fd, bytes, offset);
+    } catch (error) {
+      const code = error.code;
+      if (code === "EPIPE") return false;
+      if (code !== "EAGAIN") throw error;
+      const stream = fd === 1 ? process.stdout : process.stderr;
+      stream.on("error", () => void 0);
+      stream.write(bytes.subarray(offset));
+      return true;
+    }
+  }
+  return true;
+}
+
 // tools/io/stdin.ts
 function readStdinSync(limitBytes, deadlineMs = 2e3) {
   if (fstatSync(0).isCharacterDevice()) return { text: "", truncated: false };
@@ -829,8 +848,9 @@ function processHookContext() {
     cwd: process.cwd(),
     ppid: process.ppid,
     now: () => /* @__PURE__ */ new Date(),
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text)
+    // Straight to fd 1 and 2: process.stdout would load node's stream machinery at start-up (ADR-0040).
+    stdout: (text) => void writeFdSync(1, text),
+    stderr: (text) => void writeFdSync(2, text)
   };
 }
 

@@ -835,24 +835,8 @@ function readResumeSnapshot(inputs) {
   return { view: snapshot.view, problems: snapshot.problems };
 }
 
-// tools/io/fd-write.ts
-function writeFdSync(fd, text2) {
-  const bytes = Buffer.from(text2, "utf8");
-  for (let offset = 0; offset < bytes.length; ) {
-    try {
-      offset += writeSync(fd, bytes, offset);
-    } catch (error) {
-      const code = error.code;
-      if (code === "EPIPE") return false;
-      if (code !== "EAGAIN") throw error;
-      const stream = fd === 1 ? process.stdout : process.stderr;
-      stream.on("error", () => void 0);
-      stream.write(bytes.subarray(offset));
-      return true;
-    }
-  }
-  return true;
-}
+// tools/io/telemetry.ts
+import path4 from "node:path";
 
 // tools/io/lock.ts
 import { hostname } from "node:os";
@@ -1038,39 +1022,7 @@ function heldLock(file, owner, token) {
   };
 }
 
-// tools/io/stdin.ts
-function readStdinSync(limitBytes, deadlineMs = 2e3) {
-  if (fstatSync(0).isCharacterDevice()) return { text: "", truncated: false };
-  const chunks = [];
-  let total = 0;
-  const started = Date.now();
-  const buffer = Buffer.allocUnsafe(64 * 1024);
-  for (; ; ) {
-    let n;
-    try {
-      n = readSync(0, buffer, 0, buffer.length, null);
-    } catch (error) {
-      const code = error.code;
-      if (code === "EAGAIN" && Date.now() - started < deadlineMs) {
-        sleepSync(1);
-        continue;
-      }
-      if (code === "EOF" || code === "EAGAIN") break;
-      throw error;
-    }
-    if (n === 0) break;
-    if (total + n > limitBytes) {
-      chunks.push(Buffer.from(buffer.subarray(0, limitBytes - total)));
-      return { text: Buffer.concat(chunks).toString("utf8"), truncated: true };
-    }
-    chunks.push(Buffer.from(buffer.subarray(0, n)));
-    total += n;
-  }
-  return { text: Buffer.concat(chunks).toString("utf8"), truncated: false };
-}
-
 // tools/io/telemetry.ts
-import path4 from "node:path";
 var STATE_DIR = ".claude/state";
 var HOOK_ERROR_LOG = "hook-errors.log";
 var HOOK_ERROR_LOG_MAX_BYTES = 64 * 1024;
@@ -1477,23 +1429,87 @@ async function runSessionHook(run) {
   }
   return outcome;
 }
-async function runSessionHookMain() {
-  if (process.env.CANON_HOOKS === "0") return;
+async function runSessionHookMain(ctx) {
+  if (ctx.env.CANON_HOOKS === "0") return;
   let stdin = "";
   try {
-    stdin = readStdinSync(STDIN_LIMIT_BYTES).text;
+    stdin = ctx.readStdin(STDIN_LIMIT_BYTES).text;
   } catch {
   }
-  const outcome = await runSessionHook({ stdin, env: process.env, cwd: process.cwd(), ppid: process.ppid, now: () => /* @__PURE__ */ new Date() });
+  const outcome = await runSessionHook({ stdin, env: ctx.env, cwd: ctx.cwd, ppid: ctx.ppid, now: ctx.now });
   if (outcome.stdout !== "") {
     try {
-      writeFdSync(1, outcome.stdout);
+      ctx.stdout(outcome.stdout);
     } catch {
     }
   }
 }
 
+// tools/io/fd-write.ts
+function writeFdSync(fd, text2) {
+  const bytes = Buffer.from(text2, "utf8");
+  for (let offset = 0; offset < bytes.length; ) {
+    try {
+      offset += writeSync(fd, bytes, offset);
+    } catch (error) {
+      const code = error.code;
+      if (code === "EPIPE") return false;
+      if (code !== "EAGAIN") throw error;
+      const stream = fd === 1 ? process.stdout : process.stderr;
+      stream.on("error", () => void 0);
+      stream.write(bytes.subarray(offset));
+      return true;
+    }
+  }
+  return true;
+}
+
+// tools/io/stdin.ts
+function readStdinSync(limitBytes, deadlineMs = 2e3) {
+  if (fstatSync(0).isCharacterDevice()) return { text: "", truncated: false };
+  const chunks = [];
+  let total = 0;
+  const started = Date.now();
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  for (; ; ) {
+    let n;
+    try {
+      n = readSync(0, buffer, 0, buffer.length, null);
+    } catch (error) {
+      const code = error.code;
+      if (code === "EAGAIN" && Date.now() - started < deadlineMs) {
+        sleepSync(1);
+        continue;
+      }
+      if (code === "EOF" || code === "EAGAIN") break;
+      throw error;
+    }
+    if (n === 0) break;
+    if (total + n > limitBytes) {
+      chunks.push(Buffer.from(buffer.subarray(0, limitBytes - total)));
+      return { text: Buffer.concat(chunks).toString("utf8"), truncated: true };
+    }
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+    total += n;
+  }
+  return { text: Buffer.concat(chunks).toString("utf8"), truncated: false };
+}
+
+// tools/bin/hook-context.ts
+function processHookContext() {
+  return {
+    readStdin: (limitBytes) => readStdinSync(limitBytes),
+    env: process.env,
+    cwd: process.cwd(),
+    ppid: process.ppid,
+    now: () => /* @__PURE__ */ new Date(),
+    // Straight to fd 1 and 2: process.stdout would load node's stream machinery at start-up (ADR-0040).
+    stdout: (text2) => void writeFdSync(1, text2),
+    stderr: (text2) => void writeFdSync(2, text2)
+  };
+}
+
 // tools/bin/hook-session.ts
-runSessionHookMain().catch(() => void 0).finally(() => {
+runSessionHookMain(processHookContext()).catch(() => void 0).finally(() => {
   process.exitCode = 0;
 });

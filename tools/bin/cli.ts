@@ -436,8 +436,8 @@ ever replaced or removed. A note that cannot be read is reported as file:line:co
     .command('session')
     .description('SessionStart (print the resume context for the model) and SessionEnd (mark the session ended); always exits 0')
     .action(async () => {
-      const { runSessionHookMain } = await import('../hooks/session.js');
-      await runSessionHookMain().catch(() => undefined);
+      const [{ runSessionHookMain }, { processHookContext }] = await Promise.all([import('../hooks/session.js'), import('./hook-context.js')]);
+      await runSessionHookMain(processHookContext()).catch(() => undefined);
       process.exitCode = 0;
     });
 

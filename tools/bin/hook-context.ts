@@ -1,5 +1,6 @@
 // The one place a Claude Code hook's context is built from the process (stdin, environment, streams).
 import type { HookContext } from '../hooks/context.js';
+import { writeFdSync } from '../io/fd-write.js';
 import { readStdinSync } from '../io/stdin.js';
 
 export function processHookContext(): HookContext {
@@ -9,7 +10,8 @@ export function processHookContext(): HookContext {
     cwd: process.cwd(),
     ppid: process.ppid,
     now: () => new Date(),
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
+    // Straight to fd 1 and 2: process.stdout would load node's stream machinery at start-up (ADR-0040).
+    stdout: (text) => void writeFdSync(1, text),
+    stderr: (text) => void writeFdSync(2, text),
   };
 }

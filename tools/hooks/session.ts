@@ -20,8 +20,6 @@ import { readGitDirs } from '../io/dot-git.js';
 import { execGitSync } from '../io/git.js';
 import { cachedOperator } from '../io/operator-cache.js';
 import { readFoldersUnchecked, readResumeSnapshot } from '../io/resume-snapshot.js';
-import { writeFdSync } from '../io/fd-write.js';
-import { readStdinSync } from '../io/stdin.js';
 import {
   appendHookError,
   foldTelemetryState,
@@ -32,6 +30,7 @@ import {
   telemetryJournalFile,
 } from '../io/telemetry.js';
 import { claudeMessages as m } from '../messages/claude.js';
+import type { HookContext } from './context.js';
 
 const STDIN_LIMIT_BYTES = 1024 * 1024;
 const DEFAULT_MAX_CHARS = 2000;
@@ -267,19 +266,19 @@ export async function runSessionHook(run: SessionHookRun): Promise<SessionHookOu
   return outcome;
 }
 
-/** Entry point of the standalone bundle. */
-export async function runSessionHookMain(): Promise<void> {
-  if (process.env.CANON_HOOKS === '0') return;
+/** The SessionStart/SessionEnd hook with its host's context (the bundle and `canon hook session` pass the process's). */
+export async function runSessionHookMain(ctx: HookContext): Promise<void> {
+  if (ctx.env.CANON_HOOKS === '0') return;
   let stdin = '';
   try {
-    stdin = readStdinSync(STDIN_LIMIT_BYTES).text;
+    stdin = ctx.readStdin(STDIN_LIMIT_BYTES).text;
   } catch {
     // treated as garbage below
   }
-  const outcome = await runSessionHook({ stdin, env: process.env, cwd: process.cwd(), ppid: process.ppid, now: () => new Date() });
+  const outcome = await runSessionHook({ stdin, env: ctx.env, cwd: ctx.cwd, ppid: ctx.ppid, now: ctx.now });
   if (outcome.stdout !== '') {
     try {
-      writeFdSync(1, outcome.stdout);
+      ctx.stdout(outcome.stdout);
     } catch {
       // a closed stdout is not the session's problem
     }
