@@ -353,7 +353,7 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
       if (options.push !== false && git.upstream !== null && git.branch !== null) recordUnpushed(root, { id: claim.id, path: claim.path, branch: git.branch });
       // The note's commit is marked as the session's handoff below: post-commit need not record it
       // (nor start node for it), so the session id stays out of the commit's environment; nor refresh
-      // the resume cache, which this process does once it is done (step 8).
+      // the resume cache, which its next reader brings up to date (ADR-0042).
       const { CLAUDE_CODE_SESSION_ID: _recordedBelow, ...sessionless } = ctx.env;
       const commitEnv = { ...sessionless, [POST_COMMIT_RESUME]: '0' };
       const committed = await commitHandoff(root, files, {
@@ -392,12 +392,8 @@ export async function runHandoff(options: HandoffOptions, ctx: CommandContext): 
         warn(m.warn.archiveFailed(errorMessage(error)));
       }
     }
-    try {
-      const { refreshResumeCache } = await import('../io/resume-cache.js');
-      if (await refreshResumeCache(root, config, ctx.now().getTime())) logger.step(m.steps.resumeCache);
-    } catch (error) {
-      warn(m.warn.resumeCacheFailed(errorMessage(error)));
-    }
+    // The resume cache is left to its next reader (ADR-0042): after this commit the dashboard's
+    // snapshot is stale anyway, so resume and SessionStart do a full run, which updates the cache.
 
     logger.step(m.steps.done(claim.id, claim.path));
     if (!options.json) {

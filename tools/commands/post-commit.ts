@@ -32,7 +32,7 @@ export async function runPostCommit(_options: Record<string, unknown>, ctx: Comm
       await checkCherryPick(ctx).catch((error: unknown) => ctx.logger.err(roadsMessages.checkFailed(errorMessage(error))));
     }
     // Only an existing cache is refreshed: someone who never runs resume pays nothing per commit. A
-    // handoff refreshes it itself after its commit (CANON_POST_COMMIT_RESUME=0): once is enough.
+    // handoff's commit leaves it to the cache's next reader (CANON_POST_COMMIT_RESUME=0, ADR-0042).
     if (ctx.env[POST_COMMIT_RESUME] === '0') return { exitCode: 0, result: { resumeCache: false } };
     const { refreshResumeCache } = await import('../io/resume-cache.js');
     const resumeCache = await refreshResumeCache(root, config, ctx.now().getTime());

@@ -13,7 +13,6 @@ export const handoffMessages = {
     committed: (sha: string, subject: string) => `Committed ${sha} ${subject}`,
     pushed: (target: string) => `Pushed to ${target}`,
     archived: (rel: string) => `Archived the telemetry state to ${rel}`,
-    resumeCache: 'Refreshed the resume cache',
     done: (id: string, rel: string) => `Handoff ${id} done: ${rel}`,
   },
   contentFrom: {
@@ -76,7 +75,6 @@ export const handoffMessages = {
     noPush: 'Not pushed (--no-push).',
     noCommit: (paths: string[]) => `Not committed (--no-commit): ${paths.join(', ')} staged.`,
     archiveFailed: (reason: string) => `Could not archive the telemetry state: ${reason}. The note already holds the counts.`,
-    resumeCacheFailed: (reason: string) => `Could not refresh the resume cache: ${reason}.`,
   },
   fail: {
     invalidNote: (rel: string, issues: string[]) =>
