@@ -120,7 +120,7 @@ try {
         open_questions: ['does erase_content work with Notion-Version 2025-09-03?'],
         next_steps: ['run the bench against the fake server', 'document the GitHub Actions workflow'],
         resume_prompt:
-          'Continue the Notion mirror workstream. Pacing and retries are in tools/sync-core/notion.ts and are covered by the integration tests against the fake server in tools/fake-notion. First run npm run bench and check the sync line stays within ten percent of the request floor at three requests per second, then read the open question about erase_content: if the API version supports it, body replacement could drop from one request per block to two in all. Do not touch the write-back code: it must never change content_hash. Finish by documenting the GitHub Actions workflow in the README and closing the workstream when the numbers hold.\n\nConfidence: high',
+          'Continue the Notion mirror workstream. Pacing and retries are in tools/sync/notion.ts and are covered by the integration tests against the fake server in tools/fake-notion. First run npm run bench and check the sync line stays within ten percent of the request floor at three requests per second, then read the open question about erase_content: if the API version supports it, body replacement could drop from one request per block to two in all. Do not touch the write-back code: it must never change content_hash. Finish by documenting the GitHub Actions workflow in the README and closing the workstream when the numbers hold.\n\nConfidence: high',
         confidence: 'high',
       },
       null,

@@ -4,7 +4,7 @@
 var fs = process.getBuiltinModule("node:fs");
 var { accessSync, appendFileSync, chmodSync, closeSync, constants, copyFileSync, existsSync, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync, writeSync } = fs;
 
-// tools/hooks/post-tool-use.ts
+// tools/hooks/claude/post-tool-use.ts
 import path4 from "node:path";
 
 // tools/core/telemetry.ts
@@ -710,7 +710,7 @@ var telemetryMessages = {
   }
 };
 
-// tools/hooks/post-tool-use.ts
+// tools/hooks/claude/post-tool-use.ts
 var STDIN_LIMIT_BYTES = 32 * 1024 * 1024;
 function findRoot(dir) {
   for (let current = dir; ; ) {

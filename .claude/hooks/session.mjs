@@ -4,7 +4,7 @@
 var fs = process.getBuiltinModule("node:fs");
 var { accessSync, appendFileSync, chmodSync, closeSync, constants, copyFileSync, existsSync, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync, writeSync } = fs;
 
-// tools/hooks/session.ts
+// tools/hooks/claude/session.ts
 import path5 from "node:path";
 
 // tools/core/resume-cache-codec.ts
@@ -1254,7 +1254,7 @@ function listUnfinishedSessions(root, now = /* @__PURE__ */ new Date()) {
   return out;
 }
 
-// tools/hooks/session.ts
+// tools/hooks/claude/session.ts
 var STDIN_LIMIT_BYTES = 1024 * 1024;
 var DEFAULT_MAX_CHARS = 2e3;
 var COLD_TIMEOUT_MS = 8e3;

@@ -29,7 +29,7 @@ const DRAFT = JSON.stringify({
   resume_prompt:
     'Continue with the session hooks: handoff now resolves the session from --session-id, CLAUDE_CODE_SESSION_ID and ' +
     'CLAUDE_SESSION_ID, and refuses to guess between live sessions. Next, check the SessionStart context in a real ' +
-    'client run, then the bench line for it. The files are tools/io/session-resolve.ts and tools/hooks/session.ts. ' +
+    'client run, then the bench line for it. The files are tools/io/session-resolve.ts and tools/hooks/claude/session.ts. ' +
     'Keep the hook bundles free of dependencies and rebuild them with npm run build before committing; the bundle ' +
     'test fails otherwise. Avoid timing assertions in tests.',
   confidence: 'high',

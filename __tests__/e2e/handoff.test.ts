@@ -86,7 +86,7 @@ function writeState(repo: GitRepo, sessionId: string, breakdown: Record<string, 
       tool_calls_breakdown_methods: 'mcp__notion_offplan' in breakdown ? { mcp__notion_offplan: { 'API-post-page': breakdown.mcp__notion_offplan } } : {},
       subagents_dispatched: 2,
       parallel_terminals_observed: 1,
-      files_touched: ['tools/hooks/post-tool-use.ts'],
+      files_touched: ['tools/hooks/claude/post-tool-use.ts'],
     }),
   );
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { computeContentHash } from '../../tools/core/content-hash.js';
 import { parseNote } from '../../tools/core/frontmatter.js';
-import { renderNotionMarkdown } from '../../tools/core/notion-markdown.js';
+import { renderNotionMarkdown } from '../../tools/sync/notion-markdown.js';
 import { parseBlocks } from '../../tools/fake-notion/markdown.mjs';
 import { createGitRepo, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
 import { DEFAULT_PROPERTIES, startFakeNotion, type FakeNotion, type FakeNotionOptions } from '../helpers/fake-notion.js';

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { markdownToBlocks } from '../../tools/core/notion-blocks.js';
+import { markdownToBlocks } from '../../tools/sync/notion-blocks.js';
 import { parseNote } from '../../tools/core/frontmatter.js';
-import { buildProperties, matchSchema } from '../../tools/core/notion-properties.js';
-import { applySync, prepareSync, type AppliedSync, type LoadedNote, type SentMarkdown } from '../../tools/sync-core/engine.js';
-import { withSyncMetadata } from '../../tools/sync-core/write-back.js';
+import { buildProperties, matchSchema } from '../../tools/sync/notion-properties.js';
+import { applySync, prepareSync, type AppliedSync, type LoadedNote, type SentMarkdown } from '../../tools/sync/engine.js';
+import { withSyncMetadata } from '../../tools/sync/write-back.js';
 import { syncMessages } from '../../tools/messages/sync.js';
 import { sessionNote } from '../helpers/notes.js';
 import {
@@ -15,7 +15,7 @@ import {
   spliceUnknownBlocks,
   TokenBucket,
   type NotionApi,
-} from '../../tools/sync-core/notion.js';
+} from '../../tools/sync/notion.js';
 import { RATE_LIMIT_REASONS } from '../../tools/fake-notion/server.mjs';
 import { startFakeNotion, type FakeNotion, type FakeNotionOptions } from '../helpers/fake-notion.js';
 

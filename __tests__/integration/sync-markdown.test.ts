@@ -4,9 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeContentHash } from '../../tools/core/content-hash.js';
 import { parseNote, type Note } from '../../tools/core/frontmatter.js';
-import { markdownDialect, markdownVersionParam } from '../../tools/core/notion-markdown.js';
-import { applySync, prepareSync, type LoadedNote, type SentMarkdown } from '../../tools/sync-core/engine.js';
-import { createNotionApi } from '../../tools/sync-core/notion.js';
+import { markdownDialect, markdownVersionParam } from '../../tools/sync/notion-markdown.js';
+import { applySync, prepareSync, type LoadedNote, type SentMarkdown } from '../../tools/sync/engine.js';
+import { createNotionApi } from '../../tools/sync/notion.js';
 import { startFakeNotion, type FakeNotion } from '../helpers/fake-notion.js';
 import { sessionNote } from '../helpers/notes.js';
 

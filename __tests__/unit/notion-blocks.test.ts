@@ -7,7 +7,7 @@ import {
   splitText,
   type BlockNode,
   type BlockRequest,
-} from '../../tools/core/notion-blocks.js';
+} from '../../tools/sync/notion-blocks.js';
 import { validateBlockRequests } from '../helpers/fake-notion.js';
 
 interface Built {

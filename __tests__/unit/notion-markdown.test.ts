@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { escapeNotionText, renderNotionMarkdown, type MarkdownDialect } from '../../tools/core/notion-markdown.js';
+import { escapeNotionText, renderNotionMarkdown, type MarkdownDialect } from '../../tools/sync/notion-markdown.js';
 // The fake server's independent model of the dialects: what canon writes must parse back to itself.
 import { parseBlocks, renderBlocks } from '../../tools/fake-notion/markdown.mjs';
 

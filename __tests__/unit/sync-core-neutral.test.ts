@@ -10,7 +10,7 @@ import path from 'node:path';
  * has it under nodejs_compat) and two requires in dependencies that canon never reaches (gray-matter's
  * fs, the Notion SDK's webhook crypto).
  */
-const ENTRY = path.resolve('tools/sync-core/index.ts');
+const ENTRY = path.resolve('tools/sync/index.ts');
 const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 const ALLOWED = [
   // createHash('sha256') for content_hash: workerd provides node:crypto under nodejs_compat, which the
@@ -55,9 +55,7 @@ describe('the sync core is host-neutral', () => {
     expect(unexpected).toEqual([]);
     // canon's own files in the core: none of them names a Node built-in or a Node-only global.
     const own = Object.keys(result.metafile!.inputs).filter((file) => file.startsWith('tools/'));
-    expect(own).toEqual(
-      expect.arrayContaining(['tools/sync-core/engine.ts', 'tools/sync-core/notion.ts', 'tools/core/sync-plan.ts', 'tools/core/notion-markdown.ts']),
-    );
+    expect(own).toEqual(expect.arrayContaining(['tools/sync/engine.ts', 'tools/sync/notion.ts', 'tools/sync/sync-plan.ts', 'tools/sync/notion-markdown.ts']));
     const { readFileSync } = await import('node:fs');
     for (const file of own) {
       const text = readFileSync(file, 'utf8');

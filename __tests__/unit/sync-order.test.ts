@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { PlannedAction } from '../../tools/core/sync-plan.js';
-import { sendOrder } from '../../tools/sync-core/engine.js';
+import type { PlannedAction } from '../../tools/sync/sync-plan.js';
+import { sendOrder } from '../../tools/sync/engine.js';
 
 /** The order a run sends its notes in (ADR-0035): link targets first; a cycle costs one link pass. */
 const action = (file: string) => ({ file, action: 'create' }) as PlannedAction;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { computeContentHash } from '../../tools/core/content-hash.js';
-import { buildProperties, matchSchema } from '../../tools/core/notion-properties.js';
-import { countActions, isNotionId, planSync, type SyncCandidate } from '../../tools/core/sync-plan.js';
+import { buildProperties, matchSchema } from '../../tools/sync/notion-properties.js';
+import { countActions, isNotionId, planSync, type SyncCandidate } from '../../tools/sync/sync-plan.js';
 
 const PAGE = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';
 const body = '## Summary\n\nDone.\n';

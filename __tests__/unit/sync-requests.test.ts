@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { renderNotionMarkdown } from '../../tools/core/notion-markdown.js';
-import { planMarkdownEdits, planNoteRequests } from '../../tools/core/sync-requests.js';
+import { renderNotionMarkdown } from '../../tools/sync/notion-markdown.js';
+import { planMarkdownEdits, planNoteRequests } from '../../tools/sync/sync-requests.js';
 
 const md = (body: string) => renderNotionMarkdown(body, { dialect: 'v1' }).markdown;
 const data = { title: 'T', operator: 'roman', summary: 'S', kind: 'session', external_id: 'RT-260511-01', date: '2026-05-11', tags: ['a'] };

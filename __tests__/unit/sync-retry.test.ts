@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { classifyGitHubResponse, classifyNotionStatus, createRetryPolicy, parseRetryAfter } from '../../tools/sync-core/retry-policy.js';
+import { classifyGitHubResponse, classifyNotionStatus, createRetryPolicy, parseRetryAfter } from '../../tools/sync/retry-policy.js';
 import { seededRandom } from '../../tools/seeded-random.mjs';
 
 /**

@@ -220,7 +220,7 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .command('pre-commit', { hidden: true })
     .description("canon's pre-commit hook: normalise, validate and scan the staged notes in the index (with paths: check those files on disk)")
     .argument('[paths...]')
-    .action(action(async () => (await import('../commands/pre-commit.js')).runPreCommit as Runner, paths));
+    .action(action(async () => (await import('../hooks/git/pre-commit.js')).runPreCommit as Runner, paths));
 
   program
     .command('git-hook', { hidden: true })
@@ -228,7 +228,7 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .argument('<name>', 'pre-commit, post-commit, pre-push, post-rewrite, post-merge, or setup')
     .action(
       action(
-        async () => (await import('../commands/git-hook.js')).runGitHook as Runner,
+        async () => (await import('../hooks/git/git-hook.js')).runGitHook as Runner,
         (args) => ({ name: args[0] }),
       ),
     );
@@ -236,7 +236,7 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
   program
     .command('post-commit', { hidden: true })
     .description('refresh local derived state after a commit (never edits tracked files)')
-    .action(action(async () => (await import('../commands/post-commit.js')).runPostCommit as Runner));
+    .action(action(async () => (await import('../hooks/git/post-commit.js')).runPostCommit as Runner));
 
   program
     .command('post-rewrite', { hidden: true })
@@ -247,7 +247,7 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
         async () => {
           // git passes `<old sha> <new sha>` per rewritten commit on stdin.
           const input = await readStdin();
-          const { runPostRewrite } = await import('../commands/post-rewrite.js');
+          const { runPostRewrite } = await import('../hooks/git/post-rewrite.js');
           return ((options, ctx) => runPostRewrite({ ...options, input }, ctx)) as Runner;
         },
         (args) => ({ command: args[0] }),
@@ -260,7 +260,7 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
     .argument('[squash]', '1 for a squash merge (git passes it)')
     .action(
       action(
-        async () => (await import('../commands/post-rewrite.js')).runPostMerge as Runner,
+        async () => (await import('../hooks/git/post-rewrite.js')).runPostMerge as Runner,
         (args) => ({ squash: args[0] }),
       ),
     );
@@ -277,7 +277,7 @@ ${EXIT_CODES_HELP.replace('invalid notes, a failed git or Notion step', 'any che
         async () => {
           // git passes the refs being pushed on stdin: `<local ref> <local sha> <remote ref> <remote sha>` per line.
           const refs = await readStdin();
-          const { runPrePush } = await import('../commands/pre-push.js');
+          const { runPrePush } = await import('../hooks/git/pre-push.js');
           return ((options, ctx) => runPrePush({ ...options, refs }, ctx)) as Runner;
         },
         (args) => ({ remote: args[0], url: args[1] }),
@@ -428,7 +428,7 @@ ever replaced or removed. A note that cannot be read is reported as file:line:co
     .command('post-tool-use')
     .description('count a tool call, successful or failed (PostToolUse, PostToolUseFailure; reads the hook JSON on stdin; always exits 0)')
     .action(async () => {
-      const [{ runPostToolUseHook }, { processHookContext }] = await Promise.all([import('../hooks/post-tool-use.js'), import('./hook-context.js')]);
+      const [{ runPostToolUseHook }, { processHookContext }] = await Promise.all([import('../hooks/claude/post-tool-use.js'), import('./hook-context.js')]);
       runPostToolUseHook(processHookContext());
       process.exitCode = 0;
     });
@@ -436,7 +436,7 @@ ever replaced or removed. A note that cannot be read is reported as file:line:co
     .command('session')
     .description('SessionStart (print the resume context for the model) and SessionEnd (mark the session ended); always exits 0')
     .action(async () => {
-      const [{ runSessionHookMain }, { processHookContext }] = await Promise.all([import('../hooks/session.js'), import('./hook-context.js')]);
+      const [{ runSessionHookMain }, { processHookContext }] = await Promise.all([import('../hooks/claude/session.js'), import('./hook-context.js')]);
       await runSessionHookMain(processHookContext()).catch(() => undefined);
       process.exitCode = 0;
     });

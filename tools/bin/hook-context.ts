@@ -1,5 +1,5 @@
 // The one place a Claude Code hook's context is built from the process (stdin, environment, streams).
-import type { HookContext } from '../hooks/context.js';
+import type { HookContext } from '../hooks/claude/context.js';
 import { writeFdSync } from '../io/fd-write.js';
 import { readStdinSync } from '../io/stdin.js';
 

@@ -21,7 +21,7 @@ import { listNotes, loadNoteBytes, readNote, type LoadedNote } from '../io/store
 import { backfillMessages as m } from '../messages/backfill.js';
 import { createPaint, type Paint } from '../output.js';
 import { createProgress } from '../progress-bar.js';
-import { createValidationContext } from './note-set.js';
+import { createValidationContext } from '../steps/note-set.js';
 
 export interface BackfillOptions {
   apply?: boolean;

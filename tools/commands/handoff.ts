@@ -67,12 +67,12 @@ import { resolveOperator, type ResolvedOperator } from '../io/whoami.js';
 import { handoffMessages as m } from '../messages/handoff.js';
 import { handoffQueueMessages as q } from '../messages/handoff-queue.js';
 import { createPaint } from '../output.js';
-import { addToChangelog } from './handoff-changelog.js';
-import { clearHandoffLeftovers, removeHandoffDraft } from './handoff-leftovers.js';
+import { addToChangelog } from '../steps/handoff-changelog.js';
+import { clearHandoffLeftovers, removeHandoffDraft } from '../steps/handoff-leftovers.js';
 import { claimStubsAmong } from '../io/claim-stubs.js';
-import { logInWorkstream } from './handoff-session-log.js';
-import { checkHandoffText } from './handoff-text-check.js';
-import { finishUnfinishedHandoffs, isSameHandoff } from './handoff-unfinished.js';
+import { logInWorkstream } from '../steps/handoff-session-log.js';
+import { checkHandoffText } from '../core/handoff-text-check.js';
+import { finishUnfinishedHandoffs, isSameHandoff } from '../steps/handoff-unfinished.js';
 
 export interface HandoffOptions {
   operator?: string;
@@ -440,7 +440,7 @@ function prechecksCommit(root: string, env: NodeJS.ProcessEnv): boolean {
 
 /** ADR-0037: the pre-commit hook's work, done in this process on what is staged; the commit's hook then skips it for exactly that content. */
 async function precheck(root: string, config: CanonConfig, ctx: CommandContext): Promise<NodeJS.ProcessEnv> {
-  const { precheckCommit } = await import('./pre-commit.js');
+  const { precheckCommit } = await import('../hooks/git/pre-commit.js');
   const checked = await precheckCommit({ root, config }, ctx.env, ctx.now);
   return checked === null ? {} : { [PRECOMMIT_CHECKED]: checked };
 }

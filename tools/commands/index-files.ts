@@ -1,7 +1,7 @@
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { openRepo } from '../io/repo.js';
 import { messages } from '../messages/index.js';
-import { changedIndexes, renderAllIndexes, updateStagedIndexes, writeIndexes } from './note-indexes.js';
+import { changedIndexes, renderAllIndexes, updateStagedIndexes, writeIndexes } from '../steps/note-indexes.js';
 
 export interface IndexOptions {
   check?: boolean;

@@ -11,7 +11,7 @@ import { joinSessionLog, mergeEntries, splitSessionLog } from '../core/session-l
 import { mergeIndexRows, mergeMonthLists, shardRowFile, monthTitle, parseIndex, parseMonthList, renderIndex, renderMonthList } from '../core/index-render.js';
 import { execGit } from '../io/git.js';
 import { readConfig } from '../io/repo.js';
-import { classifyIndexFile } from './note-indexes.js';
+import { classifyIndexFile } from '../steps/note-indexes.js';
 
 export interface IndexMergeOptions {
   base: string;

@@ -10,7 +10,7 @@ import { installMessages as m } from '../messages/install.js';
 import { formatCommands } from '../core/package-manager.js';
 import { readPackageManager } from '../io/package-manager.js';
 import { generateCommandWrappers } from './commands-generate.js';
-import { changedIndexes, renderAllIndexes, writeIndexes } from './note-indexes.js';
+import { changedIndexes, renderAllIndexes, writeIndexes } from '../steps/note-indexes.js';
 import { currentCliFile, underPnp } from './setup.js';
 
 export interface InitOptions {

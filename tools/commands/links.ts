@@ -10,7 +10,7 @@ import { openRepo, type Repo } from '../io/repo.js';
 import { listNotes, readNote, skippedLinkIssue } from '../io/store.js';
 import { linkMessages as m } from '../messages/links.js';
 import { createPaint } from '../output.js';
-import { createLinkFixer } from './note-links.js';
+import { createLinkFixer } from '../steps/note-links.js';
 
 export interface LinksOptions {
   id?: string;

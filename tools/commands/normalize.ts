@@ -9,7 +9,7 @@ import { openRepo } from '../io/repo.js';
 import { listNotes, readNote, skippedLinkIssue } from '../io/store.js';
 import { messages } from '../messages/index.js';
 import { createPaint } from '../output.js';
-import { resolveNoteArgs, resolvePathArgs } from './note-set.js';
+import { resolveNoteArgs, resolvePathArgs } from '../steps/note-set.js';
 import { cannotWriteError, checkWritableFiles } from '../io/writable.js';
 
 export interface NormalizeOptions {

@@ -13,8 +13,8 @@ import { stageFiles, type HandoffFile } from '../io/handoff-git.js';
 import { openRepo, type Repo } from '../io/repo.js';
 import { claimSessionId, releaseClaim } from '../io/session-claim.js';
 import { sessionMessages } from '../messages/session.js';
-import { classifyIndexFile, renderAllIndexes } from './note-indexes.js';
-import { applyFollowLinks, planFollowLinks } from './links-follow.js';
+import { classifyIndexFile, renderAllIndexes } from '../steps/note-indexes.js';
+import { applyFollowLinks, planFollowLinks } from '../steps/links-follow.js';
 import { linkMessages } from '../messages/links.js';
 
 export interface SessionRenameOptions {

@@ -1,28 +1,42 @@
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
-import { planSync } from '../core/sync-plan.js';
+import {
+  planSync,
+  markdownDialect,
+  markdownVersionParam,
+  countActions,
+  type PlannedAction,
+  formatPlanTable,
+  renderLastSync,
+  type SyncActionResult,
+  createNotionApi,
+  applySync,
+  isLinkTarget,
+  prepareSync,
+  redactor,
+  toResult,
+  withPlan,
+  type LoadedNote as Loaded,
+  type NotionTarget,
+  applyMetadata,
+  withSyncMetadata,
+} from '../sync/index.js';
 import { NOTE_KINDS, type CanonConfig, type NoteKind, type NotionVersion } from '../core/config.js';
 import { SYNC_KEYS } from '../core/content-hash.js';
 import { isClaimStub } from '../core/frontmatter.js';
-import { markdownDialect, markdownVersionParam } from '../core/notion-markdown.js';
-import { countActions, type PlannedAction } from '../core/sync-plan.js';
-import { formatPlanTable, renderLastSync, type SyncActionResult } from '../core/sync-report.js';
 import { ExitCode, UsageError, UserError } from '../errors.js';
-import { readCommittedNotes, readSyncedVersions } from '../io/committed-notes.js';
+import { readCommittedNotes, readSyncedVersions } from '../sync/node-host/committed-notes.js';
 import { writeFileSafely } from '../io/fs.js';
 import { porcelain } from '../io/git.js';
 import { acquireLock, LockHeldError } from '../io/lock.js';
-import { createNotionApi } from '../sync-core/notion.js';
 import { openRepo } from '../io/repo.js';
-import { readSentMarkdown, writeSentMarkdown } from '../io/sent-markdown.js';
-import { commitMetadata, type MetadataWrite } from '../io/sync-commit.js';
-import { readRefusals, writeRefusals, type Refusal } from '../io/sync-refused.js';
+import { readSentMarkdown, writeSentMarkdown } from '../sync/node-host/sent-markdown.js';
+import { commitMetadata, type MetadataWrite } from '../sync/node-host/sync-commit.js';
+import { readRefusals, writeRefusals, type Refusal } from '../sync/node-host/sync-refused.js';
 import { syncMessages as m } from '../messages/sync.js';
 import { createProgress } from '../progress-bar.js';
-import { applySync, isLinkTarget, prepareSync, redactor, toResult, withPlan, type LoadedNote as Loaded, type NotionTarget } from '../sync-core/engine.js';
-import { applyMetadata, withSyncMetadata } from '../sync-core/write-back.js';
-import { noteSecretFindings } from '../sync-core/secrets.js';
+import { noteSecretFindings } from '../sync/secrets.js';
 
 export interface SyncOptions {
   apply?: boolean;

@@ -11,7 +11,7 @@ import { listStagedChanges, readBlobs } from '../io/staged.js';
 import { listNotes, loadNoteBytes, readNote, skippedLinkIssue, type LoadedNote } from '../io/store.js';
 import { messages } from '../messages/index.js';
 import { createPaint } from '../output.js';
-import { createValidationContext, resolveNoteArgs, resolvePathArgs } from './note-set.js';
+import { createValidationContext, resolveNoteArgs, resolvePathArgs } from '../steps/note-set.js';
 
 export interface ValidateOptions {
   paths?: string[];

@@ -18,7 +18,7 @@ import { createPaint, type Logger } from '../output.js';
 import { runIndex } from './index-files.js';
 import { runLinks, type LinksCheckResult } from './links.js';
 import { runNormalize } from './normalize.js';
-import { scanRangeSecrets, type CommitIssue } from './scan-range-secrets.js';
+import { scanRangeSecrets, type CommitIssue } from '../steps/scan-range-secrets.js';
 import { runValidate } from './validate.js';
 
 export interface VerifyOptions {

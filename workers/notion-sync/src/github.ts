@@ -2,12 +2,12 @@
  * The few GitHub REST calls the Worker makes (ADR-0017): the branch head, its tree, changed blobs,
  * and a write-back commit through the Git Data API (tree → commit → fast-forward of the branch ref,
  * never forced). Every request is counted and goes under canon's one retry policy
- * (tools/sync-core/retry-policy.ts, ADR-0035): 5xx and network errors back off briefly with jitter; 429 and
+ * (tools/sync/retry-policy.ts, ADR-0035): 5xx and network errors back off briefly with jitter; 429 and
  * a reached rate limit wait what GitHub asks, up to a cap; x-ratelimit-reset is read only when the
  * limit is reached (it is on every answer); no wait passes the run's deadline. Other failures, and
  * retries given up, throw GitHubError.
  */
-import { classifyGitHubResponse, createRetryPolicy, type RetryOptions } from '../../../tools/sync-core/retry-policy.js';
+import { classifyGitHubResponse, createRetryPolicy, type RetryOptions } from '../../../tools/sync/index.js';
 
 export interface GitHubOptions {
   apiUrl: string;

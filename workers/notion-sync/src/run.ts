@@ -1,14 +1,26 @@
-import { resolveConfig, type CanonConfig } from '../../../tools/core/config.js';
-import { computeContentHash } from '../../../tools/core/content-hash.js';
-import { isClaimStub, NoteSyntaxError, parseNote, type Note } from '../../../tools/core/frontmatter.js';
-import { classifyPath } from '../../../tools/core/layout.js';
-import { markdownDialect, markdownVersionParam } from '../../../tools/core/notion-markdown.js';
-import { REASONS } from '../../../tools/core/sync-plan.js';
-import { renderLastSync } from '../../../tools/core/sync-report.js';
-import { applySync, isLinkTarget, prepareSync, redactor, type LoadedNote, type SentMarkdown } from '../../../tools/sync-core/engine.js';
-import { createNotionApi } from '../../../tools/sync-core/notion.js';
-import { noteSecretFindings } from '../../../tools/sync-core/secrets.js';
-import { withSyncMetadata } from '../../../tools/sync-core/write-back.js';
+import {
+  resolveConfig,
+  type CanonConfig,
+  computeContentHash,
+  isClaimStub,
+  NoteSyntaxError,
+  parseNote,
+  type Note,
+  classifyPath,
+  markdownDialect,
+  markdownVersionParam,
+  REASONS,
+  renderLastSync,
+  applySync,
+  isLinkTarget,
+  prepareSync,
+  redactor,
+  type LoadedNote,
+  type SentMarkdown,
+  createNotionApi,
+  withSyncMetadata,
+} from '../../../tools/sync/index.js';
+import { noteSecretFindings } from '../../../tools/sync/secrets.js';
 import { createGitHub, gitBlobSha, type GitHub, type NewFile, type TreeEntry } from './github.js';
 
 /** The Worker's configuration (wrangler vars and secrets; names as in docs/guides/sync.md, "Deploy as a Cloudflare Worker"). */

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { CommandContext, CommandOutcome } from '../context.js';
-import { renderRunner } from '../core/hook-blocks.js';
-import { cliReference, readCloneLayout, runnerPath, setupClone, type CloneLayout } from '../io/clone-setup.js';
-import { writePackageLink } from '../io/package-link.js';
-import { UsageError } from '../errors.js';
-import { installMessages } from '../messages/install.js';
-import { currentCliFile } from './setup.js';
+import type { CommandContext, CommandOutcome } from '../../context.js';
+import { renderRunner } from '../../core/hook-blocks.js';
+import { cliReference, readCloneLayout, runnerPath, setupClone, type CloneLayout } from '../../io/clone-setup.js';
+import { writePackageLink } from '../../io/package-link.js';
+import { UsageError } from '../../errors.js';
+import { installMessages } from '../../messages/install.js';
+import { currentCliFile } from '../../commands/setup.js';
 
 export interface GitHookOptions {
   /** pre-commit, post-commit, pre-push, post-rewrite, post-merge, or setup (the framework's manual stage). */

@@ -1,14 +1,14 @@
-import type { CommandContext, CommandOutcome } from '../context.js';
-import { formatIssue } from '../core/format-issues.js';
-import { classifyPath, trimSlashes } from '../core/layout.js';
-import { execGit, splitNul } from '../io/git.js';
-import { listRangeNoteBlobs } from '../io/range-notes.js';
-import { openRepo, type Repo } from '../io/repo.js';
-import { gateMessages as g } from '../messages/gates.js';
-import { sessionMessages } from '../messages/session.js';
-import { createPaint } from '../output.js';
-import { checkTipNotes } from './check-tip-notes.js';
-import { scanRangeSecrets, type CommitIssue } from './scan-range-secrets.js';
+import type { CommandContext, CommandOutcome } from '../../context.js';
+import { formatIssue } from '../../core/format-issues.js';
+import { classifyPath, trimSlashes } from '../../core/layout.js';
+import { execGit, splitNul } from '../../io/git.js';
+import { listRangeNoteBlobs } from '../../io/range-notes.js';
+import { openRepo, type Repo } from '../../io/repo.js';
+import { gateMessages as g } from '../../messages/gates.js';
+import { sessionMessages } from '../../messages/session.js';
+import { createPaint } from '../../output.js';
+import { checkTipNotes } from '../../steps/check-tip-notes.js';
+import { scanRangeSecrets, type CommitIssue } from '../../steps/scan-range-secrets.js';
 
 export interface PrePushOptions {
   remote?: string;

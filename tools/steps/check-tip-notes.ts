@@ -12,7 +12,7 @@ import { loadNoteBytes, type LoadedNote } from '../io/store.js';
 import { gateMessages as m } from '../messages/gates.js';
 import { changesFor, indexPath, rowFile, rowOf, shardPath, spliceMonths, type IndexFiles, type RowChanges } from './note-indexes.js';
 import { createLinkFixer } from './note-links.js';
-import { validateNotes } from './validate.js';
+import { validateNotes } from '../commands/validate.js';
 import type { CommitIssue } from './scan-range-secrets.js';
 
 /**

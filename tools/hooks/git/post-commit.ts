@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { CommandContext, CommandOutcome } from '../context.js';
-import { INDEX_FIXUPS, POST_COMMIT_RESUME } from '../core/hook-blocks.js';
-import { errorMessage } from '../errors.js';
-import { openRepo } from '../io/repo.js';
-import { recordSessionCommit } from '../io/session-commits-log.js';
-import { givenSessionId } from '../io/session-resolve.js';
-import { gitDir } from '../io/dot-git.js';
-import { resumeMessages } from '../messages/resume.js';
-import { roadsMessages } from '../messages/roads.js';
+import type { CommandContext, CommandOutcome } from '../../context.js';
+import { INDEX_FIXUPS, POST_COMMIT_RESUME } from '../../core/hook-blocks.js';
+import { errorMessage } from '../../errors.js';
+import { openRepo } from '../../io/repo.js';
+import { recordSessionCommit } from '../../io/session-commits-log.js';
+import { givenSessionId } from '../../io/session-resolve.js';
+import { gitDir } from '../../io/dot-git.js';
+import { resumeMessages } from '../../messages/resume.js';
+import { roadsMessages } from '../../messages/roads.js';
 
 /**
  * Runs after every commit. It records the commit against the Claude Code session whose Bash call
@@ -26,7 +26,7 @@ export async function runPostCommit(_options: Record<string, unknown>, ctx: Comm
     if (session !== null) await recordSessionCommit(root, session, ctx.env);
     // Each step loads its code only when it has work: most commits need none of it.
     const dir = await gitDir(root);
-    if (existsSync(path.join(dir, INDEX_FIXUPS))) await (await import('../io/staged.js')).applyIndexFixups(root, ctx.env);
+    if (existsSync(path.join(dir, INDEX_FIXUPS))) await (await import('../../io/staged.js')).applyIndexFixups(root, ctx.env);
     if (existsSync(path.join(dir, 'CHERRY_PICK_HEAD'))) {
       const { checkCherryPick } = await import('./post-rewrite.js');
       await checkCherryPick(ctx).catch((error: unknown) => ctx.logger.err(roadsMessages.checkFailed(errorMessage(error))));
@@ -34,7 +34,7 @@ export async function runPostCommit(_options: Record<string, unknown>, ctx: Comm
     // Only an existing cache is refreshed: someone who never runs resume pays nothing per commit. A
     // handoff's commit leaves it to the cache's next reader (CANON_POST_COMMIT_RESUME=0, ADR-0042).
     if (ctx.env[POST_COMMIT_RESUME] === '0') return { exitCode: 0, result: { resumeCache: false } };
-    const { refreshResumeCache } = await import('../io/resume-cache.js');
+    const { refreshResumeCache } = await import('../../io/resume-cache.js');
     const resumeCache = await refreshResumeCache(root, config, ctx.now().getTime());
     return { exitCode: 0, result: { resumeCache } };
   } catch (error) {

@@ -10,16 +10,16 @@
 // SessionEnd: `session-<id>.ended` marks the session no longer live (parallel terminals, unfinished).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { decodeCache, cachedFacts, RESUME_CACHE_FILE } from '../core/resume-cache-codec.js';
-import { parseNoteFast } from '../core/resume-facts.js';
-import { buildResumeView, extractResumePrompt, localDate, selectOwnSessions, type ResumeView } from '../core/resume-view.js';
-import { RUNNER_REL } from '../core/hook-blocks.js';
-import { renderSessionStartContext } from '../core/session-context.js';
-import { resolveSessionId } from '../core/telemetry.js';
-import { readGitDirs } from '../io/dot-git.js';
-import { execGitSync } from '../io/git.js';
-import { cachedOperator } from '../io/operator-cache.js';
-import { readFoldersUnchecked, readResumeSnapshot } from '../io/resume-snapshot.js';
+import { decodeCache, cachedFacts, RESUME_CACHE_FILE } from '../../core/resume-cache-codec.js';
+import { parseNoteFast } from '../../core/resume-facts.js';
+import { buildResumeView, extractResumePrompt, localDate, selectOwnSessions, type ResumeView } from '../../core/resume-view.js';
+import { RUNNER_REL } from '../../core/hook-blocks.js';
+import { renderSessionStartContext } from '../../core/session-context.js';
+import { resolveSessionId } from '../../core/telemetry.js';
+import { readGitDirs } from '../../io/dot-git.js';
+import { execGitSync } from '../../io/git.js';
+import { cachedOperator } from '../../io/operator-cache.js';
+import { readFoldersUnchecked, readResumeSnapshot } from '../../io/resume-snapshot.js';
 import {
   appendHookError,
   foldTelemetryState,
@@ -28,8 +28,8 @@ import {
   recordSessionStart,
   takeClearedSession,
   telemetryJournalFile,
-} from '../io/telemetry.js';
-import { claudeMessages as m } from '../messages/claude.js';
+} from '../../io/telemetry.js';
+import { claudeMessages as m } from '../../messages/claude.js';
 import type { HookContext } from './context.js';
 
 const STDIN_LIMIT_BYTES = 1024 * 1024;

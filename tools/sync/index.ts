@@ -10,12 +10,12 @@ export * from './engine.js';
 export * from './notion.js';
 export * from './retry-policy.js';
 export * from './write-back.js';
-export * from '../core/sync-plan.js';
-export * from '../core/sync-report.js';
-export * from '../core/sync-requests.js';
-export * from '../core/notion-markdown.js';
-export * from '../core/notion-blocks.js';
-export * from '../core/notion-properties.js';
+export * from './sync-plan.js';
+export * from './sync-report.js';
+export * from './sync-requests.js';
+export * from './notion-markdown.js';
+export * from './notion-blocks.js';
+export * from './notion-properties.js';
 // Declared twice, alike (the adapter's and the planner's); the adapter's is the one a host names.
 export type { MarkdownEdit } from './notion.js';
 export { computeContentHash } from '../core/content-hash.js';

@@ -17,7 +17,7 @@ import { roadsMessages } from '../messages/roads.js';
 import { createPaint } from '../output.js';
 import { changesFor, indexPath, rowFile, rowOf, shardPath, spliceMonths, type IndexFiles, type RowChanges } from './note-indexes.js';
 import { createLinkFixer } from './note-links.js';
-import { validateNotes } from './validate.js';
+import { validateNotes } from '../commands/validate.js';
 
 /**
  * After a git road that commits without canon's pre-commit — a rebase (`--continue` after a

@@ -1,6 +1,6 @@
 import { APIResponseError, Client, isNotionClientError, RequestTimeoutError, UnknownHTTPResponseError } from '@notionhq/client';
-import { planAppendBatches, type BlockNode, type BlockRequest } from '../core/notion-blocks.js';
-import type { MarkdownDialect } from '../core/notion-markdown.js';
+import { planAppendBatches, type BlockNode, type BlockRequest } from './notion-blocks.js';
+import type { MarkdownDialect } from './notion-markdown.js';
 import { classifyNotionStatus, createRetryPolicy, parseRetryAfter, type FailureKind } from './retry-policy.js';
 
 /**

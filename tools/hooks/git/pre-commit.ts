@@ -1,17 +1,17 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CommandContext, CommandOutcome } from '../context.js';
-import { formatIssue } from '../core/format-issues.js';
-import { parseNote } from '../core/frontmatter.js';
-import { classifyPath } from '../core/layout.js';
-import { normalizeText } from '../core/normalize.js';
-import { findTextControls } from '../core/text-controls.js';
-import type { Issue, NoteRef } from '../core/validate-note.js';
-import { writeFileSafely } from '../io/fs.js';
-import { checkWritableFiles } from '../io/writable.js';
-import { OPERATORS_FILE } from '../io/operators.js';
-import { openRepo, type Repo } from '../io/repo.js';
-import { scanSecrets } from '../core/secret-scan.js';
+import type { CommandContext, CommandOutcome } from '../../context.js';
+import { formatIssue } from '../../core/format-issues.js';
+import { parseNote } from '../../core/frontmatter.js';
+import { classifyPath } from '../../core/layout.js';
+import { normalizeText } from '../../core/normalize.js';
+import { findTextControls } from '../../core/text-controls.js';
+import type { Issue, NoteRef } from '../../core/validate-note.js';
+import { writeFileSafely } from '../../io/fs.js';
+import { checkWritableFiles } from '../../io/writable.js';
+import { OPERATORS_FILE } from '../../io/operators.js';
+import { openRepo, type Repo } from '../../io/repo.js';
+import { scanSecrets } from '../../core/secret-scan.js';
 import {
   indexEntries,
   isTemporaryCommitIndex,
@@ -24,15 +24,15 @@ import {
   SYMLINK_MODE,
   writeIndexEntries,
   type StagedEntry,
-} from '../io/staged.js';
-import { loadNoteBytes, readNote, type LoadedNote } from '../io/store.js';
-import { messages } from '../messages/index.js';
-import { createPaint } from '../output.js';
-import { generateCommandWrappers } from './commands-generate.js';
-import { createLinkFixer, type LinkFixer } from './note-links.js';
-import { updateStagedIndexes } from './note-indexes.js';
-import { resolveNoteArgs } from './note-set.js';
-import { validateNotes } from './validate.js';
+} from '../../io/staged.js';
+import { loadNoteBytes, readNote, type LoadedNote } from '../../io/store.js';
+import { messages } from '../../messages/index.js';
+import { createPaint } from '../../output.js';
+import { generateCommandWrappers } from '../../commands/commands-generate.js';
+import { createLinkFixer, type LinkFixer } from '../../steps/note-links.js';
+import { updateStagedIndexes } from '../../steps/note-indexes.js';
+import { resolveNoteArgs } from '../../steps/note-set.js';
+import { validateNotes } from '../../commands/validate.js';
 
 export interface PreCommitOptions {
   paths?: string[];

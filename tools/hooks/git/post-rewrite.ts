@@ -1,11 +1,11 @@
-import type { CommandContext, CommandOutcome } from '../context.js';
-import { errorMessage } from '../errors.js';
-import { execGit } from '../io/git.js';
-import { openRepo } from '../io/repo.js';
-import { roadsMessages } from '../messages/roads.js';
-import { readRewrittenCommits } from '../io/rewritten-commits.js';
-import { remapSessionCommits } from '../io/session-commits-log.js';
-import { checkRewrittenNotes, inGitDir, type RewriteOutcome, type RewriteScope } from './rewritten-notes.js';
+import type { CommandContext, CommandOutcome } from '../../context.js';
+import { errorMessage } from '../../errors.js';
+import { execGit } from '../../io/git.js';
+import { openRepo } from '../../io/repo.js';
+import { roadsMessages } from '../../messages/roads.js';
+import { readRewrittenCommits } from '../../io/rewritten-commits.js';
+import { remapSessionCommits } from '../../io/session-commits-log.js';
+import { checkRewrittenNotes, inGitDir, type RewriteOutcome, type RewriteScope } from '../../steps/rewritten-notes.js';
 
 /** The last line canon prints when its check itself fails: the road has happened, so exit 0. */
 const failed = (ctx: CommandContext, error: unknown): CommandOutcome<RewriteOutcome | null> => {

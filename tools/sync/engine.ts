@@ -1,11 +1,11 @@
 import type { NoteKind } from '../core/config.js';
 import type { Note } from '../core/frontmatter.js';
-import { markdownToBlocks } from '../core/notion-blocks.js';
-import { renderNotionMarkdown, type LinkResolution, type MarkdownDialect } from '../core/notion-markdown.js';
-import { buildProperties, matchSchema, pickProperties, type PropertyMap, type SchemaProblem } from '../core/notion-properties.js';
-import { countActions, planSync, REASONS, type PlannedAction, type SyncCandidate } from '../core/sync-plan.js';
-import type { SyncActionResult } from '../core/sync-report.js';
-import { planMarkdownEdits, planNoteRequests, type NoteRequestPlan } from '../core/sync-requests.js';
+import { markdownToBlocks } from './notion-blocks.js';
+import { renderNotionMarkdown, type LinkResolution, type MarkdownDialect } from './notion-markdown.js';
+import { buildProperties, matchSchema, pickProperties, type PropertyMap, type SchemaProblem } from './notion-properties.js';
+import { countActions, planSync, REASONS, type PlannedAction, type SyncCandidate } from './sync-plan.js';
+import type { SyncActionResult } from './sync-report.js';
+import { planMarkdownEdits, planNoteRequests, type NoteRequestPlan } from './sync-requests.js';
 import { UsageError, UserError } from '../errors.js';
 import { syncMessages as m } from '../messages/sync.js';
 import {

@@ -1,4 +1,4 @@
-import type { NoteKind } from './config.js';
+import type { NoteKind } from '../core/config.js';
 import { NOTION_LIMITS, plainRichText, type RichText } from './notion-blocks.js';
 
 /** The properties canon writes (docs/contract.md §10), by their default names, with the Notion type each needs. */

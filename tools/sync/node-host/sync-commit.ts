@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { gitOutput, splitNul } from './git.js';
-import { readBlobs } from './staged.js';
+import { gitOutput, splitNul } from '../../io/git.js';
+import { readBlobs } from '../../io/staged.js';
 
 /** One file of a write-back commit. */
 export interface MetadataWrite {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileSafely } from './fs.js';
+import { writeFileSafely } from '../../io/fs.js';
 
 /**
  * Notes `canon sync --apply` refused for a reason that lasts until the note changes (a secret, no

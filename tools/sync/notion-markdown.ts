@@ -1,5 +1,5 @@
 import type { Blockquote, Image, List, ListItem, PhrasingContent, RootContent, Table } from 'mdast';
-import type { NotionVersion } from './config.js';
+import type { NotionVersion } from '../core/config.js';
 import { ALERT_ALIASES, ALERT_PATTERN, ALERTS, mediaKind, notionLanguage, parseMarkdown } from './notion-blocks.js';
 
 export { mediaKind };

@@ -1,5 +1,5 @@
-import type { NoteKind } from './config.js';
-import { computeContentHash } from './content-hash.js';
+import type { NoteKind } from '../core/config.js';
+import { computeContentHash } from '../core/content-hash.js';
 
 /** A note as the planner sees it: parsed data and body, or the reason it could not be read. */
 export interface SyncCandidate {

@@ -5,10 +5,10 @@
 // notice a command left for the user (io/user-notice.ts).
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { parseHookInput, planToolEvent, resolveSessionId } from '../core/telemetry.js';
-import { takeUserNotice } from '../io/user-notice.js';
-import { appendHookError, appendToolEvent, foldTelemetryState, observeStateDir, telemetryStateDir, telemetryStateFile } from '../io/telemetry.js';
-import { telemetryMessages as m } from '../messages/telemetry.js';
+import { parseHookInput, planToolEvent, resolveSessionId } from '../../core/telemetry.js';
+import { takeUserNotice } from '../../io/user-notice.js';
+import { appendHookError, appendToolEvent, foldTelemetryState, observeStateDir, telemetryStateDir, telemetryStateFile } from '../../io/telemetry.js';
+import { telemetryMessages as m } from '../../messages/telemetry.js';
 import type { HookContext } from './context.js';
 
 /** Tool responses can be large (a Read of a big file); beyond this the call is not worth parsing. */

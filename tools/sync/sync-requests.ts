@@ -1,4 +1,4 @@
-import type { NoteKind } from './config.js';
+import type { NoteKind } from '../core/config.js';
 import { markdownToBlocks, planAppendBatches } from './notion-blocks.js';
 import { MARKDOWN_MAX_BYTES, markdownWireBytes, REQUEST_MAX_BLOCKS } from './notion-markdown.js';
 import { diffProperties, type LogicalProperty } from './notion-properties.js';

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { CanonConfig, NoteKind } from '../core/config.js';
-import { computeContentHash } from '../core/content-hash.js';
-import { parseNote, type Note } from '../core/frontmatter.js';
-import { classifyPath, trimSlashes } from '../core/layout.js';
-import type { NoteRef } from '../core/validate-note.js';
-import { execGit, splitNul } from './git.js';
-import { readBlobs } from './staged.js';
-import { listNotes, loadNoteBytes, readNote, type LoadedNote } from './store.js';
+import type { CanonConfig, NoteKind } from '../../core/config.js';
+import { computeContentHash } from '../../core/content-hash.js';
+import { parseNote, type Note } from '../../core/frontmatter.js';
+import { classifyPath, trimSlashes } from '../../core/layout.js';
+import type { NoteRef } from '../../core/validate-note.js';
+import { execGit, splitNul } from '../../io/git.js';
+import { readBlobs } from '../../io/staged.js';
+import { listNotes, loadNoteBytes, readNote, type LoadedNote } from '../../io/store.js';
 
 /**
  * A note as sync sees it: its committed version (what is sent to Notion), and the working file

@@ -1,5 +1,5 @@
-import { findDraftTextControls, type HandoffDraft } from '../core/handoff-note.js';
-import { describeCharacter, isBidiControl } from '../core/text-controls.js';
+import { findDraftTextControls, type HandoffDraft } from './handoff-note.js';
+import { describeCharacter, isBidiControl } from './text-controls.js';
 import { UsageError } from '../errors.js';
 import { textMessages as m } from '../messages/text.js';
 

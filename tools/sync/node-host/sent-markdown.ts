@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { SentMarkdown } from '../sync-core/engine.js';
-import { writeFileSafely } from './fs.js';
+import type { SentMarkdown } from '../engine.js';
+import { writeFileSafely } from '../../io/fs.js';
 
 /**
  * What canon last sent as a page's markdown body, kept in `.claude/state/sync-sent/<page id>.json`
