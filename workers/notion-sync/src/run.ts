@@ -119,6 +119,18 @@ export function positive(raw: string | undefined, fallback: number): number {
 }
 
 /** A committed note as sync sees it (the Worker has no working tree: the blob is the note). */
+/**
+ * A Durable Object stores at most 2 MB per value. Two copies of a large body (what canon sent and how
+ * Notion rendered it) could pass that as two-byte strings; Notion's rendering is then left out, and the
+ * next edit is planned against canon's text (one request more at worst, never a failed run).
+ */
+const VALUE_LIMIT_CHARS = 900_000;
+export function withinValueLimit(record: SentMarkdown): SentMarkdown {
+  if (record.rendered === undefined || record.markdown.length + record.rendered.length <= VALUE_LIMIT_CHARS) return record;
+  const { rendered: _dropped, ...rest } = record;
+  return rest;
+}
+
 function loadNote(entry: TreeEntry, kind: LoadedNote['candidate']['kind'], bytes: Uint8Array, config: CanonConfig): LoadedNote {
   const file = entry.path;
   const problem = (message: string, line = 1, column = 1) => ({ candidate: { file, kind, problem: `${file}:${line}:${column}: ${message} (as committed)` } });
@@ -319,7 +331,7 @@ export async function runOnce(env: SyncEnv, state: StateStore, options: RunOptio
           return true;
         },
         sent: async (pageId, record) => {
-          if (record) sentUpdates[`sent:${pageId}`] = record;
+          if (record) sentUpdates[`sent:${pageId}`] = withinValueLimit(record);
           else sentDeletes.push(`sent:${pageId}`);
         },
       },
