@@ -1,6 +1,19 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseNote } from '../../tools/core/frontmatter.js';
@@ -115,11 +128,23 @@ describe('normalise, edit, stage and commit in any order', () => {
     expect(runCli(['normalize', '--all'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
     const child = spawn('git', ['commit', '-qm', 'many'], { cwd: repo.dir, env: repo.env, stdio: 'ignore' });
     // Kill canon's hook process as soon as it is at work.
+    const repoDir = realpathSync(repo.dir);
     const deadline = Date.now() + 20_000;
     let killed = false;
     while (!killed && Date.now() < deadline) {
       const ps = spawnSync('pgrep', ['-f', 'canon.js pre-commit'], { encoding: 'utf8' }).stdout.trim();
-      const pids = ps.split('\n').filter(Boolean).map(Number);
+      // Only this repository's hook: other test files run canon's pre-commit at the same time.
+      const pids = ps
+        .split('\n')
+        .filter(Boolean)
+        .map(Number)
+        .filter((pid) => {
+          try {
+            return readlinkSync(`/proc/${pid}/cwd`) === repoDir;
+          } catch {
+            return false;
+          }
+        });
       if (pids.length > 0) {
         await new Promise((r) => setTimeout(r, 150));
         for (const pid of pids) {
