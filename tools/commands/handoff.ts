@@ -4,28 +4,22 @@ import type { CommandContext, CommandOutcome } from '../context.js';
 import { invariantServers, type CanonConfig } from '../core/config.js';
 import { POST_COMMIT_RESUME, PRECOMMIT_CHECKED, RUNNER_REL } from '../core/hook-blocks.js';
 import { createNote, parseNote, serializeNote } from '../core/frontmatter.js';
+import { isoSeconds, NO_GIT_STATS } from '../core/git-log-stats.js';
 import {
-  checkResumePrompt,
   completeDraft,
-  findInvariantBreaches,
-  formatSessionLogEntry,
-  hasFullSections,
-  isoSeconds,
-  isTrivialSession,
   mergeDrafts,
-  NO_GIT_STATS,
   parseHandoffJson,
   parseHandoffMarkdown,
-  planNoteTelemetry,
-  planSessionNote,
   splitConfidence,
   splitTags,
   type Confidence,
   type DraftResult,
   type HandoffContent,
   type HandoffDraft,
-  type ResumePromptProblem,
-} from '../core/handoff-note.js';
+} from '../core/handoff-input.js';
+import { checkResumePrompt, type ResumePromptProblem } from '../core/resume-prompt.js';
+import { formatSessionLogEntry } from '../core/session-log-entry.js';
+import { findInvariantBreaches, hasFullSections, isTrivialSession, planNoteTelemetry, planSessionNote } from '../core/session-note-plan.js';
 import { activeMinutes, mergeTelemetryStates, type TelemetryState } from '../core/telemetry.js';
 import { trimSlashes } from '../core/layout.js';
 import { normalizeNote } from '../core/normalize.js';
