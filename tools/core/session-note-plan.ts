@@ -20,7 +20,7 @@ export function hasFullSections(content: HandoffContent): boolean {
 }
 
 /** The hook's counters, as a session note carries them (the state file minus its bookkeeping). */
-type NoteTelemetry = Pick<
+export type NoteTelemetry = Pick<
   TelemetryState,
   'tool_calls_count' | 'tool_calls_breakdown' | 'tool_calls_breakdown_methods' | 'subagents_dispatched' | 'parallel_terminals_observed' | 'files_touched'
 > & { tool_calls_failed: number };
