@@ -1,23 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { DEFAULT_CONFIG } from '../../tools/core/config.js';
-import {
-  checkResumePrompt,
-  completeDraft,
-  draftResumePrompt,
-  formatSessionLogEntry,
-  insertSessionLogEntry,
-  isTrivialSession,
-  mergeDrafts,
-  NO_GIT_STATS,
-  parseGitLog,
-  parseHandoffJson,
-  parseHandoffMarkdown,
-  planNoteTelemetry,
-  planSessionNote,
-  splitConfidence,
-  type HandoffContent,
-  type SessionNotePlan,
-} from '../../tools/core/handoff-note.js';
+import { NO_GIT_STATS, parseGitLog } from '../../tools/core/git-log-stats.js';
+import { completeDraft, mergeDrafts, parseHandoffJson, parseHandoffMarkdown, splitConfidence, type HandoffContent } from '../../tools/core/handoff-input.js';
+import { checkResumePrompt, draftResumePrompt } from '../../tools/core/resume-prompt.js';
+import { formatSessionLogEntry, insertSessionLogEntry } from '../../tools/core/session-log-entry.js';
+import { isTrivialSession, planNoteTelemetry, planSessionNote, type SessionNotePlan } from '../../tools/core/session-note-plan.js';
 import type { TelemetryState } from '../../tools/core/telemetry.js';
 
 const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ');

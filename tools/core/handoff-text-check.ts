@@ -1,4 +1,4 @@
-import { findDraftTextControls, type HandoffDraft } from './handoff-note.js';
+import { findDraftTextControls, type HandoffDraft } from './handoff-input.js';
 import { describeCharacter, isBidiControl } from './text-controls.js';
 import { UsageError } from '../errors.js';
 import { textMessages as m } from '../messages/text.js';

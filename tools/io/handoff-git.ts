@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NoteKind } from '../core/config.js';
-import { GIT_LOG_FORMAT, NO_GIT_STATS, parseGitLog, type GitStats } from '../core/handoff-note.js';
+import { GIT_LOG_FORMAT, NO_GIT_STATS, parseGitLog, type GitStats } from '../core/git-log-stats.js';
 import { inertLine } from '../core/inert-text.js';
 import { readGitDirs } from './dot-git.js';
 import { readTextOrNull, writeFileSafely } from './fs.js';

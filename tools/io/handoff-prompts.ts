@@ -1,15 +1,7 @@
 // The terminal side of a handoff (docs/contract.md §6 steps 0.5 and 1): @inquirer/prompts, loaded only when a
 // person is at a TTY. Prompts draw on stderr so that stdout keeps only the result (`--json` included).
-import {
-  countWords,
-  draftResumePrompt,
-  mergeDrafts,
-  renderList,
-  splitConfidence,
-  splitTags,
-  type Confidence,
-  type HandoffDraft,
-} from '../core/handoff-note.js';
+import { mergeDrafts, renderList, splitConfidence, splitTags, type Confidence, type HandoffDraft } from '../core/handoff-input.js';
+import { countWords, draftResumePrompt } from '../core/resume-prompt.js';
 import { handoffMessages as m } from '../messages/handoff.js';
 
 export interface WorkstreamChoice {

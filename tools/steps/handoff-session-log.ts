@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CommandContext } from '../context.js';
 import type { CanonConfig } from '../core/config.js';
 import { parseNote, serializeNote, type Note } from '../core/frontmatter.js';
-import { insertSessionLogEntry } from '../core/handoff-note.js';
+import { insertSessionLogEntry } from '../core/session-log-entry.js';
 import { trimSlashes } from '../core/layout.js';
 import { normalizeNote } from '../core/normalize.js';
 import { errorMessage } from '../errors.js';

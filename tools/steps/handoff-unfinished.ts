@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { CommandContext } from '../context.js';
 import type { CanonConfig } from '../core/config.js';
-import { formatSessionLogEntry } from '../core/handoff-note.js';
+import { formatSessionLogEntry } from '../core/session-log-entry.js';
 import { trimSlashes } from '../core/layout.js';
 import { commitHandoff, commitHoldsFile, type GitState, type HandoffFile } from '../io/handoff-git.js';
 import { findUnfinishedHandoffs, pruneHandoffRecords, settlePendingHandoff, type UnfinishedHandoff } from '../io/unfinished-handoff.js';
