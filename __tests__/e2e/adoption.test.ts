@@ -40,7 +40,8 @@ describe.each(['cjs', 'esm'] as const)('a %s team repository', (flavour) => {
     expectClean(t);
 
     const init = t.canon(['init', '--yes']);
-    expect(init.code).toBe(0);
+    // A failing init shows what it said.
+    expect(init.code === 0 ? 0 : `exit ${init.code}\n${init.stderr}${init.stdout}`).toBe(0);
     const hook = t.read('.husky/pre-commit');
     expect(hook.startsWith(TEAM_FILES.husky)).toBe(true);
     expect(hook).toContain('# >>> canon >>>');
