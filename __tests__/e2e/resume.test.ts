@@ -232,8 +232,8 @@ describe('post-commit', () => {
       expect(readFileSync(cache, 'utf8')).toContain('docs/sessions/RT-260511-01.md');
       expect(r.git(['status', '--porcelain']).stdout).toBe('');
 
-      // A handoff's commit carries CANON_POST_COMMIT_RESUME=0: post-commit leaves the cache to the
-      // handoff, which refreshes it once, after its commit (ADR-0033).
+      // A handoff's commit carries CANON_POST_COMMIT_RESUME=0: post-commit leaves the cache alone, and
+      // so does the handoff; the next resume, a full run after any commit, brings it up to date (ADR-0042).
       const stamp = statSync(cache).mtimeMs;
       r.write(
         'docs/sessions/RT-260511-02.md',
@@ -253,6 +253,10 @@ describe('post-commit', () => {
       );
       expect(out.code).toBe(0);
       const note = (JSON.parse(out.stdout) as { path: string }).path;
+      expect(statSync(cache).mtimeMs).toBe(stamp);
+      const shown = runCli(['resume', '--json'], { cwd: r.dir, env: { ...r.env, OPERATOR: 'roman' } });
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toContain(note);
       const text = readFileSync(cache, 'utf8');
       expect(text).toContain(note);
       expect(text).toContain('docs/sessions/RT-260511-02.md');
