@@ -14,6 +14,7 @@ export default {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
   },
-  maxWorkers: Math.max(4, availableParallelism()),
+  // CI runs one file at a time until a failure seen only with parallel files is explained (ADR-0039).
+  maxWorkers: process.env.CI === 'true' ? 1 : Math.max(4, availableParallelism()),
   testTimeout: 60000,
 };
