@@ -647,30 +647,37 @@ import path from "node:path";
 
 // tools/io/git.ts
 var childProcess = () => process.getBuiltinModule("node:child_process");
-function execGit(args, options) {
+async function execGit(args, options) {
+  const result = await execGitBytes(args, options);
+  return { ...result, stdout: result.stdout.toString("utf8") };
+}
+function execGitSync(args, options) {
+  const result = execGitBytesSync(args, options);
+  return { ...result, stdout: result.stdout.toString("utf8") };
+}
+function execGitBytes(args, options) {
   return new Promise((resolve, reject) => {
     const child = childProcess().execFile(
       "git",
       args,
-      { cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 512 * 1024 * 1024, encoding: "utf8" },
+      { cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 1024 * 1024 * 1024, encoding: "buffer" },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== "number") return reject(error);
-        resolve({ code: error ? error.code : 0, stdout, stderr });
+        resolve({ code: error ? error.code : 0, stdout, stderr: stderr.toString("utf8") });
       }
     );
     if (options.input !== void 0) child.stdin?.end(options.input);
   });
 }
-function execGitSync(args, options) {
+function execGitBytesSync(args, options) {
   const result = childProcess().spawnSync("git", args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
     input: options.input,
-    encoding: "utf8",
-    maxBuffer: 512 * 1024 * 1024
+    maxBuffer: 1024 * 1024 * 1024
   });
   if (result.error) throw result.error;
-  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+  return { code: result.status ?? 1, stdout: result.stdout ?? Buffer.alloc(0), stderr: result.stderr?.toString("utf8") ?? "" };
 }
 
 // tools/io/dot-git.ts

@@ -25,32 +25,15 @@ export interface GitOptions {
  * execGit and its byte and sync variants. Commands call named functions in io/ that use these,
  * never child_process.
  */
-export function execGit(args: readonly string[], options: GitOptions): Promise<GitResult> {
-  return new Promise((resolve, reject) => {
-    const child = childProcess().execFile(
-      'git',
-      args,
-      { cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') return reject(error);
-        resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-      },
-    );
-    if (options.input !== undefined) child.stdin?.end(options.input);
-  });
+export async function execGit(args: readonly string[], options: GitOptions): Promise<GitResult> {
+  const result = await execGitBytes(args, options);
+  return { ...result, stdout: result.stdout.toString('utf8') };
 }
 
 /** Synchronous variant, for the few start-up questions (repository root) asked before anything else. */
 export function execGitSync(args: readonly string[], options: GitOptions): GitResult {
-  const result = childProcess().spawnSync('git', args, {
-    cwd: options.cwd,
-    env: options.env ?? process.env,
-    input: options.input,
-    encoding: 'utf8',
-    maxBuffer: 512 * 1024 * 1024,
-  });
-  if (result.error) throw result.error;
-  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+  const result = execGitBytesSync(args, options);
+  return { ...result, stdout: result.stdout.toString('utf8') };
 }
 
 /** Run git and return stdout, or throw with git's own message. */
