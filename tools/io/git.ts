@@ -63,7 +63,15 @@ export function execGitBytes(args: readonly string[], options: GitOptions): Prom
         resolve({ code: error ? (error.code as number) : 0, stdout, stderr: stderr.toString('utf8') });
       },
     );
-    if (options.input !== undefined) child.stdin?.end(options.input);
+    if (options.input !== undefined && child.stdin) {
+      // git may exit without reading its input (`git shortlog --all` never reads stdin; a command
+      // that fails early stops reading): the write then fails with EPIPE, and an 'error' event
+      // nobody listens to would kill canon. What git did is in its exit status and stderr.
+      child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') reject(error);
+      });
+      child.stdin.end(options.input);
+    }
   });
 }
 
