@@ -14,7 +14,6 @@ export default {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
   },
-  // CI runs one file at a time until a failure seen only with parallel files is explained (ADR-0039).
-  maxWorkers: process.env.CI === 'true' ? 1 : Math.max(4, availableParallelism()),
+  maxWorkers: Math.max(4, availableParallelism()),
   testTimeout: 60000,
 };
