@@ -666,7 +666,12 @@ function execGitBytes(args, options) {
         resolve({ code: error ? error.code : 0, stdout, stderr: stderr.toString("utf8") });
       }
     );
-    if (options.input !== void 0) child.stdin?.end(options.input);
+    if (options.input !== void 0 && child.stdin) {
+      child.stdin.on("error", (error) => {
+        if (error.code !== "EPIPE") reject(error);
+      });
+      child.stdin.end(options.input);
+    }
   });
 }
 function execGitBytesSync(args, options) {
