@@ -108,13 +108,13 @@ for (const name of existsSync(chunks) ? readdirSync(chunks) : []) {
 }
 
 // Hook bundles import only Node built-ins and are committed, so a fresh clone works before any build
-// (Claude Code runs them as `node <file>`; see docs/contract.md §5). The same bytes go to canon's own
-// .claude/hooks/ and to the Claude Code plugin's hooks/ folder (ADR-0028).
-for (const [entry, name] of HOOK_BUNDLES) {
-  if (!existsSync(entry)) continue;
-  const hook = await build(hookBundleOptions(entry, `.claude/hooks/${name}`));
-  for (const out of hook.outputFiles) {
+// (Claude Code runs them as `node <file>`; see docs/contract.md §5). The two bundles and the code they
+// share (tools/hook-bundles.mjs's HOOK_FILES) go, the same bytes, to canon's own .claude/hooks/ and to
+// the Claude Code plugin's hooks/ folder (ADR-0028).
+if (HOOK_BUNDLES.every(([entry]) => existsSync(entry))) {
+  const hooks = await build(hookBundleOptions());
+  for (const out of hooks.outputFiles) {
     writeAtomically(out.path, out.contents);
-    writeAtomically(path.resolve('plugin/hooks', name), out.contents);
+    writeAtomically(path.resolve('plugin/hooks', path.basename(out.path)), out.contents);
   }
 }

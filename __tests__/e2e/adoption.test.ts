@@ -61,6 +61,7 @@ describe.each(['cjs', 'esm'] as const)('a %s team repository', (flavour) => {
       'plugin/.claude-plugin/plugin.json',
       'plugin/hooks/hooks.json',
       'plugin/hooks/post-tool-use.mjs',
+      'plugin/hooks/hook-shared.mjs',
       'plugin/skills/handoff/SKILL.md',
     ]) {
       expect(existsSync(path.join(t.dir, 'node_modules/canon-notes', rel))).toBe(true);

@@ -3,7 +3,7 @@
 // byte for byte — and `canon uninstall` takes the plugin back out.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { CANON_ROOT, createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 
@@ -111,5 +111,49 @@ describe('canon init and the Claude Code plugin', () => {
     expect(repo.exists('.claude/hooks')).toBe(false);
     expect(runCli(['uninstall', '--yes'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
     expect(repo.exists('.claude/settings.json')).toBe(false);
+  });
+
+  test("the code the bundles share goes with them only where it is canon's and nothing that stays imports it; uninstall never takes a team's", () => {
+    repo = createGitRepo({ hooks: false });
+    const pkg = (name: string) => readFileSync(path.join(CANON_ROOT, 'plugin/hooks', name), 'utf8');
+    repo.write('package.json', '{ "name": "team", "private": true, "devDependencies": { "canon-notes": "*" } }\n');
+    repo.write('.claude/settings.json', LEGACY_SETTINGS);
+    for (const name of ['post-tool-use.mjs', 'session.mjs', 'hook-shared.mjs']) repo.write(`.claude/hooks/${name}`, pkg(name));
+    const removals = () =>
+      (JSON.parse(runCli(['init', '--dry-run', '--json'], { cwd: repo.dir, env: repo.env }).stdout) as { files: Array<{ path: string; action: string }> }).files
+        .filter((f) => f.action === 'remove')
+        .map((f) => f.path)
+        .sort();
+    // All three canon's: all three go.
+    expect(removals()).toEqual(['.claude/hooks/hook-shared.mjs', '.claude/hooks/post-tool-use.mjs', '.claude/hooks/session.mjs']);
+    // A bundle the team changed stays, and so does the file it imports.
+    repo.write('.claude/hooks/session.mjs', `${pkg('session.mjs')}// the team's line\n`);
+    expect(removals()).toEqual(['.claude/hooks/post-tool-use.mjs']);
+    // A team's own file of that name is never canon's: init and uninstall leave it, byte for byte.
+    repo.write('.claude/hooks/session.mjs', pkg('session.mjs'));
+    repo.write('.claude/hooks/hook-shared.mjs', "// the team's own shared code\n");
+    expect(removals()).toEqual(['.claude/hooks/post-tool-use.mjs', '.claude/hooks/session.mjs']);
+    expect(runCli(['init', '--yes'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    expect(runCli(['uninstall', '--yes'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    expect(repo.read('.claude/hooks/hook-shared.mjs')).toBe("// the team's own shared code\n");
+  });
+
+  test("doctor: a repository that runs canon's bundles itself needs the shared file beside them, as it needs the bundles", () => {
+    repo = createGitRepo({ hooks: true });
+    for (const rel of ['.claude/settings.json', '.claude/hooks']) cpSync(path.join(CANON_ROOT, rel), path.join(repo.dir, rel), { recursive: true });
+    repo.write('README.md', 'store\n');
+    repo.git(['add', '-A']);
+    repo.git(['commit', '-qm', 'canon wired as in its own repository']);
+    const doctor = () => runCli(['doctor'], { cwd: repo.dir, env: repo.env });
+    expect(doctor().code).toBe(0);
+    rmSync(path.join(repo.dir, '.claude/hooks/hook-shared.mjs'));
+    const shared = doctor();
+    expect(shared.code).toBe(1);
+    expect(shared.stdout).toContain(".claude/hooks/hook-shared.mjs is missing: Claude Code's hook has nothing to run");
+    expect(shared.stdout).not.toContain('post-tool-use.mjs is missing');
+    rmSync(path.join(repo.dir, '.claude/hooks/session.mjs'));
+    expect(doctor().stdout).toContain('.claude/hooks/session.mjs is missing');
+    repo.git(['checkout', '--', '.claude/hooks']);
+    expect(doctor().code).toBe(0);
   });
 });

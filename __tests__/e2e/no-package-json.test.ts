@@ -114,7 +114,8 @@ describe('a repository with no package.json: canon as a node hook of the pre-com
     const link = readlinkSync(path.join(dir, '.canon/canon-notes'));
     expect(link).toContain(path.join(CACHE, 'pre-commit'));
     expect(existsSync(path.join(dir, '.canon/claude-plugin/.claude-plugin/marketplace.json'))).toBe(true);
-    expect(existsSync(path.join(dir, '.canon/claude-plugin/plugin/hooks/session.mjs'))).toBe(true);
+    for (const name of ['session.mjs', 'post-tool-use.mjs', 'hook-shared.mjs'])
+      expect(existsSync(path.join(dir, '.canon/claude-plugin/plugin/hooks', name))).toBe(true);
     const pluginResume = read('.canon/claude-plugin/plugin/skills/resume/SKILL.md');
     expect(pluginResume + read('.canon/claude-plugin/plugin/skills/handoff/SKILL.md')).not.toContain('npm run');
     expect(read('.git/canon/run')).toContain(path.join(CACHE, 'pre-commit'));

@@ -1,15 +1,17 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { HOOK_FILES } from '../../tools/hook-bundles.mjs';
 import { CANON_ROOT, type CliResult, type GitRepo } from './git-repo.js';
 
 export const HOOK_BUNDLE = '.claude/hooks/post-tool-use.mjs';
 export const SESSION_HOOK_BUNDLE = '.claude/hooks/session.mjs';
 
-/** Lay the committed hook bundle and settings into a test repository, as a fresh clone has them. */
+/** Lay the committed hook bundles (with the code they share) and settings into a test repository, as a fresh clone has them. */
 export function installHookBundle(repo: GitRepo): void {
   mkdirSync(path.join(repo.dir, '.claude', 'hooks'), { recursive: true });
-  for (const rel of [HOOK_BUNDLE, SESSION_HOOK_BUNDLE, '.claude/settings.json']) copyFileSync(path.join(CANON_ROOT, rel), path.join(repo.dir, rel));
+  for (const rel of [...HOOK_FILES.map((name) => `.claude/hooks/${name}`), '.claude/settings.json'])
+    copyFileSync(path.join(CANON_ROOT, rel), path.join(repo.dir, rel));
 }
 
 export function hookInput(toolName: string, extra: Record<string, unknown> = {}): string {

@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, readdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
-import { checkPluginSettings, LEGACY_HOOK_BUNDLES } from '../core/claude-plugin-settings.js';
+import { bundleImportsBeside, checkPluginSettings, LEGACY_HOOK_BUNDLES } from '../core/claude-plugin-settings.js';
 import { CANON_HOOKS, hasHookBlock, type CanonHook } from '../core/hook-blocks.js';
 import { isCanonHookCommand } from '../core/install-plan.js';
 import { hasLefthookEntry } from '../core/lefthook-config.js';
@@ -201,17 +201,28 @@ function checkSettings(layout: CloneLayout, problems: DoctorProblem[]): void {
     return;
   }
   if (missing.length === 0) return;
-  const legacy = ['PostToolUse', 'PostToolUseFailure', 'SessionStart', 'SessionEnd'].every((event) =>
-    (have[event] ?? []).some((g) =>
-      g.hooks?.some(
-        (h) =>
-          isCanonHookCommand(h.command ?? '', LEGACY_HOOK_BUNDLES) &&
-          existsSync(path.join(layout.top, '.claude/hooks', LEGACY_HOOK_BUNDLES.find((b) => h.command?.includes(b)) ?? '')),
-      ),
-    ),
+  // canon's own repository, or one not migrated yet: settings.json runs canon's bundles from .claude/hooks/.
+  const commands = ['PostToolUse', 'PostToolUseFailure', 'SessionStart', 'SessionEnd'].map(
+    (event) => (have[event] ?? []).flatMap((g) => g.hooks ?? []).find((h) => isCanonHookCommand(h.command ?? '', LEGACY_HOOK_BUNDLES))?.command,
   );
-  if (legacy) return;
+  if (commands.every((c) => c !== undefined)) {
+    const bundles = LEGACY_HOOK_BUNDLES.filter((b) => commands.some((c) => c?.includes(`.claude/hooks/${b}`)));
+    for (const name of missingHookFiles(path.join(layout.top, '.claude/hooks'), bundles))
+      problems.push({ check: 'settings', message: m.check.bundleMissing(name), fix: m.fix.init, fixable: false });
+    return;
+  }
   for (const key of missing) problems.push({ check: 'settings', message: m.check.pluginMissing(key), fix: m.fix.init, fixable: false });
+}
+
+/** What the hook commands need in .claude/hooks/ and is not there: the bundles they run, and the files those import beside them. */
+function missingHookFiles(dir: string, bundles: readonly string[]): string[] {
+  const missing = new Set<string>();
+  for (const name of bundles) {
+    const text = readTextOrNull(path.join(dir, name));
+    if (text === null) missing.add(name);
+    for (const beside of text === null ? [] : bundleImportsBeside(text)) if (!existsSync(path.join(dir, beside))) missing.add(beside);
+  }
+  return [...missing];
 }
 
 async function checkMergeDriver(layout: CloneLayout, problems: DoctorProblem[]): Promise<void> {

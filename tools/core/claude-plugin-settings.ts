@@ -24,6 +24,17 @@ export const LEGACY_COMMAND_SHA256: Readonly<Record<string, readonly string[]>> 
 };
 /** The hook bundles earlier versions copied into `.claude/hooks/` (the plugin runs its own now). */
 export const LEGACY_HOOK_BUNDLES = ['post-tool-use.mjs', 'session.mjs'] as const;
+/**
+ * The code both bundles share, built once beside them (tools/hook-bundles.mjs's HOOK_SHARED): a
+ * bundle of this version imports it as `./hook-shared.mjs`; those of earlier versions stand alone.
+ */
+export const HOOK_SHARED_FILE = 'hook-shared.mjs';
+
+/** The files beside a hook bundle that it imports (`from "./x.mjs"`): without them it does not start. */
+export function bundleImportsBeside(text: string): string[] {
+  const names = [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s*["']\.\/([^"'/]+)["']/gm)].map((m) => m[1]!);
+  return [...new Set(names)];
+}
 
 type Json = Record<string, unknown>;
 

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { LEGACY_COMMAND_SHA256, LEGACY_HOOK_BUNDLES, mergePluginSettings } from '../core/claude-plugin-settings.js';
+import { bundleImportsBeside, HOOK_SHARED_FILE, LEGACY_COMMAND_SHA256, LEGACY_HOOK_BUNDLES, mergePluginSettings } from '../core/claude-plugin-settings.js';
 import { removeSettings } from '../core/install-plan.js';
 import { readTextOrNull } from './fs.js';
 
@@ -23,7 +23,7 @@ export function planPluginSettings(existing: string | null, marketplacePath?: st
 /**
  * The files of earlier versions that the plugin replaces, each removed only when its bytes are what
  * canon wrote: as the install record has them, one of the `/handoff` and `/resume` canon shipped, or
- * the hook bundle of this package.
+ * the hook bundle (or the code the bundles share) of this package.
  */
 export function planPluginMigration(root: string, pkgRoot: string, written: Readonly<Record<string, { written: string }>>): PluginRemoval[] {
   const removals: PluginRemoval[] = [];
@@ -41,6 +41,15 @@ export function planPluginMigration(root: string, pkgRoot: string, written: Read
     if (text !== null && (wroteIt(rel, text) || text === readTextOrNull(path.join(pkgRoot, 'plugin/hooks', name)))) {
       removals.push({ path: rel, why: "the plugin runs the hook from canon's package" });
     }
+  }
+  // The code those bundles share goes with them: when it is canon's, and no file that stays imports it.
+  const shared = `.claude/hooks/${HOOK_SHARED_FILE}`;
+  const text = readTextOrNull(path.join(root, shared));
+  if (text !== null && (wroteIt(shared, text) || text === readTextOrNull(path.join(pkgRoot, 'plugin/hooks', HOOK_SHARED_FILE)))) {
+    const going = new Set(removals.map((r) => r.path));
+    const staying = readdirSync(path.join(root, '.claude/hooks')).filter((n) => /\.[cm]?js$/.test(n) && !going.has(`.claude/hooks/${n}`));
+    const needed = staying.some((n) => bundleImportsBeside(readTextOrNull(path.join(root, '.claude/hooks', n)) ?? '').includes(HOOK_SHARED_FILE));
+    if (!needed) removals.push({ path: shared, why: "the plugin runs the hooks from canon's package" });
   }
   return removals;
 }
