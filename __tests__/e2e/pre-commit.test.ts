@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { computeContentHash } from '../../tools/core/content-hash.js';
 import { parseNote } from '../../tools/core/frontmatter.js';
@@ -229,6 +229,89 @@ describe('the commit door, continued', () => {
     const head = repo.head();
     expect(commit(repo, 'secret').code).not.toBe(0);
     expect(repo.head()).toBe(head);
+  });
+
+  // A code-only commit is decided from the staged paths alone and loads none of the checks (nor the
+  // config's schema); anything in the store, the config or the operators file takes the whole hook.
+  // The config is the witness: only the whole hook reads it through its schema.
+  test('a code-only commit passes without touching an INDEX file; only an unreadable config stops it', () => {
+    repo = seeded();
+    const r = repo;
+    const indexes = ['workstreams/INDEX.md', 'docs/sessions/INDEX.md', 'docs/sessions/index/2026-05.md', 'docs/INDEX.md'];
+    const before = indexes.map((rel) => r.read(rel));
+    // Not staged: a note edited without its hash, and a config the schema refuses.
+    r.write('docs/sessions/RT-260511-01.md', r.read('docs/sessions/RT-260511-01.md').replace('Something shipped.', 'Something else.'));
+    r.write('canon.config.json', JSON.stringify({ precommit: { mode: 'loud' } }));
+    r.write('src/app.js', 'export const x = 1;\n');
+    r.write('docs-site/sessions/notes.md', '# not a note\n');
+    r.git(['add', 'src/app.js', 'docs-site']);
+    const result = commit(r, 'code');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(r.git(['show', '--name-only', '--format=', 'HEAD']).stdout.trim().split('\n').sort()).toEqual(['docs-site/sessions/notes.md', 'src/app.js']);
+    expect(indexes.map((rel) => r.read(rel))).toEqual(before);
+    expect(r.git(['status', '--porcelain']).stdout.split('\n').filter(Boolean).sort()).toEqual([' M docs/sessions/RT-260511-01.md', '?? canon.config.json']);
+
+    // A config that does not even parse: every commit takes the whole hook, which says so.
+    r.write('canon.config.json', '{ "precommit": \n');
+    r.write('src/app.js', 'export const x = 2;\n');
+    r.git(['add', 'src/app.js']);
+    const head = r.head();
+    const refused = commit(r, 'code again');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('canon.config.json is not valid JSON');
+    expect(r.head()).toBe(head);
+  });
+
+  test('an INDEX hand edit, the config, the operators file, a renamed note and a symlinked note take the whole hook', () => {
+    repo = seeded();
+    const r = repo;
+    const refusedWith = (message: string, expected: string | RegExp) => {
+      const head = r.head();
+      const result = commit(r, message);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(expected);
+      expect(r.head()).toBe(head);
+    };
+    // With a config the schema refuses, on disk only: whatever reaches the whole hook is refused.
+    r.write('canon.config.json', JSON.stringify({ precommit: { mode: 'loud' } }));
+    r.write('docs/sessions/INDEX.md', `${r.read('docs/sessions/INDEX.md')}\nhand edit\n`);
+    r.git(['add', 'docs/sessions/INDEX.md']);
+    refusedWith('index by hand', 'canon.config.json: /precommit/mode');
+    r.git(['reset', '-q', '--hard']);
+    r.write('docs/sessions/index/2026-05.md', `${r.read('docs/sessions/index/2026-05.md')}\nhand edit\n`);
+    r.git(['add', 'docs/sessions/index/2026-05.md']);
+    refusedWith('month page by hand', 'canon.config.json: /precommit/mode');
+    r.git(['reset', '-q', '--hard']);
+    r.git(['add', 'canon.config.json']);
+    refusedWith('config', 'canon.config.json: /precommit/mode');
+    r.git(['rm', '-q', '--cached', 'canon.config.json']);
+    r.write('canon.config.json', '{}\n');
+
+    // The operators file is read as staged: a malformed one is refused, naming its line.
+    r.write('.claude/operators.yaml', 'operators:\n  - slug: roman\n\tinitials: RT\n');
+    r.git(['add', '.claude/operators.yaml']);
+    refusedWith('operators', '.claude/operators.yaml:3:1: invalid YAML');
+    r.git(['reset', '-q', '--hard']);
+
+    // A note linked from elsewhere is refused.
+    r.write('elsewhere/RT-260511-02.md', sessionNote('RT-260511-02'));
+    symlinkSync('../../elsewhere/RT-260511-02.md', path.join(r.dir, 'docs/sessions/RT-260511-02.md'));
+    r.git(['add', 'docs/sessions/RT-260511-02.md']);
+    refusedWith('link', /RT-260511-02\.md.*is a symbolic link/);
+    r.git(['rm', '-q', '--cached', 'docs/sessions/RT-260511-02.md']);
+    rmSync(path.join(r.dir, 'docs/sessions/RT-260511-02.md'));
+
+    // A renamed note: its INDEX row follows, in the same commit.
+    r.git(['mv', 'docs/sessions/RT-260511-01.md', 'docs/sessions/RT-260511-02.md']);
+    r.write('docs/sessions/RT-260511-02.md', r.read('docs/sessions/RT-260511-02.md').replace('external_id: RT-260511-01', 'external_id: RT-260511-02'));
+    r.git(['add', 'docs/sessions/RT-260511-02.md']);
+    const renamed = commit(r, 'rename');
+    expect(renamed.stderr).toBe('');
+    expect(renamed.code).toBe(0);
+    const page = r.git(['show', 'HEAD:docs/sessions/index/2026-05.md']).stdout;
+    expect(page).toContain('[RT-260511-02](../RT-260511-02.md)');
+    expect(page).not.toContain('(../RT-260511-01.md)');
   });
 
   test('the tree is clean after a commit: post-commit never edits tracked files', () => {

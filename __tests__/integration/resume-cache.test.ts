@@ -160,13 +160,17 @@ describe('resume cache', () => {
 
   test('refresh touches nothing without a cache, and updates one that exists', async () => {
     repo = committedStore();
-    expect(await refreshResumeCache(repo.dir, DEFAULT_CONFIG, Date.now())).toBe(false);
+    // Without a cache, the config is never read (post-commit then loads no schema).
+    const unread = () => {
+      throw new Error('the config was read');
+    };
+    expect(await refreshResumeCache(repo.dir, unread, Date.now())).toBe(false);
     expect(existsSync(path.join(repo.dir, RESUME_CACHE_FILE))).toBe(false);
     await read(repo);
     repo.write('docs/sessions/RT-260512-01.md', sessionNote('RT-260512-01'));
     repo.git(['add', '-A']);
     repo.git(['commit', '-q', '-m', 'new']);
-    expect(await refreshResumeCache(repo.dir, DEFAULT_CONFIG, Date.now())).toBe(true);
+    expect(await refreshResumeCache(repo.dir, () => DEFAULT_CONFIG, Date.now())).toBe(true);
     expect((await read(repo)).stats.read).toBe(0);
     expect(readFileSync(path.join(repo.dir, RESUME_CACHE_FILE), 'utf8')).toContain('RT-260512-01.md');
   });

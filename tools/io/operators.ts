@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { OPERATORS_FILE } from '../core/layout.js';
 import { OperatorsError, parseOperators, type OperatorRegistry } from '../core/operators.js';
 import { UsageError } from '../errors.js';
 import { messages } from '../messages/index.js';
 import { getValidators } from './schemas.js';
 
-export const OPERATORS_FILE = '.claude/operators.yaml';
+export { OPERATORS_FILE };
 
 /** Read and check operators.yaml. A missing or malformed file is a configuration error (exit 2). */
 export function readOperators(root: string, options: { optional?: boolean } = {}): OperatorRegistry | null {

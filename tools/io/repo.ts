@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { resolveConfig, type CanonConfig } from '../core/config.js';
+import { DEFAULT_CONFIG, NOTE_KINDS, resolveConfig, type CanonConfig } from '../core/config.js';
 import { UsageError } from '../errors.js';
 import { messages } from '../messages/index.js';
 import { findDotGit } from './dot-git.js';
@@ -49,6 +49,38 @@ export function readConfig(root: string): CanonConfig {
     throw new UsageError(`${CONFIG_FILE}: ${first?.pointer || '/'} ${first?.message ?? 'is invalid'}`, messages.config.hint);
   }
   return resolveConfig(parsed as Parameters<typeof resolveConfig>[0]);
+}
+
+/**
+ * The store folders from canon.config.json over the defaults, without the schema check (which loads
+ * the validators): for the pre-commit hook's first look at what is staged. null when the file cannot
+ * be read or parsed, or a folder is not a non-empty string: the caller then takes readConfig's road,
+ * which says what is wrong.
+ */
+export function readFoldersUnchecked(root: string): string[] | null {
+  let text: string;
+  try {
+    text = readFileSync(path.join(root, CONFIG_FILE), 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? Object.values(DEFAULT_CONFIG.folders) : null;
+  }
+  let folders: unknown;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+    folders = (parsed as { folders?: unknown }).folders ?? {};
+  } catch {
+    return null;
+  }
+  if (typeof folders !== 'object' || folders === null || Array.isArray(folders)) return null;
+  const given = folders as Record<string, unknown>;
+  const out: string[] = [];
+  for (const kind of NOTE_KINDS) {
+    const value = given[kind] ?? DEFAULT_CONFIG.folders[kind];
+    if (typeof value !== 'string' || value === '') return null;
+    out.push(value);
+  }
+  return out;
 }
 
 export function openRepo(cwd: string): Repo {

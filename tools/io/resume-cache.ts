@@ -272,13 +272,13 @@ function writeCache(root: string, rows: Array<{ path: string; key: string; facts
   }
 }
 
-/** Post-commit: bring an existing cache up to date, so the next resume starts warm. */
-export async function refreshResumeCache(root: string, config: CanonConfig, nowMs: number): Promise<boolean> {
+/** Post-commit: bring an existing cache up to date, so the next resume starts warm. `config` is read only then. */
+export async function refreshResumeCache(root: string, config: () => CanonConfig, nowMs: number): Promise<boolean> {
   try {
     lstatSync(path.join(root, RESUME_CACHE_FILE));
   } catch {
     return false;
   }
-  await readResumeStore(root, config, { useCache: true, nowMs });
+  await readResumeStore(root, config(), { useCache: true, nowMs });
   return true;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../../context.js';
 import { INDEX_FIXUPS, POST_COMMIT_RESUME } from '../../core/hook-blocks.js';
 import { errorMessage } from '../../errors.js';
-import { openRepo } from '../../io/repo.js';
+import { findRepoRoot, readConfig } from '../../io/repo.js';
 import { recordSessionCommit } from '../../io/session-commits-log.js';
 import { givenSessionId } from '../../io/session-resolve.js';
 import { gitDir } from '../../io/dot-git.js';
@@ -21,7 +21,8 @@ import { roadsMessages } from '../../messages/roads.js';
 export async function runPostCommit(_options: Record<string, unknown>, ctx: CommandContext): Promise<CommandOutcome<{ resumeCache: boolean }>> {
   if (ctx.env.CANON_HOOKS === '0') return { exitCode: 0, result: { resumeCache: false } };
   try {
-    const { root, config } = openRepo(ctx.cwd);
+    // The config (and its schema) is read only for a resume cache to refresh: most commits need neither.
+    const root = findRepoRoot(ctx.cwd);
     const session = givenSessionId(ctx.env.CLAUDE_CODE_SESSION_ID);
     if (session !== null) await recordSessionCommit(root, session, ctx.env);
     // Each step loads its code only when it has work: most commits need none of it.
@@ -35,7 +36,7 @@ export async function runPostCommit(_options: Record<string, unknown>, ctx: Comm
     // handoff's commit leaves it to the cache's next reader (CANON_POST_COMMIT_RESUME=0, ADR-0042).
     if (ctx.env[POST_COMMIT_RESUME] === '0') return { exitCode: 0, result: { resumeCache: false } };
     const { refreshResumeCache } = await import('../../io/resume-cache.js');
-    const resumeCache = await refreshResumeCache(root, config, ctx.now().getTime());
+    const resumeCache = await refreshResumeCache(root, () => readConfig(root), ctx.now().getTime());
     return { exitCode: 0, result: { resumeCache } };
   } catch (error) {
     ctx.logger.err(resumeMessages.cacheRefreshFailed(errorMessage(error)));
