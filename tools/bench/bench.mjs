@@ -2,7 +2,7 @@
 // store in temporary git repositories. Every figure is printed as a ratio to a baseline taken in the
 // same run, so the numbers mean the same on a fast or a slow machine.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,15 +66,17 @@ export function installHooks(dir) {
  * store: the median time of committing one changed session note with canon's hooks, with the bare
  * hook, and with HUSKY=0, interleaved run by run so that drift on a shared machine hits all three.
  */
-function precommitOverhead(dir, runs, { wikilink = false } = {}) {
+function precommitOverhead(dir, runs, { wikilink = false, codeOnly = false } = {}) {
   const sessions = readdirSync(path.join(dir, 'docs/sessions'))
     .filter((n) => /^[A-Z]{2}-\d{6}-\d{2}\.md$/.test(n))
     .sort((a, b) => (a.slice(3) < b.slice(3) ? 1 : -1));
   const newest = sessions[0];
   // With `wikilink`, every commit's note holds `[[<another session>]]` for the door to resolve and rewrite.
   const link = wikilink ? `\nFollows [[${sessions[1].slice(0, -3)}]] and [[ws-001]].\n` : '';
-  const file = path.join(dir, 'docs/sessions', newest);
-  const original = readFileSync(file, 'utf8');
+  // With `codeOnly`, every commit stages one source file and no note: canon's hook should cost little more than starting node.
+  const file = codeOnly ? path.join(dir, 'src/bench.js') : path.join(dir, 'docs/sessions', newest);
+  if (codeOnly) mkdirSync(path.dirname(file), { recursive: true });
+  const original = codeOnly ? '' : readFileSync(file, 'utf8');
   const hook = path.join(dir, '.husky/pre-commit');
   const rc = path.join(dir, '.lintstagedrc.json');
   // canon's hook needs no lint-staged config (its block checks the staged notes itself).
@@ -89,7 +91,7 @@ function precommitOverhead(dir, runs, { wikilink = false } = {}) {
       if (setup.rc === null) rmSync(rc, { force: true });
       else writeFileSync(rc, setup.rc);
     }
-    writeFileSync(file, original.replace(/^summary: .*$/m, `summary: bench edit ${n++}`) + link);
+    writeFileSync(file, codeOnly ? `export const summary = ${n++};\n` : original.replace(/^summary: .*$/m, `summary: bench edit ${n++}`) + link);
     git(dir, ['add', file]);
     return timeMs(() => git(dir, ['commit', '-q', '-m', `bench ${n}`], extraEnv));
   };
@@ -143,6 +145,11 @@ async function main() {
       console.log(
         `     lint-staged's own share grows with the repository (bare: ${large.bare.toFixed(0)} ms vs ${little.bare.toFixed(0)} ms); ` +
           `canon's work above it: ${(large.canon - large.bare).toFixed(0)} ms vs ${(little.canon - little.bare).toFixed(0)} ms`,
+      );
+      // A commit that stages no note (the common one in a team's repository): canon only looks at the staged paths.
+      const code = precommitOverhead(store, runs, { codeOnly: true });
+      console.log(
+        `     code-only commit (one source file, no note): canon ${code.canon.toFixed(0)} ms, bare ${code.bare.toFixed(0)} ms above a commit without hooks (${code.plain.toFixed(0)} ms)`,
       );
       const growth = large.canon / little.canon;
       line(
