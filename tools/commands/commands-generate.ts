@@ -6,7 +6,7 @@ import { OperatorsError, parseOperators } from '../core/operators.js';
 import { UsageError } from '../errors.js';
 import { writeFileSafely } from '../io/fs.js';
 import { OPERATORS_FILE, readOperators } from '../io/operators.js';
-import { skillCli } from '../io/package-link.js';
+import { skillCli } from '../io/package-route.js';
 import { findRepoRoot } from '../io/repo.js';
 import { getValidators } from '../io/schemas.js';
 import { readBlobs, stageFiles } from '../io/staged.js';

@@ -9,7 +9,8 @@ import { hasPreCommitHook, PRE_COMMIT_CONFIG } from '../core/pre-commit-config.j
 import { findLefthookConfig, findSimpleGitHooksConfig, recordedHooks } from '../io/installer.js';
 import { errorMessage } from '../errors.js';
 import { MERGE_DRIVER, mergeDriverCommand, readCloneLayout, runnerPath, setupClone, type CloneLayout } from '../io/clone-setup.js';
-import { PACKAGE_LINK, usesPackageLink, usesPnp, writePackageLink, writePnpPlugin } from '../io/package-link.js';
+import { PACKAGE_LINK, usesPnp, writePackageLink, writePnpPlugin } from '../io/package-link.js';
+import { usesPackageLink } from '../io/package-route.js';
 import { porcelain } from '../io/git.js';
 import { readTextOrNull } from '../io/fs.js';
 import { breakLock, isStale, readLockFile, type Seen } from '../io/lock.js';

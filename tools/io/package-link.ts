@@ -1,7 +1,6 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderLinkedSkill } from '../core/linked-plugin.js';
-import { hasNodeHooks, PRE_COMMIT_CONFIG } from '../core/pre-commit-config.js';
 import { packageRoot } from './schemas.js';
 
 /**
@@ -12,18 +11,8 @@ import { packageRoot } from './schemas.js';
  */
 export const PACKAGE_LINK = '.canon/canon-notes';
 
-/** This repository takes the route with no package.json: canon is the pre-commit framework's node hook. */
-export function usesPackageLink(top: string): boolean {
-  if (existsSync(path.join(top, 'package.json'))) return false;
-  try {
-    return hasNodeHooks(readFileSync(path.join(top, PRE_COMMIT_CONFIG), 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
 /** The CLI through the link, as a command line relative to the worktree top. */
-const LINKED_CLI = `node ${PACKAGE_LINK}/dist/canon.js`;
+export const LINKED_CLI = `node ${PACKAGE_LINK}/dist/canon.js`;
 
 /** canon's plugin as Claude Code loads it here: its marketplace, hooks, and skills that run {@link LINKED_CLI}. */
 const LINKED_PLUGIN = '.canon/claude-plugin';
@@ -49,17 +38,11 @@ export function usesPnp(top: string): boolean {
 }
 
 /** How the skills start canon under Plug'n'Play. */
-const PNP_CLI = 'yarn canon';
+export const PNP_CLI = 'yarn canon';
 
 /** Lay (or refresh) the plugin copy for a Plug'n'Play repository; run by `canon setup` on every install. */
 export function writePnpPlugin(top: string): void {
   writeLinkedPlugin(top, PNP_CLI);
-}
-
-/** The command line the per-operator skills start canon with, when it is not `npm run` (null). */
-export function skillCli(top: string): string | null {
-  if (usesPackageLink(top)) return LINKED_CLI;
-  return usesPnp(top) ? PNP_CLI : null;
 }
 
 /** Names the package the plugin copy was made from. */
