@@ -132,7 +132,8 @@ export function classifyError(error: unknown): Failure {
   if (error instanceof APIResponseError || error instanceof UnknownHTTPResponseError) return classifyNotionStatus(error.status);
   if (error instanceof RequestTimeoutError) return 'transient';
   if (isNotionClientError(error)) return 'fatal';
-  // fetch rejects with a TypeError ("fetch failed") for refused, reset or dropped connections. Checked
+  // fetch rejects with a TypeError ("fetch failed") for refused, reset or dropped connections (the Node
+  // host's transport, node-host/http-fetch.ts, rejects the same way). Checked
   // by name: the error may come from another realm (undici inside a test VM), where instanceof fails.
   const name = (error as Error | undefined)?.name;
   const code = (error as { code?: unknown } | undefined)?.code;
