@@ -18,21 +18,32 @@ import {
 } from '../../tools/sync/notion.js';
 import { RATE_LIMIT_REASONS } from '../../tools/fake-notion/server.mjs';
 import { startFakeNotion, type FakeNotion, type FakeNotionOptions } from '../helpers/fake-notion.js';
+import { createHttpFetch, type HttpFetch } from '../../tools/sync/node-host/http-fetch.js';
 
 let fake: FakeNotion | undefined;
+let transport: HttpFetch | undefined;
 afterEach(async () => {
+  transport?.close();
+  transport = undefined;
   await fake?.close();
   fake = undefined;
 });
 
-/** The real @notionhq/client against the fake server; sleeps are recorded, not waited. */
+/**
+ * The real @notionhq/client against the fake server, over the CLI's transport (the Node host's
+ * http-fetch.ts; the tests that build an adapter of their own use the global fetch, as the Worker
+ * does); sleeps are recorded, not waited.
+ */
 async function setup(
   options: FakeNotionOptions = {},
   adapter: { realSleep?: boolean; deadline?: () => number | null; notionVersion?: string } = {},
 ): Promise<{ api: NotionApi; sleeps: number[]; dataSourceId: string; props: (id: string) => Record<string, unknown> }> {
   fake = await startFakeNotion(options);
+  transport?.close();
+  transport = createHttpFetch();
   const sleeps: number[] = [];
   const api = createNotionApi({
+    fetch: transport.fetch,
     token: fake.token,
     baseUrl: fake.baseUrl,
     requestsPerSecond: 1000,

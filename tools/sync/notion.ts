@@ -39,7 +39,31 @@ export interface NotionOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   clock?: () => number;
-  fetch?: typeof fetch;
+  /** The host's HTTP transport (workerd's fetch; the Node host's http-fetch.ts); the global fetch if unset. */
+  fetch?: NotionFetch;
+}
+
+/**
+ * The part of fetch that @notionhq/client 5.x and canon use, so a host can pass a transport of its own
+ * (the global fetch is one). The SDK calls `fetch(url, { method, headers, body })` (and an `agent`,
+ * undefined, which a transport ignores), then reads `ok`, `status`, `text()` and, to build its errors,
+ * `headers.get()` (Retry-After, x-notion-request-id, cf-ray, content-type).
+ */
+export type NotionFetch = (url: string, init: NotionFetchInit) => Promise<NotionFetchResponse>;
+
+export interface NotionFetchInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array | null;
+  signal?: AbortSignal | null;
+}
+
+export interface NotionFetchResponse {
+  ok: boolean;
+  status: number;
+  statusText: string;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
 }
 
 export type Failure = FailureKind;
@@ -108,7 +132,8 @@ export function classifyError(error: unknown): Failure {
   if (error instanceof APIResponseError || error instanceof UnknownHTTPResponseError) return classifyNotionStatus(error.status);
   if (error instanceof RequestTimeoutError) return 'transient';
   if (isNotionClientError(error)) return 'fatal';
-  // fetch rejects with a TypeError ("fetch failed") for refused, reset or dropped connections. Checked
+  // fetch rejects with a TypeError ("fetch failed") for refused, reset or dropped connections (the Node
+  // host's transport, node-host/http-fetch.ts, rejects the same way). Checked
   // by name: the error may come from another realm (undici inside a test VM), where instanceof fails.
   const name = (error as Error | undefined)?.name;
   const code = (error as { code?: unknown } | undefined)?.code;
@@ -309,7 +334,7 @@ export function createNotionApi(options: NotionOptions): NotionApi {
     random,
     clock,
   });
-  const realFetch = options.fetch ?? globalThis.fetch;
+  const realFetch: NotionFetch = options.fetch ?? globalThis.fetch;
   // @notionhq/client 5.26 drops parameters it does not know (markdown_version arrives in 5.29), so the
   // markdown requests go through its generic `request`, which sends the body as given.
   const markdownBody = (body: Record<string, unknown>) => (options.markdownVersion ? { ...body, markdown_version: options.markdownVersion } : body);
@@ -324,7 +349,7 @@ export function createNotionApi(options: NotionOptions): NotionApi {
   };
   let requests = 0;
 
-  const pacedFetch: typeof fetch = async (input, init) => {
+  const pacedFetch: NotionFetch = async (input, init) => {
     await bucket.take();
     requests += 1;
     try {
