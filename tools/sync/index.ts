@@ -3,7 +3,7 @@
  * file, process or Node-only global, so `canon sync` (Node) and the Cloudflare Worker
  * (workers/notion-sync) run the same code and send the same requests for the same store. Both hosts
  * import the sync core from here and nowhere deeper (everything of its modules is exported), so the neutrality test
- * (__tests__/unit/sync-core-neutral.test.ts) guards what they run; the one other import is the
+ * (__tests__/unit/sync-neutral.test.ts) guards what they run; the one other import is the
  * secret scan (./secrets.ts), which needs nodejs_compat in the Worker and says why.
  */
 export * from './engine.js';

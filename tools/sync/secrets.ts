@@ -7,7 +7,7 @@ import { scanSecrets } from '../core/secret-scan.js';
  * Not re-exported by index.ts: secretlint's dependencies require Node built-ins (`debug` wants tty and
  * util, its `supports-color` os, the preset crypto), which the Worker gets from `nodejs_compat` (its
  * bundle resolves them the way wrangler does, and aliases the profiler, ADR-0017), so the engine
- * itself stays free of them (__tests__/unit/sync-core-neutral.test.ts).
+ * itself stays free of them (__tests__/unit/sync-neutral.test.ts).
  */
 export async function noteSecretFindings(text: string, file: string): Promise<string[]> {
   return (await scanSecrets(text, file)).map((f) => `${f.file}:${f.line}: ${f.message}`);
