@@ -29,13 +29,13 @@ export function findRepoRoot(cwd: string): string {
 
 export const CONFIG_FILE = 'canon.config.json';
 
-export function readConfig(root: string): CanonConfig {
+/** canon.config.json parsed (undefined when there is none); bad JSON throws naming its line and column. */
+function readConfigJson(root: string): unknown {
   const file = path.join(root, CONFIG_FILE);
-  if (!existsSync(file)) return resolveConfig(null);
+  if (!existsSync(file)) return undefined;
   const text = readFileSync(file, 'utf8');
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (error) {
     const offset = Number(/position (\d+)/.exec(String(error))?.[1] ?? 0);
     const before = text.slice(0, offset).split('\n');
@@ -43,6 +43,11 @@ export function readConfig(root: string): CanonConfig {
       `${CONFIG_FILE}:${before.length}:${(before.at(-1)?.length ?? 0) + 1}: ${messages.config.invalidJson(String((error as Error).message))}`,
     );
   }
+}
+
+export function readConfig(root: string): CanonConfig {
+  const parsed = readConfigJson(root);
+  if (parsed === undefined) return resolveConfig(null);
   const validate = getValidators().config;
   if (!validate(parsed)) {
     const first = formatSchemaErrors(validate.errors ?? [])[0];
@@ -58,20 +63,14 @@ export function readConfig(root: string): CanonConfig {
  * which says what is wrong.
  */
 export function readFoldersUnchecked(root: string): string[] | null {
-  let text: string;
+  let parsed: unknown;
   try {
-    text = readFileSync(path.join(root, CONFIG_FILE), 'utf8');
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? Object.values(DEFAULT_CONFIG.folders) : null;
-  }
-  let folders: unknown;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
-    folders = (parsed as { folders?: unknown }).folders ?? {};
+    parsed = readConfigJson(root) ?? {};
   } catch {
     return null;
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+  const folders = (parsed as { folders?: unknown }).folders ?? {};
   if (typeof folders !== 'object' || folders === null || Array.isArray(folders)) return null;
   const given = folders as Record<string, unknown>;
   const out: string[] = [];

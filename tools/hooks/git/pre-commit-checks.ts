@@ -3,13 +3,12 @@ import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../../context.js';
 import { formatIssue } from '../../core/format-issues.js';
 import { parseNote } from '../../core/frontmatter.js';
-import { classifyPath } from '../../core/layout.js';
+import { classifyPath, OPERATORS_FILE } from '../../core/layout.js';
 import { normalizeText } from '../../core/normalize.js';
 import { findTextControls } from '../../core/text-controls.js';
 import type { Issue, NoteRef } from '../../core/validate-note.js';
 import { writeFileSafely } from '../../io/fs.js';
 import { checkWritableFiles } from '../../io/writable.js';
-import { OPERATORS_FILE } from '../../core/layout.js';
 import { openRepo, type Repo } from '../../io/repo.js';
 import { scanSecrets } from '../../core/secret-scan.js';
 import {

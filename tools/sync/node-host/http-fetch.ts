@@ -32,8 +32,8 @@ import type { NotionFetchInit, NotionFetchResponse } from '../notion.js';
  * up on (its timeout) included.
  */
 export interface HttpFetch {
-  /** A NotionFetch (what createNotionApi takes), whose answer carries a little more of fetch's Response. */
-  fetch: (url: string, init?: NotionFetchInit) => Promise<HttpFetchResponse>;
+  /** A NotionFetch, what createNotionApi takes. */
+  fetch: (url: string, init?: NotionFetchInit) => Promise<NotionFetchResponse>;
   /** Destroy every socket of this transport; a request still running rejects. */
   close(): void;
 }
@@ -56,32 +56,6 @@ class AnswerHeaders {
   get(name: string): string | null {
     return this.map.get(name.toLowerCase()) ?? null;
   }
-  has(name: string): boolean {
-    return this.map.has(name.toLowerCase());
-  }
-  forEach(callback: (value: string, name: string, headers: AnswerHeaders) => void): void {
-    for (const [name, value] of this.entries()) callback(value, name, this);
-  }
-  *entries(): IterableIterator<[string, string]> {
-    yield* [...this.map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  }
-  *keys(): IterableIterator<string> {
-    for (const [name] of this.entries()) yield name;
-  }
-  *values(): IterableIterator<string> {
-    for (const [, value] of this.entries()) yield value;
-  }
-  [Symbol.iterator](): IterableIterator<[string, string]> {
-    return this.entries();
-  }
-}
-
-export interface HttpFetchResponse extends NotionFetchResponse {
-  url: string;
-  redirected: false;
-  headers: AnswerHeaders;
-  json(): Promise<unknown>;
-  arrayBuffer(): Promise<ArrayBuffer>;
 }
 
 /** Rejections look like Node's fetch's: TypeError "fetch failed", the socket error as the cause. */
@@ -138,8 +112,8 @@ export function createHttpFetch(): HttpFetch {
     'https:': new https.Agent({ keepAlive: true, timeout: IDLE_MS }),
   };
 
-  const fetch = (input: string, init: NotionFetchInit = {}): Promise<HttpFetchResponse> =>
-    new Promise<HttpFetchResponse>((resolve, reject) => {
+  const fetch = (input: string, init: NotionFetchInit = {}): Promise<NotionFetchResponse> =>
+    new Promise<NotionFetchResponse>((resolve, reject) => {
       let url: URL;
       let body: Buffer | null;
       let headers: Record<string, string>;
@@ -192,8 +166,7 @@ export function createHttpFetch(): HttpFetch {
         answer.on('end', () => {
           if (!answer.complete) return cut();
           decompress(Buffer.concat(chunks), answer.headers['content-encoding']).then(
-            (data) =>
-              settle(() => resolve(responseOf(url.href, answer.statusCode ?? 0, answer.statusMessage ?? '', new AnswerHeaders(answer.rawHeaders), data))),
+            (data) => settle(() => resolve(responseOf(answer.statusCode ?? 0, answer.statusMessage ?? '', new AnswerHeaders(answer.rawHeaders), data))),
             (error: unknown) => settle(() => reject(fetchFailed(error))),
           );
         });
@@ -210,18 +183,14 @@ export function createHttpFetch(): HttpFetch {
   };
 }
 
-function responseOf(url: string, status: number, statusText: string, headers: AnswerHeaders, data: Buffer): HttpFetchResponse {
+function responseOf(status: number, statusText: string, headers: AnswerHeaders, data: Buffer): NotionFetchResponse {
   // fetch's text(): UTF-8, a leading BOM dropped, malformed bytes as U+FFFD.
   const text = () => new TextDecoder('utf-8').decode(data);
   return {
     ok: status >= 200 && status <= 299,
     status,
     statusText,
-    url,
-    redirected: false,
     headers,
     text: () => Promise.resolve(text()),
-    json: () => Promise.resolve().then(() => JSON.parse(text()) as unknown),
-    arrayBuffer: () => Promise.resolve(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer),
   };
 }
