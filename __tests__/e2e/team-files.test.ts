@@ -38,6 +38,16 @@ function teamRepo(files: Record<string, string>): GitRepo {
   return r;
 }
 
+/**
+ * A setup commit with no hooks: what these tests examine is a merge, a status or canon's files on disk,
+ * never what canon's pre-commit does to a commit. These commits hold no session note: an adoption
+ * commit made through the hooks commits the very tree that was staged (the hook adds nothing to it),
+ * and the branch commits change only CHANGELOG.md, which canon's pre-commit never reads.
+ */
+function setupCommit(r: GitRepo, args: string[]) {
+  return r.git(['-c', 'core.hooksPath=/dev/null', 'commit', ...args]);
+}
+
 function canon(r: GitRepo, args: string[]) {
   return runCli(args, { cwd: r.dir, env: r.env });
 }
@@ -47,17 +57,20 @@ function mergeBranches(r: GitRepo, rel: string, edit: (text: string, side: 'a' |
   const base = r.read(rel);
   r.git(['checkout', '-qb', a]);
   r.write(rel, edit(base, 'a'));
-  r.git(['commit', '-qam', 'a']);
+  setupCommit(r, ['-qam', 'a']);
   r.git(['checkout', '-q', 'main']);
   r.write(rel, edit(base, 'b'));
-  r.git(['commit', '-qam', 'b']);
+  setupCommit(r, ['-qam', 'b']);
+  // The merge itself runs with the hooks and the merge drivers init laid.
   return r.git(['merge', '--no-edit', a], { allowFail: true });
 }
 
 const addEntry = (text: string, side: 'a' | 'b') => text.replace('### Added\n\n', `### Added\n\n- Feature ${side.toUpperCase()}.\n`);
 
 describe("a team's own CHANGELOG.md", () => {
-  test("init does not route it to canon's merge driver; two branches adding an entry conflict with markers and both entries", () => {
+  // One repository for both promises (init's routing, then the same repository routed by hand): the
+  // second part starts from the same commit as the first, the conflicting side dropped again.
+  test("init does not route it to canon's merge driver; two branches adding an entry conflict with markers and both entries; routed to canon's driver by hand all the same, it still gets git's merge: markers and both entries", () => {
     const r = teamRepo({ 'CHANGELOG.md': KEEP_A_CHANGELOG });
     const init = canon(r, ['init', '--yes']);
     expect(init.code).toBe(0);
@@ -65,7 +78,8 @@ describe("a team's own CHANGELOG.md", () => {
     expect(r.read('.gitattributes')).toMatch(/INDEX\.md merge=canon-index/);
     expect(r.read('.gitattributes')).not.toMatch(/CHANGELOG/);
     r.git(['add', '-A']);
-    r.git(['commit', '-qm', 'Adopt canon']);
+    // Setup: what is examined is the merge of CHANGELOG.md, which canon's pre-commit never touches.
+    setupCommit(r, ['-qm', 'Adopt canon']);
 
     const merge = mergeBranches(r, 'CHANGELOG.md', addEntry);
     expect(merge.code).not.toBe(0);
@@ -74,23 +88,23 @@ describe("a team's own CHANGELOG.md", () => {
     expect(text).toMatch(/^<<<<<<< /m);
     expect(text).toContain('- Feature A.');
     expect(text).toContain('- Feature B.');
-  });
 
-  test("routed to canon's driver by hand all the same, it still gets git's merge: markers and both entries", () => {
-    const r = teamRepo({ 'CHANGELOG.md': KEEP_A_CHANGELOG });
-    expect(canon(r, ['init', '--yes']).code).toBe(0);
+    // Routed to canon's driver by hand all the same: back to the adoption commit, the route committed.
+    r.git(['merge', '--abort']);
+    r.git(['reset', '-q', '--hard', 'HEAD~1']);
+    expect(r.read('CHANGELOG.md')).toBe(KEEP_A_CHANGELOG);
     r.write('.gitattributes', `/CHANGELOG.md merge=canon-index\n${r.read('.gitattributes')}`);
     r.git(['add', '-A']);
-    r.git(['commit', '-qm', 'Adopt canon']);
+    setupCommit(r, ['-qm', 'Route the changelog to canon']);
     expect(r.git(['check-attr', 'merge', 'CHANGELOG.md']).stdout).toContain('canon-index');
 
-    const merge = mergeBranches(r, 'CHANGELOG.md', addEntry);
-    expect(merge.code).not.toBe(0);
-    const text = r.read('CHANGELOG.md');
-    expect(text).toMatch(/^<<<<<<< /m);
-    expect(text).toMatch(/^>>>>>>> /m);
-    expect(text).toContain('- Feature A.');
-    expect(text).toContain('- Feature B.');
+    const routed = mergeBranches(r, 'CHANGELOG.md', addEntry, 'a1');
+    expect(routed.code).not.toBe(0);
+    const routedText = r.read('CHANGELOG.md');
+    expect(routedText).toMatch(/^<<<<<<< /m);
+    expect(routedText).toMatch(/^>>>>>>> /m);
+    expect(routedText).toContain('- Feature A.');
+    expect(routedText).toContain('- Feature B.');
 
     // Edits that do not touch each other merge cleanly, as git's own merge would.
     r.git(['merge', '--abort']);
@@ -115,7 +129,7 @@ describe("a team's own CHANGELOG.md", () => {
     expect(canon(r, ['init', '--yes']).code).toBe(0);
     expect(r.read('.gitattributes')).toContain('/CHANGELOG.md merge=canon-index');
     r.git(['add', '-A']);
-    r.git(['commit', '-qm', 'Adopt canon']);
+    setupCommit(r, ['-qm', 'Adopt canon']);
 
     const merge = mergeBranches(r, 'CHANGELOG.md', (_text, side) =>
       side === 'a'
@@ -140,7 +154,7 @@ describe('node_modules, local state and core.hooksPath', () => {
     expect(r.git(['check-ignore', '-q', 'node_modules/left-pad/index.js'], { allowFail: true }).code).toBe(0);
     expect(r.git(['config', 'core.hooksPath']).stdout.trim()).toMatch(/\.husky\/_$/);
     r.git(['add', '-A']);
-    r.git(['commit', '-qm', 'Adopt canon']);
+    setupCommit(r, ['-qm', 'Adopt canon']);
     expect(r.git(['ls-files', 'node_modules']).stdout).toBe('');
 
     r.write('.claude/state/operator.cache', '{}\n');
@@ -152,11 +166,7 @@ describe('node_modules, local state and core.hooksPath', () => {
     expect(existsSync(path.join(r.dir, 'node_modules/left-pad/index.js'))).toBe(true);
   });
 
-  test('a team that ignores node_modules already gets no extra line', () => {
-    const r = teamRepo({ '.gitignore': 'node_modules\n' });
-    expect(canon(r, ['init', '--yes']).code).toBe(0);
-    expect(r.read('.gitignore')).not.toMatch(/^node_modules\/$/m);
-  });
+  // 'a team that ignores node_modules already gets no extra line': in the last test of this file (same start).
 });
 
 describe("the team's prettier", () => {
@@ -213,9 +223,11 @@ describe('a repository with no commits and no remote', () => {
 });
 
 describe('doctor runs what git runs', () => {
-  test('a runner whose CLI exists but cannot start (a zip path, a missing dependency) is named, not passed', () => {
-    const r = teamRepo({});
+  // Two promises on one start (a team repository, `canon init`): init's .gitignore, then doctor.
+  test('a team that ignores node_modules already gets no extra line; a runner whose CLI exists but cannot start (a zip path, a missing dependency) is named, not passed', () => {
+    const r = teamRepo({ '.gitignore': 'node_modules\n' });
     expect(canon(r, ['init', '--yes']).code).toBe(0);
+    expect(r.read('.gitignore')).not.toMatch(/^node_modules\/$/m);
     expect(canon(r, ['doctor']).code).toBe(0);
     const runner = path.join(r.dir, '.git/canon/run');
     r.write('broken/canon.js', 'throw new Error("Cannot find module \'ajv/dist/2020.js\'");\n');
