@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { findUnfinishedHandoffs } from '../../tools/io/unfinished-handoff.js';
-import { CANON_BIN, createGitRepo, runCli, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
+import { CANON_BIN, runCli, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
 import { workstreamNote } from '../helpers/notes.js';
+import { storeTemplate } from '../helpers/store-copy.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -40,13 +41,20 @@ interface HandoffJson {
   warnings: string[];
 }
 
-/** A store with canon's hooks installed the way `npm install` does, and one workstream. */
-function store(): { repo: GitRepo; env: NodeJS.ProcessEnv } {
-  const repo = createGitRepo({ hooks: true });
-  cleanups.push(() => repo.cleanup());
+/**
+ * A store with canon's hooks installed the way `npm install` does, and one workstream committed through
+ * them: built once for the file, copied for each test.
+ */
+const template = storeTemplate({ hooks: true }, (repo) => {
   repo.write('workstreams/hooks.md', workstreamNote('hooks'));
   repo.git(['add', '-A']);
   repo.git(['commit', '-q', '-m', 'init']);
+});
+afterAll(() => template.cleanup());
+
+function store(): { repo: GitRepo; env: NodeJS.ProcessEnv } {
+  const repo = template.copy();
+  cleanups.push(() => repo.cleanup());
   return { repo, env: { ...repo.env, OPERATOR: 'roman' } };
 }
 
@@ -220,7 +228,9 @@ describe('a handoff killed halfway (note and Session Log written, nothing commit
     const remote = path.join(path.dirname(repo.dir), 'remote.git');
     execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote], { env: repo.env });
     repo.git(['remote', 'add', 'origin', remote]);
-    repo.git(['push', '-q', '-u', 'origin', 'main']);
+    // Setting up the upstream: the first commit's push is not what this test examines (the handoff's is,
+    // through canon's pre-push), so it skips the hook.
+    repo.git(['push', '-q', '--no-verify', '-u', 'origin', 'main']);
     const pushing = args.filter((a) => a !== '--no-push');
     const paused = startPaused(repo, env, 'handoff:note-written', draft(1), pushing);
     await paused.reached;

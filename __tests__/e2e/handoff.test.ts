@@ -1,11 +1,13 @@
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { computeContentHash } from '../../tools/core/content-hash.js';
 import { parseNote } from '../../tools/core/frontmatter.js';
-import { createGitRepo, isolatedEnv, runCli, type CliResult, type GitRepo } from '../helpers/git-repo.js';
+import { isolatedEnv, runCli, type CliResult, type GitRepo } from '../helpers/git-repo.js';
 import { workstreamNote } from '../helpers/notes.js';
+import { storeTemplate } from '../helpers/store-copy.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -48,19 +50,37 @@ interface Store {
   json(result: CliResult): { id: string | null; path: string | null; committed: boolean; pushed: boolean; warnings: string[] };
 }
 
-/** A store with canon's hooks, one workstream, pushed to a bare remote. */
-function store(options: { remote?: boolean; keep?: boolean } = {}): Store {
-  const repo = createGitRepo({ hooks: true });
-  if (!options.keep) cleanups.push(() => repo.cleanup());
-  repo.write('workstreams/hooks.md', workstreamNote('hooks'));
-  repo.git(['add', '-A']);
-  repo.git(['commit', '-q', '-m', 'init']);
-  const remote = path.join(path.dirname(repo.dir), 'remote.git');
-  if (options.remote !== false) {
+/**
+ * The two starting states, built once for the file with canon's hooks (the first commit through them,
+ * the push through pre-push) and copied for each test: a store with one workstream, with or without a
+ * bare remote it was pushed to.
+ */
+const templates = {
+  remote: storeTemplate({ hooks: true }, (repo) => {
+    initStore(repo);
+    const remote = path.join(path.dirname(repo.dir), 'remote.git');
     execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote], { env: repo.env });
     repo.git(['remote', 'add', 'origin', remote]);
     repo.git(['push', '-q', '-u', 'origin', 'main']);
-  }
+  }),
+  local: storeTemplate({ hooks: true }, initStore),
+};
+afterAll(() => {
+  templates.remote.cleanup();
+  templates.local.cleanup();
+});
+
+function initStore(repo: GitRepo): void {
+  repo.write('workstreams/hooks.md', workstreamNote('hooks'));
+  repo.git(['add', '-A']);
+  repo.git(['commit', '-q', '-m', 'init']);
+}
+
+/** A store with canon's hooks, one workstream, pushed to a bare remote (a copy of the file's template). */
+function store(options: { remote?: boolean; keep?: boolean } = {}): Store {
+  const repo = (options.remote === false ? templates.local : templates.remote).copy();
+  if (!options.keep) cleanups.push(() => repo.cleanup());
+  const remote = path.join(path.dirname(repo.dir), 'remote.git');
   const env = { ...repo.env, OPERATOR: 'roman' };
   return {
     repo,
@@ -115,15 +135,17 @@ describe('canon handoff, end to end', () => {
     };
     writeState(repo, 'claude-abc', { Bash: 12, Edit: 5, mcp__notion_offplan: 0 }, startedAt);
     repo.write('tools/work.ts', 'export const a = 1;\nexport const b = 2;\n');
+    // The session's own commits hold no note: canon's hooks have nothing to do in them, so they skip them.
+    const noHooks = ['-c', 'core.hooksPath=/dev/null'];
     repo.git(['add', 'tools/work.ts']);
-    repo.git(['commit', '-q', '-m', 'work of the session'], { env: at(2) });
+    repo.git([...noHooks, 'commit', '-q', '-m', 'work of the session'], { env: at(2) });
     repo.write('draft.json', draft());
     repo.git(['add', 'draft.json']);
-    repo.git(['commit', '-q', '-m', 'the draft'], { env: at(3) });
+    repo.git([...noHooks, 'commit', '-q', '-m', 'the draft'], { env: at(3) });
     // A colleague's commit pulled in during the session is not this session's work.
     repo.write('theirs.txt', 'a\nb\nc\n');
     repo.git(['add', 'theirs.txt']);
-    repo.git(['-c', 'user.email=sergei@example.com', 'commit', '-q', '-m', 'theirs'], { env: at(4) });
+    repo.git([...noHooks, '-c', 'user.email=sergei@example.com', 'commit', '-q', '-m', 'theirs'], { env: at(4) });
 
     const calls = spyOnRunner(repo);
     const result = s.handoff(['--from', 'draft.json', '--yes', '--json'], { env: { CLAUDE_SESSION_ID: 'claude-abc' } });
@@ -436,12 +458,14 @@ describe('canon handoff refuses bad input before it claims anything', () => {
   });
 
   test('outside a git repository: exit 2', () => {
-    const s = store({ remote: false });
-    const outside = path.join(path.dirname(s.repo.dir), 'plain');
+    // No store needed: a plain folder with an isolated HOME.
+    const base = mkdtempSync(path.join(os.tmpdir(), 'canon-test-'));
+    cleanups.push(() => rmSync(base, { recursive: true, force: true }));
+    const outside = path.join(base, 'plain');
     mkdirSync(outside);
     const result = runCli(['handoff', '--title', 'x', '--summary', 'y', '--yes'], {
       cwd: outside,
-      env: isolatedEnv(path.join(path.dirname(s.repo.dir), 'home'), { OPERATOR: 'roman' }),
+      env: isolatedEnv(path.join(base, 'home'), { OPERATOR: 'roman' }),
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/not .*git repository/i);

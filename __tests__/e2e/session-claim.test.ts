@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { isClaimStub, parseNote } from '../../tools/core/frontmatter.js';
 import { createGitRepo, runCli, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
 import { sessionNote, workstreamNote } from '../helpers/notes.js';
+import { storeTemplate } from '../helpers/store-copy.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -273,11 +274,13 @@ describe('session rename', () => {
 });
 
 describe('two clones and a bare remote', () => {
-  function setup() {
-    const base = mkdtempSync(path.join(os.tmpdir(), 'canon-clones-'));
-    cleanups.push(() => rmSync(base, { recursive: true, force: true }));
+  /**
+   * A with canon's hooks and its first commit pushed (through them) to a bare remote, B a clone of it with
+   * canon's hooks: built once for the file, copied for each test (the remote and B's clone with it).
+   */
+  const template = storeTemplate({ hooks: true }, (a) => {
+    const base = path.dirname(a.dir);
     const bare = path.join(base, 'remote.git');
-    const a = repoFor({ hooks: true });
     a.git(['init', '-q', '--bare', '-b', 'main', bare]);
     a.git(['add', '-A']);
     a.git(['commit', '-q', '-m', 'store']);
@@ -285,10 +288,18 @@ describe('two clones and a bare remote', () => {
     a.git(['push', '-q', '-u', 'origin', 'main']);
     const dirB = path.join(base, 'b');
     a.git(['clone', '-q', bare, dirB]);
-    const b = createGitRepo({ existing: dirB, hooks: true });
+    createGitRepo({ existing: dirB, hooks: true }).cleanup();
+  });
+  afterAll(() => template.cleanup());
+
+  function setup() {
+    const a = template.copy();
+    cleanups.push(() => a.cleanup());
+    const base = path.dirname(a.dir);
+    const b = createGitRepo({ existing: path.join(base, 'b'), operators: false });
     cleanups.push(() => b.cleanup());
     b.git(['config', 'user.email', 'roman.t@example.org']); // the same operator on a second machine
-    return { a, b, bare };
+    return { a, b, bare: path.join(base, 'remote.git') };
   }
 
   const claim = (repo: GitRepo, date: string) => {
@@ -303,13 +314,16 @@ describe('two clones and a bare remote', () => {
     repo.git(['commit', '-q', '-m', `session ${id}`]);
   };
 
+  /** A's pushes set the scene, B's are under test: canon's pre-push only checks (it writes nothing), so A's skip it. */
+  const pushA = (a: GitRepo) => a.git(['push', '-q', '--no-verify']);
+
   test('B skips an id A pushed once it fetched; a collision from before the fetch is refused at push, renamed, and lands', () => {
     const { a, b, bare } = setup();
 
     // A pushes RT-260511-01; after a fetch B's claim skips it without B having merged anything.
     expect(claim(a, '2026-05-11')).toBe('RT-260511-01');
     writeNote(a, 'RT-260511-01', 'From A');
-    a.git(['push', '-q']);
+    pushA(a);
     b.git(['fetch', '-q']);
     expect(b.exists('docs/sessions/RT-260511-01.md')).toBe(false);
     expect(claim(b, '2026-05-11')).toBe('RT-260511-02');
@@ -320,7 +334,7 @@ describe('two clones and a bare remote', () => {
     expect(claim(a, '2026-05-12')).toBe('RT-260512-01');
     expect(claim(b, '2026-05-12')).toBe('RT-260512-01');
     writeNote(a, 'RT-260512-01', 'Twelfth from A');
-    a.git(['push', '-q']);
+    pushA(a);
     writeNote(b, 'RT-260512-01', 'Twelfth from B');
     b.git(['fetch', '-q']);
 
@@ -354,7 +368,7 @@ describe('two clones and a bare remote', () => {
   test('pushing a session that already exists upstream with the same content is allowed', () => {
     const { a, b } = setup();
     writeNote(a, 'RT-260511-01', 'Shared');
-    a.git(['push', '-q']);
+    pushA(a);
     b.git(['fetch', '-q']);
     // B picked up the same commit content by hand (e.g. a cherry-pick of a patch): same bytes, no collision.
     b.write('docs/sessions/RT-260511-01.md', a.read('docs/sessions/RT-260511-01.md'));
