@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
+import { DEFAULT_CONFIG } from '../../tools/core/config.js';
 import { parseNote } from '../../tools/core/frontmatter.js';
 import { createGitRepo, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
 import { startFakeNotion, type FakeBlock, type FakeNotion } from '../helpers/fake-notion.js';
@@ -32,9 +33,16 @@ function storedLinks(blocks: readonly FakeBlock[]): string[] {
 
 const pageUrl = (id: string) => `https://www.notion.so/${id.replace(/-/g, '')}`;
 
-describe.each(['2026-03-11', '2026-12-01'] as const)('sync sees links between notes (Notion-Version %s)', (version) => {
+/**
+ * On canon's default Notion-Version (ADR-0046): links are markdown, sent by the creates and update_content
+ * edits whose per-version differences sync.test.ts proves on every version.
+ */
+const version = DEFAULT_CONFIG.notion.version;
+
+describe(`sync sees links between notes (Notion-Version ${version}, the default; ADR-0046)`, () => {
   test("links written as wikilinks, from any folder and with anchors, become links to the other notes' pages; a note synced later is linked on the next run", async () => {
-    fake = await startFakeNotion({ token: TOKEN });
+    // The fake answers only this Notion-Version: every request carries it.
+    fake = await startFakeNotion({ token: TOKEN, version });
     repo = createGitRepo({ hooks: true, files: { '.gitignore': '.claude/state/*\n', 'canon.config.json': `${JSON.stringify({ notion: { version } })}\n` } });
     const r = repo;
     r.write('docs/sessions/RT-260511-26.md', sessionNote('RT-260511-26', {}, '## Summary\n\nDone.\n\n## Resume Prompt\n\nGo on.\n'));
@@ -100,7 +108,8 @@ describe.each(['2026-03-11', '2026-12-01'] as const)('sync sees links between no
   });
 
   test('one run mirrors the store: link targets are sent first, a cycle of links costs one more request, and every note ends synced', async () => {
-    fake = await startFakeNotion({ token: TOKEN });
+    // The fake answers only this Notion-Version: every request carries it.
+    fake = await startFakeNotion({ token: TOKEN, version });
     repo = createGitRepo({ hooks: true, files: { '.gitignore': '.claude/state/*\n', 'canon.config.json': `${JSON.stringify({ notion: { version } })}\n` } });
     const r = repo;
     const id = (n: number) => `RT-260511-${30 + n}`;

@@ -29,8 +29,9 @@ export async function startWorker(vars: Record<string, string>, options: { persi
   let printed = '';
   const collect = (stream: NodeJS.ReadableStream) => stream.on('data', (chunk: Buffer) => (printed += chunk.toString()));
   const mf = new Miniflare({
-    modules: true,
-    scriptPath: bundle,
+    // The bundle is one ES module: named as such, miniflare does not parse its 1.7 MB to find imports
+    // (about 1 s of CPU per start; its imports are Node built-ins and cloudflare:workers).
+    modules: [{ type: 'ESModule', path: bundle }],
     // Module names are relative to this root; the bundle lives outside the repository.
     modulesRoot: path.dirname(bundle),
     compatibilityDate: '2025-09-01',
