@@ -14,7 +14,12 @@ import type { GitRepo } from './git-repo.js';
  * driver, `.git/canon/run`, a remote's URL) is right in the copy, exactly as if it had been built there:
  * no `canon setup` again. Tests of one file run one after another, so they never hold the folder at once;
  * a test run alone (`-t`) builds the state itself.
+ *
+ * One template may be built from another's `fresh()` copy plus more steps (a chain): both then put their
+ * copies back at the same path, which is right as long as a test holds one of them at a time.
  */
+let keptCount = 0;
+
 export class RepoTemplate {
   private repo: GitRepo | undefined;
   private kept: string | undefined;
@@ -25,7 +30,7 @@ export class RepoTemplate {
     if (!this.repo || !this.kept) {
       const repo = this.build();
       const base = path.dirname(repo.dir);
-      const kept = `${base}.template`;
+      const kept = `${base}.template-${++keptCount}`;
       copy(base, kept);
       this.repo = repo;
       this.kept = kept;
