@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CANON_ROOT, createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 import { sessionNote, workstreamNote } from '../helpers/notes.js';
+import { RepoTemplate } from '../helpers/repo-template.js';
 
 /**
  * Every git road a note travels keeps the store consistent (ADR-0024): real git,
@@ -33,14 +34,57 @@ function canon(r: GitRepo, args: string[], cwd = r.dir) {
   return runCli(args, { cwd, env: r.env });
 }
 
-function seeded(): GitRepo {
+function buildSeeded(): GitRepo {
   const r = createGitRepo({ hooks: true });
-  repos.push(r);
   for (const rel of ['.claude/settings.json', '.claude/hooks']) cpSync(path.join(CANON_ROOT, rel), path.join(r.dir, rel), { recursive: true });
   r.write('README.md', 'store\n');
   r.git(['add', '-A']);
   ok(r, ['commit', '-qm', 'init']);
   return r;
+}
+
+/** A store with canon's hooks (and the Claude Code half of the wiring) and one commit: built once, copied for each test. */
+const seededTemplate = new RepoTemplate(buildSeeded);
+
+function seeded(): GitRepo {
+  const r = seededTemplate.fresh();
+  repos.push(r);
+  return r;
+}
+
+/** The notes the tests below start from, with the date each is filed under. */
+const NOTES: Record<string, string> = {
+  'RT-261201-01': '2026-12-01',
+  'RT-261101-01': '2026-11-01',
+  'RT-261204-01': '2026-12-04',
+  'RT-261204-02': '2026-12-04',
+  'RT-261204-04': '2026-12-04',
+  'RT-261204-06': '2026-12-04',
+  'RT-261204-07': '2026-12-04',
+};
+
+/**
+ * The seeded store with the notes of NOTES committed through the commit door (content_hash stamped, INDEX
+ * rows written) in one commit on main: built once, copied for each test that starts from committed notes.
+ */
+const notesTemplate = new RepoTemplate(() => {
+  const r = seededTemplate.fresh();
+  for (const [id, date] of Object.entries(NOTES)) r.write(`docs/sessions/${id}.md`, sessionNote(id, { date }));
+  ok(r, ['add', '-A']);
+  ok(r, ['commit', '-qm', 'notes']);
+  return r;
+});
+
+/** A copy of that store; `committed(id)` is the path of one of its notes. */
+function seededWithNotes(): GitRepo {
+  const r = notesTemplate.fresh();
+  repos.push(r);
+  return r;
+}
+
+function committed(id: string): string {
+  expect(NOTES[id]).toBeDefined();
+  return `docs/sessions/${id}.md`;
 }
 
 /** A fresh clone of the repository's branch (no hooks): what CI and a teammate see. */
@@ -75,12 +119,9 @@ function indexRow(r: GitRepo, rev: string, file: string, id: string): string {
 
 describe('git commit <paths>', () => {
   test('the real index holds exactly what was committed, INDEX files included; the other staged note is untouched and the next commit is right', () => {
-    const r = seeded();
-    const a = 'docs/sessions/RT-261201-01.md';
+    const r = seededWithNotes();
+    const a = committed('RT-261201-01');
     const b = 'docs/sessions/RT-261202-01.md';
-    r.write(a, sessionNote('RT-261201-01', { date: '2026-12-01' }));
-    ok(r, ['add', a]);
-    ok(r, ['commit', '-qm', 'a']);
     // Another note staged apart from the path commit, and an edit to the first committed by path.
     r.write(b, sessionNote('RT-261202-01', { date: '2026-12-02' }));
     ok(r, ['add', b]);
@@ -105,11 +146,9 @@ describe('git commit <paths>', () => {
   });
 
   test('a path commit that moves a session to another month removes the emptied month page from the real index too', () => {
-    const r = seeded();
-    const a = 'docs/sessions/RT-261101-01.md';
-    r.write(a, sessionNote('RT-261101-01', { date: '2026-11-01' }));
-    ok(r, ['add', a]);
-    ok(r, ['commit', '-qm', 'a']);
+    const r = seededWithNotes();
+    // The only session of 2026-11.
+    const a = committed('RT-261101-01');
     r.write(a, r.read(a).replace('date: 2026-11-01', 'date: 2026-12-01'));
     ok(r, ['commit', '-qm', 'move', '--', a]);
     expect(run(r, ['cat-file', '-e', 'HEAD:docs/sessions/index/2026-11.md']).code).not.toBe(0);
@@ -147,10 +186,28 @@ function resolveByHand(r: GitRepo, rel: string, summary: string) {
 
 const EDITOR = { GIT_EDITOR: 'true' };
 
+/** The seeded store with `divergent(r)` done (three commits through the commit door), on `feature`: built once, copied for each test. */
+const divergentTemplate = new RepoTemplate(() => {
+  const r = seededTemplate.fresh();
+  divergent(r);
+  return r;
+});
+
+/** A fresh copy of that state, and the conflicting note's path. */
+function seededDivergent(): { r: GitRepo; rel: string } {
+  const r = divergentTemplate.fresh();
+  repos.push(r);
+  return { r, rel: 'docs/sessions/RT-261203-01.md' };
+}
+
+afterAll(() => {
+  seededTemplate.dispose();
+  divergentTemplate.dispose();
+});
+
 describe('a rebase whose note conflict is resolved by hand', () => {
   test('post-rewrite restamps content_hash and the INDEX row in a follow-up commit it announces; a fresh clone is consistent', () => {
-    const r = seeded();
-    const rel = divergent(r);
+    const { r, rel } = seededDivergent();
     expect(run(r, ['rebase', 'main']).code).not.toBe(0);
     resolveByHand(r, rel, 'Resolved by hand.');
     const done = ok(r, ['rebase', '--continue'], { env: EDITOR });
@@ -169,15 +226,15 @@ describe('a rebase whose note conflict is resolved by hand', () => {
     const remote = path.join(path.dirname(r.dir), 'remote.git');
     ok(r, ['init', '-q', '--bare', '-b', 'main', remote]);
     ok(r, ['remote', 'add', 'origin', remote]);
-    ok(r, ['push', '-q', 'origin', 'main']);
+    // main is put on the remote past the gate (only the remote's state before the push under test); the gate judges the feature push.
+    ok(r, ['-c', 'core.hooksPath=/dev/null', 'push', '-q', 'origin', 'main']);
     const pushed = run(r, ['push', '-q', 'origin', 'feature']);
     expect(pushed.stderr).toBe('');
     expect(pushed.code).toBe(0);
   });
 
   test('with an autostash still to come back, canon commits nothing and prints the commands; running them makes the store consistent', () => {
-    const r = seeded();
-    const rel = divergent(r);
+    const { r, rel } = seededDivergent();
     r.write('README.md', 'store, edited and not committed\n');
     expect(run(r, ['rebase', '--autostash', 'main']).code).not.toBe(0);
     resolveByHand(r, rel, 'Resolved by hand.');
@@ -224,8 +281,8 @@ function committedNote(r: GitRepo, id: string, date = '2026-12-04'): string {
 
 describe('cherry-pick, amend and merge', () => {
   test('a cherry-pick of a commit that skipped the door is restamped in a follow-up commit', () => {
-    const r = seeded();
-    const rel = committedNote(r, 'RT-261204-01');
+    const r = seededWithNotes();
+    const rel = committed('RT-261204-01');
     ok(r, ['checkout', '-qb', 'side']);
     unverifiedEdit(r, rel, 'Picked summary.', 'side edit');
     ok(r, ['checkout', '-q', 'main']);
@@ -239,9 +296,9 @@ describe('cherry-pick, amend and merge', () => {
   });
 
   test('in a sequence of picks canon commits nothing between them and prints, for each pick, the commands that make the store consistent', () => {
-    const r = seeded();
-    const one = committedNote(r, 'RT-261204-06');
-    const two = committedNote(r, 'RT-261204-07');
+    const r = seededWithNotes();
+    const one = committed('RT-261204-06');
+    const two = committed('RT-261204-07');
     ok(r, ['checkout', '-qb', 'side']);
     unverifiedEdit(r, one, 'First picked.', 'side one');
     unverifiedEdit(r, two, 'Second picked.', 'side two');
@@ -267,8 +324,9 @@ describe('cherry-pick, amend and merge', () => {
   });
 
   test('an amend that skipped the door is restamped; with other changes staged canon only says what to run, and leaves them staged', () => {
-    const r = seeded();
-    const rel = committedNote(r, 'RT-261204-02');
+    // The amend rewrites the commit that added the note (with the others of NOTES).
+    const r = seededWithNotes();
+    const rel = committed('RT-261204-02');
     r.write(rel, r.read(rel).replace(/^summary: .*$/m, 'summary: Amended summary.'));
     ok(r, ['add', rel]);
     const amended = ok(r, ['commit', '-q', '--amend', '--no-verify', '--no-edit']);
@@ -291,9 +349,9 @@ describe('cherry-pick, amend and merge', () => {
     expect(r.git(['status', '--porcelain']).stdout).toBe(`A  ${other}\n`);
   });
 
-  test('a merge that brings a commit which skipped the door is restamped by post-merge; a merge conflict resolved by hand and committed goes through the door', () => {
-    const r = seeded();
-    const rel = committedNote(r, 'RT-261204-04');
+  test('a merge that brings a commit which skipped the door is restamped by post-merge', () => {
+    const r = seededWithNotes();
+    const rel = committed('RT-261204-04');
     ok(r, ['checkout', '-qb', 'side']);
     unverifiedEdit(r, rel, 'Merged summary.', 'side edit');
     ok(r, ['checkout', '-q', 'main']);
@@ -305,22 +363,23 @@ describe('cherry-pick, amend and merge', () => {
     expect(indexRow(r, 'HEAD', 'docs/sessions/index/2026-12.md', 'RT-261204-05')).not.toBe('');
     expect(r.git(['status', '--porcelain']).stdout).toBe('');
     expectCleanClone(r);
+  });
 
+  test('a merge conflict resolved by hand and committed goes through the door', () => {
     // A conflict: both sides edit the summary; resolved by hand and committed with `git commit`.
-    const rel2 = divergent(r, 'RT-261203-02');
+    const { r, rel: rel2 } = seededDivergent();
     ok(r, ['checkout', '-q', 'main']);
     expect(run(r, ['merge', '--no-edit', 'feature']).code).not.toBe(0);
     resolveByHand(r, rel2, 'Merged by hand.');
     ok(r, ['commit', '-q', '--no-edit']);
     expect(r.git(['rev-list', '--parents', '-1', 'HEAD']).stdout.trim().split(' ')).toHaveLength(3);
-    expect(indexRow(r, 'HEAD', 'docs/sessions/index/2026-12.md', 'RT-261203-02')).toContain('Merged by hand.');
+    expect(indexRow(r, 'HEAD', 'docs/sessions/index/2026-12.md', 'RT-261203-01')).toContain('Merged by hand.');
     expect(r.git(['status', '--porcelain']).stdout).toBe('');
     expectCleanClone(r);
   });
 
   test('a token typed while resolving a rebase conflict: canon says so loudly with the command to rewrite, and commits nothing', () => {
-    const r = seeded();
-    const rel = divergent(r);
+    const { r, rel } = seededDivergent();
     expect(run(r, ['rebase', 'main']).code).not.toBe(0);
     resolveByHand(r, rel, `token ghp_${'a1B2c3D4e5'.repeat(3)}abcdef`);
     const rebased = r.git(['rev-parse', 'main']).stdout.trim();
@@ -347,7 +406,8 @@ describe('a sparse checkout', () => {
     const remote = path.join(path.dirname(r.dir), 'remote.git');
     ok(r, ['init', '-q', '--bare', '-b', 'main', remote]);
     ok(r, ['remote', 'add', 'origin', remote]);
-    ok(r, ['push', '-q', '-u', 'origin', 'main']);
+    // On the remote past the gate: the remote's state before the test (the gate judges handoff's push, and rebase's above).
+    ok(r, ['-c', 'core.hooksPath=/dev/null', 'push', '-q', '-u', 'origin', 'main']);
     const adrIndex = r.git(['show', 'HEAD:docs/adr/INDEX.md']).stdout;
     expect(adrIndex).toContain('ADR-0003');
 

@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { computeContentHash } from '../../tools/core/content-hash.js';
 import { parseNote } from '../../tools/core/frontmatter.js';
 import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 import { sessionNote, workstreamNote } from '../helpers/notes.js';
+import { RepoTemplate } from '../helpers/repo-template.js';
 
 let repo: GitRepo | undefined;
 afterEach(() => repo?.cleanup());
@@ -12,6 +13,20 @@ afterEach(() => repo?.cleanup());
 function commit(r: GitRepo, message: string) {
   return r.git(['commit', '-m', message], { allowFail: true });
 }
+
+/**
+ * A store with canon's hooks, a workstream and a session, committed through the commit door: built once,
+ * copied for each test that starts from a committed store.
+ */
+const seededTemplate = new RepoTemplate(() => {
+  const r = createGitRepo({ hooks: true });
+  r.write('workstreams/hooks.md', workstreamNote('hooks'));
+  r.write('docs/sessions/RT-260511-01.md', sessionNote('RT-260511-01'));
+  r.git(['add', '-A']);
+  expect(commit(r, 'init').code).toBe(0);
+  return r;
+});
+afterAll(() => seededTemplate.dispose());
 
 describe('pre-commit through husky + lint-staged', () => {
   test('a valid note with scrambled keys and no hash lands normalised, with its INDEX row, in one commit', () => {
@@ -53,10 +68,7 @@ describe('pre-commit through husky + lint-staged', () => {
     ['a ---js note', '---js\nrequire("fs").writeFileSync("PWNED", "x")\n---\nbody\n', /front matter language "js" is not allowed/],
     ['a note holding a token', sessionNote('RT-260511-02', {}, `## Summary\n\ntoken ghp_${'a1B2c3D4e5'.repeat(3)}abcdef\n`), /secret.*ghp_\*{8}/],
   ])('%s is refused with HEAD unchanged', (_name, text, reason) => {
-    repo = createGitRepo({ hooks: true });
-    repo.write('README.md', 'store\n');
-    repo.git(['add', '-A']);
-    commit(repo, 'init');
+    repo = seededTemplate.fresh();
     const head = repo.head();
     repo.write('docs/sessions/RT-260511-02.md', text);
     repo.git(['add', '-A']);
@@ -80,10 +92,7 @@ function spyOnRunner(r: GitRepo): () => string[] {
 
 describe('what a handoff checked itself (CANON_PRECOMMIT_CHECKED, ADR-0037)', () => {
   test('names exactly one HEAD and staged tree: only that content skips the check, anything else is checked as always', () => {
-    repo = createGitRepo({ hooks: true });
-    repo.write('README.md', 'store\n');
-    repo.git(['add', '-A']);
-    expect(commit(repo, 'init').code).toBe(0);
+    repo = seededTemplate.fresh();
     const calls = spyOnRunner(repo);
     const checked = () => `${repo!.head()}:${repo!.git(['write-tree']).stdout.trim()}`;
 
@@ -109,14 +118,7 @@ describe('what a handoff checked itself (CANON_PRECOMMIT_CHECKED, ADR-0037)', ()
 });
 
 describe('the commit door, continued', () => {
-  function seeded(): GitRepo {
-    const r = createGitRepo({ hooks: true });
-    r.write('workstreams/hooks.md', workstreamNote('hooks'));
-    r.write('docs/sessions/RT-260511-01.md', sessionNote('RT-260511-01'));
-    r.git(['add', '-A']);
-    expect(commit(r, 'init').code).toBe(0);
-    return r;
-  }
+  const seeded = (): GitRepo => seededTemplate.fresh();
 
   test('two branches that both add sessions merge (and rebase) without an INDEX conflict', () => {
     repo = seeded();
@@ -340,12 +342,12 @@ describe("the team's own lint-staged entries", () => {
   });
 
   test("canon's checks run whatever the lint-staged config says: an empty one lets no invalid note in", () => {
-    repo = createGitRepo({ hooks: true });
+    repo = seededTemplate.fresh();
     repo.write('.husky/pre-commit', `npx lint-staged --allow-empty\n${repo.read('.husky/pre-commit')}`);
     repo.write('.lintstagedrc.json', JSON.stringify({ '*.js': 'node -e 0' }));
-    repo.write('README.md', 'store\n');
+    // The hook line and its config go in through the hook: the empty config lets a commit without notes pass.
     repo.git(['add', '-A']);
-    expect(commit(repo, 'init').code).toBe(0);
+    expect(commit(repo, 'hook').code).toBe(0);
     repo.write('docs/sessions/RT-260511-02.md', sessionNote('RT-260511-02', { operator: 'nobody' }));
     repo.git(['add', '-A']);
     const head = repo.head();

@@ -1,9 +1,8 @@
-import { afterEach, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import path from 'node:path';
 import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 import { sessionNote } from '../helpers/notes.js';
+import { RepoTemplate } from '../helpers/repo-template.js';
 import { r } from '../helpers/secret-samples.js';
 
 // The push gate (pre-push): a commit made with --no-verify (no commit door) must not reach the remote.
@@ -19,19 +18,28 @@ interface Setup {
   remoteHead: (branch?: string) => string;
 }
 
-/** A clone with canon's hooks whose `origin` is a bare repository holding one committed note. */
-function setup(): Setup {
-  const base = mkdtempSync(path.join(os.tmpdir(), 'canon-push-'));
-  cleanups.push(() => rmSync(base, { recursive: true, force: true }));
+/**
+ * A clone with canon's hooks whose `origin` is a bare repository holding one committed note (committed
+ * through the commit door, pushed through the push gate). Built once, copied for each test (RepoTemplate):
+ * the bare remote lives beside the clone, in the folder the copy takes.
+ */
+const template = new RepoTemplate(() => {
   const repo = createGitRepo({ hooks: true });
-  cleanups.push(() => repo.cleanup());
-  const bare = path.join(base, 'remote.git');
+  const bare = path.join(path.dirname(repo.dir), 'remote.git');
   repo.git(['init', '-q', '--bare', '-b', 'main', bare]);
   repo.write('docs/sessions/RT-260511-01.md', sessionNote('RT-260511-01'));
   repo.git(['add', '-A']);
   repo.git(['commit', '-q', '-m', 'store']);
   repo.git(['remote', 'add', 'origin', bare]);
   repo.git(['push', '-q', '-u', 'origin', 'main']);
+  return repo;
+});
+afterAll(() => template.dispose());
+
+function setup(): Setup {
+  const repo = template.fresh();
+  cleanups.push(() => repo.cleanup());
+  const bare = path.join(path.dirname(repo.dir), 'remote.git');
   const remoteHead = (branch = 'main') =>
     repo.git(['--git-dir', bare, 'rev-parse', '-q', '--verify', `refs/heads/${branch}`], { allowFail: true }).stdout.trim();
   return { repo, bare, remoteHead };
@@ -187,7 +195,8 @@ describe('the push gate', () => {
     edit('Their summary.', 'their edit');
     repo.git(['checkout', '-q', 'main']);
     edit('Our summary.', 'our edit');
-    repo.git(['push', '-q']);
+    // The remote's state before the test, pushed past the gate: a clean push through it is 'a clean push of 100 notes passes'.
+    repo.git(['-c', 'core.hooksPath=/dev/null', 'push', '-q']);
     const pushed = remoteHead();
     repo.git(['checkout', '-q', 'other']);
     expect(repo.git(['rebase', 'main'], { allowFail: true }).code).not.toBe(0);
