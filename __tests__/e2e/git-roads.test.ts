@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CANON_ROOT, createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 import { sessionNote, workstreamNote } from '../helpers/notes.js';
-import { RepoTemplate } from '../helpers/repo-template.js';
+import { repoTemplate } from '../helpers/repo-template.js';
 
 /**
  * Every git road a note travels keeps the store consistent (ADR-0024): real git,
@@ -44,10 +44,10 @@ function buildSeeded(): GitRepo {
 }
 
 /** A store with canon's hooks (and the Claude Code half of the wiring) and one commit: built once, copied for each test. */
-const seededTemplate = new RepoTemplate(buildSeeded);
+const seededTemplate = repoTemplate(buildSeeded);
 
 function seeded(): GitRepo {
-  const r = seededTemplate.fresh();
+  const r = seededTemplate.copy();
   repos.push(r);
   return r;
 }
@@ -67,8 +67,8 @@ const NOTES: Record<string, string> = {
  * The seeded store with the notes of NOTES committed through the commit door (content_hash stamped, INDEX
  * rows written) in one commit on main: built once, copied for each test that starts from committed notes.
  */
-const notesTemplate = new RepoTemplate(() => {
-  const r = seededTemplate.fresh();
+const notesTemplate = repoTemplate(() => {
+  const r = seededTemplate.copy();
   for (const [id, date] of Object.entries(NOTES)) r.write(`docs/sessions/${id}.md`, sessionNote(id, { date }));
   ok(r, ['add', '-A']);
   ok(r, ['commit', '-qm', 'notes']);
@@ -77,7 +77,7 @@ const notesTemplate = new RepoTemplate(() => {
 
 /** A copy of that store; `committed(id)` is the path of one of its notes. */
 function seededWithNotes(): GitRepo {
-  const r = notesTemplate.fresh();
+  const r = notesTemplate.copy();
   repos.push(r);
   return r;
 }
@@ -187,22 +187,23 @@ function resolveByHand(r: GitRepo, rel: string, summary: string) {
 const EDITOR = { GIT_EDITOR: 'true' };
 
 /** The seeded store with `divergent(r)` done (three commits through the commit door), on `feature`: built once, copied for each test. */
-const divergentTemplate = new RepoTemplate(() => {
-  const r = seededTemplate.fresh();
+const divergentTemplate = repoTemplate(() => {
+  const r = seededTemplate.copy();
   divergent(r);
   return r;
 });
 
 /** A fresh copy of that state, and the conflicting note's path. */
 function seededDivergent(): { r: GitRepo; rel: string } {
-  const r = divergentTemplate.fresh();
+  const r = divergentTemplate.copy();
   repos.push(r);
   return { r, rel: 'docs/sessions/RT-261203-01.md' };
 }
 
 afterAll(() => {
-  seededTemplate.dispose();
-  divergentTemplate.dispose();
+  notesTemplate.cleanup();
+  divergentTemplate.cleanup();
+  seededTemplate.cleanup();
 });
 
 describe('a rebase whose note conflict is resolved by hand', () => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { seededRandom } from '../../tools/seeded-random.mjs';
 import { CANON_BIN, createGitRepo, runCli, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
 import { workstreamNote } from '../helpers/notes.js';
-import { storeTemplate } from '../helpers/store-copy.js';
+import { storeTemplate } from '../helpers/repo-template.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { findUnfinishedHandoffs } from '../../tools/io/unfinished-handoff.js';
 import { CANON_BIN, runCli, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
 import { workstreamNote } from '../helpers/notes.js';
-import { storeTemplate } from '../helpers/store-copy.js';
+import { storeTemplate } from '../helpers/repo-template.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {

@@ -21,7 +21,7 @@ import { parseNote } from '../../tools/core/frontmatter.js';
 import { normalizeText } from '../../tools/core/normalize.js';
 import { CANON_ROOT, createGitRepo, installHooks, runCli, type GitRepo } from '../helpers/git-repo.js';
 import { sessionNote } from '../helpers/notes.js';
-import { RepoTemplate } from '../helpers/repo-template.js';
+import { repoTemplate } from '../helpers/repo-template.js';
 
 let repo: GitRepo | undefined;
 const extra: string[] = [];
@@ -59,7 +59,7 @@ function wireClaude(dir: string) {
 }
 
 /** A store with canon's hooks, Claude Code's wiring and one commit through the commit door: built once, copied for each test. */
-const template = new RepoTemplate(() => {
+const template = repoTemplate(() => {
   const r = createGitRepo({ hooks: true });
   wireClaude(r.dir);
   r.write('README.md', 'store\n');
@@ -67,8 +67,8 @@ const template = new RepoTemplate(() => {
   expect(commit(r, 'init').code).toBe(0);
   return r;
 });
-afterAll(() => template.dispose());
-const seeded = (): GitRepo => template.fresh();
+afterAll(() => template.cleanup());
+const seeded = (): GitRepo => template.copy();
 
 describe('normalise, edit, stage and commit in any order', () => {
   test('stage, normalise, commit: one content_hash on disk, the tree clean, the commit normal', () => {

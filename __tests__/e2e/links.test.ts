@@ -3,7 +3,7 @@ import { computeContentHash } from '../../tools/core/content-hash.js';
 import { parseNote } from '../../tools/core/frontmatter.js';
 import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 import { frontmatter, sessionNote, workstreamNote } from '../helpers/notes.js';
-import { RepoTemplate } from '../helpers/repo-template.js';
+import { repoTemplate } from '../helpers/repo-template.js';
 
 let repo: GitRepo | undefined;
 afterEach(() => repo?.cleanup());
@@ -17,7 +17,7 @@ const hashIsCurrent = (text: string) => {
 };
 
 /** A store with hooks, one workstream and two sessions, committed through the commit door: built once, copied for each test. */
-const template = new RepoTemplate(() => {
+const template = repoTemplate(() => {
   const r = createGitRepo({ hooks: true });
   r.write('workstreams/repo-flip.md', workstreamNote('repo-flip'));
   r.write('docs/sessions/RT-260511-01.md', sessionNote('RT-260511-01', { workstream: 'repo-flip' }, '## Summary\n\nFirst.\n\n## Resume Prompt\n\nGo on.\n'));
@@ -26,8 +26,8 @@ const template = new RepoTemplate(() => {
   expect(commit(r, 'init').code).toBe(0);
   return r;
 });
-afterAll(() => template.dispose());
-const seeded = (): GitRepo => template.fresh();
+afterAll(() => template.cleanup());
+const seeded = (): GitRepo => template.copy();
 
 describe('links at the commit door', () => {
   test('wikilinks become relative links in the commit and the working file; code is untouched; the hash covers the new body', () => {

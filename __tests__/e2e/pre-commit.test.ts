@@ -5,7 +5,7 @@ import { computeContentHash } from '../../tools/core/content-hash.js';
 import { parseNote } from '../../tools/core/frontmatter.js';
 import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 import { sessionNote, workstreamNote } from '../helpers/notes.js';
-import { RepoTemplate } from '../helpers/repo-template.js';
+import { repoTemplate } from '../helpers/repo-template.js';
 
 let repo: GitRepo | undefined;
 afterEach(() => repo?.cleanup());
@@ -18,7 +18,7 @@ function commit(r: GitRepo, message: string) {
  * A store with canon's hooks, a workstream and a session, committed through the commit door: built once,
  * copied for each test that starts from a committed store.
  */
-const seededTemplate = new RepoTemplate(() => {
+const seededTemplate = repoTemplate(() => {
   const r = createGitRepo({ hooks: true });
   r.write('workstreams/hooks.md', workstreamNote('hooks'));
   r.write('docs/sessions/RT-260511-01.md', sessionNote('RT-260511-01'));
@@ -26,7 +26,7 @@ const seededTemplate = new RepoTemplate(() => {
   expect(commit(r, 'init').code).toBe(0);
   return r;
 });
-afterAll(() => seededTemplate.dispose());
+afterAll(() => seededTemplate.cleanup());
 
 describe('pre-commit through husky + lint-staged', () => {
   test('a valid note with scrambled keys and no hash lands normalised, with its INDEX row, in one commit', () => {
@@ -68,7 +68,7 @@ describe('pre-commit through husky + lint-staged', () => {
     ['a ---js note', '---js\nrequire("fs").writeFileSync("PWNED", "x")\n---\nbody\n', /front matter language "js" is not allowed/],
     ['a note holding a token', sessionNote('RT-260511-02', {}, `## Summary\n\ntoken ghp_${'a1B2c3D4e5'.repeat(3)}abcdef\n`), /secret.*ghp_\*{8}/],
   ])('%s is refused with HEAD unchanged', (_name, text, reason) => {
-    repo = seededTemplate.fresh();
+    repo = seededTemplate.copy();
     const head = repo.head();
     repo.write('docs/sessions/RT-260511-02.md', text);
     repo.git(['add', '-A']);
@@ -92,7 +92,7 @@ function spyOnRunner(r: GitRepo): () => string[] {
 
 describe('what a handoff checked itself (CANON_PRECOMMIT_CHECKED, ADR-0037)', () => {
   test('names exactly one HEAD and staged tree: only that content skips the check, anything else is checked as always', () => {
-    repo = seededTemplate.fresh();
+    repo = seededTemplate.copy();
     const calls = spyOnRunner(repo);
     const checked = () => `${repo!.head()}:${repo!.git(['write-tree']).stdout.trim()}`;
 
@@ -118,7 +118,7 @@ describe('what a handoff checked itself (CANON_PRECOMMIT_CHECKED, ADR-0037)', ()
 });
 
 describe('the commit door, continued', () => {
-  const seeded = (): GitRepo => seededTemplate.fresh();
+  const seeded = (): GitRepo => seededTemplate.copy();
 
   test('two branches that both add sessions merge (and rebase) without an INDEX conflict', () => {
     repo = seeded();
@@ -342,7 +342,7 @@ describe("the team's own lint-staged entries", () => {
   });
 
   test("canon's checks run whatever the lint-staged config says: an empty one lets no invalid note in", () => {
-    repo = seededTemplate.fresh();
+    repo = seededTemplate.copy();
     repo.write('.husky/pre-commit', `npx lint-staged --allow-empty\n${repo.read('.husky/pre-commit')}`);
     repo.write('.lintstagedrc.json', JSON.stringify({ '*.js': 'node -e 0' }));
     // The hook line and its config go in through the hook: the empty config lets a commit without notes pass.

@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import path from 'node:path';
 import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 import { sessionNote } from '../helpers/notes.js';
-import { RepoTemplate } from '../helpers/repo-template.js';
+import { repoTemplate } from '../helpers/repo-template.js';
 import { r } from '../helpers/secret-samples.js';
 
 // The push gate (pre-push): a commit made with --no-verify (no commit door) must not reach the remote.
@@ -20,10 +20,10 @@ interface Setup {
 
 /**
  * A clone with canon's hooks whose `origin` is a bare repository holding one committed note (committed
- * through the commit door, pushed through the push gate). Built once, copied for each test (RepoTemplate):
+ * through the commit door, pushed through the push gate). Built once, copied for each test (repoTemplate):
  * the bare remote lives beside the clone, in the folder the copy takes.
  */
-const template = new RepoTemplate(() => {
+const template = repoTemplate(() => {
   const repo = createGitRepo({ hooks: true });
   const bare = path.join(path.dirname(repo.dir), 'remote.git');
   repo.git(['init', '-q', '--bare', '-b', 'main', bare]);
@@ -34,10 +34,10 @@ const template = new RepoTemplate(() => {
   repo.git(['push', '-q', '-u', 'origin', 'main']);
   return repo;
 });
-afterAll(() => template.dispose());
+afterAll(() => template.cleanup());
 
 function setup(): Setup {
-  const repo = template.fresh();
+  const repo = template.copy();
   cleanups.push(() => repo.cleanup());
   const bare = path.join(path.dirname(repo.dir), 'remote.git');
   const remoteHead = (branch = 'main') =>

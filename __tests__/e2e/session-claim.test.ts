@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { isClaimStub, parseNote } from '../../tools/core/frontmatter.js';
 import { createGitRepo, runCli, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
 import { sessionNote, workstreamNote } from '../helpers/notes.js';
-import { storeTemplate } from '../helpers/store-copy.js';
+import { storeTemplate } from '../helpers/repo-template.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {

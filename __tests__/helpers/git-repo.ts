@@ -69,6 +69,25 @@ export function createGitRepo(options: CreateGitRepoOptions = {}): GitRepo {
   const home = path.join(base, 'home');
   mkdirSync(home, { recursive: true });
   const dir = options.existing ?? path.join(base, 'repo');
+  const repo = openGitRepo(base, dir, home);
+  if (!options.existing) {
+    mkdirSync(dir, { recursive: true });
+    repo.git(['init', '-q', '-b', 'main']);
+  }
+  repo.git(['config', 'user.name', 'Roman T.']);
+  repo.git(['config', 'user.email', 'roman@example.com']);
+  repo.git(['config', 'commit.gpgsign', 'false']);
+  if (options.operators !== false) repo.write('.claude/operators.yaml', OPERATORS_YAML);
+  for (const [rel, text] of Object.entries(options.files ?? {})) repo.write(rel, text);
+  if (options.hooks) installHooks(dir, repo.env);
+  return repo;
+}
+
+/**
+ * The handle of a repository that already exists at `dir`, with the isolated HOME `home`; cleanup
+ * removes `base` (the temp folder holding both). Starts no process.
+ */
+export function openGitRepo(base: string, dir: string, home: string): GitRepo {
   const env = isolatedEnv(home);
   const git: GitRepo['git'] = (args, opts = {}) => {
     const r = spawnSync('git', args, { cwd: dir, env: { ...env, ...opts.env }, input: opts.input, encoding: 'utf8' });
@@ -76,22 +95,12 @@ export function createGitRepo(options: CreateGitRepoOptions = {}): GitRepo {
     if (result.code !== 0 && !opts.allowFail) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
     return result;
   };
-  if (!options.existing) {
-    mkdirSync(dir, { recursive: true });
-    git(['init', '-q', '-b', 'main']);
-  }
-  git(['config', 'user.name', 'Roman T.']);
-  git(['config', 'user.email', 'roman@example.com']);
-  git(['config', 'commit.gpgsign', 'false']);
   const write = (rel: string, text: string) => {
     const file = path.join(dir, rel);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, text);
     return file;
   };
-  if (options.operators !== false) write('.claude/operators.yaml', OPERATORS_YAML);
-  for (const [rel, text] of Object.entries(options.files ?? {})) write(rel, text);
-  if (options.hooks) installHooks(dir, env);
   return {
     dir,
     env,

@@ -1,57 +1,78 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import type { GitRepo } from './git-repo.js';
+import { createGitRepo, openGitRepo, type CreateGitRepoOptions, type GitRepo } from './git-repo.js';
 
 /**
- * A starting state built once per test file and copied, byte for byte, for every test that asks for it.
+ * A starting state built once per test file and copied for every test that needs it fresh: `build`
+ * makes it the real way (createGitRepo with canon's hooks, commits through the commit door, a bare
+ * remote pushed through the push gate, clones…), the first time a test asks, so a test run alone
+ * (`-t`) builds it itself. Everything the state holds lives in the temp folder createGitRepo made
+ * (the parent of `repo.dir`: `repo/`, `home/`, remotes and clones beside them).
  *
- * `build` makes the state the real way (createGitRepo with canon's hooks, commits through the commit door…)
- * in the folder createGitRepo made; everything the state needs (a bare remote, say) must live in that
- * folder, the parent of `repo.dir`. The first `fresh()` builds it and keeps a copy beside it; every later
- * `fresh()` puts a copy back AT THE SAME PATH (`cp -a`), after the test before has removed it with
- * `repo.cleanup()`. Same path, so every absolute path canon's setup wrote (core.hooksPath, the INDEX merge
- * driver, `.git/canon/run`, a remote's URL) is right in the copy, exactly as if it had been built there:
- * no `canon setup` again. Tests of one file run one after another, so they never hold the folder at once;
- * a test run alone (`-t`) builds the state itself.
+ * Each `copy()` is a `cp -a` of that folder into a new temp folder of the same length, in which every
+ * mention of the template's folder outside git's object store is made the copy's own: what `canon
+ * setup`, `git remote add` and `git clone` wrote there (core.hooksPath, the INDEX merge driver,
+ * `.git/canon/run`, remote URLs, reflogs) is what they would have written for the copy, so no
+ * `canon setup` runs again. Copies are independent: a test may hold several, and keep one.
  *
- * One template may be built from another's `fresh()` copy plus more steps (a chain): both then put their
- * copies back at the same path, which is right as long as a test holds one of them at a time.
+ * What a template costs instead: the setup commits and pushes through canon's hooks and `canon setup`
+ * run once per file, not once per test (issue 24, item 7; docs/guides/contributing.md).
  */
-let keptCount = 0;
-
-export class RepoTemplate {
-  private repo: GitRepo | undefined;
-  private kept: string | undefined;
-
-  constructor(private readonly build: () => GitRepo) {}
-
-  fresh(): GitRepo {
-    if (!this.repo || !this.kept) {
-      const repo = this.build();
-      const base = path.dirname(repo.dir);
-      const kept = `${base}.template-${++keptCount}`;
-      copy(base, kept);
-      this.repo = repo;
-      this.kept = kept;
-      return repo;
-    }
-    const base = path.dirname(this.repo.dir);
-    if (existsSync(base)) rmSync(base, { recursive: true, force: true });
-    copy(this.kept, base);
-    return this.repo;
-  }
-
-  /** Remove the kept copy (afterAll). */
-  dispose(): void {
-    if (this.kept) rmSync(this.kept, { recursive: true, force: true });
-    this.repo = undefined;
-    this.kept = undefined;
-  }
+export interface RepoTemplate {
+  copy(): GitRepo;
+  /** Remove the template (afterAll); copies are each test's to clean up. */
+  cleanup(): void;
 }
 
-/** `cp -a`: modes, symlinks (node_modules, dist) and times as they are. */
-function copy(from: string, to: string): void {
-  const r = spawnSync('cp', ['-a', from, to], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`cp -a ${from} ${to} failed: ${r.stderr}`);
+/** A template of whatever `build` returns: a new repository, or another template's copy with more steps. */
+export function repoTemplate(build: () => GitRepo): RepoTemplate {
+  let built: GitRepo | undefined;
+  return {
+    copy: () => {
+      built ??= build();
+      return copyOf(built);
+    },
+    cleanup: () => {
+      built?.cleanup();
+      built = undefined;
+    },
+  };
+}
+
+/** The common case: createGitRepo(options), then `build` on it. */
+export function storeTemplate(options: CreateGitRepoOptions, build: (repo: GitRepo) => void): RepoTemplate {
+  return repoTemplate(() => {
+    const repo = createGitRepo(options);
+    build(repo);
+    return repo;
+  });
+}
+
+function copyOf(template: GitRepo): GitRepo {
+  const from = path.dirname(template.dir);
+  const base = mkdtempSync(path.join(os.tmpdir(), 'canon-test-'));
+  // cp -a: modes, times and symlinks (node_modules and dist point into canon's checkout) as they are.
+  const cp = spawnSync('cp', ['-a', `${from}/.`, base], { encoding: 'utf8' });
+  if (cp.status !== 0) throw new Error(`cp -a ${from} ${base} failed: ${cp.stderr}`);
+  for (const file of filesNaming(base, from)) writeFileSync(file, readFileSync(file, 'latin1').split(from).join(base), 'latin1');
+  return openGitRepo(base, path.join(base, path.relative(from, template.dir)), path.join(base, 'home'));
+}
+
+/** Files under `root` (not git's object store, not symlinks) that name `needle`. */
+function filesNaming(root: string, needle: string): string[] {
+  const found: string[] = [];
+  const visit = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const file = path.join(dir, name);
+      const stat = lstatSync(file);
+      if (stat.isSymbolicLink()) continue;
+      if (stat.isDirectory()) {
+        if (name !== 'objects') visit(file);
+      } else if (stat.size < 1_000_000 && readFileSync(file, 'latin1').includes(needle)) found.push(file);
+    }
+  };
+  visit(root);
+  return found;
 }
