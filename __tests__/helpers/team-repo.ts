@@ -132,8 +132,12 @@ export function newTeamRepo(
   };
 }
 
-/** A fresh team repository of the given flavour, committed, with canon installed but not yet wired. */
-export function createTeamRepo(flavour: Flavour, tarball: string): TeamRepo {
+/**
+ * A fresh team repository of the given flavour, committed, with canon installed but not yet wired.
+ * `huskyBin`: lay the team's husky with its bin (node_modules/.bin/husky) rather than `npx husky`,
+ * the same husky without npm's start-up (~0.6 CPU-s), for tests whose subject is not that step.
+ */
+export function createTeamRepo(flavour: Flavour, tarball: string, options: { huskyBin?: boolean } = {}): TeamRepo {
   const t = newTeamRepo(`team-${flavour}`, NPM_ENV, { from: template(flavour, tarball) });
   t.write('.husky/pre-commit', TEAM_FILES.husky);
   t.write('.claude/settings.json', TEAM_FILES.settings);
@@ -143,7 +147,8 @@ export function createTeamRepo(flavour: Flavour, tarball: string): TeamRepo {
   t.write('src/index.js', flavour === 'esm' ? 'export const x = 1;\n' : 'module.exports = { x: 1 };\n');
   if (flavour === 'esm') t.write('lint-staged.config.js', "export default { '*.{js,md}': 'prettier --write' };\n");
   // The team's own husky, as `npm install` lays it (relative core.hooksPath, .husky/_ in this worktree only).
-  t.run('npx', ['husky']);
+  if (options.huskyBin) t.run(path.join(t.dir, 'node_modules/.bin/husky'), []);
+  else t.run('npx', ['husky']);
   t.git(['add', '-A']);
   t.git(['commit', '-qm', 'team repo']);
   return t;
