@@ -1,9 +1,9 @@
 // canon as a Claude Code plugin, with the real client (ADR-0028): the repository's settings.json (as
-// `canon init` writes it) brings the plugin from node_modules/canon-notes; /canon:handoff runs in the
-// default permission mode and records the session; what the user must see — the Notion-silent WARNING,
-// a refusal — reaches the user's screen as a hook systemMessage (stream-json, and the interactive
-// screen in tmux); nothing canon installs takes the name of a built-in command. Skips with one line
-// when the client (or, for the screen, tmux) is not available.
+// `canon init` writes it) brings the plugin from node_modules/canon-notes; what the user must see — a
+// refused /canon:handoff, the Notion-silent WARNING — reaches the user's screen as a hook systemMessage
+// (stream-json, and the interactive screen in tmux); nothing canon installs takes the name of a
+// built-in command. (A /canon:handoff that records the session, its WARNING in stream-json, on this
+// road: claude-real.test.ts.) Skips with one line when the client (or, for the screen, tmux) is not available.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
