@@ -152,7 +152,8 @@ suite('canon as a Claude Code plugin, with the real client', () => {
     }
   }, 120_000);
 
-  test("the team's settings.json brings the plugin of the installed canon; nothing canon installs has a built-in's name", async () => {
+  // One test, two promises that share a session with the plugin loaded: the refused /canon:handoff resumes it.
+  test("the team's settings.json brings the plugin of the installed canon; nothing canon installs has a built-in's name; a refused /canon:handoff (exit 2) is shown to the user", async () => {
     expect(warmup?.result?.subtype).toBe('success');
     const known = JSON.parse(readFileSync(path.join(store.home, '.claude/plugins/known_marketplaces.json'), 'utf8')) as Record<
       string,
@@ -160,7 +161,8 @@ suite('canon as a Claude Code plugin, with the real client', () => {
     >;
     expect(known['canon-notes']?.installLocation).toBe(path.join(store.repo.dir, 'node_modules/canon-notes'));
 
-    const run = await claude(store, api, 'SCENARIO clean second');
+    // A session whose /canon:handoff writes a bad draft ("SCENARIO refuse"); its own work is one echo.
+    const run = await claude(store, api, 'SCENARIO refuse second');
     const init = initEvent(run);
     // Read in place from the package the repository installed: no copy, so its version is the repository's.
     expect(init.plugins).toContainEqual(expect.objectContaining({ name: 'canon', path: path.join(store.repo.dir, 'node_modules/canon-notes/plugin') }));
@@ -185,20 +187,18 @@ suite('canon as a Claude Code plugin, with the real client', () => {
     const builtIns = new Set([...BUILT_INS, ...(await bareSlashCommands(bin, api.url))]);
     expect(ours.filter((name) => builtIns.has(name))).toEqual([]);
     expect(init.slash_commands).not.toContain('handoff');
-  }, 240_000);
+
+    // The refused handoff: nothing committed, and the user is told.
+    const before = store.repo.head();
+    const refused = await claude(store, api, '/canon:handoff --no-push', { resume: run.sessionId! });
+    expect(refused.result?.subtype).toBe('success');
+    expect(store.repo.head()).toBe(before);
+    expect(hookNotices(refused).some((s) => s.includes('canon handoff was refused (exit 2)'))).toBe(true);
+  }, 300_000);
 
   // /canon:handoff in the default permission mode, the note written and committed with the session's own
   // calls, and the WARNING reaching the user as a hook systemMessage: claude-real.test.ts proves it on this
   // road (settings.json's plugin), in its test of the three sessions at once and the resumed handoff.
-
-  test('a refused /canon:handoff (exit 2) is shown to the user', async () => {
-    const work = await claude(store, api, 'SCENARIO refuse beta');
-    const before = store.repo.head();
-    const run = await claude(store, api, '/canon:handoff --no-push', { resume: work.sessionId! });
-    expect(run.result?.subtype).toBe('success');
-    expect(store.repo.head()).toBe(before);
-    expect(hookNotices(run).some((s) => s.includes('canon handoff was refused (exit 2)'))).toBe(true);
-  }, 240_000);
 
   test('/canon:resume runs the dashboard in the default mode; arguments reach the model only when given', async () => {
     const expandedOf = (run: ClaudeRun, seen: number) =>
