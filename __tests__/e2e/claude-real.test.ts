@@ -38,7 +38,6 @@ interface Store {
   repo: GitRepo;
   home: string;
   mcpConfig: string;
-  mcpLog: string;
 }
 
 function createStore(): Store {
@@ -61,17 +60,37 @@ function createStore(): Store {
     mcpConfig,
     JSON.stringify({ mcpServers: { notion: { type: 'stdio', command: process.execPath, args: [FAKE_MCP], env: { FAKE_MCP_LOG: mcpLog } } } }),
   );
-  return { repo, home, mcpConfig, mcpLog };
+  return { repo, home, mcpConfig };
 }
 
-function claude(store: Store, api: FakeAnthropic, prompt: string, extra: { skipPermissions?: boolean; resume?: string } = {}): Promise<ClaudeRun> {
+/** The stand-in Notion server's call log of the sessions given `mcp: tag`. */
+function mcpLogOf(store: Store, tag: string): string {
+  return path.join(path.dirname(store.repo.dir), `mcp-calls-${tag}.log`);
+}
+
+/** An MCP config of its own (its own call log), for a session that runs beside others. */
+function mcpConfigOf(store: Store, tag: string): string {
+  const file = path.join(path.dirname(store.repo.dir), `mcp-${tag}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({ mcpServers: { notion: { type: 'stdio', command: process.execPath, args: [FAKE_MCP], env: { FAKE_MCP_LOG: mcpLogOf(store, tag) } } } }),
+  );
+  return file;
+}
+
+function claude(
+  store: Store,
+  api: FakeAnthropic,
+  prompt: string,
+  extra: { skipPermissions?: boolean; resume?: string; mcp?: string } = {},
+): Promise<ClaudeRun> {
   return runClaude({
     bin,
     cwd: store.repo.dir,
     home: store.home,
     apiUrl: api.url,
     prompt,
-    mcpConfig: store.mcpConfig,
+    mcpConfig: extra.mcp ? mcpConfigOf(store, extra.mcp) : store.mcpConfig,
     skipPermissions: extra.skipPermissions ?? true,
     ...(extra.resume ? { resume: extra.resume } : {}),
   });
@@ -152,45 +171,39 @@ suite('canon with the real Claude Code client', () => {
 
   const ended: string[] = [];
 
-  test('parallel tool uses, failures, Notion MCP calls and a subagent are all counted, exactly', async () => {
-    const run = await claude(store, api, 'SCENARIO work one');
-    expect(run.result?.subtype).toBe('success');
-    ended.push(run.sessionId!);
-    const state = stateOf(store, run.sessionId!);
-    // Bash: echo, `exit 3` (failed) and the subagent's echo; Read of a missing file (failed); three
-    // Notion calls, two of them failed (an error result and a thrown error); the subagent (Agent).
-    expect(state.tool_calls_breakdown).toEqual({ mcp__notion_offplan: 3, Bash: 3, Read: 1, Agent: 1 });
-    expect(state.tool_calls_count).toBe(8);
-    expect(state.failed_calls).toBe(4);
-    expect(state.subagents_dispatched).toBe(1);
-    expect(state.tool_calls_breakdown_methods).toEqual({
-      mcp__notion_offplan: { 'notion__notion-search': 1, 'notion__notion-create-pages': 1, 'notion__notion-fetch': 1 },
-    });
-    // The stand-in server really was called, three times.
-    expect(readFileSync(store.mcpLog, 'utf8').trim().split('\n')).toEqual(['notion-search', 'notion-create-pages', 'notion-fetch']);
-    // SessionEnd marked it ended.
-    expect(existsSync(path.join(store.repo.dir, `.claude/state/session-${run.sessionId}.ended`))).toBe(true);
-  }, 120_000);
-
-  test('three sessions at once: each counted exactly, in its own state', async () => {
-    const runs = await Promise.all(['c1', 'c2', 'c3'].map((tag) => claude(store, api, `SCENARIO work ${tag}`)));
-    const ids = runs.map((r) => r.sessionId!);
-    expect(new Set(ids).size).toBe(3);
-    for (const run of runs) {
-      expect(run.result?.subtype).toBe('success');
-      const state = stateOf(store, run.sessionId!);
-      expect(state.tool_calls_count).toBe(8);
-      expect(state.tool_calls_breakdown).toEqual({ mcp__notion_offplan: 3, Bash: 3, Read: 1, Agent: 1 });
-      expect(state.parallel_terminals_observed as number).toBeLessThanOrEqual(2);
-    }
-    ended.push(...ids);
-  }, 180_000);
-
   let handedOff: { id: string; path: string } | null = null;
 
-  test('the agent runs /canon:handoff itself in default permission mode, for the resumed session: its telemetry, the WARNING, the transcript', async () => {
-    const a = await claude(store, api, 'SCENARIO work alpha secret');
-    expect(a.result?.subtype).toBe('success');
+  // One test, two promises that share their expensive part (three work sessions): the counting, exact
+  // and under contention, then the handoff of one of those sessions, resumed.
+  test('parallel tool uses, failures, Notion MCP calls and a subagent are all counted, exactly, three sessions at once, each in its own state; the agent then runs /canon:handoff itself in default permission mode, for a resumed session: its telemetry, the WARNING, the transcript', async () => {
+    // alpha prints a token besides the scripted work (the handoff below archives its transcript).
+    const tags = ['alpha', 'c2', 'c3'];
+    const runs = await Promise.all(tags.map((tag) => claude(store, api, `SCENARIO work ${tag}${tag === 'alpha' ? ' secret' : ''}`, { mcp: tag })));
+    const ids = runs.map((r) => r.sessionId!);
+    expect(new Set(ids).size).toBe(3);
+    runs.forEach((run, i) => {
+      const tag = tags[i]!;
+      expect(run.result?.subtype).toBe('success');
+      const state = stateOf(store, run.sessionId!);
+      // Bash: echo, `exit 3` (failed) and the subagent's echo (and alpha's token echo); Read of a missing
+      // file (failed); three Notion calls, two of them failed (an error result and a thrown error); the subagent (Agent).
+      const bash = tag === 'alpha' ? 4 : 3;
+      expect(state.tool_calls_breakdown).toEqual({ mcp__notion_offplan: 3, Bash: bash, Read: 1, Agent: 1 });
+      expect(state.tool_calls_count).toBe(bash + 5);
+      expect(state.failed_calls).toBe(4);
+      expect(state.subagents_dispatched).toBe(1);
+      expect(state.tool_calls_breakdown_methods).toEqual({
+        mcp__notion_offplan: { 'notion__notion-search': 1, 'notion__notion-create-pages': 1, 'notion__notion-fetch': 1 },
+      });
+      expect(state.parallel_terminals_observed as number).toBeLessThanOrEqual(2);
+      // The stand-in server (this session's own) really was called, three times.
+      expect(readFileSync(mcpLogOf(store, tag), 'utf8').trim().split('\n')).toEqual(['notion-search', 'notion-create-pages', 'notion-fetch']);
+      // SessionEnd marked it ended.
+      expect(existsSync(path.join(store.repo.dir, `.claude/state/session-${run.sessionId}.ended`))).toBe(true);
+    });
+    ended.push(ids[1]!, ids[2]!);
+    const a = runs[0]!;
+
     // A later, clean session: the newest state file is no longer A's.
     const b = await claude(store, api, 'SCENARIO clean beta');
     expect(b.result?.subtype).toBe('success');
@@ -217,6 +230,9 @@ suite('canon with the real Claude Code client', () => {
     const note = store.repo.read(notePath);
     expect(note).toMatch(/^ {2}mcp__notion_offplan: 3$/m);
     expect(note).toMatch(/^tool_calls_failed: 4$/m);
+    // A's own calls only: the handoff's Write and Bash are not the session's work.
+    expect(note).toMatch(/^ {2}Bash: 4$/m);
+    expect(note).toMatch(/^tool_calls_count: 9$/m);
     expect(note).toContain('Notion-silent: **NO**');
     expect(note).toContain(RESUME_MARKER);
     // The handoff's own output, as the agent saw it: the WARNING.
@@ -226,6 +242,10 @@ suite('canon with the real Claude Code client', () => {
       .join('\n');
     expect(results).toContain('WARNING: this session broke the Notion-silent invariant: mcp__notion_offplan was called 3 time(s)');
     expect(results).toContain('"committed":true');
+    // And as the user saw it: the hook's systemMessage after the handoff's Bash call (the notice it came from is consumed).
+    const shown = run.events.filter((e) => e.type === 'system' && e.subtype === 'informational').map((e) => String(e.content));
+    expect(shown.some((s) => /WARNING: this session broke the Notion-silent invariant: mcp__notion_offplan was called 3 time\(s\)/.test(s))).toBe(true);
+    expect(existsSync(path.join(store.repo.dir, `.claude/state/notice-${a.sessionId}.txt`))).toBe(false);
 
     // The transcript: archived as <ID>.jsonl with the token masked; the note says so, with no path.
     const id = path.basename(notePath, '.md');
@@ -242,28 +262,22 @@ suite('canon with the real Claude Code client', () => {
     expect(archive.some((n) => n.startsWith(`session-${a.sessionId}.`))).toBe(true);
     expect(existsSync(path.join(store.repo.dir, `.claude/state/session-${b.sessionId}.jsonl`))).toBe(true);
     handedOff = { id, path: notePath };
-  }, 180_000);
+  }, 360_000);
 
-  test('SessionStart hands the model the resume context: the last Resume Prompt reaches the API', async () => {
+  // One test, two promises: the clean session whose SessionStart context is checked is the one /handoff-rt hands off.
+  test('SessionStart hands the model the resume context: the last Resume Prompt reaches the API; the generated /handoff-rt and /resume-rt skills work in default permission mode too', async () => {
     expect(handedOff).not.toBeNull();
-    for (const tag of ['gamma', 'delta']) {
-      const seen = api.requests.length;
-      const run = await claude(store, api, `SCENARIO clean ${tag}`);
-      expect(run.result?.subtype).toBe('success');
-      ended.push(run.sessionId!);
-      const first = api.requests.slice(seen).find((r) => r.raw.includes(`SCENARIO clean ${tag}`))!;
-      expect(first.raw).toContain(RESUME_MARKER);
-      expect(first.raw).toContain(`Last session: ${handedOff!.id}`);
-      // Every other session had ended when this one ran: none was live alongside it.
-      expect(stateOf(store, run.sessionId!).parallel_terminals_observed).toBe(0);
-    }
-    const errors = path.join(store.repo.dir, '.claude/state/hook-errors.log');
-    expect(existsSync(errors) ? readFileSync(errors, 'utf8') : '').toBe('');
-  }, 120_000);
-
-  test('the generated /handoff-rt and /resume-rt skills work in default permission mode too', async () => {
     expect(runCli(['commands', 'generate'], { cwd: store.repo.dir, env: store.repo.env }).code).toBe(0);
-    const work = await claude(store, api, 'SCENARIO clean eps');
+    // One start here; a later one (other sessions in between) gets it too: /resume-rt, below.
+    const start = api.requests.length;
+    const work = await claude(store, api, 'SCENARIO clean gamma');
+    expect(work.result?.subtype).toBe('success');
+    const first = api.requests.slice(start).find((r) => r.raw.includes('SCENARIO clean gamma'))!;
+    expect(first.raw).toContain(RESUME_MARKER);
+    expect(first.raw).toContain(`Last session: ${handedOff!.id}`);
+    // Every other session had ended when this one ran: none was live alongside it.
+    expect(stateOf(store, work.sessionId!).parallel_terminals_observed).toBe(0);
+
     const seen = api.requests.length;
     const run = await claude(store, api, '/handoff-rt --no-push', { resume: work.sessionId!, skipPermissions: false });
     expect(run.result?.subtype).toBe('success');
@@ -290,15 +304,21 @@ suite('canon with the real Claude Code client', () => {
       .find((raw) => raw.includes("roman's dashboard"))!;
     expect(prompt).toContain(path.basename(note, '.md'));
     expect(prompt).not.toContain('generated by');
-  }, 180_000);
+    // A fresh start after other sessions ran: SessionStart still hands the model the last Resume Prompt.
+    expect(prompt).toContain(RESUME_MARKER);
+    expect(prompt).toContain(`Last session: ${path.basename(note, '.md')}`);
+    const errors = path.join(store.repo.dir, '.claude/state/hook-errors.log');
+    expect(existsSync(errors) ? readFileSync(errors, 'utf8') : '').toBe('');
+  }, 240_000);
 
   test('resume lists the sessions that ended without a handoff', () => {
     const result = runCli(['resume', '--json'], { cwd: store.repo.dir, env: store.repo.env });
     expect(result.code).toBe(0);
     const view = JSON.parse(result.stdout) as { unfinished: { sessions: number; tool_calls: number; ids: string[] } };
     expect([...view.unfinished.ids].sort()).toEqual([...ended].sort());
-    expect(view.unfinished.tool_calls).toBe(4 * 8 + 3 * 1);
+    // Two work sessions of 8 calls (c2, c3), a clean one of 1 (beta).
+    expect(view.unfinished.tool_calls).toBe(2 * 8 + 1);
     const text = runCli(['resume'], { cwd: store.repo.dir, env: { ...store.repo.env, NO_COLOR: '1' } });
-    expect(text.stdout).toContain(`unfinished: ${ended.length} session(s) with ${4 * 8 + 3} tool call(s) and no note`);
+    expect(text.stdout).toContain(`unfinished: ${ended.length} session(s) with ${2 * 8 + 1} tool call(s) and no note`);
   });
 });
