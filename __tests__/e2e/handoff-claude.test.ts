@@ -2,12 +2,12 @@
 // the commits it calls "this session's". Real git, real canon processes; the hook bundles write the
 // telemetry exactly as Claude Code would run them.
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { parseNote } from '../../tools/core/frontmatter.js';
-import { createGitRepo, runCli, type CliResult, type GitRepo } from '../helpers/git-repo.js';
+import { runCli, type CliResult, type GitRepo } from '../helpers/git-repo.js';
 import { hookInput, installHookBundle, runHook, runSessionHook } from '../helpers/hook.js';
+import { storeTemplate } from '../helpers/repo-template.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -39,38 +39,19 @@ const DRAFT = JSON.stringify({
 
 /**
  * The starting store (hooks laid by `canon setup`, the hook bundles, the init commit), built once for
- * the file by the same steps and copied per test: `canon setup` wrote the template's absolute path
- * into .git/config (hooks path, merge driver) and .git/canon/run, so the copy gets its own there.
+ * the file by the same steps and copied per test (repoTemplate).
  */
-let template: GitRepo | null = null;
-function buildTemplate(): GitRepo {
-  const repo = createGitRepo({ hooks: true });
+const template = storeTemplate({ hooks: true }, (repo) => {
   installHookBundle(repo);
   repo.write('draft.json', DRAFT);
   repo.write('README.md', '# store\n');
   repo.git(['add', 'README.md', '.claude']);
   repo.git(['commit', '-q', '-m', 'init'], { env: { HUSKY: '0' } });
-  return repo;
-}
-afterAll(() => template?.cleanup());
+});
+afterAll(() => template.cleanup());
 
 function store(): { repo: GitRepo; handoff: (args: string[], env?: NodeJS.ProcessEnv) => CliResult } {
-  template ??= buildTemplate();
-  const base = mkdtempSync(path.join(os.tmpdir(), 'canon-test-'));
-  const dir = path.join(base, 'repo');
-  cpSync(template.dir, dir, { recursive: true, verbatimSymlinks: true });
-  for (const rel of ['.git/config', '.git/canon/run']) {
-    const file = path.join(dir, rel);
-    writeFileSync(file, readFileSync(file, 'utf8').replaceAll(template.dir, dir));
-  }
-  const copy = createGitRepo({ existing: dir, operators: false });
-  const repo: GitRepo = {
-    ...copy,
-    cleanup: () => {
-      copy.cleanup();
-      rmSync(base, { recursive: true, force: true });
-    },
-  };
+  const repo = template.copy();
   cleanups.push(() => repo.cleanup());
   return {
     repo,
