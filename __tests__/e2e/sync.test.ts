@@ -58,6 +58,12 @@ const commitAll = (r: GitRepo, message = 'edit') => {
   r.git(['commit', '-q', '-m', message]);
 };
 const committed = (r: GitRepo, rel: string) => r.git(['show', `HEAD:${rel}`]).stdout;
+/** `sync --apply` again while it fails (injected faults), at most six runs: the last run's result. */
+async function applyUntilDone(sync: (args: string[]) => ReturnType<typeof runCliAsync>) {
+  let last = await sync(['--apply', '--json']);
+  for (let runs = 1; last.code !== 0 && runs < 6; runs++) last = await sync(['--apply', '--json']);
+  return last;
+}
 
 describe(`canon sync against the fake Notion server (real @notionhq/client), Notion-Version ${DEFAULT_VERSION} (the default; ADR-0046)`, () => {
   beforeAll(() => {
@@ -182,12 +188,7 @@ describe(`canon sync against the fake Notion server (real @notionhq/client), Not
         `## Summary\n\nNote ${i}.\n\n- a\n  - b\n    - c\n`,
       );
     const { repo, fake, sync } = await setup(files, { faults: { serverErrorRate: 0.2, seed: 42, dropAfterCreate: 2 } });
-    let runs = 0;
-    let last;
-    do {
-      last = await sync(['--apply', '--json']);
-      runs += 1;
-    } while (last.code !== 0 && runs < 6);
+    const last = await applyUntilDone(sync);
     expect(last.code).toBe(0);
     expect(fake.requests.some((r) => r.status === -1)).toBe(true);
     expect(fake.requests.some((r) => r.status >= 500)).toBe(true);
@@ -562,12 +563,7 @@ describe(`canon sync against the fake Notion server (real @notionhq/client), Not
     }
     commitAll(repo);
     fake.setFaults({ serverErrorRate: 0.2, seed: 7 });
-    let runs = 0;
-    let last;
-    do {
-      last = await sync(['--apply', '--json']);
-      runs += 1;
-    } while (last.code !== 0 && runs < 6);
+    const last = await applyUntilDone(sync);
     expect(last.code).toBe(0);
     expect(fake.requests.some((r) => r.status >= 500)).toBe(true);
     for (let i = 1; i <= 8; i++) {
