@@ -33,7 +33,7 @@ function expectClean(t: TeamRepo, cwd?: string) {
 describe.each(['cjs', 'esm'] as const)('a %s team repository', (flavour) => {
   const esmOnly = flavour === 'esm' ? 'branches merge, a fresh clone and a new worktree check commits, doctor fixes, ' : '';
   test(`init wires canon, merging with the team's files; commits are checked and prettier runs first; a second init changes nothing; then ${esmOnly}uninstall gives the team its files back`, () => {
-    team = createTeamRepo(flavour, tarball, { huskyBin: true });
+    team = createTeamRepo(flavour, tarball);
     const t = team;
     const dry = t.canon(['init', '--dry-run']);
     expect(dry.code).toBe(0);
@@ -216,7 +216,7 @@ describe.each(['cjs', 'esm'] as const)('a %s team repository', (flavour) => {
 
 describe('canon init --obsidian', () => {
   test('lays the vault baseline and the templates, ignores per-user files, commits cleanly, and uninstall takes it out', () => {
-    team = createTeamRepo('esm', tarball, { huskyBin: true });
+    team = createTeamRepo('esm', tarball);
     const t = team;
     // (That `init --dry-run` offers --obsidian here is asserted on this same fresh repository in 'a esm team repository'.)
     const init = t.canon(['init', '--yes', '--obsidian']);

@@ -132,12 +132,8 @@ export function newTeamRepo(
   };
 }
 
-/**
- * A fresh team repository of the given flavour, committed, with canon installed but not yet wired.
- * `huskyBin`: lay the team's husky with its bin (node_modules/.bin/husky) rather than `npx husky`,
- * the same husky without npm's start-up (~0.6 CPU-s), for tests whose subject is not that step.
- */
-export function createTeamRepo(flavour: Flavour, tarball: string, options: { huskyBin?: boolean } = {}): TeamRepo {
+/** A fresh team repository of the given flavour, committed, with canon installed but not yet wired. */
+export function createTeamRepo(flavour: Flavour, tarball: string): TeamRepo {
   const t = newTeamRepo(`team-${flavour}`, NPM_ENV, { from: template(flavour, tarball) });
   t.write('.husky/pre-commit', TEAM_FILES.husky);
   t.write('.claude/settings.json', TEAM_FILES.settings);
@@ -146,9 +142,9 @@ export function createTeamRepo(flavour: Flavour, tarball: string, options: { hus
   t.write('docs/adr/001-use-postgres.md', TEAM_FILES.adr);
   t.write('src/index.js', flavour === 'esm' ? 'export const x = 1;\n' : 'module.exports = { x: 1 };\n');
   if (flavour === 'esm') t.write('lint-staged.config.js', "export default { '*.{js,md}': 'prettier --write' };\n");
-  // The team's own husky, as `npm install` lays it (relative core.hooksPath, .husky/_ in this worktree only).
-  if (options.huskyBin) t.run(path.join(t.dir, 'node_modules/.bin/husky'), []);
-  else t.run('npx', ['husky']);
+  // The team's own husky, as `npm install`'s prepare lays it (relative core.hooksPath, .husky/_ in this
+  // worktree only): its bin, as the prepare script runs it (npx would add npm's start-up, ~0.6 s CPU).
+  t.run(path.join(t.dir, 'node_modules/.bin/husky'), []);
   t.git(['add', '-A']);
   t.git(['commit', '-qm', 'team repo']);
   return t;
