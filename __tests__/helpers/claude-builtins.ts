@@ -31,11 +31,7 @@ export async function bareSlashCommands(bin: string, apiUrl: string): Promise<st
     mkdirSync(CACHE, { recursive: true });
     const tmp = path.join(base, 'slash-commands.json');
     writeFileSync(tmp, `${JSON.stringify(commands)}\n`);
-    try {
-      renameSync(tmp, file);
-    } catch {
-      writeFileSync(file, `${JSON.stringify(commands)}\n`); // another device: a plain write of the same bytes
-    }
+    renameSync(tmp, file); // the same file system: the cache and the temp folder are both under os.tmpdir()
     return commands as string[];
   } finally {
     rmSync(base, { recursive: true, force: true });
