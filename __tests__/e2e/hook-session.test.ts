@@ -1,11 +1,12 @@
 // The SessionStart/SessionEnd hook bundle (.claude/hooks/session.mjs), run as Claude Code runs it: a
 // real node process, the hook JSON on stdin, in a real store. It never fails the session.
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
+import { runCli, type GitRepo } from '../helpers/git-repo.js';
 import { hookInput, installHookBundle, runHook, runSessionHook } from '../helpers/hook.js';
 import { sessionNote } from '../helpers/notes.js';
+import { storeTemplate } from '../helpers/repo-template.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -16,15 +17,20 @@ const PROMPT_MARK = 'PROMPT-MARK-31c9';
 const TODAY = new Date().toISOString().slice(0, 10);
 const PEER = `SK-${TODAY.slice(2).replace(/-/g, '')}-01`;
 
-function store(): GitRepo {
-  const repo = createGitRepo({ hooks: true });
-  cleanups.push(() => repo.cleanup());
+/** The store every test starts from, built once (canon's hooks laid by `canon setup`), a fresh copy each. */
+const template = storeTemplate({ hooks: true }, (repo) => {
   installHookBundle(repo);
   const body = `## Summary\n\nDid things.\n\n## Resume Prompt\n\n${PROMPT_MARK} ${'continue the work on the hooks '.repeat(20)}\n\nConfidence: high\n`;
   repo.write('docs/sessions/RT-260511-01.md', sessionNote('RT-260511-01', { date: '2026-05-11', title: 'The last one' }, body));
   repo.write(`docs/sessions/${PEER}.md`, sessionNote(PEER, { operator: 'sergei', date: TODAY, title: 'Peer work' }));
   repo.git(['add', '-A']);
   repo.git(['commit', '-q', '-m', 'notes'], { env: { HUSKY: '0' } });
+});
+afterAll(() => template.cleanup());
+
+function store(): GitRepo {
+  const repo = template.copy();
+  cleanups.push(() => repo.cleanup());
   return repo;
 }
 
@@ -40,7 +46,8 @@ function contextOf(stdout: string): string {
 const errorsOf = (repo: GitRepo) => (repo.exists('.claude/state/hook-errors.log') ? repo.read('.claude/state/hook-errors.log') : '');
 
 describe('the SessionStart hook', () => {
-  test("hands the model the operator's last Resume Prompt and peers, cold (via canon) and warm (from the caches), the same", async () => {
+  // One store for both promises: the warm caches the first part leaves are the ones the new note must make stale.
+  test("hands the model the operator's last Resume Prompt and peers, cold (via canon) and warm (from the caches), the same; a new note (a pull, another terminal) makes the caches stale: the context is recomputed, not stale", async () => {
     const repo = store();
     const env = { OPERATOR: 'roman' };
     const cold = await runSessionHook(repo, start('s1', repo), env);
@@ -61,14 +68,10 @@ describe('the SessionStart hook', () => {
     const show = JSON.parse(runCli(['telemetry', 'show', '--session-id', 's1', '--json'], { cwd: repo.dir, env: repo.env }).stdout) as Record<string, unknown>;
     expect(show).toMatchObject({ tool_calls_count: 0, transcript_path: '/nowhere/t.jsonl' });
     expect(typeof show.session_started_at).toBe('string');
-  });
 
-  test('a new note (a pull, another terminal) makes the caches stale: the context is recomputed, not stale', async () => {
-    const repo = store();
-    const env = { OPERATOR: 'roman' };
-    await runSessionHook(repo, start('s1', repo), env);
+    // A new note on top of the warm caches: the context is recomputed, not stale.
     repo.write('docs/sessions/RT-260513-01.md', sessionNote('RT-260513-01', { date: '2026-05-13', title: 'Newer' }, '## Resume Prompt\n\nNEWER-PROMPT\n'));
-    const again = await runSessionHook(repo, start('s2', repo), env);
+    const again = await runSessionHook(repo, start('s3', repo), env);
     expect(contextOf(again.stdout)).toContain('NEWER-PROMPT');
   });
 
