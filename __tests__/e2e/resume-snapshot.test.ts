@@ -58,15 +58,13 @@ function store(): GitRepo {
 }
 
 describe('resume from its snapshot', () => {
-  test('an unchanged store answers from the snapshot: the resume cache is not even read or rewritten', () => {
+  // One store for both promises: the snapshot the first part proves warm is the one the edit must not be answered from.
+  test('an unchanged store answers from the snapshot: the resume cache is not even read or rewritten; a tracked note edited in place, not staged, is then seen at once', () => {
     repo = store();
     rmSync(path.join(repo.dir, CACHE));
     expect(resume(repo).last_session?.title).toBe('Second');
     expect(existsSync(path.join(repo.dir, CACHE))).toBe(false);
-  });
 
-  test('a tracked note edited in place, not staged, is seen at once', () => {
-    repo = store();
     const rel = `docs/sessions/${id(2)}.md`;
     writeFileSync(path.join(repo.dir, rel), sessionNote(id(2), { title: 'Second, edited', date: today }));
     expect(resume(repo).last_session?.title).toBe('Second, edited');
@@ -99,7 +97,9 @@ describe("the entry's warm resume (bin/canon.ts) answers exactly as the full com
   const run = (r: GitRepo, args: string[], env: Record<string, string> = {}) =>
     runCli(args, { cwd: r.dir, env: { ...r.env, OPERATOR: 'roman', NO_COLOR: '1', ...env } });
 
-  test('text and JSON from the snapshot equal the rebuilt dashboard, for every plain form of the arguments', () => {
+  // One store for three promises, in turn: the snapshot the first part leaves warm is the one the bad
+  // arguments must not be answered from, and the operator part's git config changes come last.
+  test('text and JSON from the snapshot equal the rebuilt dashboard, for every plain form of the arguments; bad arguments are refused as before, however warm the snapshot is; an operator whose cached answer came from git config is confirmed against git on each warm run', () => {
     repo = store();
     const cold = run(repo, ['resume', '--no-cache', '--limit', '1']);
     expect(cold.code).toBe(0);
@@ -124,10 +124,8 @@ describe("the entry's warm resume (bin/canon.ts) answers exactly as the full com
     expect(traced.stderr).toMatch(/dist\/canon\.js/);
     expect(traced.stderr).not.toMatch(/dist\/cli\.js/);
     expect(run(repo, ['resume', '--no-cache', '--limit', '1'], { NODE_DEBUG: 'esm' }).stderr).toMatch(/dist\/cli\.js/);
-  });
 
-  test('bad arguments are refused as before, however warm the snapshot is', () => {
-    repo = store();
+    // Bad arguments are refused as before, however warm the snapshot is.
     const zero = run(repo, ['resume', '--limit', '0']);
     expect(zero.code).toBe(2);
     expect(zero.stderr).toMatch(/limit/i);
@@ -140,10 +138,8 @@ describe("the entry's warm resume (bin/canon.ts) answers exactly as the full com
     const help = run(repo, ['resume', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: canon resume/);
-  });
 
-  test('an operator whose cached answer came from git config is confirmed against git on each warm run', () => {
-    repo = store();
+    // An operator whose cached answer came from git config is confirmed against git on each warm run.
     const env = { OPERATOR: '' };
     repo.git(['config', 'user.email', 'roman@example.com']);
     expect(JSON.parse(run(repo, ['resume', '--json'], env).stdout).operator.slug).toBe('roman');
@@ -234,8 +230,8 @@ describe('the fingerprint is read without git (ADR-0040): what it watches, and w
     repo.git(['checkout', '-q', 'main']);
     settle(repo);
     expect(view(repo).last_session?.id).toBe(id(2));
-    // A pull: the same change arriving by merge; the SessionStart hook reads the same snapshot.
-    settle(repo);
+    // A pull: the same change arriving by merge; the SessionStart hook reads the same snapshot (the
+    // settle before the last view left it fresh).
     const hookInput = JSON.stringify({
       session_id: 's1',
       transcript_path: '/nowhere.jsonl',
