@@ -1,7 +1,12 @@
 import { utimesSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from '@jest/globals';
-import { createGitRepo, OPERATORS_YAML, runCli, type GitRepo } from '../helpers/git-repo.js';
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
+import { OPERATORS_YAML, runCli, type GitRepo } from '../helpers/git-repo.js';
+import { storeTemplate } from '../helpers/repo-template.js';
+
+/** A repository with operators.yaml and git's user.email roman@example.com, built once, a fresh copy per test. */
+const template = storeTemplate({}, () => {});
+afterAll(() => template.cleanup());
 
 let repo: GitRepo | undefined;
 afterEach(() => repo?.cleanup());
@@ -15,38 +20,50 @@ const ROMAN = { slug: 'roman', initials: 'RT', name: 'Roman T.' };
 const SERGEI = { slug: 'sergei', initials: 'SK', name: 'Sergei K.' };
 
 describe('session whoami: the resolution chain', () => {
-  test('git config user.email answers last, then the cache answers', () => {
-    repo = createGitRepo();
+  // One repository for three promises: each later part starts from the answer the cache holds.
+  test('git config user.email answers last, then the cache answers; a changed git config user.email is not answered from the cache; a cached answer never outlives a broken operators.yaml', () => {
+    repo = template.copy();
     expect(whoami(repo).json).toEqual({ ...ROMAN, email: 'roman@example.com', source: 'git-config' });
     expect(repo.exists('.claude/state/operator.cache')).toBe(true);
     expect(whoami(repo).json).toEqual({ ...ROMAN, email: 'roman@example.com', source: 'cache' });
+
+    // A changed git config user.email is not answered from the cache.
+    repo.git(['config', 'user.email', 'sergei@example.com']);
+    expect(whoami(repo).json).toMatchObject({ slug: 'sergei', source: 'git-config' });
+    expect(whoami(repo).json).toMatchObject({ slug: 'sergei', source: 'cache' });
+
+    // A cached answer never outlives a broken operators.yaml.
+    repo.write('.claude/operators.yaml', 'operators:\n  - slug: roman\n\tinitials: RT\n');
+    const r = whoami(repo);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('.claude/operators.yaml:3:1: invalid YAML: Tabs are not allowed as indentation');
   });
 
   test('$CLAUDE_USER_EMAIL beats git config, in any case', () => {
-    repo = createGitRepo();
+    repo = template.copy();
     expect(whoami(repo, [], { CLAUDE_USER_EMAIL: 'Sergei@Example.com' }).json).toEqual({ ...SERGEI, email: 'sergei@example.com', source: 'env-claude' });
   });
 
   test('$OPERATOR (slug or initials) beats $CLAUDE_USER_EMAIL', () => {
-    repo = createGitRepo();
+    repo = template.copy();
     const env = { CLAUDE_USER_EMAIL: 'roman@example.com' };
     expect(whoami(repo, [], { ...env, OPERATOR: 'sergei' }).json).toEqual({ ...SERGEI, email: 'sergei@example.com', source: 'env-operator' });
     expect(whoami(repo, [], { ...env, OPERATOR: 'sk' }).json).toMatchObject({ slug: 'sergei', source: 'env-operator' });
   });
 
   test('--email beats everything, including a second email of an operator', () => {
-    repo = createGitRepo();
+    repo = template.copy();
     expect(whoami(repo, ['--email', 'roman.t@example.org'], { OPERATOR: 'sergei' }).json).toEqual({ ...ROMAN, email: 'roman.t@example.org', source: 'flag' });
   });
 
   test('text output says who and from where', () => {
-    repo = createGitRepo();
+    repo = template.copy();
     const r = runCli(['session', 'whoami'], { cwd: repo.dir, env: repo.env });
     expect(r).toMatchObject({ code: 0, stdout: 'roman (RT, Roman T.) <roman@example.com>, from git config user.email\n' });
   });
 
   test('an unknown email halts with exit 2 and a ready-to-paste entry that works once pasted', () => {
-    repo = createGitRepo();
+    repo = template.copy();
     repo.git(['config', 'user.email', 'ana.lopez@example.com']);
     repo.git(['config', 'user.name', 'Ana López']);
     const r = runCli(['session', 'whoami'], { cwd: repo.dir, env: repo.env });
@@ -68,7 +85,7 @@ describe('session whoami: the resolution chain', () => {
       '$OPERATOR "nobody" is neither a slug nor initials in .claude/operators.yaml.\nKnown operators: roman (RT), sergei (SK).',
     ],
   ])('an input that names nobody (%s) halts instead of falling through to git config', (_name, args, env, message) => {
-    repo = createGitRepo();
+    repo = template.copy();
     const r = whoami(repo, args, env);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
@@ -76,7 +93,7 @@ describe('session whoami: the resolution chain', () => {
   });
 
   test('no input at all halts with exit 2 and says how to set one', () => {
-    repo = createGitRepo();
+    repo = template.copy();
     repo.git(['config', '--unset', 'user.email']);
     const r = whoami(repo);
     expect(r.code).toBe(2);
@@ -85,16 +102,10 @@ describe('session whoami: the resolution chain', () => {
 });
 
 describe('session whoami: the cache is invalidated by every input', () => {
-  test('a changed git config user.email is not answered from the cache', () => {
-    repo = createGitRepo();
-    whoami(repo);
-    repo.git(['config', 'user.email', 'sergei@example.com']);
-    expect(whoami(repo).json).toMatchObject({ slug: 'sergei', source: 'git-config' });
-    expect(whoami(repo).json).toMatchObject({ slug: 'sergei', source: 'cache' });
-  });
-
+  // A changed git config user.email, and a broken operators.yaml under a cached answer: the first test
+  // of 'the resolution chain', which leaves the cache warm for them.
   test('a changed $OPERATOR, $CLAUDE_USER_EMAIL or --email is not answered from the cache', () => {
-    repo = createGitRepo();
+    repo = template.copy();
     expect(whoami(repo, [], { OPERATOR: 'roman' }).json).toMatchObject({ slug: 'roman', source: 'env-operator' });
     expect(whoami(repo, [], { OPERATOR: 'roman' }).json).toMatchObject({ slug: 'roman', source: 'cache' });
     expect(whoami(repo, [], { OPERATOR: 'sergei' }).json).toMatchObject({ slug: 'sergei', source: 'env-operator' });
@@ -105,7 +116,7 @@ describe('session whoami: the cache is invalidated by every input', () => {
   });
 
   test('an edited operators.yaml is re-read, even with the same size and mtime', () => {
-    repo = createGitRepo();
+    repo = template.copy();
     expect(whoami(repo, [], { OPERATOR: 'roman' }).json).toMatchObject({ initials: 'RT', source: 'env-operator' });
     const file = path.join(repo.dir, '.claude/operators.yaml');
     repo.write('.claude/operators.yaml', OPERATORS_YAML.replace('initials: RT', 'initials: RX'));
@@ -115,18 +126,9 @@ describe('session whoami: the cache is invalidated by every input', () => {
   });
 
   test('a corrupt cache is ignored and rewritten', () => {
-    repo = createGitRepo();
+    repo = template.copy();
     repo.write('.claude/state/operator.cache', '{"version":1,"operators":');
     expect(whoami(repo).json).toMatchObject({ slug: 'roman', source: 'git-config' });
     expect(whoami(repo).json).toMatchObject({ slug: 'roman', source: 'cache' });
-  });
-
-  test('a cached answer never outlives a broken operators.yaml', () => {
-    repo = createGitRepo();
-    whoami(repo);
-    repo.write('.claude/operators.yaml', 'operators:\n  - slug: roman\n\tinitials: RT\n');
-    const r = whoami(repo);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('.claude/operators.yaml:3:1: invalid YAML: Tabs are not allowed as indentation');
   });
 });
