@@ -3,13 +3,14 @@
 // nothing half-done. The faults are real: as root, a read-only or tiny tmpfs mounted over the folder
 // (a full disk is a tmpfs filled to its last byte) and a read-only bind mount over a note; otherwise
 // chmod (and the full-disk tests are skipped: an unprivileged user cannot make a disk full).
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
+import { runCli, type GitRepo } from '../helpers/git-repo.js';
 import { sessionNote, workstreamNote } from '../helpers/notes.js';
+import { storeTemplate } from '../helpers/repo-template.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -63,12 +64,17 @@ function readOnlyFile(file: string): void {
   cleanups.push(() => chmodSync(file, 0o644));
 }
 
-function store(): { repo: GitRepo; env: NodeJS.ProcessEnv } {
-  const repo = createGitRepo({ hooks: true });
-  cleanups.push(() => repo.cleanup());
+/** The store every test starts from (canon's hooks, a workstream committed through them), built once, copied per test. */
+const template = storeTemplate({ hooks: true }, (repo) => {
   repo.write('workstreams/hooks.md', workstreamNote('hooks'));
   repo.git(['add', '-A']);
   repo.git(['commit', '-q', '-m', 'init']);
+});
+afterAll(() => template.cleanup());
+
+function store(): { repo: GitRepo; env: NodeJS.ProcessEnv } {
+  const repo = template.copy();
+  cleanups.push(() => repo.cleanup());
   return { repo, env: { ...repo.env, OPERATOR: 'roman' } };
 }
 

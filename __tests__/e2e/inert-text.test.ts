@@ -2,9 +2,10 @@ import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { commitHandoff } from '../../tools/io/handoff-git.js';
-import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
+import { runCli, type GitRepo } from '../helpers/git-repo.js';
 import { installHookBundle, runSessionHook } from '../helpers/hook.js';
 import { workstreamNote } from '../helpers/notes.js';
+import { storeTemplate } from '../helpers/repo-template.js';
 
 /**
  * Text that reaches a terminal is inert (ADR-0023): with real git, real hooks and
@@ -32,13 +33,14 @@ function session(id: string, operator: string, title: string, body = '## Summary
   return `---\ntitle: ${title}\noperator: ${operator}\nsummary: Work of ${id}.\nkind: session\nexternal_id: ${id}\ndate: ${today()}\n---\n${body}`;
 }
 
-function store(): GitRepo {
-  const r = createGitRepo({ hooks: true });
+/** The store every test starts from (canon's hooks, a workstream committed through them), built once, copied per test. */
+const template = storeTemplate({ hooks: true }, (r) => {
   r.write('workstreams/vault.md', workstreamNote('vault'));
   r.git(['add', '-A']);
   r.git(['commit', '-q', '-m', 'init']);
-  return r;
-}
+});
+afterAll(() => template.cleanup());
+const store = (): GitRepo => template.copy();
 
 const cli = (r: GitRepo, args: string[], env: NodeJS.ProcessEnv = {}, input?: string) =>
   runCli(args, { cwd: r.dir, env: { ...r.env, OPERATOR: 'roman', ...env }, ...(input === undefined ? {} : { input }) });
@@ -83,7 +85,8 @@ describe('the commit door', () => {
     repo = store();
     repo.write('canon.config.json', JSON.stringify({ precommit: { mode: 'warn' } }));
     repo.git(['add', 'canon.config.json']);
-    repo.git(['commit', '-q', '-m', 'warn mode']);
+    // Scene-setting: the config goes in past the hooks (nothing they would add to it is asserted).
+    repo.git(['-c', 'core.hooksPath=/dev/null', 'commit', '-q', '-m', 'warn mode']);
     const id = idFor('RT', 1);
     repo.write(`docs/sessions/${id}.md`, session(id, 'roman', 'a\u0085b'));
     repo.git(['add', '-A']);
@@ -196,7 +199,7 @@ describe('the push gate', () => {
     const remote = `${repo.dir}-remote.git`;
     repo.git(['init', '-q', '--bare', remote]);
     repo.git(['remote', 'add', 'origin', remote]);
-    repo.git(['push', '-q', '-u', 'origin', 'main']);
+    repo.git(['push', '-q', '--no-verify', '-u', 'origin', 'main']); // scene-setting: the push under test is the next one
     const id = idFor('RT', 1);
     repo.write(`docs/sessions/${id}.md`, session(id, 'roman', ESCAPED_TITLE));
     repo.git(['add', '-A']);

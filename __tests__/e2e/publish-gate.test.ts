@@ -1,11 +1,12 @@
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createGitRepo, runCli, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
+import { runCli, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
 import { startFakeNotion, type FakeNotion } from '../helpers/fake-notion.js';
 import { sessionNote, workstreamNote } from '../helpers/notes.js';
 import { r } from '../helpers/secret-samples.js';
+import { storeTemplate } from '../helpers/repo-template.js';
 
 // Nothing publishes a secret: not the site, not Notion, not the CHANGELOG handoff writes from commit subjects.
 const TOKEN = `ghp_${r('a1B2c3D4e5', 36)}`;
@@ -14,13 +15,22 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
 
-function store(): GitRepo {
-  const repo = createGitRepo({ hooks: true, files: { '.gitignore': '.claude/state/\n/site/\n' } });
-  cleanups.push(() => repo.cleanup());
+/**
+ * The store every test starts from, built once through canon's hooks (stamped notes, INDEX) and
+ * copied per test: a workstream and two clean sessions (RT-260511-02 is the one the render test leaks into).
+ */
+const template = storeTemplate({ hooks: true, files: { '.gitignore': '.claude/state/\n/site/\n' } }, (repo) => {
   repo.write('workstreams/vault.md', workstreamNote('vault'));
   repo.write('docs/sessions/RT-260511-01.md', sessionNote('RT-260511-01'));
+  repo.write('docs/sessions/RT-260511-02.md', sessionNote('RT-260511-02'));
   repo.git(['add', '-A']);
   repo.git(['commit', '-q', '-m', 'store']);
+});
+afterAll(() => template.cleanup());
+
+function store(): GitRepo {
+  const repo = template.copy();
+  cleanups.push(() => repo.cleanup());
   return repo;
 }
 
@@ -43,10 +53,7 @@ function readTree(dir: string): Map<string, string> {
 describe('canon render', () => {
   test('refuses a note with a secret (committed with --no-verify): named path:line:col masked, left out, its old page removed, exit 1', () => {
     const repo = store();
-    const rel = 'docs/sessions/RT-260511-02.md';
-    repo.write(rel, sessionNote('RT-260511-02'));
-    repo.git(['add', '-A']);
-    repo.git(['commit', '-q', '-m', 'clean note']);
+    const rel = 'docs/sessions/RT-260511-02.md'; // committed clean, through the hooks, in the store
     expect(runCli(['render'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
     expect(existsSync(path.join(repo.dir, 'site/docs/sessions/RT-260511-02.html'))).toBe(true);
 
@@ -111,10 +118,11 @@ describe('canon handoff', () => {
     const bare = path.join(base, 'remote.git');
     repo.git(['init', '-q', '--bare', '-b', 'main', bare]);
     repo.git(['remote', 'add', 'origin', bare]);
-    repo.git(['push', '-q', '-u', 'origin', 'main']);
+    // Scene-setting, past the hooks: the remote's main, then a commit (no note) whose subject holds the token.
+    repo.git(['push', '-q', '--no-verify', '-u', 'origin', 'main']);
     repo.write('src/app.txt', 'rotated\n');
     repo.git(['add', '-A']);
-    repo.git(['commit', '-q', '-m', `rotate ${TOKEN}`]);
+    repo.git(['-c', 'core.hooksPath=/dev/null', 'commit', '-q', '-m', `rotate ${TOKEN}`]);
 
     const resume =
       'Pick up the key rotation: the old token was revoked and the new one lives in the vault only. Start with the deploy check, ' +

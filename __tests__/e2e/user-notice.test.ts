@@ -1,20 +1,24 @@
 // What the user must see from /canon:handoff reaches the user (ADR-0028): `canon handoff --session-id`
 // leaves its refusal or the invariant's WARNING as the session's notice, and the PostToolUse hook
 // that runs after the Bash call prints it once as {"systemMessage": …}, which Claude Code shows.
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
+import { runCli, type GitRepo } from '../helpers/git-repo.js';
 import { hookInput, installHookBundle, runHook } from '../helpers/hook.js';
+import { storeTemplate } from '../helpers/repo-template.js';
 
 let repo: GitRepo;
 afterEach(() => repo?.cleanup());
+/** A repository with canon's hooks laid (and no commit yet), built once, copied per test. */
+const template = storeTemplate({ hooks: true }, () => {});
+afterAll(() => template.cleanup());
 
 const notice = (sid: string) => path.join(repo.dir, '.claude/state', `notice-${sid}.txt`);
 
 describe('the user notice of canon handoff', () => {
   test('a refused handoff (exit 2) is shown once, by the next PostToolUse hook of that session only', async () => {
-    repo = createGitRepo({ hooks: true });
+    repo = template.copy();
     installHookBundle(repo);
     mkdirSync(path.join(repo.dir, '.canon'), { recursive: true });
     writeFileSync(path.join(repo.dir, '.canon/draft.json'), '{ "title": 3 ');
@@ -42,7 +46,7 @@ describe('the user notice of canon handoff', () => {
   });
 
   test('without --session-id nothing is left (a terminal user already sees the output)', () => {
-    repo = createGitRepo({ hooks: true });
+    repo = template.copy();
     writeFileSync(path.join(repo.dir, 'draft.json'), 'not json');
     const run = runCli(['handoff', '--from', 'draft.json', '--yes'], { cwd: repo.dir, env: repo.env });
     expect(run.code).toBe(2);
@@ -50,7 +54,7 @@ describe('the user notice of canon handoff', () => {
   });
 
   test('the invariant WARNING of a committed handoff is left for the user', async () => {
-    repo = createGitRepo({ hooks: true });
+    repo = template.copy();
     installHookBundle(repo);
     for (const name of ['notion-search', 'notion-fetch']) {
       const counted = await runHook(repo, hookInput(`mcp__notion__${name}`, { session_id: 'sess-N', cwd: repo.dir }));
