@@ -200,7 +200,8 @@ describe('canon backfill on a legacy store with real history', () => {
     expect(repo.read('BACKFILL_LOCK')).toBe(held);
     expect(repo.git(['status', '--porcelain', '--untracked-files=no']).stdout).toBe('');
 
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    // A pid that has exited (a shell's: as dead as any, for a fraction of a node start).
+    const dead = spawnSync('sh', ['-c', 'printf %s $$'], { encoding: 'utf8' });
     repo.write('BACKFILL_LOCK', JSON.stringify({ pid: Number(dead.stdout), host: os.hostname(), started_at: '2026-05-11T10:00:00.000Z' }));
     const result = cli(repo, ['--apply']);
     expect(result.stderr).toContain(`removed a stale BACKFILL_LOCK left by pid ${dead.stdout}`);
