@@ -1,12 +1,20 @@
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { chmodSync } from 'node:fs';
 import { parseNote } from '../../tools/core/frontmatter.js';
 import { ADR_FILES, ADR_RENAMES, createAdrRepo } from '../helpers/adr-formats.js';
 import { commitAs } from '../helpers/backfill-legacy.js';
-import { runCli, type GitRepo } from '../helpers/git-repo.js';
+import { installHooks, runCli, type GitRepo } from '../helpers/git-repo.js';
+import { repoTemplate } from '../helpers/repo-template.js';
 
 let repo: GitRepo | undefined;
 afterEach(() => repo?.cleanup());
+
+/**
+ * The team's ADRs with their history (one commit per file, by its author), built once for the file
+ * and copied per test: backfill reads that history, not how the test got it (docs/guides/contributing.md).
+ */
+const adrs = repoTemplate(() => createAdrRepo());
+afterAll(() => adrs.cleanup());
 
 const cli = (r: GitRepo, args: string[]) => runCli(['backfill', ...args], { cwd: r.dir, env: r.env });
 const commitCount = (r: GitRepo) => Number(r.git(['rev-list', '--count', 'HEAD']).stdout.trim());
@@ -29,7 +37,7 @@ function expectedBody(rel: string): string {
 
 describe("canon backfill on a team's ADRs written for adr-tools, MADR and log4brains", () => {
   test('a dry run proposes the renames, the link updates and the statuses from the bodies, and changes nothing', () => {
-    repo = createAdrRepo();
+    repo = adrs.copy();
     const head = repo.head();
     const json = cli(repo, ['--json']);
     expect(json.code).toBe(0);
@@ -70,7 +78,7 @@ describe("canon backfill on a team's ADRs written for adr-tools, MADR and log4br
   });
 
   test('--apply renames with git mv, fills the keys from each format, keeps every body byte but the links, in one commit; a second run changes nothing', () => {
-    repo = createAdrRepo();
+    repo = adrs.copy();
     const count = commitCount(repo);
     const result = cli(repo, ['--apply']);
     expect(result.stderr).toMatch(/Backfilled 6 note\(s\) \(3 renamed with git mv\) in one commit [0-9a-f]{12}\./);
@@ -150,7 +158,11 @@ describe("canon backfill on a team's ADRs written for adr-tools, MADR and log4br
       date: '2024-03-03',
       text: '# 1. Use Postgres again\n\n## Status\n\nAccepted\n',
     };
-    repo = createAdrRepo({ files: [...ADR_FILES, canonical] });
+    // The team's ADRs, then the canonical-named one committed by its own author on its own date.
+    repo = adrs.copy();
+    repo.write(canonical.rel, canonical.text);
+    repo.git(['add', '--', canonical.rel]);
+    commitAs(repo, canonical.author, canonical.date, `add ${canonical.rel}`);
     const result = cli(repo, ['--apply']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('docs/adr/001-use-postgres.md:1:1: error would be renamed to docs/adr/0001-use-postgres.md, but that file already exists');
@@ -179,7 +191,11 @@ describe("canon backfill on a team's ADRs written for adr-tools, MADR and log4br
   });
 
   test("through canon's hooks: backfill commits; a new ADR in the old format is refused with a hint naming canon backfill, and backfill then takes it", () => {
-    repo = createAdrRepo({ hooks: true });
+    // canon's hooks laid the way `npm install` does, committed past them: the commits under test go through them.
+    repo = adrs.copy();
+    installHooks(repo.dir, repo.env);
+    repo.git(['add', '-A']);
+    repo.git(['-c', 'core.hooksPath=/dev/null', 'commit', '-q', '-m', 'canon hooks']);
     const applied = cli(repo, ['--apply']);
     expect(applied.stderr).toMatch(/Backfilled 6 note\(s\)/);
     expect(applied.code).toBe(0);
@@ -209,7 +225,7 @@ describe("canon backfill on a team's ADRs written for adr-tools, MADR and log4br
 
 describe('an interrupted --apply with renames', () => {
   test('a refusing hook leaves the renames staged; running again picks them up and makes the one commit', () => {
-    repo = createAdrRepo();
+    repo = adrs.copy();
     const count = commitCount(repo);
     const hooks = `${repo.dir}/../refusing-hooks`;
     repo.write('../refusing-hooks/pre-commit', '#!/bin/sh\necho "policy says no" >&2\nexit 1\n');

@@ -1,14 +1,22 @@
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseNote } from '../../tools/core/frontmatter.js';
-import { createLegacyRepo, LEGACY_FILES, RENAMED } from '../helpers/backfill-legacy.js';
-import { runCli, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
+import { commitAs, createLegacyRepo, LEGACY_FILES, RENAMED } from '../helpers/backfill-legacy.js';
+import { installHooks, runCli, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
+import { repoTemplate } from '../helpers/repo-template.js';
 
 let repo: GitRepo | undefined;
 afterEach(() => repo?.cleanup());
+
+/**
+ * The legacy store with its history (one commit per file, by its author), built once for the file and
+ * copied per test: backfill reads that history, not how the test got it (docs/guides/contributing.md).
+ */
+const legacy = repoTemplate(() => createLegacyRepo());
+afterAll(() => legacy.cleanup());
 
 const cli = (r: GitRepo, args: string[]) => runCli(['backfill', ...args], { cwd: r.dir, env: r.env });
 const commitCount = (r: GitRepo) => Number(r.git(['rev-list', '--count', 'HEAD']).stdout.trim());
@@ -37,7 +45,7 @@ function expectNothingLost(before: string, after: string): void {
 
 describe('canon backfill on a legacy store with real history', () => {
   test('a dry run prints the plan and changes nothing', () => {
-    repo = createLegacyRepo();
+    repo = legacy.copy();
     const head = repo.head();
     const result = cli(repo, ['--json']);
     expect(result.code).toBe(0);
@@ -61,7 +69,7 @@ describe('canon backfill on a legacy store with real history', () => {
   });
 
   test('--apply makes one commit; the store validates strictly; nothing is lost; a second run changes nothing', () => {
-    repo = createLegacyRepo();
+    repo = legacy.copy();
     const before = repo.head();
     const count = commitCount(repo);
     const result = cli(repo, ['--apply']);
@@ -121,7 +129,11 @@ describe('canon backfill on a legacy store with real history', () => {
       date: '2026-02-05',
       text: '---\ntitle: Mystery\n---\n## Goal\n\nUnknown.\n',
     };
-    repo = createLegacyRepo({ extra: [stranger] });
+    // The legacy store, then the stranger's file committed by its own author on its own date.
+    repo = legacy.copy();
+    repo.write(stranger.rel, stranger.text);
+    repo.git(['add', '--', stranger.rel]);
+    commitAs(repo, stranger.author, stranger.date, `add ${stranger.rel}`);
     const dry = cli(repo, []);
     expect(dry.code).toBe(1);
     expect(dry.stdout).toMatch(
@@ -138,7 +150,7 @@ describe('canon backfill on a legacy store with real history', () => {
   });
 
   test('a dirty store refuses --apply and changes nothing', () => {
-    repo = createLegacyRepo();
+    repo = legacy.copy();
     const head = repo.head();
     const edited = `${repo.read('docs/plans/sync-plan.md')}\nmy edit\n`;
     repo.write('docs/plans/sync-plan.md', edited);
@@ -154,7 +166,7 @@ describe('canon backfill on a legacy store with real history', () => {
   });
 
   test('a refusing hook leaves the files written and staged; running again finishes with one commit', () => {
-    repo = createLegacyRepo();
+    repo = legacy.copy();
     const count = commitCount(repo);
     const hooks = path.join(repo.dir, '..', 'refusing-hooks');
     mkdirSync(hooks, { recursive: true });
@@ -179,7 +191,7 @@ describe('canon backfill on a legacy store with real history', () => {
   });
 
   test('a live BACKFILL_LOCK refuses the run and is left alone; a dead one is broken with a notice', () => {
-    repo = createLegacyRepo();
+    repo = legacy.copy();
     const held = `${JSON.stringify({ pid: process.pid, host: os.hostname(), started_at: '2026-05-11T10:00:00.000Z' })}\n`;
     repo.write('BACKFILL_LOCK', held);
     const refused = cli(repo, ['--apply']);
@@ -188,7 +200,8 @@ describe('canon backfill on a legacy store with real history', () => {
     expect(repo.read('BACKFILL_LOCK')).toBe(held);
     expect(repo.git(['status', '--porcelain', '--untracked-files=no']).stdout).toBe('');
 
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    // A pid that has exited (a shell's: as dead as any, for a fraction of a node start).
+    const dead = spawnSync('sh', ['-c', 'printf %s $$'], { encoding: 'utf8' });
     repo.write('BACKFILL_LOCK', JSON.stringify({ pid: Number(dead.stdout), host: os.hostname(), started_at: '2026-05-11T10:00:00.000Z' }));
     const result = cli(repo, ['--apply']);
     expect(result.stderr).toContain(`removed a stale BACKFILL_LOCK left by pid ${dead.stdout}`);
@@ -197,7 +210,7 @@ describe('canon backfill on a legacy store with real history', () => {
   });
 
   test('two concurrent --apply runs make exactly one backfill commit', async () => {
-    repo = createLegacyRepo();
+    repo = legacy.copy();
     const count = commitCount(repo);
     const env = repo.env;
     const results = await Promise.all([0, 1].map(() => runCliAsync(['backfill', '--apply'], { cwd: repo!.dir, env })));
@@ -209,7 +222,11 @@ describe('canon backfill on a legacy store with real history', () => {
   });
 
   test('through husky + lint-staged the commit goes in, the hooks change nothing in the notes, and INDEX follows', () => {
-    repo = createLegacyRepo({ hooks: true });
+    // canon's hooks laid the way `npm install` does, committed past them (only the backfill commit is the subject).
+    repo = legacy.copy();
+    installHooks(repo.dir, repo.env);
+    repo.git(['add', '-A']);
+    repo.git(['-c', 'core.hooksPath=/dev/null', 'commit', '-q', '-m', 'canon hooks']);
     const before = repo.head();
     const result = cli(repo, ['--apply']);
     expect(result.stderr).toMatch(/Backfilled 11 note\(s\)/);

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, test } from '@jest/globals';
-import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
+import { runCli, type GitRepo } from '../helpers/git-repo.js';
 import { workstreamNote } from '../helpers/notes.js';
+import { storeTemplate } from '../helpers/repo-template.js';
 
 /** The session changelog (ADR-0020): written by the handoff, merged entry by entry by canon's driver. */
 let repo: GitRepo | undefined;
@@ -13,13 +14,16 @@ const RESUME =
   'file format stable: one marked section per month, newest first, commits as sub-items, the team text untouched. ' +
   'Confidence: high';
 
-function store(): GitRepo {
-  const r = createGitRepo({ hooks: true });
+/** A store with canon's hooks and one workstream committed through them: built once, copied per test. */
+const template = storeTemplate({ hooks: true }, (r) => {
   r.write('workstreams/vault.md', workstreamNote('vault'));
   r.git(['add', '-A']);
   r.git(['commit', '-q', '-m', 'init']);
-  return r;
-}
+});
+afterAll(() => template.cleanup());
+const store = () => template.copy();
+/** A commit that only sets the scene, past canon's hooks: no assertion reads what they would add. */
+const sceneCommit = (r: GitRepo, args: string[]) => r.git(['-c', 'core.hooksPath=/dev/null', 'commit', '-q', ...args]);
 
 function handoff(r: GitRepo, operator: string, title: string, workstream: string[] = ['--workstream', 'vault']) {
   const out = runCli(
@@ -64,11 +68,12 @@ describe('CHANGELOG.md', () => {
     repo = store();
     repo.git(['checkout', '-q', '-b', 'other']);
     repo.write('workstreams/vault.md', repo.read('workstreams/vault.md').replace(/\n## /, '\nTheir sentence.\n\n## '));
-    repo.git(['commit', '-qam', 'their edit']);
+    // The handoff below commits the workstream again through canon's checks (stamped then): these edits set the scene.
+    sceneCommit(repo, ['-am', 'their edit']);
     const theirs = handoff(repo, 'sergei', 'Their session');
     repo.git(['checkout', '-q', 'main']);
     repo.write('workstreams/vault.md', repo.read('workstreams/vault.md').replace(/\n## /, '\nOur sentence.\n\n## '));
-    repo.git(['commit', '-qam', 'our edit']);
+    sceneCommit(repo, ['-am', 'our edit']);
     const ours = handoff(repo, 'roman', 'Our session');
     const merge = repo.git(['merge', '--no-edit', 'other'], { allowFail: true });
     expect(merge.code).toBe(1);
@@ -86,14 +91,14 @@ describe('CHANGELOG.md', () => {
     const team = '# Releases\n\n## 1.0.0\n\n- first release\n';
     repo.write('CHANGELOG.md', team);
     repo.git(['add', 'CHANGELOG.md']);
-    repo.git(['commit', '-q', '-m', 'releases']);
+    sceneCommit(repo, ['-m', 'releases']);
     const first = handoff(repo, 'roman', 'Not in their file');
     expect(first.warnings.join('\n')).toMatch(/CHANGELOG\.md is not canon's changelog/);
     expect(repo.read('CHANGELOG.md')).toBe(team);
     expect(repo.git(['show', '--name-only', '--format=', 'HEAD']).stdout).not.toMatch(/CHANGELOG/);
 
     repo.write('CHANGELOG.md', `${team}\n## Sessions\n\n<!-- canon:changelog -->\n`);
-    repo.git(['commit', '-q', '-am', 'sessions go here']);
+    sceneCommit(repo, ['-am', 'sessions go here']);
     // An uncommitted edit of the file stays the user's: only the entry is committed.
     repo.write('CHANGELOG.md', repo.read('CHANGELOG.md').replace('- first release', '- first release (draft note)'));
     const second = handoff(repo, 'roman', 'In their file');
@@ -109,7 +114,7 @@ describe('CHANGELOG.md', () => {
     repo = store();
     repo.write('canon.config.json', '{ "changelog": { "file": null } }\n');
     repo.git(['add', '-A']);
-    repo.git(['commit', '-q', '-m', 'no changelog']);
+    sceneCommit(repo, ['-m', 'no changelog']);
     handoff(repo, 'roman', 'Quiet session');
     expect(repo.exists('CHANGELOG.md')).toBe(false);
   });

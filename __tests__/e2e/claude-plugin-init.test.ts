@@ -143,7 +143,8 @@ describe('canon init and the Claude Code plugin', () => {
     for (const rel of ['.claude/settings.json', '.claude/hooks']) cpSync(path.join(CANON_ROOT, rel), path.join(repo.dir, rel), { recursive: true });
     repo.write('README.md', 'store\n');
     repo.git(['add', '-A']);
-    repo.git(['commit', '-qm', 'canon wired as in its own repository']);
+    // The scene, committed past canon's hooks (no note in it): doctor reads the files and the wiring, not how they came.
+    repo.git(['-c', 'core.hooksPath=/dev/null', 'commit', '-qm', 'canon wired as in its own repository']);
     const doctor = () => runCli(['doctor'], { cwd: repo.dir, env: repo.env });
     expect(doctor().code).toBe(0);
     rmSync(path.join(repo.dir, '.claude/hooks/hook-shared.mjs'));

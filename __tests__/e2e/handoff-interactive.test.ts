@@ -1,14 +1,24 @@
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { computeContentHash } from '../../tools/core/content-hash.js';
 import { parseNote } from '../../tools/core/frontmatter.js';
-import { CANON_BIN, createGitRepo, type GitRepo } from '../helpers/git-repo.js';
+import { CANON_BIN, type GitRepo } from '../helpers/git-repo.js';
 import { workstreamNote } from '../helpers/notes.js';
+import { storeTemplate } from '../helpers/repo-template.js';
 
 let repo: GitRepo | undefined;
 afterEach(() => repo?.cleanup());
+
+/** A store with canon's hooks and two workstreams committed through them: built once, copied per test. */
+const template = storeTemplate({ hooks: true }, (r) => {
+  r.write('workstreams/hooks.md', workstreamNote('hooks'));
+  r.write('workstreams/sync.md', workstreamNote('sync'));
+  r.git(['add', '-A']);
+  r.git(['commit', '-q', '-m', 'init']);
+});
+afterAll(() => template.cleanup());
 
 const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 const ENTER = '\r';
@@ -61,11 +71,7 @@ const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 describe('canon handoff at a terminal', () => {
   (hasScript ? test : test.skip)('asks for each part, confirms the operator, offers a Resume Prompt draft, and commits', async () => {
-    repo = createGitRepo({ hooks: true });
-    repo.write('workstreams/hooks.md', workstreamNote('hooks'));
-    repo.write('workstreams/sync.md', workstreamNote('sync'));
-    repo.git(['add', '-A']);
-    repo.git(['commit', '-q', '-m', 'init']);
+    repo = template.copy();
 
     const { code, screen, pending } = await drive(
       `${shq(process.execPath)} ${shq(CANON_BIN)} handoff --no-push`,
@@ -112,10 +118,7 @@ describe('canon handoff at a terminal', () => {
   });
 
   (hasScript ? test : test.skip)('answering "no" to the operator check stops before anything is claimed', async () => {
-    repo = createGitRepo({ hooks: true });
-    repo.write('README.md', 'store\n');
-    repo.git(['add', '-A']);
-    repo.git(['commit', '-q', '-m', 'init']);
+    repo = template.copy();
     const { code, screen, pending } = await drive(
       `${shq(process.execPath)} ${shq(CANON_BIN)} handoff --no-push`,
       repo.dir,
@@ -129,10 +132,7 @@ describe('canon handoff at a terminal', () => {
   });
 
   (hasScript ? test : test.skip)('Ctrl-C in a prompt releases the claimed id: no stub is left behind', async () => {
-    repo = createGitRepo({ hooks: true });
-    repo.write('README.md', 'store\n');
-    repo.git(['add', '-A']);
-    repo.git(['commit', '-q', '-m', 'init']);
+    repo = template.copy();
     const { code, screen, pending } = await drive(
       `${shq(process.execPath)} ${shq(CANON_BIN)} handoff --yes --no-push`,
       repo.dir,

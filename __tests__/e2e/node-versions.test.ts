@@ -1,11 +1,12 @@
-import { describe, expect, test } from '@jest/globals';
+import { afterAll, describe, expect, test } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readTelemetryState } from '../../tools/io/telemetry.js';
-import { CANON_BIN, CANON_ROOT, createGitRepo, installHooks } from '../helpers/git-repo.js';
+import { CANON_BIN, CANON_ROOT, installHooks } from '../helpers/git-repo.js';
 import { HOOK_BUNDLE, hookInput, installHookBundle, SESSION_HOOK_BUNDLE } from '../helpers/hook.js';
 import { sessionNote, workstreamNote } from '../helpers/notes.js';
+import { storeTemplate } from '../helpers/repo-template.js';
 import { nodeRuntime, withRuntimeOnPath } from '../helpers/runtimes.js';
 
 /**
@@ -54,6 +55,20 @@ function start(
   });
 }
 
+/**
+ * The store both releases start from, built once and copied: canon's hooks laid as `npm install`
+ * does (its `canon setup` runs under the test's own node either way), the hook bundles, a workstream
+ * committed. The runner and the hooks call `node` from PATH, so in a copy they run the release first on it.
+ */
+const template = storeTemplate({}, (repo) => {
+  installHooks(repo.dir, repo.env);
+  installHookBundle(repo);
+  repo.write('workstreams/matrix.md', workstreamNote('matrix'));
+  repo.git(['add', '-A']);
+  repo.git(['commit', '-qm', 'init']);
+});
+afterAll(() => template.cleanup());
+
 describe.each(MAJORS)('canon under Node %i', (major) => {
   const node = nodeRuntime(major);
   if (!node.ok) {
@@ -82,16 +97,11 @@ describe.each(MAJORS)('canon under Node %i', (major) => {
     expect(verify.code).toBe(0);
 
     // A store whose hooks, runner and npm scripts all run this node (it is first on PATH).
-    const repo = createGitRepo();
+    const repo = template.copy();
     try {
       const env = withRuntimeOnPath(repo.env, bin);
       expect(spawnSync('sh', ['-c', 'node --version'], { env, encoding: 'utf8' }).stdout.trim()).toBe(node.version);
-      installHooks(repo.dir, env);
-      installHookBundle(repo);
       const git = (args: string[]) => repo.git(args, { env, allowFail: true });
-      repo.write('workstreams/matrix.md', workstreamNote('matrix'));
-      git(['add', '-A']);
-      expect(git(['commit', '-qm', 'init']).code).toBe(0);
       const first = repo.head();
 
       repo.write('docs/sessions/RT-260511-01.md', sessionNote('RT-260511-01', { operator: 'nobody' }));

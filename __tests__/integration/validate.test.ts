@@ -1,9 +1,19 @@
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
 import { sessionNote, workstreamNote } from '../helpers/notes.js';
+import { repoTemplate } from '../helpers/repo-template.js';
 
 let repo: GitRepo | undefined;
 afterEach(() => repo?.cleanup());
+
+/** An empty store (git init, operators.yaml) made once and copied per test; each test writes its own files. */
+const empty = repoTemplate(() => createGitRepo());
+afterAll(() => empty.cleanup());
+function storeWith(options: { files?: Record<string, string> } = {}): GitRepo {
+  const r = empty.copy();
+  for (const [rel, text] of Object.entries(options.files ?? {})) r.write(rel, text);
+  return r;
+}
 
 function validate(r: GitRepo, ...args: string[]) {
   return runCli(['validate', ...args], { cwd: r.dir, env: r.env });
@@ -11,7 +21,7 @@ function validate(r: GitRepo, ...args: string[]) {
 
 describe('canon validate', () => {
   test('a clean store passes with exit 0; --json reports counts', () => {
-    repo = createGitRepo({ files: { 'docs/sessions/RT-260511-01.md': sessionNote('RT-260511-01'), 'workstreams/hooks.md': workstreamNote('hooks') } });
+    repo = storeWith({ files: { 'docs/sessions/RT-260511-01.md': sessionNote('RT-260511-01'), 'workstreams/hooks.md': workstreamNote('hooks') } });
     const result = validate(repo, '--all', '--json');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ files: 2, errors: 0, warnings: 0, issues: [] });
@@ -45,14 +55,14 @@ describe('canon validate', () => {
       /:2:1: error YAML aliases expand beyond 100 nodes.*\[frontmatter\/alias-bomb\]/,
     ],
   ])('%s: exit 1 and a file:line:col message', (_name, text, expected) => {
-    repo = createGitRepo({ files: { 'docs/sessions/RT-260511-01.md': text } });
+    repo = storeWith({ files: { 'docs/sessions/RT-260511-01.md': text } });
     const result = validate(repo, 'docs/sessions/RT-260511-01.md');
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(expected);
   });
 
   test('a directory named like a note is not read as one (no EISDIR crash)', () => {
-    repo = createGitRepo({ files: { 'docs/sessions/RT-260511-01.md': sessionNote('RT-260511-01'), 'docs/sessions/odd.md/keep.txt': 'x\n' } });
+    repo = storeWith({ files: { 'docs/sessions/RT-260511-01.md': sessionNote('RT-260511-01'), 'docs/sessions/odd.md/keep.txt': 'x\n' } });
     const result = validate(repo, '--all', '--json');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -64,7 +74,7 @@ describe('canon validate', () => {
 
   test('CRLF and BOM notes are valid and hash like their LF twin', () => {
     const lf = sessionNote('RT-260511-01');
-    repo = createGitRepo({ files: { 'docs/sessions/RT-260511-01.md': lf } });
+    repo = storeWith({ files: { 'docs/sessions/RT-260511-01.md': lf } });
     expect(runCli(['normalize', '--all'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
     const normal = repo.read('docs/sessions/RT-260511-01.md');
     repo.write('docs/sessions/RT-260511-01.md', `\uFEFF${normal.replace(/\n/g, '\r\n')}`);
@@ -72,7 +82,7 @@ describe('canon validate', () => {
   });
 
   test('duplicate external_ids across the store are errors on both files', () => {
-    repo = createGitRepo({
+    repo = storeWith({
       files: {
         'docs/adr/0007-use-yaml.md': '---\ntitle: A\nstatus: accepted\nkind: adr\nexternal_id: ADR-0007\ndate: 2026-05-11\n---\n',
         'docs/adr/0007-use-json.md': '---\ntitle: B\nstatus: accepted\nkind: adr\nexternal_id: ADR-0007\ndate: 2026-05-11\n---\n',
@@ -87,7 +97,7 @@ describe('canon validate', () => {
   });
 
   test('an unknown workstream is a warning; a stale hash is an error only with --strict', () => {
-    repo = createGitRepo({
+    repo = storeWith({
       files: { 'docs/sessions/RT-260511-01.md': sessionNote('RT-260511-01', { workstream: 'nowhere', content_hash: `sha256:${'0'.repeat(64)}` }) },
     });
     const loose = validate(repo, '--all');
@@ -100,7 +110,7 @@ describe('canon validate', () => {
 
   test('--strict warns about a non-zero Notion-silent counter and requires the invariant key', () => {
     const text = sessionNote('RT-260511-01').replace('---\n## Summary', 'tool_calls_breakdown:\n  Bash: 2\n  mcp__notion_offplan: 3\n---\n## Summary');
-    repo = createGitRepo({
+    repo = storeWith({
       files: {
         'docs/sessions/RT-260511-01.md': text,
         'docs/sessions/RT-260511-02.md': text.replace(/RT-260511-01/g, 'RT-260511-02').replace('  mcp__notion_offplan: 3\n', ''),
@@ -112,7 +122,7 @@ describe('canon validate', () => {
   });
 
   test('claim stubs are valid; templates and INDEX files are not notes', () => {
-    repo = createGitRepo({
+    repo = storeWith({
       files: {
         'docs/sessions/RT-260511-03.md': '---\nclaimed_at: 2026-05-11T10:00:00Z\noperator: roman\nkind: session\n---\n',
         'docs/sessions/TEMPLATE.md': '---\ntitle: placeholder\n---\n',
@@ -124,7 +134,7 @@ describe('canon validate', () => {
   });
 
   test('a malformed operators.yaml is a configuration error with its line (exit 2)', () => {
-    repo = createGitRepo({
+    repo = storeWith({
       files: { 'docs/sessions/RT-260511-01.md': sessionNote('RT-260511-01'), '.claude/operators.yaml': 'operators:\n  - slug: roman\n\tinitials: RT\n' },
     });
     const result = validate(repo, '--all');
@@ -133,7 +143,7 @@ describe('canon validate', () => {
   });
 
   test('usage errors exit 2', () => {
-    repo = createGitRepo();
+    repo = storeWith();
     expect(validate(repo, '--all', '--staged').code).toBe(2);
     expect(validate(repo, '--no-such-flag').code).toBe(2);
   });
@@ -142,7 +152,7 @@ describe('canon validate', () => {
 describe('canon normalize and canon index', () => {
   test('normalize --check exits 1 without writing; normalize writes; index is deterministic', () => {
     const text = sessionNote('RT-260511-01');
-    repo = createGitRepo({ files: { 'docs/sessions/RT-260511-01.md': text, 'workstreams/hooks.md': workstreamNote('hooks') } });
+    repo = storeWith({ files: { 'docs/sessions/RT-260511-01.md': text, 'workstreams/hooks.md': workstreamNote('hooks') } });
     const check = runCli(['normalize', '--all', '--check', '--json'], { cwd: repo.dir, env: repo.env });
     expect(check.code).toBe(1);
     expect(JSON.parse(check.stdout).changed).toEqual(['docs/sessions/RT-260511-01.md', 'workstreams/hooks.md']);
@@ -160,7 +170,7 @@ describe('canon normalize and canon index', () => {
   });
 
   test('index refuses to overwrite an INDEX.md canon did not generate', () => {
-    repo = createGitRepo({ files: { 'docs/sessions/RT-260511-01.md': sessionNote('RT-260511-01'), 'docs/sessions/INDEX.md': 'My own notes.\n' } });
+    repo = storeWith({ files: { 'docs/sessions/RT-260511-01.md': sessionNote('RT-260511-01'), 'docs/sessions/INDEX.md': 'My own notes.\n' } });
     const result = runCli(['index'], { cwd: repo.dir, env: repo.env });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/docs\/sessions\/INDEX\.md exists but was not generated by canon/);
