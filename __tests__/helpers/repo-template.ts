@@ -18,7 +18,7 @@ import { createGitRepo, openGitRepo, type CreateGitRepoOptions, type GitRepo } f
  * `canon setup` runs again. Copies are independent: a test may hold several, and keep one.
  *
  * What a template costs instead: the setup commits and pushes through canon's hooks and `canon setup`
- * run once per file, not once per test (issue 24, item 7; docs/guides/contributing.md).
+ * run once per file, not once per test (docs/guides/contributing.md, "what a test costs").
  */
 export interface RepoTemplate {
   copy(): GitRepo;
