@@ -15,5 +15,7 @@ export default {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
   },
   maxWorkers: Math.max(4, availableParallelism()),
+  // A fresh clone runs the longest files first too (__tests__/durations.json), not the largest.
+  testSequencer: '<rootDir>/__tests__/helpers/test-sequencer.mjs',
   testTimeout: 60000,
 };
