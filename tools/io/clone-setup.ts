@@ -4,7 +4,7 @@ import { renderRunner, RUNNER_REL } from '../core/hook-blocks.js';
 import { writeFileSafely } from './fs.js';
 import { installCommand, type PackageManager } from '../core/package-manager.js';
 import { readPackageManager } from './package-manager.js';
-import { porcelain } from './git.js';
+import { execGit } from './git.js';
 
 /**
  * Where one clone keeps what every worktree shares. Sample (a linked worktree of /src/app):
@@ -22,12 +22,32 @@ export interface CloneLayout {
   mainRoot: string | null;
 }
 
-export async function readCloneLayout(cwd: string): Promise<CloneLayout> {
-  const git = await porcelain(cwd);
-  const out = await git.revparse(['--path-format=absolute', '--show-toplevel', '--git-common-dir']);
-  const [top = '', commonDir = ''] = out.split('\n');
-  const bare = (await git.getConfig('core.bare')).value === 'true';
+/**
+ * The layout of the clone whose work tree holds `cwd`; null when `cwd` is in no work tree (no
+ * repository, a bare one, inside `.git`). Plain git processes, not simple-git: `canon setup` runs
+ * in every install and the pre-commit framework's hooks on every commit, and loading simple-git
+ * costs more than the two processes (ADR-0014). Sample:
+ *
+ *     git rev-parse --is-inside-work-tree --path-format=absolute --show-toplevel --git-common-dir
+ *     true
+ *     /src/app-feature
+ *     /src/app/.git
+ */
+export async function readCloneLayoutIfWorkTree(cwd: string): Promise<CloneLayout | null> {
+  const args = ['rev-parse', '--is-inside-work-tree', '--path-format=absolute', '--show-toplevel', '--git-common-dir'];
+  const r = await execGit(args, { cwd });
+  const [inside, top = '', commonDir = ''] = r.stdout.split('\n');
+  if (inside === 'false' || (inside !== 'true' && /not a git repository/i.test(r.stderr))) return null;
+  if (r.code !== 0 || inside !== 'true') throw new Error(`git ${args.join(' ')} failed (exit ${r.code}): ${r.stderr.trim()}`);
+  const bare = (await execGit(['config', '--get', 'core.bare'], { cwd })).stdout.trim() === 'true';
   return { top, commonDir, mainRoot: bare || path.basename(commonDir) !== '.git' ? null : path.dirname(commonDir) };
+}
+
+/** readCloneLayoutIfWorkTree where a work tree is expected: outside one it throws git's answer. */
+export async function readCloneLayout(cwd: string): Promise<CloneLayout> {
+  const layout = await readCloneLayoutIfWorkTree(cwd);
+  if (layout === null) throw new Error(`fatal: not a git work tree: ${cwd}`);
+  return layout;
 }
 
 /** What the runner tells a worktree without canon's CLI to run: the package manager's install (npm's where there is none). */
@@ -99,8 +119,12 @@ export async function setupClone(layout: CloneLayout, options: { cliFile: string
   }
 
   const driver = mergeDriverCommand(layout);
-  const git = await porcelain(layout.top, undefined, { wiring: true });
-  await git.addConfig(`merge.${MERGE_DRIVER}.name`, 'canon: merge INDEX.md rows by note id');
-  await git.addConfig(`merge.${MERGE_DRIVER}.driver`, driver);
+  for (const [key, value] of [
+    [`merge.${MERGE_DRIVER}.name`, 'canon: merge INDEX.md rows by note id'],
+    [`merge.${MERGE_DRIVER}.driver`, driver],
+  ] as const) {
+    const set = await execGit(['config', '--local', key, value], { cwd: layout.top });
+    if (set.code !== 0) throw new Error(`git config --local ${key} failed (exit ${set.code}): ${set.stderr.trim()}`);
+  }
   return { runner, hooksPath, mergeDriver: driver };
 }
