@@ -198,8 +198,9 @@ export function splitNul(output: string): string[] {
 /**
  * canon's porcelain git work — add, commit, push, status, rev-parse, config and worktree questions —
  * goes through simple-git. Plumbing on measured hot paths (the pre-commit listing, `cat-file
- * --batch`, `hash-object`/`update-index`, the start-up `rev-parse`) stays on execGit: importing
- * simple-git alone costs about 85 ms, more than `node -e 0` (ADR-0014).
+ * --batch`, `hash-object`/`update-index`, the start-up `rev-parse`, setup's clone layout and merge
+ * driver) stays on execGit: importing simple-git alone costs about 85 ms, more than `node -e 0`
+ * (ADR-0014, ADR-0047).
  */
 const USERS_OWN_ENVIRONMENT = {
   allowUnsafeEditor: true,
