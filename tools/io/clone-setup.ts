@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, realpathSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { renderRunner, RUNNER_REL } from '../core/hook-blocks.js';
 import { writeFileSafely } from './fs.js';
@@ -82,6 +82,59 @@ function huskyHooksPath(layout: CloneLayout): string {
   return path.join(layout.mainRoot ?? layout.top, HUSKY_DIR, '_');
 }
 
+/** The runner `canon setup` writes for this clone and CLI file. */
+export function setupRunnerText(layout: CloneLayout, cliFile: string, pnp: boolean): string {
+  const install = runnerInstall(readPackageManager(layout.mainRoot ?? layout.top));
+  return renderRunner({ cli: cliReference(layout.top, cliFile), mainRoot: layout.mainRoot, pnp, install });
+}
+
+/**
+ * Whether the runner, started in the hook environment `hookEnv`, would run exactly `cliFile` with
+ * exactly the node at `nodeFile`: it is the runner `canon setup` writes for that CLI (not Plug'n'Play)
+ * and executable, the first CLI its search finds is that file, `node` on the hook's PATH is that
+ * node, and no NODE_OPTIONS is set there or here. Then what its probe loads is what a process of
+ * that CLI on that node loads (doctor probes in its own process, ADR-0047). Anything else: false.
+ */
+export function runnerStartsCli(
+  layout: CloneLayout,
+  runner: string,
+  runnerText: string,
+  hookEnv: NodeJS.ProcessEnv,
+  cliFile: string,
+  nodeFile: string,
+): boolean {
+  if (hookEnv.NODE_OPTIONS !== undefined || process.env.NODE_OPTIONS !== undefined) return false;
+  if (runnerText !== setupRunnerText(layout, cliFile, false) || !isExecutableFile(runner)) return false;
+  // The runner's own search (core/hook-blocks.ts renderRunner): "$top/$cli", then the main worktree's.
+  const cli = cliReference(layout.top, cliFile);
+  const candidates = path.isAbsolute(cli) ? [cli] : [layout.top, ...(layout.mainRoot ? [layout.mainRoot] : [])].map((dir) => path.join(dir, cli));
+  const found = candidates.find((file) => existsSync(file) && statSync(file).isFile());
+  if (found === undefined || realOrNull(found) !== realOrNull(cliFile)) return false;
+  const node = (hookEnv.PATH ?? '')
+    .split(':')
+    .filter((dir) => dir !== '')
+    .map((dir) => path.join(dir, 'node'))
+    .find(isExecutableFile);
+  return node !== undefined && realOrNull(node) === realOrNull(nodeFile);
+}
+
+function realOrNull(file: string): string | null {
+  try {
+    return realpathSync(file);
+  } catch {
+    return null;
+  }
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export interface SetupResult {
   runner: string;
   hooksPath: string | null;
@@ -98,8 +151,7 @@ export interface SetupResult {
  */
 export async function setupClone(layout: CloneLayout, options: { cliFile: string; husky: boolean; pnp?: boolean }): Promise<SetupResult> {
   const runner = runnerPath(layout);
-  const install = runnerInstall(readPackageManager(layout.mainRoot ?? layout.top));
-  const text = renderRunner({ cli: cliReference(layout.top, options.cliFile), mainRoot: layout.mainRoot, pnp: options.pnp === true, install });
+  const text = setupRunnerText(layout, options.cliFile, options.pnp === true);
   if (!existsSync(runner) || readFileSync(runner, 'utf8') !== text) await writeFileSafely(runner, text);
   chmodSync(runner, 0o755);
 
