@@ -4,7 +4,7 @@
 // an unpushed handoff commit is announced with `git push`.
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { seededRandom } from '../../tools/seeded-random.mjs';
 import { CANON_BIN, createGitRepo, runCli, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
@@ -103,6 +103,15 @@ function start(cwd: string, env: NodeJS.ProcessEnv, argv: string[]) {
       await groupGone();
     },
   };
+}
+
+/** Wrap the clone's hook runner so each hook that starts canon's CLI leaves its name in a log (as handoff.test.ts does). */
+function spyOnRunner(repo: GitRepo): () => string[] {
+  const run = path.join(repo.dir, '.git/canon/run');
+  const log = path.join(repo.dir, '.git/canon/calls.log');
+  renameSync(run, `${run}.real`);
+  writeFileSync(run, `#!/bin/sh\necho "$1" >> '${log}'\nexec sh '${run}.real' "$@"\n`, { mode: 0o755 });
+  return () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
 }
 
 const sessionNames = (repo: GitRepo) => readdirSync(path.join(repo.dir, 'docs/sessions'));
@@ -263,10 +272,15 @@ describe('a handoff killed at each of its steps', () => {
     await run.reached('handoff:session-logged');
     await run.kill();
     expect(repo.read('CHANGELOG.md')).toContain('Kill 1');
+    const calls = spyOnRunner(repo);
     const next = await runCliAsync(handoffArgs(2), { cwd: repo.dir, env });
     expect(next.stderr).not.toMatch(/internal error/);
     expect(next.code).toBe(0);
     expect(next.stderr).toMatch(/Finished the unfinished handoff RT-\d{6}-02/);
+    // Both commits (the finished-late note's, then its own) had their pre-commit work done by the
+    // handoff (ADR-0037): canon's hook started no node for either; what they hold is checked below.
+    expect(repo.git(['log', '--format=%s', '-2']).stdout).toMatch(/^session RT-\d{6}-03: Kill 2\nsession RT-\d{6}-02: Kill 1\n$/);
+    expect(calls()).not.toContain('pre-commit');
     expect(repo.git(['show', 'HEAD:CHANGELOG.md']).stdout).toMatch(/Kill 1[\s\S]*Kill 2|Kill 2[\s\S]*Kill 1/);
     expectAllWell(repo, env);
   }, 120_000);

@@ -251,6 +251,32 @@ describe('hooks in every worktree', () => {
     expect(commit(cloned, 'bad', wt).code).not.toBe(0);
   });
 
+  test('canon setup: outside a work tree (no repository, a bare one, inside .git) it says so and writes nothing; in a linked worktree it wires the clone', () => {
+    repo = seeded();
+    const base = mkdtempSync(path.join(os.tmpdir(), 'canon-setup-'));
+    extra.push(base);
+    const bare = path.join(base, 'bare.git');
+    git(repo, base, ['init', '-q', '--bare', bare]);
+    for (const cwd of [base, bare, path.join(repo.dir, '.git')]) {
+      const r = runCli(['setup'], { cwd, env: repo.env });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/not inside a git repository; nothing to set up/);
+    }
+    expect(existsSync(path.join(bare, 'canon'))).toBe(false);
+    expect(spawnSync('git', ['config', '--get', 'merge.canon-index.driver'], { cwd: bare, env: repo.env }).status).toBe(1);
+    // A linked worktree shares the clone's runner and merge driver, in the main git dir.
+    const wt = path.join(base, 'feature');
+    git(repo, repo.dir, ['worktree', 'add', '-q', '-b', 'feature', wt]);
+    unlinkSync(path.join(repo.dir, '.git/canon/run'));
+    git(repo, repo.dir, ['config', '--unset', 'merge.canon-index.driver']);
+    const set = runCli(['setup', '--json'], { cwd: wt, env: repo.env });
+    expect(set.code).toBe(0);
+    const runner = path.join(realpathSync(repo.dir), '.git/canon/run');
+    expect(JSON.parse(set.stdout)).toMatchObject({ runner, mergeDriver: `'${runner}' index-merge %O %A %B %P` });
+    expect(readFileSync(runner, 'utf8')).toContain(`main='${realpathSync(repo.dir)}'`);
+    expect(git(repo, wt, ['config', '--get', 'merge.canon-index.driver']).trim()).toBe(`'${runner}' index-merge %O %A %B %P`);
+  });
+
   test('doctor names hooks that are not active and --fix makes them active again', () => {
     repo = seeded();
     repo.git(['config', '--unset', 'core.hooksPath']);

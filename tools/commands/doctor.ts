@@ -8,7 +8,8 @@ import { hasLefthookEntry } from '../core/lefthook-config.js';
 import { hasPreCommitHook, PRE_COMMIT_CONFIG } from '../core/pre-commit-config.js';
 import { findLefthookConfig, findSimpleGitHooksConfig, recordedHooks } from '../io/installer.js';
 import { errorMessage } from '../errors.js';
-import { MERGE_DRIVER, mergeDriverCommand, readCloneLayout, runnerPath, setupClone, type CloneLayout } from '../io/clone-setup.js';
+import { MERGE_DRIVER, mergeDriverCommand, readCloneLayout, runnerPath, runnerStartsCli, setupClone, type CloneLayout } from '../io/clone-setup.js';
+import { getValidators } from '../io/schemas.js';
 import { PACKAGE_LINK, usesPnp, writePackageLink, writePnpPlugin } from '../io/package-link.js';
 import { usesPackageLink } from '../io/package-route.js';
 import { porcelain } from '../io/git.js';
@@ -162,8 +163,22 @@ async function checkHooks(layout: CloneLayout, env: NodeJS.ProcessEnv, problems:
   }
   // What git will run, run once, as git starts it: a CLI that exists but cannot start (inside a
   // zip, missing its dependencies) fails every commit while every file above looks right.
-  const ran = await runRunner(runner, layout.top, env);
+  // A runner that would start this very CLI with this very node is probed in this process (ADR-0047).
+  const ran =
+    !underPnp() && runnerStartsCli(layout, runner, runnerText, normalizeHookEnv(env), currentCliFile(), process.execPath)
+      ? probeHere()
+      : await runRunner(runner, layout.top, env);
   if (ran !== null) problems.push({ check: 'runner', message: m.check.runnerFails(runner, ran), fix: m.fix.setup, fixable: true });
+}
+
+/** What the runner's probe does (commands/probe.ts), in this process: null when the validators load, else why not. */
+function probeHere(): string | null {
+  try {
+    getValidators();
+    return null;
+  } catch (error) {
+    return errorMessage(error);
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { invariantServers, type CanonConfig } from '../core/config.js';
-import { POST_COMMIT_RESUME, PRECOMMIT_CHECKED, RUNNER_REL } from '../core/hook-blocks.js';
+import { POST_COMMIT_RESUME } from '../core/hook-blocks.js';
 import { createNote, parseNote, serializeNote } from '../core/frontmatter.js';
 import { isoSeconds, NO_GIT_STATS, type GitStats } from '../core/git-log-stats.js';
 import {
@@ -26,7 +26,6 @@ import { normalizeNote } from '../core/normalize.js';
 import { formatLocalDate } from '../core/session-id.js';
 import { validateNote } from '../core/validate-note.js';
 import { errorMessage, ExitCode, UsageError, UserError } from '../errors.js';
-import { readGitDirs } from '../io/dot-git.js';
 import { writeFileSafely } from '../io/fs.js';
 import {
   commitHandoff,
@@ -66,6 +65,7 @@ import { clearHandoffLeftovers, removeHandoffDraft } from '../steps/handoff-left
 import { claimStubsAmong } from '../io/claim-stubs.js';
 import { logInWorkstream } from '../steps/handoff-session-log.js';
 import { checkHandoffText } from '../core/handoff-text-check.js';
+import { precheckBeforeCommit } from '../steps/handoff-precheck.js';
 import { finishUnfinishedHandoffs, isSameHandoff, type FinishedHandoff, type HandoffIdentity } from '../steps/handoff-unfinished.js';
 
 export interface HandoffOptions {
@@ -530,7 +530,7 @@ async function commitAndPush(
     message: subject,
     unborn: git.unborn,
     env: commitEnv,
-    beforeCommit: prechecksCommit(root, ctx.env) ? () => precheck(root, config, ctx) : undefined,
+    beforeCommit: precheckBeforeCommit(root, config, ctx),
   });
   if (!committed.ok) {
     clearUnpushed(root, [claim.id]);
@@ -564,35 +564,6 @@ function archiveTelemetry({ root, ctx, warn }: HandoffRun, { telemetry, continue
       warn(m.warn.archiveFailed(errorMessage(error)));
     }
   }
-}
-
-/** Where canon's pre-commit block is written (husky's, lefthook's, git's own hooks folder). */
-const PRECOMMIT_HOOK_FILES = ['.husky/pre-commit', 'lefthook.yml', '.lefthook.yml', 'lefthook.yaml', '.lefthook.yaml'];
-
-/**
- * Whether canon's pre-commit block will run for the handoff's commit in this clone and honours
- * PRECOMMIT_CHECKED (its runner is set up, nothing turns the hooks off, a hook file holds the
- * current block), so that doing its work here first saves starting node there. Elsewhere (the
- * pre-commit framework, an older block) the hook does it all, as before.
- */
-function prechecksCommit(root: string, env: NodeJS.ProcessEnv): boolean {
-  if (env.CANON_HOOKS === '0' || env.HUSKY === '0' || env.GIT_INDEX_FILE !== undefined) return false;
-  const dirs = readGitDirs(root, env);
-  if (dirs === null || !existsSync(path.join(dirs.commonDir, RUNNER_REL))) return false;
-  return [...PRECOMMIT_HOOK_FILES.map((rel) => path.join(root, rel)), path.join(dirs.commonDir, 'hooks/pre-commit')].some((file) => {
-    try {
-      return readFileSync(file, 'utf8').includes(PRECOMMIT_CHECKED);
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** ADR-0037: the pre-commit hook's work, done in this process on what is staged; the commit's hook then skips it for exactly that content. */
-async function precheck(root: string, config: CanonConfig, ctx: CommandContext): Promise<NodeJS.ProcessEnv> {
-  const { precheckCommit } = await import('../hooks/git/pre-commit.js');
-  const checked = await precheckCommit({ root, config }, ctx.env, ctx.now);
-  return checked === null ? {} : { [PRECOMMIT_CHECKED]: checked };
 }
 
 function isCancelled(error: unknown): boolean {

@@ -1,7 +1,6 @@
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { usesPnp, writePnpPlugin } from '../io/package-link.js';
-import { porcelain } from '../io/git.js';
-import { readCloneLayout, setupClone, type SetupResult } from '../io/clone-setup.js';
+import { readCloneLayoutIfWorkTree, setupClone, type SetupResult } from '../io/clone-setup.js';
 import { installMessages } from '../messages/install.js';
 
 export interface SetupOptions {
@@ -28,11 +27,11 @@ export function underPnp(): boolean {
  * success like husky, and a no-op outside a git repository (an installed tarball, say).
  */
 export async function runSetup(options: SetupOptions, ctx: CommandContext): Promise<CommandOutcome<SetupResult | null>> {
-  if (!(await (await porcelain(ctx.cwd)).checkIsRepo())) {
+  const layout = await readCloneLayoutIfWorkTree(ctx.cwd);
+  if (layout === null) {
     ctx.logger.err(installMessages.notAGitRepo);
     return { exitCode: 0, result: null };
   }
-  const layout = await readCloneLayout(ctx.cwd);
   const result = await setupClone(layout, { cliFile: options.cliFile ?? currentCliFile(), husky: true, pnp: underPnp() });
   // Under Plug'n'Play the plugin Claude Code loads is a copy in .canon/ (ADR-0029), refreshed on every install.
   if (underPnp() && usesPnp(layout.top)) writePnpPlugin(layout.top);

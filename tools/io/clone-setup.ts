@@ -1,10 +1,10 @@
-import { chmodSync, existsSync, readFileSync, realpathSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { renderRunner, RUNNER_REL } from '../core/hook-blocks.js';
 import { writeFileSafely } from './fs.js';
 import { installCommand, type PackageManager } from '../core/package-manager.js';
 import { readPackageManager } from './package-manager.js';
-import { porcelain } from './git.js';
+import { execGit } from './git.js';
 
 /**
  * Where one clone keeps what every worktree shares. Sample (a linked worktree of /src/app):
@@ -22,12 +22,32 @@ export interface CloneLayout {
   mainRoot: string | null;
 }
 
-export async function readCloneLayout(cwd: string): Promise<CloneLayout> {
-  const git = await porcelain(cwd);
-  const out = await git.revparse(['--path-format=absolute', '--show-toplevel', '--git-common-dir']);
-  const [top = '', commonDir = ''] = out.split('\n');
-  const bare = (await git.getConfig('core.bare')).value === 'true';
+/**
+ * The layout of the clone whose work tree holds `cwd`; null when `cwd` is in no work tree (no
+ * repository, a bare one, inside `.git`). Plain git processes, not simple-git: `canon setup` runs
+ * in every install and the pre-commit framework's hooks on every commit, and loading simple-git
+ * costs more than the two processes (ADR-0014). Sample:
+ *
+ *     git rev-parse --is-inside-work-tree --path-format=absolute --show-toplevel --git-common-dir
+ *     true
+ *     /src/app-feature
+ *     /src/app/.git
+ */
+export async function readCloneLayoutIfWorkTree(cwd: string): Promise<CloneLayout | null> {
+  const args = ['rev-parse', '--is-inside-work-tree', '--path-format=absolute', '--show-toplevel', '--git-common-dir'];
+  const r = await execGit(args, { cwd });
+  const [inside, top = '', commonDir = ''] = r.stdout.split('\n');
+  if (inside === 'false' || (inside !== 'true' && /not a git repository/i.test(r.stderr))) return null;
+  if (r.code !== 0 || inside !== 'true') throw new Error(`git ${args.join(' ')} failed (exit ${r.code}): ${r.stderr.trim()}`);
+  const bare = (await execGit(['config', '--get', 'core.bare'], { cwd })).stdout.trim() === 'true';
   return { top, commonDir, mainRoot: bare || path.basename(commonDir) !== '.git' ? null : path.dirname(commonDir) };
+}
+
+/** readCloneLayoutIfWorkTree where a work tree is expected: outside one it throws git's answer. */
+export async function readCloneLayout(cwd: string): Promise<CloneLayout> {
+  const layout = await readCloneLayoutIfWorkTree(cwd);
+  if (layout === null) throw new Error(`fatal: not a git work tree: ${cwd}`);
+  return layout;
 }
 
 /** What the runner tells a worktree without canon's CLI to run: the package manager's install (npm's where there is none). */
@@ -62,6 +82,59 @@ function huskyHooksPath(layout: CloneLayout): string {
   return path.join(layout.mainRoot ?? layout.top, HUSKY_DIR, '_');
 }
 
+/** The runner `canon setup` writes for this clone and CLI file. */
+export function setupRunnerText(layout: CloneLayout, cliFile: string, pnp: boolean): string {
+  const install = runnerInstall(readPackageManager(layout.mainRoot ?? layout.top));
+  return renderRunner({ cli: cliReference(layout.top, cliFile), mainRoot: layout.mainRoot, pnp, install });
+}
+
+/**
+ * Whether the runner, started in the hook environment `hookEnv`, would run exactly `cliFile` with
+ * exactly the node at `nodeFile`: it is the runner `canon setup` writes for that CLI (not Plug'n'Play)
+ * and executable, the first CLI its search finds is that file, `node` on the hook's PATH is that
+ * node, and no NODE_OPTIONS is set there or here. Then what its probe loads is what a process of
+ * that CLI on that node loads (doctor probes in its own process, ADR-0047). Anything else: false.
+ */
+export function runnerStartsCli(
+  layout: CloneLayout,
+  runner: string,
+  runnerText: string,
+  hookEnv: NodeJS.ProcessEnv,
+  cliFile: string,
+  nodeFile: string,
+): boolean {
+  if (hookEnv.NODE_OPTIONS !== undefined || process.env.NODE_OPTIONS !== undefined) return false;
+  if (runnerText !== setupRunnerText(layout, cliFile, false) || !isExecutableFile(runner)) return false;
+  // The runner's own search (core/hook-blocks.ts renderRunner): "$top/$cli", then the main worktree's.
+  const cli = cliReference(layout.top, cliFile);
+  const candidates = path.isAbsolute(cli) ? [cli] : [layout.top, ...(layout.mainRoot ? [layout.mainRoot] : [])].map((dir) => path.join(dir, cli));
+  const found = candidates.find((file) => existsSync(file) && statSync(file).isFile());
+  if (found === undefined || realOrNull(found) !== realOrNull(cliFile)) return false;
+  const node = (hookEnv.PATH ?? '')
+    .split(':')
+    .filter((dir) => dir !== '')
+    .map((dir) => path.join(dir, 'node'))
+    .find(isExecutableFile);
+  return node !== undefined && realOrNull(node) === realOrNull(nodeFile);
+}
+
+function realOrNull(file: string): string | null {
+  try {
+    return realpathSync(file);
+  } catch {
+    return null;
+  }
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export interface SetupResult {
   runner: string;
   hooksPath: string | null;
@@ -78,8 +151,7 @@ export interface SetupResult {
  */
 export async function setupClone(layout: CloneLayout, options: { cliFile: string; husky: boolean; pnp?: boolean }): Promise<SetupResult> {
   const runner = runnerPath(layout);
-  const install = runnerInstall(readPackageManager(layout.mainRoot ?? layout.top));
-  const text = renderRunner({ cli: cliReference(layout.top, options.cliFile), mainRoot: layout.mainRoot, pnp: options.pnp === true, install });
+  const text = setupRunnerText(layout, options.cliFile, options.pnp === true);
   if (!existsSync(runner) || readFileSync(runner, 'utf8') !== text) await writeFileSafely(runner, text);
   chmodSync(runner, 0o755);
 
@@ -99,8 +171,12 @@ export async function setupClone(layout: CloneLayout, options: { cliFile: string
   }
 
   const driver = mergeDriverCommand(layout);
-  const git = await porcelain(layout.top, undefined, { wiring: true });
-  await git.addConfig(`merge.${MERGE_DRIVER}.name`, 'canon: merge INDEX.md rows by note id');
-  await git.addConfig(`merge.${MERGE_DRIVER}.driver`, driver);
+  for (const [key, value] of [
+    [`merge.${MERGE_DRIVER}.name`, 'canon: merge INDEX.md rows by note id'],
+    [`merge.${MERGE_DRIVER}.driver`, driver],
+  ] as const) {
+    const set = await execGit(['config', '--local', key, value], { cwd: layout.top });
+    if (set.code !== 0) throw new Error(`git config --local ${key} failed (exit ${set.code}): ${set.stderr.trim()}`);
+  }
   return { runner, hooksPath, mergeDriver: driver };
 }

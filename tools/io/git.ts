@@ -112,6 +112,84 @@ export function parseCatFileBatch(out: Buffer, names: readonly string[]): Map<st
   return result;
 }
 
+/** A `git cat-file --batch` process that stays open: names asked in rounds, each answered when its bytes arrive. */
+export interface CatFileBatch {
+  /** The object's bytes for each name, or null when git reports it missing (or ambiguous). */
+  read(names: readonly string[]): Promise<Map<string, Buffer | null>>;
+  /** End git's input: the process exits. Safe to call twice, or without a read. */
+  close(): void;
+}
+
+/**
+ * One `git cat-file --batch` for a command that reads in several rounds, each depending on the last
+ * (pre-commit: the staged notes, then the INDEX pages their rows go to): git flushes each object as
+ * it answers, so a round is read while the process stays open for the next. Started on the first
+ * read. A `:path` name is resolved against the index as git read it at that first `:path` name: ask
+ * for paths this process has changed in the index since with a new process.
+ */
+export function openCatFileBatch(options: Pick<GitOptions, 'cwd' | 'env'>): CatFileBatch {
+  let child: ReturnType<ReturnType<typeof childProcess>['spawn']> | undefined;
+  let buffer: Buffer = Buffer.alloc(0);
+  let failure: Error | undefined;
+  let stderr = '';
+  const waiting: Array<{ name: string; done: (bytes: Buffer | null) => void; fail: (error: Error) => void }> = [];
+  const failAll = (error: Error) => {
+    failure ??= error;
+    for (const w of waiting.splice(0)) w.fail(failure);
+  };
+  const drain = () => {
+    while (waiting.length > 0) {
+      const eol = buffer.indexOf(0x0a);
+      if (eol === -1) return;
+      const header = buffer.subarray(0, eol).toString('utf8');
+      if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+        buffer = buffer.subarray(eol + 1);
+        waiting.shift()!.done(null);
+        continue;
+      }
+      const size = Number(header.split(' ')[2]);
+      if (!Number.isInteger(size)) return failAll(new Error(`git cat-file --batch: unexpected answer ${JSON.stringify(header)}`));
+      if (buffer.length < eol + 1 + size + 1) return;
+      const bytes = Buffer.from(buffer.subarray(eol + 1, eol + 1 + size));
+      buffer = buffer.subarray(eol + 1 + size + 1);
+      waiting.shift()!.done(bytes);
+    }
+  };
+  const start = () => {
+    const proc = childProcess().spawn('git', ['cat-file', '--batch'], { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+      drain();
+    });
+    proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    proc.on('error', (error) => failAll(error));
+    proc.on('close', (code) => failAll(new Error(`git cat-file --batch exited (${code ?? 'signal'}): ${stderr.trim()}`)));
+    // git may exit before reading all its input (a repository it cannot open): that is reported by 'close'.
+    proc.stdin!.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') failAll(error);
+    });
+    return proc;
+  };
+  return {
+    read(names) {
+      if (names.length === 0) return Promise.resolve(new Map());
+      if (failure) return Promise.reject(failure);
+      child ??= start();
+      const answers = names.map(
+        (name) =>
+          new Promise<[string, Buffer | null]>((resolve, reject) => {
+            waiting.push({ name, done: (bytes) => resolve([name, bytes]), fail: reject });
+          }),
+      );
+      child.stdin!.write(names.map((n) => `${n}\n`).join(''));
+      return Promise.all(answers).then((pairs) => new Map(pairs));
+    },
+    close() {
+      if (child && !child.stdin!.writableEnded) child.stdin!.end();
+    },
+  };
+}
+
 /** Parse `-z` output (NUL-separated records). */
 export function splitNul(output: string): string[] {
   return output.split('\0').filter((s) => s.length > 0);
@@ -120,8 +198,9 @@ export function splitNul(output: string): string[] {
 /**
  * canon's porcelain git work — add, commit, push, status, rev-parse, config and worktree questions —
  * goes through simple-git. Plumbing on measured hot paths (the pre-commit listing, `cat-file
- * --batch`, `hash-object`/`update-index`, the start-up `rev-parse`) stays on execGit: importing
- * simple-git alone costs about 85 ms, more than `node -e 0` (ADR-0014).
+ * --batch`, `hash-object`/`update-index`, the start-up `rev-parse`, setup's clone layout and merge
+ * driver) stays on execGit: importing simple-git alone costs about 85 ms, more than `node -e 0`
+ * (ADR-0014, ADR-0047).
  */
 const USERS_OWN_ENVIRONMENT = {
   allowUnsafeEditor: true,

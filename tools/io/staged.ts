@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { INDEX_FIXUPS } from '../core/hook-blocks.js';
 import { gitDir } from './dot-git.js';
-import { execGit, execGitBytes, parseCatFileBatch, splitNul, gitOutput } from './git.js';
+import { execGit, execGitBytes, openCatFileBatch, parseCatFileBatch, splitNul, gitOutput } from './git.js';
 
 export interface StagedChange {
   status: 'A' | 'M' | 'D';
@@ -34,6 +34,28 @@ export async function readBlobs(root: string, specs: readonly string[]): Promise
   if (specs.length === 0) return new Map();
   const read = await execGitBytes(['cat-file', '--batch'], { cwd: root, input: specs.map((s) => `${s}\n`).join('') });
   return parseCatFileBatch(read.stdout, specs);
+}
+
+/** Reads blobs as readBlobs does: each name's bytes, or null when git has no such object. */
+export type BlobRead = (specs: readonly string[]) => Promise<Map<string, Buffer | null>>;
+
+/**
+ * readBlobs for a command that reads in rounds (pre-commit: the staged notes and their HEAD
+ * versions, then the INDEX pages their rows go to): one `git cat-file --batch` for all of them, and
+ * a name asked twice is answered from memory. `:path` names see the index as it was at the first
+ * one: never ask for a path after writing it into the index. close() when done.
+ */
+export function openBlobReader(root: string): { read: BlobRead; close: () => void } {
+  const batch = openCatFileBatch({ cwd: root });
+  const known = new Map<string, Buffer | null>();
+  return {
+    async read(specs) {
+      const wanted = [...new Set(specs.filter((s) => !known.has(s)))];
+      for (const [name, bytes] of await batch.read(wanted)) known.set(name, bytes);
+      return new Map(specs.map((s) => [s, known.get(s) ?? null]));
+    },
+    close: () => batch.close(),
+  };
 }
 
 export async function stageFiles(root: string, files: readonly string[]): Promise<void> {

@@ -7,7 +7,7 @@ import type { Issue, NoteRef } from '../core/validate-note.js';
 import { execGit, splitNul } from '../io/git.js';
 import type { RangeBlob } from '../io/range-notes.js';
 import type { Repo } from '../io/repo.js';
-import { readBlobs, SYMLINK_MODE } from '../io/staged.js';
+import { readBlobs, SYMLINK_MODE, type BlobRead } from '../io/staged.js';
 import { loadNoteBytes, type LoadedNote } from '../io/store.js';
 import { gateMessages as m } from '../messages/gates.js';
 import { changesFor, indexPath, rowFile, rowOf, shardPath, spliceMonths, type IndexFiles, type RowChanges } from './note-indexes.js';
@@ -21,8 +21,8 @@ import type { CommitIssue } from './scan-range-secrets.js';
  * (`validate --strict`), for canonical form (`normalize --check`), for links (a wikilink left or
  * naming no note; targets looked up in the tip's tree), and the INDEX files they belong to must
  * hold exactly their rows (the tip's INDEX text, spliced with the rows the notes give, is unchanged).
- * Everything is read from git objects: one `ls-tree` and one `cat-file --batch` for the notes, one
- * for the INDEX files, so the cost follows the notes pushed, never the store.
+ * Everything is read from git objects: one `ls-tree`, and the blobs through `read` (the push gate
+ * passes one `cat-file --batch` for all its reads), so the cost follows the notes pushed, never the store.
  *
  * An issue names the last commit of the range that changed its note (INDEX issues: the tip).
  */
@@ -32,6 +32,7 @@ export async function checkTipNotes(
   tipSubject: string,
   blobs: readonly RangeBlob[],
   indexes: readonly RangeBlob[] = [],
+  read: BlobRead = (specs) => readBlobs(repo.root, specs),
 ): Promise<CommitIssue[]> {
   const { root, config } = repo;
   // Per path: the last commit that changed it, and its version before the range (for a session's old month).
@@ -42,7 +43,7 @@ export async function checkTipNotes(
   }
   // An INDEX file the range edits: the notes of the rows it changed are checked too, and a session
   // row is taken off the month page it was edited on (it must come back there, or be elsewhere).
-  const extraRemovals = await readEditedRows(repo, tip, indexes, touched);
+  const extraRemovals = await readEditedRows(tip, indexes, touched, repo.config, read);
   if (touched.size === 0) return [];
   const blame = (file: string) => {
     const last = touched.get(file)?.last;
@@ -62,7 +63,7 @@ export async function checkTipNotes(
     if (info?.role === 'note') refs.set(rel, { rel, kind: info.kind, stem: info.stem });
   }
   const befores = [...touched.entries()].filter(([rel, t]) => t.before !== null && refs.get(rel)?.kind === 'session').map(([, t]) => t.before!);
-  const blobBytes = await readBlobs(root, [...new Set([...[...atTip.values()].filter((e) => e.mode !== SYMLINK_MODE).map((e) => e.oid), ...befores])]);
+  const blobBytes = await read([...new Set([...[...atTip.values()].filter((e) => e.mode !== SYMLINK_MODE).map((e) => e.oid), ...befores])]);
 
   const issues: Issue[] = [];
   const loaded: LoadedNote[] = [];
@@ -102,6 +103,7 @@ export async function checkTipNotes(
   const rowAt = (ref: NoteRef, bytes: Buffer | null | undefined) => (bytes ? rowOf(loadNoteBytes(ref, bytes, config)) : null);
   const indexIssues = await checkIndexRows(
     repo,
+    read,
     tip,
     extraRemovals,
     [...refs.values()].map((ref) => {
@@ -128,6 +130,7 @@ export async function checkTipNotes(
  */
 async function checkIndexRows(
   repo: Repo,
+  read: BlobRead,
   tip: string,
   extraRemovals: ReadonlyArray<{ month: string; file: string }>,
   notes: Array<{ ref: NoteRef; row: IndexRow | null; old: IndexRow | null }>,
@@ -149,12 +152,9 @@ async function checkIndexRows(
   const { config } = repo;
   const wanted = [...byKind.keys()].map((kind) => indexPath(config, kind));
   if (byMonth.size > 0) wanted.push(indexPath(config, 'session'), ...[...byMonth.keys()].map((month) => shardPath(config, month)));
-  const texts = await readBlobs(
-    repo.root,
-    wanted.map((rel) => `${tip}:${rel}`),
-  );
-  const read = new Map(wanted.map((rel) => [rel, texts.get(`${tip}:${rel}`)?.toString('utf8') ?? null]));
-  const readOnce = (rel: string) => read.get(rel) ?? null;
+  const texts = await read(wanted.map((rel) => `${tip}:${rel}`));
+  const atTip = new Map(wanted.map((rel) => [rel, texts.get(`${tip}:${rel}`)?.toString('utf8') ?? null]));
+  const readOnce = (rel: string) => atTip.get(rel) ?? null;
 
   const issues: Issue[] = [];
   const issue = (file: string, line: number, message: string, rule: string) =>
@@ -193,17 +193,17 @@ async function checkIndexRows(
  * join `touched` (blamed on the INDEX's last commit), and for a month page the removals to splice.
  */
 async function readEditedRows(
-  repo: Repo,
   tip: string,
   indexes: readonly RangeBlob[],
   touched: Map<string, { last: RangeBlob; before: string | null }>,
+  config: Repo['config'],
+  read: BlobRead,
 ): Promise<Array<{ month: string; file: string }>> {
   const edited = new Map<string, { last: RangeBlob; before: string | null }>();
   for (const blob of indexes) edited.set(blob.path, { last: blob, before: edited.get(blob.path)?.before ?? blob.before });
   if (edited.size === 0) return [];
-  const { config } = repo;
   const specs = [...edited].flatMap(([rel, e]) => [`${tip}:${rel}`, ...(e.before ? [e.before] : [])]);
-  const texts = await readBlobs(repo.root, specs);
+  const texts = await read(specs);
   const rowsOf = (spec: string | null) => {
     const bytes = spec ? texts.get(spec) : null;
     return bytes ? (parseIndex(bytes.toString('utf8')) ?? []) : [];

@@ -9,6 +9,7 @@ import { clearUnpushed, recordUnpushed } from '../io/unpushed-handoffs.js';
 import { handoffQueueMessages as m } from '../messages/handoff-queue.js';
 import { addToChangelog } from './handoff-changelog.js';
 import { removeHandoffDraft } from './handoff-leftovers.js';
+import { precheckBeforeCommit } from './handoff-precheck.js';
 import { logInWorkstream } from './handoff-session-log.js';
 
 export interface FinishedHandoff {
@@ -37,7 +38,8 @@ export function isSameHandoff(unfinished: UnfinishedHandoff, current: HandoffIde
 /**
  * Under the handoff lock, before this handoff writes its note: commit each unfinished handoff's note
  * with its Session Log line (written again if the kill came before it), one commit each, exactly as
- * it would have been committed. The hooks run as usual. A note that cannot be committed (a hook
+ * it would have been committed. The hooks run as usual (their pre-commit work done here first where
+ * the hook honours it, ADR-0037). A note that cannot be committed (a hook
  * refuses it) stays as it is, with its record, and the user is told.
  */
 export async function finishUnfinishedHandoffs(
@@ -76,7 +78,13 @@ export async function finishUnfinishedHandoffs(
     }
     if (options.push !== false && git.upstream !== null && git.branch !== null)
       recordUnpushed(root, { id: handoff.id, path: handoff.path, branch: git.branch });
-    const outcome = await commitHandoff(root, files, { message: `session ${handoff.id}: ${handoff.title ?? handoff.id}`, unborn: git.unborn, env: ctx.env });
+    // Its pre-commit work done here, as for the handoff's own note (ADR-0037): the hook then starts no node for it.
+    const outcome = await commitHandoff(root, files, {
+      message: `session ${handoff.id}: ${handoff.title ?? handoff.id}`,
+      unborn: git.unborn,
+      env: ctx.env,
+      beforeCommit: precheckBeforeCommit(root, config, ctx),
+    });
     if (!outcome.ok) clearUnpushed(root, [handoff.id]);
     const holds = outcome.ok && (await commitHoldsFile(root, outcome.sha, handoff.path, ctx.env));
     if (outcome.ok && holds) {

@@ -16,8 +16,9 @@ import {
   isTemporaryCommitIndex,
   listStagedEntries,
   treeEntries,
+  type BlobRead,
   type IndexFixup,
-  readBlobs,
+  openBlobReader,
   readStagedState,
   saveIndexFixups,
   SYMLINK_MODE,
@@ -29,7 +30,7 @@ import { messages } from '../../messages/index.js';
 import { createPaint } from '../../output.js';
 import { generateCommandWrappers } from '../../commands/commands-generate.js';
 import { createLinkFixer, type LinkFixer } from '../../steps/note-links.js';
-import { updateStagedIndexes } from '../../steps/note-indexes.js';
+import { planStagedIndexes, writeIndexes } from '../../steps/note-indexes.js';
 import { resolveNoteArgs } from '../../steps/note-set.js';
 import { validateNotes } from '../../commands/validate.js';
 
@@ -131,6 +132,17 @@ async function indexFixups(root: string, staged: readonly StagedEntry[], paths: 
  */
 export async function runHook(repo: Repo, ctx: CommandContext, staged?: readonly StagedEntry[]): Promise<CommandOutcome<{ issues: Issue[] }>> {
   staged ??= await listStagedEntries(repo.root);
+  // One `git cat-file --batch` for every read: the staged notes and the HEAD versions of the
+  // sessions (the month page their old row sits on), then the INDEX pages the rows go to.
+  const reader = openBlobReader(repo.root);
+  try {
+    return await checkAndWrite(repo, ctx, staged, reader.read);
+  } finally {
+    reader.close();
+  }
+}
+
+async function checkAndWrite(repo: Repo, ctx: CommandContext, staged: readonly StagedEntry[], read: BlobRead): Promise<CommandOutcome<{ issues: Issue[] }>> {
   const notes: Array<{ ref: NoteRef; entry: StagedEntry }> = [];
   for (const entry of staged) {
     const info = classifyPath(entry.path, repo.config);
@@ -138,10 +150,12 @@ export async function runHook(repo: Repo, ctx: CommandContext, staged?: readonly
   }
   const links = notes.filter((n) => n.entry.mode === SYMLINK_MODE);
   const files = notes.filter((n) => n.entry.mode !== SYMLINK_MODE);
-  const blobs = await readBlobs(
-    repo.root,
-    files.map((n) => n.entry.oid),
-  );
+  const blobs = await read([
+    ...files.map((n) => n.entry.oid),
+    ...staged
+      .filter((e) => e.status !== 'A' && classifyPath(e.path, repo.config)?.role === 'note' && classifyPath(e.path, repo.config)?.kind === 'session')
+      .map((e) => `HEAD:${e.path}`),
+  ]);
   const loaded = files.map(({ ref, entry }) => loadNoteBytes(ref, blobs.get(entry.oid) ?? Buffer.alloc(0), repo.config));
   const fixer = createLinkFixer(repo.root, repo.config, 'index');
   const { texts, checked } = await normalizeAll(loaded, fixer);
@@ -157,15 +171,25 @@ export async function runHook(repo: Repo, ctx: CommandContext, staged?: readonly
     repo.root,
     changed.map(({ ref }) => ref.rel),
   );
-  const oids = await writeIndexEntries(
-    repo.root,
-    changed.map(({ ref, entry, text }) => ({ path: ref.rel, text, mode: entry.mode })),
+  // The INDEX rows of the notes as they will be committed; an INDEX file canon did not generate
+  // stops the commit here too.
+  const committed = new Map(
+    files.map(({ ref, entry }, i) => [ref.rel, typeof texts[i] === 'string' ? Buffer.from(texts[i]!) : (blobs.get(entry.oid) ?? Buffer.alloc(0))]),
   );
+  const indexFiles = await planStagedIndexes(repo, staged, { read, committed });
+  // Notes and INDEX files into the index in one atomic update (one hash-object, one update-index),
+  // then the working files: a kill in between leaves a commit that has not happened yet and working
+  // files that the next commit or `canon index` rewrites the same way.
+  const oids = await writeIndexEntries(repo.root, [
+    ...changed.map(({ ref, entry, text }) => ({ path: ref.rel, text, mode: entry.mode })),
+    ...[...indexFiles].map(([rel, text]) => ({ path: rel, text })),
+  ]);
   for (const [i, { ref, entry }] of files.entries()) {
     const text = await workingRewrite(repo, ref, blobs.get(entry.oid) ?? Buffer.alloc(0), texts[i] ?? null, fixer);
     if (text !== null) await writeFileSafely(path.join(repo.root, ref.rel), text);
   }
-  const indexes = await updateStagedIndexes(repo, staged);
+  await writeIndexes(repo, indexFiles);
+  const indexes = [...indexFiles.keys()];
   if (isTemporaryCommitIndex(ctx.env.GIT_INDEX_FILE)) {
     // `git commit <paths>`: the real index must end up holding what is committed, INDEX files included.
     const notes = changed.map(({ ref, entry }, i) => ({ path: ref.rel, mode: entry.mode, from: entry.oid, to: oids[i]! }));

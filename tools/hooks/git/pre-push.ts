@@ -4,6 +4,7 @@ import { classifyPath, trimSlashes } from '../../core/layout.js';
 import { execGit, splitNul } from '../../io/git.js';
 import { listRangeNoteBlobs } from '../../io/range-notes.js';
 import { openRepo, type Repo } from '../../io/repo.js';
+import { openBlobReader, type BlobRead } from '../../io/staged.js';
 import { gateMessages as g } from '../../messages/gates.js';
 import { sessionMessages } from '../../messages/session.js';
 import { createPaint } from '../../output.js';
@@ -65,15 +66,20 @@ export async function runPrePush(
   // git leaves a ref it already knows to be non-fast-forward off the hook's stdin, and that is the
   // usual shape of a collision (the fetch brought the other clone's note). So the current branch is
   // always checked against its upstream on this remote, which is what a plain `git push` pushes.
-  const upstreamRef = (await git(['rev-parse', '--symbolic-full-name', '@{upstream}']))?.trim() ?? '';
+  // One process for both: it fails when either is missing (an unborn HEAD, no upstream), and then there is nothing to add.
+  const [head, upstreamRef = ''] = ((await git(['rev-parse', 'HEAD', '--symbolic-full-name', '@{upstream}'])) ?? '').trim().split('\n');
   const remotePrefix = `refs/remotes/${options.remote ?? 'origin'}/`;
-  const head = (await git(['rev-parse', '-q', '--verify', 'HEAD']))?.trim();
   if (head && upstreamRef.startsWith(remotePrefix)) {
     pushes.push({ localRef: 'HEAD', localSha: head, remoteRef: `refs/heads/${upstreamRef.slice(remotePrefix.length)}`, remoteSha: '0' });
   }
 
+  // The same commit to the same branch (a plain `git push` of the current branch is both on stdin and
+  // its upstream) is checked once: the stdin line comes first and knows at least as much (the remote's tip).
+  const checked = new Set<string>();
   for (const push of pushes) {
     if (ZERO.test(push.localSha) || !push.remoteRef.startsWith('refs/heads/')) continue;
+    if (checked.has(`${push.localSha} ${push.remoteRef}`)) continue;
+    checked.add(`${push.localSha} ${push.remoteRef}`);
     const tracking = `refs/remotes/${options.remote ?? 'origin'}/${push.remoteRef.slice('refs/heads/'.length)}`;
     let upstream = (await git(['rev-parse', '-q', '--verify', `${tracking}^{commit}`]))?.trim();
     let upstreamName = tracking.replace(/^refs\/remotes\//, '');
@@ -118,22 +124,30 @@ async function checkPushedNotes(repo: Repo, options: PrePushOptions, ctx: Comman
   const issues: CommitIssue[] = [];
   const scanned = new Set<string>();
   const tips = new Set<string>();
-  for (const push of parsePushRefs(options.refs ?? '')) {
-    if (ZERO.test(push.localSha)) continue;
+  // One `git cat-file --batch` for every blob the gate reads, whatever the refs and steps.
+  const reader = openBlobReader(repo.root);
+  try {
+    for (const push of parsePushRefs(options.refs ?? '')) await checkPush(push, reader.read);
+  } finally {
+    reader.close();
+  }
+  return dedupe(issues);
+
+  async function checkPush(push: ReturnType<typeof parsePushRefs>[number], read: BlobRead): Promise<void> {
+    if (ZERO.test(push.localSha)) return;
     // `<sha>\0<subject>` of the pushed commit (a tag is peeled to its commit).
     const [tip, subject = ''] = ((await git(['log', '-1', '--format=%H%x00%s', push.localSha])) ?? '').trim().split('\0');
-    if (!tip || tips.has(tip)) continue;
+    if (!tip || tips.has(tip)) return;
     tips.add(tip);
     const not: string[] = [];
     if (!ZERO.test(push.remoteSha) && (await git(['cat-file', '-e', `${push.remoteSha}^{commit}`])) !== null) not.push(push.remoteSha);
     if (named) not.push(`--remotes=${options.remote}`);
     const { blobs, indexes } = await listRangeNoteBlobs(repo.root, repo.config, [tip, '--not', ...not], ctx.env);
-    if (blobs.length === 0 && indexes.length === 0) continue;
-    issues.push(...(await scanRangeSecrets(repo.root, blobs, scanned)));
-    issues.push(...(await checkTipNotes(repo, tip, subject, blobs, indexes)));
+    if (blobs.length === 0 && indexes.length === 0) return;
+    issues.push(...(await scanRangeSecrets(repo.root, blobs, scanned, read)));
+    issues.push(...(await checkTipNotes(repo, tip, subject, blobs, indexes, read)));
     for (const issue of issues) if (issue.commit === tip) issue.tip = true;
   }
-  return dedupe(issues);
 }
 
 /** The same finding reached through two pushed refs is reported once. */
