@@ -82,6 +82,18 @@ export interface Setup {
    * manager and no husky folder, so `canon setup` lays the same runner and doctor prints the same fix.
    */
   runnerProvedBy?: string;
+  /**
+   * The setup that already proves the non-executable hook under this one's road: the same hook file
+   * (husky's .husky/_/pre-commit, or a manager's .git/hooks/pre-commit), so doctor's check and its
+   * printed fix (`chmod +x` of that path) are the same; the package manager has no part in either.
+   */
+  chmodProvedBy?: string;
+  /**
+   * The setup that already proves the changelog's merge under this one's road: the same kind of hook
+   * on the merge commit (a shell script running the team's check, then canon's block and its runner),
+   * the same .gitattributes from init; neither the package manager nor who laid the script has a part in a merge.
+   */
+  changelogProvedBy?: string;
 }
 
 const bin = (t: TeamRepo, name: string) => path.join(t.dir, 'node_modules/.bin', name);
@@ -110,9 +122,19 @@ const huskyShape = (pm: 'npm' | 'pnpm'): Setup => ({
   files: { '.husky/pre-commit': `${TEAM_CHECK}\n`, 'CHANGELOG.md': CHANGELOG, '.gitignore': GITIGNORE, 'src/index.js': 'x\n' },
   wire: (t) => must(t.run(bin(t, 'husky'), [])),
   cloneSetup: [pm === 'pnpm' ? ['pnpm', ['install', '--prefer-offline']] : ['npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']]],
-  damages: [
-    { name: 'core.hooksPath pointing elsewhere', damage: (t) => must(t.git(['config', 'core.hooksPath', '.git/hooks'])), problem: /pre-commit does not exist/ },
-  ],
+  // Under pnpm the hooks are husky's own as under npm, and doctor's fix (`canon setup` in pnpm's words)
+  // is the one its deleted runner prints and runs: the damage is proven once, with npm.
+  damages:
+    pm === 'npm'
+      ? [
+          {
+            name: 'core.hooksPath pointing elsewhere',
+            damage: (t) => must(t.git(['config', 'core.hooksPath', '.git/hooks'])),
+            problem: /pre-commit does not exist/,
+          },
+        ]
+      : [],
+  ...(pm === 'pnpm' ? { chmodProvedBy: 'husky with npm', changelogProvedBy: 'husky with npm' } : {}),
 });
 
 const LEFTHOOK = `pre-commit:\n  commands:\n    # the team's own check\n    team-check:\n      run: ${TEAM_CHECK}\n`;
@@ -133,7 +155,10 @@ const lefthookSetup = (form: 'commands' | 'jobs', config: string): Setup => ({
     expect(existsSync(path.join(t.dir, '.husky'))).toBe(false);
     laidHooks(t, /lefthook/);
   },
-  regenerate: (t) => must(t.run(bin(t, 'lefthook'), ['install', '--force'])),
+  // lefthook lays the same scripts (`lefthook run <hook>`) from either form and leaves lefthook.yml as it
+  // is, so laying them again proves the same under both: once, with the commands form (the jobs form's
+  // canon entries are proven by its main worktree's refusal, and its own regeneration damage below).
+  ...(form === 'commands' ? { regenerate: (t: TeamRepo) => must(t.run(bin(t, 'lefthook'), ['install', '--force'])) } : {}),
   short: form === 'jobs',
   damages: [
     {
@@ -178,6 +203,8 @@ export const SIMPLE_GIT_HOOKS: Setup = {
   files: { 'CHANGELOG.md': CHANGELOG, '.gitignore': GITIGNORE, 'src/index.js': 'x\n' },
   wire: (t) => must(t.run(bin(t, 'simple-git-hooks'), [])),
   runnerProvedBy: 'lefthook',
+  chmodProvedBy: 'lefthook',
+  changelogProvedBy: 'husky with npm',
   cloneSetup: [['npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']]],
   afterInit: (t) => {
     const config = (JSON.parse(t.read('package.json')) as { 'simple-git-hooks': Record<string, string> })['simple-git-hooks'];
@@ -204,6 +231,10 @@ export const SIMPLE_GIT_HOOKS: Setup = {
       name: 'core.hooksPath pointing elsewhere',
       damage: (t) => must(t.git(['config', 'core.hooksPath', '.husky/_'])),
       problem: /core\.hooksPath is \.husky\/_, but this repository's hooks \(simple-git-hooks\) are in \.git\/hooks/,
+      // The fix (`git config --unset core.hooksPath`) gives git back .git/hooks, whose bytes the damage
+      // did not touch and a refused commit went through (after the regeneration); doctor has checked
+      // them: the commit refused after this very fix is lefthook's.
+      refusal: false,
     },
   ],
 };
@@ -224,6 +255,7 @@ export const HOOKS_PATH: Setup = {
   executable: ['.githooks/pre-commit'],
   wire: (t) => must(t.git(['config', 'core.hooksPath', '.githooks'])),
   runnerProvedBy: 'lefthook',
+  changelogProvedBy: 'husky with npm',
   cloneSetup: [['npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']]],
   damages: [{ name: 'core.hooksPath unset', damage: (t) => must(t.git(['config', '--unset', 'core.hooksPath'])), problem: /core\.hooksPath/ }],
 };
@@ -233,6 +265,7 @@ export const PRE_COMMIT_FRAMEWORK: Setup = {
   files: { '.pre-commit-config.yaml': PRE_COMMIT, 'CHANGELOG.md': CHANGELOG, '.gitignore': GITIGNORE, 'src/index.js': 'x\n' },
   wire: (t) => must(t.run('pre-commit', ['install'])),
   runnerProvedBy: 'lefthook',
+  chmodProvedBy: 'lefthook',
   afterInit: (t) => {
     expect(t.read('.pre-commit-config.yaml').startsWith('# team hooks\n')).toBe(true);
     laidHooks(t, /File generated by pre-commit/);
@@ -248,7 +281,8 @@ export const PRE_COMMIT_FRAMEWORK: Setup = {
       damage: regenerateWithout('.pre-commit-config.yaml', PRE_COMMIT, () => ['pre-commit', ['install']]),
       problem: /\.pre-commit-config\.yaml has no canon block/,
     },
-    { name: 'core.hooksPath pointing elsewhere', damage: (t) => must(t.git(['config', 'core.hooksPath', '.husky/_'])), problem: /core\.hooksPath/ },
+    // core.hooksPath pointing elsewhere: the same check and fix (`git config --unset core.hooksPath`,
+    // hooks in .git/hooks) as lefthook's and simple-git-hooks', whose tests name the manager too.
   ],
 };
 
@@ -259,7 +293,8 @@ export const SETUPS: Setup[] = [HUSKY_NPM, HUSKY_PNPM, LEFTHOOK_COMMANDS, LEFTHO
  * Damage to what canon itself lays, the same under every manager. After the runner's fix, doctor's
  * passing check has started the runner as git does; after the chmod, doctor has checked the very
  * file git runs, whose bytes a refused commit went through before the damage: the commit refused
- * through the repaired hook is kept once, in the suite's first setup ('husky with npm').
+ * through the repaired hook is kept once, in the suite's first setup ('husky with npm'). Each is
+ * proven once per road (runnerProvedBy, chmodProvedBy name the setup that proves it for another).
  */
 function genericDamages(setup: Setup): Damage[] {
   const first = setup === HUSKY_NPM;
@@ -274,12 +309,16 @@ function genericDamages(setup: Setup): Damage[] {
             refusal: false as const,
           },
         ]),
-    {
-      name: 'a hook script left non-executable',
-      damage: (r: TeamRepo) => chmodSync(hookFile(r, 'pre-commit'), 0o644),
-      problem: /is not executable, so git skips it/,
-      ...(first ? {} : { refusal: false as const }),
-    },
+    ...(setup.chmodProvedBy
+      ? []
+      : [
+          {
+            name: 'a hook script left non-executable',
+            damage: (r: TeamRepo) => chmodSync(hookFile(r, 'pre-commit'), 0o644),
+            problem: /is not executable, so git skips it/,
+            ...(first ? {} : { refusal: false as const }),
+          },
+        ]),
   ];
 }
 
@@ -379,7 +418,7 @@ export function describeAdoption(setups: Setup[]): void {
           expectRefused(t, 'AS-261201-03');
         }
 
-        if (!setup.short) {
+        if (!setup.short && !setup.changelogProvedBy) {
           // 5. The team's changelog keeps git's merge: a real conflict has markers and both entries.
           expect(t.git(['check-attr', 'merge', 'CHANGELOG.md']).stdout).toMatch(/merge: unspecified/);
           const addEntry = (side: string) => t.write('CHANGELOG.md', CHANGELOG.replace('### Added\n\n', `### Added\n\n- Feature ${side}.\n`));
@@ -405,7 +444,9 @@ export function describeAdoption(setups: Setup[]): void {
           t.git(['add', 'CHANGELOG.md']);
           must(t.git(['commit', '-qm', 'merge entry-a', '--no-edit']));
           expect(t.read('CHANGELOG.md')).toMatch(/- Feature B\.\n- Feature A\.\n/);
+        }
 
+        if (!setup.short) {
           // 2. A fresh clone after the team's own setup command refuses an invalid note.
           const base = mkdtempSync(path.join(os.tmpdir(), 'canon-managers-'));
           extra.push(base);
