@@ -1,4 +1,4 @@
 import { describeAdoption, PRE_COMMIT_FRAMEWORK } from '../helpers/manager-adoption.js';
 
-/** Issue 21's adoption promises under the pre-commit framework, in a repository with a package.json (__tests__/helpers/manager-adoption.ts). */
+/** What adopting canon promises (docs/guides/adopting.md) under the pre-commit framework, in a repository with a package.json (__tests__/helpers/manager-adoption.ts). */
 describeAdoption([PRE_COMMIT_FRAMEWORK]);

@@ -134,7 +134,7 @@ export function adoptionRoad(flavour: Flavour): void {
       // the INDEX merge driver (.gitattributes, git config), npm install's prepare in a fresh clone (husky, then canon
       // setup), doctor's merge-driver and plugin checks (doctor reads neither package.json's type nor where lint-staged
       // keeps its config); where the flavours differ, lint-staged's config, the first part proves in both. A CommonJS
-      // package's fresh clone and worktree: manager-adoption.test.ts's 'husky with npm'.
+      // package's fresh clone and worktree: manager-adoption-husky.test.ts's 'husky with npm'.
       if (flavour === 'esm') {
         // Two branches that both add notes merge without an INDEX conflict.
         // The two branch commits set the scene for the merge: stamped notes and their INDEX rows, as the

@@ -7,7 +7,7 @@ import { sessionNote } from './notes.js';
 import { createShapedRepo, packCanon, pnpmBin, type TeamRepo, type TeamShape } from './team-repo.js';
 
 /**
- * Issue 21's "Done means", once per hook manager canon wires, each a team repository built from
+ * What adopting canon promises (docs/guides/adopting.md), once per hook manager canon wires, each a team repository built from
  * real packages with canon installed from `npm pack` (installs cached under the test cache): an
  * invalid note is refused in the main worktree, in a fresh clone after the team's own setup command
  * and in a `git worktree add` checkout; the team's failing check still refuses the commit; the

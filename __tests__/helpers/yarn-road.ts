@@ -6,7 +6,7 @@ import { packCanon } from './team-repo.js';
 import { bumpTarball, createYarnTeamRepo, obtainYarn, type Linker, type YarnTeamRepo } from './yarn-repo.js';
 
 /**
- * canon in a yarn 4 team's repository (issue 21), under Plug'n'Play — yarn's default, where canon's
+ * canon in a yarn 4 team's repository (ADR-0029), under Plug'n'Play — yarn's default, where canon's
  * CLI is a file inside a zip that plain node cannot open — and under `nodeLinker: node-modules`:
  * init wires postinstall (yarn never runs prepare), git's hooks reach canon in the main worktree,
  * in a fresh clone after `yarn install` and in a `git worktree add`; doctor tells the truth and its
