@@ -1,9 +1,9 @@
-import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseNote } from '../../tools/core/frontmatter.js';
 import { adoptionRoad } from '../helpers/adoption-road.js';
-import { createTeamRepo, packCanon, type TeamRepo } from '../helpers/team-repo.js';
+import { createTeamRepo, teamRepoLifecycle, type TeamRepo } from '../helpers/team-repo.js';
 
 /**
  * canon in a CommonJS team's own repository (the road in helpers/adoption-road.ts; the ESM team's,
@@ -12,20 +12,11 @@ import { createTeamRepo, packCanon, type TeamRepo } from '../helpers/team-repo.j
  */
 adoptionRoad('cjs');
 
-let tarball = '';
-let team: TeamRepo | undefined;
-beforeAll(() => {
-  tarball = packCanon();
-}, 180_000);
-afterEach(() => {
-  team?.cleanup();
-  team = undefined;
-});
+const life = teamRepoLifecycle<TeamRepo>();
 
 describe('canon init --obsidian', () => {
   test('lays the vault baseline and the templates, ignores per-user files, commits cleanly, and uninstall takes it out', () => {
-    team = createTeamRepo('esm', tarball, { teamHooks: false });
-    const t = team;
+    const t = (life.team = createTeamRepo('esm', life.tarball, { teamHooks: false }));
     // (That `init --dry-run` offers --obsidian here is asserted on this same fresh repository in adoption-esm.test.ts.)
     const init = t.canon(['init', '--yes', '--obsidian']);
     expect(init.code).toBe(0);

@@ -4,10 +4,10 @@
 // an unpushed handoff commit is announced with `git push`.
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { seededRandom } from '../../tools/seeded-random.mjs';
-import { CANON_BIN, createGitRepo, runCli, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
+import { CANON_BIN, createGitRepo, runCli, runCliAsync, spyOnRunner, type GitRepo } from '../helpers/git-repo.js';
 import { workstreamNote } from '../helpers/notes.js';
 import { storeTemplate } from '../helpers/repo-template.js';
 
@@ -103,15 +103,6 @@ function start(cwd: string, env: NodeJS.ProcessEnv, argv: string[]) {
       await groupGone();
     },
   };
-}
-
-/** Wrap the clone's hook runner so each hook that starts canon's CLI leaves its name in a log (as handoff.test.ts does). */
-function spyOnRunner(repo: GitRepo): () => string[] {
-  const run = path.join(repo.dir, '.git/canon/run');
-  const log = path.join(repo.dir, '.git/canon/calls.log');
-  renameSync(run, `${run}.real`);
-  writeFileSync(run, `#!/bin/sh\necho "$1" >> '${log}'\nexec sh '${run}.real' "$@"\n`, { mode: 0o755 });
-  return () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
 }
 
 const sessionNames = (repo: GitRepo) => readdirSync(path.join(repo.dir, 'docs/sessions'));

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { computeContentHash } from '../../tools/core/content-hash.js';
 import { parseNote } from '../../tools/core/frontmatter.js';
-import { isolatedEnv, runCli, type CliResult, type GitRepo } from '../helpers/git-repo.js';
+import { isolatedEnv, runCli, spyOnRunner, type CliResult, type GitRepo } from '../helpers/git-repo.js';
 import { workstreamNote } from '../helpers/notes.js';
 import { storeTemplate } from '../helpers/repo-template.js';
 
@@ -109,15 +109,6 @@ function writeState(repo: GitRepo, sessionId: string, breakdown: Record<string, 
       files_touched: ['tools/hooks/claude/post-tool-use.ts'],
     }),
   );
-}
-
-/** Wrap the clone's hook runner so each hook that starts canon's CLI leaves its name in a log. */
-function spyOnRunner(repo: GitRepo): () => string[] {
-  const run = path.join(repo.dir, '.git/canon/run');
-  const log = path.join(repo.dir, '.git/canon/calls.log');
-  renameSync(run, `${run}.real`);
-  writeFileSync(run, `#!/bin/sh\necho "$1" >> '${log}'\nexec sh '${run}.real' "$@"\n`, { mode: 0o755 });
-  return () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
 }
 
 const committedFiles = (repo: GitRepo, rev = 'HEAD') => repo.git(['show', '--name-only', '--format=', rev]).stdout.trim().split('\n').sort();

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
-import { existsSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { computeContentHash } from '../../tools/core/content-hash.js';
 import { parseNote } from '../../tools/core/frontmatter.js';
-import { createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
+import { createGitRepo, runCli, spyOnRunner, type GitRepo } from '../helpers/git-repo.js';
 import { sessionNote, workstreamNote } from '../helpers/notes.js';
 import { repoTemplate } from '../helpers/repo-template.js';
 
@@ -80,15 +80,6 @@ describe('pre-commit through husky + lint-staged', () => {
     expect(repo.exists('PWNED')).toBe(false);
   });
 });
-
-/** Wrap the clone's hook runner so each hook that starts canon's CLI leaves its name in a log. */
-function spyOnRunner(r: GitRepo): () => string[] {
-  const run = path.join(r.dir, '.git/canon/run');
-  const log = path.join(r.dir, '.git/canon/calls.log');
-  renameSync(run, `${run}.real`);
-  writeFileSync(run, `#!/bin/sh\necho "$1" >> '${log}'\nexec sh '${run}.real' "$@"\n`, { mode: 0o755 });
-  return () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
-}
 
 describe('what a handoff checked itself (CANON_PRECOMMIT_CHECKED, ADR-0037)', () => {
   test('names exactly one HEAD and staged tree: only that content skips the check, anything else is checked as always', () => {

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CANON_BIN, createGitRepo, runCli, type GitRepo } from '../helpers/git-repo.js';
-import { npmTool } from '../helpers/team-repo.js';
+import { KEEP_A_CHANGELOG, npmTool } from '../helpers/team-repo.js';
 
 /**
  * The team's files stay the team's: its own changelog keeps git's merge (markers, both entries),
@@ -14,22 +14,6 @@ let repo: GitRepo | undefined;
 afterEach(() => repo?.cleanup());
 
 const PACKAGE = '{\n  "name": "team-app",\n  "version": "1.0.0",\n  "private": true\n}\n';
-const KEEP_A_CHANGELOG = `# Changelog
-
-All notable changes to this project will be documented in this file.
-
-The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/).
-
-## [Unreleased]
-
-### Added
-
-- Initial import.
-
-## [1.0.0] - 2026-01-01
-
-- First release.
-`;
 
 function teamRepo(files: Record<string, string>): GitRepo {
   const r = (repo = createGitRepo({ files: { 'package.json': PACKAGE, ...files } }));

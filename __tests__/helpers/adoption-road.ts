@@ -1,10 +1,10 @@
-import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { describe, expect, test } from '@jest/globals';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseNote } from '../../tools/core/frontmatter.js';
 import { sessionNote } from './notes.js';
-import { createTeamRepo, packCanon, TEAM_FILES, type Flavour, type TeamRepo } from './team-repo.js';
+import { createTeamRepo, TEAM_FILES, teamRepoLifecycle, type Flavour, type TeamRepo } from './team-repo.js';
 
 /**
  * The adoption road of adoption.test.ts (CommonJS) and adoption-esm.test.ts (ESM): one long test per
@@ -22,23 +22,12 @@ function expectClean(t: TeamRepo, cwd?: string) {
 
 export function adoptionRoad(flavour: Flavour): void {
   describe(`a ${flavour} team repository`, () => {
-    let tarball = '';
-    let team: TeamRepo | undefined;
-    const extra: string[] = [];
-    beforeAll(() => {
-      tarball = packCanon();
-    }, 180_000);
-    afterEach(() => {
-      team?.cleanup();
-      team = undefined;
-      for (const dir of extra.splice(0)) rmSync(dir, { recursive: true, force: true });
-    });
+    const life = teamRepoLifecycle<TeamRepo>();
 
     const esmOnly = flavour === 'esm' ? 'branches merge, a fresh clone and a new worktree check commits, doctor fixes, ' : '';
     test(`init wires canon, merging with the team's files; commits are checked and prettier runs first; a second init changes nothing; then ${esmOnly}uninstall gives the team its files back`, () => {
       // The team's own commit is setup: it skips the team's lint-staged (the commits below go through it).
-      team = createTeamRepo(flavour, tarball, { teamHooks: false });
-      const t = team;
+      const t = (life.team = createTeamRepo(flavour, life.tarball, { teamHooks: false }));
       const dry = t.canon(['init', '--dry-run']);
       expect(dry.code).toBe(0);
       expect(dry.stdout).toMatch(/change \.husky\/pre-commit/);
@@ -161,7 +150,7 @@ export function adoptionRoad(flavour: Flavour): void {
 
         // A fresh clone, after npm install, runs the hooks; so does a worktree of it.
         const base = mkdtempSync(path.join(os.tmpdir(), 'canon-team-clone-'));
-        extra.push(base);
+        life.extra.push(base);
         const clone = path.join(base, 'clone');
         expect(t.git(['clone', '-q', t.dir, clone], base).code).toBe(0);
         t.git(['config', 'user.email', 'alice@team.example'], clone);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CANON_ROOT, installCanonHooks } from '../../tools/install-hooks.mjs';
@@ -152,4 +152,16 @@ export function runCliAsync(args: string[], options: { cwd: string; env?: NodeJS
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
     child.stdin.end(options.input ?? '');
   });
+}
+
+/**
+ * Wrap the clone's hook runner so each hook that starts canon's CLI leaves its name in a log: the
+ * answer is the hooks that started node so far (a hook that did its work in shell is not there).
+ */
+export function spyOnRunner(repo: GitRepo): () => string[] {
+  const run = path.join(repo.dir, '.git/canon/run');
+  const log = path.join(repo.dir, '.git/canon/calls.log');
+  renameSync(run, `${run}.real`);
+  writeFileSync(run, `#!/bin/sh\necho "$1" >> '${log}'\nexec sh '${run}.real' "$@"\n`, { mode: 0o755 });
+  return () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
 }

@@ -1,10 +1,10 @@
-import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sessionNote } from './notes.js';
-import { createShapedRepo, packCanon, pnpmBin, type TeamRepo, type TeamShape } from './team-repo.js';
+import { createShapedRepo, KEEP_A_CHANGELOG, pnpmBin, teamRepoLifecycle, type TeamRepo, type TeamShape } from './team-repo.js';
 
 /**
  * What adopting canon promises (docs/guides/adopting.md), once per hook manager canon wires, each a team repository built from
@@ -22,22 +22,7 @@ import { createShapedRepo, packCanon, pnpmBin, type TeamRepo, type TeamShape } f
  * share them out (describeAdoption), every setup in exactly one file, so that jest, which runs the
  * tests of one file one after another, runs the setups in parallel.
  */
-const CHANGELOG = `# Changelog
-
-All notable changes to this project will be documented in this file.
-
-The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/).
-
-## [Unreleased]
-
-### Added
-
-- Initial import.
-
-## [1.0.0] - 2026-01-01
-
-- First release.
-`;
+const CHANGELOG = KEEP_A_CHANGELOG;
 const GITIGNORE = 'node_modules\n';
 /** The team's check: it fails while a `team-fail` file stands at the top of the worktree. */
 const TEAM_CHECK = 'test ! -e team-fail';
@@ -358,25 +343,14 @@ function hookFile(t: TeamRepo, hook: string): string {
  * packed once per run (packCanon's cache), each team repository removed after its test.
  */
 export function describeAdoption(setups: Setup[]): void {
-  let tarball = '';
-  let team: TeamRepo | undefined;
-  const extra: string[] = [];
-  beforeAll(() => {
-    tarball = packCanon();
-  }, 180_000);
-  afterEach(() => {
-    team?.cleanup();
-    team = undefined;
-    for (const dir of extra.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  const life = teamRepoLifecycle<TeamRepo>();
 
   describe.each(setups)('$name', (setup) => {
     const skip = setup.name.startsWith('the pre-commit framework') && !preCommitAvailable;
     (skip ? test.skip : test)(
       "main worktree, fresh clone after the team's setup, git worktree; team check; changelog; doctor and its fixes; uninstall byte for byte",
       () => {
-        team = createShapedRepo(setup.shape, tarball, setup.files, setup.wire, setup.executable);
-        const t = team;
+        const t = (life.team = createShapedRepo(setup.shape, life.tarball, setup.files, setup.wire, setup.executable));
         const teamCommit = t.git(['rev-parse', 'HEAD']).stdout.trim();
         const teamFiles = t.git(['ls-tree', '-r', '--name-only', teamCommit]).stdout.trim().split('\n');
         const hooksPathBefore = t.git(['config', '--local', 'core.hooksPath']);
@@ -449,7 +423,7 @@ export function describeAdoption(setups: Setup[]): void {
         if (!setup.short) {
           // 2. A fresh clone after the team's own setup command refuses an invalid note.
           const base = mkdtempSync(path.join(os.tmpdir(), 'canon-managers-'));
-          extra.push(base);
+          life.extra.push(base);
           const clone = path.join(base, 'clone');
           must(t.git(['clone', '-q', t.dir, clone], base));
           must(t.git(['config', 'user.email', 'alice@team.example'], clone));

@@ -1,3 +1,4 @@
+import { afterEach, beforeAll } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -222,3 +223,38 @@ export function createShapedRepo(
   t.git(['commit', '-qm', 'team repo']);
   return t;
 }
+
+/**
+ * What a file of team-repository tests sets up around its tests: canon packed once (packCanon's
+ * cache) before them, and after each test its team repository and any extra folders it made removed.
+ */
+export function teamRepoLifecycle<T extends { cleanup(): void }>(): { tarball: string; team: T | undefined; extra: string[] } {
+  const life: { tarball: string; team: T | undefined; extra: string[] } = { tarball: '', team: undefined, extra: [] };
+  beforeAll(() => {
+    life.tarball = packCanon();
+  }, 180_000);
+  afterEach(() => {
+    life.team?.cleanup();
+    life.team = undefined;
+    for (const dir of life.extra.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  return life;
+}
+
+/** A team's Keep-a-Changelog CHANGELOG.md, as a team keeps it before canon comes. */
+export const KEEP_A_CHANGELOG = `# Changelog
+
+All notable changes to this project will be documented in this file.
+
+The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/).
+
+## [Unreleased]
+
+### Added
+
+- Initial import.
+
+## [1.0.0] - 2026-01-01
+
+- First release.
+`;

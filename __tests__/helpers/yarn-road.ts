@@ -1,8 +1,8 @@
-import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sessionNote } from './notes.js';
-import { packCanon } from './team-repo.js';
+import { teamRepoLifecycle } from './team-repo.js';
 import { bumpTarball, createYarnTeamRepo, obtainYarn, type Linker, type YarnTeamRepo } from './yarn-repo.js';
 
 /**
@@ -59,20 +59,11 @@ function runnerFix(stdout: string): string {
 }
 
 export function yarnRoad(linker: Linker): void {
-  let tarball = '';
-  let team: YarnTeamRepo | undefined;
-  beforeAll(() => {
-    tarball = packCanon();
-  }, 180_000);
-  afterEach(() => {
-    team?.cleanup();
-    team = undefined;
-  });
+  const life = teamRepoLifecycle<YarnTeamRepo>();
 
   withYarn(`a yarn 4 team repository (${linker})`, () => {
     test('init wires postinstall; commits are checked in the main worktree, a fresh clone after yarn install and a new worktree; doctor is truthful and its fix works; uninstall restores every file', () => {
-      team = createYarnTeamRepo(linker, tarball, yarn as Exclude<typeof yarn, string>);
-      const t = team;
+      const t = (life.team = createYarnTeamRepo(linker, life.tarball, yarn as Exclude<typeof yarn, string>));
       const teamFiles = t.git(['ls-files']).stdout.trim().split('\n');
       const hooksPathBefore = t.git(['config', 'core.hooksPath']).stdout;
       expect(existsSync(path.join(t.dir, '.pnp.cjs'))).toBe(linker === 'pnp');
@@ -164,7 +155,7 @@ export function yarnRoad(linker: Linker): void {
         // An upgrade whose postinstall does not run (skip-build): canon is now in another zip, and the
         // runner, which asks Plug'n'Play on every run, still reaches it.
         const before = installedCli(t, linker, clone);
-        const upgrade = t.run('yarn', ['add', '-D', '--mode=skip-build', `canon-notes@file:${bumpTarball(tarball, '99.0.0')}`], {
+        const upgrade = t.run('yarn', ['add', '-D', '--mode=skip-build', `canon-notes@file:${bumpTarball(life.tarball, '99.0.0')}`], {
           cwd: clone,
           env: { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' },
         });
