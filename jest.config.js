@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 
 /**
- * Jest runs the TypeScript sources as native ESM through @swc/jest (SPEC §14).
- * At least four files at once, even on two cores: most end-to-end time is spent waiting on child
+ * Jest runs the TypeScript sources as native ESM through @swc/jest.
+ * At least five files at once, even on two cores: most end-to-end time is spent waiting on child
  * processes (git, npm, node startup), so one worker per core leaves the cores idle (ADR-0039).
  */
 export default {
@@ -14,7 +14,7 @@ export default {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
   },
-  maxWorkers: Math.max(4, availableParallelism()),
+  maxWorkers: Math.max(5, availableParallelism()),
   // A fresh clone runs the longest files first too (__tests__/durations.json), not the largest.
   testSequencer: '<rootDir>/__tests__/helpers/test-sequencer.mjs',
   testTimeout: 60000,
