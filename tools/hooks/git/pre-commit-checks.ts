@@ -153,7 +153,10 @@ async function checkAndWrite(repo: Repo, ctx: CommandContext, staged: readonly S
   const blobs = await read([
     ...files.map((n) => n.entry.oid),
     ...staged
-      .filter((e) => e.status !== 'A' && classifyPath(e.path, repo.config)?.role === 'note' && classifyPath(e.path, repo.config)?.kind === 'session')
+      .filter((e) => {
+        const info = e.status === 'A' ? null : classifyPath(e.path, repo.config);
+        return info?.role === 'note' && info.kind === 'session';
+      })
       .map((e) => `HEAD:${e.path}`),
   ]);
   const loaded = files.map(({ ref, entry }) => loadNoteBytes(ref, blobs.get(entry.oid) ?? Buffer.alloc(0), repo.config));
