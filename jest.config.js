@@ -17,5 +17,7 @@ export default {
   maxWorkers: Math.max(5, availableParallelism()),
   // A fresh clone runs the longest files first too (__tests__/durations.json), not the largest.
   testSequencer: '<rootDir>/__tests__/helpers/test-sequencer.mjs',
+  // Keeps NODE_EXTRA_CA_CERTS out of the processes that never reach the registry (global-setup.mjs).
+  globalSetup: '<rootDir>/__tests__/helpers/global-setup.mjs',
   testTimeout: 60000,
 };

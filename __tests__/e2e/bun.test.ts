@@ -6,7 +6,7 @@ import path from 'node:path';
 import { isolatedEnv } from '../helpers/git-repo.js';
 import { sessionNote } from '../helpers/notes.js';
 import { bunRuntime, withRuntimeOnPath } from '../helpers/runtimes.js';
-import { NPM_ENV, packCanon } from '../helpers/team-repo.js';
+import { NPM_ENV, packCanon, REGISTRY_ENV } from '../helpers/team-repo.js';
 import { CACHE, cachedDir } from '../helpers/test-cache.js';
 
 /**
@@ -37,7 +37,11 @@ function template(tarball: string): string {
     (dir) => existsSync(path.join(dir, 'node_modules/.bin/canon')),
     (tmp) => {
       writeFileSync(path.join(tmp, 'package.json'), TEAM.pkg);
-      const r = spawnSync(BUN, ['add', '-d', '--ignore-scripts', 'husky@9', tarball], { cwd: tmp, env: { ...process.env, ...BUN_ENV }, encoding: 'utf8' });
+      const r = spawnSync(BUN, ['add', '-d', '--ignore-scripts', 'husky@9', tarball], {
+        cwd: tmp,
+        env: { ...process.env, ...BUN_ENV, ...REGISTRY_ENV },
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw new Error(`bun add failed: ${r.stderr}`);
     },
   );
@@ -69,7 +73,9 @@ function team(): Team {
   const dir = path.join(base, 'repo');
   const env = withRuntimeOnPath(isolatedEnv(home, BUN_ENV), BUN);
   const run: Team['run'] = (cmd, args, cwd) => {
-    const r = spawnSync(cmd, args, { cwd: cwd ?? dir, env, encoding: 'utf8', input: '' });
+    // bun install reaches the registry; the team's other processes do not (REGISTRY_ENV).
+    const installs = cmd === BUN && args[0] === 'install';
+    const r = spawnSync(cmd, args, { cwd: cwd ?? dir, env: installs ? { ...env, ...REGISTRY_ENV } : env, encoding: 'utf8', input: '' });
     return { code: r.status ?? 1, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
   };
   const write: Team['write'] = (rel, text, cwd) => {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createGitRepo, isolatedEnv, runCli } from '../helpers/git-repo.js';
 import { sessionNote } from '../helpers/notes.js';
-import { NPM_ENV, packCanon } from '../helpers/team-repo.js';
+import { NPM_ENV, packCanon, REGISTRY_ENV } from '../helpers/team-repo.js';
 import { CACHE } from '../helpers/test-cache.js';
 
 /**
@@ -72,7 +72,8 @@ describe('a repository with no package.json: canon as a node hook of the pre-com
     const tarball = packCanon();
     const home = path.join(base, 'home');
     mkdirSync(home);
-    const env = isolatedEnv(home, { ...NPM_ENV, PRE_COMMIT_HOME: path.join(CACHE, 'pre-commit'), PRE_COMMIT_COLOR: 'never' });
+    // npx and the pre-commit framework install from the registry throughout.
+    const env = isolatedEnv(home, { ...NPM_ENV, ...REGISTRY_ENV, PRE_COMMIT_HOME: path.join(CACHE, 'pre-commit'), PRE_COMMIT_COLOR: 'never' });
     const run = shell(env);
     const dir = path.join(base, 'repo');
     mkdirSync(dir);

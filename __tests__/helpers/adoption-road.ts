@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseNote } from '../../tools/core/frontmatter.js';
 import { sessionNote } from './notes.js';
-import { createTeamRepo, TEAM_FILES, teamRepoLifecycle, type Flavour, type TeamRepo } from './team-repo.js';
+import { createTeamRepo, REGISTRY_ENV, TEAM_FILES, teamRepoLifecycle, type Flavour, type TeamRepo } from './team-repo.js';
 
 /**
  * The adoption road of adoption.test.ts (CommonJS) and adoption-esm.test.ts (ESM): one long test per
@@ -155,7 +155,7 @@ export function adoptionRoad(flavour: Flavour): void {
         expect(t.git(['clone', '-q', t.dir, clone], base).code).toBe(0);
         t.git(['config', 'user.email', 'alice@team.example'], clone);
         t.git(['config', 'user.name', 'Alice Smith'], clone);
-        const install = t.run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: clone });
+        const install = t.run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: clone, env: REGISTRY_ENV });
         expect(install.code).toBe(0);
         t.write('docs/sessions/AS-261203-01.md', note('AS-261203-01', { operator: 'nobody', date: '2026-12-03' }), clone);
         t.git(['add', '-A'], clone);

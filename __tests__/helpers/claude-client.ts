@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { REGISTRY_ENV } from './team-repo.js';
 import { cachedDir } from './test-cache.js';
 
 export const CLAUDE_CODE_VERSION = '2.1.332';
@@ -43,7 +44,7 @@ export function ensureClaudeCode(): ClaudeInstall {
         const install = spawnSync(
           'npm',
           ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}`],
-          { cwd: tmp, encoding: 'utf8', timeout: 240_000 },
+          { cwd: tmp, encoding: 'utf8', timeout: 240_000, env: { ...process.env, ...REGISTRY_ENV } },
         );
         if (install.status !== 0) {
           const detail = `${install.stderr ?? ''}${install.error?.message ?? ''}`.trim().split('\n').filter(Boolean).at(-1) ?? `exit ${install.status}`;

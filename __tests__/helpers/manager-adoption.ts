@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { sessionNote } from './notes.js';
-import { createShapedRepo, KEEP_A_CHANGELOG, pnpmBin, teamRepoLifecycle, type TeamRepo, type TeamShape } from './team-repo.js';
+import { createShapedRepo, KEEP_A_CHANGELOG, pnpmBin, REGISTRY_ENV, teamRepoLifecycle, type TeamRepo, type TeamShape } from './team-repo.js';
 
 /**
  * What adopting canon promises (docs/guides/adopting.md), once per hook manager canon wires, each a team repository built from
@@ -428,7 +428,8 @@ export function describeAdoption(setups: Setup[]): void {
           must(t.git(['clone', '-q', t.dir, clone], base));
           must(t.git(['config', 'user.email', 'alice@team.example'], clone));
           must(t.git(['config', 'user.name', 'Alice Smith'], clone));
-          for (const [cmd, args] of setup.cloneSetup) must(t.run(cmd === 'pnpm' ? pnpmBin() : cmd, args, { cwd: clone, env: DEVELOPER }));
+          for (const [cmd, args] of setup.cloneSetup)
+            must(t.run(cmd === 'pnpm' ? pnpmBin() : cmd, args, { cwd: clone, env: { ...DEVELOPER, ...REGISTRY_ENV } }));
           expectRefused(t, 'AS-261202-01', clone);
           const cloneDoctor = doctor(t, clone);
           expect(cloneDoctor.stdout).toBe('');

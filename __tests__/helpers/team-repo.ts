@@ -16,6 +16,13 @@ export type Flavour = 'cjs' | 'esm';
 
 /** One npm cache for every install the tests make (the isolated HOME would start an empty one). */
 export const NPM_ENV = { npm_config_cache: path.join(CACHE, 'npm'), npm_config_update_notifier: 'false' };
+/**
+ * The machine's extra CA certificates (NODE_EXTRA_CA_CERTS), for the processes that reach the npm
+ * registry: jest's global setup keeps them out of every other process (helpers/global-setup.mjs).
+ */
+export const REGISTRY_ENV: NodeJS.ProcessEnv = process.env.CANON_TEST_NODE_EXTRA_CA_CERTS
+  ? { NODE_EXTRA_CA_CERTS: process.env.CANON_TEST_NODE_EXTRA_CA_CERTS }
+  : {};
 
 /**
  * canon as a tarball, the way a team installs it (dist is already built by `npm test`'s pretest).
@@ -72,7 +79,7 @@ function template(flavour: Flavour, tarball: string): string {
     execFileSync('npm', ['install', '-D', '--no-audit', '--no-fund', '--ignore-scripts', 'husky@9', 'lint-staged@16', 'prettier@3', tarball], {
       cwd: tmp,
       stdio: 'pipe',
-      env: { ...process.env, HUSKY: '0', ...NPM_ENV },
+      env: { ...process.env, HUSKY: '0', ...NPM_ENV, ...REGISTRY_ENV },
     });
     absoluteTarball(tmp, tarball);
   });
@@ -165,7 +172,11 @@ export function npmTool(spec: string): string {
     (dir) => existsSync(path.join(dir, 'node_modules/.bin')),
     (tmp) => {
       writeFileSync(path.join(tmp, 'package.json'), '{ "name": "tool", "private": true }\n');
-      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', spec], { cwd: tmp, stdio: 'pipe', env: { ...process.env, ...NPM_ENV } });
+      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', spec], {
+        cwd: tmp,
+        stdio: 'pipe',
+        env: { ...process.env, ...NPM_ENV, ...REGISTRY_ENV },
+      });
     },
   );
 }
@@ -194,7 +205,7 @@ export const PNPM_ENV = { npm_config_store_dir: path.join(CACHE, 'pnpm-store'), 
 function shapeTemplate(shape: TeamShape, tarball: string): string {
   return cachedDir(`shape-${shape.name}-${path.basename(tarball, '.tgz')}`, hasCanonBin, (tmp) => {
     writeFileSync(path.join(tmp, 'package.json'), `${JSON.stringify(shape.packageJson, null, 2)}\n`);
-    const env = { ...process.env, HUSKY: '0', ...NPM_ENV, ...PNPM_ENV };
+    const env = { ...process.env, HUSKY: '0', ...NPM_ENV, ...PNPM_ENV, ...REGISTRY_ENV };
     if (shape.pm === 'pnpm')
       execFileSync(pnpmBin(), ['add', '-D', '--ignore-scripts', ...shape.devDependencies, `file:${tarball}`], { cwd: tmp, stdio: 'pipe', env });
     else

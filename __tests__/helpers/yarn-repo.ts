@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { newTeamRepo, NPM_ENV, npmTool, type TeamRepo } from './team-repo.js';
+import { newTeamRepo, NPM_ENV, npmTool, REGISTRY_ENV, type TeamRepo } from './team-repo.js';
 import { CACHE, cachedDir } from './test-cache.js';
 
 /**
@@ -55,7 +55,8 @@ export function obtainYarn(): Yarn | string {
   // corepack: its shims in a folder of their own, put first on PATH.
   const shims = path.join(CACHE, 'corepack-bin');
   try {
-    if (!existsSync(path.join(shims, 'yarn'))) execFileSync('corepack', ['enable', '--install-directory', shims, 'yarn'], { stdio: 'pipe' });
+    if (!existsSync(path.join(shims, 'yarn')))
+      execFileSync('corepack', ['enable', '--install-directory', shims, 'yarn'], { stdio: 'pipe', env: { ...process.env, ...REGISTRY_ENV } });
     const env = yarnEnv(shims, npmRegistry);
     // The newest yarn 4, asked of the registry once and then kept: later runs need no lookup.
     const known = path.join(CACHE, 'corepack-yarn-version');
@@ -65,7 +66,7 @@ export function obtainYarn(): Yarn | string {
           cwd: CACHE,
           encoding: 'utf8',
           stdio: 'pipe',
-          env: { ...process.env, ...env },
+          env: { ...process.env, ...env, ...REGISTRY_ENV },
           timeout: 180_000,
         }).trim();
     if (/^4\.\d+\.\d+$/.test(pinned)) {
@@ -131,7 +132,7 @@ function template(linker: Linker, tarball: string, yarn: Yarn): string {
       execFileSync('yarn', ['add', '-D', ...deps], {
         cwd: project,
         stdio: 'pipe',
-        env: { ...process.env, ...yarn.env, HUSKY: '0', CI: '', YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' },
+        env: { ...process.env, ...yarn.env, HUSKY: '0', CI: '', YARN_ENABLE_IMMUTABLE_INSTALLS: 'false', ...REGISTRY_ENV },
         timeout: 600_000,
       });
       for (const name of ['package.json', 'yarn.lock', '.yarnrc.yml'])
@@ -158,7 +159,7 @@ export function createYarnTeamRepo(linker: Linker, tarball: string, yarn: Yarn):
   t.write('.gitignore', YARN_GITIGNORE);
   t.write('src/index.js', 'module.exports = { x: 1 };\n');
   if (linker === 'pnp') t.write('.husky/pre-commit', TEAM_HUSKY);
-  const installed = yarnRun(['install']);
+  const installed = t.run('yarn', ['install'], { env: REGISTRY_ENV });
   if (installed.code !== 0) throw new Error(`yarn install failed in the team repository: ${installed.stdout}${installed.stderr}`);
   t.git(['add', '-A']);
   t.git(['commit', '-qm', 'team repo']);

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sessionNote } from './notes.js';
-import { teamRepoLifecycle } from './team-repo.js';
+import { REGISTRY_ENV, teamRepoLifecycle } from './team-repo.js';
 import { bumpTarball, createYarnTeamRepo, obtainYarn, type Linker, type YarnTeamRepo } from './yarn-repo.js';
 
 /**
@@ -145,7 +145,7 @@ export function yarnRoad(linker: Linker): void {
       // Alice again, on another machine (doctor checks that the committer is in operators.yaml).
       t.git(['config', 'user.name', 'Alice Smith'], clone);
       t.git(['config', 'user.email', 'alice@team.example'], clone);
-      const install = t.yarn(['install'], clone);
+      const install = t.run('yarn', ['install'], { cwd: clone, env: REGISTRY_ENV });
       expect(install.code).toBe(0);
       expect(existsSync(path.join(clone, '.git/canon/run'))).toBe(true);
       expectRefused(t, clone, 'docs/sessions/AS-261201-07.md');
@@ -157,7 +157,7 @@ export function yarnRoad(linker: Linker): void {
         const before = installedCli(t, linker, clone);
         const upgrade = t.run('yarn', ['add', '-D', '--mode=skip-build', `canon-notes@file:${bumpTarball(life.tarball, '99.0.0')}`], {
           cwd: clone,
-          env: { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' },
+          env: { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false', ...REGISTRY_ENV },
         });
         expect(upgrade.code).toBe(0);
         expect(installedCli(t, linker, clone)).not.toBe(before);
