@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, readdirSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandOutcome } from '../context.js';
 import { bundleImportsBeside, checkPluginSettings, LEGACY_HOOK_BUNDLES } from '../core/claude-plugin-settings.js';
@@ -13,7 +13,7 @@ import { getValidators } from '../io/schemas.js';
 import { PACKAGE_LINK, usesPnp, writePackageLink, writePnpPlugin } from '../io/package-link.js';
 import { usesPackageLink } from '../io/package-route.js';
 import { porcelain } from '../io/git.js';
-import { readTextOrNull } from '../io/fs.js';
+import { isExecutableFile, readTextOrNull } from '../io/fs.js';
 import { breakLock, isStale, readLockFile, type Seen } from '../io/lock.js';
 import { readOperators } from '../io/operators.js';
 import { findUnfinishedHandoffs } from '../io/unfinished-handoff.js';
@@ -42,15 +42,6 @@ export interface DoctorProblem {
   fix: string;
   /** `canon setup` repairs it (what --fix runs). */
   fixable: boolean;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The hooks folder git uses in this worktree (core.hooksPath, relative to the worktree top, or .git/hooks). */
@@ -132,7 +123,7 @@ async function checkHooks(layout: CloneLayout, env: NodeJS.ProcessEnv, problems:
       problems.push({ check: 'hooks', message: m.check.hookMissing(hook, file), fix: fix ?? m.fix.setup, fixable: fix === null });
       continue;
     }
-    if (!isExecutable(file)) problems.push({ check: 'hooks', message: m.check.hookNotExecutable(file), fix: m.fix.chmod(file), fixable: false });
+    if (!isExecutableFile(file)) problems.push({ check: 'hooks', message: m.check.hookNotExecutable(file), fix: m.fix.chmod(file), fixable: false });
     const script = scriptBehind(file, text);
     const manager = managerBehind(layout, text, hook);
     if (manager !== null) {

@@ -1,7 +1,7 @@
-import { accessSync, chmodSync, constants, existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { renderRunner, RUNNER_REL } from '../core/hook-blocks.js';
-import { writeFileSafely } from './fs.js';
+import { isExecutableFile, writeFileSafely } from './fs.js';
 import { installCommand, type PackageManager } from '../core/package-manager.js';
 import { readPackageManager } from './package-manager.js';
 import { execGit } from './git.js';
@@ -123,15 +123,6 @@ function realOrNull(file: string): string | null {
     return realpathSync(file);
   } catch {
     return null;
-  }
-}
-
-function isExecutableFile(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
   }
 }
 

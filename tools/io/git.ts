@@ -87,6 +87,12 @@ export function execGitBytesSync(args: readonly string[], options: GitOptions): 
   return { code: result.status ?? 1, stdout: result.stdout ?? Buffer.alloc(0), stderr: result.stderr?.toString('utf8') ?? '' };
 }
 
+/** An answer header's object size in bytes, or null when git reports the name missing (or ambiguous). */
+function batchAnswerSize(header: string): number | null {
+  if (header.endsWith(' missing') || header.endsWith(' ambiguous')) return null;
+  return Number(header.split(' ')[2]);
+}
+
 /**
  * Parse `git cat-file --batch` output for the names asked, in order: the object's bytes, or null for a
  * name git reports missing (or ambiguous). Per object:
@@ -99,13 +105,12 @@ export function parseCatFileBatch(out: Buffer, names: readonly string[]): Map<st
   for (const name of names) {
     const eol = out.indexOf(0x0a, pos);
     if (eol === -1) break;
-    const header = out.subarray(pos, eol).toString('utf8');
+    const size = batchAnswerSize(out.subarray(pos, eol).toString('utf8'));
     pos = eol + 1;
-    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+    if (size === null) {
       result.set(name, null);
       continue;
     }
-    const size = Number(header.split(' ')[2]);
     result.set(name, out.subarray(pos, pos + size));
     pos += size + 1;
   }
@@ -142,12 +147,12 @@ export function openCatFileBatch(options: Pick<GitOptions, 'cwd' | 'env'>): CatF
       const eol = buffer.indexOf(0x0a);
       if (eol === -1) return;
       const header = buffer.subarray(0, eol).toString('utf8');
-      if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+      const size = batchAnswerSize(header);
+      if (size === null) {
         buffer = buffer.subarray(eol + 1);
         waiting.shift()!.done(null);
         continue;
       }
-      const size = Number(header.split(' ')[2]);
       if (!Number.isInteger(size)) return failAll(new Error(`git cat-file --batch: unexpected answer ${JSON.stringify(header)}`));
       if (buffer.length < eol + 1 + size + 1) return;
       const bytes = Buffer.from(buffer.subarray(eol + 1, eol + 1 + size));
