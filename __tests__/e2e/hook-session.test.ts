@@ -4,6 +4,7 @@ import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, type GitRepo } from '../helpers/git-repo.js';
+import { readTelemetryState } from '../../tools/io/telemetry.js';
 import { hookInput, installHookBundle, runHook, runSessionHook } from '../helpers/hook.js';
 import { sessionNote } from '../helpers/notes.js';
 import { storeTemplate } from '../helpers/repo-template.js';
@@ -65,7 +66,8 @@ describe('the SessionStart hook', () => {
     expect(contextOf(warm.stdout)).toBe(context);
     expect(errorsOf(repo)).toBe('');
     // The start is in the journal: the session's start time and transcript.
-    const show = JSON.parse(runCli(['telemetry', 'show', '--session-id', 's1', '--json'], { cwd: repo.dir, env: repo.env }).stdout) as Record<string, unknown>;
+    // Read as `canon telemetry show --json` prints it (the same function; its CLI is telemetry-show.test.ts's).
+    const show = readTelemetryState(repo.dir, 's1') as unknown as Record<string, unknown>;
     expect(show).toMatchObject({ tool_calls_count: 0, transcript_path: '/nowhere/t.jsonl' });
     expect(typeof show.session_started_at).toBe('string');
 
@@ -128,12 +130,8 @@ describe('the SessionEnd hook', () => {
     await call('a');
     await call('a');
     await call('b');
-    const parallel = (session: string) =>
-      (
-        JSON.parse(runCli(['telemetry', 'show', '--session-id', session, '--json'], { cwd: repo.dir, env: repo.env }).stdout) as {
-          parallel_terminals_observed: number;
-        }
-      ).parallel_terminals_observed;
+    // What `canon telemetry show --json` prints, read in this process (telemetry-show.test.ts runs the CLI).
+    const parallel = (session: string) => readTelemetryState(repo.dir, session)!.parallel_terminals_observed;
     expect(parallel('b')).toBe(1); // a was live
     const end = await runSessionHook(repo, JSON.stringify({ session_id: 'a', hook_event_name: 'SessionEnd', reason: 'other', cwd: repo.dir }));
     expect(end).toMatchObject({ code: 0, stdout: '' });

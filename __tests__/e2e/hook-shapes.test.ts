@@ -20,10 +20,18 @@ interface Shape {
   file: string;
   hooksPath: string | null;
   script: string;
+  /** A team pre-push beside it (the same core.hooksPath): after canon init, git runs it and it still fails. */
+  prePush?: string;
 }
 
 const SHAPES: Shape[] = [
-  { name: 'plain sh, no set -e', file: '.githooks/pre-commit', hooksPath: '.githooks', script: '#!/bin/sh\necho "team check ran" >&2\n[ ! -e team-fail ]\n' },
+  {
+    name: 'plain sh, no set -e; beside it a pre-push whose team step fails',
+    file: '.githooks/pre-commit',
+    hooksPath: '.githooks',
+    script: '#!/bin/sh\necho "team check ran" >&2\n[ ! -e team-fail ]\n',
+    prePush: '#!/bin/sh\nfalse\n',
+  },
   {
     name: 'sh ending with false',
     file: '.githooks/pre-commit',
@@ -48,8 +56,9 @@ function commit(r: GitRepo, message: string) {
 
 describe.each(SHAPES)("a team's pre-commit: $name", (shape) => {
   test("after canon init a failing team check still refuses the commit, and canon's check still runs; uninstall gives the script back", () => {
-    const r = (repo = createGitRepo({ files: { 'package.json': PACKAGE, [shape.file]: shape.script, 'src/index.js': 'x\n' } }));
-    chmodSync(path.join(r.dir, shape.file), 0o755);
+    const prePush = shape.prePush === undefined ? {} : { [`${shape.hooksPath}/pre-push`]: shape.prePush };
+    const r = (repo = createGitRepo({ files: { 'package.json': PACKAGE, [shape.file]: shape.script, 'src/index.js': 'x\n', ...prePush } }));
+    for (const file of [shape.file, ...Object.keys(prePush)]) chmodSync(path.join(r.dir, file), 0o755);
     r.git(['add', '-A']);
     r.git(['commit', '-qm', 'team repo']);
     if (shape.hooksPath) r.git(['config', 'core.hooksPath', shape.hooksPath]);
@@ -59,6 +68,13 @@ describe.each(SHAPES)("a team's pre-commit: $name", (shape) => {
     expect(init.stderr).not.toMatch(/internal error/);
     expect(init.code).toBe(0);
     expect(r.read(shape.file).startsWith(shape.script.split('\nexec')[0]!)).toBe(true);
+    if (shape.prePush !== undefined) {
+      // pre-push: a failing team step before canon's block still fails the hook. git runs the script as
+      // it is: its last team command failed, so the hook fails. (One repository serves both hooks: the
+      // pre-commit promises below do not touch the pre-push, and init laid canon's block in both at once.)
+      const run = r.git(['hook', 'run', 'pre-push', '--', 'origin', 'file:///nowhere'], { allowFail: true, input: '' });
+      expect(run.code).toBe(1);
+    }
     // Setting the scene: the adoption commit skips the hooks (its tree is the same through them); the
     // road it would take, both checks passing and the commit going in, is the 'good' commit below.
     r.git(['add', '-A']);
@@ -95,16 +111,4 @@ describe.each(SHAPES)("a team's pre-commit: $name", (shape) => {
     expect(runCli(['uninstall', '--yes'], { cwd: r.dir, env: r.env }).code).toBe(0);
     expect(r.read(shape.file)).toBe(shape.script);
   });
-});
-
-test("pre-push: a failing team step before canon's block still fails the hook", () => {
-  const r = (repo = createGitRepo({ files: { 'package.json': PACKAGE, '.githooks/pre-push': '#!/bin/sh\nfalse\n' } }));
-  chmodSync(path.join(r.dir, '.githooks/pre-push'), 0o755);
-  r.git(['add', '-A']);
-  r.git(['commit', '-qm', 'team repo']);
-  r.git(['config', 'core.hooksPath', '.githooks']);
-  expect(runCli(['init', '--yes'], { cwd: r.dir, env: r.env }).code).toBe(0);
-  // git runs the script as it is: its last team command failed, so the hook fails.
-  const run = r.git(['hook', 'run', 'pre-push', '--', 'origin', 'file:///nowhere'], { allowFail: true, input: '' });
-  expect(run.code).toBe(1);
 });
