@@ -71,7 +71,9 @@ afterAll(() => template.cleanup());
 const seeded = (): GitRepo => template.copy();
 
 describe('normalise, edit, stage and commit in any order', () => {
-  test('stage, normalise, commit: one content_hash on disk, the tree clean, the commit normal', () => {
+  // One store serves both promises: the note committed after `normalize` is the committed note that
+  // `git commit -a` and `git commit <path>` then edit.
+  test('stage, normalise, commit: one content_hash on disk, the tree clean, the commit normal; then git commit -a and git commit <path> go through the same index-level checks', () => {
     repo = seeded();
     const rel = 'docs/sessions/RT-260511-01.md';
     repo.write(rel, sessionNote('RT-260511-01'));
@@ -83,6 +85,16 @@ describe('normalise, edit, stage and commit in any order', () => {
     expect(repo.read(rel)).toBe(repo.git(['show', `HEAD:${rel}`]).stdout);
     expect(runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
     expect(runCli(['index', '--check'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+
+    repo.write(rel, repo.read(rel).replace('Something shipped.', 'More shipped.'));
+    expect(spawnSync('git', ['commit', '-qam', 'all'], { cwd: repo.dir, env: repo.env }).status).toBe(0);
+    expectSound(path.join(repo.dir, rel));
+    repo.write(rel, repo.read(rel).replace('More shipped.', 'Even more.'));
+    expect(spawnSync('git', ['commit', '-qm', 'path', '--', rel], { cwd: repo.dir, env: repo.env }).status).toBe(0);
+    expect(repo.git(['status', '--porcelain']).stdout).toBe('');
+    expect(runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    repo.write(rel, repo.read(rel).replace('operator: roman', 'operator: nobody'));
+    expect(spawnSync('git', ['commit', '-qam', 'bad'], { cwd: repo.dir, env: repo.env }).status).not.toBe(0);
   });
 
   test('stage, edit the body, normalise, commit: the commit has the staged text, the disk keeps the edit, both sound', () => {
@@ -103,23 +115,6 @@ describe('normalise, edit, stage and commit in any order', () => {
     expect(commit(repo, 'scratch').code).toBe(0);
     expect(repo.git(['status', '--porcelain']).stdout).toBe('');
     expect(runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
-  });
-
-  test('git commit -a and git commit <path> go through the same index-level checks', () => {
-    repo = seeded();
-    const rel = 'docs/sessions/RT-260511-01.md';
-    repo.write(rel, sessionNote('RT-260511-01'));
-    repo.git(['add', rel]);
-    expect(commit(repo, 'one').code).toBe(0);
-    repo.write(rel, repo.read(rel).replace('Something shipped.', 'More shipped.'));
-    expect(spawnSync('git', ['commit', '-qam', 'all'], { cwd: repo.dir, env: repo.env }).status).toBe(0);
-    expectSound(path.join(repo.dir, rel));
-    repo.write(rel, repo.read(rel).replace('More shipped.', 'Even more.'));
-    expect(spawnSync('git', ['commit', '-qm', 'path', '--', rel], { cwd: repo.dir, env: repo.env }).status).toBe(0);
-    expect(repo.git(['status', '--porcelain']).stdout).toBe('');
-    expect(runCli(['validate', '--all', '--strict'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
-    repo.write(rel, repo.read(rel).replace('operator: roman', 'operator: nobody'));
-    expect(spawnSync('git', ['commit', '-qam', 'bad'], { cwd: repo.dir, env: repo.env }).status).not.toBe(0);
   });
 
   test('a pre-commit killed with SIGKILL in a 1,500-note commit leaves every note sound, and the next commit indexes them all', async () => {
@@ -277,32 +272,26 @@ describe('hooks in every worktree', () => {
     expect(git(repo, wt, ['config', '--get', 'merge.canon-index.driver']).trim()).toBe(`'${runner}' index-merge %O %A %B %P`);
   });
 
-  test('doctor names hooks that are not active and --fix makes them active again', () => {
+  // One store, two problems, one doctor run: each problem is named on its own line, and one --fix mends both.
+  test('doctor names hooks that are not active and a lock whose owner is dead; --fix makes the hooks active again and breaks the lock', () => {
     repo = seeded();
     repo.git(['config', '--unset', 'core.hooksPath']);
-    const broken = runCli(['doctor'], { cwd: repo.dir, env: repo.env });
-    expect(broken.code).toBe(1);
-    expect(broken.stdout).toMatch(/git hooks are not active in this worktree/);
-    expect(broken.stdout).toMatch(/fix: npx canon-notes setup/);
-    // Meanwhile the door is open: that is what doctor is for.
-    repo.write('docs/sessions/RT-260511-05.md', sessionNote('RT-260511-05', { operator: 'nobody' }));
-    repo.git(['add', '-A']);
-    const fixed = runCli(['doctor', '--fix'], { cwd: repo.dir, env: repo.env });
-    expect(fixed.code).toBe(0);
-    expect(commit(repo, 'bad').code).not.toBe(0);
-  });
-
-  test('doctor names a lock whose owner is dead and --fix breaks it', () => {
-    repo = seeded();
     const lock = path.join(repo.dir, '.claude/state/sync.lock');
     mkdirSync(path.dirname(lock), { recursive: true });
     // A pid that no process has (pids are far below 2^22 here).
     writeFileSync(lock, JSON.stringify({ pid: 4_000_000, host: os.hostname(), since: new Date().toISOString(), nonce: 'x' }));
-    const seen = runCli(['doctor'], { cwd: repo.dir, env: repo.env });
-    expect(seen.code).toBe(1);
-    expect(seen.stdout).toMatch(/\.claude\/state\/sync\.lock is a lock whose owner is gone/);
-    expect(runCli(['doctor', '--fix'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
+    const broken = runCli(['doctor'], { cwd: repo.dir, env: repo.env });
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/git hooks are not active in this worktree/);
+    expect(broken.stdout).toMatch(/fix: npx canon-notes setup/);
+    expect(broken.stdout).toMatch(/\.claude\/state\/sync\.lock is a lock whose owner is gone/);
+    // Meanwhile the door is open: that is what doctor is for.
+    repo.write('docs/sessions/RT-260511-05.md', sessionNote('RT-260511-05', { operator: 'nobody' }));
+    repo.git(['add', 'docs/sessions']);
+    const fixed = runCli(['doctor', '--fix'], { cwd: repo.dir, env: repo.env });
+    expect(fixed.code).toBe(0);
     expect(existsSync(lock)).toBe(false);
+    expect(commit(repo, 'bad').code).not.toBe(0);
   });
 
   test('hooks whose runner is gone refuse the commit and say how to fix it', () => {
