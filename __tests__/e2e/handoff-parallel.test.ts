@@ -5,7 +5,7 @@ import path from 'node:path';
 import { findUnfinishedHandoffs } from '../../tools/io/unfinished-handoff.js';
 import { CANON_BIN, runCli, runCliAsync, type GitRepo } from '../helpers/git-repo.js';
 import { workstreamNote } from '../helpers/notes.js';
-import { storeTemplate } from '../helpers/repo-template.js';
+import { asyncRepoTemplate, storeTemplate } from '../helpers/repo-template.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -181,9 +181,26 @@ describe('a handoff killed halfway (note and Session Log written, nothing commit
     return id;
   }
 
+  /**
+   * The state both tests below start from (killed halfway with the same input) is made once and
+   * copied; killHalfway's own checks run when it is made, by whichever of them runs first.
+   */
+  const halfway = asyncRepoTemplate(async () => {
+    const repo = template.copy();
+    await killHalfway(repo, { ...repo.env, OPERATOR: 'roman' }, draft(1));
+    return repo;
+  });
+  afterAll(() => halfway.cleanup());
+
+  async function halfwayCopy() {
+    const repo = await halfway.copy();
+    cleanups.push(() => repo.cleanup());
+    const [orphan] = sessionFiles(repo);
+    return { repo, env: { ...repo.env, OPERATOR: 'roman' }, id: orphan!.replace(/\.md$/, '') };
+  }
+
   test('the same handoff run again finishes it (commit) instead of writing a second note, and says so', async () => {
-    const { repo, env } = store();
-    const id = await killHalfway(repo, env, draft(1));
+    const { repo, env, id } = await halfwayCopy();
 
     const again = await runCliAsync(args, { cwd: repo.dir, env, input: draft(1) });
     expect(again.stderr).not.toMatch(/internal error/);
@@ -203,8 +220,7 @@ describe('a handoff killed halfway (note and Session Log written, nothing commit
   }, 120_000);
 
   test('a different handoff finishes it in its own commit first, then commits its own note', async () => {
-    const { repo, env } = store();
-    const id = await killHalfway(repo, env, draft(1));
+    const { repo, env, id } = await halfwayCopy();
 
     const next = await runCliAsync(args, { cwd: repo.dir, env, input: draft(2) });
     expect(next.stderr).not.toMatch(/internal error/);

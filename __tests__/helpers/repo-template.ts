@@ -41,6 +41,27 @@ export function repoTemplate(build: () => GitRepo): RepoTemplate {
   };
 }
 
+/**
+ * repoTemplate for a state whose making awaits (a handoff started and killed at a named point): built
+ * once, by the first test that asks (tests asking at once wait for the same build), then copied.
+ */
+export function asyncRepoTemplate(build: () => Promise<GitRepo>): { copy(): Promise<GitRepo>; cleanup(): void } {
+  let built: Promise<GitRepo> | undefined;
+  return {
+    copy: async () => {
+      built ??= build();
+      return copyOf(await built);
+    },
+    cleanup: () => {
+      void built?.then(
+        (repo) => repo.cleanup(),
+        () => undefined,
+      );
+      built = undefined;
+    },
+  };
+}
+
 /** The common case: createGitRepo(options), then `build` on it. */
 export function storeTemplate(options: CreateGitRepoOptions, build: (repo: GitRepo) => void): RepoTemplate {
   return repoTemplate(() => {
