@@ -193,6 +193,12 @@ suite('with the real Claude Code client: exact notes per session, parallel, resu
   let store: Store;
   /** Every note the handoffs committed, in the order they were written. */
   const written: Note[] = [];
+  /**
+   * The first request of a fresh start after the handoffs, and the latest note (by ended_at) there was
+   * when it started: the screen's session (with tmux) is that start; without tmux, the last test makes one.
+   */
+  let context: { sent: string; latest: Note } | null = null;
+  const latestOf = (notes: Note[]) => notes.reduce((a, b) => (Date.parse(String(b.data.ended_at)) >= Date.parse(String(a.data.ended_at)) ? b : a));
 
   beforeAll(async () => {
     api = await startFakeAnthropic();
@@ -393,12 +399,18 @@ suite('with the real Claude Code client: exact notes per session, parallel, resu
       const journals = () => new Set(readdirSync(stateDir).filter((n) => /^session-.+\.jsonl$/.test(n)));
       const known = journals();
       const before = store.repo.head();
+      const latest = latestOf(written);
+      const seen = api.requests.length;
       try {
         expect(tm('new-session', '-d', '-s', 'cc', '-x', '160', '-y', '50', script).status).toBe(0);
         await onScreen(/❯/);
         tm('send-keys', '-t', 'cc', '-l', 'SCENARIO tty c1 notion');
         tm('send-keys', '-t', 'cc', 'Enter');
         await onScreen(/done c1/);
+        // A fresh start after the handoffs above: the last test checks the context its SessionStart sent.
+        // (Its first request with the prompt and the context: the client may ask for a title with the prompt alone.)
+        const sent = api.requests.slice(seen).find((r) => r.raw.includes('SCENARIO tty c1 notion') && r.raw.includes('canon resume context for'));
+        context = { sent: sent?.raw ?? '', latest };
         const cleared = await waitFor('the first session journal', () => [...journals()].find((n) => !known.has(n)) ?? null);
         const clearedId = cleared.replace(/^session-/, '').replace(/\.jsonl$/, '');
         tm('send-keys', '-t', 'cc', '-l', '/clear');
@@ -441,7 +453,7 @@ suite('with the real Claude Code client: exact notes per session, parallel, resu
 
   test('resume and the SessionStart context name the latest note by ended_at, not the highest number', async () => {
     expect(written.length).toBeGreaterThanOrEqual(3); // pa's, r1's two (and the screen's, with tmux)
-    const latest = written.reduce((a, b) => (Date.parse(String(b.data.ended_at)) >= Date.parse(String(a.data.ended_at)) ? b : a));
+    const latest = latestOf(written);
     // The numbers were filled below the early note's: it has the highest NN, and is the oldest.
     expect(written.every((n) => n.id < OLD_ID)).toBe(true);
     const view = JSON.parse(runCli(['resume', '--json'], { cwd: store.repo.dir, env: store.repo.env }).stdout) as {
@@ -450,12 +462,17 @@ suite('with the real Claude Code client: exact notes per session, parallel, resu
     expect(view.last_session.id).toBe(latest.id);
     expect(view.last_session.resume_prompt).toContain(`PROMPTOF-${/Handoff after (\S+)/.exec(String(latest.data.title))![1]}`);
 
-    const seen = api.requests.length;
-    const run = await claude(store, api, 'SCENARIO work z1 clean');
-    expect(run.result?.subtype).toBe('success');
-    const sent = api.requests.slice(seen).find((r) => r.raw.includes('SCENARIO work z1 clean'))!.raw;
-    expect(sent).toContain(`Last session: ${latest.id}`);
-    expect(sent).toContain(view.last_session.resume_prompt.split(' ')[0]!);
+    // The SessionStart context of a fresh start after the handoffs: the screen's session, else one made here.
+    if (context === null) {
+      const seen = api.requests.length;
+      const run = await claude(store, api, 'SCENARIO work z1 clean');
+      expect(run.result?.subtype).toBe('success');
+      context = { sent: api.requests.slice(seen).find((r) => r.raw.includes('SCENARIO work z1 clean'))!.raw, latest };
+    }
+    const { sent } = context;
+    expect(context.latest.id < OLD_ID).toBe(true);
+    expect(sent).toContain(`Last session: ${context.latest.id}`);
+    expect(sent).toContain(`PROMPTOF-${/Handoff after (\S+)/.exec(String(context.latest.data.title))![1]}`);
     expect(sent).not.toContain(OLD_PROMPT);
     expect(sent).not.toContain(`Last session: ${OLD_ID}`);
     const errors = path.join(store.repo.dir, '.claude/state/hook-errors.log');
