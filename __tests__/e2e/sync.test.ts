@@ -136,46 +136,45 @@ describe(`canon sync against the fake Notion server (real @notionhq/client), Not
     expect(fake.pages()).toHaveLength(3);
   });
 
-  test('a note with a 10,000-character paragraph and 300 list items is created in one request with its markdown body', async () => {
+  // One run serves two promises (each note's path is chosen for that note alone): a long note under
+  // a request's 1000 blocks is created in one request with its markdown body; a note past them goes
+  // on the block path, counted before anything is sent, and the note beside it stays on markdown.
+  test("a note with a 10,000-character paragraph and 300 list items is created in one request with its markdown body; a note past a request's 1000 blocks goes on the block path for that note only, counted before anything is sent, with the reason in the report", async () => {
     const long = 'word '.repeat(2000).trim();
     const items = Array.from({ length: 300 }, (_, i) => `- item ${i}`).join('\n');
-    const { fake, sync } = await setup({ 'docs/sessions/RT-260511-03.md': sessionNote('RT-260511-03', {}, `## Summary\n\n${long}\n\n${items}\n`) });
+    // 1,100 list items: a request takes at most 1,000 blocks (the fake's markdown endpoints refuse more).
+    const many = Array.from({ length: 1100 }, (_, i) => `- item ${i}`).join('\n');
+    const { fake, sync } = await setup({
+      'docs/sessions/RT-260511-03.md': sessionNote('RT-260511-03', {}, `## Summary\n\n${long}\n\n${items}\n`),
+      'docs/sessions/RT-260511-21.md': sessionNote('RT-260511-21', {}, `## Summary\n\n${many}\n`),
+      'docs/sessions/RT-260511-22.md': sessionNote('RT-260511-22'),
+    });
     const result = await sync(['--apply', '--json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout);
+    const action = (id: string) => out.actions.find((a: { external_id: string }) => a.external_id === id);
+
+    // The long note: one request, its markdown body, no block appended.
     const page = fake.pagesByExternalId('RT-260511-03')[0]!;
     const lines = fake.pageText(page.id).split('\n');
     expect(lines[1]).toBe(long);
     expect(lines.slice(2)).toEqual(Array.from({ length: 300 }, (_, i) => `item ${i}`));
-    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/pages')).toHaveLength(1);
-    expect(fake.requests.filter((r) => r.path.endsWith('/children'))).toHaveLength(0);
-    expect(JSON.parse(result.stdout).actions[0]).toMatchObject({ action: 'create', requests: expect.any(Number), path: 'markdown' });
-  });
+    expect(action('RT-260511-03')).toMatchObject({ action: 'create', requests: expect.any(Number), path: 'markdown' });
+    // One create per note, none of them twice.
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/pages')).toHaveLength(3);
+    expect(fake.requests.filter((r) => r.path.endsWith('/children') && r.path.includes(page.id))).toHaveLength(0);
 
-  test("a note past a request's 1000 blocks goes on the block path for that note only, counted before anything is sent, with the reason in the report", async () => {
-    // 1,100 list items: a request takes at most 1,000 blocks (the fake's markdown endpoints refuse more).
-    const items = Array.from({ length: 1100 }, (_, i) => `- item ${i}`).join('\n');
-    const { fake, sync } = await setup({
-      'docs/sessions/RT-260511-21.md': sessionNote('RT-260511-21', {}, `## Summary\n\n${items}\n`),
-      'docs/sessions/RT-260511-22.md': sessionNote('RT-260511-22'),
-    });
-    const result = await sync(['--apply', '--json']);
-    expect(result.code).toBe(0);
-    const out = JSON.parse(result.stdout);
-    const big = out.actions.find((a: { external_id: string }) => a.external_id === 'RT-260511-21');
-    expect(big).toMatchObject({
+    // The note past 1000 blocks: the block path, with the reason.
+    expect(action('RT-260511-21')).toMatchObject({
       action: 'create',
       path: 'blocks',
       reason: expect.stringMatching(/block path: it holds 1101 blocks; a request takes at most 1000/),
     });
     expect(fake.requests.filter((r) => r.status === 400 || r.status === 413)).toEqual([]);
-    expect(out.actions.find((a: { external_id: string }) => a.external_id === 'RT-260511-22')).toMatchObject({
-      action: 'create',
-      path: 'markdown',
-      requests: 1,
-    });
-    const page = fake.pagesByExternalId('RT-260511-21')[0]!;
-    expect(fake.pageText(page.id).split('\n')).toHaveLength(1101);
+    expect(action('RT-260511-22')).toMatchObject({ action: 'create', path: 'markdown', requests: 1 });
+    const big = fake.pagesByExternalId('RT-260511-21')[0]!;
+    expect(fake.pageText(big.id).split('\n')).toHaveLength(1101);
     expect(fake.pagesByExternalId('RT-260511-21')).toHaveLength(1);
   });
 
@@ -471,7 +470,10 @@ describe(`canon sync against the fake Notion server (real @notionhq/client), Not
   });
 
   test('requests per change: create 1, body edit 1 (update_content), property change 1, both 2, unchanged 0', async () => {
-    const lines = Array.from({ length: 300 }, (_, i) => `Line ${i} of a long note, with some words in it.`).join('\n\n');
+    // A long note: 151 blocks, past the 100 that one request of the block API takes; about 300 lines of
+    // markdown, past the 250 from which canon counts a note's blocks before sending it; and long enough
+    // that one edit is smaller than the body (else canon replaces the body whole).
+    const lines = Array.from({ length: 150 }, (_, i) => `Line ${i} of a long note, with some words in it.`).join('\n\n');
     const file = 'docs/sessions/RT-260511-23.md';
     const { repo, fake, sync } = await setup({ [file]: sessionNote('RT-260511-23', { tags: ['a'] }, `## Summary\n\n${lines}\n`) });
     const spent = async () => {
@@ -486,22 +488,22 @@ describe(`canon sync against the fake Notion server (real @notionhq/client), Not
     expect(created.json.requests).toBe(4);
     commitAll(repo, 'write-back');
 
-    repo.write(file, repo.read(file).replace('Line 150 of a long note', 'Line 150 of a longer note'));
+    repo.write(file, repo.read(file).replace('Line 100 of a long note', 'Line 100 of a longer note'));
     commitAll(repo);
     const body = await spent();
     expect(body.requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, 'ID')}`)).toEqual(['PATCH /v1/pages/ID/markdown']);
     expect(body.json.actions[0].plan).toMatch(/update body \(update_content, 1 edit\): 1 request/);
     const page = fake.pagesByExternalId('RT-260511-23')[0]!;
-    expect(fake.pageText(page.id)).toContain('Line 150 of a longer note');
+    expect(fake.pageText(page.id)).toContain('Line 100 of a longer note');
     commitAll(repo, 'write-back');
 
     // A fresh clone (CI) has no record of what was sent: the synced version is found in git instead.
     rmSync(path.join(repo.dir, '.claude/state/sync-sent'), { recursive: true, force: true });
-    repo.write(file, repo.read(file).replace('Line 151 of a long note', 'Line 151 of a shorter note'));
+    repo.write(file, repo.read(file).replace('Line 101 of a long note', 'Line 101 of a shorter note'));
     commitAll(repo);
     const fresh = await spent();
     expect(fresh.requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, 'ID')}`)).toEqual(['PATCH /v1/pages/ID/markdown']);
-    expect(fake.pageText(page.id)).toContain('Line 151 of a shorter note');
+    expect(fake.pageText(page.id)).toContain('Line 101 of a shorter note');
     commitAll(repo, 'write-back');
 
     repo.write(file, repo.read(file).replace('tags: [a]', 'tags: [a, b]'));

@@ -154,13 +154,6 @@ suite('the Notion Worker in workerd', () => {
     }
   });
 
-  it('needs the bearer token for POST /run', async () => {
-    await setUp(1);
-    expect((await worker!.post('/run', 'wrong')).status).toBe(401);
-    expect((await worker!.post('/run', '')).status).toBe(401);
-    expect(notion.requests).toHaveLength(0);
-  });
-
   it('first run mirrors every note and commits one write-back; an incremental run after one change costs a few requests', async () => {
     await setUp(20);
     const before = github.head();
@@ -468,8 +461,13 @@ suite('the Notion Worker in workerd', () => {
     expect(JSON.stringify(notion.requests.map((q) => q.body))).not.toContain(token.slice(4));
   });
 
-  it('refuses in the Workers runtime what the wider scan refuses: a new kind, an assignment, base64 and a zero-width split (ADR-0021)', async () => {
+  // One Worker start serves two promises: POST /run needs the bearer token (before anything is sent),
+  // then the wider scan's refusals.
+  it('needs the bearer token for POST /run; refuses in the Workers runtime what the wider scan refuses: a new kind, an assignment, base64 and a zero-width split (ADR-0021)', async () => {
     await setUp(1, {}, undefined, true);
+    expect((await worker!.post('/run', 'wrong')).status).toBe(401);
+    expect((await worker!.post('/run', '')).status).toBe(401);
+    expect(notion.requests).toHaveLength(0);
     expect((await worker!.post('/run')).body.summary.counts.create).toBe(1);
     const gitlab = `glpat-${r('Ab3De6Gh9Jk2', 20)}`;
     const ghp = `ghp_${r('a1B2c3D4e5', 36)}`;
