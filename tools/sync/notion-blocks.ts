@@ -505,9 +505,26 @@ export function parseMarkdown(markdown: string): Nodes {
   return fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
 }
 
+/**
+ * Parsing is most of the converter's cost (about 0.4 ms a list item or paragraph), and sync reads a
+ * body several times per run: to count and plan its requests, to render it for Notion (to plan, then
+ * to send with the links known by then), and to send it on the block path. The last few trees are
+ * kept, shared by markdownToBlocks and renderNotionMarkdown; both only read them.
+ */
+const parsed = new Map<string, Nodes>();
+export function parsedOnce(markdown: string): Nodes {
+  let root = parsed.get(markdown);
+  if (!root) {
+    root = parseMarkdown(markdown);
+    if (parsed.size >= 8) parsed.delete(parsed.keys().next().value!);
+    parsed.set(markdown, root);
+  }
+  return root;
+}
+
 /** Markdown (a note body, frontmatter already removed) → Notion blocks, nesting kept as deep as written. */
 export function markdownToBlocks(markdown: string): BlockNode[] {
-  const root = parseMarkdown(markdown);
+  const root = parsedOnce(markdown);
   return root.type === 'root' ? convertAll(root.children) : [];
 }
 

@@ -1,6 +1,6 @@
 import type { Blockquote, Image, List, ListItem, PhrasingContent, RootContent, Table } from 'mdast';
 import type { NotionVersion } from '../core/config.js';
-import { ALERT_ALIASES, ALERT_PATTERN, ALERTS, mediaKind, notionLanguage, parseMarkdown } from './notion-blocks.js';
+import { ALERT_ALIASES, ALERT_PATTERN, ALERTS, mediaKind, notionLanguage, parsedOnce, parseMarkdown } from './notion-blocks.js';
 
 export { mediaKind };
 
@@ -603,21 +603,6 @@ export function renderNotionMarkdown(body: string, options: NotionMarkdownOption
   const blocks = root.type === 'root' ? convertAll(root.children as RootContent[]) : [];
   const markdown = options.dialect === 'v1' ? serializeV1(blocks) : serializeV2(blocks);
   return { markdown, pendingLinks: [...new Set(pendingLinks)] };
-}
-
-/**
- * Parsing is most of the converter's cost, and sync renders a body more than once per run (to plan,
- * then to send with the links known by then): the last few trees are kept. The tree is only read.
- */
-const parsed = new Map<string, ReturnType<typeof parseMarkdown>>();
-function parsedOnce(body: string): ReturnType<typeof parseMarkdown> {
-  let root = parsed.get(body);
-  if (!root) {
-    root = parseMarkdown(body);
-    if (parsed.size >= 8) parsed.delete(parsed.keys().next().value!);
-    parsed.set(body, root);
-  }
-  return root;
 }
 
 const indent = (lines: readonly string[]) => lines.map((l) => (l === '' ? l : `\t${l}`));
