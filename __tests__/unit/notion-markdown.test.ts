@@ -1,4 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { markdownToBlocks, parsedOnce } from '../../tools/sync/notion-blocks.js';
 import { escapeNotionText, renderNotionMarkdown, type MarkdownDialect } from '../../tools/sync/notion-markdown.js';
 // The fake server's independent model of the dialects: what canon writes must parse back to itself.
 import { parseBlocks, renderBlocks } from '../../tools/fake-notion/markdown.mjs';
@@ -154,5 +156,22 @@ describe('renderNotionMarkdown', () => {
         expect(back).toContain('- one\n- two\n\t- nested *item*\n\t\t- deeper');
       }
     }
+  });
+});
+
+describe('one parse per body, shared by both converters', () => {
+  // Every construct the converters know, with a line of its own so that no other test has parsed this body.
+  const body = `${readFileSync(new URL('../fixtures/notion/all-constructs.md', import.meta.url), 'utf8')}\nShared-tree check.\n`;
+
+  test('the tree is parsed once and neither converter changes it: each answer is the same before and after the others', () => {
+    const first = { v1: v1(body), v2: v2(body), blocks: markdownToBlocks(body) };
+    expect(parsedOnce(body)).toBe(parsedOnce(body));
+    for (let round = 0; round < 2; round++) {
+      expect(markdownToBlocks(body)).toEqual(first.blocks);
+      expect(v2(body)).toBe(first.v2);
+      expect(v1(body)).toBe(first.v1);
+    }
+    // A body with the same text in another string is the same tree.
+    expect(parsedOnce(body.slice(0, 10) + body.slice(10))).toBe(parsedOnce(body));
   });
 });
